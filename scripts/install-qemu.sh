@@ -64,6 +64,9 @@ fetch_qapi() { # debian-source-version short-name
   [ -n "$orig" ] || { echo "install-qemu.sh: could not fetch the source of qemu=$ver" >&2; rm -rf "$tmp"; exit 1; }
   rm -rf "$out.tmp"; mkdir -p "$out.tmp"
   tar -xf "$orig" -C "$out.tmp" --wildcards --no-wildcards-match-slash --strip-components=2 '*/qapi/*.json'
+  # The protocol spec itself, for reference (docs/interop/qmp-spec.rst; 7.2 has qmp-spec.txt).
+  tar -xf "$orig" -C "$out.tmp" --wildcards --no-wildcards-match-slash --strip-components=3 \
+    '*/docs/interop/qmp-spec.*' 2>/dev/null || true
   echo "$ver" > "$out.tmp/.version"
   rm -rf "$out"; mv "$out.tmp" "$out"; rm -rf "$tmp"
 }
