@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: every benchmark of the project, one after the other. Each prints its figures next
+ * to a baseline measured in the same run (the machines are shared and noisy: read the ratios).
+ */
+const benches: Array<[string, string, string]> = [
+  ['runtime: commands/s and CPU per command vs a raw-socket client', './runtime.js', 'runRuntimeBench'],
+  ['importer: QEMU 10.0 import time', './import.js', 'runImportBench'],
+  ['generator: regenerate, import, tsc, validators, validated throughput', './generate.js', 'runGenerateBench'],
+];
+
+let failed = 0;
+for (const [title, file, fn] of benches) {
+  console.log(`\n=== ${title}`);
+  try {
+    const mod = (await import(file)) as Record<string, () => Promise<void>>;
+    const run = mod[fn];
+    if (typeof run !== 'function') throw new Error(`${file} does not export ${fn}()`);
+    await run();
+  } catch (err) {
+    failed++;
+    console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+}
+process.exitCode = failed > 0 ? 1 : 0;
