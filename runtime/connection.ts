@@ -1,0 +1,139 @@
+/**
+ * One open byte stream carrying QMP: reads through the {@link JsonFramer}, writes messages
+ * (batched per microtask, so a burst of commands becomes one write), and reports exactly once
+ * why it ended. Knows no QMP semantics.
+ */
+import type { Duplex } from 'node:stream';
+import { JsonFramer } from './framer.js';
+import { QmpConnectionError, isQmpProtocolError, type QmpProtocolError } from './errors.js';
+
+/** Callbacks of a {@link Connection}. */
+export interface ConnectionHandlers {
+  /** Every parsed message, in order. Must not throw. */
+  onMessage(message: unknown): void;
+  /** Called once when the connection ends, with why (`reason: 'closed'` after {@link Connection.end}). */
+  onClose(error: QmpConnectionError, protocolError: QmpProtocolError | undefined): void;
+}
+
+/** A framed message stream over a Duplex. */
+export class Connection {
+  private readonly framer: JsonFramer;
+  private outgoing: string[] = [];
+  private flushScheduled = false;
+  private ended: QmpConnectionError | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly stream: Duplex,
+    maxMessageBytes: number | undefined,
+    private readonly handlers: ConnectionHandlers,
+  ) {
+    this.framer = new JsonFramer(maxMessageBytes === undefined ? {} : { maxMessageBytes });
+    stream.on('data', this.onData);
+    stream.on('end', this.onEnd);
+    stream.on('error', this.onError);
+    stream.on('close', this.onStreamClose);
+  }
+
+  /** False once the connection ended for any reason. */
+  get isOpen(): boolean {
+    return this.ended === undefined && !this.closing;
+  }
+
+  /** Queues one message; all messages queued in the same tick go out in one write. */
+  send(message: unknown): void {
+    if (!this.isOpen) return;
+    this.outgoing.push(`${JSON.stringify(message)}\n`);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  /** Flushes, ends the write side, waits (at most `graceMs`) for the stream to close, then destroys it. */
+  async end(graceMs = 1000): Promise<void> {
+    if (this.ended) return;
+    this.flush();
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => {
+      if (this.stream.destroyed) resolve();
+      else this.stream.once('close', () => resolve());
+    });
+    this.stream.end();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    this.finish(new QmpConnectionError('closed', 'the QMP connection was closed by the client'), undefined);
+  }
+
+  /** Ends the connection at once with `error`. */
+  destroy(error: QmpConnectionError, protocolError?: QmpProtocolError): void {
+    this.finish(error, protocolError);
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (this.outgoing.length === 0 || this.ended || this.stream.destroyed) return;
+    const data = this.outgoing.length === 1 ? this.outgoing[0]! : this.outgoing.join('');
+    this.outgoing = [];
+    this.stream.write(data);
+  };
+
+  private readonly onData = (chunk: Buffer | string): void => {
+    if (this.ended) return;
+    try {
+      this.framer.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk, this.handlers.onMessage);
+    } catch (e) {
+      if (isQmpProtocolError(e)) {
+        this.finish(new QmpConnectionError('protocol', `QMP connection failed: ${e.message}`, { cause: e }), e);
+      } else {
+        this.finish(new QmpConnectionError('lost', `QMP connection failed: ${(e as Error).message}`, { cause: e }), undefined);
+      }
+    }
+  };
+
+  private readonly onEnd = (): void => {
+    if (this.ended) return;
+    if (this.closing) return; // our own end(): wait for 'close'
+    try {
+      this.framer.end();
+    } catch (e) {
+      if (isQmpProtocolError(e)) {
+        this.finish(new QmpConnectionError('peer-closed', `the QMP peer closed the connection in the middle of a message`, { cause: e }), e);
+        return;
+      }
+    }
+    this.finish(new QmpConnectionError('peer-closed', 'the QMP peer closed the connection'), undefined);
+  };
+
+  private readonly onError = (err: Error): void => {
+    if (this.ended) return;
+    if (this.closing) {
+      this.finish(new QmpConnectionError('closed', 'the QMP connection was closed by the client'), undefined);
+      return;
+    }
+    this.finish(new QmpConnectionError('lost', `QMP connection lost: ${err.message}`, { cause: err }), undefined);
+  };
+
+  private readonly onStreamClose = (): void => {
+    if (this.ended) return;
+    if (this.closing) {
+      this.finish(new QmpConnectionError('closed', 'the QMP connection was closed by the client'), undefined);
+      return;
+    }
+    this.onEnd();
+  };
+
+  private finish(error: QmpConnectionError, protocolError: QmpProtocolError | undefined): void {
+    if (this.ended) return;
+    this.ended = error;
+    this.outgoing = [];
+    this.stream.off('data', this.onData);
+    // Keep an error listener: a late socket error must not become an uncaught exception.
+    this.stream.off('error', this.onError);
+    this.stream.on('error', () => {});
+    if (!this.stream.destroyed) this.stream.destroy();
+    this.handlers.onClose(error, protocolError);
+  }
+}
+

@@ -1,0 +1,321 @@
+/**
+ * Event delivery: listeners by name, listeners for every event, one-shot waits, and bounded
+ * async iterators. Everything is registered synchronously when the caller asks, and each
+ * received event is dispatched synchronously in arrival order, so a `waitForEvent()` started
+ * before the command that causes the event never misses it, whatever the chunking of the stream.
+ *
+ * A handler that throws does not stop dispatch: the error goes to the client's error listeners.
+ */
+import type { QmpEvent } from './target.js';
+import { QmpAbortError, QmpTimeoutError, type QmpConnectionError } from './errors.js';
+
+/** A listener of events. */
+export type EventHandler<Ev = QmpEvent> = (event: Ev) => void;
+
+/** Options of `waitForEvent`. */
+export interface WaitForEventOptions<Ev = QmpEvent> {
+  /** Resolve only for an event this returns true for (an exception rejects the wait). */
+  filter?: (event: Ev) => boolean;
+  /** Reject with `QmpTimeoutError` after this many milliseconds. */
+  timeoutMs?: number;
+  /** Reject with `QmpAbortError` when aborted. */
+  signal?: AbortSignal;
+}
+
+/** What a bounded event iterator does when its buffer is full and another event arrives. */
+export type EventOverflowPolicy = 'drop-oldest' | 'drop-newest';
+
+/** Options of `events()`. */
+export interface EventStreamOptions {
+  /** Only these event names (default: every event, including names unknown to the target). */
+  names?: readonly string[];
+  /** Most events held for a slow consumer (default 1000). */
+  bufferSize?: number;
+  /** On overflow, drop the oldest buffered event (default) or the newly arrived one; both count in `dropped`. */
+  overflow?: EventOverflowPolicy;
+  /** Ends the iteration when aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * An async iterator over events with a bounded buffer. Registered when created, so it sees every
+ * event from then on. It ends (`done`) when `return()`/`close()` is called, the signal aborts, or
+ * the client is closed with `close()`; when the connection is lost it throws the
+ * `QmpConnectionError` after the buffered events were consumed.
+ */
+export interface EventStream<Ev = QmpEvent> extends AsyncIterableIterator<Ev> {
+  /** Events dropped because the buffer was full. */
+  readonly dropped: number;
+  /** Events waiting in the buffer now. */
+  readonly buffered: number;
+  /** Capacity of the buffer. */
+  readonly bufferSize: number;
+  /** Stops the iteration (like `return()`), discarding buffered events. */
+  close(): void;
+}
+
+/** Reports a problem (a throwing handler) without throwing. */
+export type ErrorReporter = (error: unknown, source: 'handler') => void;
+
+const DEFAULT_BUFFER_SIZE = 1000;
+
+/** Fixed-capacity FIFO. */
+class Ring<T> {
+  private items: (T | undefined)[];
+  private head = 0;
+  length = 0;
+  constructor(readonly capacity: number) {
+    this.items = new Array<T | undefined>(capacity);
+  }
+  push(v: T): void {
+    this.items[(this.head + this.length) % this.capacity] = v;
+    this.length++;
+  }
+  shift(): T | undefined {
+    if (this.length === 0) return undefined;
+    const v = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.length--;
+    return v;
+  }
+  clear(): void {
+    this.items = new Array<T | undefined>(this.capacity);
+    this.head = 0;
+    this.length = 0;
+  }
+}
+
+interface Closable {
+  end(error: QmpConnectionError, graceful: boolean): void;
+}
+
+/** Holds the listeners of one client and dispatches events to them. */
+export class EventHub {
+  private byName = new Map<string, EventHandler[]>();
+  private any: EventHandler[] = [];
+  private closables = new Set<Closable>();
+  private closedWith: { error: QmpConnectionError; graceful: boolean } | undefined;
+
+  constructor(private readonly report: ErrorReporter) {}
+
+  /** Adds a listener for one event name; returns a function that removes it. */
+  on(name: string, handler: EventHandler): () => void {
+    const list = this.byName.get(name);
+    // Copy on write: dispatch iterates a snapshot.
+    this.byName.set(name, list ? [...list, handler] : [handler]);
+    return () => this.off(name, handler);
+  }
+
+  /** Removes one registration of `handler` for `name`. */
+  off(name: string, handler: EventHandler): void {
+    const list = this.byName.get(name);
+    if (!list) return;
+    const i = list.lastIndexOf(handler);
+    if (i < 0) return;
+    const next = list.slice(0, i).concat(list.slice(i + 1));
+    if (next.length === 0) this.byName.delete(name);
+    else this.byName.set(name, next);
+  }
+
+  /** Adds a listener of every event; returns a function that removes it. */
+  onAny(handler: EventHandler): () => void {
+    this.any = [...this.any, handler];
+    return () => this.offAny(handler);
+  }
+
+  /** Removes a listener added with {@link onAny}. */
+  offAny(handler: EventHandler): void {
+    const i = this.any.lastIndexOf(handler);
+    if (i >= 0) this.any = this.any.slice(0, i).concat(this.any.slice(i + 1));
+  }
+
+  /** Calls `handler` for the next `name` event only. */
+  once(name: string, handler: EventHandler): () => void {
+    const wrapper: EventHandler = (ev) => {
+      this.off(name, wrapper);
+      handler(ev);
+    };
+    return this.on(name, wrapper);
+  }
+
+  /** Resolves with the next `name` event passing `filter`; see {@link WaitForEventOptions}. */
+  waitFor(name: string, options: WaitForEventOptions = {}): Promise<QmpEvent> {
+    const { filter, timeoutMs, signal } = options;
+    const operation = `waitForEvent(${name})`;
+    let settle!: { resolve: (ev: QmpEvent) => void; reject: (e: unknown) => void };
+    const promise = new Promise<QmpEvent>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    // The caller may legitimately never await this promise (e.g. the command that should cause the
+    // event failed): never let it become an unhandled rejection. Awaiting it still throws.
+    promise.catch(() => {});
+    if (this.closedWith) {
+      settle.reject(this.closedWith.error);
+      return promise;
+    }
+    if (signal?.aborted) {
+      settle.reject(new QmpAbortError(operation, signal.reason));
+      return promise;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      this.off(name, handler);
+      this.closables.delete(closable);
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const handler: EventHandler = (ev) => {
+      let ok = true;
+      if (filter) {
+        try {
+          ok = filter(ev);
+        } catch (e) {
+          done();
+          settle.reject(e);
+          return;
+        }
+      }
+      if (!ok) return;
+      done();
+      settle.resolve(ev);
+    };
+    const onAbort = (): void => {
+      done();
+      settle.reject(new QmpAbortError(operation, signal?.reason));
+    };
+    const closable: Closable = {
+      end: (error) => {
+        done();
+        settle.reject(error);
+      },
+    };
+    this.on(name, handler);
+    this.closables.add(closable);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        done();
+        settle.reject(new QmpTimeoutError(`event:${name}`, timeoutMs, `${operation}: no such event within ${timeoutMs} ms`));
+      }, timeoutMs);
+    }
+    return promise;
+  }
+
+  /** Creates a bounded async iterator over events; see {@link EventStreamOptions}. */
+  stream(options: EventStreamOptions = {}): EventStream {
+    const bufferSize = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`bufferSize must be a positive integer, got ${bufferSize}`);
+    const overflow = options.overflow ?? 'drop-oldest';
+    const names = options.names ? new Set(options.names) : undefined;
+    const ring = new Ring<QmpEvent>(bufferSize);
+    let dropped = 0;
+    let waiting: { resolve: (r: IteratorResult<QmpEvent>) => void; reject: (e: unknown) => void } | undefined;
+    let finished: { error: QmpConnectionError | undefined } | undefined;
+    const signal = options.signal;
+
+    const listener: EventHandler = (ev) => {
+      if (names && !names.has(ev.event)) return;
+      if (waiting) {
+        const w = waiting;
+        waiting = undefined;
+        w.resolve({ value: ev, done: false });
+        return;
+      }
+      if (ring.length >= bufferSize) {
+        dropped++;
+        if (overflow === 'drop-newest') return;
+        ring.shift();
+      }
+      ring.push(ev);
+    };
+    const finish = (error: QmpConnectionError | undefined, discard: boolean): void => {
+      if (finished) return;
+      finished = { error };
+      this.offAny(listener);
+      this.closables.delete(closable);
+      signal?.removeEventListener('abort', onAbort);
+      if (discard) ring.clear();
+      if (waiting) {
+        const w = waiting;
+        waiting = undefined;
+        if (error && ring.length === 0) w.reject(error);
+        else w.resolve({ value: undefined, done: true });
+      }
+    };
+    const onAbort = (): void => finish(undefined, true);
+    const closable: Closable = { end: (error, graceful) => finish(graceful ? undefined : error, false) };
+
+    const iterator: EventStream = {
+      get dropped() {
+        return dropped;
+      },
+      get buffered() {
+        return ring.length;
+      },
+      bufferSize,
+      next(): Promise<IteratorResult<QmpEvent>> {
+        const ev = ring.shift();
+        if (ev !== undefined) return Promise.resolve({ value: ev, done: false });
+        if (finished) {
+          if (finished.error) {
+            const e = finished.error;
+            finished = { error: undefined }; // throw once, then report done
+            return Promise.reject(e);
+          }
+          return Promise.resolve({ value: undefined, done: true });
+        }
+        if (waiting) return Promise.reject(new Error('events(): next() called again before the previous call settled'));
+        return new Promise((resolve, reject) => {
+          waiting = { resolve, reject };
+        });
+      },
+      return(): Promise<IteratorResult<QmpEvent>> {
+        finish(undefined, true);
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      close(): void {
+        finish(undefined, true);
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    if (this.closedWith) finish(this.closedWith.graceful ? undefined : this.closedWith.error, true);
+    else if (signal?.aborted) finish(undefined, true);
+    else {
+      this.onAny(listener);
+      this.closables.add(closable);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }
+    return iterator;
+  }
+
+  /** Delivers one event to every matching listener, iterator and wait, in registration order. */
+  emit(event: QmpEvent): void {
+    const named = this.byName.get(event.event);
+    if (named) for (const h of named) this.call(h, event);
+    for (const h of this.any) this.call(h, event);
+  }
+
+  /**
+   * Ends delivery: pending waits reject with `error`; iterators end after their buffer (and then
+   * throw `error` unless the close was `graceful`); listeners are dropped.
+   */
+  close(error: QmpConnectionError, graceful: boolean): void {
+    if (this.closedWith) return;
+    this.closedWith = { error, graceful };
+    for (const c of [...this.closables]) c.end(error, graceful);
+    this.closables.clear();
+    this.byName.clear();
+    this.any = [];
+  }
+
+  private call(h: EventHandler, event: QmpEvent): void {
+    try {
+      h(event);
+    } catch (e) {
+      this.report(e, 'handler');
+    }
+  }
+}

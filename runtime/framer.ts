@@ -1,0 +1,199 @@
+/**
+ * Stream framer for QMP: turns arbitrary chunks of bytes into parsed JSON messages.
+ *
+ * Message boundaries are found by scanning the JSON structure (brace/bracket depth, aware of
+ * strings and escapes), never by newlines: one message may span many chunks, one chunk may hold
+ * many messages, a multi-byte UTF-8 character may be split between chunks, and messages may be
+ * separated by `\r\n`, other JSON whitespace, or nothing at all. Each byte is scanned once.
+ *
+ * Any error (invalid UTF-8, invalid JSON, a message over the size limit, bytes outside a message
+ * that cannot start one) is thrown as a {@link QmpProtocolError}; the stream is then unusable
+ * (the framer stays failed) because a byte stream cannot be resynchronised reliably.
+ */
+import { isUtf8 } from 'node:buffer';
+import { QmpProtocolError } from './errors.js';
+
+/** Default largest message: 64 MiB (QEMU 10's `query-qmp-schema` reply is about 240 KB). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const EXCERPT_CHARS = 200;
+
+function excerptOf(bytes: Buffer): string {
+  const head = bytes.subarray(0, EXCERPT_CHARS * 4).toString('utf8');
+  return head.length > EXCERPT_CHARS ? `${head.slice(0, EXCERPT_CHARS)}…` : head;
+}
+
+function isJsonWhitespace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+/** Options of {@link JsonFramer}. */
+export interface FramerOptions {
+  /** Largest accepted message in bytes (default {@link DEFAULT_MAX_MESSAGE_BYTES}). */
+  maxMessageBytes?: number;
+}
+
+/** Incremental JSON message framer; feed it with {@link JsonFramer.push}. */
+export class JsonFramer {
+  readonly maxMessageBytes: number;
+  /** Earlier chunks (or their tails) holding the start of the current, unfinished message. */
+  private parts: Buffer[] = [];
+  private partsLength = 0;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private highBytes = false;
+  private failed: QmpProtocolError | undefined;
+
+  constructor(options: FramerOptions = {}) {
+    const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    if (!Number.isInteger(max) || max <= 0) throw new RangeError(`maxMessageBytes must be a positive integer, got ${max}`);
+    this.maxMessageBytes = max;
+  }
+
+  /** Bytes held for a message not finished yet (0 between messages). */
+  get bufferedBytes(): number {
+    return this.partsLength;
+  }
+
+  /**
+   * Scans `chunk` and calls `onMessage` for every complete message, in order. Throws a
+   * {@link QmpProtocolError} at the first bad message (messages before it were delivered).
+   */
+  push(chunk: Buffer, onMessage: (message: unknown) => void): void {
+    if (this.failed) throw this.failed;
+    const n = chunk.length;
+    let i = 0;
+    // Start of the current message inside `chunk` (0 when it began in an earlier chunk).
+    let start = this.depth > 0 ? 0 : -1;
+    const max = this.maxMessageBytes;
+    while (i < n) {
+      if (this.depth === 0) {
+        // Between messages: skip whitespace; a message must start with { or [.
+        const b = chunk[i]!;
+        if (isJsonWhitespace(b)) {
+          i++;
+          continue;
+        }
+        if (b !== OPEN_BRACE && b !== OPEN_BRACKET) {
+          throw this.fail(
+            new QmpProtocolError('garbage', `QMP peer sent bytes that cannot start a JSON message (0x${b.toString(16).padStart(2, '0')})`, {
+              excerpt: excerptOf(chunk.subarray(i)),
+            }),
+          );
+        }
+        start = i;
+        this.depth = 1;
+        this.highBytes = false;
+        i++;
+      }
+      // Inside a message: scan until depth returns to 0 or the chunk ends.
+      let depth = this.depth;
+      let inString = this.inString;
+      let escaped = this.escaped;
+      let high = this.highBytes;
+      for (; i < n; i++) {
+        const b = chunk[i]!;
+        if (b >= 0x80) {
+          high = true;
+          escaped = false;
+          continue;
+        }
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (b === BACKSLASH) escaped = true;
+          else if (b === QUOTE) inString = false;
+          continue;
+        }
+        if (b === QUOTE) inString = true;
+        else if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++;
+        else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+          if (--depth === 0) {
+            i++;
+            break;
+          }
+        }
+      }
+      this.depth = depth;
+      this.inString = inString;
+      this.escaped = escaped;
+      this.highBytes = high;
+      const size = this.partsLength + (i - start);
+      if (size > max) {
+        throw this.fail(
+          new QmpProtocolError('oversized', `QMP message larger than the limit of ${max} bytes`, {
+            excerpt: excerptOf(this.parts.length > 0 ? this.parts[0]! : chunk.subarray(start)),
+          }),
+        );
+      }
+      if (depth > 0) {
+        // Unfinished: keep the tail (copy only when it is a small part of a big chunk).
+        const tail = chunk.subarray(start);
+        this.parts.push(tail.length * 4 < chunk.length ? Buffer.from(tail) : tail);
+        this.partsLength += tail.length;
+        return;
+      }
+      let bytes: Buffer;
+      if (this.parts.length === 0) bytes = chunk.subarray(start, i);
+      else {
+        this.parts.push(chunk.subarray(0, i));
+        bytes = Buffer.concat(this.parts, size);
+        this.parts = [];
+        this.partsLength = 0;
+      }
+      onMessage(this.decode(bytes, high));
+      start = -1;
+    }
+  }
+
+  /** Call at end of stream: throws a {@link QmpProtocolError} when a message was left unfinished. */
+  end(): void {
+    if (this.failed) throw this.failed;
+    if (this.depth > 0) {
+      const bytes = Buffer.concat(this.parts);
+      throw this.fail(
+        new QmpProtocolError('truncated', `QMP stream ended inside a message (${bytes.length} bytes received of it)`, {
+          excerpt: excerptOf(bytes),
+        }),
+      );
+    }
+  }
+
+  private decode(bytes: Buffer, high: boolean): unknown {
+    let text: string;
+    if (!high) text = bytes.toString('latin1');
+    else {
+      if (!isUtf8(bytes)) {
+        throw this.fail(
+          new QmpProtocolError('invalid-utf8', 'QMP peer sent a message that is not valid UTF-8', {
+            excerpt: excerptOf(bytes),
+          }),
+        );
+      }
+      text = bytes.toString('utf8');
+    }
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw this.fail(
+        new QmpProtocolError('invalid-json', `QMP peer sent invalid JSON: ${(cause as Error).message}`, {
+          excerpt: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text,
+          cause,
+        }),
+      );
+    }
+  }
+
+  private fail(e: QmpProtocolError): QmpProtocolError {
+    this.failed = e;
+    this.parts = [];
+    this.partsLength = 0;
+    return e;
+  }
+}
