@@ -1,0 +1,61 @@
+/**
+ * Turns validator issues about a command's arguments into the `desc` QEMU would send
+ * (QEMU 7.2/10.0 wording: "Parameter 'x' is missing", "Parameter 'x' is unexpected",
+ * "Invalid parameter type for 'x', expected: string", "Parameter 'x' does not accept value 'y'").
+ * Issues it cannot recognise keep the validator's own words after the parameter's name.
+ */
+import type { ValidationIssue } from '../target.js';
+
+/** `/arguments/file/filename` or `/file/filename` → `file.filename`; list items as `name[0]`. */
+export function parameterName(path: string): string {
+  const parts = path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (parts[0] === 'arguments') parts.shift();
+  let name = '';
+  for (const p of parts) {
+    if (/^\d+$/.test(p) && name !== '') name += `[${p}]`;
+    else name += name === '' ? p : `.${p}`;
+  }
+  return name;
+}
+
+function valueAt(args: unknown, path: string): unknown {
+  let cur = args;
+  const parts = path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (parts[0] === 'arguments') parts.shift();
+  for (const p of parts) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur;
+}
+
+const join = (a: string, b: string): string => (a === '' ? b : `${a}.${b}`);
+const typeWords: Record<string, string> = {
+  string: 'string',
+  integer: 'integer',
+  number: 'number',
+  boolean: 'boolean',
+  object: 'object',
+  array: 'array',
+  null: 'null',
+};
+
+/** QEMU-like `desc` for the first issue (QEMU reports one problem per reply). */
+export function describeArgumentIssue(issue: ValidationIssue, args: unknown): string {
+  const where = parameterName(issue.path);
+  const msg = issue.message;
+  let m = /required property '([^']+)'/.exec(msg);
+  if (m) return `Parameter '${join(where, m[1]!)}' is missing`;
+  m = /additional propert(?:y|ies)(?:[^']*'([^']+)')?/i.exec(msg);
+  if (m) {
+    if (m[1] !== undefined) return `Parameter '${join(where, m[1])}' is unexpected`;
+    return `Parameter '${where}' is unexpected`;
+  }
+  m = /must be (string|integer|number|boolean|object|array|null)\b/.exec(msg);
+  if (m) return `Invalid parameter type for '${where}', expected: ${typeWords[m[1]!]}`;
+  if (/allowed values|must be equal to constant|must match exactly one schema|discriminator/i.test(msg)) {
+    const v = valueAt(args, issue.path);
+    if (typeof v === 'string') return `Parameter '${where}' does not accept value '${v}'`;
+  }
+  return where === '' ? `Invalid arguments: ${msg}` : `Parameter '${where}' ${msg}`;
+}

@@ -1,0 +1,213 @@
+/**
+ * The test server: listens on a unix socket or TCP port, or takes any Duplex stream, and runs one
+ * engine (schema-driven handlers, or a recording's replay) for every client.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { duplexPair, type Duplex } from 'node:stream';
+import type { CommandMapBase, LooseCommandMap, QmpTimestamp, TargetBinding, TargetValidators } from '../target.js';
+import { QmpServerConnection, type ConnectionEngine, type ReceivedCommand, type ServerCore } from './connection.js';
+import { SchemaEngine, type QmpHandlers } from './engine.js';
+import { QmpTestServerFailuresError, QmpTestServerUsageError, type QmpTestFailure } from './errors.js';
+import { buildEvent, nowTimestamp } from './event-message.js';
+import type { QmpFaults } from './faults.js';
+import { buildGreeting, type QmpGreetingOption } from './greeting.js';
+
+/** Where to listen: a unix socket path, a TCP port (0 = any; host defaults to 127.0.0.1), or `{}` for TCP on any port. */
+export type QmpListenOptions = { path: string } | { port: number; host?: string } | Record<string, never>;
+
+/** Where the server listens; spread it into `QmpClient.connect({...address})`. */
+export type QmpServerAddress = { path: string } | { host: string; port: number };
+
+/** Faults for every connection, or a function choosing them per connection (by accept index). */
+export type QmpFaultsOption = QmpFaults | ((connectionIndex: number) => QmpFaults | undefined);
+
+/** Options shared by the schema-driven server and the replay server. */
+export interface QmpServerCommonOptions {
+  /** Fault injection (see {@link QmpFaults}). */
+  faults?: QmpFaultsOption;
+  /** Clock for event timestamps (default: the wall clock with microseconds). */
+  clock?: () => QmpTimestamp;
+}
+
+/** Options of {@link createQmpServer}. */
+export interface QmpServerOptions<C extends CommandMapBase = LooseCommandMap> extends QmpServerCommonOptions {
+  /**
+   * The generated target (`import { target } from 'qmp-sdk/qemu-10.0-x86_64'`): its validators check
+   * arguments, handler returns and events; commands outside it are CommandNotFound. Without a
+   * target nothing is schema-checked and any command may run out-of-band.
+   */
+  target?: TargetBinding;
+  /** The greeting: a whole greeting sent verbatim, or the version to announce (default: the target's). */
+  greeting?: QmpGreetingOption;
+  /** Capabilities offered in the greeting (default `['oob']`). */
+  capabilities?: readonly string[];
+  /** Command handlers keyed by wire name; a command without a handler gets CommandNotFound. */
+  handlers?: QmpHandlers<C>;
+}
+
+/** The test server. */
+export class QmpTestServer {
+  private readonly core: ServerCore;
+  private readonly conns: QmpServerConnection[] = [];
+  private readonly listeners: Server[] = [];
+  private readonly waiting: ((c: QmpServerConnection) => void)[] = [];
+  private readonly ready: Promise<void>;
+
+  /** @internal use {@link createQmpServer} or `createReplayServer`. */
+  constructor(
+    private readonly engine: ConnectionEngine,
+    private readonly options: QmpServerCommonOptions,
+    target: TargetBinding | undefined,
+    ready: Promise<TargetValidators | undefined>,
+  ) {
+    const core: ServerCore = {
+      target,
+      validators: undefined,
+      received: [],
+      failures: [],
+      timestamp: options.clock ?? nowTimestamp,
+    };
+    this.core = core;
+    this.ready = ready.then((v) => {
+      core.validators = v;
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  /** Resolves once the target's validators are loaded (rejects if they cannot be). */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Every connection accepted so far, in accept order (closed ones included). */
+  get connections(): readonly QmpServerConnection[] {
+    return this.conns;
+  }
+
+  /** Every command received on any connection, in arrival order. */
+  get received(): readonly ReceivedCommand[] {
+    return this.core.received;
+  }
+
+  /** Failures recorded so far (bad handler returns, handler crashes, departures from a recording). */
+  get failures(): readonly QmpTestFailure[] {
+    return this.core.failures;
+  }
+
+  /** Throws a {@link QmpTestServerFailuresError} listing every recorded failure, if any. */
+  assertNoFailures(): void {
+    if (this.core.failures.length > 0) throw new QmpTestServerFailuresError([...this.core.failures]);
+  }
+
+  /** Starts listening; resolves with the address to connect to. */
+  async listen(options: QmpListenOptions = {}): Promise<QmpServerAddress> {
+    await this.ready;
+    const server = createServer((socket: Socket) => {
+      this.accept(socket);
+    });
+    this.listeners.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      if ('path' in options && typeof options.path === 'string') server.listen(options.path, resolve);
+      else {
+        const o = options as { port?: number; host?: string };
+        server.listen(o.port ?? 0, o.host ?? '127.0.0.1', resolve);
+      }
+    });
+    const addr = server.address();
+    if (typeof addr === 'string') return { path: addr };
+    if (addr === null) throw new QmpTestServerUsageError('listen: the server has no address');
+    return { host: addr.address, port: addr.port };
+  }
+
+  /** Serves one client over any Duplex stream; `faults` override the server's for this connection. */
+  accept(stream: Duplex, options: { faults?: QmpFaults } = {}): QmpServerConnection {
+    const index = this.conns.length;
+    const base = typeof this.options.faults === 'function' ? this.options.faults(index) : this.options.faults;
+    const conn = new QmpServerConnection(stream, index, { ...base, ...options.faults }, this.core, this.engine);
+    this.conns.push(conn);
+    for (const w of this.waiting.splice(0)) w(conn);
+    return conn;
+  }
+
+  /** A connected in-memory stream for a client (`QmpClient.connect({ stream: server.connectStream() })`). */
+  connectStream(options: { faults?: QmpFaults } = {}): Duplex {
+    const [ours, theirs] = duplexPair();
+    this.accept(ours, options);
+    return theirs;
+  }
+
+  /** Resolves with the next accepted connection (or the existing one with that index). */
+  nextConnection(index = this.conns.length): Promise<QmpServerConnection> {
+    const have = this.conns[index];
+    if (have) return Promise.resolve(have);
+    return new Promise((resolve) => {
+      const check = (c: QmpServerConnection): void => {
+        if (c.index === index) resolve(c);
+        else this.waiting.push(check);
+      };
+      this.waiting.push(check);
+    });
+  }
+
+  /**
+   * Sends an event to every negotiated connection (schema-checked against the target; a wrong
+   * name or data rejects with a {@link QmpTestServerUsageError} naming the path). Resolves with
+   * how many connections it was sent to.
+   */
+  async emitEvent(name: string, data?: Record<string, unknown>): Promise<number> {
+    await this.ready;
+    const msg = buildEvent(name, data, this.core.timestamp(), this.core.target, this.core.validators);
+    let n = 0;
+    for (const c of this.conns) {
+      if (c.state === 'command') {
+        c.send(msg);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Stops listening, closes every connection, and throws a {@link QmpTestServerFailuresError}
+   * when failures were recorded, so that a forgotten check still fails the test.
+   */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.listeners.map((l) => new Promise<void>((r) => (l.listening ? l.close(() => r()) : r()))),
+    );
+    for (const c of this.conns) c.destroy();
+    await Promise.all(this.conns.map((c) => c.closed));
+    this.assertNoFailures();
+  }
+
+  /** `await using server = createQmpServer(...)` closes it (and reports failures). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Creates the schema-driven test server. */
+export function createQmpServer<C extends CommandMapBase = LooseCommandMap>(
+  options: QmpServerOptions<C> = {},
+): QmpTestServer {
+  const { target } = options;
+  const handlers = (options.handlers ?? {}) as Record<string, never>;
+  for (const name of Object.keys(handlers)) {
+    if (name === 'qmp_capabilities') {
+      throw new QmpTestServerUsageError('createQmpServer: qmp_capabilities is built in and cannot have a handler');
+    }
+    if (target && !Object.prototype.hasOwnProperty.call(target.commands, name)) {
+      throw new QmpTestServerUsageError(`createQmpServer: handler for '${name}', a command target ${target.name} does not have`);
+    }
+    if (typeof handlers[name] !== 'function') {
+      throw new QmpTestServerUsageError(`createQmpServer: the handler for '${name}' is not a function`);
+    }
+  }
+  const { greeting, offered } = buildGreeting(options.greeting, options.capabilities, target);
+  const ready = target ? target.loadValidators() : Promise.resolve(undefined);
+  const readyVoid = ready.then(() => undefined);
+  readyVoid.catch(() => undefined);
+  const engine = new SchemaEngine(greeting, offered, handlers, readyVoid);
+  return new QmpTestServer(engine, options, target, ready);
+}
