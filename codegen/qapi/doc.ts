@@ -65,7 +65,9 @@ function continuation(lines: readonly string[], start: number, indentedOnly: boo
 function joinPart(first: string, rest: readonly string[]): string {
   const body = dedent(rest);
   if (first.trim() === '') return body;
-  return body === '' ? first.trim() : `${first.trim()}\n${body}`;
+  if (body === '') return first.trim();
+  // A blank line between the first line and the rest starts a new paragraph.
+  return `${first.trim()}${rest[0]?.trim() === '' ? '\n\n' : '\n'}${body}`;
 }
 
 /** Parses the lines of one `##` block (as the lexer gives them, without the `# ` prefixes). */
