@@ -1,0 +1,126 @@
+/**
+ * `qmp-codegen import` and `qmp-codegen import-all`. Both return the process exit code
+ * (0 ok, 1 import failed, 2 usage error).
+ */
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findQemu, projectRoot, qemuVersions } from '../../scripts/qemus.js';
+import { isImportError } from './errors.js';
+import { importTarget } from './import-target.js';
+import type { ImportResult, ImportSource } from './import-target.js';
+
+const importUsage = `usage: qmp-codegen import (--qemu <binary> | --socket <path> | --file <json>)
+                          [--qapi-source <dir|qapi-schema.json|tarball>] [--out <dir>] [--target <name>] [--dry-run]
+  --qemu <binary>      start this QEMU (-machine none -nodefaults -display none -S) and ask it
+  --socket <path>      ask a running QEMU over its QMP unix socket
+  --file <json>        read a saved query-qmp-schema reply (bare array, {"return": [...]},
+                       or {greeting, schema, version, target})
+  --qapi-source <p>    QAPI source of the same QEMU version: QAPI names and docs
+  --out <dir>          target folder to replace (default schema/<target>)
+  --target <name>      target name (default qemu-<major>.<minor>-<arch>)
+  --dry-run            build and validate, write nothing`;
+
+const importAllUsage = `usage: qmp-codegen import-all
+  re-imports every committed target (schema/qemu-<version>-x86_64) from the installed QEMUs
+  (scripts/qemus.ts) with their QAPI sources`;
+
+/** Prints the summary of one import. */
+export function printSummary(r: ImportResult, where: string | undefined, log: (s: string) => void = console.log): void {
+  const s = r.summary;
+  log(`${r.target} (from ${r.meta.importer.from}): ${s.commands} commands, ${s.events} events, ${s.types} types${where === undefined ? ' (not written)' : ` → ${where}`}`);
+  if (s.qapi !== undefined) {
+    const total = s.qapi.named + s.qapi.pathNamed;
+    log(`  QAPI names: ${s.qapi.named} of ${total} named types; ${s.qapi.pathNamed} kept a path-derived name:`);
+    const reasons = Object.entries(s.qapi.reasons).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    for (const [reason, n] of reasons) log(`    ${String(n).padStart(5)}  ${reason}`);
+  }
+  if (s.warnings.length > 0) {
+    log(`  warnings (${s.warnings.length}):`);
+    for (const w of s.warnings) log(`    ${w}`);
+  }
+}
+
+function fail(err: unknown, prefix: string): number {
+  console.error(`${prefix}: ${isImportError(err) || err instanceof Error ? err.message : String(err)}`);
+  return 1;
+}
+
+/** `qmp-codegen import …`. */
+export async function importCli(args: readonly string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        qemu: { type: 'string' },
+        socket: { type: 'string' },
+        file: { type: 'string' },
+        'qapi-source': { type: 'string' },
+        out: { type: 'string' },
+        target: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    console.error(`qmp-codegen import: ${(err as Error).message}\n${importUsage}`);
+    return 2;
+  }
+  if (values.help === true) {
+    console.log(importUsage);
+    return 0;
+  }
+  const given = (['qemu', 'socket', 'file'] as const).filter((k) => typeof values[k] === 'string');
+  if (given.length !== 1) {
+    console.error(`qmp-codegen import: give exactly one of --qemu, --socket, --file\n${importUsage}`);
+    return 2;
+  }
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const source: ImportSource =
+    given[0] === 'qemu' ? { qemu: str('qemu') ?? '' } : given[0] === 'socket' ? { socket: str('socket') ?? '' } : { file: str('file') ?? '' };
+  try {
+    const dry = values['dry-run'] === true;
+    // The target name is known only after asking QEMU: build first, then write to the default folder.
+    const first = await importTarget({
+      source,
+      ...(str('qapi-source') !== undefined ? { qapiSource: str('qapi-source') } : {}),
+      ...(str('target') !== undefined ? { targetName: str('target') } : {}),
+      ...(str('out') !== undefined && !dry ? { outDir: str('out') } : {}),
+    });
+    let where = dry ? undefined : (str('out') ?? join('schema', first.target));
+    if (!dry && str('out') === undefined && where !== undefined) {
+      const { replaceFolder } = await import('./write.js');
+      await replaceFolder(where, first.files);
+    }
+    printSummary(first, where);
+    return 0;
+  } catch (err) {
+    return fail(err, 'qmp-codegen import');
+  }
+}
+
+/** `qmp-codegen import-all`: every committed target from the installed QEMUs, with QAPI sources. */
+export async function importAllCli(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(importAllUsage);
+    return 0;
+  }
+  if (args.length > 0) {
+    console.error(`qmp-codegen import-all: unexpected arguments ${args.join(' ')}\n${importAllUsage}`);
+    return 2;
+  }
+  let code = 0;
+  for (const version of qemuVersions) {
+    try {
+      const q = findQemu(version);
+      const outDir = join(projectRoot, 'schema', q.target);
+      const r = await importTarget({ source: { qemu: q.binary, env: q.env }, qapiSource: q.qapiSource, outDir, targetName: q.target });
+      printSummary(r, relative(process.cwd(), outDir) || '.');
+    } catch (err) {
+      code = fail(err, `qmp-codegen import-all (QEMU ${version})`);
+    }
+  }
+  return code;
+}
