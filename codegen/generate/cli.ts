@@ -1,0 +1,82 @@
+/**
+ * `qmp-codegen generate --schema <dir> --out <dir> [--runtime-import <specifier>]` and
+ * `qmp-codegen generate-all` (every committed `schema/qemu-*` → `generated/qemu-*`).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { isGenerateError } from './errors.js';
+import { generateTarget } from './generate.js';
+import { defaultProtocolDir } from './schema.js';
+
+const usage = `usage: qmp-codegen generate --schema <schema/target dir> --out <output dir> [--runtime-import <specifier>]
+  --schema          folder written by 'qmp-codegen import' (target.json, types.json, commands.json, returns.json, events.json)
+  --out             output folder (replaced as a whole; e.g. src/qmp)
+  --runtime-import  module the generated code imports the runtime from (default: qmp-sdk/runtime)`;
+
+function parse(args: readonly string[]): Map<string, string> | string {
+  const out = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--help' || a === '-h') return 'help';
+    const m = /^--(schema|out|runtime-import)(?:=(.*))?$/.exec(a);
+    if (m === null) return `unknown option '${a}'`;
+    const value = m[2] ?? args[++i];
+    if (value === undefined || value === '') return `option --${m[1] as string} needs a value`;
+    out.set(m[1] as string, value);
+  }
+  return out;
+}
+
+function report(err: unknown): number {
+  console.error(`qmp-codegen generate: ${isGenerateError(err) ? err.message : err instanceof Error ? err.message : String(err)}`);
+  return 1;
+}
+
+/** `qmp-codegen generate …`; returns the exit code. */
+export async function generateCli(args: string[]): Promise<number> {
+  const opts = parse(args);
+  if (opts === 'help') {
+    console.log(usage);
+    return 0;
+  }
+  if (typeof opts === 'string' || !opts.has('schema') || !opts.has('out')) {
+    console.error(`qmp-codegen generate: ${typeof opts === 'string' ? opts : '--schema and --out are required'}\n${usage}`);
+    return 2;
+  }
+  try {
+    const t0 = performance.now();
+    const r = await generateTarget({ schemaDir: opts.get('schema') as string, outDir: opts.get('out') as string, runtimeImport: opts.get('runtime-import') });
+    console.log(`generated ${r.target} → ${relative(process.cwd(), r.outDir) || '.'}: ${r.counts.commands} commands, ${r.counts.events} events, ${r.counts.types} types (${Math.round(performance.now() - t0)} ms)`);
+    return 0;
+  } catch (err) {
+    return report(err);
+  }
+}
+
+/** The repository root (parent of `schema/protocol`). */
+function repoRoot(): string {
+  return dirname(dirname(defaultProtocolDir()));
+}
+
+/** `qmp-codegen generate-all`: regenerates every committed target; returns the exit code. */
+export async function generateAllCli(args: string[]): Promise<number> {
+  if (args.length > 0) {
+    console.error('qmp-codegen generate-all: takes no options');
+    return 2;
+  }
+  const root = repoRoot();
+  const targets = existsSync(join(root, 'schema'))
+    ? readdirSync(join(root, 'schema')).filter((d) => /^qemu-/.test(d) && existsSync(join(root, 'schema', d, 'target.json'))).sort()
+    : [];
+  if (targets.length === 0) {
+    console.error(`qmp-codegen generate-all: no schema/qemu-* target in ${root}`);
+    return 1;
+  }
+  let failed = 0;
+  for (const t of targets) {
+    const out = join(root, 'generated', t);
+    const code = await generateCli(['--schema', join(root, 'schema', t), '--out', out, '--runtime-import', '../../runtime/index.js']);
+    if (code !== 0) failed++;
+  }
+  return failed > 0 ? 1 : 0;
+}

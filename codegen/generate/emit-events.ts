@@ -1,0 +1,42 @@
+/** `events.ts`: the event map and the list of event names. */
+import { docLines } from './doc.js';
+import { renderFile, type HeaderInfo } from './emit.js';
+import type { EventModel, TargetModel } from './model.js';
+import { TypeRenderer } from './render.js';
+import { exported, f, keyword, propName, str, ts, withDoc } from './syntax.js';
+import { safeLine, wireText } from './emit-types.js';
+
+function dataType(r: TypeRenderer, model: TargetModel, e: EventModel): ts.TypeNode {
+  if (e.noData) return keyword('undefined');
+  if (e.dataName !== undefined) return r.ref(e.dataName);
+  return r.type(e.data, 'open', 'events', `${model.schema.display}/events.json#/definitions/${e.wire}`);
+}
+
+/** Statements of `events.ts`. */
+export function eventsStatements(model: TargetModel): ts.Statement[] {
+  const r = new TypeRenderer(model, 'T');
+  const members = model.events.map((e) =>
+    withDoc(f.createPropertySignature(undefined, propName(e.wire), undefined, dataType(r, model, e)), docLines(e.data, { sections: true, extra: [safeLine(`Event \`${wireText(e.wire)}\`${e.noData ? ' (carries no data)' : ''}.`)] })),
+  );
+  return [
+    withDoc(f.createInterfaceDeclaration(exported(), 'QmpEventMap', undefined, undefined, members), [
+      `Every event of ${safeLine(model.schema.name)}: name → type of its \`data\` member (\`undefined\` when it carries none).`,
+    ]),
+    withDoc(f.createTypeAliasDeclaration(exported(), 'QmpEventName', undefined, f.createIntersectionTypeNode([f.createTypeOperatorNode(ts.SyntaxKind.KeyOfKeyword, f.createTypeReferenceNode('QmpEventMap')), keyword('string')])), ['Name of an event.']),
+    withDoc(f.createTypeAliasDeclaration(exported(), 'EventData', [f.createTypeParameterDeclaration(undefined, 'N', f.createTypeReferenceNode('QmpEventName'))], f.createIndexedAccessTypeNode(f.createTypeReferenceNode('QmpEventMap'), f.createTypeReferenceNode('N'))), ['Data of event `N`.']),
+    withDoc(
+      f.createVariableStatement(exported(), f.createVariableDeclarationList([
+        f.createVariableDeclaration('eventNames', undefined, f.createTypeOperatorNode(ts.SyntaxKind.ReadonlyKeyword, f.createArrayTypeNode(keyword('string'))),
+          f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('Object'), 'freeze'), undefined, [
+            f.createArrayLiteralExpression(model.events.map((e) => str(e.wire)), true),
+          ])),
+      ], ts.NodeFlags.Const)),
+      ['Names of every event of the target, sorted.'],
+    ),
+  ];
+}
+
+/** The text of `events.ts`. */
+export function emitEvents(model: TargetModel, header: HeaderInfo): string {
+  return renderFile(header, [{ from: './types.js', namespace: 'T', typeOnly: true }], eventsStatements(model));
+}

@@ -1,0 +1,63 @@
+/** `types.ts`: every named type (closed and/or open form), per-command argument/return and per-event data types. */
+import { docLines } from './doc.js';
+import { renderFile, type HeaderInfo } from './emit.js';
+import { isStringEnum, unionTag, type Form, type TargetModel } from './model.js';
+import { TypeRenderer } from './render.js';
+import { exported, f, ts, withDoc } from './syntax.js';
+import type { JsonSchema, SchemaFile } from './schema.js';
+
+function declaration(r: TypeRenderer, name: string, node: JsonSchema, form: Form, file: SchemaFile, where: string, doc: string[]): ts.Statement {
+  const plainObject = node['type'] === 'object' && node['$ref'] === undefined && unionTag(node) === undefined && node['anyOf'] === undefined && node['oneOf'] === undefined && node['allOf'] === undefined && !isStringEnum(node);
+  const decl = plainObject
+    ? f.createInterfaceDeclaration(exported(), name, undefined, undefined, r.members(node, form, file, where))
+    : f.createTypeAliasDeclaration(exported(), name, undefined, r.type(node, form, file, where));
+  return withDoc(decl, doc);
+}
+
+/** Statements of `types.ts`. */
+export function typesStatements(model: TargetModel): ts.Statement[] {
+  const r = new TypeRenderer(model);
+  const out: ts.Statement[] = [];
+  const display = model.schema.display;
+  for (const t of model.types.values()) {
+    const where = `${display}/types.json#/definitions/${t.key}`;
+    const base = docLines(t.schema);
+    if (t.closedName !== undefined) {
+      const note = t.openName !== undefined ? [`Closed form (what a client sends); \`${t.openName}\` is the form QEMU sends.`] : [];
+      out.push(declaration(r, t.closedName, t.schema, 'closed', 'types', where, docLines(t.schema, { extra: note })));
+    }
+    if (t.openName !== undefined) {
+      const note = t.closedName !== undefined ? [`Open form (what QEMU sends: enums accept values a newer QEMU may add); \`${t.closedName}\` is the closed form.`] : [];
+      out.push(declaration(r, t.openName, t.schema, 'open', 'types', where, note.length > 0 ? docLines(t.schema, { extra: note }) : base));
+    }
+  }
+  for (const c of model.commands) {
+    if (c.argsName !== undefined) {
+      out.push(declaration(r, c.argsName, c.args, 'closed', 'commands', `${display}/commands.json#/definitions/${c.wire}`, [`Arguments of \`${JSON.stringify(c.wire).slice(1, -1).replace(/`/g, "'")}\`.`].map(safeLine)));
+    }
+    if (c.returnsName !== undefined) {
+      out.push(declaration(r, c.returnsName, c.returns, 'open', 'returns', `${display}/returns.json#/definitions/${c.wire}`, docLines(c.returns, { extra: [safeLine(`Return of \`${wireText(c.wire)}\`.`)] })));
+    }
+  }
+  for (const e of model.events) {
+    if (e.dataName !== undefined) {
+      out.push(declaration(r, e.dataName, e.data, 'open', 'events', `${display}/events.json#/definitions/${e.wire}`, docLines(e.data, { extra: [safeLine(`Data of event \`${wireText(e.wire)}\`.`)] })));
+    }
+  }
+  return out;
+}
+
+/** A wire name shown inside a code span in a comment. */
+export function wireText(wire: string): string {
+  return JSON.stringify(wire).slice(1, -1).replace(/`/g, "'");
+}
+
+/** Makes a generated doc line inert (same rules as schema text). */
+export function safeLine(s: string): string {
+  return s.replace(/\*\//g, '*\\/').replace(/[\u2028\u2029\r\n]/g, ' ');
+}
+
+/** The text of `types.ts`. */
+export function emitTypes(model: TargetModel, header: HeaderInfo): string {
+  return renderFile(header, [], typesStatements(model));
+}
