@@ -1,0 +1,19 @@
+/**
+ * The introspection importer: `query-qmp-schema` of a real QEMU (+ optionally its QAPI source for
+ * names and docs) → the JSON Schema files of a target (`schema/<target>/`, see `schema/FORMAT.md`).
+ */
+export { importTarget, buildTarget } from './import-target.js';
+export type { ImportOptions, ImportResult, ImportSource, ImportSummary, TargetMeta } from './import-target.js';
+export { ImportError, isImportError } from './errors.js';
+export { checkIntrospection } from './check.js';
+export type { Introspection } from './check.js';
+export { nameTypes, pascal } from './naming.js';
+export type { Naming, NamedType, Step } from './naming.js';
+export { stringifyStable } from './json.js';
+export { compileTarget, formatAjv } from './validate.js';
+export { readIntrospectionFile } from './source-file.js';
+export { fetchFromQemu, fetchFromSocket, importQemuArgs } from './source-live.js';
+export type { Fetched } from './fetched.js';
+export { importerVersion } from './version.js';
+export { importCli, importAllCli } from './cli.js';
+export type * from './introspection.js';
