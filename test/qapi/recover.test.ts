@@ -2,6 +2,9 @@
  * Name recovery on real pairs (QEMU binary + QAPI source of the same version), on a mismatched pair
  * (10.0 binary + 7.2 source), and on small hand-made cases.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SchemaInfo } from '../../codegen/import/introspection.js';
 import {
@@ -192,6 +195,20 @@ describe('QEMU 10.0 binary with the QEMU 7.2 QAPI source (mismatched versions)',
   });
 });
 
+describe('QEMU 7.2 binary with the QEMU 10.0 QAPI source (mismatched the other way)', () => {
+  it('warns and never gives a wrong name', async () => {
+    const [schema, src] = await Promise.all([liveSchema('7.2'), source('10.0')]);
+    const names = recoverQapiNames(schema, src);
+    console.log(`QEMU 7.2 + QAPI 10.0: ${summarizeQapiNames(names).text}`);
+    assertConsistent(schema, src, names);
+    expect(names.warnings).toContainEqual({
+      path: 'command query-status/returns',
+      message: "'StatusInfo': member 'singlestep' of the binary is not in the source",
+    });
+    expect(names.typeNames.get(command(schema, 'query-version').ret)).toBe('VersionInfo');
+  });
+});
+
 describe('recovery on hand-made cases', () => {
   /** A source from QAPI text, without files. */
   function sourceOf(text: string): QapiSource {
@@ -208,6 +225,48 @@ describe('recovery on hand-made cases', () => {
     { name: 'int', 'meta-type': 'builtin', 'json-type': 'int' },
     { name: 'bool', 'meta-type': 'builtin', 'json-type': 'boolean' },
   ];
+
+  it('docs travel verbatim, hostile text included (*/, backquotes, ${)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qapi-hostile-'));
+    try {
+      writeFileSync(
+        join(dir, 'qapi-schema.json'),
+        [
+          '##',
+          '# @Evil:',
+          '#',
+          '# Closes */ a comment, `runs` ${code}.',
+          '#',
+          '# @x: member */ ${x} `y`',
+          '##',
+          "{ 'struct': 'Evil', 'data': { 'x': 'str' } }",
+          '##',
+          '# @evil:',
+          '#',
+          '# Returns: an */ evil ${thing}',
+          '##',
+          "{ 'command': 'evil', 'returns': 'Evil' }",
+        ].join('\n'),
+      );
+      const src = await loadQapiSource(dir);
+      const schema: SchemaInfo[] = [
+        ...builtins,
+        { name: 'evil', 'meta-type': 'command', 'arg-type': '0', 'ret-type': '1' },
+        { name: '0', 'meta-type': 'object', members: [] },
+        { name: '1', 'meta-type': 'object', members: [{ name: 'x', type: 'str' }] },
+      ];
+      const names = recoverQapiNames(schema, src);
+      expect(names.typeNames.get('1')).toBe('Evil');
+      expect(names.typeDocs.get('Evil')).toEqual({
+        description: 'Closes */ a comment, `runs` ${code}.',
+        members: { x: 'member */ ${x} `y`' },
+        features: {},
+      });
+      expect(names.commandDocs.get('evil')?.returns).toBe('an */ evil ${thing}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('a masked type reached under two QAPI names is a conflict; conditional values may be missing', () => {
     const src = sourceOf(`
