@@ -132,13 +132,21 @@ class Walk {
         if (meta !== 'enum') return [`the binary has a ${describe(info)}, the source an enum`];
         return compareEnum(info.values, enumValues(def));
       case 'struct': {
-        if (meta !== 'object' || info.variants) return [`the binary has a ${describe(info)}, the source a struct`];
         const members = flattenedMembers(def, this.lookup);
+        if (meta !== 'object' || info.variants) {
+          // A struct that became a union: its members are still met, to name what they use.
+          if (meta === 'object' && members) this.compareMembers(info, members, path);
+          return [`the binary has a ${describe(info)}, the source a struct`];
+        }
         if (!members) return ['its base chain is broken in the source'];
         return this.compareMembers(info, members, path);
       }
       case 'union':
-        if (meta !== 'object' || !info.variants) return [`the binary has a ${describe(info)}, the source a union`];
+        if (meta !== 'object' || !info.variants) {
+          const members = flattenedMembers(def, this.lookup);
+          if (meta === 'object' && members) this.compareMembers(info, members, path);
+          return [`the binary has a ${describe(info)}, the source a union`];
+        }
         return this.compareUnion(info, def, path);
       case 'alternate':
         if (meta !== 'alternate') return [`the binary has a ${describe(info)}, the source an alternate`];
