@@ -20,6 +20,7 @@ export class OutputWriter {
   private idleScheduled = false;
   private random: (() => number) | undefined;
   private ended = false;
+  private dropped = false;
 
   constructor(
     private readonly stream: Duplex,
@@ -63,17 +64,28 @@ export class OutputWriter {
     this.flushAll();
     this.ended = true;
     this.after(() => {
-      if (this.stream.destroyed) return;
+      if (this.stream.destroyed || this.stream.writableEnded) return;
       this.stream.end(() => this.stream.destroy());
     });
   }
 
-  /** Drops everything and destroys the stream at once. */
+  /**
+   * Drops everything not yet written and closes at once. The stream is ended (FIN) before it is
+   * destroyed: an in-memory peer (`duplexPair`) learns of the close only through its end.
+   */
   destroy(): void {
     this.ended = true;
+    this.dropped = true;
     this.held = [];
     this.window = [];
-    this.stream.destroy();
+    if (this.stream.destroyed) return;
+    if (this.stream.writableEnded) {
+      this.stream.destroy();
+      return;
+    }
+    this.stream.end(() => this.stream.destroy());
+    // A peer that never reads would keep the end from finishing: destroy anyway, soon.
+    setTimeout(() => this.stream.destroy(), 200).unref();
   }
 
   /** Writes out everything held by `coalesce` and `shuffleWindow`. */
@@ -128,7 +140,7 @@ export class OutputWriter {
     this.after(async () => {
       const step = size > 0 ? size : buf.length;
       for (let i = 0; i < buf.length; i += step) {
-        if (this.stream.destroyed) return;
+        if (this.stream.destroyed || this.dropped) return;
         await new Promise<void>((resolve) => this.stream.write(buf.subarray(i, i + step), () => resolve()));
         if (step < buf.length) await nextMacrotask();
       }
