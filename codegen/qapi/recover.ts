@@ -38,7 +38,6 @@ type SourceSide =
 
 /** State of one recovery run. */
 class Walk {
-  readonly index = new Map<string, SchemaInfo>();
   /** Masked name → QAPI names it met (agreeing or not). */
   readonly met = new Map<string, Set<string>>();
   readonly mismatched = new Set<string>();
@@ -48,11 +47,14 @@ class Walk {
   /** While true, `meet` does nothing: comparisons report local disagreements only. */
   dry = false;
 
+  readonly index: ReadonlyMap<string, SchemaInfo>;
+
   constructor(
     schema: readonly SchemaInfo[],
     readonly source: QapiSource,
+    index?: ReadonlyMap<string, SchemaInfo>,
   ) {
-    for (const e of schema) this.index.set(e.name, e);
+    this.index = index ?? new Map(schema.map((e) => [e.name, e]));
   }
 
   lookup = (name: string): QapiDefinition | undefined => this.source.byName.get(name);
@@ -73,14 +75,14 @@ class Walk {
       if (info['meta-type'] === 'object' && info.members.length === 0 && !info.variants) this.implicit.add(b);
       else {
         this.implicit.add(b);
-        this.warn(path, `the binary has a ${describe(info)} where the source has nothing`);
+        this.warn(path, `the binary has ${describe(info)} where the source has nothing`);
       }
       return;
     }
     if (side.kind === 'inline') {
       this.implicit.add(b);
       if (info['meta-type'] !== 'object' || info.variants) {
-        this.warn(path, `the binary has a ${describe(info)} where the source has an inline object`);
+        this.warn(path, `the binary has ${describe(info)} where the source has an inline object`);
         return;
       }
       this.compareMembers(info, side.members, path);
@@ -89,7 +91,7 @@ class Walk {
     const ref = side.ref;
     if (ref.kind === 'array') {
       if (info['meta-type'] !== 'array') {
-        this.warn(path, `the binary has a ${describe(info)} where the source has ${showRef(ref)}`);
+        this.warn(path, `the binary has ${describe(info)} where the source has ${showRef(ref)}`);
         return;
       }
       this.implicit.add(b);
@@ -98,7 +100,7 @@ class Walk {
     }
     const builtin = introspectionBuiltin(ref.name);
     if (builtin !== undefined) {
-      if (b !== builtin) this.warn(path, `the binary has a ${describe(info)} where the source has builtin '${ref.name}'`);
+      if (b !== builtin) this.warn(path, `the binary has ${describe(info)} where the source has builtin '${ref.name}'`);
       return;
     }
     if (info['meta-type'] === 'builtin') {
@@ -121,7 +123,7 @@ class Walk {
   /** Compares a masked type with the named source type; recurses; returns local disagreements. */
   compareNamed(b: string, info: SchemaInfo, name: string, path: string): string[] {
     if (name === 'QType') {
-      if (info['meta-type'] !== 'enum') return [`the binary has a ${describe(info)}, the source an enum`];
+      if (info['meta-type'] !== 'enum') return [`the binary has ${describe(info)}, the source an enum`];
       return compareEnum(info.values, qtypeValues.map((v) => ({ name: v, conditional: false })));
     }
     const def = this.lookup(name);
@@ -129,14 +131,14 @@ class Walk {
     const meta = info['meta-type'];
     switch (def.kind) {
       case 'enum':
-        if (meta !== 'enum') return [`the binary has a ${describe(info)}, the source an enum`];
+        if (meta !== 'enum') return [`the binary has ${describe(info)}, the source an enum`];
         return compareEnum(info.values, enumValues(def));
       case 'struct': {
         const members = flattenedMembers(def, this.lookup);
         if (meta !== 'object' || info.variants) {
           // A struct that became a union: its members are still met, to name what they use.
           if (meta === 'object' && members) this.compareMembers(info, members, path);
-          return [`the binary has a ${describe(info)}, the source a struct`];
+          return [`the binary has ${describe(info)}, the source a struct`];
         }
         if (!members) return ['its base chain is broken in the source'];
         return this.compareMembers(info, members, path);
@@ -145,11 +147,11 @@ class Walk {
         if (meta !== 'object' || !info.variants) {
           const members = flattenedMembers(def, this.lookup);
           if (meta === 'object' && members) this.compareMembers(info, members, path);
-          return [`the binary has a ${describe(info)}, the source a union`];
+          return [`the binary has ${describe(info)}, the source a union`];
         }
         return this.compareUnion(info, def, path);
       case 'alternate':
-        if (meta !== 'alternate') return [`the binary has a ${describe(info)}, the source an alternate`];
+        if (meta !== 'alternate') return [`the binary has ${describe(info)}, the source an alternate`];
         return this.compareAlternate(info.members, def, path);
       default:
         return [`the source's '${name}' is a ${def.kind}, not a type`];
@@ -223,7 +225,7 @@ class Walk {
     for (const m of binary) {
       const s = source.find((br) => !used.has(br.name) && this.alternateFits(m.type, br.type));
       if (!s) {
-        issues.push(`alternative ${this.describeType(m.type)} of the binary is not in the source`);
+        issues.push(`an alternative of the binary (${this.describeType(m.type)}) is not in the source`);
         continue;
       }
       used.add(s.name);
@@ -257,11 +259,15 @@ class Walk {
 function describe(info: SchemaInfo): string {
   switch (info['meta-type']) {
     case 'object':
-      return info.variants ? `union object (tag '${info.tag ?? ''}')` : `object with ${info.members.length} member(s)`;
+      return info.variants ? `a union object (tag '${info.tag ?? ''}')` : `an object with ${info.members.length} member(s)`;
     case 'builtin':
       return `builtin '${info.name}'`;
+    case 'enum':
+      return 'an enum';
+    case 'alternate':
+      return 'an alternate';
     default:
-      return info['meta-type'];
+      return `a ${info['meta-type']}`;
   }
 }
 
@@ -372,20 +378,33 @@ function docWithArgMembers(def: QapiDefinition, lookup: (n: string) => QapiDefin
   return doc;
 }
 
+/** The types an introspection entry refers to. */
+function referencedTypes(e: SchemaInfo): string[] {
+  switch (e['meta-type']) {
+    case 'command':
+      return [e['arg-type'], e['ret-type']];
+    case 'event':
+      return [e['arg-type']];
+    case 'array':
+      return [e['element-type']];
+    case 'alternate':
+      return e.members.map((m) => m.type);
+    case 'object':
+      return [...e.members.map((m) => m.type), ...(e.variants ?? []).map((v) => v.type)];
+    default:
+      return [];
+  }
+}
+
 /**
- * Orphans: types the introspection lists but no command, event or other type uses (their only user was
- * compiled out by an `if`, e.g. `DisplayCocoa`, `CpuModelCompareResult`). They cannot be met on a path, so
- * each is compared with every source type of its kind that no other binary type met: when exactly one
- * agrees on its local structure, the orphan meets it (and its members are walked from there).
+ * Orphans: types the introspection lists but nothing refers to (their only user was compiled out by an
+ * `if`, e.g. `DisplayCocoa`, `CpuModelCompareResult`). No path reaches them, so each is compared with every
+ * source type of its kind that no other binary type met: first by local structure, then by a full trial walk
+ * (its members' types too) that must give no warning. When exactly one source type passes, the orphan meets it.
  */
 function nameOrphans(w: Walk, schema: readonly SchemaInfo[]): void {
   const used = new Set<string>();
-  for (const e of schema) {
-    const meta = e['meta-type'];
-    if (meta === 'command' || meta === 'event') continue;
-    const text = JSON.stringify(e);
-    for (const m of text.matchAll(/"(?:type|element-type)":"([^"]+)"/g)) used.add(m[1]!);
-  }
+  for (const e of schema) for (const t of referencedTypes(e)) used.add(t);
   const metNames = new Set<string>();
   for (const names of w.met.values()) for (const n of names) metNames.add(n);
   for (const e of schema) {
@@ -394,16 +413,21 @@ function nameOrphans(w: Walk, schema: readonly SchemaInfo[]): void {
     if (used.has(e.name) || w.met.has(e.name) || w.implicit.has(e.name)) continue;
     const size = e['meta-type'] === 'enum' ? e.values.length : e.members.length;
     if (size < 2) continue; // too little structure to tell one type from another
-    const fits: string[] = [];
+    const local: string[] = [];
     w.dry = true;
     try {
       for (const def of w.source.definitions) {
         if (def.kind === 'command' || def.kind === 'event' || metNames.has(def.name)) continue;
-        if (w.compareNamed(e.name, e, def.name, '').length === 0) fits.push(def.name);
+        if (w.compareNamed(e.name, e, def.name, '').length === 0) local.push(def.name);
       }
     } finally {
       w.dry = false;
     }
+    const fits = local.filter((name) => {
+      const trial = new Walk(schema, w.source, w.index);
+      trial.meet(e.name, { kind: 'ref', ref: { kind: 'name', name } }, '');
+      return trial.warnings.length === 0;
+    });
     if (fits.length === 1) w.meet(e.name, { kind: 'ref', ref: { kind: 'name', name: fits[0]! } }, `orphan type ${e.name}`);
   }
 }
