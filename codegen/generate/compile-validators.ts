@@ -34,8 +34,9 @@ export function compileValidators(model: TargetModel): CompiledValidators {
     strict: true,
     discriminator: true,
     allErrors: false,
-    inlineRefs: true,
-    code: { source: true, esm: true, optimize: true },
+    messages: false,
+    inlineRefs: false,
+    code: { source: true, esm: true, optimize: true, lines: true },
   });
   ajv.addKeyword({ keyword: 'x-qmp' });
   const add = (id: string, schema: object, where: string): void => {

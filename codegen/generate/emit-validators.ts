@@ -72,23 +72,52 @@ function pointerToken(s: string): string {
   return s.replace(/~/g, "~0").replace(/\\//g, "~1");
 }
 
+function describe(e: AjvError): string {
+  const p = e.params;
+  switch (e.keyword) {
+    case "type":
+      return \`must be \${Array.isArray(p["type"]) ? (p["type"] as unknown[]).join(" or ") : String(p["type"])}\`;
+    case "const":
+      return \`must be \${JSON.stringify(p["allowedValue"])}\`;
+    case "enum": {
+      const values = Array.isArray(p["allowedValues"]) ? (p["allowedValues"] as unknown[]) : [];
+      const shown = values.slice(0, 20).map((v) => JSON.stringify(v)).join(", ");
+      return \`must be one of \${shown}\${values.length > 20 ? ", …" : ""}\`;
+    }
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+    case "minLength":
+    case "maxLength":
+    case "minItems":
+    case "maxItems":
+    case "minProperties":
+    case "maxProperties":
+      return \`breaks rule '\${e.keyword}' (limit \${String(p["limit"])})\`;
+    case "oneOf":
+    case "anyOf":
+      return \`matches none of the allowed forms ('\${e.keyword}')\`;
+    case "discriminator":
+      return p["error"] === "tag" ? "must be a string (union tag)" : \`has an unknown value \${JSON.stringify(p["tagValue"])} (union tag)\`;
+    default:
+      return \`breaks rule '\${e.keyword}'\`;
+  }
+}
+
 function issue(prefix: string, e: AjvError): ValidationIssue {
   const p = e.params;
+  const at = \`\${prefix}\${e.instancePath}\`;
   if (e.keyword === "required" && typeof p["missingProperty"] === "string") {
-    return { path: \`\${prefix}\${e.instancePath}/\${pointerToken(p["missingProperty"])}\`, message: "is required" };
+    return { path: \`\${at}/\${pointerToken(p["missingProperty"])}\`, message: "is required" };
   }
   if (e.keyword === "additionalProperties" && typeof p["additionalProperty"] === "string") {
-    return { path: \`\${prefix}\${e.instancePath}/\${pointerToken(p["additionalProperty"])}\`, message: "is not a known member" };
-  }
-  if (e.keyword === "enum" && Array.isArray(p["allowedValues"])) {
-    const values = p["allowedValues"] as unknown[];
-    const shown = values.slice(0, 20).map((v) => JSON.stringify(v)).join(", ");
-    return { path: \`\${prefix}\${e.instancePath}\`, message: \`must be one of \${shown}\${values.length > 20 ? ", …" : ""}\` };
+    return { path: \`\${at}/\${pointerToken(p["additionalProperty"])}\`, message: "is not a known member" };
   }
   if (e.keyword === "discriminator" && typeof p["tag"] === "string") {
-    return { path: \`\${prefix}\${e.instancePath}/\${pointerToken(p["tag"])}\`, message: e.message ?? "unknown tag value" };
+    return { path: \`\${at}/\${pointerToken(p["tag"])}\`, message: describe(e) };
   }
-  return { path: \`\${prefix}\${e.instancePath}\`, message: e.message ?? \`breaks rule '\${e.keyword}'\` };
+  return { path: at, message: describe(e) };
 }
 
 function check(validate: CompiledValidator, value: unknown, prefix: string): ValidationResult {
