@@ -21,3 +21,7 @@ export { rawPayloads } from './faults.js';
 export type { CommandSelector, QmpFaults } from './faults.js';
 export type { QemuVersionTriple, QmpGreetingOption } from './greeting.js';
 export { nowTimestamp } from './event-message.js';
+export { recordConversation, parseRecording, loadRecording } from './recording.js';
+export type { ConversationRecorder, RecordedMessage } from './recording.js';
+export { createReplayServer, QmpReplayServer } from './replay.js';
+export type { QmpReplayOptions } from './replay.js';
