@@ -50,18 +50,26 @@ export class Connection {
     }
   }
 
-  /** Flushes, ends the write side, waits (at most `graceMs`) for the stream to close, then destroys it. */
+  /**
+   * Flushes, ends the write side, waits (at most `graceMs`) until the written data is handed to the
+   * system, then destroys the stream. Does not wait for the peer to close its side.
+   */
   async end(graceMs = 1000): Promise<void> {
     if (this.ended) return;
     this.flush();
     this.closing = true;
-    const closed = new Promise<void>((resolve) => {
-      if (this.stream.destroyed) resolve();
-      else this.stream.once('close', () => resolve());
+    const s = this.stream;
+    const finished = new Promise<void>((resolve) => {
+      if (s.destroyed || s.writableFinished) resolve();
+      else {
+        s.once('finish', () => resolve());
+        s.once('close', () => resolve());
+        s.once('error', () => resolve());
+      }
     });
-    this.stream.end();
+    s.end();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closed, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    await Promise.race([finished, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
     this.finish(new QmpConnectionError('closed', 'the QMP connection was closed by the client'), undefined);
   }

@@ -128,7 +128,7 @@ export class JsonFramer {
       if (size > max) {
         throw this.fail(
           new QmpProtocolError('oversized', `QMP message larger than the limit of ${max} bytes`, {
-            excerpt: excerptOf(this.parts.length > 0 ? this.parts[0]! : chunk.subarray(start)),
+            excerpt: excerptOf(this.head(chunk.subarray(start))),
           }),
         );
       }
@@ -188,6 +188,18 @@ export class JsonFramer {
         }),
       );
     }
+  }
+
+  /** The first bytes of the current message (earlier parts, then `tail`), enough for an excerpt. */
+  private head(tail: Buffer): Buffer {
+    const pieces: Buffer[] = [];
+    let len = 0;
+    for (const p of [...this.parts, tail]) {
+      pieces.push(p);
+      len += p.length;
+      if (len >= EXCERPT_CHARS * 4) break;
+    }
+    return Buffer.concat(pieces);
   }
 
   private fail(e: QmpProtocolError): QmpProtocolError {
