@@ -61,6 +61,9 @@ export function rewrite(node: unknown, ctx: Rewrite, where: string, isTag = fals
       out[k] = v;
     }
   }
+  // Ajv looks the tag up as an unescaped JSON pointer: a tag with '/' or '~' cannot use the
+  // discriminator keyword, the plain oneOf (branches are disjoint by their const tag) still works.
+  if (tag !== undefined && /[/~]/.test(tag)) delete out['discriminator'];
   if (ctx.flavour === 'compat') {
     if (out['additionalProperties'] === false) delete out['additionalProperties'];
     if (!isTag && Array.isArray(out['enum']) && out['enum'].every((e) => typeof e === 'string')) {
@@ -104,7 +107,7 @@ function compatUnion(out: JsonSchema, tag: string, original: JsonSchema): JsonSc
     properties: { ...(isObject(rest['properties']) ? rest['properties'] : {}), [tag]: { type: 'string' } },
     required: [tag],
     if: { properties: { [tag]: { enum: knownTags(original, tag) } } },
-    then: { type: 'object', discriminator, oneOf },
+    then: discriminator === undefined ? { type: 'object', oneOf } : { type: 'object', discriminator, oneOf },
   };
 }
 
