@@ -82,11 +82,18 @@ function nonEmpty<T>(a: readonly T[] | undefined): T[] | undefined {
   return a === undefined || a.length === 0 ? undefined : [...a];
 }
 
+/** An own string member of a doc map (never an inherited `__proto__`/`constructor`). */
+function own(map: Record<string, string> | undefined, key: string): string | undefined {
+  if (map === undefined || !Object.prototype.hasOwnProperty.call(map, key)) return undefined;
+  const v = map[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
 /** The member docs of a doc (empty when none). */
 function memberDocs(...docs: (QapiDoc | undefined)[]): (name: string) => string | undefined {
   return (name) => {
     for (const d of docs) {
-      const t = d?.members[name];
+      const t = d !== undefined ? own(d.members, name) : undefined;
       if (t !== undefined && t !== '') return t;
     }
     return undefined;
@@ -94,7 +101,7 @@ function memberDocs(...docs: (QapiDoc | undefined)[]): (name: string) => string 
 }
 
 function deprecationText(doc: QapiDoc | undefined): string | undefined {
-  return doc?.deprecated ?? doc?.features.deprecated;
+  return doc?.deprecated ?? own(doc?.features, 'deprecated');
 }
 
 interface Member {
