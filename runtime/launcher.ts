@@ -186,14 +186,15 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
   const client = qmp as unknown as QmpClient<any, any, any>;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      if (!exitInfo && client.isOpen) {
+      const polite = !exitInfo && client.isOpen;
+      if (polite) {
         try {
           await client.execute('quit', undefined, { timeoutMs: grace, validateArguments: false });
         } catch {
           // QEMU may close the socket before answering; the process is watched below.
         }
       }
-      for (const signal of [null, 'SIGTERM', 'SIGKILL'] as const) {
+      for (const signal of [...(polite ? [null] : []), 'SIGTERM', 'SIGKILL'] as const) {
         if (exitInfo) break;
         if (signal) child.kill(signal);
         if (signal === 'SIGKILL') await exited;
