@@ -40,10 +40,29 @@ const typeWords: Record<string, string> = {
   null: 'null',
 };
 
-/** QEMU-like `desc` for the first issue (QEMU reports one problem per reply). */
+/**
+ * The issue QEMU would report: the deepest one (an alternate or union whose branches all fail
+ * gives one issue per branch plus a summary; the deepest names the member QEMU names).
+ */
+export function pickArgumentIssue(issues: readonly ValidationIssue[]): ValidationIssue | undefined {
+  let best: ValidationIssue | undefined;
+  let depth = -1;
+  for (const i of issues) {
+    const d = i.path.split('/').length;
+    if (d > depth) {
+      best = i;
+      depth = d;
+    }
+  }
+  return best;
+}
+
+/** QEMU-like `desc` for one issue of a command's arguments (QEMU reports one problem per reply). */
 export function describeArgumentIssue(issue: ValidationIssue, args: unknown): string {
   const where = parameterName(issue.path);
   const msg = issue.message;
+  if (/^is required$/.test(msg)) return `Parameter '${where}' is missing`;
+  if (/^is not a known member$/.test(msg)) return `Parameter '${where}' is unexpected`;
   let m = /required property '([^']+)'/.exec(msg);
   if (m) return `Parameter '${join(where, m[1]!)}' is missing`;
   m = /additional propert(?:y|ies)(?:[^']*'([^']+)')?/i.exec(msg);
@@ -51,9 +70,9 @@ export function describeArgumentIssue(issue: ValidationIssue, args: unknown): st
     if (m[1] !== undefined) return `Parameter '${join(where, m[1])}' is unexpected`;
     return `Parameter '${where}' is unexpected`;
   }
-  m = /must be (string|integer|number|boolean|object|array|null)\b/.exec(msg);
+  m = /^must be (string|integer|number|boolean|object|array|null)\b/.exec(msg);
   if (m) return `Invalid parameter type for '${where}', expected: ${typeWords[m[1]!]}`;
-  if (/allowed values|must be equal to constant|must match exactly one schema|discriminator/i.test(msg)) {
+  if (/allowed values|must be one of|must be equal to constant|^must be "|unknown value|discriminator|union tag/i.test(msg)) {
     const v = valueAt(args, issue.path);
     if (typeof v === 'string') return `Parameter '${where}' does not accept value '${v}'`;
   }

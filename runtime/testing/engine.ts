@@ -4,7 +4,7 @@
  * test failure naming the command and the path).
  */
 import type { CommandMapBase } from '../target.js';
-import { describeArgumentIssue } from './argument-errors.js';
+import { describeArgumentIssue, pickArgumentIssue } from './argument-errors.js';
 import type { ConnectionEngine, QmpServerConnection, ReceivedCommand, ReplyBody } from './connection.js';
 import { QmpServerError } from './errors.js';
 import type { ClientInput } from './json-input.js';
@@ -81,7 +81,7 @@ export class SchemaEngine implements ConnectionEngine {
     if (core.validators) {
       // Arguments are checked before the handler lookup: a wrong call is reported even for a command with no handler.
       const r = core.validators.validateArguments(req.name, args);
-      if (!r.ok) return conn.reply(req, generic(describeArgumentIssue(r.errors[0]!, args)), cmd);
+      if (!r.ok) return conn.reply(req, generic(describeArgumentIssue(pickArgumentIssue(r.errors)!, args)), cmd);
     }
     if (!handler) return missing();
     let value: unknown;

@@ -60,6 +60,11 @@ export class JsonInputSplitter {
         if (this.depth === 0) start = this.emit(chunk, start, i + 1, out);
       } else if (white) {
         if (this.depth === 0 && this.size === 0 && start === i) start = i + 1;
+      } else if (this.depth === 0 && c >= 0x80) {
+        // QEMU's lexer answers each stray non-ASCII byte outside a value with its own error.
+        this.reset();
+        start = i + 1;
+        out.push({ ok: false, desc: "JSON parse error, stray '\uFFFD'" });
       } else if (this.depth === 0) {
         this.inScalar = true;
       }
