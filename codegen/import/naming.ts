@@ -211,6 +211,10 @@ export function nameTypes(intro: Introspection, qapiNames?: ReadonlyMap<string, 
     const q = qapiNames?.get(masked);
     const want = q !== undefined ? { name: q, origin: 'qapi' as const } : unmaskedName(masked) ? { name: masked, origin: 'introspection' as const } : undefined;
     if (want === undefined) continue;
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(want.name)) {
+      warnings.push(`${path}: name ${JSON.stringify(want.name)} is not a plain type name; using the path-derived name`);
+      continue;
+    }
     const holder = taken.get(want.name);
     if (holder !== undefined) {
       warnings.push(`${path}: name ${want.name} already given to the type first reached at ${order[reached.get(holder) ?? 0]?.path}; using the path-derived name`);
