@@ -28,12 +28,13 @@ export function projectOptions(extra: ts.CompilerOptions = {}): ts.CompilerOptio
   return { ...parsed.options, rootDir: undefined, noEmit: true, ignoreDeprecations: '6.0', ...extra } as ts.CompilerOptions;
 }
 
-/** Type-checks `files`; returns diagnostics of files under `within` as `file(line): message`. */
-export function typecheck(files: string[], within: string, extra: ts.CompilerOptions = {}): string[] {
+/** Type-checks `files`; returns diagnostics of files under `within` (one folder or several) as `file(line): message`. */
+export function typecheck(files: string[], within: string | string[], extra: ts.CompilerOptions = {}): string[] {
   const program = ts.createProgram(files, projectOptions(extra));
+  const dirs = (Array.isArray(within) ? within : [within]).map((d) => resolve(d));
   return ts
     .getPreEmitDiagnostics(program)
-    .filter((d) => d.file === undefined || resolve(d.file.fileName).startsWith(resolve(within)))
+    .filter((d) => d.file === undefined || dirs.some((dir) => resolve((d.file as ts.SourceFile).fileName).startsWith(dir)))
     .map((d) => {
       const msg = ts.flattenDiagnosticMessageText(d.messageText, '\n');
       if (d.file === undefined || d.start === undefined) return msg;

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTarget } from '../../codegen/generate/generate.js';
-import { fixtureDir, root, tempDir, transpileFolder } from './helpers.js';
+import { fixtureDir, root, tempDir, transpileFolder, writeSchema } from './helpers.js';
 
 type Result = { ok: true; value: unknown } | { ok: false; errors: { path: string; message: string }[] };
 interface Validators {
@@ -120,4 +120,28 @@ describe('validator-only entry', () => {
       writeFileSync(join(tmp.dir, `${target}-bundle.mjs`), result.outputFiles[0]?.text ?? '');
     });
   }
+
+  it('Ajv runtime helpers become imports: the output has no require() and runs as real ESM', async () => {
+    const schemaDir = join(tmp.dir, 'helpers-schema');
+    writeSchema(schemaDir, 'helpers', {
+      commands: { 'set-thing': { type: 'object', properties: { name: { type: 'string', minLength: 2 }, shape: { enum: [{ a: 1 }, 'plain'] } }, additionalProperties: false } },
+      returns: { 'set-thing': { type: 'object', properties: {}, additionalProperties: false } },
+    });
+    const gen = join(tmp.dir, 'helpers-gen');
+    await generateTarget({ schemaDir, outDir: gen });
+    const code = readFileSync(join(gen, 'validators-code.ts'), 'utf8');
+    expect(code).not.toMatch(/\brequire\s*\(/);
+    expect(code).toContain('import ajvRuntime0 from "ajv/dist/runtime/');
+    const js = join(tmp.dir, 'helpers-js');
+    transpileFolder(gen, js);
+    const script = `
+      const v = await import(${JSON.stringify(join(js, 'validators.js'))});
+      console.log(JSON.stringify([
+        v.validateArguments('set-thing', { name: '\u{1F600}\u{1F600}', shape: { a: 1 } }).ok,
+        v.validateArguments('set-thing', { name: '\u{1F600}' }).ok,
+        v.validateArguments('set-thing', { shape: { a: 2 } }).ok,
+      ]));`;
+    const outText = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: tmp.dir, encoding: 'utf8' });
+    expect(JSON.parse(outText)).toEqual([true, false, false]);
+  });
 });
