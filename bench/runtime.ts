@@ -1,0 +1,135 @@
+/**
+ * Runtime benchmark: commands per second at 1 and 64 in flight, and client CPU time per command,
+ * for the runtime's QmpClient next to the naive raw-socket client of `bench/baseline.ts`, against
+ * real QEMU 10.0 and against the instant C peer. Read the ratios: both run in the same process,
+ * interleaved, on the same (shared, noisy) machine.
+ *
+ * Run: `npm run bench:runtime` (or `tsx bench/runtime.ts`).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { QmpClient, launchQemu } from '../runtime/index.js';
+import { findQemu } from '../scripts/qemus.js';
+import { runRawClient, startInstantPeer, type ThroughputResult } from './baseline.js';
+
+/** Runs `count` commands through `qmp`, keeping `inFlight` outstanding. */
+export async function runQmpClient(
+  qmp: QmpClient,
+  opts: { inFlight: number; count: number; command?: string },
+): Promise<ThroughputResult> {
+  const command = opts.command ?? 'query-status';
+  let sent = 0;
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  const worker = async (): Promise<void> => {
+    while (sent < opts.count) {
+      sent++;
+      await qmp.execute(command);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.inFlight, opts.count) }, worker));
+  const cpu = process.cpuUsage(cpu0);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { opsPerSec: opts.count / seconds, cpuMicrosPerOp: (cpu.user + cpu.system) / opts.count };
+}
+
+interface Row {
+  peer: string;
+  inFlight: number;
+  client: ThroughputResult;
+  raw: ThroughputResult;
+}
+
+function best(a: ThroughputResult, b: ThroughputResult): ThroughputResult {
+  return { opsPerSec: Math.max(a.opsPerSec, b.opsPerSec), cpuMicrosPerOp: Math.min(a.cpuMicrosPerOp, b.cpuMicrosPerOp) };
+}
+
+/** Interleaves client and raw runs (two rounds each, best of two) for one peer and depth. */
+async function measure(
+  peer: string,
+  inFlight: number,
+  count: number,
+  client: () => Promise<ThroughputResult>,
+  raw: () => Promise<ThroughputResult>,
+): Promise<Row> {
+  let c = await client();
+  let r = await raw();
+  c = best(c, await client());
+  r = best(r, await raw());
+  void count;
+  return { peer, inFlight, client: c, raw: r };
+}
+
+function printTable(rows: Row[]): void {
+  const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const header = ['peer', 'in flight', 'client cmd/s', 'raw cmd/s', 'client/raw', 'client CPU µs/cmd', 'raw CPU µs/cmd', 'client/raw CPU'];
+  const lines = rows.map((r) => [
+    r.peer,
+    String(r.inFlight),
+    fmt(r.client.opsPerSec),
+    fmt(r.raw.opsPerSec),
+    `${fmt(r.client.opsPerSec / r.raw.opsPerSec, 2)}×`,
+    fmt(r.client.cpuMicrosPerOp, 1),
+    fmt(r.raw.cpuMicrosPerOp, 1),
+    `${fmt(r.client.cpuMicrosPerOp / r.raw.cpuMicrosPerOp, 2)}×`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const row = (cells: string[]): string => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  console.log(row(header));
+  console.log(`|${widths.map((w, i) => (i < 2 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const l of lines) console.log(row(l));
+}
+
+/** Prints the runtime benchmark table (about 20–40 s). */
+export async function runRuntimeBench(): Promise<void> {
+  const rows: Row[] = [];
+  const q = findQemu('10.0');
+  const rawDir = await mkdtemp(join(tmpdir(), 'qmp-bench-'));
+  const rawPath = join(rawDir, 'raw.sock');
+  // One QEMU, two QMP monitors: the launcher's client on one, the raw client on the other.
+  const vm = await launchQemu({
+    binary: q.binary,
+    env: q.env,
+    args: ['-machine', 'none', '-nodefaults', '-display', 'none', '-S', '-qmp', `unix:${rawPath},server=on,wait=off`],
+  });
+  const peer = await startInstantPeer();
+  try {
+    // Warm-up (JIT) on both sides.
+    await runQmpClient(vm.qmp, { inFlight: 8, count: 2000 });
+    await runRawClient(rawPath, { inFlight: 8, count: 2000 });
+    for (const [inFlight, count] of [
+      [1, 4000],
+      [64, 20000],
+    ] as const) {
+      rows.push(
+        await measure('QEMU 10.0', inFlight, count, () => runQmpClient(vm.qmp, { inFlight, count }), () => runRawClient(rawPath, { inFlight, count })),
+      );
+    }
+    const instant = await QmpClient.connect({ path: peer.path });
+    try {
+      await runQmpClient(instant, { inFlight: 8, count: 5000 });
+      for (const [inFlight, count] of [
+        [1, 20000],
+        [64, 100000],
+      ] as const) {
+        rows.push(
+          await measure('instant C peer', inFlight, count, () => runQmpClient(instant, { inFlight, count }), () => runRawClient(peer.path, { inFlight, count })),
+        );
+      }
+    } finally {
+      await instant.close();
+    }
+  } finally {
+    await peer.close();
+    await vm.close();
+    await rm(rawDir, { recursive: true, force: true });
+  }
+  console.log('query-status; best of 2 interleaved runs each; raw = net.Socket + JSON.stringify + split lines + Map of ids');
+  printTable(rows);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runRuntimeBench();
+}
