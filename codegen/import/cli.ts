@@ -4,7 +4,6 @@
  */
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findQemu, projectRoot, qemuVersions } from '../../scripts/qemus.js';
 import { isImportError } from './errors.js';
 import { importTarget } from './import-target.js';
 import type { ImportResult, ImportSource } from './import-target.js';
@@ -111,6 +110,8 @@ export async function importAllCli(args: readonly string[]): Promise<number> {
     console.error(`qmp-codegen import-all: unexpected arguments ${args.join(' ')}\n${importAllUsage}`);
     return 2;
   }
+  // The repository's QEMU locator: only this development command needs it.
+  const { findQemu, projectRoot, qemuVersions } = await import('../../scripts/qemus.js');
   let code = 0;
   for (const version of qemuVersions) {
     try {
