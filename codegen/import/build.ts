@@ -301,6 +301,8 @@ export class SchemaBuilder {
               if (d !== undefined) o.description = d;
               const f = memberFeatures.get(v);
               if (f !== undefined) o.features = f;
+              const why = f?.includes('deprecated') === true ? deprecationText(doc) : undefined;
+              if (why !== undefined) o.deprecation = why;
               return [v, o];
             })
             .filter(([, o]) => Object.keys(o).length > 0),

@@ -175,7 +175,7 @@ describe('mapping with QAPI names and docs (fake name recovery)', async () => {
     expect(types.StatusThing.description).toBe('A status. `*/` ${x}');
     expect(types.StatusThing.properties.status).toEqual({ $ref: '#/definitions/RunThing', description: 'the status' });
     expect(types.StatusThing.properties.__proto__.description).toBe('proto member');
-    expect(types.RunThing['x-qmp'].values).toEqual({ paused: { description: 'paused now', features: ['deprecated'] } });
+    expect(types.RunThing['x-qmp'].values).toEqual({ paused: { description: 'paused now', features: ['deprecated'], deprecation: 'Value @paused is gone.' } });
     expect(commands['cmd-a']).toEqual({
       description: 'Does A',
       type: 'object',
