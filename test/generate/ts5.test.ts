@@ -1,0 +1,57 @@
+/**
+ * What the package publishes must compile for TypeScript 5 users: the declarations of the
+ * generated targets (emitted by the project's TypeScript) and a consumer using them are checked
+ * by TypeScript 5.9 with `strict` and without `skipLibCheck`.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import ts5 from 'typescript5';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectOptions, root, tempDir } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.done());
+
+describe('declarations for TypeScript 5', () => {
+  it('emitted .d.ts (10.0 target, 7.2 validators, runtime) compile under TypeScript 5.9 strict', () => {
+    expect(ts5.version).toMatch(/^5\./);
+    const outDir = join(tmp.dir, 'dist');
+    // the full 10.0 target (index pulls in everything) and the 7.2 validator-only entry
+    const entries = [join(root, 'generated/qemu-10.0-x86_64/index.ts'), join(root, 'generated/qemu-7.2-x86_64/validators.ts')];
+    const program = ts.createProgram(entries, { ...projectOptions(), noEmit: false, declaration: true, emitDeclarationOnly: true, outDir, rootDir: root });
+    const emitted = program.emit();
+    expect(emitted.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+    const consumer = join(tmp.dir, 'consumer.ts');
+    writeFileSync(
+      consumer,
+      [
+        `import { QmpClient, type StatusInfo } from ${JSON.stringify(join(outDir, 'generated/qemu-10.0-x86_64/index.js'))};`,
+        `import { validateArguments } from ${JSON.stringify(join(outDir, 'generated/qemu-7.2-x86_64/validators.js'))};`,
+        'export async function f(path: string): Promise<boolean> {',
+        '  const qmp = await QmpClient.connect({ path });',
+        '  const s: StatusInfo = await qmp.commands.queryStatus();',
+        "  const r = validateArguments('query-status', undefined);",
+        '  await qmp.close();',
+        '  return s.running && r.ok;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const p5 = ts5.createProgram([consumer], {
+      strict: true,
+      target: ts5.ScriptTarget.ES2022,
+      module: ts5.ModuleKind.NodeNext,
+      moduleResolution: ts5.ModuleResolutionKind.NodeNext,
+      noEmit: true,
+      skipLibCheck: false,
+      types: ['node'],
+      typeRoots: [join(root, 'node_modules/@types')],
+    });
+    const problems = ts5.getPreEmitDiagnostics(p5).map((d) => {
+      const where = d.file && d.start !== undefined ? `${d.file.fileName}(${d.file.getLineAndCharacterOfPosition(d.start).line + 1}): ` : '';
+      return `${where}TS${d.code} ${ts5.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+    expect(problems).toEqual([]);
+  });
+});
