@@ -12,8 +12,7 @@
  * ```
  */
 import type {
-  CommandMapBase,
-  EventMapBase,
+  CommandSpec,
   ExecuteArgs,
   ExecuteOptions,
   LooseCommandMap,
@@ -137,6 +136,15 @@ export type EventOf<E, K extends string> = K extends keyof E ? QmpEvent<K, E[K]>
 /** Names accepted by event methods: the map's names (autocompleted) or any other string. */
 export type EventName<E> = (keyof E & string) | (string & {});
 
+/**
+ * Constraint of a command map: every member is a `CommandSpec`. Written as a mapped type (not
+ * `CommandMapBase`'s index signature) so that maps declared as `interface`s are accepted too.
+ */
+export type CommandMapOf<C> = { [K in keyof C]: CommandSpec };
+
+/** Constraint of an event map (any object type, `interface`s included). */
+export type EventMapOf<E> = { [K in keyof E]: unknown };
+
 /** Internal hook a launcher installs so that `close()` also stops the process. @internal */
 export const closeHook: unique symbol = Symbol('qmp-sdk.closeHook');
 
@@ -187,8 +195,8 @@ function short(v: unknown): string {
  * @typeParam M - the `commands` object's methods (camelCase), from a generated target
  */
 export class QmpClient<
-  C extends CommandMapBase = LooseCommandMap,
-  E extends EventMapBase = LooseEventMap,
+  C extends CommandMapOf<C> = LooseCommandMap,
+  E extends EventMapOf<E> = LooseEventMap,
   M extends object = {},
 > {
   /** The generated target bound to this class; `undefined` in the runtime's own class. */

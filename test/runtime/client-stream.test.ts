@@ -81,7 +81,7 @@ describe('negotiation over a stream', () => {
   it('skips an event that arrives before the greeting, and never delivers events sent before negotiation ends', async () => {
     const { stream, peer } = scriptedPeer();
     const seen: string[] = [];
-    const trace: unknown[] = [];
+    const trace: Array<[string, unknown]> = [];
     peer.send({ event: 'SHUTDOWN', data: { guest: false }, timestamp: ts }, { QMP: { version: { qemu: { major: 10, minor: 0, micro: 0 }, package: '' }, capabilities: [] } });
     const p = QmpClient.connect({ stream, trace: (d, m) => trace.push([d, m]) });
     const [cmd] = await peer.waitFor(1);
