@@ -23,7 +23,7 @@ type Events = { STOP: undefined; SHUTDOWN: { guest: boolean; reason: string } };
 interface Methods {
   queryStatus(args?: undefined, options?: ExecuteOptions): Promise<{ status: string; running: boolean }>;
 }
-declare const target: TargetBinding;
+const target = { name: 't', commands: {}, events: [], loadValidators: () => Promise.reject(new Error('unused')) } satisfies TargetBinding;
 class Typed extends QmpClient<Commands, Events, Methods> {
   static override readonly target = target;
 }
