@@ -141,6 +141,7 @@ export class QmpServerConnection {
 
   /** @internal Sends the greeting, or half of it then closes (fault `closeMidMessage: 'greeting'`). */
   sendGreeting(greeting: unknown): void {
+    if (this.faults.injectBeforeGreeting !== undefined) this.writer.raw(this.faults.injectBeforeGreeting);
     if (this.faults.closeMidMessage === 'greeting') {
       this.writer.halfThenEnd(greeting);
       return;

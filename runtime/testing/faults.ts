@@ -35,6 +35,8 @@ export interface QmpFaults {
   replyWithoutId?: CommandSelector;
   /** Write these raw bytes just before the reply to each selected command. */
   injectBeforeReply?: { readonly commands?: CommandSelector; readonly bytes: string | Uint8Array };
+  /** Write these raw bytes before the greeting (real QEMU 10.0 was seen sending an event there). */
+  injectBeforeGreeting?: string | Uint8Array;
   /** Write these raw bytes right after the greeting. */
   injectAfterGreeting?: string | Uint8Array;
 }

@@ -20,15 +20,18 @@ export function versionOfTarget(target: TargetBinding | undefined): QemuVersionT
   return { major: Number(m[1]), minor: Number(m[2]), micro: Number(m[3] ?? 0) };
 }
 
-/** Builds the greeting and the list of offered capabilities. */
+/**
+ * Builds the greeting and the capabilities `qmp_capabilities` accepts: the `capabilities` option, else
+ * those the greeting announces (a verbatim greeting is sent as given, whatever `capabilities` says).
+ */
 export function buildGreeting(
   option: QmpGreetingOption | undefined,
   capabilities: readonly string[] | undefined,
   target: TargetBinding | undefined,
 ): { greeting: Record<string, unknown>; offered: readonly string[] } {
   if (option && 'QMP' in option) {
-    const offered = capabilities ?? option.QMP.capabilities;
-    return { greeting: { QMP: { ...option.QMP, capabilities: [...offered] } }, offered };
+    // Sent verbatim, even when it announces what the server then refuses (a hostile-peer case).
+    return { greeting: option as Record<string, unknown>, offered: capabilities ?? option.QMP.capabilities };
   }
   const offered = capabilities ?? ['oob'];
   const qemu = option?.qemu ?? versionOfTarget(target);

@@ -39,7 +39,10 @@ export interface QmpServerOptions<C extends CommandMapBase = LooseCommandMap> ex
   target?: TargetBinding;
   /** The greeting: a whole greeting sent verbatim, or the version to announce (default: the target's). */
   greeting?: QmpGreetingOption;
-  /** Capabilities offered in the greeting (default `['oob']`). */
+  /**
+   * Capabilities offered in the greeting and accepted by `qmp_capabilities` (default `['oob']`). With a
+   * verbatim greeting, only what `qmp_capabilities` accepts (default: what that greeting announces).
+   */
   capabilities?: readonly string[];
   /** Command handlers keyed by wire name; a command without a handler gets CommandNotFound. */
   handlers?: QmpHandlers<C>;
@@ -130,9 +133,14 @@ export class QmpTestServer {
     return conn;
   }
 
-  /** A connected in-memory stream for a client (`QmpClient.connect({ stream: server.connectStream() })`). */
+  /**
+   * A connected in-memory stream for a client (`QmpClient.connect({ stream: server.connectStream() })`).
+   * It behaves like a socket: destroying either end closes the other (Node's `duplexPair` alone does not).
+   */
   connectStream(options: { faults?: QmpFaults } = {}): Duplex {
     const [ours, theirs] = duplexPair();
+    theirs.once('close', () => ours.destroy());
+    ours.once('close', () => theirs.destroy());
     this.accept(ours, options);
     return theirs;
   }
