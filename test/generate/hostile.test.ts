@@ -32,7 +32,7 @@ typeKeys.forEach((k, i) => {
   types[k] = {
     ...doc(i),
     type: 'object',
-    properties: Object.fromEntries(evil.map((e, j) => [e, { ...doc(j), type: 'string', enum: evil }]).concat([['__proto__', { type: 'integer' }], ['constructor', { type: 'boolean' }]])),
+    properties: Object.fromEntries([...evil.map((e, j): [string, unknown] => [e, { ...doc(j), type: 'string', enum: evil }]), ['__proto__', { type: 'integer' }], ['constructor', { type: 'boolean' }]]),
     required: ['__proto__'],
     additionalProperties: false,
   };

@@ -3,18 +3,31 @@
  * generated targets (emitted by the project's TypeScript) and a consumer using them are checked
  * by TypeScript 5.9 with `strict` and without `skipLibCheck`.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import ts from 'typescript';
-import ts5 from 'typescript5';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectOptions, root, tempDir } from './helpers.js';
+
+/**
+ * TypeScript 5.9 lives in `.cache/typescript5` (not a devDependency: an npm alias would also link
+ * its `tsc` binary over TypeScript 6's). Install: npm install --prefix .cache/typescript5 typescript@5.9
+ */
+const ts5Path = join(root, '.cache/typescript5/node_modules/typescript');
+function loadTs5(): typeof ts {
+  if (!existsSync(join(ts5Path, 'package.json'))) {
+    throw new Error(`TypeScript 5.9 not found in ${ts5Path}. Install it with: npm install --prefix .cache/typescript5 typescript@5.9`);
+  }
+  return createRequire(import.meta.url)(ts5Path) as typeof ts;
+}
 
 const tmp = tempDir();
 afterAll(() => tmp.done());
 
 describe('declarations for TypeScript 5', () => {
   it('emitted .d.ts (10.0 target, 7.2 validators, runtime) compile under TypeScript 5.9 strict', () => {
+    const ts5 = loadTs5();
     expect(ts5.version).toMatch(/^5\./);
     const outDir = join(tmp.dir, 'dist');
     // the full 10.0 target (index pulls in everything) and the 7.2 validator-only entry
