@@ -90,7 +90,7 @@ export class JsonInputSplitter {
     const piece = chunk.subarray(start, end);
     const bytes = this.size === 0 ? piece : Buffer.concat([...this.parts, piece]);
     this.reset();
-    out.push(parse(bytes));
+    out.push(bytes.length > this.maxBytes ? { ok: false, desc: 'JSON parse error, token too large' } : parse(bytes));
     return end;
   }
 
