@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { printNode } from '../../codegen/generate/emit.js';
+import { buildModel, type Form } from '../../codegen/generate/model.js';
+import { TypeRenderer } from '../../codegen/generate/render.js';
+import { loadTargetSchema, type JsonSchema } from '../../codegen/generate/schema.js';
+import { fixtureDir } from './helpers.js';
+
+const model = buildModel(loadTargetSchema(fixtureDir));
+const r = new TypeRenderer(model);
+const render = (node: JsonSchema, form: Form): string => printNode(r.type(node, form, 'types', 'test')).replace(/\s+/g, ' ');
+
+describe('schema → type (per construct)', () => {
+  it.each<[string, JsonSchema, Form, string]>([
+    ['string', { type: 'string' }, 'closed', 'string'],
+    ['integer', { type: 'integer', minimum: 0 }, 'open', 'number'],
+    ['any', {}, 'open', 'unknown'],
+    ['null', { type: 'null' }, 'closed', 'null'],
+    ['array of builtin', { type: 'array', items: { type: 'boolean' } }, 'closed', 'boolean[]'],
+    ['enum closed', { type: 'string', enum: ['a', 'b'] }, 'closed', '"a" | "b"'],
+    ['enum open', { type: 'string', enum: ['a', 'b'] }, 'open', '"a" | "b" | (string & {})'],
+    ['named enum closed', { $ref: '#/definitions/RunState' }, 'closed', 'RunState'],
+    ['named enum open', { $ref: '#/definitions/RunState' }, 'open', 'RunState | (string & {})'],
+    ['array of open enum', { type: 'array', items: { $ref: '#/definitions/RunState' } }, 'open', '(RunState | (string & {}))[]'],
+    ['dual-use type closed', { $ref: '#/definitions/SocketAddress' }, 'closed', 'SocketAddress'],
+    ['dual-use type open', { $ref: '#/definitions/SocketAddress' }, 'open', 'SocketAddressOpen'],
+    ['server-only type', { $ref: '#/definitions/StatusInfo' }, 'open', 'StatusInfo'],
+    ['alternate', { anyOf: [{ type: 'string' }, { type: 'integer' }] }, 'closed', 'string | number'],
+    ['const', { const: 'x' }, 'open', '"x"'],
+    ['empty closed object', { type: 'object', properties: {}, additionalProperties: false }, 'closed', 'Record<string, never>'],
+    ['free-form object', { type: 'object' }, 'closed', '{ [key: string]: unknown; }'],
+    ['object', { type: 'object', properties: { 'a-b': { type: 'string' }, c: { type: 'integer' } }, required: ['c'], additionalProperties: false }, 'closed', '{ "a-b"?: string; c: number; }'],
+    [
+      'tagged union: tag stays literal in the open form',
+      { type: 'object', discriminator: { propertyName: 't' }, oneOf: [
+        { type: 'object', properties: { t: { const: 'x' }, e: { type: 'string', enum: ['p'] } }, required: ['t'], additionalProperties: false },
+        { type: 'object', properties: { t: { enum: ['y', 'z'] } }, required: ['t'], additionalProperties: false },
+      ] },
+      'open',
+      '{ t: "x"; e?: "p" | (string & {}); } | { t: "y" | "z"; }',
+    ],
+  ])('%s', (_name, node, form, want) => {
+    expect(render(node, form)).toBe(want);
+  });
+});
