@@ -121,6 +121,23 @@ describe('late and missing replies', () => {
   });
 });
 
+describe('out-of-band under a stalled in-band queue', () => {
+  it('8 in-band commands never answered: the 9th waits in the client, an exec-oob still goes out and is answered', async () => {
+    const p = await connectPair(makeServer({ neverAnswer: ['query-status'] }), { capabilities: { enable: ['oob'] } });
+    const stuck = Array.from({ length: 8 }, () => p.client.execute('query-status').catch((e: unknown) => e));
+    const queued = p.client.execute('query-name').catch((e: unknown) => e);
+    expect(p.client.stats.queued).toBe(1);
+    expect(await p.client.execute('migrate-pause', undefined, { oob: true })).toEqual({});
+    // the server may still be working through the in-band ones (the oob command overtakes them)
+    const names = p.server.received.map((c) => `${c.name}${c.oob ? ' (oob)' : ''}`);
+    expect(names).toContain('migrate-pause (oob)');
+    expect(names).not.toContain('query-name');
+    await p.client.close();
+    for (const e of [...(await Promise.all(stuck)), await queued]) expect(isQmpConnectionError(e)).toBe(true);
+    await p.server.close();
+  });
+});
+
 describe('replies out of order', () => {
   it('10,000 pipelined commands answered shuffled are each matched to their own reply', async () => {
     const order: number[] = [];
