@@ -96,9 +96,11 @@ export async function runRuntimeBench(): Promise<void> {
   });
   const peer = await startInstantPeer();
   try {
-    // Warm-up (JIT) on both sides.
-    await runQmpClient(vm.qmp, { inFlight: 8, count: 2000 });
-    await runRawClient(rawPath, { inFlight: 8, count: 2000 });
+    // Warm-up (JIT) on both sides, at both depths.
+    for (const inFlight of [1, 64]) {
+      await runQmpClient(vm.qmp, { inFlight, count: 2000 });
+      await runRawClient(rawPath, { inFlight, count: 2000 });
+    }
     for (const [inFlight, count] of [
       [1, 4000],
       [64, 20000],
@@ -109,7 +111,10 @@ export async function runRuntimeBench(): Promise<void> {
     }
     const instant = await QmpClient.connect({ path: peer.path });
     try {
-      await runQmpClient(instant, { inFlight: 8, count: 5000 });
+      for (const inFlight of [1, 64]) {
+        await runQmpClient(instant, { inFlight, count: 10000 });
+        await runRawClient(peer.path, { inFlight, count: 10000 });
+      }
       for (const [inFlight, count] of [
         [1, 20000],
         [64, 100000],

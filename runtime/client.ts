@@ -41,6 +41,7 @@ import {
   type CapabilityOptions,
   type QmpGreeting,
 } from './negotiation.js';
+import type { LaunchOptions, LaunchedQemu } from './launcher.js';
 import {
   EventHub,
   type EventStream,
@@ -211,6 +212,18 @@ export class QmpClient<
     const client = new this({ options } as unknown as ClientInit);
     await (client as QmpClient<any, any, any>).#start(options, this.target);
     return client;
+  }
+
+  /**
+   * Starts a QEMU (see `launchQemu`) and connects an instance of the class it is called on:
+   * `const vm = await Generated.launch({ binary, args }); vm.qmp` is a `Generated`.
+   */
+  static async launch<T extends QmpClient<any, any, any>>(
+    this: ClientClass<T>,
+    options: Omit<LaunchOptions<T>, 'client'>,
+  ): Promise<LaunchedQemu<T>> {
+    const { launchQemu } = await import('./launcher.js');
+    return launchQemu<T>({ ...options, client: this });
   }
 
   /** The server's greeting, as received. */

@@ -358,7 +358,7 @@ describe('launcher', () => {
       }
     }
     const q = findQemu('10.0');
-    const vm = await launchQemu({ binary: q.binary, env: q.env, args: QEMU_ARGS, client: Mine });
+    const vm = await Mine.launch({ binary: q.binary, env: q.env, args: QEMU_ARGS });
     try {
       expect(vm.qmp).toBeInstanceOf(Mine);
       expect(vm.qmp.hello()).toBe('mine');

@@ -68,6 +68,8 @@ async function typeChecks(): Promise<void> {
   const vm = await launchQemu({ binary: 'qemu', client: Typed });
   vm satisfies LaunchedQemu<Typed>;
   vm.qmp satisfies Typed;
+  const viaStatic = await Typed.launch({ binary: 'qemu', args: ['-S'] });
+  viaStatic.qmp satisfies Typed;
   const plain = await launchQemu({ binary: 'qemu' });
   plain.qmp satisfies QmpClient;
   // @ts-expect-error TS2741: the plain launcher's client has no typed commands
