@@ -140,7 +140,17 @@ export class Connection {
     // Keep an error listener: a late socket error must not become an uncaught exception.
     this.stream.off('error', this.onError);
     this.stream.on('error', () => {});
-    if (!this.stream.destroyed) this.stream.destroy();
+    const stream = this.stream;
+    if (!stream.destroyed) {
+      if (stream.writableEnded) stream.destroy();
+      else {
+        // End, then destroy once ended: a caller's Duplex whose destroy() does not reach its peer
+        // (Node's duplexPair, many userland streams) still delivers an end-of-stream, so the peer
+        // sees the close. A peer that never reads cannot hold the stream open: destroyed after 1 s.
+        stream.end(() => stream.destroy());
+        setTimeout(() => stream.destroy(), 1000).unref();
+      }
+    }
     this.handlers.onClose(error, protocolError);
   }
 }
