@@ -467,7 +467,11 @@ export class QmpClient<
       this.#protocolProblem(
         new QmpProtocolError('unexpected-message', `QMP peer sent a message that is not an object: ${short(message)}`, { received: message }),
       );
-      if (this.#phase === 'greeting') this.#negotiation?.reject(new QmpNegotiationError(`expected the QMP greeting, got ${short(message)}`));
+      if (this.#phase === 'greeting') {
+        const neg = this.#negotiation;
+        this.#negotiation = undefined;
+        neg?.reject(new QmpNegotiationError(`expected the QMP greeting, got ${short(message)}`));
+      }
       return;
     }
     switch (this.#phase) {
@@ -510,6 +514,8 @@ export class QmpClient<
       this.#phase = 'negotiating';
       this.#sendRaw(capabilitiesCommand(enabled, neg.id));
     } catch (e) {
+      // Failed: ignore whatever follows (e.g. another greeting in the same read); nothing more is sent.
+      this.#negotiation = undefined;
       neg.reject(e);
     }
   }

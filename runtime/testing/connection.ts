@@ -87,7 +87,11 @@ export class QmpServerConnection {
     this.writer = new OutputWriter(stream, () => this.faults);
     stream.on('error', () => undefined);
     stream.on('close', () => this.markClosed());
-    stream.on('end', () => this.writer.end());
+    // Like QEMU: the client's end of stream closes the connection (nothing more is written).
+    stream.on('end', () => {
+      this.writer.destroy();
+      this.markClosed();
+    });
     if (this.faults.closeBeforeGreeting) {
       this.writer.destroy();
       this.markClosed();

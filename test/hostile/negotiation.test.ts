@@ -39,6 +39,17 @@ describe('negotiation', () => {
     await server.close();
   });
 
+  it('a malformed greeting followed by a valid one in the same read: connect fails and nothing is sent', async () => {
+    // Found with this test: the client went on with the second greeting and sent qmp_capabilities
+    // after it had failed the connection (fixed in runtime/client.ts: a failed negotiation ignores the rest).
+    const server = makeServer({ injectBeforeGreeting: '{"QMP": {"version": "ten", "capabilities": []}}\r\n' });
+    const err = await QmpClient.connect({ stream: server.connectStream(), connectTimeoutMs: 5000 }).catch((e: unknown) => e);
+    expect(isQmpNegotiationError(err), String(err)).toBe(true);
+    await server.connections[0]!.closed;
+    expect(server.received).toEqual([]);
+    await server.close();
+  });
+
   it('a capability offered in the greeting but refused by qmp_capabilities: QmpNegotiationError carrying the server error', async () => {
     const greeting = { QMP: { version: { qemu: { major: 10, minor: 0, micro: 0 }, package: '' }, capabilities: ['oob'] } };
     const server = createQmpServer({ greeting, capabilities: [] });

@@ -3,11 +3,10 @@
  * of an in-memory pair learns that the client went away only through an end-of-stream: Node's
  * `duplexPair` (like many userland duplexes) does not pass `destroy()` on to the other side.
  *
- * KNOWN CLIENT ISSUE (reported for runtime/connection.ts `finish()`): when the client gives up on a
- * connection (failed connect, protocol error) it calls `stream.destroy()` without `stream.end()`,
- * so such a peer never sees the close. `client.close()` (graceful) does end the stream. The two
- * tests marked `it.fails` document the issue; they start failing (i.e. passing) once `finish()`
- * ends the stream before destroying it — then turn them into plain `it`.
+ * Found with these tests: when the client gave up on a connection (failed connect, protocol
+ * error) it called `stream.destroy()` without `stream.end()`, so such a peer never saw the close
+ * (a graceful `client.close()` did end the stream). Fixed in runtime/connection.ts `finish()`,
+ * which now ends the stream and destroys it once ended (or after 1 s if the peer never reads).
  */
 import './helpers/trackers.js';
 import { duplexPair } from 'node:stream';
@@ -35,7 +34,7 @@ describe('teardown over a plain in-memory Duplex pair', () => {
     await server.close();
   });
 
-  it.fails('a failed connect (malformed greeting) reaches the peer [client issue: destroy without end]', async () => {
+  it('a failed connect (malformed greeting) reaches the peer', async () => {
     const server = makeServer();
     const [ours, theirs] = duplexPair();
     server.accept(ours, { faults: { injectBeforeGreeting: '{"QMP": {"version": "ten", "capabilities": []}}\r\n' } });
@@ -46,7 +45,7 @@ describe('teardown over a plain in-memory Duplex pair', () => {
     expect(seen).toBe(true);
   });
 
-  it.fails('a connection failed by a protocol error reaches the peer [client issue: destroy without end]', async () => {
+  it('a connection failed by a protocol error reaches the peer', async () => {
     const server = makeServer({ injectBeforeReply: { commands: ['query-status'], bytes: rawPayloads.garbage } });
     const [ours, theirs] = duplexPair();
     const conn = server.accept(ours);
