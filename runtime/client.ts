@@ -528,6 +528,7 @@ export class QmpClient<
       return;
     }
     if (!('return' in message) && !('error' in message)) {
+      this.#negotiation = undefined;
       neg.reject(new QmpNegotiationError(`unexpected message during negotiation: ${short(message)}`));
       return;
     }
@@ -540,6 +541,7 @@ export class QmpClient<
       const err = message['error'];
       const cls = isPlainObject(err) && typeof err['class'] === 'string' ? err['class'] : 'unknown';
       const desc = isPlainObject(err) && typeof err['desc'] === 'string' ? err['desc'] : short(err);
+      this.#negotiation = undefined;
       neg.reject(
         new QmpNegotiationError(`qmp_capabilities failed: ${cls}: ${desc}`, {
           cause: new QmpCommandError({ errorClass: cls, desc, command: 'qmp_capabilities', id: message['id'] }),

@@ -15,7 +15,7 @@ import {
   type ClientErrorSource,
   type QmpEvent,
 } from '../../runtime/index.js';
-import { scriptedPeer, type ScriptedPeer } from './helpers/peer.js';
+import { GREETING, scriptedPeer, type ScriptedPeer } from './helpers/peer.js';
 import { trackUnhandled } from './helpers/hygiene.js';
 
 trackUnhandled();
@@ -110,6 +110,15 @@ describe('negotiation over a stream', () => {
     const err = await QmpClient.connect({ stream }).catch((e: unknown) => e);
     expect(isQmpNegotiationError(err)).toBe(true);
     expect((err as Error).message).toContain('QMP.version.qemu.major is string "10"');
+    expect(peer.received).toEqual([]);
+  });
+
+  it('a bad greeting followed by a good one in the same read: still fails, nothing sent', async () => {
+    const { stream, peer } = scriptedPeer();
+    peer.send({ QMP: { version: 'ten', capabilities: [] } }, { QMP: { ...GREETING.QMP } });
+    const err = await QmpClient.connect({ stream }).catch((e: unknown) => e);
+    expect(isQmpNegotiationError(err)).toBe(true);
+    await peer.waitEnd();
     expect(peer.received).toEqual([]);
   });
 
