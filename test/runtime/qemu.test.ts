@@ -321,6 +321,16 @@ describe('launcher', () => {
     await b.close(); // idempotent
   });
 
+  it('await using: leaving the scope stops QEMU and removes its folder', async () => {
+    let launched: LaunchedQemu<QmpClient> | undefined;
+    {
+      await using vm = await launch('7.2');
+      launched = vm;
+      expect(await vm.qmp.execute('query-status')).toMatchObject({ running: false });
+    }
+    expect(leftNothing(launched)).toBe(true);
+  });
+
   it('a QEMU that exits during start-up: QmpLaunchError with its stderr; nothing left behind', async () => {
     const q = findQemu('10.0');
     const own = mkdtempSync(join(tmpdir(), 'qmp-launcher-test-'));
