@@ -90,14 +90,16 @@ export function docLines(node: JsonSchema, options: DocOptions = {}): string[] {
       if (f.length > 0) parts.push(`(${f.join(', ')})`);
       const s = text(info['since']);
       if (s !== undefined) parts.push(`(since ${s})`);
+      const dep = text(info['deprecation']);
+      if (dep !== undefined) parts.push(`Deprecated: ${dep.replace(/\s*\n\s*/g, ' ')}`);
       if (parts.length > 0) lines.push(proseText(`- \`${JSON.stringify(v).slice(1, -1)}\`: ${parts.join(' ')}`));
     }
     para(lines);
   }
   for (const e of options.extra ?? []) para([e]);
   if (options.sections === true) {
-    const notes = text(x.notes);
-    if (notes !== undefined) para(['Notes:', ...proseText(notes).split('\n')]);
+    const notes = (Array.isArray(x.notes) ? x.notes : [x.notes]).map(text).filter((n): n is string => n !== undefined);
+    for (const note of notes) para(['Note:', ...proseText(note).split('\n')]);
     const errors = text(x.errorsDoc);
     if (errors !== undefined) para(['Errors:', ...proseText(errors).split('\n')]);
   }

@@ -114,28 +114,23 @@ function directRefs(target: TargetSchema, node: JsonSchema, file: SchemaFile, wh
   return out;
 }
 
-/** `true` when a node contains a string enum other than a union's tag. */
+/** `true` when a node contains a string enum other than a union's tag (nested unions included). */
 function hasOwnEnum(node: JsonSchema): boolean {
   let found = false;
-  const visit = (n: unknown, isTag: boolean): void => {
+  const visit = (n: unknown, tagProp?: string): void => {
     if (!isObject(n) || found) return;
-    if (!isTag && isStringEnum(n)) found = true;
-    const tag = unionTag(n);
-    for (const k of ['additionalProperties', 'items', 'not', 'if', 'then', 'else']) visit(n[k], false);
-    for (const k of ['anyOf', 'allOf', 'oneOf']) {
-      const a = n[k];
-      if (!Array.isArray(a)) continue;
-      for (const b of a) {
-        if (k === 'oneOf' && tag !== undefined && isObject(b) && isObject(b['properties'])) {
-          for (const [p, s] of Object.entries(b['properties'])) visit(s, p === tag);
-          for (const kk of ['additionalProperties', 'items']) visit(b[kk], false);
-        } else visit(b, false);
-      }
+    if (isStringEnum(n)) {
+      found = true;
+      return;
     }
+    const tag = unionTag(n);
     const props = n['properties'];
-    if (isObject(props)) for (const s of Object.values(props)) visit(s, false);
+    if (isObject(props)) for (const [p, sub] of Object.entries(props)) if (p !== tagProp) visit(sub);
+    for (const k of ['additionalProperties', 'items', 'not', 'if', 'then', 'else']) visit(n[k]);
+    for (const k of ['anyOf', 'allOf']) if (Array.isArray(n[k])) for (const b of n[k]) visit(b);
+    if (Array.isArray(n['oneOf'])) for (const b of n['oneOf']) visit(b, tag);
   };
-  visit(node, false);
+  visit(node);
   return found;
 }
 
@@ -216,7 +211,7 @@ export function buildModel(target: TargetSchema): TargetModel {
       allowOob: x['allowOob'] === true,
       argsOptional: noArguments || allOptional(target, args),
     };
-    if (!noArguments && needsName(args)) cmd.argsName = names.derive(safeIdentifier(`${pascalCase(wire)}Arguments`, reservedTypeNames), `arguments of ${wire}`);
+    if (!noArguments && needsName(args)) cmd.argsName = names.derive(safeIdentifier(titleOf(args) ?? `${pascalCase(wire)}Arguments`, reservedTypeNames), `arguments of ${wire}`);
     if (needsName(returns) && !isEmptyObject(returns)) cmd.returnsName = names.derive(safeIdentifier(`${pascalCase(wire)}Return`, reservedTypeNames), `return of ${wire}`);
     commands.push(cmd);
   }
@@ -224,10 +219,16 @@ export function buildModel(target: TargetSchema): TargetModel {
   for (const [wire, data] of target.definitions.events) {
     const noData = qmpOf(data)['noData'] === true;
     const ev: EventModel = { wire, data, noData };
-    if (!noData && needsName(data) && !isEmptyObject(data)) ev.dataName = names.derive(safeIdentifier(`${pascalCase(wire)}EventData`, reservedTypeNames), `data of event ${wire}`);
+    if (!noData && needsName(data) && !isEmptyObject(data)) ev.dataName = names.derive(safeIdentifier(titleOf(data) ?? `${pascalCase(wire)}EventData`, reservedTypeNames), `data of event ${wire}`);
     events.push(ev);
   }
   return { schema: target, types, commands, events };
+}
+
+/** The importer's name of an inline arguments/data object (`title`), if any. */
+function titleOf(node: JsonSchema): string | undefined {
+  const t = node['title'];
+  return typeof t === 'string' && t.trim() !== '' ? t : undefined;
 }
 
 /** An inline object (not a bare reference): it gets a generated name so hovers stay short. */

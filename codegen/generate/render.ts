@@ -45,12 +45,18 @@ export class TypeRenderer {
     }
     const tag = unionTag(node);
     if (tag !== undefined) {
-      return union(
-        (node['oneOf'] as unknown[]).map((b, i) => {
-          if (!isObject(b)) throw new GenerateError(`${where}/oneOf/${i}`, 'is not a schema object');
-          return this.objectLiteral(b, form, file, `${where}/oneOf/${i}`, tag);
-        }),
-      );
+      const members: ts.TypeNode[] = [];
+      (node['oneOf'] as unknown[]).forEach((b, i) => {
+        if (!isObject(b)) throw new GenerateError(`${where}/oneOf/${i}`, 'is not a schema object');
+        if (unionTag(b) !== undefined) {
+          // a variant that is itself a union: its sub-branches are whole objects (outer tag included)
+          const inner = this.type(b, form, file, `${where}/oneOf/${i}`);
+          members.push(...(ts.isUnionTypeNode(inner) ? inner.types : [inner]));
+        } else {
+          members.push(this.objectLiteral(b, form, file, `${where}/oneOf/${i}`, tag));
+        }
+      });
+      return union(members);
     }
     for (const k of ['anyOf', 'oneOf'] as const) {
       const list = node[k];

@@ -105,7 +105,7 @@ function compatUnion(out: JsonSchema, tag: string, original: JsonSchema): JsonSc
     ...rest,
     type: 'object',
     properties: { ...(isObject(rest['properties']) ? rest['properties'] : {}), [tag]: { type: 'string' } },
-    required: [tag],
+    required: [...new Set([...(Array.isArray(rest['required']) ? (rest['required'] as string[]) : []), tag])],
     if: { properties: { [tag]: { enum: knownTags(original, tag) } } },
     then: discriminator === undefined ? { type: 'object', oneOf } : { type: 'object', discriminator, oneOf },
   };

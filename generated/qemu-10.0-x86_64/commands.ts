@@ -14,6 +14,13 @@ export type QmpCommandMap = {
    *
    * Wire name: `add-fd`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
+   * Note:
+   * If `fdset-id` is not specified, a new fd set will be
+   * created.
+   *
    * Errors:
    * - If file descriptor was not received, GenericError
    * - If `fdset-id` is a negative value, GenericError
@@ -72,13 +79,18 @@ export type QmpCommandMap = {
    * ```
    */
   "announce-self": {
-    args: T.AnnounceSelfArguments;
+    args: T.AnnounceParameters;
     returns: Record<string, never>;
   };
   /**
    * Request the balloon driver to change its balloon size.
    *
    * Wire name: `balloon`.
+   *
+   * Note:
+   * This command just issues a request to the guest.  When it
+   * returns, the balloon size may not have changed.  A guest can
+   * change the balloon size independent of this command.
    *
    * Errors:
    * - If the balloon driver is enabled but not functional because
@@ -727,7 +739,7 @@ export type QmpCommandMap = {
    * ```
    */
   block_set_io_throttle: {
-    args: T.BlockSetIoThrottleArguments;
+    args: T.BlockIOThrottle;
     returns: Record<string, never>;
   };
   /**
@@ -1221,6 +1233,10 @@ export type QmpCommandMap = {
    *
    * Wire name: `blockdev-snapshot-internal-sync`.
    *
+   * Note:
+   * Only some image formats such as qcow2 and rbd support
+   * internal snapshots.
+   *
    * Errors:
    * - If `device` is not a valid block device, GenericError
    * - If any snapshot matching `name` exists, or `name` is empty,
@@ -1366,6 +1382,11 @@ export type QmpCommandMap = {
    * Change the VNC server password.
    *
    * Wire name: `change-vnc-password`.
+   *
+   * Note:
+   * An empty password in this command will set the password to
+   * the empty string.  Existing clients are unaffected by executing
+   * this command.
    *
    * @since 1.1
    */
@@ -1527,6 +1548,17 @@ export type QmpCommandMap = {
    *
    * Wire name: `cont`.
    *
+   * Note:
+   * This command will succeed if the guest is currently
+   * running.  It will also succeed if the guest is in the "inmigrate"
+   * state; in this case, the effect of the command is to make sure
+   * the guest starts once migration finishes, removing the effect of
+   * the ``-S`` command line option if it was passed.
+   *
+   * If the VM was previously suspended, and not been reset or woken,
+   * this command will transition back to the "suspended" state.
+   * (Since 9.0)
+   *
    * @since 0.14
    *
    * @example
@@ -1658,6 +1690,11 @@ export type QmpCommandMap = {
    *
    * Wire name: `device-list-properties`.
    *
+   * Note:
+   * Objects can create properties at runtime, for example to
+   * describe links between different devices and/or objects.  These
+   * properties are not included in the output of this command.
+   *
    * @returns a list of ObjectPropertyInfo describing a devices
    * properties
    * @since 1.2
@@ -1690,6 +1727,16 @@ export type QmpCommandMap = {
    *
    * Wire name: `device_add`.
    *
+   * Note:
+   * 1. Additional arguments depend on the type.
+   *
+   * 2. For detailed information about this command, please refer to
+   *    the 'docs/qdev-device-use.txt' file.
+   *
+   * 3. It's possible to list device properties by running QEMU with
+   *    the ``-device DEVICE,help`` command-line argument, where
+   *    DEVICE is the device's name.
+   *
    * @since 0.13
    *
    * @example
@@ -1709,6 +1756,17 @@ export type QmpCommandMap = {
    * Remove a device from a guest
    *
    * Wire name: `device_del`.
+   *
+   * Note:
+   * When this command completes, the device may not be removed
+   * from the guest.  Hot removal is an operation that requires guest
+   * cooperation.  This command merely requests that the guest begin
+   * the hot removal process.  Completion of the device removal
+   * process is signaled with a DEVICE_DELETED event.  Guest reset
+   * will automatically complete removal for all devices.  If a
+   * guest-side error in the hot removal process is detected, the
+   * device will not be removed and a DEVICE_UNPLUG_GUEST_ERROR event
+   * is sent.  Some errors cannot be detected.
    *
    * Errors:
    * - If `id` is not a valid device, DeviceNotFound
@@ -1826,7 +1884,7 @@ export type QmpCommandMap = {
    * ```
    */
   "drive-mirror": {
-    args: T.DriveMirrorArguments;
+    args: T.DriveMirror;
     returns: Record<string, never>;
   };
   /**
@@ -1834,6 +1892,9 @@ export type QmpCommandMap = {
    * can take very long depending on the amount of guest memory.
    *
    * Wire name: `dump-guest-memory`.
+   *
+   * Note:
+   * All boolean arguments default to false.
    *
    * @since 1.2
    *
@@ -1870,6 +1931,9 @@ export type QmpCommandMap = {
    * Ejects the medium from a removable drive.
    *
    * Wire name: `eject`.
+   *
+   * Note:
+   * Ejecting a device with no media results in success.
    *
    * Errors:
    * - If `device` is not a valid block device, DeviceNotFound
@@ -1913,6 +1977,13 @@ export type QmpCommandMap = {
    *
    * Wire name: `getfd`.
    *
+   * Note:
+   * If `fdname` already exists, the file descriptor assigned to
+   * it will be closed and replaced by the received file descriptor.
+   *
+   * The 'closefd' command can be used to explicitly close the file
+   * descriptor when it is no longer needed.
+   *
    * @since 0.14
    *
    * @example
@@ -1929,6 +2000,20 @@ export type QmpCommandMap = {
    * Execute a command on the human monitor and return the output.
    *
    * Wire name: `human-monitor-command`.
+   *
+   * Note:
+   * This command only exists as a stop-gap.  Its use is highly
+   * discouraged.  The semantics of this command are not guaranteed:
+   * this means that command names, arguments and responses can change
+   * or be removed at ANY time.  Applications that rely on long term
+   * stability guarantees should NOT use this command.
+   *
+   * Known limitations:
+   *
+   * * This command is stateless, this means that commands that depend
+   *   on state information (such as getfd) might not work.
+   *
+   * * Commands that prompt the user for data don't currently work.
    *
    * @returns the output of the command as a string
    * @since 0.14
@@ -1950,6 +2035,10 @@ export type QmpCommandMap = {
    * injecting.
    *
    * Wire name: `inject-nmi`.
+   *
+   * Note:
+   * Prior to 2.1, this command was only supported for x86 and
+   * s390 VMs.
    *
    * @since 0.14
    *
@@ -1978,6 +2067,12 @@ export type QmpCommandMap = {
    * precedence.
    *
    * Wire name: `input-send-event`.
+   *
+   * Note:
+   * The consoles are visible in the qom tree, under
+   * ``/backend/console[$index]``.  They have a device link and head
+   * property, so it is possible to map which console belongs to which
+   * device and display.
    *
    * @since 2.6
    *
@@ -2133,6 +2228,9 @@ export type QmpCommandMap = {
    *
    * Wire name: `memsave`.
    *
+   * Note:
+   * Errors were not reliably returned until 1.1.
+   *
    * @since 0.14
    *
    * @example
@@ -2152,6 +2250,26 @@ export type QmpCommandMap = {
    * Migrates the current running guest to another Virtual Machine.
    *
    * Wire name: `migrate`.
+   *
+   * Note:
+   * 1. The 'query-migrate' command should be used to check
+   *    migration's progress and final result (this information is
+   *    provided by the 'status' member).
+   *
+   * 2. All boolean arguments default to false.
+   *
+   * 3. The user Monitor's "detach" argument is invalid in QMP and
+   *    should not be used.
+   *
+   * 4. The uri argument should have the Uniform Resource Identifier
+   *    of default destination VM.  This connection will be bound to
+   *    default network.
+   *
+   * 5. For now, number of migration streams is restricted to one,
+   *    i.e. number of items in 'channels' list is just 1.
+   *
+   * 6. The 'uri' and 'channels' arguments are mutually exclusive;
+   *    exactly one of the two should be present.
    *
    * @since 0.14
    *
@@ -2221,6 +2339,22 @@ export type QmpCommandMap = {
    * -incoming defer
    *
    * Wire name: `migrate-incoming`.
+   *
+   * Note:
+   * 1. It's a bad idea to use a string for the uri, but it needs to
+   *    stay compatible with -incoming and the format of the uri is
+   *    already exposed above libvirt.
+   *
+   * 2. QEMU must be started with -incoming defer to allow
+   *    migrate-incoming to be used.
+   *
+   * 3. The uri format is the same as for -incoming
+   *
+   * 4. For now, number of migration streams is restricted to one,
+   *    i.e. number of items in 'channels' list is just 1.
+   *
+   * 5. The 'uri' and 'channels' arguments are mutually exclusive;
+   *    exactly one of the two should be present.
    *
    * @since 2.3
    *
@@ -2328,7 +2462,7 @@ export type QmpCommandMap = {
    * ```
    */
   "migrate-set-parameters": {
-    args: T.MigrateSetParametersArguments;
+    args: T.MigrateSetParameters;
     returns: Record<string, never>;
   };
   /**
@@ -2356,6 +2490,10 @@ export type QmpCommandMap = {
    * cancelling is not allowed after the postcopy phase has started.
    *
    * Wire name: `migrate_cancel`.
+   *
+   * Note:
+   * This command succeeds even if there is no migration
+   * process running.
    *
    * @since 0.14
    *
@@ -2386,7 +2524,7 @@ export type QmpCommandMap = {
    * instead.
    */
   "nbd-server-add": {
-    args: T.NbdServerAddArguments;
+    args: T.NbdServerAddOptions;
     returns: Record<string, never>;
   };
   /**
@@ -2421,7 +2559,7 @@ export type QmpCommandMap = {
    * @since 1.3
    */
   "nbd-server-start": {
-    args: T.NbdServerStartArguments;
+    args: T.NbdServerOptionsLegacy;
     returns: Record<string, never>;
   };
   /**
@@ -2527,6 +2665,9 @@ export type QmpCommandMap = {
    *
    * Wire name: `pmemsave`.
    *
+   * Note:
+   * Errors were not reliably returned until 1.1.
+   *
    * @since 0.14
    *
    * @example
@@ -2546,6 +2687,17 @@ export type QmpCommandMap = {
    * Enable QMP capabilities.
    *
    * Wire name: `qmp_capabilities`.
+   *
+   * Note:
+   * This command is valid exactly when first connecting: it
+   * must be issued before any other command will be accepted, and
+   * will fail once the monitor is accepting other commands.  (see
+   * :doc:`/interop/qmp-spec`)
+   *
+   * Note:
+   * The QMP client needs to explicitly enable QMP
+   * capabilities, otherwise all the QMP capabilities will be turned
+   * off by default.
    *
    * @since 0.13
    *
@@ -2623,6 +2775,11 @@ export type QmpCommandMap = {
    * List properties associated with a QOM object.
    *
    * Wire name: `qom-list-properties`.
+   *
+   * Note:
+   * Objects can create properties at runtime, for example to
+   * describe links between different devices and/or objects.  These
+   * properties are not included in the output of this command.
    *
    * @returns a list of ObjectPropertyInfo describing object properties
    * @since 2.12
@@ -3320,6 +3477,9 @@ export type QmpCommandMap = {
    *
    * Wire name: `query-fdsets`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
    * @returns A list of `FdsetInfo`
    * @since 1.2
    *
@@ -3452,6 +3612,11 @@ export type QmpCommandMap = {
    * Returns a list of information about each iothread.
    *
    * Wire name: `query-iothreads`.
+   *
+   * Note:
+   * This list excludes the QEMU main loop thread, which is not
+   * declared using the ``-object iothread`` command-line option.  It
+   * is always the main thread of the process.
    *
    * @returns a list of `IOThreadInfo` for each iothread
    * @since 2.0
@@ -4094,6 +4259,11 @@ export type QmpCommandMap = {
    *
    * Wire name: `query-qmp-schema`.
    *
+   * Note:
+   * The QAPI schema is also used to help define *internal*
+   * interfaces, by defining QAPI types.  These are not part of the
+   * QMP wire ABI, and therefore not returned by this command.
+   *
    * @returns array of `SchemaInfo`, where each element describes an
    * entity in the ABI: command, event, type, ...
    *
@@ -4461,6 +4631,19 @@ export type QmpCommandMap = {
    *
    * Wire name: `query-stats-schemas`.
    *
+   * Note:
+   * Runtime-collected statistics and their names fall outside
+   * QEMU's usual deprecation policies.  QEMU will try to keep the set
+   * of available data stable, together with their names, but will not
+   * guarantee stability at all costs; the same is true of providers
+   * that source statistics externally, e.g. from Linux.  For example,
+   * if the same value is being tracked with different names on
+   * different architectures or by different providers, one of them
+   * might be renamed.  A statistic might go away if an algorithm is
+   * changed or some code is removed; changing a default might cause
+   * previously useful statistics to always report 0.  Such changes,
+   * however, are expected to be rare.
+   *
    * @since 7.1
    */
   "query-stats-schemas": {
@@ -4750,6 +4933,13 @@ export type QmpCommandMap = {
    *
    * Wire name: `remove-fd`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
+   * Note:
+   * If `fd` is not specified, all file descriptors in `fdset-id`
+   * will be removed.
+   *
    * Errors:
    * - If `fdset-id` or `fd` is not found, GenericError
    *
@@ -5004,6 +5194,11 @@ export type QmpCommandMap = {
    *
    * Wire name: `set_link`.
    *
+   * Note:
+   * Not all network adapters support setting link status.
+   * This command will succeed even if the network adapter does not
+   * support link status notification.
+   *
    * Errors:
    * - If `name` is not a valid network device, DeviceNotFound
    *
@@ -5230,6 +5425,15 @@ export type QmpCommandMap = {
    *
    * Wire name: `stop`.
    *
+   * Note:
+   * This function will succeed even if the guest is already in
+   * the stopped state.  In "inmigrate" state, it will ensure that the
+   * guest remains paused once migration finishes, as if the ``-S``
+   * option was passed on the command line.
+   *
+   * In the "suspended" state, it will completely stop the VM and
+   * cause a transition to the "paused" state.  (Since 9.0)
+   *
    * @since 0.14
    *
    * @example
@@ -5246,6 +5450,12 @@ export type QmpCommandMap = {
    * Requests that a guest perform a powerdown operation.
    *
    * Wire name: `system_powerdown`.
+   *
+   * Note:
+   * A guest may or may not respond to this command.  This
+   * command returning does not indicate that a guest has accepted the
+   * request or that it has shut down.  Many guests will respond to
+   * this command by prompting the user in some way.
    *
    * @since 0.14
    *
@@ -5283,6 +5493,10 @@ export type QmpCommandMap = {
    * in SUSPENDED state.  Return an error otherwise.
    *
    * Wire name: `system_wakeup`.
+   *
+   * Note:
+   * Prior to 4.0, this command does nothing in case the guest
+   * isn't suspended.
    *
    * @since 1.1
    *
@@ -5362,6 +5576,12 @@ export type QmpCommandMap = {
    * user needs to fix it later with qemu-img or other command.
    *
    * Wire name: `transaction`.
+   *
+   * Note:
+   * The transaction aborts on the first failure.  Therefore,
+   * there will be information on only one failed operation returned
+   * in an error condition, and subsequent actions will not have been
+   * attempted.
    *
    * Errors:
    * - Any errors from commands in the transaction
@@ -5837,6 +6057,14 @@ export type QmpCommandMap = {
    * Return the status of a given VirtIODevice's VirtQueue
    *
    * Wire name: `x-query-virtio-queue-status`.
+   *
+   * Note:
+   * last_avail_idx will not be displayed in the case where the
+   * selected VirtIODevice has a running vhost device and the
+   * VirtIODevice VirtQueue index (queue) does not exist for the
+   * corresponding vhost device vhost_virtqueue.  Also,
+   * shadow_avail_idx will not be displayed in the case where the
+   * selected VirtIODevice has a running vhost device.
    *
    * @returns VirtQueueStatus of the VirtQueue
    * @since 7.2
@@ -6401,6 +6629,13 @@ export interface QmpCommandMethods {
    *
    * Wire name: `add-fd`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
+   * Note:
+   * If `fdset-id` is not specified, a new fd set will be
+   * created.
+   *
    * Errors:
    * - If file descriptor was not received, GenericError
    * - If `fdset-id` is a negative value, GenericError
@@ -6452,11 +6687,16 @@ export interface QmpCommandMethods {
    * <- { "return": {} }
    * ```
    */
-  announceSelf(args: T.AnnounceSelfArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  announceSelf(args: T.AnnounceParameters, options?: ExecuteOptions): Promise<Record<string, never>>;
   /**
    * Request the balloon driver to change its balloon size.
    *
    * Wire name: `balloon`.
+   *
+   * Note:
+   * This command just issues a request to the guest.  When it
+   * returns, the balloon size may not have changed.  A guest can
+   * change the balloon size independent of this command.
    *
    * Errors:
    * - If the balloon driver is enabled but not functional because
@@ -7038,7 +7278,7 @@ export interface QmpCommandMethods {
    * <- { "return": {} }
    * ```
    */
-  blockSetIoThrottle(args: T.BlockSetIoThrottleArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  blockSetIoThrottle(args: T.BlockIOThrottle, options?: ExecuteOptions): Promise<Record<string, never>>;
   /**
    * Creates a new block device.
    *
@@ -7488,6 +7728,10 @@ export interface QmpCommandMethods {
    *
    * Wire name: `blockdev-snapshot-internal-sync`.
    *
+   * Note:
+   * Only some image formats such as qcow2 and rbd support
+   * internal snapshots.
+   *
    * Errors:
    * - If `device` is not a valid block device, GenericError
    * - If any snapshot matching `name` exists, or `name` is empty,
@@ -7618,6 +7862,11 @@ export interface QmpCommandMethods {
    * Change the VNC server password.
    *
    * Wire name: `change-vnc-password`.
+   *
+   * Note:
+   * An empty password in this command will set the password to
+   * the empty string.  Existing clients are unaffected by executing
+   * this command.
    *
    * @since 1.1
    */
@@ -7758,6 +8007,17 @@ export interface QmpCommandMethods {
    *
    * Wire name: `cont`.
    *
+   * Note:
+   * This command will succeed if the guest is currently
+   * running.  It will also succeed if the guest is in the "inmigrate"
+   * state; in this case, the effect of the command is to make sure
+   * the guest starts once migration finishes, removing the effect of
+   * the ``-S`` command line option if it was passed.
+   *
+   * If the VM was previously suspended, and not been reset or woken,
+   * this command will transition back to the "suspended" state.
+   * (Since 9.0)
+   *
    * @since 0.14
    *
    * @example
@@ -7862,6 +8122,11 @@ export interface QmpCommandMethods {
    *
    * Wire name: `device-list-properties`.
    *
+   * Note:
+   * Objects can create properties at runtime, for example to
+   * describe links between different devices and/or objects.  These
+   * properties are not included in the output of this command.
+   *
    * @returns a list of ObjectPropertyInfo describing a devices
    * properties
    * @since 1.2
@@ -7888,6 +8153,16 @@ export interface QmpCommandMethods {
    *
    * Wire name: `device_add`.
    *
+   * Note:
+   * 1. Additional arguments depend on the type.
+   *
+   * 2. For detailed information about this command, please refer to
+   *    the 'docs/qdev-device-use.txt' file.
+   *
+   * 3. It's possible to list device properties by running QEMU with
+   *    the ``-device DEVICE,help`` command-line argument, where
+   *    DEVICE is the device's name.
+   *
    * @since 0.13
    *
    * @example
@@ -7904,6 +8179,17 @@ export interface QmpCommandMethods {
    * Remove a device from a guest
    *
    * Wire name: `device_del`.
+   *
+   * Note:
+   * When this command completes, the device may not be removed
+   * from the guest.  Hot removal is an operation that requires guest
+   * cooperation.  This command merely requests that the guest begin
+   * the hot removal process.  Completion of the device removal
+   * process is signaled with a DEVICE_DELETED event.  Guest reset
+   * will automatically complete removal for all devices.  If a
+   * guest-side error in the hot removal process is detected, the
+   * device will not be removed and a DEVICE_UNPLUG_GUEST_ERROR event
+   * is sent.  Some errors cannot be detected.
    *
    * Errors:
    * - If `id` is not a valid device, DeviceNotFound
@@ -8008,12 +8294,15 @@ export interface QmpCommandMethods {
    * <- { "return": {} }
    * ```
    */
-  driveMirror(args: T.DriveMirrorArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  driveMirror(args: T.DriveMirror, options?: ExecuteOptions): Promise<Record<string, never>>;
   /**
    * Dump guest's memory to vmcore.  It is a synchronous operation that
    * can take very long depending on the amount of guest memory.
    *
    * Wire name: `dump-guest-memory`.
+   *
+   * Note:
+   * All boolean arguments default to false.
    *
    * @since 1.2
    *
@@ -8044,6 +8333,9 @@ export interface QmpCommandMethods {
    * Ejects the medium from a removable drive.
    *
    * Wire name: `eject`.
+   *
+   * Note:
+   * Ejecting a device with no media results in success.
    *
    * Errors:
    * - If `device` is not a valid block device, DeviceNotFound
@@ -8081,6 +8373,13 @@ export interface QmpCommandMethods {
    *
    * Wire name: `getfd`.
    *
+   * Note:
+   * If `fdname` already exists, the file descriptor assigned to
+   * it will be closed and replaced by the received file descriptor.
+   *
+   * The 'closefd' command can be used to explicitly close the file
+   * descriptor when it is no longer needed.
+   *
    * @since 0.14
    *
    * @example
@@ -8094,6 +8393,20 @@ export interface QmpCommandMethods {
    * Execute a command on the human monitor and return the output.
    *
    * Wire name: `human-monitor-command`.
+   *
+   * Note:
+   * This command only exists as a stop-gap.  Its use is highly
+   * discouraged.  The semantics of this command are not guaranteed:
+   * this means that command names, arguments and responses can change
+   * or be removed at ANY time.  Applications that rely on long term
+   * stability guarantees should NOT use this command.
+   *
+   * Known limitations:
+   *
+   * * This command is stateless, this means that commands that depend
+   *   on state information (such as getfd) might not work.
+   *
+   * * Commands that prompt the user for data don't currently work.
    *
    * @returns the output of the command as a string
    * @since 0.14
@@ -8112,6 +8425,10 @@ export interface QmpCommandMethods {
    * injecting.
    *
    * Wire name: `inject-nmi`.
+   *
+   * Note:
+   * Prior to 2.1, this command was only supported for x86 and
+   * s390 VMs.
    *
    * @since 0.14
    *
@@ -8137,6 +8454,12 @@ export interface QmpCommandMethods {
    * precedence.
    *
    * Wire name: `input-send-event`.
+   *
+   * Note:
+   * The consoles are visible in the qom tree, under
+   * ``/backend/console[$index]``.  They have a device link and head
+   * property, so it is possible to map which console belongs to which
+   * device and display.
    *
    * @since 2.6
    *
@@ -8271,6 +8594,9 @@ export interface QmpCommandMethods {
    *
    * Wire name: `memsave`.
    *
+   * Note:
+   * Errors were not reliably returned until 1.1.
+   *
    * @since 0.14
    *
    * @example
@@ -8287,6 +8613,26 @@ export interface QmpCommandMethods {
    * Migrates the current running guest to another Virtual Machine.
    *
    * Wire name: `migrate`.
+   *
+   * Note:
+   * 1. The 'query-migrate' command should be used to check
+   *    migration's progress and final result (this information is
+   *    provided by the 'status' member).
+   *
+   * 2. All boolean arguments default to false.
+   *
+   * 3. The user Monitor's "detach" argument is invalid in QMP and
+   *    should not be used.
+   *
+   * 4. The uri argument should have the Uniform Resource Identifier
+   *    of default destination VM.  This connection will be bound to
+   *    default network.
+   *
+   * 5. For now, number of migration streams is restricted to one,
+   *    i.e. number of items in 'channels' list is just 1.
+   *
+   * 6. The 'uri' and 'channels' arguments are mutually exclusive;
+   *    exactly one of the two should be present.
    *
    * @since 0.14
    *
@@ -8350,6 +8696,22 @@ export interface QmpCommandMethods {
    * -incoming defer
    *
    * Wire name: `migrate-incoming`.
+   *
+   * Note:
+   * 1. It's a bad idea to use a string for the uri, but it needs to
+   *    stay compatible with -incoming and the format of the uri is
+   *    already exposed above libvirt.
+   *
+   * 2. QEMU must be started with -incoming defer to allow
+   *    migrate-incoming to be used.
+   *
+   * 3. The uri format is the same as for -incoming
+   *
+   * 4. For now, number of migration streams is restricted to one,
+   *    i.e. number of items in 'channels' list is just 1.
+   *
+   * 5. The 'uri' and 'channels' arguments are mutually exclusive;
+   *    exactly one of the two should be present.
    *
    * @since 2.3
    *
@@ -8444,7 +8806,7 @@ export interface QmpCommandMethods {
    * <- { "return": {} }
    * ```
    */
-  migrateSetParameters(args?: T.MigrateSetParametersArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  migrateSetParameters(args?: T.MigrateSetParameters, options?: ExecuteOptions): Promise<Record<string, never>>;
   /**
    * Followup to a migration command to switch the migration to postcopy
    * mode.  The postcopy-ram capability must be set on both source and
@@ -8467,6 +8829,10 @@ export interface QmpCommandMethods {
    * cancelling is not allowed after the postcopy phase has started.
    *
    * Wire name: `migrate_cancel`.
+   *
+   * Note:
+   * This command succeeds even if there is no migration
+   * process running.
    *
    * @since 0.14
    *
@@ -8493,7 +8859,7 @@ export interface QmpCommandMethods {
    * @deprecated This command is deprecated.  Use `block-export-add`
    * instead.
    */
-  nbdServerAdd(args: T.NbdServerAddArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  nbdServerAdd(args: T.NbdServerAddOptions, options?: ExecuteOptions): Promise<Record<string, never>>;
   /**
    * Remove NBD export by name.
    *
@@ -8522,7 +8888,7 @@ export interface QmpCommandMethods {
    *
    * @since 1.3
    */
-  nbdServerStart(args: T.NbdServerStartArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  nbdServerStart(args: T.NbdServerOptionsLegacy, options?: ExecuteOptions): Promise<Record<string, never>>;
   /**
    * Stop QEMU's embedded NBD server, and unregister all devices
    * previously added via `nbd-server-add`.
@@ -8611,6 +8977,9 @@ export interface QmpCommandMethods {
    *
    * Wire name: `pmemsave`.
    *
+   * Note:
+   * Errors were not reliably returned until 1.1.
+   *
    * @since 0.14
    *
    * @example
@@ -8627,6 +8996,17 @@ export interface QmpCommandMethods {
    * Enable QMP capabilities.
    *
    * Wire name: `qmp_capabilities`.
+   *
+   * Note:
+   * This command is valid exactly when first connecting: it
+   * must be issued before any other command will be accepted, and
+   * will fail once the monitor is accepting other commands.  (see
+   * :doc:`/interop/qmp-spec`)
+   *
+   * Note:
+   * The QMP client needs to explicitly enable QMP
+   * capabilities, otherwise all the QMP capabilities will be turned
+   * off by default.
    *
    * @since 0.13
    *
@@ -8695,6 +9075,11 @@ export interface QmpCommandMethods {
    * List properties associated with a QOM object.
    *
    * Wire name: `qom-list-properties`.
+   *
+   * Note:
+   * Objects can create properties at runtime, for example to
+   * describe links between different devices and/or objects.  These
+   * properties are not included in the output of this command.
    *
    * @returns a list of ObjectPropertyInfo describing object properties
    * @since 2.12
@@ -9320,6 +9705,9 @@ export interface QmpCommandMethods {
    *
    * Wire name: `query-fdsets`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
    * @returns A list of `FdsetInfo`
    * @since 1.2
    *
@@ -9443,6 +9831,11 @@ export interface QmpCommandMethods {
    * Returns a list of information about each iothread.
    *
    * Wire name: `query-iothreads`.
+   *
+   * Note:
+   * This list excludes the QEMU main loop thread, which is not
+   * declared using the ``-object iothread`` command-line option.  It
+   * is always the main thread of the process.
    *
    * @returns a list of `IOThreadInfo` for each iothread
    * @since 2.0
@@ -10037,6 +10430,11 @@ export interface QmpCommandMethods {
    *
    * Wire name: `query-qmp-schema`.
    *
+   * Note:
+   * The QAPI schema is also used to help define *internal*
+   * interfaces, by defining QAPI types.  These are not part of the
+   * QMP wire ABI, and therefore not returned by this command.
+   *
    * @returns array of `SchemaInfo`, where each element describes an
    * entity in the ABI: command, event, type, ...
    *
@@ -10359,6 +10757,19 @@ export interface QmpCommandMethods {
    *
    * Wire name: `query-stats-schemas`.
    *
+   * Note:
+   * Runtime-collected statistics and their names fall outside
+   * QEMU's usual deprecation policies.  QEMU will try to keep the set
+   * of available data stable, together with their names, but will not
+   * guarantee stability at all costs; the same is true of providers
+   * that source statistics externally, e.g. from Linux.  For example,
+   * if the same value is being tracked with different names on
+   * different architectures or by different providers, one of them
+   * might be renamed.  A statistic might go away if an algorithm is
+   * changed or some code is removed; changing a default might cause
+   * previously useful statistics to always report 0.  Such changes,
+   * however, are expected to be rare.
+   *
    * @since 7.1
    */
   queryStatsSchemas(args?: T.QueryStatsSchemasArguments, options?: ExecuteOptions): Promise<T.StatsSchema[]>;
@@ -10603,6 +11014,13 @@ export interface QmpCommandMethods {
    *
    * Wire name: `remove-fd`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
+   * Note:
+   * If `fd` is not specified, all file descriptors in `fdset-id`
+   * will be removed.
+   *
    * Errors:
    * - If `fdset-id` or `fd` is not found, GenericError
    *
@@ -10818,6 +11236,11 @@ export interface QmpCommandMethods {
    *
    * Wire name: `set_link`.
    *
+   * Note:
+   * Not all network adapters support setting link status.
+   * This command will succeed even if the network adapter does not
+   * support link status notification.
+   *
    * Errors:
    * - If `name` is not a valid network device, DeviceNotFound
    *
@@ -11026,6 +11449,15 @@ export interface QmpCommandMethods {
    *
    * Wire name: `stop`.
    *
+   * Note:
+   * This function will succeed even if the guest is already in
+   * the stopped state.  In "inmigrate" state, it will ensure that the
+   * guest remains paused once migration finishes, as if the ``-S``
+   * option was passed on the command line.
+   *
+   * In the "suspended" state, it will completely stop the VM and
+   * cause a transition to the "paused" state.  (Since 9.0)
+   *
    * @since 0.14
    *
    * @example
@@ -11039,6 +11471,12 @@ export interface QmpCommandMethods {
    * Requests that a guest perform a powerdown operation.
    *
    * Wire name: `system_powerdown`.
+   *
+   * Note:
+   * A guest may or may not respond to this command.  This
+   * command returning does not indicate that a guest has accepted the
+   * request or that it has shut down.  Many guests will respond to
+   * this command by prompting the user in some way.
    *
    * @since 0.14
    *
@@ -11070,6 +11508,10 @@ export interface QmpCommandMethods {
    * in SUSPENDED state.  Return an error otherwise.
    *
    * Wire name: `system_wakeup`.
+   *
+   * Note:
+   * Prior to 4.0, this command does nothing in case the guest
+   * isn't suspended.
    *
    * @since 1.1
    *
@@ -11140,6 +11582,12 @@ export interface QmpCommandMethods {
    * user needs to fix it later with qemu-img or other command.
    *
    * Wire name: `transaction`.
+   *
+   * Note:
+   * The transaction aborts on the first failure.  Therefore,
+   * there will be information on only one failed operation returned
+   * in an error condition, and subsequent actions will not have been
+   * attempted.
    *
    * Errors:
    * - Any errors from commands in the transaction
@@ -11558,6 +12006,14 @@ export interface QmpCommandMethods {
    * Return the status of a given VirtIODevice's VirtQueue
    *
    * Wire name: `x-query-virtio-queue-status`.
+   *
+   * Note:
+   * last_avail_idx will not be displayed in the case where the
+   * selected VirtIODevice has a running vhost device and the
+   * VirtIODevice VirtQueue index (queue) does not exist for the
+   * corresponding vhost device vhost_virtqueue.  Also,
+   * shadow_avail_idx will not be displayed in the case where the
+   * selected VirtIODevice has a running vhost device.
    *
    * @returns VirtQueueStatus of the VirtQueue
    * @since 7.2

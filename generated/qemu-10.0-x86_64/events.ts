@@ -23,13 +23,16 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  ACPI_DEVICE_OST: T.AcpiDeviceOstEventData;
+  ACPI_DEVICE_OST: T.AcpiDeviceOstData;
   /**
    * Emitted when the guest changes the actual BALLOON level.  This value
    * is equivalent to the `actual` field return by the 'query-balloon'
    * command
    *
    * Event `BALLOON_CHANGE`.
+   *
+   * Note:
+   * This event is rate-limited.
    *
    * @since 1.2
    *
@@ -40,7 +43,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267020223, "microseconds": 435656 } }
    * ```
    */
-  BALLOON_CHANGE: T.BalloonChangeEventData;
+  BALLOON_CHANGE: T.BalloonChangeData;
   /**
    * Emitted when a block export is removed and its id can be reused.
    *
@@ -48,7 +51,7 @@ export type QmpEventMap = {
    *
    * @since 5.2
    */
-  BLOCK_EXPORT_DELETED: T.BlockExportDeletedEventData;
+  BLOCK_EXPORT_DELETED: T.BlockExportDeletedData;
   /**
    * Emitted when a disk image is being marked corrupt.  The image can be
    * identified by its device or node name.  The 'device' field is always
@@ -56,6 +59,10 @@ export type QmpEventMap = {
    * image does not have a device name associated.
    *
    * Event `BLOCK_IMAGE_CORRUPTED`.
+   *
+   * Note:
+   * If action is "stop", a STOP event will eventually follow
+   * the BLOCK_IO_ERROR event.
    *
    * @since 1.7
    *
@@ -67,11 +74,18 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1648243240, "microseconds": 906060 } }
    * ```
    */
-  BLOCK_IMAGE_CORRUPTED: T.BlockImageCorruptedEventData;
+  BLOCK_IMAGE_CORRUPTED: T.BlockImageCorruptedData;
   /**
    * Emitted when a disk I/O error occurs
    *
    * Event `BLOCK_IO_ERROR`.
+   *
+   * Note:
+   * If action is "stop", a STOP event will eventually follow
+   * the BLOCK_IO_ERROR event.
+   *
+   * Note:
+   * This event is rate-limited.
    *
    * @since 0.13
    *
@@ -87,7 +101,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  BLOCK_IO_ERROR: T.BlockIoErrorEventData;
+  BLOCK_IO_ERROR: T.BlockIoErrorData;
   /**
    * Emitted when a block job has been cancelled
    *
@@ -104,7 +118,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267061043, "microseconds": 959568 } }
    * ```
    */
-  BLOCK_JOB_CANCELLED: T.BlockJobCancelledEventData;
+  BLOCK_JOB_CANCELLED: T.BlockJobCancelledData;
   /**
    * Emitted when a block job has completed
    *
@@ -121,7 +135,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267061043, "microseconds": 959568 } }
    * ```
    */
-  BLOCK_JOB_COMPLETED: T.BlockJobCompletedEventData;
+  BLOCK_JOB_COMPLETED: T.BlockJobCompletedData;
   /**
    * Emitted when a block job encounters an error
    *
@@ -138,7 +152,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  BLOCK_JOB_ERROR: T.BlockJobErrorEventData;
+  BLOCK_JOB_ERROR: T.BlockJobErrorData;
   /**
    * Emitted when a block job is awaiting explicit authorization to
    * finalize graph changes via `block-job-finalize`.  If this job is part
@@ -156,11 +170,15 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  BLOCK_JOB_PENDING: T.BlockJobPendingEventData;
+  BLOCK_JOB_PENDING: T.BlockJobPendingData;
   /**
    * Emitted when a block job is ready to complete
    *
    * Event `BLOCK_JOB_READY`.
+   *
+   * Note:
+   * The "ready to complete" status is always reset by a
+   * `BLOCK_JOB_ERROR` event.
    *
    * @since 1.3
    *
@@ -172,7 +190,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  BLOCK_JOB_READY: T.BlockJobReadyEventData;
+  BLOCK_JOB_READY: T.BlockJobReadyData;
   /**
    * Emitted when writes on block device reaches or exceeds the
    * configured write threshold.  For thin-provisioned devices, this
@@ -184,7 +202,7 @@ export type QmpEventMap = {
    *
    * @since 2.3
    */
-  BLOCK_WRITE_THRESHOLD: T.BlockWriteThresholdEventData;
+  BLOCK_WRITE_THRESHOLD: T.BlockWriteThresholdData;
   /**
    * Emitted when VM finishes COLO mode due to some errors happening or
    * at the request of users.
@@ -199,7 +217,7 @@ export type QmpEventMap = {
    *      "event": "COLO_EXIT", "data": {"mode": "primary", "reason": "request" } }
    * ```
    */
-  COLO_EXIT: T.ColoExitEventData;
+  COLO_EXIT: T.ColoExitData;
   /**
    * Emitted whenever the device removal completion is acknowledged by
    * the guest.  At this point, it's safe to reuse the specified device
@@ -218,7 +236,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  DEVICE_DELETED: T.DeviceDeletedEventData;
+  DEVICE_DELETED: T.DeviceDeletedData;
   /**
    * Emitted whenever the tray of a removable device is moved by the
    * guest or by HMP/QMP commands
@@ -237,7 +255,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  DEVICE_TRAY_MOVED: T.DeviceTrayMovedEventData;
+  DEVICE_TRAY_MOVED: T.DeviceTrayMovedData;
   /**
    * Emitted when a device hot unplug fails due to a guest reported
    * error.
@@ -254,7 +272,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1615570772, "microseconds": 202844 } }
    * ```
    */
-  DEVICE_UNPLUG_GUEST_ERROR: T.DeviceUnplugGuestErrorEventData;
+  DEVICE_UNPLUG_GUEST_ERROR: T.DeviceUnplugGuestErrorData;
   /**
    * Emitted when background dump has completed
    *
@@ -270,7 +288,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1648244171, "microseconds": 950316 } }
    * ```
    */
-  DUMP_COMPLETED: T.DumpCompletedEventData;
+  DUMP_COMPLETED: T.DumpCompletedData;
   /**
    * Emitted when VIRTIO_NET_F_STANDBY was enabled during feature
    * negotiation.  Failover primary devices which were hidden (not
@@ -288,7 +306,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1368697518, "microseconds": 326866 } }
    * ```
    */
-  FAILOVER_NEGOTIATED: T.FailoverNegotiatedEventData;
+  FAILOVER_NEGOTIATED: T.FailoverNegotiatedData;
   /**
    * Emitted when guest OS crash loaded is detected
    *
@@ -303,7 +321,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1648245259, "microseconds": 893771 } }
    * ```
    */
-  GUEST_CRASHLOADED: T.GuestCrashloadedEventData;
+  GUEST_CRASHLOADED: T.GuestCrashloadedData;
   /**
    * Emitted when guest OS panic is detected
    *
@@ -318,7 +336,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1648245231, "microseconds": 900001 } }
    * ```
    */
-  GUEST_PANICKED: T.GuestPanickedEventData;
+  GUEST_PANICKED: T.GuestPanickedData;
   /**
    * Emitted when guest submits a shutdown request via pvpanic interface
    *
@@ -339,6 +357,9 @@ export type QmpEventMap = {
    *
    * Event `HV_BALLOON_STATUS_REPORT`.
    *
+   * Note:
+   * This event is rate-limited.
+   *
    * @since 8.2
    *
    * @example
@@ -356,13 +377,16 @@ export type QmpEventMap = {
    *
    * @since 3.0
    */
-  JOB_STATUS_CHANGE: T.JobStatusChangeEventData;
+  JOB_STATUS_CHANGE: T.JobStatusChangeData;
   /**
    * Emitted when the size of a memory device changes.  Only emitted for
    * memory devices that can actually change the size (e.g., virtio-mem
    * due to guest action).
    *
    * Event `MEMORY_DEVICE_SIZE_CHANGE`.
+   *
+   * Note:
+   * This event is rate-limited.
    *
    * @since 5.1
    *
@@ -374,7 +398,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1588168529, "microseconds": 201316 } }
    * ```
    */
-  MEMORY_DEVICE_SIZE_CHANGE: T.MemoryDeviceSizeChangeEventData;
+  MEMORY_DEVICE_SIZE_CHANGE: T.MemoryDeviceSizeChangeData;
   /**
    * Emitted when a memory failure occurs on host side.
    *
@@ -392,7 +416,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267061043, "microseconds": 959568 } }
    * ```
    */
-  MEMORY_FAILURE: T.MemoryFailureEventData;
+  MEMORY_FAILURE: T.MemoryFailureData;
   /**
    * Emitted when a migration event happens
    *
@@ -407,7 +431,7 @@ export type QmpEventMap = {
    *     "data": {"status": "completed"} }
    * ```
    */
-  MIGRATION: T.MigrationEventData;
+  MIGRATION: T.MigrationData;
   /**
    * Emitted from the source side of a migration at the start of each
    * pass (when it syncs the dirty bitmap)
@@ -422,7 +446,7 @@ export type QmpEventMap = {
    *       "event": "MIGRATION_PASS", "data": {"pass": 2} }
    * ```
    */
-  MIGRATION_PASS: T.MigrationPassEventData;
+  MIGRATION_PASS: T.MigrationPassData;
   /**
    * Emitted when the netdev stream backend is connected
    *
@@ -447,7 +471,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1666269706, "microseconds": 413651 } }
    * ```
    */
-  NETDEV_STREAM_CONNECTED: T.NetdevStreamConnectedEventData;
+  NETDEV_STREAM_CONNECTED: T.NetdevStreamConnectedData;
   /**
    * Emitted when the netdev stream backend is disconnected
    *
@@ -462,7 +486,7 @@ export type QmpEventMap = {
    *      "timestamp": {"seconds": 1663330937, "microseconds": 526695} }
    * ```
    */
-  NETDEV_STREAM_DISCONNECTED: T.NetdevStreamDisconnectedEventData;
+  NETDEV_STREAM_DISCONNECTED: T.NetdevStreamDisconnectedData;
   /**
    * Emitted when the vhost-user chardev is connected
    *
@@ -477,7 +501,7 @@ export type QmpEventMap = {
    *      "data": { "netdev-id": "netdev0", "chardev-id": "chr0" } }
    * ```
    */
-  NETDEV_VHOST_USER_CONNECTED: T.NetdevVhostUserConnectedEventData;
+  NETDEV_VHOST_USER_CONNECTED: T.NetdevVhostUserConnectedData;
   /**
    * Emitted when the vhost-user chardev is disconnected
    *
@@ -492,7 +516,7 @@ export type QmpEventMap = {
    *      "data": { "netdev-id": "netdev0" } }
    * ```
    */
-  NETDEV_VHOST_USER_DISCONNECTED: T.NetdevVhostUserDisconnectedEventData;
+  NETDEV_VHOST_USER_DISCONNECTED: T.NetdevVhostUserDisconnectedData;
   /**
    * Emitted once until the 'query-rx-filter' command is executed, the
    * first event will always be emitted
@@ -509,7 +533,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1368697518, "microseconds": 326866 } }
    * ```
    */
-  NIC_RX_FILTER_CHANGED: T.NicRxFilterChangedEventData;
+  NIC_RX_FILTER_CHANGED: T.NicRxFilterChangedData;
   /**
    * Emitted when the virtual machine is powered down through the power
    * control system, such as via ACPI.
@@ -542,11 +566,14 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1519840375, "microseconds": 450486 } }
    * ```
    */
-  PR_MANAGER_STATUS_CHANGED: T.PrManagerStatusChangedEventData;
+  PR_MANAGER_STATUS_CHANGED: T.PrManagerStatusChangedData;
   /**
    * Emitted by the Quorum block driver if it fails to establish a quorum
    *
    * Event `QUORUM_FAILURE`.
+   *
+   * Note:
+   * This event is rate-limited.
    *
    * @since 2.0
    *
@@ -557,11 +584,14 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1344522075, "microseconds": 745528 } }
    * ```
    */
-  QUORUM_FAILURE: T.QuorumFailureEventData;
+  QUORUM_FAILURE: T.QuorumFailureData;
   /**
    * Emitted to report a corruption of a Quorum file
    *
    * Event `QUORUM_REPORT_BAD`.
+   *
+   * Note:
+   * This event is rate-limited.
    *
    * @since 2.0
    *
@@ -585,7 +615,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1456406829, "microseconds": 291763 } }
    * ```
    */
-  QUORUM_REPORT_BAD: T.QuorumReportBadEventData;
+  QUORUM_REPORT_BAD: T.QuorumReportBadData;
   /**
    * Emitted when the virtual machine is reset
    *
@@ -600,7 +630,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267041653, "microseconds": 9518 } }
    * ```
    */
-  RESET: T.ResetEventData;
+  RESET: T.ResetData;
   /**
    * Emitted when the virtual machine resumes execution
    *
@@ -620,6 +650,11 @@ export type QmpEventMap = {
    *
    * Event `RTC_CHANGE`.
    *
+   * Note:
+   * This event is rate-limited.  It is not guaranteed that the
+   * RTC in the system implements this event, or even that the system
+   * has an RTC at all.
+   *
    * @since 0.13
    *
    * @example
@@ -629,12 +664,17 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267020223, "microseconds": 435656 } }
    * ```
    */
-  RTC_CHANGE: T.RtcChangeEventData;
+  RTC_CHANGE: T.RtcChangeData;
   /**
    * Emitted when the virtual machine has shut down, indicating that qemu
    * is about to exit.
    *
    * Event `SHUTDOWN`.
+   *
+   * Note:
+   * If the command-line option ``-no-shutdown`` has been
+   * specified, qemu will not exit, and a STOP event will eventually
+   * follow the SHUTDOWN event.
    *
    * @since 0.12
    *
@@ -645,7 +685,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267040730, "microseconds": 682951 } }
    * ```
    */
-  SHUTDOWN: T.ShutdownEventData;
+  SHUTDOWN: T.ShutdownData;
   /**
    * Emitted when a SPICE client establishes a connection
    *
@@ -663,7 +703,7 @@ export type QmpEventMap = {
    *    }}
    * ```
    */
-  SPICE_CONNECTED: T.SpiceConnectedEventData;
+  SPICE_CONNECTED: T.SpiceConnectedData;
   /**
    * Emitted when the SPICE connection is closed
    *
@@ -681,7 +721,7 @@ export type QmpEventMap = {
    *    }}
    * ```
    */
-  SPICE_DISCONNECTED: T.SpiceDisconnectedEventData;
+  SPICE_DISCONNECTED: T.SpiceDisconnectedData;
   /**
    * Emitted after initial handshake and authentication takes place (if
    * any) and the SPICE channel is up and running
@@ -702,7 +742,7 @@ export type QmpEventMap = {
    *    }}
    * ```
    */
-  SPICE_INITIALIZED: T.SpiceInitializedEventData;
+  SPICE_INITIALIZED: T.SpiceInitializedData;
   /**
    * Emitted when SPICE migration has completed
    *
@@ -753,6 +793,10 @@ export type QmpEventMap = {
    *
    * Event `SUSPEND_DISK` (carries no data).
    *
+   * Note:
+   * QEMU shuts down (similar to event `SHUTDOWN`) when entering
+   * this state.
+   *
    * @since 1.2
    *
    * @example
@@ -779,7 +823,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  UNPLUG_PRIMARY: T.UnplugPrimaryEventData;
+  UNPLUG_PRIMARY: T.UnplugPrimaryData;
   /**
    * This event is emitted when a VFIO device migration state is changed.
    *
@@ -797,7 +841,7 @@ export type QmpEventMap = {
    *          "device-state": "stop" } }
    * ```
    */
-  VFIO_MIGRATION: T.VfioMigrationEventData;
+  VFIO_MIGRATION: T.VfioMigrationData;
   /**
    * Emitted when the client of a TYPE_VFIO_USER_SERVER closes the
    * communication channel
@@ -816,11 +860,15 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  VFU_CLIENT_HANGUP: T.VfuClientHangupEventData;
+  VFU_CLIENT_HANGUP: T.VfuClientHangupData;
   /**
    * Emitted when a VNC client establishes a connection
    *
    * Event `VNC_CONNECTED`.
+   *
+   * Note:
+   * This event is emitted before any authentication takes
+   * place, thus the authentication ID is not provided.
    *
    * @since 0.13
    *
@@ -835,7 +883,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1262976601, "microseconds": 975795 } }
    * ```
    */
-  VNC_CONNECTED: T.VncConnectedEventData;
+  VNC_CONNECTED: T.VncConnectedData;
   /**
    * Emitted when the connection is closed
    *
@@ -854,7 +902,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1262976601, "microseconds": 975795 } }
    * ```
    */
-  VNC_DISCONNECTED: T.VncDisconnectedEventData;
+  VNC_DISCONNECTED: T.VncDisconnectedData;
   /**
    * Emitted after authentication takes place (if any) and the VNC
    * session is made active
@@ -874,11 +922,14 @@ export type QmpEventMap = {
    *       "timestamp": { "seconds": 1263475302, "microseconds": 150772 } }
    * ```
    */
-  VNC_INITIALIZED: T.VncInitializedEventData;
+  VNC_INITIALIZED: T.VncInitializedData;
   /**
    * Emitted when the guest opens or closes a virtio-serial port.
    *
    * Event `VSERPORT_CHANGE`.
+   *
+   * Note:
+   * This event is rate-limited.
    *
    * @since 2.1
    *
@@ -889,7 +940,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1401385907, "microseconds": 422329 } }
    * ```
    */
-  VSERPORT_CHANGE: T.VserportChangeEventData;
+  VSERPORT_CHANGE: T.VserportChangeData;
   /**
    * Emitted when the guest has woken up from suspend state and is
    * running
@@ -910,6 +961,14 @@ export type QmpEventMap = {
    *
    * Event `WATCHDOG`.
    *
+   * Note:
+   * If action is "reset", "shutdown", or "pause" the WATCHDOG
+   * event is followed respectively by the RESET, SHUTDOWN, or STOP
+   * events.
+   *
+   * Note:
+   * This event is rate-limited.
+   *
    * @since 0.13
    *
    * @example
@@ -919,7 +978,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267061043, "microseconds": 959568 } }
    * ```
    */
-  WATCHDOG: T.WatchdogEventData;
+  WATCHDOG: T.WatchdogData;
 };
 
 /** Name of an event. */

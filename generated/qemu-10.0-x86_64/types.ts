@@ -3481,7 +3481,7 @@ export type BlockdevDiscardOptions = "ignore" | "unmap";
  * - `copy-before-write`: Since 6.2
  * - `copy-on-read`: Since 3.0
  * - `snapshot-access`: Since 7.0
- * - `gluster`: (deprecated)
+ * - `gluster`: (deprecated) Deprecated: Member `gluster` is deprecated because GlusterFS development ceased.
  * - `nvme`: Since 2.12
  * - `throttle`: Since 2.11
  *
@@ -7697,7 +7697,7 @@ export interface ChardevBackendInfo {
  * - `dbus`: D-Bus channel (since 7.0)
  * - `vc`: virtual console (since 1.5)
  * - `ringbuf`: memory ring buffer (since 1.6)
- * - `memory`: synonym for `ringbuf` (since 1.5) (deprecated)
+ * - `memory`: synonym for `ringbuf` (since 1.5) (deprecated) Deprecated: Member `memory` is deprecated.  Use `ringbuf` instead.
  *
  * @since 1.4
  */
@@ -11397,7 +11397,83 @@ export type MigMode = "normal" | "cpr-reboot" | "cpr-transfer";
  * @since 8.2
  */
 export type MigrationAddress = {
+  /** The migration stream transport mechanism */
   transport: "socket";
+  /** Transport type */
+  type: "inet";
+  /** host part of the address */
+  host: string;
+  /** port part of the address */
+  port: string;
+  /**
+   * true if the host/port are guaranteed to be numeric, false
+   * if name resolution should be attempted.  Defaults to false.
+   * (Since 2.9)
+   */
+  numeric?: boolean;
+  /**
+   * If present, this is range of possible addresses, with port
+   * between `port` and `to`.
+   */
+  to?: number;
+  /**
+   * whether to accept IPv4 addresses, default try both IPv4 and
+   * IPv6
+   */
+  ipv4?: boolean;
+  /**
+   * whether to accept IPv6 addresses, default try both IPv4 and
+   * IPv6
+   */
+  ipv6?: boolean;
+  /**
+   * enable keep-alive when connecting to this socket.  Not
+   * supported for passive sockets.  (Since 4.2)
+   */
+  "keep-alive"?: boolean;
+  /** enable multi-path TCP.  (Since 6.1) */
+  mptcp?: boolean;
+} | {
+  /** The migration stream transport mechanism */
+  transport: "socket";
+  /** Transport type */
+  type: "unix";
+  /** filesystem path to use */
+  path: string;
+  /**
+   * if true, this is a Linux abstract socket address.  `path`
+   * will be prefixed by a null byte, and optionally padded with null
+   * bytes.  Defaults to false.  (Since 5.1)
+   */
+  abstract?: boolean;
+  /**
+   * if false, pad an abstract socket address with enough null
+   * bytes to make it fill struct sockaddr_un member sun_path.
+   * Defaults to true.  (Since 5.1)
+   */
+  tight?: boolean;
+} | {
+  /** The migration stream transport mechanism */
+  transport: "socket";
+  /** Transport type */
+  type: "vsock";
+  /** unique host identifier */
+  cid: string;
+  /** port */
+  port: string;
+} | {
+  /** The migration stream transport mechanism */
+  transport: "socket";
+  /** Transport type */
+  type: "fd";
+  /**
+   * decimal is for file descriptor number, otherwise it's a file
+   * descriptor name.  Named file descriptors are permitted in
+   * monitor commands, in combination with the 'getfd' command.
+   * Decimal file descriptors are permitted at startup or other
+   * contexts where no monitor context is active.
+   */
+  str: string;
 } | {
   /** The migration stream transport mechanism */
   transport: "exec";
@@ -11465,7 +11541,7 @@ export type MigrationAddressType = "socket" | "exec" | "rdma" | "file";
  * - `xbzrle`: Migration supports xbzrle (Xor Based Zero Run Length Encoding).  This feature allows us to minimize migration traffic for certain work loads, by sending compressed difference of the pages
  * - `rdma-pin-all`: Controls whether or not the entire VM memory footprint is mlock()'d on demand or all at once.  Refer to docs/rdma.txt for usage.  Disabled by default.  (since 2.0)
  * - `auto-converge`: If enabled, QEMU will automatically throttle down the guest to speed up convergence of RAM migration.  (since 1.6)
- * - `zero-blocks`: During storage migration encode blocks of zeroes efficiently.  This essentially saves 1MB of zeroes per block on the wire.  Enabling requires source and target VM to support this feature.  To enable it is sufficient to enable the capability on the source VM.  The feature is disabled by default.  (since 1.6) (deprecated)
+ * - `zero-blocks`: During storage migration encode blocks of zeroes efficiently.  This essentially saves 1MB of zeroes per block on the wire.  Enabling requires source and target VM to support this feature.  To enable it is sufficient to enable the capability on the source VM.  The feature is disabled by default.  (since 1.6) (deprecated) Deprecated: Member `zero-blocks` is deprecated as being part of block migration which was already removed.
  * - `events`: generate events for each migration state change (since 2.4)
  * - `postcopy-ram`: Start executing on the migration target before all of RAM has been migrated, pulling the remaining pages along as needed.  The capacity must have the same setting on both source and target or migration will not even start.  NOTE: If the migration fails during postcopy the VM will fail.  (since 2.6)
  * - `x-colo`: If enabled, migration will never end, and the state of the VM on the primary side will be migrated continuously to the VM on secondary side, this process is called COarse-Grain LOck Stepping (COLO) for Non-stop Service.  (since 2.8) (unstable)
@@ -18005,7 +18081,7 @@ export type TransactionAction = {
  * - `blockdev-snapshot`: Since 2.5
  * - `blockdev-snapshot-internal-sync`: Since 1.7
  * - `blockdev-snapshot-sync`: since 1.1
- * - `drive-backup`: Since 1.6 (deprecated)
+ * - `drive-backup`: Since 1.6 (deprecated) Deprecated: Member `drive-backup` is deprecated.  Use member `blockdev-backup` instead.
  *
  * @since 1.1
  */
@@ -18928,7 +19004,7 @@ export interface AddClientArguments {
 }
 
 /** Arguments of `announce-self`. */
-export interface AnnounceSelfArguments {
+export interface AnnounceParameters {
   /**
    * Initial delay (in ms) before sending the first GARP/RARP
    * announcement
@@ -19288,7 +19364,7 @@ export interface BlockResizeArguments {
 }
 
 /** Arguments of `block_set_io_throttle`. */
-export interface BlockSetIoThrottleArguments {
+export interface BlockIOThrottle {
   /**
    * Block device name
    *
@@ -20015,7 +20091,7 @@ export interface DeviceDelArguments {
 }
 
 /** Arguments of `drive-mirror`. */
-export interface DriveMirrorArguments {
+export interface DriveMirror {
   /**
    * identifier for the newly-created block job.  If omitted,
    * the device name will be used.  (Since 2.7)
@@ -20332,7 +20408,7 @@ export interface MigrateSetCapabilitiesArguments {
 }
 
 /** Arguments of `migrate-set-parameters`. */
-export interface MigrateSetParametersArguments {
+export interface MigrateSetParameters {
   /**
    * Initial delay (in milliseconds) before sending
    * the first announce (Since 4.0)
@@ -20548,7 +20624,7 @@ export interface MigrateSetParametersArguments {
 }
 
 /** Arguments of `nbd-server-add`. */
-export interface NbdServerAddArguments {
+export interface NbdServerAddOptions {
   /**
    * Export name.  If unspecified, the `device` parameter is used
    * as the export name.  (Since 2.12)
@@ -20587,7 +20663,7 @@ export interface NbdServerRemoveArguments {
 }
 
 /** Arguments of `nbd-server-start`. */
-export interface NbdServerStartArguments {
+export interface NbdServerOptionsLegacy {
   /**
    * Time limit, in seconds, at which a client
    * that has not completed the negotiation handshake will be
@@ -21178,7 +21254,7 @@ export interface YankArguments {
  *
  * @since 2.1
  */
-export interface AcpiDeviceOstEventData {
+export interface AcpiDeviceOstData {
   /** OSPM Status Indication */
   info: ACPIOSTInfo;
 }
@@ -21192,7 +21268,7 @@ export interface AcpiDeviceOstEventData {
  *
  * @since 1.2
  */
-export interface BalloonChangeEventData {
+export interface BalloonChangeData {
   /**
    * the logical size of the VM in bytes Formula used:
    * logical_vm_size = vm_ram_size - balloon_size
@@ -21207,7 +21283,7 @@ export interface BalloonChangeEventData {
  *
  * @since 5.2
  */
-export interface BlockExportDeletedEventData {
+export interface BlockExportDeletedData {
   /** Block export id. */
   id: string;
 }
@@ -21222,7 +21298,7 @@ export interface BlockExportDeletedEventData {
  *
  * @since 1.7
  */
-export interface BlockImageCorruptedEventData {
+export interface BlockImageCorruptedData {
   /**
    * device name.  This is always present for compatibility
    * reasons, but it can be empty ("") if the image does not have a
@@ -21262,7 +21338,7 @@ export interface BlockImageCorruptedEventData {
  *
  * @since 0.13
  */
-export interface BlockIoErrorEventData {
+export interface BlockIoErrorData {
   /** path to the device object in the QOM tree (since 9.2) */
   "qom-path": string;
   /**
@@ -21304,7 +21380,7 @@ export interface BlockIoErrorEventData {
  *
  * @since 1.1
  */
-export interface BlockJobCancelledEventData {
+export interface BlockJobCancelledData {
   /** job type */
   type: JobType | (string & {});
   /**
@@ -21330,7 +21406,7 @@ export interface BlockJobCancelledEventData {
  *
  * @since 1.1
  */
-export interface BlockJobCompletedEventData {
+export interface BlockJobCompletedData {
   /** job type */
   type: JobType | (string & {});
   /**
@@ -21363,7 +21439,7 @@ export interface BlockJobCompletedEventData {
  *
  * @since 1.3
  */
-export interface BlockJobErrorEventData {
+export interface BlockJobErrorData {
   /**
    * The job identifier.  Originally the device name but other
    * values are allowed since QEMU 2.7
@@ -21385,7 +21461,7 @@ export interface BlockJobErrorEventData {
  *
  * @since 2.12
  */
-export interface BlockJobPendingEventData {
+export interface BlockJobPendingData {
   /** job type */
   type: JobType | (string & {});
   /** The job identifier. */
@@ -21399,7 +21475,7 @@ export interface BlockJobPendingEventData {
  *
  * @since 1.3
  */
-export interface BlockJobReadyEventData {
+export interface BlockJobReadyData {
   /** job type */
   type: JobType | (string & {});
   /**
@@ -21429,7 +21505,7 @@ export interface BlockJobReadyEventData {
  *
  * @since 2.3
  */
-export interface BlockWriteThresholdEventData {
+export interface BlockWriteThresholdData {
   /** graph node name on which the threshold was exceeded. */
   "node-name": string;
   /**
@@ -21449,7 +21525,7 @@ export interface BlockWriteThresholdEventData {
  *
  * @since 3.1
  */
-export interface ColoExitEventData {
+export interface ColoExitData {
   /** report COLO mode when COLO exited. */
   mode: COLOMode | (string & {});
   /** describes the reason for the COLO exit. */
@@ -21466,7 +21542,7 @@ export interface ColoExitEventData {
  *
  * @since 1.5
  */
-export interface DeviceDeletedEventData {
+export interface DeviceDeletedData {
   /** the device's ID if it has one */
   device?: string;
   /** the device's QOM path */
@@ -21481,7 +21557,7 @@ export interface DeviceDeletedEventData {
  *
  * @since 1.1
  */
-export interface DeviceTrayMovedEventData {
+export interface DeviceTrayMovedData {
   /**
    * Block device name.  This is always present for
    * compatibility reasons, but it can be empty ("") if the image
@@ -21505,7 +21581,7 @@ export interface DeviceTrayMovedEventData {
  *
  * @since 6.2
  */
-export interface DeviceUnplugGuestErrorEventData {
+export interface DeviceUnplugGuestErrorData {
   /** the device's ID if it has one */
   device?: string;
   /** the device's QOM path */
@@ -21519,7 +21595,7 @@ export interface DeviceUnplugGuestErrorEventData {
  *
  * @since 2.6
  */
-export interface DumpCompletedEventData {
+export interface DumpCompletedData {
   /** final dump status */
   result: DumpQueryResult;
   /**
@@ -21540,7 +21616,7 @@ export interface DumpCompletedEventData {
  *
  * @since 4.2
  */
-export interface FailoverNegotiatedEventData {
+export interface FailoverNegotiatedData {
   /** QEMU device id of the unplugged device */
   "device-id": string;
 }
@@ -21552,7 +21628,7 @@ export interface FailoverNegotiatedEventData {
  *
  * @since 5.0
  */
-export interface GuestCrashloadedEventData {
+export interface GuestCrashloadedData {
   /** action that has been taken, currently always "run" */
   action: GuestPanicAction | (string & {});
   /** information about a panic */
@@ -21566,7 +21642,7 @@ export interface GuestCrashloadedEventData {
  *
  * @since 1.5
  */
-export interface GuestPanickedEventData {
+export interface GuestPanickedData {
   /** action that has been taken, currently always "pause" */
   action: GuestPanicAction | (string & {});
   /** information about a panic (since 2.9) */
@@ -21580,7 +21656,7 @@ export interface GuestPanickedEventData {
  *
  * @since 3.0
  */
-export interface JobStatusChangeEventData {
+export interface JobStatusChangeData {
   /** The job identifier */
   id: string;
   /** The new job status */
@@ -21596,7 +21672,7 @@ export interface JobStatusChangeEventData {
  *
  * @since 5.1
  */
-export interface MemoryDeviceSizeChangeEventData {
+export interface MemoryDeviceSizeChangeData {
   /** device's ID */
   id?: string;
   /** the new size of memory that the device provides */
@@ -21612,7 +21688,7 @@ export interface MemoryDeviceSizeChangeEventData {
  *
  * @since 5.2
  */
-export interface MemoryFailureEventData {
+export interface MemoryFailureData {
   /** recipient is defined as `MemoryFailureRecipient`. */
   recipient: MemoryFailureRecipient | (string & {});
   /** action that has been taken. */
@@ -21628,7 +21704,7 @@ export interface MemoryFailureEventData {
  *
  * @since 2.4
  */
-export interface MigrationEventData {
+export interface MigrationData {
   /** `MigrationStatus` describing the current migration status. */
   status: MigrationStatus | (string & {});
 }
@@ -21641,7 +21717,7 @@ export interface MigrationEventData {
  *
  * @since 2.6
  */
-export interface MigrationPassEventData {
+export interface MigrationPassData {
   /** An incrementing count (starting at 1 on the first pass) */
   pass: number;
 }
@@ -21653,7 +21729,7 @@ export interface MigrationPassEventData {
  *
  * @since 7.2
  */
-export interface NetdevStreamConnectedEventData {
+export interface NetdevStreamConnectedData {
   /** QEMU netdev id that is connected */
   "netdev-id": string;
   /** The destination address */
@@ -21667,7 +21743,7 @@ export interface NetdevStreamConnectedEventData {
  *
  * @since 7.2
  */
-export interface NetdevStreamDisconnectedEventData {
+export interface NetdevStreamDisconnectedData {
   /** QEMU netdev id that is disconnected */
   "netdev-id": string;
 }
@@ -21679,7 +21755,7 @@ export interface NetdevStreamDisconnectedEventData {
  *
  * @since 10.0
  */
-export interface NetdevVhostUserConnectedEventData {
+export interface NetdevVhostUserConnectedData {
   /** QEMU netdev id that is connected */
   "netdev-id": string;
   /** The character device id used by the QEMU netdev */
@@ -21693,7 +21769,7 @@ export interface NetdevVhostUserConnectedEventData {
  *
  * @since 10.0
  */
-export interface NetdevVhostUserDisconnectedEventData {
+export interface NetdevVhostUserDisconnectedData {
   /** QEMU netdev id that is disconnected */
   "netdev-id": string;
 }
@@ -21706,7 +21782,7 @@ export interface NetdevVhostUserDisconnectedEventData {
  *
  * @since 1.6
  */
-export interface NicRxFilterChangedEventData {
+export interface NicRxFilterChangedData {
   /** net client name */
   name?: string;
   /** device path */
@@ -21721,7 +21797,7 @@ export interface NicRxFilterChangedEventData {
  *
  * @since 3.0
  */
-export interface PrManagerStatusChangedEventData {
+export interface PrManagerStatusChangedData {
   /** The id of the PR manager object */
   id: string;
   /** true if the PR manager is connected to a backend */
@@ -21735,7 +21811,7 @@ export interface PrManagerStatusChangedEventData {
  *
  * @since 2.0
  */
-export interface QuorumFailureEventData {
+export interface QuorumFailureData {
   /** device name if defined else node name */
   reference: string;
   /** number of the first sector of the failed read operation */
@@ -21751,7 +21827,7 @@ export interface QuorumFailureEventData {
  *
  * @since 2.0
  */
-export interface QuorumReportBadEventData {
+export interface QuorumReportBadData {
   /** quorum operation type (Since 2.6) */
   type: QuorumOpType | (string & {});
   /**
@@ -21776,7 +21852,7 @@ export interface QuorumReportBadEventData {
  *
  * @since 0.12
  */
-export interface ResetEventData {
+export interface ResetData {
   /**
    * If true, the reset was triggered by a guest request (such as
    * a guest-initiated ACPI reboot request or other hardware-specific
@@ -21795,7 +21871,7 @@ export interface ResetEventData {
  *
  * @since 0.13
  */
-export interface RtcChangeEventData {
+export interface RtcChangeData {
   /**
    * offset in seconds between base RTC clock (as specified by
    * -rtc base), and new RTC clock value
@@ -21813,7 +21889,7 @@ export interface RtcChangeEventData {
  *
  * @since 0.12
  */
-export interface ShutdownEventData {
+export interface ShutdownData {
   /**
    * If true, the shutdown was triggered by a guest request (such
    * as a guest-initiated ACPI shutdown request or other
@@ -21835,7 +21911,7 @@ export interface ShutdownEventData {
  *
  * @since 0.14
  */
-export interface SpiceConnectedEventData {
+export interface SpiceConnectedData {
   /** server information */
   server: SpiceBasicInfo;
   /** client information */
@@ -21849,7 +21925,7 @@ export interface SpiceConnectedEventData {
  *
  * @since 0.14
  */
-export interface SpiceDisconnectedEventData {
+export interface SpiceDisconnectedData {
   /** server information */
   server: SpiceBasicInfo;
   /** client information */
@@ -21864,7 +21940,7 @@ export interface SpiceDisconnectedEventData {
  *
  * @since 0.14
  */
-export interface SpiceInitializedEventData {
+export interface SpiceInitializedData {
   /** server information */
   server: SpiceServerInfo;
   /** client information */
@@ -21881,7 +21957,7 @@ export interface SpiceInitializedEventData {
  *
  * @since 4.2
  */
-export interface UnplugPrimaryEventData {
+export interface UnplugPrimaryData {
   /** QEMU device id of the unplugged device */
   "device-id": string;
 }
@@ -21893,7 +21969,7 @@ export interface UnplugPrimaryEventData {
  *
  * @since 9.1
  */
-export interface VfioMigrationEventData {
+export interface VfioMigrationData {
   /** The device's id, if it has one. */
   "device-id": string;
   /** The device's QOM path. */
@@ -21910,7 +21986,7 @@ export interface VfioMigrationEventData {
  *
  * @since 7.1
  */
-export interface VfuClientHangupEventData {
+export interface VfuClientHangupData {
   /**
    * ID of the TYPE_VFIO_USER_SERVER object.  It is the last
    * component of `vfu-qom-path` referenced below
@@ -21934,7 +22010,7 @@ export interface VfuClientHangupEventData {
  *
  * @since 0.13
  */
-export interface VncConnectedEventData {
+export interface VncConnectedData {
   /** server information */
   server: VncServerInfo;
   /** client information */
@@ -21948,7 +22024,7 @@ export interface VncConnectedEventData {
  *
  * @since 0.13
  */
-export interface VncDisconnectedEventData {
+export interface VncDisconnectedData {
   /** server information */
   server: VncServerInfo;
   /** client information */
@@ -21963,7 +22039,7 @@ export interface VncDisconnectedEventData {
  *
  * @since 0.13
  */
-export interface VncInitializedEventData {
+export interface VncInitializedData {
   /** server information */
   server: VncServerInfo;
   /** client information */
@@ -21977,7 +22053,7 @@ export interface VncInitializedEventData {
  *
  * @since 2.1
  */
-export interface VserportChangeEventData {
+export interface VserportChangeData {
   /** device identifier of the virtio-serial port */
   id: string;
   /** true if the guest has opened the virtio-serial port */
@@ -21991,7 +22067,7 @@ export interface VserportChangeEventData {
  *
  * @since 0.13
  */
-export interface WatchdogEventData {
+export interface WatchdogData {
   /** action that has been taken */
   action: WatchdogAction | (string & {});
 }

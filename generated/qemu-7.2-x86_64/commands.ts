@@ -14,6 +14,11 @@ export type QmpCommandMap = {
    *
    * Wire name: `add-fd`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
+   * If `fdset-id` is not specified, a new fd set will be created.
+   *
    * @returns - `AddfdInfo` on success
    * - If file descriptor was not received, FdNotSupplied
    * - If `fdset-id` is a negative value, InvalidParameterValue
@@ -67,13 +72,18 @@ export type QmpCommandMap = {
    * ```
    */
   "announce-self": {
-    args: T.AnnounceSelfArguments;
+    args: T.AnnounceParameters;
     returns: Record<string, never>;
   };
   /**
    * Request the balloon driver to change its balloon size.
    *
    * Wire name: `balloon`.
+   *
+   * Note:
+   * This command just issues a request to the guest.  When it returns,
+   * the balloon size may not have changed.  A guest can change the balloon
+   * size independent of this command.
    *
    * @returns - Nothing on success
    * - If the balloon driver is enabled but not functional because the KVM
@@ -672,7 +682,7 @@ export type QmpCommandMap = {
    * ```
    */
   block_set_io_throttle: {
-    args: T.BlockSetIoThrottleArguments;
+    args: T.BlockIOThrottle;
     returns: Record<string, never>;
   };
   /**
@@ -1241,6 +1251,10 @@ export type QmpCommandMap = {
    *
    * Wire name: `change-vnc-password`.
    *
+   * Note:
+   * An empty password in this command will set the password to the empty
+   * string.  Existing clients are unaffected by executing this command.
+   *
    * @since 1.1
    */
   "change-vnc-password": {
@@ -1395,6 +1409,13 @@ export type QmpCommandMap = {
    *
    * Wire name: `cont`.
    *
+   * Note:
+   * This command will succeed if the guest is currently running.  It
+   * will also succeed if the guest is in the "inmigrate" state; in
+   * this case, the effect of the command is to make sure the guest
+   * starts once migration finishes, removing the effect of the -S
+   * command line option if it was passed.
+   *
    * @returns If successful, nothing
    * @since 0.14
    *
@@ -1413,6 +1434,11 @@ export type QmpCommandMap = {
    *
    * Wire name: `device-list-properties`.
    *
+   * Note:
+   * objects can create properties at runtime, for example to describe
+   * links between different devices and/or objects. These properties
+   * are not included in the output of this command.
+   *
    * @returns a list of ObjectPropertyInfo describing a devices properties
    * @since 1.2
    */
@@ -1424,6 +1450,16 @@ export type QmpCommandMap = {
    * Add a device.
    *
    * Wire name: `device_add`.
+   *
+   * Note:
+   * Additional arguments depend on the type.
+   *
+   * 1. For detailed information about this command, please refer to the
+   *    'docs/qdev-device-use.txt' file.
+   *
+   * 2. It's possible to list device properties by running QEMU with the
+   *    "-device DEVICE,help" command-line argument, where DEVICE is the
+   *    device's name
    *
    * @since 0.13
    *
@@ -1444,6 +1480,16 @@ export type QmpCommandMap = {
    * Remove a device from a guest
    *
    * Wire name: `device_del`.
+   *
+   * Note:
+   * When this command completes, the device may not be removed from the
+   * guest.  Hot removal is an operation that requires guest cooperation.
+   * This command merely requests that the guest begin the hot removal
+   * process.  Completion of the device removal process is signaled with a
+   * DEVICE_DELETED event. Guest reset will automatically complete removal
+   * for all devices.  If a guest-side error in the hot removal process is
+   * detected, the device will not be removed and a DEVICE_UNPLUG_GUEST_ERROR
+   * event is sent.  Some errors cannot be detected.
    *
    * @returns Nothing on success
    * If `id` is not a valid device, DeviceNotFound
@@ -1556,7 +1602,7 @@ export type QmpCommandMap = {
    * ```
    */
   "drive-mirror": {
-    args: T.DriveMirrorArguments;
+    args: T.DriveMirror;
     returns: Record<string, never>;
   };
   /**
@@ -1564,6 +1610,9 @@ export type QmpCommandMap = {
    * very long depending on the amount of guest memory.
    *
    * Wire name: `dump-guest-memory`.
+   *
+   * Note:
+   * All boolean arguments default to false
    *
    * @returns nothing on success
    * @since 1.2
@@ -1600,6 +1649,9 @@ export type QmpCommandMap = {
    * Ejects the medium from a removable drive.
    *
    * Wire name: `eject`.
+   *
+   * Note:
+   * Ejecting a device with no media results in success
    *
    * @returns - Nothing on success
    * - If `device` is not a valid block device, DeviceNotFound
@@ -1640,6 +1692,14 @@ export type QmpCommandMap = {
    *
    * Wire name: `getfd`.
    *
+   * Note:
+   * If `fdname` already exists, the file descriptor assigned to
+   * it will be closed and replaced by the received file
+   * descriptor.
+   *
+   * The 'closefd' command can be used to explicitly close the
+   * file descriptor when it is no longer needed.
+   *
    * @returns Nothing on success
    * @since 0.14
    *
@@ -1657,6 +1717,21 @@ export type QmpCommandMap = {
    * Execute a command on the human monitor and return the output.
    *
    * Wire name: `human-monitor-command`.
+   *
+   * Note:
+   * This command only exists as a stop-gap.  Its use is highly
+   * discouraged.  The semantics of this command are not
+   * guaranteed: this means that command names, arguments and
+   * responses can change or be removed at ANY time.  Applications
+   * that rely on long term stability guarantees should NOT
+   * use this command.
+   *
+   * Known limitations:
+   *
+   * * This command is stateless, this means that commands that depend
+   *   on state information (such as getfd) might not work
+   *
+   * * Commands that prompt the user for data don't currently work
    *
    * @returns the output of the command as a string
    * @since 0.14
@@ -1677,6 +1752,9 @@ export type QmpCommandMap = {
    * The command fails when the guest doesn't support injecting.
    *
    * Wire name: `inject-nmi`.
+   *
+   * Note:
+   * prior to 2.1, this command was only supported for x86 and s390 VMs
    *
    * @returns If successful, nothing
    * @since 0.14
@@ -1706,6 +1784,12 @@ export type QmpCommandMap = {
    * precedence.
    *
    * Wire name: `input-send-event`.
+   *
+   * Note:
+   * The consoles are visible in the qom tree, under
+   * /backend/console[$index]. They have a device link and head property,
+   * so it is possible to map which console belongs to which device and
+   * display.
    *
    * @returns Nothing on success.
    * @since 2.6
@@ -1853,6 +1937,9 @@ export type QmpCommandMap = {
    *
    * Wire name: `memsave`.
    *
+   * Note:
+   * Errors were not reliably returned until 1.1
+   *
    * @returns Nothing on success
    * @since 0.14
    *
@@ -1873,6 +1960,15 @@ export type QmpCommandMap = {
    * Migrates the current running guest to another Virtual Machine.
    *
    * Wire name: `migrate`.
+   *
+   * Note:
+   * 1. The 'query-migrate' command should be used to check migration's progress
+   *    and final result (this information is provided by the 'status' member)
+   *
+   * 2. All boolean arguments default to false
+   *
+   * 3. The user Monitor's "detach" argument is invalid in QMP and should not
+   *    be used
    *
    * @returns nothing on success
    * @since 0.14
@@ -1911,6 +2007,16 @@ export type QmpCommandMap = {
    * with -incoming defer
    *
    * Wire name: `migrate-incoming`.
+   *
+   * Note:
+   * 1. It's a bad idea to use a string for the uri, but it needs to stay
+   *    compatible with -incoming and the format of the uri is already exposed
+   *    above libvirt.
+   *
+   * 2. QEMU must be started with -incoming defer to allow migrate-incoming to
+   *    be used.
+   *
+   * 3. The uri format is the same as for -incoming
    *
    * @returns nothing on success
    * @since 2.3
@@ -1994,7 +2100,7 @@ export type QmpCommandMap = {
    * ```
    */
   "migrate-set-parameters": {
-    args: T.MigrateSetParametersArguments;
+    args: T.MigrateSetParameters;
     returns: Record<string, never>;
   };
   /**
@@ -2020,6 +2126,9 @@ export type QmpCommandMap = {
    * Cancel the current executing migration process.
    *
    * Wire name: `migrate_cancel`.
+   *
+   * Note:
+   * This command succeeds even if there is no migration process running.
    *
    * @returns nothing on success
    * @since 0.14
@@ -2047,7 +2156,7 @@ export type QmpCommandMap = {
    * @deprecated This command is deprecated. Use `block-export-add` instead.
    */
   "nbd-server-add": {
-    args: T.NbdServerAddArguments;
+    args: T.NbdServerAddOptions;
     returns: Record<string, never>;
   };
   /**
@@ -2183,6 +2292,9 @@ export type QmpCommandMap = {
    *
    * Wire name: `pmemsave`.
    *
+   * Note:
+   * Errors were not reliably returned until 1.1
+   *
    * @returns Nothing on success
    * @since 0.14
    *
@@ -2205,6 +2317,14 @@ export type QmpCommandMap = {
    * Arguments:
    *
    * Wire name: `qmp_capabilities`.
+   *
+   * Note:
+   * This command is valid exactly when first connecting: it must be
+   * issued before any other command will be accepted, and will fail once the
+   * monitor is accepting other commands. (see qemu docs/interop/qmp-spec.txt)
+   *
+   * The QMP client needs to explicitly enable QMP capabilities, otherwise
+   * all the QMP capabilities will be turned off by default.
    *
    * @since 0.13
    *
@@ -2280,6 +2400,11 @@ export type QmpCommandMap = {
    * List properties associated with a QOM object.
    *
    * Wire name: `qom-list-properties`.
+   *
+   * Note:
+   * objects can create properties at runtime, for example to describe
+   * links between different devices and/or objects. These properties
+   * are not included in the output of this command.
    *
    * @returns a list of ObjectPropertyInfo describing object properties
    * @since 2.12
@@ -2728,6 +2853,9 @@ export type QmpCommandMap = {
    *
    * Wire name: `query-commands`.
    *
+   * Note:
+   * This example has been shortened as the real response is too long.
+   *
    * @returns A list of `CommandInfo` for all supported commands
    * @since 0.14
    *
@@ -2919,6 +3047,9 @@ export type QmpCommandMap = {
    *
    * Wire name: `query-fdsets`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
    * @returns A list of `FdsetInfo`
    * @since 1.2
    *
@@ -3016,6 +3147,11 @@ export type QmpCommandMap = {
    * Returns a list of information about each iothread.
    *
    * Wire name: `query-iothreads`.
+   *
+   * Note:
+   * this list excludes the QEMU main loop thread, which is not declared
+   * using the -object iothread command-line option.  It is always the main thread
+   * of the process.
    *
    * @returns a list of `IOThreadInfo` for each iothread
    * @since 2.0
@@ -3462,6 +3598,9 @@ export type QmpCommandMap = {
    *
    * Wire name: `query-pci`.
    *
+   * Note:
+   * This example has been shortened as the real response is too long.
+   *
    * @returns a list of `PciInfo` for each PCI bus. Each bus is
    * represented by a json-object, which has a key with a json-array of
    * all PCI devices attached to it. Each device is represented by a
@@ -3634,6 +3773,11 @@ export type QmpCommandMap = {
    * alternate that includes the original type alongside something else.
    *
    * Wire name: `query-qmp-schema`.
+   *
+   * Note:
+   * the QAPI schema is also used to help define *internal*
+   * interfaces, by defining QAPI types.  These are not part of the QMP
+   * wire ABI, and therefore not returned by this command.
    *
    * @returns array of `SchemaInfo`, where each element describes an
    * entity in the ABI: command, event, type, ...
@@ -4000,6 +4144,18 @@ export type QmpCommandMap = {
    *
    * Wire name: `query-stats-schemas`.
    *
+   * Note:
+   * runtime-collected statistics and their names fall outside QEMU's usual
+   * deprecation policies.  QEMU will try to keep the set of available data
+   * stable, together with their names, but will not guarantee stability
+   * at all costs; the same is true of providers that source statistics
+   * externally, e.g. from Linux.  For example, if the same value is being
+   * tracked with different names on different architectures or by different
+   * providers, one of them might be renamed.  A statistic might go away if
+   * an algorithm is changed or some code is removed; changing a default
+   * might cause previously useful statistics to always report 0.  Such
+   * changes, however, are expected to be rare.
+   *
    * @since 7.1
    */
   "query-stats-schemas": {
@@ -4286,6 +4442,12 @@ export type QmpCommandMap = {
    *
    * Wire name: `remove-fd`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
+   * If `fd` is not specified, all file descriptors in `fdset-id`
+   * will be removed.
+   *
    * @returns - Nothing on success
    * - If `fdset-id` or `fd` is not found, FdNotFound
    * @since 1.2
@@ -4525,6 +4687,11 @@ export type QmpCommandMap = {
    *
    * Wire name: `set_link`.
    *
+   * Note:
+   * Not all network adapters support setting link status.  This command
+   * will succeed even if the network adapter does not support link status
+   * notification.
+   *
    * @returns Nothing on success
    * If `name` is not a valid network device, DeviceNotFound
    * @since 0.14
@@ -4749,6 +4916,12 @@ export type QmpCommandMap = {
    *
    * Wire name: `stop`.
    *
+   * Note:
+   * This function will succeed even if the guest is already in the stopped
+   * state.  In "inmigrate" state, it will ensure that the guest
+   * remains paused once migration finishes, as if the -S option was
+   * passed on the command line.
+   *
    * @since 0.14
    *
    * @example
@@ -4765,6 +4938,12 @@ export type QmpCommandMap = {
    * Requests that a guest perform a powerdown operation.
    *
    * Wire name: `system_powerdown`.
+   *
+   * Note:
+   * A guest may or may not respond to this command.  This command
+   * returning does not indicate that a guest has accepted the request or
+   * that it has shut down.  Many guests will respond to this command by
+   * prompting the user in some way.
    *
    * @since 0.14
    *
@@ -4802,6 +4981,10 @@ export type QmpCommandMap = {
    * in SUSPENDED state. Return an error otherwise.
    *
    * Wire name: `system_wakeup`.
+   *
+   * Note:
+   * prior to 4.0, this command does nothing in case the guest
+   * isn't suspended.
    *
    * @returns nothing.
    * @since 1.1
@@ -4900,6 +5083,11 @@ export type QmpCommandMap = {
    * it later with qemu-img or other command.
    *
    * Wire name: `transaction`.
+   *
+   * Note:
+   * The transaction aborts on the first failure.  Therefore, there will be
+   * information on only one failed operation returned in an error condition, and
+   * subsequent actions will not have been attempted.
    *
    * @returns nothing on success
    *
@@ -5364,6 +5552,14 @@ export type QmpCommandMap = {
    * Return the status of a given VirtIODevice's VirtQueue
    *
    * Wire name: `x-query-virtio-queue-status`.
+   *
+   * Note:
+   * last_avail_idx will not be displayed in the case where
+   * the selected VirtIODevice has a running vhost device and
+   * the VirtIODevice VirtQueue index (queue) does not exist for
+   * the corresponding vhost device vhost_virtqueue. Also,
+   * shadow_avail_idx will not be displayed in the case where
+   * the selected VirtIODevice has a running vhost device.
    *
    * @returns VirtQueueStatus of the VirtQueue
    * @since 7.2
@@ -5865,6 +6061,11 @@ export interface QmpCommandMethods {
    *
    * Wire name: `add-fd`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
+   * If `fdset-id` is not specified, a new fd set will be created.
+   *
    * @returns - `AddfdInfo` on success
    * - If file descriptor was not received, FdNotSupplied
    * - If `fdset-id` is a negative value, InvalidParameterValue
@@ -5911,11 +6112,16 @@ export interface QmpCommandMethods {
    * <- { "return": {} }
    * ```
    */
-  announceSelf(args: T.AnnounceSelfArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  announceSelf(args: T.AnnounceParameters, options?: ExecuteOptions): Promise<Record<string, never>>;
   /**
    * Request the balloon driver to change its balloon size.
    *
    * Wire name: `balloon`.
+   *
+   * Note:
+   * This command just issues a request to the guest.  When it returns,
+   * the balloon size may not have changed.  A guest can change the balloon
+   * size independent of this command.
    *
    * @returns - Nothing on success
    * - If the balloon driver is enabled but not functional because the KVM
@@ -6450,7 +6656,7 @@ export interface QmpCommandMethods {
    * <- { "return": {} }
    * ```
    */
-  blockSetIoThrottle(args: T.BlockSetIoThrottleArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  blockSetIoThrottle(args: T.BlockIOThrottle, options?: ExecuteOptions): Promise<Record<string, never>>;
   /**
    * Creates a new block device.
    *
@@ -6963,6 +7169,10 @@ export interface QmpCommandMethods {
    *
    * Wire name: `change-vnc-password`.
    *
+   * Note:
+   * An empty password in this command will set the password to the empty
+   * string.  Existing clients are unaffected by executing this command.
+   *
    * @since 1.1
    */
   changeVncPassword(args: T.ChangeVncPasswordArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
@@ -7096,6 +7306,13 @@ export interface QmpCommandMethods {
    *
    * Wire name: `cont`.
    *
+   * Note:
+   * This command will succeed if the guest is currently running.  It
+   * will also succeed if the guest is in the "inmigrate" state; in
+   * this case, the effect of the command is to make sure the guest
+   * starts once migration finishes, removing the effect of the -S
+   * command line option if it was passed.
+   *
    * @returns If successful, nothing
    * @since 0.14
    *
@@ -7111,6 +7328,11 @@ export interface QmpCommandMethods {
    *
    * Wire name: `device-list-properties`.
    *
+   * Note:
+   * objects can create properties at runtime, for example to describe
+   * links between different devices and/or objects. These properties
+   * are not included in the output of this command.
+   *
    * @returns a list of ObjectPropertyInfo describing a devices properties
    * @since 1.2
    */
@@ -7119,6 +7341,16 @@ export interface QmpCommandMethods {
    * Add a device.
    *
    * Wire name: `device_add`.
+   *
+   * Note:
+   * Additional arguments depend on the type.
+   *
+   * 1. For detailed information about this command, please refer to the
+   *    'docs/qdev-device-use.txt' file.
+   *
+   * 2. It's possible to list device properties by running QEMU with the
+   *    "-device DEVICE,help" command-line argument, where DEVICE is the
+   *    device's name
    *
    * @since 0.13
    *
@@ -7136,6 +7368,16 @@ export interface QmpCommandMethods {
    * Remove a device from a guest
    *
    * Wire name: `device_del`.
+   *
+   * Note:
+   * When this command completes, the device may not be removed from the
+   * guest.  Hot removal is an operation that requires guest cooperation.
+   * This command merely requests that the guest begin the hot removal
+   * process.  Completion of the device removal process is signaled with a
+   * DEVICE_DELETED event. Guest reset will automatically complete removal
+   * for all devices.  If a guest-side error in the hot removal process is
+   * detected, the device will not be removed and a DEVICE_UNPLUG_GUEST_ERROR
+   * event is sent.  Some errors cannot be detected.
    *
    * @returns Nothing on success
    * If `id` is not a valid device, DeviceNotFound
@@ -7235,12 +7477,15 @@ export interface QmpCommandMethods {
    * <- { "return": {} }
    * ```
    */
-  driveMirror(args: T.DriveMirrorArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  driveMirror(args: T.DriveMirror, options?: ExecuteOptions): Promise<Record<string, never>>;
   /**
    * Dump guest's memory to vmcore. It is a synchronous operation that can take
    * very long depending on the amount of guest memory.
    *
    * Wire name: `dump-guest-memory`.
+   *
+   * Note:
+   * All boolean arguments default to false
    *
    * @returns nothing on success
    * @since 1.2
@@ -7271,6 +7516,9 @@ export interface QmpCommandMethods {
    * Ejects the medium from a removable drive.
    *
    * Wire name: `eject`.
+   *
+   * Note:
+   * Ejecting a device with no media results in success
    *
    * @returns - Nothing on success
    * - If `device` is not a valid block device, DeviceNotFound
@@ -7305,6 +7553,14 @@ export interface QmpCommandMethods {
    *
    * Wire name: `getfd`.
    *
+   * Note:
+   * If `fdname` already exists, the file descriptor assigned to
+   * it will be closed and replaced by the received file
+   * descriptor.
+   *
+   * The 'closefd' command can be used to explicitly close the
+   * file descriptor when it is no longer needed.
+   *
    * @returns Nothing on success
    * @since 0.14
    *
@@ -7319,6 +7575,21 @@ export interface QmpCommandMethods {
    * Execute a command on the human monitor and return the output.
    *
    * Wire name: `human-monitor-command`.
+   *
+   * Note:
+   * This command only exists as a stop-gap.  Its use is highly
+   * discouraged.  The semantics of this command are not
+   * guaranteed: this means that command names, arguments and
+   * responses can change or be removed at ANY time.  Applications
+   * that rely on long term stability guarantees should NOT
+   * use this command.
+   *
+   * Known limitations:
+   *
+   * * This command is stateless, this means that commands that depend
+   *   on state information (such as getfd) might not work
+   *
+   * * Commands that prompt the user for data don't currently work
    *
    * @returns the output of the command as a string
    * @since 0.14
@@ -7336,6 +7607,9 @@ export interface QmpCommandMethods {
    * The command fails when the guest doesn't support injecting.
    *
    * Wire name: `inject-nmi`.
+   *
+   * Note:
+   * prior to 2.1, this command was only supported for x86 and s390 VMs
    *
    * @returns If successful, nothing
    * @since 0.14
@@ -7362,6 +7636,12 @@ export interface QmpCommandMethods {
    * precedence.
    *
    * Wire name: `input-send-event`.
+   *
+   * Note:
+   * The consoles are visible in the qom tree, under
+   * /backend/console[$index]. They have a device link and head property,
+   * so it is possible to map which console belongs to which device and
+   * display.
    *
    * @returns Nothing on success.
    * @since 2.6
@@ -7488,6 +7768,9 @@ export interface QmpCommandMethods {
    *
    * Wire name: `memsave`.
    *
+   * Note:
+   * Errors were not reliably returned until 1.1
+   *
    * @returns Nothing on success
    * @since 0.14
    *
@@ -7505,6 +7788,15 @@ export interface QmpCommandMethods {
    * Migrates the current running guest to another Virtual Machine.
    *
    * Wire name: `migrate`.
+   *
+   * Note:
+   * 1. The 'query-migrate' command should be used to check migration's progress
+   *    and final result (this information is provided by the 'status' member)
+   *
+   * 2. All boolean arguments default to false
+   *
+   * 3. The user Monitor's "detach" argument is invalid in QMP and should not
+   *    be used
    *
    * @returns nothing on success
    * @since 0.14
@@ -7537,6 +7829,16 @@ export interface QmpCommandMethods {
    * with -incoming defer
    *
    * Wire name: `migrate-incoming`.
+   *
+   * Note:
+   * 1. It's a bad idea to use a string for the uri, but it needs to stay
+   *    compatible with -incoming and the format of the uri is already exposed
+   *    above libvirt.
+   *
+   * 2. QEMU must be started with -incoming defer to allow migrate-incoming to
+   *    be used.
+   *
+   * 3. The uri format is the same as for -incoming
    *
    * @returns nothing on success
    * @since 2.3
@@ -7607,7 +7909,7 @@ export interface QmpCommandMethods {
    *      "arguments": { "compress-level": 1 } }
    * ```
    */
-  migrateSetParameters(args?: T.MigrateSetParametersArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  migrateSetParameters(args?: T.MigrateSetParameters, options?: ExecuteOptions): Promise<Record<string, never>>;
   /**
    * Followup to a migration command to switch the migration to postcopy mode.
    * The postcopy-ram capability must be set on both source and destination
@@ -7628,6 +7930,9 @@ export interface QmpCommandMethods {
    * Cancel the current executing migration process.
    *
    * Wire name: `migrate_cancel`.
+   *
+   * Note:
+   * This command succeeds even if there is no migration process running.
    *
    * @returns nothing on success
    * @since 0.14
@@ -7651,7 +7956,7 @@ export interface QmpCommandMethods {
    * @since 1.3
    * @deprecated This command is deprecated. Use `block-export-add` instead.
    */
-  nbdServerAdd(args: T.NbdServerAddArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  nbdServerAdd(args: T.NbdServerAddOptions, options?: ExecuteOptions): Promise<Record<string, never>>;
   /**
    * Remove NBD export by name.
    *
@@ -7764,6 +8069,9 @@ export interface QmpCommandMethods {
    *
    * Wire name: `pmemsave`.
    *
+   * Note:
+   * Errors were not reliably returned until 1.1
+   *
    * @returns Nothing on success
    * @since 0.14
    *
@@ -7783,6 +8091,14 @@ export interface QmpCommandMethods {
    * Arguments:
    *
    * Wire name: `qmp_capabilities`.
+   *
+   * Note:
+   * This command is valid exactly when first connecting: it must be
+   * issued before any other command will be accepted, and will fail once the
+   * monitor is accepting other commands. (see qemu docs/interop/qmp-spec.txt)
+   *
+   * The QMP client needs to explicitly enable QMP capabilities, otherwise
+   * all the QMP capabilities will be turned off by default.
    *
    * @since 0.13
    *
@@ -7849,6 +8165,11 @@ export interface QmpCommandMethods {
    * List properties associated with a QOM object.
    *
    * Wire name: `qom-list-properties`.
+   *
+   * Note:
+   * objects can create properties at runtime, for example to describe
+   * links between different devices and/or objects. These properties
+   * are not included in the output of this command.
    *
    * @returns a list of ObjectPropertyInfo describing object properties
    * @since 2.12
@@ -8258,6 +8579,9 @@ export interface QmpCommandMethods {
    *
    * Wire name: `query-commands`.
    *
+   * Note:
+   * This example has been shortened as the real response is too long.
+   *
    * @returns A list of `CommandInfo` for all supported commands
    * @since 0.14
    *
@@ -8422,6 +8746,9 @@ export interface QmpCommandMethods {
    *
    * Wire name: `query-fdsets`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
    * @returns A list of `FdsetInfo`
    * @since 1.2
    *
@@ -8513,6 +8840,11 @@ export interface QmpCommandMethods {
    * Returns a list of information about each iothread.
    *
    * Wire name: `query-iothreads`.
+   *
+   * Note:
+   * this list excludes the QEMU main loop thread, which is not declared
+   * using the -object iothread command-line option.  It is always the main thread
+   * of the process.
    *
    * @returns a list of `IOThreadInfo` for each iothread
    * @since 2.0
@@ -8920,6 +9252,9 @@ export interface QmpCommandMethods {
    *
    * Wire name: `query-pci`.
    *
+   * Note:
+   * This example has been shortened as the real response is too long.
+   *
    * @returns a list of `PciInfo` for each PCI bus. Each bus is
    * represented by a json-object, which has a key with a json-array of
    * all PCI devices attached to it. Each device is represented by a
@@ -9086,6 +9421,11 @@ export interface QmpCommandMethods {
    * alternate that includes the original type alongside something else.
    *
    * Wire name: `query-qmp-schema`.
+   *
+   * Note:
+   * the QAPI schema is also used to help define *internal*
+   * interfaces, by defining QAPI types.  These are not part of the QMP
+   * wire ABI, and therefore not returned by this command.
    *
    * @returns array of `SchemaInfo`, where each element describes an
    * entity in the ABI: command, event, type, ...
@@ -9407,6 +9747,18 @@ export interface QmpCommandMethods {
    *
    * Wire name: `query-stats-schemas`.
    *
+   * Note:
+   * runtime-collected statistics and their names fall outside QEMU's usual
+   * deprecation policies.  QEMU will try to keep the set of available data
+   * stable, together with their names, but will not guarantee stability
+   * at all costs; the same is true of providers that source statistics
+   * externally, e.g. from Linux.  For example, if the same value is being
+   * tracked with different names on different architectures or by different
+   * providers, one of them might be renamed.  A statistic might go away if
+   * an algorithm is changed or some code is removed; changing a default
+   * might cause previously useful statistics to always report 0.  Such
+   * changes, however, are expected to be rare.
+   *
    * @since 7.1
    */
   queryStatsSchemas(args?: T.QueryStatsSchemasArguments, options?: ExecuteOptions): Promise<T.StatsSchema[]>;
@@ -9648,6 +10000,12 @@ export interface QmpCommandMethods {
    *
    * Wire name: `remove-fd`.
    *
+   * Note:
+   * The list of fd sets is shared by all monitor connections.
+   *
+   * If `fd` is not specified, all file descriptors in `fdset-id`
+   * will be removed.
+   *
    * @returns - Nothing on success
    * - If `fdset-id` or `fd` is not found, FdNotFound
    * @since 1.2
@@ -9850,6 +10208,11 @@ export interface QmpCommandMethods {
    * Sets the link status of a virtual network adapter.
    *
    * Wire name: `set_link`.
+   *
+   * Note:
+   * Not all network adapters support setting link status.  This command
+   * will succeed even if the network adapter does not support link status
+   * notification.
    *
    * @returns Nothing on success
    * If `name` is not a valid network device, DeviceNotFound
@@ -10057,6 +10420,12 @@ export interface QmpCommandMethods {
    *
    * Wire name: `stop`.
    *
+   * Note:
+   * This function will succeed even if the guest is already in the stopped
+   * state.  In "inmigrate" state, it will ensure that the guest
+   * remains paused once migration finishes, as if the -S option was
+   * passed on the command line.
+   *
    * @since 0.14
    *
    * @example
@@ -10070,6 +10439,12 @@ export interface QmpCommandMethods {
    * Requests that a guest perform a powerdown operation.
    *
    * Wire name: `system_powerdown`.
+   *
+   * Note:
+   * A guest may or may not respond to this command.  This command
+   * returning does not indicate that a guest has accepted the request or
+   * that it has shut down.  Many guests will respond to this command by
+   * prompting the user in some way.
    *
    * @since 0.14
    *
@@ -10101,6 +10476,10 @@ export interface QmpCommandMethods {
    * in SUSPENDED state. Return an error otherwise.
    *
    * Wire name: `system_wakeup`.
+   *
+   * Note:
+   * prior to 4.0, this command does nothing in case the guest
+   * isn't suspended.
    *
    * @returns nothing.
    * @since 1.1
@@ -10190,6 +10569,11 @@ export interface QmpCommandMethods {
    * it later with qemu-img or other command.
    *
    * Wire name: `transaction`.
+   *
+   * Note:
+   * The transaction aborts on the first failure.  Therefore, there will be
+   * information on only one failed operation returned in an error condition, and
+   * subsequent actions will not have been attempted.
    *
    * @returns nothing on success
    *
@@ -10594,6 +10978,14 @@ export interface QmpCommandMethods {
    * Return the status of a given VirtIODevice's VirtQueue
    *
    * Wire name: `x-query-virtio-queue-status`.
+   *
+   * Note:
+   * last_avail_idx will not be displayed in the case where
+   * the selected VirtIODevice has a running vhost device and
+   * the VirtIODevice VirtQueue index (queue) does not exist for
+   * the corresponding vhost device vhost_virtqueue. Also,
+   * shadow_avail_idx will not be displayed in the case where
+   * the selected VirtIODevice has a running vhost device.
    *
    * @returns VirtQueueStatus of the VirtQueue
    * @since 7.2

@@ -23,12 +23,15 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  ACPI_DEVICE_OST: T.AcpiDeviceOstEventData;
+  ACPI_DEVICE_OST: T.AcpiDeviceOstData;
   /**
    * Emitted when the guest changes the actual BALLOON level. This value is
    * equivalent to the `actual` field return by the 'query-balloon' command
    *
    * Event `BALLOON_CHANGE`.
+   *
+   * Note:
+   * this event is rate-limited.
    *
    * @since 1.2
    *
@@ -39,7 +42,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267020223, "microseconds": 435656 } }
    * ```
    */
-  BALLOON_CHANGE: T.BalloonChangeEventData;
+  BALLOON_CHANGE: T.BalloonChangeData;
   /**
    * Emitted when a block export is removed and its id can be reused.
    *
@@ -47,7 +50,7 @@ export type QmpEventMap = {
    *
    * @since 5.2
    */
-  BLOCK_EXPORT_DELETED: T.BlockExportDeletedEventData;
+  BLOCK_EXPORT_DELETED: T.BlockExportDeletedData;
   /**
    * Emitted when a disk image is being marked corrupt. The image can be
    * identified by its device or node name. The 'device' field is always
@@ -55,6 +58,10 @@ export type QmpEventMap = {
    * image does not have a device name associated.
    *
    * Event `BLOCK_IMAGE_CORRUPTED`.
+   *
+   * Note:
+   * If action is "stop", a STOP event will eventually follow the
+   * BLOCK_IO_ERROR event.
    *
    * @since 1.7
    *
@@ -66,11 +73,15 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1648243240, "microseconds": 906060 } }
    * ```
    */
-  BLOCK_IMAGE_CORRUPTED: T.BlockImageCorruptedEventData;
+  BLOCK_IMAGE_CORRUPTED: T.BlockImageCorruptedData;
   /**
    * Emitted when a disk I/O error occurs
    *
    * Event `BLOCK_IO_ERROR`.
+   *
+   * Note:
+   * If action is "stop", a STOP event will eventually follow the
+   * BLOCK_IO_ERROR event
    *
    * @since 0.13
    *
@@ -85,7 +96,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  BLOCK_IO_ERROR: T.BlockIoErrorEventData;
+  BLOCK_IO_ERROR: T.BlockIoErrorData;
   /**
    * Emitted when a block job has been cancelled
    *
@@ -102,7 +113,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267061043, "microseconds": 959568 } }
    * ```
    */
-  BLOCK_JOB_CANCELLED: T.BlockJobCancelledEventData;
+  BLOCK_JOB_CANCELLED: T.BlockJobCancelledData;
   /**
    * Emitted when a block job has completed
    *
@@ -119,7 +130,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267061043, "microseconds": 959568 } }
    * ```
    */
-  BLOCK_JOB_COMPLETED: T.BlockJobCompletedEventData;
+  BLOCK_JOB_COMPLETED: T.BlockJobCompletedData;
   /**
    * Emitted when a block job encounters an error
    *
@@ -136,7 +147,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  BLOCK_JOB_ERROR: T.BlockJobErrorEventData;
+  BLOCK_JOB_ERROR: T.BlockJobErrorData;
   /**
    * Emitted when a block job is awaiting explicit authorization to finalize graph
    * changes via `block-job-finalize`. If this job is part of a transaction, it will
@@ -153,11 +164,15 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  BLOCK_JOB_PENDING: T.BlockJobPendingEventData;
+  BLOCK_JOB_PENDING: T.BlockJobPendingData;
   /**
    * Emitted when a block job is ready to complete
    *
    * Event `BLOCK_JOB_READY`.
+   *
+   * Note:
+   * The "ready to complete" status is always reset by a `BLOCK_JOB_ERROR`
+   * event
    *
    * @since 1.3
    *
@@ -169,7 +184,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  BLOCK_JOB_READY: T.BlockJobReadyEventData;
+  BLOCK_JOB_READY: T.BlockJobReadyData;
   /**
    * Emitted when writes on block device reaches or exceeds the
    * configured write threshold. For thin-provisioned devices, this
@@ -182,7 +197,7 @@ export type QmpEventMap = {
    *
    * @since 2.3
    */
-  BLOCK_WRITE_THRESHOLD: T.BlockWriteThresholdEventData;
+  BLOCK_WRITE_THRESHOLD: T.BlockWriteThresholdData;
   /**
    * Emitted when VM finishes COLO mode due to some errors happening or
    * at the request of users.
@@ -197,7 +212,7 @@ export type QmpEventMap = {
    *      "event": "COLO_EXIT", "data": {"mode": "primary", "reason": "request" } }
    * ```
    */
-  COLO_EXIT: T.ColoExitEventData;
+  COLO_EXIT: T.ColoExitData;
   /**
    * Emitted whenever the device removal completion is acknowledged by the guest.
    * At this point, it's safe to reuse the specified device ID. Device removal can
@@ -215,7 +230,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  DEVICE_DELETED: T.DeviceDeletedEventData;
+  DEVICE_DELETED: T.DeviceDeletedData;
   /**
    * Emitted whenever the tray of a removable device is moved by the guest or by
    * HMP/QMP commands
@@ -234,7 +249,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  DEVICE_TRAY_MOVED: T.DeviceTrayMovedEventData;
+  DEVICE_TRAY_MOVED: T.DeviceTrayMovedData;
   /**
    * Emitted when a device hot unplug fails due to a guest reported error.
    *
@@ -250,7 +265,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1615570772, "microseconds": 202844 } }
    * ```
    */
-  DEVICE_UNPLUG_GUEST_ERROR: T.DeviceUnplugGuestErrorEventData;
+  DEVICE_UNPLUG_GUEST_ERROR: T.DeviceUnplugGuestErrorData;
   /**
    * Emitted when background dump has completed
    *
@@ -266,7 +281,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1648244171, "microseconds": 950316 } }
    * ```
    */
-  DUMP_COMPLETED: T.DumpCompletedEventData;
+  DUMP_COMPLETED: T.DumpCompletedData;
   /**
    * Emitted when VIRTIO_NET_F_STANDBY was enabled during feature negotiation.
    * Failover primary devices which were hidden (not hotplugged when requested)
@@ -283,7 +298,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1368697518, "microseconds": 326866 } }
    * ```
    */
-  FAILOVER_NEGOTIATED: T.FailoverNegotiatedEventData;
+  FAILOVER_NEGOTIATED: T.FailoverNegotiatedData;
   /**
    * Emitted when guest OS crash loaded is detected
    *
@@ -298,7 +313,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1648245259, "microseconds": 893771 } }
    * ```
    */
-  GUEST_CRASHLOADED: T.GuestCrashloadedEventData;
+  GUEST_CRASHLOADED: T.GuestCrashloadedData;
   /**
    * Emitted when guest OS panic is detected
    *
@@ -313,7 +328,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1648245231, "microseconds": 900001 } }
    * ```
    */
-  GUEST_PANICKED: T.GuestPanickedEventData;
+  GUEST_PANICKED: T.GuestPanickedData;
   /**
    * Emitted when a job transitions to a different status.
    *
@@ -321,13 +336,16 @@ export type QmpEventMap = {
    *
    * @since 3.0
    */
-  JOB_STATUS_CHANGE: T.JobStatusChangeEventData;
+  JOB_STATUS_CHANGE: T.JobStatusChangeData;
   /**
    * Emitted when the size of a memory device changes. Only emitted for memory
    * devices that can actually change the size (e.g., virtio-mem due to guest
    * action).
    *
    * Event `MEMORY_DEVICE_SIZE_CHANGE`.
+   *
+   * Note:
+   * this event is rate-limited.
    *
    * @since 5.1
    *
@@ -339,7 +357,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1588168529, "microseconds": 201316 } }
    * ```
    */
-  MEMORY_DEVICE_SIZE_CHANGE: T.MemoryDeviceSizeChangeEventData;
+  MEMORY_DEVICE_SIZE_CHANGE: T.MemoryDeviceSizeChangeData;
   /**
    * Emitted when a memory failure occurs on host side.
    *
@@ -357,7 +375,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267061043, "microseconds": 959568 } }
    * ```
    */
-  MEMORY_FAILURE: T.MemoryFailureEventData;
+  MEMORY_FAILURE: T.MemoryFailureData;
   /**
    * Emitted when memory hot unplug error occurs.
    *
@@ -376,7 +394,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  MEM_UNPLUG_ERROR: T.MemUnplugErrorEventData;
+  MEM_UNPLUG_ERROR: T.MemUnplugErrorData;
   /**
    * Emitted when a migration event happens
    *
@@ -391,7 +409,7 @@ export type QmpEventMap = {
    *     "data": {"status": "completed"} }
    * ```
    */
-  MIGRATION: T.MigrationEventData;
+  MIGRATION: T.MigrationData;
   /**
    * Emitted from the source side of a migration at the start of each pass
    * (when it syncs the dirty bitmap)
@@ -406,7 +424,7 @@ export type QmpEventMap = {
    *   "event": "MIGRATION_PASS", "data": {"pass": 2} }
    * ```
    */
-  MIGRATION_PASS: T.MigrationPassEventData;
+  MIGRATION_PASS: T.MigrationPassData;
   /**
    * Emitted when the netdev stream backend is connected
    *
@@ -430,7 +448,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1666269706, "microseconds": 413651 } }
    * ```
    */
-  NETDEV_STREAM_CONNECTED: T.NetdevStreamConnectedEventData;
+  NETDEV_STREAM_CONNECTED: T.NetdevStreamConnectedData;
   /**
    * Emitted when the netdev stream backend is disconnected
    *
@@ -445,7 +463,7 @@ export type QmpEventMap = {
    *      'timestamp': {'seconds': 1663330937, 'microseconds': 526695} }
    * ```
    */
-  NETDEV_STREAM_DISCONNECTED: T.NetdevStreamDisconnectedEventData;
+  NETDEV_STREAM_DISCONNECTED: T.NetdevStreamDisconnectedData;
   /**
    * Emitted once until the 'query-rx-filter' command is executed, the first event
    * will always be emitted
@@ -462,7 +480,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1368697518, "microseconds": 326866 } }
    * ```
    */
-  NIC_RX_FILTER_CHANGED: T.NicRxFilterChangedEventData;
+  NIC_RX_FILTER_CHANGED: T.NicRxFilterChangedData;
   /**
    * Emitted when the virtual machine is powered down through the power control
    * system, such as via ACPI.
@@ -495,11 +513,14 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1519840375, "microseconds": 450486 } }
    * ```
    */
-  PR_MANAGER_STATUS_CHANGED: T.PrManagerStatusChangedEventData;
+  PR_MANAGER_STATUS_CHANGED: T.PrManagerStatusChangedData;
   /**
    * Emitted by the Quorum block driver if it fails to establish a quorum
    *
    * Event `QUORUM_FAILURE`.
+   *
+   * Note:
+   * This event is rate-limited.
    *
    * @since 2.0
    *
@@ -510,11 +531,14 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1344522075, "microseconds": 745528 } }
    * ```
    */
-  QUORUM_FAILURE: T.QuorumFailureEventData;
+  QUORUM_FAILURE: T.QuorumFailureData;
   /**
    * Emitted to report a corruption of a Quorum file
    *
    * Event `QUORUM_REPORT_BAD`.
+   *
+   * Note:
+   * This event is rate-limited.
    *
    * @since 2.0
    *
@@ -535,7 +559,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1456406829, "microseconds": 291763 } }
    * ```
    */
-  QUORUM_REPORT_BAD: T.QuorumReportBadEventData;
+  QUORUM_REPORT_BAD: T.QuorumReportBadData;
   /**
    * Emitted when guest driver adds/deletes GID to/from device
    *
@@ -554,7 +578,7 @@ export type QmpEventMap = {
    *         "subnet-prefix": 33022}}
    * ```
    */
-  RDMA_GID_STATUS_CHANGED: T.RdmaGidStatusChangedEventData;
+  RDMA_GID_STATUS_CHANGED: T.RdmaGidStatusChangedData;
   /**
    * Emitted when the virtual machine is reset
    *
@@ -569,7 +593,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267041653, "microseconds": 9518 } }
    * ```
    */
-  RESET: T.ResetEventData;
+  RESET: T.ResetData;
   /**
    * Emitted when the virtual machine resumes execution
    *
@@ -589,6 +613,11 @@ export type QmpEventMap = {
    *
    * Event `RTC_CHANGE`.
    *
+   * Note:
+   * This event is rate-limited.
+   * It is not guaranteed that the RTC in the system implements
+   * this event, or even that the system has an RTC at all.
+   *
    * @since 0.13
    *
    * @example
@@ -598,12 +627,16 @@ export type QmpEventMap = {
    *        "timestamp": { "seconds": 1267020223, "microseconds": 435656 } }
    * ```
    */
-  RTC_CHANGE: T.RtcChangeEventData;
+  RTC_CHANGE: T.RtcChangeData;
   /**
    * Emitted when the virtual machine has shut down, indicating that qemu is
    * about to exit.
    *
    * Event `SHUTDOWN`.
+   *
+   * Note:
+   * If the command-line option "-no-shutdown" has been specified, qemu will
+   * not exit, and a STOP event will eventually follow the SHUTDOWN event
    *
    * @since 0.12
    *
@@ -614,7 +647,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267040730, "microseconds": 682951 } }
    * ```
    */
-  SHUTDOWN: T.ShutdownEventData;
+  SHUTDOWN: T.ShutdownData;
   /**
    * Emitted when a SPICE client establishes a connection
    *
@@ -632,7 +665,7 @@ export type QmpEventMap = {
    *    }}
    * ```
    */
-  SPICE_CONNECTED: T.SpiceConnectedEventData;
+  SPICE_CONNECTED: T.SpiceConnectedData;
   /**
    * Emitted when the SPICE connection is closed
    *
@@ -650,7 +683,7 @@ export type QmpEventMap = {
    *    }}
    * ```
    */
-  SPICE_DISCONNECTED: T.SpiceDisconnectedEventData;
+  SPICE_DISCONNECTED: T.SpiceDisconnectedData;
   /**
    * Emitted after initial handshake and authentication takes place (if any)
    * and the SPICE channel is up and running
@@ -671,7 +704,7 @@ export type QmpEventMap = {
    *    }}
    * ```
    */
-  SPICE_INITIALIZED: T.SpiceInitializedEventData;
+  SPICE_INITIALIZED: T.SpiceInitializedData;
   /**
    * Emitted when SPICE migration has completed
    *
@@ -721,6 +754,9 @@ export type QmpEventMap = {
    *
    * Event `SUSPEND_DISK` (carries no data).
    *
+   * Note:
+   * QEMU shuts down (similar to event `SHUTDOWN`) when entering this state
+   *
    * @since 1.2
    *
    * @example
@@ -747,7 +783,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  UNPLUG_PRIMARY: T.UnplugPrimaryEventData;
+  UNPLUG_PRIMARY: T.UnplugPrimaryData;
   /**
    * Emitted when the client of a TYPE_VFIO_USER_SERVER closes the
    * communication channel
@@ -766,11 +802,15 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1265044230, "microseconds": 450486 } }
    * ```
    */
-  VFU_CLIENT_HANGUP: T.VfuClientHangupEventData;
+  VFU_CLIENT_HANGUP: T.VfuClientHangupData;
   /**
    * Emitted when a VNC client establishes a connection
    *
    * Event `VNC_CONNECTED`.
+   *
+   * Note:
+   * This event is emitted before any authentication takes place, thus
+   * the authentication ID is not provided
    *
    * @since 0.13
    *
@@ -785,7 +825,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1262976601, "microseconds": 975795 } }
    * ```
    */
-  VNC_CONNECTED: T.VncConnectedEventData;
+  VNC_CONNECTED: T.VncConnectedData;
   /**
    * Emitted when the connection is closed
    *
@@ -804,7 +844,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1262976601, "microseconds": 975795 } }
    * ```
    */
-  VNC_DISCONNECTED: T.VncDisconnectedEventData;
+  VNC_DISCONNECTED: T.VncDisconnectedData;
   /**
    * Emitted after authentication takes place (if any) and the VNC session is
    * made active
@@ -824,11 +864,14 @@ export type QmpEventMap = {
    *       "timestamp": { "seconds": 1263475302, "microseconds": 150772 } }
    * ```
    */
-  VNC_INITIALIZED: T.VncInitializedEventData;
+  VNC_INITIALIZED: T.VncInitializedData;
   /**
    * Emitted when the guest opens or closes a virtio-serial port.
    *
    * Event `VSERPORT_CHANGE`.
+   *
+   * Note:
+   * This event is rate-limited.
    *
    * @since 2.1
    *
@@ -839,7 +882,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1401385907, "microseconds": 422329 } }
    * ```
    */
-  VSERPORT_CHANGE: T.VserportChangeEventData;
+  VSERPORT_CHANGE: T.VserportChangeData;
   /**
    * Emitted when the guest has woken up from suspend state and is running
    *
@@ -859,6 +902,13 @@ export type QmpEventMap = {
    *
    * Event `WATCHDOG`.
    *
+   * Note:
+   * If action is "reset", "shutdown", or "pause" the WATCHDOG event is
+   * followed respectively by the RESET, SHUTDOWN, or STOP events
+   *
+   * Note:
+   * This event is rate-limited.
+   *
    * @since 0.13
    *
    * @example
@@ -868,7 +918,7 @@ export type QmpEventMap = {
    *      "timestamp": { "seconds": 1267061043, "microseconds": 959568 } }
    * ```
    */
-  WATCHDOG: T.WatchdogEventData;
+  WATCHDOG: T.WatchdogData;
 };
 
 /** Name of an event. */

@@ -14991,7 +14991,7 @@ export type TransactionAction = {
  * - `blockdev-snapshot`: Since 2.5
  * - `blockdev-snapshot-internal-sync`: Since 1.7
  * - `blockdev-snapshot-sync`: since 1.1
- * - `drive-backup`: Since 1.6 (deprecated)
+ * - `drive-backup`: Since 1.6 (deprecated) Deprecated: Member `drive-backup` is deprecated.  Use member `blockdev-backup` instead.
  *
  * @since 1.1
  */
@@ -15860,7 +15860,7 @@ export interface AddClientArguments {
 }
 
 /** Arguments of `announce-self`. */
-export interface AnnounceSelfArguments {
+export interface AnnounceParameters {
   /**
    * Initial delay (in ms) before sending the first GARP/RARP
    * announcement
@@ -16207,7 +16207,7 @@ export interface BlockResizeArguments {
 }
 
 /** Arguments of `block_set_io_throttle`. */
-export interface BlockSetIoThrottleArguments {
+export interface BlockIOThrottle {
   /**
    * Block device name
    *
@@ -16626,7 +16626,7 @@ export interface DeviceDelArguments {
 }
 
 /** Arguments of `drive-mirror`. */
-export interface DriveMirrorArguments {
+export interface DriveMirror {
   /**
    * identifier for the newly-created block job. If
    * omitted, the device name will be used. (Since 2.7)
@@ -16931,7 +16931,7 @@ export interface MigrateSetCapabilitiesArguments {
 }
 
 /** Arguments of `migrate-set-parameters`. */
-export interface MigrateSetParametersArguments {
+export interface MigrateSetParameters {
   /**
    * Initial delay (in milliseconds) before sending the first
    * announce (Since 4.0)
@@ -17124,7 +17124,7 @@ export interface MigrateSetParametersArguments {
 }
 
 /** Arguments of `nbd-server-add`. */
-export interface NbdServerAddArguments {
+export interface NbdServerAddOptions {
   /**
    * Export name. If unspecified, the `device` parameter is used as the
    * export name. (Since 2.12)
@@ -17705,7 +17705,7 @@ export interface YankArguments {
  *
  * @since 2.1
  */
-export interface AcpiDeviceOstEventData {
+export interface AcpiDeviceOstData {
   /** OSPM Status Indication */
   info: ACPIOSTInfo;
 }
@@ -17718,7 +17718,7 @@ export interface AcpiDeviceOstEventData {
  *
  * @since 1.2
  */
-export interface BalloonChangeEventData {
+export interface BalloonChangeData {
   /**
    * the logical size of the VM in bytes
    * Formula used: logical_vm_size = vm_ram_size - balloon_size
@@ -17733,7 +17733,7 @@ export interface BalloonChangeEventData {
  *
  * @since 5.2
  */
-export interface BlockExportDeletedEventData {
+export interface BlockExportDeletedData {
   /** Block export id. */
   id: string;
 }
@@ -17748,7 +17748,7 @@ export interface BlockExportDeletedEventData {
  *
  * @since 1.7
  */
-export interface BlockImageCorruptedEventData {
+export interface BlockImageCorruptedData {
   /**
    * device name. This is always present for compatibility
    * reasons, but it can be empty ("") if the image does not
@@ -17788,7 +17788,7 @@ export interface BlockImageCorruptedEventData {
  *
  * @since 0.13
  */
-export interface BlockIoErrorEventData {
+export interface BlockIoErrorData {
   /**
    * device name. This is always present for compatibility
    * reasons, but it can be empty ("") if the image does not
@@ -17828,7 +17828,7 @@ export interface BlockIoErrorEventData {
  *
  * @since 1.1
  */
-export interface BlockJobCancelledEventData {
+export interface BlockJobCancelledData {
   /** job type */
   type: JobType | (string & {});
   /**
@@ -17854,7 +17854,7 @@ export interface BlockJobCancelledEventData {
  *
  * @since 1.1
  */
-export interface BlockJobCompletedEventData {
+export interface BlockJobCompletedData {
   /** job type */
   type: JobType | (string & {});
   /**
@@ -17887,7 +17887,7 @@ export interface BlockJobCompletedEventData {
  *
  * @since 1.3
  */
-export interface BlockJobErrorEventData {
+export interface BlockJobErrorData {
   /**
    * The job identifier. Originally the device name but other
    * values are allowed since QEMU 2.7
@@ -17908,7 +17908,7 @@ export interface BlockJobErrorEventData {
  *
  * @since 2.12
  */
-export interface BlockJobPendingEventData {
+export interface BlockJobPendingData {
   /** job type */
   type: JobType | (string & {});
   /** The job identifier. */
@@ -17922,7 +17922,7 @@ export interface BlockJobPendingEventData {
  *
  * @since 1.3
  */
-export interface BlockJobReadyEventData {
+export interface BlockJobReadyData {
   /** job type */
   type: JobType | (string & {});
   /**
@@ -17953,7 +17953,7 @@ export interface BlockJobReadyEventData {
  *
  * @since 2.3
  */
-export interface BlockWriteThresholdEventData {
+export interface BlockWriteThresholdData {
   /** graph node name on which the threshold was exceeded. */
   "node-name": string;
   /** amount of data which exceeded the threshold, in bytes. */
@@ -17970,7 +17970,7 @@ export interface BlockWriteThresholdEventData {
  *
  * @since 3.1
  */
-export interface ColoExitEventData {
+export interface ColoExitData {
   /** report COLO mode when COLO exited. */
   mode: COLOMode | (string & {});
   /** describes the reason for the COLO exit. */
@@ -17986,7 +17986,7 @@ export interface ColoExitEventData {
  *
  * @since 1.5
  */
-export interface DeviceDeletedEventData {
+export interface DeviceDeletedData {
   /** the device's ID if it has one */
   device?: string;
   /** the device's QOM path */
@@ -18001,7 +18001,7 @@ export interface DeviceDeletedEventData {
  *
  * @since 1.1
  */
-export interface DeviceTrayMovedEventData {
+export interface DeviceTrayMovedData {
   /**
    * Block device name. This is always present for compatibility
    * reasons, but it can be empty ("") if the image does not
@@ -18021,7 +18021,7 @@ export interface DeviceTrayMovedEventData {
  *
  * @since 6.2
  */
-export interface DeviceUnplugGuestErrorEventData {
+export interface DeviceUnplugGuestErrorData {
   /** the device's ID if it has one */
   device?: string;
   /** the device's QOM path */
@@ -18035,7 +18035,7 @@ export interface DeviceUnplugGuestErrorEventData {
  *
  * @since 2.6
  */
-export interface DumpCompletedEventData {
+export interface DumpCompletedData {
   /** final dump status */
   result: DumpQueryResult;
   /**
@@ -18055,7 +18055,7 @@ export interface DumpCompletedEventData {
  *
  * @since 4.2
  */
-export interface FailoverNegotiatedEventData {
+export interface FailoverNegotiatedData {
   /** QEMU device id of the unplugged device */
   "device-id": string;
 }
@@ -18067,7 +18067,7 @@ export interface FailoverNegotiatedEventData {
  *
  * @since 5.0
  */
-export interface GuestCrashloadedEventData {
+export interface GuestCrashloadedData {
   /** action that has been taken, currently always "run" */
   action: GuestPanicAction | (string & {});
   /** information about a panic */
@@ -18081,7 +18081,7 @@ export interface GuestCrashloadedEventData {
  *
  * @since 1.5
  */
-export interface GuestPanickedEventData {
+export interface GuestPanickedData {
   /** action that has been taken, currently always "pause" */
   action: GuestPanicAction | (string & {});
   /** information about a panic (since 2.9) */
@@ -18095,7 +18095,7 @@ export interface GuestPanickedEventData {
  *
  * @since 3.0
  */
-export interface JobStatusChangeEventData {
+export interface JobStatusChangeData {
   /** The job identifier */
   id: string;
   /** The new job status */
@@ -18111,7 +18111,7 @@ export interface JobStatusChangeEventData {
  *
  * @since 5.1
  */
-export interface MemoryDeviceSizeChangeEventData {
+export interface MemoryDeviceSizeChangeData {
   /** device's ID */
   id?: string;
   /** the new size of memory that the device provides */
@@ -18127,7 +18127,7 @@ export interface MemoryDeviceSizeChangeEventData {
  *
  * @since 5.2
  */
-export interface MemoryFailureEventData {
+export interface MemoryFailureData {
   /** recipient is defined as `MemoryFailureRecipient`. */
   recipient: MemoryFailureRecipient | (string & {});
   /** action that has been taken. action is defined as `MemoryFailureAction`. */
@@ -18145,7 +18145,7 @@ export interface MemoryFailureEventData {
  * @deprecated This event is deprecated. Use `DEVICE_UNPLUG_GUEST_ERROR`
  * instead.
  */
-export interface MemUnplugErrorEventData {
+export interface MemUnplugErrorData {
   /** device name */
   device: string;
   /** Informative message */
@@ -18159,7 +18159,7 @@ export interface MemUnplugErrorEventData {
  *
  * @since 2.4
  */
-export interface MigrationEventData {
+export interface MigrationData {
   /** `MigrationStatus` describing the current migration status. */
   status: MigrationStatus | (string & {});
 }
@@ -18172,7 +18172,7 @@ export interface MigrationEventData {
  *
  * @since 2.6
  */
-export interface MigrationPassEventData {
+export interface MigrationPassData {
   /** An incrementing count (starting at 1 on the first pass) */
   pass: number;
 }
@@ -18184,7 +18184,7 @@ export interface MigrationPassEventData {
  *
  * @since 7.2
  */
-export interface NetdevStreamConnectedEventData {
+export interface NetdevStreamConnectedData {
   /** QEMU netdev id that is connected */
   "netdev-id": string;
   /** The destination address */
@@ -18198,7 +18198,7 @@ export interface NetdevStreamConnectedEventData {
  *
  * @since 7.2
  */
-export interface NetdevStreamDisconnectedEventData {
+export interface NetdevStreamDisconnectedData {
   /** QEMU netdev id that is disconnected */
   "netdev-id": string;
 }
@@ -18211,7 +18211,7 @@ export interface NetdevStreamDisconnectedEventData {
  *
  * @since 1.6
  */
-export interface NicRxFilterChangedEventData {
+export interface NicRxFilterChangedData {
   /** net client name */
   name?: string;
   /** device path */
@@ -18226,7 +18226,7 @@ export interface NicRxFilterChangedEventData {
  *
  * @since 3.0
  */
-export interface PrManagerStatusChangedEventData {
+export interface PrManagerStatusChangedData {
   /** The id of the PR manager object */
   id: string;
   /** true if the PR manager is connected to a backend */
@@ -18240,7 +18240,7 @@ export interface PrManagerStatusChangedEventData {
  *
  * @since 2.0
  */
-export interface QuorumFailureEventData {
+export interface QuorumFailureData {
   /** device name if defined else node name */
   reference: string;
   /** number of the first sector of the failed read operation */
@@ -18256,7 +18256,7 @@ export interface QuorumFailureEventData {
  *
  * @since 2.0
  */
-export interface QuorumReportBadEventData {
+export interface QuorumReportBadData {
   /** quorum operation type (Since 2.6) */
   type: QuorumOpType | (string & {});
   /**
@@ -18281,7 +18281,7 @@ export interface QuorumReportBadEventData {
  *
  * @since 4.0
  */
-export interface RdmaGidStatusChangedEventData {
+export interface RdmaGidStatusChangedData {
   /** RoCE Network Device name */
   netdev: string;
   /** Add or delete indication */
@@ -18299,7 +18299,7 @@ export interface RdmaGidStatusChangedEventData {
  *
  * @since 0.12
  */
-export interface ResetEventData {
+export interface ResetData {
   /**
    * If true, the reset was triggered by a guest request (such as
    * a guest-initiated ACPI reboot request or other hardware-specific action)
@@ -18318,7 +18318,7 @@ export interface ResetEventData {
  *
  * @since 0.13
  */
-export interface RtcChangeEventData {
+export interface RtcChangeData {
   /**
    * offset in seconds between base RTC clock (as specified
    * by -rtc base), and new RTC clock value
@@ -18336,7 +18336,7 @@ export interface RtcChangeEventData {
  *
  * @since 0.12
  */
-export interface ShutdownEventData {
+export interface ShutdownData {
   /**
    * If true, the shutdown was triggered by a guest request (such as
    * a guest-initiated ACPI shutdown request or other hardware-specific action)
@@ -18354,7 +18354,7 @@ export interface ShutdownEventData {
  *
  * @since 0.14
  */
-export interface SpiceConnectedEventData {
+export interface SpiceConnectedData {
   /** server information */
   server: SpiceBasicInfo;
   /** client information */
@@ -18368,7 +18368,7 @@ export interface SpiceConnectedEventData {
  *
  * @since 0.14
  */
-export interface SpiceDisconnectedEventData {
+export interface SpiceDisconnectedData {
   /** server information */
   server: SpiceBasicInfo;
   /** client information */
@@ -18383,7 +18383,7 @@ export interface SpiceDisconnectedEventData {
  *
  * @since 0.14
  */
-export interface SpiceInitializedEventData {
+export interface SpiceInitializedData {
   /** server information */
   server: SpiceServerInfo;
   /** client information */
@@ -18400,7 +18400,7 @@ export interface SpiceInitializedEventData {
  *
  * @since 4.2
  */
-export interface UnplugPrimaryEventData {
+export interface UnplugPrimaryData {
   /** QEMU device id of the unplugged device */
   "device-id": string;
 }
@@ -18413,7 +18413,7 @@ export interface UnplugPrimaryEventData {
  *
  * @since 7.1
  */
-export interface VfuClientHangupEventData {
+export interface VfuClientHangupData {
   /**
    * ID of the TYPE_VFIO_USER_SERVER object. It is the last component
    * of `vfu-qom-path` referenced below
@@ -18434,7 +18434,7 @@ export interface VfuClientHangupEventData {
  *
  * @since 0.13
  */
-export interface VncConnectedEventData {
+export interface VncConnectedData {
   /** server information */
   server: VncServerInfo;
   /** client information */
@@ -18448,7 +18448,7 @@ export interface VncConnectedEventData {
  *
  * @since 0.13
  */
-export interface VncDisconnectedEventData {
+export interface VncDisconnectedData {
   /** server information */
   server: VncServerInfo;
   /** client information */
@@ -18463,7 +18463,7 @@ export interface VncDisconnectedEventData {
  *
  * @since 0.13
  */
-export interface VncInitializedEventData {
+export interface VncInitializedData {
   /** server information */
   server: VncServerInfo;
   /** client information */
@@ -18477,7 +18477,7 @@ export interface VncInitializedEventData {
  *
  * @since 2.1
  */
-export interface VserportChangeEventData {
+export interface VserportChangeData {
   /** device identifier of the virtio-serial port */
   id: string;
   /** true if the guest has opened the virtio-serial port */
@@ -18491,7 +18491,7 @@ export interface VserportChangeEventData {
  *
  * @since 0.13
  */
-export interface WatchdogEventData {
+export interface WatchdogData {
   /** action that has been taken */
   action: WatchdogAction | (string & {});
 }

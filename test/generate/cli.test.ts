@@ -12,7 +12,7 @@ describe('qmp-codegen generate (CLI)', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const out = join(tmp.dir, 'src/qmp');
     expect(await generateCli(['--schema', fixtureDir, `--out=${out}`])).toBe(0);
-    expect(log.mock.calls[0]?.[0]).toMatch(/^generated qemu-9\.9-fixture → .*: 8 commands, 3 events, 10 types/);
+    expect(log.mock.calls[0]?.[0]).toMatch(/^generated qemu-9\.9-fixture → .*: 10 commands, 3 events, 11 types/);
     log.mockRestore();
     expect(readFileSync(join(out, 'index.ts'), 'utf8')).toContain('} from "qmp-sdk/runtime";');
   });

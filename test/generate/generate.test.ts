@@ -11,7 +11,7 @@ describe('generate the fixture target', () => {
   const out = join(tmp.dir, 'fixture');
   it('writes every file with the header (version and input, no date)', async () => {
     const r = await generateTarget({ schemaDir: fixtureDir, outDir: out, runtimeImport: runtimeAbs });
-    expect(r.counts).toEqual({ types: 10, commands: 8, events: 3 });
+    expect(r.counts).toEqual({ types: 11, commands: 10, events: 3 });
     expect(readdirSync(out).sort()).toEqual(['commands.ts', 'events.ts', 'index.ts', 'target.ts', 'types.ts', 'validators-code.ts', 'validators.ts']);
     for (const f of readdirSync(out)) {
       const text = readFileSync(join(out, f), 'utf8');
@@ -50,6 +50,12 @@ describe('generate the fixture target', () => {
     expect(types).toContain('@since 1.3');
     expect(types).toMatch(/\* @experimental\n\s*\*\/\n\s*singlestep\?: boolean;/);
     expect(types).toContain('- `null-co`: the null driver');
+    expect(types).toContain('- `shutdown`: (deprecated) Deprecated: Use `SHUTDOWN` events.');
+    // a union variant that is itself a union is flattened into whole branches
+    expect(types).toMatch(/export type Endpoint = \{\n  transport: "socket";\n  type: "inet";[^=]*transport: "socket";\n  type: "unix";[^=]*transport: "exec";/);
+    // inline arguments and data are named by the importer's title when it gives one
+    expect(types).toContain('export interface MigrateToArguments {');
+    expect(types).toContain('export interface BlockImageCorruptedData {');
   });
 
   it('emits the command map, methods, command table and event map', () => {
@@ -62,7 +68,8 @@ describe('generate the fixture target', () => {
     expect(commands).toMatch(/@example\n\s*\* ```\n\s*\* -> \{ "execute": "blockdev-add"/);
     const events = readFileSync(join(out, 'events.ts'), 'utf8');
     expect(events).toMatch(/STOP: undefined;/);
-    expect(events).toMatch(/BLOCK_IMAGE_CORRUPTED: T\.BlockImageCorruptedEventData;/);
+    expect(events).toMatch(/BLOCK_IMAGE_CORRUPTED: T\.BlockImageCorruptedData;/);
+    expect(commands).toMatch(/Note:\n\s*\* First note\.\n\s*\*\n\s*\* Note:\n\s*\* Second note with `uri`\./);
     const target = readFileSync(join(out, 'target.ts'), 'utf8');
     expect(target).toContain('loadValidators: () => import("./validators.js")');
   });

@@ -39,6 +39,16 @@ describe('fixture validators', () => {
     expect(errors(v.validateArguments('blockdev-add', { driver: 'file' }))).toEqual([{ path: '/arguments/filename', message: 'is required' }]);
   });
 
+  it('nested unions: the inner tag picks the sub-branch; compatible replies accept unknown inner tags', () => {
+    expect(v.validateArguments('migrate-to', { uri: { transport: 'socket', type: 'unix', path: '/s' } }).ok).toBe(true);
+    expect(v.validateArguments('migrate-to', { uri: { transport: 'exec', args: ['cat'] } }).ok).toBe(true);
+    expect(errors(v.validateArguments('migrate-to', { uri: { transport: 'socket', type: 'unix' } }))).toEqual([{ path: '/arguments/uri/path', message: 'is required' }]);
+    expect(errors(v.validateArguments('migrate-to', { uri: { transport: 'socket', type: 'vsock' } }))[0]?.path).toBe('/arguments/uri/type');
+    expect(v.validateReturn('query-endpoint', { transport: 'socket', type: 'vsock', cid: '3' }).ok).toBe(true);
+    expect(v.validateReturn('query-endpoint', { transport: 'rdma', host: 'h' }).ok).toBe(true);
+    expect(errors(v.validateReturn('query-endpoint', { transport: 'socket', type: 'inet', host: 'h' }))).toEqual([{ path: '/return/port', message: 'is required' }]);
+  });
+
   it('commands without arguments accept none (undefined or {}) and nothing else', () => {
     expect(v.validateArguments('query-status', undefined).ok).toBe(true);
     expect(v.validateArguments('query-status', {}).ok).toBe(true);
