@@ -3,6 +3,7 @@
  * and to the test server bound to the generated qemu-10.0-x86_64 target; the replies must be
  * identical, byte for byte after parsing (ids, classes, descs).
  */
+import '../hostile/helpers/trackers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
