@@ -202,6 +202,17 @@ describe('commands over a stream', () => {
     await qmp.close();
   });
 
+  it('commandTimeoutMs is the default limit; a per-call timeoutMs overrides it', async () => {
+    const { qmp, peer } = await connected({ commandTimeoutMs: 10 });
+    expect(await qmp.execute('slow').catch((e: unknown) => e)).toMatchObject({ code: 'timeout', timeoutMs: 10 });
+    const patient = qmp.execute('patient', undefined, { timeoutMs: 60_000 });
+    const sent = await peer.waitFor(3);
+    await new Promise((r) => setTimeout(r, 30));
+    peer.send({ return: 'done', id: sent[2]!['id'] });
+    expect(await patient).toBe('done');
+    await qmp.close();
+  });
+
   it('an abort rejects with QmpAbortError (cause = reason); an already-aborted signal sends nothing', async () => {
     const { qmp, peer } = await connected();
     const ac = new AbortController();
