@@ -1,17 +1,18 @@
 /**
- * Conformance with real QEMU 10.0: the same raw inputs go to a live QEMU (on a second QMP monitor)
- * and to the test server bound to the generated qemu-10.0-x86_64 target; the replies must be
- * identical, byte for byte after parsing (ids, classes, descs).
+ * Conformance with real QEMU 7.2 and 10.0: the same raw inputs go to a live QEMU (on a second QMP
+ * monitor) and to the test server bound to the generated target of that version; the replies must
+ * be identical after parsing (ids, classes, descs; only member order differs).
  */
 import '../hostile/helpers/trackers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { target } from '../../generated/qemu-10.0-x86_64/target.js';
+import { target as target100 } from '../../generated/qemu-10.0-x86_64/target.js';
+import { target as target72 } from '../../generated/qemu-7.2-x86_64/target.js';
 import { launchQemu, type LaunchedQemu } from '../../runtime/index.js';
 import { createQmpServer } from '../../runtime/testing/index.js';
-import { findQemu } from '../../scripts/qemus.js';
+import { findQemu, type QemuVersion } from '../../scripts/qemus.js';
 import { RawClient } from './helpers/raw-client.js';
 
 const inputs: (string | Buffer)[] = [
@@ -69,38 +70,40 @@ async function play(client: RawClient): Promise<unknown[]> {
   return client.messages.slice(1);
 }
 
-let dir: string;
-let vm: LaunchedQemu<unknown> | undefined;
-let real: unknown[];
+const versions = [
+  { version: '7.2' as QemuVersion, target: target72, status: { status: 'running', singlestep: false, running: true } },
+  { version: '10.0' as QemuVersion, target: target100, status: { status: 'running', running: true } },
+];
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'qmp-conformance-'));
-  const qemu = findQemu('10.0');
-  const rawPath = join(dir, 'raw.sock');
-  vm = await launchQemu({
-    binary: qemu.binary,
-    env: qemu.env,
-    args: ['-machine', 'none', '-nodefaults', '-display', 'none', '-qmp', `unix:${rawPath},server=on,wait=off`],
-  });
-  const raw = await RawClient.connect({ path: rawPath });
-  try {
-    real = await play(raw);
-  } finally {
-    raw.close();
-  }
-});
+describe.each(versions)('the test server answers like QEMU $version', ({ version, target, status }) => {
+  let dir: string;
+  let vm: LaunchedQemu<unknown> | undefined;
+  let real: unknown[];
 
-afterAll(async () => {
-  await vm?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('the test server answers like QEMU 10.0', () => {
-  it('every reply to the same inputs is identical', async () => {
-    const server = createQmpServer({
-      target,
-      handlers: { 'query-status': () => ({ status: 'running', running: true }) },
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qmp-conformance-'));
+    const qemu = findQemu(version);
+    const rawPath = join(dir, 'raw.sock');
+    vm = await launchQemu({
+      binary: qemu.binary,
+      env: qemu.env,
+      args: ['-machine', 'none', '-nodefaults', '-display', 'none', '-qmp', `unix:${rawPath},server=on,wait=off`],
     });
+    const raw = await RawClient.connect({ path: rawPath });
+    try {
+      real = await play(raw);
+    } finally {
+      raw.close();
+    }
+  });
+
+  afterAll(async () => {
+    await vm?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every reply to the same inputs is identical', async () => {
+    const server = createQmpServer({ target, handlers: { 'query-status': () => status } });
     const ours = await play(new RawClient(server.connectStream()));
     // member order differs (QEMU's dictionaries are hashed); everything else must be equal
     expect(ours).toEqual(real);
