@@ -7,7 +7,7 @@
  * A handler that throws does not stop dispatch: the error goes to the client's error listeners.
  */
 import type { QmpEvent } from './target.js';
-import { QmpAbortError, QmpTimeoutError, type QmpConnectionError } from './errors.js';
+import { QmpAbortError, QmpTimeoutError, QmpUsageError, type QmpConnectionError } from './errors.js';
 
 /** A listener of events. */
 export type EventHandler<Ev = QmpEvent> = (event: Ev) => void;
@@ -265,7 +265,7 @@ export class EventHub {
           }
           return Promise.resolve({ value: undefined, done: true });
         }
-        if (waiting) return Promise.reject(new Error('events(): next() called again before the previous call settled'));
+        if (waiting) return Promise.reject(new QmpUsageError('events(): next() called again before the previous call settled'));
         return new Promise((resolve, reject) => {
           waiting = { resolve, reject };
         });
