@@ -97,4 +97,3 @@ ${runtimeTypeExports.map((n) => `  ${n},`).join('\n')}
 } from ${rt};
 `;
 }
-void exported;

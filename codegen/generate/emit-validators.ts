@@ -15,7 +15,7 @@ function table(name: string, doc: string, entries: ReadonlyArray<readonly [strin
 /** The text of `validators-code.ts`. */
 export function emitValidatorsCode(compiled: CompiledValidators, header: HeaderInfo): string {
   const exportNames = new Set([...compiled.args, ...compiled.returns, ...compiled.events].map(([, n]) => n).concat([compiled.greeting, compiled.message]));
-  const code = compiled.code.replace(/^export const ([A-Za-z0-9_]+) = /gm, (m, name: string) => {
+  const code = compiled.code.replace(/^export const ([A-Za-z0-9_]+) = /gm, (_match, name: string) => {
     if (!exportNames.has(name)) throw new Error(`unexpected Ajv export ${name}`);
     return `const ${name} = `;
   });

@@ -2,10 +2,9 @@
  * The one place that turns syntax into a generated file: header, imports, printing, indentation,
  * final newline. Output depends only on its inputs (no date, no absolute path).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import { f, ts } from './syntax.js';
 
 /** Version of the generator (the `qmp-sdk` package version). */
