@@ -66,9 +66,8 @@ export function commandsStatements(model: TargetModel): ts.Statement[] {
   const nameParam = (): ts.TypeParameterDeclaration => f.createTypeParameterDeclaration(undefined, 'N', f.createTypeReferenceNode('QmpCommandName'));
   const indexed = (member: string): ts.TypeNode => f.createIndexedAccessTypeNode(f.createIndexedAccessTypeNode(f.createTypeReferenceNode('QmpCommandMap'), f.createTypeReferenceNode('N')), f.createLiteralTypeNode(str(member)));
   return [
-    withDoc(f.createTypeAliasDeclaration(exported(), 'QmpCommandMap', undefined, f.createTypeLiteralNode(mapMembers)), [
+    withDoc(f.createInterfaceDeclaration(exported(), 'QmpCommandMap', undefined, undefined, mapMembers), [
       `Every command of ${safeLine(model.schema.name)}: wire name → arguments (\`undefined\` when it takes none) and return type.`,
-      '(A type alias, not an interface, so that it satisfies the runtime\'s `CommandMapBase` index signature.)',
     ]),
     withDoc(f.createTypeAliasDeclaration(exported(), 'QmpCommandName', undefined, f.createIntersectionTypeNode([f.createTypeOperatorNode(ts.SyntaxKind.KeyOfKeyword, f.createTypeReferenceNode('QmpCommandMap')), keyword('string')])), ['Wire name of a command.']),
     withDoc(f.createTypeAliasDeclaration(exported(), 'CommandArguments', [nameParam()], indexed('args')), ['Arguments of command `N`.']),

@@ -19,9 +19,8 @@ export function eventsStatements(model: TargetModel): ts.Statement[] {
     withDoc(f.createPropertySignature(undefined, propName(e.wire), undefined, dataType(r, model, e)), docLines(e.data, { sections: true, extra: [safeLine(`Event \`${wireText(e.wire)}\`${e.noData ? ' (carries no data)' : ''}.`)] })),
   );
   return [
-    withDoc(f.createTypeAliasDeclaration(exported(), 'QmpEventMap', undefined, f.createTypeLiteralNode(members)), [
+    withDoc(f.createInterfaceDeclaration(exported(), 'QmpEventMap', undefined, undefined, members), [
       `Every event of ${safeLine(model.schema.name)}: name → type of its \`data\` member (\`undefined\` when it carries none).`,
-      '(A type alias, not an interface, so that it satisfies the runtime\'s `EventMapBase` index signature.)',
     ]),
     withDoc(f.createTypeAliasDeclaration(exported(), 'QmpEventName', undefined, f.createIntersectionTypeNode([f.createTypeOperatorNode(ts.SyntaxKind.KeyOfKeyword, f.createTypeReferenceNode('QmpEventMap')), keyword('string')])), ['Name of an event.']),
     withDoc(f.createTypeAliasDeclaration(exported(), 'EventData', [f.createTypeParameterDeclaration(undefined, 'N', f.createTypeReferenceNode('QmpEventName'))], f.createIndexedAccessTypeNode(f.createTypeReferenceNode('QmpEventMap'), f.createTypeReferenceNode('N'))), ['Data of event `N`.']),

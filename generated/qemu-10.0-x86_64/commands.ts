@@ -4,11 +4,8 @@
 import type { CommandInfo, ExecuteOptions } from "../../runtime/index.js";
 import type * as T from "./types.js";
 
-/**
- * Every command of qemu-10.0-x86_64: wire name → arguments (`undefined` when it takes none) and return type.
- * (A type alias, not an interface, so that it satisfies the runtime's `CommandMapBase` index signature.)
- */
-export type QmpCommandMap = {
+/** Every command of qemu-10.0-x86_64: wire name → arguments (`undefined` when it takes none) and return type. */
+export interface QmpCommandMap {
   /**
    * Add a file descriptor, that was passed via SCM rights, to an fd set.
    *
@@ -6611,7 +6608,7 @@ export type QmpCommandMap = {
     args: T.YankArguments;
     returns: Record<string, never>;
   };
-};
+}
 
 /** Wire name of a command. */
 export type QmpCommandName = keyof QmpCommandMap & string;

@@ -3,11 +3,8 @@
 
 import type * as T from "./types.js";
 
-/**
- * Every event of qemu-7.2-x86_64: name → type of its `data` member (`undefined` when it carries none).
- * (A type alias, not an interface, so that it satisfies the runtime's `EventMapBase` index signature.)
- */
-export type QmpEventMap = {
+/** Every event of qemu-7.2-x86_64: name → type of its `data` member (`undefined` when it carries none). */
+export interface QmpEventMap {
   /**
    * Emitted when guest executes ACPI _OST method.
    *
@@ -919,7 +916,7 @@ export type QmpEventMap = {
    * ```
    */
   WATCHDOG: T.WatchdogData;
-};
+}
 
 /** Name of an event. */
 export type QmpEventName = keyof QmpEventMap & string;
