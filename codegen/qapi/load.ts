@@ -92,7 +92,7 @@ async function readTree(root: string, main: string, label: (rel: string) => stri
       if (typeof name !== 'string') fail(`'${kind!}' must name the definition with a string`);
       if (byName.has(name as string)) fail(`'${name as string}' is already defined`);
       const def: QapiDefinition = { kind: kind!, name: name as string, expr, location: { file: rel, line } };
-      if (doc?.symbol === name) def.doc = withDeprecation(doc.doc, expr);
+      if (doc && doc.symbol === name) def.doc = withDeprecation(doc.doc, expr);
       definitions.push(def);
       byName.set(def.name, def);
     }

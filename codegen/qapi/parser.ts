@@ -3,9 +3,9 @@
  * in source order. Includes and doc attachment are handled by the loader.
  */
 import { QapiLexer, type QapiToken } from './lexer.js';
+import type { QapiValue } from './types.js';
 
-/** A value of QAPI's JSON dialect (no numbers, no null). */
-export type QapiValue = string | boolean | QapiValue[] | { [key: string]: QapiValue };
+export type { QapiValue };
 
 /** One item of a QAPI file. */
 export type QapiItem =

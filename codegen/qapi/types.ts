@@ -32,11 +32,14 @@ export interface QapiLocation {
   line: number;
 }
 
+/** A value of QAPI's JSON dialect (no numbers, no null). */
+export type QapiValue = string | boolean | QapiValue[] | { [key: string]: QapiValue };
+
 /** One top-level definition of the QAPI source. `expr` is the parsed expression as written. */
 export interface QapiDefinition {
   kind: 'command' | 'event' | 'struct' | 'union' | 'alternate' | 'enum';
   name: string;
-  expr: Record<string, unknown>;
+  expr: Record<string, QapiValue>;
   doc?: QapiDoc;
   location: QapiLocation;
 }
