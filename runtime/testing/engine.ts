@@ -3,7 +3,7 @@
  * target's validators on arguments (a GenericError like QEMU's) and on handler returns (a loud
  * test failure naming the command and the path).
  */
-import type { CommandMapBase } from '../target.js';
+import type { CommandSpec } from '../target.js';
 import { describeArgumentIssue, pickArgumentIssue } from './argument-errors.js';
 import type { ConnectionEngine, QmpServerConnection, ReceivedCommand, ReplyBody } from './connection.js';
 import { QmpServerError } from './errors.js';
@@ -29,10 +29,16 @@ export type QmpCommandHandler<A = Record<string, unknown>, R = unknown> = (
   ctx: QmpHandlerContext,
 ) => R | void | Promise<R | void>;
 
+/** A command map (interface or type alias): wire name → `{ args, returns }`. */
+export type CommandMapLike<C> = { [K in keyof C]: CommandSpec };
+
 /** Handlers keyed by command wire name, typed by a command map. */
-export type QmpHandlers<C extends CommandMapBase> = {
-  [K in keyof C]?: QmpCommandHandler<C[K]['args'], C[K]['returns']>;
+export type QmpHandlers<C extends CommandMapLike<C>> = {
+  [K in keyof C]?: C[K] extends CommandSpec ? QmpCommandHandler<C[K]['args'], C[K]['returns']> : never;
 };
+
+/** A handler as the engine calls it (arguments already checked by the target's validators). */
+type AnyHandler = (args: any, ctx: QmpHandlerContext) => unknown;
 
 /** Capability names QEMU knows (the QMPCapability enum); others are refused like QEMU's enum visitor does. */
 const knownCapabilities = ['oob'];
@@ -45,7 +51,7 @@ export class SchemaEngine implements ConnectionEngine {
   constructor(
     private readonly greeting: Record<string, unknown>,
     private readonly offered: readonly string[],
-    private readonly handlers: Record<string, QmpCommandHandler<any, any> | undefined>,
+    private readonly handlers: Record<string, AnyHandler | undefined>,
     private readonly ready: Promise<void>,
   ) {}
 

@@ -14,7 +14,7 @@ export type {
 } from './server.js';
 export { QmpServerConnection } from './connection.js';
 export type { ConnectionState, ReceivedCommand, ReplyBody } from './connection.js';
-export type { HandlerArgs, QmpCommandHandler, QmpHandlerContext, QmpHandlers } from './engine.js';
+export type { CommandMapLike, HandlerArgs, QmpCommandHandler, QmpHandlerContext, QmpHandlers } from './engine.js';
 export { QmpServerError, QmpTestServerFailuresError, QmpTestServerUsageError } from './errors.js';
 export type { QmpTestFailure, QmpTestFailureKind } from './errors.js';
 export { rawPayloads } from './faults.js';

@@ -4,9 +4,9 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { duplexPair, type Duplex } from 'node:stream';
-import type { CommandMapBase, LooseCommandMap, QmpTimestamp, TargetBinding, TargetValidators } from '../target.js';
+import type { LooseCommandMap, QmpTimestamp, TargetBinding, TargetValidators } from '../target.js';
 import { QmpServerConnection, type ConnectionEngine, type ReceivedCommand, type ServerCore } from './connection.js';
-import { SchemaEngine, type QmpHandlers } from './engine.js';
+import { SchemaEngine, type CommandMapLike, type QmpHandlers } from './engine.js';
 import { QmpTestServerFailuresError, QmpTestServerUsageError, type QmpTestFailure } from './errors.js';
 import { buildEvent, nowTimestamp } from './event-message.js';
 import type { QmpFaults } from './faults.js';
@@ -30,7 +30,7 @@ export interface QmpServerCommonOptions {
 }
 
 /** Options of {@link createQmpServer}. */
-export interface QmpServerOptions<C extends CommandMapBase = LooseCommandMap> extends QmpServerCommonOptions {
+export interface QmpServerOptions<C extends CommandMapLike<C> = LooseCommandMap> extends QmpServerCommonOptions {
   /**
    * The generated target (`import { target } from 'qmp-sdk/qemu-10.0-x86_64'`): its validators check
    * arguments, handler returns and events; commands outside it are CommandNotFound. Without a
@@ -45,7 +45,7 @@ export interface QmpServerOptions<C extends CommandMapBase = LooseCommandMap> ex
    */
   capabilities?: readonly string[];
   /** Command handlers keyed by wire name; a command without a handler gets CommandNotFound. */
-  handlers?: QmpHandlers<C>;
+  handlers?: NoInfer<QmpHandlers<C>>;
 }
 
 /** The test server. */
@@ -196,7 +196,7 @@ export class QmpTestServer {
 }
 
 /** Creates the schema-driven test server. */
-export function createQmpServer<C extends CommandMapBase = LooseCommandMap>(
+export function createQmpServer<C extends CommandMapLike<C> = LooseCommandMap>(
   options: QmpServerOptions<C> = {},
 ): QmpTestServer {
   const { target } = options;

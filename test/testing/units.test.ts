@@ -9,7 +9,7 @@ import { projectRoot } from '../../scripts/qemus.js';
 
 function split(chunks: (string | number[])[]): unknown[] {
   const s = new JsonInputSplitter(1024);
-  const out: unknown[] = [];
+  const out: ReturnType<JsonInputSplitter['push']> = [];
   for (const c of chunks) out.push(...s.push(Buffer.from(typeof c === 'string' ? Buffer.from(c) : Uint8Array.from(c))));
   return out.map((i) => (i.ok ? i.value : `ERR ${i.desc}`));
 }

@@ -130,8 +130,8 @@ export const miniTarget: TargetBinding = {
   loadValidators: () => Promise.resolve(miniValidators),
 };
 
-/** Command map type of the mini target, for typed handlers. */
-export interface MiniCommandMap {
+/** Command map type of the mini target, for typed handlers (a type alias: it must fit `CommandMapBase`). */
+export type MiniCommandMap = {
   'query-status': { args: undefined; returns: { running: boolean; status: string } };
   'query-name': { args: undefined; returns: { name?: string } };
   stop: { args: undefined; returns: Record<string, never> };
@@ -140,5 +140,4 @@ export interface MiniCommandMap {
   device_del: { args: { id: string }; returns: Record<string, never> };
   'migrate-pause': { args: undefined; returns: Record<string, never> };
   set_link: { args: { name: string; up: boolean }; returns: Record<string, never> };
-  [name: string]: { args: unknown; returns: unknown };
-}
+};
