@@ -73,7 +73,7 @@ export const reservedTypeNames: ReadonlySet<string> = new Set([
   'QmpClient', 'QmpCommandMap', 'QmpCommandMethods', 'QmpEventMap', 'QmpEventName', 'QmpCommandName',
   'CommandArguments', 'CommandReturn', 'EventData', 'CommandInfo', 'TargetBinding', 'ExecuteOptions',
   'QmpEvent', 'QmpTimestamp', 'ValidationResult', 'ValidationIssue', 'TargetValidators', 'target',
-  'commandInfo', 'eventNames', 'launchQemu', 'validateArguments', 'validateReturn', 'validateEvent',
+  'commandInfo', 'eventNames', 'launchQemu', 'loadValidators', 'validateArguments', 'validateReturn', 'validateEvent',
   'validateGreeting', 'validateMessage', 'Array', 'Record', 'Promise', 'Readonly', 'ReadonlyArray',
   'Object', 'String', 'Number', 'Boolean', 'Symbol', 'Function', 'Error', 'Map', 'Set', 'Date', 'RegExp',
   'Partial', 'Required', 'Pick', 'Omit', 'Exclude', 'Extract', 'NonNullable', 'ReturnType', 'Parameters',

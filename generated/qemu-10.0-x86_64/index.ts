@@ -6,6 +6,7 @@ import {
   launchQemu as runtimeLaunchQemu,
   type LaunchOptions,
   type LaunchedQemu,
+  type TargetValidators,
 } from "../../runtime/index.js";
 import type { QmpCommandMap, QmpCommandMethods } from "./commands.js";
 import type { QmpEventMap } from "./events.js";
@@ -36,13 +37,16 @@ export type { CommandArguments, CommandReturn, QmpCommandMap, QmpCommandMethods,
 export { eventNames } from "./events.js";
 export type { EventData, QmpEventMap, QmpEventName } from "./events.js";
 export type * from "./types.js";
-export {
-  validateArguments,
-  validateEvent,
-  validateGreeting,
-  validateMessage,
-  validateReturn,
-} from "./validators.js";
+
+/**
+ * Loads this target's validators (`validateArguments`, `validateReturn`, `validateEvent`,
+ * `validateGreeting`, `validateMessage`) on demand: they are large, so importing the client does
+ * not load them. For synchronous use import them from the target's `validators` entry instead.
+ */
+export function loadValidators(): Promise<TargetValidators> {
+  return target.loadValidators();
+}
+
 export {
   QmpAbortError,
   QmpCommandError,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,19 @@ describe('validator-only entry', () => {
         keys: ['validateArguments', 'validateEvent', 'validateGreeting', 'validateMessage', 'validateReturn'],
         loaded: [],
       });
+    });
+
+    it(`${target}: importing the client (index) does not load the validators; loadValidators() does`, () => {
+      const base = join(tmp.dir, `${target}-lazy`);
+      transpileFolder(join(root, 'runtime'), join(base, 'runtime'));
+      transpileFolder(join(root, 'generated', target), join(base, 'generated', target));
+      rmSync(join(base, 'generated', target, 'validators-code.js'));
+      const script = `
+        const m = await import(${JSON.stringify(join(base, 'generated', target, 'index.js'))});
+        const loaded = await m.loadValidators().then(() => 'loaded', (e) => e.code);
+        console.log(JSON.stringify({ client: typeof m.QmpClient.connect, target: m.target.name, loaded }));`;
+      const outText = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: tmp.dir, encoding: 'utf8' });
+      expect(JSON.parse(outText)).toEqual({ client: 'function', target, loaded: 'ERR_MODULE_NOT_FOUND' });
     });
 
     it(`${target}: bundles for the browser with only validators code and ajv runtime helpers`, async () => {

@@ -6,7 +6,7 @@
 import {
   QmpClient,
   launchQemu,
-  validateArguments,
+  loadValidators,
   type BlockdevOptions,
   type CommandArguments,
   type CommandReturn,
@@ -15,6 +15,7 @@ import {
   type RunState,
   type StatusInfo,
 } from '../../generated/qemu-7.2-x86_64/index.js';
+import { validateArguments } from '../../generated/qemu-7.2-x86_64/validators.js';
 
 export async function callSites(qmp: QmpClient): Promise<void> {
   // no-argument commands take none
@@ -104,7 +105,9 @@ export async function launcher(binary: string): Promise<void> {
   const major: number = v.qemu.major;
   void major;
   await q.close();
-  // the validator-only functions are exported from the target too
+  // validators: synchronously from the validators entry, or loaded on demand from the index
   const r = validateArguments('query-status', undefined);
   if (!r.ok) for (const e of r.errors) void e.path;
+  const lazy = await loadValidators();
+  void lazy.validateReturn('query-status', {});
 }
