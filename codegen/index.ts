@@ -1,0 +1,17 @@
+/**
+ * `qmp-sdk/codegen`: the importer and the generator as functions (the `qmp-codegen` command is a
+ * thin layer over these).
+ *
+ * ```ts
+ * import { importTarget, generateTarget } from 'qmp-sdk/codegen';
+ * await importTarget({ source: { qemu: '/usr/bin/qemu-system-x86_64' }, qapiSource: './qemu/qapi', outDir: 'schema/my-qemu' });
+ * await generateTarget({ schemaDir: 'schema/my-qemu', outDir: 'src/qmp' });
+ * ```
+ */
+export { importTarget, ImportError, isImportError, importerVersion } from './import/index.js';
+export type { ImportOptions, ImportResult, ImportSource, ImportSummary, TargetMeta } from './import/index.js';
+export { generateTarget, renderTarget } from './generate/generate.js';
+export type { GenerateOptions, GenerateResult } from './generate/generate.js';
+export { GenerateError, isGenerateError } from './generate/errors.js';
+export { loadQapiSource, recoverQapiNames, QapiSyntaxError, QapiSourceError, isQapiSyntaxError, isQapiSourceError } from './qapi/index.js';
+export type { QapiDoc, QapiNames, QapiSource, QapiWarning } from './qapi/index.js';
