@@ -5,7 +5,8 @@
  *
  * Needs the project's QEMUs (sudo bash scripts/install-qemu.sh).
  */
-import { launchQemu, isQmpCommandError } from '../runtime/index.js';
+// In an application: import { launchQemu, isQmpCommandError } from 'qmp-sdk';
+import { launchQemu, isQmpCommandError } from '../generated/qemu-10.0-x86_64/index.js';
 import { findQemu } from '../scripts/qemus.js';
 
 const qemu = findQemu('10.0');
@@ -24,16 +25,31 @@ try {
   console.log(`Greeting: QEMU ${v.major}.${v.minor}.${v.micro} (${pkg}), pid ${vm.pid}`);
   console.log(`Capabilities offered: [${qmp.offeredCapabilities.join(', ')}], enabled: [${qmp.capabilities.join(', ')}]`);
 
-  // 2. A few commands.
-  const version = (await qmp.execute('query-version')) as { qemu: { major: number; minor: number; micro: number } };
+  // 2. A few commands, typed: names autocomplete, arguments and results are checked by the compiler.
+  const version = await qmp.commands.queryVersion();
   console.log(`query-version  → ${version.qemu.major}.${version.qemu.minor}.${version.qemu.micro}`);
   console.log('query-status   →', await qmp.execute('query-status'));
-  const commands = (await qmp.execute('query-commands')) as unknown[];
+  const commands = await qmp.commands.queryCommands();
   console.log(`query-commands → ${commands.length} commands`);
+
+  // Arguments are validated before sending: nothing reaches QEMU, the error names the path.
+  try {
+    // @ts-expect-error -- 'id' must be a string: the compiler says so too
+    await qmp.commands.deviceDel({ id: 42 });
+  } catch (err) {
+    console.log(`deviceDel({ id: 42 }) → ${(err as Error).name}: ${(err as Error).message}`);
+  }
 
   // 3. Errors are typed: the class QEMU sent, its description, the command.
   try {
-    await qmp.execute('no-such-command');
+    await qmp.commands.deviceDel({ id: 'no-such-device' });
+  } catch (err) {
+    if (!isQmpCommandError(err)) throw err;
+    console.log(`device_del → ${err.errorClass}: ${err.desc}`);
+  }
+  // A command this target does not know is refused before sending, unless you opt out of validation.
+  try {
+    await qmp.execute('no-such-command' as 'query-status', undefined, { validateArguments: false });
   } catch (err) {
     if (!isQmpCommandError(err)) throw err;
     console.log(`no-such-command → ${err.errorClass}: ${err.desc}`);
