@@ -11,7 +11,8 @@ import { defaultProtocolDir } from './schema.js';
 const usage = `usage: qmp-codegen generate --schema <schema/target dir> --out <output dir> [--runtime-import <specifier>]
   --schema          folder written by 'qmp-codegen import' (target.json, types.json, commands.json, returns.json, events.json)
   --out             output folder (replaced as a whole; e.g. src/qmp)
-  --runtime-import  module the generated code imports the runtime from (default: qmp-sdk/runtime)`;
+  --runtime-import  module the generated code imports the runtime from (default: qmp-sdk/runtime;
+                    the validators import its socket-free sibling, qmp-sdk/runtime/validation)`;
 
 function parse(args: readonly string[]): Map<string, string> | string {
   const out = new Map<string, string>();

@@ -36,10 +36,21 @@ export interface GenerateResult {
   readonly counts: { readonly types: number; readonly commands: number; readonly events: number };
 }
 
+/**
+ * The runtime's socket-free validation module beside the runtime entry: `qmp-sdk/runtime` →
+ * `qmp-sdk/runtime/validation`, `../../runtime/index.js` → `../../runtime/validation.js`.
+ */
+export function validationModuleOf(runtimeImport: string): string {
+  if (runtimeImport.endsWith('/index.js')) return `${runtimeImport.slice(0, -'index.js'.length)}validation.js`;
+  if (/\.[cm]?[jt]s$/.test(runtimeImport)) throw new GenerateError('--runtime-import', `must name the runtime's index.js or its package entry (got ${JSON.stringify(runtimeImport)})`);
+  return `${runtimeImport}/validation`;
+}
+
 /** Renders every file of a target in memory (no file is written). */
 export function renderTarget(options: Omit<GenerateOptions, 'outDir'>): { target: string; files: Map<string, string>; counts: GenerateResult['counts'] } {
   const runtimeImport = options.runtimeImport ?? 'qmp-sdk/runtime';
   if (runtimeImport === '' || /[\u0000-\u001f\u2028\u2029]/.test(runtimeImport)) throw new GenerateError('--runtime-import', 'is not a module specifier');
+  const validationImport = validationModuleOf(runtimeImport);
   const schema = loadTargetSchema(options.schemaDir, options.protocolDir);
   const model = buildModel(schema);
   const header = { source: schema.display };
@@ -48,8 +59,8 @@ export function renderTarget(options: Omit<GenerateOptions, 'outDir'>): { target
     ['types.ts', emitTypes(model, header)],
     ['commands.ts', emitCommands(model, header, runtimeImport)],
     ['events.ts', emitEvents(model, header)],
-    ['validators-code.ts', emitValidatorsCode(compiled, header)],
-    ['validators.ts', emitValidators(header, runtimeImport)],
+    ['validators-code.ts', emitValidatorsCode(compiled, header, validationImport)],
+    ['validators.ts', emitValidators(header, validationImport)],
     ['target.ts', emitTarget(model, header, runtimeImport)],
     ['index.ts', emitIndex(model, header, runtimeImport)],
   ]);

@@ -12,6 +12,8 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixtureDir = join(root, 'test/generate/fixtures/qemu-9.9-fixture');
 /** The runtime entry as an absolute specifier (for output generated outside the repository). */
 export const runtimeAbs = join(root, 'runtime/index.js');
+/** The runtime's socket-free validation module that generated validators import beside it. */
+export const validationAbs = join(root, 'runtime/validation.js');
 
 /** A temp folder with `node_modules` linked to the repository's; `done()` removes it. */
 export function tempDir(prefix = 'qmp-gen-'): { dir: string; done: () => void } {

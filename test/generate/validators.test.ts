@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTarget } from '../../codegen/generate/generate.js';
-import { fixtureDir, root, tempDir, transpileFolder, writeSchema } from './helpers.js';
+import { fixtureDir, root, runtimeAbs, tempDir, transpileFolder, writeSchema } from './helpers.js';
 
 type Result = { ok: true; value: unknown } | { ok: false; errors: { path: string; message: string }[] };
 interface Validators {
@@ -19,7 +19,7 @@ const tmp = tempDir();
 const out = join(tmp.dir, 'fixture');
 let v: Validators;
 beforeAll(async () => {
-  await generateTarget({ schemaDir: fixtureDir, outDir: out });
+  await generateTarget({ schemaDir: fixtureDir, outDir: out, runtimeImport: runtimeAbs });
   v = (await import(join(out, 'validators.ts'))) as Validators;
 });
 afterAll(() => tmp.done());
@@ -93,7 +93,9 @@ describe('fixture validators', () => {
 describe('validator-only entry', () => {
   for (const target of ['qemu-10.0-x86_64', 'qemu-7.2-x86_64']) {
     it(`${target}: runs as real ESM in node (no require), and loads no socket code`, () => {
-      const js = join(tmp.dir, `${target}-js`);
+      const base = join(tmp.dir, `${target}-esm`);
+      transpileFolder(join(root, 'runtime'), join(base, 'runtime'));
+      const js = join(base, 'generated', target);
       transpileFolder(join(root, 'generated', target), js);
       const script = `
         const before = new Set(process.moduleLoadList ?? []);
@@ -136,9 +138,11 @@ describe('validator-only entry', () => {
         absWorkingDir: root,
       });
       const inputs = Object.keys(result.metafile.inputs).sort();
+      // the target's tables and entry, and from the runtime only its socket-free validation module
       expect(inputs.filter((i) => !/^node_modules\/(ajv|fast-deep-equal|fast-uri)\//.test(i))).toEqual([
         `generated/${target}/validators-code.ts`,
         `generated/${target}/validators.ts`,
+        'runtime/validation.ts',
       ]);
       writeFileSync(join(tmp.dir, `${target}-bundle.mjs`), result.outputFiles[0]?.text ?? '');
     });
@@ -151,12 +155,13 @@ describe('validator-only entry', () => {
       returns: { 'set-thing': { type: 'object', properties: {}, additionalProperties: false } },
     });
     const gen = join(tmp.dir, 'helpers-gen');
-    await generateTarget({ schemaDir, outDir: gen });
+    await generateTarget({ schemaDir, outDir: gen, runtimeImport: '../runtime/index.js' });
     const code = readFileSync(join(gen, 'validators-code.ts'), 'utf8');
     expect(code).not.toMatch(/\brequire\s*\(/);
     expect(code).toContain('import ajvRuntime0 from "ajv/dist/runtime/');
     const js = join(tmp.dir, 'helpers-js');
     transpileFolder(gen, js);
+    transpileFolder(join(root, 'runtime'), join(tmp.dir, 'runtime'));
     const script = `
       const v = await import(${JSON.stringify(join(js, 'validators.js'))});
       console.log(JSON.stringify([
