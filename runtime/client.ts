@@ -356,7 +356,10 @@ export class QmpClient<
   /**
    * An async iterator over events (all, or `names`) with a bounded buffer (default 1000; on overflow
    * the oldest is dropped by default, counted in `dropped`). It starts collecting at once.
+   * With `names`, the events are typed by name (`ev.event === 'STOP'` narrows `ev.data`).
    */
+  events<K extends EventName<E>>(options: EventStreamOptions & { names: readonly K[] }): EventStream<EventOf<E, K>>;
+  events(options?: EventStreamOptions): EventStream<QmpEvent<string, unknown>>;
   events(options?: EventStreamOptions): EventStream<QmpEvent<string, unknown>> {
     return this.#hub.stream(options) as EventStream<QmpEvent<string, unknown>>;
   }

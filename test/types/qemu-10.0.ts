@@ -54,6 +54,16 @@ export async function callSites(qmp: QmpClient): Promise<void> {
   const done = await qmp.waitForEvent('BLOCK_JOB_COMPLETED');
   const len: number = done.data.len;
   void len;
+  for await (const ev of qmp.events({ names: ['SHUTDOWN', 'STOP'] })) {
+    if (ev.event === 'SHUTDOWN') {
+      const guest: boolean = ev.data.guest;
+      void guest;
+    } else {
+      const none: undefined = ev.data;
+      void none;
+    }
+  }
+  for await (const ev of qmp.events()) void ev.event.toUpperCase(); // every event, known or not
 
   // helper types
   const args: CommandArguments<'human-monitor-command'> = { 'command-line': 'x' };
@@ -97,6 +107,11 @@ export async function mustNotCompile(qmp: QmpClient): Promise<void> {
     // @ts-expect-error STOP carries no data
     void ev.data.reason;
   });
+  for await (const ev of qmp.events({ names: ['SHUTDOWN'] })) {
+    // @ts-expect-error the iterator is typed by the names asked for
+    const reason: number = ev.data.reason;
+    void reason;
+  }
 }
 
 export async function launcher(binary: string): Promise<void> {
