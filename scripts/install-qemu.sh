@@ -11,6 +11,12 @@ cache="$root/.cache"
 mkdir -p "$cache"
 
 if [ "$(id -u)" != 0 ]; then echo "install-qemu.sh: run as root (it uses apt-get)" >&2; exit 1; fi
+# shellcheck disable=SC1091
+. /etc/os-release
+if [ "${VERSION_CODENAME:-}" != bookworm ]; then
+  echo "install-qemu.sh: made for Debian bookworm (QEMU 7.2 from bookworm, 10.0 from bookworm-backports); this is ${PRETTY_NAME:-unknown}" >&2
+  exit 1
+fi
 
 src=/etc/apt/sources.list.d/qmp-sdk.sources
 if [ ! -f "$src" ]; then
