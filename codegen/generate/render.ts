@@ -3,7 +3,7 @@
  */
 import { docLines } from './doc.js';
 import { GenerateError } from './errors.js';
-import { isEmptyObject, isStringEnum, unionTag, type Form, type TargetModel } from './model.js';
+import { isEmptyObject, isStringEnum, qmpOf, unionTag, type Form, type TargetModel } from './model.js';
 import { anyOtherString, arrayOf, f, keyword, literalType, propName, ts, union, withDoc } from './syntax.js';
 import { isObject, resolveRef, type JsonSchema, type SchemaFile } from './schema.js';
 
@@ -44,20 +44,7 @@ export class TypeRenderer {
       return union(form === 'open' && isStringEnum(node) ? [...lits, anyOtherString()] : lits);
     }
     const tag = unionTag(node);
-    if (tag !== undefined) {
-      const members: ts.TypeNode[] = [];
-      (node['oneOf'] as unknown[]).forEach((b, i) => {
-        if (!isObject(b)) throw new GenerateError(`${where}/oneOf/${i}`, 'is not a schema object');
-        if (unionTag(b) !== undefined) {
-          // a variant that is itself a union: its sub-branches are whole objects (outer tag included)
-          const inner = this.type(b, form, file, `${where}/oneOf/${i}`);
-          members.push(...(ts.isUnionTypeNode(inner) ? inner.types : [inner]));
-        } else {
-          members.push(this.objectLiteral(b, form, file, `${where}/oneOf/${i}`, tag));
-        }
-      });
-      return union(members);
-    }
+    if (tag !== undefined) return this.flatUnion(node, tag, form, file, where);
     for (const k of ['anyOf', 'oneOf'] as const) {
       const list = node[k];
       if (Array.isArray(list)) {
@@ -119,10 +106,201 @@ export class TypeRenderer {
     return out;
   }
 
+  /**
+   * A flat union: the members common to every branch (the base, tag included as the union of its
+   * values) once, intersected with a union of branches; a branch is `{ tag: value } & <Variant>`
+   * when its variant type is emitted as a named type of this form with exactly the branch's other
+   * members, `{ tag: values }` when it has no members of its own, else an inline object of its own
+   * members. A branch that is itself a union (nested variant) is handled alike, its sub-branches
+   * inlined (outer base left out) when the variant cannot be referenced.
+   */
+  private flatUnion(node: JsonSchema, tag: string, form: Form, file: SchemaFile, where: string): ts.TypeNode {
+    const branches = (node['oneOf'] as unknown[]).map((b, i) => {
+      if (!isObject(b)) throw new GenerateError(`${where}/oneOf/${i}`, 'is not a schema object');
+      return { schema: b, where: `${where}/oneOf/${i}` };
+    });
+    const leaves: Leaf[] = [];
+    for (const b of branches) {
+      if (unionTag(b.schema) === undefined) leaves.push(b);
+      else {
+        (b.schema['oneOf'] as unknown[]).forEach((s, j) => {
+          if (!isObject(s)) throw new GenerateError(`${b.where}/oneOf/${j}`, 'is not a schema object');
+          leaves.push({ schema: s, where: `${b.where}/oneOf/${j}` });
+        });
+      }
+    }
+    const tagged = (b: Leaf): boolean => {
+      const t = (b.schema['properties'] as Record<string, unknown> | undefined)?.[tag];
+      return isObject(t) && ('const' in t || Array.isArray(t['enum']));
+    };
+    if (leaves.length === 0 || !leaves.every((l) => isClosedObject(l.schema) && tagged(l)) || !branches.every((b) => isObject(b.schema['properties']) && tagged(b))) return this.inlineUnion(branches, tag, form, file);
+    const base = baseMembers(leaves.map((l) => l.schema), tag);
+    const skip = new Set([...base, tag]);
+    const members: ts.TypeNode[] = [];
+    for (const b of branches) {
+      const tagType = f.createTypeLiteralNode([f.createPropertySignature(undefined, propName(tag), undefined, this.tagType(b.schema, tag, b.where))]);
+      const variant = this.variantRef(b.schema, tag, skip, form);
+      if (variant !== undefined) {
+        members.push(f.createParenthesizedType(f.createIntersectionTypeNode([tagType, variant])));
+      } else if (unionTag(b.schema) !== undefined) {
+        (b.schema['oneOf'] as JsonSchema[]).forEach((s, j) => members.push(this.objectLiteral(pickMembers(s, tag, skip), form, file, `${b.where}/oneOf/${j}`, tag)));
+      } else if (ownMemberNames(b.schema, skip).length === 0) {
+        members.push(tagType);
+      } else {
+        members.push(this.objectLiteral(pickMembers(b.schema, tag, skip), form, file, b.where, tag));
+      }
+    }
+    const first = leaves[0] as Leaf;
+    const firstProps = first.schema['properties'] as Record<string, unknown>;
+    const tagDoc = (l: Leaf): string[] => docLines(asSchema((l.schema['properties'] as Record<string, unknown>)[tag], `${l.where}/properties/${tag}`));
+    const doc = tagDoc(first);
+    const sameDoc = leaves.every((l) => JSON.stringify(tagDoc(l)) === JSON.stringify(doc));
+    const values = branches.flatMap((b) => tagValues(b.schema, tag, b.where));
+    const baseSchema: JsonSchema = {
+      type: 'object',
+      properties: Object.fromEntries(base.map((n) => [n, firstProps[n]])),
+      required: base.filter((n) => requiredOf(first.schema).has(n)),
+      additionalProperties: false,
+    };
+    const baseMembersNodes = [
+      withDoc(f.createPropertySignature(undefined, propName(tag), undefined, union(values.map((v) => literalType(v)))), sameDoc ? doc : []),
+      ...this.members(baseSchema, form, file, first.where, tag),
+    ];
+    return f.createIntersectionTypeNode([f.createTypeLiteralNode(baseMembersNodes), f.createParenthesizedType(union(members))]);
+  }
+
+  /** Today's rendering of a union: every branch a whole object (used when a branch is not a closed object). */
+  private inlineUnion(branches: readonly Leaf[], tag: string, form: Form, file: SchemaFile): ts.TypeNode {
+    const members: ts.TypeNode[] = [];
+    for (const b of branches) {
+      if (unionTag(b.schema) !== undefined) {
+        const inner = this.type(b.schema, form, file, b.where);
+        members.push(...(ts.isUnionTypeNode(inner) ? inner.types : [inner]));
+      } else {
+        members.push(this.objectLiteral(b.schema, form, file, b.where, tag));
+      }
+    }
+    return union(members);
+  }
+
+  /** The literal type(s) of a branch's tag. */
+  private tagType(branch: JsonSchema, tag: string, where: string): ts.TypeNode {
+    return union(tagValues(branch, tag, where).map((v) => literalType(v)));
+  }
+
+  /**
+   * A reference to the branch's variant type (`x-qmp.variant`) when that type is emitted in this
+   * form and its members are exactly the branch's members besides the tag (base members may repeat).
+   */
+  private variantRef(branch: JsonSchema, tag: string, skip: ReadonlySet<string>, form: Form): ts.TypeNode | undefined {
+    const key = qmpOf(branch)['variant'];
+    if (typeof key !== 'string') return undefined;
+    const t = this.model.types.get(key);
+    if (t === undefined || t.isEnum) return undefined;
+    const name = !t.openable ? (t.closedName ?? t.openName) : form === 'closed' ? t.closedName : t.openName;
+    if (name === undefined) return undefined;
+    const v = t.schema;
+    if (unionTag(branch) !== undefined) {
+      // nested: each sub-branch less the outer tag and base must be the variant union's branch
+      const inner = branch['oneOf'] as JsonSchema[];
+      const outer = v['oneOf'];
+      if (unionTag(v) !== unionTag(branch) || !Array.isArray(outer) || outer.length !== inner.length) return undefined;
+      const same = inner.every((s, j) => JSON.stringify(stripMembers(s, skip)) === JSON.stringify(outer[j]));
+      return same ? this.ref(name) : undefined;
+    }
+    if (!isClosedObject(v) || unionTag(v) !== undefined || v['oneOf'] !== undefined || v['anyOf'] !== undefined) return undefined;
+    const vProps = v['properties'] as Record<string, unknown>;
+    const bProps = branch['properties'] as Record<string, unknown>;
+    if (Object.keys(vProps).length === 0 || hasOwn(vProps, tag)) return undefined;
+    const vReq = requiredOf(v);
+    const bReq = requiredOf(branch);
+    for (const [n, s] of Object.entries(vProps)) {
+      if (!hasOwn(bProps, n) || JSON.stringify(bProps[n]) !== JSON.stringify(s) || vReq.has(n) !== bReq.has(n)) return undefined;
+    }
+    for (const n of ownMemberNames(branch, skip)) if (!hasOwn(vProps, n)) return undefined;
+    return this.ref(name);
+  }
+
   /** An object type literal `{ … }`. */
   objectLiteral(node: JsonSchema, form: Form, file: SchemaFile, where: string, tag?: string): ts.TypeNode {
     return f.createTypeLiteralNode(this.members(node, form, file, where, tag));
   }
+}
+
+/** A union branch (or nested sub-branch) and its path. */
+interface Leaf {
+  readonly schema: JsonSchema;
+  readonly where: string;
+}
+
+/** A closed object schema with `properties` (what the importer writes for a union branch). */
+function isClosedObject(node: JsonSchema): boolean {
+  return node['type'] === 'object' && isObject(node['properties']) && node['additionalProperties'] === false && node['$ref'] === undefined && node['anyOf'] === undefined && node['allOf'] === undefined;
+}
+
+/** `true` when `o` has its own member `n` (member names may be `constructor`, `__proto__`, …). */
+function hasOwn(o: object, n: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, n);
+}
+
+/** Required member names of an object schema. */
+function requiredOf(node: JsonSchema): Set<string> {
+  return new Set(Array.isArray(node['required']) ? node['required'].filter((r): r is string => typeof r === 'string') : []);
+}
+
+/** Members (besides the tag) present with identical schema and requiredness in every leaf, in the first leaf's order. */
+function baseMembers(leaves: readonly JsonSchema[], tag: string): string[] {
+  const first = leaves[0] as JsonSchema;
+  const props = first['properties'] as Record<string, unknown>;
+  const req = requiredOf(first);
+  return Object.keys(props).filter((n) => {
+    if (n === tag) return false;
+    const text = JSON.stringify(props[n]);
+    return leaves.every((l) => {
+      const p = l['properties'] as Record<string, unknown>;
+      return hasOwn(p, n) && JSON.stringify(p[n]) === text && requiredOf(l).has(n) === req.has(n);
+    });
+  });
+}
+
+/** Member names of a branch that are neither the tag nor base members. */
+function ownMemberNames(node: JsonSchema, skip: ReadonlySet<string>): string[] {
+  return Object.keys(node['properties'] as Record<string, unknown>).filter((n) => !skip.has(n));
+}
+
+/** A branch less the given members (schema otherwise unchanged, key order kept). */
+function stripMembers(node: JsonSchema, skip: ReadonlySet<string>): JsonSchema {
+  const props = node['properties'] as Record<string, unknown>;
+  const out: JsonSchema = { ...node, properties: Object.fromEntries(Object.entries(props).filter(([n]) => !skip.has(n))) };
+  if (Array.isArray(node['required'])) out['required'] = node['required'].filter((n) => typeof n !== 'string' || !skip.has(n));
+  return out;
+}
+
+/** A branch reduced to its tag (without its doc, which the base carries) and its own members. */
+function pickMembers(node: JsonSchema, tag: string, skip: ReadonlySet<string>): JsonSchema {
+  const props = node['properties'] as Record<string, unknown>;
+  const tagSchema = props[tag];
+  const keep = new Set(ownMemberNames(node, skip));
+  const properties = Object.fromEntries(
+    Object.entries(props)
+      .filter(([n]) => n === tag || keep.has(n))
+      .map(([n, s]) => [n, n === tag && isObject(s) ? tagOnly(s) : s]),
+  );
+  return { ...node, properties, required: [...requiredOf(node)].filter((n) => n === tag || keep.has(n)) };
+}
+
+/** A tag schema without its annotations. */
+function tagOnly(s: JsonSchema): JsonSchema {
+  return 'const' in s ? { const: s['const'] } : Array.isArray(s['enum']) ? { enum: s['enum'] } : s;
+}
+
+/** The tag value(s) of a branch (`const` or `enum`). */
+function tagValues(branch: JsonSchema, tag: string, where: string): unknown[] {
+  const props = branch['properties'];
+  const s = isObject(props) ? props[tag] : undefined;
+  if (isObject(s) && 'const' in s) return [s['const']];
+  if (isObject(s) && Array.isArray(s['enum'])) return s['enum'];
+  throw new GenerateError(`${where}/properties/${tag}`, 'a union branch must narrow its tag to `const` or `enum`');
 }
 
 function asSchema(v: unknown, where: string): JsonSchema {

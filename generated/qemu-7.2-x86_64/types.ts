@@ -810,202 +810,44 @@ export interface BlockExportInfo {
  * @since 4.2
  */
 export type BlockExportOptions = {
+  type: "nbd" | "vhost-user-blk" | "fuse" | "vduse-blk";
+  /** A unique identifier for the block export (across all export types) */
+  id: string;
+  /**
+   * True prevents the block node from being moved to another
+   * thread while the export is active. If true and `iothread` is
+   * given, export creation fails if the block node cannot be
+   * moved to the iothread. The default is false. (since: 5.2)
+   */
+  "fixed-iothread"?: boolean;
+  /**
+   * The name of the iothread object where the export will run. The
+   * default is to use the thread currently associated with the
+   * block node. (since: 5.2)
+   */
+  iothread?: string;
+  /** The node name of the block node to be exported (since: 5.2) */
+  "node-name": string;
+  /**
+   * True if clients should be able to write to the export
+   * (default false)
+   */
+  writable?: boolean;
+  /**
+   * If true, caches are flushed after every write request to the
+   * export before completion is signalled. (since: 5.2;
+   * default: false)
+   */
+  writethrough?: boolean;
+} & (({
   type: "nbd";
-  /** A unique identifier for the block export (across all export types) */
-  id: string;
-  /**
-   * True prevents the block node from being moved to another
-   * thread while the export is active. If true and `iothread` is
-   * given, export creation fails if the block node cannot be
-   * moved to the iothread. The default is false. (since: 5.2)
-   */
-  "fixed-iothread"?: boolean;
-  /**
-   * The name of the iothread object where the export will run. The
-   * default is to use the thread currently associated with the
-   * block node. (since: 5.2)
-   */
-  iothread?: string;
-  /** The node name of the block node to be exported (since: 5.2) */
-  "node-name": string;
-  /**
-   * True if clients should be able to write to the export
-   * (default false)
-   */
-  writable?: boolean;
-  /**
-   * If true, caches are flushed after every write request to the
-   * export before completion is signalled. (since: 5.2;
-   * default: false)
-   */
-  writethrough?: boolean;
-  /**
-   * Export name. If unspecified, the `device` parameter is used as the
-   * export name. (Since 2.12)
-   */
-  name?: string;
-  /**
-   * Free-form description of the export, up to 4096 bytes.
-   * (Since 5.0)
-   */
-  description?: string;
-  /**
-   * Also export each of the named dirty bitmaps reachable from
-   * `device`, so the NBD client can use NBD_OPT_SET_META_CONTEXT with
-   * the metadata context name "qemu:dirty-bitmap:BITMAP" to inspect
-   * each bitmap.
-   * Since 7.1 bitmap may be specified by node/name pair.
-   */
-  bitmaps?: BlockDirtyBitmapOrStr[];
-  /**
-   * Also export the allocation depth map for `device`, so
-   * the NBD client can use NBD_OPT_SET_META_CONTEXT with
-   * the metadata context name "qemu:allocation-depth" to
-   * inspect allocation details. (since 5.2)
-   */
-  "allocation-depth"?: boolean;
-} | {
+} & BlockExportOptionsNbd) | ({
   type: "vhost-user-blk";
-  /** A unique identifier for the block export (across all export types) */
-  id: string;
-  /**
-   * True prevents the block node from being moved to another
-   * thread while the export is active. If true and `iothread` is
-   * given, export creation fails if the block node cannot be
-   * moved to the iothread. The default is false. (since: 5.2)
-   */
-  "fixed-iothread"?: boolean;
-  /**
-   * The name of the iothread object where the export will run. The
-   * default is to use the thread currently associated with the
-   * block node. (since: 5.2)
-   */
-  iothread?: string;
-  /** The node name of the block node to be exported (since: 5.2) */
-  "node-name": string;
-  /**
-   * True if clients should be able to write to the export
-   * (default false)
-   */
-  writable?: boolean;
-  /**
-   * If true, caches are flushed after every write request to the
-   * export before completion is signalled. (since: 5.2;
-   * default: false)
-   */
-  writethrough?: boolean;
-  /**
-   * The vhost-user socket on which to listen. Both 'unix' and 'fd'
-   * SocketAddress types are supported. Passed fds must be UNIX domain
-   * sockets.
-   */
-  addr: SocketAddress;
-  /** Logical block size in bytes. Defaults to 512 bytes. */
-  "logical-block-size"?: number;
-  /**
-   * Number of request virtqueues. Must be greater than 0. Defaults
-   * to 1.
-   */
-  "num-queues"?: number;
-} | {
+} & BlockExportOptionsVhostUserBlk) | ({
   type: "fuse";
-  /** A unique identifier for the block export (across all export types) */
-  id: string;
-  /**
-   * True prevents the block node from being moved to another
-   * thread while the export is active. If true and `iothread` is
-   * given, export creation fails if the block node cannot be
-   * moved to the iothread. The default is false. (since: 5.2)
-   */
-  "fixed-iothread"?: boolean;
-  /**
-   * The name of the iothread object where the export will run. The
-   * default is to use the thread currently associated with the
-   * block node. (since: 5.2)
-   */
-  iothread?: string;
-  /** The node name of the block node to be exported (since: 5.2) */
-  "node-name": string;
-  /**
-   * True if clients should be able to write to the export
-   * (default false)
-   */
-  writable?: boolean;
-  /**
-   * If true, caches are flushed after every write request to the
-   * export before completion is signalled. (since: 5.2;
-   * default: false)
-   */
-  writethrough?: boolean;
-  /**
-   * Path on which to export the block device via FUSE.
-   * This must point to an existing regular file.
-   */
-  mountpoint: string;
-  /**
-   * Whether writes beyond the EOF should grow the block node
-   * accordingly. (default: false)
-   */
-  growable?: boolean;
-  /**
-   * If this is off, only qemu's user is allowed access to
-   * this export.  That cannot be changed even with chmod or
-   * chown.
-   * Enabling this option will allow other users access to
-   * the export with the FUSE mount option "allow_other".
-   * Note that using allow_other as a non-root user requires
-   * user_allow_other to be enabled in the global fuse.conf
-   * configuration file.
-   * In auto mode (the default), the FUSE export driver will
-   * first attempt to mount the export with allow_other, and
-   * if that fails, try again without.
-   * (since 6.1; default: auto)
-   */
-  "allow-other"?: FuseExportAllowOther;
-} | {
+} & BlockExportOptionsFuse) | ({
   type: "vduse-blk";
-  /** A unique identifier for the block export (across all export types) */
-  id: string;
-  /**
-   * True prevents the block node from being moved to another
-   * thread while the export is active. If true and `iothread` is
-   * given, export creation fails if the block node cannot be
-   * moved to the iothread. The default is false. (since: 5.2)
-   */
-  "fixed-iothread"?: boolean;
-  /**
-   * The name of the iothread object where the export will run. The
-   * default is to use the thread currently associated with the
-   * block node. (since: 5.2)
-   */
-  iothread?: string;
-  /** The node name of the block node to be exported (since: 5.2) */
-  "node-name": string;
-  /**
-   * True if clients should be able to write to the export
-   * (default false)
-   */
-  writable?: boolean;
-  /**
-   * If true, caches are flushed after every write request to the
-   * export before completion is signalled. (since: 5.2;
-   * default: false)
-   */
-  writethrough?: boolean;
-  /** the name of VDUSE device (must be unique across the host). */
-  name: string;
-  /** the number of virtqueues. Defaults to 1. */
-  "num-queues"?: number;
-  /** the size of virtqueue. Defaults to 256. */
-  "queue-size"?: number;
-  /**
-   * Logical block size in bytes. Range [512, PAGE_SIZE]
-   * and must be power of 2. Defaults to 512 bytes.
-   */
-  "logical-block-size"?: number;
-  /** the serial number of virtio block device. Defaults to empty string. */
-  serial?: string;
-};
+} & BlockExportOptionsVduseBlk));
 
 /**
  * Options for exporting a block graph node on some (file) mountpoint
@@ -1329,50 +1171,16 @@ export interface BlockStats {
  * @since 4.2
  */
 export type BlockStatsSpecific = {
+  driver: "file" | "host_device" | "nvme" | "blkdebug" | "blklogwrites" | "blkreplay" | "blkverify" | "bochs" | "cloop" | "compress" | "copy-before-write" | "copy-on-read" | "dmg" | "snapshot-access" | "ftp" | "ftps" | "gluster" | "host_cdrom" | "http" | "https" | "iscsi" | "luks" | "nbd" | "nfs" | "null-aio" | "null-co" | "parallels" | "preallocate" | "qcow" | "qcow2" | "qed" | "quorum" | "raw" | "rbd" | "replication" | "ssh" | "throttle" | "vdi" | "vhdx" | "vmdk" | "vpc" | "vvfat";
+} & (({
   driver: "file";
-  /**
-   * The number of successful discard operations performed by
-   * the driver.
-   */
-  "discard-nb-ok": number;
-  /**
-   * The number of failed discard operations performed by
-   * the driver.
-   */
-  "discard-nb-failed": number;
-  /** The number of bytes discarded by the driver. */
-  "discard-bytes-ok": number;
-} | {
+} & BlockStatsSpecificFile) | ({
   driver: "host_device";
-  /**
-   * The number of successful discard operations performed by
-   * the driver.
-   */
-  "discard-nb-ok": number;
-  /**
-   * The number of failed discard operations performed by
-   * the driver.
-   */
-  "discard-nb-failed": number;
-  /** The number of bytes discarded by the driver. */
-  "discard-bytes-ok": number;
-} | {
+} & BlockStatsSpecificFile) | ({
   driver: "nvme";
-  /** The number of completion errors. */
-  "completion-errors": number;
-  /**
-   * The number of aligned accesses performed by
-   * the driver.
-   */
-  "aligned-accesses": number;
-  /**
-   * The number of unaligned accesses performed by
-   * the driver.
-   */
-  "unaligned-accesses": number;
-} | {
+} & BlockStatsSpecificNvme) | {
   driver: "blkdebug" | "blklogwrites" | "blkreplay" | "blkverify" | "bochs" | "cloop" | "compress" | "copy-before-write" | "copy-on-read" | "dmg" | "snapshot-access" | "ftp" | "ftps" | "gluster" | "host_cdrom" | "http" | "https" | "iscsi" | "luks" | "nbd" | "nfs" | "null-aio" | "null-co" | "parallels" | "preallocate" | "qcow" | "qcow2" | "qed" | "quorum" | "raw" | "rbd" | "replication" | "ssh" | "throttle" | "vdi" | "vhdx" | "vmdk" | "vpc" | "vvfat";
-};
+});
 
 /**
  * File driver statistics
@@ -1432,52 +1240,14 @@ export type BlockdevAioOptions = "threads" | "native" | "io_uring";
  */
 export type BlockdevAmendOptions = {
   /** Block driver of the node to amend. */
+  driver: "luks" | "qcow2" | "blkdebug" | "blklogwrites" | "blkreplay" | "blkverify" | "bochs" | "cloop" | "compress" | "copy-before-write" | "copy-on-read" | "dmg" | "file" | "snapshot-access" | "ftp" | "ftps" | "gluster" | "host_cdrom" | "host_device" | "http" | "https" | "iscsi" | "nbd" | "nfs" | "null-aio" | "null-co" | "nvme" | "parallels" | "preallocate" | "qcow" | "qed" | "quorum" | "raw" | "rbd" | "replication" | "ssh" | "throttle" | "vdi" | "vhdx" | "vmdk" | "vpc" | "vvfat";
+} & (({
   driver: "luks";
-  /** the desired state of the keyslots */
-  state: QCryptoBlockLUKSKeyslotState;
-  /**
-   * The ID of a QCryptoSecret object providing the password to be
-   * written into added active keyslots
-   */
-  "new-secret"?: string;
-  /**
-   * Optional (for deactivation only)
-   * If given will deactivate all keyslots that
-   * match password located in QCryptoSecret with this ID
-   */
-  "old-secret"?: string;
-  /**
-   * Optional. ID of the keyslot to activate/deactivate.
-   * For keyslot activation, keyslot should not be active already
-   * (this is unsafe to update an active keyslot),
-   * but possible if 'force' parameter is given.
-   * If keyslot is not given, first free keyslot will be written.
-   *
-   * For keyslot deactivation, this parameter specifies the exact
-   * keyslot to deactivate
-   */
-  keyslot?: number;
-  /**
-   * Optional (for activation only)
-   * Number of milliseconds to spend in
-   * PBKDF passphrase processing for the newly activated keyslot.
-   * Currently defaults to 2000.
-   */
-  "iter-time"?: number;
-  /**
-   * Optional. The ID of a QCryptoSecret object providing the
-   * password to use to retrieve current master key.
-   * Defaults to the same secret that was used to open the image
-   */
-  secret?: string;
-} | {
-  /** Block driver of the node to amend. */
+} & BlockdevAmendOptionsLUKS) | ({
   driver: "qcow2";
-  encrypt?: QCryptoBlockAmendOptions;
-} | {
-  /** Block driver of the node to amend. */
+} & BlockdevAmendOptionsQcow2) | {
   driver: "blkdebug" | "blklogwrites" | "blkreplay" | "blkverify" | "bochs" | "cloop" | "compress" | "copy-before-write" | "copy-on-read" | "dmg" | "file" | "snapshot-access" | "ftp" | "ftps" | "gluster" | "host_cdrom" | "host_device" | "http" | "https" | "iscsi" | "nbd" | "nfs" | "null-aio" | "null-co" | "nvme" | "parallels" | "preallocate" | "qcow" | "qed" | "quorum" | "raw" | "rbd" | "replication" | "ssh" | "throttle" | "vdi" | "vhdx" | "vmdk" | "vpc" | "vvfat";
-};
+});
 
 /**
  * Driver specific image amend options for LUKS.
@@ -1682,307 +1452,38 @@ export type BlockdevChangeReadOnlyMode = "retain" | "read-only" | "read-write";
  */
 export type BlockdevCreateOptions = {
   /** block driver to create the image format */
+  driver: "file" | "gluster" | "luks" | "nfs" | "parallels" | "qcow" | "qcow2" | "qed" | "rbd" | "ssh" | "vdi" | "vhdx" | "vmdk" | "vpc" | "blkdebug" | "blklogwrites" | "blkreplay" | "blkverify" | "bochs" | "cloop" | "compress" | "copy-before-write" | "copy-on-read" | "dmg" | "snapshot-access" | "ftp" | "ftps" | "host_cdrom" | "host_device" | "http" | "https" | "iscsi" | "nbd" | "null-aio" | "null-co" | "nvme" | "preallocate" | "quorum" | "raw" | "replication" | "throttle" | "vvfat";
+} & (({
   driver: "file";
-  /** Filename for the new image file */
-  filename: string;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /**
-   * Preallocation mode for the new image (default: off;
-   * allowed values: off,
-   * falloc (if CONFIG_POSIX_FALLOCATE),
-   * full (if CONFIG_POSIX))
-   */
-  preallocation?: PreallocMode;
-  /** Turn off copy-on-write (valid only on btrfs; default: off) */
-  nocow?: boolean;
-  /**
-   * Extent size hint to add to the image file; 0 for not
-   * adding an extent size hint (default: 1 MB, since 5.1)
-   */
-  "extent-size-hint"?: number;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsFile) | ({
   driver: "gluster";
-  /** Where to store the new image file */
-  location: BlockdevOptionsGluster;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /**
-   * Preallocation mode for the new image (default: off;
-   * allowed values: off,
-   * falloc (if CONFIG_GLUSTERFS_FALLOCATE),
-   * full (if CONFIG_GLUSTERFS_ZEROFILL))
-   */
-  preallocation?: PreallocMode;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsGluster) | ({
   driver: "luks";
-  /**
-   * the ID of a QCryptoSecret object providing the
-   * decryption key. Mandatory except when probing image for
-   * metadata only.
-   */
-  "key-secret"?: string;
-  /**
-   * the cipher algorithm for data encryption
-   * Currently defaults to 'aes-256'.
-   */
-  "cipher-alg"?: QCryptoCipherAlgorithm;
-  /**
-   * the cipher mode for data encryption
-   * Currently defaults to 'xts'
-   */
-  "cipher-mode"?: QCryptoCipherMode;
-  /**
-   * the initialization vector generator
-   * Currently defaults to 'plain64'
-   */
-  "ivgen-alg"?: QCryptoIVGenAlgorithm;
-  /**
-   * the initialization vector generator hash
-   * Currently defaults to 'sha256'
-   */
-  "ivgen-hash-alg"?: QCryptoHashAlgorithm;
-  /**
-   * the master key hash algorithm
-   * Currently defaults to 'sha256'
-   */
-  "hash-alg"?: QCryptoHashAlgorithm;
-  /**
-   * number of milliseconds to spend in
-   * PBKDF passphrase processing. Currently defaults
-   * to 2000. (since 2.8)
-   */
-  "iter-time"?: number;
-  /** Node to create the image format on */
-  file: BlockdevRef;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /**
-   * Preallocation mode for the new image
-   * (since: 4.2)
-   * (default: off; allowed values: off, metadata, falloc, full)
-   */
-  preallocation?: PreallocMode;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsLUKS) | ({
   driver: "nfs";
-  /** Where to store the new image file */
-  location: BlockdevOptionsNfs;
-  /** Size of the virtual disk in bytes */
-  size: number;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsNfs) | ({
   driver: "parallels";
-  /** Node to create the image format on */
-  file: BlockdevRef;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /** Cluster size in bytes (default: 1 MB) */
-  "cluster-size"?: number;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsParallels) | ({
   driver: "qcow";
-  /** Node to create the image format on */
-  file: BlockdevRef;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /**
-   * File name of the backing file if a backing file
-   * should be used
-   */
-  "backing-file"?: string;
-  /** Encryption options if the image should be encrypted */
-  encrypt?: QCryptoBlockCreateOptions;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsQcow) | ({
   driver: "qcow2";
-  /** Node to create the image format on */
-  file: BlockdevRef;
-  /**
-   * Node to use as an external data file in which all guest
-   * data is stored so that only metadata remains in the qcow2
-   * file (since: 4.0)
-   */
-  "data-file"?: BlockdevRef;
-  /**
-   * True if the external data file must stay valid as a
-   * standalone (read-only) raw image without looking at qcow2
-   * metadata (default: false; since: 4.0)
-   */
-  "data-file-raw"?: boolean;
-  /**
-   * True to make the image have extended L2 entries
-   * (default: false; since 5.2)
-   */
-  "extended-l2"?: boolean;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /** Compatibility level (default: v3) */
-  version?: BlockdevQcow2Version;
-  /**
-   * File name of the backing file if a backing file
-   * should be used
-   */
-  "backing-file"?: string;
-  /** Name of the block driver to use for the backing file */
-  "backing-fmt"?: BlockdevDriver;
-  /** Encryption options if the image should be encrypted */
-  encrypt?: QCryptoBlockCreateOptions;
-  /** qcow2 cluster size in bytes (default: 65536) */
-  "cluster-size"?: number;
-  /**
-   * Preallocation mode for the new image (default: off;
-   * allowed values: off, falloc, full, metadata)
-   */
-  preallocation?: PreallocMode;
-  /** True if refcounts may be updated lazily (default: off) */
-  "lazy-refcounts"?: boolean;
-  /** Width of reference counts in bits (default: 16) */
-  "refcount-bits"?: number;
-  /**
-   * The image cluster compression method
-   * (default: zlib, since 5.1)
-   */
-  "compression-type"?: Qcow2CompressionType;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsQcow2) | ({
   driver: "qed";
-  /** Node to create the image format on */
-  file: BlockdevRef;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /**
-   * File name of the backing file if a backing file
-   * should be used
-   */
-  "backing-file"?: string;
-  /** Name of the block driver to use for the backing file */
-  "backing-fmt"?: BlockdevDriver;
-  /** Cluster size in bytes (default: 65536) */
-  "cluster-size"?: number;
-  /** L1/L2 table size (in clusters) */
-  "table-size"?: number;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsQed) | ({
   driver: "rbd";
-  /**
-   * Where to store the new image file. This location cannot
-   * point to a snapshot.
-   */
-  location: BlockdevOptionsRbd;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /** RBD object size */
-  "cluster-size"?: number;
-  /** Image encryption options. (Since 6.1) */
-  encrypt?: RbdEncryptionCreateOptions;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsRbd) | ({
   driver: "ssh";
-  /** Where to store the new image file */
-  location: BlockdevOptionsSsh;
-  /** Size of the virtual disk in bytes */
-  size: number;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsSsh) | ({
   driver: "vdi";
-  /** Node to create the image format on */
-  file: BlockdevRef;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /**
-   * Preallocation mode for the new image (default: off;
-   * allowed values: off, metadata)
-   */
-  preallocation?: PreallocMode;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsVdi) | ({
   driver: "vhdx";
-  /** Node to create the image format on */
-  file: BlockdevRef;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /**
-   * Log size in bytes, must be a multiple of 1 MB
-   * (default: 1 MB)
-   */
-  "log-size"?: number;
-  /**
-   * Block size in bytes, must be a multiple of 1 MB and not
-   * larger than 256 MB (default: automatically choose a block
-   * size depending on the image size)
-   */
-  "block-size"?: number;
-  /** vhdx subformat (default: dynamic) */
-  subformat?: BlockdevVhdxSubformat;
-  /**
-   * Force use of payload blocks of type 'ZERO'. Non-standard,
-   * but default.  Do not set to 'off' when using 'qemu-img
-   * convert' with subformat=dynamic.
-   */
-  "block-state-zero"?: boolean;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsVhdx) | ({
   driver: "vmdk";
-  /**
-   * Where to store the new image file. This refers to the image
-   * file for monolithcSparse and streamOptimized format, or the
-   * descriptor file for other formats.
-   */
-  file: BlockdevRef;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /**
-   * Where to store the data extents. Required for monolithcFlat,
-   * twoGbMaxExtentSparse and twoGbMaxExtentFlat formats. For
-   * monolithicFlat, only one entry is required; for
-   * twoGbMaxExtent* formats, the number of entries required is
-   * calculated as extent_number = virtual_size / 2GB. Providing
-   * more extents than will be used is an error.
-   */
-  extents?: BlockdevRef[];
-  /** The subformat of the VMDK image. Default: "monolithicSparse". */
-  subformat?: BlockdevVmdkSubformat;
-  /** The path of backing file. Default: no backing file is used. */
-  "backing-file"?: string;
-  /** The adapter type used to fill in the descriptor. Default: ide. */
-  "adapter-type"?: BlockdevVmdkAdapterType;
-  /**
-   * Hardware version. The meaningful options are "4" or "6".
-   * Default: "4".
-   */
-  hwversion?: string;
-  /**
-   * VMware guest tools version.
-   * Default: "2147483647" (Since 6.2)
-   */
-  toolsversion?: string;
-  /**
-   * Whether to enable zeroed-grain feature for sparse subformats.
-   * Default: false.
-   */
-  "zeroed-grain"?: boolean;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsVmdk) | ({
   driver: "vpc";
-  /** Node to create the image format on */
-  file: BlockdevRef;
-  /** Size of the virtual disk in bytes */
-  size: number;
-  /** vhdx subformat (default: dynamic) */
-  subformat?: BlockdevVpcSubformat;
-  /**
-   * Force use of the exact byte size instead of rounding to the
-   * next size that can be represented in CHS geometry
-   * (default: false)
-   */
-  "force-size"?: boolean;
-} | {
-  /** block driver to create the image format */
+} & BlockdevCreateOptionsVpc) | {
   driver: "blkdebug" | "blklogwrites" | "blkreplay" | "blkverify" | "bochs" | "cloop" | "compress" | "copy-before-write" | "copy-on-read" | "dmg" | "snapshot-access" | "ftp" | "ftps" | "host_cdrom" | "host_device" | "http" | "https" | "iscsi" | "nbd" | "null-aio" | "null-co" | "nvme" | "preallocate" | "quorum" | "raw" | "replication" | "throttle" | "vvfat";
-};
+});
 
 /**
  * Driver specific image creation options for file.
@@ -2416,2541 +1917,131 @@ export type BlockdevOnError = "report" | "ignore" | "enospc" | "stop" | "auto";
  */
 export type BlockdevOptions = {
   /** block driver name */
+  driver: "blkdebug" | "blklogwrites" | "blkverify" | "blkreplay" | "bochs" | "cloop" | "compress" | "copy-before-write" | "copy-on-read" | "dmg" | "file" | "ftp" | "ftps" | "gluster" | "host_cdrom" | "host_device" | "http" | "https" | "iscsi" | "luks" | "nbd" | "nfs" | "null-aio" | "null-co" | "nvme" | "parallels" | "preallocate" | "qcow2" | "qcow" | "qed" | "quorum" | "raw" | "rbd" | "replication" | "snapshot-access" | "ssh" | "throttle" | "vdi" | "vhdx" | "vmdk" | "vpc" | "vvfat";
+  /**
+   * the node name of the new node (Since 2.0).
+   * This option is required on the top level of blockdev-add.
+   * Valid node names start with an alphabetic character and may
+   * contain only alphanumeric characters, '-', '.' and '_'. Their
+   * maximum length is 31 characters.
+   */
+  "node-name"?: string;
+  /** discard-related options (default: ignore) */
+  discard?: BlockdevDiscardOptions;
+  /** cache-related options */
+  cache?: BlockdevCacheOptions;
+  /**
+   * whether the block device should be read-only (default: false).
+   * Note that some block drivers support only read-only access,
+   * either generally or in certain configurations. In this case,
+   * the default value does not work and the option must be
+   * specified explicitly.
+   */
+  "read-only"?: boolean;
+  /**
+   * if true and `read-only` is false, QEMU may automatically
+   * decide not to open the image read-write as requested, but
+   * fall back to read-only instead (and switch between the modes
+   * later), e.g. depending on whether the image file is writable
+   * or whether a writing user is attached to the node
+   * (default: false, since 3.1)
+   */
+  "auto-read-only"?: boolean;
+  /**
+   * force share all permission on added nodes.
+   * Requires read-only=true. (Since 2.10)
+   */
+  "force-share"?: boolean;
+  /**
+   * detect and optimize zero writes (Since 2.1)
+   * (default: off)
+   */
+  "detect-zeroes"?: BlockdevDetectZeroesOptions;
+} & (({
   driver: "blkdebug";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** underlying raw block device (or image file) */
-  image: BlockdevRef;
-  /** filename of the configuration file */
-  config?: string;
-  /**
-   * required alignment for requests in bytes, must be
-   * positive power of 2, or 0 for default
-   */
-  align?: number;
-  /**
-   * maximum size for I/O transfers in bytes, must be
-   * positive multiple of `align` and of the underlying
-   * file's request alignment (but need not be a power of
-   * 2), or 0 for default (since 2.10)
-   */
-  "max-transfer"?: number;
-  /**
-   * preferred alignment for write zero requests in bytes,
-   * must be positive multiple of `align` and of the
-   * underlying file's request alignment (but need not be a
-   * power of 2), or 0 for default (since 2.10)
-   */
-  "opt-write-zero"?: number;
-  /**
-   * maximum size for write zero requests in bytes, must be
-   * positive multiple of `align`, of `opt-write-zero`, and of
-   * the underlying file's request alignment (but need not
-   * be a power of 2), or 0 for default (since 2.10)
-   */
-  "max-write-zero"?: number;
-  /**
-   * preferred alignment for discard requests in bytes, must
-   * be positive multiple of `align` and of the underlying
-   * file's request alignment (but need not be a power of
-   * 2), or 0 for default (since 2.10)
-   */
-  "opt-discard"?: number;
-  /**
-   * maximum size for discard requests in bytes, must be
-   * positive multiple of `align`, of `opt-discard`, and of
-   * the underlying file's request alignment (but need not
-   * be a power of 2), or 0 for default (since 2.10)
-   */
-  "max-discard"?: number;
-  /** array of error injection descriptions */
-  "inject-error"?: BlkdebugInjectErrorOptions[];
-  /** array of state-change descriptions */
-  "set-state"?: BlkdebugSetStateOptions[];
-  /**
-   * Permissions to take on `image` in addition to what
-   * is necessary anyway (which depends on how the
-   * blkdebug node is used).  Defaults to none.
-   * (since 5.0)
-   */
-  "take-child-perms"?: BlockPermission[];
-  /**
-   * Permissions not to share on `image` in addition
-   * to what cannot be shared anyway (which depends
-   * on how the blkdebug node is used).  Defaults
-   * to none.  (since 5.0)
-   */
-  "unshare-child-perms"?: BlockPermission[];
-} | {
-  /** block driver name */
+} & BlockdevOptionsBlkdebug) | ({
   driver: "blklogwrites";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** block device */
-  file: BlockdevRef;
-  /** block device used to log writes to `file` */
-  log: BlockdevRef;
-  /**
-   * sector size used in logging writes to `file`, determines
-   * granularity of offsets and sizes of writes (default: 512)
-   */
-  "log-sector-size"?: number;
-  /** append to an existing log (default: false) */
-  "log-append"?: boolean;
-  /**
-   * interval of write requests after which the log
-   * super block is updated to disk (default: 4096)
-   */
-  "log-super-update-interval"?: number;
-} | {
-  /** block driver name */
+} & BlockdevOptionsBlklogwrites) | ({
   driver: "blkverify";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** block device to be tested */
-  test: BlockdevRef;
-  /** raw image used for verification */
-  raw: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsBlkverify) | ({
   driver: "blkreplay";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** disk image which should be controlled with blkreplay */
-  image: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsBlkreplay) | ({
   driver: "bochs";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGenericFormat) | ({
   driver: "cloop";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGenericFormat) | ({
   driver: "compress";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGenericFormat) | ({
   driver: "copy-before-write";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-  /** The target for copy-before-write operations. */
-  target: BlockdevRef;
-  /**
-   * If specified, copy-before-write filter will do
-   * copy-before-write operations only for dirty regions of the
-   * bitmap. Bitmap size must be equal to length of file and
-   * target child of the filter. Note also, that bitmap is used
-   * only to initialize internal bitmap of the process, so further
-   * modifications (or removing) of specified bitmap doesn't
-   * influence the filter. (Since 7.0)
-   */
-  bitmap?: BlockDirtyBitmap;
-  /**
-   * Behavior on failure of copy-before-write operation.
-   * Default is `break-guest-write`. (Since 7.1)
-   */
-  "on-cbw-error"?: OnCbwError;
-  /**
-   * Zero means no limit. Non-zero sets the timeout in seconds
-   * for copy-before-write operation. When a timeout occurs,
-   * the respective copy-before-write operation will fail, and
-   * the `on-cbw-error` parameter will decide how this failure
-   * is handled. Default 0. (Since 7.1)
-   */
-  "cbw-timeout"?: number;
-} | {
-  /** block driver name */
+} & BlockdevOptionsCbw) | ({
   driver: "copy-on-read";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-  /**
-   * The name of a non-filter node (allocation-bearing layer) that
-   * limits the COR operations in the backing chain (inclusive), so
-   * that no data below this node will be copied by this filter.
-   * If option is absent, the limit is not applied, so that data
-   * from all backing layers may be copied.
-   */
-  bottom?: string;
-} | {
-  /** block driver name */
+} & BlockdevOptionsCor) | ({
   driver: "dmg";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGenericFormat) | ({
   driver: "file";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** path to the image file */
-  filename: string;
-  /**
-   * the id for the object that will handle persistent reservations
-   * for this device (default: none, forward the commands via SG_IO;
-   * since 2.11)
-   */
-  "pr-manager"?: string;
-  /**
-   * whether to enable file locking. If set to 'auto', only enable
-   * when Open File Descriptor (OFD) locking API is available
-   * (default: auto, since 2.10)
-   */
-  locking?: OnOffAuto;
-  /** AIO backend (default: threads) (since: 2.8) */
-  aio?: BlockdevAioOptions;
-  /**
-   * maximum number of requests to batch together into a single
-   * submission in the AIO backend. The smallest value between
-   * this and the aio-max-batch value of the IOThread object is
-   * chosen.
-   * 0 means that the AIO backend will handle it automatically.
-   * (default: 0, since 6.2)
-   */
-  "aio-max-batch"?: number;
-  /**
-   * invalidate page cache during live migration.  This prevents
-   * stale data on the migration destination with cache.direct=off.
-   * Currently only supported on Linux hosts.
-   * (default: on, since: 4.0)
-   */
-  "drop-cache"?: boolean;
-  /**
-   * whether to check that page cache was dropped on live
-   * migration.  May cause noticeable delays if the image
-   * file is large, do not use in production.
-   * (default: off) (since: 3.0)
-   *
-   * @experimental
-   */
-  "x-check-cache-dropped"?: boolean;
-} | {
-  /** block driver name */
+} & BlockdevOptionsFile) | ({
   driver: "ftp";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** URL of the image file */
-  url: string;
-  /**
-   * Size of the read-ahead cache; must be a multiple of
-   * 512 (defaults to 256 kB)
-   */
-  readahead?: number;
-  /** Timeout for connections, in seconds (defaults to 5) */
-  timeout?: number;
-  /** Username for authentication (defaults to none) */
-  username?: string;
-  /**
-   * ID of a QCryptoSecret object providing a password
-   * for authentication (defaults to no password)
-   */
-  "password-secret"?: string;
-  /** Username for proxy authentication (defaults to none) */
-  "proxy-username"?: string;
-  /**
-   * ID of a QCryptoSecret object providing a password
-   * for proxy authentication (defaults to no password)
-   */
-  "proxy-password-secret"?: string;
-} | {
-  /** block driver name */
+} & BlockdevOptionsCurlFtp) | ({
   driver: "ftps";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** URL of the image file */
-  url: string;
-  /**
-   * Size of the read-ahead cache; must be a multiple of
-   * 512 (defaults to 256 kB)
-   */
-  readahead?: number;
-  /** Timeout for connections, in seconds (defaults to 5) */
-  timeout?: number;
-  /** Username for authentication (defaults to none) */
-  username?: string;
-  /**
-   * ID of a QCryptoSecret object providing a password
-   * for authentication (defaults to no password)
-   */
-  "password-secret"?: string;
-  /** Username for proxy authentication (defaults to none) */
-  "proxy-username"?: string;
-  /**
-   * ID of a QCryptoSecret object providing a password
-   * for proxy authentication (defaults to no password)
-   */
-  "proxy-password-secret"?: string;
-  /**
-   * Whether to verify the SSL certificate's validity (defaults to
-   * true)
-   */
-  sslverify?: boolean;
-} | {
-  /** block driver name */
+} & BlockdevOptionsCurlFtps) | ({
   driver: "gluster";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** name of gluster volume where VM image resides */
-  volume: string;
-  /** absolute path to image file in gluster volume */
-  path: string;
-  /** gluster servers description */
-  server: SocketAddress[];
-  /**
-   * libgfapi log level (default '4' which is Error)
-   * (Since 2.8)
-   */
-  debug?: number;
-  /** libgfapi log file (default /dev/stderr) (Since 2.8) */
-  logfile?: string;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGluster) | ({
   driver: "host_cdrom";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** path to the image file */
-  filename: string;
-  /**
-   * the id for the object that will handle persistent reservations
-   * for this device (default: none, forward the commands via SG_IO;
-   * since 2.11)
-   */
-  "pr-manager"?: string;
-  /**
-   * whether to enable file locking. If set to 'auto', only enable
-   * when Open File Descriptor (OFD) locking API is available
-   * (default: auto, since 2.10)
-   */
-  locking?: OnOffAuto;
-  /** AIO backend (default: threads) (since: 2.8) */
-  aio?: BlockdevAioOptions;
-  /**
-   * maximum number of requests to batch together into a single
-   * submission in the AIO backend. The smallest value between
-   * this and the aio-max-batch value of the IOThread object is
-   * chosen.
-   * 0 means that the AIO backend will handle it automatically.
-   * (default: 0, since 6.2)
-   */
-  "aio-max-batch"?: number;
-  /**
-   * invalidate page cache during live migration.  This prevents
-   * stale data on the migration destination with cache.direct=off.
-   * Currently only supported on Linux hosts.
-   * (default: on, since: 4.0)
-   */
-  "drop-cache"?: boolean;
-  /**
-   * whether to check that page cache was dropped on live
-   * migration.  May cause noticeable delays if the image
-   * file is large, do not use in production.
-   * (default: off) (since: 3.0)
-   *
-   * @experimental
-   */
-  "x-check-cache-dropped"?: boolean;
-} | {
-  /** block driver name */
+} & BlockdevOptionsFile) | ({
   driver: "host_device";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** path to the image file */
-  filename: string;
-  /**
-   * the id for the object that will handle persistent reservations
-   * for this device (default: none, forward the commands via SG_IO;
-   * since 2.11)
-   */
-  "pr-manager"?: string;
-  /**
-   * whether to enable file locking. If set to 'auto', only enable
-   * when Open File Descriptor (OFD) locking API is available
-   * (default: auto, since 2.10)
-   */
-  locking?: OnOffAuto;
-  /** AIO backend (default: threads) (since: 2.8) */
-  aio?: BlockdevAioOptions;
-  /**
-   * maximum number of requests to batch together into a single
-   * submission in the AIO backend. The smallest value between
-   * this and the aio-max-batch value of the IOThread object is
-   * chosen.
-   * 0 means that the AIO backend will handle it automatically.
-   * (default: 0, since 6.2)
-   */
-  "aio-max-batch"?: number;
-  /**
-   * invalidate page cache during live migration.  This prevents
-   * stale data on the migration destination with cache.direct=off.
-   * Currently only supported on Linux hosts.
-   * (default: on, since: 4.0)
-   */
-  "drop-cache"?: boolean;
-  /**
-   * whether to check that page cache was dropped on live
-   * migration.  May cause noticeable delays if the image
-   * file is large, do not use in production.
-   * (default: off) (since: 3.0)
-   *
-   * @experimental
-   */
-  "x-check-cache-dropped"?: boolean;
-} | {
-  /** block driver name */
+} & BlockdevOptionsFile) | ({
   driver: "http";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** URL of the image file */
-  url: string;
-  /**
-   * Size of the read-ahead cache; must be a multiple of
-   * 512 (defaults to 256 kB)
-   */
-  readahead?: number;
-  /** Timeout for connections, in seconds (defaults to 5) */
-  timeout?: number;
-  /** Username for authentication (defaults to none) */
-  username?: string;
-  /**
-   * ID of a QCryptoSecret object providing a password
-   * for authentication (defaults to no password)
-   */
-  "password-secret"?: string;
-  /** Username for proxy authentication (defaults to none) */
-  "proxy-username"?: string;
-  /**
-   * ID of a QCryptoSecret object providing a password
-   * for proxy authentication (defaults to no password)
-   */
-  "proxy-password-secret"?: string;
-  /**
-   * List of cookies to set; format is
-   * "name1=content1; name2=content2;" as explained by
-   * CURLOPT_COOKIE(3). Defaults to no cookies.
-   */
-  cookie?: string;
-  /**
-   * ID of a QCryptoSecret object providing the cookie data in a
-   * secure way. See `cookie` for the format. (since 2.10)
-   */
-  "cookie-secret"?: string;
-} | {
-  /** block driver name */
+} & BlockdevOptionsCurlHttp) | ({
   driver: "https";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** URL of the image file */
-  url: string;
-  /**
-   * Size of the read-ahead cache; must be a multiple of
-   * 512 (defaults to 256 kB)
-   */
-  readahead?: number;
-  /** Timeout for connections, in seconds (defaults to 5) */
-  timeout?: number;
-  /** Username for authentication (defaults to none) */
-  username?: string;
-  /**
-   * ID of a QCryptoSecret object providing a password
-   * for authentication (defaults to no password)
-   */
-  "password-secret"?: string;
-  /** Username for proxy authentication (defaults to none) */
-  "proxy-username"?: string;
-  /**
-   * ID of a QCryptoSecret object providing a password
-   * for proxy authentication (defaults to no password)
-   */
-  "proxy-password-secret"?: string;
-  /**
-   * List of cookies to set; format is
-   * "name1=content1; name2=content2;" as explained by
-   * CURLOPT_COOKIE(3). Defaults to no cookies.
-   */
-  cookie?: string;
-  /**
-   * Whether to verify the SSL certificate's validity (defaults to
-   * true)
-   */
-  sslverify?: boolean;
-  /**
-   * ID of a QCryptoSecret object providing the cookie data in a
-   * secure way. See `cookie` for the format. (since 2.10)
-   */
-  "cookie-secret"?: string;
-} | {
-  /** block driver name */
+} & BlockdevOptionsCurlHttps) | ({
   driver: "iscsi";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** The iscsi transport type */
-  transport: IscsiTransport;
-  /** The address of the iscsi portal */
-  portal: string;
-  /** The target iqn name */
-  target: string;
-  /** LUN to connect to. Defaults to 0. */
-  lun?: number;
-  /**
-   * User name to log in with. If omitted, no CHAP
-   * authentication is performed.
-   */
-  user?: string;
-  /**
-   * The ID of a QCryptoSecret object providing
-   * the password for the login. This option is required if
-   * `user` is specified.
-   */
-  "password-secret"?: string;
-  /**
-   * The iqn name we want to identify to the target
-   * as. If this option is not specified, an initiator name is
-   * generated automatically.
-   */
-  "initiator-name"?: string;
-  /**
-   * The desired header digest. Defaults to
-   * none-crc32c.
-   */
-  "header-digest"?: IscsiHeaderDigest;
-  /**
-   * Timeout in seconds after which a request will
-   * timeout. 0 means no timeout and is the default.
-   */
-  timeout?: number;
-} | {
-  /** block driver name */
+} & BlockdevOptionsIscsi) | ({
   driver: "luks";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-  /**
-   * the ID of a QCryptoSecret object providing
-   * the decryption key (since 2.6). Mandatory except when
-   * doing a metadata-only probe of the image.
-   */
-  "key-secret"?: string;
-} | {
-  /** block driver name */
+} & BlockdevOptionsLUKS) | ({
   driver: "nbd";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** NBD server address */
-  server: SocketAddress;
-  /** export name */
-  export?: string;
-  /** TLS credentials ID */
-  "tls-creds"?: string;
-  /** TLS hostname override for certificate validation (Since 7.0) */
-  "tls-hostname"?: string;
-  /**
-   * A metadata context name such as "qemu:dirty-bitmap:NAME"
-   * or "qemu:allocation-depth" to query in place of the
-   * traditional "base:allocation" block status (see
-   * NBD_OPT_LIST_META_CONTEXT in the NBD protocol; and
-   * yes, naming this option x-context would have made
-   * more sense) (since 3.0)
-   *
-   * @experimental
-   */
-  "x-dirty-bitmap"?: string;
-  /**
-   * On an unexpected disconnect, the nbd client tries to
-   * connect again until succeeding or encountering a serious
-   * error.  During the first `reconnect-delay` seconds, all
-   * requests are paused and will be rerun on a successful
-   * reconnect. After that time, any delayed requests and all
-   * future requests before a successful reconnect will
-   * immediately fail. Default 0 (Since 4.2)
-   */
-  "reconnect-delay"?: number;
-  /**
-   * In seconds. If zero, the nbd driver tries the connection
-   * only once, and fails to open if the connection fails.
-   * If non-zero, the nbd driver will repeat connection attempts
-   * until successful or until `open-timeout` seconds have elapsed.
-   * Default 0 (Since 7.0)
-   */
-  "open-timeout"?: number;
-} | {
-  /** block driver name */
+} & BlockdevOptionsNbd) | ({
   driver: "nfs";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** host address */
-  server: NFSServer;
-  /** path of the image on the host */
-  path: string;
-  /**
-   * UID value to use when talking to the
-   * server (defaults to 65534 on Windows and getuid()
-   * on unix)
-   */
-  user?: number;
-  /**
-   * GID value to use when talking to the
-   * server (defaults to 65534 on Windows and getgid()
-   * in unix)
-   */
-  group?: number;
-  /**
-   * number of SYNs during the session
-   * establishment (defaults to libnfs default)
-   */
-  "tcp-syn-count"?: number;
-  /**
-   * set the readahead size in bytes (defaults
-   * to libnfs default)
-   */
-  "readahead-size"?: number;
-  /**
-   * set the pagecache size in bytes (defaults
-   * to libnfs default)
-   */
-  "page-cache-size"?: number;
-  /**
-   * set the NFS debug level (max 2) (defaults
-   * to libnfs default)
-   */
-  debug?: number;
-} | {
-  /** block driver name */
+} & BlockdevOptionsNfs) | ({
   driver: "null-aio";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** size of the device in bytes. */
-  size?: number;
-  /**
-   * emulated latency (in nanoseconds) in processing
-   * requests. Default to zero which completes requests immediately.
-   * (Since 2.4)
-   */
-  "latency-ns"?: number;
-  /**
-   * if true, reads from the device produce zeroes; if false, the
-   * buffer is left unchanged. (default: false; since: 4.1)
-   */
-  "read-zeroes"?: boolean;
-} | {
-  /** block driver name */
+} & BlockdevOptionsNull) | ({
   driver: "null-co";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** size of the device in bytes. */
-  size?: number;
-  /**
-   * emulated latency (in nanoseconds) in processing
-   * requests. Default to zero which completes requests immediately.
-   * (Since 2.4)
-   */
-  "latency-ns"?: number;
-  /**
-   * if true, reads from the device produce zeroes; if false, the
-   * buffer is left unchanged. (default: false; since: 4.1)
-   */
-  "read-zeroes"?: boolean;
-} | {
-  /** block driver name */
+} & BlockdevOptionsNull) | ({
   driver: "nvme";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /**
-   * PCI controller address of the NVMe device in
-   * format hhhh:bb:ss.f (host:bus:slot.function)
-   */
-  device: string;
-  /** namespace number of the device, starting from 1. */
-  namespace: number;
-} | {
-  /** block driver name */
+} & BlockdevOptionsNVMe) | ({
   driver: "parallels";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGenericFormat) | ({
   driver: "preallocate";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-  /**
-   * on preallocation, align file length to this number,
-   * default 1048576 (1M)
-   */
-  "prealloc-align"?: number;
-  /** how much to preallocate, default 134217728 (128M) */
-  "prealloc-size"?: number;
-} | {
-  /** block driver name */
+} & BlockdevOptionsPreallocate) | ({
   driver: "qcow2";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-  /**
-   * reference to or definition of the backing file block
-   * device, null disables the backing file entirely.
-   * Defaults to the backing file stored the image file.
-   */
-  backing?: BlockdevRefOrNull;
-  /**
-   * whether to enable the lazy refcounts
-   * feature (default is taken from the image file)
-   */
-  "lazy-refcounts"?: boolean;
-  /**
-   * whether discard requests to the qcow2
-   * device should be forwarded to the data source
-   */
-  "pass-discard-request"?: boolean;
-  /**
-   * whether discard requests for the data source
-   * should be issued when a snapshot operation (e.g.
-   * deleting a snapshot) frees clusters in the qcow2 file
-   */
-  "pass-discard-snapshot"?: boolean;
-  /**
-   * whether discard requests for the data source
-   * should be issued on other occasions where a cluster
-   * gets freed
-   */
-  "pass-discard-other"?: boolean;
-  /**
-   * which overlap checks to perform for writes
-   * to the image, defaults to 'cached' (since 2.2)
-   */
-  "overlap-check"?: Qcow2OverlapChecks;
-  /**
-   * the maximum total size of the L2 table and
-   * refcount block caches in bytes (since 2.2)
-   */
-  "cache-size"?: number;
-  /**
-   * the maximum size of the L2 table cache in
-   * bytes (since 2.2)
-   */
-  "l2-cache-size"?: number;
-  /**
-   * the size of each entry in the L2 cache in
-   * bytes. It must be a power of two between 512
-   * and the cluster size. The default value is
-   * the cluster size (since 2.12)
-   */
-  "l2-cache-entry-size"?: number;
-  /**
-   * the maximum size of the refcount block cache
-   * in bytes (since 2.2)
-   */
-  "refcount-cache-size"?: number;
-  /**
-   * clean unused entries in the L2 and refcount
-   * caches. The interval is in seconds. The default value
-   * is 600 on supporting platforms, and 0 on other
-   * platforms. 0 disables this feature. (since 2.5)
-   */
-  "cache-clean-interval"?: number;
-  /**
-   * Image decryption options. Mandatory for
-   * encrypted images, except when doing a metadata-only
-   * probe of the image. (since 2.10)
-   */
-  encrypt?: BlockdevQcow2Encryption;
-  /**
-   * reference to or definition of the external data file.
-   * This may only be specified for images that require an
-   * external data file. If it is not specified for such
-   * an image, the data file name is loaded from the image
-   * file. (since 4.0)
-   */
-  "data-file"?: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsQcow2) | ({
   driver: "qcow";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-  /**
-   * reference to or definition of the backing file block
-   * device, null disables the backing file entirely.
-   * Defaults to the backing file stored the image file.
-   */
-  backing?: BlockdevRefOrNull;
-  /**
-   * Image decryption options. Mandatory for
-   * encrypted images, except when doing a metadata-only
-   * probe of the image.
-   */
-  encrypt?: BlockdevQcowEncryption;
-} | {
-  /** block driver name */
+} & BlockdevOptionsQcow) | ({
   driver: "qed";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-  /**
-   * reference to or definition of the backing file block
-   * device, null disables the backing file entirely.
-   * Defaults to the backing file stored the image file.
-   */
-  backing?: BlockdevRefOrNull;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGenericCOWFormat) | ({
   driver: "quorum";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /**
-   * true if the driver must print content mismatch
-   * set to false by default
-   */
-  blkverify?: boolean;
-  /** the children block devices to use */
-  children: BlockdevRef[];
-  /** the vote limit under which a read will fail */
-  "vote-threshold": number;
-  /**
-   * rewrite corrupted data when quorum is reached
-   * (Since 2.1)
-   */
-  "rewrite-corrupted"?: boolean;
-  /**
-   * choose read pattern and set to quorum by default
-   * (Since 2.2)
-   */
-  "read-pattern"?: QuorumReadPattern;
-} | {
-  /** block driver name */
+} & BlockdevOptionsQuorum) | ({
   driver: "raw";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-  /** position where the block device starts */
-  offset?: number;
-  /** the assumed size of the device */
-  size?: number;
-} | {
-  /** block driver name */
+} & BlockdevOptionsRaw) | ({
   driver: "rbd";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** Ceph pool name. */
-  pool: string;
-  /** Rados namespace name in the Ceph pool. (Since 5.0) */
-  namespace?: string;
-  /** Image name in the Ceph pool. */
-  image: string;
-  /**
-   * path to Ceph configuration file.  Values
-   * in the configuration file will be overridden by
-   * options specified via QAPI.
-   */
-  conf?: string;
-  /** Ceph snapshot name. */
-  snapshot?: string;
-  /** Image encryption options. (Since 6.1) */
-  encrypt?: RbdEncryptionOptions;
-  /** Ceph id name. */
-  user?: string;
-  /**
-   * Acceptable authentication modes.
-   * This maps to Ceph configuration option
-   * "auth_client_required".  (Since 3.0)
-   */
-  "auth-client-required"?: RbdAuthMode[];
-  /**
-   * ID of a QCryptoSecret object providing a key
-   * for cephx authentication.
-   * This maps to Ceph configuration option
-   * "key".  (Since 3.0)
-   */
-  "key-secret"?: string;
-  /**
-   * Monitor host address and port.  This maps
-   * to the "mon_host" Ceph option.
-   */
-  server?: InetSocketAddressBase[];
-} | {
-  /** block driver name */
+} & BlockdevOptionsRbd) | ({
   driver: "replication";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-  /** the replication mode */
-  mode: ReplicationMode;
-  /**
-   * In secondary mode, node name or device ID of the root
-   * node who owns the replication node chain. Must not be given in
-   * primary mode.
-   */
-  "top-id"?: string;
-} | {
-  /** block driver name */
+} & BlockdevOptionsReplication) | ({
   driver: "snapshot-access";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGenericFormat) | ({
   driver: "ssh";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** host address */
-  server: InetSocketAddress;
-  /** path to the image on the host */
-  path: string;
-  /** user as which to connect, defaults to current local user name */
-  user?: string;
-  /**
-   * Defines how and what to check the host key against
-   * (default: known_hosts)
-   */
-  "host-key-check"?: SshHostKeyCheck;
-} | {
-  /** block driver name */
+} & BlockdevOptionsSsh) | ({
   driver: "throttle";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /**
-   * the name of the throttle-group object to use. It
-   * must already exist.
-   */
-  "throttle-group": string;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsThrottle) | ({
   driver: "vdi";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGenericFormat) | ({
   driver: "vhdx";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGenericFormat) | ({
   driver: "vmdk";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-  /**
-   * reference to or definition of the backing file block
-   * device, null disables the backing file entirely.
-   * Defaults to the backing file stored the image file.
-   */
-  backing?: BlockdevRefOrNull;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGenericCOWFormat) | ({
   driver: "vpc";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** reference to or definition of the data source block device */
-  file: BlockdevRef;
-} | {
-  /** block driver name */
+} & BlockdevOptionsGenericFormat) | ({
   driver: "vvfat";
-  /**
-   * the node name of the new node (Since 2.0).
-   * This option is required on the top level of blockdev-add.
-   * Valid node names start with an alphabetic character and may
-   * contain only alphanumeric characters, '-', '.' and '_'. Their
-   * maximum length is 31 characters.
-   */
-  "node-name"?: string;
-  /** discard-related options (default: ignore) */
-  discard?: BlockdevDiscardOptions;
-  /** cache-related options */
-  cache?: BlockdevCacheOptions;
-  /**
-   * whether the block device should be read-only (default: false).
-   * Note that some block drivers support only read-only access,
-   * either generally or in certain configurations. In this case,
-   * the default value does not work and the option must be
-   * specified explicitly.
-   */
-  "read-only"?: boolean;
-  /**
-   * if true and `read-only` is false, QEMU may automatically
-   * decide not to open the image read-write as requested, but
-   * fall back to read-only instead (and switch between the modes
-   * later), e.g. depending on whether the image file is writable
-   * or whether a writing user is attached to the node
-   * (default: false, since 3.1)
-   */
-  "auto-read-only"?: boolean;
-  /**
-   * force share all permission on added nodes.
-   * Requires read-only=true. (Since 2.10)
-   */
-  "force-share"?: boolean;
-  /**
-   * detect and optimize zero writes (Since 2.1)
-   * (default: off)
-   */
-  "detect-zeroes"?: BlockdevDetectZeroesOptions;
-  /** directory to be exported as FAT image */
-  dir: string;
-  /** FAT type: 12, 16 or 32 */
-  "fat-type"?: number;
-  /**
-   * whether to export a floppy image (true) or
-   * partitioned hard disk (false; default)
-   */
-  floppy?: boolean;
-  /**
-   * set the volume label, limited to 11 bytes. FAT16 and
-   * FAT32 traditionally have some restrictions on labels, which are
-   * ignored by most operating systems. Defaults to "QEMU VVFAT".
-   * (since 2.4)
-   */
-  label?: string;
-  /** whether to allow write operations (default: false) */
-  rw?: boolean;
-};
+} & BlockdevOptionsVVFAT));
 
 /**
  * Driver specific block device options for blkdebug.
@@ -5861,22 +2952,18 @@ export interface BlockdevOptionsVVFAT {
  * @since 2.10
  */
 export type BlockdevQcow2Encryption = {
+  format: "aes" | "luks";
+  /**
+   * the ID of a QCryptoSecret object providing the
+   * decryption key. Mandatory except when probing image for
+   * metadata only.
+   */
+  "key-secret"?: string;
+} & (({
   format: "aes";
-  /**
-   * the ID of a QCryptoSecret object providing the
-   * decryption key. Mandatory except when probing image for
-   * metadata only.
-   */
-  "key-secret"?: string;
-} | {
+} & QCryptoBlockOptionsQCow) | ({
   format: "luks";
-  /**
-   * the ID of a QCryptoSecret object providing the
-   * decryption key. Mandatory except when probing image for
-   * metadata only.
-   */
-  "key-secret"?: string;
-};
+} & QCryptoBlockOptionsLUKS));
 
 /**
  * - `aes`: AES-CBC with plain64 initialization vectors
@@ -5904,7 +2991,9 @@ export type BlockdevQcowEncryption = {
    * metadata only.
    */
   "key-secret"?: string;
-};
+} & (({
+  format: "aes";
+} & QCryptoBlockOptionsQCow));
 
 /**
  * - `aes`: AES-CBC with plain64 initialization vectors
@@ -6097,72 +3186,52 @@ export interface CanHostSocketcanProperties {
  * @since 1.4
  */
 export type ChardevBackend = {
+  type: "file" | "serial" | "parallel" | "pipe" | "socket" | "udp" | "pty" | "null" | "mux" | "msmouse" | "wctablet" | "braille" | "testdev" | "stdio" | "console" | "spicevmc" | "spiceport" | "qemu-vdagent" | "dbus" | "vc" | "ringbuf" | "memory";
+} & (({
   type: "file";
-  data: ChardevFile;
-} | {
+} & ChardevFileWrapper) | ({
   type: "serial";
-  data: ChardevHostdev;
-} | {
+} & ChardevHostdevWrapper) | ({
   type: "parallel";
-  data: ChardevHostdev;
-} | {
+} & ChardevHostdevWrapper) | ({
   type: "pipe";
-  data: ChardevHostdev;
-} | {
+} & ChardevHostdevWrapper) | ({
   type: "socket";
-  data: ChardevSocket;
-} | {
+} & ChardevSocketWrapper) | ({
   type: "udp";
-  data: ChardevUdp;
-} | {
+} & ChardevUdpWrapper) | ({
   type: "pty";
-  data: ChardevCommon;
-} | {
+} & ChardevCommonWrapper) | ({
   type: "null";
-  data: ChardevCommon;
-} | {
+} & ChardevCommonWrapper) | ({
   type: "mux";
-  data: ChardevMux;
-} | {
+} & ChardevMuxWrapper) | ({
   type: "msmouse";
-  data: ChardevCommon;
-} | {
+} & ChardevCommonWrapper) | ({
   type: "wctablet";
-  data: ChardevCommon;
-} | {
+} & ChardevCommonWrapper) | ({
   type: "braille";
-  data: ChardevCommon;
-} | {
+} & ChardevCommonWrapper) | ({
   type: "testdev";
-  data: ChardevCommon;
-} | {
+} & ChardevCommonWrapper) | ({
   type: "stdio";
-  data: ChardevStdio;
-} | {
+} & ChardevStdioWrapper) | ({
   type: "console";
-  data: ChardevCommon;
-} | {
+} & ChardevCommonWrapper) | ({
   type: "spicevmc";
-  data: ChardevSpiceChannel;
-} | {
+} & ChardevSpiceChannelWrapper) | ({
   type: "spiceport";
-  data: ChardevSpicePort;
-} | {
+} & ChardevSpicePortWrapper) | ({
   type: "qemu-vdagent";
-  data: ChardevQemuVDAgent;
-} | {
+} & ChardevQemuVDAgentWrapper) | ({
   type: "dbus";
-  data: ChardevDBus;
-} | {
+} & ChardevDBusWrapper) | ({
   type: "vc";
-  data: ChardevVC;
-} | {
+} & ChardevVCWrapper) | ({
   type: "ringbuf";
-  data: ChardevRingbuf;
-} | {
+} & ChardevRingbufWrapper) | ({
   type: "memory";
-  data: ChardevRingbuf;
-};
+} & ChardevRingbufWrapper));
 
 /**
  * Information about a character device backend
@@ -6796,6 +3865,11 @@ export interface CpuDefinitionInfo {
  * @since 2.12
  */
 export type CpuInfoFast = {
+  /**
+   * the QEMU system emulation target, which determines which
+   * additional fields will be listed (since 3.0)
+   */
+  target: "s390x" | "aarch64" | "alpha" | "arm" | "avr" | "cris" | "hppa" | "i386" | "loongarch64" | "m68k" | "microblaze" | "microblazeel" | "mips" | "mips64" | "mips64el" | "mipsel" | "nios2" | "or1k" | "ppc" | "ppc64" | "riscv32" | "riscv64" | "rx" | "sh4" | "sh4eb" | "sparc" | "sparc64" | "tricore" | "x86_64" | "xtensa" | "xtensaeb";
   /** index of the virtual CPU */
   "cpu-index": number;
   /** path to the CPU object in the QOM tree */
@@ -6807,31 +3881,13 @@ export type CpuInfoFast = {
    * virtual CPU belongs to, provided if supported by board
    */
   props?: CpuInstanceProperties;
-  /**
-   * the QEMU system emulation target, which determines which
-   * additional fields will be listed (since 3.0)
-   */
+} & ({
   target: "s390x";
   /** the virtual CPU's state */
   "cpu-state": CpuS390State | (string & {});
 } | {
-  /** index of the virtual CPU */
-  "cpu-index": number;
-  /** path to the CPU object in the QOM tree */
-  "qom-path": string;
-  /** ID of the underlying host thread */
-  "thread-id": number;
-  /**
-   * properties describing to which node/socket/core/thread
-   * virtual CPU belongs to, provided if supported by board
-   */
-  props?: CpuInstanceProperties;
-  /**
-   * the QEMU system emulation target, which determines which
-   * additional fields will be listed (since 3.0)
-   */
   target: "aarch64" | "alpha" | "arm" | "avr" | "cris" | "hppa" | "i386" | "loongarch64" | "m68k" | "microblaze" | "microblazeel" | "mips" | "mips64" | "mips64el" | "mipsel" | "nios2" | "or1k" | "ppc" | "ppc64" | "riscv32" | "riscv64" | "rx" | "sh4" | "sh4eb" | "sparc" | "sparc64" | "tricore" | "x86_64" | "xtensa" | "xtensaeb";
-};
+});
 
 /**
  * Additional information about a virtual S390 CPU
@@ -7206,121 +4262,33 @@ export interface DisplayGTK {
  */
 export type DisplayOptions = {
   /** Which DisplayType qemu should use. */
+  type: "gtk" | "curses" | "egl-headless" | "dbus" | "sdl" | "default" | "none" | "spice-app";
+  /** Start user interface in fullscreen mode (default: off). */
+  "full-screen"?: boolean;
+  /** Allow to quit qemu with window close button (default: on). */
+  "window-close"?: boolean;
+  /** Force showing the mouse cursor (default: off). (since: 5.0) */
+  "show-cursor"?: boolean;
+  /** Enable OpenGL support (default: off). */
+  gl?: DisplayGLMode | (string & {});
+} & (({
   type: "gtk";
-  /** Start user interface in fullscreen mode (default: off). */
-  "full-screen"?: boolean;
-  /** Allow to quit qemu with window close button (default: on). */
-  "window-close"?: boolean;
-  /** Force showing the mouse cursor (default: off). (since: 5.0) */
-  "show-cursor"?: boolean;
-  /** Enable OpenGL support (default: off). */
-  gl?: DisplayGLMode | (string & {});
-  /** Grab keyboard input on mouse hover. */
-  "grab-on-hover"?: boolean;
-  /**
-   * Zoom guest display to fit into the host window.  When
-   * turned off the host window will be resized instead.
-   * In case the display device can notify the guest on
-   * window resizes (virtio-gpu) this will default to "on",
-   * assuming the guest will resize the display to match
-   * the window size then.  Otherwise it defaults to "off".
-   * Since 3.1
-   */
-  "zoom-to-fit"?: boolean;
-  /**
-   * Display the tab bar for switching between the various graphical
-   * interfaces (e.g. VGA and virtual console character devices)
-   * by default.
-   * Since 7.1
-   */
-  "show-tabs"?: boolean;
-  /**
-   * Display the main window menubar. Defaults to "on".
-   * Since 8.0
-   */
-  "show-menubar"?: boolean;
-} | {
-  /** Which DisplayType qemu should use. */
+} & DisplayGTK) | ({
   type: "curses";
-  /** Start user interface in fullscreen mode (default: off). */
-  "full-screen"?: boolean;
-  /** Allow to quit qemu with window close button (default: on). */
-  "window-close"?: boolean;
-  /** Force showing the mouse cursor (default: off). (since: 5.0) */
-  "show-cursor"?: boolean;
-  /** Enable OpenGL support (default: off). */
-  gl?: DisplayGLMode | (string & {});
-  /** Font charset used by guest (default: CP437). */
-  charset?: string;
-} | {
-  /** Which DisplayType qemu should use. */
+} & DisplayCurses) | ({
   type: "egl-headless";
-  /** Start user interface in fullscreen mode (default: off). */
-  "full-screen"?: boolean;
-  /** Allow to quit qemu with window close button (default: on). */
-  "window-close"?: boolean;
-  /** Force showing the mouse cursor (default: off). (since: 5.0) */
-  "show-cursor"?: boolean;
-  /** Enable OpenGL support (default: off). */
-  gl?: DisplayGLMode | (string & {});
-  /**
-   * Which DRM render node should be used. Default is the first
-   * available node on the host.
-   */
-  rendernode?: string;
-} | {
-  /** Which DisplayType qemu should use. */
+} & DisplayEGLHeadless) | ({
   type: "dbus";
-  /** Start user interface in fullscreen mode (default: off). */
-  "full-screen"?: boolean;
-  /** Allow to quit qemu with window close button (default: on). */
-  "window-close"?: boolean;
-  /** Force showing the mouse cursor (default: off). (since: 5.0) */
-  "show-cursor"?: boolean;
-  /** Enable OpenGL support (default: off). */
-  gl?: DisplayGLMode | (string & {});
-  /**
-   * Which DRM render node should be used. Default is the first
-   * available node on the host.
-   */
-  rendernode?: string;
-  /** The D-Bus bus address (default to the session bus). */
-  addr?: string;
-  /**
-   * Whether to use peer-to-peer connections (accepted through
-   * ``add_client``).
-   */
-  p2p?: boolean;
-  /** Use the specified DBus audiodev to export audio. */
-  audiodev?: string;
-} | {
-  /** Which DisplayType qemu should use. */
+} & DisplayDBus) | {
   type: "sdl";
-  /** Start user interface in fullscreen mode (default: off). */
-  "full-screen"?: boolean;
-  /** Allow to quit qemu with window close button (default: on). */
-  "window-close"?: boolean;
-  /** Force showing the mouse cursor (default: off). (since: 5.0) */
-  "show-cursor"?: boolean;
-  /** Enable OpenGL support (default: off). */
-  gl?: DisplayGLMode | (string & {});
   /**
    * Modifier keys that should be pressed together with the
    * "G" key to release the mouse grab.
    */
   "grab-mod"?: HotKeyMod | (string & {});
 } | {
-  /** Which DisplayType qemu should use. */
   type: "default" | "none" | "spice-app";
-  /** Start user interface in fullscreen mode (default: off). */
-  "full-screen"?: boolean;
-  /** Allow to quit qemu with window close button (default: on). */
-  "window-close"?: boolean;
-  /** Force showing the mouse cursor (default: off). (since: 5.0) */
-  "show-cursor"?: boolean;
-  /** Enable OpenGL support (default: off). */
-  gl?: DisplayGLMode | (string & {});
-};
+});
 
 /**
  * Display protocols which support changing password options.
@@ -7339,7 +4307,9 @@ export type DisplayReloadOptions = {
   type: "vnc";
   /** reload tls certs or not. */
   "tls-certs"?: boolean;
-};
+} & (({
+  type: "vnc";
+} & DisplayReloadOptionsVNC));
 
 /**
  * Specify the VNC reload options.
@@ -7403,7 +4373,9 @@ export type DisplayUpdateOptions = {
    * for websockets are not touched.
    */
   addresses?: SocketAddress[];
-};
+} & (({
+  type: "vnc";
+} & DisplayUpdateOptionsVNC));
 
 /**
  * Specify the VNC reload options.
@@ -7595,37 +4567,21 @@ export type ExpirePasswordOptions = {
    * - 'vnc' to modify the VNC server expiration
    * - 'spice' to modify the Spice server expiration
    */
+  protocol: "vnc" | "spice";
+  /**
+   * when to expire the password.
+   *
+   * - 'now' to expire the password immediately
+   * - 'never' to cancel password expiration
+   * - '+INT' where INT is the number of seconds from now (integer)
+   * - 'INT' where INT is the absolute time in seconds
+   */
+  time: string;
+} & (({
   protocol: "vnc";
-  /**
-   * when to expire the password.
-   *
-   * - 'now' to expire the password immediately
-   * - 'never' to cancel password expiration
-   * - '+INT' where INT is the number of seconds from now (integer)
-   * - 'INT' where INT is the absolute time in seconds
-   */
-  time: string;
-  /**
-   * The id of the display where the expiration should be changed.
-   * Defaults to the first.
-   */
-  display?: string;
-} | {
-  /**
-   * - 'vnc' to modify the VNC server expiration
-   * - 'spice' to modify the Spice server expiration
-   */
+} & ExpirePasswordOptionsVnc) | {
   protocol: "spice";
-  /**
-   * when to expire the password.
-   *
-   * - 'now' to expire the password immediately
-   * - 'never' to cancel password expiration
-   * - '+INT' where INT is the number of seconds from now (integer)
-   * - 'INT' where INT is the absolute time in seconds
-   */
-  time: string;
-};
+});
 
 /**
  * Options for expire_password specific to the VNC procotol.
@@ -7896,14 +4852,10 @@ export type GuestPanicAction = "pause" | "poweroff" | "run";
  */
 export type GuestPanicInformation = {
   /** Crash type that defines the hypervisor specific information */
+  type: "hyper-v" | "s390";
+} & (({
   type: "hyper-v";
-  arg1: number;
-  arg2: number;
-  arg3: number;
-  arg4: number;
-  arg5: number;
-} | {
-  /** Crash type that defines the hypervisor specific information */
+} & GuestPanicInformationHyperV) | {
   type: "s390";
   /** core id of the CPU that crashed */
   core: number;
@@ -7913,7 +4865,7 @@ export type GuestPanicInformation = {
   "psw-addr": number;
   /** guest crash reason */
   reason: S390CrashReason | (string & {});
-};
+});
 
 /**
  * Hyper-V specific guest panic information (HV crash MSRs)
@@ -8159,6 +5111,8 @@ export interface ImageInfo {
  * @since 1.7
  */
 export type ImageInfoSpecific = {
+  type: "qcow2" | "vmdk" | "luks" | "rbd";
+} & ({
   type: "qcow2";
   data: ImageInfoSpecificQCow2;
 } | {
@@ -8170,7 +5124,7 @@ export type ImageInfoSpecific = {
 } | {
   type: "rbd";
   data: ImageInfoSpecificRbd;
-};
+});
 
 /**
  * - `luks`: Since 2.7
@@ -8234,29 +5188,12 @@ export interface ImageInfoSpecificQCow2 {
  */
 export type ImageInfoSpecificQCow2Encryption = {
   /** The encryption format */
+  format: "luks" | "aes";
+} & (({
   format: "luks";
-  /** the cipher algorithm for data encryption */
-  "cipher-alg": QCryptoCipherAlgorithm | (string & {});
-  /** the cipher mode for data encryption */
-  "cipher-mode": QCryptoCipherMode | (string & {});
-  /** the initialization vector generator */
-  "ivgen-alg": QCryptoIVGenAlgorithm | (string & {});
-  /** the initialization vector generator hash */
-  "ivgen-hash-alg"?: QCryptoHashAlgorithm | (string & {});
-  /** the master key hash algorithm */
-  "hash-alg": QCryptoHashAlgorithm | (string & {});
-  /** offset to the payload data in bytes */
-  "payload-offset": number;
-  /** number of PBKDF2 iterations for key material */
-  "master-key-iters": number;
-  /** unique identifier for the volume */
-  uuid: string;
-  /** information about each key slot */
-  slots: QCryptoBlockInfoLUKSSlot[];
-} | {
-  /** The encryption format */
+} & QCryptoBlockInfoLUKS) | {
   format: "aes";
-};
+});
 
 /**
  * @since 1.7
@@ -8427,42 +5364,16 @@ export type InputEvent = {
    * - 'rel': Input event of relative pointer motion
    * - 'abs': Input event of absolute pointer motion
    */
+  type: "key" | "btn" | "rel" | "abs";
+} & (({
   type: "key";
-  data: InputKeyEvent;
-} | {
-  /**
-   * the input type, one of:
-   *
-   * - 'key': Input event of Keyboard
-   * - 'btn': Input event of pointer buttons
-   * - 'rel': Input event of relative pointer motion
-   * - 'abs': Input event of absolute pointer motion
-   */
+} & InputKeyEventWrapper) | ({
   type: "btn";
-  data: InputBtnEvent;
-} | {
-  /**
-   * the input type, one of:
-   *
-   * - 'key': Input event of Keyboard
-   * - 'btn': Input event of pointer buttons
-   * - 'rel': Input event of relative pointer motion
-   * - 'abs': Input event of absolute pointer motion
-   */
+} & InputBtnEventWrapper) | ({
   type: "rel";
-  data: InputMoveEvent;
-} | {
-  /**
-   * the input type, one of:
-   *
-   * - 'key': Input event of Keyboard
-   * - 'btn': Input event of pointer buttons
-   * - 'rel': Input event of relative pointer motion
-   * - 'abs': Input event of absolute pointer motion
-   */
+} & InputMoveEventWrapper) | ({
   type: "abs";
-  data: InputMoveEvent;
-};
+} & InputMoveEventWrapper));
 
 /**
  * @since 2.0
@@ -8695,12 +5606,12 @@ export type JobType = "commit" | "stream" | "mirror" | "backup" | "create" | "am
  * @since 1.3
  */
 export type KeyValue = {
+  type: "number" | "qcode";
+} & (({
   type: "number";
-  data: number;
-} | {
+} & IntWrapper) | ({
   type: "qcode";
-  data: QKeyCode;
-};
+} & QKeyCodeWrapper));
 
 /**
  * @since 1.3
@@ -9086,21 +5997,18 @@ export interface MemoryBackendProperties {
  * @since 2.1
  */
 export type MemoryDeviceInfo = {
+  type: "dimm" | "nvdimm" | "virtio-pmem" | "virtio-mem" | "sgx-epc";
+} & (({
   type: "dimm";
-  data: PCDIMMDeviceInfo;
-} | {
+} & PCDIMMDeviceInfoWrapper) | ({
   type: "nvdimm";
-  data: PCDIMMDeviceInfo;
-} | {
+} & PCDIMMDeviceInfoWrapper) | ({
   type: "virtio-pmem";
-  data: VirtioPMEMDeviceInfo;
-} | {
+} & VirtioPMEMDeviceInfoWrapper) | ({
   type: "virtio-mem";
-  data: VirtioMEMDeviceInfo;
-} | {
+} & VirtioMEMDeviceInfoWrapper) | ({
   type: "sgx-epc";
-  data: SgxEPCDeviceInfo;
-};
+} & SgxEPCDeviceInfoWrapper));
 
 /**
  * @since 2.1
@@ -9742,318 +6650,39 @@ export interface NetLegacyNicOptions {
  * @since 1.2  'l2tpv3' - since 2.1 'vmnet-host' - since 7.1 'vmnet-shared' - since 7.1 'vmnet-bridged' - since 7.1 'stream' since 7.2 'dgram' since 7.2
  */
 export type Netdev = {
+  /** Specify the driver used for interpreting remaining arguments. */
+  type: "nic" | "user" | "tap" | "l2tpv3" | "socket" | "stream" | "dgram" | "vde" | "bridge" | "hubport" | "netmap" | "vhost-user" | "vhost-vdpa" | "none";
   /** identifier for monitor commands. */
   id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & (({
   type: "nic";
-  /** id of -netdev to connect to */
-  netdev?: string;
-  /** MAC address */
-  macaddr?: string;
-  /** device model (e1000, rtl8139, virtio etc.) */
-  model?: string;
-  /** PCI device address */
-  addr?: string;
-  /** number of MSI-x vectors, 0 to disable MSI-X */
-  vectors?: number;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetLegacyNicOptions) | ({
   type: "user";
-  /** client hostname reported by the builtin DHCP server */
-  hostname?: string;
-  /** isolate the guest from the host */
-  restrict?: boolean;
-  /**
-   * whether to support IPv4, default true for enabled
-   * (since 2.6)
-   */
-  ipv4?: boolean;
-  /**
-   * whether to support IPv6, default true for enabled
-   * (since 2.6)
-   */
-  ipv6?: boolean;
-  /** legacy parameter, use net= instead */
-  ip?: string;
-  /**
-   * IP network address that the guest will see, in the
-   * form addr[/netmask] The netmask is optional, and can be
-   * either in the form a.b.c.d or as a number of valid top-most
-   * bits. Default is 10.0.2.0/24.
-   */
-  net?: string;
-  /** guest-visible address of the host */
-  host?: string;
-  /** root directory of the built-in TFTP server */
-  tftp?: string;
-  /** BOOTP filename, for use with tftp= */
-  bootfile?: string;
-  /**
-   * the first of the 16 IPs the built-in DHCP server can
-   * assign
-   */
-  dhcpstart?: string;
-  /** guest-visible address of the virtual nameserver */
-  dns?: string;
-  /**
-   * list of DNS suffixes to search, passed as DHCP option
-   * to the guest
-   */
-  dnssearch?: String_[];
-  /**
-   * guest-visible domain name of the virtual nameserver
-   * (since 3.0)
-   */
-  domainname?: string;
-  /**
-   * IPv6 network prefix (default is fec0::) (since
-   * 2.6). The network prefix is given in the usual
-   * hexadecimal IPv6 address notation.
-   */
-  "ipv6-prefix"?: string;
-  /**
-   * IPv6 network prefix length (default is 64)
-   * (since 2.6)
-   */
-  "ipv6-prefixlen"?: number;
-  /** guest-visible IPv6 address of the host (since 2.6) */
-  "ipv6-host"?: string;
-  /**
-   * guest-visible IPv6 address of the virtual
-   * nameserver (since 2.6)
-   */
-  "ipv6-dns"?: string;
-  /** root directory of the built-in SMB server */
-  smb?: string;
-  /** IP address of the built-in SMB server */
-  smbserver?: string;
-  /**
-   * redirect incoming TCP or UDP host connections to guest
-   * endpoints
-   */
-  hostfwd?: String_[];
-  /** forward guest TCP connections */
-  guestfwd?: String_[];
-  /** RFC2132 "TFTP server name" string (Since 3.1) */
-  "tftp-server-name"?: string;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevUserOptions) | ({
   type: "tap";
-  /** interface name */
-  ifname?: string;
-  /** file descriptor of an already opened tap */
-  fd?: string;
-  /**
-   * multiple file descriptors of already opened multiqueue capable
-   * tap
-   */
-  fds?: string;
-  /** script to initialize the interface */
-  script?: string;
-  /** script to shut down the interface */
-  downscript?: string;
-  /** bridge name (since 2.8) */
-  br?: string;
-  /** command to execute to configure bridge */
-  helper?: string;
-  /** send buffer limit. Understands [TGMKkb] suffixes. */
-  sndbuf?: number;
-  /** enable the IFF_VNET_HDR flag on the tap interface */
-  vnet_hdr?: boolean;
-  /** enable vhost-net network accelerator */
-  vhost?: boolean;
-  /** file descriptor of an already opened vhost net device */
-  vhostfd?: string;
-  /**
-   * file descriptors of multiple already opened vhost net
-   * devices
-   */
-  vhostfds?: string;
-  /** vhost on for non-MSIX virtio guests */
-  vhostforce?: boolean;
-  /** number of queues to be created for multiqueue capable tap */
-  queues?: number;
-  /**
-   * maximum number of microseconds that could
-   * be spent on busy polling for tap (since 2.7)
-   */
-  "poll-us"?: number;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevTapOptions) | ({
   type: "l2tpv3";
-  /** source address */
-  src: string;
-  /** destination address */
-  dst: string;
-  /** source port - mandatory for udp, optional for ip */
-  srcport?: string;
-  /** destination port - mandatory for udp, optional for ip */
-  dstport?: string;
-  /** force the use of ipv6 */
-  ipv6?: boolean;
-  /** use the udp version of l2tpv3 encapsulation */
-  udp?: boolean;
-  /** use 64 bit cookies */
-  cookie64?: boolean;
-  /** have sequence counter */
-  counter?: boolean;
-  /**
-   * pin sequence counter to zero -
-   * workaround for buggy implementations or
-   * networks with packet reorder
-   */
-  pincounter?: boolean;
-  /** 32 or 64 bit transmit cookie */
-  txcookie?: number;
-  /** 32 or 64 bit receive cookie */
-  rxcookie?: number;
-  /** 32 bit transmit session */
-  txsession: number;
-  /**
-   * 32 bit receive session - if not specified
-   * set to the same value as transmit
-   */
-  rxsession?: number;
-  /**
-   * additional offset - allows the insertion of
-   * additional application-specific data before the packet payload
-   */
-  offset?: number;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevL2TPv3Options) | ({
   type: "socket";
-  /** file descriptor of an already opened socket */
-  fd?: string;
-  /** port number, and optional hostname, to listen on */
-  listen?: string;
-  /** port number, and optional hostname, to connect to */
-  connect?: string;
-  /** UDP multicast address and port number */
-  mcast?: string;
-  /** source address and port for multicast and udp packets */
-  localaddr?: string;
-  /** UDP unicast address and port number */
-  udp?: string;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevSocketOptions) | ({
   type: "stream";
-  /**
-   * socket address to listen on (server=true)
-   * or connect to (server=false)
-   */
-  addr: SocketAddress;
-  /** create server socket (default: false) */
-  server?: boolean;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevStreamOptions) | ({
   type: "dgram";
-  /** local address */
-  local?: SocketAddress;
-  /** remote address */
-  remote?: SocketAddress;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevDgramOptions) | ({
   type: "vde";
-  /** socket path */
-  sock?: string;
-  /** port number */
-  port?: number;
-  /** group owner of socket */
-  group?: string;
-  /** permissions for socket */
-  mode?: number;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevVdeOptions) | ({
   type: "bridge";
-  /** bridge name */
-  br?: string;
-  /** command to execute to configure bridge */
-  helper?: string;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevBridgeOptions) | ({
   type: "hubport";
-  /** hub identifier number */
-  hubid: number;
-  /** used to connect hub to a netdev instead of a device (since 2.12) */
-  netdev?: string;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevHubPortOptions) | ({
   type: "netmap";
-  /**
-   * Either the name of an existing network interface supported by
-   * netmap, or the name of a VALE port (created on the fly).
-   * A VALE port name is in the form 'valeXXX:YYY', where XXX and
-   * YYY are non-negative integers. XXX identifies a switch and
-   * YYY identifies a port of the switch. VALE ports having the
-   * same XXX are therefore connected to the same switch.
-   */
-  ifname: string;
-  /** path of the netmap device (default: '/dev/netmap'). */
-  devname?: string;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevNetmapOptions) | ({
   type: "vhost-user";
-  /** name of a unix socket chardev */
-  chardev: string;
-  /** vhost on for non-MSIX virtio guests (default: false). */
-  vhostforce?: boolean;
-  /**
-   * number of queues to be created for multiqueue vhost-user
-   * (default: 1) (Since 2.5)
-   */
-  queues?: number;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevVhostUserOptions) | ({
   type: "vhost-vdpa";
-  /**
-   * path of vhost-vdpa device
-   * (default:'/dev/vhost-vdpa-0')
-   */
-  vhostdev?: string;
-  /** file descriptor of an already opened vhost vdpa device */
-  vhostfd?: string;
-  /**
-   * number of queues to be created for multiqueue vhost-vdpa
-   * (default: 1)
-   */
-  queues?: number;
-  /**
-   * Start device with (experimental) shadow virtqueue. (Since 7.1)
-   * (default: false)
-   *
-   * @experimental
-   */
-  "x-svq"?: boolean;
-} | {
-  /** identifier for monitor commands. */
-  id: string;
-  /** Specify the driver used for interpreting remaining arguments. */
+} & NetdevVhostVDPAOptions) | {
   type: "none";
-};
+});
 
 /**
  * Connect a host TAP network interface to a host bridge device.
@@ -10623,105 +7252,18 @@ export interface NumaNodeOptions {
  * @since 2.1
  */
 export type NumaOptions = {
+  type: "node" | "dist" | "cpu" | "hmat-lb" | "hmat-cache";
+} & (({
   type: "node";
-  /** NUMA node ID (increase by 1 from 0 if omitted) */
-  nodeid?: number;
-  /**
-   * VCPUs belonging to this node (assign VCPUS round-robin
-   * if omitted)
-   */
-  cpus?: number[];
-  /**
-   * memory size of this node; mutually exclusive with `memdev`.
-   * Equally divide total memory among nodes if both `mem` and `memdev` are
-   * omitted.
-   */
-  mem?: number;
-  /**
-   * memory backend object.  If specified for one node,
-   * it must be specified for all nodes.
-   */
-  memdev?: string;
-  /**
-   * defined in ACPI 6.3 Chapter 5.2.27.3 Table 5-145,
-   * points to the nodeid which has the memory controller
-   * responsible for this NUMA node. This field provides
-   * additional information as to the initiator node that
-   * is closest (as in directly attached) to this node, and
-   * therefore has the best performance (since 5.0)
-   */
-  initiator?: number;
-} | {
+} & NumaNodeOptions) | ({
   type: "dist";
-  /** source NUMA node. */
-  src: number;
-  /** destination NUMA node. */
-  dst: number;
-  /**
-   * NUMA distance from source node to destination node.
-   * When a node is unreachable from another node, set the distance
-   * between them to 255.
-   */
-  val: number;
-} | {
+} & NumaDistOptions) | ({
   type: "cpu";
-  /** NUMA node ID the CPU belongs to */
-  "node-id"?: number;
-  /** socket number within node/board the CPU belongs to */
-  "socket-id"?: number;
-  /** die number within socket the CPU belongs to (since 4.1) */
-  "die-id"?: number;
-  /** cluster number within die the CPU belongs to (since 7.1) */
-  "cluster-id"?: number;
-  /** core number within cluster the CPU belongs to */
-  "core-id"?: number;
-  /** thread number within core the CPU belongs to */
-  "thread-id"?: number;
-} | {
+} & NumaCpuOptions) | ({
   type: "hmat-lb";
-  /** the Initiator Proximity Domain. */
-  initiator: number;
-  /** the Target Proximity Domain. */
-  target: number;
-  /**
-   * the Memory Hierarchy. Indicates the performance
-   * of memory or side cache.
-   */
-  hierarchy: HmatLBMemoryHierarchy;
-  /**
-   * presents the type of data, access/read/write
-   * latency or hit latency.
-   */
-  "data-type": HmatLBDataType;
-  /**
-   * the value of latency from `initiator` to `target`
-   * proximity domain, the latency unit is "ns(nanosecond)".
-   */
-  latency?: number;
-  /**
-   * the value of bandwidth between `initiator` and `target`
-   * proximity domain, the bandwidth unit is
-   * "Bytes per second".
-   */
-  bandwidth?: number;
-} | {
+} & NumaHmatLBOptions) | ({
   type: "hmat-cache";
-  /** the memory proximity domain to which the memory belongs. */
-  "node-id": number;
-  /** the size of memory side cache in bytes. */
-  size: number;
-  /** the cache level described in this structure. */
-  level: number;
-  /**
-   * the cache associativity,
-   * none/direct-mapped/complex(complex cache indexing).
-   */
-  associativity: HmatCacheAssociativity;
-  /** the write policy, none/write-back/write-through. */
-  policy: HmatCacheWritePolicy;
-  /** the cache Line size in bytes. */
-  line: number;
-};
+} & NumaHmatCacheOptions));
 
 /**
  * - `node`: NUMA nodes configuration
@@ -10741,1139 +7283,94 @@ export type NumaOptionsType = "node" | "dist" | "cpu" | "hmat-lb" | "hmat-cache"
  */
 export type ObjectOptions = {
   /** the class name for the object to be created */
+  "qom-type": "authz-list" | "authz-listfile" | "authz-pam" | "authz-simple" | "can-host-socketcan" | "colo-compare" | "cryptodev-backend" | "cryptodev-backend-builtin" | "cryptodev-backend-lkcf" | "cryptodev-vhost-user" | "dbus-vmstate" | "filter-buffer" | "filter-dump" | "filter-mirror" | "filter-redirector" | "filter-replay" | "filter-rewriter" | "input-barrier" | "input-linux" | "iothread" | "main-loop" | "memory-backend-epc" | "memory-backend-file" | "memory-backend-memfd" | "memory-backend-ram" | "pr-manager-helper" | "qtest" | "rng-builtin" | "rng-egd" | "rng-random" | "secret" | "secret_keyring" | "sev-guest" | "thread-context" | "throttle-group" | "tls-creds-anon" | "tls-creds-psk" | "tls-creds-x509" | "tls-cipher-suites" | "x-remote-object" | "x-vfio-user-server" | "can-bus" | "pef-guest" | "s390-pv-guest";
+  /** the name of the new object */
+  id: string;
+} & (({
   "qom-type": "authz-list";
-  /** the name of the new object */
-  id: string;
-  /** Default policy to apply when no rule matches (default: deny) */
-  policy?: QAuthZListPolicy;
-  /** Authorization rules based on matching user */
-  rules?: QAuthZListRule[];
-} | {
-  /** the class name for the object to be created */
+} & AuthZListProperties) | ({
   "qom-type": "authz-listfile";
-  /** the name of the new object */
-  id: string;
-  /**
-   * File name to load the configuration from. The file must
-   * contain valid JSON for AuthZListProperties.
-   */
-  filename: string;
-  /**
-   * If true, inotify is used to monitor the file, automatically
-   * reloading changes. If an error occurs during reloading, all
-   * authorizations will fail until the file is next successfully
-   * loaded. (default: true if the binary was built with
-   * CONFIG_INOTIFY1, false otherwise)
-   */
-  refresh?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & AuthZListFileProperties) | ({
   "qom-type": "authz-pam";
-  /** the name of the new object */
-  id: string;
-  /** PAM service name to use for authorization */
-  service: string;
-} | {
-  /** the class name for the object to be created */
+} & AuthZPAMProperties) | ({
   "qom-type": "authz-simple";
-  /** the name of the new object */
-  id: string;
-  /**
-   * Identifies the allowed user. Its format depends on the network
-   * service that authorization object is associated with. For
-   * authorizing based on TLS x509 certificates, the identity must be
-   * the x509 distinguished name.
-   */
-  identity: string;
-} | {
-  /** the class name for the object to be created */
+} & AuthZSimpleProperties) | ({
   "qom-type": "can-host-socketcan";
-  /** the name of the new object */
-  id: string;
-  /** interface name of the host system CAN bus to connect to */
-  if: string;
-  /** object ID of the can-bus object to connect to the host interface */
-  canbus: string;
-} | {
-  /** the class name for the object to be created */
+} & CanHostSocketcanProperties) | ({
   "qom-type": "colo-compare";
-  /** the name of the new object */
-  id: string;
-  /**
-   * name of the character device backend to use for the primary
-   * input (incoming packets are redirected to `outdev`)
-   */
-  primary_in: string;
-  /**
-   * name of the character device backend to use for secondary
-   * input (incoming packets are only compared to the input on
-   * `primary_in` and then dropped)
-   */
-  secondary_in: string;
-  /** name of the character device backend to use for output */
-  outdev: string;
-  /** name of the iothread to run in */
-  iothread: string;
-  /**
-   * name of the character device backend to be used to communicate
-   * with the remote colo-frame (only for Xen COLO)
-   */
-  notify_dev?: string;
-  /**
-   * the maximum time to hold a packet from `primary_in` for
-   * comparison with an incoming packet on `secondary_in` in
-   * milliseconds (default: 3000)
-   */
-  compare_timeout?: number;
-  /**
-   * the interval at which colo-compare checks whether
-   * packets from `primary` have timed out, in milliseconds
-   * (default: 3000)
-   */
-  expired_scan_cycle?: number;
-  /**
-   * the maximum number of packets to keep in the queue for
-   * comparing with incoming packets from `secondary_in`.  If the
-   * queue is full and additional packets are received, the
-   * additional packets are dropped. (default: 1024)
-   */
-  max_queue_size?: number;
-  /** if true, vnet header support is enabled (default: false) */
-  vnet_hdr_support?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & ColoCompareProperties) | ({
   "qom-type": "cryptodev-backend";
-  /** the name of the new object */
-  id: string;
-  /**
-   * the number of queues for the cryptodev backend. Ignored for
-   * cryptodev-backend and must be 1 for cryptodev-backend-builtin.
-   * (default: 1)
-   */
-  queues?: number;
-} | {
-  /** the class name for the object to be created */
+} & CryptodevBackendProperties) | ({
   "qom-type": "cryptodev-backend-builtin";
-  /** the name of the new object */
-  id: string;
-  /**
-   * the number of queues for the cryptodev backend. Ignored for
-   * cryptodev-backend and must be 1 for cryptodev-backend-builtin.
-   * (default: 1)
-   */
-  queues?: number;
-} | {
-  /** the class name for the object to be created */
+} & CryptodevBackendProperties) | ({
   "qom-type": "cryptodev-backend-lkcf";
-  /** the name of the new object */
-  id: string;
-  /**
-   * the number of queues for the cryptodev backend. Ignored for
-   * cryptodev-backend and must be 1 for cryptodev-backend-builtin.
-   * (default: 1)
-   */
-  queues?: number;
-} | {
-  /** the class name for the object to be created */
+} & CryptodevBackendProperties) | ({
   "qom-type": "cryptodev-vhost-user";
-  /** the name of the new object */
-  id: string;
-  /**
-   * the number of queues for the cryptodev backend. Ignored for
-   * cryptodev-backend and must be 1 for cryptodev-backend-builtin.
-   * (default: 1)
-   */
-  queues?: number;
-  /**
-   * the name of a Unix domain socket character device that connects to
-   * the vhost-user server
-   */
-  chardev: string;
-} | {
-  /** the class name for the object to be created */
+} & CryptodevVhostUserProperties) | ({
   "qom-type": "dbus-vmstate";
-  /** the name of the new object */
-  id: string;
-  /** the name of the DBus bus to connect to */
-  addr: string;
-  /**
-   * a comma separated list of DBus IDs of helpers whose data should be
-   * included in the VM state on migration
-   */
-  "id-list"?: string;
-} | {
-  /** the class name for the object to be created */
+} & DBusVMStateProperties) | ({
   "qom-type": "filter-buffer";
-  /** the name of the new object */
-  id: string;
-  /** id of the network device backend to filter */
-  netdev: string;
-  /** indicates which queue(s) to filter (default: all) */
-  queue?: NetFilterDirection;
-  /**
-   * indicates whether the filter is enabled ("on") or disabled ("off")
-   * (default: "on")
-   */
-  status?: string;
-  /**
-   * specifies where the filter should be inserted in the filter list.
-   * "head" means the filter is inserted at the head of the filter list,
-   * before any existing filters.
-   * "tail" means the filter is inserted at the tail of the filter list,
-   * behind any existing filters (default).
-   * "id=<id>" means the filter is inserted before or behind the filter
-   * specified by <id>, depending on the `insert` property.
-   * (default: "tail")
-   */
-  position?: string;
-  /**
-   * where to insert the filter relative to the filter given in `position`.
-   * Ignored if `position` is "head" or "tail". (default: behind)
-   */
-  insert?: NetfilterInsert;
-  /**
-   * a non-zero interval in microseconds.  All packets arriving in the
-   * given interval are delayed until the end of the interval.
-   */
-  interval: number;
-} | {
-  /** the class name for the object to be created */
+} & FilterBufferProperties) | ({
   "qom-type": "filter-dump";
-  /** the name of the new object */
-  id: string;
-  /** id of the network device backend to filter */
-  netdev: string;
-  /** indicates which queue(s) to filter (default: all) */
-  queue?: NetFilterDirection;
-  /**
-   * indicates whether the filter is enabled ("on") or disabled ("off")
-   * (default: "on")
-   */
-  status?: string;
-  /**
-   * specifies where the filter should be inserted in the filter list.
-   * "head" means the filter is inserted at the head of the filter list,
-   * before any existing filters.
-   * "tail" means the filter is inserted at the tail of the filter list,
-   * behind any existing filters (default).
-   * "id=<id>" means the filter is inserted before or behind the filter
-   * specified by <id>, depending on the `insert` property.
-   * (default: "tail")
-   */
-  position?: string;
-  /**
-   * where to insert the filter relative to the filter given in `position`.
-   * Ignored if `position` is "head" or "tail". (default: behind)
-   */
-  insert?: NetfilterInsert;
-  /** the filename where the dumped packets should be stored */
-  file: string;
-  /** maximum number of bytes in a packet that are stored (default: 65536) */
-  maxlen?: number;
-} | {
-  /** the class name for the object to be created */
+} & FilterDumpProperties) | ({
   "qom-type": "filter-mirror";
-  /** the name of the new object */
-  id: string;
-  /** id of the network device backend to filter */
-  netdev: string;
-  /** indicates which queue(s) to filter (default: all) */
-  queue?: NetFilterDirection;
-  /**
-   * indicates whether the filter is enabled ("on") or disabled ("off")
-   * (default: "on")
-   */
-  status?: string;
-  /**
-   * specifies where the filter should be inserted in the filter list.
-   * "head" means the filter is inserted at the head of the filter list,
-   * before any existing filters.
-   * "tail" means the filter is inserted at the tail of the filter list,
-   * behind any existing filters (default).
-   * "id=<id>" means the filter is inserted before or behind the filter
-   * specified by <id>, depending on the `insert` property.
-   * (default: "tail")
-   */
-  position?: string;
-  /**
-   * where to insert the filter relative to the filter given in `position`.
-   * Ignored if `position` is "head" or "tail". (default: behind)
-   */
-  insert?: NetfilterInsert;
-  /**
-   * the name of a character device backend to which all incoming packets
-   * are mirrored
-   */
-  outdev: string;
-  /** if true, vnet header support is enabled (default: false) */
-  vnet_hdr_support?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & FilterMirrorProperties) | ({
   "qom-type": "filter-redirector";
-  /** the name of the new object */
-  id: string;
-  /** id of the network device backend to filter */
-  netdev: string;
-  /** indicates which queue(s) to filter (default: all) */
-  queue?: NetFilterDirection;
-  /**
-   * indicates whether the filter is enabled ("on") or disabled ("off")
-   * (default: "on")
-   */
-  status?: string;
-  /**
-   * specifies where the filter should be inserted in the filter list.
-   * "head" means the filter is inserted at the head of the filter list,
-   * before any existing filters.
-   * "tail" means the filter is inserted at the tail of the filter list,
-   * behind any existing filters (default).
-   * "id=<id>" means the filter is inserted before or behind the filter
-   * specified by <id>, depending on the `insert` property.
-   * (default: "tail")
-   */
-  position?: string;
-  /**
-   * where to insert the filter relative to the filter given in `position`.
-   * Ignored if `position` is "head" or "tail". (default: behind)
-   */
-  insert?: NetfilterInsert;
-  /**
-   * the name of a character device backend from which packets are
-   * received and redirected to the filtered network device
-   */
-  indev?: string;
-  /**
-   * the name of a character device backend to which all incoming packets
-   * are redirected
-   */
-  outdev?: string;
-  /** if true, vnet header support is enabled (default: false) */
-  vnet_hdr_support?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & FilterRedirectorProperties) | ({
   "qom-type": "filter-replay";
-  /** the name of the new object */
-  id: string;
-  /** id of the network device backend to filter */
-  netdev: string;
-  /** indicates which queue(s) to filter (default: all) */
-  queue?: NetFilterDirection;
-  /**
-   * indicates whether the filter is enabled ("on") or disabled ("off")
-   * (default: "on")
-   */
-  status?: string;
-  /**
-   * specifies where the filter should be inserted in the filter list.
-   * "head" means the filter is inserted at the head of the filter list,
-   * before any existing filters.
-   * "tail" means the filter is inserted at the tail of the filter list,
-   * behind any existing filters (default).
-   * "id=<id>" means the filter is inserted before or behind the filter
-   * specified by <id>, depending on the `insert` property.
-   * (default: "tail")
-   */
-  position?: string;
-  /**
-   * where to insert the filter relative to the filter given in `position`.
-   * Ignored if `position` is "head" or "tail". (default: behind)
-   */
-  insert?: NetfilterInsert;
-} | {
-  /** the class name for the object to be created */
+} & NetfilterProperties) | ({
   "qom-type": "filter-rewriter";
-  /** the name of the new object */
-  id: string;
-  /** id of the network device backend to filter */
-  netdev: string;
-  /** indicates which queue(s) to filter (default: all) */
-  queue?: NetFilterDirection;
-  /**
-   * indicates whether the filter is enabled ("on") or disabled ("off")
-   * (default: "on")
-   */
-  status?: string;
-  /**
-   * specifies where the filter should be inserted in the filter list.
-   * "head" means the filter is inserted at the head of the filter list,
-   * before any existing filters.
-   * "tail" means the filter is inserted at the tail of the filter list,
-   * behind any existing filters (default).
-   * "id=<id>" means the filter is inserted before or behind the filter
-   * specified by <id>, depending on the `insert` property.
-   * (default: "tail")
-   */
-  position?: string;
-  /**
-   * where to insert the filter relative to the filter given in `position`.
-   * Ignored if `position` is "head" or "tail". (default: behind)
-   */
-  insert?: NetfilterInsert;
-  /** if true, vnet header support is enabled (default: false) */
-  vnet_hdr_support?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & FilterRewriterProperties) | ({
   "qom-type": "input-barrier";
-  /** the name of the new object */
-  id: string;
-  /** the screen name as declared in the screens section of barrier.conf */
-  name: string;
-  /** hostname of the Barrier server (default: "localhost") */
-  server?: string;
-  /** TCP port of the Barrier server (default: "24800") */
-  port?: string;
-  /**
-   * x coordinate of the leftmost pixel on the guest screen
-   * (default: "0")
-   */
-  "x-origin"?: string;
-  /**
-   * y coordinate of the topmost pixel on the guest screen
-   * (default: "0")
-   */
-  "y-origin"?: string;
-  /** the width of secondary screen in pixels (default: "1920") */
-  width?: string;
-  /** the height of secondary screen in pixels (default: "1080") */
-  height?: string;
-} | {
-  /** the class name for the object to be created */
+} & InputBarrierProperties) | ({
   "qom-type": "input-linux";
-  /** the name of the new object */
-  id: string;
-  /** the path of the host evdev device to use */
-  evdev: string;
-  /**
-   * if true, grab is toggled for all devices (e.g. both keyboard and
-   * mouse) instead of just one device (default: false)
-   */
-  grab_all?: boolean;
-  /** enables auto-repeat events (default: false) */
-  repeat?: boolean;
-  /**
-   * the key or key combination that toggles device grab
-   * (default: ctrl-ctrl)
-   */
-  "grab-toggle"?: GrabToggleKeys;
-} | {
-  /** the class name for the object to be created */
+} & InputLinuxProperties) | ({
   "qom-type": "iothread";
-  /** the name of the new object */
-  id: string;
-  /**
-   * maximum number of requests in a batch for the AIO engine,
-   * 0 means that the engine will use its default.
-   * (default: 0)
-   */
-  "aio-max-batch"?: number;
-  /**
-   * minimum number of threads reserved in the thread pool
-   * (default:0)
-   */
-  "thread-pool-min"?: number;
-  /**
-   * maximum number of threads the thread pool can contain
-   * (default:64)
-   */
-  "thread-pool-max"?: number;
-  /**
-   * the maximum number of nanoseconds to busy wait for events.
-   * 0 means polling is disabled (default: 32768 on POSIX hosts,
-   * 0 otherwise)
-   */
-  "poll-max-ns"?: number;
-  /**
-   * the multiplier used to increase the polling time when the
-   * algorithm detects it is missing events due to not polling long
-   * enough. 0 selects a default behaviour (default: 0)
-   */
-  "poll-grow"?: number;
-  /**
-   * the divisor used to decrease the polling time when the
-   * algorithm detects it is spending too long polling without
-   * encountering events. 0 selects a default behaviour (default: 0)
-   */
-  "poll-shrink"?: number;
-} | {
-  /** the class name for the object to be created */
+} & IothreadProperties) | ({
   "qom-type": "main-loop";
-  /** the name of the new object */
-  id: string;
-  /**
-   * maximum number of requests in a batch for the AIO engine,
-   * 0 means that the engine will use its default.
-   * (default: 0)
-   */
-  "aio-max-batch"?: number;
-  /**
-   * minimum number of threads reserved in the thread pool
-   * (default:0)
-   */
-  "thread-pool-min"?: number;
-  /**
-   * maximum number of threads the thread pool can contain
-   * (default:64)
-   */
-  "thread-pool-max"?: number;
-} | {
-  /** the class name for the object to be created */
+} & MainLoopProperties) | ({
   "qom-type": "memory-backend-epc";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true, include the memory in core dumps (default depends on the
-   * machine type)
-   */
-  dump?: boolean;
-  /** the list of NUMA host nodes to bind the memory to */
-  "host-nodes"?: number[];
-  /**
-   * if true, mark the memory as mergeable (default depends on the machine
-   * type)
-   */
-  merge?: boolean;
-  /** the NUMA policy (default: 'default') */
-  policy?: HostMemPolicy;
-  /** if true, preallocate memory (default: false) */
-  prealloc?: boolean;
-  /** number of CPU threads to use for prealloc (default: 1) */
-  "prealloc-threads"?: number;
-  /**
-   * thread context to use for creation of preallocation threads
-   * (default: none) (since 7.2)
-   */
-  "prealloc-context"?: string;
-  /**
-   * if false, the memory is private to QEMU; if true, it is shared
-   * (default: false)
-   */
-  share?: boolean;
-  /**
-   * if true, reserve swap space (or huge pages) if applicable
-   * (default: true) (since 6.1)
-   */
-  reserve?: boolean;
-  /** size of the memory region in bytes */
-  size: number;
-  /**
-   * if true, the canonical path is used
-   * for ramblock-id. Disable this for 4.0
-   * machine types or older to allow
-   * migration with newer QEMU versions.
-   * (default: false generally,
-   * but true for machine types <= 4.0)
-   */
-  "x-use-canonical-path-for-ramblock-id"?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & MemoryBackendEpcProperties) | ({
   "qom-type": "memory-backend-file";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true, include the memory in core dumps (default depends on the
-   * machine type)
-   */
-  dump?: boolean;
-  /** the list of NUMA host nodes to bind the memory to */
-  "host-nodes"?: number[];
-  /**
-   * if true, mark the memory as mergeable (default depends on the machine
-   * type)
-   */
-  merge?: boolean;
-  /** the NUMA policy (default: 'default') */
-  policy?: HostMemPolicy;
-  /** if true, preallocate memory (default: false) */
-  prealloc?: boolean;
-  /** number of CPU threads to use for prealloc (default: 1) */
-  "prealloc-threads"?: number;
-  /**
-   * thread context to use for creation of preallocation threads
-   * (default: none) (since 7.2)
-   */
-  "prealloc-context"?: string;
-  /**
-   * if false, the memory is private to QEMU; if true, it is shared
-   * (default: false)
-   */
-  share?: boolean;
-  /**
-   * if true, reserve swap space (or huge pages) if applicable
-   * (default: true) (since 6.1)
-   */
-  reserve?: boolean;
-  /** size of the memory region in bytes */
-  size: number;
-  /**
-   * if true, the canonical path is used
-   * for ramblock-id. Disable this for 4.0
-   * machine types or older to allow
-   * migration with newer QEMU versions.
-   * (default: false generally,
-   * but true for machine types <= 4.0)
-   */
-  "x-use-canonical-path-for-ramblock-id"?: boolean;
-  /**
-   * the base address alignment when QEMU mmap(2)s `mem-path`. Some
-   * backend stores specified by `mem-path` require an alignment different
-   * than the default one used by QEMU, e.g. the device DAX /dev/dax0.0
-   * requires 2M alignment rather than 4K. In such cases, users can
-   * specify the required alignment via this option.
-   * 0 selects a default alignment (currently the page size). (default: 0)
-   */
-  align?: number;
-  /**
-   * if true, the file contents can be destroyed when QEMU exits,
-   * to avoid unnecessarily flushing data to the backing file. Note
-   * that ``discard-data`` is only an optimization, and QEMU might
-   * not discard file contents if it aborts unexpectedly or is
-   * terminated using SIGKILL. (default: false)
-   */
-  "discard-data"?: boolean;
-  /** the path to either a shared memory or huge page filesystem mount */
-  "mem-path": string;
-  /**
-   * specifies whether the backing file specified by `mem-path` is in
-   * host persistent memory that can be accessed using the SNIA NVM
-   * programming model (e.g. Intel NVDIMM).
-   */
-  pmem?: boolean;
-  /**
-   * if true, the backing file is opened read-only; if false, it is
-   * opened read-write. (default: false)
-   */
-  readonly?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & MemoryBackendFileProperties) | ({
   "qom-type": "memory-backend-memfd";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true, include the memory in core dumps (default depends on the
-   * machine type)
-   */
-  dump?: boolean;
-  /** the list of NUMA host nodes to bind the memory to */
-  "host-nodes"?: number[];
-  /**
-   * if true, mark the memory as mergeable (default depends on the machine
-   * type)
-   */
-  merge?: boolean;
-  /** the NUMA policy (default: 'default') */
-  policy?: HostMemPolicy;
-  /** if true, preallocate memory (default: false) */
-  prealloc?: boolean;
-  /** number of CPU threads to use for prealloc (default: 1) */
-  "prealloc-threads"?: number;
-  /**
-   * thread context to use for creation of preallocation threads
-   * (default: none) (since 7.2)
-   */
-  "prealloc-context"?: string;
-  /**
-   * if false, the memory is private to QEMU; if true, it is shared
-   * (default: false)
-   */
-  share?: boolean;
-  /**
-   * if true, reserve swap space (or huge pages) if applicable
-   * (default: true) (since 6.1)
-   */
-  reserve?: boolean;
-  /** size of the memory region in bytes */
-  size: number;
-  /**
-   * if true, the canonical path is used
-   * for ramblock-id. Disable this for 4.0
-   * machine types or older to allow
-   * migration with newer QEMU versions.
-   * (default: false generally,
-   * but true for machine types <= 4.0)
-   */
-  "x-use-canonical-path-for-ramblock-id"?: boolean;
-  /**
-   * if true, the file to be created resides in the hugetlbfs filesystem
-   * (default: false)
-   */
-  hugetlb?: boolean;
-  /**
-   * the hugetlb page size on systems that support multiple hugetlb
-   * page sizes (it must be a power of 2 value supported by the
-   * system). 0 selects a default page size. This option is ignored
-   * if `hugetlb` is false. (default: 0)
-   */
-  hugetlbsize?: number;
-  /**
-   * if true, create a sealed-file, which will block further resizing of
-   * the memory (default: true)
-   */
-  seal?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & MemoryBackendMemfdProperties) | ({
   "qom-type": "memory-backend-ram";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true, include the memory in core dumps (default depends on the
-   * machine type)
-   */
-  dump?: boolean;
-  /** the list of NUMA host nodes to bind the memory to */
-  "host-nodes"?: number[];
-  /**
-   * if true, mark the memory as mergeable (default depends on the machine
-   * type)
-   */
-  merge?: boolean;
-  /** the NUMA policy (default: 'default') */
-  policy?: HostMemPolicy;
-  /** if true, preallocate memory (default: false) */
-  prealloc?: boolean;
-  /** number of CPU threads to use for prealloc (default: 1) */
-  "prealloc-threads"?: number;
-  /**
-   * thread context to use for creation of preallocation threads
-   * (default: none) (since 7.2)
-   */
-  "prealloc-context"?: string;
-  /**
-   * if false, the memory is private to QEMU; if true, it is shared
-   * (default: false)
-   */
-  share?: boolean;
-  /**
-   * if true, reserve swap space (or huge pages) if applicable
-   * (default: true) (since 6.1)
-   */
-  reserve?: boolean;
-  /** size of the memory region in bytes */
-  size: number;
-  /**
-   * if true, the canonical path is used
-   * for ramblock-id. Disable this for 4.0
-   * machine types or older to allow
-   * migration with newer QEMU versions.
-   * (default: false generally,
-   * but true for machine types <= 4.0)
-   */
-  "x-use-canonical-path-for-ramblock-id"?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & MemoryBackendProperties) | ({
   "qom-type": "pr-manager-helper";
-  /** the name of the new object */
-  id: string;
-  /** the path to a Unix domain socket for connecting to the external helper */
-  path: string;
-} | {
-  /** the class name for the object to be created */
+} & PrManagerHelperProperties) | ({
   "qom-type": "qtest";
-  /** the name of the new object */
-  id: string;
-  /** the chardev to be used to receive qtest commands on. */
-  chardev: string;
-  /** the path to a log file */
-  log?: string;
-} | {
-  /** the class name for the object to be created */
+} & QtestProperties) | ({
   "qom-type": "rng-builtin";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true, the device is opened immediately when applying this option
-   * and will probably fail when processing the next option. Don't use;
-   * only provided for compatibility. (default: false)
-   *
-   * @deprecated Member `opened` is deprecated.  Setting true doesn't make sense,
-   * and false is already the default.
-   */
-  opened?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & RngProperties) | ({
   "qom-type": "rng-egd";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true, the device is opened immediately when applying this option
-   * and will probably fail when processing the next option. Don't use;
-   * only provided for compatibility. (default: false)
-   *
-   * @deprecated
-   */
-  opened?: boolean;
-  /**
-   * the name of a character device backend that provides the connection
-   * to the RNG daemon
-   */
-  chardev: string;
-} | {
-  /** the class name for the object to be created */
+} & RngEgdProperties) | ({
   "qom-type": "rng-random";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true, the device is opened immediately when applying this option
-   * and will probably fail when processing the next option. Don't use;
-   * only provided for compatibility. (default: false)
-   *
-   * @deprecated
-   */
-  opened?: boolean;
-  /**
-   * the filename of the device on the host to obtain entropy from
-   * (default: "/dev/urandom")
-   */
-  filename?: string;
-} | {
-  /** the class name for the object to be created */
+} & RngRandomProperties) | ({
   "qom-type": "secret";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true, the secret is loaded immediately when applying this option
-   * and will probably fail when processing the next option. Don't use;
-   * only provided for compatibility. (default: false)
-   *
-   * @deprecated
-   */
-  loaded?: boolean;
-  /** the data format that the secret is provided in (default: raw) */
-  format?: QCryptoSecretFormat;
-  /**
-   * the name of another secret that should be used to decrypt the
-   * provided data. If not present, the data is assumed to be unencrypted.
-   */
-  keyid?: string;
-  /**
-   * the random initialization vector used for encryption of this particular
-   * secret. Should be a base64 encrypted string of the 16-byte IV. Mandatory
-   * if `keyid` is given. Ignored if `keyid` is absent.
-   */
-  iv?: string;
-  /** the associated with the secret from */
-  data?: string;
-  /** the filename to load the data associated with the secret from */
-  file?: string;
-} | {
-  /** the class name for the object to be created */
+} & SecretProperties) | ({
   "qom-type": "secret_keyring";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true, the secret is loaded immediately when applying this option
-   * and will probably fail when processing the next option. Don't use;
-   * only provided for compatibility. (default: false)
-   *
-   * @deprecated
-   */
-  loaded?: boolean;
-  /** the data format that the secret is provided in (default: raw) */
-  format?: QCryptoSecretFormat;
-  /**
-   * the name of another secret that should be used to decrypt the
-   * provided data. If not present, the data is assumed to be unencrypted.
-   */
-  keyid?: string;
-  /**
-   * the random initialization vector used for encryption of this particular
-   * secret. Should be a base64 encrypted string of the 16-byte IV. Mandatory
-   * if `keyid` is given. Ignored if `keyid` is absent.
-   */
-  iv?: string;
-  /** serial number that identifies a key to get from the kernel */
-  serial: number;
-} | {
-  /** the class name for the object to be created */
+} & SecretKeyringProperties) | ({
   "qom-type": "sev-guest";
-  /** the name of the new object */
-  id: string;
-  /** SEV device to use (default: "/dev/sev") */
-  "sev-device"?: string;
-  /** guest owners DH certificate (encoded with base64) */
-  "dh-cert-file"?: string;
-  /** guest owners session parameters (encoded with base64) */
-  "session-file"?: string;
-  /** SEV policy value (default: 0x1) */
-  policy?: number;
-  /** SEV firmware handle (default: 0) */
-  handle?: number;
-  /** C-bit location in page table entry (default: 0) */
-  cbitpos?: number;
-  /**
-   * number of bits in physical addresses that become
-   * unavailable when SEV is enabled
-   */
-  "reduced-phys-bits": number;
-  /**
-   * if true, add hashes of kernel/initrd/cmdline to a
-   * designated guest firmware page for measured boot
-   * with -kernel (default: false) (since 6.2)
-   */
-  "kernel-hashes"?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & SevGuestProperties) | ({
   "qom-type": "thread-context";
-  /** the name of the new object */
-  id: string;
-  /**
-   * the list of host CPU numbers used as CPU affinity for all
-   * threads created in the thread context (default: QEMU main
-   * thread CPU affinity)
-   */
-  "cpu-affinity"?: number[];
-  /**
-   * the list of host node numbers that will be resolved to a
-   * list of host CPU numbers used as CPU affinity. This is a
-   * shortcut for specifying the list of host CPU numbers
-   * belonging to the host nodes manually by setting
-   * `cpu-affinity`. (default: QEMU main thread affinity)
-   */
-  "node-affinity"?: number[];
-} | {
-  /** the class name for the object to be created */
+} & ThreadContextProperties) | ({
   "qom-type": "throttle-group";
-  /** the name of the new object */
-  id: string;
-  /** limits to apply for this throttle group */
-  limits?: ThrottleLimits;
-  /**
-   * @experimental
-   */
-  "x-iops-total"?: number;
-  /**
-   * @experimental
-   */
-  "x-iops-total-max"?: number;
-  /**
-   * @experimental
-   */
-  "x-iops-total-max-length"?: number;
-  /**
-   * @experimental
-   */
-  "x-iops-read"?: number;
-  /**
-   * @experimental
-   */
-  "x-iops-read-max"?: number;
-  /**
-   * @experimental
-   */
-  "x-iops-read-max-length"?: number;
-  /**
-   * @experimental
-   */
-  "x-iops-write"?: number;
-  /**
-   * @experimental
-   */
-  "x-iops-write-max"?: number;
-  /**
-   * @experimental
-   */
-  "x-iops-write-max-length"?: number;
-  /**
-   * @experimental
-   */
-  "x-bps-total"?: number;
-  /**
-   * @experimental
-   */
-  "x-bps-total-max"?: number;
-  /**
-   * @experimental
-   */
-  "x-bps-total-max-length"?: number;
-  /**
-   * @experimental
-   */
-  "x-bps-read"?: number;
-  /**
-   * @experimental
-   */
-  "x-bps-read-max"?: number;
-  /**
-   * @experimental
-   */
-  "x-bps-read-max-length"?: number;
-  /**
-   * @experimental
-   */
-  "x-bps-write"?: number;
-  /**
-   * @experimental
-   */
-  "x-bps-write-max"?: number;
-  /**
-   * @experimental
-   */
-  "x-bps-write-max-length"?: number;
-  /**
-   * @experimental
-   */
-  "x-iops-size"?: number;
-} | {
-  /** the class name for the object to be created */
+} & ThrottleGroupProperties) | ({
   "qom-type": "tls-creds-anon";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true the peer credentials will be verified once the
-   * handshake is completed.  This is a no-op for anonymous
-   * credentials. (default: true)
-   */
-  "verify-peer"?: boolean;
-  /** the path of the directory that contains the credential files */
-  dir?: string;
-  /**
-   * whether the QEMU network backend that uses the credentials will be
-   * acting as a client or as a server (default: client)
-   */
-  endpoint?: QCryptoTLSCredsEndpoint;
-  /**
-   * a gnutls priority string as described at
-   * https://gnutls.org/manual/html_node/Priority-Strings.html
-   */
-  priority?: string;
-  /**
-   * if true, the credentials are loaded immediately when applying this
-   * option and will ignore options that are processed later. Don't use;
-   * only provided for compatibility. (default: false)
-   *
-   * @deprecated Member `loaded` is deprecated.  Setting true doesn't make sense,
-   * and false is already the default.
-   */
-  loaded?: boolean;
-} | {
-  /** the class name for the object to be created */
+} & TlsCredsAnonProperties) | ({
   "qom-type": "tls-creds-psk";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true the peer credentials will be verified once the
-   * handshake is completed.  This is a no-op for anonymous
-   * credentials. (default: true)
-   */
-  "verify-peer"?: boolean;
-  /** the path of the directory that contains the credential files */
-  dir?: string;
-  /**
-   * whether the QEMU network backend that uses the credentials will be
-   * acting as a client or as a server (default: client)
-   */
-  endpoint?: QCryptoTLSCredsEndpoint;
-  /**
-   * a gnutls priority string as described at
-   * https://gnutls.org/manual/html_node/Priority-Strings.html
-   */
-  priority?: string;
-  /**
-   * if true, the credentials are loaded immediately when applying this
-   * option and will ignore options that are processed later. Don't use;
-   * only provided for compatibility. (default: false)
-   *
-   * @deprecated Member `loaded` is deprecated.  Setting true doesn't make sense,
-   * and false is already the default.
-   */
-  loaded?: boolean;
-  /**
-   * the username which will be sent to the server.  For clients only.
-   * If absent, "qemu" is sent and the property will read back as an
-   * empty string.
-   */
-  username?: string;
-} | {
-  /** the class name for the object to be created */
+} & TlsCredsPskProperties) | ({
   "qom-type": "tls-creds-x509";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true the peer credentials will be verified once the
-   * handshake is completed.  This is a no-op for anonymous
-   * credentials. (default: true)
-   */
-  "verify-peer"?: boolean;
-  /** the path of the directory that contains the credential files */
-  dir?: string;
-  /**
-   * whether the QEMU network backend that uses the credentials will be
-   * acting as a client or as a server (default: client)
-   */
-  endpoint?: QCryptoTLSCredsEndpoint;
-  /**
-   * a gnutls priority string as described at
-   * https://gnutls.org/manual/html_node/Priority-Strings.html
-   */
-  priority?: string;
-  /**
-   * if true, the credentials are loaded immediately when applying this
-   * option and will ignore options that are processed later. Don't use;
-   * only provided for compatibility. (default: false)
-   *
-   * @deprecated Member `loaded` is deprecated.  Setting true doesn't make sense,
-   * and false is already the default.
-   */
-  loaded?: boolean;
-  /**
-   * if true, perform some sanity checks before using the
-   * credentials (default: true)
-   */
-  "sanity-check"?: boolean;
-  /**
-   * For the server-key.pem and client-key.pem files which contain
-   * sensitive private keys, it is possible to use an encrypted
-   * version by providing the `passwordid` parameter.  This provides
-   * the ID of a previously created secret object containing the
-   * password for decryption.
-   */
-  passwordid?: string;
-} | {
-  /** the class name for the object to be created */
+} & TlsCredsX509Properties) | ({
   "qom-type": "tls-cipher-suites";
-  /** the name of the new object */
-  id: string;
-  /**
-   * if true the peer credentials will be verified once the
-   * handshake is completed.  This is a no-op for anonymous
-   * credentials. (default: true)
-   */
-  "verify-peer"?: boolean;
-  /** the path of the directory that contains the credential files */
-  dir?: string;
-  /**
-   * whether the QEMU network backend that uses the credentials will be
-   * acting as a client or as a server (default: client)
-   */
-  endpoint?: QCryptoTLSCredsEndpoint;
-  /**
-   * a gnutls priority string as described at
-   * https://gnutls.org/manual/html_node/Priority-Strings.html
-   */
-  priority?: string;
-} | {
-  /** the class name for the object to be created */
+} & TlsCredsProperties) | ({
   "qom-type": "x-remote-object";
-  /** the name of the new object */
-  id: string;
-  /** file descriptor name previously passed via 'getfd' command */
-  fd: string;
-  /** the id of the device to be associated with the file descriptor */
-  devid: string;
-} | {
-  /** the class name for the object to be created */
+} & RemoteObjectProperties) | ({
   "qom-type": "x-vfio-user-server";
-  /** the name of the new object */
-  id: string;
-  /** socket to be used by the libvfio-user library */
-  socket: SocketAddress;
-  /** the ID of the device to be emulated at the server */
-  device: string;
-} | {
-  /** the class name for the object to be created */
+} & VfioUserServerProperties) | {
   "qom-type": "can-bus" | "pef-guest" | "s390-pv-guest";
-  /** the name of the new object */
-  id: string;
-};
+});
 
 /**
  * @since 1.2
@@ -12214,48 +7711,12 @@ export interface QAuthZListRule {
  */
 export type QCryptoBlockAmendOptions = {
   /** the encryption format */
+  format: "luks" | "qcow";
+} & (({
   format: "luks";
-  /** the desired state of the keyslots */
-  state: QCryptoBlockLUKSKeyslotState;
-  /**
-   * The ID of a QCryptoSecret object providing the password to be
-   * written into added active keyslots
-   */
-  "new-secret"?: string;
-  /**
-   * Optional (for deactivation only)
-   * If given will deactivate all keyslots that
-   * match password located in QCryptoSecret with this ID
-   */
-  "old-secret"?: string;
-  /**
-   * Optional. ID of the keyslot to activate/deactivate.
-   * For keyslot activation, keyslot should not be active already
-   * (this is unsafe to update an active keyslot),
-   * but possible if 'force' parameter is given.
-   * If keyslot is not given, first free keyslot will be written.
-   *
-   * For keyslot deactivation, this parameter specifies the exact
-   * keyslot to deactivate
-   */
-  keyslot?: number;
-  /**
-   * Optional (for activation only)
-   * Number of milliseconds to spend in
-   * PBKDF passphrase processing for the newly activated keyslot.
-   * Currently defaults to 2000.
-   */
-  "iter-time"?: number;
-  /**
-   * Optional. The ID of a QCryptoSecret object providing the
-   * password to use to retrieve current master key.
-   * Defaults to the same secret that was used to open the image
-   */
-  secret?: string;
-} | {
-  /** the encryption format */
+} & QCryptoBlockAmendOptionsLUKS) | {
   format: "qcow";
-};
+});
 
 /**
  * This struct defines the update parameters that activate/de-activate set
@@ -12311,54 +7772,18 @@ export interface QCryptoBlockAmendOptionsLUKS {
  */
 export type QCryptoBlockCreateOptions = {
   /** the encryption format */
+  format: "qcow" | "luks";
+  /**
+   * the ID of a QCryptoSecret object providing the
+   * decryption key. Mandatory except when probing image for
+   * metadata only.
+   */
+  "key-secret"?: string;
+} & (({
   format: "qcow";
-  /**
-   * the ID of a QCryptoSecret object providing the
-   * decryption key. Mandatory except when probing image for
-   * metadata only.
-   */
-  "key-secret"?: string;
-} | {
-  /** the encryption format */
+} & QCryptoBlockOptionsQCow) | ({
   format: "luks";
-  /**
-   * the ID of a QCryptoSecret object providing the
-   * decryption key. Mandatory except when probing image for
-   * metadata only.
-   */
-  "key-secret"?: string;
-  /**
-   * the cipher algorithm for data encryption
-   * Currently defaults to 'aes-256'.
-   */
-  "cipher-alg"?: QCryptoCipherAlgorithm;
-  /**
-   * the cipher mode for data encryption
-   * Currently defaults to 'xts'
-   */
-  "cipher-mode"?: QCryptoCipherMode;
-  /**
-   * the initialization vector generator
-   * Currently defaults to 'plain64'
-   */
-  "ivgen-alg"?: QCryptoIVGenAlgorithm;
-  /**
-   * the initialization vector generator hash
-   * Currently defaults to 'sha256'
-   */
-  "ivgen-hash-alg"?: QCryptoHashAlgorithm;
-  /**
-   * the master key hash algorithm
-   * Currently defaults to 'sha256'
-   */
-  "hash-alg"?: QCryptoHashAlgorithm;
-  /**
-   * number of milliseconds to spend in
-   * PBKDF passphrase processing. Currently defaults
-   * to 2000. (since 2.8)
-   */
-  "iter-time"?: number;
-};
+} & QCryptoBlockCreateOptionsLUKS));
 
 /**
  * The options that apply to LUKS encryption format initialization
@@ -12767,24 +8192,19 @@ export type RbdAuthMode = "cephx" | "none";
  * @since 6.1
  */
 export type RbdEncryptionCreateOptions = {
+  format: "luks" | "luks2";
+  /**
+   * ID of a QCryptoSecret object providing a passphrase
+   * for unlocking the encryption
+   */
+  "key-secret": string;
+  /** The encryption algorithm */
+  "cipher-alg"?: QCryptoCipherAlgorithm;
+} & (({
   format: "luks";
-  /**
-   * ID of a QCryptoSecret object providing a passphrase
-   * for unlocking the encryption
-   */
-  "key-secret": string;
-  /** The encryption algorithm */
-  "cipher-alg"?: QCryptoCipherAlgorithm;
-} | {
+} & RbdEncryptionCreateOptionsLUKS) | ({
   format: "luks2";
-  /**
-   * ID of a QCryptoSecret object providing a passphrase
-   * for unlocking the encryption
-   */
-  "key-secret": string;
-  /** The encryption algorithm */
-  "cipher-alg"?: QCryptoCipherAlgorithm;
-};
+} & RbdEncryptionCreateOptionsLUKS2));
 
 /**
  * @since 6.1
@@ -12816,20 +8236,17 @@ export interface RbdEncryptionCreateOptionsLUKS2 {
  * @since 6.1
  */
 export type RbdEncryptionOptions = {
+  format: "luks" | "luks2";
+  /**
+   * ID of a QCryptoSecret object providing a passphrase
+   * for unlocking the encryption
+   */
+  "key-secret": string;
+} & (({
   format: "luks";
-  /**
-   * ID of a QCryptoSecret object providing a passphrase
-   * for unlocking the encryption
-   */
-  "key-secret": string;
-} | {
+} & RbdEncryptionOptionsLUKS) | ({
   format: "luks2";
-  /**
-   * ID of a QCryptoSecret object providing a passphrase
-   * for unlocking the encryption
-   */
-  "key-secret": string;
-};
+} & RbdEncryptionOptionsLUKS2));
 
 /**
  * @since 6.1
@@ -13292,6 +8709,8 @@ export interface SGXInfo {
  * @since 2.5
  */
 export type SchemaInfo = {
+  /** the entity's meta type, inherited from `base`. */
+  "meta-type": "builtin" | "enum" | "array" | "object" | "alternate" | "command" | "event";
   /**
    * the entity's name, inherited from `base`.
    * The SchemaInfo is always referenced by this name.
@@ -13302,8 +8721,6 @@ export type SchemaInfo = {
    * regardless of `meta-type`.
    */
   name: string;
-  /** the entity's meta type, inherited from `base`. */
-  "meta-type": "builtin";
   /**
    * names of features associated with the entity, in no
    * particular order.
@@ -13311,181 +8728,23 @@ export type SchemaInfo = {
    * the rest)
    */
   features?: string[];
+} & ({
+  "meta-type": "builtin";
   /** the JSON type used for this type on the wire. */
   "json-type": JSONType | (string & {});
-} | {
-  /**
-   * the entity's name, inherited from `base`.
-   * The SchemaInfo is always referenced by this name.
-   * Commands and events have the name defined in the QAPI schema.
-   * Unlike command and event names, type names are not part of
-   * the wire ABI.  Consequently, type names are meaningless
-   * strings here, although they are still guaranteed unique
-   * regardless of `meta-type`.
-   */
-  name: string;
-  /** the entity's meta type, inherited from `base`. */
+} | ({
   "meta-type": "enum";
-  /**
-   * names of features associated with the entity, in no
-   * particular order.
-   * (since 4.1 for object types, 4.2 for commands, 5.0 for
-   * the rest)
-   */
-  features?: string[];
-  /**
-   * the enum type's members, in no particular order
-   * (since 6.2).
-   */
-  members: SchemaInfoEnumMember[];
-  /**
-   * the enumeration type's member names, in no particular order.
-   * Redundant with `members`.  Just for backward compatibility.
-   *
-   * @deprecated Member `values` is deprecated.  Use `members` instead.
-   */
-  values: string[];
-} | {
-  /**
-   * the entity's name, inherited from `base`.
-   * The SchemaInfo is always referenced by this name.
-   * Commands and events have the name defined in the QAPI schema.
-   * Unlike command and event names, type names are not part of
-   * the wire ABI.  Consequently, type names are meaningless
-   * strings here, although they are still guaranteed unique
-   * regardless of `meta-type`.
-   */
-  name: string;
-  /** the entity's meta type, inherited from `base`. */
+} & SchemaInfoEnum) | ({
   "meta-type": "array";
-  /**
-   * names of features associated with the entity, in no
-   * particular order.
-   * (since 4.1 for object types, 4.2 for commands, 5.0 for
-   * the rest)
-   */
-  features?: string[];
-  /** the array type's element type. */
-  "element-type": string;
-} | {
-  /**
-   * the entity's name, inherited from `base`.
-   * The SchemaInfo is always referenced by this name.
-   * Commands and events have the name defined in the QAPI schema.
-   * Unlike command and event names, type names are not part of
-   * the wire ABI.  Consequently, type names are meaningless
-   * strings here, although they are still guaranteed unique
-   * regardless of `meta-type`.
-   */
-  name: string;
-  /** the entity's meta type, inherited from `base`. */
+} & SchemaInfoArray) | ({
   "meta-type": "object";
-  /**
-   * names of features associated with the entity, in no
-   * particular order.
-   * (since 4.1 for object types, 4.2 for commands, 5.0 for
-   * the rest)
-   */
-  features?: string[];
-  /** the object type's (non-variant) members, in no particular order. */
-  members: SchemaInfoObjectMember[];
-  /**
-   * the name of the member serving as type tag.
-   * An element of `members` with this name must exist.
-   */
-  tag?: string;
-  /**
-   * variant members, i.e. additional members that
-   * depend on the type tag's value.  Present exactly when
-   * `tag` is present.  The variants are in no particular order,
-   * and may even differ from the order of the values of the
-   * enum type of the `tag`.
-   */
-  variants?: SchemaInfoObjectVariant[];
-} | {
-  /**
-   * the entity's name, inherited from `base`.
-   * The SchemaInfo is always referenced by this name.
-   * Commands and events have the name defined in the QAPI schema.
-   * Unlike command and event names, type names are not part of
-   * the wire ABI.  Consequently, type names are meaningless
-   * strings here, although they are still guaranteed unique
-   * regardless of `meta-type`.
-   */
-  name: string;
-  /** the entity's meta type, inherited from `base`. */
+} & SchemaInfoObject) | ({
   "meta-type": "alternate";
-  /**
-   * names of features associated with the entity, in no
-   * particular order.
-   * (since 4.1 for object types, 4.2 for commands, 5.0 for
-   * the rest)
-   */
-  features?: string[];
-  /**
-   * the alternate type's members, in no particular order.
-   * The members' wire encoding is distinct, see
-   * docs/devel/qapi-code-gen.txt section Alternate types.
-   */
-  members: SchemaInfoAlternateMember[];
-} | {
-  /**
-   * the entity's name, inherited from `base`.
-   * The SchemaInfo is always referenced by this name.
-   * Commands and events have the name defined in the QAPI schema.
-   * Unlike command and event names, type names are not part of
-   * the wire ABI.  Consequently, type names are meaningless
-   * strings here, although they are still guaranteed unique
-   * regardless of `meta-type`.
-   */
-  name: string;
-  /** the entity's meta type, inherited from `base`. */
+} & SchemaInfoAlternate) | ({
   "meta-type": "command";
-  /**
-   * names of features associated with the entity, in no
-   * particular order.
-   * (since 4.1 for object types, 4.2 for commands, 5.0 for
-   * the rest)
-   */
-  features?: string[];
-  /**
-   * the name of the object type that provides the command's
-   * parameters.
-   */
-  "arg-type": string;
-  /** the name of the command's result type. */
-  "ret-type": string;
-  /**
-   * whether the command allows out-of-band execution,
-   * defaults to false (Since: 2.12)
-   */
-  "allow-oob"?: boolean;
-} | {
-  /**
-   * the entity's name, inherited from `base`.
-   * The SchemaInfo is always referenced by this name.
-   * Commands and events have the name defined in the QAPI schema.
-   * Unlike command and event names, type names are not part of
-   * the wire ABI.  Consequently, type names are meaningless
-   * strings here, although they are still guaranteed unique
-   * regardless of `meta-type`.
-   */
-  name: string;
-  /** the entity's meta type, inherited from `base`. */
+} & SchemaInfoCommand) | ({
   "meta-type": "event";
-  /**
-   * names of features associated with the entity, in no
-   * particular order.
-   * (since 4.1 for object types, 4.2 for commands, 5.0 for
-   * the rest)
-   */
-  features?: string[];
-  /**
-   * the name of the object type that provides the event's
-   * parameters.
-   */
-  "arg-type": string;
-};
+} & SchemaInfoEvent));
 
 /**
  * Additional SchemaInfo members for meta-type 'alternate'.
@@ -13775,35 +9034,20 @@ export type SetPasswordOptions = {
    * - 'vnc' to modify the VNC server password
    * - 'spice' to modify the Spice server password
    */
+  protocol: "vnc" | "spice";
+  /** the new password */
+  password: string;
+  /**
+   * How to handle existing clients when changing the
+   * password. If nothing is specified, defaults to 'keep'.
+   * For VNC, only 'keep' is currently implemented.
+   */
+  connected?: SetPasswordAction;
+} & (({
   protocol: "vnc";
-  /** the new password */
-  password: string;
-  /**
-   * How to handle existing clients when changing the
-   * password. If nothing is specified, defaults to 'keep'.
-   * For VNC, only 'keep' is currently implemented.
-   */
-  connected?: SetPasswordAction;
-  /**
-   * The id of the display where the password should be changed.
-   * Defaults to the first.
-   */
-  display?: string;
-} | {
-  /**
-   * - 'vnc' to modify the VNC server password
-   * - 'spice' to modify the Spice server password
-   */
+} & SetPasswordOptionsVnc) | {
   protocol: "spice";
-  /** the new password */
-  password: string;
-  /**
-   * How to handle existing clients when changing the
-   * password. If nothing is specified, defaults to 'keep'.
-   * For VNC, only 'keep' is currently implemented.
-   */
-  connected?: SetPasswordAction;
-};
+});
 
 /**
  * Options for set_password specific to the VNC procotol.
@@ -14015,62 +9259,16 @@ export interface SnapshotInfo {
  */
 export type SocketAddress = {
   /** Transport type */
+  type: "inet" | "unix" | "vsock" | "fd";
+} & (({
   type: "inet";
-  /** host part of the address */
-  host: string;
-  /** port part of the address */
-  port: string;
-  /**
-   * true if the host/port are guaranteed to be numeric,
-   * false if name resolution should be attempted. Defaults to false.
-   * (Since 2.9)
-   */
-  numeric?: boolean;
-  /**
-   * If present, this is range of possible addresses, with port
-   * between `port` and `to`.
-   */
-  to?: number;
-  /** whether to accept IPv4 addresses, default try both IPv4 and IPv6 */
-  ipv4?: boolean;
-  /** whether to accept IPv6 addresses, default try both IPv4 and IPv6 */
-  ipv6?: boolean;
-  /**
-   * enable keep-alive when connecting to this socket. Not supported
-   * for passive sockets. (Since 4.2)
-   */
-  "keep-alive"?: boolean;
-  /** enable multi-path TCP. (Since 6.1) */
-  mptcp?: boolean;
-} | {
-  /** Transport type */
+} & InetSocketAddress) | ({
   type: "unix";
-  /** filesystem path to use */
-  path: string;
-  /**
-   * if true, this is a Linux abstract socket address.  `path`
-   * will be prefixed by a null byte, and optionally padded
-   * with null bytes.  Defaults to false.  (Since 5.1)
-   */
-  abstract?: boolean;
-  /**
-   * if false, pad an abstract socket address with enough null
-   * bytes to make it fill struct sockaddr_un member sun_path.
-   * Defaults to true.  (Since 5.1)
-   */
-  tight?: boolean;
-} | {
-  /** Transport type */
+} & UnixSocketAddress) | ({
   type: "vsock";
-  /** unique host identifier */
-  cid: string;
-  /** port */
-  port: string;
-} | {
-  /** Transport type */
+} & VsockSocketAddress) | ({
   type: "fd";
-  str: string;
-};
+} & String_));
 
 /**
  * Captures the address of a socket, which could also be a named file descriptor
@@ -14078,18 +9276,16 @@ export type SocketAddress = {
  * @since 1.3
  */
 export type SocketAddressLegacy = {
+  type: "inet" | "unix" | "vsock" | "fd";
+} & (({
   type: "inet";
-  data: InetSocketAddress;
-} | {
+} & InetSocketAddressWrapper) | ({
   type: "unix";
-  data: UnixSocketAddress;
-} | {
+} & UnixSocketAddressWrapper) | ({
   type: "vsock";
-  data: VsockSocketAddress;
-} | {
+} & VsockSocketAddressWrapper) | ({
   type: "fd";
-  data: String_;
-};
+} & StringWrapper));
 
 /**
  * Available SocketAddress types
@@ -14223,14 +9419,12 @@ export interface SpiceServerInfo {
  * @since 2.12
  */
 export type SshHostKeyCheck = {
+  mode: "hash" | "none" | "known_hosts";
+} & (({
   mode: "hash";
-  /** The hash algorithm used for the hash */
-  type: SshHostKeyCheckHashType;
-  /** The expected hash value */
-  hash: string;
-} | {
+} & SshHostKeyHash) | {
   mode: "none" | "known_hosts";
-};
+});
 
 /**
  * - `md5`: The given hash is an md5 hash
@@ -14281,14 +9475,13 @@ export interface Stats {
  * @since 7.1
  */
 export type StatsFilter = {
+  target: "vcpu" | "vm";
+  providers?: StatsRequest[];
+} & (({
   target: "vcpu";
-  providers?: StatsRequest[];
-  /** list of QOM paths for the desired vCPU objects. */
-  vcpus?: string[];
-} | {
+} & StatsVCPUFilter) | {
   target: "vm";
-  providers?: StatsRequest[];
-};
+});
 
 /**
  * Enumeration of statistics providers.
@@ -14896,16 +10089,12 @@ export type TpmTypeOptions = {
    * - 'passthrough' The configuration options for the TPM passthrough type
    * - 'emulator' The configuration options for TPM emulator backend type
    */
+  type: "passthrough" | "emulator";
+} & (({
   type: "passthrough";
-  data: TPMPassthroughOptions;
-} | {
-  /**
-   * - 'passthrough' The configuration options for the TPM passthrough type
-   * - 'emulator' The configuration options for TPM emulator backend type
-   */
+} & TPMPassthroughOptionsWrapper) | ({
   type: "emulator";
-  data: TPMEmulatorOptions;
-};
+} & TPMEmulatorOptionsWrapper));
 
 /**
  * Information of a tracing event.
@@ -14942,42 +10131,32 @@ export type TraceEventState = "unavailable" | "disabled" | "enabled";
  * @since 1.1
  */
 export type TransactionAction = {
+  type: "abort" | "block-dirty-bitmap-add" | "block-dirty-bitmap-remove" | "block-dirty-bitmap-clear" | "block-dirty-bitmap-enable" | "block-dirty-bitmap-disable" | "block-dirty-bitmap-merge" | "blockdev-backup" | "blockdev-snapshot" | "blockdev-snapshot-internal-sync" | "blockdev-snapshot-sync" | "drive-backup";
+} & (({
   type: "abort";
-  data: Abort;
-} | {
+} & AbortWrapper) | ({
   type: "block-dirty-bitmap-add";
-  data: BlockDirtyBitmapAdd;
-} | {
+} & BlockDirtyBitmapAddWrapper) | ({
   type: "block-dirty-bitmap-remove";
-  data: BlockDirtyBitmap;
-} | {
+} & BlockDirtyBitmapWrapper) | ({
   type: "block-dirty-bitmap-clear";
-  data: BlockDirtyBitmap;
-} | {
+} & BlockDirtyBitmapWrapper) | ({
   type: "block-dirty-bitmap-enable";
-  data: BlockDirtyBitmap;
-} | {
+} & BlockDirtyBitmapWrapper) | ({
   type: "block-dirty-bitmap-disable";
-  data: BlockDirtyBitmap;
-} | {
+} & BlockDirtyBitmapWrapper) | ({
   type: "block-dirty-bitmap-merge";
-  data: BlockDirtyBitmapMerge;
-} | {
+} & BlockDirtyBitmapMergeWrapper) | ({
   type: "blockdev-backup";
-  data: BlockdevBackup;
-} | {
+} & BlockdevBackupWrapper) | ({
   type: "blockdev-snapshot";
-  data: BlockdevSnapshot;
-} | {
+} & BlockdevSnapshotWrapper) | ({
   type: "blockdev-snapshot-internal-sync";
-  data: BlockdevSnapshotInternal;
-} | {
+} & BlockdevSnapshotInternalWrapper) | ({
   type: "blockdev-snapshot-sync";
-  data: BlockdevSnapshotSync;
-} | {
+} & BlockdevSnapshotSyncWrapper) | ({
   type: "drive-backup";
-  data: DriveBackup;
-};
+} & DriveBackupWrapper));
 
 /**
  * - `abort`: Since 1.6
@@ -15789,16 +10968,14 @@ export type XDbgBlockGraphNodeType = "block-backend" | "block-job" | "block-driv
  * @since 6.0
  */
 export type YankInstance = {
+  type: "block-node" | "chardev" | "migration";
+} & (({
   type: "block-node";
-  /** the name of the block graph node */
-  "node-name": string;
-} | {
+} & YankInstanceBlockNode) | ({
   type: "chardev";
-  /** the chardev's ID */
-  id: string;
-} | {
+} & YankInstanceChardev) | {
   type: "migration";
-};
+});
 
 /**
  * Specifies which block graph node to yank. See `YankInstance` for more

@@ -34,8 +34,8 @@ describe('generate the fixture target', () => {
 
   it('emits discriminated unions, open enums in server positions and closed ones in arguments', () => {
     const types = readFileSync(join(out, 'types.ts'), 'utf8');
-    // union on its tag, closed branches
-    expect(types).toMatch(/export type BlockdevOptions = \{\n  driver: "file";/);
+    // union on its tag: base members once (tag as all its values), then the closed branches
+    expect(types).toMatch(/export type BlockdevOptions = \{\n  driver: "file" \| "qcow2" \| "null-co";\n  \/\*\* the node name \*\/\n  "node-name"\?: string;\n\} & \(\{\n  driver: "file";/);
     expect(types).toContain('driver: "null-co";');
     // StatusInfo is only sent by the server: open enum member, no index signature
     expect(types).toMatch(/export interface StatusInfo \{[^}]*status: RunState \| \(string & \{\}\);/);
@@ -51,8 +51,8 @@ describe('generate the fixture target', () => {
     expect(types).toMatch(/\* @experimental\n\s*\*\/\n\s*singlestep\?: boolean;/);
     expect(types).toContain('- `null-co`: the null driver');
     expect(types).toContain('- `shutdown`: (deprecated) Deprecated: Use `SHUTDOWN` events.');
-    // a union variant that is itself a union is flattened into whole branches
-    expect(types).toMatch(/export type Endpoint = \{\n  transport: "socket";\n  type: "inet";[^=]*transport: "socket";\n  type: "unix";[^=]*transport: "exec";/);
+    // a union variant that is itself a union (here without a named variant type) is flattened into branches
+    expect(types).toMatch(/export type Endpoint = \{\n  transport: "socket" \| "exec";\n\} & \(\{\n  transport: "socket";\n  type: "inet";[^=]*transport: "socket";\n  type: "unix";[^=]*transport: "exec";/);
     // inline arguments and data are named by the importer's title when it gives one
     expect(types).toContain('export interface MigrateToArguments {');
     expect(types).toContain('export interface BlockImageCorruptedData {');

@@ -36,7 +36,7 @@ describe('schema → type (per construct)', () => {
         { type: 'object', properties: { t: { enum: ['y', 'z'] } }, required: ['t'], additionalProperties: false },
       ] },
       'open',
-      '{ t: "x"; e?: "p" | (string & {}); } | { t: "y" | "z"; }',
+      '{ t: "x" | "y" | "z"; } & ({ t: "x"; e?: "p" | (string & {}); } | { t: "y" | "z"; })',
     ],
   ])('%s', (_name, node, form, want) => {
     expect(render(node, form)).toBe(want);
