@@ -4,7 +4,6 @@
  * with a typed error saying when it happened; pending calls reject with QmpConnectionError;
  * calls answered before the close keep their results; `closed` resolves; nothing hangs.
  */
-import './helpers/trackers.js';
 import { describe, expect, it } from 'vitest';
 import { QmpClient, isQmpConnectionError, type QmpConnectionError } from '../../runtime/index.js';
 import type { QmpFaults } from '../../runtime/testing/index.js';

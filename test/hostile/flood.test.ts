@@ -4,7 +4,6 @@
  * event is accounted for: dropped = sent − delivered − buffered. The flood is built as a few big
  * writes of a pre-encoded block so the test stays fast.
  */
-import './helpers/trackers.js';
 import { describe, expect, it } from 'vitest';
 import { createQmpServer } from '../../runtime/testing/index.js';
 import { miniTarget, type MiniCommandMap } from '../testing/helpers/mini-target.js';

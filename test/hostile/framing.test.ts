@@ -2,7 +2,6 @@
  * Hostile peer, write level: every message in tiny chunks, many messages per write, messages
  * with no separator. Outcome required: nothing changes for the user — same results, same events.
  */
-import './helpers/trackers.js';
 import { describe, expect, it } from 'vitest';
 import { createQmpServer, nowTimestamp } from '../../runtime/testing/index.js';
 import { miniTarget, type MiniCommandMap } from '../testing/helpers/mini-target.js';

@@ -4,7 +4,6 @@
  * Outcome required: connect() settles with a typed error (or succeeds, skipping the stray event),
  * nothing but qmp_capabilities is ever sent, and the socket is closed on failure.
  */
-import './helpers/trackers.js';
 import { describe, expect, it } from 'vitest';
 import {
   QmpClient,

@@ -5,7 +5,6 @@
  * QmpProtocolError naming the violation), the error listener gets the QmpProtocolError, later
  * calls reject at once, and nothing hangs. A big message under the limit is just delivered.
  */
-import './helpers/trackers.js';
 import { describe, expect, it } from 'vitest';
 import { isQmpConnectionError, isQmpProtocolError, type QmpConnectionError, type QmpProtocolError } from '../../runtime/index.js';
 import { rawPayloads } from '../../runtime/testing/index.js';

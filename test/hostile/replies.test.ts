@@ -3,7 +3,6 @@
  * replies out of order. Outcome required: only the affected call sees an error (typed), every
  * other call gets its own reply, nothing hangs, the connection stays usable.
  */
-import './helpers/trackers.js';
 import { describe, expect, it } from 'vitest';
 import {
   isQmpConnectionError,

@@ -8,7 +8,6 @@
  * (a graceful `client.close()` did end the stream). Fixed in runtime/connection.ts `finish()`,
  * which now ends the stream and destroys it once ended (or after 1 s if the peer never reads).
  */
-import './helpers/trackers.js';
 import { duplexPair } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { QmpClient } from '../../runtime/index.js';

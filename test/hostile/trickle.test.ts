@@ -7,7 +7,6 @@
  * per buffered byte: a peer trickling a 64 MiB message would have cost ~8 GB before the size limit
  * applied). Fixed in runtime/framer.ts (`keep()`: small tails are copied into 16 KiB blocks).
  */
-import './helpers/trackers.js';
 import { duplexPair } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

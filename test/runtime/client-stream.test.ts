@@ -16,9 +16,6 @@ import {
   type QmpEvent,
 } from '../../runtime/index.js';
 import { GREETING, scriptedPeer, type ScriptedPeer } from './helpers/peer.js';
-import { trackUnhandled } from './helpers/hygiene.js';
-
-trackUnhandled();
 
 const ts = { seconds: 1, microseconds: 2 };
 

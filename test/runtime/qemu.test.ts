@@ -24,9 +24,6 @@ import {
 } from '../../runtime/index.js';
 import { findQemu, qemuVersions } from '../../scripts/qemus.js';
 import { QEMU_ARGS, launch, leftNothing } from './helpers/qemu.js';
-import { trackUnhandled } from './helpers/hygiene.js';
-
-trackUnhandled();
 
 /** A raw line-based QMP connection, for what the client itself never does. */
 async function rawSession(path: string): Promise<{ next(): Promise<Record<string, unknown>>; send(s: string): void; close(): void }> {

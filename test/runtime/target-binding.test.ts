@@ -13,9 +13,6 @@ import {
   type ValidationResult,
 } from '../../runtime/index.js';
 import { scriptedPeer } from './helpers/peer.js';
-import { trackUnhandled } from './helpers/hygiene.js';
-
-trackUnhandled();
 
 const ts = { seconds: 1, microseconds: 0 };
 const ok: ValidationResult = { ok: true, value: undefined };

@@ -6,9 +6,6 @@ import { join } from 'node:path';
 import { QmpClient } from '../../runtime/index.js';
 import { projectRoot } from '../../scripts/qemus.js';
 import { ScriptedPeer } from './helpers/peer.js';
-import { trackUnhandled } from './helpers/hygiene.js';
-
-trackUnhandled();
 
 describe('transports', () => {
   it('{ host, port }: TCP', async () => {

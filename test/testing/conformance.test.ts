@@ -3,7 +3,6 @@
  * monitor) and to the test server bound to the generated target of that version; the replies must
  * be identical after parsing (ids, classes, descs; only member order differs).
  */
-import '../hostile/helpers/trackers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

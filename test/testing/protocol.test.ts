@@ -2,7 +2,6 @@
  * The test server speaks QMP as QEMU 7.2/10.0 do: every expected message below was measured on
  * real QEMU (see the report of issue 6); the raw client sends bytes, not SDK calls.
  */
-import '../hostile/helpers/trackers.js';
 import { describe, expect, it } from 'vitest';
 import { createQmpServer, QmpServerError } from '../../runtime/testing/index.js';
 import { miniTarget, type MiniCommandMap } from './helpers/mini-target.js';

@@ -5,7 +5,6 @@
  * from the recording gets a GenericError naming the expected and the actual command, and the
  * server's close() fails the test.
  */
-import '../hostile/helpers/trackers.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

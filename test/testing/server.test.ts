@@ -2,7 +2,6 @@
  * The test server's own guarantees: loud failures for wrong handler returns and crashing handlers,
  * schema-checked events, transports (unix socket, TCP, stream), per-connection faults, usage errors.
  */
-import '../hostile/helpers/trackers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 /**
- * Unhandled-rejection and uncaught-exception trackers for the hostile-peer suite only: importing
- * this module installs them around every test of the importing file, and a test fails when
- * anything unhandled happened during it.
+ * Unhandled-rejection and uncaught-exception trackers for every test file (a vitest `setupFiles`
+ * entry): a test fails when a promise rejection went unhandled or an exception was uncaught
+ * while it ran, so the guilty test is named (vitest alone would only fail the run).
  */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
