@@ -57,22 +57,22 @@ describe.each(qemuVersions)('QEMU %s', (version) => {
   const major = Number(version.split('.')[0]);
   let vm: LaunchedQemu<QmpClient>;
   let rawDir: string;
+  /** Problems reported outside any call; none may be a schema failure (an event that does not fit). */
+  const reported: string[] = [];
 
   beforeAll(async () => {
     rawDir = await mkdtemp(join(tmpdir(), 'qmp-raw-'));
-    const q = findQemu(version);
     // A second, untouched QMP monitor for the raw-socket tests.
-    vm = await launchQemu({
-      binary: q.binary,
-      env: q.env,
-      args: [...QEMU_ARGS, '-qmp', `unix:${join(rawDir, 'raw.sock')},server=on,wait=off`],
-    });
+    vm = await launch(version, undefined, ['-qmp', `unix:${join(rawDir, 'raw.sock')},server=on,wait=off`]);
+    vm.qmp.onError((e, source) => reported.push(`${source}: ${e instanceof Error ? e.message : String(e)}`));
   });
 
   afterAll(async () => {
     await vm?.close();
     await rm(rawDir, { recursive: true, force: true });
     expect(leftNothing(vm)).toBe(true);
+    // No reply or event of the real QEMU failed its schema (failed replies would also have failed their call).
+    expect(reported.filter((r) => r.startsWith('validation'))).toEqual([]);
   });
 
   it('negotiates: greeting as received, oob offered, nothing enabled by default', () => {
@@ -81,6 +81,7 @@ describe.each(qemuVersions)('QEMU %s', (version) => {
     expect(vm.qmp.offeredCapabilities).toEqual(['oob']);
     expect(vm.qmp.capabilities).toEqual([]);
     expect(vm.qmp.isOpen).toBe(true);
+    expect(vm.qmp.target?.name).toBe(`qemu-${version}-x86_64`); // every check of this file runs against its schema
   });
 
   it('raw socket: a command before qmp_capabilities gets CommandNotFound; a second qmp_capabilities is refused', async () => {
@@ -125,18 +126,22 @@ describe.each(qemuVersions)('QEMU %s', (version) => {
   });
 
   it('QmpCommandError for an unknown command and for bad arguments', async () => {
-    const unknown = await vm.qmp.execute('no-such-command').catch((e: unknown) => e);
+    // Sent past the client's own checks (validateArguments: false) so that QEMU's answers are tested.
+    const raw = { validateArguments: false };
+    const refused = await vm.qmp.execute('no-such-command').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'validation', side: 'arguments', path: '/execute' }); // the target knows no such command
+    const unknown = await vm.qmp.execute('no-such-command', undefined, raw).catch((e: unknown) => e);
     expect(isQmpCommandError(unknown)).toBe(true);
     expect(unknown).toMatchObject({
       errorClass: 'CommandNotFound',
       desc: 'The command no-such-command has not been found',
       command: 'no-such-command',
     });
-    const extra = await vm.qmp.execute('query-status', { bogus: 1 }).catch((e: unknown) => e);
+    const extra = await vm.qmp.execute('query-status', { bogus: 1 }, raw).catch((e: unknown) => e);
     expect(extra).toMatchObject({ code: 'command', errorClass: 'GenericError', desc: "Parameter 'bogus' is unexpected", command: 'query-status' });
-    const missing = await vm.qmp.execute('qom-list', {}).catch((e: unknown) => e);
+    const missing = await vm.qmp.execute('qom-list', {}, raw).catch((e: unknown) => e);
     expect(missing).toMatchObject({ errorClass: 'GenericError', desc: "Parameter 'path' is missing", command: 'qom-list' });
-    const wrongType = await vm.qmp.execute('qom-list', { path: 42 }).catch((e: unknown) => e);
+    const wrongType = await vm.qmp.execute('qom-list', { path: 42 }, raw).catch((e: unknown) => e);
     expect(wrongType).toMatchObject({ errorClass: 'GenericError', command: 'qom-list' });
     expect((wrongType as { desc: string }).desc).toMatch(/path.*string/);
     // The connection is fine afterwards.
