@@ -42,6 +42,7 @@ import {
   type QmpGreeting,
 } from './negotiation.js';
 import type { LaunchOptions, LaunchedQemu } from './launcher.js';
+import { MAX_TIMER_MS, isTimerDelay } from './timers.js';
 import {
   EventHub,
   type EventStream,
@@ -153,6 +154,8 @@ interface Call {
   readonly id: number;
   readonly command: string;
   readonly message: Record<string, unknown>;
+  /** `message` as JSON, serialised once when the call was made. */
+  readonly text: string;
   readonly oob: boolean;
   readonly validateReturn: boolean;
   resolve(value: unknown): void;
@@ -173,6 +176,20 @@ type Phase = 'greeting' | 'negotiating' | 'negotiated' | 'ready' | 'closed';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const OOB_IN_BAND_LIMIT = 8;
+
+/** Why the numeric client options are unusable (they would otherwise hang or misbehave later), if they are. */
+function optionsProblem(o: ClientOptions): string | undefined {
+  if (typeof o !== 'object' || o === null) return `the options must be an object, got ${String(o)}`;
+  for (const key of ['connectTimeoutMs', 'commandTimeoutMs'] as const) {
+    const v = o[key];
+    if (v !== undefined && !isTimerDelay(v)) return `${key} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(v)}`;
+  }
+  for (const key of ['maxMessageBytes', 'maxInBandInFlight'] as const) {
+    const v = o[key];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) return `${key} must be a positive integer, got ${String(v)}`;
+  }
+  return undefined;
+}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -407,9 +424,10 @@ export class QmpClient<
   // ---- connect & negotiation -------------------------------------------------------------
 
   async #start(options: ConnectOptions, target: TargetBinding | undefined): Promise<void> {
-    const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const where = describeTransport(options);
-    const signal = options.signal;
+    const problem = optionsProblem(options);
+    const timeoutMs = problem === undefined ? (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) : 0;
+    const where = problem === undefined ? describeTransport(options) : 'the given transport';
+    const signal = problem === undefined ? options.signal : undefined;
     const validators = target ? target.loadValidators() : undefined;
     validators?.catch(() => {}); // awaited below; must not be unhandled if connect fails first
 
@@ -423,6 +441,7 @@ export class QmpClient<
     const onAbort = (): void => failConnect(new QmpAbortError(`connect ${where}`, signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      if (problem !== undefined) throw new QmpUsageError(`connect: ${problem}`);
       if (signal?.aborted) throw new QmpAbortError(`connect ${where}`, signal.reason);
       const streamPromise = openTransport(options, signal);
       streamPromise.then(
@@ -573,6 +592,10 @@ export class QmpClient<
     if (args !== undefined && !isPlainObject(args)) {
       return Promise.reject(new QmpUsageError(`${name}: arguments must be an object or undefined, got ${short(args)}`));
     }
+    const timeoutMs = opts.timeoutMs ?? this.#options.commandTimeoutMs;
+    if (timeoutMs !== undefined && !isTimerDelay(timeoutMs)) {
+      return Promise.reject(new QmpUsageError(`${name}: timeoutMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(timeoutMs)}`));
+    }
     const oob = opts.oob === true;
     const target = this.#target;
     if (oob) {
@@ -596,10 +619,19 @@ export class QmpClient<
     const signal = opts.signal;
     if (signal?.aborted) return Promise.reject(new QmpAbortError(name, signal.reason));
 
-    const id = ++this.#nextId;
+    const id = this.#nextId + 1;
     const message: Record<string, unknown> = oob ? { 'exec-oob': name } : { execute: name };
     if (args !== undefined) message['arguments'] = args;
     message['id'] = id;
+    // Serialise now: arguments JSON cannot carry (a BigInt, a cycle, a throwing toJSON) fail this call
+    // before anything is registered or sent.
+    let text: string;
+    try {
+      text = JSON.stringify(message);
+    } catch (e) {
+      return Promise.reject(new QmpUsageError(`${name}: arguments cannot be sent as JSON: ${(e as Error)?.message ?? String(e)}`));
+    }
+    this.#nextId = id;
     const validateReturn =
       validators !== undefined &&
       (this.#options.validateReturns ?? false) &&
@@ -611,6 +643,7 @@ export class QmpClient<
         id,
         command: name,
         message,
+        text,
         oob,
         validateReturn,
         resolve,
@@ -620,7 +653,6 @@ export class QmpClient<
         onAbort: undefined,
         queued: false,
       };
-      const timeoutMs = opts.timeoutMs ?? this.#options.commandTimeoutMs;
       if (timeoutMs !== undefined) {
         call.timer = setTimeout(() => this.#giveUp(call, new QmpTimeoutError(name, timeoutMs)), timeoutMs);
       }
@@ -641,13 +673,13 @@ export class QmpClient<
     call.queued = false;
     this.#outstanding.set(call.id, { call, oob: call.oob });
     if (!call.oob) this.#inBandInFlight++;
-    this.#sendRaw(call.message);
+    this.#sendRaw(call.message, call.text);
   }
 
-  #sendRaw(message: Record<string, unknown>): void {
+  #sendRaw(message: Record<string, unknown>, text?: string): void {
     this.#stats.sent++;
     this.#trace('out', message);
-    this.#conn?.send(message);
+    this.#conn?.send(message, text);
   }
 
   /** Timeout or abort: the call rejects now; a queued one is never sent, a sent one's reply will be dropped. */

@@ -40,10 +40,13 @@ export class Connection {
     return this.ended === undefined && !this.closing;
   }
 
-  /** Queues one message; all messages queued in the same tick go out in one write. */
-  send(message: unknown): void {
+  /**
+   * Queues one message (`text`: its JSON when the caller serialised it already); all messages
+   * queued in the same tick go out in one write.
+   */
+  send(message: unknown, text: string = JSON.stringify(message)): void {
     if (!this.isOpen) return;
-    this.outgoing.push(`${JSON.stringify(message)}\n`);
+    this.outgoing.push(`${text}\n`);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(this.flush);

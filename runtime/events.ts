@@ -8,9 +8,16 @@
  */
 import type { QmpEvent } from './target.js';
 import { QmpAbortError, QmpTimeoutError, QmpUsageError, type QmpConnectionError } from './errors.js';
+import { MAX_TIMER_MS, isTimerDelay } from './timers.js';
 
 /** A listener of events. */
 export type EventHandler<Ev = QmpEvent> = (event: Ev) => void;
+
+/** Throws a {@link QmpUsageError} for a listener that could only fail later, at dispatch. */
+function checkListener(operation: string, name: unknown, handler: unknown): void {
+  if (typeof name !== 'string') throw new QmpUsageError(`${operation}: the event name must be a string`);
+  if (typeof handler !== 'function') throw new QmpUsageError(`${operation}: the handler must be a function, got ${typeof handler}`);
+}
 
 /** Options of `waitForEvent`. */
 export interface WaitForEventOptions<Ev = QmpEvent> {
@@ -101,6 +108,7 @@ export class EventHub {
 
   /** Adds a listener for one event name; returns a function that removes it. */
   on(name: string, handler: EventHandler): () => void {
+    checkListener(`on(${String(name)})`, name, handler);
     const list = this.byName.get(name);
     // Copy on write: dispatch iterates a snapshot.
     this.byName.set(name, list ? [...list, handler] : [handler]);
@@ -120,6 +128,7 @@ export class EventHub {
 
   /** Adds a listener of every event; returns a function that removes it. */
   onAny(handler: EventHandler): () => void {
+    checkListener('onAny', '*', handler);
     this.any = [...this.any, handler];
     return () => this.offAny(handler);
   }
@@ -132,6 +141,7 @@ export class EventHub {
 
   /** Calls `handler` for the next `name` event only. */
   once(name: string, handler: EventHandler): () => void {
+    checkListener(`once(${String(name)})`, name, handler);
     const wrapper: EventHandler = (ev) => {
       this.off(name, wrapper);
       handler(ev);
@@ -143,6 +153,11 @@ export class EventHub {
   waitFor(name: string, options: WaitForEventOptions = {}): Promise<QmpEvent> {
     const { filter, timeoutMs, signal } = options;
     const operation = `waitForEvent(${name})`;
+    if (typeof name !== 'string') return Promise.reject(new QmpUsageError(`${operation}: the event name must be a string`));
+    if (filter !== undefined && typeof filter !== 'function') return Promise.reject(new QmpUsageError(`${operation}: filter must be a function`));
+    if (timeoutMs !== undefined && !isTimerDelay(timeoutMs)) {
+      return Promise.reject(new QmpUsageError(`${operation}: timeoutMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(timeoutMs)}`));
+    }
     let settle!: { resolve: (ev: QmpEvent) => void; reject: (e: unknown) => void };
     const promise = new Promise<QmpEvent>((resolve, reject) => {
       settle = { resolve, reject };
@@ -205,7 +220,10 @@ export class EventHub {
   /** Creates a bounded async iterator over events; see {@link EventStreamOptions}. */
   stream(options: EventStreamOptions = {}): EventStream {
     const bufferSize = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`bufferSize must be a positive integer, got ${bufferSize}`);
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new QmpUsageError(`events(): bufferSize must be a positive integer, got ${String(bufferSize)}`);
+    if (options.overflow !== undefined && options.overflow !== 'drop-oldest' && options.overflow !== 'drop-newest') {
+      throw new QmpUsageError(`events(): overflow must be 'drop-oldest' or 'drop-newest', got ${String(options.overflow)}`);
+    }
     const overflow = options.overflow ?? 'drop-oldest';
     const names = options.names ? new Set(options.names) : undefined;
     const ring = new Ring<QmpEvent>(bufferSize);

@@ -8,7 +8,8 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QmpClient, closeHook, type ClientClass, type ClientOptions } from './client.js';
-import { QmpLaunchError, isQmpConnectionError } from './errors.js';
+import { QmpLaunchError, QmpUsageError, isQmpConnectionError } from './errors.js';
+import { MAX_TIMER_MS, isTimerDelay } from './timers.js';
 
 /** Options of {@link launchQemu}. */
 export interface LaunchOptions<T> {
@@ -84,6 +85,21 @@ function qemuOptValue(s: string): string {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Why the launch options are unusable, if they are (checked before anything is created). */
+function launchOptionsProblem(o: unknown): string | undefined {
+  if (typeof o !== 'object' || o === null) return `the options must be an object, got ${String(o)}`;
+  const { binary, args, env, startTimeoutMs, closeGraceMs } = o as Record<string, unknown>;
+  if (typeof binary !== 'string' || binary === '') return `binary must be the path of a QEMU executable, got ${String(binary)}`;
+  if (args !== undefined && !(Array.isArray(args) && args.every((a) => typeof a === 'string'))) return 'args must be an array of strings';
+  if (env !== undefined && !(typeof env === 'object' && env !== null && Object.values(env).every((v) => typeof v === 'string' || v === undefined))) {
+    return 'env must map names to strings';
+  }
+  for (const [key, v] of [['startTimeoutMs', startTimeoutMs], ['closeGraceMs', closeGraceMs]] as const) {
+    if (v !== undefined && !isTimerDelay(v)) return `${key} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(v)}`;
+  }
+  return undefined;
+}
+
 /**
  * Starts QEMU with `-qmp unix:<fresh temp dir>/qmp.sock,server=on,wait=off` plus `args`, waits until
  * it accepts on the socket (retrying while the socket is missing or refuses), negotiates, and
@@ -91,6 +107,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * when it exits during start-up or does not accept in time; nothing is left behind then.
  */
 export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>(options: LaunchOptions<T>): Promise<LaunchedQemu<T>> {
+  const problem = launchOptionsProblem(options);
+  if (problem !== undefined) throw new QmpUsageError(`launchQemu: ${problem}`);
   const Client = (options.client ?? QmpClient) as unknown as ClientClass<T> & typeof QmpClient;
   const startTimeoutMs = options.startTimeoutMs ?? 20_000;
   const grace = options.closeGraceMs ?? 3000;

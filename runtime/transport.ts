@@ -4,7 +4,7 @@
  */
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { QmpAbortError, QmpConnectionError } from './errors.js';
+import { QmpAbortError, QmpConnectionError, QmpUsageError } from './errors.js';
 
 /** A unix domain socket, e.g. the one given to QEMU with `-qmp unix:/path,server=on,wait=off`. */
 export interface UnixTransport {
@@ -30,11 +30,37 @@ export function describeTransport(t: TransportOptions): string {
   return `tcp:${tcp.host ?? '127.0.0.1'}:${tcp.port}`;
 }
 
+/** Why `t` is not exactly one well-formed transport, or `undefined` when it is. */
+function transportProblem(t: unknown): string | undefined {
+  if (typeof t !== 'object' || t === null) return `the options must be an object, got ${String(t)}`;
+  const o = t as Record<string, unknown>;
+  const given = ['path', 'port', 'stream'].filter((k) => o[k] !== undefined);
+  if (given.length !== 1) {
+    return given.length === 0
+      ? 'give one transport: { path } (unix socket), { host, port } (TCP) or { stream } (a Duplex)'
+      : `give only one transport, not ${given.join(' and ')}`;
+  }
+  if (o['path'] !== undefined && (typeof o['path'] !== 'string' || o['path'] === '')) return `path must be a non-empty string, got ${JSON.stringify(o['path']) ?? String(o['path'])}`;
+  if (o['port'] !== undefined) {
+    const port = o['port'];
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return `port must be an integer from 1 to 65535, got ${String(port)}`;
+    if (o['host'] !== undefined && (typeof o['host'] !== 'string' || o['host'] === '')) return `host must be a non-empty string, got ${String(o['host'])}`;
+  }
+  if (o['stream'] !== undefined) {
+    const st = o['stream'] as { write?: unknown; on?: unknown } | null;
+    if (typeof st !== 'object' || st === null || typeof st.write !== 'function' || typeof st.on !== 'function') return 'stream must be a Node Duplex stream';
+  }
+  return undefined;
+}
+
 /**
- * Opens the transport. Rejects with {@link QmpConnectionError} (`reason: 'refused'`, with the
- * system's `syscallCode` such as `ECONNREFUSED` or `ENOENT`) when the socket cannot be opened.
+ * Opens the transport. Rejects with {@link QmpUsageError} when `t` is not exactly one well-formed
+ * transport, and with {@link QmpConnectionError} (`reason: 'refused'`, with the system's
+ * `syscallCode` such as `ECONNREFUSED` or `ENOENT`) when the socket cannot be opened.
  */
 export function openTransport(t: TransportOptions, signal?: AbortSignal): Promise<Duplex> {
+  const problem = transportProblem(t);
+  if (problem !== undefined) return Promise.reject(new QmpUsageError(`connect: ${problem}`));
   if ('stream' in t && t.stream) {
     const s = t.stream;
     if (s.destroyed) return Promise.reject(new QmpConnectionError('refused', 'the given stream is already destroyed'));

@@ -1,0 +1,9 @@
+/** Timer delays the caller may give (`timeoutMs`, `connectTimeoutMs`, `startTimeoutMs`, …). */
+
+/** Largest delay a Node timer honours (about 24.8 days); larger ones would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** True for a usable timer delay: a number of milliseconds from 0 to {@link MAX_TIMER_MS} (not NaN). */
+export function isTimerDelay(ms: unknown): ms is number {
+  return typeof ms === 'number' && ms >= 0 && ms <= MAX_TIMER_MS;
+}
