@@ -63,6 +63,8 @@ export interface RawClientOptions {
   count: number;
   /** Command to send (default `query-status`). */
   command?: string;
+  /** Its arguments (default: none). */
+  arguments?: Record<string, unknown>;
 }
 
 /** Result of a throughput run. */
@@ -118,7 +120,7 @@ export async function runRawClient(path: string, opts: RawClientOptions): Promis
         if (done === opts.count) finish();
         else if (sent < opts.count) sendOne();
       });
-      socket.write(`${JSON.stringify({ execute: command, id })}\n`);
+      socket.write(`${JSON.stringify(opts.arguments ? { execute: command, arguments: opts.arguments, id } : { execute: command, id })}\n`);
     };
     for (let i = 0; i < Math.min(opts.inFlight, opts.count); i++) sendOne();
   });

@@ -17,16 +17,17 @@ import { runRawClient, startInstantPeer, type ThroughputResult } from './baselin
 /** Runs `count` commands through `qmp`, keeping `inFlight` outstanding. */
 export async function runQmpClient(
   qmp: QmpClient,
-  opts: { inFlight: number; count: number; command?: string },
+  opts: { inFlight: number; count: number; command?: string; arguments?: Record<string, unknown> },
 ): Promise<ThroughputResult> {
   const command = opts.command ?? 'query-status';
+  const args = opts.arguments;
   let sent = 0;
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   const worker = async (): Promise<void> => {
     while (sent < opts.count) {
       sent++;
-      await qmp.execute(command);
+      await qmp.execute(command, args);
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.inFlight, opts.count) }, worker));

@@ -92,7 +92,11 @@ function issue(prefix: string, e: AjvError): ValidationIssue {
 
 function check(validate: CompiledValidator, value: unknown, prefix: string): ValidationResult {
   if (validate(value)) return { ok: true, value };
-  const errors = (validate.errors ?? []).map((e) => issue(prefix, e));
+  const raw = validate.errors ?? [];
+  // An `if`/`then` failure (a compatible union whose known tag picked a branch) is reported beside
+  // the branch's own, more precise error: keep only the precise one.
+  const precise = raw.filter((e) => e.keyword !== 'if');
+  const errors = (precise.length > 0 ? precise : raw).map((e) => issue(prefix, e));
   return { ok: false, errors: errors.length > 0 ? errors : [{ path: prefix, message: 'is invalid' }] };
 }
 
