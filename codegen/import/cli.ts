@@ -10,6 +10,7 @@ import type { ImportResult, ImportSource } from './import-target.js';
 
 const importUsage = `usage: qmp-codegen import (--qemu <binary> | --socket <path> | --file <json>)
                           [--qapi-source <dir|qapi-schema.json|tarball>] [--out <dir>] [--target <name>] [--dry-run]
+                          [--generate <dir> [--runtime-import <specifier>]]
   --qemu <binary>      start this QEMU (-machine none -nodefaults -display none -S) and ask it
   --socket <path>      ask a running QEMU over its QMP unix socket
   --file <json>        read a saved query-qmp-schema reply (bare array, {"return": [...]},
@@ -17,7 +18,12 @@ const importUsage = `usage: qmp-codegen import (--qemu <binary> | --socket <path
   --qapi-source <p>    QAPI source of the same QEMU version: QAPI names and docs
   --out <dir>          target folder to replace (default schema/<target>)
   --target <name>      target name (default qemu-<major>.<minor>-<arch>)
-  --dry-run            build and validate, write nothing`;
+  --dry-run            build and validate, write nothing
+  --generate <dir>     then generate the typed SDK from the new schema into <dir> (as
+                       'qmp-codegen generate' does): one command after a QEMU upgrade, and
+                       'tsc' shows every call site the upgrade broke
+  --runtime-import <s> with --generate: module the generated code imports the runtime from
+                       (default qmp-sdk/runtime)`;
 
 const importAllUsage = `usage: qmp-codegen import-all
   re-imports every committed target (schema/qemu-<version>-x86_64) from the installed QEMUs
@@ -58,6 +64,8 @@ export async function importCli(args: readonly string[]): Promise<number> {
         out: { type: 'string' },
         target: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        generate: { type: 'string' },
+        'runtime-import': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -77,6 +85,14 @@ export async function importCli(args: readonly string[]): Promise<number> {
     return 2;
   }
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  if (str('generate') !== undefined && values['dry-run'] === true) {
+    console.error(`qmp-codegen import: --generate needs the schema written (not --dry-run)\n${importUsage}`);
+    return 2;
+  }
+  if (str('runtime-import') !== undefined && str('generate') === undefined) {
+    console.error(`qmp-codegen import: --runtime-import goes with --generate\n${importUsage}`);
+    return 2;
+  }
   const source: ImportSource =
     given[0] === 'qemu' ? { qemu: str('qemu') ?? '' } : given[0] === 'socket' ? { socket: str('socket') ?? '' } : { file: str('file') ?? '' };
   try {
@@ -94,6 +110,13 @@ export async function importCli(args: readonly string[]): Promise<number> {
       await replaceFolder(where, first.files);
     }
     printSummary(first, where);
+    const generateDir = str('generate');
+    if (generateDir !== undefined && where !== undefined) {
+      const { generateTarget } = await import('../generate/generate.js');
+      const runtimeImport = str('runtime-import');
+      const g = await generateTarget({ schemaDir: where, outDir: generateDir, ...(runtimeImport !== undefined ? { runtimeImport } : {}) });
+      console.log(`generated ${g.target} → ${relative(process.cwd(), g.outDir) || '.'}: ${g.counts.commands} commands, ${g.counts.events} events, ${g.counts.types} types`);
+    }
     return 0;
   } catch (err) {
     return fail(err, 'qmp-codegen import');
