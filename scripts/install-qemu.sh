@@ -10,6 +10,18 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cache="$root/.cache"
 mkdir -p "$cache"
 
+export DEBIAN_FRONTEND=noninteractive
+
+# Runs a network step up to three times (a mirror hiccup should not fail CI).
+retry() {
+  local n
+  for n in 1 2 3; do
+    "$@" && return 0
+    [ "$n" = 3 ] || { echo "install-qemu.sh: '$*' failed, retrying in $((n * 5)) s" >&2; sleep $((n * 5)); }
+  done
+  return 1
+}
+
 if [ "$(id -u)" != 0 ]; then echo "install-qemu.sh: run as root (it uses apt-get)" >&2; exit 1; fi
 # shellcheck disable=SC1091
 . /etc/os-release
@@ -33,14 +45,14 @@ Suites: bookworm-backports
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
-  apt-get update -q
+  retry apt-get update -q
 elif [ ! -d /var/lib/apt/lists ] || [ -z "$(ls /var/lib/apt/lists/ | grep -i backports | head -1)" ]; then
-  apt-get update -q
+  retry apt-get update -q
 fi
 
 # QEMU 7.2 (bookworm), system-wide.
 if ! command -v qemu-system-x86_64 >/dev/null || ! qemu-system-x86_64 --version | grep -q 'version 7\.2'; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -t bookworm qemu-system-x86
+  retry apt-get install -y -q --no-install-recommends -t bookworm qemu-system-x86
 fi
 v72=$(dpkg-query -W -f='${source:Version}' qemu-system-x86)
 
@@ -50,7 +62,7 @@ v100=$(apt-cache madison qemu-system-x86 | awk -F'|' '/bookworm-backports/ {gsub
 dest="$cache/qemu-10.0"
 if [ ! -f "$dest/.version" ] || [ "$(cat "$dest/.version")" != "$v100" ]; then
   rm -rf "$dest" "$cache/debs-10.0"; mkdir -p "$dest" "$cache/debs-10.0"
-  (cd "$cache/debs-10.0" && chown _apt "$cache/debs-10.0" 2>/dev/null; apt-get download -q \
+  (cd "$cache/debs-10.0" && chown _apt "$cache/debs-10.0" 2>/dev/null; retry apt-get download -q \
       "qemu-system-x86=$v100" "qemu-system-common=$v100" "qemu-system-gui=$v100" \
       "qemu-system-modules-opengl=$v100" "qemu-system-modules-spice=$v100" "qemu-block-extra=$v100")
   for deb in "$cache"/debs-10.0/*.deb; do dpkg -x "$deb" "$dest"; done
@@ -65,8 +77,13 @@ fetch_qapi() { # debian-source-version short-name
   tmp=$(mktemp -d); chown _apt "$tmp" 2>/dev/null || true
   # The Debian tarball beside a backport's upstream tarball may be missing (404), and then
   # apt-get exits non-zero: accept the run when the *.orig.tar.* arrived.
-  (cd "$tmp" && apt-get source --download-only -q "qemu=$ver" >/dev/null 2>&1) || true
-  orig=$(ls "$tmp"/*.orig.tar.* 2>/dev/null | head -1 || true)
+  local n
+  for n in 1 2 3; do
+    (cd "$tmp" && apt-get source --download-only -q "qemu=$ver" >/dev/null 2>&1) || true
+    orig=$(ls "$tmp"/*.orig.tar.* 2>/dev/null | head -1 || true)
+    [ -n "$orig" ] && break
+    [ "$n" = 3 ] || sleep $((n * 5))
+  done
   [ -n "$orig" ] || { echo "install-qemu.sh: could not fetch the source of qemu=$ver" >&2; rm -rf "$tmp"; exit 1; }
   rm -rf "$out.tmp"; mkdir -p "$out.tmp"
   tar -xf "$orig" -C "$out.tmp" --wildcards --no-wildcards-match-slash --strip-components=2 '*/qapi/*.json'
