@@ -2,28 +2,18 @@
  * After a QEMU upgrade, one command: `qmp-codegen import --qemu … --generate <dir>` imports the new
  * QEMU's schema and generates the typed SDK from it; `tsc` then shows what broke.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findQemu, projectRoot as root } from '../../scripts/qemus.js';
+import { findQemu } from '../../scripts/qemus.js';
 import { runtimeAbs, tempDir, typecheck } from '../generate/helpers.js';
+import { runTsx, type TsxResult } from '../support/tsx.js';
 
 const tmp = tempDir('qmp-import-generate-');
 afterAll(() => tmp.done());
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const cache = mkdtempSync(join(tmpdir(), 'tsx-cache-')); // tsx keeps a compile cache in TMPDIR
-  try {
-    const r = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'codegen/cli.ts'), ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, TMPDIR: cache },
-    });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  } finally {
-    rmSync(cache, { recursive: true, force: true });
-  }
+function cli(args: string[]): TsxResult {
+  return runTsx('codegen/cli.ts', args);
 }
 
 describe('qmp-codegen import --generate', () => {
