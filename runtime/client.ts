@@ -42,7 +42,7 @@ import {
   type QmpGreeting,
 } from './negotiation.js';
 import type { LaunchOptions, LaunchedQemu } from './launcher.js';
-import { MAX_TIMER_MS, isTimerDelay } from './timers.js';
+import { timerDelayProblem } from './timers.js';
 import {
   EventHub,
   type EventStream,
@@ -180,10 +180,8 @@ const OOB_IN_BAND_LIMIT = 8;
 /** Why the numeric client options are unusable (they would otherwise hang or misbehave later), if they are. */
 function optionsProblem(o: ClientOptions): string | undefined {
   if (typeof o !== 'object' || o === null) return `the options must be an object, got ${String(o)}`;
-  for (const key of ['connectTimeoutMs', 'commandTimeoutMs'] as const) {
-    const v = o[key];
-    if (v !== undefined && !isTimerDelay(v)) return `${key} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(v)}`;
-  }
+  const timerProblem = timerDelayProblem('connectTimeoutMs', o.connectTimeoutMs) ?? timerDelayProblem('commandTimeoutMs', o.commandTimeoutMs);
+  if (timerProblem !== undefined) return timerProblem;
   for (const key of ['maxMessageBytes', 'maxInBandInFlight'] as const) {
     const v = o[key];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) return `${key} must be a positive integer, got ${String(v)}`;
@@ -593,9 +591,8 @@ export class QmpClient<
       return Promise.reject(new QmpUsageError(`${name}: arguments must be an object or undefined, got ${short(args)}`));
     }
     const timeoutMs = opts.timeoutMs ?? this.#options.commandTimeoutMs;
-    if (timeoutMs !== undefined && !isTimerDelay(timeoutMs)) {
-      return Promise.reject(new QmpUsageError(`${name}: timeoutMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(timeoutMs)}`));
-    }
+    const timeoutProblem = timerDelayProblem('timeoutMs', timeoutMs);
+    if (timeoutProblem !== undefined) return Promise.reject(new QmpUsageError(`${name}: ${timeoutProblem}`));
     const oob = opts.oob === true;
     const target = this.#target;
     if (oob) {

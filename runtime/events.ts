@@ -8,7 +8,7 @@
  */
 import type { QmpEvent } from './target.js';
 import { QmpAbortError, QmpTimeoutError, QmpUsageError, type QmpConnectionError } from './errors.js';
-import { MAX_TIMER_MS, isTimerDelay } from './timers.js';
+import { timerDelayProblem } from './timers.js';
 
 /** A listener of events. */
 export type EventHandler<Ev = QmpEvent> = (event: Ev) => void;
@@ -155,9 +155,8 @@ export class EventHub {
     const operation = `waitForEvent(${name})`;
     if (typeof name !== 'string') return Promise.reject(new QmpUsageError(`${operation}: the event name must be a string`));
     if (filter !== undefined && typeof filter !== 'function') return Promise.reject(new QmpUsageError(`${operation}: filter must be a function`));
-    if (timeoutMs !== undefined && !isTimerDelay(timeoutMs)) {
-      return Promise.reject(new QmpUsageError(`${operation}: timeoutMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(timeoutMs)}`));
-    }
+    const timeoutProblem = timerDelayProblem('timeoutMs', timeoutMs);
+    if (timeoutProblem !== undefined) return Promise.reject(new QmpUsageError(`${operation}: ${timeoutProblem}`));
     let settle!: { resolve: (ev: QmpEvent) => void; reject: (e: unknown) => void };
     const promise = new Promise<QmpEvent>((resolve, reject) => {
       settle = { resolve, reject };

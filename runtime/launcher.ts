@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QmpClient, closeHook, type ClientClass, type ClientOptions } from './client.js';
 import { QmpLaunchError, QmpUsageError, isQmpConnectionError } from './errors.js';
-import { MAX_TIMER_MS, isTimerDelay } from './timers.js';
+import { timerDelayProblem } from './timers.js';
 
 /** Options of {@link launchQemu}. */
 export interface LaunchOptions<T> {
@@ -94,10 +94,7 @@ function launchOptionsProblem(o: unknown): string | undefined {
   if (env !== undefined && !(typeof env === 'object' && env !== null && Object.values(env).every((v) => typeof v === 'string' || v === undefined))) {
     return 'env must map names to strings';
   }
-  for (const [key, v] of [['startTimeoutMs', startTimeoutMs], ['closeGraceMs', closeGraceMs]] as const) {
-    if (v !== undefined && !isTimerDelay(v)) return `${key} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(v)}`;
-  }
-  return undefined;
+  return timerDelayProblem('startTimeoutMs', startTimeoutMs) ?? timerDelayProblem('closeGraceMs', closeGraceMs);
 }
 
 /**
