@@ -43,6 +43,7 @@ import {
 } from './negotiation.js';
 import type { LaunchOptions, LaunchedQemu } from './launcher.js';
 import { timerDelayProblem } from './timers.js';
+import { supportsQuery } from './supports.js';
 import {
   EventHub,
   type EventStream,
@@ -389,6 +390,15 @@ export class QmpClient<
   offError(listener: ClientErrorListener): void {
     const i = this.#errorListeners.lastIndexOf(listener);
     if (i >= 0) this.#errorListeners.splice(i, 1);
+  }
+
+  /**
+   * Whether this QEMU has what a libvirt-style query names (`'blockdev-add/arg-type/+file/aio/^io_uring'`,
+   * grammar in `runtime/schema-query.ts`), over its `query-qmp-schema`, fetched once per connection.
+   * Rejects with {@link QmpUsageError} naming the step of a malformed query (nothing sent).
+   */
+  supports(query: string): Promise<boolean> {
+    return supportsQuery(this, () => this.#execute('query-qmp-schema', undefined, undefined), query);
   }
 
   /**

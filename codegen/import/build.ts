@@ -243,12 +243,15 @@ export class SchemaBuilder {
         branch.properties = orderedMap([[tag, { const: v.case }]]);
         branch.required = [tag];
       }
-      branches.push(withXQmp(branch, { variant: this.nameOf(v.type) }));
+      const nested = branch['x-qmp'] as Record<string, unknown> | undefined;
+      delete branch['x-qmp'];
+      branches.push(withXQmp(branch, { variant: this.nameOf(v.type), ...(nested ?? {}) }));
     }
     const cased = new Set(variants.map((v) => v.case));
     const rest = tagEnum.values.filter((v) => !cased.has(v));
     if (rest.length > 0) branches.push(this.closedObject(narrowed(rest.length === 1 ? { const: rest[0] } : { enum: rest })));
-    return { type: 'object', discriminator: { propertyName: tag }, oneOf: branches };
+    // The branches narrow the tag to `const`/`enum`: its enum type is recorded here (feature probing, diff).
+    return withXQmp({ type: 'object', discriminator: { propertyName: tag }, oneOf: branches }, { tagEnum: this.nameOf(tagEnum.name) });
   }
 
   /** Definition-level annotations (title, description, deprecated, x-qmp) onto `s`. */

@@ -15,7 +15,7 @@ export const keyOrder: readonly string[] = [
   'type', 'const', 'enum', 'minimum', 'maximum', 'items', 'properties', 'required', 'additionalProperties',
   'discriminator', 'propertyName', 'oneOf', 'anyOf', 'definitions',
   // x-qmp members
-  'qapiName', 'variant', 'features', 'since', 'deprecation', 'allowOob', 'allowPreconfig', 'noArguments', 'noData',
+  'qapiName', 'variant', 'tagEnum', 'features', 'since', 'deprecation', 'allowOob', 'allowPreconfig', 'noArguments', 'noData',
   'returnsDoc', 'errorsDoc', 'notes', 'examples', 'values', 'unreferenced',
   // target.json
   'target', 'qemu', 'major', 'minor', 'micro', 'package', 'arch', 'importer', 'version', 'from', 'qapiSource',

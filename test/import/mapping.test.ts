@@ -42,7 +42,7 @@ describe('mapping without a QAPI source', async () => {
       qemu: { major: 9, minor: 1, micro: 0 },
       package: '',
       arch: 'x86_64',
-      importer: { version: '1.0', from: 'file', qapiSource: null },
+      importer: { version: '1.1', from: 'file', qapiSource: null },
       counts: { commands: 4, events: 2, types: 7, qapiNamed: 0, pathNamed: 9 },
     });
   });
