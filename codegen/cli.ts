@@ -20,6 +20,8 @@ async function main(): Promise<number> {
       return (await import('./generate/cli.js')).generateCli(rest);
     case 'generate-all':
       return (await import('./generate/cli.js')).generateAllCli(rest);
+    case 'diff':
+      return (await import('./diff/cli.js')).diffCli(rest);
     case undefined:
     case '--help':
     case '-h':

@@ -22,5 +22,7 @@ export { checkGreeting, chooseCapabilities } from './negotiation.js';
 export type { EventHandler, EventStream, EventStreamOptions, EventOverflowPolicy, WaitForEventOptions } from './events.js';
 export { JsonFramer, DEFAULT_MAX_MESSAGE_BYTES } from './framer.js';
 export type { FramerOptions } from './framer.js';
+export { parseSchemaQuery, indexIntrospection, evaluateSchemaQuery, querySchema } from './schema-query.js';
+export type { IntrospectionEntry, IntrospectionIndex, SchemaQueryStep, SchemaQueryStepKind } from './schema-query.js';
 export * from './errors.js';
 export type * from './target.js';
