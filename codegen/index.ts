@@ -15,5 +15,5 @@ export type { GenerateOptions, GenerateResult } from './generate/generate.js';
 export { GenerateError, isGenerateError } from './generate/errors.js';
 export { loadQapiSource, recoverQapiNames, QapiSyntaxError, QapiSourceError, isQapiSyntaxError, isQapiSourceError } from './qapi/index.js';
 export type { QapiDoc, QapiNames, QapiSource, QapiWarning } from './qapi/index.js';
-export { diffSchemas, diffModels, diffToMarkdown, diffBreakingExitCode, loadSchema, loadSchemaFolder, schemaModel, schemaSupports, DiffError, isDiffError } from './diff/index.js';
+export { diffSchemas, diffModels, diffToMarkdown, diffBreakingExitCode, loadSchema, loadSchemaFolder, schemaFromDocuments, schemaModel, schemaSupports, DiffError, isDiffError } from './diff/index.js';
 export type { DiffChange, DiffClass, DiffEntry, DiffReport, LoadedSchema, SchemaSource, SchemaDocuments } from './diff/index.js';

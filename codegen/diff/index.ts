@@ -7,7 +7,7 @@ export { diffModels } from './diff.js';
 export type { DiffChange, DiffClass, DiffEntry, DiffReport } from './diff.js';
 export { diffToMarkdown } from './markdown.js';
 export { diffCli, diffBreakingExitCode } from './cli.js';
-export { loadSchema, loadSchemaFolder } from './sources.js';
+export { loadSchema, loadSchemaFolder, schemaFromDocuments } from './sources.js';
 export type { LoadedSchema, SchemaSource } from './sources.js';
 export { schemaModel } from './model.js';
 export type { SchemaDocuments } from './model.js';

@@ -54,7 +54,8 @@ function readJson(path: string, place: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function fromDocuments(docs: SchemaDocuments, label: string, place: string): LoadedSchema {
+/** A schema from documents already in memory (e.g. `importTarget(...).documents`); `place` names them in errors. */
+export function schemaFromDocuments(docs: SchemaDocuments, label: string, place: string = label): LoadedSchema {
   const model = schemaModel(docs, place);
   return { label, model, index: indexIntrospection(model.entries, place) };
 }
@@ -65,7 +66,7 @@ export function loadSchemaFolder(dir: string): LoadedSchema {
   for (const f of schemaFiles) docs[f] = readJson(join(dir, f), join(dir, f));
   const meta = readJson(join(dir, 'target.json'), join(dir, 'target.json'));
   const label = typeof meta.target === 'string' ? meta.target : dir;
-  return fromDocuments(docs, label, dir);
+  return schemaFromDocuments(docs, label, dir);
 }
 
 function classify(path: string): Exclude<SchemaSource, string> {
@@ -91,5 +92,5 @@ export async function loadSchema(source: SchemaSource): Promise<LoadedSchema> {
   if ('dir' in s) return loadSchemaFolder(s.dir);
   const place = 'socket' in s ? s.socket : s.qemu;
   const result = await importTarget({ source: s });
-  return fromDocuments(result.documents, result.target, place);
+  return schemaFromDocuments(result.documents, result.target, place);
 }
