@@ -50,6 +50,13 @@ describe('layering', () => {
     expect(offending('runtime/testing', (s) => s.startsWith('node:') || s.startsWith('./') || s === '../target.js')).toEqual([]);
   });
 
+  it('codegen/diff reads the importer\'s model and the runtime\'s socket-free query module, nothing else of the runtime', () => {
+    const allowed = (s: string) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || /^\.\.\/import\/[\w-]+\.js$/.test(s) || s === '../../runtime/schema-query.js';
+    expect(tsFiles('codegen/diff').length).toBeGreaterThan(0);
+    expect(offending('codegen/diff', allowed)).toEqual([]);
+    expect(specifiers('runtime/schema-query.ts')).toEqual(['./errors.js']);
+  });
+
   it('nothing in runtime/ or generated/ imports the generator or its libraries', () => {
     const banned = /(^|\/)codegen\/|^ts-morph$|^typescript$|^json-schema-to-typescript$|^ajv$|^ajv\/dist\/(standalone|core|compile)/;
     const problems = [...offending('runtime', (s) => !banned.test(s)), ...offending('generated', (s) => !banned.test(s))];
