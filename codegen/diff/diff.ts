@@ -63,13 +63,22 @@ export interface DiffReport {
   readonly from: string;
   readonly to: string;
   readonly summary: { readonly breaking: number; readonly deprecations: number; readonly additions: number; readonly compatible: number };
-  /** Code written for A may fail on B: removed commands/events/arguments/reply members, arguments that became required, narrowed or changed types, `allow-oob` removed, features removed. */
+  /**
+   * Code written for A may fail on B: removed commands/events/arguments/reply members, arguments
+   * added as required or made required, reply members made optional, enum values/variants/alternatives
+   * removed from arguments, changed types, `allow-oob` removed, features (other than
+   * `deprecated`/`unstable`) removed.
+   */
   readonly breaking: readonly DiffEntry[];
   /** Newly `deprecated` commands, events, members, enum values, types; `unstable` added or removed. */
   readonly deprecations: readonly DiffEntry[];
   /** New commands, events, arguments, reply members, enum values, union branches, alternatives, features, `allow-oob`. */
   readonly additions: readonly DiffEntry[];
-  /** Changes that do not affect code written for A: arguments that became optional, values or branches no longer sent, reply members now always present, deprecation lifted. */
+  /**
+   * Changes that do not affect code written for A: arguments that became optional or accept any
+   * string instead of an enum, values/variants/alternatives no longer sent in replies, reply members
+   * now always present, a reply string that became an enum, a deprecation lifted.
+   */
   readonly compatible: readonly DiffEntry[];
 }
 
