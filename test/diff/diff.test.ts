@@ -80,12 +80,12 @@ describe('7.2 → 10.0 over the committed schema folders', () => {
   });
 });
 
-describe('live sources', () => {
+describe('live sources', { timeout: 120_000 }, () => {
   it('the two real binaries, imported on the fly, give exactly the snapshot', async () => {
     const [q72, q100] = [findQemu('7.2'), findQemu('10.0')];
     const report = await diffSchemas({ qemu: q72.binary, env: q72.env }, { qemu: q100.binary, env: q100.env });
     expect(json(report)).toBe(snapshot);
-  }, 60_000);
+  });
 
   describe('a running QEMU 10.0 socket', () => {
     let vm: LaunchedQemu<QmpClient>;
@@ -113,7 +113,8 @@ describe('live sources', () => {
   });
 });
 
-describe('qmp-codegen diff', () => {
+// Each test spawns Node (tsx) once or more, some also a QEMU: generous time on a loaded machine.
+describe('qmp-codegen diff', { timeout: 120_000 }, () => {
   it('prints Markdown and exits with the breaking code', () => {
     const r = runTsx('codegen/cli.ts', ['diff', 'schema/qemu-7.2-x86_64', 'schema/qemu-10.0-x86_64']);
     expect(r.stderr).toBe('');
@@ -151,7 +152,7 @@ describe('qmp-codegen diff', () => {
   });
 });
 
-describe('edited and bad schema folders', () => {
+describe('edited and bad schema folders', { timeout: 120_000 }, () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'diff-bad-'));

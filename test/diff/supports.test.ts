@@ -45,7 +45,7 @@ const table: [string, string, boolean, boolean][] = [
 const folders = new Map<string, LoadedSchema>();
 for (const v of qemuVersions) folders.set(v, loadSchemaFolder(join(projectRoot, 'schema', findQemu(v).target)));
 
-describe.each(qemuVersions)('QEMU %s', (version) => {
+describe.each(qemuVersions)('QEMU %s', { timeout: 120_000 }, (version) => {
   let vm: LaunchedQemu<QmpClient>;
   let qmp: QmpClient;
   const folder = folders.get(version) as LoadedSchema;
