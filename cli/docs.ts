@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { SchemaNavigator } from './schema-nav.js';
 import type { Paint } from './colors.js';
 import type { LiveSchema } from './live-schema.js';
+import type { RawTree } from './key-value.js';
 
 type Schema = Record<string, unknown>;
 
@@ -72,7 +73,7 @@ function firstParagraph(text: unknown): string {
 }
 
 /** The help text of `command`, or a line saying the QEMU has no such command. */
-export function helpText(command: string, live: LiveSchema, docs: DocsFolder | undefined, paint: Paint): string {
+export function helpText(command: string, live: LiveSchema, docs: DocsFolder | undefined, paint: Paint, given: RawTree = {}): string {
   const liveNav = new SchemaNavigator(live);
   const liveRoot = liveNav.command(command);
   if (liveRoot === undefined) return `no command ${JSON.stringify(command)} in this QEMU (${live.target})`;
@@ -87,10 +88,18 @@ export function helpText(command: string, live: LiveSchema, docs: DocsFolder | u
   } else {
     lines.push(paint('dim', `(no QAPI docs for ${live.target}: structure from the live schema; import your QEMU with its QAPI source and pass --schema DIR for docs)`));
   }
+  const forms = nav.forms(root, given);
   const required = new Set<string>();
-  const forms = nav.forms(root, undefined);
   for (const f of forms) if (Array.isArray(f['required'])) for (const r of f['required'] as string[]) required.add(r);
-  const members = nav.members(forms);
+  let members = nav.members(forms);
+  const tag = nav.resolve(root)['discriminator'] as { propertyName?: string } | undefined;
+  if (forms.length > 1) {
+    // A union not narrowed by its tag: the members every variant has, then how to see one variant.
+    members = new Map([...members].filter(([name]) => forms.every((f) => Object.hasOwn((f['properties'] ?? {}) as object, name))));
+    if (tag?.propertyName !== undefined) {
+      lines.push('', paint('dim', `Members of one variant: help ${command} ${tag.propertyName}=VALUE`));
+    }
+  }
   if (members.size > 0) {
     lines.push('', 'Arguments:');
     for (const [name, s] of members) {

@@ -17,7 +17,7 @@ import { exitCodes } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { formatEvent, formatResult } from './format.js';
 import { defaultHistoryFile, historySize, loadHistory, saveHistory } from './history.js';
-import { parseKeyValues } from './key-value.js';
+import { parseKeyValues, rawTree } from './key-value.js';
 import { checkArguments, jsonArguments, send, wordArguments } from './run-command.js';
 import type { LiveTools } from './run-command.js';
 import type { ShellMode } from './complete.js';
@@ -148,7 +148,11 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
     }
     switch (word) {
       case 'help':
-        say(rest === '' ? helpOverview(tools) : helpText(rest.trim(), tools.schema, docs, paint));
+        if (rest === '') say(helpOverview(tools));
+        else {
+          const [name, ...words] = splitWords(rest).words;
+          say(helpText(name!, tools.schema, docs, paint, rawTree(words)));
+        }
         return;
       case 'hmp':
         if (rest === '') mode = 'hmp';
