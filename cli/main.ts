@@ -16,6 +16,7 @@ import type { LiveTools } from './run-command.js';
 import { checkArguments, jsonArguments, send, wordArguments } from './run-command.js';
 import { openSession } from './session.js';
 import { WordsError } from './words.js';
+import type { JobWatch } from './wait-job.js';
 import type { Session } from './session.js';
 
 /** The version in the package's package.json (the nearest one above this module: source or `dist/`). */
@@ -51,13 +52,21 @@ async function oneShot(s: Session, inv: Invocation, name: string, words: string[
   if (inv.args !== undefined) args = jsonArguments(inv.args === '-' ? await readStdin() : inv.args, inv.args === '-' ? 'stdin' : '--args');
   else if (words.length > 0) args = wordArguments(name, words, tools);
   if (tools !== undefined) checkArguments(name, args, tools);
-  const result = await send(s.qmp, name, args);
-  process.stdout.write(`${formatResult(result, inv.json, painter(process.stdout))}\n`);
+  let watch: JobWatch | undefined;
   if (inv.wait) {
-    const { waitable, waitForJob } = await import('./wait-job.js');
+    const { waitable, watchJob } = await import('./wait-job.js');
     if (!waitable(name)) throw new CliError(`qmp: --wait does not know how to follow ${name}`, exitCodes.usageOrConnection);
-    process.stderr.write(`${await waitForJob(s.qmp, name, args ?? {}, process.stderr)}\n`);
+    watch = watchJob(s.qmp, name, args ?? {});
   }
+  let result: unknown;
+  try {
+    result = await send(s.qmp, name, args);
+  } catch (err) {
+    watch?.stop();
+    throw err;
+  }
+  process.stdout.write(`${formatResult(result, inv.json, painter(process.stdout))}\n`);
+  if (watch !== undefined) process.stderr.write(`${await watch.wait(process.stderr)}\n`);
   return exitCodes.ok;
 }
 
