@@ -175,6 +175,7 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
 
   return new Promise<ExitCode>((resolve) => {
     let code: ExitCode = exitCodes.ok;
+    let closed = false;
     let chain = Promise.resolve();
     rl.on('line', (line) => {
       chain = chain.then(async () => {
@@ -186,7 +187,7 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
         } finally {
           busy = false;
         }
-        if (qmp.isOpen) {
+        if (qmp.isOpen && !closed) {
           rl.setPrompt(promptText());
           rl.prompt();
         }
@@ -200,9 +201,10 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
       } else print(paint('dim', "(leave with 'exit' or Ctrl-D)"));
     });
     rl.on('close', () => {
+      closed = true;
       offEvents();
       output.write('\n');
-      void chain.then(() => resolve(code));
+      void chain.finally(() => resolve(code));
     });
     void qmp.closed.then((reason) => {
       if (reason.reason === 'closed') return;
