@@ -6,6 +6,7 @@ const benches: Array<[string, string, string]> = [
   ['runtime: commands/s and CPU per command vs a raw-socket client', './runtime.js', 'runRuntimeBench'],
   ['importer: QEMU 10.0 import time', './import.js', 'runImportBench'],
   ['generator: regenerate, import, tsc, validators, validated throughput', './generate.js', 'runGenerateBench'],
+  ['qmp: CLI start-up vs node -e 0 and a raw one-shot client', './cli.js', 'runCliBench'],
 ];
 
 let failed = 0;
