@@ -79,7 +79,8 @@ async function run(inv: Invocation): Promise<ExitCode> {
         return await oneShot(s, inv, a.name, a.words);
       case 'hmp': {
         const r = await s.qmp.execute('human-monitor-command', { 'command-line': a.line });
-        process.stdout.write(inv.json ? `${JSON.stringify(r)}\n` : String(r));
+        const text = String(r);
+        process.stdout.write(inv.json ? `${JSON.stringify(r)}\n` : text === '' || text.endsWith('\n') ? text : `${text}\n`);
         return exitCodes.ok;
       }
       case 'events': {
