@@ -3,7 +3,9 @@
  * (actions collected, checked one by one, sent as one `transaction`), HMP mode, `help CMD` with the
  * QAPI docs of the committed target.
  */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot as root } from '../../scripts/qemus.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQmp, startQemu } from './helpers.js';
 import type { TestQemu } from './helpers.js';
@@ -59,5 +61,22 @@ describe('qmp shell modes (piped input), QEMU 10.0', () => {
     expect(r.stdout).toContain('Query the run status of the VM');
     expect(r.stdout).toContain('Since: 0.14');
     expect(r.stdout).toMatch(/read-zeroes\?: boolean {2}if true, reads from the device produce zeroes/);
+  });
+
+  it('help CMD prefers a schema folder the user imported (--schema DIR) when it matches the QEMU', async () => {
+    const copy = (from: string, to: string, text: string) => {
+      cpSync(join(root, 'schema', from), to, { recursive: true });
+      const commands = JSON.parse(readFileSync(join(to, 'commands.json'), 'utf8')) as { definitions: Record<string, { description?: string }> };
+      commands.definitions['query-status']!.description = text;
+      writeFileSync(join(to, 'commands.json'), JSON.stringify(commands));
+      return to;
+    };
+    const help = (dir: string) => runQmp(['-s', q.socket, 'shell', '--history', join(q.dir, 'history'), '--schema', dir], { input: 'help query-status\nexit\n' });
+    const mine = await help(copy('qemu-10.0-x86_64', join(q.dir, 'mine'), 'Docs from my own import.'));
+    expect(mine.stdout).toContain('Docs from my own import.');
+    // A folder of another QEMU version is not used: the committed 10.0 docs are.
+    const other = await help(copy('qemu-7.2-x86_64', join(q.dir, 'other'), 'Docs of another version.'));
+    expect(other.stdout).not.toContain('Docs of another version.');
+    expect(other.stdout).toContain('Query the run status of the VM');
   });
 });
