@@ -207,7 +207,8 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
       void chain.finally(() => resolve(code));
     });
     void qmp.closed.then((reason) => {
-      if (reason.reason === 'closed') return;
+      // After the shell ended (`exit`, Ctrl-D), closing is ours (with --launch, QEMU is stopped).
+      if (reason.reason === 'closed' || closed) return;
       if (!quitSent) {
         code = exitCodes.usageOrConnection;
         fail(`connection ended: ${reason.message}`);
