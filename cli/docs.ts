@@ -35,26 +35,34 @@ function readJson(file: string): Schema | undefined {
   }
 }
 
-/** Reads `dir` when its `target.json` names the same QEMU major.minor and architecture as `live`. */
-function matchingFolder(dir: string, live: LiveSchema): DocsFolder | undefined {
+/** Reads `dir` when its `target.json` names the same QEMU major.minor and architecture as `live`; else says why not. */
+function matchingFolder(dir: string, live: LiveSchema): DocsFolder | string {
   const meta = readJson(join(dir, 'target.json'));
-  const q = meta?.['qemu'] as Schema | null | undefined;
-  if (q == null || q['major'] !== live.version.major || q['minor'] !== live.version.minor || meta?.['arch'] !== live.arch) return undefined;
+  if (meta === undefined) return `${join(dir, 'target.json')} is missing or not a JSON object`;
+  const q = meta['qemu'] as Schema | null | undefined;
+  if (q == null || q['major'] !== live.version.major || q['minor'] !== live.version.minor || meta['arch'] !== live.arch) {
+    return `${dir} is ${String(meta['target'])}, not ${live.target}`;
+  }
   const commands = readJson(join(dir, 'commands.json'));
   const types = readJson(join(dir, 'types.json'));
-  if (commands === undefined || types === undefined) return undefined;
+  if (commands === undefined || types === undefined) return `${dir} lacks a readable commands.json or types.json`;
   return { dir, nav: new SchemaNavigator({ documents: { 'commands.json': commands, 'types.json': types, 'returns.json': {}, 'events.json': {} } }) };
 }
 
-/** Finds the docs for `live`: `--schema DIR` first, then the package's committed target. */
-export function findDocs(live: LiveSchema, userDir: string | undefined): DocsFolder | undefined {
-  const pkg = packageSchemaDir();
-  const dirs = [userDir, pkg === undefined ? undefined : join(pkg, live.target)].filter((d): d is string => d !== undefined);
-  for (const d of dirs) {
-    const f = matchingFolder(d, live);
-    if (f !== undefined) return f;
+/**
+ * Finds the docs for `live`: `--schema DIR` first, then the package's committed target. `note` says
+ * why a `--schema` folder was not used.
+ */
+export function findDocs(live: LiveSchema, userDir: string | undefined): { docs: DocsFolder | undefined; note?: string } {
+  let note: string | undefined;
+  if (userDir !== undefined) {
+    const f = matchingFolder(userDir, live);
+    if (typeof f !== 'string') return { docs: f };
+    note = `--schema not used: ${f}`;
   }
-  return undefined;
+  const pkg = packageSchemaDir();
+  const committed = pkg === undefined ? undefined : matchingFolder(join(pkg, live.target), live);
+  return { docs: typeof committed === 'object' ? committed : undefined, ...(note === undefined ? {} : { note }) };
 }
 
 function typeText(nav: SchemaNavigator, s: Schema): string {

@@ -25,13 +25,15 @@ export async function followEvents(qmp: QmpClient, names: readonly string[], too
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
+  let done = false;
   const ended = qmp.closed.then((reason) => {
-    process.stderr.write(`qmp: connection ended: ${reason.message}\n`);
+    if (!done) process.stderr.write(`qmp: connection ended: ${reason.message}\n`);
     return exitCodes.usageOrConnection;
   });
   try {
     return await Promise.race([interrupted, ended]);
   } finally {
+    done = true;
     off();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

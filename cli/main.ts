@@ -137,4 +137,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   }
 }
 
+// A reader that went away (`qmp … events | head -1`): stop as if interrupted (`events` listens for
+// SIGTERM), so that the connection is closed and a --launch'ed QEMU stopped; never a crash.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.emit('SIGTERM', 'SIGTERM');
+});
 process.exitCode = await main(process.argv.slice(2));

@@ -42,7 +42,7 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
   let actions: { type: string; data: Record<string, unknown> }[] = [];
   let busy = false;
   let quitSent = false;
-  const docs = findDocs(tools.schema, opts.schema);
+  const { docs, note: docsNote } = findDocs(tools.schema, opts.schema);
 
   const promptText = (): string =>
     mode === 'hmp' ? paint('yellow', 'hmp> ') : mode === 'transaction' ? paint('magenta', `transaction[${actions.length}]> `) : paint('cyan', 'qmp> ');
@@ -216,6 +216,7 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
       rl.close();
     });
     say(paint('dim', `Connected to ${tools.schema.target} (QEMU ${tools.schema.version.major}.${tools.schema.version.minor}.${tools.schema.version.micro}). Tab completes, 'help' lists commands, 'exit' leaves.`));
+    if (docsNote !== undefined) fail(docsNote);
     rl.setPrompt(promptText());
     rl.prompt();
   });

@@ -77,6 +77,7 @@ describe('qmp shell modes (piped input), QEMU 10.0', () => {
     // A folder of another QEMU version is not used: the committed 10.0 docs are.
     const other = await help(copy('qemu-7.2-x86_64', join(q.dir, 'other'), 'Docs of another version.'));
     expect(other.stdout).not.toContain('Docs of another version.');
+    expect(other.stdout).toContain(`--schema not used: ${join(q.dir, 'other')} is qemu-7.2-x86_64, not qemu-10.0-x86_64`);
     expect(other.stdout).toContain('Query the run status of the VM');
   });
 });
