@@ -66,7 +66,7 @@ export function complete(line: string, ctx: CompletionContext): [string[], strin
   if (ctx.mode === 'hmp') return [[], current];
   if (words.length === 0) {
     const names = ctx.mode === 'transaction' ? [...actionTypes(ctx.nav), 'commit', 'abort'] : [...ctx.commands, ...ctx.builtins];
-    return [names.filter(startsWith(current)).sort(), current];
+    return [[...new Set(names.filter(startsWith(current)))].sort(), current];
   }
   const first = words[0]!;
   if (ctx.mode === 'qmp' && first === 'help') return [ctx.commands.filter(startsWith(current)), current];
@@ -100,7 +100,11 @@ export function complete(line: string, ctx: CompletionContext): [string[], strin
   for (const [name, schema] of ctx.nav.members(forms)) {
     if (!name.startsWith(partial)) continue;
     if (typeof typedHere === 'object' && typedHere !== null && Object.hasOwn(typedHere, name)) continue;
-    hits.push(`${lead}${name}${ctx.nav.isContainer(schema, undefined) ? '.' : '='}`);
+    // An alternate of an object and a scalar (`file` of qcow2: options or a node name) offers both.
+    const forms = ctx.nav.forms(schema, undefined);
+    const container = forms.some((f) => f['type'] === 'object' || f['type'] === 'array');
+    if (container) hits.push(`${lead}${name}.`);
+    if (!container || !forms.every((f) => f['type'] === 'object' || f['type'] === 'array')) hits.push(`${lead}${name}=`);
   }
   return [hits, current];
 }

@@ -137,12 +137,6 @@ export class SchemaNavigator {
     return [...out];
   }
 
-  /** Whether a member's value is an object or a list (completion offers `name.` rather than `name=`). */
-  isContainer(s: Schema, given: unknown): boolean {
-    const forms = this.forms(s, given);
-    return forms.length > 0 && forms.every((f) => f['type'] === 'object' || f['type'] === 'array');
-  }
-
   /** A {@link TypesAt} for `key-value.ts`, for one command. */
   typesAt(command: string): (path: readonly string[], given: RawTree) => Set<JsonType> | undefined {
     return (path, given) => this.types(this.at(command, path, given));

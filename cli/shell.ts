@@ -159,12 +159,13 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
         else await runHmp(rest);
         return;
       case 'transaction':
+        // `transaction` alone starts collecting; with arguments it is QMP's own command.
+        if (rest !== '') break;
         mode = 'transaction';
         actions = [];
         return;
-      default:
-        await runQmp(word, rest);
     }
+    await runQmp(word, rest);
   }
 
   function report(err: unknown): void {
