@@ -3,11 +3,13 @@
  * (actions collected, checked one by one, sent as one `transaction`), HMP mode, `help CMD` with the
  * QAPI docs of the committed target.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot as root } from '../../scripts/qemus.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runQmp, startQemu } from './helpers.js';
+import { qmpCommand, runQmp, startQemu } from './helpers.js';
 import type { TestQemu } from './helpers.js';
 
 describe('qmp shell modes (piped input), QEMU 10.0', () => {
@@ -81,3 +83,28 @@ describe('qmp shell modes (piped input), QEMU 10.0', () => {
     expect(other.stdout).toContain('Query the run status of the VM');
   });
 });
+
+describe('qmp shell when QEMU goes away, QEMU 7.2', () => {
+  it('a QEMU that dies ends the shell with exit code 2 and says so', async () => {
+    const q = await startQemu('7.2');
+    const cache = mkdtempSync(join(tmpdir(), 'tsx-cache-'));
+    const [cmd, argv] = qmpCommand(['-s', q.socket, 'shell', '--history', join(q.dir, 'history')]);
+    const child = spawn(cmd, argv, { env: { ...process.env, TMPDIR: cache, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      for (let i = 0; i < 400 && !out.includes('qmp> '); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toContain('qmp> ');
+      q.vm.process.kill('SIGKILL');
+      expect(await exited).toBe(2);
+      expect(out).toMatch(/connection ended: /);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+      await q.close();
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});
+
