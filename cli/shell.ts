@@ -196,9 +196,10 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
     });
     rl.on('SIGINT', () => {
       if (rl.line !== '') {
+        // Like a shell: keep what was typed on screen, then a fresh empty line.
+        rl.write(null, { ctrl: true, name: 'e' });
         output.write('^C\n');
         rl.write(null, { ctrl: true, name: 'u' });
-        rl.prompt();
       } else print(paint('dim', "(leave with 'exit' or Ctrl-D)"));
     });
     rl.on('close', () => {

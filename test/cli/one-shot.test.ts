@@ -58,6 +58,9 @@ describe('qmp one-shot against QEMU 10.0', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^GenericError: .*no-such-node/);
+    const unknown = await runQmp(['-s', q.socket, 'no-such-command', 'x=1']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^CommandNotFound: /);
     const json = await runQmp(['-s', q.socket, '--json', 'blockdev-del', 'node-name=no-such-node']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stderr)).toMatchObject({ error: { class: 'GenericError' } });
