@@ -12,5 +12,6 @@ export type Paint = (style: Style, text: string) => string;
 
 export function painter(stream: NodeJS.WriteStream): Paint {
   const on = stream.isTTY === true && typeof stream.hasColors === 'function' && stream.hasColors();
-  return on ? (style, text) => styleText(style, text) : (_style, text) => text;
+  // validateStream: false — the check above is for this stream (styleText's own looks at stdout).
+  return on ? (style, text) => styleText(style, text, { validateStream: false }) : (_style, text) => text;
 }

@@ -36,6 +36,11 @@ describe('qmp one-shot against QEMU 10.0', () => {
     expect(r).toMatchObject({ code: 0, stdout: '{}\n' });
     const nodes = (await q.vm.qmp.execute('query-named-block-nodes', { flat: true })) as Array<{ 'node-name': string; image: { 'virtual-size': number } }>;
     expect(nodes.find((n) => n['node-name'] === 'kv0')?.image['virtual-size']).toBe(1048576);
+    // "4" is a string for a str member (name) and a number for an int one (granularity).
+    const bitmap = await runQmp(['-s', q.socket, 'block-dirty-bitmap-add', 'node=kv0', 'name=4', 'granularity=65536']);
+    expect(bitmap.code, bitmap.stderr).toBe(0);
+    const after = (await q.vm.qmp.execute('query-named-block-nodes', { flat: true })) as Array<{ 'node-name': string; 'dirty-bitmaps'?: Array<{ name: string; granularity: number }> }>;
+    expect(after.find((n) => n['node-name'] === 'kv0')?.['dirty-bitmaps']).toEqual([expect.objectContaining({ name: '4', granularity: 65536 })]);
   });
 
   it('0: --args as JSON text and from stdin', async () => {
