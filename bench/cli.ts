@@ -4,7 +4,7 @@
  * fetched, built by the importer and the command's validator compiled). The CLI runs as published:
  * built with `tsc` into a temporary folder, started with `node dist/cli/main.js`.
  * Baselines in the same run: `node -e 0`, and a raw one-shot client (net socket, greeting,
- * `qmp_capabilities`, `query-status`, print) in a dozen lines.
+ * `qmp_capabilities`, `query-status`, print) in a dozen lines. Runs go round-robin.
  * Runnable directly: `npx tsx bench/cli.ts`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -32,16 +32,21 @@ s.on('data', (d) => {
 });
 `;
 
-function median(args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const times: number[] = [];
+/**
+ * Median wall time of each command line, run round-robin (one of each per round) so that every
+ * variant sees the same load on a shared machine.
+ */
+function medians(cases: readonly string[][], env: NodeJS.ProcessEnv): number[] {
+  const times = cases.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8', env });
-    times.push(performance.now() - t0);
-    if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+    cases.forEach((args, k) => {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', env });
+      times[k]!.push(performance.now() - t0);
+      if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+    });
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
 }
 
 /** Runs the benchmark and prints its lines. */
@@ -62,12 +67,9 @@ export async function runCliBench(): Promise<void> {
     const vm = await launchQemu({ binary: q.binary, env: q.env, args: ['-machine', 'none', '-nodefaults', '-display', 'none', '-S', '-qmp', `unix:${socket},server=on,wait=off`] });
     try {
       const env = { ...process.env, NO_COLOR: '1' };
-      median([qmp, '--help'], env); // warm the file cache
-      const nodeOnly = median(['-e', '0'], env);
-      const help = median([qmp, '--help'], env);
-      const rawOneShot = median([raw, socket], env);
-      const oneShot = median([qmp, '-s', socket, 'query-status'], env);
-      const withArgs = median([qmp, '-s', socket, 'qom-list', 'path=/machine'], env);
+      const cases = [['-e', '0'], [qmp, '--help'], [raw, socket], [qmp, '-s', socket, 'query-status'], [qmp, '-s', socket, 'qom-list', 'path=/machine']];
+      medians(cases, env); // warm the file cache
+      const [nodeOnly, help, rawOneShot, oneShot, withArgs] = medians(cases, env) as [number, number, number, number, number];
       const ms = (t: number) => `${t.toFixed(0)} ms`;
       console.log(`qmp start-up (median of ${runs} runs; baseline node -e 0: ${ms(nodeOnly)}, raw one-shot client: ${ms(rawOneShot)})`);
       console.log(`  qmp --help                         ${ms(help).padStart(7)}  ${(help / nodeOnly).toFixed(2)}× node -e 0`);
