@@ -113,6 +113,23 @@ describe('qmp one-shot against QEMU 10.0', () => {
     expect(await q.vm.qmp.execute('query-jobs')).toEqual([]);
   });
 
+  it('1: --wait reports a job that does not complete (cancelled while it runs)', async () => {
+    // A slow source: every read takes 1 s, so the job is still running when it is cancelled.
+    await q.vm.qmp.execute('blockdev-add', { driver: 'null-co', 'node-name': 'slow', size: 1 << 30, 'latency-ns': 1_000_000_000 });
+    await q.vm.qmp.execute('blockdev-add', { driver: 'null-co', 'node-name': 'dst2', size: 1 << 30 });
+    const waiting = runQmp(['-s', q.socket, '--wait', 'blockdev-backup', 'job-id=j1', 'device=slow', 'target=dst2', 'sync=full']);
+    let jobs: Array<{ id: string }> = [];
+    for (let i = 0; i < 400 && !jobs.some((j) => j.id === 'j1'); i++) {
+      jobs = (await q.vm.qmp.execute('query-jobs')) as Array<{ id: string }>;
+      if (!jobs.some((j) => j.id === 'j1')) await new Promise((r) => setTimeout(r, 50));
+    }
+    await q.vm.qmp.execute('block-job-cancel', { device: 'j1', force: true });
+    const r = await waiting;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('{}\n');
+    expect(r.stderr).toContain('job j1 cancelled');
+  });
+
   it('events: prints the named events as they arrive, one JSON per line, and exits 0 when interrupted', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'tsx-cache-'));
     const [cmd, argv] = qmpCommand(['-s', q.socket, '--json', 'events', 'STOP']);
