@@ -7,6 +7,7 @@ const benches: Array<[string, string, string]> = [
   ['importer: QEMU 10.0 import time', './import.js', 'runImportBench'],
   ['generator: regenerate, import, tsc, validators, validated throughput', './generate.js', 'runGenerateBench'],
   ['diff and probing: diff 7.2 → 10.0, first and cached supports()', './diff.js', 'runDiffBench'],
+  ['qmp: CLI start-up vs node -e 0 and a raw one-shot client', './cli.js', 'runCliBench'],
 ];
 
 let failed = 0;

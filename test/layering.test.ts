@@ -57,6 +57,28 @@ describe('layering', () => {
     expect(specifiers('runtime/schema-query.ts')).toEqual(['./errors.js']);
   });
 
+  it('cli/ imports node:*, its own files, the runtime, the importer (codegen/import) and ajv; runtime/ and codegen/ never import cli/', () => {
+    const allowed = (s: string) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || /^\.\.\/runtime\/[\w-]+\.js$/.test(s) || /^\.\.\/codegen\/import\/[\w-]+\.js$/.test(s);
+    expect(offending('cli', allowed)).toEqual([]);
+    expect([...offending('runtime', (s) => !/(^|\/)cli\//.test(s)), ...offending('codegen', (s) => !/(^|\/)cli\//.test(s))]).toEqual([]);
+  });
+
+  it('everything `qmp` loads (cli/main.ts and what it reaches) needs no TypeScript or ts-morph at run time', () => {
+    const seen = new Set<string>();
+    const bare = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const s of specifiers(file)) {
+        if (s.startsWith('.')) visit(relative(root, join(root, file, '..', s.replace(/\.js$/, '.ts'))));
+        else bare.add(s);
+      }
+    };
+    visit('cli/main.ts');
+    expect(seen).toContain('codegen/import/build.ts');
+    expect([...bare].filter((s) => !s.startsWith('node:')).sort()).toEqual(['ajv']);
+  });
+
   it('nothing in runtime/ or generated/ imports the generator or its libraries', () => {
     const banned = /(^|\/)codegen\/|^ts-morph$|^typescript$|^json-schema-to-typescript$|^ajv$|^ajv\/dist\/(standalone|core|compile)/;
     const problems = [...offending('runtime', (s) => !banned.test(s)), ...offending('generated', (s) => !banned.test(s))];
