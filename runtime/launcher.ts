@@ -69,6 +69,8 @@ export interface LaunchedQemu<T> {
 
 const OUTPUT_LIMIT = 64 * 1024;
 const RETRY_MS = 15;
+/** How long a failed connect waits for QEMU's exit to be reported (the watcher relays it) before blaming the session. */
+const EXIT_REPORT_MS = 250;
 
 /** Keeps the last {@link OUTPUT_LIMIT} characters of a stream (which then flows). */
 function keepTail(stream: Readable): () => string {
@@ -200,7 +202,7 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
       const refused = isQmpConnectionError(e) && e.reason === 'refused' && (e.syscallCode === 'ECONNREFUSED' || e.syscallCode === 'ENOENT');
       if (!refused && !exitInfo) {
         // A real failure (negotiation, timeout…): do not leave the process behind.
-        await sleep(RETRY_MS); // let a dying QEMU report its exit so the message carries its stderr
+        await Promise.race([exited, sleep(EXIT_REPORT_MS)]); // a dying QEMU: report its exit, with its stderr
         if (!exitInfo) {
           await kill();
           // A peer that accepts but never greets (or answers nonsense): say so with QEMU's stderr.
