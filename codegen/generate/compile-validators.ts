@@ -4,15 +4,13 @@
  * `require()` for its runtime helpers: those calls become `import`s here.
  */
 import AjvModule from 'ajv';
-import standaloneModule from 'ajv/dist/standalone/index.js';
 import { GenerateError } from './errors.js';
+import { standaloneModuleCode } from './standalone.js';
 import type { TargetModel } from './model.js';
 import { definitionId, protocolId, protocolSchemas, targetSchemas } from './validation-schemas.js';
 
 type AjvClass = typeof AjvModule.default;
 const Ajv = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as AjvClass;
-type StandaloneFn = typeof standaloneModule.default;
-const standaloneCode = ((standaloneModule as unknown as { default?: StandaloneFn }).default ?? standaloneModule) as StandaloneFn;
 
 /** Export names of the compiled validators, by role. */
 export interface CompiledValidators {
@@ -76,7 +74,7 @@ export function compileValidators(model: TargetModel): CompiledValidators {
   }
   let code: string;
   try {
-    code = standaloneCode(ajv, exports);
+    code = standaloneModuleCode(ajv, exports);
   } catch (err) {
     throw new GenerateError(target.display, `validators do not compile: ${(err as Error).message}`);
   }
