@@ -6,6 +6,7 @@
 import AjvModule from 'ajv';
 import { GenerateError } from './errors.js';
 import { standaloneModuleCode } from './standalone.js';
+import { referencesFirst, refsIn } from '../ref-order.js';
 import type { TargetModel } from './model.js';
 import { definitionId, protocolId, protocolSchemas, targetSchemas } from './validation-schemas.js';
 
@@ -45,8 +46,12 @@ export function compileValidators(model: TargetModel): CompiledValidators {
     }
   };
   for (const s of protocolSchemas(target)) add(s.id, s.schema, `schema/protocol/${s.id.split('/').pop() ?? ''}`);
+  const refs = new Map<string, string[]>();
   for (const flavour of ['exact', 'compat'] as const) {
-    for (const s of targetSchemas(target, flavour)) add(s.id, s.schema, whereOf(model, s.id));
+    for (const s of targetSchemas(target, flavour)) {
+      add(s.id, s.schema, whereOf(model, s.id));
+      refs.set(s.id, refsIn(s.schema));
+    }
   }
   const exports: Record<string, string> = {};
   const args: Array<[string, string]> = [];
@@ -64,6 +69,15 @@ export function compileValidators(model: TargetModel): CompiledValidators {
   });
   exports['greeting'] = protocolId('greeting');
   exports['message'] = protocolId('message');
+  // Compile every validator after the ones it references: Ajv then never recurses along a chain of
+  // $refs (a chain of 3,000 nested types overflowed a small stack). Validator names follow this order.
+  for (const id of referencesFirst(Object.values(exports), (id) => refs.get(id))) {
+    try {
+      ajv.getSchema(id);
+    } catch (err) {
+      throw new GenerateError(whereOf(model, id), `does not compile: ${(err as Error).message}`);
+    }
+  }
   // compile each root here so that a failure names its definition
   for (const id of Object.values(exports)) {
     try {

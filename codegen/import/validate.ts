@@ -4,6 +4,7 @@
  */
 import { Ajv } from 'ajv';
 import { ImportError } from './errors.js';
+import { referencesFirst, refsIn } from '../ref-order.js';
 
 /** A fresh Ajv set up per `schema/FORMAT.md`. */
 export function formatAjv(): Ajv {
@@ -28,14 +29,20 @@ export function compileTarget(files: ReadonlyMap<string, string>, ajv: Ajv = for
       throw new ImportError(`schema does not compile: ${(err as Error).message}`, file, { cause: err });
     }
   }
+  // Every definition, compiled after those it references (no recursion along a chain of $refs).
+  const place = new Map<string, { file: string; name: string; refs: string[] }>();
   for (const [file, doc] of docs) {
-    for (const name of Object.keys(doc.definitions)) {
-      const ref = `${doc.$id}#/definitions/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      try {
-        ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
-      } catch (err) {
-        throw new ImportError(`schema does not compile: ${(err as Error).message}`, `${file} definition ${JSON.stringify(name)}`, { cause: err });
-      }
+    for (const [name, def] of Object.entries(doc.definitions)) {
+      const refs = refsIn(def).map((r) => new URL(r, doc.$id).href);
+      place.set(`${doc.$id}#/definitions/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, { file, name, refs });
+    }
+  }
+  for (const ref of referencesFirst([...place.keys()], (id) => place.get(id)?.refs)) {
+    try {
+      ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+    } catch (err) {
+      const at = place.get(ref)!;
+      throw new ImportError(`schema does not compile: ${(err as Error).message}`, `${at.file} definition ${JSON.stringify(at.name)}`, { cause: err });
     }
   }
   return ajv;
