@@ -14,7 +14,7 @@
  * frame instead of a call. The emitted order is Ajv's: a function's scope values (and the
  * functions they reference, depth first), then the function; the export line before its function.
  */
-import type { default as AjvCore } from 'ajv';
+import type { Ajv } from 'ajv';
 import type { SourceCode } from 'ajv/dist/types/index.js';
 import type { ValueScopeName, UsedScopeValues } from 'ajv/dist/compile/codegen/scope.js';
 import { getEsmExportName } from 'ajv/dist/compile/codegen/code.js';
@@ -36,8 +36,8 @@ function run(root: Frame): void {
 }
 
 /** ES module code exporting, under each key of `exports`, the validator of the schema with that id. */
-export function standaloneModuleCode(ajv: AjvCore, exports: Readonly<Record<string, string>>): string {
-  const n = ajv.scope.opts._n ?? '\n';
+export function standaloneModuleCode(ajv: Ajv, exports: Readonly<Record<string, string>>): string {
+  const n = String(ajv.scope.opts._n ?? '\n');
   const def = ajv.opts.code.es5 ? 'var' : 'const';
   const used: UsedScopeValues = {};
   const out: string[] = ['"use strict";'];
@@ -63,15 +63,16 @@ export function standaloneModuleCode(ajv: AjvCore, exports: Readonly<Record<stri
         if (code) {
           out.push(`${def} ${name} = ${code};${n}`);
         } else {
-          const ref = name.value.ref as { source?: SourceCode; validate?: { source?: SourceCode }; validateName?: ValueScopeName } | undefined;
+          const ref = name.value.ref as unknown;
           if (name.prefix === 'validate' && typeof ref === 'function') {
-            yield validator(ref.source);
+            yield validator((ref as { source?: SourceCode }).source);
           } else if ((name.prefix === 'root' || name.prefix === 'wrapper') && typeof ref === 'object' && ref !== null) {
-            if (!ref.validateName) throw new Error('ajv internal error');
-            out.push(`${def} ${name} = {validate: ${ref.validateName}};`);
-            if (state(ref.validateName) !== STARTED) {
+            const env = ref as { validate?: { source?: SourceCode }; validateName?: ValueScopeName };
+            if (!env.validateName) throw new Error('ajv internal error');
+            out.push(`${def} ${name} = {validate: ${env.validateName}};`);
+            if (state(env.validateName) !== STARTED) {
               out.push(n);
-              yield validator(ref.validate?.source);
+              yield validator(env.validate?.source);
             }
           } else {
             throw new Error(`CodeGen: "code" for ${name} not defined`);
