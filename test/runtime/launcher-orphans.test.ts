@@ -30,7 +30,7 @@ async function eventually(done: () => boolean, boundMs = 15_000): Promise<boolea
 
 /** Starts the child, waits for its launch report. */
 async function startChild(version: string, tmp: string): Promise<{ child: ReturnType<typeof spawn>; launched: Launched }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/runtime/helpers/launch-child.ts', version], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/runtime/helpers/launch-child.ts', version, join(tmp, 'qemu.pid')], {
     cwd: projectRoot,
     env: { ...process.env, TMPDIR: tmp }, // tsx's cache and the launcher's folder, removed below
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,13 +61,14 @@ function parentOf(pid: number): number | undefined {
 describe('launcher: QEMU does not outlive its Node parent', () => {
   for (const version of ['7.2', '10.0']) {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL'] as const) {
-      it(`QEMU ${version}: parent ended by ${signal} → QEMU, watcher and folder gone`, async () => {
+      it(`QEMU ${version}: parent ended by ${signal} → QEMU stopped in order, watcher and folder gone`, async () => {
         const tmp = mkdtempSync(join(tmpdir(), 'orphan-'));
         onTestFinished(() => rmSync(tmp, { recursive: true, force: true }));
         const { child, launched } = await startChild(version, tmp);
         expect(launched.tempDir.startsWith(tmp)).toBe(true);
         expect(alive(launched.pid)).toBe(true);
         expect(existsSync(launched.tempDir)).toBe(true);
+        expect(existsSync(join(tmp, 'qemu.pid'))).toBe(true);
         // QEMU is the watcher's child, the watcher the parent's: the watcher can only signal its own child.
         expect(parentOf(launched.pid)).toBe(launched.watcher);
         expect(parentOf(launched.watcher)).toBe(child.pid);
@@ -76,6 +77,8 @@ describe('launcher: QEMU does not outlive its Node parent', () => {
         const [, how] = (await ended) as [number | null, string | null];
         expect(how).toBe(signal);
         expect(await eventually(() => !alive(launched.pid) && !alive(launched.watcher) && !existsSync(launched.tempDir))).toBe(true);
+        // QEMU was stopped in order (SIGTERM: it removes its pidfile), not SIGKILLed, whatever killed the parent
+        expect(existsSync(join(tmp, 'qemu.pid'))).toBe(false);
       });
     }
   }
