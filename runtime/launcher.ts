@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { QmpClient, closeHook, type ClientClass, type ClientOptions } from './client.js';
-import { QmpLaunchError, QmpUsageError, isQmpConnectionError } from './errors.js';
+import { QmpLaunchError, QmpUsageError, isQmpConnectionError, isQmpProtocolError, isQmpTimeoutError } from './errors.js';
 import { timerDelayProblem } from './timers.js';
 import { startWatched, type QemuExit } from './launcher-watcher.js';
 
@@ -205,8 +205,13 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
         await Promise.race([exited, sleep(EXIT_REPORT_MS)]); // a dying QEMU: report its exit, with its stderr
         if (!exitInfo) {
           await kill();
-          // A peer that accepts but never greets (or answers nonsense): say so with QEMU's stderr.
-          throw launchError(`accepted on ${socketPath} but the QMP session failed: ${e instanceof Error ? e.message : String(e)}`, e);
+          // A peer that accepts but never greets, or drops the connection, or sends bytes that are not
+          // QMP: a QmpLaunchError with QEMU's stderr (the cause is the client's error). A refused
+          // negotiation (e.g. a required capability) or a caller mistake keeps its own class.
+          if (isQmpTimeoutError(e) || isQmpConnectionError(e) || isQmpProtocolError(e)) {
+            throw launchError(`accepted on ${socketPath} but the QMP session failed: ${e instanceof Error ? e.message : String(e)}`, e);
+          }
+          throw e;
         }
       }
       if (refused) await sleep(RETRY_MS);
