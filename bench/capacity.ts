@@ -57,7 +57,7 @@ async function measureOne(n: number): Promise<void> {
 
 /** Runs the capacity benchmark (each size in a fresh process) and prints its lines. */
 export async function runCapacityBench(): Promise<void> {
-  const sizes = (process.env.QMP_BENCH_CAPACITY ?? '1000,4000').split(',').map(Number);
+  const sizes = (process.env.QMP_BENCH_CAPACITY ?? '500,2000').split(',').map(Number);
   const self = fileURLToPath(import.meta.url);
   const tsxCli = join(self, '../../node_modules/tsx/dist/cli.mjs');
   const rows: Array<{ n: number; baseline: number; imp: number; gen: number; rssMb: number }> = [];

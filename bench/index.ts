@@ -6,7 +6,7 @@ const benches: Array<[string, string, string]> = [
   ['runtime: commands/s and CPU per command vs a raw-socket client', './runtime.js', 'runRuntimeBench'],
   ['importer: QEMU 10.0 import time', './import.js', 'runImportBench'],
   ['generator: regenerate, import, tsc, validators, validated throughput', './generate.js', 'runGenerateBench'],
-  ['capacity: import + generate of synthetic introspections (1,000 and 4,000 commands)', './capacity.js', 'runCapacityBench'],
+  ['capacity: import + generate of synthetic introspections (500 and 2,000 commands)', './capacity.js', 'runCapacityBench'],
 ];
 
 let failed = 0;
