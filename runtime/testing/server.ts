@@ -69,16 +69,16 @@ export class QmpTestServer {
     target: TargetBinding | undefined,
     ready: Promise<TargetValidators | undefined>,
   ) {
+    const limits = resolveLimits(options.limits);
     const core: ServerCore = {
       target,
       validators: undefined,
-      received: undefined as never,
+      received: new RecentLog<ReceivedCommand>(limits.receivedLog),
       failures: [],
-      limits: resolveLimits(options.limits),
+      limits,
       buffered: 0,
       timestamp: options.clock ?? nowTimestamp,
     };
-    (core as { received: RecentLog<ReceivedCommand> }).received = new RecentLog(core.limits.receivedLog);
     this.core = core;
     this.ready = ready.then((v) => {
       core.validators = v;
