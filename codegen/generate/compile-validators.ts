@@ -6,7 +6,7 @@
 import AjvModule from 'ajv';
 import { GenerateError } from './errors.js';
 import { standaloneModuleCode } from './standalone.js';
-import { referencesFirst, refsIn } from '../ref-order.js';
+import { compileCheckpoints, refsIn } from '../ref-order.js';
 import type { TargetModel } from './model.js';
 import { definitionId, protocolId, protocolSchemas, targetSchemas } from './validation-schemas.js';
 
@@ -69,9 +69,9 @@ export function compileValidators(model: TargetModel): CompiledValidators {
   });
   exports['greeting'] = protocolId('greeting');
   exports['message'] = protocolId('message');
-  // Compile every validator after the ones it references: Ajv then never recurses along a chain of
-  // $refs (a chain of 3,000 nested types overflowed a small stack). Validator names follow this order.
-  for (const id of referencesFirst(Object.values(exports), (id) => refs.get(id))) {
+  // Compile ahead the schemas that end long chains of $refs: Ajv then never nests more than
+  // MAX_NESTED_COMPILES compilations (a chain of 300 nested types overflowed a 150 KB stack).
+  for (const id of compileCheckpoints(Object.values(exports), (id) => refs.get(id))) {
     try {
       ajv.getSchema(id);
     } catch (err) {

@@ -4,7 +4,7 @@
  */
 import { Ajv } from 'ajv';
 import { ImportError } from './errors.js';
-import { referencesFirst, refsIn } from '../ref-order.js';
+import { compileCheckpoints, refsIn } from '../ref-order.js';
 
 /** A fresh Ajv set up per `schema/FORMAT.md`. */
 export function formatAjv(): Ajv {
@@ -29,7 +29,8 @@ export function compileTarget(files: ReadonlyMap<string, string>, ajv: Ajv = for
       throw new ImportError(`schema does not compile: ${(err as Error).message}`, file, { cause: err });
     }
   }
-  // Every definition, compiled after those it references (no recursion along a chain of $refs).
+  // Every definition; first those that end long chains of $refs, so that Ajv never nests more
+  // than MAX_NESTED_COMPILES compilations (a chain of nested types must not overflow the stack).
   const place = new Map<string, { file: string; name: string; refs: string[] }>();
   for (const [file, doc] of docs) {
     for (const [name, def] of Object.entries(doc.definitions)) {
@@ -37,7 +38,8 @@ export function compileTarget(files: ReadonlyMap<string, string>, ajv: Ajv = for
       place.set(`${doc.$id}#/definitions/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, { file, name, refs });
     }
   }
-  for (const ref of referencesFirst([...place.keys()], (id) => place.get(id)?.refs)) {
+  const all = [...place.keys()];
+  for (const ref of [...compileCheckpoints(all, (id) => place.get(id)?.refs), ...all]) {
     try {
       ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
     } catch (err) {
