@@ -8,6 +8,7 @@ const benches: Array<[string, string, string]> = [
   ['generator: regenerate, import, tsc, validators, validated throughput', './generate.js', 'runGenerateBench'],
   ['diff and probing: diff 7.2 → 10.0, first and cached supports()', './diff.js', 'runDiffBench'],
   ['qmp: CLI start-up vs node -e 0 and a raw one-shot client', './cli.js', 'runCliBench'],
+  ['capacity: import + generate of synthetic introspections (500 and 2,000 commands)', './capacity.js', 'runCapacityBench'],
 ];
 
 let failed = 0;

@@ -2,14 +2,17 @@
  * Starts a QEMU with a QMP unix socket in a fresh temporary folder, connects to it, and stops
  * exactly that process (and removes the folder) on close.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { QmpClient, closeHook, type ClientClass, type ClientOptions } from './client.js';
-import { QmpLaunchError, QmpUsageError, isQmpConnectionError } from './errors.js';
+import { QmpLaunchError, QmpUsageError, isQmpConnectionError, isQmpProtocolError, isQmpTimeoutError } from './errors.js';
 import { timerDelayProblem } from './timers.js';
+import { startWatched, type QemuExit } from './launcher-watcher.js';
+
+export type { QemuExit } from './launcher-watcher.js';
 
 /** Options of {@link launchQemu}. */
 export interface LaunchOptions<T> {
@@ -31,24 +34,32 @@ export interface LaunchOptions<T> {
   closeGraceMs?: number;
 }
 
-/** How a QEMU process ended. */
-export interface QemuExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
 /** A running QEMU and its negotiated client. */
 export interface LaunchedQemu<T> {
   /** The connected client; its `close()` stops the process too. */
   readonly qmp: T;
+  /** QEMU's pid. */
   readonly pid: number;
+  /**
+   * The watcher process that started QEMU and stops it when this Node process ends (QEMU's parent;
+   * see "Launching QEMU" in the README). Signal QEMU through {@link close}, not through this.
+   */
   readonly process: ChildProcess;
   /** The QMP socket, inside {@link tempDir}. */
   readonly socketPath: string;
-  /** The temporary folder (removed on close or when QEMU exits). */
+  /** The temporary folder (removed when QEMU exits, by `close()`, or when this process ends). */
   readonly tempDir: string;
-  /** Resolves when the process has exited. */
+  /** Resolves when the process has exited (its folder removed, its output closed). */
   readonly exited: Promise<QemuExit>;
+  /**
+   * QEMU's stdout and stderr as streams (for `-serial stdio`, `-monitor stdio`, logs). They flow from
+   * the start, so QEMU never blocks on a full pipe: add a `'data'` listener (or `pipe()` them, which
+   * lets the destination slow QEMU down) to see output from then on; the last 64 KiB of each is kept
+   * in {@link stdout} / {@link stderr}. Both end when QEMU exits.
+   */
+  readonly output: { readonly stdout: Readable; readonly stderr: Readable };
+  /** What QEMU wrote on stdout so far (the last 64 KiB). */
+  stdout(): string;
   /** What QEMU wrote on stderr so far (the last 64 KiB). */
   stderr(): string;
   /** Sends `quit`, then SIGTERM, then SIGKILL (each after the grace period); closes the client; removes the folder. Idempotent. */
@@ -58,24 +69,33 @@ export interface LaunchedQemu<T> {
 
 const OUTPUT_LIMIT = 64 * 1024;
 const RETRY_MS = 15;
+/** How long a failed connect waits for QEMU's exit to be reported (the watcher relays it) before blaming the session. */
+const EXIT_REPORT_MS = 250;
 
-/** Processes started here and not yet exited: killed if this Node process exits first. */
-const live = new Map<ChildProcess, string>();
-let exitHookInstalled = false;
-function track(child: ChildProcess, dir: string): void {
-  live.set(child, dir);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const [c, d] of live) {
-      try {
-        c.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-      rmSync(d, { recursive: true, force: true });
-    }
+/** Keeps the last {@link OUTPUT_LIMIT} characters of a stream (which then flows). */
+function keepTail(stream: Readable): () => string {
+  let text = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (s: string) => {
+    text += s;
+    if (text.length > OUTPUT_LIMIT * 2) text = text.slice(-OUTPUT_LIMIT);
   });
+  stream.on('error', () => {});
+  return () => (text.length > OUTPUT_LIMIT ? text.slice(-OUTPUT_LIMIT) : text);
+}
+
+/**
+ * Arguments refused in `args`: each would leave a QEMU the launcher does not track or take over the
+ * process it watches. `-daemonize` forks and lets the started process exit (an untracked QEMU
+ * runs on); `-run-with daemonize=…` in case a QEMU adds that form.
+ */
+function refusedArg(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '-daemonize' || a === '--daemonize') return `${a} (it detaches QEMU from the launcher, which could then neither watch nor stop it)`;
+    if ((a === '-run-with' || a === '--run-with') && /(^|,)daemonize(=|,|$)/.test(args[i + 1] ?? '')) return `${a} ${args[i + 1]} (it detaches QEMU from the launcher)`;
+  }
+  return undefined;
 }
 
 /** QEMU's option syntax escapes a comma by doubling it. */
@@ -91,6 +111,8 @@ function launchOptionsProblem(o: unknown): string | undefined {
   const { binary, args, env, startTimeoutMs, closeGraceMs } = o as Record<string, unknown>;
   if (typeof binary !== 'string' || binary === '') return `binary must be the path of a QEMU executable, got ${String(binary)}`;
   if (args !== undefined && !(Array.isArray(args) && args.every((a) => typeof a === 'string'))) return 'args must be an array of strings';
+  const refused = args === undefined ? undefined : refusedArg(args as string[]);
+  if (refused !== undefined) return `args must not hold ${refused}`;
   if (env !== undefined && !(typeof env === 'object' && env !== null && Object.values(env).every((v) => typeof v === 'string' || v === undefined))) {
     return 'env must map names to strings';
   }
@@ -116,42 +138,45 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
     if (v !== undefined) env[k] = v;
   }
   const argv = ['-qmp', `unix:${qemuOptValue(socketPath)},server=on,wait=off`, ...(options.args ?? [])];
-  let stderr = '';
-  const child = spawn(options.binary, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (s: string) => {
-    stderr += s;
-    if (stderr.length > OUTPUT_LIMIT * 2) stderr = stderr.slice(-OUTPUT_LIMIT);
-  });
-  const getStderr = (): string => (stderr.length > OUTPUT_LIMIT ? stderr.slice(-OUTPUT_LIMIT) : stderr);
+  const watched = startWatched(options.binary, argv, env, tempDir);
+  const child = watched.watcher;
+  const getStdout = keepTail(watched.stdout);
+  const getStderr = keepTail(watched.stderr);
   let exitInfo: QemuExit | undefined;
   let spawnError: Error | undefined;
+  let qemuPid: number | undefined;
   let dirRemoved: Promise<void> | undefined;
   const removeDir = (): Promise<void> => (dirRemoved ??= rm(tempDir, { recursive: true, force: true }).catch(() => {}));
-  const exited = new Promise<QemuExit>((resolve) => {
-    child.once('error', (e) => {
-      spawnError = e;
-      if (child.pid === undefined) {
-        exitInfo = { code: null, signal: null };
-        live.delete(child);
-        resolve(exitInfo);
-      }
-    });
-    child.once('close', (code, signal) => {
-      exitInfo = { code, signal };
-      live.delete(child);
-      void removeDir();
-      resolve(exitInfo);
-    });
+  const exited = watched.exited.then((info) => {
+    exitInfo = info;
+    void removeDir();
+    return info;
   });
-  track(child, tempDir);
+  watched.pid.then(
+    (pid) => (qemuPid = pid),
+    (e: Error) => (spawnError = e),
+  );
+  try {
+    qemuPid = await watched.pid;
+  } catch {
+    // reported below with the exit
+  }
 
   const kill = async (): Promise<void> => {
     if (!exitInfo) {
-      child.kill('SIGKILL');
+      watched.signal('SIGKILL');
       await exited;
     }
     await removeDir();
+  };
+  const launchError = (message: string, cause: unknown): QmpLaunchError => {
+    const err = getStderr().trim();
+    return new QmpLaunchError(`QEMU ${options.binary} ${message}${err ? `:\n${err}` : ''}`, {
+      stderr: getStderr(),
+      exitCode: exitInfo?.code ?? null,
+      signal: exitInfo?.signal ?? null,
+      cause,
+    });
   };
 
   const deadline = Date.now() + startTimeoutMs;
@@ -163,22 +188,12 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
       const how = spawnError
         ? `could not be started: ${spawnError.message}`
         : `exited during start-up (${exitInfo?.signal ? `signal ${exitInfo.signal}` : `code ${exitInfo?.code}`})`;
-      const err = getStderr().trim();
-      throw new QmpLaunchError(`QEMU ${options.binary} ${how}${err ? `:\n${err}` : ''}`, {
-        stderr: getStderr(),
-        exitCode: exitInfo?.code ?? null,
-        signal: exitInfo?.signal ?? null,
-        cause: spawnError,
-      });
+      throw launchError(how, spawnError);
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
       await kill();
-      const err = getStderr().trim();
-      throw new QmpLaunchError(
-        `QEMU ${options.binary} did not accept QMP connections on ${socketPath} within ${startTimeoutMs} ms${err ? `:\n${err}` : ''}`,
-        { stderr: getStderr(), cause: lastError },
-      );
+      throw launchError(`did not accept QMP connections on ${socketPath} within ${startTimeoutMs} ms`, lastError);
     }
     try {
       qmp = await Client.connect({ ...options.qmp, path: socketPath, connectTimeoutMs: Math.min(remaining, options.qmp?.connectTimeoutMs ?? remaining) }) as T;
@@ -187,9 +202,15 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
       const refused = isQmpConnectionError(e) && e.reason === 'refused' && (e.syscallCode === 'ECONNREFUSED' || e.syscallCode === 'ENOENT');
       if (!refused && !exitInfo) {
         // A real failure (negotiation, timeout…): do not leave the process behind.
-        await sleep(RETRY_MS); // let a dying QEMU report its exit so the message carries its stderr
+        await Promise.race([exited, sleep(EXIT_REPORT_MS)]); // a dying QEMU: report its exit, with its stderr
         if (!exitInfo) {
           await kill();
+          // A peer that accepts but never greets, or drops the connection, or sends bytes that are not
+          // QMP: a QmpLaunchError with QEMU's stderr (the cause is the client's error). A refused
+          // negotiation (e.g. a required capability) or a caller mistake keeps its own class.
+          if (isQmpTimeoutError(e) || isQmpConnectionError(e) || isQmpProtocolError(e)) {
+            throw launchError(`accepted on ${socketPath} but the QMP session failed: ${e instanceof Error ? e.message : String(e)}`, e);
+          }
           throw e;
         }
       }
@@ -211,7 +232,7 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
       }
       for (const signal of [...(polite ? [null] : []), 'SIGTERM', 'SIGKILL'] as const) {
         if (exitInfo) break;
-        if (signal) child.kill(signal);
+        if (signal) watched.signal(signal);
         if (signal === 'SIGKILL') await exited;
         else await Promise.race([exited, sleep(grace)]);
       }
@@ -221,11 +242,13 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
   client[closeHook] = close;
   return {
     qmp,
-    pid: child.pid!,
+    pid: qemuPid!,
     process: child,
     socketPath,
     tempDir,
     exited,
+    output: { stdout: watched.stdout, stderr: watched.stderr },
+    stdout: getStdout,
     stderr: getStderr,
     close,
     [Symbol.asyncDispose]: close,

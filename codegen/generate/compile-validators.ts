@@ -4,15 +4,14 @@
  * `require()` for its runtime helpers: those calls become `import`s here.
  */
 import AjvModule from 'ajv';
-import standaloneModule from 'ajv/dist/standalone/index.js';
 import { GenerateError } from './errors.js';
+import { standaloneModuleCode } from './standalone.js';
+import { compileCheckpoints, refsIn } from '../ref-order.js';
 import type { TargetModel } from './model.js';
 import { definitionId, protocolId, protocolSchemas, targetSchemas } from './validation-schemas.js';
 
 type AjvClass = typeof AjvModule.default;
 const Ajv = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as AjvClass;
-type StandaloneFn = typeof standaloneModule.default;
-const standaloneCode = ((standaloneModule as unknown as { default?: StandaloneFn }).default ?? standaloneModule) as StandaloneFn;
 
 /** Export names of the compiled validators, by role. */
 export interface CompiledValidators {
@@ -47,8 +46,12 @@ export function compileValidators(model: TargetModel): CompiledValidators {
     }
   };
   for (const s of protocolSchemas(target)) add(s.id, s.schema, `schema/protocol/${s.id.split('/').pop() ?? ''}`);
+  const refs = new Map<string, string[]>();
   for (const flavour of ['exact', 'compat'] as const) {
-    for (const s of targetSchemas(target, flavour)) add(s.id, s.schema, whereOf(model, s.id));
+    for (const s of targetSchemas(target, flavour)) {
+      add(s.id, s.schema, whereOf(model, s.id));
+      refs.set(s.id, refsIn(s.schema));
+    }
   }
   const exports: Record<string, string> = {};
   const args: Array<[string, string]> = [];
@@ -66,6 +69,15 @@ export function compileValidators(model: TargetModel): CompiledValidators {
   });
   exports['greeting'] = protocolId('greeting');
   exports['message'] = protocolId('message');
+  // Compile ahead the schemas that end long chains of $refs: Ajv then never nests more than
+  // MAX_NESTED_COMPILES compilations (a chain of 300 nested types overflowed a 150 KB stack).
+  for (const id of compileCheckpoints(Object.values(exports), (id) => refs.get(id))) {
+    try {
+      ajv.getSchema(id);
+    } catch (err) {
+      throw new GenerateError(whereOf(model, id), `does not compile: ${(err as Error).message}`);
+    }
+  }
   // compile each root here so that a failure names its definition
   for (const id of Object.values(exports)) {
     try {
@@ -76,7 +88,7 @@ export function compileValidators(model: TargetModel): CompiledValidators {
   }
   let code: string;
   try {
-    code = standaloneCode(ajv, exports);
+    code = standaloneModuleCode(ajv, exports);
   } catch (err) {
     throw new GenerateError(target.display, `validators do not compile: ${(err as Error).message}`);
   }

@@ -15,7 +15,7 @@ import { readIntrospectionFile } from './source-file.js';
 import { fetchFromQemu, fetchFromSocket } from './source-live.js';
 import { compileTarget } from './validate.js';
 import { importerVersion } from './version.js';
-import { replaceFolder } from './write.js';
+import { checkSchemaFolder, replaceFolder } from './write.js';
 import type { JsonSchema } from './build.js';
 import type { Fetched } from './fetched.js';
 import type { QapiNames } from '../qapi/types.js';
@@ -113,6 +113,7 @@ function reasonCounts(names: QapiNames | undefined, pathNamed: Iterable<string>)
  * the folder is then replaced atomically. Any error (an {@link ImportError} naming the place) writes nothing.
  */
 export async function importTarget(options: ImportOptions): Promise<ImportResult> {
+  if (options.outDir !== undefined) checkSchemaFolder(options.outDir); // refuse before the slow part, and again when writing
   const [fetched, qapi] = await Promise.all([
     fetchIntrospection(options.source),
     options.qapiSource === undefined ? Promise.resolve(undefined) : loadQapi(options.qapiSource),

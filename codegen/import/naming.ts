@@ -189,19 +189,27 @@ export function nameTypes(intro: Introspection, qapiNames?: ReadonlyMap<string, 
   const { byName } = intro;
   const order: { masked: string; parent: string | undefined; step: Step; path: string }[] = [];
   const reached = new Map<string, number>();
-  const visit = (masked: string, parent: string | undefined, step: Step, path: string): void => {
-    const e = byName.get(masked);
-    if (e === undefined || e['meta-type'] === 'builtin' || reached.has(masked)) return;
-    reached.set(masked, order.length);
-    order.push({ masked, parent, step, path });
-    const kids = children(e, byName).sort((a, b) => (stepKey(a[0]) < stepKey(b[0]) ? -1 : stepKey(a[0]) > stepKey(b[0]) ? 1 : 0));
-    for (const [s, t] of kids) visit(t, masked, s, path + stepText(s));
+  // Depth first in path order, on an explicit stack (a chain of nested types must not recurse per type).
+  const visit = (rootType: string, rootStep: Step, rootPath: string): void => {
+    const stack: { masked: string; parent: string | undefined; step: Step; path: string }[] = [{ masked: rootType, parent: undefined, step: rootStep, path: rootPath }];
+    while (stack.length > 0) {
+      const { masked, parent, step, path } = stack.pop()!;
+      const e = byName.get(masked);
+      if (e === undefined || e['meta-type'] === 'builtin' || reached.has(masked)) continue;
+      reached.set(masked, order.length);
+      order.push({ masked, parent, step, path });
+      const kids = children(e, byName).sort((a, b) => (stepKey(a[0]) < stepKey(b[0]) ? -1 : stepKey(a[0]) > stepKey(b[0]) ? 1 : 0));
+      for (let i = kids.length - 1; i >= 0; i--) {
+        const [s, t] = kids[i]!;
+        stack.push({ masked: t, parent: masked, step: s, path: path + stepText(s) });
+      }
+    }
   };
-  for (const [step, type] of rootEdges(intro)) visit(type, undefined, step, stepText(step));
+  for (const [step, type] of rootEdges(intro)) visit(type, step, stepText(step));
   // Types no command or event reaches (QEMU emits a few, e.g. branch types of a union case compiled
   // out): kept, named by their structure, and their own members named by path from there.
   const unreachable = unreferencedRoots(intro, reached);
-  for (const [step, type] of unreachable) visit(type, undefined, step, stepText(step));
+  for (const [step, type] of unreachable) visit(type, step, stepText(step));
 
   const warnings: string[] = [];
   const taken = new Map<string, string>(); // name → masked

@@ -4,6 +4,7 @@
  */
 import { Ajv } from 'ajv';
 import { ImportError } from './errors.js';
+import { compileCheckpoints, refsIn } from '../ref-order.js';
 
 /** A fresh Ajv set up per `schema/FORMAT.md`. */
 export function formatAjv(): Ajv {
@@ -28,14 +29,22 @@ export function compileTarget(files: ReadonlyMap<string, string>, ajv: Ajv = for
       throw new ImportError(`schema does not compile: ${(err as Error).message}`, file, { cause: err });
     }
   }
+  // Every definition; first those that end long chains of $refs, so that Ajv never nests more
+  // than MAX_NESTED_COMPILES compilations (a chain of nested types must not overflow the stack).
+  const place = new Map<string, { file: string; name: string; refs: string[] }>();
   for (const [file, doc] of docs) {
-    for (const name of Object.keys(doc.definitions)) {
-      const ref = `${doc.$id}#/definitions/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      try {
-        ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
-      } catch (err) {
-        throw new ImportError(`schema does not compile: ${(err as Error).message}`, `${file} definition ${JSON.stringify(name)}`, { cause: err });
-      }
+    for (const [name, def] of Object.entries(doc.definitions)) {
+      const refs = refsIn(def).map((r) => new URL(r, doc.$id).href);
+      place.set(`${doc.$id}#/definitions/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, { file, name, refs });
+    }
+  }
+  const all = [...place.keys()];
+  for (const ref of [...compileCheckpoints(all, (id) => place.get(id)?.refs), ...all]) {
+    try {
+      ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+    } catch (err) {
+      const at = place.get(ref)!;
+      throw new ImportError(`schema does not compile: ${(err as Error).message}`, `${at.file} definition ${JSON.stringify(at.name)}`, { cause: err });
     }
   }
   return ajv;

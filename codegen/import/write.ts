@@ -1,39 +1,19 @@
 /**
- * Atomic replacement of a target folder: files are written into a temporary sibling folder, which then
- * takes the target's place by rename. On any error the temporary folder is removed and the previous
- * target folder (if any) is left as it was.
+ * Writing a target's schema folder: atomically, and only over a folder that holds nothing but
+ * schema files the importer wrote (see `../own-folder.ts`); anything else is refused with an
+ * {@link ImportError} naming the entry, and nothing is written or removed then.
  */
-import { chmod, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { checkOwnFolder, isImportedSchemaFile, replaceOwnFolder } from '../own-folder.js';
+import { ImportError } from './errors.js';
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
+const refuse = (path: string, why: string): ImportError => new ImportError(why, path);
+
+/** Throws an {@link ImportError} unless `outDir` is missing or holds only the importer's files. */
+export function checkSchemaFolder(outDir: string): void {
+  checkOwnFolder(outDir, isImportedSchemaFile, refuse);
 }
 
 /** Replaces `outDir` with a folder holding exactly `files` (name → text). */
 export async function replaceFolder(outDir: string, files: ReadonlyMap<string, string>): Promise<void> {
-  const target = resolve(outDir);
-  const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
-  const tmp = await mkdtemp(join(parent, `.${basename(target)}.new-`));
-  await chmod(tmp, 0o755);
-  let old: string | undefined;
-  try {
-    for (const [name, text] of files) await writeFile(join(tmp, name), text);
-    if (await exists(target)) {
-      old = join(parent, `.${basename(target)}.old-${basename(tmp).slice(-6)}`);
-      await rename(target, old);
-    }
-    await rename(tmp, target);
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    if (old !== undefined && !(await exists(target))) await rename(old, target);
-    throw err;
-  }
-  if (old !== undefined) await rm(old, { recursive: true, force: true });
+  replaceOwnFolder(outDir, files, isImportedSchemaFile, refuse);
 }

@@ -9,6 +9,7 @@ import { buildEvent } from './event-message.js';
 import { selects, type QmpFaults } from './faults.js';
 import { JsonInputSplitter, type ClientInput } from './json-input.js';
 import { OutputWriter } from './output.js';
+import { MAX_QUEUED_INPUTS, RecentLog, type QmpServerLimits } from './limits.js';
 
 /** A command as the server received it (after QEMU's envelope checks passed). */
 export interface ReceivedCommand {
@@ -37,8 +38,11 @@ export type ReplyBody = { return: unknown } | { error: { class: string; desc: st
 export interface ServerCore {
   readonly target: TargetBinding | undefined;
   validators: TargetValidators | undefined;
-  readonly received: ReceivedCommand[];
+  readonly received: RecentLog<ReceivedCommand>;
   readonly failures: QmpTestFailure[];
+  readonly limits: Readonly<Required<QmpServerLimits>>;
+  /** Unfinished input bytes held over all connections. */
+  buffered: number;
   timestamp(): QmpTimestamp;
 }
 
@@ -58,15 +62,22 @@ export class QmpServerConnection {
   state: ConnectionState = 'greeting';
   /** Capabilities this client enabled with `qmp_capabilities`. */
   capabilities: readonly string[] = [];
-  /** Every command this client sent, in arrival order. */
-  readonly commands: ReceivedCommand[] = [];
+  /** The commands this client sent, in arrival order (the most recent `limits.receivedLog`). */
+  get commands(): readonly ReceivedCommand[] {
+    return this.log.view();
+  }
   /** Resolves when the connection is closed (by either side). */
   readonly closed: Promise<void>;
   /** Active faults (see {@link QmpFaults}); change them with {@link setFaults}. */
   faults: QmpFaults;
 
   private readonly writer: OutputWriter;
-  private readonly splitter = new JsonInputSplitter();
+  private readonly splitter: JsonInputSplitter;
+  private readonly log: RecentLog<ReceivedCommand>;
+  /** Unfinished input bytes of this connection counted in `core.buffered`. */
+  private pending = 0;
+  private paused = false;
+  private idle: NodeJS.Timeout | undefined;
   private queue: ClientInput[] = [];
   private busy = false;
   private answered = 0;
@@ -83,6 +94,8 @@ export class QmpServerConnection {
   ) {
     this.index = index;
     this.faults = { ...faults };
+    this.splitter = new JsonInputSplitter(core.limits.maxMessageBytes);
+    this.log = new RecentLog(core.limits.receivedLog);
     this.closed = new Promise((r) => (this.resolveClosed = r));
     this.writer = new OutputWriter(stream, () => this.faults);
     stream.on('error', () => undefined);
@@ -98,6 +111,10 @@ export class QmpServerConnection {
       return;
     }
     stream.on('data', (chunk: Buffer | string) => this.onData(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+    if (core.limits.idleTimeoutMs > 0) {
+      this.idle = setTimeout(() => this.destroy(), core.limits.idleTimeoutMs);
+      this.idle.unref();
+    }
     engine.start(this);
   }
 
@@ -158,7 +175,7 @@ export class QmpServerConnection {
   /** @internal Logs a command that passed the envelope checks. */
   logCommand(cmd: Omit<ReceivedCommand, 'connection' | 'negotiated'>): ReceivedCommand {
     const full: ReceivedCommand = { ...cmd, connection: this.index, negotiated: this.state === 'command' };
-    this.commands.push(full);
+    this.log.push(full);
     this.core.received.push(full);
     return full;
   }
@@ -196,11 +213,44 @@ export class QmpServerConnection {
 
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;
-    for (const input of this.splitter.push(chunk)) {
+    this.idle?.refresh();
+    const inputs = this.splitter.push(chunk);
+    // Memory bound over all connections: unfinished input counts until its message completes.
+    const now = this.splitter.pendingBytes;
+    this.core.buffered += now - this.pending;
+    this.pending = now;
+    if (this.core.buffered > this.core.limits.maxBufferedBytes) {
+      this.destroy();
+      this.markClosed();
+      return;
+    }
+    for (const input of inputs) {
       if (this.isOob(input)) void this.run(input);
       else this.queue.push(input);
     }
+    // Backpressure: stop reading while much is queued or the client does not read our replies.
+    if (this.queue.length >= MAX_QUEUED_INPUTS || this.stream.writableNeedDrain) this.pause();
     void this.drain();
+  }
+
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.stream.pause();
+  }
+
+  /** Resolves once the stream has room again (or is gone). */
+  private writable(): Promise<void> {
+    if (!this.stream.writableNeedDrain || this.stream.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+    });
   }
 
   private isOob(input: ClientInput): boolean {
@@ -213,12 +263,22 @@ export class QmpServerConnection {
     if (this.busy) return;
     this.busy = true;
     try {
-      while (this.queue.length > 0 && this.state !== 'closed') {
-        const input = this.queue.shift()!;
+      while (this.state !== 'closed' && !this.stream.destroyed) {
+        if (this.stream.writableNeedDrain) {
+          this.pause();
+          await this.writable();
+          continue;
+        }
+        const input = this.queue.shift();
+        if (input === undefined) break;
         await this.run(input);
       }
     } finally {
       this.busy = false;
+    }
+    if (this.paused && this.state !== 'closed') {
+      this.paused = false;
+      this.stream.resume();
     }
   }
 
@@ -240,6 +300,9 @@ export class QmpServerConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.queue = [];
+    this.core.buffered -= this.pending;
+    this.pending = 0;
+    if (this.idle !== undefined) clearTimeout(this.idle);
     this.resolveClosed();
   }
 }

@@ -25,3 +25,5 @@ export { recordConversation, parseRecording, loadRecording } from './recording.j
 export type { ConversationRecorder, RecordedMessage } from './recording.js';
 export { createReplayServer, QmpReplayServer } from './replay.js';
 export type { QmpReplayOptions } from './replay.js';
+export { defaultServerLimits } from './limits.js';
+export type { QmpServerLimits } from './limits.js';

@@ -3,6 +3,7 @@
  * engine (schema-driven handlers, or a recording's replay) for every client.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { listenPrivate, type PrivateSocket } from './private-socket.js';
 import { duplexPair, type Duplex } from 'node:stream';
 import type { LooseCommandMap, QmpTimestamp, TargetBinding, TargetValidators } from '../target.js';
 import { QmpServerConnection, type ConnectionEngine, type ReceivedCommand, type ServerCore } from './connection.js';
@@ -11,6 +12,7 @@ import { QmpTestServerFailuresError, QmpTestServerUsageError, type QmpTestFailur
 import { buildEvent, nowTimestamp } from './event-message.js';
 import type { QmpFaults } from './faults.js';
 import { buildGreeting, type QmpGreetingOption } from './greeting.js';
+import { RecentLog, resolveLimits, type QmpServerLimits } from './limits.js';
 
 /** Where to listen: a unix socket path, a TCP port (0 = any; host defaults to 127.0.0.1), or `{}` for TCP on any port. */
 export type QmpListenOptions = { path: string } | { port: number; host?: string } | Record<string, never>;
@@ -27,6 +29,8 @@ export interface QmpServerCommonOptions {
   faults?: QmpFaultsOption;
   /** Clock for event timestamps (default: the wall clock with microseconds). */
   clock?: () => QmpTimestamp;
+  /** What one client may cost at most (connections, buffered bytes, idle time, log size); see {@link QmpServerLimits}. */
+  limits?: QmpServerLimits;
 }
 
 /** Options of {@link createQmpServer}. */
@@ -52,7 +56,9 @@ export interface QmpServerOptions<C extends CommandMapLike<C> = LooseCommandMap>
 export class QmpTestServer {
   private readonly core: ServerCore;
   private readonly conns: QmpServerConnection[] = [];
+  private accepted = 0;
   private readonly listeners: Server[] = [];
+  private readonly privateSockets: PrivateSocket[] = [];
   private readonly waiting: ((c: QmpServerConnection) => void)[] = [];
   private readonly ready: Promise<void>;
 
@@ -63,11 +69,14 @@ export class QmpTestServer {
     target: TargetBinding | undefined,
     ready: Promise<TargetValidators | undefined>,
   ) {
+    const limits = resolveLimits(options.limits);
     const core: ServerCore = {
       target,
       validators: undefined,
-      received: [],
+      received: new RecentLog<ReceivedCommand>(limits.receivedLog),
       failures: [],
+      limits,
+      buffered: 0,
       timestamp: options.clock ?? nowTimestamp,
     };
     this.core = core;
@@ -82,14 +91,24 @@ export class QmpTestServer {
     return this.ready;
   }
 
-  /** Every connection accepted so far, in accept order (closed ones included). */
+  /** The connections open now, in accept order (a closed connection leaves this list). */
   get connections(): readonly QmpServerConnection[] {
     return this.conns;
   }
 
-  /** Every command received on any connection, in arrival order. */
+  /** The commands received on any connection, in arrival order: the most recent `limits.receivedLog` (default 10 000). */
   get received(): readonly ReceivedCommand[] {
-    return this.core.received;
+    return this.core.received.view();
+  }
+
+  /** How many commands were received in all (also those no longer kept in {@link received}). */
+  get receivedCount(): number {
+    return this.core.received.count;
+  }
+
+  /** Unfinished input bytes held now over all connections (bounded by `limits.maxBufferedBytes`). */
+  get bufferedBytes(): number {
+    return this.core.buffered;
   }
 
   /** Failures recorded so far (bad handler returns, handler crashes, departures from a recording). */
@@ -106,16 +125,22 @@ export class QmpTestServer {
   async listen(options: QmpListenOptions = {}): Promise<QmpServerAddress> {
     await this.ready;
     const server = createServer((socket: Socket) => {
+      if (this.conns.length >= this.core.limits.maxConnections) {
+        socket.destroy(); // over limits.maxConnections: refused at accept
+        return;
+      }
       this.accept(socket);
     });
     this.listeners.push(server);
+    if ('path' in options && typeof options.path === 'string') {
+      // A unix socket only this user can connect to, whatever the umask (see private-socket.ts).
+      this.privateSockets.push(await listenPrivate(server, options.path));
+      return { path: options.path };
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      if ('path' in options && typeof options.path === 'string') server.listen(options.path, resolve);
-      else {
-        const o = options as { port?: number; host?: string };
-        server.listen(o.port ?? 0, o.host ?? '127.0.0.1', resolve);
-      }
+      const o = options as { port?: number; host?: string };
+      server.listen(o.port ?? 0, o.host ?? '127.0.0.1', resolve);
     });
     const addr = server.address();
     if (typeof addr === 'string') return { path: addr };
@@ -125,10 +150,18 @@ export class QmpTestServer {
 
   /** Serves one client over any Duplex stream; `faults` override the server's for this connection. */
   accept(stream: Duplex, options: { faults?: QmpFaults } = {}): QmpServerConnection {
-    const index = this.conns.length;
+    if (this.conns.length >= this.core.limits.maxConnections) {
+      stream.destroy();
+      throw new QmpTestServerUsageError(`accept: ${this.conns.length} connections are open, limits.maxConnections is ${this.core.limits.maxConnections}`);
+    }
+    const index = this.accepted++;
     const base = typeof this.options.faults === 'function' ? this.options.faults(index) : this.options.faults;
     const conn = new QmpServerConnection(stream, index, { ...base, ...options.faults }, this.core, this.engine);
     this.conns.push(conn);
+    void conn.closed.then(() => {
+      const at = this.conns.indexOf(conn);
+      if (at >= 0) this.conns.splice(at, 1);
+    });
     for (const w of this.waiting.splice(0)) w(conn);
     return conn;
   }
@@ -145,10 +178,14 @@ export class QmpTestServer {
     return theirs;
   }
 
-  /** Resolves with the next accepted connection (or the existing one with that index). */
-  nextConnection(index = this.conns.length): Promise<QmpServerConnection> {
-    const have = this.conns[index];
+  /**
+   * Resolves with the next accepted connection, or the one with that index while it is open;
+   * rejects for an index whose connection has already closed (closed connections are not kept).
+   */
+  nextConnection(index = this.accepted): Promise<QmpServerConnection> {
+    const have = this.conns.find((c) => c.index === index);
     if (have) return Promise.resolve(have);
+    if (index < this.accepted) return Promise.reject(new QmpTestServerUsageError(`nextConnection: connection ${index} has closed and is no longer kept`));
     return new Promise((resolve) => {
       const check = (c: QmpServerConnection): void => {
         if (c.index === index) resolve(c);
@@ -181,11 +218,12 @@ export class QmpTestServer {
    * when failures were recorded, so that a forgotten check still fails the test.
    */
   async close(): Promise<void> {
-    await Promise.all(
-      this.listeners.map((l) => new Promise<void>((r) => (l.listening ? l.close(() => r()) : r()))),
-    );
-    for (const c of this.conns) c.destroy();
-    await Promise.all(this.conns.map((c) => c.closed));
+    // Stop accepting first, then close the open connections (a listener's close waits for them).
+    const stopped = this.listeners.map((l) => new Promise<void>((r) => (l.listening ? l.close(() => r()) : r())));
+    const open = [...this.conns];
+    for (const c of open) c.destroy();
+    await Promise.all([...stopped, ...open.map((c) => c.closed)]);
+    for (const p of this.privateSockets.splice(0)) p.remove();
     this.assertNoFailures();
   }
 

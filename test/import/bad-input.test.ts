@@ -53,7 +53,8 @@ describe('bad introspection', () => {
       mkdirSync(outs);
       const existing = join(outs, 'existing');
       mkdirSync(existing);
-      writeFileSync(join(existing, 'types.json'), 'old\n');
+      // a previous import output (a foreign file there would be refused before the introspection is read)
+      writeFileSync(join(existing, 'types.json'), '{"$id": "https://qmp-sdk.invalid/schema/t/types.json", "definitions": {}}\n');
       const before = snapshot(outs);
       for (const outDir of [existing, join(outs, 'fresh')]) {
         const err = await importTarget({ source: { file }, outDir, targetName: 't' }).then(
