@@ -43,6 +43,7 @@ import {
 } from './negotiation.js';
 import type { LaunchOptions, LaunchedQemu } from './launcher.js';
 import { timerDelayProblem } from './timers.js';
+import { preview } from './preview.js';
 import {
   EventHub,
   type EventStream,
@@ -58,8 +59,12 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Aborts `connect()`. */
   signal?: AbortSignal;
-  /** Largest accepted message in bytes (default 64 MiB); a bigger one fails the connection. */
+  /** Largest accepted message in bytes (default 16 MiB); a bigger one fails the connection (see `FramerOptions`). */
   maxMessageBytes?: number;
+  /** Deepest accepted nesting of a message (default 1024, QEMU's own limit); a deeper one fails the connection. */
+  maxMessageDepth?: number;
+  /** Most structural tokens (`{ [ , :` outside strings) in a message (default 1 Mi); more fails the connection. */
+  maxMessageTokens?: number;
   /** Default time limit of every command (default: none). `ExecuteOptions.timeoutMs` overrides it. */
   commandTimeoutMs?: number;
   /** With a bound target: validate arguments before sending (default `true`). */
@@ -182,7 +187,7 @@ function optionsProblem(o: ClientOptions): string | undefined {
   if (typeof o !== 'object' || o === null) return `the options must be an object, got ${String(o)}`;
   const timerProblem = timerDelayProblem('connectTimeoutMs', o.connectTimeoutMs) ?? timerDelayProblem('commandTimeoutMs', o.commandTimeoutMs);
   if (timerProblem !== undefined) return timerProblem;
-  for (const key of ['maxMessageBytes', 'maxInBandInFlight'] as const) {
+  for (const key of ['maxMessageBytes', 'maxMessageDepth', 'maxMessageTokens', 'maxInBandInFlight'] as const) {
     const v = o[key];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) return `${key} must be a positive integer, got ${String(v)}`;
   }
@@ -193,14 +198,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** At most 200 characters describing `v` for an error message; never throws, whatever `v` is (see `preview`). */
 function short(v: unknown): string {
-  let s: string;
-  try {
-    s = JSON.stringify(v) ?? String(v);
-  } catch {
-    s = String(v);
-  }
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+  return preview(v, 200);
 }
 
 /**
@@ -455,7 +455,8 @@ export class QmpClient<
         this.#negotiation = { id: -1, resolve, reject };
       });
       negotiated.catch(() => {});
-      this.#conn = new Connection(stream, options.maxMessageBytes, {
+      const { maxMessageBytes, maxMessageDepth, maxMessageTokens } = options;
+      this.#conn = new Connection(stream, { maxMessageBytes, maxMessageDepth, maxMessageTokens }, {
         onMessage: this.#onMessage,
         onClose: this.#onConnectionClose,
       });

@@ -5,6 +5,7 @@
  * other commands be sent. This module holds the pure parts; the client drives the exchange.
  */
 import { QmpNegotiationError } from './errors.js';
+import { preview } from './preview.js';
 
 /** The server's greeting, as received (unknown members are kept). */
 export interface QmpGreeting {
@@ -28,7 +29,7 @@ export interface CapabilityOptions {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${preview(v, 100)}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
