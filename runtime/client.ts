@@ -35,15 +35,18 @@ import {
 import { Connection } from './connection.js';
 import { openTransport, describeTransport, type TransportOptions } from './transport.js';
 import {
+  MAX_MESSAGES_BEFORE_GREETING,
   capabilitiesCommand,
   checkGreeting,
   chooseCapabilities,
+  claimsToBeGreeting,
   type CapabilityOptions,
   type QmpGreeting,
 } from './negotiation.js';
 import type { LaunchOptions, LaunchedQemu } from './launcher.js';
 import { timerDelayProblem } from './timers.js';
 import { preview } from './preview.js';
+import { nextCommandId } from './ids.js';
 import {
   EventHub,
   type EventStream,
@@ -104,6 +107,8 @@ export interface ClientStats {
   events: number;
   /** Events received before negotiation ended (never delivered). */
   eventsBeforeReady: number;
+  /** Other messages skipped before the greeting: late replies meant for an earlier client (QEMU 10.0 sends them). */
+  skippedBeforeGreeting: number;
   /** Replies that arrived after their call timed out or was aborted (dropped). */
   lateReplies: number;
   /** Replies whose id matched no command (dropped). */
@@ -258,7 +263,6 @@ export class QmpClient<
   #targetEvents: ReadonlySet<string> | undefined;
   #conn: Connection | undefined;
   #phase: Phase = 'greeting';
-  #nextId = 0;
   readonly #outstanding = new Map<number, Outstanding>();
   #queue: Call[] = [];
   #inBandInFlight = 0;
@@ -275,6 +279,7 @@ export class QmpClient<
     received: 0,
     events: 0,
     eventsBeforeReady: 0,
+    skippedBeforeGreeting: 0,
     lateReplies: 0,
     unknownIds: 0,
     errorsWithoutId: 0,
@@ -519,9 +524,15 @@ export class QmpClient<
   #onGreeting(message: Record<string, unknown>): void {
     const neg = this.#negotiation;
     if (!neg) return;
-    if (typeof message['event'] === 'string') {
-      // Seen on real QEMU 10.0: an event before the greeting. Skip it.
-      this.#stats.eventsBeforeReady++;
+    if (!claimsToBeGreeting(message)) {
+      // Seen on real QEMU 10.0: events and late replies meant for an earlier client of the monitor
+      // arrive before the greeting. Skip them (a bounded number; the connect timeout bounds the time).
+      if (typeof message['event'] === 'string') this.#stats.eventsBeforeReady++;
+      else this.#stats.skippedBeforeGreeting++;
+      if (this.#stats.eventsBeforeReady + this.#stats.skippedBeforeGreeting > MAX_MESSAGES_BEFORE_GREETING) {
+        this.#negotiation = undefined;
+        neg.reject(new QmpNegotiationError(`no QMP greeting: more than ${MAX_MESSAGES_BEFORE_GREETING} messages before the greeting (the last: ${short(message)})`));
+      }
       return;
     }
     try {
@@ -531,7 +542,7 @@ export class QmpClient<
       this.capabilities = enabled;
       this.#oobEnabled = enabled.includes('oob');
       this.#maxInBand = this.#oobEnabled ? (this.#options.maxInBandInFlight ?? OOB_IN_BAND_LIMIT) : Infinity;
-      neg.id = ++this.#nextId;
+      neg.id = nextCommandId();
       this.#phase = 'negotiating';
       this.#sendRaw(capabilitiesCommand(enabled, neg.id));
     } catch (e) {
@@ -617,7 +628,7 @@ export class QmpClient<
     const signal = opts.signal;
     if (signal?.aborted) return Promise.reject(new QmpAbortError(name, signal.reason));
 
-    const id = this.#nextId + 1;
+    const id = nextCommandId();
     const message: Record<string, unknown> = oob ? { 'exec-oob': name } : { execute: name };
     if (args !== undefined) message['arguments'] = args;
     message['id'] = id;
@@ -629,7 +640,6 @@ export class QmpClient<
     } catch (e) {
       return Promise.reject(new QmpUsageError(`${name}: arguments cannot be sent as JSON: ${(e as Error)?.message ?? String(e)}`));
     }
-    this.#nextId = id;
     const validateReturn =
       validators !== undefined &&
       (this.#options.validateReturns ?? false) &&
