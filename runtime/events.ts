@@ -9,7 +9,7 @@
 import type { QmpEvent } from './target.js';
 import { QmpAbortError, QmpTimeoutError, QmpUsageError, type QmpConnectionError } from './errors.js';
 import { timerDelayProblem } from './timers.js';
-import { ListenerList } from './listeners.js';
+import { ListenerList, type Registration } from './listeners.js';
 import { preview } from './preview.js';
 
 /** A listener of events. */
@@ -120,12 +120,20 @@ export class EventHub {
   /** Adds a listener for one event name; returns a function that removes this registration. */
   on(name: string, handler: EventHandler): () => void {
     checkListener(`on(${describeName(name)})`, name, handler);
+    return this.register(name, handler, true);
+  }
+
+  /** Registers without checks; `findable: false` for private wrappers that `off()` can never name. */
+  private register(name: string, handler: EventHandler, findable: boolean): () => void {
     let list = this.byName.get(name);
     if (!list) this.byName.set(name, (list = new ListenerList<EventHandler>()));
-    const remove = list.add(handler);
     const owner = list;
+    // One closure per registration; it forgets the registration once used (see ListenerList.add).
+    let registration: Registration<EventHandler> | undefined = list.add(handler, findable);
     return () => {
-      remove();
+      if (registration === undefined) return;
+      owner.remove(registration);
+      registration = undefined;
       this.forgetIfEmpty(name, owner);
     };
   }
@@ -141,7 +149,12 @@ export class EventHub {
   /** Adds a listener of every event; returns a function that removes this registration. */
   onAny(handler: EventHandler): () => void {
     checkListener('onAny', '*', handler);
-    return this.any.add(handler);
+    const list = this.any;
+    let registration: Registration<EventHandler> | undefined = list.add(handler);
+    return () => {
+      if (registration !== undefined) list.remove(registration);
+      registration = undefined;
+    };
   }
 
   /** Removes the latest registration of `handler` made with {@link onAny}. */
@@ -156,7 +169,7 @@ export class EventHub {
       remove();
       handler(ev);
     };
-    const remove = this.on(name, wrapper);
+    const remove = this.register(name, wrapper, false);
     return remove;
   }
 
@@ -216,7 +229,7 @@ export class EventHub {
         settle.reject(error);
       },
     };
-    removeHandler = this.on(name, handler);
+    removeHandler = this.register(name, handler, false);
     this.closables.add(closable);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (timeoutMs !== undefined) {
@@ -314,7 +327,8 @@ export class EventHub {
     if (this.closedWith) finish(this.closedWith.graceful ? undefined : this.closedWith.error, true);
     else if (signal?.aborted) finish(undefined, true);
     else {
-      removeListener = this.onAny(listener);
+      const registration = this.any.add(listener, false);
+      removeListener = () => this.any.remove(registration);
       this.closables.add(closable);
       signal?.addEventListener('abort', onAbort, { once: true });
     }

@@ -15,22 +15,28 @@
  * registration sequence number tells it where the list was when the dispatch started.
  */
 
-/** One registration. */
-interface Node<H> {
+/** One registration (opaque outside this module): what {@link ListenerList.add} returns. */
+export interface Registration<H> {
   readonly handler: H;
   /** Registration order; a dispatch calls only nodes registered before it started. */
   readonly seq: number;
-  prev: Node<H> | undefined;
-  next: Node<H> | undefined;
+  /** Listed in `byHandler` (so that `removeHandler` finds it). */
+  readonly findable: boolean;
+  prev: Registration<H> | undefined;
+  next: Registration<H> | undefined;
   removed: boolean;
 }
 
 /** Listeners of one kind (one event name, or every event), in registration order. */
 export class ListenerList<H> {
-  private head: Node<H> | undefined;
-  private tail: Node<H> | undefined;
-  /** Registrations of each handler, oldest first (a handler may be registered more than once). */
-  private readonly byHandler = new Map<H, Node<H>[]>();
+  private head: Registration<H> | undefined;
+  private tail: Registration<H> | undefined;
+  /**
+   * The registrations of each handler: the node itself, or (rarely: the same handler registered
+   * more than once) an array of them, oldest first. No array per registration: 100k listeners must
+   * not cost 100k extra allocations.
+   */
+  private readonly byHandler = new Map<H, Registration<H> | Registration<H>[]>();
   private seq = 0;
   private count = 0;
 
@@ -39,30 +45,37 @@ export class ListenerList<H> {
     return this.count;
   }
 
-  /** Registers `handler` at the end; returns a function that removes exactly this registration. */
-  add(handler: H): () => void {
-    const node: Node<H> = { handler, seq: ++this.seq, prev: this.tail, next: undefined, removed: false };
+  /**
+   * Registers `handler` at the end and returns the registration, for {@link remove}. With
+   * `findable: false` {@link removeHandler} will not find it (for private wrappers nobody can name,
+   * such as a wait's: one map entry less per registration). Callers that
+   * hand out a remover should drop the registration once used: a removed node keeps its `next` link
+   * (for a dispatch standing on it), so holding removed nodes could keep later ones alive.
+   */
+  add(handler: H, findable = true): Registration<H> {
+    const node: Registration<H> = { handler, seq: ++this.seq, findable, prev: this.tail, next: undefined, removed: false };
     if (this.tail) this.tail.next = node;
     else this.head = node;
     this.tail = node;
     this.count++;
+    if (!findable) return node;
     const same = this.byHandler.get(handler);
-    if (same) same.push(node);
-    else this.byHandler.set(handler, [node]);
-    // The remover forgets the node once used: a caller keeping it must not keep removed nodes (and,
-    // through their kept `next` links, later ones) alive.
-    let registered: Node<H> | undefined = node;
-    return () => {
-      if (registered) this.unlink(registered);
-      registered = undefined;
-    };
+    if (same === undefined) this.byHandler.set(handler, node);
+    else if (Array.isArray(same)) same.push(node);
+    else this.byHandler.set(handler, [same, node]);
+    return node;
+  }
+
+  /** Removes one registration; removing it again does nothing. */
+  remove(node: Registration<H>): void {
+    this.unlink(node);
   }
 
   /** Removes the latest registration of `handler`, if any (like `removeEventListener`, but per registration). */
   removeHandler(handler: H): void {
     const same = this.byHandler.get(handler);
-    const node = same?.[same.length - 1];
-    if (node) this.unlink(node);
+    if (same === undefined) return;
+    this.unlink(Array.isArray(same) ? same[same.length - 1]! : same);
   }
 
   /**
@@ -87,7 +100,7 @@ export class ListenerList<H> {
     this.count = 0;
   }
 
-  private unlink(node: Node<H>): void {
+  private unlink(node: Registration<H>): void {
     if (node.removed) return;
     node.removed = true;
     if (node.prev) node.prev.next = node.next;
@@ -96,8 +109,12 @@ export class ListenerList<H> {
     else this.tail = node.prev;
     // node.next is kept: a dispatch standing on this node continues from it.
     this.count--;
+    if (!node.findable) return;
     const same = this.byHandler.get(node.handler)!;
-    if (same.length === 1) this.byHandler.delete(node.handler);
-    else same.splice(same.lastIndexOf(node), 1);
+    if (!Array.isArray(same)) this.byHandler.delete(node.handler);
+    else {
+      same.splice(same.lastIndexOf(node), 1);
+      if (same.length === 1) this.byHandler.set(node.handler, same[0]!);
+    }
   }
 }

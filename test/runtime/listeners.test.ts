@@ -21,7 +21,10 @@ describe('ListenerList', () => {
     const list = new ListenerList<string>();
     const calls: string[] = [];
     const removers = new Map<string, () => void>();
-    for (const h of ['a', 'b', 'c', 'd']) removers.set(h, list.add(h));
+    for (const h of ['a', 'b', 'c', 'd']) {
+      const r = list.add(h);
+      removers.set(h, () => list.remove(r));
+    }
     list.dispatch((h) => {
       calls.push(h);
       if (h === 'a') {
@@ -39,7 +42,7 @@ describe('ListenerList', () => {
 
   it('removing the current and the next registration, and clearing, during a dispatch', () => {
     const list = new ListenerList<number>();
-    const removers = [0, 1, 2, 3, 4].map((n) => list.add(n));
+    const removers = [0, 1, 2, 3, 4].map((n) => list.add(n)).map((r) => () => list.remove(r));
     const calls: number[] = [];
     list.dispatch((n) => {
       calls.push(n);
@@ -53,9 +56,10 @@ describe('ListenerList', () => {
     expect(list.size).toBe(0);
   });
 
-  it('the same handler twice: removeHandler takes the latest registration; a remover takes its own, once', () => {
+  it('the same handler twice: removeHandler takes the latest registration; remove() takes its own, once', () => {
     const list = new ListenerList<string>();
-    const first = list.add('h');
+    const registration = list.add('h');
+    const first = (): void => list.remove(registration);
     list.add('x');
     list.add('h');
     list.removeHandler('h');
@@ -72,7 +76,7 @@ describe('ListenerList', () => {
 
   it('100,000 registrations removed in every order leave it empty and usable', () => {
     const list = new ListenerList<number>();
-    const removers = Array.from({ length: 100_000 }, (_, i) => list.add(i));
+    const removers = Array.from({ length: 100_000 }, (_, i) => list.add(i)).map((r) => () => list.remove(r));
     for (let i = 0; i < removers.length; i += 2) removers[i]!(); // every other one first
     for (let i = removers.length - 1; i > 0; i -= 2) removers[i]!(); // then the rest, newest first
     expect(list.size).toBe(0);
