@@ -20,6 +20,7 @@ import type {
   QmpEvent,
   TargetBinding,
   TargetValidators,
+  ValidationResult,
 } from './target.js';
 import {
   QmpAbortError,
@@ -201,6 +202,19 @@ function optionsProblem(o: ClientOptions): string | undefined {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Runs a validator on what the peer sent; a validator that throws (a stack overflow on a value
+ * nested deeper than its recursion allows, with `maxMessageDepth` raised) counts as a failed check
+ * instead of breaking the dispatch of the message (which would leave its call unsettled).
+ */
+function guarded(validate: () => ValidationResult): ValidationResult {
+  try {
+    return validate();
+  } catch (e) {
+    return { ok: false, errors: [{ path: '', message: `could not be checked: ${e instanceof Error ? e.message : preview(e, 100)}` }] };
+  }
 }
 
 /** At most 200 characters describing `v` for an error message; never throws, whatever `v` is (see `preview`). */
@@ -743,7 +757,7 @@ export class QmpClient<
     }
     const value = message['return'];
     if (call.validateReturn && this.#validators) {
-      const result = this.#validators.validateReturn(call.command, value);
+      const result = guarded(() => this.#validators!.validateReturn(call.command, value));
       if (!result.ok) {
         this.#stats.invalidReturns++;
         call.reject(new QmpValidationError('return', call.command, result.errors));
@@ -811,7 +825,7 @@ export class QmpClient<
       return;
     }
     if (this.#options.validateEvents && this.#validators && this.#targetEvents?.has(name)) {
-      const result = this.#validators.validateEvent(name, message['data']);
+      const result = guarded(() => this.#validators!.validateEvent(name, message['data']));
       if (!result.ok) {
         this.#stats.invalidEvents++;
         this.#report(new QmpValidationError('event', name, result.errors), 'validation');

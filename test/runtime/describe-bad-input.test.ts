@@ -7,7 +7,16 @@
  * connection goes on. The helper itself is tested with values built to break describers.
  */
 import { describe, expect, it } from 'vitest';
-import { QmpClient, checkGreeting, isQmpNegotiationError, isQmpProtocolError, type QmpProtocolError } from '../../runtime/index.js';
+import {
+  QmpClient,
+  checkGreeting,
+  isQmpNegotiationError,
+  isQmpProtocolError,
+  isQmpValidationError,
+  type QmpProtocolError,
+  type TargetBinding,
+  type ValidationResult,
+} from '../../runtime/index.js';
 import { preview } from '../../runtime/preview.js';
 import { scriptedPeer } from './helpers/peer.js';
 
@@ -127,5 +136,45 @@ describe('deep input reaching the client', () => {
     expect((error as Error).message.length).toBeLessThan(400);
     expect(() => checkGreeting({ QMP: { version: deepObject(5000) } })).toThrow(/QMP.version.qemu is missing/);
     expect(() => checkGreeting({ QMP: { version: { qemu: { major: 'x'.repeat(1_000_000) } } } })).toThrow(/^.{0,300}$/);
+  });
+
+  it('a validator that overflows the stack on a deep reply or event (depth raised): the call rejects, the event is reported, the connection goes on', async () => {
+    // A recursive check, as a validator of a recursive type (ImageInfo's backing-image) is.
+    const walk = (v: unknown): boolean => (Array.isArray(v) ? v.every(walk) : true);
+    const check = (v: unknown): ValidationResult => (walk(v) ? { ok: true, value: v } : { ok: false, errors: [] });
+    const target: TargetBinding = {
+      name: 'recursive',
+      commands: { 'query-status': { method: 'queryStatus', noArguments: true, allowOob: false } },
+      events: ['DEEP'],
+      loadValidators: async () => ({
+        validateArguments: () => ({ ok: true, value: undefined }),
+        validateReturn: (_c, v) => check(v),
+        validateEvent: (_e, v) => check(v),
+        validateGreeting: () => ({ ok: true, value: undefined }),
+        validateMessage: () => ({ ok: true, value: undefined }),
+      }),
+    };
+    class Recursive extends QmpClient {
+      static override readonly target = target;
+    }
+    const { stream, peer } = scriptedPeer();
+    peer.greet();
+    const connecting = Recursive.connect({ stream, maxMessageDepth: 1_000_000, validateReturns: true, validateEvents: true });
+    await peer.acceptNegotiation();
+    const qmp = await connecting;
+    const problems: unknown[] = [];
+    qmp.onError((e) => problems.push(e));
+    const call = qmp.execute('query-status');
+    const [, command] = await peer.waitFor(2);
+    peer.write(`{"event":"DEEP","data":${deepArrayText(200_000)},"timestamp":{"seconds":1,"microseconds":2}}\r\n`);
+    peer.write(`{"return":${deepArrayText(200_000)},"id":${JSON.stringify(command!['id'])}}\r\n`);
+    const error = await call.catch((e: unknown) => e);
+    expect(isQmpValidationError(error) && error.rule).toMatch(/^could not be checked: .*call stack/);
+    expect(problems.map((p) => isQmpValidationError(p) && p.side)).toEqual(['event']);
+    const next = qmp.execute('query-status');
+    const received = await peer.waitFor(3);
+    peer.send({ return: [], id: received[2]!['id'] });
+    expect(await next).toEqual([]);
+    await qmp.close();
   });
 });
