@@ -46,7 +46,7 @@ import {
 } from './negotiation.js';
 import type { LaunchOptions, LaunchedQemu } from './launcher.js';
 import { timerDelayProblem } from './timers.js';
-import { preview } from './preview.js';
+import { preview, thrownMessage } from './preview.js';
 import { nextCommandId } from './ids.js';
 import {
   EventHub,
@@ -190,12 +190,12 @@ const OOB_IN_BAND_LIMIT = 8;
 
 /** Why the numeric client options are unusable (they would otherwise hang or misbehave later), if they are. */
 function optionsProblem(o: ClientOptions): string | undefined {
-  if (typeof o !== 'object' || o === null) return `the options must be an object, got ${String(o)}`;
+  if (typeof o !== 'object' || o === null) return `the options must be an object, got ${preview(o, 60)}`;
   const timerProblem = timerDelayProblem('connectTimeoutMs', o.connectTimeoutMs) ?? timerDelayProblem('commandTimeoutMs', o.commandTimeoutMs);
   if (timerProblem !== undefined) return timerProblem;
   for (const key of ['maxMessageBytes', 'maxMessageDepth', 'maxMessageTokens', 'maxInBandInFlight'] as const) {
     const v = o[key];
-    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) return `${key} must be a positive integer, got ${String(v)}`;
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) return `${key} must be a positive integer, got ${preview(v, 60)}`;
   }
   return undefined;
 }
@@ -213,7 +213,7 @@ function guarded(validate: () => ValidationResult): ValidationResult {
   try {
     return validate();
   } catch (e) {
-    return { ok: false, errors: [{ path: '', message: `could not be checked: ${e instanceof Error ? e.message : preview(e, 100)}` }] };
+    return { ok: false, errors: [{ path: '', message: `could not be checked: ${thrownMessage(e)}` }] };
   }
 }
 
@@ -652,7 +652,7 @@ export class QmpClient<
     try {
       text = JSON.stringify(message);
     } catch (e) {
-      return Promise.reject(new QmpUsageError(`${name}: arguments cannot be sent as JSON: ${(e as Error)?.message ?? String(e)}`));
+      return Promise.reject(new QmpUsageError(`${name}: arguments cannot be sent as JSON: ${thrownMessage(e)}`));
     }
     const validateReturn =
       validators !== undefined &&

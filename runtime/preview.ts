@@ -122,3 +122,16 @@ export function preview(value: unknown, maxChars = 200): string {
   }
   return out.length > maxChars || stack.length > 0 ? `${out.slice(0, maxChars)}…` : out;
 }
+
+/** The message of a thrown value (an `Error`'s `message`, else a preview of the value); never throws. */
+export function thrownMessage(e: unknown, maxChars = 200): string {
+  try {
+    if (e instanceof Error) {
+      const m: unknown = e.message;
+      return typeof m === 'string' ? (m.length > maxChars ? `${m.slice(0, maxChars)}…` : m) : preview(m, maxChars);
+    }
+  } catch {
+    // a Proxy whose traps throw, a throwing `message` getter
+  }
+  return preview(e, maxChars);
+}
