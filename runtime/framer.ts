@@ -26,6 +26,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { QmpProtocolError } from './errors.js';
+import { preview } from './preview.js';
 
 /**
  * Default largest message: 16 MiB. The largest replies measured on real QEMU (7.2 and 10.0, x86_64)
@@ -84,7 +85,7 @@ export interface FramerOptions {
 
 function limit(options: FramerOptions, key: keyof FramerOptions, fallback: number): number {
   const v = options[key] ?? fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${key} must be a positive integer, got ${String(v)}`);
+  if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${key} must be a positive integer, got ${preview(v, 60)}`);
   return v;
 }
 
