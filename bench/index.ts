@@ -4,6 +4,7 @@
  */
 const benches: Array<[string, string, string]> = [
   ['runtime: commands/s and CPU per command vs a raw-socket client', './runtime.js', 'runRuntimeBench'],
+  ['wire: cost of one hostile message under the default limits; listeners on one event name', './wire.js', 'runWireBench'],
   ['importer: QEMU 10.0 import time', './import.js', 'runImportBench'],
   ['generator: regenerate, import, tsc, validators, validated throughput', './generate.js', 'runGenerateBench'],
   ['diff and probing: diff 7.2 → 10.0, first and cached supports()', './diff.js', 'runDiffBench'],

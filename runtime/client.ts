@@ -20,6 +20,7 @@ import type {
   QmpEvent,
   TargetBinding,
   TargetValidators,
+  ValidationResult,
 } from './target.js';
 import {
   QmpAbortError,
@@ -35,15 +36,19 @@ import {
 import { Connection } from './connection.js';
 import { openTransport, describeTransport, type TransportOptions } from './transport.js';
 import {
+  MAX_MESSAGES_BEFORE_GREETING,
   capabilitiesCommand,
   checkGreeting,
   chooseCapabilities,
+  claimsToBeGreeting,
   type CapabilityOptions,
   type QmpGreeting,
 } from './negotiation.js';
 import type { LaunchOptions, LaunchedQemu } from './launcher.js';
 import { timerDelayProblem } from './timers.js';
 import { supportsQuery } from './supports.js';
+import { preview, thrownMessage } from './preview.js';
+import { nextCommandId } from './ids.js';
 import {
   EventHub,
   type EventStream,
@@ -59,8 +64,12 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Aborts `connect()`. */
   signal?: AbortSignal;
-  /** Largest accepted message in bytes (default 64 MiB); a bigger one fails the connection. */
+  /** Largest accepted message in bytes (default 16 MiB); a bigger one fails the connection (see `FramerOptions`). */
   maxMessageBytes?: number;
+  /** Deepest accepted nesting of a message (default 1024, QEMU's own limit); a deeper one fails the connection. */
+  maxMessageDepth?: number;
+  /** Most structural tokens (`{ [ , :` outside strings) in a message (default 1 Mi); more fails the connection. */
+  maxMessageTokens?: number;
   /** Default time limit of every command (default: none). `ExecuteOptions.timeoutMs` overrides it. */
   commandTimeoutMs?: number;
   /** With a bound target: validate arguments before sending (default `true`). */
@@ -100,6 +109,8 @@ export interface ClientStats {
   events: number;
   /** Events received before negotiation ended (never delivered). */
   eventsBeforeReady: number;
+  /** Other messages skipped before the greeting: late replies meant for an earlier client (QEMU 10.0 sends them). */
+  skippedBeforeGreeting: number;
   /** Replies that arrived after their call timed out or was aborted (dropped). */
   lateReplies: number;
   /** Replies whose id matched no command (dropped). */
@@ -180,12 +191,12 @@ const OOB_IN_BAND_LIMIT = 8;
 
 /** Why the numeric client options are unusable (they would otherwise hang or misbehave later), if they are. */
 function optionsProblem(o: ClientOptions): string | undefined {
-  if (typeof o !== 'object' || o === null) return `the options must be an object, got ${String(o)}`;
+  if (typeof o !== 'object' || o === null) return `the options must be an object, got ${preview(o, 60)}`;
   const timerProblem = timerDelayProblem('connectTimeoutMs', o.connectTimeoutMs) ?? timerDelayProblem('commandTimeoutMs', o.commandTimeoutMs);
   if (timerProblem !== undefined) return timerProblem;
-  for (const key of ['maxMessageBytes', 'maxInBandInFlight'] as const) {
+  for (const key of ['maxMessageBytes', 'maxMessageDepth', 'maxMessageTokens', 'maxInBandInFlight'] as const) {
     const v = o[key];
-    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) return `${key} must be a positive integer, got ${String(v)}`;
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) return `${key} must be a positive integer, got ${preview(v, 60)}`;
   }
   return undefined;
 }
@@ -194,14 +205,22 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function short(v: unknown): string {
-  let s: string;
+/**
+ * Runs a validator on what the peer sent; a validator that throws (a stack overflow on a value
+ * nested deeper than its recursion allows, with `maxMessageDepth` raised) counts as a failed check
+ * instead of breaking the dispatch of the message (which would leave its call unsettled).
+ */
+function guarded(validate: () => ValidationResult): ValidationResult {
   try {
-    s = JSON.stringify(v) ?? String(v);
-  } catch {
-    s = String(v);
+    return validate();
+  } catch (e) {
+    return { ok: false, errors: [{ path: '', message: `could not be checked: ${thrownMessage(e)}` }] };
   }
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+}
+
+/** At most 200 characters describing `v` for an error message; never throws, whatever `v` is (see `preview`). */
+function short(v: unknown): string {
+  return preview(v, 200);
 }
 
 /**
@@ -259,7 +278,6 @@ export class QmpClient<
   #targetEvents: ReadonlySet<string> | undefined;
   #conn: Connection | undefined;
   #phase: Phase = 'greeting';
-  #nextId = 0;
   readonly #outstanding = new Map<number, Outstanding>();
   #queue: Call[] = [];
   #inBandInFlight = 0;
@@ -276,6 +294,7 @@ export class QmpClient<
     received: 0,
     events: 0,
     eventsBeforeReady: 0,
+    skippedBeforeGreeting: 0,
     lateReplies: 0,
     unknownIds: 0,
     errorsWithoutId: 0,
@@ -465,7 +484,8 @@ export class QmpClient<
         this.#negotiation = { id: -1, resolve, reject };
       });
       negotiated.catch(() => {});
-      this.#conn = new Connection(stream, options.maxMessageBytes, {
+      const { maxMessageBytes, maxMessageDepth, maxMessageTokens } = options;
+      this.#conn = new Connection(stream, { maxMessageBytes, maxMessageDepth, maxMessageTokens }, {
         onMessage: this.#onMessage,
         onClose: this.#onConnectionClose,
       });
@@ -528,9 +548,15 @@ export class QmpClient<
   #onGreeting(message: Record<string, unknown>): void {
     const neg = this.#negotiation;
     if (!neg) return;
-    if (typeof message['event'] === 'string') {
-      // Seen on real QEMU 10.0: an event before the greeting. Skip it.
-      this.#stats.eventsBeforeReady++;
+    if (!claimsToBeGreeting(message)) {
+      // Seen on real QEMU 10.0: events and late replies meant for an earlier client of the monitor
+      // arrive before the greeting. Skip them (a bounded number; the connect timeout bounds the time).
+      if (typeof message['event'] === 'string') this.#stats.eventsBeforeReady++;
+      else this.#stats.skippedBeforeGreeting++;
+      if (this.#stats.eventsBeforeReady + this.#stats.skippedBeforeGreeting > MAX_MESSAGES_BEFORE_GREETING) {
+        this.#negotiation = undefined;
+        neg.reject(new QmpNegotiationError(`no QMP greeting: more than ${MAX_MESSAGES_BEFORE_GREETING} messages before the greeting (the last: ${short(message)})`));
+      }
       return;
     }
     try {
@@ -540,7 +566,7 @@ export class QmpClient<
       this.capabilities = enabled;
       this.#oobEnabled = enabled.includes('oob');
       this.#maxInBand = this.#oobEnabled ? (this.#options.maxInBandInFlight ?? OOB_IN_BAND_LIMIT) : Infinity;
-      neg.id = ++this.#nextId;
+      neg.id = nextCommandId();
       this.#phase = 'negotiating';
       this.#sendRaw(capabilitiesCommand(enabled, neg.id));
     } catch (e) {
@@ -626,7 +652,7 @@ export class QmpClient<
     const signal = opts.signal;
     if (signal?.aborted) return Promise.reject(new QmpAbortError(name, signal.reason));
 
-    const id = this.#nextId + 1;
+    const id = nextCommandId();
     const message: Record<string, unknown> = oob ? { 'exec-oob': name } : { execute: name };
     if (args !== undefined) message['arguments'] = args;
     message['id'] = id;
@@ -636,9 +662,8 @@ export class QmpClient<
     try {
       text = JSON.stringify(message);
     } catch (e) {
-      return Promise.reject(new QmpUsageError(`${name}: arguments cannot be sent as JSON: ${(e as Error)?.message ?? String(e)}`));
+      return Promise.reject(new QmpUsageError(`${name}: arguments cannot be sent as JSON: ${thrownMessage(e)}`));
     }
-    this.#nextId = id;
     const validateReturn =
       validators !== undefined &&
       (this.#options.validateReturns ?? false) &&
@@ -742,7 +767,7 @@ export class QmpClient<
     }
     const value = message['return'];
     if (call.validateReturn && this.#validators) {
-      const result = this.#validators.validateReturn(call.command, value);
+      const result = guarded(() => this.#validators!.validateReturn(call.command, value));
       if (!result.ok) {
         this.#stats.invalidReturns++;
         call.reject(new QmpValidationError('return', call.command, result.errors));
@@ -810,7 +835,7 @@ export class QmpClient<
       return;
     }
     if (this.#options.validateEvents && this.#validators && this.#targetEvents?.has(name)) {
-      const result = this.#validators.validateEvent(name, message['data']);
+      const result = guarded(() => this.#validators!.validateEvent(name, message['data']));
       if (!result.ok) {
         this.#stats.invalidEvents++;
         this.#report(new QmpValidationError('event', name, result.errors), 'validation');

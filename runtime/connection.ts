@@ -4,7 +4,7 @@
  * why it ended. Knows no QMP semantics.
  */
 import type { Duplex } from 'node:stream';
-import { JsonFramer } from './framer.js';
+import { JsonFramer, type FramerOptions } from './framer.js';
 import { QmpConnectionError, isQmpProtocolError, type QmpProtocolError } from './errors.js';
 
 /** Callbacks of a {@link Connection}. */
@@ -25,10 +25,10 @@ export class Connection {
 
   constructor(
     private readonly stream: Duplex,
-    maxMessageBytes: number | undefined,
+    limits: FramerOptions,
     private readonly handlers: ConnectionHandlers,
   ) {
-    this.framer = new JsonFramer(maxMessageBytes === undefined ? {} : { maxMessageBytes });
+    this.framer = new JsonFramer(limits);
     stream.on('data', this.onData);
     stream.on('end', this.onEnd);
     stream.on('error', this.onError);

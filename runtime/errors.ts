@@ -92,7 +92,12 @@ export class QmpConnectionError extends QmpError {
 export type QmpProtocolViolation =
   | 'invalid-json'
   | 'invalid-utf8'
+  /** Over `maxMessageBytes`. */
   | 'oversized'
+  /** Nested deeper than `maxMessageDepth`. */
+  | 'too-deep'
+  /** More structural tokens than `maxMessageTokens`. */
+  | 'too-many-tokens'
   | 'garbage'
   | 'truncated'
   | 'unexpected-message'

@@ -9,9 +9,16 @@
 import type { QmpEvent } from './target.js';
 import { QmpAbortError, QmpTimeoutError, QmpUsageError, type QmpConnectionError } from './errors.js';
 import { timerDelayProblem } from './timers.js';
+import { ListenerList, type Registration } from './listeners.js';
+import { preview } from './preview.js';
 
 /** A listener of events. */
 export type EventHandler<Ev = QmpEvent> = (event: Ev) => void;
+
+/** An event name as given by the caller, for a message (never throws, whatever it is). */
+function describeName(name: unknown): string {
+  return typeof name === 'string' ? name : preview(name, 60);
+}
 
 /** Throws a {@link QmpUsageError} for a listener that could only fail later, at dispatch. */
 function checkListener(operation: string, name: unknown, handler: unknown): void {
@@ -97,56 +104,73 @@ interface Closable {
   end(error: QmpConnectionError, graceful: boolean): void;
 }
 
-/** Holds the listeners of one client and dispatches events to them. */
+/**
+ * Holds the listeners of one client and dispatches events to them. Registration and removal are
+ * O(1) amortised ({@link ListenerList}); delivery follows registration order, and a listener
+ * removed during a delivery is not called after its removal.
+ */
 export class EventHub {
-  private byName = new Map<string, EventHandler[]>();
-  private any: EventHandler[] = [];
+  private byName = new Map<string, ListenerList<EventHandler>>();
+  private any = new ListenerList<EventHandler>();
   private closables = new Set<Closable>();
   private closedWith: { error: QmpConnectionError; graceful: boolean } | undefined;
 
   constructor(private readonly report: ErrorReporter) {}
 
-  /** Adds a listener for one event name; returns a function that removes it. */
+  /** Adds a listener for one event name; returns a function that removes this registration. */
   on(name: string, handler: EventHandler): () => void {
-    checkListener(`on(${String(name)})`, name, handler);
-    const list = this.byName.get(name);
-    // Copy on write: dispatch iterates a snapshot.
-    this.byName.set(name, list ? [...list, handler] : [handler]);
-    return () => this.off(name, handler);
+    checkListener(`on(${describeName(name)})`, name, handler);
+    return this.register(name, handler, true);
   }
 
-  /** Removes one registration of `handler` for `name`. */
+  /** Registers without checks; `findable: false` for private wrappers that `off()` can never name. */
+  private register(name: string, handler: EventHandler, findable: boolean): () => void {
+    let list = this.byName.get(name);
+    if (!list) this.byName.set(name, (list = new ListenerList<EventHandler>()));
+    const owner = list;
+    // One closure per registration; it forgets the registration once used (see ListenerList.add).
+    let registration: Registration<EventHandler> | undefined = list.add(handler, findable);
+    return () => {
+      if (registration === undefined) return;
+      owner.remove(registration);
+      registration = undefined;
+      this.forgetIfEmpty(name, owner);
+    };
+  }
+
+  /** Removes the latest registration of `handler` for `name`. */
   off(name: string, handler: EventHandler): void {
     const list = this.byName.get(name);
     if (!list) return;
-    const i = list.lastIndexOf(handler);
-    if (i < 0) return;
-    const next = list.slice(0, i).concat(list.slice(i + 1));
-    if (next.length === 0) this.byName.delete(name);
-    else this.byName.set(name, next);
+    list.removeHandler(handler);
+    this.forgetIfEmpty(name, list);
   }
 
-  /** Adds a listener of every event; returns a function that removes it. */
+  /** Adds a listener of every event; returns a function that removes this registration. */
   onAny(handler: EventHandler): () => void {
     checkListener('onAny', '*', handler);
-    this.any = [...this.any, handler];
-    return () => this.offAny(handler);
+    const list = this.any;
+    let registration: Registration<EventHandler> | undefined = list.add(handler);
+    return () => {
+      if (registration !== undefined) list.remove(registration);
+      registration = undefined;
+    };
   }
 
-  /** Removes a listener added with {@link onAny}. */
+  /** Removes the latest registration of `handler` made with {@link onAny}. */
   offAny(handler: EventHandler): void {
-    const i = this.any.lastIndexOf(handler);
-    if (i >= 0) this.any = this.any.slice(0, i).concat(this.any.slice(i + 1));
+    this.any.removeHandler(handler);
   }
 
   /** Calls `handler` for the next `name` event only. */
   once(name: string, handler: EventHandler): () => void {
-    checkListener(`once(${String(name)})`, name, handler);
+    checkListener(`once(${describeName(name)})`, name, handler);
     const wrapper: EventHandler = (ev) => {
-      this.off(name, wrapper);
+      remove();
       handler(ev);
     };
-    return this.on(name, wrapper);
+    const remove = this.register(name, wrapper, false);
+    return remove;
   }
 
   /** Resolves with the next `name` event passing `filter`; see {@link WaitForEventOptions}. */
@@ -173,8 +197,9 @@ export class EventHub {
       return promise;
     }
     let timer: NodeJS.Timeout | undefined;
+    let removeHandler: (() => void) | undefined;
     const done = (): void => {
-      this.off(name, handler);
+      removeHandler?.();
       this.closables.delete(closable);
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -204,7 +229,7 @@ export class EventHub {
         settle.reject(error);
       },
     };
-    this.on(name, handler);
+    removeHandler = this.register(name, handler, false);
     this.closables.add(closable);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (timeoutMs !== undefined) {
@@ -219,9 +244,9 @@ export class EventHub {
   /** Creates a bounded async iterator over events; see {@link EventStreamOptions}. */
   stream(options: EventStreamOptions = {}): EventStream {
     const bufferSize = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new QmpUsageError(`events(): bufferSize must be a positive integer, got ${String(bufferSize)}`);
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new QmpUsageError(`events(): bufferSize must be a positive integer, got ${preview(bufferSize, 60)}`);
     if (options.overflow !== undefined && options.overflow !== 'drop-oldest' && options.overflow !== 'drop-newest') {
-      throw new QmpUsageError(`events(): overflow must be 'drop-oldest' or 'drop-newest', got ${String(options.overflow)}`);
+      throw new QmpUsageError(`events(): overflow must be 'drop-oldest' or 'drop-newest', got ${preview(options.overflow, 60)}`);
     }
     const overflow = options.overflow ?? 'drop-oldest';
     const names = options.names ? new Set(options.names) : undefined;
@@ -249,7 +274,7 @@ export class EventHub {
     const finish = (error: QmpConnectionError | undefined, discard: boolean): void => {
       if (finished) return;
       finished = { error };
-      this.offAny(listener);
+      removeListener?.();
       this.closables.delete(closable);
       signal?.removeEventListener('abort', onAbort);
       if (discard) ring.clear();
@@ -260,6 +285,7 @@ export class EventHub {
         else w.resolve({ value: undefined, done: true });
       }
     };
+    let removeListener: (() => void) | undefined;
     const onAbort = (): void => finish(undefined, true);
     const closable: Closable = { end: (error, graceful) => finish(graceful ? undefined : error, false) };
 
@@ -301,7 +327,8 @@ export class EventHub {
     if (this.closedWith) finish(this.closedWith.graceful ? undefined : this.closedWith.error, true);
     else if (signal?.aborted) finish(undefined, true);
     else {
-      this.onAny(listener);
+      const registration = this.any.add(listener, false);
+      removeListener = () => this.any.remove(registration);
       this.closables.add(closable);
       signal?.addEventListener('abort', onAbort, { once: true });
     }
@@ -310,9 +337,9 @@ export class EventHub {
 
   /** Delivers one event to every matching listener, iterator and wait, in registration order. */
   emit(event: QmpEvent): void {
-    const named = this.byName.get(event.event);
-    if (named) for (const h of named) this.call(h, event);
-    for (const h of this.any) this.call(h, event);
+    const call = (h: EventHandler): void => this.call(h, event);
+    this.byName.get(event.event)?.dispatch(call);
+    this.any.dispatch(call);
   }
 
   /**
@@ -324,8 +351,14 @@ export class EventHub {
     this.closedWith = { error, graceful };
     for (const c of [...this.closables]) c.end(error, graceful);
     this.closables.clear();
+    for (const list of this.byName.values()) list.clear();
     this.byName.clear();
-    this.any = [];
+    this.any.clear();
+  }
+
+  /** Drops the list of `name` once empty (many one-off names must not accumulate). */
+  private forgetIfEmpty(name: string, list: ListenerList<EventHandler>): void {
+    if (list.size === 0 && this.byName.get(name) === list) this.byName.delete(name);
   }
 
   private call(h: EventHandler, event: QmpEvent): void {

@@ -6,20 +6,54 @@
  * many messages, a multi-byte UTF-8 character may be split between chunks, and messages may be
  * separated by `\r\n`, other JSON whitespace, or nothing at all. Each byte is scanned once.
  *
- * Any error (invalid UTF-8, invalid JSON, a message over the size limit, bytes outside a message
+ * Any error (invalid UTF-8, invalid JSON, a message over one of the limits, bytes outside a message
  * that cannot start one) is thrown as a {@link QmpProtocolError}; the stream is then unusable
  * (the framer stays failed) because a byte stream cannot be resynchronised reliably.
+ *
+ * Limits (each an option; see {@link FramerOptions}). They bound what one message can cost before
+ * `JSON.parse` ever sees it, so a hostile peer cannot freeze or exhaust the process with a message
+ * the defaults accept (measured: a 60 MiB message of `[[],[],…]` under the former 64 MiB-only limit
+ * blocked the event loop 13–20 s and took 0.8–1.8 GB of heap):
+ * - bytes (`maxMessageBytes`, default 16 MiB): the memory of the text and of every string in it;
+ * - nesting (`maxMessageDepth`, default 1024, QEMU's own `MAX_NESTING` in `qobject/json-streamer.c`):
+ *   the stack depth of anything that walks the parsed value recursively (validators, user code);
+ * - structural tokens (`maxMessageTokens`, default 1 Mi): `{`, `[`, `,` and `:` outside strings.
+ *   `JSON.parse` creates at most `2 × tokens + 1` values (every container has its `{`/`[`; every
+ *   other value is the first of its container or follows a `,` or `:`), so this bounds the number
+ *   of objects the parse allocates and its time, whatever the bytes (QEMU counts every token, strings
+ *   and numbers included, and allows 2 Mi: `MAX_TOKEN_COUNT`).
+ * All three are counted in the same single pass that finds the message boundary.
  */
 import { isUtf8 } from 'node:buffer';
 import { QmpProtocolError } from './errors.js';
+import { preview } from './preview.js';
 
-/** Default largest message: 64 MiB (QEMU 10's `query-qmp-schema` reply is about 240 KB). */
-export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/**
+ * Default largest message: 16 MiB. The largest replies measured on real QEMU (7.2 and 10.0, x86_64)
+ * are `query-qmp-schema` (186 KB / 212 KB), then `query-cpu-definitions`, `qom-list-types` and the
+ * largest `device-list-properties` (`max-x86_64-cpu`), all under 40 KB; replies that grow with the
+ * guest (`query-named-block-nodes` with long backing chains, HMP text) stay under libvirt's 10 MiB
+ * cap (`QEMU_MONITOR_MAX_RESPONSE`), which has bounded QEMU replies in practice for years. 16 MiB is
+ * 75 times the largest measured reply and above libvirt's cap.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/** Default deepest nesting of `{`/`[`: 1024, QEMU's own limit (`MAX_NESTING`); real replies nest at most 6. */
+export const DEFAULT_MAX_MESSAGE_DEPTH = 1024;
+
+/**
+ * Default most structural tokens (`{ [ , :` outside strings) per message: 1 Mi (1,048,576). The
+ * largest real reply, `query-qmp-schema` on QEMU 10.0, has 29,812 (one per 7 bytes); 1 Mi is 35
+ * times that and matches QEMU's own 2 Mi tokens (which also counts strings and scalars).
+ */
+export const DEFAULT_MAX_MESSAGE_TOKENS = 1024 * 1024;
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const EXCERPT_CHARS = 200;
@@ -36,15 +70,30 @@ function isJsonWhitespace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
-/** Options of {@link JsonFramer}. */
+/** Options of {@link JsonFramer}: the limits of one message (each a positive integer). */
 export interface FramerOptions {
-  /** Largest accepted message in bytes (default {@link DEFAULT_MAX_MESSAGE_BYTES}). */
+  /** Largest accepted message in bytes (default {@link DEFAULT_MAX_MESSAGE_BYTES}, 16 MiB); beyond: violation `oversized`. */
   maxMessageBytes?: number;
+  /** Deepest accepted nesting of objects and arrays (default {@link DEFAULT_MAX_MESSAGE_DEPTH}, 1024); beyond: violation `too-deep`. */
+  maxMessageDepth?: number;
+  /**
+   * Most structural tokens (`{`, `[`, `,`, `:` outside strings) in one message (default
+   * {@link DEFAULT_MAX_MESSAGE_TOKENS}, 1 Mi); beyond: violation `too-many-tokens`.
+   */
+  maxMessageTokens?: number;
+}
+
+function limit(options: FramerOptions, key: keyof FramerOptions, fallback: number): number {
+  const v = options[key] ?? fallback;
+  if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${key} must be a positive integer, got ${preview(v, 60)}`);
+  return v;
 }
 
 /** Incremental JSON message framer; feed it with {@link JsonFramer.push}. */
 export class JsonFramer {
   readonly maxMessageBytes: number;
+  readonly maxMessageDepth: number;
+  readonly maxMessageTokens: number;
   /** Earlier chunks (or their tails) holding the start of the current, unfinished message. */
   private parts: Buffer[] = [];
   private partsLength = 0;
@@ -52,15 +101,17 @@ export class JsonFramer {
   private acc: Buffer | undefined;
   private accUsed = 0;
   private depth = 0;
+  /** Structural tokens of the current message so far. */
+  private tokens = 0;
   private inString = false;
   private escaped = false;
   private highBytes = false;
   private failed: QmpProtocolError | undefined;
 
   constructor(options: FramerOptions = {}) {
-    const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    if (!Number.isInteger(max) || max <= 0) throw new RangeError(`maxMessageBytes must be a positive integer, got ${max}`);
-    this.maxMessageBytes = max;
+    this.maxMessageBytes = limit(options, 'maxMessageBytes', DEFAULT_MAX_MESSAGE_BYTES);
+    this.maxMessageDepth = limit(options, 'maxMessageDepth', DEFAULT_MAX_MESSAGE_DEPTH);
+    this.maxMessageTokens = limit(options, 'maxMessageTokens', DEFAULT_MAX_MESSAGE_TOKENS);
   }
 
   /** Bytes held for a message not finished yet (0 between messages). */
@@ -79,6 +130,8 @@ export class JsonFramer {
     // Start of the current message inside `chunk` (0 when it began in an earlier chunk).
     let start = this.depth > 0 ? 0 : -1;
     const max = this.maxMessageBytes;
+    const maxDepth = this.maxMessageDepth;
+    const maxTokens = this.maxMessageTokens;
     while (i < n) {
       if (this.depth === 0) {
         // Between messages: skip whitespace; a message must start with { or [.
@@ -96,11 +149,13 @@ export class JsonFramer {
         }
         start = i;
         this.depth = 1;
+        this.tokens = 1;
         this.highBytes = false;
         i++;
       }
       // Inside a message: scan until depth returns to 0 or the chunk ends.
       let depth = this.depth;
+      let tokens = this.tokens;
       let inString = this.inString;
       let escaped = this.escaped;
       let high = this.highBytes;
@@ -118,8 +173,13 @@ export class JsonFramer {
           continue;
         }
         if (b === QUOTE) inString = true;
-        else if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++;
-        else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        else if (b === COMMA || b === COLON) {
+          // Checked at the end of the chunk's scan (below): a count never shrinks within a message.
+          tokens++;
+        } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+          tokens++;
+          if (++depth > maxDepth) break; // failed below, at once (the stack depth is what this protects)
+        } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
           if (--depth === 0) {
             i++;
             break;
@@ -127,13 +187,28 @@ export class JsonFramer {
         }
       }
       this.depth = depth;
+      this.tokens = tokens;
       this.inString = inString;
       this.escaped = escaped;
       this.highBytes = high;
       const size = this.partsLength + (i - start);
+      if (depth > maxDepth) {
+        throw this.fail(
+          new QmpProtocolError('too-deep', `QMP message nested deeper than the limit of ${maxDepth} (maxMessageDepth)`, {
+            excerpt: excerptOf(this.head(chunk.subarray(start))),
+          }),
+        );
+      }
+      if (tokens > maxTokens) {
+        throw this.fail(
+          new QmpProtocolError('too-many-tokens', `QMP message with more than ${maxTokens} structural tokens ({ [ , :) (maxMessageTokens)`, {
+            excerpt: excerptOf(this.head(chunk.subarray(start))),
+          }),
+        );
+      }
       if (size > max) {
         throw this.fail(
-          new QmpProtocolError('oversized', `QMP message larger than the limit of ${max} bytes`, {
+          new QmpProtocolError('oversized', `QMP message larger than the limit of ${max} bytes (maxMessageBytes)`, {
             excerpt: excerptOf(this.head(chunk.subarray(start))),
           }),
         );

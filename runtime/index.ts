@@ -20,7 +20,7 @@ export type { TransportOptions, UnixTransport, TcpTransport, StreamTransport } f
 export type { CapabilityOptions, QmpGreeting } from './negotiation.js';
 export { checkGreeting, chooseCapabilities } from './negotiation.js';
 export type { EventHandler, EventStream, EventStreamOptions, EventOverflowPolicy, WaitForEventOptions } from './events.js';
-export { JsonFramer, DEFAULT_MAX_MESSAGE_BYTES } from './framer.js';
+export { JsonFramer, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_DEPTH, DEFAULT_MAX_MESSAGE_TOKENS } from './framer.js';
 export type { FramerOptions } from './framer.js';
 export { parseSchemaQuery, indexIntrospection, evaluateSchemaQuery, querySchema } from './schema-query.js';
 export type { IntrospectionEntry, IntrospectionIndex, SchemaQueryStep, SchemaQueryStepKind } from './schema-query.js';

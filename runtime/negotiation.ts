@@ -5,6 +5,7 @@
  * other commands be sent. This module holds the pure parts; the client drives the exchange.
  */
 import { QmpNegotiationError } from './errors.js';
+import { preview } from './preview.js';
 
 /** The server's greeting, as received (unknown members are kept). */
 export interface QmpGreeting {
@@ -25,10 +26,26 @@ export interface CapabilityOptions {
   require?: readonly string[];
 }
 
+/**
+ * Most messages skipped before the greeting: 1000. Real QEMU 10.0 sends events and late replies
+ * meant for an earlier client of the same monitor before the greeting (a handful; the monitor reads
+ * at most 8 commands ahead); a peer that sends more is not a QMP server. The connect timeout bounds
+ * the time; this bounds the count.
+ */
+export const MAX_MESSAGES_BEFORE_GREETING = 1000;
+
+/**
+ * True for a message that claims to be the greeting (it has a `QMP` member): it is checked with
+ * {@link checkGreeting}. Any other object before the greeting (an event, a stale reply) is skipped.
+ */
+export function claimsToBeGreeting(message: Record<string, unknown>): boolean {
+  return Object.hasOwn(message, 'QMP');
+}
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${preview(v, 100)}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,4 +1,5 @@
 /** Timer delays the caller may give (`timeoutMs`, `connectTimeoutMs`, `startTimeoutMs`, …). */
+import { preview } from './preview.js';
 
 /** Largest delay a Node timer honours (about 24.8 days); larger ones would fire at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -11,5 +12,5 @@ export function isTimerDelay(ms: unknown): ms is number {
 /** Why option `name` is not a usable timer delay (`undefined` when it is, or when it is not set). */
 export function timerDelayProblem(name: string, ms: unknown): string | undefined {
   if (ms === undefined || isTimerDelay(ms)) return undefined;
-  return `${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(ms)}`;
+  return `${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${preview(ms, 60)}`;
 }

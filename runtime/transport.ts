@@ -5,6 +5,7 @@
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { QmpAbortError, QmpConnectionError, QmpUsageError } from './errors.js';
+import { preview } from './preview.js';
 
 /** A unix domain socket, e.g. the one given to QEMU with `-qmp unix:/path,server=on,wait=off`. */
 export interface UnixTransport {
@@ -32,7 +33,7 @@ export function describeTransport(t: TransportOptions): string {
 
 /** Why `t` is not exactly one well-formed transport, or `undefined` when it is. */
 function transportProblem(t: unknown): string | undefined {
-  if (typeof t !== 'object' || t === null) return `the options must be an object, got ${String(t)}`;
+  if (typeof t !== 'object' || t === null) return `the options must be an object, got ${preview(t, 60)}`;
   const o = t as Record<string, unknown>;
   const given = ['path', 'port', 'stream'].filter((k) => o[k] !== undefined);
   if (given.length !== 1) {
@@ -40,11 +41,11 @@ function transportProblem(t: unknown): string | undefined {
       ? 'give one transport: { path } (unix socket), { host, port } (TCP) or { stream } (a Duplex)'
       : `give only one transport, not ${given.join(' and ')}`;
   }
-  if (o['path'] !== undefined && (typeof o['path'] !== 'string' || o['path'] === '')) return `path must be a non-empty string, got ${JSON.stringify(o['path']) ?? String(o['path'])}`;
+  if (o['path'] !== undefined && (typeof o['path'] !== 'string' || o['path'] === '')) return `path must be a non-empty string, got ${preview(o['path'], 100)}`;
   if (o['port'] !== undefined) {
     const port = o['port'];
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return `port must be an integer from 1 to 65535, got ${String(port)}`;
-    if (o['host'] !== undefined && (typeof o['host'] !== 'string' || o['host'] === '')) return `host must be a non-empty string, got ${String(o['host'])}`;
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return `port must be an integer from 1 to 65535, got ${preview(port, 60)}`;
+    if (o['host'] !== undefined && (typeof o['host'] !== 'string' || o['host'] === '')) return `host must be a non-empty string, got ${preview(o['host'], 100)}`;
   }
   if (o['stream'] !== undefined) {
     const st = o['stream'] as { write?: unknown; on?: unknown } | null;

@@ -117,9 +117,9 @@ describe('JsonFramer', () => {
     expect(e.violation).toBe('oversized');
   });
 
-  it('the default limit holds a 240 KB query-qmp-schema reply and more', () => {
+  it('the default limits are the documented ones (the real replies they hold: test/hostile/message-limits.test.ts)', () => {
     const framer = new JsonFramer();
-    expect(framer.maxMessageBytes).toBe(64 * 1024 * 1024);
+    expect([framer.maxMessageBytes, framer.maxMessageDepth, framer.maxMessageTokens]).toEqual([16 * 1024 * 1024, 1024, 1024 * 1024]);
   });
 
   it('a stream that ends inside a message is a truncated-message error', () => {
@@ -133,5 +133,7 @@ describe('JsonFramer', () => {
 
   it('rejects a nonsensical limit', () => {
     expect(() => new JsonFramer({ maxMessageBytes: 0 })).toThrow(RangeError);
+    expect(() => new JsonFramer({ maxMessageDepth: 1.5 })).toThrow(/maxMessageDepth must be a positive integer/);
+    expect(() => new JsonFramer({ maxMessageTokens: -1 })).toThrow(/maxMessageTokens must be a positive integer/);
   });
 });
