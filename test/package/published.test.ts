@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { publint } from 'publint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatorPeers } from '../../codegen/peers.js';
 import { cleanEnv, installedPackages, installProject, packCommit, type PackedCommit } from '../../scripts/pack.js';
@@ -96,6 +97,25 @@ describe('npm pack from a clean clone', () => {
     expect(relative.filter((l) => !existsSync(join(app, 'node_modules/qmp-sdk', l.split('#')[0] as string)))).toEqual([]);
     expect(links.filter((l) => /^https?:/.test(l) && !l.startsWith(`${repository}/`) && !/^https:\/\/(www\.qemu\.org|nodejs\.org|www\.npmjs\.com|typedoc\.org)\//.test(l))).toEqual([]);
   });
+});
+
+describe('package hygiene of the tarball', () => {
+  it('publint (strict, down to suggestions) finds nothing', async () => {
+    const buf = readFileSync(packed.tarball);
+    const r = await publint({ pack: { tarball: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer }, level: 'suggestion', strict: true });
+    expect(r.messages).toEqual([]);
+  });
+
+  it('are the types wrong: ESM and bundlers get every entry with types; node16 CommonJS gets dynamic import only; node10 is unsupported', () => {
+    const r = spawn(process.execPath, [join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js'), packed.tarball, '--profile', 'esm-only', '--format', 'json'], work);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const { analysis } = JSON.parse(r.stdout) as { analysis: { entrypoints: Record<string, unknown>; problems: Array<{ kind: string; entrypoint: string; resolutionKind: string }> } };
+    const entries = Object.keys(analysis.entrypoints).filter((e) => e !== './package.json');
+    expect(entries.length).toBe(10);
+    const problems = analysis.problems.map((p) => `${p.entrypoint} ${p.resolutionKind} ${p.kind}`).sort();
+    const expected = entries.flatMap((e) => [`${e} node10 NoResolution`, `${e} node16-cjs CJSResolvesToESM`]).sort();
+    expect(problems).toEqual(expected);
+  }, 60_000);
 });
 
 describe('a runtime user (npm install qmp-sdk)', () => {
