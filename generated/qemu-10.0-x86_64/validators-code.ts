@@ -3,10 +3,8 @@
 // @ts-nocheck: Ajv standalone code (compiled at generate time); the typed tables are at the end.
 import type { CompiledValidator } from "../../runtime/validation.js";
 const a0 = validate21;
-const schema6 = {"$id":"https://qmp-sdk.invalid/validators/exact/a0","type":"object","properties":{"fdset-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opaque":{"type":"string"}},"additionalProperties":false};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71,11 +69,8 @@ return errors === 0;
 }
 
 const r0 = validate22;
-const schema7 = {"$id":"https://qmp-sdk.invalid/validators/compat/r0","$ref":"https://qmp-sdk.invalid/validators/compat/t7"};
-const schema8 = {"$id":"https://qmp-sdk.invalid/validators/compat/t7","type":"object","properties":{"fdset-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"fd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["fdset-id","fd"]};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -153,7 +148,6 @@ return errors === 0;
 
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r0" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate23(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -165,10 +159,8 @@ return errors === 0;
 }
 
 const a1 = validate25;
-const schema9 = {"$id":"https://qmp-sdk.invalid/validators/exact/a1","type":"object","properties":{"protocol":{"type":"string"},"fdname":{"type":"string"},"skipauth":{"type":"boolean"},"tls":{"type":"boolean"}},"required":["protocol","fdname"],"additionalProperties":false};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -251,10 +243,8 @@ return errors === 0;
 }
 
 const r1 = validate26;
-const schema10 = {"$id":"https://qmp-sdk.invalid/validators/compat/r1","type":"object","properties":{}};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -268,10 +258,8 @@ return errors === 0;
 }
 
 const a2 = validate27;
-const schema11 = {"$id":"https://qmp-sdk.invalid/validators/exact/a2","type":"object","properties":{"initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rounds":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"step":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"interfaces":{"type":"array","items":{"type":"string"}},"id":{"type":"string"}},"required":["initial","max","rounds","step"],"additionalProperties":false};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -458,10 +446,8 @@ return errors === 0;
 }
 
 const r2 = validate28;
-const schema12 = {"$id":"https://qmp-sdk.invalid/validators/compat/r2","type":"object","properties":{}};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -475,10 +461,8 @@ return errors === 0;
 }
 
 const a3 = validate29;
-const schema13 = {"$id":"https://qmp-sdk.invalid/validators/exact/a3","type":"object","properties":{"value":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["value"],"additionalProperties":false};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -533,10 +517,8 @@ return errors === 0;
 }
 
 const r3 = validate30;
-const schema14 = {"$id":"https://qmp-sdk.invalid/validators/compat/r3","type":"object","properties":{}};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -555,7 +537,6 @@ const func2 = Object.prototype.hasOwnProperty;
 const schema16 = {"$id":"https://qmp-sdk.invalid/validators/exact/t105","type":"string","enum":["report","ignore","enospc","stop","auto"]};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t105" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -572,7 +553,6 @@ return errors === 0;
 
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -787,10 +767,8 @@ return errors === 0;
 }
 
 const r4 = validate34;
-const schema17 = {"$id":"https://qmp-sdk.invalid/validators/compat/r4","type":"object","properties":{}};
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -804,11 +782,8 @@ return errors === 0;
 }
 
 const a5 = validate35;
-const schema18 = {"$id":"https://qmp-sdk.invalid/validators/exact/a5","$ref":"https://qmp-sdk.invalid/validators/exact/t50"};
-const schema19 = {"$id":"https://qmp-sdk.invalid/validators/exact/t50","type":"object","properties":{"node":{"type":"string"},"name":{"type":"string"},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"persistent":{"type":"boolean"},"disabled":{"type":"boolean"}},"required":["node","name"],"additionalProperties":false};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t50" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -920,7 +895,6 @@ return errors === 0;
 
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a5" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate36(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -932,10 +906,8 @@ return errors === 0;
 }
 
 const r5 = validate38;
-const schema20 = {"$id":"https://qmp-sdk.invalid/validators/compat/r5","type":"object","properties":{}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -949,11 +921,8 @@ return errors === 0;
 }
 
 const a6 = validate39;
-const schema21 = {"$id":"https://qmp-sdk.invalid/validators/exact/a6","$ref":"https://qmp-sdk.invalid/validators/exact/t49"};
-const schema22 = {"$id":"https://qmp-sdk.invalid/validators/exact/t49","type":"object","properties":{"node":{"type":"string"},"name":{"type":"string"}},"required":["node","name"],"additionalProperties":false};
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t49" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1011,7 +980,6 @@ return errors === 0;
 
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a6" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1023,10 +991,8 @@ return errors === 0;
 }
 
 const r6 = validate42;
-const schema23 = {"$id":"https://qmp-sdk.invalid/validators/compat/r6","type":"object","properties":{}};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1040,10 +1006,8 @@ return errors === 0;
 }
 
 const a7 = validate43;
-const schema24 = {"$id":"https://qmp-sdk.invalid/validators/exact/a7","$ref":"https://qmp-sdk.invalid/validators/exact/t49"};
 
 function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a7" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1055,10 +1019,8 @@ return errors === 0;
 }
 
 const r7 = validate45;
-const schema25 = {"$id":"https://qmp-sdk.invalid/validators/compat/r7","type":"object","properties":{}};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1072,10 +1034,8 @@ return errors === 0;
 }
 
 const a8 = validate46;
-const schema26 = {"$id":"https://qmp-sdk.invalid/validators/exact/a8","$ref":"https://qmp-sdk.invalid/validators/exact/t49"};
 
 function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a8" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1087,10 +1047,8 @@ return errors === 0;
 }
 
 const r8 = validate48;
-const schema27 = {"$id":"https://qmp-sdk.invalid/validators/compat/r8","type":"object","properties":{}};
 
 function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1104,12 +1062,8 @@ return errors === 0;
 }
 
 const a9 = validate49;
-const schema28 = {"$id":"https://qmp-sdk.invalid/validators/exact/a9","$ref":"https://qmp-sdk.invalid/validators/exact/t52"};
-const schema29 = {"$id":"https://qmp-sdk.invalid/validators/exact/t52","type":"object","properties":{"node":{"type":"string"},"target":{"type":"string"},"bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t54"}}},"required":["node","target","bitmaps"],"additionalProperties":false};
-const schema30 = {"$id":"https://qmp-sdk.invalid/validators/exact/t54","anyOf":[{"type":"string"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t49"}]};
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t54" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1165,7 +1119,6 @@ return errors === 0;
 
 
 function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t52" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1254,7 +1207,6 @@ return errors === 0;
 
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a9" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1266,10 +1218,8 @@ return errors === 0;
 }
 
 const r9 = validate55;
-const schema31 = {"$id":"https://qmp-sdk.invalid/validators/compat/r9","type":"object","properties":{}};
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1283,10 +1233,8 @@ return errors === 0;
 }
 
 const a10 = validate56;
-const schema32 = {"$id":"https://qmp-sdk.invalid/validators/exact/a10","$ref":"https://qmp-sdk.invalid/validators/exact/t49"};
 
 function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a10" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1298,10 +1246,8 @@ return errors === 0;
 }
 
 const r10 = validate58;
-const schema33 = {"$id":"https://qmp-sdk.invalid/validators/compat/r10","type":"object","properties":{}};
 
 function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1315,12 +1261,9 @@ return errors === 0;
 }
 
 const a11 = validate59;
-const schema34 = {"$id":"https://qmp-sdk.invalid/validators/exact/a11","$ref":"https://qmp-sdk.invalid/validators/exact/t60"};
-const schema35 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t60-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t60-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t60-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t60-3"}]};
 const schema36 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-0","type":"object","properties":{"type":{"const":"nbd"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"allow-inactive":{"type":"boolean"},"name":{"type":"string"},"description":{"type":"string"},"bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t54"}},"allocation-depth":{"type":"boolean"}},"required":["type","id","node-name"],"additionalProperties":false};
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t60-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1525,11 +1468,9 @@ return errors === 0;
 }
 
 const schema37 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-1","type":"object","properties":{"type":{"const":"vhost-user-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"allow-inactive":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"logical-block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"num-queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","id","node-name","addr"],"additionalProperties":false};
-const schema38 = {"$id":"https://qmp-sdk.invalid/validators/exact/t512","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t512-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t512-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t512-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t512-3"}]};
 const schema39 = {"$id":"https://qmp-sdk.invalid/validators/exact/t512-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"],"additionalProperties":false};
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t512-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1691,10 +1632,8 @@ validate65.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"$id":"https://qmp-sdk.invalid/validators/exact/t512-1","type":"object","properties":{"type":{"const":"unix"},"path":{"type":"string"},"abstract":{"type":"boolean"},"tight":{"type":"boolean"}},"required":["type","path"],"additionalProperties":false};
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t512-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1776,10 +1715,8 @@ validate66.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"$id":"https://qmp-sdk.invalid/validators/exact/t512-2","type":"object","properties":{"type":{"const":"vsock"},"cid":{"type":"string"},"port":{"type":"string"}},"required":["type","cid","port"],"additionalProperties":false};
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t512-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1848,10 +1785,8 @@ validate67.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"$id":"https://qmp-sdk.invalid/validators/exact/t512-3","type":"object","properties":{"type":{"const":"fd"},"str":{"type":"string"}},"required":["type","str"],"additionalProperties":false};
 
 function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t512-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1909,7 +1844,6 @@ return errors === 0;
 
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t512" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1961,7 +1895,6 @@ return errors === 0;
 
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t60-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2168,7 +2101,6 @@ const schema43 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-2","type":
 const schema44 = {"$id":"https://qmp-sdk.invalid/validators/exact/t262","type":"string","enum":["off","on","auto"]};
 
 function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t262" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -2185,7 +2117,6 @@ return errors === 0;
 
 
 function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t60-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2361,7 +2292,6 @@ return errors === 0;
 const schema45 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-3","type":"object","properties":{"type":{"const":"vduse-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"allow-inactive":{"type":"boolean"},"name":{"type":"string"},"num-queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"queue-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"logical-block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"serial":{"type":"string"}},"required":["type","id","node-name","name"],"additionalProperties":false};
 
 function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t60-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2607,7 +2537,6 @@ return errors === 0;
 
 
 function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t60" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2659,7 +2588,6 @@ return errors === 0;
 
 
 function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a11" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -2671,10 +2599,8 @@ return errors === 0;
 }
 
 const r11 = validate83;
-const schema46 = {"$id":"https://qmp-sdk.invalid/validators/compat/r11","type":"object","properties":{}};
 
 function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2688,11 +2614,9 @@ return errors === 0;
 }
 
 const a12 = validate84;
-const schema47 = {"$id":"https://qmp-sdk.invalid/validators/exact/a12","type":"object","properties":{"id":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t65"}},"required":["id"],"additionalProperties":false};
 const schema48 = {"$id":"https://qmp-sdk.invalid/validators/exact/t65","type":"string","enum":["safe","hard"]};
 
 function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t65" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -2709,7 +2633,6 @@ return errors === 0;
 
 
 function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2766,10 +2689,8 @@ return errors === 0;
 }
 
 const r12 = validate87;
-const schema49 = {"$id":"https://qmp-sdk.invalid/validators/compat/r12","type":"object","properties":{}};
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2783,10 +2704,8 @@ return errors === 0;
 }
 
 const a13 = validate88;
-const schema50 = {"$id":"https://qmp-sdk.invalid/validators/exact/a13","type":"object","properties":{"device":{"type":"string"},"force":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 
 function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2843,10 +2762,8 @@ return errors === 0;
 }
 
 const r13 = validate89;
-const schema51 = {"$id":"https://qmp-sdk.invalid/validators/compat/r13","type":"object","properties":{}};
 
 function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2860,13 +2777,9 @@ return errors === 0;
 }
 
 const a14 = validate90;
-const schema52 = {"$id":"https://qmp-sdk.invalid/validators/exact/a14","$ref":"https://qmp-sdk.invalid/validators/exact/t68"};
-const schema53 = {"$id":"https://qmp-sdk.invalid/validators/exact/t68","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t68-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t68-1"}]};
-const schema54 = {"$id":"https://qmp-sdk.invalid/validators/exact/t68-0","type":"object","properties":{"id":{"type":"string"},"type":{"const":"mirror"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t354"}},"required":["id","type","copy-mode"],"additionalProperties":false};
 const schema55 = {"$id":"https://qmp-sdk.invalid/validators/exact/t354","type":"string","enum":["background","write-blocking"]};
 
 function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t354" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -2883,7 +2796,6 @@ return errors === 0;
 
 
 function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t68-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2955,7 +2867,6 @@ return errors === 0;
 const schema56 = {"$id":"https://qmp-sdk.invalid/validators/exact/t68-1","type":"object","properties":{"id":{"type":"string"},"type":{"enum":["commit","stream","backup","create","amend","snapshot-load","snapshot-save","snapshot-delete"]}},"required":["id","type"],"additionalProperties":false};
 
 function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t68-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3014,7 +2925,6 @@ return errors === 0;
 
 
 function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t68" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3096,7 +3006,6 @@ return errors === 0;
 
 
 function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a14" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate91(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -3108,10 +3017,8 @@ return errors === 0;
 }
 
 const r14 = validate106;
-const schema57 = {"$id":"https://qmp-sdk.invalid/validators/compat/r14","type":"object","properties":{}};
 
 function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3125,10 +3032,8 @@ return errors === 0;
 }
 
 const a15 = validate107;
-const schema58 = {"$id":"https://qmp-sdk.invalid/validators/exact/a15","type":"object","properties":{"device":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3167,10 +3072,8 @@ return errors === 0;
 }
 
 const r15 = validate108;
-const schema59 = {"$id":"https://qmp-sdk.invalid/validators/compat/r15","type":"object","properties":{}};
 
 function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3184,10 +3087,8 @@ return errors === 0;
 }
 
 const a16 = validate109;
-const schema60 = {"$id":"https://qmp-sdk.invalid/validators/exact/a16","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3226,10 +3127,8 @@ return errors === 0;
 }
 
 const r16 = validate110;
-const schema61 = {"$id":"https://qmp-sdk.invalid/validators/compat/r16","type":"object","properties":{}};
 
 function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3243,10 +3142,8 @@ return errors === 0;
 }
 
 const a17 = validate111;
-const schema62 = {"$id":"https://qmp-sdk.invalid/validators/exact/a17","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3285,10 +3182,8 @@ return errors === 0;
 }
 
 const r17 = validate112;
-const schema63 = {"$id":"https://qmp-sdk.invalid/validators/compat/r17","type":"object","properties":{}};
 
 function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3302,10 +3197,8 @@ return errors === 0;
 }
 
 const a18 = validate113;
-const schema64 = {"$id":"https://qmp-sdk.invalid/validators/exact/a18","type":"object","properties":{"device":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3344,10 +3237,8 @@ return errors === 0;
 }
 
 const r18 = validate114;
-const schema65 = {"$id":"https://qmp-sdk.invalid/validators/compat/r18","type":"object","properties":{}};
 
 function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3361,10 +3252,8 @@ return errors === 0;
 }
 
 const a19 = validate115;
-const schema66 = {"$id":"https://qmp-sdk.invalid/validators/exact/a19","type":"object","properties":{"device":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3403,10 +3292,8 @@ return errors === 0;
 }
 
 const r19 = validate116;
-const schema67 = {"$id":"https://qmp-sdk.invalid/validators/compat/r19","type":"object","properties":{}};
 
 function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3420,10 +3307,8 @@ return errors === 0;
 }
 
 const a20 = validate117;
-const schema68 = {"$id":"https://qmp-sdk.invalid/validators/exact/a20","type":"object","properties":{"device":{"type":"string"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["device","speed"],"additionalProperties":false};
 
 function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3495,10 +3380,8 @@ return errors === 0;
 }
 
 const r20 = validate118;
-const schema69 = {"$id":"https://qmp-sdk.invalid/validators/compat/r20","type":"object","properties":{}};
 
 function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3512,10 +3395,8 @@ return errors === 0;
 }
 
 const a21 = validate119;
-const schema70 = {"$id":"https://qmp-sdk.invalid/validators/exact/a21","type":"object","properties":{"id":{"type":"string"},"boundaries":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"boundaries-read":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"boundaries-write":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"boundaries-zap":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"boundaries-flush":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}},"required":["id"],"additionalProperties":false};
 
 function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3789,10 +3670,8 @@ return errors === 0;
 }
 
 const r21 = validate120;
-const schema71 = {"$id":"https://qmp-sdk.invalid/validators/compat/r21","type":"object","properties":{}};
 
 function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3806,10 +3685,8 @@ return errors === 0;
 }
 
 const a22 = validate121;
-const schema72 = {"$id":"https://qmp-sdk.invalid/validators/exact/a22","type":"object","properties":{"node-name":{"type":"string"},"write-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["node-name","write-threshold"],"additionalProperties":false};
 
 function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a22" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3881,10 +3758,8 @@ return errors === 0;
 }
 
 const r22 = validate122;
-const schema73 = {"$id":"https://qmp-sdk.invalid/validators/compat/r22","type":"object","properties":{}};
 
 function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r22" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3901,7 +3776,6 @@ const a23 = validate123;
 const schema74 = {"$id":"https://qmp-sdk.invalid/validators/exact/a23","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base":{"type":"string"},"base-node":{"type":"string"},"backing-file":{"type":"string"},"backing-mask-protocol":{"type":"boolean"},"bottom":{"type":"string"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 
 function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4103,10 +3977,8 @@ return errors === 0;
 }
 
 const r23 = validate125;
-const schema75 = {"$id":"https://qmp-sdk.invalid/validators/compat/r23","type":"object","properties":{}};
 
 function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4120,10 +3992,8 @@ return errors === 0;
 }
 
 const a24 = validate126;
-const schema76 = {"$id":"https://qmp-sdk.invalid/validators/exact/a24","type":"object","properties":{"device":{"type":"string"},"node-name":{"type":"string"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["size"],"additionalProperties":false};
 
 function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4208,10 +4078,8 @@ return errors === 0;
 }
 
 const r24 = validate127;
-const schema77 = {"$id":"https://qmp-sdk.invalid/validators/compat/r24","type":"object","properties":{}};
 
 function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4228,7 +4096,6 @@ const a25 = validate128;
 const schema78 = {"$id":"https://qmp-sdk.invalid/validators/exact/a25","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"bps":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"string"}},"required":["bps","bps_rd","bps_wr","iops","iops_rd","iops_wr"],"additionalProperties":false};
 
 function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a25" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4830,10 +4697,8 @@ return errors === 0;
 }
 
 const r25 = validate129;
-const schema79 = {"$id":"https://qmp-sdk.invalid/validators/compat/r25","type":"object","properties":{}};
 
 function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r25" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4847,13 +4712,10 @@ return errors === 0;
 }
 
 const a26 = validate130;
-const schema80 = {"$id":"https://qmp-sdk.invalid/validators/exact/a26","$ref":"https://qmp-sdk.invalid/validators/exact/t106"};
-const schema81 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106","type":"object","discriminator":{"propertyName":"driver"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-11"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-12"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-13"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-14"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-15"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-16"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-17"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-18"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-19"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-20"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-21"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-22"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-23"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-24"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-25"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-26"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-27"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-28"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-29"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-30"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-31"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-32"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-33"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-34"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-35"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-36"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-37"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-38"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-39"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-40"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t106-41"}]};
 const schema82 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-0","type":"object","properties":{"driver":{"const":"blkdebug"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"config":{"type":"string"},"align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-transfer":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opt-write-zero":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-write-zero":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opt-discard":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-discard":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"inject-error":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t43"}},"set-state":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t44"}},"take-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t73"}},"unshare-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t73"}}},"required":["driver","image"],"additionalProperties":false};
 const schema83 = {"$id":"https://qmp-sdk.invalid/validators/exact/t103","type":"string","enum":["ignore","unmap"]};
 
 function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t103" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -4868,10 +4730,8 @@ validate133.errors = vErrors;
 return errors === 0;
 }
 
-const schema84 = {"$id":"https://qmp-sdk.invalid/validators/exact/t85","type":"object","properties":{"direct":{"type":"boolean"},"no-flush":{"type":"boolean"}},"additionalProperties":false};
 
 function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t85" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4923,7 +4783,6 @@ return errors === 0;
 const schema85 = {"$id":"https://qmp-sdk.invalid/validators/exact/t102","type":"string","enum":["off","on","unmap"]};
 
 function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t102" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -4938,11 +4797,9 @@ validate137.errors = vErrors;
 return errors === 0;
 }
 
-const schema86 = {"$id":"https://qmp-sdk.invalid/validators/exact/t142","anyOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t106"},{"type":"string"}]};
 const wrapper0 = {validate: validate131};
 
 function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t142" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4996,11 +4853,9 @@ validate139.errors = vErrors;
 return errors === 0;
 }
 
-const schema87 = {"$id":"https://qmp-sdk.invalid/validators/exact/t43","type":"object","properties":{"event":{"$ref":"https://qmp-sdk.invalid/validators/exact/t41"},"state":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iotype":{"$ref":"https://qmp-sdk.invalid/validators/exact/t42"},"errno":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"sector":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"once":{"type":"boolean"},"immediately":{"type":"boolean"}},"required":["event"],"additionalProperties":false};
 const schema88 = {"$id":"https://qmp-sdk.invalid/validators/exact/t41","type":"string","enum":["l1_update","l1_grow_alloc_table","l1_grow_write_table","l1_grow_activate_table","l2_load","l2_update","l2_update_compressed","l2_alloc_cow_read","l2_alloc_write","read_aio","read_backing_aio","read_compressed","write_aio","write_compressed","vmstate_load","vmstate_save","cow_read","cow_write","reftable_load","reftable_grow","reftable_update","refblock_load","refblock_update","refblock_update_part","refblock_alloc","refblock_alloc_hookup","refblock_alloc_write","refblock_alloc_write_blocks","refblock_alloc_write_table","refblock_alloc_switch_table","cluster_alloc","cluster_alloc_bytes","cluster_free","flush_to_os","flush_to_disk","pwritev_rmw_head","pwritev_rmw_after_head","pwritev_rmw_tail","pwritev_rmw_after_tail","pwritev","pwritev_zero","pwritev_done","empty_image_prepare","l1_shrink_write_table","l1_shrink_free_l2_clusters","cor_write","cluster_alloc_space","none"]};
 
 function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t41" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -5018,7 +4873,6 @@ return errors === 0;
 const schema89 = {"$id":"https://qmp-sdk.invalid/validators/exact/t42","type":"string","enum":["read","write","write-zeroes","discard","flush","block-status"]};
 
 function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t42" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -5035,7 +4889,6 @@ return errors === 0;
 
 
 function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t43" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -5201,10 +5054,8 @@ validate141.errors = vErrors;
 return errors === 0;
 }
 
-const schema90 = {"$id":"https://qmp-sdk.invalid/validators/exact/t44","type":"object","properties":{"event":{"$ref":"https://qmp-sdk.invalid/validators/exact/t41"},"state":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"new_state":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["event","new_state"],"additionalProperties":false};
 
 function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t44" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -5306,7 +5157,6 @@ return errors === 0;
 const schema91 = {"$id":"https://qmp-sdk.invalid/validators/exact/t73","type":"string","enum":["consistent-read","write","write-unchanged","resize"]};
 
 function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t73" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -5323,7 +5173,6 @@ return errors === 0;
 
 
 function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -5791,7 +5640,6 @@ return errors === 0;
 const schema92 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-1","type":"object","properties":{"driver":{"const":"blklogwrites"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"log-sector-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"log-append":{"type":"boolean"},"log-super-update-interval":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file","log"],"additionalProperties":false};
 
 function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6036,7 +5884,6 @@ return errors === 0;
 const schema93 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-2","type":"object","properties":{"driver":{"const":"blkverify"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"test":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"raw":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","test","raw"],"additionalProperties":false};
 
 function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6212,7 +6059,6 @@ return errors === 0;
 const schema94 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-3","type":"object","properties":{"driver":{"const":"blkreplay"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","image"],"additionalProperties":false};
 
 function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6375,7 +6221,6 @@ return errors === 0;
 const schema95 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-4","type":"object","properties":{"driver":{"const":"bochs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6538,7 +6383,6 @@ return errors === 0;
 const schema96 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-5","type":"object","properties":{"driver":{"const":"cloop"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6701,7 +6545,6 @@ return errors === 0;
 const schema97 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-6","type":"object","properties":{"driver":{"const":"compress"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6865,7 +6708,6 @@ const schema98 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-7","type"
 const schema99 = {"$id":"https://qmp-sdk.invalid/validators/exact/t392","type":"string","enum":["break-guest-write","break-snapshot"]};
 
 function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t392" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -6882,7 +6724,6 @@ return errors === 0;
 
 
 function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -7140,7 +6981,6 @@ return errors === 0;
 const schema100 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-8","type":"object","properties":{"driver":{"const":"copy-on-read"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"bottom":{"type":"string"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -7316,7 +7156,6 @@ return errors === 0;
 const schema101 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-9","type":"object","properties":{"driver":{"const":"dmg"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -7480,7 +7319,6 @@ const schema102 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-10","typ
 const schema103 = {"$id":"https://qmp-sdk.invalid/validators/exact/t393","type":"string","enum":["auto","on","off"]};
 
 function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t393" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -7498,7 +7336,6 @@ return errors === 0;
 const schema104 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78","type":"string","enum":["threads","native","io_uring"]};
 
 function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -7515,7 +7352,6 @@ return errors === 0;
 
 
 function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -7771,7 +7607,6 @@ return errors === 0;
 const schema105 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-11","type":"object","properties":{"driver":{"const":"ftp"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -8042,7 +7877,6 @@ return errors === 0;
 const schema106 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-12","type":"object","properties":{"driver":{"const":"ftps"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"sslverify":{"type":"boolean"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -8326,7 +8160,6 @@ return errors === 0;
 const schema107 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-13","type":"object","properties":{"driver":{"const":"gluster"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"}},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"logfile":{"type":"string"}},"required":["driver","volume","path","server"],"additionalProperties":false};
 
 function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -8574,7 +8407,6 @@ return errors === 0;
 const schema108 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-14","type":"object","properties":{"driver":{"const":"host_cdrom"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -8830,7 +8662,6 @@ return errors === 0;
 const schema109 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-15","type":"object","properties":{"driver":{"const":"host_device"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -9086,7 +8917,6 @@ return errors === 0;
 const schema110 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-16","type":"object","properties":{"driver":{"const":"http"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -9383,7 +9213,6 @@ return errors === 0;
 const schema111 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-17","type":"object","properties":{"driver":{"const":"https"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"sslverify":{"type":"boolean"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -9694,7 +9523,6 @@ const schema112 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-18","typ
 const schema113 = {"$id":"https://qmp-sdk.invalid/validators/exact/t319","type":"string","enum":["tcp","iser"]};
 
 function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t319" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -9712,7 +9540,6 @@ return errors === 0;
 const schema114 = {"$id":"https://qmp-sdk.invalid/validators/exact/t318","type":"string","enum":["crc32c","none","crc32c-none","none-crc32c"]};
 
 function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t318" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -9729,7 +9556,6 @@ return errors === 0;
 
 
 function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10026,7 +9852,6 @@ return errors === 0;
 const schema115 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-19","type":"object","properties":{"driver":{"const":"luks"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"key-secret":{"type":"string"},"header":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10215,7 +10040,6 @@ return errors === 0;
 const schema116 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-20","type":"object","properties":{"driver":{"const":"nbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"export":{"type":"string"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"x-dirty-bitmap":{"type":"string"},"reconnect-delay":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"open-timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","server"],"additionalProperties":false};
 
 function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10484,11 +10308,9 @@ return errors === 0;
 }
 
 const schema117 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-21","type":"object","properties":{"driver":{"const":"nfs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t358"},"path":{"type":"string"},"user":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tcp-syn-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"readahead-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"page-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","server","path"],"additionalProperties":false};
-const schema118 = {"$id":"https://qmp-sdk.invalid/validators/exact/t358","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t359"},"host":{"type":"string"}},"required":["type","host"],"additionalProperties":false};
 const schema119 = {"$id":"https://qmp-sdk.invalid/validators/exact/t359","type":"string","enum":["inet"]};
 
 function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t359" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -10505,7 +10327,6 @@ return errors === 0;
 
 
 function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t358" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10563,7 +10384,6 @@ return errors === 0;
 
 
 function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10907,7 +10727,6 @@ return errors === 0;
 const schema120 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-22","type":"object","properties":{"driver":{"const":"null-aio"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"latency-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-22" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11126,7 +10945,6 @@ return errors === 0;
 const schema121 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-23","type":"object","properties":{"driver":{"const":"null-co"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"latency-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11345,7 +11163,6 @@ return errors === 0;
 const schema122 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-24","type":"object","properties":{"driver":{"const":"nvme"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"device":{"type":"string"},"namespace":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","device","namespace"],"additionalProperties":false};
 
 function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11536,7 +11353,6 @@ return errors === 0;
 const schema123 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-25","type":"object","properties":{"driver":{"const":"parallels"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-25" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11699,7 +11515,6 @@ return errors === 0;
 const schema124 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-26","type":"object","properties":{"driver":{"const":"preallocate"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"prealloc-align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file"],"additionalProperties":false};
 
 function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-26" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11916,10 +11731,8 @@ return errors === 0;
 }
 
 const schema125 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-27","type":"object","properties":{"driver":{"const":"qcow2"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t143"},"lazy-refcounts":{"type":"boolean"},"pass-discard-request":{"type":"boolean"},"pass-discard-snapshot":{"type":"boolean"},"pass-discard-other":{"type":"boolean"},"discard-no-unref":{"type":"boolean"},"overlap-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t440"},"cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"l2-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"l2-cache-entry-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"refcount-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cache-clean-interval":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t137"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
-const schema126 = {"$id":"https://qmp-sdk.invalid/validators/exact/t143","anyOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t106"},{"type":"string"},{"type":"null"}]};
 
 function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t143" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -11988,12 +11801,10 @@ validate299.errors = vErrors;
 return errors === 0;
 }
 
-const schema127 = {"$id":"https://qmp-sdk.invalid/validators/exact/t440","anyOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t439"}]};
 const schema128 = {"$id":"https://qmp-sdk.invalid/validators/exact/t438","type":"object","properties":{"template":{"$ref":"https://qmp-sdk.invalid/validators/exact/t439"},"main-header":{"type":"boolean"},"active-l1":{"type":"boolean"},"active-l2":{"type":"boolean"},"refcount-table":{"type":"boolean"},"refcount-block":{"type":"boolean"},"snapshot-table":{"type":"boolean"},"inactive-l1":{"type":"boolean"},"inactive-l2":{"type":"boolean"},"bitmap-directory":{"type":"boolean"}},"additionalProperties":false};
 const schema129 = {"$id":"https://qmp-sdk.invalid/validators/exact/t439","type":"string","enum":["none","constant","cached","all"]};
 
 function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t439" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -12010,7 +11821,6 @@ return errors === 0;
 
 
 function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t438" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12165,7 +11975,6 @@ return errors === 0;
 
 
 function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t440" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -12213,11 +12022,8 @@ validate301.errors = vErrors;
 return errors === 0;
 }
 
-const schema130 = {"$id":"https://qmp-sdk.invalid/validators/exact/t137","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t137-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t137-1"}]};
-const schema131 = {"$id":"https://qmp-sdk.invalid/validators/exact/t137-0","type":"object","properties":{"format":{"const":"aes"},"key-secret":{"type":"string"}},"required":["format"],"additionalProperties":false};
 
 function validate309(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t137-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12273,10 +12079,8 @@ validate309.errors = vErrors;
 return errors === 0;
 }
 
-const schema132 = {"$id":"https://qmp-sdk.invalid/validators/exact/t137-1","type":"object","properties":{"format":{"const":"luks"},"key-secret":{"type":"string"}},"required":["format"],"additionalProperties":false};
 
 function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t137-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12334,7 +12138,6 @@ return errors === 0;
 
 
 function validate308(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t137" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12374,7 +12177,6 @@ return errors === 0;
 
 
 function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-27" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12792,11 +12594,8 @@ return errors === 0;
 }
 
 const schema133 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-28","type":"object","properties":{"driver":{"const":"qcow"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t143"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t140"}},"required":["driver","file"],"additionalProperties":false};
-const schema134 = {"$id":"https://qmp-sdk.invalid/validators/exact/t140","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t140-0"}]};
-const schema135 = {"$id":"https://qmp-sdk.invalid/validators/exact/t140-0","type":"object","properties":{"format":{"const":"aes"},"key-secret":{"type":"string"}},"required":["format"],"additionalProperties":false};
 
 function validate322(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t140-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12854,7 +12653,6 @@ return errors === 0;
 
 
 function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t140" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12888,7 +12686,6 @@ return errors === 0;
 
 
 function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-28" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13077,7 +12874,6 @@ return errors === 0;
 const schema136 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-29","type":"object","properties":{"driver":{"const":"qed"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t143"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-29" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13254,7 +13050,6 @@ const schema137 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-30","typ
 const schema138 = {"$id":"https://qmp-sdk.invalid/validators/exact/t443","type":"string","enum":["quorum","fifo"]};
 
 function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t443" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -13271,7 +13066,6 @@ return errors === 0;
 
 
 function validate331(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-30" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13519,7 +13313,6 @@ return errors === 0;
 const schema139 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-31","type":"object","properties":{"driver":{"const":"raw"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file"],"additionalProperties":false};
 
 function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-31" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13736,12 +13529,9 @@ return errors === 0;
 }
 
 const schema140 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-32","type":"object","properties":{"driver":{"const":"rbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"pool":{"type":"string"},"namespace":{"type":"string"},"image":{"type":"string"},"conf":{"type":"string"},"snapshot":{"type":"string"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t448"},"user":{"type":"string"},"auth-client-required":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t444"}},"key-secret":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t298"}}},"required":["driver","pool","image"],"additionalProperties":false};
-const schema141 = {"$id":"https://qmp-sdk.invalid/validators/exact/t448","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t448-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t448-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t448-2"}]};
-const schema142 = {"$id":"https://qmp-sdk.invalid/validators/exact/t448-0","type":"object","properties":{"format":{"const":"luks"},"parent":{"$ref":"https://qmp-sdk.invalid/validators/exact/t448"},"key-secret":{"type":"string"}},"required":["format","key-secret"],"additionalProperties":false};
 const wrapper2 = {validate: validate347};
 
 function validate348(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t448-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13810,10 +13600,8 @@ validate348.errors = vErrors;
 return errors === 0;
 }
 
-const schema143 = {"$id":"https://qmp-sdk.invalid/validators/exact/t448-1","type":"object","properties":{"format":{"const":"luks2"},"parent":{"$ref":"https://qmp-sdk.invalid/validators/exact/t448"},"key-secret":{"type":"string"}},"required":["format","key-secret"],"additionalProperties":false};
 
 function validate349(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t448-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13882,10 +13670,8 @@ validate349.errors = vErrors;
 return errors === 0;
 }
 
-const schema144 = {"$id":"https://qmp-sdk.invalid/validators/exact/t448-2","type":"object","properties":{"format":{"const":"luks-any"},"parent":{"$ref":"https://qmp-sdk.invalid/validators/exact/t448"},"key-secret":{"type":"string"}},"required":["format","key-secret"],"additionalProperties":false};
 
 function validate350(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t448-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13956,7 +13742,6 @@ return errors === 0;
 
 
 function validate347(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t448" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14003,7 +13788,6 @@ return errors === 0;
 const schema145 = {"$id":"https://qmp-sdk.invalid/validators/exact/t444","type":"string","enum":["cephx","none"]};
 
 function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t444" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -14018,10 +13802,8 @@ validate355.errors = vErrors;
 return errors === 0;
 }
 
-const schema146 = {"$id":"https://qmp-sdk.invalid/validators/exact/t298","type":"object","properties":{"host":{"type":"string"},"port":{"type":"string"}},"required":["host","port"],"additionalProperties":false};
 
 function validate357(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t298" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14079,7 +13861,6 @@ return errors === 0;
 
 
 function validate343(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-32" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14396,7 +14177,6 @@ const schema147 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-33","typ
 const schema148 = {"$id":"https://qmp-sdk.invalid/validators/exact/t457","type":"string","enum":["primary","secondary"]};
 
 function validate364(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t457" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -14413,7 +14193,6 @@ return errors === 0;
 
 
 function validate359(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-33" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14602,7 +14381,6 @@ return errors === 0;
 const schema149 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-34","type":"object","properties":{"driver":{"const":"snapshot-access"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate366(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-34" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14763,10 +14541,8 @@ return errors === 0;
 }
 
 const schema150 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-35","type":"object","properties":{"driver":{"const":"ssh"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t297"},"path":{"type":"string"},"user":{"type":"string"},"host-key-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t520"}},"required":["driver","server","path"],"additionalProperties":false};
-const schema151 = {"$id":"https://qmp-sdk.invalid/validators/exact/t297","type":"object","properties":{"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["host","port"],"additionalProperties":false};
 
 function validate375(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t297" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14915,12 +14691,9 @@ validate375.errors = vErrors;
 return errors === 0;
 }
 
-const schema152 = {"$id":"https://qmp-sdk.invalid/validators/exact/t520","type":"object","discriminator":{"propertyName":"mode"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t520-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t520-1"}]};
-const schema153 = {"$id":"https://qmp-sdk.invalid/validators/exact/t520-0","type":"object","properties":{"mode":{"const":"hash"},"type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t521"},"hash":{"type":"string"}},"required":["mode","type","hash"],"additionalProperties":false};
 const schema154 = {"$id":"https://qmp-sdk.invalid/validators/exact/t521","type":"string","enum":["md5","sha1","sha256"]};
 
 function validate379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t521" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -14937,7 +14710,6 @@ return errors === 0;
 
 
 function validate378(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t520-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15009,7 +14781,6 @@ return errors === 0;
 const schema155 = {"$id":"https://qmp-sdk.invalid/validators/exact/t520-1","type":"object","properties":{"mode":{"enum":["none","known_hosts"]}},"required":["mode"],"additionalProperties":false};
 
 function validate381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t520-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15050,7 +14821,6 @@ return errors === 0;
 
 
 function validate377(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t520" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15096,7 +14866,6 @@ return errors === 0;
 
 
 function validate371(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15298,7 +15067,6 @@ return errors === 0;
 const schema156 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-36","type":"object","properties":{"driver":{"const":"throttle"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"throttle-group":{"type":"string"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","throttle-group","file"],"additionalProperties":false};
 
 function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-36" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15474,7 +15242,6 @@ return errors === 0;
 const schema157 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-37","type":"object","properties":{"driver":{"const":"vdi"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate391(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-37" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15637,7 +15404,6 @@ return errors === 0;
 const schema158 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-38","type":"object","properties":{"driver":{"const":"vhdx"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate396(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-38" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15800,7 +15566,6 @@ return errors === 0;
 const schema159 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-39","type":"object","properties":{"driver":{"const":"vmdk"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t143"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate401(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-39" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15976,7 +15741,6 @@ return errors === 0;
 const schema160 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-40","type":"object","properties":{"driver":{"const":"vpc"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate407(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-40" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16139,7 +15903,6 @@ return errors === 0;
 const schema161 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-41","type":"object","properties":{"driver":{"const":"vvfat"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"dir":{"type":"string"},"fat-type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"floppy":{"type":"boolean"},"label":{"type":"string"},"rw":{"type":"boolean"}},"required":["driver","dir"],"additionalProperties":false};
 
 function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106-41" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16368,7 +16131,6 @@ return errors === 0;
 
 
 function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16648,7 +16410,6 @@ return errors === 0;
 
 
 function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a26" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate131(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -16660,10 +16421,8 @@ return errors === 0;
 }
 
 const r26 = validate459;
-const schema162 = {"$id":"https://qmp-sdk.invalid/validators/compat/r26","type":"object","properties":{}};
 
 function validate459(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r26" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16677,12 +16436,10 @@ return errors === 0;
 }
 
 const a27 = validate460;
-const schema163 = {"$id":"https://qmp-sdk.invalid/validators/exact/a27","$ref":"https://qmp-sdk.invalid/validators/exact/t82"};
 const schema164 = {"$id":"https://qmp-sdk.invalid/validators/exact/t82","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"discard-source":{"type":"boolean"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t35"},"target":{"type":"string"}},"required":["device","sync","target"],"additionalProperties":false};
 const schema165 = {"$id":"https://qmp-sdk.invalid/validators/exact/t355","type":"string","enum":["top","full","none","incremental","bitmap"]};
 
 function validate462(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t355" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -16700,7 +16457,6 @@ return errors === 0;
 const schema166 = {"$id":"https://qmp-sdk.invalid/validators/exact/t40","type":"string","enum":["on-success","never","always"]};
 
 function validate464(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t40" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -16715,10 +16471,8 @@ validate464.errors = vErrors;
 return errors === 0;
 }
 
-const schema167 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35","type":"object","properties":{"use-copy-range":{"type":"boolean"},"max-workers":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-chunk":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"min-cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
 
 function validate468(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16840,7 +16594,6 @@ return errors === 0;
 
 
 function validate461(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t82" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17082,7 +16835,6 @@ return errors === 0;
 
 
 function validate460(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a27" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate461(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -17094,10 +16846,8 @@ return errors === 0;
 }
 
 const r27 = validate471;
-const schema168 = {"$id":"https://qmp-sdk.invalid/validators/compat/r27","type":"object","properties":{}};
 
 function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r27" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17111,11 +16861,9 @@ return errors === 0;
 }
 
 const a28 = validate472;
-const schema169 = {"$id":"https://qmp-sdk.invalid/validators/exact/a28","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"filename":{"type":"string"},"format":{"type":"string"},"force":{"type":"boolean"},"read-only-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t86"}},"required":["filename"],"additionalProperties":false};
 const schema170 = {"$id":"https://qmp-sdk.invalid/validators/exact/t86","type":"string","enum":["retain","read-only","read-write"]};
 
 function validate473(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t86" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -17132,7 +16880,6 @@ return errors === 0;
 
 
 function validate472(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a28" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17241,10 +16988,8 @@ return errors === 0;
 }
 
 const r28 = validate475;
-const schema171 = {"$id":"https://qmp-sdk.invalid/validators/compat/r28","type":"object","properties":{}};
 
 function validate475(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r28" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17258,10 +17003,8 @@ return errors === 0;
 }
 
 const a29 = validate476;
-const schema172 = {"$id":"https://qmp-sdk.invalid/validators/exact/a29","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"}},"additionalProperties":false};
 
 function validate476(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a29" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17311,10 +17054,8 @@ return errors === 0;
 }
 
 const r29 = validate477;
-const schema173 = {"$id":"https://qmp-sdk.invalid/validators/compat/r29","type":"object","properties":{}};
 
 function validate477(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r29" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17328,13 +17069,9 @@ return errors === 0;
 }
 
 const a30 = validate478;
-const schema174 = {"$id":"https://qmp-sdk.invalid/validators/exact/a30","type":"object","properties":{"job-id":{"type":"string"},"options":{"$ref":"https://qmp-sdk.invalid/validators/exact/t87"}},"required":["job-id","options"],"additionalProperties":false};
-const schema175 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87","type":"object","discriminator":{"propertyName":"driver"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-11"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-12"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-13"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t87-14"}]};
-const schema176 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-0","type":"object","properties":{"driver":{"const":"file"},"filename":{"type":"string"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t407"},"nocow":{"type":"boolean"},"extent-size-hint":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","filename","size"],"additionalProperties":false};
 const schema177 = {"$id":"https://qmp-sdk.invalid/validators/exact/t407","type":"string","enum":["off","metadata","falloc","full"]};
 
 function validate481(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t407" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -17351,7 +17088,6 @@ return errors === 0;
 
 
 function validate480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17489,11 +17225,8 @@ validate480.errors = vErrors;
 return errors === 0;
 }
 
-const schema178 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-1","type":"object","properties":{"driver":{"const":"gluster"},"location":{"$ref":"https://qmp-sdk.invalid/validators/exact/t120"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t407"}},"required":["driver","location","size"],"additionalProperties":false};
-const schema179 = {"$id":"https://qmp-sdk.invalid/validators/exact/t120","type":"object","properties":{"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"}},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"logfile":{"type":"string"}},"required":["volume","path","server"],"additionalProperties":false};
 
 function validate484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t120" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17623,7 +17356,6 @@ return errors === 0;
 
 
 function validate483(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17724,7 +17456,6 @@ const schema180 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-2","type"
 const schema181 = {"$id":"https://qmp-sdk.invalid/validators/exact/t421","type":"string","enum":["aes-128","aes-192","aes-256","des","3des","cast5-128","serpent-128","serpent-192","serpent-256","twofish-128","twofish-192","twofish-256","sm4"]};
 
 function validate489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t421" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -17742,7 +17473,6 @@ return errors === 0;
 const schema182 = {"$id":"https://qmp-sdk.invalid/validators/exact/t422","type":"string","enum":["ecb","cbc","xts","ctr"]};
 
 function validate491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t422" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -17760,7 +17490,6 @@ return errors === 0;
 const schema183 = {"$id":"https://qmp-sdk.invalid/validators/exact/t424","type":"string","enum":["plain","plain64","essiv"]};
 
 function validate493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t424" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -17778,7 +17507,6 @@ return errors === 0;
 const schema184 = {"$id":"https://qmp-sdk.invalid/validators/exact/t423","type":"string","enum":["md5","sha1","sha224","sha256","sha384","sha512","ripemd160","sm3"]};
 
 function validate495(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t423" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -17795,7 +17523,6 @@ return errors === 0;
 
 
 function validate488(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18011,11 +17738,8 @@ validate488.errors = vErrors;
 return errors === 0;
 }
 
-const schema185 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-3","type":"object","properties":{"driver":{"const":"nfs"},"location":{"$ref":"https://qmp-sdk.invalid/validators/exact/t125"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","location","size"],"additionalProperties":false};
-const schema186 = {"$id":"https://qmp-sdk.invalid/validators/exact/t125","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t358"},"path":{"type":"string"},"user":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tcp-syn-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"readahead-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"page-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["server","path"],"additionalProperties":false};
 
 function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t125" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18241,7 +17965,6 @@ return errors === 0;
 
 
 function validate501(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18325,10 +18048,8 @@ validate501.errors = vErrors;
 return errors === 0;
 }
 
-const schema187 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-4","type":"object","properties":{"driver":{"const":"parallels"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file","size"],"additionalProperties":false};
 
 function validate505(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18440,12 +18161,8 @@ validate505.errors = vErrors;
 return errors === 0;
 }
 
-const schema188 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-5","type":"object","properties":{"driver":{"const":"qcow"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"backing-file":{"type":"string"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t413"}},"required":["driver","file","size"],"additionalProperties":false};
-const schema189 = {"$id":"https://qmp-sdk.invalid/validators/exact/t413","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t413-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t413-1"}]};
-const schema190 = {"$id":"https://qmp-sdk.invalid/validators/exact/t413-0","type":"object","properties":{"format":{"const":"qcow"},"key-secret":{"type":"string"}},"required":["format"],"additionalProperties":false};
 
 function validate510(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t413-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18501,10 +18218,8 @@ validate510.errors = vErrors;
 return errors === 0;
 }
 
-const schema191 = {"$id":"https://qmp-sdk.invalid/validators/exact/t413-1","type":"object","properties":{"format":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t421"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t422"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t424"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t423"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t423"},"iter-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["format"],"additionalProperties":false};
 
 function validate511(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t413-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18655,7 +18370,6 @@ return errors === 0;
 
 
 function validate509(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t413" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18695,7 +18409,6 @@ return errors === 0;
 
 
 function validate507(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18809,7 +18522,6 @@ const schema192 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-6","type"
 const schema193 = {"$id":"https://qmp-sdk.invalid/validators/exact/t139","type":"string","enum":["v2","v3"]};
 
 function validate523(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t139" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -18827,7 +18539,6 @@ return errors === 0;
 const schema194 = {"$id":"https://qmp-sdk.invalid/validators/exact/t104","type":"string","enum":["blkdebug","blklogwrites","blkreplay","blkverify","bochs","cloop","compress","copy-before-write","copy-on-read","dmg","file","snapshot-access","ftp","ftps","gluster","host_cdrom","host_device","http","https","iscsi","luks","nbd","nfs","null-aio","null-co","nvme","parallels","preallocate","qcow","qcow2","qed","quorum","raw","rbd","replication","ssh","throttle","vdi","vhdx","vmdk","vpc","vvfat"]};
 
 function validate525(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t104" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -18845,7 +18556,6 @@ return errors === 0;
 const schema195 = {"$id":"https://qmp-sdk.invalid/validators/exact/t437","type":"string","enum":["zlib","zstd"]};
 
 function validate529(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t437" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -18862,7 +18572,6 @@ return errors === 0;
 
 
 function validate520(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19132,10 +18841,8 @@ validate520.errors = vErrors;
 return errors === 0;
 }
 
-const schema196 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-7","type":"object","properties":{"driver":{"const":"qed"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"backing-file":{"type":"string"},"backing-fmt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t104"},"cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"table-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file","size"],"additionalProperties":false};
 
 function validate531(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19301,11 +19008,9 @@ validate531.errors = vErrors;
 return errors === 0;
 }
 
-const schema197 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-8","type":"object","properties":{"driver":{"const":"rbd"},"location":{"$ref":"https://qmp-sdk.invalid/validators/exact/t132"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t445"}},"required":["driver","location","size"],"additionalProperties":false};
 const schema198 = {"$id":"https://qmp-sdk.invalid/validators/exact/t132","type":"object","properties":{"pool":{"type":"string"},"namespace":{"type":"string"},"image":{"type":"string"},"conf":{"type":"string"},"snapshot":{"type":"string"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t448"},"user":{"type":"string"},"auth-client-required":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t444"}},"key-secret":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t298"}}},"required":["pool","image"],"additionalProperties":false};
 
 function validate535(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t132" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19501,11 +19206,8 @@ validate535.errors = vErrors;
 return errors === 0;
 }
 
-const schema199 = {"$id":"https://qmp-sdk.invalid/validators/exact/t445","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t445-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t445-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t445-2"}]};
-const schema200 = {"$id":"https://qmp-sdk.invalid/validators/exact/t445-0","type":"object","properties":{"format":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t421"}},"required":["format","key-secret"],"additionalProperties":false};
 
 function validate541(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t445-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19574,10 +19276,8 @@ validate541.errors = vErrors;
 return errors === 0;
 }
 
-const schema201 = {"$id":"https://qmp-sdk.invalid/validators/exact/t445-1","type":"object","properties":{"format":{"const":"luks2"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t421"}},"required":["format","key-secret"],"additionalProperties":false};
 
 function validate543(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t445-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19646,10 +19346,8 @@ validate543.errors = vErrors;
 return errors === 0;
 }
 
-const schema202 = {"$id":"https://qmp-sdk.invalid/validators/exact/t445-2","type":"object","properties":{"format":{"const":"luks-any"}},"required":["format"],"additionalProperties":false};
 
 function validate545(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t445-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19689,7 +19387,6 @@ return errors === 0;
 
 
 function validate540(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t445" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19735,7 +19432,6 @@ return errors === 0;
 
 
 function validate534(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19860,11 +19556,8 @@ validate534.errors = vErrors;
 return errors === 0;
 }
 
-const schema203 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-9","type":"object","properties":{"driver":{"const":"ssh"},"location":{"$ref":"https://qmp-sdk.invalid/validators/exact/t134"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","location","size"],"additionalProperties":false};
-const schema204 = {"$id":"https://qmp-sdk.invalid/validators/exact/t134","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t297"},"path":{"type":"string"},"user":{"type":"string"},"host-key-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t520"}},"required":["server","path"],"additionalProperties":false};
 
 function validate551(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t134" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19948,7 +19641,6 @@ return errors === 0;
 
 
 function validate550(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20032,10 +19724,8 @@ validate550.errors = vErrors;
 return errors === 0;
 }
 
-const schema205 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-10","type":"object","properties":{"driver":{"const":"vdi"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t407"}},"required":["driver","file","size"],"additionalProperties":false};
 
 function validate555(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20132,11 +19822,9 @@ validate555.errors = vErrors;
 return errors === 0;
 }
 
-const schema206 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-11","type":"object","properties":{"driver":{"const":"vhdx"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"log-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t150"},"block-state-zero":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema207 = {"$id":"https://qmp-sdk.invalid/validators/exact/t150","type":"string","enum":["dynamic","fixed"]};
 
 function validate560(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t150" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -20153,7 +19841,6 @@ return errors === 0;
 
 
 function validate558(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20323,7 +20010,6 @@ const schema208 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-12","type
 const schema209 = {"$id":"https://qmp-sdk.invalid/validators/exact/t152","type":"string","enum":["monolithicSparse","monolithicFlat","twoGbMaxExtentSparse","twoGbMaxExtentFlat","streamOptimized"]};
 
 function validate565(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t152" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -20341,7 +20027,6 @@ return errors === 0;
 const schema210 = {"$id":"https://qmp-sdk.invalid/validators/exact/t151","type":"string","enum":["ide","buslogic","lsilogic","legacyESX"]};
 
 function validate567(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t151" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -20358,7 +20043,6 @@ return errors === 0;
 
 
 function validate562(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20551,11 +20235,9 @@ validate562.errors = vErrors;
 return errors === 0;
 }
 
-const schema211 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-13","type":"object","properties":{"driver":{"const":"vpc"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t153"},"force-size":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema212 = {"$id":"https://qmp-sdk.invalid/validators/exact/t153","type":"string","enum":["dynamic","fixed"]};
 
 function validate571(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t153" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -20572,7 +20254,6 @@ return errors === 0;
 
 
 function validate569(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20685,7 +20366,6 @@ return errors === 0;
 const schema213 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-14","type":"object","properties":{"driver":{"enum":["blkdebug","blklogwrites","blkreplay","blkverify","bochs","cloop","compress","copy-before-write","copy-on-read","dmg","snapshot-access","ftp","ftps","host_cdrom","host_device","http","https","iscsi","nbd","null-aio","null-co","nvme","preallocate","quorum","raw","replication","throttle","vvfat"]}},"required":["driver"],"additionalProperties":false};
 
 function validate573(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87-14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20726,7 +20406,6 @@ return errors === 0;
 
 
 function validate479(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t87" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21006,7 +20685,6 @@ return errors === 0;
 
 
 function validate478(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a30" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21063,10 +20741,8 @@ return errors === 0;
 }
 
 const r30 = validate617;
-const schema214 = {"$id":"https://qmp-sdk.invalid/validators/compat/r30","type":"object","properties":{}};
 
 function validate617(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r30" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21080,10 +20756,8 @@ return errors === 0;
 }
 
 const a31 = validate618;
-const schema215 = {"$id":"https://qmp-sdk.invalid/validators/exact/a31","type":"object","properties":{"node-name":{"type":"string"}},"required":["node-name"],"additionalProperties":false};
 
 function validate618(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a31" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21122,10 +20796,8 @@ return errors === 0;
 }
 
 const r31 = validate619;
-const schema216 = {"$id":"https://qmp-sdk.invalid/validators/compat/r31","type":"object","properties":{}};
 
 function validate619(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r31" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21139,10 +20811,8 @@ return errors === 0;
 }
 
 const a32 = validate620;
-const schema217 = {"$id":"https://qmp-sdk.invalid/validators/exact/a32","type":"object","properties":{"id":{"type":"string"},"node-name":{"type":"string"}},"required":["id","node-name"],"additionalProperties":false};
 
 function validate620(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a32" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21199,10 +20869,8 @@ return errors === 0;
 }
 
 const r32 = validate621;
-const schema218 = {"$id":"https://qmp-sdk.invalid/validators/compat/r32","type":"object","properties":{}};
 
 function validate621(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r32" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21219,7 +20887,6 @@ const a33 = validate622;
 const schema219 = {"$id":"https://qmp-sdk.invalid/validators/exact/a33","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"buf-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t354"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
 
 function validate622(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a33" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21477,10 +21144,8 @@ return errors === 0;
 }
 
 const r33 = validate627;
-const schema220 = {"$id":"https://qmp-sdk.invalid/validators/compat/r33","type":"object","properties":{}};
 
 function validate627(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r33" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21494,10 +21159,8 @@ return errors === 0;
 }
 
 const a34 = validate628;
-const schema221 = {"$id":"https://qmp-sdk.invalid/validators/exact/a34","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"force":{"type":"boolean"}},"additionalProperties":false};
 
 function validate628(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a34" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21560,10 +21223,8 @@ return errors === 0;
 }
 
 const r34 = validate629;
-const schema222 = {"$id":"https://qmp-sdk.invalid/validators/compat/r34","type":"object","properties":{}};
 
 function validate629(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r34" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21577,10 +21238,8 @@ return errors === 0;
 }
 
 const a35 = validate630;
-const schema223 = {"$id":"https://qmp-sdk.invalid/validators/exact/a35","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate630(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21619,10 +21278,8 @@ return errors === 0;
 }
 
 const r35 = validate631;
-const schema224 = {"$id":"https://qmp-sdk.invalid/validators/compat/r35","type":"object","properties":{}};
 
 function validate631(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21636,10 +21293,8 @@ return errors === 0;
 }
 
 const a36 = validate632;
-const schema225 = {"$id":"https://qmp-sdk.invalid/validators/exact/a36","type":"object","properties":{"options":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t106"}}},"required":["options"],"additionalProperties":false};
 
 function validate632(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a36" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21697,10 +21352,8 @@ return errors === 0;
 }
 
 const r36 = validate634;
-const schema226 = {"$id":"https://qmp-sdk.invalid/validators/compat/r36","type":"object","properties":{}};
 
 function validate634(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r36" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21714,10 +21367,8 @@ return errors === 0;
 }
 
 const a37 = validate635;
-const schema227 = {"$id":"https://qmp-sdk.invalid/validators/exact/a37","type":"object","properties":{"node-name":{"type":"string"},"active":{"type":"boolean"}},"required":["active"],"additionalProperties":false};
 
 function validate635(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a37" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21774,10 +21425,8 @@ return errors === 0;
 }
 
 const r37 = validate636;
-const schema228 = {"$id":"https://qmp-sdk.invalid/validators/compat/r37","type":"object","properties":{}};
 
 function validate636(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r37" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21791,11 +21440,8 @@ return errors === 0;
 }
 
 const a38 = validate637;
-const schema229 = {"$id":"https://qmp-sdk.invalid/validators/exact/a38","$ref":"https://qmp-sdk.invalid/validators/exact/t144"};
-const schema230 = {"$id":"https://qmp-sdk.invalid/validators/exact/t144","type":"object","properties":{"node":{"type":"string"},"overlay":{"type":"string"}},"required":["node","overlay"],"additionalProperties":false};
 
 function validate638(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t144" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21853,7 +21499,6 @@ return errors === 0;
 
 
 function validate637(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a38" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate638(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -21865,10 +21510,8 @@ return errors === 0;
 }
 
 const r38 = validate640;
-const schema231 = {"$id":"https://qmp-sdk.invalid/validators/compat/r38","type":"object","properties":{}};
 
 function validate640(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r38" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21882,10 +21525,8 @@ return errors === 0;
 }
 
 const a39 = validate641;
-const schema232 = {"$id":"https://qmp-sdk.invalid/validators/exact/a39","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate641(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a39" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21955,11 +21596,8 @@ return errors === 0;
 }
 
 const r39 = validate642;
-const schema233 = {"$id":"https://qmp-sdk.invalid/validators/compat/r39","$ref":"https://qmp-sdk.invalid/validators/compat/t511"};
-const schema234 = {"$id":"https://qmp-sdk.invalid/validators/compat/t511","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"vm-state-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"date-sec":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"date-nsec":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vm-clock-sec":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vm-clock-nsec":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"icount":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","name","vm-state-size","date-sec","date-nsec","vm-clock-sec","vm-clock-nsec"]};
 
 function validate643(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t511" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22175,7 +21813,6 @@ return errors === 0;
 
 
 function validate642(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r39" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate643(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -22187,11 +21824,8 @@ return errors === 0;
 }
 
 const a40 = validate645;
-const schema235 = {"$id":"https://qmp-sdk.invalid/validators/exact/a40","$ref":"https://qmp-sdk.invalid/validators/exact/t145"};
-const schema236 = {"$id":"https://qmp-sdk.invalid/validators/exact/t145","type":"object","properties":{"device":{"type":"string"},"name":{"type":"string"}},"required":["device","name"],"additionalProperties":false};
 
 function validate646(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t145" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22249,7 +21883,6 @@ return errors === 0;
 
 
 function validate645(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a40" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate646(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -22261,10 +21894,8 @@ return errors === 0;
 }
 
 const r40 = validate648;
-const schema237 = {"$id":"https://qmp-sdk.invalid/validators/compat/r40","type":"object","properties":{}};
 
 function validate648(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r40" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22278,12 +21909,9 @@ return errors === 0;
 }
 
 const a41 = validate649;
-const schema238 = {"$id":"https://qmp-sdk.invalid/validators/exact/a41","$ref":"https://qmp-sdk.invalid/validators/exact/t147"};
-const schema239 = {"$id":"https://qmp-sdk.invalid/validators/exact/t147","type":"object","properties":{"device":{"type":"string"},"node-name":{"type":"string"},"snapshot-file":{"type":"string"},"snapshot-node-name":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t380"}},"required":["snapshot-file"],"additionalProperties":false};
 const schema240 = {"$id":"https://qmp-sdk.invalid/validators/exact/t380","type":"string","enum":["existing","absolute-paths"]};
 
 function validate651(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t380" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -22300,7 +21928,6 @@ return errors === 0;
 
 
 function validate650(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t147" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22410,7 +22037,6 @@ return errors === 0;
 
 
 function validate649(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a41" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate650(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -22422,10 +22048,8 @@ return errors === 0;
 }
 
 const r41 = validate654;
-const schema241 = {"$id":"https://qmp-sdk.invalid/validators/compat/r41","type":"object","properties":{}};
 
 function validate654(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r41" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22439,11 +22063,9 @@ return errors === 0;
 }
 
 const a42 = validate655;
-const schema242 = {"$id":"https://qmp-sdk.invalid/validators/exact/a42","type":"object","properties":{"calc-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"calc-time-unit":{"$ref":"https://qmp-sdk.invalid/validators/exact/t549"},"sample-pages":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t221"}},"required":["calc-time"],"additionalProperties":false};
 const schema243 = {"$id":"https://qmp-sdk.invalid/validators/exact/t549","type":"string","enum":["second","millisecond"]};
 
 function validate656(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t549" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -22461,7 +22083,6 @@ return errors === 0;
 const schema244 = {"$id":"https://qmp-sdk.invalid/validators/exact/t221","type":"string","enum":["page-sampling","dirty-ring","dirty-bitmap"]};
 
 function validate658(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t221" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -22478,7 +22099,6 @@ return errors === 0;
 
 
 function validate655(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a42" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22591,10 +22211,8 @@ return errors === 0;
 }
 
 const r42 = validate660;
-const schema245 = {"$id":"https://qmp-sdk.invalid/validators/compat/r42","type":"object","properties":{}};
 
 function validate660(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r42" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22608,10 +22226,8 @@ return errors === 0;
 }
 
 const a43 = validate661;
-const schema246 = {"$id":"https://qmp-sdk.invalid/validators/exact/a43","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
 
 function validate661(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a43" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22659,10 +22275,8 @@ return errors === 0;
 }
 
 const r43 = validate662;
-const schema247 = {"$id":"https://qmp-sdk.invalid/validators/compat/r43","type":"object","properties":{}};
 
 function validate662(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r43" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22676,10 +22290,8 @@ return errors === 0;
 }
 
 const a44 = validate663;
-const schema248 = {"$id":"https://qmp-sdk.invalid/validators/exact/a44","type":"object","properties":{"device":{"type":"string"},"image-node-name":{"type":"string"},"backing-file":{"type":"string"}},"required":["device","image-node-name","backing-file"],"additionalProperties":false};
 
 function validate663(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a44" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22749,10 +22361,8 @@ return errors === 0;
 }
 
 const r44 = validate664;
-const schema249 = {"$id":"https://qmp-sdk.invalid/validators/compat/r44","type":"object","properties":{}};
 
 function validate664(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r44" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22766,10 +22376,8 @@ return errors === 0;
 }
 
 const a45 = validate665;
-const schema250 = {"$id":"https://qmp-sdk.invalid/validators/exact/a45","type":"object","properties":{"password":{"type":"string"}},"required":["password"],"additionalProperties":false};
 
 function validate665(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a45" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22808,10 +22416,8 @@ return errors === 0;
 }
 
 const r45 = validate666;
-const schema251 = {"$id":"https://qmp-sdk.invalid/validators/compat/r45","type":"object","properties":{}};
 
 function validate666(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r45" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22825,13 +22431,8 @@ return errors === 0;
 }
 
 const a46 = validate667;
-const schema252 = {"$id":"https://qmp-sdk.invalid/validators/exact/a46","type":"object","properties":{"id":{"type":"string"},"backend":{"$ref":"https://qmp-sdk.invalid/validators/exact/t159"}},"required":["id","backend"],"additionalProperties":false};
-const schema253 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-11"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-12"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-13"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-14"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-15"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-16"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-17"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-18"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-19"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-20"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t159-21"}]};
-const schema254 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-0","type":"object","properties":{"type":{"const":"file"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t166"}},"required":["type","data"],"additionalProperties":false};
-const schema255 = {"$id":"https://qmp-sdk.invalid/validators/exact/t166","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"in":{"type":"string"},"out":{"type":"string"},"append":{"type":"boolean"}},"required":["out"],"additionalProperties":false};
 
 function validate670(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t166" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22928,7 +22529,6 @@ return errors === 0;
 
 
 function validate669(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22984,11 +22584,8 @@ validate669.errors = vErrors;
 return errors === 0;
 }
 
-const schema256 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-1","type":"object","properties":{"type":{"const":"serial"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t168"}},"required":["type","data"],"additionalProperties":false};
-const schema257 = {"$id":"https://qmp-sdk.invalid/validators/exact/t168","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"device":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate673(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t168" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23059,7 +22656,6 @@ return errors === 0;
 
 
 function validate672(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23115,10 +22711,8 @@ validate672.errors = vErrors;
 return errors === 0;
 }
 
-const schema258 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-2","type":"object","properties":{"type":{"const":"parallel"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t168"}},"required":["type","data"],"additionalProperties":false};
 
 function validate675(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23174,10 +22768,8 @@ validate675.errors = vErrors;
 return errors === 0;
 }
 
-const schema259 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-3","type":"object","properties":{"type":{"const":"pipe"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t168"}},"required":["type","data"],"additionalProperties":false};
 
 function validate677(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23233,13 +22825,9 @@ validate677.errors = vErrors;
 return errors === 0;
 }
 
-const schema260 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-4","type":"object","properties":{"type":{"const":"socket"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t182"}},"required":["type","data"],"additionalProperties":false};
 const schema261 = {"$id":"https://qmp-sdk.invalid/validators/exact/t182","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t513"},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"server":{"type":"boolean"},"wait":{"type":"boolean"},"nodelay":{"type":"boolean"},"telnet":{"type":"boolean"},"tn3270":{"type":"boolean"},"websocket":{"type":"boolean"},"reconnect":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reconnect-ms":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["addr"],"additionalProperties":false};
-const schema262 = {"$id":"https://qmp-sdk.invalid/validators/exact/t513","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t513-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t513-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t513-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t513-3"}]};
-const schema263 = {"$id":"https://qmp-sdk.invalid/validators/exact/t513-0","type":"object","properties":{"type":{"const":"inet"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t297"}},"required":["type","data"],"additionalProperties":false};
 
 function validate682(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t513-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23295,11 +22883,8 @@ validate682.errors = vErrors;
 return errors === 0;
 }
 
-const schema264 = {"$id":"https://qmp-sdk.invalid/validators/exact/t513-1","type":"object","properties":{"type":{"const":"unix"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t562"}},"required":["type","data"],"additionalProperties":false};
-const schema265 = {"$id":"https://qmp-sdk.invalid/validators/exact/t562","type":"object","properties":{"path":{"type":"string"},"abstract":{"type":"boolean"},"tight":{"type":"boolean"}},"required":["path"],"additionalProperties":false};
 
 function validate685(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t562" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23370,7 +22955,6 @@ return errors === 0;
 
 
 function validate684(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t513-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23426,11 +23010,8 @@ validate684.errors = vErrors;
 return errors === 0;
 }
 
-const schema266 = {"$id":"https://qmp-sdk.invalid/validators/exact/t513-2","type":"object","properties":{"type":{"const":"vsock"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t594"}},"required":["type","data"],"additionalProperties":false};
-const schema267 = {"$id":"https://qmp-sdk.invalid/validators/exact/t594","type":"object","properties":{"cid":{"type":"string"},"port":{"type":"string"}},"required":["cid","port"],"additionalProperties":false};
 
 function validate688(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t594" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23488,7 +23069,6 @@ return errors === 0;
 
 
 function validate687(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t513-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23544,11 +23124,8 @@ validate687.errors = vErrors;
 return errors === 0;
 }
 
-const schema268 = {"$id":"https://qmp-sdk.invalid/validators/exact/t513-3","type":"object","properties":{"type":{"const":"fd"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t252"}},"required":["type","data"],"additionalProperties":false};
-const schema269 = {"$id":"https://qmp-sdk.invalid/validators/exact/t252","type":"object","properties":{"str":{"type":"string"}},"required":["str"],"additionalProperties":false};
 
 function validate691(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t252" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23588,7 +23165,6 @@ return errors === 0;
 
 
 function validate690(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t513-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23646,7 +23222,6 @@ return errors === 0;
 
 
 function validate681(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t513" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23698,7 +23273,6 @@ return errors === 0;
 
 
 function validate680(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t182" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23929,7 +23503,6 @@ return errors === 0;
 
 
 function validate679(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23985,11 +23558,8 @@ validate679.errors = vErrors;
 return errors === 0;
 }
 
-const schema270 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-5","type":"object","properties":{"type":{"const":"udp"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t190"}},"required":["type","data"],"additionalProperties":false};
-const schema271 = {"$id":"https://qmp-sdk.invalid/validators/exact/t190","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"remote":{"$ref":"https://qmp-sdk.invalid/validators/exact/t513"},"local":{"$ref":"https://qmp-sdk.invalid/validators/exact/t513"}},"required":["remote"],"additionalProperties":false};
 
 function validate700(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t190" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24073,7 +23643,6 @@ return errors === 0;
 
 
 function validate699(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24129,11 +23698,8 @@ validate699.errors = vErrors;
 return errors === 0;
 }
 
-const schema272 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-6","type":"object","properties":{"type":{"const":"pty"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t175"}},"required":["type","data"],"additionalProperties":false};
-const schema273 = {"$id":"https://qmp-sdk.invalid/validators/exact/t175","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"path":{"type":"string"}},"additionalProperties":false};
 
 function validate705(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t175" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24197,7 +23763,6 @@ return errors === 0;
 
 
 function validate704(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24253,11 +23818,8 @@ validate704.errors = vErrors;
 return errors === 0;
 }
 
-const schema274 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-7","type":"object","properties":{"type":{"const":"null"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t162"}},"required":["type","data"],"additionalProperties":false};
-const schema275 = {"$id":"https://qmp-sdk.invalid/validators/exact/t162","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"}},"additionalProperties":false};
 
 function validate708(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t162" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24308,7 +23870,6 @@ return errors === 0;
 
 
 function validate707(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24364,11 +23925,8 @@ validate707.errors = vErrors;
 return errors === 0;
 }
 
-const schema276 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-8","type":"object","properties":{"type":{"const":"mux"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t173"}},"required":["type","data"],"additionalProperties":false};
-const schema277 = {"$id":"https://qmp-sdk.invalid/validators/exact/t173","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"chardev":{"type":"string"}},"required":["chardev"],"additionalProperties":false};
 
 function validate711(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t173" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24439,7 +23997,6 @@ return errors === 0;
 
 
 function validate710(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24495,11 +24052,8 @@ validate710.errors = vErrors;
 return errors === 0;
 }
 
-const schema278 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-9","type":"object","properties":{"type":{"const":"hub"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t170"}},"required":["type","data"],"additionalProperties":false};
-const schema279 = {"$id":"https://qmp-sdk.invalid/validators/exact/t170","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"chardevs":{"type":"array","items":{"type":"string"}}},"required":["chardevs"],"additionalProperties":false};
 
 function validate714(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t170" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24588,7 +24142,6 @@ return errors === 0;
 
 
 function validate713(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24644,10 +24197,8 @@ validate713.errors = vErrors;
 return errors === 0;
 }
 
-const schema280 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-10","type":"object","properties":{"type":{"const":"msmouse"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t162"}},"required":["type","data"],"additionalProperties":false};
 
 function validate716(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24703,10 +24254,8 @@ validate716.errors = vErrors;
 return errors === 0;
 }
 
-const schema281 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-11","type":"object","properties":{"type":{"const":"wctablet"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t162"}},"required":["type","data"],"additionalProperties":false};
 
 function validate718(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24762,10 +24311,8 @@ validate718.errors = vErrors;
 return errors === 0;
 }
 
-const schema282 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-12","type":"object","properties":{"type":{"const":"braille"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t162"}},"required":["type","data"],"additionalProperties":false};
 
 function validate720(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24821,10 +24368,8 @@ validate720.errors = vErrors;
 return errors === 0;
 }
 
-const schema283 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-13","type":"object","properties":{"type":{"const":"testdev"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t162"}},"required":["type","data"],"additionalProperties":false};
 
 function validate722(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24880,11 +24425,8 @@ validate722.errors = vErrors;
 return errors === 0;
 }
 
-const schema284 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-14","type":"object","properties":{"type":{"const":"stdio"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t188"}},"required":["type","data"],"additionalProperties":false};
-const schema285 = {"$id":"https://qmp-sdk.invalid/validators/exact/t188","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"signal":{"type":"boolean"}},"additionalProperties":false};
 
 function validate725(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t188" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24948,7 +24490,6 @@ return errors === 0;
 
 
 function validate724(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25004,11 +24545,8 @@ validate724.errors = vErrors;
 return errors === 0;
 }
 
-const schema286 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-15","type":"object","properties":{"type":{"const":"spicevmc"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t184"}},"required":["type","data"],"additionalProperties":false};
-const schema287 = {"$id":"https://qmp-sdk.invalid/validators/exact/t184","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"type":{"type":"string"}},"required":["type"],"additionalProperties":false};
 
 function validate728(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t184" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25079,7 +24617,6 @@ return errors === 0;
 
 
 function validate727(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25135,11 +24672,8 @@ validate727.errors = vErrors;
 return errors === 0;
 }
 
-const schema288 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-16","type":"object","properties":{"type":{"const":"spiceport"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t186"}},"required":["type","data"],"additionalProperties":false};
-const schema289 = {"$id":"https://qmp-sdk.invalid/validators/exact/t186","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"fqdn":{"type":"string"}},"required":["fqdn"],"additionalProperties":false};
 
 function validate731(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t186" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25210,7 +24744,6 @@ return errors === 0;
 
 
 function validate730(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25266,11 +24799,8 @@ validate730.errors = vErrors;
 return errors === 0;
 }
 
-const schema290 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-17","type":"object","properties":{"type":{"const":"qemu-vdagent"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t177"}},"required":["type","data"],"additionalProperties":false};
-const schema291 = {"$id":"https://qmp-sdk.invalid/validators/exact/t177","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"mouse":{"type":"boolean"},"clipboard":{"type":"boolean"}},"additionalProperties":false};
 
 function validate734(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t177" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25347,7 +24877,6 @@ return errors === 0;
 
 
 function validate733(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25403,11 +24932,8 @@ validate733.errors = vErrors;
 return errors === 0;
 }
 
-const schema292 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-18","type":"object","properties":{"type":{"const":"dbus"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t164"}},"required":["type","data"],"additionalProperties":false};
-const schema293 = {"$id":"https://qmp-sdk.invalid/validators/exact/t164","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"name":{"type":"string"}},"required":["name"],"additionalProperties":false};
 
 function validate737(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t164" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25478,7 +25004,6 @@ return errors === 0;
 
 
 function validate736(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25534,11 +25059,8 @@ validate736.errors = vErrors;
 return errors === 0;
 }
 
-const schema294 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-19","type":"object","properties":{"type":{"const":"vc"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t192"}},"required":["type","data"],"additionalProperties":false};
-const schema295 = {"$id":"https://qmp-sdk.invalid/validators/exact/t192","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"width":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"height":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cols":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rows":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
 
 function validate740(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t192" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25701,7 +25223,6 @@ return errors === 0;
 
 
 function validate739(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25757,11 +25278,8 @@ validate739.errors = vErrors;
 return errors === 0;
 }
 
-const schema296 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-20","type":"object","properties":{"type":{"const":"ringbuf"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t180"}},"required":["type","data"],"additionalProperties":false};
-const schema297 = {"$id":"https://qmp-sdk.invalid/validators/exact/t180","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
 
 function validate743(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t180" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25840,7 +25358,6 @@ return errors === 0;
 
 
 function validate742(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25896,10 +25413,8 @@ validate742.errors = vErrors;
 return errors === 0;
 }
 
-const schema298 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159-21","type":"object","properties":{"type":{"const":"memory"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t180"}},"required":["type","data"],"additionalProperties":false};
 
 function validate745(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159-21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25957,7 +25472,6 @@ return errors === 0;
 
 
 function validate668(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26117,7 +25631,6 @@ return errors === 0;
 
 
 function validate667(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a46" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26174,11 +25687,8 @@ return errors === 0;
 }
 
 const r46 = validate770;
-const schema299 = {"$id":"https://qmp-sdk.invalid/validators/compat/r46","$ref":"https://qmp-sdk.invalid/validators/compat/t179"};
-const schema300 = {"$id":"https://qmp-sdk.invalid/validators/compat/t179","type":"object","properties":{"pty":{"type":"string"}}};
 
 function validate771(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t179" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26201,7 +25711,6 @@ return errors === 0;
 
 
 function validate770(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r46" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate771(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -26213,10 +25722,8 @@ return errors === 0;
 }
 
 const a47 = validate773;
-const schema301 = {"$id":"https://qmp-sdk.invalid/validators/exact/a47","type":"object","properties":{"id":{"type":"string"},"backend":{"$ref":"https://qmp-sdk.invalid/validators/exact/t159"}},"required":["id","backend"],"additionalProperties":false};
 
 function validate773(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a47" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26273,10 +25780,8 @@ return errors === 0;
 }
 
 const r47 = validate775;
-const schema302 = {"$id":"https://qmp-sdk.invalid/validators/compat/r47","$ref":"https://qmp-sdk.invalid/validators/compat/t179"};
 
 function validate775(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r47" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate771(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -26288,10 +25793,8 @@ return errors === 0;
 }
 
 const a48 = validate777;
-const schema303 = {"$id":"https://qmp-sdk.invalid/validators/exact/a48","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate777(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a48" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26330,10 +25833,8 @@ return errors === 0;
 }
 
 const r48 = validate778;
-const schema304 = {"$id":"https://qmp-sdk.invalid/validators/compat/r48","type":"object","properties":{}};
 
 function validate778(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r48" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26347,10 +25848,8 @@ return errors === 0;
 }
 
 const a49 = validate779;
-const schema305 = {"$id":"https://qmp-sdk.invalid/validators/exact/a49","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate779(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a49" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26389,10 +25888,8 @@ return errors === 0;
 }
 
 const r49 = validate780;
-const schema306 = {"$id":"https://qmp-sdk.invalid/validators/compat/r49","type":"object","properties":{}};
 
 function validate780(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r49" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26406,10 +25903,8 @@ return errors === 0;
 }
 
 const a50 = validate781;
-const schema307 = {"$id":"https://qmp-sdk.invalid/validators/exact/a50","type":"object","properties":{"protocol":{"type":"string"},"hostname":{"type":"string"},"port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tls-port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cert-subject":{"type":"string"}},"required":["protocol","hostname"],"additionalProperties":false};
 
 function validate781(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a50" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26535,10 +26030,8 @@ return errors === 0;
 }
 
 const r50 = validate782;
-const schema308 = {"$id":"https://qmp-sdk.invalid/validators/compat/r50","type":"object","properties":{}};
 
 function validate782(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r50" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26552,10 +26045,8 @@ return errors === 0;
 }
 
 const a51 = validate783;
-const schema309 = {"$id":"https://qmp-sdk.invalid/validators/exact/a51","type":"object","properties":{"fdname":{"type":"string"}},"required":["fdname"],"additionalProperties":false};
 
 function validate783(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a51" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26594,10 +26085,8 @@ return errors === 0;
 }
 
 const r51 = validate784;
-const schema310 = {"$id":"https://qmp-sdk.invalid/validators/compat/r51","type":"object","properties":{}};
 
 function validate784(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r51" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26611,10 +26100,8 @@ return errors === 0;
 }
 
 const a52 = validate785;
-const schema311 = {"$id":"https://qmp-sdk.invalid/validators/exact/a52","type":"object","properties":{},"additionalProperties":false};
 
 function validate785(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a52" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26635,10 +26122,8 @@ return errors === 0;
 }
 
 const r52 = validate786;
-const schema312 = {"$id":"https://qmp-sdk.invalid/validators/compat/r52","type":"object","properties":{}};
 
 function validate786(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r52" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26652,11 +26137,9 @@ return errors === 0;
 }
 
 const a53 = validate787;
-const schema313 = {"$id":"https://qmp-sdk.invalid/validators/exact/a53","type":"object","properties":{"path":{"type":"string"},"host-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"selection-policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t215"},"region":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tag":{"type":"string"},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t212"}}},"required":["path","host-id","selection-policy","region","extents"],"additionalProperties":false};
 const schema314 = {"$id":"https://qmp-sdk.invalid/validators/exact/t215","type":"string","enum":["free","contiguous","prescriptive","enable-shared-access"]};
 
 function validate788(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t215" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -26671,10 +26154,8 @@ validate788.errors = vErrors;
 return errors === 0;
 }
 
-const schema315 = {"$id":"https://qmp-sdk.invalid/validators/exact/t212","type":"object","properties":{"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["offset","len"],"additionalProperties":false};
 
 function validate790(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t212" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26762,7 +26243,6 @@ return errors === 0;
 
 
 function validate787(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a53" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26919,10 +26399,8 @@ return errors === 0;
 }
 
 const r53 = validate792;
-const schema316 = {"$id":"https://qmp-sdk.invalid/validators/compat/r53","type":"object","properties":{}};
 
 function validate792(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r53" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26936,11 +26414,9 @@ return errors === 0;
 }
 
 const a54 = validate793;
-const schema317 = {"$id":"https://qmp-sdk.invalid/validators/exact/a54","type":"object","properties":{"path":{"type":"string"},"type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t211"}},"required":["path","type"],"additionalProperties":false};
 const schema318 = {"$id":"https://qmp-sdk.invalid/validators/exact/t211","type":"string","enum":["cache-data-ecc","mem-data-ecc","crc-threshold","retry-threshold","cache-poison-received","mem-poison-received","physical"]};
 
 function validate794(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t211" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -26957,7 +26433,6 @@ return errors === 0;
 
 
 function validate793(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a54" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27014,10 +26489,8 @@ return errors === 0;
 }
 
 const r54 = validate796;
-const schema319 = {"$id":"https://qmp-sdk.invalid/validators/compat/r54","type":"object","properties":{}};
 
 function validate796(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r54" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27035,7 +26508,6 @@ const schema320 = {"$id":"https://qmp-sdk.invalid/validators/exact/a55","type":"
 const schema321 = {"$id":"https://qmp-sdk.invalid/validators/exact/t213","type":"string","enum":["informational","warning","failure","fatal"]};
 
 function validate798(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t213" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -27052,7 +26524,6 @@ return errors === 0;
 
 
 function validate797(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a55" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27491,10 +26962,8 @@ return errors === 0;
 }
 
 const r55 = validate800;
-const schema322 = {"$id":"https://qmp-sdk.invalid/validators/compat/r55","type":"object","properties":{}};
 
 function validate800(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r55" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27511,7 +26980,6 @@ const a56 = validate801;
 const schema323 = {"$id":"https://qmp-sdk.invalid/validators/exact/a56","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dpa":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"descriptor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"transaction-type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channel":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rank":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"device":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"component-id":{"type":"string"}},"required":["path","log","flags","dpa","descriptor","type","transaction-type"],"additionalProperties":false};
 
 function validate801(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a56" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27805,10 +27273,8 @@ return errors === 0;
 }
 
 const r56 = validate803;
-const schema324 = {"$id":"https://qmp-sdk.invalid/validators/compat/r56","type":"object","properties":{}};
 
 function validate803(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r56" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27825,7 +27291,6 @@ const a57 = validate804;
 const schema325 = {"$id":"https://qmp-sdk.invalid/validators/exact/a57","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"health-status":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"media-status":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"additional-status":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"life-used":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"temperature":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-shutdown-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"corrected-volatile-error-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"corrected-persistent-error-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["path","log","flags","type","health-status","media-status","additional-status","life-used","temperature","dirty-shutdown-count","corrected-volatile-error-count","corrected-persistent-error-count"],"additionalProperties":false};
 
 function validate804(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a57" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28162,10 +27627,8 @@ return errors === 0;
 }
 
 const r57 = validate806;
-const schema326 = {"$id":"https://qmp-sdk.invalid/validators/compat/r57","type":"object","properties":{}};
 
 function validate806(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r57" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28179,10 +27642,8 @@ return errors === 0;
 }
 
 const a58 = validate807;
-const schema327 = {"$id":"https://qmp-sdk.invalid/validators/exact/a58","type":"object","properties":{"path":{"type":"string"},"start":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["path","start","length"],"additionalProperties":false};
 
 function validate807(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a58" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28282,10 +27743,8 @@ return errors === 0;
 }
 
 const r58 = validate808;
-const schema328 = {"$id":"https://qmp-sdk.invalid/validators/compat/r58","type":"object","properties":{}};
 
 function validate808(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r58" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28299,12 +27758,9 @@ return errors === 0;
 }
 
 const a59 = validate809;
-const schema329 = {"$id":"https://qmp-sdk.invalid/validators/exact/a59","type":"object","properties":{"path":{"type":"string"},"errors":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t157"}}},"required":["path","errors"],"additionalProperties":false};
-const schema330 = {"$id":"https://qmp-sdk.invalid/validators/exact/t157","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t216"},"header":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}},"required":["type","header"],"additionalProperties":false};
 const schema331 = {"$id":"https://qmp-sdk.invalid/validators/exact/t216","type":"string","enum":["cache-data-parity","cache-address-parity","cache-be-parity","cache-data-ecc","mem-data-parity","mem-address-parity","mem-be-parity","mem-data-ecc","reinit-threshold","rsvd-encoding","poison-received","receiver-overflow","internal","cxl-ide-tx","cxl-ide-rx"]};
 
 function validate811(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t216" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -28321,7 +27777,6 @@ return errors === 0;
 
 
 function validate810(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t157" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28412,7 +27867,6 @@ return errors === 0;
 
 
 function validate809(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a59" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28487,10 +27941,8 @@ return errors === 0;
 }
 
 const r59 = validate814;
-const schema332 = {"$id":"https://qmp-sdk.invalid/validators/compat/r59","type":"object","properties":{}};
 
 function validate814(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r59" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28504,11 +27956,9 @@ return errors === 0;
 }
 
 const a60 = validate815;
-const schema333 = {"$id":"https://qmp-sdk.invalid/validators/exact/a60","type":"object","properties":{"path":{"type":"string"},"host-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"removal-policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t214"},"forced-removal":{"type":"boolean"},"sanitize-on-release":{"type":"boolean"},"region":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tag":{"type":"string"},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t212"}}},"required":["path","host-id","removal-policy","region","extents"],"additionalProperties":false};
 const schema334 = {"$id":"https://qmp-sdk.invalid/validators/exact/t214","type":"string","enum":["tag-based","prescriptive"]};
 
 function validate816(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t214" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -28525,7 +27975,6 @@ return errors === 0;
 
 
 function validate815(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a60" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28708,10 +28157,8 @@ return errors === 0;
 }
 
 const r60 = validate819;
-const schema335 = {"$id":"https://qmp-sdk.invalid/validators/compat/r60","type":"object","properties":{}};
 
 function validate819(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r60" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28725,10 +28172,8 @@ return errors === 0;
 }
 
 const a61 = validate820;
-const schema336 = {"$id":"https://qmp-sdk.invalid/validators/exact/a61","type":"object","properties":{"typename":{"type":"string"}},"required":["typename"],"additionalProperties":false};
 
 function validate820(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a61" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28767,11 +28212,8 @@ return errors === 0;
 }
 
 const r61 = validate821;
-const schema337 = {"$id":"https://qmp-sdk.invalid/validators/compat/r61","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t389"}};
-const schema338 = {"$id":"https://qmp-sdk.invalid/validators/compat/t389","type":"object","properties":{"name":{"type":"string"},"type":{"type":"string"},"description":{"type":"string"},"default-value":{}},"required":["name","type"]};
 
 function validate822(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t389" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28832,7 +28274,6 @@ return errors === 0;
 
 
 function validate821(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r61" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28861,10 +28302,8 @@ return errors === 0;
 }
 
 const a62 = validate824;
-const schema339 = {"$id":"https://qmp-sdk.invalid/validators/exact/a62","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate824(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a62" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28903,10 +28342,8 @@ return errors === 0;
 }
 
 const r62 = validate825;
-const schema340 = {"$id":"https://qmp-sdk.invalid/validators/compat/r62","type":"object","properties":{}};
 
 function validate825(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r62" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28920,10 +28357,8 @@ return errors === 0;
 }
 
 const a63 = validate826;
-const schema341 = {"$id":"https://qmp-sdk.invalid/validators/exact/a63","type":"object","properties":{"driver":{"type":"string"},"bus":{"type":"string"},"id":{"type":"string"}},"required":["driver"],"additionalProperties":false};
 
 function validate826(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a63" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28993,10 +28428,8 @@ return errors === 0;
 }
 
 const r63 = validate827;
-const schema342 = {"$id":"https://qmp-sdk.invalid/validators/compat/r63","type":"object","properties":{}};
 
 function validate827(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r63" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29010,10 +28443,8 @@ return errors === 0;
 }
 
 const a64 = validate828;
-const schema343 = {"$id":"https://qmp-sdk.invalid/validators/exact/a64","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate828(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a64" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29052,10 +28483,8 @@ return errors === 0;
 }
 
 const r64 = validate829;
-const schema344 = {"$id":"https://qmp-sdk.invalid/validators/compat/r64","type":"object","properties":{}};
 
 function validate829(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r64" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29069,12 +28498,8 @@ return errors === 0;
 }
 
 const a65 = validate830;
-const schema345 = {"$id":"https://qmp-sdk.invalid/validators/exact/a65","$ref":"https://qmp-sdk.invalid/validators/exact/t232"};
-const schema346 = {"$id":"https://qmp-sdk.invalid/validators/exact/t232","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t232-0"}]};
-const schema347 = {"$id":"https://qmp-sdk.invalid/validators/exact/t232-0","type":"object","properties":{"type":{"const":"vnc"},"tls-certs":{"type":"boolean"}},"required":["type"],"additionalProperties":false};
 
 function validate832(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t232-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29132,7 +28557,6 @@ return errors === 0;
 
 
 function validate831(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t232" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29166,7 +28590,6 @@ return errors === 0;
 
 
 function validate830(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a65" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate831(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -29178,10 +28601,8 @@ return errors === 0;
 }
 
 const r65 = validate835;
-const schema348 = {"$id":"https://qmp-sdk.invalid/validators/compat/r65","type":"object","properties":{}};
 
 function validate835(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r65" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29195,12 +28616,8 @@ return errors === 0;
 }
 
 const a66 = validate836;
-const schema349 = {"$id":"https://qmp-sdk.invalid/validators/exact/a66","$ref":"https://qmp-sdk.invalid/validators/exact/t237"};
-const schema350 = {"$id":"https://qmp-sdk.invalid/validators/exact/t237","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t237-0"}]};
-const schema351 = {"$id":"https://qmp-sdk.invalid/validators/exact/t237-0","type":"object","properties":{"type":{"const":"vnc"},"addresses":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"}}},"required":["type"],"additionalProperties":false};
 
 function validate838(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t237-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29276,7 +28693,6 @@ return errors === 0;
 
 
 function validate837(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t237" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29310,7 +28726,6 @@ return errors === 0;
 
 
 function validate836(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a66" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate837(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -29322,10 +28737,8 @@ return errors === 0;
 }
 
 const r66 = validate842;
-const schema352 = {"$id":"https://qmp-sdk.invalid/validators/compat/r66","type":"object","properties":{}};
 
 function validate842(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r66" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29339,11 +28752,9 @@ return errors === 0;
 }
 
 const a67 = validate843;
-const schema353 = {"$id":"https://qmp-sdk.invalid/validators/exact/a67","$ref":"https://qmp-sdk.invalid/validators/exact/t240"};
 const schema354 = {"$id":"https://qmp-sdk.invalid/validators/exact/t240","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"discard-source":{"type":"boolean"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t35"},"target":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t380"}},"required":["device","sync","target"],"additionalProperties":false};
 
 function validate844(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t240" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29611,7 +29022,6 @@ return errors === 0;
 
 
 function validate843(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a67" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate844(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -29623,10 +29033,8 @@ return errors === 0;
 }
 
 const r67 = validate852;
-const schema355 = {"$id":"https://qmp-sdk.invalid/validators/compat/r67","type":"object","properties":{}};
 
 function validate852(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r67" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29643,7 +29051,6 @@ const a68 = validate853;
 const schema356 = {"$id":"https://qmp-sdk.invalid/validators/exact/a68","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"format":{"type":"string"},"node-name":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t380"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"buf-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"unmap":{"type":"boolean"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t354"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
 
 function validate853(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a68" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29940,10 +29347,8 @@ return errors === 0;
 }
 
 const r68 = validate859;
-const schema357 = {"$id":"https://qmp-sdk.invalid/validators/compat/r68","type":"object","properties":{}};
 
 function validate859(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r68" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29957,11 +29362,9 @@ return errors === 0;
 }
 
 const a69 = validate860;
-const schema358 = {"$id":"https://qmp-sdk.invalid/validators/exact/a69","type":"object","properties":{"paging":{"type":"boolean"},"protocol":{"type":"string"},"detach":{"type":"boolean"},"begin":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t243"}},"required":["paging","protocol"],"additionalProperties":false};
 const schema359 = {"$id":"https://qmp-sdk.invalid/validators/exact/t243","type":"string","enum":["elf","kdump-zlib","kdump-lzo","kdump-snappy","kdump-raw-zlib","kdump-raw-lzo","kdump-raw-snappy","win-dmp"]};
 
 function validate861(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t243" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -29978,7 +29381,6 @@ return errors === 0;
 
 
 function validate860(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a69" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30117,10 +29519,8 @@ return errors === 0;
 }
 
 const r69 = validate863;
-const schema360 = {"$id":"https://qmp-sdk.invalid/validators/compat/r69","type":"object","properties":{}};
 
 function validate863(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r69" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30134,10 +29534,8 @@ return errors === 0;
 }
 
 const a70 = validate864;
-const schema361 = {"$id":"https://qmp-sdk.invalid/validators/exact/a70","type":"object","properties":{"filename":{"type":"string"}},"required":["filename"],"additionalProperties":false};
 
 function validate864(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a70" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30176,10 +29574,8 @@ return errors === 0;
 }
 
 const r70 = validate865;
-const schema362 = {"$id":"https://qmp-sdk.invalid/validators/compat/r70","type":"object","properties":{}};
 
 function validate865(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r70" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30193,10 +29589,8 @@ return errors === 0;
 }
 
 const a71 = validate866;
-const schema363 = {"$id":"https://qmp-sdk.invalid/validators/exact/a71","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"force":{"type":"boolean"}},"additionalProperties":false};
 
 function validate866(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a71" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30259,10 +29653,8 @@ return errors === 0;
 }
 
 const r71 = validate867;
-const schema364 = {"$id":"https://qmp-sdk.invalid/validators/compat/r71","type":"object","properties":{}};
 
 function validate867(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r71" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30276,12 +29668,8 @@ return errors === 0;
 }
 
 const a72 = validate868;
-const schema365 = {"$id":"https://qmp-sdk.invalid/validators/exact/a72","$ref":"https://qmp-sdk.invalid/validators/exact/t250"};
-const schema366 = {"$id":"https://qmp-sdk.invalid/validators/exact/t250","type":"object","discriminator":{"propertyName":"protocol"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t250-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t250-1"}]};
-const schema367 = {"$id":"https://qmp-sdk.invalid/validators/exact/t250-0","type":"object","properties":{"protocol":{"const":"vnc"},"time":{"type":"string"},"display":{"type":"string"}},"required":["protocol","time"],"additionalProperties":false};
 
 function validate870(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t250-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30350,10 +29738,8 @@ validate870.errors = vErrors;
 return errors === 0;
 }
 
-const schema368 = {"$id":"https://qmp-sdk.invalid/validators/exact/t250-1","type":"object","properties":{"protocol":{"const":"spice"},"time":{"type":"string"}},"required":["protocol","time"],"additionalProperties":false};
 
 function validate871(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t250-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30411,7 +29797,6 @@ return errors === 0;
 
 
 function validate869(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t250" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30451,7 +29836,6 @@ return errors === 0;
 
 
 function validate868(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a72" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate869(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -30463,10 +29847,8 @@ return errors === 0;
 }
 
 const r72 = validate875;
-const schema369 = {"$id":"https://qmp-sdk.invalid/validators/compat/r72","type":"object","properties":{}};
 
 function validate875(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r72" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30480,10 +29862,8 @@ return errors === 0;
 }
 
 const a73 = validate876;
-const schema370 = {"$id":"https://qmp-sdk.invalid/validators/exact/a73","type":"object","properties":{"fdname":{"type":"string"}},"required":["fdname"],"additionalProperties":false};
 
 function validate876(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a73" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30522,10 +29902,8 @@ return errors === 0;
 }
 
 const r73 = validate877;
-const schema371 = {"$id":"https://qmp-sdk.invalid/validators/compat/r73","type":"object","properties":{}};
 
 function validate877(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r73" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30539,10 +29917,8 @@ return errors === 0;
 }
 
 const a74 = validate878;
-const schema372 = {"$id":"https://qmp-sdk.invalid/validators/exact/a74","type":"object","properties":{"command-line":{"type":"string"},"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["command-line"],"additionalProperties":false};
 
 function validate878(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a74" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30614,10 +29990,8 @@ return errors === 0;
 }
 
 const r74 = validate879;
-const schema373 = {"$id":"https://qmp-sdk.invalid/validators/compat/r74","type":"string"};
 
 function validate879(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r74" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -30629,10 +30003,8 @@ return errors === 0;
 }
 
 const a75 = validate880;
-const schema374 = {"$id":"https://qmp-sdk.invalid/validators/exact/a75","type":"object","properties":{},"additionalProperties":false};
 
 function validate880(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a75" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30653,10 +30025,8 @@ return errors === 0;
 }
 
 const r75 = validate881;
-const schema375 = {"$id":"https://qmp-sdk.invalid/validators/compat/r75","type":"object","properties":{}};
 
 function validate881(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r75" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30670,15 +30040,8 @@ return errors === 0;
 }
 
 const a76 = validate882;
-const schema376 = {"$id":"https://qmp-sdk.invalid/validators/exact/a76","type":"object","properties":{"device":{"type":"string"},"head":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"events":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t305"}}},"required":["events"],"additionalProperties":false};
-const schema377 = {"$id":"https://qmp-sdk.invalid/validators/exact/t305","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t305-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t305-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t305-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t305-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t305-4"}]};
-const schema378 = {"$id":"https://qmp-sdk.invalid/validators/exact/t305-0","type":"object","properties":{"type":{"const":"key"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t307"}},"required":["type","data"],"additionalProperties":false};
-const schema379 = {"$id":"https://qmp-sdk.invalid/validators/exact/t307","type":"object","properties":{"key":{"$ref":"https://qmp-sdk.invalid/validators/exact/t324"},"down":{"type":"boolean"}},"required":["key","down"],"additionalProperties":false};
-const schema380 = {"$id":"https://qmp-sdk.invalid/validators/exact/t324","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t324-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t324-1"}]};
-const schema381 = {"$id":"https://qmp-sdk.invalid/validators/exact/t324-0","type":"object","properties":{"type":{"const":"number"},"data":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","data"],"additionalProperties":false};
 
 function validate887(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t324-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30749,11 +30112,9 @@ validate887.errors = vErrors;
 return errors === 0;
 }
 
-const schema382 = {"$id":"https://qmp-sdk.invalid/validators/exact/t324-1","type":"object","properties":{"type":{"const":"qcode"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t431"}},"required":["type","data"],"additionalProperties":false};
 const schema383 = {"$id":"https://qmp-sdk.invalid/validators/exact/t431","type":"string","enum":["unmapped","shift","shift_r","alt","alt_r","ctrl","ctrl_r","menu","esc","1","2","3","4","5","6","7","8","9","0","minus","equal","backspace","tab","q","w","e","r","t","y","u","i","o","p","bracket_left","bracket_right","ret","a","s","d","f","g","h","j","k","l","semicolon","apostrophe","grave_accent","backslash","z","x","c","v","b","n","m","comma","dot","slash","asterisk","spc","caps_lock","f1","f2","f3","f4","f5","f6","f7","f8","f9","f10","num_lock","scroll_lock","kp_divide","kp_multiply","kp_subtract","kp_add","kp_enter","kp_decimal","sysrq","kp_0","kp_1","kp_2","kp_3","kp_4","kp_5","kp_6","kp_7","kp_8","kp_9","less","f11","f12","print","home","pgup","pgdn","end","left","up","down","right","insert","delete","stop","again","props","undo","front","copy","open","paste","find","cut","lf","help","meta_l","meta_r","compose","pause","ro","hiragana","henkan","yen","muhenkan","katakanahiragana","kp_comma","kp_equals","power","sleep","wake","audionext","audioprev","audiostop","audioplay","audiomute","volumeup","volumedown","mediaselect","mail","calculator","computer","ac_home","ac_back","ac_forward","ac_refresh","ac_bookmarks","lang1","lang2","f13","f14","f15","f16","f17","f18","f19","f20","f21","f22","f23","f24"]};
 
 function validate889(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t431" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -30770,7 +30131,6 @@ return errors === 0;
 
 
 function validate888(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t324-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30828,7 +30188,6 @@ return errors === 0;
 
 
 function validate886(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t324" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30868,7 +30227,6 @@ return errors === 0;
 
 
 function validate885(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t307" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30926,7 +30284,6 @@ return errors === 0;
 
 
 function validate884(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t305-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30982,12 +30339,9 @@ validate884.errors = vErrors;
 return errors === 0;
 }
 
-const schema384 = {"$id":"https://qmp-sdk.invalid/validators/exact/t305-1","type":"object","properties":{"type":{"const":"btn"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t302"}},"required":["type","data"],"additionalProperties":false};
-const schema385 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302","type":"object","properties":{"button":{"$ref":"https://qmp-sdk.invalid/validators/exact/t304"},"down":{"type":"boolean"}},"required":["button","down"],"additionalProperties":false};
 const schema386 = {"$id":"https://qmp-sdk.invalid/validators/exact/t304","type":"string","enum":["left","middle","right","wheel-up","wheel-down","side","extra","wheel-left","wheel-right","touch"]};
 
 function validate897(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t304" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -31004,7 +30358,6 @@ return errors === 0;
 
 
 function validate896(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31062,7 +30415,6 @@ return errors === 0;
 
 
 function validate895(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t305-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31118,12 +30470,9 @@ validate895.errors = vErrors;
 return errors === 0;
 }
 
-const schema387 = {"$id":"https://qmp-sdk.invalid/validators/exact/t305-2","type":"object","properties":{"type":{"const":"rel"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t310"}},"required":["type","data"],"additionalProperties":false};
-const schema388 = {"$id":"https://qmp-sdk.invalid/validators/exact/t310","type":"object","properties":{"axis":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"value":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["axis","value"],"additionalProperties":false};
 const schema389 = {"$id":"https://qmp-sdk.invalid/validators/exact/t300","type":"string","enum":["x","y"]};
 
 function validate902(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t300" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -31140,7 +30489,6 @@ return errors === 0;
 
 
 function validate901(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t310" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31213,7 +30561,6 @@ return errors === 0;
 
 
 function validate900(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t305-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31269,10 +30616,8 @@ validate900.errors = vErrors;
 return errors === 0;
 }
 
-const schema390 = {"$id":"https://qmp-sdk.invalid/validators/exact/t305-3","type":"object","properties":{"type":{"const":"abs"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t310"}},"required":["type","data"],"additionalProperties":false};
 
 function validate905(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t305-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31328,12 +30673,9 @@ validate905.errors = vErrors;
 return errors === 0;
 }
 
-const schema391 = {"$id":"https://qmp-sdk.invalid/validators/exact/t305-4","type":"object","properties":{"type":{"const":"mtt"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t312"}},"required":["type","data"],"additionalProperties":false};
-const schema392 = {"$id":"https://qmp-sdk.invalid/validators/exact/t312","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t314"},"slot":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tracking-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"axis":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"value":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","slot","tracking-id","axis","value"],"additionalProperties":false};
 const schema393 = {"$id":"https://qmp-sdk.invalid/validators/exact/t314","type":"string","enum":["begin","update","end","cancel","data"]};
 
 function validate909(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t314" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -31350,7 +30692,6 @@ return errors === 0;
 
 
 function validate908(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t312" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31492,7 +30833,6 @@ return errors === 0;
 
 
 function validate907(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t305-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31550,7 +30890,6 @@ return errors === 0;
 
 
 function validate883(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t305" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31608,7 +30947,6 @@ return errors === 0;
 
 
 function validate882(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a76" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31711,10 +31049,8 @@ return errors === 0;
 }
 
 const r76 = validate919;
-const schema394 = {"$id":"https://qmp-sdk.invalid/validators/compat/r76","type":"object","properties":{}};
 
 function validate919(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r76" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31728,10 +31064,8 @@ return errors === 0;
 }
 
 const a77 = validate920;
-const schema395 = {"$id":"https://qmp-sdk.invalid/validators/exact/a77","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate920(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a77" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31770,10 +31104,8 @@ return errors === 0;
 }
 
 const r77 = validate921;
-const schema396 = {"$id":"https://qmp-sdk.invalid/validators/compat/r77","type":"object","properties":{}};
 
 function validate921(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r77" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31787,10 +31119,8 @@ return errors === 0;
 }
 
 const a78 = validate922;
-const schema397 = {"$id":"https://qmp-sdk.invalid/validators/exact/a78","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate922(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a78" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31829,10 +31159,8 @@ return errors === 0;
 }
 
 const r78 = validate923;
-const schema398 = {"$id":"https://qmp-sdk.invalid/validators/compat/r78","type":"object","properties":{}};
 
 function validate923(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r78" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31846,10 +31174,8 @@ return errors === 0;
 }
 
 const a79 = validate924;
-const schema399 = {"$id":"https://qmp-sdk.invalid/validators/exact/a79","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate924(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a79" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31888,10 +31214,8 @@ return errors === 0;
 }
 
 const r79 = validate925;
-const schema400 = {"$id":"https://qmp-sdk.invalid/validators/compat/r79","type":"object","properties":{}};
 
 function validate925(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r79" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31905,10 +31229,8 @@ return errors === 0;
 }
 
 const a80 = validate926;
-const schema401 = {"$id":"https://qmp-sdk.invalid/validators/exact/a80","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate926(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a80" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31947,10 +31269,8 @@ return errors === 0;
 }
 
 const r80 = validate927;
-const schema402 = {"$id":"https://qmp-sdk.invalid/validators/compat/r80","type":"object","properties":{}};
 
 function validate927(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r80" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31964,10 +31284,8 @@ return errors === 0;
 }
 
 const a81 = validate928;
-const schema403 = {"$id":"https://qmp-sdk.invalid/validators/exact/a81","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate928(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a81" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32006,10 +31324,8 @@ return errors === 0;
 }
 
 const r81 = validate929;
-const schema404 = {"$id":"https://qmp-sdk.invalid/validators/compat/r81","type":"object","properties":{}};
 
 function validate929(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r81" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32023,10 +31339,8 @@ return errors === 0;
 }
 
 const a82 = validate930;
-const schema405 = {"$id":"https://qmp-sdk.invalid/validators/exact/a82","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate930(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a82" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32065,10 +31379,8 @@ return errors === 0;
 }
 
 const r82 = validate931;
-const schema406 = {"$id":"https://qmp-sdk.invalid/validators/compat/r82","type":"object","properties":{}};
 
 function validate931(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r82" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32082,10 +31394,8 @@ return errors === 0;
 }
 
 const a83 = validate932;
-const schema407 = {"$id":"https://qmp-sdk.invalid/validators/exact/a83","type":"object","properties":{"val":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"filename":{"type":"string"},"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["val","size","filename"],"additionalProperties":false};
 
 function validate932(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a83" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32213,10 +31523,8 @@ return errors === 0;
 }
 
 const r83 = validate933;
-const schema408 = {"$id":"https://qmp-sdk.invalid/validators/compat/r83","type":"object","properties":{}};
 
 function validate933(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r83" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32230,12 +31538,9 @@ return errors === 0;
 }
 
 const a84 = validate934;
-const schema409 = {"$id":"https://qmp-sdk.invalid/validators/exact/a84","type":"object","properties":{"uri":{"type":"string"},"channels":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t346"}},"detach":{"type":"boolean"},"resume":{"type":"boolean"}},"additionalProperties":false};
-const schema410 = {"$id":"https://qmp-sdk.invalid/validators/exact/t346","type":"object","properties":{"channel-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t347"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t342"}},"required":["channel-type","addr"],"additionalProperties":false};
 const schema411 = {"$id":"https://qmp-sdk.invalid/validators/exact/t347","type":"string","enum":["main","cpr"]};
 
 function validate936(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t347" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -32250,12 +31555,9 @@ validate936.errors = vErrors;
 return errors === 0;
 }
 
-const schema412 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342","type":"object","discriminator":{"propertyName":"transport"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t342-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t342-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t342-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t342-7"}]};
-const schema413 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-4","type":"object","properties":{"transport":{"const":"socket"}},"required":["transport"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t342-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t342-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t342-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t342-3"}]};
 const schema414 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-0","type":"object","properties":{"transport":{"const":"socket"},"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["transport","type","host","port"],"additionalProperties":false};
 
 function validate940(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t342-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32430,10 +31732,8 @@ validate940.errors = vErrors;
 return errors === 0;
 }
 
-const schema415 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-1","type":"object","properties":{"transport":{"const":"socket"},"type":{"const":"unix"},"path":{"type":"string"},"abstract":{"type":"boolean"},"tight":{"type":"boolean"}},"required":["transport","type","path"],"additionalProperties":false};
 
 function validate941(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t342-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32528,10 +31828,8 @@ validate941.errors = vErrors;
 return errors === 0;
 }
 
-const schema416 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-2","type":"object","properties":{"transport":{"const":"socket"},"type":{"const":"vsock"},"cid":{"type":"string"},"port":{"type":"string"}},"required":["transport","type","cid","port"],"additionalProperties":false};
 
 function validate942(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t342-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32613,10 +31911,8 @@ validate942.errors = vErrors;
 return errors === 0;
 }
 
-const schema417 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-3","type":"object","properties":{"transport":{"const":"socket"},"type":{"const":"fd"},"str":{"type":"string"}},"required":["transport","type","str"],"additionalProperties":false};
 
 function validate943(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t342-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32687,7 +31983,6 @@ return errors === 0;
 
 
 function validate939(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t342-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32757,10 +32052,8 @@ validate939.errors = vErrors;
 return errors === 0;
 }
 
-const schema418 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-5","type":"object","properties":{"transport":{"const":"exec"},"args":{"type":"array","items":{"type":"string"}}},"required":["transport","args"],"additionalProperties":false};
 
 function validate948(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t342-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32837,7 +32130,6 @@ return errors === 0;
 const schema419 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-6","type":"object","properties":{"transport":{"const":"rdma"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["transport","host","port"],"additionalProperties":false};
 
 function validate949(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t342-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32999,10 +32291,8 @@ validate949.errors = vErrors;
 return errors === 0;
 }
 
-const schema420 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-7","type":"object","properties":{"transport":{"const":"file"},"filename":{"type":"string"},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["transport","filename","offset"],"additionalProperties":false};
 
 function validate950(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t342-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33088,7 +32378,6 @@ return errors === 0;
 
 
 function validate938(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t342" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33140,7 +32429,6 @@ return errors === 0;
 
 
 function validate935(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t346" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33198,7 +32486,6 @@ return errors === 0;
 
 
 function validate934(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a84" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33292,10 +32579,8 @@ return errors === 0;
 }
 
 const r84 = validate957;
-const schema421 = {"$id":"https://qmp-sdk.invalid/validators/compat/r84","type":"object","properties":{}};
 
 function validate957(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r84" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33309,11 +32594,9 @@ return errors === 0;
 }
 
 const a85 = validate958;
-const schema422 = {"$id":"https://qmp-sdk.invalid/validators/exact/a85","type":"object","properties":{"state":{"$ref":"https://qmp-sdk.invalid/validators/exact/t352"}},"required":["state"],"additionalProperties":false};
 const schema423 = {"$id":"https://qmp-sdk.invalid/validators/exact/t352","type":"string","enum":["none","setup","cancelling","cancelled","active","postcopy-active","postcopy-paused","postcopy-recover-setup","postcopy-recover","completed","failed","colo","pre-switchover","device","wait-unplug"]};
 
 function validate959(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t352" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -33330,7 +32613,6 @@ return errors === 0;
 
 
 function validate958(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a85" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33369,10 +32651,8 @@ return errors === 0;
 }
 
 const r85 = validate961;
-const schema424 = {"$id":"https://qmp-sdk.invalid/validators/compat/r85","type":"object","properties":{}};
 
 function validate961(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r85" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33386,10 +32666,8 @@ return errors === 0;
 }
 
 const a86 = validate962;
-const schema425 = {"$id":"https://qmp-sdk.invalid/validators/exact/a86","type":"object","properties":{"uri":{"type":"string"},"channels":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t346"}},"exit-on-error":{"type":"boolean"}},"additionalProperties":false};
 
 function validate962(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a86" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33470,10 +32748,8 @@ return errors === 0;
 }
 
 const r86 = validate964;
-const schema426 = {"$id":"https://qmp-sdk.invalid/validators/compat/r86","type":"object","properties":{}};
 
 function validate964(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r86" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33487,10 +32763,8 @@ return errors === 0;
 }
 
 const a87 = validate965;
-const schema427 = {"$id":"https://qmp-sdk.invalid/validators/exact/a87","type":"object","properties":{},"additionalProperties":false};
 
 function validate965(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a87" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33511,10 +32785,8 @@ return errors === 0;
 }
 
 const r87 = validate966;
-const schema428 = {"$id":"https://qmp-sdk.invalid/validators/compat/r87","type":"object","properties":{}};
 
 function validate966(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r87" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33528,10 +32800,8 @@ return errors === 0;
 }
 
 const a88 = validate967;
-const schema429 = {"$id":"https://qmp-sdk.invalid/validators/exact/a88","type":"object","properties":{"uri":{"type":"string"}},"required":["uri"],"additionalProperties":false};
 
 function validate967(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a88" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33570,10 +32840,8 @@ return errors === 0;
 }
 
 const r88 = validate968;
-const schema430 = {"$id":"https://qmp-sdk.invalid/validators/compat/r88","type":"object","properties":{}};
 
 function validate968(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r88" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33587,12 +32855,9 @@ return errors === 0;
 }
 
 const a89 = validate969;
-const schema431 = {"$id":"https://qmp-sdk.invalid/validators/exact/a89","type":"object","properties":{"capabilities":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"}}},"required":["capabilities"],"additionalProperties":false};
-const schema432 = {"$id":"https://qmp-sdk.invalid/validators/exact/t345","type":"object","properties":{"capability":{"$ref":"https://qmp-sdk.invalid/validators/exact/t344"},"state":{"type":"boolean"}},"required":["capability","state"],"additionalProperties":false};
 const schema433 = {"$id":"https://qmp-sdk.invalid/validators/exact/t344","type":"string","enum":["xbzrle","rdma-pin-all","auto-converge","zero-blocks","events","postcopy-ram","x-colo","release-ram","return-path","pause-before-switchover","multifd","dirty-bitmaps","postcopy-blocktime","late-block-activate","x-ignore-shared","validate-uuid","background-snapshot","zero-copy-send","postcopy-preempt","switchover-ack","dirty-limit","mapped-ram"]};
 
 function validate971(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t344" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -33609,7 +32874,6 @@ return errors === 0;
 
 
 function validate970(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t345" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33667,7 +32931,6 @@ return errors === 0;
 
 
 function validate969(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a89" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33725,10 +32988,8 @@ return errors === 0;
 }
 
 const r89 = validate974;
-const schema434 = {"$id":"https://qmp-sdk.invalid/validators/compat/r89","type":"object","properties":{}};
 
 function validate974(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r89" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33743,10 +33004,8 @@ return errors === 0;
 
 const a90 = validate975;
 const schema435 = {"$id":"https://qmp-sdk.invalid/validators/exact/a90","type":"object","properties":{"announce-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-rounds":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-step":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-trigger-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-increment":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"tls-hostname":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"tls-authz":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"max-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avail-switchover-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"downtime-limit":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-checkpoint-delay":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"xbzrle-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-postcopy-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-cpu-throttle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/exact/t357"},"multifd-zlib-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-qatzip-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-zstd-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t39"}},"x-vcpu-dirty-limit-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vcpu-dirty-limit":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t341"},"zero-page-detection":{"$ref":"https://qmp-sdk.invalid/validators/exact/t606"},"direct-io":{"type":"boolean"}},"additionalProperties":false};
-const schema436 = {"$id":"https://qmp-sdk.invalid/validators/exact/t537","anyOf":[{"type":"string"},{"type":"null"}]};
 
 function validate976(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t537" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -33809,7 +33068,6 @@ return errors === 0;
 const schema437 = {"$id":"https://qmp-sdk.invalid/validators/exact/t357","type":"string","enum":["none","zlib","zstd"]};
 
 function validate980(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t357" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -33824,12 +33082,8 @@ validate980.errors = vErrors;
 return errors === 0;
 }
 
-const schema438 = {"$id":"https://qmp-sdk.invalid/validators/exact/t39","type":"object","properties":{"node-name":{"type":"string"},"alias":{"type":"string"},"bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t37"}}},"required":["node-name","alias","bitmaps"],"additionalProperties":false};
-const schema439 = {"$id":"https://qmp-sdk.invalid/validators/exact/t37","type":"object","properties":{"name":{"type":"string"},"alias":{"type":"string"},"transform":{"$ref":"https://qmp-sdk.invalid/validators/exact/t38"}},"required":["name","alias"],"additionalProperties":false};
-const schema440 = {"$id":"https://qmp-sdk.invalid/validators/exact/t38","type":"object","properties":{"persistent":{"type":"boolean"}},"additionalProperties":false};
 
 function validate984(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t38" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33862,7 +33116,6 @@ return errors === 0;
 
 
 function validate983(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t37" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33933,7 +33186,6 @@ return errors === 0;
 
 
 function validate982(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t39" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34023,7 +33275,6 @@ return errors === 0;
 const schema441 = {"$id":"https://qmp-sdk.invalid/validators/exact/t341","type":"string","enum":["normal","cpr-reboot","cpr-transfer"]};
 
 function validate988(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t341" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -34041,7 +33292,6 @@ return errors === 0;
 const schema442 = {"$id":"https://qmp-sdk.invalid/validators/exact/t606","type":"string","enum":["none","legacy","multifd"]};
 
 function validate990(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t606" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -34058,7 +33308,6 @@ return errors === 0;
 
 
 function validate975(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a90" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34777,10 +34026,8 @@ return errors === 0;
 }
 
 const r90 = validate992;
-const schema443 = {"$id":"https://qmp-sdk.invalid/validators/compat/r90","type":"object","properties":{}};
 
 function validate992(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r90" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34794,10 +34041,8 @@ return errors === 0;
 }
 
 const a91 = validate993;
-const schema444 = {"$id":"https://qmp-sdk.invalid/validators/exact/a91","type":"object","properties":{},"additionalProperties":false};
 
 function validate993(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a91" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34818,10 +34063,8 @@ return errors === 0;
 }
 
 const r91 = validate994;
-const schema445 = {"$id":"https://qmp-sdk.invalid/validators/compat/r91","type":"object","properties":{}};
 
 function validate994(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r91" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34835,10 +34078,8 @@ return errors === 0;
 }
 
 const a92 = validate995;
-const schema446 = {"$id":"https://qmp-sdk.invalid/validators/exact/a92","type":"object","properties":{},"additionalProperties":false};
 
 function validate995(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a92" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34859,10 +34100,8 @@ return errors === 0;
 }
 
 const r92 = validate996;
-const schema447 = {"$id":"https://qmp-sdk.invalid/validators/compat/r92","type":"object","properties":{}};
 
 function validate996(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r92" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34876,10 +34115,8 @@ return errors === 0;
 }
 
 const a93 = validate997;
-const schema448 = {"$id":"https://qmp-sdk.invalid/validators/exact/a93","type":"object","properties":{"name":{"type":"string"},"description":{"type":"string"},"device":{"type":"string"},"writable":{"type":"boolean"},"bitmap":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate997(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a93" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34975,10 +34212,8 @@ return errors === 0;
 }
 
 const r93 = validate998;
-const schema449 = {"$id":"https://qmp-sdk.invalid/validators/compat/r93","type":"object","properties":{}};
 
 function validate998(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r93" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34992,10 +34227,8 @@ return errors === 0;
 }
 
 const a94 = validate999;
-const schema450 = {"$id":"https://qmp-sdk.invalid/validators/exact/a94","type":"object","properties":{"name":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t65"}},"required":["name"],"additionalProperties":false};
 
 function validate999(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a94" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35052,10 +34285,8 @@ return errors === 0;
 }
 
 const r94 = validate1001;
-const schema451 = {"$id":"https://qmp-sdk.invalid/validators/compat/r94","type":"object","properties":{}};
 
 function validate1001(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r94" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35069,10 +34300,8 @@ return errors === 0;
 }
 
 const a95 = validate1002;
-const schema452 = {"$id":"https://qmp-sdk.invalid/validators/exact/a95","type":"object","properties":{"handshake-max-seconds":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"max-connections":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t513"}},"required":["addr"],"additionalProperties":false};
 
 function validate1002(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a95" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35198,10 +34427,8 @@ return errors === 0;
 }
 
 const r95 = validate1004;
-const schema453 = {"$id":"https://qmp-sdk.invalid/validators/compat/r95","type":"object","properties":{}};
 
 function validate1004(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r95" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35215,10 +34442,8 @@ return errors === 0;
 }
 
 const a96 = validate1005;
-const schema454 = {"$id":"https://qmp-sdk.invalid/validators/exact/a96","type":"object","properties":{},"additionalProperties":false};
 
 function validate1005(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a96" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35239,10 +34464,8 @@ return errors === 0;
 }
 
 const r96 = validate1006;
-const schema455 = {"$id":"https://qmp-sdk.invalid/validators/compat/r96","type":"object","properties":{}};
 
 function validate1006(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r96" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35256,12 +34479,8 @@ return errors === 0;
 }
 
 const a97 = validate1007;
-const schema456 = {"$id":"https://qmp-sdk.invalid/validators/exact/a97","$ref":"https://qmp-sdk.invalid/validators/exact/t364"};
-const schema457 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-11"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-12"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t364-13"}]};
-const schema458 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-0","type":"object","properties":{"id":{"type":"string"},"type":{"const":"nic"},"netdev":{"type":"string"},"macaddr":{"type":"string"},"model":{"type":"string"},"addr":{"type":"string"},"vectors":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type"],"additionalProperties":false};
 
 function validate1009(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35398,10 +34617,8 @@ return errors === 0;
 }
 
 const schema459 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-1","type":"object","properties":{"id":{"type":"string"},"type":{"const":"user"},"hostname":{"type":"string"},"restrict":{"type":"boolean"},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"ip":{"type":"string"},"net":{"type":"string"},"host":{"type":"string"},"tftp":{"type":"string"},"bootfile":{"type":"string"},"dhcpstart":{"type":"string"},"dns":{"type":"string"},"dnssearch":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"domainname":{"type":"string"},"ipv6-prefix":{"type":"string"},"ipv6-prefixlen":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv6-host":{"type":"string"},"ipv6-dns":{"type":"string"},"smb":{"type":"string"},"smbserver":{"type":"string"},"hostfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"guestfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"tftp-server-name":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
-const schema460 = {"$id":"https://qmp-sdk.invalid/validators/exact/t538","type":"object","properties":{"str":{"type":"string"}},"required":["str"],"additionalProperties":false};
 
 function validate1011(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t538" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35441,7 +34658,6 @@ return errors === 0;
 
 
 function validate1010(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35855,7 +35071,6 @@ return errors === 0;
 const schema461 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-2","type":"object","properties":{"id":{"type":"string"},"type":{"const":"tap"},"ifname":{"type":"string"},"fd":{"type":"string"},"fds":{"type":"string"},"script":{"type":"string"},"downscript":{"type":"string"},"br":{"type":"string"},"helper":{"type":"string"},"sndbuf":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vnet_hdr":{"type":"boolean"},"vhost":{"type":"boolean"},"vhostfd":{"type":"string"},"vhostfds":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-us":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type"],"additionalProperties":false};
 
 function validate1015(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36154,7 +35369,6 @@ return errors === 0;
 const schema462 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-3","type":"object","properties":{"id":{"type":"string"},"type":{"const":"l2tpv3"},"src":{"type":"string"},"dst":{"type":"string"},"srcport":{"type":"string"},"dstport":{"type":"string"},"ipv6":{"type":"boolean"},"udp":{"type":"boolean"},"cookie64":{"type":"boolean"},"counter":{"type":"boolean"},"pincounter":{"type":"boolean"},"txcookie":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rxcookie":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"txsession":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rxsession":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type","src","dst","txsession"],"additionalProperties":false};
 
 function validate1016(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36467,10 +35681,8 @@ validate1016.errors = vErrors;
 return errors === 0;
 }
 
-const schema463 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-4","type":"object","properties":{"id":{"type":"string"},"type":{"const":"socket"},"fd":{"type":"string"},"listen":{"type":"string"},"connect":{"type":"string"},"mcast":{"type":"string"},"localaddr":{"type":"string"},"udp":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
 
 function validate1017(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36604,10 +35816,8 @@ validate1017.errors = vErrors;
 return errors === 0;
 }
 
-const schema464 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-5","type":"object","properties":{"id":{"type":"string"},"type":{"const":"stream"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"server":{"type":"boolean"},"reconnect":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reconnect-ms":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type","addr"],"additionalProperties":false};
 
 function validate1018(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36745,10 +35955,8 @@ validate1018.errors = vErrors;
 return errors === 0;
 }
 
-const schema465 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-6","type":"object","properties":{"id":{"type":"string"},"type":{"const":"dgram"},"local":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"remote":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"}},"required":["id","type"],"additionalProperties":false};
 
 function validate1020(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36830,10 +36038,8 @@ validate1020.errors = vErrors;
 return errors === 0;
 }
 
-const schema466 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-7","type":"object","properties":{"id":{"type":"string"},"type":{"const":"vde"},"sock":{"type":"string"},"port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"string"},"mode":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type"],"additionalProperties":false};
 
 function validate1023(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36971,10 +36177,8 @@ validate1023.errors = vErrors;
 return errors === 0;
 }
 
-const schema467 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-8","type":"object","properties":{"id":{"type":"string"},"type":{"const":"bridge"},"br":{"type":"string"},"helper":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
 
 function validate1024(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37056,10 +36260,8 @@ validate1024.errors = vErrors;
 return errors === 0;
 }
 
-const schema468 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-9","type":"object","properties":{"id":{"type":"string"},"type":{"const":"hubport"},"hubid":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"netdev":{"type":"string"}},"required":["id","type","hubid"],"additionalProperties":false};
 
 function validate1025(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37156,10 +36358,8 @@ validate1025.errors = vErrors;
 return errors === 0;
 }
 
-const schema469 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-10","type":"object","properties":{"id":{"type":"string"},"type":{"const":"netmap"},"ifname":{"type":"string"},"devname":{"type":"string"}},"required":["id","type","ifname"],"additionalProperties":false};
 
 function validate1026(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37241,10 +36441,8 @@ validate1026.errors = vErrors;
 return errors === 0;
 }
 
-const schema470 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-11","type":"object","properties":{"id":{"type":"string"},"type":{"const":"vhost-user"},"chardev":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type","chardev"],"additionalProperties":false};
 
 function validate1027(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37354,10 +36552,8 @@ validate1027.errors = vErrors;
 return errors === 0;
 }
 
-const schema471 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-12","type":"object","properties":{"id":{"type":"string"},"type":{"const":"vhost-vdpa"},"vhostdev":{"type":"string"},"vhostfd":{"type":"string"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-svq":{"type":"boolean"}},"required":["id","type"],"additionalProperties":false};
 
 function validate1028(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37480,10 +36676,8 @@ validate1028.errors = vErrors;
 return errors === 0;
 }
 
-const schema472 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-13","type":"object","properties":{"id":{"type":"string"},"type":{"const":"none"}},"required":["id","type"],"additionalProperties":false};
 
 function validate1029(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364-13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37541,7 +36735,6 @@ return errors === 0;
 
 
 function validate1008(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37653,7 +36846,6 @@ return errors === 0;
 
 
 function validate1007(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a97" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1008(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -37665,10 +36857,8 @@ return errors === 0;
 }
 
 const r97 = validate1045;
-const schema473 = {"$id":"https://qmp-sdk.invalid/validators/compat/r97","type":"object","properties":{}};
 
 function validate1045(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r97" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37682,10 +36872,8 @@ return errors === 0;
 }
 
 const a98 = validate1046;
-const schema474 = {"$id":"https://qmp-sdk.invalid/validators/exact/a98","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate1046(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a98" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37724,10 +36912,8 @@ return errors === 0;
 }
 
 const r98 = validate1047;
-const schema475 = {"$id":"https://qmp-sdk.invalid/validators/compat/r98","type":"object","properties":{}};
 
 function validate1047(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r98" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37741,12 +36927,8 @@ return errors === 0;
 }
 
 const a99 = validate1048;
-const schema476 = {"$id":"https://qmp-sdk.invalid/validators/exact/a99","$ref":"https://qmp-sdk.invalid/validators/exact/t388"};
-const schema477 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388","type":"object","discriminator":{"propertyName":"qom-type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-11"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-12"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-13"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-14"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-15"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-16"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-17"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-18"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-19"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-20"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-21"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-22"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-23"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-24"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-25"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-26"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-27"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-28"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-29"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-30"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-31"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-32"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-33"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-34"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-35"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-36"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-37"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-38"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-39"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-40"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-41"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-42"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-43"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-44"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-45"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t388-46"}]};
-const schema478 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-0","type":"object","properties":{"qom-type":{"const":"acpi-generic-initiator"},"id":{"type":"string"},"pci-dev":{"type":"string"},"node":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id","pci-dev","node"],"additionalProperties":false};
 
 function validate1050(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37843,10 +37025,8 @@ validate1050.errors = vErrors;
 return errors === 0;
 }
 
-const schema479 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-1","type":"object","properties":{"qom-type":{"const":"acpi-generic-port"},"id":{"type":"string"},"pci-bus":{"type":"string"},"node":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id","pci-bus","node"],"additionalProperties":false};
 
 function validate1051(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37943,11 +37123,9 @@ validate1051.errors = vErrors;
 return errors === 0;
 }
 
-const schema480 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-2","type":"object","properties":{"qom-type":{"const":"authz-list"},"id":{"type":"string"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t409"},"rules":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t410"}}},"required":["qom-type","id"],"additionalProperties":false};
 const schema481 = {"$id":"https://qmp-sdk.invalid/validators/exact/t409","type":"string","enum":["deny","allow"]};
 
 function validate1053(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t409" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -37962,11 +37140,9 @@ validate1053.errors = vErrors;
 return errors === 0;
 }
 
-const schema482 = {"$id":"https://qmp-sdk.invalid/validators/exact/t410","type":"object","properties":{"match":{"type":"string"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t409"},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t408"}},"required":["match","policy"],"additionalProperties":false};
 const schema483 = {"$id":"https://qmp-sdk.invalid/validators/exact/t408","type":"string","enum":["exact","glob"]};
 
 function validate1057(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t408" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -37983,7 +37159,6 @@ return errors === 0;
 
 
 function validate1055(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t410" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -38054,7 +37229,6 @@ return errors === 0;
 
 
 function validate1052(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -38154,10 +37328,8 @@ validate1052.errors = vErrors;
 return errors === 0;
 }
 
-const schema484 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-3","type":"object","properties":{"qom-type":{"const":"authz-listfile"},"id":{"type":"string"},"filename":{"type":"string"},"refresh":{"type":"boolean"}},"required":["qom-type","id","filename"],"additionalProperties":false};
 
 function validate1060(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -38239,10 +37411,8 @@ validate1060.errors = vErrors;
 return errors === 0;
 }
 
-const schema485 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-4","type":"object","properties":{"qom-type":{"const":"authz-pam"},"id":{"type":"string"},"service":{"type":"string"}},"required":["qom-type","id","service"],"additionalProperties":false};
 
 function validate1061(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -38311,10 +37481,8 @@ validate1061.errors = vErrors;
 return errors === 0;
 }
 
-const schema486 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-5","type":"object","properties":{"qom-type":{"const":"authz-simple"},"id":{"type":"string"},"identity":{"type":"string"}},"required":["qom-type","id","identity"],"additionalProperties":false};
 
 function validate1062(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -38383,10 +37551,8 @@ validate1062.errors = vErrors;
 return errors === 0;
 }
 
-const schema487 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-6","type":"object","properties":{"qom-type":{"const":"can-host-socketcan"},"id":{"type":"string"},"if":{"type":"string"},"canbus":{"type":"string"}},"required":["qom-type","id","if","canbus"],"additionalProperties":false};
 
 function validate1063(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -38471,7 +37637,6 @@ return errors === 0;
 const schema488 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-7","type":"object","properties":{"qom-type":{"const":"colo-compare"},"id":{"type":"string"},"primary_in":{"type":"string"},"secondary_in":{"type":"string"},"outdev":{"type":"string"},"iothread":{"type":"string"},"notify_dev":{"type":"string"},"compare_timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"expired_scan_cycle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max_queue_size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","primary_in","secondary_in","outdev","iothread"],"additionalProperties":false};
 
 function validate1064(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -38689,10 +37854,8 @@ validate1064.errors = vErrors;
 return errors === 0;
 }
 
-const schema489 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-8","type":"object","properties":{"qom-type":{"const":"cryptodev-backend"},"id":{"type":"string"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-bps":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-ops":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1065(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -38832,10 +37995,8 @@ validate1065.errors = vErrors;
 return errors === 0;
 }
 
-const schema490 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-9","type":"object","properties":{"qom-type":{"const":"cryptodev-backend-builtin"},"id":{"type":"string"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-bps":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-ops":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1066(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -38975,10 +38136,8 @@ validate1066.errors = vErrors;
 return errors === 0;
 }
 
-const schema491 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-10","type":"object","properties":{"qom-type":{"const":"cryptodev-backend-lkcf"},"id":{"type":"string"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-bps":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-ops":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1067(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39118,10 +38277,8 @@ validate1067.errors = vErrors;
 return errors === 0;
 }
 
-const schema492 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-11","type":"object","properties":{"qom-type":{"const":"cryptodev-vhost-user"},"id":{"type":"string"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-bps":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-ops":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"chardev":{"type":"string"}},"required":["qom-type","id","chardev"],"additionalProperties":false};
 
 function validate1068(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39274,10 +38431,8 @@ validate1068.errors = vErrors;
 return errors === 0;
 }
 
-const schema493 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-12","type":"object","properties":{"qom-type":{"const":"dbus-vmstate"},"id":{"type":"string"},"addr":{"type":"string"},"id-list":{"type":"string"}},"required":["qom-type","id","addr"],"additionalProperties":false};
 
 function validate1069(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39359,11 +38514,9 @@ validate1069.errors = vErrors;
 return errors === 0;
 }
 
-const schema494 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-13","type":"object","properties":{"qom-type":{"const":"filter-buffer"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"},"interval":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id","netdev","interval"],"additionalProperties":false};
 const schema495 = {"$id":"https://qmp-sdk.invalid/validators/exact/t362","type":"string","enum":["all","rx","tx"]};
 
 function validate1071(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t362" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -39381,7 +38534,6 @@ return errors === 0;
 const schema496 = {"$id":"https://qmp-sdk.invalid/validators/exact/t377","type":"string","enum":["before","behind"]};
 
 function validate1073(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t377" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -39398,7 +38550,6 @@ return errors === 0;
 
 
 function validate1070(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39550,7 +38701,6 @@ return errors === 0;
 const schema497 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-14","type":"object","properties":{"qom-type":{"const":"filter-dump"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"},"file":{"type":"string"},"maxlen":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id","netdev","file"],"additionalProperties":false};
 
 function validate1075(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39715,7 +38865,6 @@ return errors === 0;
 const schema498 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-15","type":"object","properties":{"qom-type":{"const":"filter-mirror"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"},"outdev":{"type":"string"},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","netdev","outdev"],"additionalProperties":false};
 
 function validate1078(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39865,7 +39014,6 @@ return errors === 0;
 const schema499 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-16","type":"object","properties":{"qom-type":{"const":"filter-redirector"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"},"indev":{"type":"string"},"outdev":{"type":"string"},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","netdev"],"additionalProperties":false};
 
 function validate1081(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40025,10 +39173,8 @@ validate1081.errors = vErrors;
 return errors === 0;
 }
 
-const schema500 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-17","type":"object","properties":{"qom-type":{"const":"filter-replay"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"}},"required":["qom-type","id","netdev"],"additionalProperties":false};
 
 function validate1084(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40149,10 +39295,8 @@ validate1084.errors = vErrors;
 return errors === 0;
 }
 
-const schema501 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-18","type":"object","properties":{"qom-type":{"const":"filter-rewriter"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","netdev"],"additionalProperties":false};
 
 function validate1087(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40289,7 +39433,6 @@ return errors === 0;
 const schema502 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-19","type":"object","properties":{"qom-type":{"const":"input-barrier"},"id":{"type":"string"},"name":{"type":"string"},"server":{"type":"string"},"port":{"type":"string"},"x-origin":{"type":"string"},"y-origin":{"type":"string"},"width":{"type":"string"},"height":{"type":"string"}},"required":["qom-type","id","name"],"additionalProperties":false};
 
 function validate1090(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40436,11 +39579,9 @@ validate1090.errors = vErrors;
 return errors === 0;
 }
 
-const schema503 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-20","type":"object","properties":{"qom-type":{"const":"input-linux"},"id":{"type":"string"},"evdev":{"type":"string"},"grab_all":{"type":"boolean"},"repeat":{"type":"boolean"},"grab-toggle":{"$ref":"https://qmp-sdk.invalid/validators/exact/t263"}},"required":["qom-type","id","evdev"],"additionalProperties":false};
 const schema504 = {"$id":"https://qmp-sdk.invalid/validators/exact/t263","type":"string","enum":["ctrl-ctrl","alt-alt","shift-shift","meta-meta","scrolllock","ctrl-scrolllock"]};
 
 function validate1092(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t263" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -40457,7 +39598,6 @@ return errors === 0;
 
 
 function validate1091(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40565,10 +39705,8 @@ validate1091.errors = vErrors;
 return errors === 0;
 }
 
-const schema505 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-21","type":"object","properties":{"qom-type":{"const":"iommufd"},"id":{"type":"string"},"fd":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1094(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40637,10 +39775,8 @@ validate1094.errors = vErrors;
 return errors === 0;
 }
 
-const schema506 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-22","type":"object","properties":{"qom-type":{"const":"iothread"},"id":{"type":"string"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-pool-min":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-pool-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-max-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-grow":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-shrink":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1095(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-22" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40864,10 +40000,8 @@ validate1095.errors = vErrors;
 return errors === 0;
 }
 
-const schema507 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-23","type":"object","properties":{"qom-type":{"const":"main-loop"},"id":{"type":"string"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-pool-min":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-pool-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1096(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -41011,7 +40145,6 @@ const schema508 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-24","typ
 const schema509 = {"$id":"https://qmp-sdk.invalid/validators/exact/t274","type":"string","enum":["default","preferred","bind","interleave"]};
 
 function validate1098(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t274" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -41028,7 +40161,6 @@ return errors === 0;
 
 
 function validate1097(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -41293,7 +40425,6 @@ return errors === 0;
 const schema510 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-25","type":"object","properties":{"qom-type":{"const":"memory-backend-file"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-data":{"type":"boolean"},"mem-path":{"type":"string"},"pmem":{"type":"boolean"},"readonly":{"type":"boolean"},"rom":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"}},"required":["qom-type","id","size","mem-path"],"additionalProperties":false};
 
 function validate1100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-25" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -41679,7 +40810,6 @@ return errors === 0;
 const schema511 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-26","type":"object","properties":{"qom-type":{"const":"memory-backend-memfd"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"hugetlb":{"type":"boolean"},"hugetlbsize":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"seal":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-26" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -41998,7 +41128,6 @@ return errors === 0;
 const schema512 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-27","type":"object","properties":{"qom-type":{"const":"memory-backend-ram"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-27" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42263,7 +41392,6 @@ return errors === 0;
 const schema513 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-28","type":"object","properties":{"qom-type":{"const":"memory-backend-shm"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-28" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42525,10 +41653,8 @@ validate1107.errors = vErrors;
 return errors === 0;
 }
 
-const schema514 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-29","type":"object","properties":{"qom-type":{"const":"pr-manager-helper"},"id":{"type":"string"},"path":{"type":"string"}},"required":["qom-type","id","path"],"additionalProperties":false};
 
 function validate1109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-29" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42597,10 +41723,8 @@ validate1109.errors = vErrors;
 return errors === 0;
 }
 
-const schema515 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-30","type":"object","properties":{"qom-type":{"const":"qtest"},"id":{"type":"string"},"chardev":{"type":"string"},"log":{"type":"string"}},"required":["qom-type","id","chardev"],"additionalProperties":false};
 
 function validate1110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-30" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42682,10 +41806,8 @@ validate1110.errors = vErrors;
 return errors === 0;
 }
 
-const schema516 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-31","type":"object","properties":{"qom-type":{"const":"rng-builtin"},"id":{"type":"string"},"opened":{"type":"boolean"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-31" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42754,10 +41876,8 @@ validate1111.errors = vErrors;
 return errors === 0;
 }
 
-const schema517 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-32","type":"object","properties":{"qom-type":{"const":"rng-egd"},"id":{"type":"string"},"opened":{"type":"boolean"},"chardev":{"type":"string"}},"required":["qom-type","id","chardev"],"additionalProperties":false};
 
 function validate1112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-32" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42839,10 +41959,8 @@ validate1112.errors = vErrors;
 return errors === 0;
 }
 
-const schema518 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-33","type":"object","properties":{"qom-type":{"const":"rng-random"},"id":{"type":"string"},"opened":{"type":"boolean"},"filename":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-33" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42924,11 +42042,9 @@ validate1113.errors = vErrors;
 return errors === 0;
 }
 
-const schema519 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-34","type":"object","properties":{"qom-type":{"const":"secret"},"id":{"type":"string"},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t425"},"keyid":{"type":"string"},"iv":{"type":"string"},"data":{"type":"string"},"file":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 const schema520 = {"$id":"https://qmp-sdk.invalid/validators/exact/t425","type":"string","enum":["raw","base64"]};
 
 function validate1115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t425" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -42945,7 +42061,6 @@ return errors === 0;
 
 
 function validate1114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-34" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -43066,10 +42181,8 @@ validate1114.errors = vErrors;
 return errors === 0;
 }
 
-const schema521 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-35","type":"object","properties":{"qom-type":{"const":"secret_keyring"},"id":{"type":"string"},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t425"},"keyid":{"type":"string"},"iv":{"type":"string"},"serial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id","serial"],"additionalProperties":false};
 
 function validate1117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -43195,7 +42308,6 @@ return errors === 0;
 const schema522 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-36","type":"object","properties":{"qom-type":{"const":"sev-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"cbitpos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reduced-phys-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"kernel-hashes":{"type":"boolean"},"dh-cert-file":{"type":"string"},"session-file":{"type":"string"},"policy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"handle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"legacy-vm-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
 
 function validate1119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-36" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -43431,7 +42543,6 @@ return errors === 0;
 const schema523 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-37","type":"object","properties":{"qom-type":{"const":"sev-snp-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"cbitpos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reduced-phys-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"kernel-hashes":{"type":"boolean"},"policy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"guest-visible-workarounds":{"type":"string"},"id-block":{"type":"string"},"id-auth":{"type":"string"},"author-key-enabled":{"type":"boolean"},"host-data":{"type":"string"},"vcek-disabled":{"type":"boolean"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
 
 function validate1121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-37" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -43675,10 +42786,8 @@ validate1121.errors = vErrors;
 return errors === 0;
 }
 
-const schema524 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-38","type":"object","properties":{"qom-type":{"const":"thread-context"},"id":{"type":"string"},"cpu-affinity":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"node-affinity":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-38" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -43830,7 +42939,6 @@ const schema525 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-39","typ
 const schema526 = {"$id":"https://qmp-sdk.invalid/validators/exact/t548","type":"object","properties":{"iops-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
 
 function validate1124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t548" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -44387,7 +43495,6 @@ return errors === 0;
 
 
 function validate1123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-39" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -44988,11 +44095,9 @@ validate1123.errors = vErrors;
 return errors === 0;
 }
 
-const schema527 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-40","type":"object","properties":{"qom-type":{"const":"tls-creds-anon"},"id":{"type":"string"},"verify-peer":{"type":"boolean"},"dir":{"type":"string"},"endpoint":{"$ref":"https://qmp-sdk.invalid/validators/exact/t426"},"priority":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 const schema528 = {"$id":"https://qmp-sdk.invalid/validators/exact/t426","type":"string","enum":["client","server"]};
 
 function validate1127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t426" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -45009,7 +44114,6 @@ return errors === 0;
 
 
 function validate1126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-40" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -45117,10 +44221,8 @@ validate1126.errors = vErrors;
 return errors === 0;
 }
 
-const schema529 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-41","type":"object","properties":{"qom-type":{"const":"tls-creds-psk"},"id":{"type":"string"},"verify-peer":{"type":"boolean"},"dir":{"type":"string"},"endpoint":{"$ref":"https://qmp-sdk.invalid/validators/exact/t426"},"priority":{"type":"string"},"username":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-41" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -45241,10 +44343,8 @@ validate1129.errors = vErrors;
 return errors === 0;
 }
 
-const schema530 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-42","type":"object","properties":{"qom-type":{"const":"tls-creds-x509"},"id":{"type":"string"},"verify-peer":{"type":"boolean"},"dir":{"type":"string"},"endpoint":{"$ref":"https://qmp-sdk.invalid/validators/exact/t426"},"priority":{"type":"string"},"sanity-check":{"type":"boolean"},"passwordid":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-42" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -45378,10 +44478,8 @@ validate1131.errors = vErrors;
 return errors === 0;
 }
 
-const schema531 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-43","type":"object","properties":{"qom-type":{"const":"tls-cipher-suites"},"id":{"type":"string"},"verify-peer":{"type":"boolean"},"dir":{"type":"string"},"endpoint":{"$ref":"https://qmp-sdk.invalid/validators/exact/t426"},"priority":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-43" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -45489,10 +44587,8 @@ validate1133.errors = vErrors;
 return errors === 0;
 }
 
-const schema532 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-44","type":"object","properties":{"qom-type":{"const":"x-remote-object"},"id":{"type":"string"},"fd":{"type":"string"},"devid":{"type":"string"}},"required":["qom-type","id","fd","devid"],"additionalProperties":false};
 
 function validate1135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-44" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -45574,10 +44670,8 @@ validate1135.errors = vErrors;
 return errors === 0;
 }
 
-const schema533 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-45","type":"object","properties":{"qom-type":{"const":"x-vfio-user-server"},"id":{"type":"string"},"socket":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"device":{"type":"string"}},"required":["qom-type","id","socket","device"],"additionalProperties":false};
 
 function validate1136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-45" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -45662,7 +44756,6 @@ return errors === 0;
 const schema534 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-46","type":"object","properties":{"qom-type":{"enum":["can-bus","pef-guest","s390-pv-guest"]},"id":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388-46" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -45721,7 +44814,6 @@ return errors === 0;
 
 
 function validate1049(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t388" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46043,7 +45135,6 @@ return errors === 0;
 
 
 function validate1048(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a99" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1049(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -46055,10 +45146,8 @@ return errors === 0;
 }
 
 const r99 = validate1189;
-const schema535 = {"$id":"https://qmp-sdk.invalid/validators/compat/r99","type":"object","properties":{}};
 
 function validate1189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r99" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46072,10 +45161,8 @@ return errors === 0;
 }
 
 const a100 = validate1190;
-const schema536 = {"$id":"https://qmp-sdk.invalid/validators/exact/a100","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate1190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a100" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46114,10 +45201,8 @@ return errors === 0;
 }
 
 const r100 = validate1191;
-const schema537 = {"$id":"https://qmp-sdk.invalid/validators/compat/r100","type":"object","properties":{}};
 
 function validate1191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r100" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46131,10 +45216,8 @@ return errors === 0;
 }
 
 const a101 = validate1192;
-const schema538 = {"$id":"https://qmp-sdk.invalid/validators/exact/a101","type":"object","properties":{"val":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"filename":{"type":"string"}},"required":["val","size","filename"],"additionalProperties":false};
 
 function validate1192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a101" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46234,10 +45317,8 @@ return errors === 0;
 }
 
 const r101 = validate1193;
-const schema539 = {"$id":"https://qmp-sdk.invalid/validators/compat/r101","type":"object","properties":{}};
 
 function validate1193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r101" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46251,11 +45332,9 @@ return errors === 0;
 }
 
 const a102 = validate1194;
-const schema540 = {"$id":"https://qmp-sdk.invalid/validators/exact/a102","type":"object","properties":{"enable":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t433"}}},"additionalProperties":false};
 const schema541 = {"$id":"https://qmp-sdk.invalid/validators/exact/t433","type":"string","enum":["oob"]};
 
 function validate1195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t433" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -46272,7 +45351,6 @@ return errors === 0;
 
 
 function validate1194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a102" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46323,10 +45401,8 @@ return errors === 0;
 }
 
 const r102 = validate1197;
-const schema542 = {"$id":"https://qmp-sdk.invalid/validators/compat/r102","type":"object","properties":{}};
 
 function validate1197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r102" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46340,10 +45416,8 @@ return errors === 0;
 }
 
 const a103 = validate1198;
-const schema543 = {"$id":"https://qmp-sdk.invalid/validators/exact/a103","type":"object","properties":{"path":{"type":"string"},"property":{"type":"string"}},"required":["path","property"],"additionalProperties":false};
 
 function validate1198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a103" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46400,19 +45474,15 @@ return errors === 0;
 }
 
 const r103 = validate1199;
-const schema544 = {"$id":"https://qmp-sdk.invalid/validators/compat/r103"};
 
 function validate1199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r103" */;
 validate1199.errors = null;
 return true;
 }
 
 const a104 = validate1200;
-const schema545 = {"$id":"https://qmp-sdk.invalid/validators/exact/a104","type":"object","properties":{"path":{"type":"string"}},"required":["path"],"additionalProperties":false};
 
 function validate1200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a104" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46451,10 +45521,8 @@ return errors === 0;
 }
 
 const r104 = validate1201;
-const schema546 = {"$id":"https://qmp-sdk.invalid/validators/compat/r104","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t389"}};
 
 function validate1201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r104" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46483,10 +45551,8 @@ return errors === 0;
 }
 
 const a105 = validate1203;
-const schema547 = {"$id":"https://qmp-sdk.invalid/validators/exact/a105","type":"object","properties":{"typename":{"type":"string"}},"required":["typename"],"additionalProperties":false};
 
 function validate1203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a105" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46525,10 +45591,8 @@ return errors === 0;
 }
 
 const r105 = validate1204;
-const schema548 = {"$id":"https://qmp-sdk.invalid/validators/compat/r105","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t389"}};
 
 function validate1204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r105" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46557,10 +45621,8 @@ return errors === 0;
 }
 
 const a106 = validate1206;
-const schema549 = {"$id":"https://qmp-sdk.invalid/validators/exact/a106","type":"object","properties":{"implements":{"type":"string"},"abstract":{"type":"boolean"}},"additionalProperties":false};
 
 function validate1206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a106" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46610,11 +45672,8 @@ return errors === 0;
 }
 
 const r106 = validate1207;
-const schema550 = {"$id":"https://qmp-sdk.invalid/validators/compat/r106","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t391"}};
-const schema551 = {"$id":"https://qmp-sdk.invalid/validators/compat/t391","type":"object","properties":{"name":{"type":"string"},"abstract":{"type":"boolean"},"parent":{"type":"string"}},"required":["name"]};
 
 function validate1208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t391" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46675,7 +45734,6 @@ return errors === 0;
 
 
 function validate1207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r106" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46704,10 +45762,8 @@ return errors === 0;
 }
 
 const a107 = validate1210;
-const schema552 = {"$id":"https://qmp-sdk.invalid/validators/exact/a107","type":"object","properties":{"path":{"type":"string"},"property":{"type":"string"},"value":{}},"required":["path","property","value"],"additionalProperties":false};
 
 function validate1210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a107" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46764,10 +45820,8 @@ return errors === 0;
 }
 
 const r107 = validate1211;
-const schema553 = {"$id":"https://qmp-sdk.invalid/validators/compat/r107","type":"object","properties":{}};
 
 function validate1211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r107" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46781,10 +45835,8 @@ return errors === 0;
 }
 
 const a108 = validate1212;
-const schema554 = {"$id":"https://qmp-sdk.invalid/validators/exact/a108","type":"object","properties":{},"additionalProperties":false};
 
 function validate1212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a108" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46805,12 +45857,8 @@ return errors === 0;
 }
 
 const r108 = validate1213;
-const schema555 = {"$id":"https://qmp-sdk.invalid/validators/compat/r108","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t0"}};
-const schema556 = {"$id":"https://qmp-sdk.invalid/validators/compat/t0","type":"object","properties":{"device":{"type":"string"},"slot":{"type":"string"},"slot-type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t1"},"source":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"status":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["slot","slot-type","source","status"]};
-const schema557 = {"$id":"https://qmp-sdk.invalid/validators/compat/t1","type":"string"};
 
 function validate1215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t1" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -46823,7 +45871,6 @@ return errors === 0;
 
 
 function validate1214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46940,7 +45987,6 @@ return errors === 0;
 
 
 function validate1213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r108" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46969,10 +46015,8 @@ return errors === 0;
 }
 
 const a109 = validate1218;
-const schema558 = {"$id":"https://qmp-sdk.invalid/validators/exact/a109","type":"object","properties":{},"additionalProperties":false};
 
 function validate1218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a109" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46993,14 +46037,8 @@ return errors === 0;
 }
 
 const r109 = validate1219;
-const schema559 = {"$id":"https://qmp-sdk.invalid/validators/compat/r109","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t9"}};
-const schema560 = {"$id":"https://qmp-sdk.invalid/validators/compat/t9","type":"object","properties":{"driver":{"type":"string"}},"required":["driver"],"if":{"properties":{"driver":{"enum":["none","alsa","dbus","jack","oss","pa","pipewire","sdl","spice","wav"]}}},"then":{"type":"object","discriminator":{"propertyName":"driver"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t9-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t9-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t9-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t9-3"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t9-4"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t9-5"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t9-6"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t9-7"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t9-8"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t9-9"}]}};
-const schema561 = {"$id":"https://qmp-sdk.invalid/validators/compat/t9-0","type":"object","properties":{"id":{"type":"string"},"driver":{"const":"none"},"timer-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in":{"$ref":"https://qmp-sdk.invalid/validators/compat/t24"},"out":{"$ref":"https://qmp-sdk.invalid/validators/compat/t24"}},"required":["id","driver"]};
-const schema562 = {"$id":"https://qmp-sdk.invalid/validators/compat/t24","type":"object","properties":{"mixing-engine":{"type":"boolean"},"fixed-settings":{"type":"boolean"},"frequency":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"voices":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/compat/t8"},"buffer-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
-const schema563 = {"$id":"https://qmp-sdk.invalid/validators/compat/t8","type":"string"};
 
 function validate1223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t8" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -47013,7 +46051,6 @@ return errors === 0;
 
 
 function validate1222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47179,7 +46216,6 @@ return errors === 0;
 
 
 function validate1221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t9-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47279,11 +46315,8 @@ validate1221.errors = vErrors;
 return errors === 0;
 }
 
-const schema564 = {"$id":"https://qmp-sdk.invalid/validators/compat/t9-1","type":"object","properties":{"id":{"type":"string"},"driver":{"const":"alsa"},"timer-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in":{"$ref":"https://qmp-sdk.invalid/validators/compat/t11"},"out":{"$ref":"https://qmp-sdk.invalid/validators/compat/t11"},"threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","driver"]};
-const schema565 = {"$id":"https://qmp-sdk.invalid/validators/compat/t11","type":"object","properties":{"mixing-engine":{"type":"boolean"},"fixed-settings":{"type":"boolean"},"frequency":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"voices":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/compat/t8"},"buffer-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dev":{"type":"string"},"period-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"try-poll":{"type":"boolean"}}};
 
 function validate1228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47503,7 +46536,6 @@ return errors === 0;
 
 
 function validate1227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t9-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47631,10 +46663,8 @@ validate1227.errors = vErrors;
 return errors === 0;
 }
 
-const schema566 = {"$id":"https://qmp-sdk.invalid/validators/compat/t9-2","type":"object","properties":{"id":{"type":"string"},"driver":{"const":"dbus"},"timer-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in":{"$ref":"https://qmp-sdk.invalid/validators/compat/t24"},"out":{"$ref":"https://qmp-sdk.invalid/validators/compat/t24"},"nsamples":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","driver"]};
 
 function validate1232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t9-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47762,11 +46792,8 @@ validate1232.errors = vErrors;
 return errors === 0;
 }
 
-const schema567 = {"$id":"https://qmp-sdk.invalid/validators/compat/t9-3","type":"object","properties":{"id":{"type":"string"},"driver":{"const":"jack"},"timer-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in":{"$ref":"https://qmp-sdk.invalid/validators/compat/t19"},"out":{"$ref":"https://qmp-sdk.invalid/validators/compat/t19"}},"required":["id","driver"]};
-const schema568 = {"$id":"https://qmp-sdk.invalid/validators/compat/t19","type":"object","properties":{"mixing-engine":{"type":"boolean"},"fixed-settings":{"type":"boolean"},"frequency":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"voices":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/compat/t8"},"buffer-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"server-name":{"type":"string"},"client-name":{"type":"string"},"connect-ports":{"type":"string"},"start-server":{"type":"boolean"},"exact-name":{"type":"boolean"}}};
 
 function validate1236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47997,7 +47024,6 @@ return errors === 0;
 
 
 function validate1235(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t9-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48097,11 +47123,8 @@ validate1235.errors = vErrors;
 return errors === 0;
 }
 
-const schema569 = {"$id":"https://qmp-sdk.invalid/validators/compat/t9-4","type":"object","properties":{"id":{"type":"string"},"driver":{"const":"oss"},"timer-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in":{"$ref":"https://qmp-sdk.invalid/validators/compat/t21"},"out":{"$ref":"https://qmp-sdk.invalid/validators/compat/t21"},"try-mmap":{"type":"boolean"},"exclusive":{"type":"boolean"},"dsp-policy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","driver"]};
-const schema570 = {"$id":"https://qmp-sdk.invalid/validators/compat/t21","type":"object","properties":{"mixing-engine":{"type":"boolean"},"fixed-settings":{"type":"boolean"},"frequency":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"voices":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/compat/t8"},"buffer-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dev":{"type":"string"},"buffer-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"try-poll":{"type":"boolean"}}};
 
 function validate1241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48321,7 +47344,6 @@ return errors === 0;
 
 
 function validate1240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t9-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48475,11 +47497,8 @@ validate1240.errors = vErrors;
 return errors === 0;
 }
 
-const schema571 = {"$id":"https://qmp-sdk.invalid/validators/compat/t9-5","type":"object","properties":{"id":{"type":"string"},"driver":{"const":"pa"},"timer-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in":{"$ref":"https://qmp-sdk.invalid/validators/compat/t23"},"out":{"$ref":"https://qmp-sdk.invalid/validators/compat/t23"},"server":{"type":"string"}},"required":["id","driver"]};
-const schema572 = {"$id":"https://qmp-sdk.invalid/validators/compat/t23","type":"object","properties":{"mixing-engine":{"type":"boolean"},"fixed-settings":{"type":"boolean"},"frequency":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"voices":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/compat/t8"},"buffer-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"name":{"type":"string"},"stream-name":{"type":"string"},"latency":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
 
 function validate1246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48699,7 +47718,6 @@ return errors === 0;
 
 
 function validate1245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t9-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48812,11 +47830,8 @@ validate1245.errors = vErrors;
 return errors === 0;
 }
 
-const schema573 = {"$id":"https://qmp-sdk.invalid/validators/compat/t9-6","type":"object","properties":{"id":{"type":"string"},"driver":{"const":"pipewire"},"timer-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in":{"$ref":"https://qmp-sdk.invalid/validators/compat/t26"},"out":{"$ref":"https://qmp-sdk.invalid/validators/compat/t26"}},"required":["id","driver"]};
-const schema574 = {"$id":"https://qmp-sdk.invalid/validators/compat/t26","type":"object","properties":{"mixing-engine":{"type":"boolean"},"fixed-settings":{"type":"boolean"},"frequency":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"voices":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/compat/t8"},"buffer-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"name":{"type":"string"},"stream-name":{"type":"string"},"latency":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
 
 function validate1251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t26" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49036,7 +48051,6 @@ return errors === 0;
 
 
 function validate1250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t9-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49136,11 +48150,8 @@ validate1250.errors = vErrors;
 return errors === 0;
 }
 
-const schema575 = {"$id":"https://qmp-sdk.invalid/validators/compat/t9-7","type":"object","properties":{"id":{"type":"string"},"driver":{"const":"sdl"},"timer-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in":{"$ref":"https://qmp-sdk.invalid/validators/compat/t28"},"out":{"$ref":"https://qmp-sdk.invalid/validators/compat/t28"}},"required":["id","driver"]};
-const schema576 = {"$id":"https://qmp-sdk.invalid/validators/compat/t28","type":"object","properties":{"mixing-engine":{"type":"boolean"},"fixed-settings":{"type":"boolean"},"frequency":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"voices":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/compat/t8"},"buffer-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"buffer-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
 
 function validate1256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t28" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49334,7 +48345,6 @@ return errors === 0;
 
 
 function validate1255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t9-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49434,10 +48444,8 @@ validate1255.errors = vErrors;
 return errors === 0;
 }
 
-const schema577 = {"$id":"https://qmp-sdk.invalid/validators/compat/t9-8","type":"object","properties":{"id":{"type":"string"},"driver":{"const":"spice"},"timer-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in":{"$ref":"https://qmp-sdk.invalid/validators/compat/t24"},"out":{"$ref":"https://qmp-sdk.invalid/validators/compat/t24"}},"required":["id","driver"]};
 
 function validate1260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t9-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49537,10 +48545,8 @@ validate1260.errors = vErrors;
 return errors === 0;
 }
 
-const schema578 = {"$id":"https://qmp-sdk.invalid/validators/compat/t9-9","type":"object","properties":{"id":{"type":"string"},"driver":{"const":"wav"},"timer-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in":{"$ref":"https://qmp-sdk.invalid/validators/compat/t24"},"out":{"$ref":"https://qmp-sdk.invalid/validators/compat/t24"},"path":{"type":"string"}},"required":["id","driver"]};
 
 function validate1263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t9-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49655,7 +48661,6 @@ return errors === 0;
 
 
 function validate1220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t9" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -49809,7 +48814,6 @@ return errors === 0;
 
 
 function validate1219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r109" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49838,10 +48842,8 @@ return errors === 0;
 }
 
 const a110 = validate1277;
-const schema579 = {"$id":"https://qmp-sdk.invalid/validators/exact/a110","type":"object","properties":{},"additionalProperties":false};
 
 function validate1277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a110" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49862,11 +48864,8 @@ return errors === 0;
 }
 
 const r110 = validate1278;
-const schema580 = {"$id":"https://qmp-sdk.invalid/validators/compat/r110","$ref":"https://qmp-sdk.invalid/validators/compat/t36"};
-const schema581 = {"$id":"https://qmp-sdk.invalid/validators/compat/t36","type":"object","properties":{"actual":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["actual"]};
 
 function validate1279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t36" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49912,7 +48911,6 @@ return errors === 0;
 
 
 function validate1278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r110" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1279(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -49924,10 +48922,8 @@ return errors === 0;
 }
 
 const a111 = validate1281;
-const schema582 = {"$id":"https://qmp-sdk.invalid/validators/exact/a111","type":"object","properties":{},"additionalProperties":false};
 
 function validate1281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a111" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49948,13 +48944,8 @@ return errors === 0;
 }
 
 const r111 = validate1282;
-const schema583 = {"$id":"https://qmp-sdk.invalid/validators/compat/r111","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t67"}};
-const schema584 = {"$id":"https://qmp-sdk.invalid/validators/compat/t67","type":"object","properties":{"device":{"type":"string"},"qdev":{"type":"string"},"type":{"type":"string"},"removable":{"type":"boolean"},"locked":{"type":"boolean"},"inserted":{"$ref":"https://qmp-sdk.invalid/validators/compat/t45"},"tray_open":{"type":"boolean"},"io-status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t46"}},"required":["device","type","removable","locked"]};
-const schema585 = {"$id":"https://qmp-sdk.invalid/validators/compat/t45","type":"object","properties":{"file":{"type":"string"},"node-name":{"type":"string"},"ro":{"type":"boolean"},"drv":{"type":"string"},"backing_file":{"type":"string"},"backing_file_depth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"active":{"type":"boolean"},"encrypted":{"type":"boolean"},"detect_zeroes":{"$ref":"https://qmp-sdk.invalid/validators/compat/t102"},"bps":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"image":{"$ref":"https://qmp-sdk.invalid/validators/compat/t284"},"bps_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"string"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/compat/t84"},"write_threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t57"}}},"required":["file","ro","drv","backing_file_depth","active","encrypted","detect_zeroes","bps","bps_rd","bps_wr","iops","iops_rd","iops_wr","image","cache","write_threshold"]};
-const schema586 = {"$id":"https://qmp-sdk.invalid/validators/compat/t102","type":"string"};
 
 function validate1285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t102" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -49965,16 +48956,8 @@ validate1285.errors = vErrors;
 return errors === 0;
 }
 
-const schema587 = {"$id":"https://qmp-sdk.invalid/validators/compat/t284","type":"object","properties":{"filename":{"type":"string"},"format":{"type":"string"},"dirty-flag":{"type":"boolean"},"actual-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"virtual-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"encrypted":{"type":"boolean"},"compressed":{"type":"boolean"},"backing-filename":{"type":"string"},"full-backing-filename":{"type":"string"},"backing-filename-format":{"type":"string"},"snapshots":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t511"}},"format-specific":{"$ref":"https://qmp-sdk.invalid/validators/compat/t285"},"backing-image":{"$ref":"https://qmp-sdk.invalid/validators/compat/t284"}},"required":["filename","format","virtual-size"]};
-const schema588 = {"$id":"https://qmp-sdk.invalid/validators/compat/t285","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["qcow2","vmdk","luks","rbd","file"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t285-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t285-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t285-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t285-3"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t285-4"}]}};
-const schema589 = {"$id":"https://qmp-sdk.invalid/validators/compat/t285-0","type":"object","properties":{"type":{"const":"qcow2"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t290"}},"required":["type","data"]};
-const schema590 = {"$id":"https://qmp-sdk.invalid/validators/compat/t290","type":"object","properties":{"compat":{"type":"string"},"data-file":{"type":"string"},"data-file-raw":{"type":"boolean"},"extended-l2":{"type":"boolean"},"lazy-refcounts":{"type":"boolean"},"corrupt":{"type":"boolean"},"refcount-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/compat/t291"},"bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t435"}},"compression-type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t437"}},"required":["compat","refcount-bits","compression-type"]};
-const schema591 = {"$id":"https://qmp-sdk.invalid/validators/compat/t291","type":"object","properties":{"format":{"type":"string"}},"required":["format"],"if":{"properties":{"format":{"enum":["luks","aes"]}}},"then":{"type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t291-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t291-1"}]}};
-const schema592 = {"$id":"https://qmp-sdk.invalid/validators/compat/t291-0","type":"object","properties":{"format":{"const":"luks"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t421"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t422"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t424"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t423"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t423"},"detached-header":{"type":"boolean"},"payload-offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"master-key-iters":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"uuid":{"type":"string"},"slots":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t417"}}},"required":["format","cipher-alg","cipher-mode","ivgen-alg","hash-alg","detached-header","payload-offset","master-key-iters","uuid","slots"]};
-const schema593 = {"$id":"https://qmp-sdk.invalid/validators/compat/t421","type":"string"};
 
 function validate1294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t421" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -49985,10 +48968,8 @@ validate1294.errors = vErrors;
 return errors === 0;
 }
 
-const schema594 = {"$id":"https://qmp-sdk.invalid/validators/compat/t422","type":"string"};
 
 function validate1296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t422" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -49999,10 +48980,8 @@ validate1296.errors = vErrors;
 return errors === 0;
 }
 
-const schema595 = {"$id":"https://qmp-sdk.invalid/validators/compat/t424","type":"string"};
 
 function validate1298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t424" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -50013,10 +48992,8 @@ validate1298.errors = vErrors;
 return errors === 0;
 }
 
-const schema596 = {"$id":"https://qmp-sdk.invalid/validators/compat/t423","type":"string"};
 
 function validate1300(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t423" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -50027,10 +49004,8 @@ validate1300.errors = vErrors;
 return errors === 0;
 }
 
-const schema597 = {"$id":"https://qmp-sdk.invalid/validators/compat/t417","type":"object","properties":{"active":{"type":"boolean"},"iters":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"stripes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"key-offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["active","key-offset"]};
 
 function validate1303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t417" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50149,7 +49124,6 @@ return errors === 0;
 
 
 function validate1293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t291-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50360,10 +49334,8 @@ validate1293.errors = vErrors;
 return errors === 0;
 }
 
-const schema598 = {"$id":"https://qmp-sdk.invalid/validators/compat/t291-1","type":"object","properties":{"format":{"const":"aes"}},"required":["format"]};
 
 function validate1305(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t291-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50393,7 +49365,6 @@ return errors === 0;
 
 
 function validate1292(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t291" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -50497,11 +49468,8 @@ validate1292.errors = vErrors;
 return errors === 0;
 }
 
-const schema599 = {"$id":"https://qmp-sdk.invalid/validators/compat/t435","type":"object","properties":{"name":{"type":"string"},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"flags":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t436"}}},"required":["name","granularity","flags"]};
-const schema600 = {"$id":"https://qmp-sdk.invalid/validators/compat/t436","type":"string"};
 
 function validate1310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t436" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -50514,7 +49482,6 @@ return errors === 0;
 
 
 function validate1309(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t435" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50606,10 +49573,8 @@ validate1309.errors = vErrors;
 return errors === 0;
 }
 
-const schema601 = {"$id":"https://qmp-sdk.invalid/validators/compat/t437","type":"string"};
 
 function validate1313(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t437" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -50622,7 +49587,6 @@ return errors === 0;
 
 
 function validate1291(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t290" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50807,7 +49771,6 @@ return errors === 0;
 
 
 function validate1290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t285-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50853,12 +49816,8 @@ validate1290.errors = vErrors;
 return errors === 0;
 }
 
-const schema602 = {"$id":"https://qmp-sdk.invalid/validators/compat/t285-1","type":"object","properties":{"type":{"const":"vmdk"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t295"}},"required":["type","data"]};
-const schema603 = {"$id":"https://qmp-sdk.invalid/validators/compat/t295","type":"object","properties":{"create-type":{"type":"string"},"cid":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"parent-cid":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t585"}}},"required":["create-type","cid","parent-cid","extents"]};
-const schema604 = {"$id":"https://qmp-sdk.invalid/validators/compat/t585","type":"object","properties":{"filename":{"type":"string"},"format":{"type":"string"},"virtual-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compressed":{"type":"boolean"}},"required":["filename","format","virtual-size"]};
 
 function validate1318(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t585" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50975,7 +49934,6 @@ return errors === 0;
 
 
 function validate1317(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t295" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51097,7 +50055,6 @@ return errors === 0;
 
 
 function validate1316(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t285-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51143,11 +50100,8 @@ validate1316.errors = vErrors;
 return errors === 0;
 }
 
-const schema605 = {"$id":"https://qmp-sdk.invalid/validators/compat/t285-2","type":"object","properties":{"type":{"const":"luks"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t416"}},"required":["type","data"]};
-const schema606 = {"$id":"https://qmp-sdk.invalid/validators/compat/t416","type":"object","properties":{"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t421"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t422"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t424"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t423"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t423"},"detached-header":{"type":"boolean"},"payload-offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"master-key-iters":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"uuid":{"type":"string"},"slots":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t417"}}},"required":["cipher-alg","cipher-mode","ivgen-alg","hash-alg","detached-header","payload-offset","master-key-iters","uuid","slots"]};
 
 function validate1322(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t416" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51347,7 +50301,6 @@ return errors === 0;
 
 
 function validate1321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t285-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51393,12 +50346,8 @@ validate1321.errors = vErrors;
 return errors === 0;
 }
 
-const schema607 = {"$id":"https://qmp-sdk.invalid/validators/compat/t285-3","type":"object","properties":{"type":{"const":"rbd"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t293"}},"required":["type","data"]};
-const schema608 = {"$id":"https://qmp-sdk.invalid/validators/compat/t293","type":"object","properties":{"encryption-format":{"$ref":"https://qmp-sdk.invalid/validators/compat/t452"}}};
-const schema609 = {"$id":"https://qmp-sdk.invalid/validators/compat/t452","type":"string"};
 
 function validate1332(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t452" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -51411,7 +50360,6 @@ return errors === 0;
 
 
 function validate1331(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t293" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51434,7 +50382,6 @@ return errors === 0;
 
 
 function validate1330(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t285-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51480,11 +50427,8 @@ validate1330.errors = vErrors;
 return errors === 0;
 }
 
-const schema610 = {"$id":"https://qmp-sdk.invalid/validators/compat/t285-4","type":"object","properties":{"type":{"const":"file"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t286"}},"required":["type","data"]};
-const schema611 = {"$id":"https://qmp-sdk.invalid/validators/compat/t286","type":"object","properties":{"extent-size-hint":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
 
 function validate1336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t286" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51523,7 +50467,6 @@ return errors === 0;
 
 
 function validate1335(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t285-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51571,7 +50514,6 @@ return errors === 0;
 
 
 function validate1289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t285" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -51696,7 +50638,6 @@ return errors === 0;
 const wrapper5 = {validate: validate1287};
 
 function validate1287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t284" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51961,10 +50902,8 @@ validate1287.errors = vErrors;
 return errors === 0;
 }
 
-const schema612 = {"$id":"https://qmp-sdk.invalid/validators/compat/t84","type":"object","properties":{"writeback":{"type":"boolean"},"direct":{"type":"boolean"},"no-flush":{"type":"boolean"}},"required":["writeback","direct","no-flush"]};
 
 function validate1345(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t84" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52023,10 +50962,8 @@ validate1345.errors = vErrors;
 return errors === 0;
 }
 
-const schema613 = {"$id":"https://qmp-sdk.invalid/validators/compat/t57","type":"object","properties":{"name":{"type":"string"},"count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"recording":{"type":"boolean"},"busy":{"type":"boolean"},"persistent":{"type":"boolean"},"inconsistent":{"type":"boolean"}},"required":["count","granularity","recording","busy","persistent"]};
 
 function validate1347(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t57" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52169,7 +51106,6 @@ return errors === 0;
 
 
 function validate1284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t45" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52951,10 +51887,8 @@ validate1284.errors = vErrors;
 return errors === 0;
 }
 
-const schema614 = {"$id":"https://qmp-sdk.invalid/validators/compat/t46","type":"string"};
 
 function validate1350(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t46" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -52967,7 +51901,6 @@ return errors === 0;
 
 
 function validate1283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t67" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53093,7 +52026,6 @@ return errors === 0;
 
 
 function validate1282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r111" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53122,10 +52054,8 @@ return errors === 0;
 }
 
 const a112 = validate1353;
-const schema615 = {"$id":"https://qmp-sdk.invalid/validators/exact/a112","type":"object","properties":{},"additionalProperties":false};
 
 function validate1353(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a112" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53146,12 +52076,8 @@ return errors === 0;
 }
 
 const r112 = validate1354;
-const schema616 = {"$id":"https://qmp-sdk.invalid/validators/compat/r112","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t59"}};
-const schema617 = {"$id":"https://qmp-sdk.invalid/validators/compat/t59","type":"object","properties":{"id":{"type":"string"},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t66"},"node-name":{"type":"string"},"shutting-down":{"type":"boolean"}},"required":["id","type","node-name","shutting-down"]};
-const schema618 = {"$id":"https://qmp-sdk.invalid/validators/compat/t66","type":"string"};
 
 function validate1356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t66" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -53164,7 +52090,6 @@ return errors === 0;
 
 
 function validate1355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t59" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53238,7 +52163,6 @@ return errors === 0;
 
 
 function validate1354(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r112" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53267,10 +52191,8 @@ return errors === 0;
 }
 
 const a113 = validate1359;
-const schema619 = {"$id":"https://qmp-sdk.invalid/validators/exact/a113","type":"object","properties":{},"additionalProperties":false};
 
 function validate1359(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a113" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53291,13 +52213,8 @@ return errors === 0;
 }
 
 const r113 = validate1360;
-const schema620 = {"$id":"https://qmp-sdk.invalid/validators/compat/r113","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t70"}};
-const schema621 = {"$id":"https://qmp-sdk.invalid/validators/compat/t70","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["mirror","commit","stream","backup","create","amend","snapshot-load","snapshot-save","snapshot-delete"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t70-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t70-1"}]}};
-const schema622 = {"$id":"https://qmp-sdk.invalid/validators/compat/t70-0","type":"object","properties":{"type":{"const":"mirror"},"device":{"type":"string"},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"busy":{"type":"boolean"},"paused":{"type":"boolean"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"io-status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t46"},"ready":{"type":"boolean"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t322"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"error":{"type":"string"},"actively-synced":{"type":"boolean"}},"required":["type","device","len","offset","busy","paused","speed","io-status","ready","status","auto-finalize","auto-dismiss","actively-synced"]};
-const schema623 = {"$id":"https://qmp-sdk.invalid/validators/compat/t322","type":"string"};
 
 function validate1364(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t322" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -53310,7 +52227,6 @@ return errors === 0;
 
 
 function validate1362(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t70-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53560,7 +52476,6 @@ return errors === 0;
 const schema624 = {"$id":"https://qmp-sdk.invalid/validators/compat/t70-1","type":"object","properties":{"type":{"enum":["commit","stream","backup","create","amend","snapshot-load","snapshot-save","snapshot-delete"]},"device":{"type":"string"},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"busy":{"type":"boolean"},"paused":{"type":"boolean"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"io-status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t46"},"ready":{"type":"boolean"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t322"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"error":{"type":"string"}},"required":["type","device","len","offset","busy","paused","speed","io-status","ready","status","auto-finalize","auto-dismiss"]};
 
 function validate1366(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t70-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53797,7 +52712,6 @@ return errors === 0;
 
 
 function validate1361(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t70" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -53945,7 +52859,6 @@ return errors === 0;
 
 
 function validate1360(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r113" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53974,10 +52887,8 @@ return errors === 0;
 }
 
 const a114 = validate1379;
-const schema625 = {"$id":"https://qmp-sdk.invalid/validators/exact/a114","type":"object","properties":{"query-nodes":{"type":"boolean"}},"additionalProperties":false};
 
 function validate1379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a114" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54009,13 +52920,8 @@ return errors === 0;
 }
 
 const r114 = validate1380;
-const schema626 = {"$id":"https://qmp-sdk.invalid/validators/compat/r114","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t74"}};
-const schema627 = {"$id":"https://qmp-sdk.invalid/validators/compat/t74","type":"object","properties":{"device":{"type":"string"},"qdev":{"type":"string"},"node-name":{"type":"string"},"stats":{"$ref":"https://qmp-sdk.invalid/validators/compat/t47"},"driver-specific":{"$ref":"https://qmp-sdk.invalid/validators/compat/t75"},"parent":{"$ref":"https://qmp-sdk.invalid/validators/compat/t74"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/compat/t74"}},"required":["stats"]};
-const schema628 = {"$id":"https://qmp-sdk.invalid/validators/compat/t47","type":"object","properties":{"rd_bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"wr_bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"zone_append_bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"unmap_bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rd_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"wr_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"zone_append_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"flush_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"unmap_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rd_total_time_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"wr_total_time_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"zone_append_total_time_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"flush_total_time_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"unmap_total_time_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"wr_highest_offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rd_merged":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"wr_merged":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"zone_append_merged":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"unmap_merged":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"idle_time_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"failed_rd_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"failed_wr_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"failed_zone_append_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"failed_flush_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"failed_unmap_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"invalid_rd_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"invalid_wr_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"invalid_zone_append_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"invalid_flush_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"invalid_unmap_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"account_invalid":{"type":"boolean"},"account_failed":{"type":"boolean"},"timed_stats":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t48"}},"rd_latency_histogram":{"$ref":"https://qmp-sdk.invalid/validators/compat/t72"},"wr_latency_histogram":{"$ref":"https://qmp-sdk.invalid/validators/compat/t72"},"zone_append_latency_histogram":{"$ref":"https://qmp-sdk.invalid/validators/compat/t72"},"flush_latency_histogram":{"$ref":"https://qmp-sdk.invalid/validators/compat/t72"}},"required":["rd_bytes","wr_bytes","zone_append_bytes","unmap_bytes","rd_operations","wr_operations","zone_append_operations","flush_operations","unmap_operations","rd_total_time_ns","wr_total_time_ns","zone_append_total_time_ns","flush_total_time_ns","unmap_total_time_ns","wr_highest_offset","rd_merged","wr_merged","zone_append_merged","unmap_merged","failed_rd_operations","failed_wr_operations","failed_zone_append_operations","failed_flush_operations","failed_unmap_operations","invalid_rd_operations","invalid_wr_operations","invalid_zone_append_operations","invalid_flush_operations","invalid_unmap_operations","account_invalid","account_failed","timed_stats"]};
-const schema629 = {"$id":"https://qmp-sdk.invalid/validators/compat/t48","type":"object","properties":{"interval_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"min_rd_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max_rd_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avg_rd_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"min_wr_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max_wr_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avg_wr_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"min_zone_append_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max_zone_append_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avg_zone_append_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"min_flush_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max_flush_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avg_flush_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avg_rd_queue_depth":{"type":"number"},"avg_wr_queue_depth":{"type":"number"},"avg_zone_append_queue_depth":{"type":"number"}},"required":["interval_length","min_rd_latency_ns","max_rd_latency_ns","avg_rd_latency_ns","min_wr_latency_ns","max_wr_latency_ns","avg_wr_latency_ns","min_zone_append_latency_ns","max_zone_append_latency_ns","avg_zone_append_latency_ns","min_flush_latency_ns","max_flush_latency_ns","avg_flush_latency_ns","avg_rd_queue_depth","avg_wr_queue_depth","avg_zone_append_queue_depth"]};
 
 function validate1383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t48" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54441,10 +53347,8 @@ validate1383.errors = vErrors;
 return errors === 0;
 }
 
-const schema630 = {"$id":"https://qmp-sdk.invalid/validators/compat/t72","type":"object","properties":{"boundaries":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"bins":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}},"required":["boundaries","bins"]};
 
 function validate1385(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t72" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54558,7 +53462,6 @@ return errors === 0;
 
 
 function validate1382(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t47" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55527,11 +54430,8 @@ validate1382.errors = vErrors;
 return errors === 0;
 }
 
-const schema631 = {"$id":"https://qmp-sdk.invalid/validators/compat/t75","type":"object","properties":{"driver":{"type":"string"}},"required":["driver"],"if":{"properties":{"driver":{"enum":["file","host_device","nvme","blkdebug","blklogwrites","blkreplay","blkverify","bochs","cloop","compress","copy-before-write","copy-on-read","dmg","snapshot-access","ftp","ftps","gluster","host_cdrom","http","https","iscsi","luks","nbd","nfs","null-aio","null-co","parallels","preallocate","qcow","qcow2","qed","quorum","raw","rbd","replication","ssh","throttle","vdi","vhdx","vmdk","vpc","vvfat"]}}},"then":{"type":"object","discriminator":{"propertyName":"driver"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t75-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t75-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t75-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t75-3"}]}};
-const schema632 = {"$id":"https://qmp-sdk.invalid/validators/compat/t75-0","type":"object","properties":{"driver":{"const":"file"},"discard-nb-ok":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-nb-failed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-bytes-ok":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","discard-nb-ok","discard-nb-failed","discard-bytes-ok"]};
 
 function validate1392(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t75-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55648,10 +54548,8 @@ validate1392.errors = vErrors;
 return errors === 0;
 }
 
-const schema633 = {"$id":"https://qmp-sdk.invalid/validators/compat/t75-1","type":"object","properties":{"driver":{"const":"host_device"},"discard-nb-ok":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-nb-failed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-bytes-ok":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","discard-nb-ok","discard-nb-failed","discard-bytes-ok"]};
 
 function validate1393(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t75-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55768,10 +54666,8 @@ validate1393.errors = vErrors;
 return errors === 0;
 }
 
-const schema634 = {"$id":"https://qmp-sdk.invalid/validators/compat/t75-2","type":"object","properties":{"driver":{"const":"nvme"},"completion-errors":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"aligned-accesses":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"unaligned-accesses":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","completion-errors","aligned-accesses","unaligned-accesses"]};
 
 function validate1394(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t75-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55891,7 +54787,6 @@ return errors === 0;
 const schema635 = {"$id":"https://qmp-sdk.invalid/validators/compat/t75-3","type":"object","properties":{"driver":{"enum":["blkdebug","blklogwrites","blkreplay","blkverify","bochs","cloop","compress","copy-before-write","copy-on-read","dmg","snapshot-access","ftp","ftps","gluster","host_cdrom","http","https","iscsi","luks","nbd","nfs","null-aio","null-co","parallels","preallocate","qcow","qcow2","qed","quorum","raw","rbd","replication","ssh","throttle","vdi","vhdx","vmdk","vpc","vvfat"]}},"required":["driver"]};
 
 function validate1395(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t75-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55922,7 +54817,6 @@ return errors === 0;
 
 
 function validate1391(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t75" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -56269,7 +55163,6 @@ return errors === 0;
 const wrapper6 = {validate: validate1381};
 
 function validate1381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t74" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56382,7 +55275,6 @@ return errors === 0;
 
 
 function validate1380(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r114" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56411,10 +55303,8 @@ return errors === 0;
 }
 
 const a115 = validate1440;
-const schema636 = {"$id":"https://qmp-sdk.invalid/validators/exact/a115","type":"object","properties":{},"additionalProperties":false};
 
 function validate1440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a115" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56435,11 +55325,8 @@ return errors === 0;
 }
 
 const r115 = validate1441;
-const schema637 = {"$id":"https://qmp-sdk.invalid/validators/compat/r115","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t172"}};
-const schema638 = {"$id":"https://qmp-sdk.invalid/validators/compat/t172","type":"object","properties":{"label":{"type":"string"},"filename":{"type":"string"},"frontend-open":{"type":"boolean"}},"required":["label","filename","frontend-open"]};
 
 function validate1442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t172" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56500,7 +55387,6 @@ return errors === 0;
 
 
 function validate1441(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r115" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56529,10 +55415,8 @@ return errors === 0;
 }
 
 const a116 = validate1444;
-const schema639 = {"$id":"https://qmp-sdk.invalid/validators/exact/a116","type":"object","properties":{},"additionalProperties":false};
 
 function validate1444(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a116" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56553,11 +55437,8 @@ return errors === 0;
 }
 
 const r116 = validate1445;
-const schema640 = {"$id":"https://qmp-sdk.invalid/validators/compat/r116","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t160"}};
-const schema641 = {"$id":"https://qmp-sdk.invalid/validators/compat/t160","type":"object","properties":{"name":{"type":"string"}},"required":["name"]};
 
 function validate1446(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t160" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56587,7 +55468,6 @@ return errors === 0;
 
 
 function validate1445(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r116" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56616,10 +55496,8 @@ return errors === 0;
 }
 
 const a117 = validate1448;
-const schema642 = {"$id":"https://qmp-sdk.invalid/validators/exact/a117","type":"object","properties":{},"additionalProperties":false};
 
 function validate1448(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a117" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56640,12 +55518,8 @@ return errors === 0;
 }
 
 const r117 = validate1449;
-const schema643 = {"$id":"https://qmp-sdk.invalid/validators/compat/r117","$ref":"https://qmp-sdk.invalid/validators/compat/t156"};
-const schema644 = {"$id":"https://qmp-sdk.invalid/validators/compat/t156","type":"object","properties":{"mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t155"},"last-mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t155"},"reason":{"$ref":"https://qmp-sdk.invalid/validators/compat/t154"}},"required":["mode","last-mode","reason"]};
-const schema645 = {"$id":"https://qmp-sdk.invalid/validators/compat/t155","type":"string"};
 
 function validate1451(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t155" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -56656,10 +55530,8 @@ validate1451.errors = vErrors;
 return errors === 0;
 }
 
-const schema646 = {"$id":"https://qmp-sdk.invalid/validators/compat/t154","type":"string"};
 
 function validate1454(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t154" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -56672,7 +55544,6 @@ return errors === 0;
 
 
 function validate1450(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t156" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56733,7 +55604,6 @@ return errors === 0;
 
 
 function validate1449(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r117" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1450(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -56745,10 +55615,8 @@ return errors === 0;
 }
 
 const a118 = validate1457;
-const schema647 = {"$id":"https://qmp-sdk.invalid/validators/exact/a118","type":"object","properties":{"option":{"type":"string"}},"additionalProperties":false};
 
 function validate1457(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a118" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56780,13 +55648,8 @@ return errors === 0;
 }
 
 const r118 = validate1458;
-const schema648 = {"$id":"https://qmp-sdk.invalid/validators/compat/r118","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t196"}};
-const schema649 = {"$id":"https://qmp-sdk.invalid/validators/compat/t196","type":"object","properties":{"option":{"type":"string"},"parameters":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t197"}}},"required":["option","parameters"]};
-const schema650 = {"$id":"https://qmp-sdk.invalid/validators/compat/t197","type":"object","properties":{"name":{"type":"string"},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t198"},"help":{"type":"string"},"default":{"type":"string"}},"required":["name","type"]};
-const schema651 = {"$id":"https://qmp-sdk.invalid/validators/compat/t198","type":"string"};
 
 function validate1461(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t198" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -56799,7 +55662,6 @@ return errors === 0;
 
 
 function validate1460(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t197" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56873,7 +55735,6 @@ return errors === 0;
 
 
 function validate1459(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t196" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56939,7 +55800,6 @@ return errors === 0;
 
 
 function validate1458(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r118" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56968,10 +55828,8 @@ return errors === 0;
 }
 
 const a119 = validate1465;
-const schema652 = {"$id":"https://qmp-sdk.invalid/validators/exact/a119","type":"object","properties":{},"additionalProperties":false};
 
 function validate1465(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a119" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56992,11 +55850,8 @@ return errors === 0;
 }
 
 const r119 = validate1466;
-const schema653 = {"$id":"https://qmp-sdk.invalid/validators/compat/r119","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t195"}};
-const schema654 = {"$id":"https://qmp-sdk.invalid/validators/compat/t195","type":"object","properties":{"name":{"type":"string"}},"required":["name"]};
 
 function validate1467(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t195" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57026,7 +55881,6 @@ return errors === 0;
 
 
 function validate1466(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r119" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57055,10 +55909,8 @@ return errors === 0;
 }
 
 const a120 = validate1469;
-const schema655 = {"$id":"https://qmp-sdk.invalid/validators/exact/a120","type":"object","properties":{},"additionalProperties":false};
 
 function validate1469(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a120" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57079,11 +55931,8 @@ return errors === 0;
 }
 
 const r120 = validate1470;
-const schema656 = {"$id":"https://qmp-sdk.invalid/validators/compat/r120","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t200"}};
-const schema657 = {"$id":"https://qmp-sdk.invalid/validators/compat/t200","type":"object","properties":{"name":{"type":"string"},"migration-safe":{"type":"boolean"},"static":{"type":"boolean"},"unavailable-features":{"type":"array","items":{"type":"string"}},"typename":{"type":"string"},"alias-of":{"type":"string"},"deprecated":{"type":"boolean"}},"required":["name","static","typename","deprecated"]};
 
 function validate1471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t200" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57214,7 +56063,6 @@ return errors === 0;
 
 
 function validate1470(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r120" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57243,11 +56091,9 @@ return errors === 0;
 }
 
 const a121 = validate1473;
-const schema658 = {"$id":"https://qmp-sdk.invalid/validators/exact/a121","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t206"},"model":{"$ref":"https://qmp-sdk.invalid/validators/exact/t207"}},"required":["type","model"],"additionalProperties":false};
 const schema659 = {"$id":"https://qmp-sdk.invalid/validators/exact/t206","type":"string","enum":["static","full"]};
 
 function validate1474(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t206" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -57262,10 +56108,8 @@ validate1474.errors = vErrors;
 return errors === 0;
 }
 
-const schema660 = {"$id":"https://qmp-sdk.invalid/validators/exact/t207","type":"object","properties":{"name":{"type":"string"},"props":{}},"required":["name"],"additionalProperties":false};
 
 function validate1476(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t207" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57305,7 +56149,6 @@ return errors === 0;
 
 
 function validate1473(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a121" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57362,12 +56205,8 @@ return errors === 0;
 }
 
 const r121 = validate1478;
-const schema661 = {"$id":"https://qmp-sdk.invalid/validators/compat/r121","$ref":"https://qmp-sdk.invalid/validators/compat/t205"};
-const schema662 = {"$id":"https://qmp-sdk.invalid/validators/compat/t205","type":"object","properties":{"model":{"$ref":"https://qmp-sdk.invalid/validators/compat/t207"}},"required":["model"]};
-const schema663 = {"$id":"https://qmp-sdk.invalid/validators/compat/t207","type":"object","properties":{"name":{"type":"string"},"props":{}},"required":["name"]};
 
 function validate1480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t207" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57397,7 +56236,6 @@ return errors === 0;
 
 
 function validate1479(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t205" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57427,7 +56265,6 @@ return errors === 0;
 
 
 function validate1478(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r121" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1479(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -57439,10 +56276,8 @@ return errors === 0;
 }
 
 const a122 = validate1483;
-const schema664 = {"$id":"https://qmp-sdk.invalid/validators/exact/a122","type":"object","properties":{},"additionalProperties":false};
 
 function validate1483(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a122" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57463,13 +56298,8 @@ return errors === 0;
 }
 
 const r122 = validate1484;
-const schema665 = {"$id":"https://qmp-sdk.invalid/validators/compat/r122","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t201"}};
-const schema666 = {"$id":"https://qmp-sdk.invalid/validators/compat/t201","type":"object","properties":{"target":{"type":"string"}},"required":["target"],"if":{"properties":{"target":{"enum":["s390x","aarch64","alpha","arm","avr","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}}},"then":{"type":"object","discriminator":{"propertyName":"target"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t201-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t201-1"}]}};
-const schema667 = {"$id":"https://qmp-sdk.invalid/validators/compat/t201-0","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qom-path":{"type":"string"},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t203"},"target":{"const":"s390x"},"cpu-state":{"$ref":"https://qmp-sdk.invalid/validators/compat/t475"},"dedicated":{"type":"boolean"},"entitlement":{"$ref":"https://qmp-sdk.invalid/validators/compat/t474"}},"required":["cpu-index","qom-path","thread-id","target","cpu-state"]};
-const schema668 = {"$id":"https://qmp-sdk.invalid/validators/compat/t203","type":"object","properties":{"node-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drawer-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"book-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"socket-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"die-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"module-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"core-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
 
 function validate1487(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t203" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57734,10 +56564,8 @@ validate1487.errors = vErrors;
 return errors === 0;
 }
 
-const schema669 = {"$id":"https://qmp-sdk.invalid/validators/compat/t475","type":"string"};
 
 function validate1489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t475" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -57748,10 +56576,8 @@ validate1489.errors = vErrors;
 return errors === 0;
 }
 
-const schema670 = {"$id":"https://qmp-sdk.invalid/validators/compat/t474","type":"string"};
 
 function validate1491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t474" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -57764,7 +56590,6 @@ return errors === 0;
 
 
 function validate1486(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t201-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57921,7 +56746,6 @@ return errors === 0;
 const schema671 = {"$id":"https://qmp-sdk.invalid/validators/compat/t201-1","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qom-path":{"type":"string"},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t203"},"target":{"enum":["aarch64","alpha","arm","avr","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}},"required":["cpu-index","qom-path","thread-id","target"]};
 
 function validate1493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t201-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58039,7 +56863,6 @@ return errors === 0;
 
 
 function validate1485(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t201" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -58307,7 +57130,6 @@ return errors === 0;
 
 
 function validate1484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r122" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58336,10 +57158,8 @@ return errors === 0;
 }
 
 const a123 = validate1525;
-const schema672 = {"$id":"https://qmp-sdk.invalid/validators/exact/a123","type":"object","properties":{},"additionalProperties":false};
 
 function validate1525(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a123" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58360,12 +57180,8 @@ return errors === 0;
 }
 
 const r123 = validate1526;
-const schema673 = {"$id":"https://qmp-sdk.invalid/validators/compat/r123","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t430"}};
-const schema674 = {"$id":"https://qmp-sdk.invalid/validators/compat/t430","type":"object","properties":{"id":{"type":"string"},"service":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t428"}},"client":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t427"}}},"required":["id","service","client"]};
-const schema675 = {"$id":"https://qmp-sdk.invalid/validators/compat/t428","type":"string"};
 
 function validate1528(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t428" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -58376,11 +57192,8 @@ validate1528.errors = vErrors;
 return errors === 0;
 }
 
-const schema676 = {"$id":"https://qmp-sdk.invalid/validators/compat/t427","type":"object","properties":{"queue":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t429"}},"required":["queue","type"]};
-const schema677 = {"$id":"https://qmp-sdk.invalid/validators/compat/t429","type":"string"};
 
 function validate1531(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t429" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -58393,7 +57206,6 @@ return errors === 0;
 
 
 function validate1530(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t427" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58456,7 +57268,6 @@ return errors === 0;
 
 
 function validate1527(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t430" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58553,7 +57364,6 @@ return errors === 0;
 
 
 function validate1526(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r123" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58582,10 +57392,8 @@ return errors === 0;
 }
 
 const a124 = validate1535;
-const schema678 = {"$id":"https://qmp-sdk.invalid/validators/exact/a124","type":"object","properties":{},"additionalProperties":false};
 
 function validate1535(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a124" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58606,11 +57414,8 @@ return errors === 0;
 }
 
 const r124 = validate1536;
-const schema679 = {"$id":"https://qmp-sdk.invalid/validators/compat/r124","$ref":"https://qmp-sdk.invalid/validators/compat/t210"};
-const schema680 = {"$id":"https://qmp-sdk.invalid/validators/compat/t210","type":"object","properties":{"wakeup-suspend-support":{"type":"boolean"}},"required":["wakeup-suspend-support"]};
 
 function validate1537(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t210" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58640,7 +57445,6 @@ return errors === 0;
 
 
 function validate1536(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r124" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1537(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -58652,10 +57456,8 @@ return errors === 0;
 }
 
 const a125 = validate1539;
-const schema681 = {"$id":"https://qmp-sdk.invalid/validators/exact/a125","type":"object","properties":{"calc-time-unit":{"$ref":"https://qmp-sdk.invalid/validators/exact/t549"}},"additionalProperties":false};
 
 function validate1539(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a125" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58687,12 +57489,8 @@ return errors === 0;
 }
 
 const r125 = validate1541;
-const schema682 = {"$id":"https://qmp-sdk.invalid/validators/compat/r125","$ref":"https://qmp-sdk.invalid/validators/compat/t220"};
-const schema683 = {"$id":"https://qmp-sdk.invalid/validators/compat/t220","type":"object","properties":{"dirty-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t222"},"start-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"calc-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"calc-time-unit":{"$ref":"https://qmp-sdk.invalid/validators/compat/t549"},"sample-pages":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t221"},"vcpu-dirty-rate":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t223"}}},"required":["status","start-time","calc-time","calc-time-unit","sample-pages","mode"]};
-const schema684 = {"$id":"https://qmp-sdk.invalid/validators/compat/t222","type":"string"};
 
 function validate1543(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t222" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -58703,10 +57501,8 @@ validate1543.errors = vErrors;
 return errors === 0;
 }
 
-const schema685 = {"$id":"https://qmp-sdk.invalid/validators/compat/t549","type":"string"};
 
 function validate1545(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t549" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -58717,10 +57513,8 @@ validate1545.errors = vErrors;
 return errors === 0;
 }
 
-const schema686 = {"$id":"https://qmp-sdk.invalid/validators/compat/t221","type":"string"};
 
 function validate1547(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t221" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -58731,10 +57525,8 @@ validate1547.errors = vErrors;
 return errors === 0;
 }
 
-const schema687 = {"$id":"https://qmp-sdk.invalid/validators/compat/t223","type":"object","properties":{"id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","dirty-rate"]};
 
 function validate1549(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t223" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58812,7 +57604,6 @@ return errors === 0;
 
 
 function validate1542(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t220" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59016,7 +57807,6 @@ return errors === 0;
 
 
 function validate1541(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r125" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1542(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -59028,10 +57818,8 @@ return errors === 0;
 }
 
 const a126 = validate1552;
-const schema688 = {"$id":"https://qmp-sdk.invalid/validators/exact/a126","type":"object","properties":{},"additionalProperties":false};
 
 function validate1552(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a126" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59052,13 +57840,8 @@ return errors === 0;
 }
 
 const r126 = validate1553;
-const schema689 = {"$id":"https://qmp-sdk.invalid/validators/compat/r126","$ref":"https://qmp-sdk.invalid/validators/compat/t230"};
-const schema690 = {"$id":"https://qmp-sdk.invalid/validators/compat/t230","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["gtk","curses","egl-headless","dbus","sdl","default","none","spice-app"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t230-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t230-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t230-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t230-3"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t230-4"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t230-5"}]}};
-const schema691 = {"$id":"https://qmp-sdk.invalid/validators/compat/t230-0","type":"object","properties":{"type":{"const":"gtk"},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t228"},"grab-on-hover":{"type":"boolean"},"zoom-to-fit":{"type":"boolean"},"show-tabs":{"type":"boolean"},"show-menubar":{"type":"boolean"}},"required":["type"]};
-const schema692 = {"$id":"https://qmp-sdk.invalid/validators/compat/t228","type":"string"};
 
 function validate1556(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t228" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -59071,7 +57854,6 @@ return errors === 0;
 
 
 function validate1555(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t230-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59208,10 +57990,8 @@ validate1555.errors = vErrors;
 return errors === 0;
 }
 
-const schema693 = {"$id":"https://qmp-sdk.invalid/validators/compat/t230-1","type":"object","properties":{"type":{"const":"curses"},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t228"},"charset":{"type":"string"}},"required":["type"]};
 
 function validate1558(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t230-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59309,10 +58089,8 @@ validate1558.errors = vErrors;
 return errors === 0;
 }
 
-const schema694 = {"$id":"https://qmp-sdk.invalid/validators/compat/t230-2","type":"object","properties":{"type":{"const":"egl-headless"},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t228"},"rendernode":{"type":"string"}},"required":["type"]};
 
 function validate1560(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t230-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59410,10 +58188,8 @@ validate1560.errors = vErrors;
 return errors === 0;
 }
 
-const schema695 = {"$id":"https://qmp-sdk.invalid/validators/compat/t230-3","type":"object","properties":{"type":{"const":"dbus"},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t228"},"rendernode":{"type":"string"},"addr":{"type":"string"},"p2p":{"type":"boolean"},"audiodev":{"type":"string"}},"required":["type"]};
 
 function validate1562(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t230-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59550,11 +58326,8 @@ validate1562.errors = vErrors;
 return errors === 0;
 }
 
-const schema696 = {"$id":"https://qmp-sdk.invalid/validators/compat/t230-4","type":"object","properties":{"type":{"const":"sdl"},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t228"},"grab-mod":{"$ref":"https://qmp-sdk.invalid/validators/compat/t275"}},"required":["type"]};
-const schema697 = {"$id":"https://qmp-sdk.invalid/validators/compat/t275","type":"string"};
 
 function validate1566(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t275" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -59567,7 +58340,6 @@ return errors === 0;
 
 
 function validate1564(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t230-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59668,7 +58440,6 @@ return errors === 0;
 const schema698 = {"$id":"https://qmp-sdk.invalid/validators/compat/t230-5","type":"object","properties":{"type":{"enum":["default","none","spice-app"]},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t228"}},"required":["type"]};
 
 function validate1568(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t230-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59756,7 +58527,6 @@ return errors === 0;
 
 
 function validate1554(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t230" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -59898,7 +58668,6 @@ return errors === 0;
 
 
 function validate1553(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r126" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1554(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -59910,10 +58679,8 @@ return errors === 0;
 }
 
 const a127 = validate1579;
-const schema699 = {"$id":"https://qmp-sdk.invalid/validators/exact/a127","type":"object","properties":{},"additionalProperties":false};
 
 function validate1579(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a127" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59934,12 +58701,8 @@ return errors === 0;
 }
 
 const r127 = validate1580;
-const schema700 = {"$id":"https://qmp-sdk.invalid/validators/compat/r127","$ref":"https://qmp-sdk.invalid/validators/compat/t244"};
-const schema701 = {"$id":"https://qmp-sdk.invalid/validators/compat/t244","type":"object","properties":{"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t245"},"completed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["status","completed","total"]};
-const schema702 = {"$id":"https://qmp-sdk.invalid/validators/compat/t245","type":"string"};
 
 function validate1582(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t245" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -59952,7 +58715,6 @@ return errors === 0;
 
 
 function validate1581(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t244" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60043,7 +58805,6 @@ return errors === 0;
 
 
 function validate1580(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r127" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1581(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -60055,10 +58816,8 @@ return errors === 0;
 }
 
 const a128 = validate1585;
-const schema703 = {"$id":"https://qmp-sdk.invalid/validators/exact/a128","type":"object","properties":{},"additionalProperties":false};
 
 function validate1585(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a128" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60079,12 +58838,8 @@ return errors === 0;
 }
 
 const r128 = validate1586;
-const schema704 = {"$id":"https://qmp-sdk.invalid/validators/compat/r128","$ref":"https://qmp-sdk.invalid/validators/compat/t242"};
-const schema705 = {"$id":"https://qmp-sdk.invalid/validators/compat/t242","type":"object","properties":{"formats":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t243"}}},"required":["formats"]};
-const schema706 = {"$id":"https://qmp-sdk.invalid/validators/compat/t243","type":"string"};
 
 function validate1588(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t243" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -60097,7 +58852,6 @@ return errors === 0;
 
 
 function validate1587(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t242" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60146,7 +58900,6 @@ return errors === 0;
 
 
 function validate1586(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r128" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1587(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -60158,10 +58911,8 @@ return errors === 0;
 }
 
 const a129 = validate1591;
-const schema707 = {"$id":"https://qmp-sdk.invalid/validators/exact/a129","type":"object","properties":{},"additionalProperties":false};
 
 function validate1591(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a129" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60182,12 +58933,8 @@ return errors === 0;
 }
 
 const r129 = validate1592;
-const schema708 = {"$id":"https://qmp-sdk.invalid/validators/compat/r129","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t255"}};
-const schema709 = {"$id":"https://qmp-sdk.invalid/validators/compat/t255","type":"object","properties":{"fdset-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"fds":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t254"}}},"required":["fdset-id","fds"]};
-const schema710 = {"$id":"https://qmp-sdk.invalid/validators/compat/t254","type":"object","properties":{"fd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opaque":{"type":"string"}},"required":["fd"]};
 
 function validate1594(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t254" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60250,7 +58997,6 @@ return errors === 0;
 
 
 function validate1593(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t255" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60331,7 +59077,6 @@ return errors === 0;
 
 
 function validate1592(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r129" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60360,10 +59105,8 @@ return errors === 0;
 }
 
 const a130 = validate1597;
-const schema711 = {"$id":"https://qmp-sdk.invalid/validators/exact/a130","type":"object","properties":{},"additionalProperties":false};
 
 function validate1597(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a130" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60384,11 +59127,8 @@ return errors === 0;
 }
 
 const r130 = validate1598;
-const schema712 = {"$id":"https://qmp-sdk.invalid/validators/compat/r130","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t276"}};
-const schema713 = {"$id":"https://qmp-sdk.invalid/validators/compat/t276","type":"object","properties":{"type":{"type":"string"},"vcpus-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t203"},"qom-path":{"type":"string"}},"required":["type","vcpus-count","props"]};
 
 function validate1599(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t276" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60477,7 +59217,6 @@ return errors === 0;
 
 
 function validate1598(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r130" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60506,10 +59245,8 @@ return errors === 0;
 }
 
 const a131 = validate1602;
-const schema714 = {"$id":"https://qmp-sdk.invalid/validators/exact/a131","type":"object","properties":{},"additionalProperties":false};
 
 function validate1602(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a131" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60530,11 +59267,8 @@ return errors === 0;
 }
 
 const r131 = validate1603;
-const schema715 = {"$id":"https://qmp-sdk.invalid/validators/compat/r131","$ref":"https://qmp-sdk.invalid/validators/compat/t280"};
-const schema716 = {"$id":"https://qmp-sdk.invalid/validators/compat/t280","type":"object","properties":{"committed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"available":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["committed","available"]};
 
 function validate1604(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t280" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60612,7 +59346,6 @@ return errors === 0;
 
 
 function validate1603(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r131" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1604(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -60624,10 +59357,8 @@ return errors === 0;
 }
 
 const a132 = validate1606;
-const schema717 = {"$id":"https://qmp-sdk.invalid/validators/exact/a132","type":"object","properties":{},"additionalProperties":false};
 
 function validate1606(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a132" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60648,11 +59379,8 @@ return errors === 0;
 }
 
 const r132 = validate1607;
-const schema718 = {"$id":"https://qmp-sdk.invalid/validators/compat/r132","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t282"}};
-const schema719 = {"$id":"https://qmp-sdk.invalid/validators/compat/t282","type":"object","properties":{"id":{"type":"string"},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-max-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-grow":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-shrink":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","thread-id","poll-max-ns","poll-grow","poll-shrink","aio-max-batch"]};
 
 function validate1608(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t282" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60827,7 +59555,6 @@ return errors === 0;
 
 
 function validate1607(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r132" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60856,10 +59583,8 @@ return errors === 0;
 }
 
 const a133 = validate1610;
-const schema720 = {"$id":"https://qmp-sdk.invalid/validators/exact/a133","type":"object","properties":{},"additionalProperties":false};
 
 function validate1610(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a133" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60880,12 +59605,8 @@ return errors === 0;
 }
 
 const r133 = validate1611;
-const schema721 = {"$id":"https://qmp-sdk.invalid/validators/compat/r133","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t321"}};
-const schema722 = {"$id":"https://qmp-sdk.invalid/validators/compat/t321","type":"object","properties":{"id":{"type":"string"},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t323"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t322"},"current-progress":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"total-progress":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"error":{"type":"string"}},"required":["id","type","status","current-progress","total-progress"]};
-const schema723 = {"$id":"https://qmp-sdk.invalid/validators/compat/t323","type":"string"};
 
 function validate1613(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t323" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -60898,7 +59619,6 @@ return errors === 0;
 
 
 function validate1612(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t321" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61028,7 +59748,6 @@ return errors === 0;
 
 
 function validate1611(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r133" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61057,10 +59776,8 @@ return errors === 0;
 }
 
 const a134 = validate1617;
-const schema724 = {"$id":"https://qmp-sdk.invalid/validators/exact/a134","type":"object","properties":{},"additionalProperties":false};
 
 function validate1617(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a134" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61081,11 +59798,8 @@ return errors === 0;
 }
 
 const r134 = validate1618;
-const schema725 = {"$id":"https://qmp-sdk.invalid/validators/compat/r134","$ref":"https://qmp-sdk.invalid/validators/compat/t326"};
-const schema726 = {"$id":"https://qmp-sdk.invalid/validators/compat/t326","type":"object","properties":{"enabled":{"type":"boolean"},"present":{"type":"boolean"}},"required":["enabled","present"]};
 
 function validate1619(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t326" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61133,7 +59847,6 @@ return errors === 0;
 
 
 function validate1618(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r134" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1619(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -61145,10 +59858,8 @@ return errors === 0;
 }
 
 const a135 = validate1621;
-const schema727 = {"$id":"https://qmp-sdk.invalid/validators/exact/a135","type":"object","properties":{"compat-props":{"type":"boolean"}},"additionalProperties":false};
 
 function validate1621(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a135" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61180,12 +59891,8 @@ return errors === 0;
 }
 
 const r135 = validate1622;
-const schema728 = {"$id":"https://qmp-sdk.invalid/validators/compat/r135","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t327"}};
-const schema729 = {"$id":"https://qmp-sdk.invalid/validators/compat/t327","type":"object","properties":{"name":{"type":"string"},"alias":{"type":"string"},"is-default":{"type":"boolean"},"cpu-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"hotpluggable-cpus":{"type":"boolean"},"numa-mem-supported":{"type":"boolean"},"deprecated":{"type":"boolean"},"default-cpu-type":{"type":"string"},"default-ram-id":{"type":"string"},"acpi":{"type":"boolean"},"compat-props":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t199"}}},"required":["name","cpu-max","hotpluggable-cpus","numa-mem-supported","deprecated","acpi"]};
-const schema730 = {"$id":"https://qmp-sdk.invalid/validators/compat/t199","type":"object","properties":{"qom-type":{"type":"string"},"property":{"type":"string"},"value":{"type":"string"}},"required":["qom-type","property","value"]};
 
 function validate1624(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t199" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61246,7 +59953,6 @@ return errors === 0;
 
 
 function validate1623(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t327" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61444,7 +60150,6 @@ return errors === 0;
 
 
 function validate1622(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r135" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61473,10 +60178,8 @@ return errors === 0;
 }
 
 const a136 = validate1627;
-const schema731 = {"$id":"https://qmp-sdk.invalid/validators/exact/a136","type":"object","properties":{},"additionalProperties":false};
 
 function validate1627(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a136" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61497,12 +60200,8 @@ return errors === 0;
 }
 
 const r136 = validate1628;
-const schema732 = {"$id":"https://qmp-sdk.invalid/validators/compat/r136","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t329"}};
-const schema733 = {"$id":"https://qmp-sdk.invalid/validators/compat/t329","type":"object","properties":{"id":{"type":"string"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"merge":{"type":"boolean"},"dump":{"type":"boolean"},"prealloc":{"type":"boolean"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"policy":{"$ref":"https://qmp-sdk.invalid/validators/compat/t274"}},"required":["size","merge","dump","prealloc","share","host-nodes","policy"]};
-const schema734 = {"$id":"https://qmp-sdk.invalid/validators/compat/t274","type":"string"};
 
 function validate1630(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t274" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -61515,7 +60214,6 @@ return errors === 0;
 
 
 function validate1629(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t329" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61702,7 +60400,6 @@ return errors === 0;
 
 
 function validate1628(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r136" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61731,10 +60428,8 @@ return errors === 0;
 }
 
 const a137 = validate1633;
-const schema735 = {"$id":"https://qmp-sdk.invalid/validators/exact/a137","type":"object","properties":{},"additionalProperties":false};
 
 function validate1633(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a137" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61755,13 +60450,8 @@ return errors === 0;
 }
 
 const r137 = validate1634;
-const schema736 = {"$id":"https://qmp-sdk.invalid/validators/compat/r137","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t335"}};
-const schema737 = {"$id":"https://qmp-sdk.invalid/validators/compat/t335","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["dimm","nvdimm","virtio-pmem","virtio-mem","sgx-epc","hv-balloon"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t335-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t335-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t335-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t335-3"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t335-4"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t335-5"}]}};
-const schema738 = {"$id":"https://qmp-sdk.invalid/validators/compat/t335-0","type":"object","properties":{"type":{"const":"dimm"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t394"}},"required":["type","data"]};
-const schema739 = {"$id":"https://qmp-sdk.invalid/validators/compat/t394","type":"object","properties":{"id":{"type":"string"},"addr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"slot":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"node":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"memdev":{"type":"string"},"hotplugged":{"type":"boolean"},"hotpluggable":{"type":"boolean"}},"required":["addr","size","slot","node","memdev","hotplugged","hotpluggable"]};
 
 function validate1637(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t394" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61947,7 +60637,6 @@ return errors === 0;
 
 
 function validate1636(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t335-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61993,10 +60682,8 @@ validate1636.errors = vErrors;
 return errors === 0;
 }
 
-const schema740 = {"$id":"https://qmp-sdk.invalid/validators/compat/t335-1","type":"object","properties":{"type":{"const":"nvdimm"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t394"}},"required":["type","data"]};
 
 function validate1639(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t335-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62042,11 +60729,8 @@ validate1639.errors = vErrors;
 return errors === 0;
 }
 
-const schema741 = {"$id":"https://qmp-sdk.invalid/validators/compat/t335-2","type":"object","properties":{"type":{"const":"virtio-pmem"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t578"}},"required":["type","data"]};
-const schema742 = {"$id":"https://qmp-sdk.invalid/validators/compat/t578","type":"object","properties":{"id":{"type":"string"},"memaddr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"memdev":{"type":"string"}},"required":["memaddr","size","memdev"]};
 
 function validate1642(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t578" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62150,7 +60834,6 @@ return errors === 0;
 
 
 function validate1641(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t335-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62196,11 +60879,8 @@ validate1641.errors = vErrors;
 return errors === 0;
 }
 
-const schema743 = {"$id":"https://qmp-sdk.invalid/validators/compat/t335-3","type":"object","properties":{"type":{"const":"virtio-mem"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t576"}},"required":["type","data"]};
-const schema744 = {"$id":"https://qmp-sdk.invalid/validators/compat/t576","type":"object","properties":{"id":{"type":"string"},"memaddr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"requested-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"node":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"memdev":{"type":"string"}},"required":["memaddr","requested-size","size","max-size","block-size","node","memdev"]};
 
 function validate1645(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t576" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62416,7 +61096,6 @@ return errors === 0;
 
 
 function validate1644(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t335-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62462,11 +61141,8 @@ validate1644.errors = vErrors;
 return errors === 0;
 }
 
-const schema745 = {"$id":"https://qmp-sdk.invalid/validators/compat/t335-4","type":"object","properties":{"type":{"const":"sgx-epc"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t507"}},"required":["type","data"]};
-const schema746 = {"$id":"https://qmp-sdk.invalid/validators/compat/t507","type":"object","properties":{"id":{"type":"string"},"memaddr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"node":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"memdev":{"type":"string"}},"required":["memaddr","size","node","memdev"]};
 
 function validate1648(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t507" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62598,7 +61274,6 @@ return errors === 0;
 
 
 function validate1647(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t335-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62644,11 +61319,8 @@ validate1647.errors = vErrors;
 return errors === 0;
 }
 
-const schema747 = {"$id":"https://qmp-sdk.invalid/validators/compat/t335-5","type":"object","properties":{"type":{"const":"hv-balloon"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t278"}},"required":["type","data"]};
-const schema748 = {"$id":"https://qmp-sdk.invalid/validators/compat/t278","type":"object","properties":{"id":{"type":"string"},"memaddr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"memdev":{"type":"string"}},"required":["max-size"]};
 
 function validate1651(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t278" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62752,7 +61424,6 @@ return errors === 0;
 
 
 function validate1650(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t335-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62800,7 +61471,6 @@ return errors === 0;
 
 
 function validate1635(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t335" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -62930,7 +61600,6 @@ return errors === 0;
 
 
 function validate1634(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r137" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62959,10 +61628,8 @@ return errors === 0;
 }
 
 const a138 = validate1660;
-const schema749 = {"$id":"https://qmp-sdk.invalid/validators/exact/a138","type":"object","properties":{},"additionalProperties":false};
 
 function validate1660(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a138" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62983,11 +61650,8 @@ return errors === 0;
 }
 
 const r138 = validate1661;
-const schema750 = {"$id":"https://qmp-sdk.invalid/validators/compat/r138","$ref":"https://qmp-sdk.invalid/validators/compat/t340"};
-const schema751 = {"$id":"https://qmp-sdk.invalid/validators/compat/t340","type":"object","properties":{"base-memory":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"plugged-memory":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["base-memory"]};
 
 function validate1662(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t340" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63065,7 +61729,6 @@ return errors === 0;
 
 
 function validate1661(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r138" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1662(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -63077,10 +61740,8 @@ return errors === 0;
 }
 
 const a139 = validate1664;
-const schema752 = {"$id":"https://qmp-sdk.invalid/validators/exact/a139","type":"object","properties":{},"additionalProperties":false};
 
 function validate1664(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a139" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63101,11 +61762,8 @@ return errors === 0;
 }
 
 const r139 = validate1665;
-const schema753 = {"$id":"https://qmp-sdk.invalid/validators/compat/r139","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t356"}};
-const schema754 = {"$id":"https://qmp-sdk.invalid/validators/compat/t356","type":"object","properties":{"name":{"type":"string"},"index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"current":{"type":"boolean"},"absolute":{"type":"boolean"}},"required":["name","index","current","absolute"]};
 
 function validate1666(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t356" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63194,7 +61852,6 @@ return errors === 0;
 
 
 function validate1665(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r139" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63223,10 +61880,8 @@ return errors === 0;
 }
 
 const a140 = validate1668;
-const schema755 = {"$id":"https://qmp-sdk.invalid/validators/exact/a140","type":"object","properties":{},"additionalProperties":false};
 
 function validate1668(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a140" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63247,12 +61902,8 @@ return errors === 0;
 }
 
 const r140 = validate1669;
-const schema756 = {"$id":"https://qmp-sdk.invalid/validators/compat/r140","$ref":"https://qmp-sdk.invalid/validators/compat/t349"};
-const schema757 = {"$id":"https://qmp-sdk.invalid/validators/compat/t349","type":"object","properties":{"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t352"},"ram":{"$ref":"https://qmp-sdk.invalid/validators/compat/t351"},"vfio":{"$ref":"https://qmp-sdk.invalid/validators/compat/t567"},"xbzrle-cache":{"$ref":"https://qmp-sdk.invalid/validators/compat/t597"},"total-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"expected-downtime":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"downtime":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"setup-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-percentage":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"error-desc":{"type":"string"},"blocked-reasons":{"type":"array","items":{"type":"string"}},"postcopy-blocktime":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"postcopy-vcpu-blocktime":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"socket-address":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t512"}},"dirty-limit-throttle-time-per-round":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-limit-ring-full-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
-const schema758 = {"$id":"https://qmp-sdk.invalid/validators/compat/t352","type":"string"};
 
 function validate1671(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t352" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -63263,10 +61914,8 @@ validate1671.errors = vErrors;
 return errors === 0;
 }
 
-const schema759 = {"$id":"https://qmp-sdk.invalid/validators/compat/t351","type":"object","properties":{"transferred":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"remaining":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"duplicate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"normal":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"normal-bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-pages-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"mbps":{"type":"number"},"dirty-sync-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"postcopy-requests":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"page-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"pages-per-second":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"precopy-bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"downtime-bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"postcopy-bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-sync-missed-zero-copy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["transferred","remaining","total","duplicate","normal","normal-bytes","dirty-pages-rate","mbps","dirty-sync-count","postcopy-requests","page-size","multifd-bytes","pages-per-second","precopy-bytes","downtime-bytes","postcopy-bytes","dirty-sync-missed-zero-copy"]};
 
 function validate1673(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t351" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63748,10 +62397,8 @@ validate1673.errors = vErrors;
 return errors === 0;
 }
 
-const schema760 = {"$id":"https://qmp-sdk.invalid/validators/compat/t567","type":"object","properties":{"transferred":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["transferred"]};
 
 function validate1675(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t567" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63795,10 +62442,8 @@ validate1675.errors = vErrors;
 return errors === 0;
 }
 
-const schema761 = {"$id":"https://qmp-sdk.invalid/validators/compat/t597","type":"object","properties":{"cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"pages":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cache-miss":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cache-miss-rate":{"type":"number"},"encoding-rate":{"type":"number"},"overflow":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["cache-size","bytes","pages","cache-miss","cache-miss-rate","encoding-rate","overflow"]};
 
 function validate1677(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t597" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63986,11 +62631,8 @@ validate1677.errors = vErrors;
 return errors === 0;
 }
 
-const schema762 = {"$id":"https://qmp-sdk.invalid/validators/compat/t512","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["inet","unix","vsock","fd"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t512-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t512-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t512-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t512-3"}]}};
-const schema763 = {"$id":"https://qmp-sdk.invalid/validators/compat/t512-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"]};
 
 function validate1680(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t512-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64142,10 +62784,8 @@ validate1680.errors = vErrors;
 return errors === 0;
 }
 
-const schema764 = {"$id":"https://qmp-sdk.invalid/validators/compat/t512-1","type":"object","properties":{"type":{"const":"unix"},"path":{"type":"string"},"abstract":{"type":"boolean"},"tight":{"type":"boolean"}},"required":["type","path"]};
 
 function validate1681(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t512-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64217,10 +62857,8 @@ validate1681.errors = vErrors;
 return errors === 0;
 }
 
-const schema765 = {"$id":"https://qmp-sdk.invalid/validators/compat/t512-2","type":"object","properties":{"type":{"const":"vsock"},"cid":{"type":"string"},"port":{"type":"string"}},"required":["type","cid","port"]};
 
 function validate1682(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t512-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64279,10 +62917,8 @@ validate1682.errors = vErrors;
 return errors === 0;
 }
 
-const schema766 = {"$id":"https://qmp-sdk.invalid/validators/compat/t512-3","type":"object","properties":{"type":{"const":"fd"},"str":{"type":"string"}},"required":["type","str"]};
 
 function validate1683(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t512-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64330,7 +62966,6 @@ return errors === 0;
 
 
 function validate1679(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t512" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -64448,7 +63083,6 @@ return errors === 0;
 
 
 function validate1670(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t349" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64860,7 +63494,6 @@ return errors === 0;
 
 
 function validate1669(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r140" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1670(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -64872,10 +63505,8 @@ return errors === 0;
 }
 
 const a141 = validate1690;
-const schema767 = {"$id":"https://qmp-sdk.invalid/validators/exact/a141","type":"object","properties":{},"additionalProperties":false};
 
 function validate1690(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a141" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64896,12 +63527,8 @@ return errors === 0;
 }
 
 const r141 = validate1691;
-const schema768 = {"$id":"https://qmp-sdk.invalid/validators/compat/r141","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t345"}};
-const schema769 = {"$id":"https://qmp-sdk.invalid/validators/compat/t345","type":"object","properties":{"capability":{"$ref":"https://qmp-sdk.invalid/validators/compat/t344"},"state":{"type":"boolean"}},"required":["capability","state"]};
-const schema770 = {"$id":"https://qmp-sdk.invalid/validators/compat/t344","type":"string"};
 
 function validate1693(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t344" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -64914,7 +63541,6 @@ return errors === 0;
 
 
 function validate1692(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t345" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64962,7 +63588,6 @@ return errors === 0;
 
 
 function validate1691(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r141" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64991,10 +63616,8 @@ return errors === 0;
 }
 
 const a142 = validate1696;
-const schema771 = {"$id":"https://qmp-sdk.invalid/validators/exact/a142","type":"object","properties":{},"additionalProperties":false};
 
 function validate1696(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a142" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65015,12 +63638,8 @@ return errors === 0;
 }
 
 const r142 = validate1697;
-const schema772 = {"$id":"https://qmp-sdk.invalid/validators/compat/r142","$ref":"https://qmp-sdk.invalid/validators/compat/t350"};
-const schema773 = {"$id":"https://qmp-sdk.invalid/validators/compat/t350","type":"object","properties":{"announce-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-rounds":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-step":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-trigger-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-increment":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"tls-authz":{"type":"string"},"max-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avail-switchover-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"downtime-limit":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-checkpoint-delay":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"xbzrle-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-postcopy-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-cpu-throttle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/compat/t357"},"multifd-zlib-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-qatzip-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-zstd-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t39"}},"x-vcpu-dirty-limit-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vcpu-dirty-limit":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t341"},"zero-page-detection":{"$ref":"https://qmp-sdk.invalid/validators/compat/t606"},"direct-io":{"type":"boolean"}}};
-const schema774 = {"$id":"https://qmp-sdk.invalid/validators/compat/t357","type":"string"};
 
 function validate1699(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t357" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -65031,12 +63650,8 @@ validate1699.errors = vErrors;
 return errors === 0;
 }
 
-const schema775 = {"$id":"https://qmp-sdk.invalid/validators/compat/t39","type":"object","properties":{"node-name":{"type":"string"},"alias":{"type":"string"},"bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t37"}}},"required":["node-name","alias","bitmaps"]};
-const schema776 = {"$id":"https://qmp-sdk.invalid/validators/compat/t37","type":"object","properties":{"name":{"type":"string"},"alias":{"type":"string"},"transform":{"$ref":"https://qmp-sdk.invalid/validators/compat/t38"}},"required":["name","alias"]};
-const schema777 = {"$id":"https://qmp-sdk.invalid/validators/compat/t38","type":"object","properties":{"persistent":{"type":"boolean"}}};
 
 function validate1703(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t38" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65059,7 +63674,6 @@ return errors === 0;
 
 
 function validate1702(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t37" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65120,7 +63734,6 @@ return errors === 0;
 
 
 function validate1701(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t39" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65197,10 +63810,8 @@ validate1701.errors = vErrors;
 return errors === 0;
 }
 
-const schema778 = {"$id":"https://qmp-sdk.invalid/validators/compat/t341","type":"string"};
 
 function validate1707(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t341" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -65211,10 +63822,8 @@ validate1707.errors = vErrors;
 return errors === 0;
 }
 
-const schema779 = {"$id":"https://qmp-sdk.invalid/validators/compat/t606","type":"string"};
 
 function validate1709(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t606" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -65227,7 +63836,6 @@ return errors === 0;
 
 
 function validate1698(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t350" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65937,7 +64545,6 @@ return errors === 0;
 
 
 function validate1697(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r142" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1698(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -65949,10 +64556,8 @@ return errors === 0;
 }
 
 const a143 = validate1712;
-const schema780 = {"$id":"https://qmp-sdk.invalid/validators/exact/a143","type":"object","properties":{},"additionalProperties":false};
 
 function validate1712(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a143" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65973,11 +64578,8 @@ return errors === 0;
 }
 
 const r143 = validate1713;
-const schema781 = {"$id":"https://qmp-sdk.invalid/validators/compat/r143","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t353"}};
-const schema782 = {"$id":"https://qmp-sdk.invalid/validators/compat/t353","type":"object","properties":{"name":{"type":"string"},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name","thread-id"]};
 
 function validate1714(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t353" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66040,7 +64642,6 @@ return errors === 0;
 
 
 function validate1713(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r143" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66069,10 +64670,8 @@ return errors === 0;
 }
 
 const a144 = validate1716;
-const schema783 = {"$id":"https://qmp-sdk.invalid/validators/exact/a144","type":"object","properties":{},"additionalProperties":false};
 
 function validate1716(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a144" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66093,11 +64692,8 @@ return errors === 0;
 }
 
 const r144 = validate1717;
-const schema784 = {"$id":"https://qmp-sdk.invalid/validators/compat/r144","$ref":"https://qmp-sdk.invalid/validators/compat/t360"};
-const schema785 = {"$id":"https://qmp-sdk.invalid/validators/compat/t360","type":"object","properties":{"name":{"type":"string"}}};
 
 function validate1718(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t360" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66120,7 +64716,6 @@ return errors === 0;
 
 
 function validate1717(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r144" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1718(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -66132,10 +64727,8 @@ return errors === 0;
 }
 
 const a145 = validate1720;
-const schema786 = {"$id":"https://qmp-sdk.invalid/validators/exact/a145","type":"object","properties":{"flat":{"type":"boolean"}},"additionalProperties":false};
 
 function validate1720(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a145" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66167,10 +64760,8 @@ return errors === 0;
 }
 
 const r145 = validate1721;
-const schema787 = {"$id":"https://qmp-sdk.invalid/validators/compat/r145","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t45"}};
 
 function validate1721(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r145" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66199,10 +64790,8 @@ return errors === 0;
 }
 
 const a146 = validate1723;
-const schema788 = {"$id":"https://qmp-sdk.invalid/validators/exact/a146","type":"object","properties":{},"additionalProperties":false};
 
 function validate1723(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a146" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66223,13 +64812,8 @@ return errors === 0;
 }
 
 const r146 = validate1724;
-const schema789 = {"$id":"https://qmp-sdk.invalid/validators/compat/r146","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t403"}};
-const schema790 = {"$id":"https://qmp-sdk.invalid/validators/compat/t403","type":"object","properties":{"bus":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"devices":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t402"}}},"required":["bus","devices"]};
-const schema791 = {"$id":"https://qmp-sdk.invalid/validators/compat/t402","type":"object","properties":{"bus":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"slot":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"function":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"class_info":{"$ref":"https://qmp-sdk.invalid/validators/compat/t400"},"id":{"$ref":"https://qmp-sdk.invalid/validators/compat/t401"},"irq":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"irq_pin":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qdev_id":{"type":"string"},"pci_bridge":{"$ref":"https://qmp-sdk.invalid/validators/compat/t398"},"regions":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t405"}}},"required":["bus","slot","function","class_info","id","irq_pin","qdev_id","regions"]};
-const schema792 = {"$id":"https://qmp-sdk.invalid/validators/compat/t400","type":"object","properties":{"desc":{"type":"string"},"class":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["class"]};
 
 function validate1727(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t400" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66290,10 +64874,8 @@ validate1727.errors = vErrors;
 return errors === 0;
 }
 
-const schema793 = {"$id":"https://qmp-sdk.invalid/validators/compat/t401","type":"object","properties":{"device":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vendor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"subsystem":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"subsystem-vendor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["device","vendor"]};
 
 function validate1729(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t401" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66425,12 +65007,8 @@ validate1729.errors = vErrors;
 return errors === 0;
 }
 
-const schema794 = {"$id":"https://qmp-sdk.invalid/validators/compat/t398","type":"object","properties":{"bus":{"$ref":"https://qmp-sdk.invalid/validators/compat/t399"},"devices":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t402"}}},"required":["bus"]};
-const schema795 = {"$id":"https://qmp-sdk.invalid/validators/compat/t399","type":"object","properties":{"number":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"secondary":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"subordinate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"io_range":{"$ref":"https://qmp-sdk.invalid/validators/compat/t404"},"memory_range":{"$ref":"https://qmp-sdk.invalid/validators/compat/t404"},"prefetchable_range":{"$ref":"https://qmp-sdk.invalid/validators/compat/t404"}},"required":["number","secondary","subordinate","io_range","memory_range","prefetchable_range"]};
-const schema796 = {"$id":"https://qmp-sdk.invalid/validators/compat/t404","type":"object","properties":{"base":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"limit":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["base","limit"]};
 
 function validate1733(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t404" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66508,7 +65086,6 @@ return errors === 0;
 
 
 function validate1732(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t399" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66654,7 +65231,6 @@ return errors === 0;
 const wrapper8 = {validate: validate1726};
 
 function validate1731(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t398" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66718,10 +65294,8 @@ validate1731.errors = vErrors;
 return errors === 0;
 }
 
-const schema797 = {"$id":"https://qmp-sdk.invalid/validators/compat/t405","type":"object","properties":{"bar":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"type":"string"},"address":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prefetch":{"type":"boolean"},"mem_type_64":{"type":"boolean"}},"required":["bar","type","address","size"]};
 
 function validate1739(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t405" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66866,7 +65440,6 @@ return errors === 0;
 
 
 function validate1726(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t402" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67111,7 +65684,6 @@ return errors === 0;
 
 
 function validate1725(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t403" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67192,7 +65764,6 @@ return errors === 0;
 
 
 function validate1724(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r146" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67221,10 +65792,8 @@ return errors === 0;
 }
 
 const a147 = validate1743;
-const schema798 = {"$id":"https://qmp-sdk.invalid/validators/exact/a147","type":"object","properties":{},"additionalProperties":false};
 
 function validate1743(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a147" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67245,11 +65814,8 @@ return errors === 0;
 }
 
 const r147 = validate1744;
-const schema799 = {"$id":"https://qmp-sdk.invalid/validators/compat/r147","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t396"}};
-const schema800 = {"$id":"https://qmp-sdk.invalid/validators/compat/t396","type":"object","properties":{"id":{"type":"string"},"connected":{"type":"boolean"}},"required":["id","connected"]};
 
 function validate1745(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t396" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67297,7 +65863,6 @@ return errors === 0;
 
 
 function validate1744(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r147" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67326,10 +65891,8 @@ return errors === 0;
 }
 
 const a148 = validate1747;
-const schema801 = {"$id":"https://qmp-sdk.invalid/validators/exact/a148","type":"object","properties":{},"additionalProperties":false};
 
 function validate1747(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a148" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67350,13 +65913,8 @@ return errors === 0;
 }
 
 const r148 = validate1748;
-const schema802 = {"$id":"https://qmp-sdk.invalid/validators/compat/r148","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t479"}};
-const schema803 = {"$id":"https://qmp-sdk.invalid/validators/compat/t479","type":"object","properties":{"meta-type":{"type":"string"}},"required":["meta-type"],"if":{"properties":{"meta-type":{"enum":["builtin","enum","array","object","alternate","command","event"]}}},"then":{"type":"object","discriminator":{"propertyName":"meta-type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t479-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t479-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t479-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t479-3"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t479-4"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t479-5"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t479-6"}]}};
-const schema804 = {"$id":"https://qmp-sdk.invalid/validators/compat/t479-0","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"builtin"},"features":{"type":"array","items":{"type":"string"}},"json-type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t320"}},"required":["name","meta-type","json-type"]};
-const schema805 = {"$id":"https://qmp-sdk.invalid/validators/compat/t320","type":"string"};
 
 function validate1751(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t320" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -67369,7 +65927,6 @@ return errors === 0;
 
 
 function validate1750(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t479-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67459,11 +66016,8 @@ validate1750.errors = vErrors;
 return errors === 0;
 }
 
-const schema806 = {"$id":"https://qmp-sdk.invalid/validators/compat/t479-1","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"enum"},"features":{"type":"array","items":{"type":"string"}},"members":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t486"}},"values":{"type":"array","items":{"type":"string"}}},"required":["name","meta-type","members","values"]};
-const schema807 = {"$id":"https://qmp-sdk.invalid/validators/compat/t486","type":"object","properties":{"name":{"type":"string"},"features":{"type":"array","items":{"type":"string"}}},"required":["name"]};
 
 function validate1754(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t486" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67529,7 +66083,6 @@ return errors === 0;
 
 
 function validate1753(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t479-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67668,10 +66221,8 @@ validate1753.errors = vErrors;
 return errors === 0;
 }
 
-const schema808 = {"$id":"https://qmp-sdk.invalid/validators/compat/t479-2","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"array"},"features":{"type":"array","items":{"type":"string"}},"element-type":{"type":"string"}},"required":["name","meta-type","element-type"]};
 
 function validate1756(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t479-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67761,11 +66312,8 @@ validate1756.errors = vErrors;
 return errors === 0;
 }
 
-const schema809 = {"$id":"https://qmp-sdk.invalid/validators/compat/t479-3","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"object"},"features":{"type":"array","items":{"type":"string"}},"members":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t489"}},"tag":{"type":"string"},"variants":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t490"}}},"required":["name","meta-type","members"]};
-const schema810 = {"$id":"https://qmp-sdk.invalid/validators/compat/t489","type":"object","properties":{"name":{"type":"string"},"type":{"type":"string"},"default":{},"features":{"type":"array","items":{"type":"string"}}},"required":["name","type"]};
 
 function validate1758(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t489" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67842,10 +66390,8 @@ validate1758.errors = vErrors;
 return errors === 0;
 }
 
-const schema811 = {"$id":"https://qmp-sdk.invalid/validators/compat/t490","type":"object","properties":{"case":{"type":"string"},"type":{"type":"string"}},"required":["case","type"]};
 
 function validate1760(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t490" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67893,7 +66439,6 @@ return errors === 0;
 
 
 function validate1757(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t479-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68045,11 +66590,8 @@ validate1757.errors = vErrors;
 return errors === 0;
 }
 
-const schema812 = {"$id":"https://qmp-sdk.invalid/validators/compat/t479-4","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"alternate"},"features":{"type":"array","items":{"type":"string"}},"members":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t481"}}},"required":["name","meta-type","members"]};
-const schema813 = {"$id":"https://qmp-sdk.invalid/validators/compat/t481","type":"object","properties":{"type":{"type":"string"}},"required":["type"]};
 
 function validate1763(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t481" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68079,7 +66621,6 @@ return errors === 0;
 
 
 function validate1762(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t479-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68187,10 +66728,8 @@ validate1762.errors = vErrors;
 return errors === 0;
 }
 
-const schema814 = {"$id":"https://qmp-sdk.invalid/validators/compat/t479-5","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"command"},"features":{"type":"array","items":{"type":"string"}},"arg-type":{"type":"string"},"ret-type":{"type":"string"},"allow-oob":{"type":"boolean"}},"required":["name","meta-type","arg-type","ret-type"]};
 
 function validate1765(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t479-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68306,10 +66845,8 @@ validate1765.errors = vErrors;
 return errors === 0;
 }
 
-const schema815 = {"$id":"https://qmp-sdk.invalid/validators/compat/t479-6","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"event"},"features":{"type":"array","items":{"type":"string"}},"arg-type":{"type":"string"}},"required":["name","meta-type","arg-type"]};
 
 function validate1766(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t479-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68401,7 +66938,6 @@ return errors === 0;
 
 
 function validate1749(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t479" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -68537,7 +67073,6 @@ return errors === 0;
 
 
 function validate1748(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r148" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68566,10 +67101,8 @@ return errors === 0;
 }
 
 const a149 = validate1775;
-const schema816 = {"$id":"https://qmp-sdk.invalid/validators/exact/a149","type":"object","properties":{},"additionalProperties":false};
 
 function validate1775(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a149" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68590,12 +67123,8 @@ return errors === 0;
 }
 
 const r149 = validate1776;
-const schema817 = {"$id":"https://qmp-sdk.invalid/validators/compat/r149","$ref":"https://qmp-sdk.invalid/validators/compat/t455"};
-const schema818 = {"$id":"https://qmp-sdk.invalid/validators/compat/t455","type":"object","properties":{"mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t456"},"filename":{"type":"string"},"icount":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["mode","icount"]};
-const schema819 = {"$id":"https://qmp-sdk.invalid/validators/compat/t456","type":"string"};
 
 function validate1778(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t456" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -68608,7 +67137,6 @@ return errors === 0;
 
 
 function validate1777(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t455" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68684,7 +67212,6 @@ return errors === 0;
 
 
 function validate1776(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r149" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1777(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -68696,10 +67223,8 @@ return errors === 0;
 }
 
 const a150 = validate1781;
-const schema820 = {"$id":"https://qmp-sdk.invalid/validators/exact/a150","type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false};
 
 function validate1781(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a150" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68738,11 +67263,8 @@ return errors === 0;
 }
 
 const r150 = validate1782;
-const schema821 = {"$id":"https://qmp-sdk.invalid/validators/compat/r150","$ref":"https://qmp-sdk.invalid/validators/compat/t470"};
-const schema822 = {"$id":"https://qmp-sdk.invalid/validators/compat/t470","type":"object","properties":{"name":{"type":"string"},"id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ports":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name","id","ports"]};
 
 function validate1783(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t470" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68833,7 +67355,6 @@ return errors === 0;
 
 
 function validate1782(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r150" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1783(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -68845,10 +67366,8 @@ return errors === 0;
 }
 
 const a151 = validate1785;
-const schema823 = {"$id":"https://qmp-sdk.invalid/validators/exact/a151","type":"object","properties":{"name":{"type":"string"},"tbl-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name"],"additionalProperties":false};
 
 function validate1785(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a151" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68920,12 +67439,8 @@ return errors === 0;
 }
 
 const r151 = validate1786;
-const schema824 = {"$id":"https://qmp-sdk.invalid/validators/compat/r151","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t462"}};
-const schema825 = {"$id":"https://qmp-sdk.invalid/validators/compat/t462","type":"object","properties":{"cookie":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"hits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"key":{"$ref":"https://qmp-sdk.invalid/validators/compat/t464"},"mask":{"$ref":"https://qmp-sdk.invalid/validators/compat/t465"},"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t463"}},"required":["cookie","hits","key","mask","action"]};
-const schema826 = {"$id":"https://qmp-sdk.invalid/validators/compat/t464","type":"object","properties":{"priority":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tbl-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in-pport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tunnel-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"eth-type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"eth-src":{"type":"string"},"eth-dst":{"type":"string"},"ip-proto":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ip-tos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ip-dst":{"type":"string"}},"required":["priority","tbl-id"]};
 
 function validate1788(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t464" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69208,10 +67723,8 @@ validate1788.errors = vErrors;
 return errors === 0;
 }
 
-const schema827 = {"$id":"https://qmp-sdk.invalid/validators/compat/t465","type":"object","properties":{"in-pport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tunnel-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"eth-src":{"type":"string"},"eth-dst":{"type":"string"},"ip-proto":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ip-tos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
 
 function validate1790(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t465" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69390,10 +67903,8 @@ validate1790.errors = vErrors;
 return errors === 0;
 }
 
-const schema828 = {"$id":"https://qmp-sdk.invalid/validators/compat/t463","type":"object","properties":{"goto-tbl":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tunnel-lport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"new-vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"out-pport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
 
 function validate1792(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t463" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69576,7 +68087,6 @@ return errors === 0;
 
 
 function validate1787(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t462" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69693,7 +68203,6 @@ return errors === 0;
 
 
 function validate1786(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r151" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69722,10 +68231,8 @@ return errors === 0;
 }
 
 const a152 = validate1795;
-const schema829 = {"$id":"https://qmp-sdk.invalid/validators/exact/a152","type":"object","properties":{"name":{"type":"string"},"type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name"],"additionalProperties":false};
 
 function validate1795(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a152" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69797,11 +68304,8 @@ return errors === 0;
 }
 
 const r152 = validate1796;
-const schema830 = {"$id":"https://qmp-sdk.invalid/validators/compat/r152","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t466"}};
-const schema831 = {"$id":"https://qmp-sdk.invalid/validators/compat/t466","type":"object","properties":{"id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"pport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"out-pport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"set-vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"pop-vlan":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group-ids":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"set-eth-src":{"type":"string"},"set-eth-dst":{"type":"string"},"ttl-check":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type"]};
 
 function validate1797(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t466" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70175,7 +68679,6 @@ return errors === 0;
 
 
 function validate1796(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r152" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70204,10 +68707,8 @@ return errors === 0;
 }
 
 const a153 = validate1799;
-const schema832 = {"$id":"https://qmp-sdk.invalid/validators/exact/a153","type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false};
 
 function validate1799(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a153" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70246,12 +68747,8 @@ return errors === 0;
 }
 
 const r153 = validate1800;
-const schema833 = {"$id":"https://qmp-sdk.invalid/validators/compat/r153","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t467"}};
-const schema834 = {"$id":"https://qmp-sdk.invalid/validators/compat/t467","type":"object","properties":{"name":{"type":"string"},"enabled":{"type":"boolean"},"link-up":{"type":"boolean"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"duplex":{"$ref":"https://qmp-sdk.invalid/validators/compat/t469"},"autoneg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t468"}},"required":["name","enabled","link-up","speed","duplex","autoneg"]};
-const schema835 = {"$id":"https://qmp-sdk.invalid/validators/compat/t469","type":"string"};
 
 function validate1802(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t469" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -70262,10 +68759,8 @@ validate1802.errors = vErrors;
 return errors === 0;
 }
 
-const schema836 = {"$id":"https://qmp-sdk.invalid/validators/compat/t468","type":"string"};
 
 function validate1804(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t468" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -70278,7 +68773,6 @@ return errors === 0;
 
 
 function validate1801(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t467" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70393,7 +68887,6 @@ return errors === 0;
 
 
 function validate1800(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r153" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70422,10 +68915,8 @@ return errors === 0;
 }
 
 const a154 = validate1807;
-const schema837 = {"$id":"https://qmp-sdk.invalid/validators/exact/a154","type":"object","properties":{"name":{"type":"string"}},"additionalProperties":false};
 
 function validate1807(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a154" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70457,12 +68948,8 @@ return errors === 0;
 }
 
 const r154 = validate1808;
-const schema838 = {"$id":"https://qmp-sdk.invalid/validators/compat/r154","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t472"}};
-const schema839 = {"$id":"https://qmp-sdk.invalid/validators/compat/t472","type":"object","properties":{"name":{"type":"string"},"promiscuous":{"type":"boolean"},"multicast":{"$ref":"https://qmp-sdk.invalid/validators/compat/t473"},"unicast":{"$ref":"https://qmp-sdk.invalid/validators/compat/t473"},"vlan":{"$ref":"https://qmp-sdk.invalid/validators/compat/t473"},"broadcast-allowed":{"type":"boolean"},"multicast-overflow":{"type":"boolean"},"unicast-overflow":{"type":"boolean"},"main-mac":{"type":"string"},"vlan-table":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"unicast-table":{"type":"array","items":{"type":"string"}},"multicast-table":{"type":"array","items":{"type":"string"}}},"required":["name","promiscuous","multicast","unicast","vlan","broadcast-allowed","multicast-overflow","unicast-overflow","main-mac","vlan-table","unicast-table","multicast-table"]};
-const schema840 = {"$id":"https://qmp-sdk.invalid/validators/compat/t473","type":"string"};
 
 function validate1810(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t473" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -70475,7 +68962,6 @@ return errors === 0;
 
 
 function validate1809(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t472" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70722,7 +69208,6 @@ return errors === 0;
 
 
 function validate1808(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r154" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70751,10 +69236,8 @@ return errors === 0;
 }
 
 const a155 = validate1815;
-const schema841 = {"$id":"https://qmp-sdk.invalid/validators/exact/a155","type":"object","properties":{},"additionalProperties":false};
 
 function validate1815(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a155" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70775,13 +69258,8 @@ return errors === 0;
 }
 
 const r155 = validate1816;
-const schema842 = {"$id":"https://qmp-sdk.invalid/validators/compat/r155","$ref":"https://qmp-sdk.invalid/validators/compat/t502"};
-const schema843 = {"$id":"https://qmp-sdk.invalid/validators/compat/t502","type":"object","properties":{"sev-type":{"type":"string"}},"required":["sev-type"],"if":{"properties":{"sev-type":{"enum":["sev","sev-snp"]}}},"then":{"type":"object","discriminator":{"propertyName":"sev-type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t502-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t502-1"}]}};
-const schema844 = {"$id":"https://qmp-sdk.invalid/validators/compat/t502-0","type":"object","properties":{"enabled":{"type":"boolean"},"api-major":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"api-minor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"build-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"state":{"$ref":"https://qmp-sdk.invalid/validators/compat/t506"},"sev-type":{"const":"sev"},"policy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"handle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["enabled","api-major","api-minor","build-id","state","sev-type","policy","handle"]};
-const schema845 = {"$id":"https://qmp-sdk.invalid/validators/compat/t506","type":"string"};
 
 function validate1819(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t506" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -70794,7 +69272,6 @@ return errors === 0;
 
 
 function validate1818(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t502-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70993,10 +69470,8 @@ validate1818.errors = vErrors;
 return errors === 0;
 }
 
-const schema846 = {"$id":"https://qmp-sdk.invalid/validators/compat/t502-1","type":"object","properties":{"enabled":{"type":"boolean"},"api-major":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"api-minor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"build-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"state":{"$ref":"https://qmp-sdk.invalid/validators/compat/t506"},"sev-type":{"const":"sev-snp"},"snp-policy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["enabled","api-major","api-minor","build-id","state","sev-type","snp-policy"]};
 
 function validate1821(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t502-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71169,7 +69644,6 @@ return errors === 0;
 
 
 function validate1817(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t502" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -71275,7 +69749,6 @@ return errors === 0;
 
 
 function validate1816(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r155" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1817(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -71287,10 +69760,8 @@ return errors === 0;
 }
 
 const a156 = validate1826;
-const schema847 = {"$id":"https://qmp-sdk.invalid/validators/exact/a156","type":"object","properties":{"mnonce":{"type":"string"}},"required":["mnonce"],"additionalProperties":false};
 
 function validate1826(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a156" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71329,11 +69800,8 @@ return errors === 0;
 }
 
 const r156 = validate1827;
-const schema848 = {"$id":"https://qmp-sdk.invalid/validators/compat/r156","$ref":"https://qmp-sdk.invalid/validators/compat/t497"};
-const schema849 = {"$id":"https://qmp-sdk.invalid/validators/compat/t497","type":"object","properties":{"data":{"type":"string"}},"required":["data"]};
 
 function validate1828(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t497" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71363,7 +69831,6 @@ return errors === 0;
 
 
 function validate1827(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r156" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1828(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -71375,10 +69842,8 @@ return errors === 0;
 }
 
 const a157 = validate1830;
-const schema850 = {"$id":"https://qmp-sdk.invalid/validators/exact/a157","type":"object","properties":{},"additionalProperties":false};
 
 function validate1830(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a157" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71399,11 +69864,8 @@ return errors === 0;
 }
 
 const r157 = validate1831;
-const schema851 = {"$id":"https://qmp-sdk.invalid/validators/compat/r157","$ref":"https://qmp-sdk.invalid/validators/compat/t498"};
-const schema852 = {"$id":"https://qmp-sdk.invalid/validators/compat/t498","type":"object","properties":{"pdh":{"type":"string"},"cert-chain":{"type":"string"},"cpu0-id":{"type":"string"},"cbitpos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reduced-phys-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["pdh","cert-chain","cpu0-id","cbitpos","reduced-phys-bits"]};
 
 function validate1832(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t498" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71520,7 +69982,6 @@ return errors === 0;
 
 
 function validate1831(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r157" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1832(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -71532,10 +69993,8 @@ return errors === 0;
 }
 
 const a158 = validate1834;
-const schema853 = {"$id":"https://qmp-sdk.invalid/validators/exact/a158","type":"object","properties":{},"additionalProperties":false};
 
 function validate1834(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a158" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71556,11 +70015,8 @@ return errors === 0;
 }
 
 const r158 = validate1835;
-const schema854 = {"$id":"https://qmp-sdk.invalid/validators/compat/r158","$ref":"https://qmp-sdk.invalid/validators/compat/t503"};
-const schema855 = {"$id":"https://qmp-sdk.invalid/validators/compat/t503","type":"object","properties":{"data":{"type":"string"}},"required":["data"]};
 
 function validate1836(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t503" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71590,7 +70046,6 @@ return errors === 0;
 
 
 function validate1835(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r158" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1836(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -71602,10 +70057,8 @@ return errors === 0;
 }
 
 const a159 = validate1838;
-const schema856 = {"$id":"https://qmp-sdk.invalid/validators/exact/a159","type":"object","properties":{},"additionalProperties":false};
 
 function validate1838(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a159" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71626,12 +70079,8 @@ return errors === 0;
 }
 
 const r159 = validate1839;
-const schema857 = {"$id":"https://qmp-sdk.invalid/validators/compat/r159","$ref":"https://qmp-sdk.invalid/validators/compat/t478"};
-const schema858 = {"$id":"https://qmp-sdk.invalid/validators/compat/t478","type":"object","properties":{"sgx":{"type":"boolean"},"sgx1":{"type":"boolean"},"sgx2":{"type":"boolean"},"flc":{"type":"boolean"},"sections":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t477"}}},"required":["sgx","sgx1","sgx2","flc","sections"]};
-const schema859 = {"$id":"https://qmp-sdk.invalid/validators/compat/t477","type":"object","properties":{"node":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["node","size"]};
 
 function validate1841(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t477" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71709,7 +70158,6 @@ return errors === 0;
 
 
 function validate1840(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t478" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71814,7 +70262,6 @@ return errors === 0;
 
 
 function validate1839(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r159" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1840(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -71826,10 +70273,8 @@ return errors === 0;
 }
 
 const a160 = validate1844;
-const schema860 = {"$id":"https://qmp-sdk.invalid/validators/exact/a160","type":"object","properties":{},"additionalProperties":false};
 
 function validate1844(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a160" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71850,10 +70295,8 @@ return errors === 0;
 }
 
 const r160 = validate1845;
-const schema861 = {"$id":"https://qmp-sdk.invalid/validators/compat/r160","$ref":"https://qmp-sdk.invalid/validators/compat/t478"};
 
 function validate1845(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r160" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1840(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -71865,10 +70308,8 @@ return errors === 0;
 }
 
 const a161 = validate1847;
-const schema862 = {"$id":"https://qmp-sdk.invalid/validators/exact/a161","type":"object","properties":{},"additionalProperties":false};
 
 function validate1847(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a161" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71889,12 +70330,8 @@ return errors === 0;
 }
 
 const r161 = validate1848;
-const schema863 = {"$id":"https://qmp-sdk.invalid/validators/compat/r161","$ref":"https://qmp-sdk.invalid/validators/compat/t517"};
-const schema864 = {"$id":"https://qmp-sdk.invalid/validators/compat/t517","type":"object","properties":{"enabled":{"type":"boolean"},"migrated":{"type":"boolean"},"host":{"type":"string"},"port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tls-port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"auth":{"type":"string"},"compiled-version":{"type":"string"},"mouse-mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t518"},"channels":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t516"}}},"required":["enabled","migrated","mouse-mode"]};
-const schema865 = {"$id":"https://qmp-sdk.invalid/validators/compat/t518","type":"string"};
 
 function validate1850(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t518" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -71905,11 +70342,8 @@ validate1850.errors = vErrors;
 return errors === 0;
 }
 
-const schema866 = {"$id":"https://qmp-sdk.invalid/validators/compat/t516","type":"object","properties":{"host":{"type":"string"},"port":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t379"},"connection-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channel-type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channel-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tls":{"type":"boolean"}},"required":["host","port","family","connection-id","channel-type","channel-id","tls"]};
-const schema867 = {"$id":"https://qmp-sdk.invalid/validators/compat/t379","type":"string"};
 
 function validate1853(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t379" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -71922,7 +70356,6 @@ return errors === 0;
 
 
 function validate1852(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t516" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72080,7 +70513,6 @@ return errors === 0;
 
 
 function validate1849(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t517" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72267,7 +70699,6 @@ return errors === 0;
 
 
 function validate1848(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r161" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1849(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -72279,14 +70710,9 @@ return errors === 0;
 }
 
 const a162 = validate1857;
-const schema868 = {"$id":"https://qmp-sdk.invalid/validators/exact/a162","$ref":"https://qmp-sdk.invalid/validators/exact/t525"};
-const schema869 = {"$id":"https://qmp-sdk.invalid/validators/exact/t525","type":"object","discriminator":{"propertyName":"target"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t525-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t525-1"}]};
-const schema870 = {"$id":"https://qmp-sdk.invalid/validators/exact/t525-0","type":"object","properties":{"target":{"const":"vcpu"},"providers":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t527"}},"vcpus":{"type":"array","items":{"type":"string"}}},"required":["target"],"additionalProperties":false};
-const schema871 = {"$id":"https://qmp-sdk.invalid/validators/exact/t527","type":"object","properties":{"provider":{"$ref":"https://qmp-sdk.invalid/validators/exact/t526"},"names":{"type":"array","items":{"type":"string"}}},"required":["provider"],"additionalProperties":false};
 const schema872 = {"$id":"https://qmp-sdk.invalid/validators/exact/t526","type":"string","enum":["kvm","cryptodev"]};
 
 function validate1861(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t526" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -72303,7 +70729,6 @@ return errors === 0;
 
 
 function validate1860(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t527" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72379,7 +70804,6 @@ return errors === 0;
 
 
 function validate1859(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t525-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72487,7 +70911,6 @@ return errors === 0;
 const schema873 = {"$id":"https://qmp-sdk.invalid/validators/exact/t525-1","type":"object","properties":{"target":{"enum":["vm","cryptodev"]},"providers":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t527"}}},"required":["target"],"additionalProperties":false};
 
 function validate1864(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t525-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72564,7 +70987,6 @@ return errors === 0;
 
 
 function validate1858(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t525" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72610,7 +71032,6 @@ return errors === 0;
 
 
 function validate1857(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a162" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1858(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -72622,12 +71043,8 @@ return errors === 0;
 }
 
 const r162 = validate1870;
-const schema874 = {"$id":"https://qmp-sdk.invalid/validators/compat/r162","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t528"}};
-const schema875 = {"$id":"https://qmp-sdk.invalid/validators/compat/t528","type":"object","properties":{"provider":{"$ref":"https://qmp-sdk.invalid/validators/compat/t526"},"qom-path":{"type":"string"},"stats":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t524"}}},"required":["provider","stats"]};
-const schema876 = {"$id":"https://qmp-sdk.invalid/validators/compat/t526","type":"string"};
 
 function validate1872(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t526" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -72638,11 +71055,8 @@ validate1872.errors = vErrors;
 return errors === 0;
 }
 
-const schema877 = {"$id":"https://qmp-sdk.invalid/validators/compat/t524","type":"object","properties":{"name":{"type":"string"},"value":{"$ref":"https://qmp-sdk.invalid/validators/compat/t535"}},"required":["name","value"]};
-const schema878 = {"$id":"https://qmp-sdk.invalid/validators/compat/t535","anyOf":[{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},{"type":"boolean"},{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}]};
 
 function validate1875(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t535" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -72795,7 +71209,6 @@ return errors === 0;
 
 
 function validate1874(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t524" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72843,7 +71256,6 @@ return errors === 0;
 
 
 function validate1871(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t528" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72922,7 +71334,6 @@ return errors === 0;
 
 
 function validate1870(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r162" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72951,10 +71362,8 @@ return errors === 0;
 }
 
 const a163 = validate1879;
-const schema879 = {"$id":"https://qmp-sdk.invalid/validators/exact/a163","type":"object","properties":{"provider":{"$ref":"https://qmp-sdk.invalid/validators/exact/t526"}},"additionalProperties":false};
 
 function validate1879(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a163" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72986,12 +71395,8 @@ return errors === 0;
 }
 
 const r163 = validate1881;
-const schema880 = {"$id":"https://qmp-sdk.invalid/validators/compat/r163","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t529"}};
-const schema881 = {"$id":"https://qmp-sdk.invalid/validators/compat/t529","type":"object","properties":{"provider":{"$ref":"https://qmp-sdk.invalid/validators/compat/t526"},"target":{"$ref":"https://qmp-sdk.invalid/validators/compat/t531"},"stats":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t530"}}},"required":["provider","target","stats"]};
-const schema882 = {"$id":"https://qmp-sdk.invalid/validators/compat/t531","type":"string"};
 
 function validate1884(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t531" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -73002,11 +71407,8 @@ validate1884.errors = vErrors;
 return errors === 0;
 }
 
-const schema883 = {"$id":"https://qmp-sdk.invalid/validators/compat/t530","type":"object","properties":{"name":{"type":"string"},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t532"},"unit":{"$ref":"https://qmp-sdk.invalid/validators/compat/t533"},"base":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"exponent":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bucket-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name","type","exponent"]};
-const schema884 = {"$id":"https://qmp-sdk.invalid/validators/compat/t532","type":"string"};
 
 function validate1887(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t532" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -73017,10 +71419,8 @@ validate1887.errors = vErrors;
 return errors === 0;
 }
 
-const schema885 = {"$id":"https://qmp-sdk.invalid/validators/compat/t533","type":"string"};
 
 function validate1889(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t533" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -73033,7 +71433,6 @@ return errors === 0;
 
 
 function validate1886(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t530" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73178,7 +71577,6 @@ return errors === 0;
 
 
 function validate1882(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t529" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73257,7 +71655,6 @@ return errors === 0;
 
 
 function validate1881(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r163" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73286,10 +71683,8 @@ return errors === 0;
 }
 
 const a164 = validate1893;
-const schema886 = {"$id":"https://qmp-sdk.invalid/validators/exact/a164","type":"object","properties":{},"additionalProperties":false};
 
 function validate1893(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a164" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73310,12 +71705,8 @@ return errors === 0;
 }
 
 const r164 = validate1894;
-const schema887 = {"$id":"https://qmp-sdk.invalid/validators/compat/r164","$ref":"https://qmp-sdk.invalid/validators/compat/t536"};
-const schema888 = {"$id":"https://qmp-sdk.invalid/validators/compat/t536","type":"object","properties":{"running":{"type":"boolean"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t471"}},"required":["running","status"]};
-const schema889 = {"$id":"https://qmp-sdk.invalid/validators/compat/t471","type":"string"};
 
 function validate1896(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t471" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -73328,7 +71719,6 @@ return errors === 0;
 
 
 function validate1895(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t536" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73376,7 +71766,6 @@ return errors === 0;
 
 
 function validate1894(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r164" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1895(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -73388,10 +71777,8 @@ return errors === 0;
 }
 
 const a165 = validate1899;
-const schema890 = {"$id":"https://qmp-sdk.invalid/validators/exact/a165","type":"object","properties":{},"additionalProperties":false};
 
 function validate1899(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a165" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73412,12 +71799,8 @@ return errors === 0;
 }
 
 const r165 = validate1900;
-const schema891 = {"$id":"https://qmp-sdk.invalid/validators/compat/r165","$ref":"https://qmp-sdk.invalid/validators/compat/t545"};
-const schema892 = {"$id":"https://qmp-sdk.invalid/validators/compat/t545","type":"object","properties":{"arch":{"$ref":"https://qmp-sdk.invalid/validators/compat/t539"}},"required":["arch"]};
-const schema893 = {"$id":"https://qmp-sdk.invalid/validators/compat/t539","type":"string"};
 
 function validate1902(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t539" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -73430,7 +71813,6 @@ return errors === 0;
 
 
 function validate1901(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t545" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73460,7 +71842,6 @@ return errors === 0;
 
 
 function validate1900(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r165" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1901(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -73472,10 +71853,8 @@ return errors === 0;
 }
 
 const a166 = validate1905;
-const schema894 = {"$id":"https://qmp-sdk.invalid/validators/exact/a166","type":"object","properties":{},"additionalProperties":false};
 
 function validate1905(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a166" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73496,12 +71875,8 @@ return errors === 0;
 }
 
 const r166 = validate1906;
-const schema895 = {"$id":"https://qmp-sdk.invalid/validators/compat/r166","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t542"}};
-const schema896 = {"$id":"https://qmp-sdk.invalid/validators/compat/t542","type":"object","properties":{"id":{"type":"string"},"model":{"$ref":"https://qmp-sdk.invalid/validators/compat/t554"},"options":{"$ref":"https://qmp-sdk.invalid/validators/compat/t556"}},"required":["id","model","options"]};
-const schema897 = {"$id":"https://qmp-sdk.invalid/validators/compat/t554","type":"string"};
 
 function validate1908(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t554" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -73512,12 +71887,8 @@ validate1908.errors = vErrors;
 return errors === 0;
 }
 
-const schema898 = {"$id":"https://qmp-sdk.invalid/validators/compat/t556","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["passthrough","emulator"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t556-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t556-1"}]}};
-const schema899 = {"$id":"https://qmp-sdk.invalid/validators/compat/t556-0","type":"object","properties":{"type":{"const":"passthrough"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t543"}},"required":["type","data"]};
-const schema900 = {"$id":"https://qmp-sdk.invalid/validators/compat/t543","type":"object","properties":{"path":{"type":"string"},"cancel-path":{"type":"string"}}};
 
 function validate1912(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t543" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73558,7 +71929,6 @@ return errors === 0;
 
 
 function validate1911(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t556-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73604,11 +71974,8 @@ validate1911.errors = vErrors;
 return errors === 0;
 }
 
-const schema901 = {"$id":"https://qmp-sdk.invalid/validators/compat/t556-1","type":"object","properties":{"type":{"const":"emulator"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t540"}},"required":["type","data"]};
-const schema902 = {"$id":"https://qmp-sdk.invalid/validators/compat/t540","type":"object","properties":{"chardev":{"type":"string"}},"required":["chardev"]};
 
 function validate1915(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t540" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73638,7 +72005,6 @@ return errors === 0;
 
 
 function validate1914(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t556-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73686,7 +72052,6 @@ return errors === 0;
 
 
 function validate1910(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t556" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -73792,7 +72157,6 @@ return errors === 0;
 
 
 function validate1907(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t542" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73853,7 +72217,6 @@ return errors === 0;
 
 
 function validate1906(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r166" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73882,10 +72245,8 @@ return errors === 0;
 }
 
 const a167 = validate1921;
-const schema903 = {"$id":"https://qmp-sdk.invalid/validators/exact/a167","type":"object","properties":{},"additionalProperties":false};
 
 function validate1921(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a167" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73906,10 +72267,8 @@ return errors === 0;
 }
 
 const r167 = validate1922;
-const schema904 = {"$id":"https://qmp-sdk.invalid/validators/compat/r167","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t554"}};
 
 function validate1922(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r167" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73938,10 +72297,8 @@ return errors === 0;
 }
 
 const a168 = validate1924;
-const schema905 = {"$id":"https://qmp-sdk.invalid/validators/exact/a168","type":"object","properties":{},"additionalProperties":false};
 
 function validate1924(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a168" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73962,11 +72319,8 @@ return errors === 0;
 }
 
 const r168 = validate1925;
-const schema906 = {"$id":"https://qmp-sdk.invalid/validators/compat/r168","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t555"}};
-const schema907 = {"$id":"https://qmp-sdk.invalid/validators/compat/t555","type":"string"};
 
 function validate1926(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t555" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -73979,7 +72333,6 @@ return errors === 0;
 
 
 function validate1925(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r168" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74008,10 +72361,8 @@ return errors === 0;
 }
 
 const a169 = validate1928;
-const schema908 = {"$id":"https://qmp-sdk.invalid/validators/exact/a169","type":"object","properties":{},"additionalProperties":false};
 
 function validate1928(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a169" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74032,11 +72383,8 @@ return errors === 0;
 }
 
 const r169 = validate1929;
-const schema909 = {"$id":"https://qmp-sdk.invalid/validators/compat/r169","$ref":"https://qmp-sdk.invalid/validators/compat/t564"};
-const schema910 = {"$id":"https://qmp-sdk.invalid/validators/compat/t564","type":"object","properties":{"UUID":{"type":"string"}},"required":["UUID"]};
 
 function validate1930(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t564" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74066,7 +72414,6 @@ return errors === 0;
 
 
 function validate1929(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r169" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1930(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -74078,10 +72425,8 @@ return errors === 0;
 }
 
 const a170 = validate1932;
-const schema911 = {"$id":"https://qmp-sdk.invalid/validators/exact/a170","type":"object","properties":{},"additionalProperties":false};
 
 function validate1932(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a170" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74102,11 +72447,8 @@ return errors === 0;
 }
 
 const r170 = validate1933;
-const schema912 = {"$id":"https://qmp-sdk.invalid/validators/compat/r170","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t219"}};
-const schema913 = {"$id":"https://qmp-sdk.invalid/validators/compat/t219","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"limit-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"current-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["cpu-index","limit-rate","current-rate"]};
 
 function validate1934(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t219" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74212,7 +72554,6 @@ return errors === 0;
 
 
 function validate1933(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r170" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74241,10 +72582,8 @@ return errors === 0;
 }
 
 const a171 = validate1936;
-const schema914 = {"$id":"https://qmp-sdk.invalid/validators/exact/a171","type":"object","properties":{},"additionalProperties":false};
 
 function validate1936(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a171" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74265,12 +72604,8 @@ return errors === 0;
 }
 
 const r171 = validate1937;
-const schema915 = {"$id":"https://qmp-sdk.invalid/validators/compat/r171","$ref":"https://qmp-sdk.invalid/validators/compat/t565"};
-const schema916 = {"$id":"https://qmp-sdk.invalid/validators/compat/t565","type":"object","properties":{"qemu":{"$ref":"https://qmp-sdk.invalid/validators/compat/t566"},"package":{"type":"string"}},"required":["qemu","package"]};
-const schema917 = {"$id":"https://qmp-sdk.invalid/validators/compat/t566","type":"object","properties":{"major":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"minor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"micro":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["major","minor","micro"]};
 
 function validate1939(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t566" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74376,7 +72711,6 @@ return errors === 0;
 
 
 function validate1938(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t565" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74424,7 +72758,6 @@ return errors === 0;
 
 
 function validate1937(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r171" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1938(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -74436,10 +72769,8 @@ return errors === 0;
 }
 
 const a172 = validate1942;
-const schema918 = {"$id":"https://qmp-sdk.invalid/validators/exact/a172","type":"object","properties":{},"additionalProperties":false};
 
 function validate1942(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a172" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74460,11 +72791,8 @@ return errors === 0;
 }
 
 const r172 = validate1943;
-const schema919 = {"$id":"https://qmp-sdk.invalid/validators/compat/r172","$ref":"https://qmp-sdk.invalid/validators/compat/t269"};
-const schema920 = {"$id":"https://qmp-sdk.invalid/validators/compat/t269","type":"object","properties":{"guid":{"type":"string"}},"required":["guid"]};
 
 function validate1944(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t269" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74494,7 +72822,6 @@ return errors === 0;
 
 
 function validate1943(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r172" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1944(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -74506,10 +72833,8 @@ return errors === 0;
 }
 
 const a173 = validate1946;
-const schema921 = {"$id":"https://qmp-sdk.invalid/validators/exact/a173","type":"object","properties":{},"additionalProperties":false};
 
 function validate1946(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a173" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74530,12 +72855,8 @@ return errors === 0;
 }
 
 const r173 = validate1947;
-const schema922 = {"$id":"https://qmp-sdk.invalid/validators/compat/r173","$ref":"https://qmp-sdk.invalid/validators/compat/t588"};
-const schema923 = {"$id":"https://qmp-sdk.invalid/validators/compat/t588","type":"object","properties":{"enabled":{"type":"boolean"},"host":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t379"},"service":{"type":"string"},"auth":{"type":"string"},"clients":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t587"}}},"required":["enabled"]};
-const schema924 = {"$id":"https://qmp-sdk.invalid/validators/compat/t587","type":"object","properties":{"host":{"type":"string"},"service":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t379"},"websocket":{"type":"boolean"},"x509_dname":{"type":"string"},"sasl_username":{"type":"string"}},"required":["host","service","family","websocket"]};
 
 function validate1950(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t587" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74635,7 +72956,6 @@ return errors === 0;
 
 
 function validate1948(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t588" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74753,7 +73073,6 @@ return errors === 0;
 
 
 function validate1947(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r173" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1948(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -74765,10 +73084,8 @@ return errors === 0;
 }
 
 const a174 = validate1954;
-const schema925 = {"$id":"https://qmp-sdk.invalid/validators/exact/a174","type":"object","properties":{},"additionalProperties":false};
 
 function validate1954(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a174" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74789,13 +73106,8 @@ return errors === 0;
 }
 
 const r174 = validate1955;
-const schema926 = {"$id":"https://qmp-sdk.invalid/validators/compat/r174","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t589"}};
-const schema927 = {"$id":"https://qmp-sdk.invalid/validators/compat/t589","type":"object","properties":{"id":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t592"}},"clients":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t587"}},"auth":{"$ref":"https://qmp-sdk.invalid/validators/compat/t590"},"vencrypt":{"$ref":"https://qmp-sdk.invalid/validators/compat/t593"},"display":{"type":"string"}},"required":["id","server","clients","auth"]};
-const schema928 = {"$id":"https://qmp-sdk.invalid/validators/compat/t592","type":"object","properties":{"host":{"type":"string"},"service":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t379"},"websocket":{"type":"boolean"},"auth":{"$ref":"https://qmp-sdk.invalid/validators/compat/t590"},"vencrypt":{"$ref":"https://qmp-sdk.invalid/validators/compat/t593"}},"required":["host","service","family","websocket","auth"]};
-const schema929 = {"$id":"https://qmp-sdk.invalid/validators/compat/t590","type":"string"};
 
 function validate1959(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t590" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -74806,10 +73118,8 @@ validate1959.errors = vErrors;
 return errors === 0;
 }
 
-const schema930 = {"$id":"https://qmp-sdk.invalid/validators/compat/t593","type":"string"};
 
 function validate1961(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t593" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -74822,7 +73132,6 @@ return errors === 0;
 
 
 function validate1957(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t592" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74922,7 +73231,6 @@ return errors === 0;
 
 
 function validate1956(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t589" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75058,7 +73366,6 @@ return errors === 0;
 
 
 function validate1955(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r174" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75087,10 +73394,8 @@ return errors === 0;
 }
 
 const a175 = validate1968;
-const schema931 = {"$id":"https://qmp-sdk.invalid/validators/exact/a175","type":"object","properties":{},"additionalProperties":false};
 
 function validate1968(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a175" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75111,11 +73416,8 @@ return errors === 0;
 }
 
 const r175 = validate1969;
-const schema932 = {"$id":"https://qmp-sdk.invalid/validators/compat/r175","$ref":"https://qmp-sdk.invalid/validators/compat/t458"};
-const schema933 = {"$id":"https://qmp-sdk.invalid/validators/compat/t458","type":"object","properties":{"error":{"type":"boolean"},"desc":{"type":"string"}},"required":["error"]};
 
 function validate1970(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t458" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75163,7 +73465,6 @@ return errors === 0;
 
 
 function validate1969(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r175" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1970(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -75175,10 +73476,8 @@ return errors === 0;
 }
 
 const a176 = validate1972;
-const schema934 = {"$id":"https://qmp-sdk.invalid/validators/exact/a176","type":"object","properties":{},"additionalProperties":false};
 
 function validate1972(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a176" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75199,12 +73498,8 @@ return errors === 0;
 }
 
 const r176 = validate1973;
-const schema935 = {"$id":"https://qmp-sdk.invalid/validators/compat/r176","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t602"}};
-const schema936 = {"$id":"https://qmp-sdk.invalid/validators/compat/t602","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["block-node","chardev","migration"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t602-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t602-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t602-2"}]}};
-const schema937 = {"$id":"https://qmp-sdk.invalid/validators/compat/t602-0","type":"object","properties":{"type":{"const":"block-node"},"node-name":{"type":"string"}},"required":["type","node-name"]};
 
 function validate1975(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t602-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75250,10 +73545,8 @@ validate1975.errors = vErrors;
 return errors === 0;
 }
 
-const schema938 = {"$id":"https://qmp-sdk.invalid/validators/compat/t602-1","type":"object","properties":{"type":{"const":"chardev"},"id":{"type":"string"}},"required":["type","id"]};
 
 function validate1976(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t602-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75299,10 +73592,8 @@ validate1976.errors = vErrors;
 return errors === 0;
 }
 
-const schema939 = {"$id":"https://qmp-sdk.invalid/validators/compat/t602-2","type":"object","properties":{"type":{"const":"migration"}},"required":["type"]};
 
 function validate1977(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t602-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75332,7 +73623,6 @@ return errors === 0;
 
 
 function validate1974(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t602" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -75444,7 +73734,6 @@ return errors === 0;
 
 
 function validate1973(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r176" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75473,10 +73762,8 @@ return errors === 0;
 }
 
 const a177 = validate1982;
-const schema940 = {"$id":"https://qmp-sdk.invalid/validators/exact/a177","type":"object","properties":{},"additionalProperties":false};
 
 function validate1982(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a177" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75497,10 +73784,8 @@ return errors === 0;
 }
 
 const r177 = validate1983;
-const schema941 = {"$id":"https://qmp-sdk.invalid/validators/compat/r177","type":"object","properties":{}};
 
 function validate1983(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r177" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75514,10 +73799,8 @@ return errors === 0;
 }
 
 const a178 = validate1984;
-const schema942 = {"$id":"https://qmp-sdk.invalid/validators/exact/a178","type":"object","properties":{"fdset-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"fd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["fdset-id"],"additionalProperties":false};
 
 function validate1984(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a178" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75604,10 +73887,8 @@ return errors === 0;
 }
 
 const r178 = validate1985;
-const schema943 = {"$id":"https://qmp-sdk.invalid/validators/compat/r178","type":"object","properties":{}};
 
 function validate1985(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r178" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75621,10 +73902,8 @@ return errors === 0;
 }
 
 const a179 = validate1986;
-const schema944 = {"$id":"https://qmp-sdk.invalid/validators/exact/a179","type":"object","properties":{"icount":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["icount"],"additionalProperties":false};
 
 function validate1986(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a179" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75679,10 +73958,8 @@ return errors === 0;
 }
 
 const r179 = validate1987;
-const schema945 = {"$id":"https://qmp-sdk.invalid/validators/compat/r179","type":"object","properties":{}};
 
 function validate1987(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r179" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75696,10 +73973,8 @@ return errors === 0;
 }
 
 const a180 = validate1988;
-const schema946 = {"$id":"https://qmp-sdk.invalid/validators/exact/a180","type":"object","properties":{},"additionalProperties":false};
 
 function validate1988(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a180" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75720,10 +73995,8 @@ return errors === 0;
 }
 
 const r180 = validate1989;
-const schema947 = {"$id":"https://qmp-sdk.invalid/validators/compat/r180","type":"object","properties":{}};
 
 function validate1989(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r180" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75737,10 +74010,8 @@ return errors === 0;
 }
 
 const a181 = validate1990;
-const schema948 = {"$id":"https://qmp-sdk.invalid/validators/exact/a181","type":"object","properties":{"icount":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["icount"],"additionalProperties":false};
 
 function validate1990(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a181" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75795,10 +74066,8 @@ return errors === 0;
 }
 
 const r181 = validate1991;
-const schema949 = {"$id":"https://qmp-sdk.invalid/validators/compat/r181","type":"object","properties":{}};
 
 function validate1991(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r181" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75812,11 +74081,9 @@ return errors === 0;
 }
 
 const a182 = validate1992;
-const schema950 = {"$id":"https://qmp-sdk.invalid/validators/exact/a182","type":"object","properties":{"id":{"$ref":"https://qmp-sdk.invalid/validators/exact/t247"}},"required":["id"],"additionalProperties":false};
 const schema951 = {"$id":"https://qmp-sdk.invalid/validators/exact/t247","type":"string","enum":["rss"]};
 
 function validate1993(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t247" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -75833,7 +74100,6 @@ return errors === 0;
 
 
 function validate1992(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a182" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75872,11 +74138,8 @@ return errors === 0;
 }
 
 const r182 = validate1995;
-const schema952 = {"$id":"https://qmp-sdk.invalid/validators/compat/r182","$ref":"https://qmp-sdk.invalid/validators/compat/t246"};
-const schema953 = {"$id":"https://qmp-sdk.invalid/validators/compat/t246","type":"object","properties":{"object":{"type":"string"}},"required":["object"]};
 
 function validate1996(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t246" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75906,7 +74169,6 @@ return errors === 0;
 
 
 function validate1995(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r182" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1996(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -75918,11 +74180,9 @@ return errors === 0;
 }
 
 const a183 = validate1998;
-const schema954 = {"$id":"https://qmp-sdk.invalid/validators/exact/a183","type":"object","properties":{"device":{"type":"string"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t218"}},"required":["device","size"],"additionalProperties":false};
 const schema955 = {"$id":"https://qmp-sdk.invalid/validators/exact/t218","type":"string","enum":["utf8","base64"]};
 
 function validate1999(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t218" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -75939,7 +74199,6 @@ return errors === 0;
 
 
 function validate1998(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a183" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76024,10 +74283,8 @@ return errors === 0;
 }
 
 const r183 = validate2001;
-const schema956 = {"$id":"https://qmp-sdk.invalid/validators/compat/r183","type":"string"};
 
 function validate2001(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r183" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -76039,10 +74296,8 @@ return errors === 0;
 }
 
 const a184 = validate2002;
-const schema957 = {"$id":"https://qmp-sdk.invalid/validators/exact/a184","type":"object","properties":{"device":{"type":"string"},"data":{"type":"string"},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t218"}},"required":["device","data"],"additionalProperties":false};
 
 function validate2002(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a184" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76112,10 +74367,8 @@ return errors === 0;
 }
 
 const r184 = validate2004;
-const schema958 = {"$id":"https://qmp-sdk.invalid/validators/compat/r184","type":"object","properties":{}};
 
 function validate2004(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r184" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76129,10 +74382,8 @@ return errors === 0;
 }
 
 const a185 = validate2005;
-const schema959 = {"$id":"https://qmp-sdk.invalid/validators/exact/a185","type":"object","properties":{},"additionalProperties":false};
 
 function validate2005(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a185" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76153,10 +74404,8 @@ return errors === 0;
 }
 
 const r185 = validate2006;
-const schema960 = {"$id":"https://qmp-sdk.invalid/validators/compat/r185","type":"object","properties":{}};
 
 function validate2006(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r185" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76170,11 +74419,9 @@ return errors === 0;
 }
 
 const a186 = validate2007;
-const schema961 = {"$id":"https://qmp-sdk.invalid/validators/exact/a186","type":"object","properties":{"filename":{"type":"string"},"device":{"type":"string"},"head":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t283"}},"required":["filename"],"additionalProperties":false};
 const schema962 = {"$id":"https://qmp-sdk.invalid/validators/exact/t283","type":"string","enum":["ppm","png"]};
 
 function validate2008(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t283" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -76191,7 +74438,6 @@ return errors === 0;
 
 
 function validate2007(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a186" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76289,10 +74535,8 @@ return errors === 0;
 }
 
 const r186 = validate2010;
-const schema963 = {"$id":"https://qmp-sdk.invalid/validators/compat/r186","type":"object","properties":{}};
 
 function validate2010(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r186" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76306,10 +74550,8 @@ return errors === 0;
 }
 
 const a187 = validate2011;
-const schema964 = {"$id":"https://qmp-sdk.invalid/validators/exact/a187","type":"object","properties":{"keys":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t324"}},"hold-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["keys"],"additionalProperties":false};
 
 function validate2011(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a187" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76399,10 +74641,8 @@ return errors === 0;
 }
 
 const r187 = validate2013;
-const schema965 = {"$id":"https://qmp-sdk.invalid/validators/compat/r187","type":"object","properties":{}};
 
 function validate2013(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r187" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76416,11 +74656,9 @@ return errors === 0;
 }
 
 const a188 = validate2014;
-const schema966 = {"$id":"https://qmp-sdk.invalid/validators/exact/a188","type":"object","properties":{"reboot":{"$ref":"https://qmp-sdk.invalid/validators/exact/t453"},"shutdown":{"$ref":"https://qmp-sdk.invalid/validators/exact/t509"},"panic":{"$ref":"https://qmp-sdk.invalid/validators/exact/t397"},"watchdog":{"$ref":"https://qmp-sdk.invalid/validators/exact/t596"}},"additionalProperties":false};
 const schema967 = {"$id":"https://qmp-sdk.invalid/validators/exact/t453","type":"string","enum":["reset","shutdown"]};
 
 function validate2015(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t453" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -76438,7 +74676,6 @@ return errors === 0;
 const schema968 = {"$id":"https://qmp-sdk.invalid/validators/exact/t509","type":"string","enum":["poweroff","pause"]};
 
 function validate2017(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t509" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -76456,7 +74693,6 @@ return errors === 0;
 const schema969 = {"$id":"https://qmp-sdk.invalid/validators/exact/t397","type":"string","enum":["pause","shutdown","exit-failure","none"]};
 
 function validate2019(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t397" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -76474,7 +74710,6 @@ return errors === 0;
 const schema970 = {"$id":"https://qmp-sdk.invalid/validators/exact/t596","type":"string","enum":["reset","shutdown","poweroff","pause","debug","none","inject-nmi"]};
 
 function validate2021(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t596" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -76491,7 +74726,6 @@ return errors === 0;
 
 
 function validate2014(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a188" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76567,10 +74801,8 @@ return errors === 0;
 }
 
 const r188 = validate2023;
-const schema971 = {"$id":"https://qmp-sdk.invalid/validators/compat/r188","type":"object","properties":{}};
 
 function validate2023(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r188" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76584,12 +74816,8 @@ return errors === 0;
 }
 
 const a189 = validate2024;
-const schema972 = {"$id":"https://qmp-sdk.invalid/validators/exact/a189","$ref":"https://qmp-sdk.invalid/validators/exact/t386"};
-const schema973 = {"$id":"https://qmp-sdk.invalid/validators/exact/t386","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t386-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t386-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t386-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t386-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t386-4"}]};
-const schema974 = {"$id":"https://qmp-sdk.invalid/validators/exact/t386-0","type":"object","properties":{"type":{"const":"node"},"nodeid":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpus":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"mem":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"memdev":{"type":"string"},"initiator":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type"],"additionalProperties":false};
 
 function validate2026(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t386-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76775,10 +75003,8 @@ validate2026.errors = vErrors;
 return errors === 0;
 }
 
-const schema975 = {"$id":"https://qmp-sdk.invalid/validators/exact/t386-1","type":"object","properties":{"type":{"const":"dist"},"src":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dst":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"val":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","src","dst","val"],"additionalProperties":false};
 
 function validate2027(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t386-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76908,7 +75134,6 @@ return errors === 0;
 const schema976 = {"$id":"https://qmp-sdk.invalid/validators/exact/t386-2","type":"object","properties":{"type":{"const":"cpu"},"node-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drawer-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"book-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"socket-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"die-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"module-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"core-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type"],"additionalProperties":false};
 
 function validate2028(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t386-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77203,11 +75428,9 @@ validate2028.errors = vErrors;
 return errors === 0;
 }
 
-const schema977 = {"$id":"https://qmp-sdk.invalid/validators/exact/t386-3","type":"object","properties":{"type":{"const":"hmat-lb"},"initiator":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"target":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"hierarchy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t273"},"data-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t272"},"latency":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","initiator","target","hierarchy","data-type"],"additionalProperties":false};
 const schema978 = {"$id":"https://qmp-sdk.invalid/validators/exact/t273","type":"string","enum":["memory","first-level","second-level","third-level"]};
 
 function validate2030(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t273" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -77225,7 +75448,6 @@ return errors === 0;
 const schema979 = {"$id":"https://qmp-sdk.invalid/validators/exact/t272","type":"string","enum":["access-latency","read-latency","write-latency","access-bandwidth","read-bandwidth","write-bandwidth"]};
 
 function validate2032(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t272" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -77242,7 +75464,6 @@ return errors === 0;
 
 
 function validate2029(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t386-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77423,11 +75644,9 @@ validate2029.errors = vErrors;
 return errors === 0;
 }
 
-const schema980 = {"$id":"https://qmp-sdk.invalid/validators/exact/t386-4","type":"object","properties":{"type":{"const":"hmat-cache"},"node-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"associativity":{"$ref":"https://qmp-sdk.invalid/validators/exact/t270"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t271"},"line":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","node-id","size","level","associativity","policy","line"],"additionalProperties":false};
 const schema981 = {"$id":"https://qmp-sdk.invalid/validators/exact/t270","type":"string","enum":["none","direct","complex"]};
 
 function validate2035(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t270" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -77445,7 +75664,6 @@ return errors === 0;
 const schema982 = {"$id":"https://qmp-sdk.invalid/validators/exact/t271","type":"string","enum":["none","write-back","write-through"]};
 
 function validate2037(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t271" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -77462,7 +75680,6 @@ return errors === 0;
 
 
 function validate2034(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t386-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77645,7 +75862,6 @@ return errors === 0;
 
 
 function validate2025(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t386" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77703,7 +75919,6 @@ return errors === 0;
 
 
 function validate2024(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a189" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2025(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -77715,10 +75930,8 @@ return errors === 0;
 }
 
 const r189 = validate2045;
-const schema983 = {"$id":"https://qmp-sdk.invalid/validators/compat/r189","type":"object","properties":{}};
 
 function validate2045(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r189" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77732,10 +75945,8 @@ return errors === 0;
 }
 
 const a190 = validate2046;
-const schema984 = {"$id":"https://qmp-sdk.invalid/validators/exact/a190","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["dirty-rate"],"additionalProperties":false};
 
 function validate2046(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a190" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77822,10 +76033,8 @@ return errors === 0;
 }
 
 const r190 = validate2047;
-const schema985 = {"$id":"https://qmp-sdk.invalid/validators/compat/r190","type":"object","properties":{}};
 
 function validate2047(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r190" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77839,10 +76048,8 @@ return errors === 0;
 }
 
 const a191 = validate2048;
-const schema986 = {"$id":"https://qmp-sdk.invalid/validators/exact/a191","type":"object","properties":{"name":{"type":"string"},"up":{"type":"boolean"}},"required":["name","up"],"additionalProperties":false};
 
 function validate2048(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a191" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77899,10 +76106,8 @@ return errors === 0;
 }
 
 const r191 = validate2049;
-const schema987 = {"$id":"https://qmp-sdk.invalid/validators/compat/r191","type":"object","properties":{}};
 
 function validate2049(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r191" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77916,13 +76121,9 @@ return errors === 0;
 }
 
 const a192 = validate2050;
-const schema988 = {"$id":"https://qmp-sdk.invalid/validators/exact/a192","$ref":"https://qmp-sdk.invalid/validators/exact/t495"};
-const schema989 = {"$id":"https://qmp-sdk.invalid/validators/exact/t495","type":"object","discriminator":{"propertyName":"protocol"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t495-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t495-1"}]};
-const schema990 = {"$id":"https://qmp-sdk.invalid/validators/exact/t495-0","type":"object","properties":{"protocol":{"const":"vnc"},"password":{"type":"string"},"connected":{"$ref":"https://qmp-sdk.invalid/validators/exact/t494"},"display":{"type":"string"}},"required":["protocol","password"],"additionalProperties":false};
 const schema991 = {"$id":"https://qmp-sdk.invalid/validators/exact/t494","type":"string","enum":["keep","fail","disconnect"]};
 
 function validate2053(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t494" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -77939,7 +76140,6 @@ return errors === 0;
 
 
 function validate2052(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t495-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78021,10 +76221,8 @@ validate2052.errors = vErrors;
 return errors === 0;
 }
 
-const schema992 = {"$id":"https://qmp-sdk.invalid/validators/exact/t495-1","type":"object","properties":{"protocol":{"const":"spice"},"password":{"type":"string"},"connected":{"$ref":"https://qmp-sdk.invalid/validators/exact/t494"}},"required":["protocol","password"],"additionalProperties":false};
 
 function validate2055(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t495-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78095,7 +76293,6 @@ return errors === 0;
 
 
 function validate2051(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t495" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78135,7 +76332,6 @@ return errors === 0;
 
 
 function validate2050(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a192" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2051(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -78147,10 +76343,8 @@ return errors === 0;
 }
 
 const r192 = validate2060;
-const schema993 = {"$id":"https://qmp-sdk.invalid/validators/compat/r192","type":"object","properties":{}};
 
 function validate2060(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r192" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78164,10 +76358,8 @@ return errors === 0;
 }
 
 const a193 = validate2061;
-const schema994 = {"$id":"https://qmp-sdk.invalid/validators/exact/a193","type":"object","properties":{"packet-header":{"type":"string"},"secret":{"type":"string"},"gpa":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["packet-header","secret"],"additionalProperties":false};
 
 function validate2061(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a193" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78252,10 +76444,8 @@ return errors === 0;
 }
 
 const r193 = validate2062;
-const schema995 = {"$id":"https://qmp-sdk.invalid/validators/compat/r193","type":"object","properties":{}};
 
 function validate2062(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r193" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78269,10 +76459,8 @@ return errors === 0;
 }
 
 const a194 = validate2063;
-const schema996 = {"$id":"https://qmp-sdk.invalid/validators/exact/a194","type":"object","properties":{"job-id":{"type":"string"},"tag":{"type":"string"},"devices":{"type":"array","items":{"type":"string"}}},"required":["job-id","tag","devices"],"additionalProperties":false};
 
 function validate2063(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a194" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78360,10 +76548,8 @@ return errors === 0;
 }
 
 const r194 = validate2064;
-const schema997 = {"$id":"https://qmp-sdk.invalid/validators/compat/r194","type":"object","properties":{}};
 
 function validate2064(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r194" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78377,10 +76563,8 @@ return errors === 0;
 }
 
 const a195 = validate2065;
-const schema998 = {"$id":"https://qmp-sdk.invalid/validators/exact/a195","type":"object","properties":{"job-id":{"type":"string"},"tag":{"type":"string"},"vmstate":{"type":"string"},"devices":{"type":"array","items":{"type":"string"}}},"required":["job-id","tag","vmstate","devices"],"additionalProperties":false};
 
 function validate2065(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a195" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78481,10 +76665,8 @@ return errors === 0;
 }
 
 const r195 = validate2066;
-const schema999 = {"$id":"https://qmp-sdk.invalid/validators/compat/r195","type":"object","properties":{}};
 
 function validate2066(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r195" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78498,10 +76680,8 @@ return errors === 0;
 }
 
 const a196 = validate2067;
-const schema1000 = {"$id":"https://qmp-sdk.invalid/validators/exact/a196","type":"object","properties":{"job-id":{"type":"string"},"tag":{"type":"string"},"vmstate":{"type":"string"},"devices":{"type":"array","items":{"type":"string"}}},"required":["job-id","tag","vmstate","devices"],"additionalProperties":false};
 
 function validate2067(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a196" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78602,10 +76782,8 @@ return errors === 0;
 }
 
 const r196 = validate2068;
-const schema1001 = {"$id":"https://qmp-sdk.invalid/validators/compat/r196","type":"object","properties":{}};
 
 function validate2068(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r196" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78619,10 +76797,8 @@ return errors === 0;
 }
 
 const a197 = validate2069;
-const schema1002 = {"$id":"https://qmp-sdk.invalid/validators/exact/a197","type":"object","properties":{},"additionalProperties":false};
 
 function validate2069(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a197" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78643,10 +76819,8 @@ return errors === 0;
 }
 
 const r197 = validate2070;
-const schema1003 = {"$id":"https://qmp-sdk.invalid/validators/compat/r197","type":"object","properties":{}};
 
 function validate2070(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r197" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78660,10 +76834,8 @@ return errors === 0;
 }
 
 const a198 = validate2071;
-const schema1004 = {"$id":"https://qmp-sdk.invalid/validators/exact/a198","type":"object","properties":{},"additionalProperties":false};
 
 function validate2071(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a198" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78684,10 +76856,8 @@ return errors === 0;
 }
 
 const r198 = validate2072;
-const schema1005 = {"$id":"https://qmp-sdk.invalid/validators/compat/r198","type":"object","properties":{}};
 
 function validate2072(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r198" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78701,10 +76871,8 @@ return errors === 0;
 }
 
 const a199 = validate2073;
-const schema1006 = {"$id":"https://qmp-sdk.invalid/validators/exact/a199","type":"object","properties":{},"additionalProperties":false};
 
 function validate2073(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a199" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78725,10 +76893,8 @@ return errors === 0;
 }
 
 const r199 = validate2074;
-const schema1007 = {"$id":"https://qmp-sdk.invalid/validators/compat/r199","type":"object","properties":{}};
 
 function validate2074(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r199" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78742,10 +76908,8 @@ return errors === 0;
 }
 
 const a200 = validate2075;
-const schema1008 = {"$id":"https://qmp-sdk.invalid/validators/exact/a200","type":"object","properties":{},"additionalProperties":false};
 
 function validate2075(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a200" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78766,10 +76930,8 @@ return errors === 0;
 }
 
 const r200 = validate2076;
-const schema1009 = {"$id":"https://qmp-sdk.invalid/validators/compat/r200","type":"object","properties":{}};
 
 function validate2076(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r200" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78783,10 +76945,8 @@ return errors === 0;
 }
 
 const a201 = validate2077;
-const schema1010 = {"$id":"https://qmp-sdk.invalid/validators/exact/a201","type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false};
 
 function validate2077(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a201" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78825,12 +76985,8 @@ return errors === 0;
 }
 
 const r201 = validate2078;
-const schema1011 = {"$id":"https://qmp-sdk.invalid/validators/compat/r201","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t557"}};
-const schema1012 = {"$id":"https://qmp-sdk.invalid/validators/compat/t557","type":"object","properties":{"name":{"type":"string"},"state":{"$ref":"https://qmp-sdk.invalid/validators/compat/t558"}},"required":["name","state"]};
-const schema1013 = {"$id":"https://qmp-sdk.invalid/validators/compat/t558","type":"string"};
 
 function validate2080(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t558" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -78843,7 +76999,6 @@ return errors === 0;
 
 
 function validate2079(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t557" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78891,7 +77046,6 @@ return errors === 0;
 
 
 function validate2078(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r201" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78920,10 +77074,8 @@ return errors === 0;
 }
 
 const a202 = validate2083;
-const schema1014 = {"$id":"https://qmp-sdk.invalid/validators/exact/a202","type":"object","properties":{"name":{"type":"string"},"enable":{"type":"boolean"},"ignore-unavailable":{"type":"boolean"}},"required":["name","enable"],"additionalProperties":false};
 
 function validate2083(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a202" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78993,10 +77145,8 @@ return errors === 0;
 }
 
 const r202 = validate2084;
-const schema1015 = {"$id":"https://qmp-sdk.invalid/validators/compat/r202","type":"object","properties":{}};
 
 function validate2084(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r202" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79010,13 +77160,8 @@ return errors === 0;
 }
 
 const a203 = validate2085;
-const schema1016 = {"$id":"https://qmp-sdk.invalid/validators/exact/a203","type":"object","properties":{"actions":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t559"}},"properties":{"$ref":"https://qmp-sdk.invalid/validators/exact/t561"}},"required":["actions"],"additionalProperties":false};
-const schema1017 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t559-11"}]};
-const schema1018 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-0","type":"object","properties":{"type":{"const":"abort"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t2"}},"required":["type","data"],"additionalProperties":false};
-const schema1019 = {"$id":"https://qmp-sdk.invalid/validators/exact/t2","type":"object","properties":{},"additionalProperties":false};
 
 function validate2088(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79038,7 +77183,6 @@ return errors === 0;
 
 
 function validate2087(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79094,10 +77238,8 @@ validate2087.errors = vErrors;
 return errors === 0;
 }
 
-const schema1020 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-1","type":"object","properties":{"type":{"const":"block-dirty-bitmap-add"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"}},"required":["type","data"],"additionalProperties":false};
 
 function validate2090(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79153,10 +77295,8 @@ validate2090.errors = vErrors;
 return errors === 0;
 }
 
-const schema1021 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-2","type":"object","properties":{"type":{"const":"block-dirty-bitmap-remove"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t49"}},"required":["type","data"],"additionalProperties":false};
 
 function validate2092(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79212,10 +77352,8 @@ validate2092.errors = vErrors;
 return errors === 0;
 }
 
-const schema1022 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-3","type":"object","properties":{"type":{"const":"block-dirty-bitmap-clear"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t49"}},"required":["type","data"],"additionalProperties":false};
 
 function validate2094(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79271,10 +77409,8 @@ validate2094.errors = vErrors;
 return errors === 0;
 }
 
-const schema1023 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-4","type":"object","properties":{"type":{"const":"block-dirty-bitmap-enable"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t49"}},"required":["type","data"],"additionalProperties":false};
 
 function validate2096(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79330,10 +77466,8 @@ validate2096.errors = vErrors;
 return errors === 0;
 }
 
-const schema1024 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-5","type":"object","properties":{"type":{"const":"block-dirty-bitmap-disable"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t49"}},"required":["type","data"],"additionalProperties":false};
 
 function validate2098(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79389,10 +77523,8 @@ validate2098.errors = vErrors;
 return errors === 0;
 }
 
-const schema1025 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-6","type":"object","properties":{"type":{"const":"block-dirty-bitmap-merge"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t52"}},"required":["type","data"],"additionalProperties":false};
 
 function validate2100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79448,10 +77580,8 @@ validate2100.errors = vErrors;
 return errors === 0;
 }
 
-const schema1026 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-7","type":"object","properties":{"type":{"const":"blockdev-backup"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t82"}},"required":["type","data"],"additionalProperties":false};
 
 function validate2102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79507,10 +77637,8 @@ validate2102.errors = vErrors;
 return errors === 0;
 }
 
-const schema1027 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-8","type":"object","properties":{"type":{"const":"blockdev-snapshot"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t144"}},"required":["type","data"],"additionalProperties":false};
 
 function validate2104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79566,10 +77694,8 @@ validate2104.errors = vErrors;
 return errors === 0;
 }
 
-const schema1028 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-9","type":"object","properties":{"type":{"const":"blockdev-snapshot-internal-sync"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t145"}},"required":["type","data"],"additionalProperties":false};
 
 function validate2106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79625,10 +77751,8 @@ validate2106.errors = vErrors;
 return errors === 0;
 }
 
-const schema1029 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-10","type":"object","properties":{"type":{"const":"blockdev-snapshot-sync"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t147"}},"required":["type","data"],"additionalProperties":false};
 
 function validate2108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79684,10 +77808,8 @@ validate2108.errors = vErrors;
 return errors === 0;
 }
 
-const schema1030 = {"$id":"https://qmp-sdk.invalid/validators/exact/t559-11","type":"object","properties":{"type":{"const":"drive-backup"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t240"}},"required":["type","data"],"additionalProperties":false};
 
 function validate2110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79745,7 +77867,6 @@ return errors === 0;
 
 
 function validate2086(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t559" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79843,11 +77964,9 @@ validate2086.errors = vErrors;
 return errors === 0;
 }
 
-const schema1031 = {"$id":"https://qmp-sdk.invalid/validators/exact/t561","type":"object","properties":{"completion-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t6"}},"additionalProperties":false};
 const schema1032 = {"$id":"https://qmp-sdk.invalid/validators/exact/t6","type":"string","enum":["individual","grouped"]};
 
 function validate2126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t6" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -79864,7 +77983,6 @@ return errors === 0;
 
 
 function validate2125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t561" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79897,7 +78015,6 @@ return errors === 0;
 
 
 function validate2085(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a203" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79972,10 +78089,8 @@ return errors === 0;
 }
 
 const r203 = validate2129;
-const schema1033 = {"$id":"https://qmp-sdk.invalid/validators/compat/r203","type":"object","properties":{}};
 
 function validate2129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r203" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -79989,10 +78104,8 @@ return errors === 0;
 }
 
 const a204 = validate2130;
-const schema1034 = {"$id":"https://qmp-sdk.invalid/validators/exact/a204","type":"object","properties":{"action":{"$ref":"https://qmp-sdk.invalid/validators/exact/t596"}},"required":["action"],"additionalProperties":false};
 
 function validate2130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a204" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -80031,10 +78144,8 @@ return errors === 0;
 }
 
 const r204 = validate2132;
-const schema1035 = {"$id":"https://qmp-sdk.invalid/validators/compat/r204","type":"object","properties":{}};
 
 function validate2132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r204" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -80048,13 +78159,9 @@ return errors === 0;
 }
 
 const a205 = validate2133;
-const schema1036 = {"$id":"https://qmp-sdk.invalid/validators/exact/a205","type":"object","properties":{"job-id":{"type":"string"},"node-name":{"type":"string"},"options":{"$ref":"https://qmp-sdk.invalid/validators/exact/t79"},"force":{"type":"boolean"}},"required":["job-id","node-name","options"],"additionalProperties":false};
-const schema1037 = {"$id":"https://qmp-sdk.invalid/validators/exact/t79","type":"object","discriminator":{"propertyName":"driver"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t79-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t79-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t79-2"}]};
-const schema1038 = {"$id":"https://qmp-sdk.invalid/validators/exact/t79-0","type":"object","properties":{"driver":{"const":"luks"},"state":{"$ref":"https://qmp-sdk.invalid/validators/exact/t418"},"new-secret":{"type":"string"},"old-secret":{"type":"string"},"keyslot":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iter-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"secret":{"type":"string"}},"required":["driver","state"],"additionalProperties":false};
 const schema1039 = {"$id":"https://qmp-sdk.invalid/validators/exact/t418","type":"string","enum":["active","inactive"]};
 
 function validate2136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t418" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -80071,7 +78178,6 @@ return errors === 0;
 
 
 function validate2135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t79-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -80222,12 +78328,8 @@ validate2135.errors = vErrors;
 return errors === 0;
 }
 
-const schema1040 = {"$id":"https://qmp-sdk.invalid/validators/exact/t79-1","type":"object","properties":{"driver":{"const":"qcow2"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t411"}},"required":["driver"],"additionalProperties":false};
-const schema1041 = {"$id":"https://qmp-sdk.invalid/validators/exact/t411","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t411-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t411-1"}]};
-const schema1042 = {"$id":"https://qmp-sdk.invalid/validators/exact/t411-0","type":"object","properties":{"format":{"const":"luks"},"state":{"$ref":"https://qmp-sdk.invalid/validators/exact/t418"},"new-secret":{"type":"string"},"old-secret":{"type":"string"},"keyslot":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iter-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"secret":{"type":"string"}},"required":["format","state"],"additionalProperties":false};
 
 function validate2140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t411-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -80378,10 +78480,8 @@ validate2140.errors = vErrors;
 return errors === 0;
 }
 
-const schema1043 = {"$id":"https://qmp-sdk.invalid/validators/exact/t411-1","type":"object","properties":{"format":{"const":"qcow"}},"required":["format"],"additionalProperties":false};
 
 function validate2142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t411-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -80421,7 +78521,6 @@ return errors === 0;
 
 
 function validate2139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t411" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -80461,7 +78560,6 @@ return errors === 0;
 
 
 function validate2138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t79-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -80520,7 +78618,6 @@ return errors === 0;
 const schema1044 = {"$id":"https://qmp-sdk.invalid/validators/exact/t79-2","type":"object","properties":{"driver":{"enum":["blkdebug","blklogwrites","blkreplay","blkverify","bochs","cloop","compress","copy-before-write","copy-on-read","dmg","file","snapshot-access","ftp","ftps","gluster","host_cdrom","host_device","http","https","iscsi","nbd","nfs","null-aio","null-co","nvme","parallels","preallocate","qcow","qed","quorum","raw","rbd","replication","ssh","throttle","vdi","vhdx","vmdk","vpc","vvfat"]}},"required":["driver"],"additionalProperties":false};
 
 function validate2146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t79-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -80561,7 +78658,6 @@ return errors === 0;
 
 
 function validate2134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t79" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -80841,7 +78937,6 @@ return errors === 0;
 
 
 function validate2133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a205" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -80924,10 +79019,8 @@ return errors === 0;
 }
 
 const r205 = validate2190;
-const schema1045 = {"$id":"https://qmp-sdk.invalid/validators/compat/r205","type":"object","properties":{}};
 
 function validate2190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r205" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -80941,10 +79034,8 @@ return errors === 0;
 }
 
 const a206 = validate2191;
-const schema1046 = {"$id":"https://qmp-sdk.invalid/validators/exact/a206","type":"object","properties":{"parent":{"type":"string"},"child":{"type":"string"},"node":{"type":"string"}},"required":["parent"],"additionalProperties":false};
 
 function validate2191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a206" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81014,10 +79105,8 @@ return errors === 0;
 }
 
 const r206 = validate2192;
-const schema1047 = {"$id":"https://qmp-sdk.invalid/validators/compat/r206","type":"object","properties":{}};
 
 function validate2192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r206" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81031,10 +79120,8 @@ return errors === 0;
 }
 
 const a207 = validate2193;
-const schema1048 = {"$id":"https://qmp-sdk.invalid/validators/exact/a207","type":"object","properties":{"node-name":{"type":"string"},"iothread":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"force":{"type":"boolean"}},"required":["node-name","iothread"],"additionalProperties":false};
 
 function validate2193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a207" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81104,10 +79191,8 @@ return errors === 0;
 }
 
 const r207 = validate2195;
-const schema1049 = {"$id":"https://qmp-sdk.invalid/validators/compat/r207","type":"object","properties":{}};
 
 function validate2195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r207" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81121,10 +79206,8 @@ return errors === 0;
 }
 
 const a208 = validate2196;
-const schema1050 = {"$id":"https://qmp-sdk.invalid/validators/exact/a208","type":"object","properties":{},"additionalProperties":false};
 
 function validate2196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a208" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81145,10 +79228,8 @@ return errors === 0;
 }
 
 const r208 = validate2197;
-const schema1051 = {"$id":"https://qmp-sdk.invalid/validators/compat/r208","type":"object","properties":{}};
 
 function validate2197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r208" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81162,10 +79243,8 @@ return errors === 0;
 }
 
 const a209 = validate2198;
-const schema1052 = {"$id":"https://qmp-sdk.invalid/validators/exact/a209","$ref":"https://qmp-sdk.invalid/validators/exact/t49"};
 
 function validate2198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a209" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -81177,11 +79256,8 @@ return errors === 0;
 }
 
 const r209 = validate2200;
-const schema1053 = {"$id":"https://qmp-sdk.invalid/validators/compat/r209","$ref":"https://qmp-sdk.invalid/validators/compat/t55"};
-const schema1054 = {"$id":"https://qmp-sdk.invalid/validators/compat/t55","type":"object","properties":{"sha256":{"type":"string"}},"required":["sha256"]};
 
 function validate2201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t55" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81211,7 +79287,6 @@ return errors === 0;
 
 
 function validate2200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r209" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2201(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -81223,10 +79298,8 @@ return errors === 0;
 }
 
 const a210 = validate2203;
-const schema1055 = {"$id":"https://qmp-sdk.invalid/validators/exact/a210","type":"object","properties":{},"additionalProperties":false};
 
 function validate2203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a210" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81247,13 +79320,8 @@ return errors === 0;
 }
 
 const r210 = validate2204;
-const schema1056 = {"$id":"https://qmp-sdk.invalid/validators/compat/r210","$ref":"https://qmp-sdk.invalid/validators/compat/t598"};
-const schema1057 = {"$id":"https://qmp-sdk.invalid/validators/compat/t598","type":"object","properties":{"nodes":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t600"}},"edges":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t599"}}},"required":["nodes","edges"]};
-const schema1058 = {"$id":"https://qmp-sdk.invalid/validators/compat/t600","type":"object","properties":{"id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t601"},"name":{"type":"string"}},"required":["id","type","name"]};
-const schema1059 = {"$id":"https://qmp-sdk.invalid/validators/compat/t601","type":"string"};
 
 function validate2207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t601" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -81266,7 +79334,6 @@ return errors === 0;
 
 
 function validate2206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t600" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81340,11 +79407,8 @@ validate2206.errors = vErrors;
 return errors === 0;
 }
 
-const schema1060 = {"$id":"https://qmp-sdk.invalid/validators/compat/t599","type":"object","properties":{"parent":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"child":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"name":{"type":"string"},"perm":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t73"}},"shared-perm":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t73"}}},"required":["parent","child","name","perm","shared-perm"]};
-const schema1061 = {"$id":"https://qmp-sdk.invalid/validators/compat/t73","type":"string"};
 
 function validate2211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t73" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -81357,7 +79421,6 @@ return errors === 0;
 
 
 function validate2210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t599" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81510,7 +79573,6 @@ return errors === 0;
 
 
 function validate2205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t598" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81594,7 +79656,6 @@ return errors === 0;
 
 
 function validate2204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r210" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2205(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -81606,10 +79667,8 @@ return errors === 0;
 }
 
 const a211 = validate2216;
-const schema1062 = {"$id":"https://qmp-sdk.invalid/validators/exact/a211","type":"object","properties":{},"additionalProperties":false};
 
 function validate2216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a211" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81630,10 +79689,8 @@ return errors === 0;
 }
 
 const r211 = validate2217;
-const schema1063 = {"$id":"https://qmp-sdk.invalid/validators/compat/r211","type":"object","properties":{}};
 
 function validate2217(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r211" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81647,10 +79704,8 @@ return errors === 0;
 }
 
 const a212 = validate2218;
-const schema1064 = {"$id":"https://qmp-sdk.invalid/validators/exact/a212","type":"object","properties":{},"additionalProperties":false};
 
 function validate2218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a212" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81671,11 +79726,8 @@ return errors === 0;
 }
 
 const r212 = validate2219;
-const schema1065 = {"$id":"https://qmp-sdk.invalid/validators/compat/r212","$ref":"https://qmp-sdk.invalid/validators/compat/t277"};
-const schema1066 = {"$id":"https://qmp-sdk.invalid/validators/compat/t277","type":"object","properties":{"human-readable-text":{"type":"string"}},"required":["human-readable-text"]};
 
 function validate2220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t277" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81705,7 +79757,6 @@ return errors === 0;
 
 
 function validate2219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r212" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2220(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -81717,10 +79768,8 @@ return errors === 0;
 }
 
 const a213 = validate2222;
-const schema1067 = {"$id":"https://qmp-sdk.invalid/validators/exact/a213","type":"object","properties":{},"additionalProperties":false};
 
 function validate2222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a213" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81741,10 +79790,8 @@ return errors === 0;
 }
 
 const r213 = validate2223;
-const schema1068 = {"$id":"https://qmp-sdk.invalid/validators/compat/r213","$ref":"https://qmp-sdk.invalid/validators/compat/t277"};
 
 function validate2223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r213" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2220(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -81756,10 +79803,8 @@ return errors === 0;
 }
 
 const a214 = validate2225;
-const schema1069 = {"$id":"https://qmp-sdk.invalid/validators/exact/a214","type":"object","properties":{},"additionalProperties":false};
 
 function validate2225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a214" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81780,10 +79825,8 @@ return errors === 0;
 }
 
 const r214 = validate2226;
-const schema1070 = {"$id":"https://qmp-sdk.invalid/validators/compat/r214","$ref":"https://qmp-sdk.invalid/validators/compat/t277"};
 
 function validate2226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r214" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2220(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -81795,10 +79838,8 @@ return errors === 0;
 }
 
 const a215 = validate2228;
-const schema1071 = {"$id":"https://qmp-sdk.invalid/validators/exact/a215","type":"object","properties":{},"additionalProperties":false};
 
 function validate2228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a215" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81819,10 +79860,8 @@ return errors === 0;
 }
 
 const r215 = validate2229;
-const schema1072 = {"$id":"https://qmp-sdk.invalid/validators/compat/r215","$ref":"https://qmp-sdk.invalid/validators/compat/t277"};
 
 function validate2229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r215" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2220(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -81834,10 +79873,8 @@ return errors === 0;
 }
 
 const a216 = validate2231;
-const schema1073 = {"$id":"https://qmp-sdk.invalid/validators/exact/a216","type":"object","properties":{},"additionalProperties":false};
 
 function validate2231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a216" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81858,10 +79895,8 @@ return errors === 0;
 }
 
 const r216 = validate2232;
-const schema1074 = {"$id":"https://qmp-sdk.invalid/validators/compat/r216","$ref":"https://qmp-sdk.invalid/validators/compat/t277"};
 
 function validate2232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r216" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2220(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -81873,10 +79908,8 @@ return errors === 0;
 }
 
 const a217 = validate2234;
-const schema1075 = {"$id":"https://qmp-sdk.invalid/validators/exact/a217","type":"object","properties":{},"additionalProperties":false};
 
 function validate2234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a217" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81897,10 +79930,8 @@ return errors === 0;
 }
 
 const r217 = validate2235;
-const schema1076 = {"$id":"https://qmp-sdk.invalid/validators/compat/r217","$ref":"https://qmp-sdk.invalid/validators/compat/t277"};
 
 function validate2235(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r217" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2220(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -81912,10 +79943,8 @@ return errors === 0;
 }
 
 const a218 = validate2237;
-const schema1077 = {"$id":"https://qmp-sdk.invalid/validators/exact/a218","type":"object","properties":{},"additionalProperties":false};
 
 function validate2237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a218" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81936,10 +79965,8 @@ return errors === 0;
 }
 
 const r218 = validate2238;
-const schema1078 = {"$id":"https://qmp-sdk.invalid/validators/compat/r218","$ref":"https://qmp-sdk.invalid/validators/compat/t277"};
 
 function validate2238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r218" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2220(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -81951,10 +79978,8 @@ return errors === 0;
 }
 
 const a219 = validate2240;
-const schema1079 = {"$id":"https://qmp-sdk.invalid/validators/exact/a219","type":"object","properties":{},"additionalProperties":false};
 
 function validate2240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a219" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -81975,10 +80000,8 @@ return errors === 0;
 }
 
 const r219 = validate2241;
-const schema1080 = {"$id":"https://qmp-sdk.invalid/validators/compat/r219","$ref":"https://qmp-sdk.invalid/validators/compat/t277"};
 
 function validate2241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r219" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2220(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -81990,10 +80013,8 @@ return errors === 0;
 }
 
 const a220 = validate2243;
-const schema1081 = {"$id":"https://qmp-sdk.invalid/validators/exact/a220","type":"object","properties":{},"additionalProperties":false};
 
 function validate2243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a220" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -82014,11 +80035,8 @@ return errors === 0;
 }
 
 const r220 = validate2244;
-const schema1082 = {"$id":"https://qmp-sdk.invalid/validators/compat/r220","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t575"}};
-const schema1083 = {"$id":"https://qmp-sdk.invalid/validators/compat/t575","type":"object","properties":{"path":{"type":"string"},"name":{"type":"string"}},"required":["path","name"]};
 
 function validate2245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t575" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -82066,7 +80084,6 @@ return errors === 0;
 
 
 function validate2244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r220" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -82095,10 +80112,8 @@ return errors === 0;
 }
 
 const a221 = validate2247;
-const schema1084 = {"$id":"https://qmp-sdk.invalid/validators/exact/a221","type":"object","properties":{"path":{"type":"string"},"queue":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["path","queue"],"additionalProperties":false};
 
 function validate2247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a221" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -82198,12 +80213,8 @@ return errors === 0;
 }
 
 const r221 = validate2248;
-const schema1085 = {"$id":"https://qmp-sdk.invalid/validators/compat/r221","$ref":"https://qmp-sdk.invalid/validators/compat/t580"};
-const schema1086 = {"$id":"https://qmp-sdk.invalid/validators/compat/t580","type":"object","properties":{"name":{"type":"string"},"index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"descs":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t582"}},"avail":{"$ref":"https://qmp-sdk.invalid/validators/compat/t581"},"used":{"$ref":"https://qmp-sdk.invalid/validators/compat/t583"}},"required":["name","index","descs","avail","used"]};
-const schema1087 = {"$id":"https://qmp-sdk.invalid/validators/compat/t582","type":"object","properties":{"addr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"flags":{"type":"array","items":{"type":"string"}}},"required":["addr","len","flags"]};
 
 function validate2250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t582" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -82310,10 +80321,8 @@ validate2250.errors = vErrors;
 return errors === 0;
 }
 
-const schema1088 = {"$id":"https://qmp-sdk.invalid/validators/compat/t581","type":"object","properties":{"flags":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"idx":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ring":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["flags","idx","ring"]};
 
 function validate2252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t581" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -82417,10 +80426,8 @@ validate2252.errors = vErrors;
 return errors === 0;
 }
 
-const schema1089 = {"$id":"https://qmp-sdk.invalid/validators/compat/t583","type":"object","properties":{"flags":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"idx":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["flags","idx"]};
 
 function validate2254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t583" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -82498,7 +80505,6 @@ return errors === 0;
 
 
 function validate2249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t580" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -82618,7 +80624,6 @@ return errors === 0;
 
 
 function validate2248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r221" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2249(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -82630,10 +80635,8 @@ return errors === 0;
 }
 
 const a222 = validate2257;
-const schema1090 = {"$id":"https://qmp-sdk.invalid/validators/exact/a222","type":"object","properties":{"path":{"type":"string"},"queue":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["path","queue"],"additionalProperties":false};
 
 function validate2257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a222" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -82705,11 +80708,8 @@ return errors === 0;
 }
 
 const r222 = validate2258;
-const schema1091 = {"$id":"https://qmp-sdk.invalid/validators/compat/r222","$ref":"https://qmp-sdk.invalid/validators/compat/t571"};
-const schema1092 = {"$id":"https://qmp-sdk.invalid/validators/compat/t571","type":"object","properties":{"name":{"type":"string"},"queue-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"inuse":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-num":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-num-default":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-desc":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-avail":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-used":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"last-avail-idx":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"shadow-avail-idx":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"used-idx":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"signalled-used":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"signalled-used-valid":{"type":"boolean"}},"required":["name","queue-index","inuse","vring-num","vring-num-default","vring-align","vring-desc","vring-avail","vring-used","used-idx","signalled-used","signalled-used-valid"]};
 
 function validate2259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t571" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -83093,7 +81093,6 @@ return errors === 0;
 
 
 function validate2258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r222" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2259(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -83105,10 +81104,8 @@ return errors === 0;
 }
 
 const a223 = validate2261;
-const schema1093 = {"$id":"https://qmp-sdk.invalid/validators/exact/a223","type":"object","properties":{"path":{"type":"string"}},"required":["path"],"additionalProperties":false};
 
 function validate2261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a223" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -83147,12 +81144,8 @@ return errors === 0;
 }
 
 const r223 = validate2262;
-const schema1094 = {"$id":"https://qmp-sdk.invalid/validators/compat/r223","$ref":"https://qmp-sdk.invalid/validators/compat/t584"};
-const schema1095 = {"$id":"https://qmp-sdk.invalid/validators/compat/t584","type":"object","properties":{"name":{"type":"string"},"device-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vhost-started":{"type":"boolean"},"device-endian":{"type":"string"},"guest-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t573"},"host-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t573"},"backend-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t573"},"num-vqs":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t574"},"isr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"queue-sel":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vm-running":{"type":"boolean"},"broken":{"type":"boolean"},"disabled":{"type":"boolean"},"use-started":{"type":"boolean"},"started":{"type":"boolean"},"start-on-kick":{"type":"boolean"},"disable-legacy-check":{"type":"boolean"},"bus-name":{"type":"string"},"use-guest-notifier-mask":{"type":"boolean"},"vhost-dev":{"$ref":"https://qmp-sdk.invalid/validators/compat/t570"}},"required":["name","device-id","vhost-started","device-endian","guest-features","host-features","backend-features","num-vqs","status","isr","queue-sel","vm-running","broken","disabled","use-started","started","start-on-kick","disable-legacy-check","bus-name","use-guest-notifier-mask"]};
-const schema1096 = {"$id":"https://qmp-sdk.invalid/validators/compat/t573","type":"object","properties":{"transports":{"type":"array","items":{"type":"string"}},"dev-features":{"type":"array","items":{"type":"string"}},"unknown-dev-features":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["transports"]};
 
 function validate2264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t573" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -83262,10 +81255,8 @@ validate2264.errors = vErrors;
 return errors === 0;
 }
 
-const schema1097 = {"$id":"https://qmp-sdk.invalid/validators/compat/t574","type":"object","properties":{"statuses":{"type":"array","items":{"type":"string"}},"unknown-statuses":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["statuses"]};
 
 function validate2268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t574" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -83344,11 +81335,8 @@ validate2268.errors = vErrors;
 return errors === 0;
 }
 
-const schema1098 = {"$id":"https://qmp-sdk.invalid/validators/compat/t570","type":"object","properties":{"n-mem-sections":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"n-tmp-sections":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"nvqs":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vq-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t573"},"acked-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t573"},"backend-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t573"},"protocol-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t569"},"max-queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"backend-cap":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"log-enabled":{"type":"boolean"},"log-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["n-mem-sections","n-tmp-sections","nvqs","vq-index","features","acked-features","backend-features","protocol-features","max-queues","backend-cap","log-enabled","log-size"]};
-const schema1099 = {"$id":"https://qmp-sdk.invalid/validators/compat/t569","type":"object","properties":{"protocols":{"type":"array","items":{"type":"string"}},"unknown-protocols":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["protocols"]};
 
 function validate2274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t569" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -83429,7 +81417,6 @@ return errors === 0;
 
 
 function validate2270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t570" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -83712,7 +81699,6 @@ return errors === 0;
 
 
 function validate2263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t584" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84067,7 +82053,6 @@ return errors === 0;
 
 
 function validate2262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r223" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2263(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -84079,10 +82064,8 @@ return errors === 0;
 }
 
 const a224 = validate2278;
-const schema1100 = {"$id":"https://qmp-sdk.invalid/validators/exact/a224","type":"object","properties":{"path":{"type":"string"},"queue":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["path","queue"],"additionalProperties":false};
 
 function validate2278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a224" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84154,11 +82137,8 @@ return errors === 0;
 }
 
 const r224 = validate2279;
-const schema1101 = {"$id":"https://qmp-sdk.invalid/validators/compat/r224","$ref":"https://qmp-sdk.invalid/validators/compat/t572"};
-const schema1102 = {"$id":"https://qmp-sdk.invalid/validators/compat/t572","type":"object","properties":{"name":{"type":"string"},"kick":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"call":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"desc":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avail":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"used":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"num":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"desc-phys":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"desc-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avail-phys":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avail-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"used-phys":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"used-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name","kick","call","desc","avail","used","num","desc-phys","desc-size","avail-phys","avail-size","used-phys","used-size"]};
 
 function validate2280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t572" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84529,7 +82509,6 @@ return errors === 0;
 
 
 function validate2279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r224" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2280(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -84541,10 +82520,8 @@ return errors === 0;
 }
 
 const a225 = validate2282;
-const schema1103 = {"$id":"https://qmp-sdk.invalid/validators/exact/a225","type":"object","properties":{},"additionalProperties":false};
 
 function validate2282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a225" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84565,10 +82542,8 @@ return errors === 0;
 }
 
 const r225 = validate2283;
-const schema1104 = {"$id":"https://qmp-sdk.invalid/validators/compat/r225","type":"object","properties":{}};
 
 function validate2283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r225" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84582,10 +82557,8 @@ return errors === 0;
 }
 
 const a226 = validate2284;
-const schema1105 = {"$id":"https://qmp-sdk.invalid/validators/exact/a226","type":"object","properties":{"port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["port"],"additionalProperties":false};
 
 function validate2284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a226" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84640,10 +82613,8 @@ return errors === 0;
 }
 
 const r226 = validate2285;
-const schema1106 = {"$id":"https://qmp-sdk.invalid/validators/compat/r226","type":"object","properties":{}};
 
 function validate2285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r226" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84657,10 +82628,8 @@ return errors === 0;
 }
 
 const a227 = validate2286;
-const schema1107 = {"$id":"https://qmp-sdk.invalid/validators/exact/a227","type":"object","properties":{},"additionalProperties":false};
 
 function validate2286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a227" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84681,12 +82650,8 @@ return errors === 0;
 }
 
 const r227 = validate2287;
-const schema1108 = {"$id":"https://qmp-sdk.invalid/validators/compat/r227","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t248"}};
-const schema1109 = {"$id":"https://qmp-sdk.invalid/validators/compat/t248","type":"object","properties":{"port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vcpu":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t249"},"remote-domain":{"type":"string"},"target":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"pending":{"type":"boolean"},"masked":{"type":"boolean"}},"required":["port","vcpu","type","remote-domain","target","pending","masked"]};
-const schema1110 = {"$id":"https://qmp-sdk.invalid/validators/compat/t249","type":"string"};
 
 function validate2289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t249" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -84699,7 +82664,6 @@ return errors === 0;
 
 
 function validate2288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t248" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84857,7 +82821,6 @@ return errors === 0;
 
 
 function validate2287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r227" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84886,10 +82849,8 @@ return errors === 0;
 }
 
 const a228 = validate2292;
-const schema1111 = {"$id":"https://qmp-sdk.invalid/validators/exact/a228","type":"object","properties":{"filename":{"type":"string"}},"required":["filename"],"additionalProperties":false};
 
 function validate2292(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a228" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84928,10 +82889,8 @@ return errors === 0;
 }
 
 const r228 = validate2293;
-const schema1112 = {"$id":"https://qmp-sdk.invalid/validators/compat/r228","type":"object","properties":{}};
 
 function validate2293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r228" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -84945,10 +82904,8 @@ return errors === 0;
 }
 
 const a229 = validate2294;
-const schema1113 = {"$id":"https://qmp-sdk.invalid/validators/exact/a229","type":"object","properties":{"filename":{"type":"string"},"live":{"type":"boolean"}},"required":["filename"],"additionalProperties":false};
 
 function validate2294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a229" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85005,10 +82962,8 @@ return errors === 0;
 }
 
 const r229 = validate2295;
-const schema1114 = {"$id":"https://qmp-sdk.invalid/validators/compat/r229","type":"object","properties":{}};
 
 function validate2295(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r229" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85022,10 +82977,8 @@ return errors === 0;
 }
 
 const a230 = validate2296;
-const schema1115 = {"$id":"https://qmp-sdk.invalid/validators/exact/a230","type":"object","properties":{"enable":{"type":"boolean"}},"required":["enable"],"additionalProperties":false};
 
 function validate2296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a230" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85064,10 +83017,8 @@ return errors === 0;
 }
 
 const r230 = validate2297;
-const schema1116 = {"$id":"https://qmp-sdk.invalid/validators/compat/r230","type":"object","properties":{}};
 
 function validate2297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r230" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85081,10 +83032,8 @@ return errors === 0;
 }
 
 const a231 = validate2298;
-const schema1117 = {"$id":"https://qmp-sdk.invalid/validators/exact/a231","type":"object","properties":{"enable":{"type":"boolean"},"primary":{"type":"boolean"},"failover":{"type":"boolean"}},"required":["enable","primary"],"additionalProperties":false};
 
 function validate2298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a231" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85154,10 +83103,8 @@ return errors === 0;
 }
 
 const r231 = validate2299;
-const schema1118 = {"$id":"https://qmp-sdk.invalid/validators/compat/r231","type":"object","properties":{}};
 
 function validate2299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r231" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85171,12 +83118,8 @@ return errors === 0;
 }
 
 const a232 = validate2300;
-const schema1119 = {"$id":"https://qmp-sdk.invalid/validators/exact/a232","type":"object","properties":{"instances":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t602"}}},"required":["instances"],"additionalProperties":false};
-const schema1120 = {"$id":"https://qmp-sdk.invalid/validators/exact/t602","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t602-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t602-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t602-2"}]};
-const schema1121 = {"$id":"https://qmp-sdk.invalid/validators/exact/t602-0","type":"object","properties":{"type":{"const":"block-node"},"node-name":{"type":"string"}},"required":["type","node-name"],"additionalProperties":false};
 
 function validate2302(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t602-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85232,10 +83175,8 @@ validate2302.errors = vErrors;
 return errors === 0;
 }
 
-const schema1122 = {"$id":"https://qmp-sdk.invalid/validators/exact/t602-1","type":"object","properties":{"type":{"const":"chardev"},"id":{"type":"string"}},"required":["type","id"],"additionalProperties":false};
 
 function validate2303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t602-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85291,10 +83232,8 @@ validate2303.errors = vErrors;
 return errors === 0;
 }
 
-const schema1123 = {"$id":"https://qmp-sdk.invalid/validators/exact/t602-2","type":"object","properties":{"type":{"const":"migration"}},"required":["type"],"additionalProperties":false};
 
 function validate2304(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t602-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85334,7 +83273,6 @@ return errors === 0;
 
 
 function validate2301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t602" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85380,7 +83318,6 @@ return errors === 0;
 
 
 function validate2300(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a232" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85438,10 +83375,8 @@ return errors === 0;
 }
 
 const r232 = validate2309;
-const schema1124 = {"$id":"https://qmp-sdk.invalid/validators/compat/r232","type":"object","properties":{}};
 
 function validate2309(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r232" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85455,10 +83390,8 @@ return errors === 0;
 }
 
 const e0 = validate2310;
-const schema1125 = {"$id":"https://qmp-sdk.invalid/validators/compat/e0","type":"object","properties":{"info":{"$ref":"https://qmp-sdk.invalid/validators/compat/t0"}},"required":["info"]};
 
 function validate2310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85487,10 +83420,8 @@ return errors === 0;
 }
 
 const e1 = validate2312;
-const schema1126 = {"$id":"https://qmp-sdk.invalid/validators/compat/e1","type":"object","properties":{"actual":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["actual"]};
 
 function validate2312(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85535,10 +83466,8 @@ return errors === 0;
 }
 
 const e2 = validate2313;
-const schema1127 = {"$id":"https://qmp-sdk.invalid/validators/compat/e2","type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
 
 function validate2313(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85567,10 +83496,8 @@ return errors === 0;
 }
 
 const e3 = validate2314;
-const schema1128 = {"$id":"https://qmp-sdk.invalid/validators/compat/e3","type":"object","properties":{"device":{"type":"string"},"node-name":{"type":"string"},"msg":{"type":"string"},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"fatal":{"type":"boolean"}},"required":["device","msg","fatal"]};
 
 function validate2314(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85699,11 +83626,8 @@ return errors === 0;
 }
 
 const e4 = validate2315;
-const schema1129 = {"$id":"https://qmp-sdk.invalid/validators/compat/e4","type":"object","properties":{"qom-path":{"type":"string"},"device":{"type":"string"},"node-name":{"type":"string"},"operation":{"$ref":"https://qmp-sdk.invalid/validators/compat/t316"},"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t58"},"nospace":{"type":"boolean"},"reason":{"type":"string"}},"required":["qom-path","device","operation","action","reason"]};
-const schema1130 = {"$id":"https://qmp-sdk.invalid/validators/compat/t316","type":"string"};
 
 function validate2316(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t316" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -85714,10 +83638,8 @@ validate2316.errors = vErrors;
 return errors === 0;
 }
 
-const schema1131 = {"$id":"https://qmp-sdk.invalid/validators/compat/t58","type":"string"};
 
 function validate2318(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t58" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -85730,7 +83652,6 @@ return errors === 0;
 
 
 function validate2315(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85842,10 +83763,8 @@ return errors === 0;
 }
 
 const e5 = validate2320;
-const schema1132 = {"$id":"https://qmp-sdk.invalid/validators/compat/e5","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t323"},"device":{"type":"string"},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","device","len","offset","speed"]};
 
 function validate2320(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -85976,10 +83895,8 @@ return errors === 0;
 }
 
 const e6 = validate2322;
-const schema1133 = {"$id":"https://qmp-sdk.invalid/validators/compat/e6","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t323"},"device":{"type":"string"},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"error":{"type":"string"}},"required":["type","device","len","offset","speed"]};
 
 function validate2322(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86123,10 +84040,8 @@ return errors === 0;
 }
 
 const e7 = validate2324;
-const schema1134 = {"$id":"https://qmp-sdk.invalid/validators/compat/e7","type":"object","properties":{"device":{"type":"string"},"operation":{"$ref":"https://qmp-sdk.invalid/validators/compat/t316"},"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t58"}},"required":["device","operation","action"]};
 
 function validate2324(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86186,10 +84101,8 @@ return errors === 0;
 }
 
 const e8 = validate2327;
-const schema1135 = {"$id":"https://qmp-sdk.invalid/validators/compat/e8","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t323"},"id":{"type":"string"}},"required":["type","id"]};
 
 function validate2327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86236,10 +84149,8 @@ return errors === 0;
 }
 
 const e9 = validate2329;
-const schema1136 = {"$id":"https://qmp-sdk.invalid/validators/compat/e9","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t323"},"device":{"type":"string"},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","device","len","offset","speed"]};
 
 function validate2329(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86370,10 +84281,8 @@ return errors === 0;
 }
 
 const e10 = validate2331;
-const schema1137 = {"$id":"https://qmp-sdk.invalid/validators/compat/e10","type":"object","properties":{"node-name":{"type":"string"},"amount-exceeded":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"write-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["node-name","amount-exceeded","write-threshold"]};
 
 function validate2331(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86463,10 +84372,8 @@ return errors === 0;
 }
 
 const e11 = validate2332;
-const schema1138 = {"$id":"https://qmp-sdk.invalid/validators/compat/e11","type":"object","properties":{"mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t155"},"reason":{"$ref":"https://qmp-sdk.invalid/validators/compat/t154"}},"required":["mode","reason"]};
 
 function validate2332(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86513,10 +84420,8 @@ return errors === 0;
 }
 
 const e12 = validate2335;
-const schema1139 = {"$id":"https://qmp-sdk.invalid/validators/compat/e12","type":"object","properties":{"device":{"type":"string"},"path":{"type":"string"}},"required":["path"]};
 
 function validate2335(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86563,10 +84468,8 @@ return errors === 0;
 }
 
 const e13 = validate2336;
-const schema1140 = {"$id":"https://qmp-sdk.invalid/validators/compat/e13","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"tray-open":{"type":"boolean"}},"required":["device","id","tray-open"]};
 
 function validate2336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86626,10 +84529,8 @@ return errors === 0;
 }
 
 const e14 = validate2337;
-const schema1141 = {"$id":"https://qmp-sdk.invalid/validators/compat/e14","type":"object","properties":{"device":{"type":"string"},"path":{"type":"string"}},"required":["path"]};
 
 function validate2337(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86676,10 +84577,8 @@ return errors === 0;
 }
 
 const e15 = validate2338;
-const schema1142 = {"$id":"https://qmp-sdk.invalid/validators/compat/e15","type":"object","properties":{"result":{"$ref":"https://qmp-sdk.invalid/validators/compat/t244"},"error":{"type":"string"}},"required":["result"]};
 
 function validate2338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86726,10 +84625,8 @@ return errors === 0;
 }
 
 const e16 = validate2340;
-const schema1143 = {"$id":"https://qmp-sdk.invalid/validators/compat/e16","type":"object","properties":{"device-id":{"type":"string"}},"required":["device-id"]};
 
 function validate2340(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86758,11 +84655,8 @@ return errors === 0;
 }
 
 const e17 = validate2341;
-const schema1144 = {"$id":"https://qmp-sdk.invalid/validators/compat/e17","type":"object","properties":{"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t264"},"info":{"$ref":"https://qmp-sdk.invalid/validators/compat/t265"}},"required":["action"]};
-const schema1145 = {"$id":"https://qmp-sdk.invalid/validators/compat/t264","type":"string"};
 
 function validate2342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t264" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -86773,11 +84667,8 @@ validate2342.errors = vErrors;
 return errors === 0;
 }
 
-const schema1146 = {"$id":"https://qmp-sdk.invalid/validators/compat/t265","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["hyper-v","s390"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t265-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t265-1"}]}};
-const schema1147 = {"$id":"https://qmp-sdk.invalid/validators/compat/t265-0","type":"object","properties":{"type":{"const":"hyper-v"},"arg1":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"arg2":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"arg3":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"arg4":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"arg5":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","arg1","arg2","arg3","arg4","arg5"]};
 
 function validate2345(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t265-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -86950,11 +84841,8 @@ validate2345.errors = vErrors;
 return errors === 0;
 }
 
-const schema1148 = {"$id":"https://qmp-sdk.invalid/validators/compat/t265-1","type":"object","properties":{"type":{"const":"s390"},"core":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"psw-mask":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"psw-addr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reason":{"$ref":"https://qmp-sdk.invalid/validators/compat/t476"}},"required":["type","core","psw-mask","psw-addr","reason"]};
-const schema1149 = {"$id":"https://qmp-sdk.invalid/validators/compat/t476","type":"string"};
 
 function validate2347(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t476" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -86967,7 +84855,6 @@ return errors === 0;
 
 
 function validate2346(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t265-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87099,7 +84986,6 @@ return errors === 0;
 
 
 function validate2344(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t265" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -87205,7 +85091,6 @@ return errors === 0;
 
 
 function validate2341(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87252,10 +85137,8 @@ return errors === 0;
 }
 
 const e18 = validate2352;
-const schema1150 = {"$id":"https://qmp-sdk.invalid/validators/compat/e18","type":"object","properties":{"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t264"},"info":{"$ref":"https://qmp-sdk.invalid/validators/compat/t265"}},"required":["action"]};
 
 function validate2352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87302,10 +85185,8 @@ return errors === 0;
 }
 
 const e19 = validate2355;
-const schema1151 = {"$id":"https://qmp-sdk.invalid/validators/compat/e19","type":"object","properties":{}};
 
 function validate2355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87319,10 +85200,8 @@ return errors === 0;
 }
 
 const e20 = validate2356;
-const schema1152 = {"$id":"https://qmp-sdk.invalid/validators/compat/e20","$ref":"https://qmp-sdk.invalid/validators/compat/t280"};
 
 function validate2356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e20" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1604(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -87334,10 +85213,8 @@ return errors === 0;
 }
 
 const e21 = validate2358;
-const schema1153 = {"$id":"https://qmp-sdk.invalid/validators/compat/e21","type":"object","properties":{"id":{"type":"string"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t322"}},"required":["id","status"]};
 
 function validate2358(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87384,10 +85261,8 @@ return errors === 0;
 }
 
 const e22 = validate2360;
-const schema1154 = {"$id":"https://qmp-sdk.invalid/validators/compat/e22","type":"object","properties":{"id":{"type":"string"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qom-path":{"type":"string"}},"required":["size","qom-path"]};
 
 function validate2360(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e22" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87462,11 +85337,8 @@ return errors === 0;
 }
 
 const e23 = validate2361;
-const schema1155 = {"$id":"https://qmp-sdk.invalid/validators/compat/e23","type":"object","properties":{"recipient":{"$ref":"https://qmp-sdk.invalid/validators/compat/t339"},"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t337"},"flags":{"$ref":"https://qmp-sdk.invalid/validators/compat/t338"}},"required":["recipient","action","flags"]};
-const schema1156 = {"$id":"https://qmp-sdk.invalid/validators/compat/t339","type":"string"};
 
 function validate2362(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t339" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -87477,10 +85349,8 @@ validate2362.errors = vErrors;
 return errors === 0;
 }
 
-const schema1157 = {"$id":"https://qmp-sdk.invalid/validators/compat/t337","type":"string"};
 
 function validate2364(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t337" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -87491,10 +85361,8 @@ validate2364.errors = vErrors;
 return errors === 0;
 }
 
-const schema1158 = {"$id":"https://qmp-sdk.invalid/validators/compat/t338","type":"object","properties":{"action-required":{"type":"boolean"},"recursive":{"type":"boolean"}},"required":["action-required","recursive"]};
 
 function validate2366(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t338" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87542,7 +85410,6 @@ return errors === 0;
 
 
 function validate2361(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87602,10 +85469,8 @@ return errors === 0;
 }
 
 const e24 = validate2368;
-const schema1159 = {"$id":"https://qmp-sdk.invalid/validators/compat/e24","type":"object","properties":{"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t352"}},"required":["status"]};
 
 function validate2368(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87634,10 +85499,8 @@ return errors === 0;
 }
 
 const e25 = validate2370;
-const schema1160 = {"$id":"https://qmp-sdk.invalid/validators/compat/e25","type":"object","properties":{"pass":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["pass"]};
 
 function validate2370(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e25" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87682,10 +85545,8 @@ return errors === 0;
 }
 
 const e26 = validate2371;
-const schema1161 = {"$id":"https://qmp-sdk.invalid/validators/compat/e26","type":"object","properties":{"netdev-id":{"type":"string"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/compat/t512"}},"required":["netdev-id","addr"]};
 
 function validate2371(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e26" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87732,10 +85593,8 @@ return errors === 0;
 }
 
 const e27 = validate2373;
-const schema1162 = {"$id":"https://qmp-sdk.invalid/validators/compat/e27","type":"object","properties":{"netdev-id":{"type":"string"}},"required":["netdev-id"]};
 
 function validate2373(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e27" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87764,10 +85623,8 @@ return errors === 0;
 }
 
 const e28 = validate2374;
-const schema1163 = {"$id":"https://qmp-sdk.invalid/validators/compat/e28","type":"object","properties":{"netdev-id":{"type":"string"},"chardev-id":{"type":"string"}},"required":["netdev-id","chardev-id"]};
 
 function validate2374(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e28" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87814,10 +85671,8 @@ return errors === 0;
 }
 
 const e29 = validate2375;
-const schema1164 = {"$id":"https://qmp-sdk.invalid/validators/compat/e29","type":"object","properties":{"netdev-id":{"type":"string"}},"required":["netdev-id"]};
 
 function validate2375(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e29" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87846,10 +85701,8 @@ return errors === 0;
 }
 
 const e30 = validate2376;
-const schema1165 = {"$id":"https://qmp-sdk.invalid/validators/compat/e30","type":"object","properties":{"name":{"type":"string"},"path":{"type":"string"}},"required":["path"]};
 
 function validate2376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e30" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87896,10 +85749,8 @@ return errors === 0;
 }
 
 const e31 = validate2377;
-const schema1166 = {"$id":"https://qmp-sdk.invalid/validators/compat/e31","type":"object","properties":{}};
 
 function validate2377(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e31" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87913,10 +85764,8 @@ return errors === 0;
 }
 
 const e32 = validate2378;
-const schema1167 = {"$id":"https://qmp-sdk.invalid/validators/compat/e32","type":"object","properties":{"id":{"type":"string"},"connected":{"type":"boolean"}},"required":["id","connected"]};
 
 function validate2378(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e32" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -87963,10 +85812,8 @@ return errors === 0;
 }
 
 const e33 = validate2379;
-const schema1168 = {"$id":"https://qmp-sdk.invalid/validators/compat/e33","type":"object","properties":{"reference":{"type":"string"},"sector-num":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"sectors-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["reference","sector-num","sectors-count"]};
 
 function validate2379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e33" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88056,11 +85903,8 @@ return errors === 0;
 }
 
 const e34 = validate2380;
-const schema1169 = {"$id":"https://qmp-sdk.invalid/validators/compat/e34","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t442"},"error":{"type":"string"},"node-name":{"type":"string"},"sector-num":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"sectors-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","node-name","sector-num","sectors-count"]};
-const schema1170 = {"$id":"https://qmp-sdk.invalid/validators/compat/t442","type":"string"};
 
 function validate2381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t442" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -88073,7 +85917,6 @@ return errors === 0;
 
 
 function validate2380(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e34" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88189,11 +86032,8 @@ return errors === 0;
 }
 
 const e35 = validate2383;
-const schema1171 = {"$id":"https://qmp-sdk.invalid/validators/compat/e35","type":"object","properties":{"guest":{"type":"boolean"},"reason":{"$ref":"https://qmp-sdk.invalid/validators/compat/t510"}},"required":["guest","reason"]};
-const schema1172 = {"$id":"https://qmp-sdk.invalid/validators/compat/t510","type":"string"};
 
 function validate2384(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t510" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -88206,7 +86046,6 @@ return errors === 0;
 
 
 function validate2383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88253,10 +86092,8 @@ return errors === 0;
 }
 
 const e36 = validate2386;
-const schema1173 = {"$id":"https://qmp-sdk.invalid/validators/compat/e36","type":"object","properties":{}};
 
 function validate2386(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e36" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88270,10 +86107,8 @@ return errors === 0;
 }
 
 const e37 = validate2387;
-const schema1174 = {"$id":"https://qmp-sdk.invalid/validators/compat/e37","type":"object","properties":{"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qom-path":{"type":"string"}},"required":["offset","qom-path"]};
 
 function validate2387(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e37" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88335,10 +86170,8 @@ return errors === 0;
 }
 
 const e38 = validate2388;
-const schema1175 = {"$id":"https://qmp-sdk.invalid/validators/compat/e38","type":"object","properties":{"guest":{"type":"boolean"},"reason":{"$ref":"https://qmp-sdk.invalid/validators/compat/t510"}},"required":["guest","reason"]};
 
 function validate2388(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e38" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88385,11 +86218,8 @@ return errors === 0;
 }
 
 const e39 = validate2390;
-const schema1176 = {"$id":"https://qmp-sdk.invalid/validators/compat/e39","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t515"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t515"}},"required":["server","client"]};
-const schema1177 = {"$id":"https://qmp-sdk.invalid/validators/compat/t515","type":"object","properties":{"host":{"type":"string"},"port":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t379"}},"required":["host","port","family"]};
 
 function validate2391(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t515" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88450,7 +86280,6 @@ return errors === 0;
 
 
 function validate2390(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e39" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88497,10 +86326,8 @@ return errors === 0;
 }
 
 const e40 = validate2395;
-const schema1178 = {"$id":"https://qmp-sdk.invalid/validators/compat/e40","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t515"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t515"}},"required":["server","client"]};
 
 function validate2395(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e40" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88547,11 +86374,8 @@ return errors === 0;
 }
 
 const e41 = validate2398;
-const schema1179 = {"$id":"https://qmp-sdk.invalid/validators/compat/e41","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t519"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t516"}},"required":["server","client"]};
-const schema1180 = {"$id":"https://qmp-sdk.invalid/validators/compat/t519","type":"object","properties":{"host":{"type":"string"},"port":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t379"},"auth":{"type":"string"}},"required":["host","port","family"]};
 
 function validate2399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t519" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88625,7 +86449,6 @@ return errors === 0;
 
 
 function validate2398(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e41" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88672,10 +86495,8 @@ return errors === 0;
 }
 
 const e42 = validate2403;
-const schema1181 = {"$id":"https://qmp-sdk.invalid/validators/compat/e42","type":"object","properties":{}};
 
 function validate2403(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e42" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88689,10 +86510,8 @@ return errors === 0;
 }
 
 const e43 = validate2404;
-const schema1182 = {"$id":"https://qmp-sdk.invalid/validators/compat/e43","type":"object","properties":{}};
 
 function validate2404(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e43" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88706,10 +86525,8 @@ return errors === 0;
 }
 
 const e44 = validate2405;
-const schema1183 = {"$id":"https://qmp-sdk.invalid/validators/compat/e44","type":"object","properties":{}};
 
 function validate2405(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e44" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88723,10 +86540,8 @@ return errors === 0;
 }
 
 const e45 = validate2406;
-const schema1184 = {"$id":"https://qmp-sdk.invalid/validators/compat/e45","type":"object","properties":{}};
 
 function validate2406(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e45" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88740,10 +86555,8 @@ return errors === 0;
 }
 
 const e46 = validate2407;
-const schema1185 = {"$id":"https://qmp-sdk.invalid/validators/compat/e46","type":"object","properties":{"device-id":{"type":"string"}},"required":["device-id"]};
 
 function validate2407(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e46" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88772,11 +86585,8 @@ return errors === 0;
 }
 
 const e47 = validate2408;
-const schema1186 = {"$id":"https://qmp-sdk.invalid/validators/compat/e47","type":"object","properties":{"device-id":{"type":"string"},"qom-path":{"type":"string"},"device-state":{"$ref":"https://qmp-sdk.invalid/validators/compat/t434"}},"required":["device-id","qom-path","device-state"]};
-const schema1187 = {"$id":"https://qmp-sdk.invalid/validators/compat/t434","type":"string"};
 
 function validate2409(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t434" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -88789,7 +86599,6 @@ return errors === 0;
 
 
 function validate2408(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e47" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88849,10 +86658,8 @@ return errors === 0;
 }
 
 const e48 = validate2411;
-const schema1188 = {"$id":"https://qmp-sdk.invalid/validators/compat/e48","type":"object","properties":{"vfu-id":{"type":"string"},"vfu-qom-path":{"type":"string"},"dev-id":{"type":"string"},"dev-qom-path":{"type":"string"}},"required":["vfu-id","vfu-qom-path","dev-id","dev-qom-path"]};
 
 function validate2411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e48" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -88925,11 +86732,8 @@ return errors === 0;
 }
 
 const e49 = validate2412;
-const schema1189 = {"$id":"https://qmp-sdk.invalid/validators/compat/e49","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t591"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t586"}},"required":["server","client"]};
-const schema1190 = {"$id":"https://qmp-sdk.invalid/validators/compat/t591","type":"object","properties":{"host":{"type":"string"},"service":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t379"},"websocket":{"type":"boolean"},"auth":{"type":"string"}},"required":["host","service","family","websocket"]};
 
 function validate2413(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t591" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89014,10 +86818,8 @@ validate2413.errors = vErrors;
 return errors === 0;
 }
 
-const schema1191 = {"$id":"https://qmp-sdk.invalid/validators/compat/t586","type":"object","properties":{"host":{"type":"string"},"service":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t379"},"websocket":{"type":"boolean"}},"required":["host","service","family","websocket"]};
 
 function validate2416(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t586" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89091,7 +86893,6 @@ return errors === 0;
 
 
 function validate2412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e49" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89138,10 +86939,8 @@ return errors === 0;
 }
 
 const e50 = validate2419;
-const schema1192 = {"$id":"https://qmp-sdk.invalid/validators/compat/e50","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t591"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t587"}},"required":["server","client"]};
 
 function validate2419(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e50" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89188,10 +86987,8 @@ return errors === 0;
 }
 
 const e51 = validate2422;
-const schema1193 = {"$id":"https://qmp-sdk.invalid/validators/compat/e51","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t591"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t587"}},"required":["server","client"]};
 
 function validate2422(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e51" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89238,10 +87035,8 @@ return errors === 0;
 }
 
 const e52 = validate2425;
-const schema1194 = {"$id":"https://qmp-sdk.invalid/validators/compat/e52","type":"object","properties":{"id":{"type":"string"},"open":{"type":"boolean"}},"required":["id","open"]};
 
 function validate2425(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e52" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89288,10 +87083,8 @@ return errors === 0;
 }
 
 const e53 = validate2426;
-const schema1195 = {"$id":"https://qmp-sdk.invalid/validators/compat/e53","type":"object","properties":{}};
 
 function validate2426(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e53" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89305,11 +87098,8 @@ return errors === 0;
 }
 
 const e54 = validate2427;
-const schema1196 = {"$id":"https://qmp-sdk.invalid/validators/compat/e54","type":"object","properties":{"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t596"}},"required":["action"]};
-const schema1197 = {"$id":"https://qmp-sdk.invalid/validators/compat/t596","type":"string"};
 
 function validate2428(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t596" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -89322,7 +87112,6 @@ return errors === 0;
 
 
 function validate2427(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e54" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89351,10 +87140,8 @@ return errors === 0;
 }
 
 const greeting = validate2430;
-const schema1198 = {"$id":"https://qmp-sdk.invalid/schema/protocol/greeting.json","type":"object","properties":{"QMP":{"type":"object","properties":{"version":{"type":"object","properties":{"qemu":{"type":"object","properties":{"major":{"type":"integer"},"minor":{"type":"integer"},"micro":{"type":"integer"}},"required":["major","minor","micro"]},"package":{"type":"string"}},"required":["qemu","package"]},"capabilities":{"type":"array","items":{"type":"string"}}},"required":["version","capabilities"]}},"required":["QMP"]};
 
 function validate2430(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/greeting.json" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89526,11 +87313,8 @@ return errors === 0;
 }
 
 const message = validate2431;
-const schema1199 = {"$id":"https://qmp-sdk.invalid/schema/protocol/message.json","anyOf":[{"$ref":"command.json"},{"$ref":"server-message.json"}]};
-const schema1200 = {"$id":"https://qmp-sdk.invalid/schema/protocol/command.json","type":"object","properties":{"execute":{"type":"string"},"exec-oob":{"type":"string"},"arguments":{"type":"object"},"id":{}},"oneOf":[{"properties":{"execute":{"type":"string"}},"required":["execute"]},{"properties":{"exec-oob":{"type":"string"}},"required":["exec-oob"]}],"additionalProperties":false};
 
 function validate2432(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/command.json" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -89691,11 +87475,8 @@ validate2432.errors = vErrors;
 return errors === 0;
 }
 
-const schema1201 = {"$id":"https://qmp-sdk.invalid/schema/protocol/server-message.json","anyOf":[{"$ref":"greeting.json"},{"$ref":"success.json"},{"$ref":"error.json"},{"$ref":"event.json"}]};
-const schema1202 = {"$id":"https://qmp-sdk.invalid/schema/protocol/success.json","type":"object","properties":{"return":{},"id":{}},"required":["return"]};
 
 function validate2436(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/success.json" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89718,7 +87499,6 @@ return errors === 0;
 const schema1203 = {"$id":"https://qmp-sdk.invalid/schema/protocol/error.json","type":"object","properties":{"error":{"type":"object","properties":{"class":{"anyOf":[{"type":"string","enum":["GenericError","CommandNotFound","DeviceNotActive","DeviceNotFound","KVMMissingCap"]},{"type":"string"}]},"desc":{"type":"string"}},"required":["class","desc"]},"id":{}},"required":["error"]};
 
 function validate2438(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/error.json" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89843,10 +87623,8 @@ validate2438.errors = vErrors;
 return errors === 0;
 }
 
-const schema1204 = {"$id":"https://qmp-sdk.invalid/schema/protocol/event.json","type":"object","properties":{"event":{"type":"string"},"data":{"type":"object"},"timestamp":{"type":"object","properties":{"seconds":{"type":"integer"},"microseconds":{"type":"integer"}},"required":["seconds","microseconds"]}},"required":["event","timestamp"]};
 
 function validate2440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/event.json" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -89946,7 +87724,6 @@ return errors === 0;
 
 
 function validate2434(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/server-message.json" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -90014,7 +87791,6 @@ return errors === 0;
 
 
 function validate2431(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/message.json" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;

@@ -3,10 +3,8 @@
 // @ts-nocheck: Ajv standalone code (compiled at generate time); the typed tables are at the end.
 import type { CompiledValidator } from "../../runtime/validation.js";
 const a0 = validate21;
-const schema6 = {"$id":"https://qmp-sdk.invalid/validators/exact/a0","type":"object","properties":{"fdset-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opaque":{"type":"string"}},"additionalProperties":false};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71,11 +69,8 @@ return errors === 0;
 }
 
 const r0 = validate22;
-const schema7 = {"$id":"https://qmp-sdk.invalid/validators/compat/r0","$ref":"https://qmp-sdk.invalid/validators/compat/t5"};
-const schema8 = {"$id":"https://qmp-sdk.invalid/validators/compat/t5","type":"object","properties":{"fdset-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"fd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["fdset-id","fd"]};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -153,7 +148,6 @@ return errors === 0;
 
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r0" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate23(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -165,10 +159,8 @@ return errors === 0;
 }
 
 const a1 = validate25;
-const schema9 = {"$id":"https://qmp-sdk.invalid/validators/exact/a1","type":"object","properties":{"protocol":{"type":"string"},"fdname":{"type":"string"},"skipauth":{"type":"boolean"},"tls":{"type":"boolean"}},"required":["protocol","fdname"],"additionalProperties":false};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -251,10 +243,8 @@ return errors === 0;
 }
 
 const r1 = validate26;
-const schema10 = {"$id":"https://qmp-sdk.invalid/validators/compat/r1","type":"object","properties":{}};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -268,10 +258,8 @@ return errors === 0;
 }
 
 const a2 = validate27;
-const schema11 = {"$id":"https://qmp-sdk.invalid/validators/exact/a2","type":"object","properties":{"initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rounds":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"step":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"interfaces":{"type":"array","items":{"type":"string"}},"id":{"type":"string"}},"required":["initial","max","rounds","step"],"additionalProperties":false};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -458,10 +446,8 @@ return errors === 0;
 }
 
 const r2 = validate28;
-const schema12 = {"$id":"https://qmp-sdk.invalid/validators/compat/r2","type":"object","properties":{}};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -475,10 +461,8 @@ return errors === 0;
 }
 
 const a3 = validate29;
-const schema13 = {"$id":"https://qmp-sdk.invalid/validators/exact/a3","type":"object","properties":{"value":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["value"],"additionalProperties":false};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -533,10 +517,8 @@ return errors === 0;
 }
 
 const r3 = validate30;
-const schema14 = {"$id":"https://qmp-sdk.invalid/validators/compat/r3","type":"object","properties":{}};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -555,7 +537,6 @@ const func2 = Object.prototype.hasOwnProperty;
 const schema16 = {"$id":"https://qmp-sdk.invalid/validators/exact/t77","type":"string","enum":["report","ignore","enospc","stop","auto"]};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t77" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -572,7 +553,6 @@ return errors === 0;
 
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -774,10 +754,8 @@ return errors === 0;
 }
 
 const r4 = validate34;
-const schema17 = {"$id":"https://qmp-sdk.invalid/validators/compat/r4","type":"object","properties":{}};
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -791,11 +769,8 @@ return errors === 0;
 }
 
 const a5 = validate35;
-const schema18 = {"$id":"https://qmp-sdk.invalid/validators/exact/a5","$ref":"https://qmp-sdk.invalid/validators/exact/t25"};
-const schema19 = {"$id":"https://qmp-sdk.invalid/validators/exact/t25","type":"object","properties":{"node":{"type":"string"},"name":{"type":"string"},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"persistent":{"type":"boolean"},"disabled":{"type":"boolean"}},"required":["node","name"],"additionalProperties":false};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t25" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -907,7 +882,6 @@ return errors === 0;
 
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a5" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate36(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -919,10 +893,8 @@ return errors === 0;
 }
 
 const r5 = validate38;
-const schema20 = {"$id":"https://qmp-sdk.invalid/validators/compat/r5","type":"object","properties":{}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -936,11 +908,8 @@ return errors === 0;
 }
 
 const a6 = validate39;
-const schema21 = {"$id":"https://qmp-sdk.invalid/validators/exact/a6","$ref":"https://qmp-sdk.invalid/validators/exact/t24"};
-const schema22 = {"$id":"https://qmp-sdk.invalid/validators/exact/t24","type":"object","properties":{"node":{"type":"string"},"name":{"type":"string"}},"required":["node","name"],"additionalProperties":false};
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -998,7 +967,6 @@ return errors === 0;
 
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a6" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1010,10 +978,8 @@ return errors === 0;
 }
 
 const r6 = validate42;
-const schema23 = {"$id":"https://qmp-sdk.invalid/validators/compat/r6","type":"object","properties":{}};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1027,10 +993,8 @@ return errors === 0;
 }
 
 const a7 = validate43;
-const schema24 = {"$id":"https://qmp-sdk.invalid/validators/exact/a7","$ref":"https://qmp-sdk.invalid/validators/exact/t24"};
 
 function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a7" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1042,10 +1006,8 @@ return errors === 0;
 }
 
 const r7 = validate45;
-const schema25 = {"$id":"https://qmp-sdk.invalid/validators/compat/r7","type":"object","properties":{}};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1059,10 +1021,8 @@ return errors === 0;
 }
 
 const a8 = validate46;
-const schema26 = {"$id":"https://qmp-sdk.invalid/validators/exact/a8","$ref":"https://qmp-sdk.invalid/validators/exact/t24"};
 
 function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a8" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1074,10 +1034,8 @@ return errors === 0;
 }
 
 const r8 = validate48;
-const schema27 = {"$id":"https://qmp-sdk.invalid/validators/compat/r8","type":"object","properties":{}};
 
 function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1091,12 +1049,8 @@ return errors === 0;
 }
 
 const a9 = validate49;
-const schema28 = {"$id":"https://qmp-sdk.invalid/validators/exact/a9","$ref":"https://qmp-sdk.invalid/validators/exact/t27"};
-const schema29 = {"$id":"https://qmp-sdk.invalid/validators/exact/t27","type":"object","properties":{"node":{"type":"string"},"target":{"type":"string"},"bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t29"}}},"required":["node","target","bitmaps"],"additionalProperties":false};
-const schema30 = {"$id":"https://qmp-sdk.invalid/validators/exact/t29","anyOf":[{"type":"string"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t24"}]};
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t29" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1152,7 +1106,6 @@ return errors === 0;
 
 
 function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t27" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1241,7 +1194,6 @@ return errors === 0;
 
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a9" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1253,10 +1205,8 @@ return errors === 0;
 }
 
 const r9 = validate55;
-const schema31 = {"$id":"https://qmp-sdk.invalid/validators/compat/r9","type":"object","properties":{}};
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1270,10 +1220,8 @@ return errors === 0;
 }
 
 const a10 = validate56;
-const schema32 = {"$id":"https://qmp-sdk.invalid/validators/exact/a10","$ref":"https://qmp-sdk.invalid/validators/exact/t24"};
 
 function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a10" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -1285,10 +1233,8 @@ return errors === 0;
 }
 
 const r10 = validate58;
-const schema33 = {"$id":"https://qmp-sdk.invalid/validators/compat/r10","type":"object","properties":{}};
 
 function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1302,12 +1248,9 @@ return errors === 0;
 }
 
 const a11 = validate59;
-const schema34 = {"$id":"https://qmp-sdk.invalid/validators/exact/a11","$ref":"https://qmp-sdk.invalid/validators/exact/t35"};
-const schema35 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t35-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t35-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t35-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t35-3"}]};
 const schema36 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-0","type":"object","properties":{"type":{"const":"nbd"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"name":{"type":"string"},"description":{"type":"string"},"bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t29"}},"allocation-depth":{"type":"boolean"}},"required":["type","id","node-name"],"additionalProperties":false};
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t35-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1499,11 +1442,9 @@ return errors === 0;
 }
 
 const schema37 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-1","type":"object","properties":{"type":{"const":"vhost-user-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"logical-block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"num-queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","id","node-name","addr"],"additionalProperties":false};
-const schema38 = {"$id":"https://qmp-sdk.invalid/validators/exact/t438","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t438-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t438-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t438-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t438-3"}]};
 const schema39 = {"$id":"https://qmp-sdk.invalid/validators/exact/t438-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"],"additionalProperties":false};
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t438-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1665,10 +1606,8 @@ validate65.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"$id":"https://qmp-sdk.invalid/validators/exact/t438-1","type":"object","properties":{"type":{"const":"unix"},"path":{"type":"string"},"abstract":{"type":"boolean"},"tight":{"type":"boolean"}},"required":["type","path"],"additionalProperties":false};
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t438-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1750,10 +1689,8 @@ validate66.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"$id":"https://qmp-sdk.invalid/validators/exact/t438-2","type":"object","properties":{"type":{"const":"vsock"},"cid":{"type":"string"},"port":{"type":"string"}},"required":["type","cid","port"],"additionalProperties":false};
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t438-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1822,10 +1759,8 @@ validate67.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"$id":"https://qmp-sdk.invalid/validators/exact/t438-3","type":"object","properties":{"type":{"const":"fd"},"str":{"type":"string"}},"required":["type","str"],"additionalProperties":false};
 
 function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t438-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1883,7 +1818,6 @@ return errors === 0;
 
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t438" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -1935,7 +1869,6 @@ return errors === 0;
 
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t35-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2129,7 +2062,6 @@ const schema43 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-2","type":
 const schema44 = {"$id":"https://qmp-sdk.invalid/validators/exact/t217","type":"string","enum":["off","on","auto"]};
 
 function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t217" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -2146,7 +2078,6 @@ return errors === 0;
 
 
 function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t35-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2309,7 +2240,6 @@ return errors === 0;
 const schema45 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-3","type":"object","properties":{"type":{"const":"vduse-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"name":{"type":"string"},"num-queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"queue-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"logical-block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"serial":{"type":"string"}},"required":["type","id","node-name","name"],"additionalProperties":false};
 
 function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t35-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2542,7 +2472,6 @@ return errors === 0;
 
 
 function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2594,7 +2523,6 @@ return errors === 0;
 
 
 function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a11" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -2606,10 +2534,8 @@ return errors === 0;
 }
 
 const r11 = validate83;
-const schema46 = {"$id":"https://qmp-sdk.invalid/validators/compat/r11","type":"object","properties":{}};
 
 function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2623,11 +2549,9 @@ return errors === 0;
 }
 
 const a12 = validate84;
-const schema47 = {"$id":"https://qmp-sdk.invalid/validators/exact/a12","type":"object","properties":{"id":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"}},"required":["id"],"additionalProperties":false};
 const schema48 = {"$id":"https://qmp-sdk.invalid/validators/exact/t40","type":"string","enum":["safe","hard"]};
 
 function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t40" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -2644,7 +2568,6 @@ return errors === 0;
 
 
 function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2701,10 +2624,8 @@ return errors === 0;
 }
 
 const r12 = validate87;
-const schema49 = {"$id":"https://qmp-sdk.invalid/validators/compat/r12","type":"object","properties":{}};
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2718,10 +2639,8 @@ return errors === 0;
 }
 
 const a13 = validate88;
-const schema50 = {"$id":"https://qmp-sdk.invalid/validators/exact/a13","type":"object","properties":{"device":{"type":"string"},"force":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 
 function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2778,10 +2697,8 @@ return errors === 0;
 }
 
 const r13 = validate89;
-const schema51 = {"$id":"https://qmp-sdk.invalid/validators/compat/r13","type":"object","properties":{}};
 
 function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2795,10 +2712,8 @@ return errors === 0;
 }
 
 const a14 = validate90;
-const schema52 = {"$id":"https://qmp-sdk.invalid/validators/exact/a14","type":"object","properties":{"device":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2837,10 +2752,8 @@ return errors === 0;
 }
 
 const r14 = validate91;
-const schema53 = {"$id":"https://qmp-sdk.invalid/validators/compat/r14","type":"object","properties":{}};
 
 function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2854,10 +2767,8 @@ return errors === 0;
 }
 
 const a15 = validate92;
-const schema54 = {"$id":"https://qmp-sdk.invalid/validators/exact/a15","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2896,10 +2807,8 @@ return errors === 0;
 }
 
 const r15 = validate93;
-const schema55 = {"$id":"https://qmp-sdk.invalid/validators/compat/r15","type":"object","properties":{}};
 
 function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2913,10 +2822,8 @@ return errors === 0;
 }
 
 const a16 = validate94;
-const schema56 = {"$id":"https://qmp-sdk.invalid/validators/exact/a16","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2955,10 +2862,8 @@ return errors === 0;
 }
 
 const r16 = validate95;
-const schema57 = {"$id":"https://qmp-sdk.invalid/validators/compat/r16","type":"object","properties":{}};
 
 function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -2972,10 +2877,8 @@ return errors === 0;
 }
 
 const a17 = validate96;
-const schema58 = {"$id":"https://qmp-sdk.invalid/validators/exact/a17","type":"object","properties":{"device":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3014,10 +2917,8 @@ return errors === 0;
 }
 
 const r17 = validate97;
-const schema59 = {"$id":"https://qmp-sdk.invalid/validators/compat/r17","type":"object","properties":{}};
 
 function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3031,10 +2932,8 @@ return errors === 0;
 }
 
 const a18 = validate98;
-const schema60 = {"$id":"https://qmp-sdk.invalid/validators/exact/a18","type":"object","properties":{"device":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3073,10 +2972,8 @@ return errors === 0;
 }
 
 const r18 = validate99;
-const schema61 = {"$id":"https://qmp-sdk.invalid/validators/compat/r18","type":"object","properties":{}};
 
 function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3090,10 +2987,8 @@ return errors === 0;
 }
 
 const a19 = validate100;
-const schema62 = {"$id":"https://qmp-sdk.invalid/validators/exact/a19","type":"object","properties":{"device":{"type":"string"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["device","speed"],"additionalProperties":false};
 
 function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3165,10 +3060,8 @@ return errors === 0;
 }
 
 const r19 = validate101;
-const schema63 = {"$id":"https://qmp-sdk.invalid/validators/compat/r19","type":"object","properties":{}};
 
 function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3182,10 +3075,8 @@ return errors === 0;
 }
 
 const a20 = validate102;
-const schema64 = {"$id":"https://qmp-sdk.invalid/validators/exact/a20","type":"object","properties":{"id":{"type":"string"},"boundaries":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"boundaries-read":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"boundaries-write":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"boundaries-flush":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}},"required":["id"],"additionalProperties":false};
 
 function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3413,10 +3304,8 @@ return errors === 0;
 }
 
 const r20 = validate103;
-const schema65 = {"$id":"https://qmp-sdk.invalid/validators/compat/r20","type":"object","properties":{}};
 
 function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3430,10 +3319,8 @@ return errors === 0;
 }
 
 const a21 = validate104;
-const schema66 = {"$id":"https://qmp-sdk.invalid/validators/exact/a21","type":"object","properties":{"node-name":{"type":"string"},"write-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["node-name","write-threshold"],"additionalProperties":false};
 
 function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3505,10 +3392,8 @@ return errors === 0;
 }
 
 const r21 = validate105;
-const schema67 = {"$id":"https://qmp-sdk.invalid/validators/compat/r21","type":"object","properties":{}};
 
 function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3525,7 +3410,6 @@ const a22 = validate106;
 const schema68 = {"$id":"https://qmp-sdk.invalid/validators/exact/a22","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base":{"type":"string"},"base-node":{"type":"string"},"backing-file":{"type":"string"},"bottom":{"type":"string"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 
 function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a22" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3714,10 +3598,8 @@ return errors === 0;
 }
 
 const r22 = validate108;
-const schema69 = {"$id":"https://qmp-sdk.invalid/validators/compat/r22","type":"object","properties":{}};
 
 function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r22" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3731,10 +3613,8 @@ return errors === 0;
 }
 
 const a23 = validate109;
-const schema70 = {"$id":"https://qmp-sdk.invalid/validators/exact/a23","type":"object","properties":{"device":{"type":"string"},"node-name":{"type":"string"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["size"],"additionalProperties":false};
 
 function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3819,10 +3699,8 @@ return errors === 0;
 }
 
 const r23 = validate110;
-const schema71 = {"$id":"https://qmp-sdk.invalid/validators/compat/r23","type":"object","properties":{}};
 
 function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3839,7 +3717,6 @@ const a24 = validate111;
 const schema72 = {"$id":"https://qmp-sdk.invalid/validators/exact/a24","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"bps":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"string"}},"required":["bps","bps_rd","bps_wr","iops","iops_rd","iops_wr"],"additionalProperties":false};
 
 function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4441,10 +4318,8 @@ return errors === 0;
 }
 
 const r24 = validate112;
-const schema73 = {"$id":"https://qmp-sdk.invalid/validators/compat/r24","type":"object","properties":{}};
 
 function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4458,13 +4333,10 @@ return errors === 0;
 }
 
 const a25 = validate113;
-const schema74 = {"$id":"https://qmp-sdk.invalid/validators/exact/a25","$ref":"https://qmp-sdk.invalid/validators/exact/t78"};
-const schema75 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78","type":"object","discriminator":{"propertyName":"driver"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-11"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-12"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-13"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-14"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-15"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-16"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-17"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-18"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-19"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-20"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-21"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-22"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-23"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-24"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-25"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-26"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-27"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-28"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-29"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-30"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-31"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-32"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-33"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-34"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-35"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-36"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-37"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-38"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-39"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-40"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t78-41"}]};
 const schema76 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-0","type":"object","properties":{"driver":{"const":"blkdebug"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"config":{"type":"string"},"align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-transfer":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opt-write-zero":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-write-zero":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opt-discard":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-discard":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"inject-error":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t18"}},"set-state":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t19"}},"take-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t45"}},"unshare-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t45"}}},"required":["driver","image"],"additionalProperties":false};
 const schema77 = {"$id":"https://qmp-sdk.invalid/validators/exact/t75","type":"string","enum":["ignore","unmap"]};
 
 function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t75" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -4479,10 +4351,8 @@ validate116.errors = vErrors;
 return errors === 0;
 }
 
-const schema78 = {"$id":"https://qmp-sdk.invalid/validators/exact/t57","type":"object","properties":{"direct":{"type":"boolean"},"no-flush":{"type":"boolean"}},"additionalProperties":false};
 
 function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t57" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4534,7 +4404,6 @@ return errors === 0;
 const schema79 = {"$id":"https://qmp-sdk.invalid/validators/exact/t74","type":"string","enum":["off","on","unmap"]};
 
 function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t74" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -4549,11 +4418,9 @@ validate120.errors = vErrors;
 return errors === 0;
 }
 
-const schema80 = {"$id":"https://qmp-sdk.invalid/validators/exact/t114","anyOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},{"type":"string"}]};
 const wrapper0 = {validate: validate114};
 
 function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t114" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4607,11 +4474,9 @@ validate122.errors = vErrors;
 return errors === 0;
 }
 
-const schema81 = {"$id":"https://qmp-sdk.invalid/validators/exact/t18","type":"object","properties":{"event":{"$ref":"https://qmp-sdk.invalid/validators/exact/t16"},"state":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iotype":{"$ref":"https://qmp-sdk.invalid/validators/exact/t17"},"errno":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"sector":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"once":{"type":"boolean"},"immediately":{"type":"boolean"}},"required":["event"],"additionalProperties":false};
 const schema82 = {"$id":"https://qmp-sdk.invalid/validators/exact/t16","type":"string","enum":["l1_update","l1_grow_alloc_table","l1_grow_write_table","l1_grow_activate_table","l2_load","l2_update","l2_update_compressed","l2_alloc_cow_read","l2_alloc_write","read_aio","read_backing_aio","read_compressed","write_aio","write_compressed","vmstate_load","vmstate_save","cow_read","cow_write","reftable_load","reftable_grow","reftable_update","refblock_load","refblock_update","refblock_update_part","refblock_alloc","refblock_alloc_hookup","refblock_alloc_write","refblock_alloc_write_blocks","refblock_alloc_write_table","refblock_alloc_switch_table","cluster_alloc","cluster_alloc_bytes","cluster_free","flush_to_os","flush_to_disk","pwritev_rmw_head","pwritev_rmw_after_head","pwritev_rmw_tail","pwritev_rmw_after_tail","pwritev","pwritev_zero","pwritev_done","empty_image_prepare","l1_shrink_write_table","l1_shrink_free_l2_clusters","cor_write","cluster_alloc_space","none"]};
 
 function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t16" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -4629,7 +4494,6 @@ return errors === 0;
 const schema83 = {"$id":"https://qmp-sdk.invalid/validators/exact/t17","type":"string","enum":["read","write","write-zeroes","discard","flush","block-status"]};
 
 function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t17" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -4646,7 +4510,6 @@ return errors === 0;
 
 
 function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4812,10 +4675,8 @@ validate124.errors = vErrors;
 return errors === 0;
 }
 
-const schema84 = {"$id":"https://qmp-sdk.invalid/validators/exact/t19","type":"object","properties":{"event":{"$ref":"https://qmp-sdk.invalid/validators/exact/t16"},"state":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"new_state":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["event","new_state"],"additionalProperties":false};
 
 function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4917,7 +4778,6 @@ return errors === 0;
 const schema85 = {"$id":"https://qmp-sdk.invalid/validators/exact/t45","type":"string","enum":["consistent-read","write","write-unchanged","resize"]};
 
 function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t45" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -4934,7 +4794,6 @@ return errors === 0;
 
 
 function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -5389,7 +5248,6 @@ return errors === 0;
 const schema86 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-1","type":"object","properties":{"driver":{"const":"blklogwrites"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"log-sector-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"log-append":{"type":"boolean"},"log-super-update-interval":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file","log"],"additionalProperties":false};
 
 function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -5621,7 +5479,6 @@ return errors === 0;
 const schema87 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-2","type":"object","properties":{"driver":{"const":"blkverify"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"test":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"raw":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","test","raw"],"additionalProperties":false};
 
 function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -5784,7 +5641,6 @@ return errors === 0;
 const schema88 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-3","type":"object","properties":{"driver":{"const":"blkreplay"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","image"],"additionalProperties":false};
 
 function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -5934,7 +5790,6 @@ return errors === 0;
 const schema89 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-4","type":"object","properties":{"driver":{"const":"bochs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6084,7 +5939,6 @@ return errors === 0;
 const schema90 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-5","type":"object","properties":{"driver":{"const":"cloop"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6234,7 +6088,6 @@ return errors === 0;
 const schema91 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-6","type":"object","properties":{"driver":{"const":"compress"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6385,7 +6238,6 @@ const schema92 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-7","type":
 const schema93 = {"$id":"https://qmp-sdk.invalid/validators/exact/t330","type":"string","enum":["break-guest-write","break-snapshot"]};
 
 function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t330" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -6402,7 +6254,6 @@ return errors === 0;
 
 
 function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6619,7 +6470,6 @@ return errors === 0;
 const schema94 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-8","type":"object","properties":{"driver":{"const":"copy-on-read"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"bottom":{"type":"string"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6782,7 +6632,6 @@ return errors === 0;
 const schema95 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-9","type":"object","properties":{"driver":{"const":"dmg"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6933,7 +6782,6 @@ const schema96 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-10","type"
 const schema97 = {"$id":"https://qmp-sdk.invalid/validators/exact/t331","type":"string","enum":["auto","on","off"]};
 
 function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t331" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -6951,7 +6799,6 @@ return errors === 0;
 const schema98 = {"$id":"https://qmp-sdk.invalid/validators/exact/t50","type":"string","enum":["threads","native","io_uring"]};
 
 function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t50" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -6968,7 +6815,6 @@ return errors === 0;
 
 
 function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -7211,7 +7057,6 @@ return errors === 0;
 const schema99 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-11","type":"object","properties":{"driver":{"const":"ftp"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -7469,7 +7314,6 @@ return errors === 0;
 const schema100 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-12","type":"object","properties":{"driver":{"const":"ftps"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"sslverify":{"type":"boolean"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -7740,7 +7584,6 @@ return errors === 0;
 const schema101 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-13","type":"object","properties":{"driver":{"const":"gluster"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"}},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"logfile":{"type":"string"}},"required":["driver","volume","path","server"],"additionalProperties":false};
 
 function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -7975,7 +7818,6 @@ return errors === 0;
 const schema102 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-14","type":"object","properties":{"driver":{"const":"host_cdrom"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -8218,7 +8060,6 @@ return errors === 0;
 const schema103 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-15","type":"object","properties":{"driver":{"const":"host_device"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -8461,7 +8302,6 @@ return errors === 0;
 const schema104 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-16","type":"object","properties":{"driver":{"const":"http"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -8745,7 +8585,6 @@ return errors === 0;
 const schema105 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-17","type":"object","properties":{"driver":{"const":"https"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"sslverify":{"type":"boolean"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -9043,7 +8882,6 @@ const schema106 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-18","type
 const schema107 = {"$id":"https://qmp-sdk.invalid/validators/exact/t265","type":"string","enum":["tcp","iser"]};
 
 function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t265" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -9061,7 +8899,6 @@ return errors === 0;
 const schema108 = {"$id":"https://qmp-sdk.invalid/validators/exact/t264","type":"string","enum":["crc32c","none","crc32c-none","none-crc32c"]};
 
 function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t264" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -9078,7 +8915,6 @@ return errors === 0;
 
 
 function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -9362,7 +9198,6 @@ return errors === 0;
 const schema109 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-19","type":"object","properties":{"driver":{"const":"luks"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"key-secret":{"type":"string"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -9525,7 +9360,6 @@ return errors === 0;
 const schema110 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-20","type":"object","properties":{"driver":{"const":"nbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"export":{"type":"string"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"x-dirty-bitmap":{"type":"string"},"reconnect-delay":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"open-timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","server"],"additionalProperties":false};
 
 function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -9781,11 +9615,9 @@ return errors === 0;
 }
 
 const schema111 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-21","type":"object","properties":{"driver":{"const":"nfs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t296"},"path":{"type":"string"},"user":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tcp-syn-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"readahead-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"page-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","server","path"],"additionalProperties":false};
-const schema112 = {"$id":"https://qmp-sdk.invalid/validators/exact/t296","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t297"},"host":{"type":"string"}},"required":["type","host"],"additionalProperties":false};
 const schema113 = {"$id":"https://qmp-sdk.invalid/validators/exact/t297","type":"string","enum":["inet"]};
 
 function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t297" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -9802,7 +9634,6 @@ return errors === 0;
 
 
 function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t296" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -9860,7 +9691,6 @@ return errors === 0;
 
 
 function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10191,7 +10021,6 @@ return errors === 0;
 const schema114 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-22","type":"object","properties":{"driver":{"const":"null-aio"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"latency-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-22" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10397,7 +10226,6 @@ return errors === 0;
 const schema115 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-23","type":"object","properties":{"driver":{"const":"null-co"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"latency-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10603,7 +10431,6 @@ return errors === 0;
 const schema116 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-24","type":"object","properties":{"driver":{"const":"nvme"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"device":{"type":"string"},"namespace":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","device","namespace"],"additionalProperties":false};
 
 function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10781,7 +10608,6 @@ return errors === 0;
 const schema117 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-25","type":"object","properties":{"driver":{"const":"parallels"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-25" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10931,7 +10757,6 @@ return errors === 0;
 const schema118 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-26","type":"object","properties":{"driver":{"const":"preallocate"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"prealloc-align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file"],"additionalProperties":false};
 
 function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-26" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11135,10 +10960,8 @@ return errors === 0;
 }
 
 const schema119 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-27","type":"object","properties":{"driver":{"const":"qcow2"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t115"},"lazy-refcounts":{"type":"boolean"},"pass-discard-request":{"type":"boolean"},"pass-discard-snapshot":{"type":"boolean"},"pass-discard-other":{"type":"boolean"},"overlap-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t373"},"cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"l2-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"l2-cache-entry-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"refcount-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cache-clean-interval":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t109"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
-const schema120 = {"$id":"https://qmp-sdk.invalid/validators/exact/t115","anyOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},{"type":"string"},{"type":"null"}]};
 
 function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t115" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -11207,12 +11030,10 @@ validate281.errors = vErrors;
 return errors === 0;
 }
 
-const schema121 = {"$id":"https://qmp-sdk.invalid/validators/exact/t373","anyOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t371"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t372"}]};
 const schema122 = {"$id":"https://qmp-sdk.invalid/validators/exact/t371","type":"object","properties":{"template":{"$ref":"https://qmp-sdk.invalid/validators/exact/t372"},"main-header":{"type":"boolean"},"active-l1":{"type":"boolean"},"active-l2":{"type":"boolean"},"refcount-table":{"type":"boolean"},"refcount-block":{"type":"boolean"},"snapshot-table":{"type":"boolean"},"inactive-l1":{"type":"boolean"},"inactive-l2":{"type":"boolean"},"bitmap-directory":{"type":"boolean"}},"additionalProperties":false};
 const schema123 = {"$id":"https://qmp-sdk.invalid/validators/exact/t372","type":"string","enum":["none","constant","cached","all"]};
 
 function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t372" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -11229,7 +11050,6 @@ return errors === 0;
 
 
 function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t371" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11384,7 +11204,6 @@ return errors === 0;
 
 
 function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t373" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -11432,11 +11251,8 @@ validate283.errors = vErrors;
 return errors === 0;
 }
 
-const schema124 = {"$id":"https://qmp-sdk.invalid/validators/exact/t109","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t109-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t109-1"}]};
-const schema125 = {"$id":"https://qmp-sdk.invalid/validators/exact/t109-0","type":"object","properties":{"format":{"const":"aes"},"key-secret":{"type":"string"}},"required":["format"],"additionalProperties":false};
 
 function validate291(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t109-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11492,10 +11308,8 @@ validate291.errors = vErrors;
 return errors === 0;
 }
 
-const schema126 = {"$id":"https://qmp-sdk.invalid/validators/exact/t109-1","type":"object","properties":{"format":{"const":"luks"},"key-secret":{"type":"string"}},"required":["format"],"additionalProperties":false};
 
 function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t109-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11553,7 +11367,6 @@ return errors === 0;
 
 
 function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t109" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11593,7 +11406,6 @@ return errors === 0;
 
 
 function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-27" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11985,11 +11797,8 @@ return errors === 0;
 }
 
 const schema127 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-28","type":"object","properties":{"driver":{"const":"qcow"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t115"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t112"}},"required":["driver","file"],"additionalProperties":false};
-const schema128 = {"$id":"https://qmp-sdk.invalid/validators/exact/t112","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t112-0"}]};
-const schema129 = {"$id":"https://qmp-sdk.invalid/validators/exact/t112-0","type":"object","properties":{"format":{"const":"aes"},"key-secret":{"type":"string"}},"required":["format"],"additionalProperties":false};
 
 function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t112-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12047,7 +11856,6 @@ return errors === 0;
 
 
 function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t112" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12081,7 +11889,6 @@ return errors === 0;
 
 
 function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-28" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12257,7 +12064,6 @@ return errors === 0;
 const schema130 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-29","type":"object","properties":{"driver":{"const":"qed"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t115"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-29" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12421,7 +12227,6 @@ const schema131 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-30","type
 const schema132 = {"$id":"https://qmp-sdk.invalid/validators/exact/t376","type":"string","enum":["quorum","fifo"]};
 
 function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t376" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -12438,7 +12243,6 @@ return errors === 0;
 
 
 function validate313(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-30" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12673,7 +12477,6 @@ return errors === 0;
 const schema133 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-31","type":"object","properties":{"driver":{"const":"raw"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file"],"additionalProperties":false};
 
 function validate320(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-31" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12877,11 +12680,8 @@ return errors === 0;
 }
 
 const schema134 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-32","type":"object","properties":{"driver":{"const":"rbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"pool":{"type":"string"},"namespace":{"type":"string"},"image":{"type":"string"},"conf":{"type":"string"},"snapshot":{"type":"string"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t381"},"user":{"type":"string"},"auth-client-required":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"}},"key-secret":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t247"}}},"required":["driver","pool","image"],"additionalProperties":false};
-const schema135 = {"$id":"https://qmp-sdk.invalid/validators/exact/t381","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t381-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t381-1"}]};
-const schema136 = {"$id":"https://qmp-sdk.invalid/validators/exact/t381-0","type":"object","properties":{"format":{"const":"luks"},"key-secret":{"type":"string"}},"required":["format","key-secret"],"additionalProperties":false};
 
 function validate330(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t381-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12937,10 +12737,8 @@ validate330.errors = vErrors;
 return errors === 0;
 }
 
-const schema137 = {"$id":"https://qmp-sdk.invalid/validators/exact/t381-1","type":"object","properties":{"format":{"const":"luks2"},"key-secret":{"type":"string"}},"required":["format","key-secret"],"additionalProperties":false};
 
 function validate331(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t381-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12998,7 +12796,6 @@ return errors === 0;
 
 
 function validate329(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t381" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13039,7 +12836,6 @@ return errors === 0;
 const schema138 = {"$id":"https://qmp-sdk.invalid/validators/exact/t377","type":"string","enum":["cephx","none"]};
 
 function validate335(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t377" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -13054,10 +12850,8 @@ validate335.errors = vErrors;
 return errors === 0;
 }
 
-const schema139 = {"$id":"https://qmp-sdk.invalid/validators/exact/t247","type":"object","properties":{"host":{"type":"string"},"port":{"type":"string"}},"required":["host","port"],"additionalProperties":false};
 
 function validate337(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t247" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13115,7 +12909,6 @@ return errors === 0;
 
 
 function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-32" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13419,7 +13212,6 @@ const schema140 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-33","type
 const schema141 = {"$id":"https://qmp-sdk.invalid/validators/exact/t389","type":"string","enum":["primary","secondary"]};
 
 function validate344(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t389" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -13436,7 +13228,6 @@ return errors === 0;
 
 
 function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-33" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13612,7 +13403,6 @@ return errors === 0;
 const schema142 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-34","type":"object","properties":{"driver":{"const":"snapshot-access"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate346(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-34" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13760,10 +13550,8 @@ return errors === 0;
 }
 
 const schema143 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-35","type":"object","properties":{"driver":{"const":"ssh"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t246"},"path":{"type":"string"},"user":{"type":"string"},"host-key-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t446"}},"required":["driver","server","path"],"additionalProperties":false};
-const schema144 = {"$id":"https://qmp-sdk.invalid/validators/exact/t246","type":"object","properties":{"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["host","port"],"additionalProperties":false};
 
 function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t246" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13912,12 +13700,9 @@ validate355.errors = vErrors;
 return errors === 0;
 }
 
-const schema145 = {"$id":"https://qmp-sdk.invalid/validators/exact/t446","type":"object","discriminator":{"propertyName":"mode"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t446-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t446-1"}]};
-const schema146 = {"$id":"https://qmp-sdk.invalid/validators/exact/t446-0","type":"object","properties":{"mode":{"const":"hash"},"type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t447"},"hash":{"type":"string"}},"required":["mode","type","hash"],"additionalProperties":false};
 const schema147 = {"$id":"https://qmp-sdk.invalid/validators/exact/t447","type":"string","enum":["md5","sha1","sha256"]};
 
 function validate359(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t447" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -13934,7 +13719,6 @@ return errors === 0;
 
 
 function validate358(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t446-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14006,7 +13790,6 @@ return errors === 0;
 const schema148 = {"$id":"https://qmp-sdk.invalid/validators/exact/t446-1","type":"object","properties":{"mode":{"enum":["none","known_hosts"]}},"required":["mode"],"additionalProperties":false};
 
 function validate361(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t446-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14047,7 +13830,6 @@ return errors === 0;
 
 
 function validate357(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t446" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14093,7 +13875,6 @@ return errors === 0;
 
 
 function validate351(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14282,7 +14063,6 @@ return errors === 0;
 const schema149 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-36","type":"object","properties":{"driver":{"const":"throttle"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"throttle-group":{"type":"string"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","throttle-group","file"],"additionalProperties":false};
 
 function validate366(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-36" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14445,7 +14225,6 @@ return errors === 0;
 const schema150 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-37","type":"object","properties":{"driver":{"const":"vdi"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate371(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-37" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14595,7 +14374,6 @@ return errors === 0;
 const schema151 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-38","type":"object","properties":{"driver":{"const":"vhdx"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-38" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14745,7 +14523,6 @@ return errors === 0;
 const schema152 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-39","type":"object","properties":{"driver":{"const":"vmdk"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t115"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-39" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14908,7 +14685,6 @@ return errors === 0;
 const schema153 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-40","type":"object","properties":{"driver":{"const":"vpc"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate387(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-40" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15058,7 +14834,6 @@ return errors === 0;
 const schema154 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-41","type":"object","properties":{"driver":{"const":"vvfat"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"dir":{"type":"string"},"fat-type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"floppy":{"type":"boolean"},"label":{"type":"string"},"rw":{"type":"boolean"}},"required":["driver","dir"],"additionalProperties":false};
 
 function validate392(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78-41" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15274,7 +15049,6 @@ return errors === 0;
 
 
 function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t78" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15554,7 +15328,6 @@ return errors === 0;
 
 
 function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a25" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate114(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -15566,10 +15339,8 @@ return errors === 0;
 }
 
 const r25 = validate439;
-const schema155 = {"$id":"https://qmp-sdk.invalid/validators/compat/r25","type":"object","properties":{}};
 
 function validate439(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r25" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15583,12 +15354,10 @@ return errors === 0;
 }
 
 const a26 = validate440;
-const schema156 = {"$id":"https://qmp-sdk.invalid/validators/exact/a26","$ref":"https://qmp-sdk.invalid/validators/exact/t54"};
 const schema157 = {"$id":"https://qmp-sdk.invalid/validators/exact/t54","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t15"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t10"},"target":{"type":"string"}},"required":["device","sync","target"],"additionalProperties":false};
 const schema158 = {"$id":"https://qmp-sdk.invalid/validators/exact/t293","type":"string","enum":["top","full","none","incremental","bitmap"]};
 
 function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t293" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -15606,7 +15375,6 @@ return errors === 0;
 const schema159 = {"$id":"https://qmp-sdk.invalid/validators/exact/t15","type":"string","enum":["on-success","never","always"]};
 
 function validate444(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t15" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -15621,10 +15389,8 @@ validate444.errors = vErrors;
 return errors === 0;
 }
 
-const schema160 = {"$id":"https://qmp-sdk.invalid/validators/exact/t10","type":"object","properties":{"use-copy-range":{"type":"boolean"},"max-workers":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-chunk":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
 
 function validate448(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15718,7 +15484,6 @@ return errors === 0;
 
 
 function validate441(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t54" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15947,7 +15712,6 @@ return errors === 0;
 
 
 function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a26" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate441(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -15959,10 +15723,8 @@ return errors === 0;
 }
 
 const r26 = validate451;
-const schema161 = {"$id":"https://qmp-sdk.invalid/validators/compat/r26","type":"object","properties":{}};
 
 function validate451(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r26" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15976,11 +15738,9 @@ return errors === 0;
 }
 
 const a27 = validate452;
-const schema162 = {"$id":"https://qmp-sdk.invalid/validators/exact/a27","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"filename":{"type":"string"},"format":{"type":"string"},"force":{"type":"boolean"},"read-only-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t58"}},"required":["filename"],"additionalProperties":false};
 const schema163 = {"$id":"https://qmp-sdk.invalid/validators/exact/t58","type":"string","enum":["retain","read-only","read-write"]};
 
 function validate453(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t58" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -15997,7 +15757,6 @@ return errors === 0;
 
 
 function validate452(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a27" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16106,10 +15865,8 @@ return errors === 0;
 }
 
 const r27 = validate455;
-const schema164 = {"$id":"https://qmp-sdk.invalid/validators/compat/r27","type":"object","properties":{}};
 
 function validate455(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r27" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16123,10 +15880,8 @@ return errors === 0;
 }
 
 const a28 = validate456;
-const schema165 = {"$id":"https://qmp-sdk.invalid/validators/exact/a28","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"}},"additionalProperties":false};
 
 function validate456(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a28" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16176,10 +15931,8 @@ return errors === 0;
 }
 
 const r28 = validate457;
-const schema166 = {"$id":"https://qmp-sdk.invalid/validators/compat/r28","type":"object","properties":{}};
 
 function validate457(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r28" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16193,13 +15946,9 @@ return errors === 0;
 }
 
 const a29 = validate458;
-const schema167 = {"$id":"https://qmp-sdk.invalid/validators/exact/a29","type":"object","properties":{"job-id":{"type":"string"},"options":{"$ref":"https://qmp-sdk.invalid/validators/exact/t59"}},"required":["job-id","options"],"additionalProperties":false};
-const schema168 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59","type":"object","discriminator":{"propertyName":"driver"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-11"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-12"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-13"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t59-14"}]};
-const schema169 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-0","type":"object","properties":{"driver":{"const":"file"},"filename":{"type":"string"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"},"nocow":{"type":"boolean"},"extent-size-hint":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","filename","size"],"additionalProperties":false};
 const schema170 = {"$id":"https://qmp-sdk.invalid/validators/exact/t345","type":"string","enum":["off","metadata","falloc","full"]};
 
 function validate461(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t345" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -16216,7 +15965,6 @@ return errors === 0;
 
 
 function validate460(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16354,11 +16102,8 @@ validate460.errors = vErrors;
 return errors === 0;
 }
 
-const schema171 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-1","type":"object","properties":{"driver":{"const":"gluster"},"location":{"$ref":"https://qmp-sdk.invalid/validators/exact/t92"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"}},"required":["driver","location","size"],"additionalProperties":false};
-const schema172 = {"$id":"https://qmp-sdk.invalid/validators/exact/t92","type":"object","properties":{"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"}},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"logfile":{"type":"string"}},"required":["volume","path","server"],"additionalProperties":false};
 
 function validate464(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t92" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16488,7 +16233,6 @@ return errors === 0;
 
 
 function validate463(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16589,7 +16333,6 @@ const schema173 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-2","type"
 const schema174 = {"$id":"https://qmp-sdk.invalid/validators/exact/t359","type":"string","enum":["aes-128","aes-192","aes-256","des","3des","cast5-128","serpent-128","serpent-192","serpent-256","twofish-128","twofish-192","twofish-256"]};
 
 function validate469(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t359" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -16607,7 +16350,6 @@ return errors === 0;
 const schema175 = {"$id":"https://qmp-sdk.invalid/validators/exact/t360","type":"string","enum":["ecb","cbc","xts","ctr"]};
 
 function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t360" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -16625,7 +16367,6 @@ return errors === 0;
 const schema176 = {"$id":"https://qmp-sdk.invalid/validators/exact/t362","type":"string","enum":["plain","plain64","essiv"]};
 
 function validate473(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t362" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -16643,7 +16384,6 @@ return errors === 0;
 const schema177 = {"$id":"https://qmp-sdk.invalid/validators/exact/t361","type":"string","enum":["md5","sha1","sha224","sha256","sha384","sha512","ripemd160"]};
 
 function validate475(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t361" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -16660,7 +16400,6 @@ return errors === 0;
 
 
 function validate468(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16863,11 +16602,8 @@ validate468.errors = vErrors;
 return errors === 0;
 }
 
-const schema178 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-3","type":"object","properties":{"driver":{"const":"nfs"},"location":{"$ref":"https://qmp-sdk.invalid/validators/exact/t97"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","location","size"],"additionalProperties":false};
-const schema179 = {"$id":"https://qmp-sdk.invalid/validators/exact/t97","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t296"},"path":{"type":"string"},"user":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tcp-syn-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"readahead-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"page-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["server","path"],"additionalProperties":false};
 
 function validate481(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t97" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17093,7 +16829,6 @@ return errors === 0;
 
 
 function validate480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17177,10 +16912,8 @@ validate480.errors = vErrors;
 return errors === 0;
 }
 
-const schema180 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-4","type":"object","properties":{"driver":{"const":"parallels"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file","size"],"additionalProperties":false};
 
 function validate484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17292,12 +17025,8 @@ validate484.errors = vErrors;
 return errors === 0;
 }
 
-const schema181 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-5","type":"object","properties":{"driver":{"const":"qcow"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"backing-file":{"type":"string"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t351"}},"required":["driver","file","size"],"additionalProperties":false};
-const schema182 = {"$id":"https://qmp-sdk.invalid/validators/exact/t351","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t351-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t351-1"}]};
-const schema183 = {"$id":"https://qmp-sdk.invalid/validators/exact/t351-0","type":"object","properties":{"format":{"const":"qcow"},"key-secret":{"type":"string"}},"required":["format"],"additionalProperties":false};
 
 function validate489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t351-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17353,10 +17082,8 @@ validate489.errors = vErrors;
 return errors === 0;
 }
 
-const schema184 = {"$id":"https://qmp-sdk.invalid/validators/exact/t351-1","type":"object","properties":{"format":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t359"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t360"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t361"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t361"},"iter-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["format"],"additionalProperties":false};
 
 function validate490(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t351-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17507,7 +17234,6 @@ return errors === 0;
 
 
 function validate488(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t351" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17547,7 +17273,6 @@ return errors === 0;
 
 
 function validate486(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17661,7 +17386,6 @@ const schema185 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-6","type"
 const schema186 = {"$id":"https://qmp-sdk.invalid/validators/exact/t111","type":"string","enum":["v2","v3"]};
 
 function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t111" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -17679,7 +17403,6 @@ return errors === 0;
 const schema187 = {"$id":"https://qmp-sdk.invalid/validators/exact/t76","type":"string","enum":["blkdebug","blklogwrites","blkreplay","blkverify","bochs","cloop","compress","copy-before-write","copy-on-read","dmg","file","snapshot-access","ftp","ftps","gluster","host_cdrom","host_device","http","https","iscsi","luks","nbd","nfs","null-aio","null-co","nvme","parallels","preallocate","qcow","qcow2","qed","quorum","raw","rbd","replication","ssh","throttle","vdi","vhdx","vmdk","vpc","vvfat"]};
 
 function validate504(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t76" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -17697,7 +17420,6 @@ return errors === 0;
 const schema188 = {"$id":"https://qmp-sdk.invalid/validators/exact/t370","type":"string","enum":["zlib","zstd"]};
 
 function validate508(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t370" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -17714,7 +17436,6 @@ return errors === 0;
 
 
 function validate499(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17984,10 +17705,8 @@ validate499.errors = vErrors;
 return errors === 0;
 }
 
-const schema189 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-7","type":"object","properties":{"driver":{"const":"qed"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"backing-file":{"type":"string"},"backing-fmt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t76"},"cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"table-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file","size"],"additionalProperties":false};
 
 function validate510(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18153,11 +17872,9 @@ validate510.errors = vErrors;
 return errors === 0;
 }
 
-const schema190 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-8","type":"object","properties":{"driver":{"const":"rbd"},"location":{"$ref":"https://qmp-sdk.invalid/validators/exact/t104"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t378"}},"required":["driver","location","size"],"additionalProperties":false};
 const schema191 = {"$id":"https://qmp-sdk.invalid/validators/exact/t104","type":"object","properties":{"pool":{"type":"string"},"namespace":{"type":"string"},"image":{"type":"string"},"conf":{"type":"string"},"snapshot":{"type":"string"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t381"},"user":{"type":"string"},"auth-client-required":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"}},"key-secret":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t247"}}},"required":["pool","image"],"additionalProperties":false};
 
 function validate514(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t104" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18353,11 +18070,8 @@ validate514.errors = vErrors;
 return errors === 0;
 }
 
-const schema192 = {"$id":"https://qmp-sdk.invalid/validators/exact/t378","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t378-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t378-1"}]};
-const schema193 = {"$id":"https://qmp-sdk.invalid/validators/exact/t378-0","type":"object","properties":{"format":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t359"}},"required":["format","key-secret"],"additionalProperties":false};
 
 function validate520(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t378-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18426,10 +18140,8 @@ validate520.errors = vErrors;
 return errors === 0;
 }
 
-const schema194 = {"$id":"https://qmp-sdk.invalid/validators/exact/t378-1","type":"object","properties":{"format":{"const":"luks2"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t359"}},"required":["format","key-secret"],"additionalProperties":false};
 
 function validate522(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t378-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18500,7 +18212,6 @@ return errors === 0;
 
 
 function validate519(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t378" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18540,7 +18251,6 @@ return errors === 0;
 
 
 function validate513(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18665,11 +18375,8 @@ validate513.errors = vErrors;
 return errors === 0;
 }
 
-const schema195 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-9","type":"object","properties":{"driver":{"const":"ssh"},"location":{"$ref":"https://qmp-sdk.invalid/validators/exact/t106"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","location","size"],"additionalProperties":false};
-const schema196 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t246"},"path":{"type":"string"},"user":{"type":"string"},"host-key-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t446"}},"required":["server","path"],"additionalProperties":false};
 
 function validate528(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t106" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18753,7 +18460,6 @@ return errors === 0;
 
 
 function validate527(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18837,10 +18543,8 @@ validate527.errors = vErrors;
 return errors === 0;
 }
 
-const schema197 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-10","type":"object","properties":{"driver":{"const":"vdi"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"}},"required":["driver","file","size"],"additionalProperties":false};
 
 function validate532(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18937,11 +18641,9 @@ validate532.errors = vErrors;
 return errors === 0;
 }
 
-const schema198 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-11","type":"object","properties":{"driver":{"const":"vhdx"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"log-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t122"},"block-state-zero":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema199 = {"$id":"https://qmp-sdk.invalid/validators/exact/t122","type":"string","enum":["dynamic","fixed"]};
 
 function validate537(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t122" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -18958,7 +18660,6 @@ return errors === 0;
 
 
 function validate535(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19128,7 +18829,6 @@ const schema200 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-12","type
 const schema201 = {"$id":"https://qmp-sdk.invalid/validators/exact/t124","type":"string","enum":["monolithicSparse","monolithicFlat","twoGbMaxExtentSparse","twoGbMaxExtentFlat","streamOptimized"]};
 
 function validate542(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t124" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -19146,7 +18846,6 @@ return errors === 0;
 const schema202 = {"$id":"https://qmp-sdk.invalid/validators/exact/t123","type":"string","enum":["ide","buslogic","lsilogic","legacyESX"]};
 
 function validate544(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t123" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -19163,7 +18862,6 @@ return errors === 0;
 
 
 function validate539(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19356,11 +19054,9 @@ validate539.errors = vErrors;
 return errors === 0;
 }
 
-const schema203 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-13","type":"object","properties":{"driver":{"const":"vpc"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t125"},"force-size":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema204 = {"$id":"https://qmp-sdk.invalid/validators/exact/t125","type":"string","enum":["dynamic","fixed"]};
 
 function validate548(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t125" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -19377,7 +19073,6 @@ return errors === 0;
 
 
 function validate546(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19490,7 +19185,6 @@ return errors === 0;
 const schema205 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-14","type":"object","properties":{"driver":{"enum":["blkdebug","blklogwrites","blkreplay","blkverify","bochs","cloop","compress","copy-before-write","copy-on-read","dmg","snapshot-access","ftp","ftps","host_cdrom","host_device","http","https","iscsi","nbd","null-aio","null-co","nvme","preallocate","quorum","raw","replication","throttle","vvfat"]}},"required":["driver"],"additionalProperties":false};
 
 function validate550(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59-14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19531,7 +19225,6 @@ return errors === 0;
 
 
 function validate459(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t59" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19811,7 +19504,6 @@ return errors === 0;
 
 
 function validate458(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a29" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19868,10 +19560,8 @@ return errors === 0;
 }
 
 const r29 = validate594;
-const schema206 = {"$id":"https://qmp-sdk.invalid/validators/compat/r29","type":"object","properties":{}};
 
 function validate594(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r29" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19885,10 +19575,8 @@ return errors === 0;
 }
 
 const a30 = validate595;
-const schema207 = {"$id":"https://qmp-sdk.invalid/validators/exact/a30","type":"object","properties":{"node-name":{"type":"string"}},"required":["node-name"],"additionalProperties":false};
 
 function validate595(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a30" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19927,10 +19615,8 @@ return errors === 0;
 }
 
 const r30 = validate596;
-const schema208 = {"$id":"https://qmp-sdk.invalid/validators/compat/r30","type":"object","properties":{}};
 
 function validate596(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r30" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19944,10 +19630,8 @@ return errors === 0;
 }
 
 const a31 = validate597;
-const schema209 = {"$id":"https://qmp-sdk.invalid/validators/exact/a31","type":"object","properties":{"id":{"type":"string"},"node-name":{"type":"string"}},"required":["id","node-name"],"additionalProperties":false};
 
 function validate597(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a31" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20004,10 +19688,8 @@ return errors === 0;
 }
 
 const r31 = validate598;
-const schema210 = {"$id":"https://qmp-sdk.invalid/validators/compat/r31","type":"object","properties":{}};
 
 function validate598(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r31" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20025,7 +19707,6 @@ const schema211 = {"$id":"https://qmp-sdk.invalid/validators/exact/a32","type":"
 const schema212 = {"$id":"https://qmp-sdk.invalid/validators/exact/t292","type":"string","enum":["background","write-blocking"]};
 
 function validate603(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t292" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -20042,7 +19723,6 @@ return errors === 0;
 
 
 function validate599(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a32" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20300,10 +19980,8 @@ return errors === 0;
 }
 
 const r32 = validate605;
-const schema213 = {"$id":"https://qmp-sdk.invalid/validators/compat/r32","type":"object","properties":{}};
 
 function validate605(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r32" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20317,10 +19995,8 @@ return errors === 0;
 }
 
 const a33 = validate606;
-const schema214 = {"$id":"https://qmp-sdk.invalid/validators/exact/a33","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"force":{"type":"boolean"}},"additionalProperties":false};
 
 function validate606(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a33" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20383,10 +20059,8 @@ return errors === 0;
 }
 
 const r33 = validate607;
-const schema215 = {"$id":"https://qmp-sdk.invalid/validators/compat/r33","type":"object","properties":{}};
 
 function validate607(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r33" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20400,10 +20074,8 @@ return errors === 0;
 }
 
 const a34 = validate608;
-const schema216 = {"$id":"https://qmp-sdk.invalid/validators/exact/a34","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate608(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a34" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20442,10 +20114,8 @@ return errors === 0;
 }
 
 const r34 = validate609;
-const schema217 = {"$id":"https://qmp-sdk.invalid/validators/compat/r34","type":"object","properties":{}};
 
 function validate609(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r34" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20459,10 +20129,8 @@ return errors === 0;
 }
 
 const a35 = validate610;
-const schema218 = {"$id":"https://qmp-sdk.invalid/validators/exact/a35","type":"object","properties":{"options":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"}}},"required":["options"],"additionalProperties":false};
 
 function validate610(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20520,10 +20188,8 @@ return errors === 0;
 }
 
 const r35 = validate612;
-const schema219 = {"$id":"https://qmp-sdk.invalid/validators/compat/r35","type":"object","properties":{}};
 
 function validate612(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20537,11 +20203,8 @@ return errors === 0;
 }
 
 const a36 = validate613;
-const schema220 = {"$id":"https://qmp-sdk.invalid/validators/exact/a36","$ref":"https://qmp-sdk.invalid/validators/exact/t116"};
-const schema221 = {"$id":"https://qmp-sdk.invalid/validators/exact/t116","type":"object","properties":{"node":{"type":"string"},"overlay":{"type":"string"}},"required":["node","overlay"],"additionalProperties":false};
 
 function validate614(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t116" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20599,7 +20262,6 @@ return errors === 0;
 
 
 function validate613(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a36" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate614(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -20611,10 +20273,8 @@ return errors === 0;
 }
 
 const r36 = validate616;
-const schema222 = {"$id":"https://qmp-sdk.invalid/validators/compat/r36","type":"object","properties":{}};
 
 function validate616(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r36" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20628,10 +20288,8 @@ return errors === 0;
 }
 
 const a37 = validate617;
-const schema223 = {"$id":"https://qmp-sdk.invalid/validators/exact/a37","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate617(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a37" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20701,11 +20359,8 @@ return errors === 0;
 }
 
 const r37 = validate618;
-const schema224 = {"$id":"https://qmp-sdk.invalid/validators/compat/r37","$ref":"https://qmp-sdk.invalid/validators/compat/t437"};
-const schema225 = {"$id":"https://qmp-sdk.invalid/validators/compat/t437","type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"vm-state-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"date-sec":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"date-nsec":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vm-clock-sec":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vm-clock-nsec":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"icount":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","name","vm-state-size","date-sec","date-nsec","vm-clock-sec","vm-clock-nsec"]};
 
 function validate619(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t437" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20921,7 +20576,6 @@ return errors === 0;
 
 
 function validate618(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r37" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate619(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -20933,11 +20587,8 @@ return errors === 0;
 }
 
 const a38 = validate621;
-const schema226 = {"$id":"https://qmp-sdk.invalid/validators/exact/a38","$ref":"https://qmp-sdk.invalid/validators/exact/t117"};
-const schema227 = {"$id":"https://qmp-sdk.invalid/validators/exact/t117","type":"object","properties":{"device":{"type":"string"},"name":{"type":"string"}},"required":["device","name"],"additionalProperties":false};
 
 function validate622(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t117" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -20995,7 +20646,6 @@ return errors === 0;
 
 
 function validate621(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a38" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate622(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -21007,10 +20657,8 @@ return errors === 0;
 }
 
 const r38 = validate624;
-const schema228 = {"$id":"https://qmp-sdk.invalid/validators/compat/r38","type":"object","properties":{}};
 
 function validate624(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r38" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21024,12 +20672,9 @@ return errors === 0;
 }
 
 const a39 = validate625;
-const schema229 = {"$id":"https://qmp-sdk.invalid/validators/exact/a39","$ref":"https://qmp-sdk.invalid/validators/exact/t119"};
-const schema230 = {"$id":"https://qmp-sdk.invalid/validators/exact/t119","type":"object","properties":{"device":{"type":"string"},"node-name":{"type":"string"},"snapshot-file":{"type":"string"},"snapshot-node-name":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"}},"required":["snapshot-file"],"additionalProperties":false};
 const schema231 = {"$id":"https://qmp-sdk.invalid/validators/exact/t318","type":"string","enum":["existing","absolute-paths"]};
 
 function validate627(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t318" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -21046,7 +20691,6 @@ return errors === 0;
 
 
 function validate626(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t119" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21156,7 +20800,6 @@ return errors === 0;
 
 
 function validate625(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a39" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate626(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -21168,10 +20811,8 @@ return errors === 0;
 }
 
 const r39 = validate630;
-const schema232 = {"$id":"https://qmp-sdk.invalid/validators/compat/r39","type":"object","properties":{}};
 
 function validate630(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r39" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21185,11 +20826,9 @@ return errors === 0;
 }
 
 const a40 = validate631;
-const schema233 = {"$id":"https://qmp-sdk.invalid/validators/exact/a40","type":"object","properties":{"calc-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"sample-pages":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t183"}},"required":["calc-time"],"additionalProperties":false};
 const schema234 = {"$id":"https://qmp-sdk.invalid/validators/exact/t183","type":"string","enum":["page-sampling","dirty-ring","dirty-bitmap"]};
 
 function validate632(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t183" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -21206,7 +20845,6 @@ return errors === 0;
 
 
 function validate631(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a40" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21306,10 +20944,8 @@ return errors === 0;
 }
 
 const r40 = validate634;
-const schema235 = {"$id":"https://qmp-sdk.invalid/validators/compat/r40","type":"object","properties":{}};
 
 function validate634(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r40" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21323,10 +20959,8 @@ return errors === 0;
 }
 
 const a41 = validate635;
-const schema236 = {"$id":"https://qmp-sdk.invalid/validators/exact/a41","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
 
 function validate635(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a41" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21374,10 +21008,8 @@ return errors === 0;
 }
 
 const r41 = validate636;
-const schema237 = {"$id":"https://qmp-sdk.invalid/validators/compat/r41","type":"object","properties":{}};
 
 function validate636(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r41" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21391,10 +21023,8 @@ return errors === 0;
 }
 
 const a42 = validate637;
-const schema238 = {"$id":"https://qmp-sdk.invalid/validators/exact/a42","type":"object","properties":{"device":{"type":"string"},"image-node-name":{"type":"string"},"backing-file":{"type":"string"}},"required":["device","image-node-name","backing-file"],"additionalProperties":false};
 
 function validate637(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a42" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21464,10 +21094,8 @@ return errors === 0;
 }
 
 const r42 = validate638;
-const schema239 = {"$id":"https://qmp-sdk.invalid/validators/compat/r42","type":"object","properties":{}};
 
 function validate638(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r42" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21481,10 +21109,8 @@ return errors === 0;
 }
 
 const a43 = validate639;
-const schema240 = {"$id":"https://qmp-sdk.invalid/validators/exact/a43","type":"object","properties":{"password":{"type":"string"}},"required":["password"],"additionalProperties":false};
 
 function validate639(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a43" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21523,10 +21149,8 @@ return errors === 0;
 }
 
 const r43 = validate640;
-const schema241 = {"$id":"https://qmp-sdk.invalid/validators/compat/r43","type":"object","properties":{}};
 
 function validate640(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r43" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21540,13 +21164,8 @@ return errors === 0;
 }
 
 const a44 = validate641;
-const schema242 = {"$id":"https://qmp-sdk.invalid/validators/exact/a44","type":"object","properties":{"id":{"type":"string"},"backend":{"$ref":"https://qmp-sdk.invalid/validators/exact/t130"}},"required":["id","backend"],"additionalProperties":false};
-const schema243 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-11"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-12"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-13"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-14"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-15"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-16"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-17"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-18"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-19"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-20"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t130-21"}]};
-const schema244 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-0","type":"object","properties":{"type":{"const":"file"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t137"}},"required":["type","data"],"additionalProperties":false};
-const schema245 = {"$id":"https://qmp-sdk.invalid/validators/exact/t137","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"in":{"type":"string"},"out":{"type":"string"},"append":{"type":"boolean"}},"required":["out"],"additionalProperties":false};
 
 function validate644(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t137" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21643,7 +21262,6 @@ return errors === 0;
 
 
 function validate643(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21699,11 +21317,8 @@ validate643.errors = vErrors;
 return errors === 0;
 }
 
-const schema246 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-1","type":"object","properties":{"type":{"const":"serial"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t139"}},"required":["type","data"],"additionalProperties":false};
-const schema247 = {"$id":"https://qmp-sdk.invalid/validators/exact/t139","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"device":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate647(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t139" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21774,7 +21389,6 @@ return errors === 0;
 
 
 function validate646(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21830,10 +21444,8 @@ validate646.errors = vErrors;
 return errors === 0;
 }
 
-const schema248 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-2","type":"object","properties":{"type":{"const":"parallel"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t139"}},"required":["type","data"],"additionalProperties":false};
 
 function validate649(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21889,10 +21501,8 @@ validate649.errors = vErrors;
 return errors === 0;
 }
 
-const schema249 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-3","type":"object","properties":{"type":{"const":"pipe"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t139"}},"required":["type","data"],"additionalProperties":false};
 
 function validate651(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21948,13 +21558,9 @@ validate651.errors = vErrors;
 return errors === 0;
 }
 
-const schema250 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-4","type":"object","properties":{"type":{"const":"socket"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t149"}},"required":["type","data"],"additionalProperties":false};
 const schema251 = {"$id":"https://qmp-sdk.invalid/validators/exact/t149","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t439"},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"server":{"type":"boolean"},"wait":{"type":"boolean"},"nodelay":{"type":"boolean"},"telnet":{"type":"boolean"},"tn3270":{"type":"boolean"},"websocket":{"type":"boolean"},"reconnect":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["addr"],"additionalProperties":false};
-const schema252 = {"$id":"https://qmp-sdk.invalid/validators/exact/t439","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t439-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t439-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t439-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t439-3"}]};
-const schema253 = {"$id":"https://qmp-sdk.invalid/validators/exact/t439-0","type":"object","properties":{"type":{"const":"inet"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t246"}},"required":["type","data"],"additionalProperties":false};
 
 function validate656(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t439-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22010,11 +21616,8 @@ validate656.errors = vErrors;
 return errors === 0;
 }
 
-const schema254 = {"$id":"https://qmp-sdk.invalid/validators/exact/t439-1","type":"object","properties":{"type":{"const":"unix"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t488"}},"required":["type","data"],"additionalProperties":false};
-const schema255 = {"$id":"https://qmp-sdk.invalid/validators/exact/t488","type":"object","properties":{"path":{"type":"string"},"abstract":{"type":"boolean"},"tight":{"type":"boolean"}},"required":["path"],"additionalProperties":false};
 
 function validate659(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t488" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22085,7 +21688,6 @@ return errors === 0;
 
 
 function validate658(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t439-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22141,11 +21743,8 @@ validate658.errors = vErrors;
 return errors === 0;
 }
 
-const schema256 = {"$id":"https://qmp-sdk.invalid/validators/exact/t439-2","type":"object","properties":{"type":{"const":"vsock"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t519"}},"required":["type","data"],"additionalProperties":false};
-const schema257 = {"$id":"https://qmp-sdk.invalid/validators/exact/t519","type":"object","properties":{"cid":{"type":"string"},"port":{"type":"string"}},"required":["cid","port"],"additionalProperties":false};
 
 function validate662(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t519" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22203,7 +21802,6 @@ return errors === 0;
 
 
 function validate661(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t439-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22259,11 +21857,8 @@ validate661.errors = vErrors;
 return errors === 0;
 }
 
-const schema258 = {"$id":"https://qmp-sdk.invalid/validators/exact/t439-3","type":"object","properties":{"type":{"const":"fd"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"required":["type","data"],"additionalProperties":false};
-const schema259 = {"$id":"https://qmp-sdk.invalid/validators/exact/t464","type":"object","properties":{"str":{"type":"string"}},"required":["str"],"additionalProperties":false};
 
 function validate665(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t464" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22303,7 +21898,6 @@ return errors === 0;
 
 
 function validate664(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t439-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22361,7 +21955,6 @@ return errors === 0;
 
 
 function validate655(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t439" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22413,7 +22006,6 @@ return errors === 0;
 
 
 function validate654(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t149" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22616,7 +22208,6 @@ return errors === 0;
 
 
 function validate653(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22672,11 +22263,8 @@ validate653.errors = vErrors;
 return errors === 0;
 }
 
-const schema260 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-5","type":"object","properties":{"type":{"const":"udp"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t157"}},"required":["type","data"],"additionalProperties":false};
-const schema261 = {"$id":"https://qmp-sdk.invalid/validators/exact/t157","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"remote":{"$ref":"https://qmp-sdk.invalid/validators/exact/t439"},"local":{"$ref":"https://qmp-sdk.invalid/validators/exact/t439"}},"required":["remote"],"additionalProperties":false};
 
 function validate674(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t157" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22760,7 +22348,6 @@ return errors === 0;
 
 
 function validate673(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22816,11 +22403,8 @@ validate673.errors = vErrors;
 return errors === 0;
 }
 
-const schema262 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-6","type":"object","properties":{"type":{"const":"pty"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t133"}},"required":["type","data"],"additionalProperties":false};
-const schema263 = {"$id":"https://qmp-sdk.invalid/validators/exact/t133","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"}},"additionalProperties":false};
 
 function validate679(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t133" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22871,7 +22455,6 @@ return errors === 0;
 
 
 function validate678(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22927,10 +22510,8 @@ validate678.errors = vErrors;
 return errors === 0;
 }
 
-const schema264 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-7","type":"object","properties":{"type":{"const":"null"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t133"}},"required":["type","data"],"additionalProperties":false};
 
 function validate681(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -22986,11 +22567,8 @@ validate681.errors = vErrors;
 return errors === 0;
 }
 
-const schema265 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-8","type":"object","properties":{"type":{"const":"mux"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["type","data"],"additionalProperties":false};
-const schema266 = {"$id":"https://qmp-sdk.invalid/validators/exact/t142","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"chardev":{"type":"string"}},"required":["chardev"],"additionalProperties":false};
 
 function validate684(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t142" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23061,7 +22639,6 @@ return errors === 0;
 
 
 function validate683(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23117,10 +22694,8 @@ validate683.errors = vErrors;
 return errors === 0;
 }
 
-const schema267 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-9","type":"object","properties":{"type":{"const":"msmouse"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t133"}},"required":["type","data"],"additionalProperties":false};
 
 function validate686(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23176,10 +22751,8 @@ validate686.errors = vErrors;
 return errors === 0;
 }
 
-const schema268 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-10","type":"object","properties":{"type":{"const":"wctablet"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t133"}},"required":["type","data"],"additionalProperties":false};
 
 function validate688(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23235,10 +22808,8 @@ validate688.errors = vErrors;
 return errors === 0;
 }
 
-const schema269 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-11","type":"object","properties":{"type":{"const":"braille"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t133"}},"required":["type","data"],"additionalProperties":false};
 
 function validate690(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23294,10 +22865,8 @@ validate690.errors = vErrors;
 return errors === 0;
 }
 
-const schema270 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-12","type":"object","properties":{"type":{"const":"testdev"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t133"}},"required":["type","data"],"additionalProperties":false};
 
 function validate692(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23353,11 +22922,8 @@ validate692.errors = vErrors;
 return errors === 0;
 }
 
-const schema271 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-13","type":"object","properties":{"type":{"const":"stdio"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t155"}},"required":["type","data"],"additionalProperties":false};
-const schema272 = {"$id":"https://qmp-sdk.invalid/validators/exact/t155","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"signal":{"type":"boolean"}},"additionalProperties":false};
 
 function validate695(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t155" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23421,7 +22987,6 @@ return errors === 0;
 
 
 function validate694(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23477,10 +23042,8 @@ validate694.errors = vErrors;
 return errors === 0;
 }
 
-const schema273 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-14","type":"object","properties":{"type":{"const":"console"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t133"}},"required":["type","data"],"additionalProperties":false};
 
 function validate697(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23536,11 +23099,8 @@ validate697.errors = vErrors;
 return errors === 0;
 }
 
-const schema274 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-15","type":"object","properties":{"type":{"const":"spicevmc"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t151"}},"required":["type","data"],"additionalProperties":false};
-const schema275 = {"$id":"https://qmp-sdk.invalid/validators/exact/t151","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"type":{"type":"string"}},"required":["type"],"additionalProperties":false};
 
 function validate700(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t151" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23611,7 +23171,6 @@ return errors === 0;
 
 
 function validate699(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23667,11 +23226,8 @@ validate699.errors = vErrors;
 return errors === 0;
 }
 
-const schema276 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-16","type":"object","properties":{"type":{"const":"spiceport"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t153"}},"required":["type","data"],"additionalProperties":false};
-const schema277 = {"$id":"https://qmp-sdk.invalid/validators/exact/t153","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"fqdn":{"type":"string"}},"required":["fqdn"],"additionalProperties":false};
 
 function validate703(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t153" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23742,7 +23298,6 @@ return errors === 0;
 
 
 function validate702(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23798,11 +23353,8 @@ validate702.errors = vErrors;
 return errors === 0;
 }
 
-const schema278 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-17","type":"object","properties":{"type":{"const":"qemu-vdagent"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t144"}},"required":["type","data"],"additionalProperties":false};
-const schema279 = {"$id":"https://qmp-sdk.invalid/validators/exact/t144","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"mouse":{"type":"boolean"},"clipboard":{"type":"boolean"}},"additionalProperties":false};
 
 function validate706(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t144" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23879,7 +23431,6 @@ return errors === 0;
 
 
 function validate705(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23935,11 +23486,8 @@ validate705.errors = vErrors;
 return errors === 0;
 }
 
-const schema280 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-18","type":"object","properties":{"type":{"const":"dbus"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t135"}},"required":["type","data"],"additionalProperties":false};
-const schema281 = {"$id":"https://qmp-sdk.invalid/validators/exact/t135","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"name":{"type":"string"}},"required":["name"],"additionalProperties":false};
 
 function validate709(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t135" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24010,7 +23558,6 @@ return errors === 0;
 
 
 function validate708(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24066,11 +23613,8 @@ validate708.errors = vErrors;
 return errors === 0;
 }
 
-const schema282 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-19","type":"object","properties":{"type":{"const":"vc"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t159"}},"required":["type","data"],"additionalProperties":false};
-const schema283 = {"$id":"https://qmp-sdk.invalid/validators/exact/t159","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"width":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"height":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cols":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rows":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
 
 function validate712(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t159" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24233,7 +23777,6 @@ return errors === 0;
 
 
 function validate711(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24289,11 +23832,8 @@ validate711.errors = vErrors;
 return errors === 0;
 }
 
-const schema284 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-20","type":"object","properties":{"type":{"const":"ringbuf"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t147"}},"required":["type","data"],"additionalProperties":false};
-const schema285 = {"$id":"https://qmp-sdk.invalid/validators/exact/t147","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
 
 function validate715(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t147" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24372,7 +23912,6 @@ return errors === 0;
 
 
 function validate714(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24428,10 +23967,8 @@ validate714.errors = vErrors;
 return errors === 0;
 }
 
-const schema286 = {"$id":"https://qmp-sdk.invalid/validators/exact/t130-21","type":"object","properties":{"type":{"const":"memory"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t147"}},"required":["type","data"],"additionalProperties":false};
 
 function validate717(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130-21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24489,7 +24026,6 @@ return errors === 0;
 
 
 function validate642(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t130" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24649,7 +24185,6 @@ return errors === 0;
 
 
 function validate641(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a44" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24706,11 +24241,8 @@ return errors === 0;
 }
 
 const r44 = validate742;
-const schema287 = {"$id":"https://qmp-sdk.invalid/validators/compat/r44","$ref":"https://qmp-sdk.invalid/validators/compat/t146"};
-const schema288 = {"$id":"https://qmp-sdk.invalid/validators/compat/t146","type":"object","properties":{"pty":{"type":"string"}}};
 
 function validate743(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t146" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24733,7 +24265,6 @@ return errors === 0;
 
 
 function validate742(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r44" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate743(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -24745,10 +24276,8 @@ return errors === 0;
 }
 
 const a45 = validate745;
-const schema289 = {"$id":"https://qmp-sdk.invalid/validators/exact/a45","type":"object","properties":{"id":{"type":"string"},"backend":{"$ref":"https://qmp-sdk.invalid/validators/exact/t130"}},"required":["id","backend"],"additionalProperties":false};
 
 function validate745(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a45" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24805,10 +24334,8 @@ return errors === 0;
 }
 
 const r45 = validate747;
-const schema290 = {"$id":"https://qmp-sdk.invalid/validators/compat/r45","$ref":"https://qmp-sdk.invalid/validators/compat/t146"};
 
 function validate747(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r45" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate743(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -24820,10 +24347,8 @@ return errors === 0;
 }
 
 const a46 = validate749;
-const schema291 = {"$id":"https://qmp-sdk.invalid/validators/exact/a46","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate749(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a46" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24862,10 +24387,8 @@ return errors === 0;
 }
 
 const r46 = validate750;
-const schema292 = {"$id":"https://qmp-sdk.invalid/validators/compat/r46","type":"object","properties":{}};
 
 function validate750(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r46" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24879,10 +24402,8 @@ return errors === 0;
 }
 
 const a47 = validate751;
-const schema293 = {"$id":"https://qmp-sdk.invalid/validators/exact/a47","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate751(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a47" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24921,10 +24442,8 @@ return errors === 0;
 }
 
 const r47 = validate752;
-const schema294 = {"$id":"https://qmp-sdk.invalid/validators/compat/r47","type":"object","properties":{}};
 
 function validate752(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r47" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -24938,10 +24457,8 @@ return errors === 0;
 }
 
 const a48 = validate753;
-const schema295 = {"$id":"https://qmp-sdk.invalid/validators/exact/a48","type":"object","properties":{"protocol":{"type":"string"},"hostname":{"type":"string"},"port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tls-port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cert-subject":{"type":"string"}},"required":["protocol","hostname"],"additionalProperties":false};
 
 function validate753(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a48" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25067,10 +24584,8 @@ return errors === 0;
 }
 
 const r48 = validate754;
-const schema296 = {"$id":"https://qmp-sdk.invalid/validators/compat/r48","type":"object","properties":{}};
 
 function validate754(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r48" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25084,10 +24599,8 @@ return errors === 0;
 }
 
 const a49 = validate755;
-const schema297 = {"$id":"https://qmp-sdk.invalid/validators/exact/a49","type":"object","properties":{"fdname":{"type":"string"}},"required":["fdname"],"additionalProperties":false};
 
 function validate755(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a49" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25126,10 +24639,8 @@ return errors === 0;
 }
 
 const r49 = validate756;
-const schema298 = {"$id":"https://qmp-sdk.invalid/validators/compat/r49","type":"object","properties":{}};
 
 function validate756(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r49" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25143,10 +24654,8 @@ return errors === 0;
 }
 
 const a50 = validate757;
-const schema299 = {"$id":"https://qmp-sdk.invalid/validators/exact/a50","type":"object","properties":{},"additionalProperties":false};
 
 function validate757(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a50" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25167,10 +24676,8 @@ return errors === 0;
 }
 
 const r50 = validate758;
-const schema300 = {"$id":"https://qmp-sdk.invalid/validators/compat/r50","type":"object","properties":{}};
 
 function validate758(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r50" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25184,10 +24691,8 @@ return errors === 0;
 }
 
 const a51 = validate759;
-const schema301 = {"$id":"https://qmp-sdk.invalid/validators/exact/a51","type":"object","properties":{"typename":{"type":"string"}},"required":["typename"],"additionalProperties":false};
 
 function validate759(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a51" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25226,11 +24731,8 @@ return errors === 0;
 }
 
 const r51 = validate760;
-const schema302 = {"$id":"https://qmp-sdk.invalid/validators/compat/r51","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t327"}};
-const schema303 = {"$id":"https://qmp-sdk.invalid/validators/compat/t327","type":"object","properties":{"name":{"type":"string"},"type":{"type":"string"},"description":{"type":"string"},"default-value":{}},"required":["name","type"]};
 
 function validate761(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t327" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25291,7 +24793,6 @@ return errors === 0;
 
 
 function validate760(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r51" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25320,10 +24821,8 @@ return errors === 0;
 }
 
 const a52 = validate763;
-const schema304 = {"$id":"https://qmp-sdk.invalid/validators/exact/a52","type":"object","properties":{"driver":{"type":"string"},"bus":{"type":"string"},"id":{"type":"string"}},"required":["driver"],"additionalProperties":false};
 
 function validate763(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a52" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25393,10 +24892,8 @@ return errors === 0;
 }
 
 const r52 = validate764;
-const schema305 = {"$id":"https://qmp-sdk.invalid/validators/compat/r52","type":"object","properties":{}};
 
 function validate764(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r52" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25410,10 +24907,8 @@ return errors === 0;
 }
 
 const a53 = validate765;
-const schema306 = {"$id":"https://qmp-sdk.invalid/validators/exact/a53","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate765(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a53" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25452,10 +24947,8 @@ return errors === 0;
 }
 
 const r53 = validate766;
-const schema307 = {"$id":"https://qmp-sdk.invalid/validators/compat/r53","type":"object","properties":{}};
 
 function validate766(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r53" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25469,12 +24962,8 @@ return errors === 0;
 }
 
 const a54 = validate767;
-const schema308 = {"$id":"https://qmp-sdk.invalid/validators/exact/a54","$ref":"https://qmp-sdk.invalid/validators/exact/t194"};
-const schema309 = {"$id":"https://qmp-sdk.invalid/validators/exact/t194","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t194-0"}]};
-const schema310 = {"$id":"https://qmp-sdk.invalid/validators/exact/t194-0","type":"object","properties":{"type":{"const":"vnc"},"tls-certs":{"type":"boolean"}},"required":["type"],"additionalProperties":false};
 
 function validate769(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t194-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25532,7 +25021,6 @@ return errors === 0;
 
 
 function validate768(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t194" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25566,7 +25054,6 @@ return errors === 0;
 
 
 function validate767(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a54" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate768(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -25578,10 +25065,8 @@ return errors === 0;
 }
 
 const r54 = validate772;
-const schema311 = {"$id":"https://qmp-sdk.invalid/validators/compat/r54","type":"object","properties":{}};
 
 function validate772(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r54" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25595,12 +25080,8 @@ return errors === 0;
 }
 
 const a55 = validate773;
-const schema312 = {"$id":"https://qmp-sdk.invalid/validators/exact/a55","$ref":"https://qmp-sdk.invalid/validators/exact/t199"};
-const schema313 = {"$id":"https://qmp-sdk.invalid/validators/exact/t199","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t199-0"}]};
-const schema314 = {"$id":"https://qmp-sdk.invalid/validators/exact/t199-0","type":"object","properties":{"type":{"const":"vnc"},"addresses":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"}}},"required":["type"],"additionalProperties":false};
 
 function validate775(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t199-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25676,7 +25157,6 @@ return errors === 0;
 
 
 function validate774(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t199" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25710,7 +25190,6 @@ return errors === 0;
 
 
 function validate773(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a55" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate774(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -25722,10 +25201,8 @@ return errors === 0;
 }
 
 const r55 = validate779;
-const schema315 = {"$id":"https://qmp-sdk.invalid/validators/compat/r55","type":"object","properties":{}};
 
 function validate779(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r55" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25739,11 +25216,9 @@ return errors === 0;
 }
 
 const a56 = validate780;
-const schema316 = {"$id":"https://qmp-sdk.invalid/validators/exact/a56","$ref":"https://qmp-sdk.invalid/validators/exact/t202"};
 const schema317 = {"$id":"https://qmp-sdk.invalid/validators/exact/t202","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t15"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t10"},"target":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"}},"required":["device","sync","target"],"additionalProperties":false};
 
 function validate781(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t202" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -25998,7 +25473,6 @@ return errors === 0;
 
 
 function validate780(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a56" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate781(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -26010,10 +25484,8 @@ return errors === 0;
 }
 
 const r56 = validate789;
-const schema318 = {"$id":"https://qmp-sdk.invalid/validators/compat/r56","type":"object","properties":{}};
 
 function validate789(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r56" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26030,7 +25502,6 @@ const a57 = validate790;
 const schema319 = {"$id":"https://qmp-sdk.invalid/validators/exact/a57","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"format":{"type":"string"},"node-name":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"buf-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"unmap":{"type":"boolean"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t292"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
 
 function validate790(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a57" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26327,10 +25798,8 @@ return errors === 0;
 }
 
 const r57 = validate796;
-const schema320 = {"$id":"https://qmp-sdk.invalid/validators/compat/r57","type":"object","properties":{}};
 
 function validate796(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r57" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26344,11 +25813,9 @@ return errors === 0;
 }
 
 const a58 = validate797;
-const schema321 = {"$id":"https://qmp-sdk.invalid/validators/exact/a58","type":"object","properties":{"paging":{"type":"boolean"},"protocol":{"type":"string"},"detach":{"type":"boolean"},"begin":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t205"}},"required":["paging","protocol"],"additionalProperties":false};
 const schema322 = {"$id":"https://qmp-sdk.invalid/validators/exact/t205","type":"string","enum":["elf","kdump-zlib","kdump-lzo","kdump-snappy","win-dmp"]};
 
 function validate798(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t205" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -26365,7 +25832,6 @@ return errors === 0;
 
 
 function validate797(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a58" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26504,10 +25970,8 @@ return errors === 0;
 }
 
 const r58 = validate800;
-const schema323 = {"$id":"https://qmp-sdk.invalid/validators/compat/r58","type":"object","properties":{}};
 
 function validate800(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r58" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26521,10 +25985,8 @@ return errors === 0;
 }
 
 const a59 = validate801;
-const schema324 = {"$id":"https://qmp-sdk.invalid/validators/exact/a59","type":"object","properties":{"filename":{"type":"string"}},"required":["filename"],"additionalProperties":false};
 
 function validate801(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a59" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26563,10 +26025,8 @@ return errors === 0;
 }
 
 const r59 = validate802;
-const schema325 = {"$id":"https://qmp-sdk.invalid/validators/compat/r59","type":"object","properties":{}};
 
 function validate802(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r59" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26580,10 +26040,8 @@ return errors === 0;
 }
 
 const a60 = validate803;
-const schema326 = {"$id":"https://qmp-sdk.invalid/validators/exact/a60","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"force":{"type":"boolean"}},"additionalProperties":false};
 
 function validate803(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a60" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26646,10 +26104,8 @@ return errors === 0;
 }
 
 const r60 = validate804;
-const schema327 = {"$id":"https://qmp-sdk.invalid/validators/compat/r60","type":"object","properties":{}};
 
 function validate804(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r60" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26663,12 +26119,8 @@ return errors === 0;
 }
 
 const a61 = validate805;
-const schema328 = {"$id":"https://qmp-sdk.invalid/validators/exact/a61","$ref":"https://qmp-sdk.invalid/validators/exact/t208"};
-const schema329 = {"$id":"https://qmp-sdk.invalid/validators/exact/t208","type":"object","discriminator":{"propertyName":"protocol"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t208-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t208-1"}]};
-const schema330 = {"$id":"https://qmp-sdk.invalid/validators/exact/t208-0","type":"object","properties":{"protocol":{"const":"vnc"},"time":{"type":"string"},"display":{"type":"string"}},"required":["protocol","time"],"additionalProperties":false};
 
 function validate807(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t208-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26737,10 +26189,8 @@ validate807.errors = vErrors;
 return errors === 0;
 }
 
-const schema331 = {"$id":"https://qmp-sdk.invalid/validators/exact/t208-1","type":"object","properties":{"protocol":{"const":"spice"},"time":{"type":"string"}},"required":["protocol","time"],"additionalProperties":false};
 
 function validate808(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t208-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26798,7 +26248,6 @@ return errors === 0;
 
 
 function validate806(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t208" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26838,7 +26287,6 @@ return errors === 0;
 
 
 function validate805(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a61" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate806(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -26850,10 +26298,8 @@ return errors === 0;
 }
 
 const r61 = validate812;
-const schema332 = {"$id":"https://qmp-sdk.invalid/validators/compat/r61","type":"object","properties":{}};
 
 function validate812(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r61" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26867,10 +26313,8 @@ return errors === 0;
 }
 
 const a62 = validate813;
-const schema333 = {"$id":"https://qmp-sdk.invalid/validators/exact/a62","type":"object","properties":{"fdname":{"type":"string"}},"required":["fdname"],"additionalProperties":false};
 
 function validate813(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a62" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26909,10 +26353,8 @@ return errors === 0;
 }
 
 const r62 = validate814;
-const schema334 = {"$id":"https://qmp-sdk.invalid/validators/compat/r62","type":"object","properties":{}};
 
 function validate814(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r62" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -26926,10 +26368,8 @@ return errors === 0;
 }
 
 const a63 = validate815;
-const schema335 = {"$id":"https://qmp-sdk.invalid/validators/exact/a63","type":"object","properties":{"command-line":{"type":"string"},"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["command-line"],"additionalProperties":false};
 
 function validate815(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a63" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27001,10 +26441,8 @@ return errors === 0;
 }
 
 const r63 = validate816;
-const schema336 = {"$id":"https://qmp-sdk.invalid/validators/compat/r63","type":"string"};
 
 function validate816(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r63" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -27016,10 +26454,8 @@ return errors === 0;
 }
 
 const a64 = validate817;
-const schema337 = {"$id":"https://qmp-sdk.invalid/validators/exact/a64","type":"object","properties":{},"additionalProperties":false};
 
 function validate817(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a64" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27040,10 +26476,8 @@ return errors === 0;
 }
 
 const r64 = validate818;
-const schema338 = {"$id":"https://qmp-sdk.invalid/validators/compat/r64","type":"object","properties":{}};
 
 function validate818(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r64" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27057,15 +26491,8 @@ return errors === 0;
 }
 
 const a65 = validate819;
-const schema339 = {"$id":"https://qmp-sdk.invalid/validators/exact/a65","type":"object","properties":{"device":{"type":"string"},"head":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"events":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t254"}}},"required":["events"],"additionalProperties":false};
-const schema340 = {"$id":"https://qmp-sdk.invalid/validators/exact/t254","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t254-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t254-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t254-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t254-3"}]};
-const schema341 = {"$id":"https://qmp-sdk.invalid/validators/exact/t254-0","type":"object","properties":{"type":{"const":"key"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t256"}},"required":["type","data"],"additionalProperties":false};
-const schema342 = {"$id":"https://qmp-sdk.invalid/validators/exact/t256","type":"object","properties":{"key":{"$ref":"https://qmp-sdk.invalid/validators/exact/t270"},"down":{"type":"boolean"}},"required":["key","down"],"additionalProperties":false};
-const schema343 = {"$id":"https://qmp-sdk.invalid/validators/exact/t270","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t270-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t270-1"}]};
-const schema344 = {"$id":"https://qmp-sdk.invalid/validators/exact/t270-0","type":"object","properties":{"type":{"const":"number"},"data":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","data"],"additionalProperties":false};
 
 function validate824(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t270-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27136,11 +26563,9 @@ validate824.errors = vErrors;
 return errors === 0;
 }
 
-const schema345 = {"$id":"https://qmp-sdk.invalid/validators/exact/t270-1","type":"object","properties":{"type":{"const":"qcode"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t365"}},"required":["type","data"],"additionalProperties":false};
 const schema346 = {"$id":"https://qmp-sdk.invalid/validators/exact/t365","type":"string","enum":["unmapped","shift","shift_r","alt","alt_r","ctrl","ctrl_r","menu","esc","1","2","3","4","5","6","7","8","9","0","minus","equal","backspace","tab","q","w","e","r","t","y","u","i","o","p","bracket_left","bracket_right","ret","a","s","d","f","g","h","j","k","l","semicolon","apostrophe","grave_accent","backslash","z","x","c","v","b","n","m","comma","dot","slash","asterisk","spc","caps_lock","f1","f2","f3","f4","f5","f6","f7","f8","f9","f10","num_lock","scroll_lock","kp_divide","kp_multiply","kp_subtract","kp_add","kp_enter","kp_decimal","sysrq","kp_0","kp_1","kp_2","kp_3","kp_4","kp_5","kp_6","kp_7","kp_8","kp_9","less","f11","f12","print","home","pgup","pgdn","end","left","up","down","right","insert","delete","stop","again","props","undo","front","copy","open","paste","find","cut","lf","help","meta_l","meta_r","compose","pause","ro","hiragana","henkan","yen","muhenkan","katakanahiragana","kp_comma","kp_equals","power","sleep","wake","audionext","audioprev","audiostop","audioplay","audiomute","volumeup","volumedown","mediaselect","mail","calculator","computer","ac_home","ac_back","ac_forward","ac_refresh","ac_bookmarks","lang1","lang2"]};
 
 function validate826(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t365" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -27157,7 +26582,6 @@ return errors === 0;
 
 
 function validate825(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t270-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27215,7 +26639,6 @@ return errors === 0;
 
 
 function validate823(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t270" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27255,7 +26678,6 @@ return errors === 0;
 
 
 function validate822(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t256" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27313,7 +26735,6 @@ return errors === 0;
 
 
 function validate821(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t254-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27369,12 +26790,9 @@ validate821.errors = vErrors;
 return errors === 0;
 }
 
-const schema347 = {"$id":"https://qmp-sdk.invalid/validators/exact/t254-1","type":"object","properties":{"type":{"const":"btn"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t251"}},"required":["type","data"],"additionalProperties":false};
-const schema348 = {"$id":"https://qmp-sdk.invalid/validators/exact/t251","type":"object","properties":{"button":{"$ref":"https://qmp-sdk.invalid/validators/exact/t253"},"down":{"type":"boolean"}},"required":["button","down"],"additionalProperties":false};
 const schema349 = {"$id":"https://qmp-sdk.invalid/validators/exact/t253","type":"string","enum":["left","middle","right","wheel-up","wheel-down","side","extra","wheel-left","wheel-right"]};
 
 function validate834(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t253" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -27391,7 +26809,6 @@ return errors === 0;
 
 
 function validate833(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t251" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27449,7 +26866,6 @@ return errors === 0;
 
 
 function validate832(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t254-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27505,12 +26921,9 @@ validate832.errors = vErrors;
 return errors === 0;
 }
 
-const schema350 = {"$id":"https://qmp-sdk.invalid/validators/exact/t254-2","type":"object","properties":{"type":{"const":"rel"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t259"}},"required":["type","data"],"additionalProperties":false};
-const schema351 = {"$id":"https://qmp-sdk.invalid/validators/exact/t259","type":"object","properties":{"axis":{"$ref":"https://qmp-sdk.invalid/validators/exact/t249"},"value":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["axis","value"],"additionalProperties":false};
 const schema352 = {"$id":"https://qmp-sdk.invalid/validators/exact/t249","type":"string","enum":["x","y"]};
 
 function validate839(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t249" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -27527,7 +26940,6 @@ return errors === 0;
 
 
 function validate838(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t259" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27600,7 +27012,6 @@ return errors === 0;
 
 
 function validate837(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t254-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27656,10 +27067,8 @@ validate837.errors = vErrors;
 return errors === 0;
 }
 
-const schema353 = {"$id":"https://qmp-sdk.invalid/validators/exact/t254-3","type":"object","properties":{"type":{"const":"abs"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t259"}},"required":["type","data"],"additionalProperties":false};
 
 function validate842(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t254-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27717,7 +27126,6 @@ return errors === 0;
 
 
 function validate820(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t254" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27769,7 +27177,6 @@ return errors === 0;
 
 
 function validate819(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a65" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27872,10 +27279,8 @@ return errors === 0;
 }
 
 const r65 = validate849;
-const schema354 = {"$id":"https://qmp-sdk.invalid/validators/compat/r65","type":"object","properties":{}};
 
 function validate849(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r65" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27889,10 +27294,8 @@ return errors === 0;
 }
 
 const a66 = validate850;
-const schema355 = {"$id":"https://qmp-sdk.invalid/validators/exact/a66","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate850(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a66" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27931,10 +27334,8 @@ return errors === 0;
 }
 
 const r66 = validate851;
-const schema356 = {"$id":"https://qmp-sdk.invalid/validators/compat/r66","type":"object","properties":{}};
 
 function validate851(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r66" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27948,10 +27349,8 @@ return errors === 0;
 }
 
 const a67 = validate852;
-const schema357 = {"$id":"https://qmp-sdk.invalid/validators/exact/a67","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate852(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a67" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -27990,10 +27389,8 @@ return errors === 0;
 }
 
 const r67 = validate853;
-const schema358 = {"$id":"https://qmp-sdk.invalid/validators/compat/r67","type":"object","properties":{}};
 
 function validate853(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r67" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28007,10 +27404,8 @@ return errors === 0;
 }
 
 const a68 = validate854;
-const schema359 = {"$id":"https://qmp-sdk.invalid/validators/exact/a68","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate854(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a68" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28049,10 +27444,8 @@ return errors === 0;
 }
 
 const r68 = validate855;
-const schema360 = {"$id":"https://qmp-sdk.invalid/validators/compat/r68","type":"object","properties":{}};
 
 function validate855(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r68" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28066,10 +27459,8 @@ return errors === 0;
 }
 
 const a69 = validate856;
-const schema361 = {"$id":"https://qmp-sdk.invalid/validators/exact/a69","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate856(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a69" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28108,10 +27499,8 @@ return errors === 0;
 }
 
 const r69 = validate857;
-const schema362 = {"$id":"https://qmp-sdk.invalid/validators/compat/r69","type":"object","properties":{}};
 
 function validate857(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r69" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28125,10 +27514,8 @@ return errors === 0;
 }
 
 const a70 = validate858;
-const schema363 = {"$id":"https://qmp-sdk.invalid/validators/exact/a70","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate858(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a70" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28167,10 +27554,8 @@ return errors === 0;
 }
 
 const r70 = validate859;
-const schema364 = {"$id":"https://qmp-sdk.invalid/validators/compat/r70","type":"object","properties":{}};
 
 function validate859(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r70" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28184,10 +27569,8 @@ return errors === 0;
 }
 
 const a71 = validate860;
-const schema365 = {"$id":"https://qmp-sdk.invalid/validators/exact/a71","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate860(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a71" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28226,10 +27609,8 @@ return errors === 0;
 }
 
 const r71 = validate861;
-const schema366 = {"$id":"https://qmp-sdk.invalid/validators/compat/r71","type":"object","properties":{}};
 
 function validate861(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r71" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28243,10 +27624,8 @@ return errors === 0;
 }
 
 const a72 = validate862;
-const schema367 = {"$id":"https://qmp-sdk.invalid/validators/exact/a72","type":"object","properties":{"val":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"filename":{"type":"string"},"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["val","size","filename"],"additionalProperties":false};
 
 function validate862(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a72" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28374,10 +27753,8 @@ return errors === 0;
 }
 
 const r72 = validate863;
-const schema368 = {"$id":"https://qmp-sdk.invalid/validators/compat/r72","type":"object","properties":{}};
 
 function validate863(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r72" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28391,10 +27768,8 @@ return errors === 0;
 }
 
 const a73 = validate864;
-const schema369 = {"$id":"https://qmp-sdk.invalid/validators/exact/a73","type":"object","properties":{"uri":{"type":"string"},"blk":{"type":"boolean"},"inc":{"type":"boolean"},"detach":{"type":"boolean"},"resume":{"type":"boolean"}},"required":["uri"],"additionalProperties":false};
 
 function validate864(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a73" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28490,10 +27865,8 @@ return errors === 0;
 }
 
 const r73 = validate865;
-const schema370 = {"$id":"https://qmp-sdk.invalid/validators/compat/r73","type":"object","properties":{}};
 
 function validate865(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r73" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28507,11 +27880,9 @@ return errors === 0;
 }
 
 const a74 = validate866;
-const schema371 = {"$id":"https://qmp-sdk.invalid/validators/exact/a74","type":"object","properties":{"state":{"$ref":"https://qmp-sdk.invalid/validators/exact/t291"}},"required":["state"],"additionalProperties":false};
 const schema372 = {"$id":"https://qmp-sdk.invalid/validators/exact/t291","type":"string","enum":["none","setup","cancelling","cancelled","active","postcopy-active","postcopy-paused","postcopy-recover","completed","failed","colo","pre-switchover","device","wait-unplug"]};
 
 function validate867(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t291" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -28528,7 +27899,6 @@ return errors === 0;
 
 
 function validate866(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a74" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28567,10 +27937,8 @@ return errors === 0;
 }
 
 const r74 = validate869;
-const schema373 = {"$id":"https://qmp-sdk.invalid/validators/compat/r74","type":"object","properties":{}};
 
 function validate869(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r74" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28584,10 +27952,8 @@ return errors === 0;
 }
 
 const a75 = validate870;
-const schema374 = {"$id":"https://qmp-sdk.invalid/validators/exact/a75","type":"object","properties":{"uri":{"type":"string"}},"required":["uri"],"additionalProperties":false};
 
 function validate870(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a75" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28626,10 +27992,8 @@ return errors === 0;
 }
 
 const r75 = validate871;
-const schema375 = {"$id":"https://qmp-sdk.invalid/validators/compat/r75","type":"object","properties":{}};
 
 function validate871(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r75" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28643,10 +28007,8 @@ return errors === 0;
 }
 
 const a76 = validate872;
-const schema376 = {"$id":"https://qmp-sdk.invalid/validators/exact/a76","type":"object","properties":{},"additionalProperties":false};
 
 function validate872(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a76" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28667,10 +28029,8 @@ return errors === 0;
 }
 
 const r76 = validate873;
-const schema377 = {"$id":"https://qmp-sdk.invalid/validators/compat/r76","type":"object","properties":{}};
 
 function validate873(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r76" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28684,10 +28044,8 @@ return errors === 0;
 }
 
 const a77 = validate874;
-const schema378 = {"$id":"https://qmp-sdk.invalid/validators/exact/a77","type":"object","properties":{"uri":{"type":"string"}},"required":["uri"],"additionalProperties":false};
 
 function validate874(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a77" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28726,10 +28084,8 @@ return errors === 0;
 }
 
 const r77 = validate875;
-const schema379 = {"$id":"https://qmp-sdk.invalid/validators/compat/r77","type":"object","properties":{}};
 
 function validate875(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r77" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28743,12 +28099,9 @@ return errors === 0;
 }
 
 const a78 = validate876;
-const schema380 = {"$id":"https://qmp-sdk.invalid/validators/exact/a78","type":"object","properties":{"capabilities":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t287"}}},"required":["capabilities"],"additionalProperties":false};
-const schema381 = {"$id":"https://qmp-sdk.invalid/validators/exact/t287","type":"object","properties":{"capability":{"$ref":"https://qmp-sdk.invalid/validators/exact/t286"},"state":{"type":"boolean"}},"required":["capability","state"],"additionalProperties":false};
 const schema382 = {"$id":"https://qmp-sdk.invalid/validators/exact/t286","type":"string","enum":["xbzrle","rdma-pin-all","auto-converge","zero-blocks","compress","events","postcopy-ram","x-colo","release-ram","block","return-path","pause-before-switchover","multifd","dirty-bitmaps","postcopy-blocktime","late-block-activate","x-ignore-shared","validate-uuid","background-snapshot","zero-copy-send","postcopy-preempt"]};
 
 function validate878(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t286" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -28765,7 +28118,6 @@ return errors === 0;
 
 
 function validate877(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t287" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28823,7 +28175,6 @@ return errors === 0;
 
 
 function validate876(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a78" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28881,10 +28232,8 @@ return errors === 0;
 }
 
 const r78 = validate881;
-const schema383 = {"$id":"https://qmp-sdk.invalid/validators/compat/r78","type":"object","properties":{}};
 
 function validate881(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r78" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28899,10 +28248,8 @@ return errors === 0;
 
 const a79 = validate882;
 const schema384 = {"$id":"https://qmp-sdk.invalid/validators/exact/a79","type":"object","properties":{"announce-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-rounds":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-step":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compress-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compress-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compress-wait-thread":{"type":"boolean"},"decompress-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-trigger-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-increment":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"tls-hostname":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"tls-authz":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"max-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"downtime-limit":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-checkpoint-delay":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-incremental":{"type":"boolean"},"multifd-channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"xbzrle-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-postcopy-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-cpu-throttle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/exact/t295"},"multifd-zlib-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-zstd-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t14"}}},"additionalProperties":false};
-const schema385 = {"$id":"https://qmp-sdk.invalid/validators/exact/t463","anyOf":[{"type":"string"},{"type":"null"}]};
 
 function validate883(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t463" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -28965,7 +28312,6 @@ return errors === 0;
 const schema386 = {"$id":"https://qmp-sdk.invalid/validators/exact/t295","type":"string","enum":["none","zlib","zstd"]};
 
 function validate887(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t295" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -28980,12 +28326,8 @@ validate887.errors = vErrors;
 return errors === 0;
 }
 
-const schema387 = {"$id":"https://qmp-sdk.invalid/validators/exact/t14","type":"object","properties":{"node-name":{"type":"string"},"alias":{"type":"string"},"bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t12"}}},"required":["node-name","alias","bitmaps"],"additionalProperties":false};
-const schema388 = {"$id":"https://qmp-sdk.invalid/validators/exact/t12","type":"object","properties":{"name":{"type":"string"},"alias":{"type":"string"},"transform":{"$ref":"https://qmp-sdk.invalid/validators/exact/t13"}},"required":["name","alias"],"additionalProperties":false};
-const schema389 = {"$id":"https://qmp-sdk.invalid/validators/exact/t13","type":"object","properties":{"persistent":{"type":"boolean"}},"additionalProperties":false};
 
 function validate891(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29018,7 +28360,6 @@ return errors === 0;
 
 
 function validate890(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29089,7 +28430,6 @@ return errors === 0;
 
 
 function validate889(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29178,7 +28518,6 @@ return errors === 0;
 
 
 function validate882(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a79" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29856,10 +29195,8 @@ return errors === 0;
 }
 
 const r79 = validate895;
-const schema390 = {"$id":"https://qmp-sdk.invalid/validators/compat/r79","type":"object","properties":{}};
 
 function validate895(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r79" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29873,10 +29210,8 @@ return errors === 0;
 }
 
 const a80 = validate896;
-const schema391 = {"$id":"https://qmp-sdk.invalid/validators/exact/a80","type":"object","properties":{},"additionalProperties":false};
 
 function validate896(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a80" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29897,10 +29232,8 @@ return errors === 0;
 }
 
 const r80 = validate897;
-const schema392 = {"$id":"https://qmp-sdk.invalid/validators/compat/r80","type":"object","properties":{}};
 
 function validate897(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r80" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29914,10 +29247,8 @@ return errors === 0;
 }
 
 const a81 = validate898;
-const schema393 = {"$id":"https://qmp-sdk.invalid/validators/exact/a81","type":"object","properties":{},"additionalProperties":false};
 
 function validate898(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a81" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29938,10 +29269,8 @@ return errors === 0;
 }
 
 const r81 = validate899;
-const schema394 = {"$id":"https://qmp-sdk.invalid/validators/compat/r81","type":"object","properties":{}};
 
 function validate899(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r81" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -29955,10 +29284,8 @@ return errors === 0;
 }
 
 const a82 = validate900;
-const schema395 = {"$id":"https://qmp-sdk.invalid/validators/exact/a82","type":"object","properties":{"name":{"type":"string"},"description":{"type":"string"},"device":{"type":"string"},"writable":{"type":"boolean"},"bitmap":{"type":"string"}},"required":["device"],"additionalProperties":false};
 
 function validate900(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a82" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30054,10 +29381,8 @@ return errors === 0;
 }
 
 const r82 = validate901;
-const schema396 = {"$id":"https://qmp-sdk.invalid/validators/compat/r82","type":"object","properties":{}};
 
 function validate901(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r82" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30071,10 +29396,8 @@ return errors === 0;
 }
 
 const a83 = validate902;
-const schema397 = {"$id":"https://qmp-sdk.invalid/validators/exact/a83","type":"object","properties":{"name":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"}},"required":["name"],"additionalProperties":false};
 
 function validate902(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a83" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30131,10 +29454,8 @@ return errors === 0;
 }
 
 const r83 = validate904;
-const schema398 = {"$id":"https://qmp-sdk.invalid/validators/compat/r83","type":"object","properties":{}};
 
 function validate904(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r83" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30148,10 +29469,8 @@ return errors === 0;
 }
 
 const a84 = validate905;
-const schema399 = {"$id":"https://qmp-sdk.invalid/validators/exact/a84","type":"object","properties":{"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t439"},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"max-connections":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["addr"],"additionalProperties":false};
 
 function validate905(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a84" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30249,10 +29568,8 @@ return errors === 0;
 }
 
 const r84 = validate907;
-const schema400 = {"$id":"https://qmp-sdk.invalid/validators/compat/r84","type":"object","properties":{}};
 
 function validate907(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r84" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30266,10 +29583,8 @@ return errors === 0;
 }
 
 const a85 = validate908;
-const schema401 = {"$id":"https://qmp-sdk.invalid/validators/exact/a85","type":"object","properties":{},"additionalProperties":false};
 
 function validate908(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a85" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30290,10 +29605,8 @@ return errors === 0;
 }
 
 const r85 = validate909;
-const schema402 = {"$id":"https://qmp-sdk.invalid/validators/compat/r85","type":"object","properties":{}};
 
 function validate909(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r85" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30307,12 +29620,8 @@ return errors === 0;
 }
 
 const a86 = validate910;
-const schema403 = {"$id":"https://qmp-sdk.invalid/validators/exact/a86","$ref":"https://qmp-sdk.invalid/validators/exact/t302"};
-const schema404 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-11"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-12"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t302-13"}]};
-const schema405 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-0","type":"object","properties":{"id":{"type":"string"},"type":{"const":"nic"},"netdev":{"type":"string"},"macaddr":{"type":"string"},"model":{"type":"string"},"addr":{"type":"string"},"vectors":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type"],"additionalProperties":false};
 
 function validate912(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30451,7 +29760,6 @@ return errors === 0;
 const schema406 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-1","type":"object","properties":{"id":{"type":"string"},"type":{"const":"user"},"hostname":{"type":"string"},"restrict":{"type":"boolean"},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"ip":{"type":"string"},"net":{"type":"string"},"host":{"type":"string"},"tftp":{"type":"string"},"bootfile":{"type":"string"},"dhcpstart":{"type":"string"},"dns":{"type":"string"},"dnssearch":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"domainname":{"type":"string"},"ipv6-prefix":{"type":"string"},"ipv6-prefixlen":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv6-host":{"type":"string"},"ipv6-dns":{"type":"string"},"smb":{"type":"string"},"smbserver":{"type":"string"},"hostfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"guestfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"tftp-server-name":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
 
 function validate913(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -30865,7 +30173,6 @@ return errors === 0;
 const schema407 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-2","type":"object","properties":{"id":{"type":"string"},"type":{"const":"tap"},"ifname":{"type":"string"},"fd":{"type":"string"},"fds":{"type":"string"},"script":{"type":"string"},"downscript":{"type":"string"},"br":{"type":"string"},"helper":{"type":"string"},"sndbuf":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vnet_hdr":{"type":"boolean"},"vhost":{"type":"boolean"},"vhostfd":{"type":"string"},"vhostfds":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-us":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type"],"additionalProperties":false};
 
 function validate917(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31164,7 +30471,6 @@ return errors === 0;
 const schema408 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-3","type":"object","properties":{"id":{"type":"string"},"type":{"const":"l2tpv3"},"src":{"type":"string"},"dst":{"type":"string"},"srcport":{"type":"string"},"dstport":{"type":"string"},"ipv6":{"type":"boolean"},"udp":{"type":"boolean"},"cookie64":{"type":"boolean"},"counter":{"type":"boolean"},"pincounter":{"type":"boolean"},"txcookie":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rxcookie":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"txsession":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rxsession":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type","src","dst","txsession"],"additionalProperties":false};
 
 function validate918(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31477,10 +30783,8 @@ validate918.errors = vErrors;
 return errors === 0;
 }
 
-const schema409 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-4","type":"object","properties":{"id":{"type":"string"},"type":{"const":"socket"},"fd":{"type":"string"},"listen":{"type":"string"},"connect":{"type":"string"},"mcast":{"type":"string"},"localaddr":{"type":"string"},"udp":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
 
 function validate919(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31614,10 +30918,8 @@ validate919.errors = vErrors;
 return errors === 0;
 }
 
-const schema410 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-5","type":"object","properties":{"id":{"type":"string"},"type":{"const":"stream"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"server":{"type":"boolean"}},"required":["id","type","addr"],"additionalProperties":false};
 
 function validate920(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31699,10 +31001,8 @@ validate920.errors = vErrors;
 return errors === 0;
 }
 
-const schema411 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-6","type":"object","properties":{"id":{"type":"string"},"type":{"const":"dgram"},"local":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"remote":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"}},"required":["id","type"],"additionalProperties":false};
 
 function validate922(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31784,10 +31084,8 @@ validate922.errors = vErrors;
 return errors === 0;
 }
 
-const schema412 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-7","type":"object","properties":{"id":{"type":"string"},"type":{"const":"vde"},"sock":{"type":"string"},"port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"string"},"mode":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type"],"additionalProperties":false};
 
 function validate925(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -31925,10 +31223,8 @@ validate925.errors = vErrors;
 return errors === 0;
 }
 
-const schema413 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-8","type":"object","properties":{"id":{"type":"string"},"type":{"const":"bridge"},"br":{"type":"string"},"helper":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
 
 function validate926(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32010,10 +31306,8 @@ validate926.errors = vErrors;
 return errors === 0;
 }
 
-const schema414 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-9","type":"object","properties":{"id":{"type":"string"},"type":{"const":"hubport"},"hubid":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"netdev":{"type":"string"}},"required":["id","type","hubid"],"additionalProperties":false};
 
 function validate927(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32110,10 +31404,8 @@ validate927.errors = vErrors;
 return errors === 0;
 }
 
-const schema415 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-10","type":"object","properties":{"id":{"type":"string"},"type":{"const":"netmap"},"ifname":{"type":"string"},"devname":{"type":"string"}},"required":["id","type","ifname"],"additionalProperties":false};
 
 function validate928(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32195,10 +31487,8 @@ validate928.errors = vErrors;
 return errors === 0;
 }
 
-const schema416 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-11","type":"object","properties":{"id":{"type":"string"},"type":{"const":"vhost-user"},"chardev":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type","chardev"],"additionalProperties":false};
 
 function validate929(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32308,10 +31598,8 @@ validate929.errors = vErrors;
 return errors === 0;
 }
 
-const schema417 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-12","type":"object","properties":{"id":{"type":"string"},"type":{"const":"vhost-vdpa"},"vhostdev":{"type":"string"},"vhostfd":{"type":"string"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-svq":{"type":"boolean"}},"required":["id","type"],"additionalProperties":false};
 
 function validate930(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32434,10 +31722,8 @@ validate930.errors = vErrors;
 return errors === 0;
 }
 
-const schema418 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-13","type":"object","properties":{"id":{"type":"string"},"type":{"const":"none"}},"required":["id","type"],"additionalProperties":false};
 
 function validate931(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302-13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32495,7 +31781,6 @@ return errors === 0;
 
 
 function validate911(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t302" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32607,7 +31892,6 @@ return errors === 0;
 
 
 function validate910(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a86" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate911(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -32619,10 +31903,8 @@ return errors === 0;
 }
 
 const r86 = validate947;
-const schema419 = {"$id":"https://qmp-sdk.invalid/validators/compat/r86","type":"object","properties":{}};
 
 function validate947(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r86" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32636,10 +31918,8 @@ return errors === 0;
 }
 
 const a87 = validate948;
-const schema420 = {"$id":"https://qmp-sdk.invalid/validators/exact/a87","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate948(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a87" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32678,10 +31958,8 @@ return errors === 0;
 }
 
 const r87 = validate949;
-const schema421 = {"$id":"https://qmp-sdk.invalid/validators/compat/r87","type":"object","properties":{}};
 
 function validate949(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r87" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32695,13 +31973,9 @@ return errors === 0;
 }
 
 const a88 = validate950;
-const schema422 = {"$id":"https://qmp-sdk.invalid/validators/exact/a88","$ref":"https://qmp-sdk.invalid/validators/exact/t326"};
-const schema423 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326","type":"object","discriminator":{"propertyName":"qom-type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-11"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-12"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-13"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-14"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-15"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-16"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-17"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-18"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-19"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-20"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-21"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-22"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-23"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-24"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-25"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-26"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-27"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-28"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-29"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-30"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-31"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-32"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-33"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-34"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-35"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-36"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-37"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-38"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-39"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-40"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t326-41"}]};
-const schema424 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-0","type":"object","properties":{"qom-type":{"const":"authz-list"},"id":{"type":"string"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t347"},"rules":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t348"}}},"required":["qom-type","id"],"additionalProperties":false};
 const schema425 = {"$id":"https://qmp-sdk.invalid/validators/exact/t347","type":"string","enum":["deny","allow"]};
 
 function validate953(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t347" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -32716,11 +31990,9 @@ validate953.errors = vErrors;
 return errors === 0;
 }
 
-const schema426 = {"$id":"https://qmp-sdk.invalid/validators/exact/t348","type":"object","properties":{"match":{"type":"string"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t347"},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t346"}},"required":["match","policy"],"additionalProperties":false};
 const schema427 = {"$id":"https://qmp-sdk.invalid/validators/exact/t346","type":"string","enum":["exact","glob"]};
 
 function validate957(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t346" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -32737,7 +32009,6 @@ return errors === 0;
 
 
 function validate955(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t348" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32808,7 +32079,6 @@ return errors === 0;
 
 
 function validate952(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32908,10 +32178,8 @@ validate952.errors = vErrors;
 return errors === 0;
 }
 
-const schema428 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-1","type":"object","properties":{"qom-type":{"const":"authz-listfile"},"id":{"type":"string"},"filename":{"type":"string"},"refresh":{"type":"boolean"}},"required":["qom-type","id","filename"],"additionalProperties":false};
 
 function validate960(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -32993,10 +32261,8 @@ validate960.errors = vErrors;
 return errors === 0;
 }
 
-const schema429 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-2","type":"object","properties":{"qom-type":{"const":"authz-pam"},"id":{"type":"string"},"service":{"type":"string"}},"required":["qom-type","id","service"],"additionalProperties":false};
 
 function validate961(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33065,10 +32331,8 @@ validate961.errors = vErrors;
 return errors === 0;
 }
 
-const schema430 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-3","type":"object","properties":{"qom-type":{"const":"authz-simple"},"id":{"type":"string"},"identity":{"type":"string"}},"required":["qom-type","id","identity"],"additionalProperties":false};
 
 function validate962(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33137,10 +32401,8 @@ validate962.errors = vErrors;
 return errors === 0;
 }
 
-const schema431 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-4","type":"object","properties":{"qom-type":{"const":"can-host-socketcan"},"id":{"type":"string"},"if":{"type":"string"},"canbus":{"type":"string"}},"required":["qom-type","id","if","canbus"],"additionalProperties":false};
 
 function validate963(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33225,7 +32487,6 @@ return errors === 0;
 const schema432 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-5","type":"object","properties":{"qom-type":{"const":"colo-compare"},"id":{"type":"string"},"primary_in":{"type":"string"},"secondary_in":{"type":"string"},"outdev":{"type":"string"},"iothread":{"type":"string"},"notify_dev":{"type":"string"},"compare_timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"expired_scan_cycle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max_queue_size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","primary_in","secondary_in","outdev","iothread"],"additionalProperties":false};
 
 function validate964(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33443,10 +32704,8 @@ validate964.errors = vErrors;
 return errors === 0;
 }
 
-const schema433 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-6","type":"object","properties":{"qom-type":{"const":"cryptodev-backend"},"id":{"type":"string"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate965(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33530,10 +32789,8 @@ validate965.errors = vErrors;
 return errors === 0;
 }
 
-const schema434 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-7","type":"object","properties":{"qom-type":{"const":"cryptodev-backend-builtin"},"id":{"type":"string"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate966(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33617,10 +32874,8 @@ validate966.errors = vErrors;
 return errors === 0;
 }
 
-const schema435 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-8","type":"object","properties":{"qom-type":{"const":"cryptodev-backend-lkcf"},"id":{"type":"string"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate967(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33704,10 +32959,8 @@ validate967.errors = vErrors;
 return errors === 0;
 }
 
-const schema436 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-9","type":"object","properties":{"qom-type":{"const":"cryptodev-vhost-user"},"id":{"type":"string"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"chardev":{"type":"string"}},"required":["qom-type","id","chardev"],"additionalProperties":false};
 
 function validate968(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33804,10 +33057,8 @@ validate968.errors = vErrors;
 return errors === 0;
 }
 
-const schema437 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-10","type":"object","properties":{"qom-type":{"const":"dbus-vmstate"},"id":{"type":"string"},"addr":{"type":"string"},"id-list":{"type":"string"}},"required":["qom-type","id","addr"],"additionalProperties":false};
 
 function validate969(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -33889,11 +33140,9 @@ validate969.errors = vErrors;
 return errors === 0;
 }
 
-const schema438 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-11","type":"object","properties":{"qom-type":{"const":"filter-buffer"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t315"},"interval":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id","netdev","interval"],"additionalProperties":false};
 const schema439 = {"$id":"https://qmp-sdk.invalid/validators/exact/t300","type":"string","enum":["all","rx","tx"]};
 
 function validate971(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t300" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -33911,7 +33160,6 @@ return errors === 0;
 const schema440 = {"$id":"https://qmp-sdk.invalid/validators/exact/t315","type":"string","enum":["before","behind"]};
 
 function validate973(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t315" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -33928,7 +33176,6 @@ return errors === 0;
 
 
 function validate970(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34080,7 +33327,6 @@ return errors === 0;
 const schema441 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-12","type":"object","properties":{"qom-type":{"const":"filter-dump"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t315"},"file":{"type":"string"},"maxlen":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id","netdev","file"],"additionalProperties":false};
 
 function validate975(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34245,7 +33491,6 @@ return errors === 0;
 const schema442 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-13","type":"object","properties":{"qom-type":{"const":"filter-mirror"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t315"},"outdev":{"type":"string"},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","netdev","outdev"],"additionalProperties":false};
 
 function validate978(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34395,7 +33640,6 @@ return errors === 0;
 const schema443 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-14","type":"object","properties":{"qom-type":{"const":"filter-redirector"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t315"},"indev":{"type":"string"},"outdev":{"type":"string"},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","netdev"],"additionalProperties":false};
 
 function validate981(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34555,10 +33799,8 @@ validate981.errors = vErrors;
 return errors === 0;
 }
 
-const schema444 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-15","type":"object","properties":{"qom-type":{"const":"filter-replay"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t315"}},"required":["qom-type","id","netdev"],"additionalProperties":false};
 
 function validate984(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34679,10 +33921,8 @@ validate984.errors = vErrors;
 return errors === 0;
 }
 
-const schema445 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-16","type":"object","properties":{"qom-type":{"const":"filter-rewriter"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t315"},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","netdev"],"additionalProperties":false};
 
 function validate987(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34819,7 +34059,6 @@ return errors === 0;
 const schema446 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-17","type":"object","properties":{"qom-type":{"const":"input-barrier"},"id":{"type":"string"},"name":{"type":"string"},"server":{"type":"string"},"port":{"type":"string"},"x-origin":{"type":"string"},"y-origin":{"type":"string"},"width":{"type":"string"},"height":{"type":"string"}},"required":["qom-type","id","name"],"additionalProperties":false};
 
 function validate990(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -34966,11 +34205,9 @@ validate990.errors = vErrors;
 return errors === 0;
 }
 
-const schema447 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-18","type":"object","properties":{"qom-type":{"const":"input-linux"},"id":{"type":"string"},"evdev":{"type":"string"},"grab_all":{"type":"boolean"},"repeat":{"type":"boolean"},"grab-toggle":{"$ref":"https://qmp-sdk.invalid/validators/exact/t218"}},"required":["qom-type","id","evdev"],"additionalProperties":false};
 const schema448 = {"$id":"https://qmp-sdk.invalid/validators/exact/t218","type":"string","enum":["ctrl-ctrl","alt-alt","shift-shift","meta-meta","scrolllock","ctrl-scrolllock"]};
 
 function validate992(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t218" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -34987,7 +34224,6 @@ return errors === 0;
 
 
 function validate991(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35095,10 +34331,8 @@ validate991.errors = vErrors;
 return errors === 0;
 }
 
-const schema449 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-19","type":"object","properties":{"qom-type":{"const":"iothread"},"id":{"type":"string"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-pool-min":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-pool-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-max-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-grow":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-shrink":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate994(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35322,10 +34556,8 @@ validate994.errors = vErrors;
 return errors === 0;
 }
 
-const schema450 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-20","type":"object","properties":{"qom-type":{"const":"main-loop"},"id":{"type":"string"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-pool-min":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-pool-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate995(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35469,7 +34701,6 @@ const schema451 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-21","typ
 const schema452 = {"$id":"https://qmp-sdk.invalid/validators/exact/t229","type":"string","enum":["default","preferred","bind","interleave"]};
 
 function validate997(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t229" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -35486,7 +34717,6 @@ return errors === 0;
 
 
 function validate996(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -35751,7 +34981,6 @@ return errors === 0;
 const schema453 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-22","type":"object","properties":{"qom-type":{"const":"memory-backend-file"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-data":{"type":"boolean"},"mem-path":{"type":"string"},"pmem":{"type":"boolean"},"readonly":{"type":"boolean"}},"required":["qom-type","id","size","mem-path"],"additionalProperties":false};
 
 function validate999(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-22" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36096,7 +35325,6 @@ return errors === 0;
 const schema454 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-23","type":"object","properties":{"qom-type":{"const":"memory-backend-memfd"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"hugetlb":{"type":"boolean"},"hugetlbsize":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"seal":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1001(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36415,7 +35643,6 @@ return errors === 0;
 const schema455 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-24","type":"object","properties":{"qom-type":{"const":"memory-backend-ram"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1003(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36677,10 +35904,8 @@ validate1003.errors = vErrors;
 return errors === 0;
 }
 
-const schema456 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-25","type":"object","properties":{"qom-type":{"const":"pr-manager-helper"},"id":{"type":"string"},"path":{"type":"string"}},"required":["qom-type","id","path"],"additionalProperties":false};
 
 function validate1005(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-25" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36749,10 +35974,8 @@ validate1005.errors = vErrors;
 return errors === 0;
 }
 
-const schema457 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-26","type":"object","properties":{"qom-type":{"const":"qtest"},"id":{"type":"string"},"chardev":{"type":"string"},"log":{"type":"string"}},"required":["qom-type","id","chardev"],"additionalProperties":false};
 
 function validate1006(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-26" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36834,10 +36057,8 @@ validate1006.errors = vErrors;
 return errors === 0;
 }
 
-const schema458 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-27","type":"object","properties":{"qom-type":{"const":"rng-builtin"},"id":{"type":"string"},"opened":{"type":"boolean"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1007(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-27" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36906,10 +36127,8 @@ validate1007.errors = vErrors;
 return errors === 0;
 }
 
-const schema459 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-28","type":"object","properties":{"qom-type":{"const":"rng-egd"},"id":{"type":"string"},"opened":{"type":"boolean"},"chardev":{"type":"string"}},"required":["qom-type","id","chardev"],"additionalProperties":false};
 
 function validate1008(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-28" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -36991,10 +36210,8 @@ validate1008.errors = vErrors;
 return errors === 0;
 }
 
-const schema460 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-29","type":"object","properties":{"qom-type":{"const":"rng-random"},"id":{"type":"string"},"opened":{"type":"boolean"},"filename":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1009(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-29" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37076,11 +36293,9 @@ validate1009.errors = vErrors;
 return errors === 0;
 }
 
-const schema461 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-30","type":"object","properties":{"qom-type":{"const":"secret"},"id":{"type":"string"},"loaded":{"type":"boolean"},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t363"},"keyid":{"type":"string"},"iv":{"type":"string"},"data":{"type":"string"},"file":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 const schema462 = {"$id":"https://qmp-sdk.invalid/validators/exact/t363","type":"string","enum":["raw","base64"]};
 
 function validate1011(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t363" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -37097,7 +36312,6 @@ return errors === 0;
 
 
 function validate1010(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-30" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37231,10 +36445,8 @@ validate1010.errors = vErrors;
 return errors === 0;
 }
 
-const schema463 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-31","type":"object","properties":{"qom-type":{"const":"secret_keyring"},"id":{"type":"string"},"loaded":{"type":"boolean"},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t363"},"keyid":{"type":"string"},"iv":{"type":"string"},"serial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id","serial"],"additionalProperties":false};
 
 function validate1013(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-31" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37373,7 +36585,6 @@ return errors === 0;
 const schema464 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-32","type":"object","properties":{"qom-type":{"const":"sev-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"dh-cert-file":{"type":"string"},"session-file":{"type":"string"},"policy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"handle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cbitpos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reduced-phys-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"kernel-hashes":{"type":"boolean"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
 
 function validate1015(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-32" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37593,10 +36804,8 @@ validate1015.errors = vErrors;
 return errors === 0;
 }
 
-const schema465 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-33","type":"object","properties":{"qom-type":{"const":"thread-context"},"id":{"type":"string"},"cpu-affinity":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"node-affinity":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1016(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-33" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -37748,7 +36957,6 @@ const schema466 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-34","typ
 const schema467 = {"$id":"https://qmp-sdk.invalid/validators/exact/t475","type":"object","properties":{"iops-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
 
 function validate1018(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t475" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -38305,7 +37513,6 @@ return errors === 0;
 
 
 function validate1017(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-34" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -38906,11 +38113,9 @@ validate1017.errors = vErrors;
 return errors === 0;
 }
 
-const schema468 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-35","type":"object","properties":{"qom-type":{"const":"tls-creds-anon"},"id":{"type":"string"},"verify-peer":{"type":"boolean"},"dir":{"type":"string"},"endpoint":{"$ref":"https://qmp-sdk.invalid/validators/exact/t364"},"priority":{"type":"string"},"loaded":{"type":"boolean"}},"required":["qom-type","id"],"additionalProperties":false};
 const schema469 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364","type":"string","enum":["client","server"]};
 
 function validate1021(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t364" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -38927,7 +38132,6 @@ return errors === 0;
 
 
 function validate1020(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39048,10 +38252,8 @@ validate1020.errors = vErrors;
 return errors === 0;
 }
 
-const schema470 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-36","type":"object","properties":{"qom-type":{"const":"tls-creds-psk"},"id":{"type":"string"},"verify-peer":{"type":"boolean"},"dir":{"type":"string"},"endpoint":{"$ref":"https://qmp-sdk.invalid/validators/exact/t364"},"priority":{"type":"string"},"loaded":{"type":"boolean"},"username":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1023(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-36" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39188,7 +38390,6 @@ return errors === 0;
 const schema471 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-37","type":"object","properties":{"qom-type":{"const":"tls-creds-x509"},"id":{"type":"string"},"verify-peer":{"type":"boolean"},"dir":{"type":"string"},"endpoint":{"$ref":"https://qmp-sdk.invalid/validators/exact/t364"},"priority":{"type":"string"},"loaded":{"type":"boolean"},"sanity-check":{"type":"boolean"},"passwordid":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1025(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-37" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39335,10 +38536,8 @@ validate1025.errors = vErrors;
 return errors === 0;
 }
 
-const schema472 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-38","type":"object","properties":{"qom-type":{"const":"tls-cipher-suites"},"id":{"type":"string"},"verify-peer":{"type":"boolean"},"dir":{"type":"string"},"endpoint":{"$ref":"https://qmp-sdk.invalid/validators/exact/t364"},"priority":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1027(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-38" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39446,10 +38645,8 @@ validate1027.errors = vErrors;
 return errors === 0;
 }
 
-const schema473 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-39","type":"object","properties":{"qom-type":{"const":"x-remote-object"},"id":{"type":"string"},"fd":{"type":"string"},"devid":{"type":"string"}},"required":["qom-type","id","fd","devid"],"additionalProperties":false};
 
 function validate1029(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-39" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39531,10 +38728,8 @@ validate1029.errors = vErrors;
 return errors === 0;
 }
 
-const schema474 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-40","type":"object","properties":{"qom-type":{"const":"x-vfio-user-server"},"id":{"type":"string"},"socket":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"device":{"type":"string"}},"required":["qom-type","id","socket","device"],"additionalProperties":false};
 
 function validate1030(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-40" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39619,7 +38814,6 @@ return errors === 0;
 const schema475 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-41","type":"object","properties":{"qom-type":{"enum":["can-bus","pef-guest","s390-pv-guest"]},"id":{"type":"string"}},"required":["qom-type","id"],"additionalProperties":false};
 
 function validate1032(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326-41" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39678,7 +38872,6 @@ return errors === 0;
 
 
 function validate951(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t326" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39970,7 +39163,6 @@ return errors === 0;
 
 
 function validate950(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a88" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate951(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -39982,10 +39174,8 @@ return errors === 0;
 }
 
 const r88 = validate1078;
-const schema476 = {"$id":"https://qmp-sdk.invalid/validators/compat/r88","type":"object","properties":{}};
 
 function validate1078(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r88" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -39999,10 +39189,8 @@ return errors === 0;
 }
 
 const a89 = validate1079;
-const schema477 = {"$id":"https://qmp-sdk.invalid/validators/exact/a89","type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false};
 
 function validate1079(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a89" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40041,10 +39229,8 @@ return errors === 0;
 }
 
 const r89 = validate1080;
-const schema478 = {"$id":"https://qmp-sdk.invalid/validators/compat/r89","type":"object","properties":{}};
 
 function validate1080(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r89" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40058,10 +39244,8 @@ return errors === 0;
 }
 
 const a90 = validate1081;
-const schema479 = {"$id":"https://qmp-sdk.invalid/validators/exact/a90","type":"object","properties":{"val":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"filename":{"type":"string"}},"required":["val","size","filename"],"additionalProperties":false};
 
 function validate1081(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a90" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40161,10 +39345,8 @@ return errors === 0;
 }
 
 const r90 = validate1082;
-const schema480 = {"$id":"https://qmp-sdk.invalid/validators/compat/r90","type":"object","properties":{}};
 
 function validate1082(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r90" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40178,11 +39360,9 @@ return errors === 0;
 }
 
 const a91 = validate1083;
-const schema481 = {"$id":"https://qmp-sdk.invalid/validators/exact/a91","type":"object","properties":{"enable":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t367"}}},"additionalProperties":false};
 const schema482 = {"$id":"https://qmp-sdk.invalid/validators/exact/t367","type":"string","enum":["oob"]};
 
 function validate1084(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t367" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -40199,7 +39379,6 @@ return errors === 0;
 
 
 function validate1083(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a91" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40250,10 +39429,8 @@ return errors === 0;
 }
 
 const r91 = validate1086;
-const schema483 = {"$id":"https://qmp-sdk.invalid/validators/compat/r91","type":"object","properties":{}};
 
 function validate1086(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r91" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40267,10 +39444,8 @@ return errors === 0;
 }
 
 const a92 = validate1087;
-const schema484 = {"$id":"https://qmp-sdk.invalid/validators/exact/a92","type":"object","properties":{"path":{"type":"string"},"property":{"type":"string"}},"required":["path","property"],"additionalProperties":false};
 
 function validate1087(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a92" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40327,19 +39502,15 @@ return errors === 0;
 }
 
 const r92 = validate1088;
-const schema485 = {"$id":"https://qmp-sdk.invalid/validators/compat/r92"};
 
 function validate1088(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r92" */;
 validate1088.errors = null;
 return true;
 }
 
 const a93 = validate1089;
-const schema486 = {"$id":"https://qmp-sdk.invalid/validators/exact/a93","type":"object","properties":{"path":{"type":"string"}},"required":["path"],"additionalProperties":false};
 
 function validate1089(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a93" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40378,10 +39549,8 @@ return errors === 0;
 }
 
 const r93 = validate1090;
-const schema487 = {"$id":"https://qmp-sdk.invalid/validators/compat/r93","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t327"}};
 
 function validate1090(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r93" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40410,10 +39579,8 @@ return errors === 0;
 }
 
 const a94 = validate1092;
-const schema488 = {"$id":"https://qmp-sdk.invalid/validators/exact/a94","type":"object","properties":{"typename":{"type":"string"}},"required":["typename"],"additionalProperties":false};
 
 function validate1092(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a94" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40452,10 +39619,8 @@ return errors === 0;
 }
 
 const r94 = validate1093;
-const schema489 = {"$id":"https://qmp-sdk.invalid/validators/compat/r94","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t327"}};
 
 function validate1093(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r94" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40484,10 +39649,8 @@ return errors === 0;
 }
 
 const a95 = validate1095;
-const schema490 = {"$id":"https://qmp-sdk.invalid/validators/exact/a95","type":"object","properties":{"implements":{"type":"string"},"abstract":{"type":"boolean"}},"additionalProperties":false};
 
 function validate1095(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a95" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40537,11 +39700,8 @@ return errors === 0;
 }
 
 const r95 = validate1096;
-const schema491 = {"$id":"https://qmp-sdk.invalid/validators/compat/r95","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t329"}};
-const schema492 = {"$id":"https://qmp-sdk.invalid/validators/compat/t329","type":"object","properties":{"name":{"type":"string"},"abstract":{"type":"boolean"},"parent":{"type":"string"}},"required":["name"]};
 
 function validate1097(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t329" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40602,7 +39762,6 @@ return errors === 0;
 
 
 function validate1096(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r95" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40631,10 +39790,8 @@ return errors === 0;
 }
 
 const a96 = validate1099;
-const schema493 = {"$id":"https://qmp-sdk.invalid/validators/exact/a96","type":"object","properties":{"path":{"type":"string"},"property":{"type":"string"},"value":{}},"required":["path","property","value"],"additionalProperties":false};
 
 function validate1099(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a96" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40691,10 +39848,8 @@ return errors === 0;
 }
 
 const r96 = validate1100;
-const schema494 = {"$id":"https://qmp-sdk.invalid/validators/compat/r96","type":"object","properties":{}};
 
 function validate1100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r96" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40708,10 +39863,8 @@ return errors === 0;
 }
 
 const a97 = validate1101;
-const schema495 = {"$id":"https://qmp-sdk.invalid/validators/exact/a97","type":"object","properties":{},"additionalProperties":false};
 
 function validate1101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a97" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40732,12 +39885,8 @@ return errors === 0;
 }
 
 const r97 = validate1102;
-const schema496 = {"$id":"https://qmp-sdk.invalid/validators/compat/r97","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t0"}};
-const schema497 = {"$id":"https://qmp-sdk.invalid/validators/compat/t0","type":"object","properties":{"device":{"type":"string"},"slot":{"type":"string"},"slot-type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t1"},"source":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"status":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["slot","slot-type","source","status"]};
-const schema498 = {"$id":"https://qmp-sdk.invalid/validators/compat/t1","type":"string"};
 
 function validate1104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t1" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -40750,7 +39899,6 @@ return errors === 0;
 
 
 function validate1103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40867,7 +40015,6 @@ return errors === 0;
 
 
 function validate1102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r97" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40896,10 +40043,8 @@ return errors === 0;
 }
 
 const a98 = validate1107;
-const schema499 = {"$id":"https://qmp-sdk.invalid/validators/exact/a98","type":"object","properties":{},"additionalProperties":false};
 
 function validate1107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a98" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40920,11 +40065,8 @@ return errors === 0;
 }
 
 const r98 = validate1108;
-const schema500 = {"$id":"https://qmp-sdk.invalid/validators/compat/r98","$ref":"https://qmp-sdk.invalid/validators/compat/t11"};
-const schema501 = {"$id":"https://qmp-sdk.invalid/validators/compat/t11","type":"object","properties":{"actual":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["actual"]};
 
 function validate1109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -40970,7 +40112,6 @@ return errors === 0;
 
 
 function validate1108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r98" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1109(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -40982,10 +40123,8 @@ return errors === 0;
 }
 
 const a99 = validate1111;
-const schema502 = {"$id":"https://qmp-sdk.invalid/validators/exact/a99","type":"object","properties":{},"additionalProperties":false};
 
 function validate1111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a99" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -41006,13 +40145,8 @@ return errors === 0;
 }
 
 const r99 = validate1112;
-const schema503 = {"$id":"https://qmp-sdk.invalid/validators/compat/r99","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t42"}};
-const schema504 = {"$id":"https://qmp-sdk.invalid/validators/compat/t42","type":"object","properties":{"device":{"type":"string"},"qdev":{"type":"string"},"type":{"type":"string"},"removable":{"type":"boolean"},"locked":{"type":"boolean"},"inserted":{"$ref":"https://qmp-sdk.invalid/validators/compat/t20"},"tray_open":{"type":"boolean"},"io-status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t21"}},"required":["device","type","removable","locked"]};
-const schema505 = {"$id":"https://qmp-sdk.invalid/validators/compat/t20","type":"object","properties":{"file":{"type":"string"},"node-name":{"type":"string"},"ro":{"type":"boolean"},"drv":{"type":"string"},"backing_file":{"type":"string"},"backing_file_depth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"encrypted":{"type":"boolean"},"detect_zeroes":{"$ref":"https://qmp-sdk.invalid/validators/compat/t74"},"bps":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"image":{"$ref":"https://qmp-sdk.invalid/validators/compat/t235"},"bps_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"string"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/compat/t56"},"write_threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t32"}}},"required":["file","ro","drv","backing_file_depth","encrypted","detect_zeroes","bps","bps_rd","bps_wr","iops","iops_rd","iops_wr","image","cache","write_threshold"]};
-const schema506 = {"$id":"https://qmp-sdk.invalid/validators/compat/t74","type":"string"};
 
 function validate1115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t74" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -41023,16 +40157,8 @@ validate1115.errors = vErrors;
 return errors === 0;
 }
 
-const schema507 = {"$id":"https://qmp-sdk.invalid/validators/compat/t235","type":"object","properties":{"filename":{"type":"string"},"format":{"type":"string"},"dirty-flag":{"type":"boolean"},"actual-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"virtual-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"encrypted":{"type":"boolean"},"compressed":{"type":"boolean"},"backing-filename":{"type":"string"},"full-backing-filename":{"type":"string"},"backing-filename-format":{"type":"string"},"snapshots":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t437"}},"backing-image":{"$ref":"https://qmp-sdk.invalid/validators/compat/t235"},"format-specific":{"$ref":"https://qmp-sdk.invalid/validators/compat/t236"}},"required":["filename","format","virtual-size"]};
-const schema508 = {"$id":"https://qmp-sdk.invalid/validators/compat/t236","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["qcow2","vmdk","luks","rbd"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t236-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t236-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t236-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t236-3"}]}};
-const schema509 = {"$id":"https://qmp-sdk.invalid/validators/compat/t236-0","type":"object","properties":{"type":{"const":"qcow2"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t239"}},"required":["type","data"]};
-const schema510 = {"$id":"https://qmp-sdk.invalid/validators/compat/t239","type":"object","properties":{"compat":{"type":"string"},"data-file":{"type":"string"},"data-file-raw":{"type":"boolean"},"extended-l2":{"type":"boolean"},"lazy-refcounts":{"type":"boolean"},"corrupt":{"type":"boolean"},"refcount-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/compat/t240"},"bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t368"}},"compression-type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t370"}},"required":["compat","refcount-bits","compression-type"]};
-const schema511 = {"$id":"https://qmp-sdk.invalid/validators/compat/t240","type":"object","properties":{"format":{"type":"string"}},"required":["format"],"if":{"properties":{"format":{"enum":["luks","aes"]}}},"then":{"type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t240-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t240-1"}]}};
-const schema512 = {"$id":"https://qmp-sdk.invalid/validators/compat/t240-0","type":"object","properties":{"format":{"const":"luks"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t359"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t360"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t362"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t361"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t361"},"payload-offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"master-key-iters":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"uuid":{"type":"string"},"slots":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t355"}}},"required":["format","cipher-alg","cipher-mode","ivgen-alg","hash-alg","payload-offset","master-key-iters","uuid","slots"]};
-const schema513 = {"$id":"https://qmp-sdk.invalid/validators/compat/t359","type":"string"};
 
 function validate1124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t359" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -41043,10 +40169,8 @@ validate1124.errors = vErrors;
 return errors === 0;
 }
 
-const schema514 = {"$id":"https://qmp-sdk.invalid/validators/compat/t360","type":"string"};
 
 function validate1126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t360" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -41057,10 +40181,8 @@ validate1126.errors = vErrors;
 return errors === 0;
 }
 
-const schema515 = {"$id":"https://qmp-sdk.invalid/validators/compat/t362","type":"string"};
 
 function validate1128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t362" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -41071,10 +40193,8 @@ validate1128.errors = vErrors;
 return errors === 0;
 }
 
-const schema516 = {"$id":"https://qmp-sdk.invalid/validators/compat/t361","type":"string"};
 
 function validate1130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t361" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -41085,10 +40205,8 @@ validate1130.errors = vErrors;
 return errors === 0;
 }
 
-const schema517 = {"$id":"https://qmp-sdk.invalid/validators/compat/t355","type":"object","properties":{"active":{"type":"boolean"},"iters":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"stripes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"key-offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["active","key-offset"]};
 
 function validate1133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t355" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -41207,7 +40325,6 @@ return errors === 0;
 
 
 function validate1123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t240-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -41405,10 +40522,8 @@ validate1123.errors = vErrors;
 return errors === 0;
 }
 
-const schema518 = {"$id":"https://qmp-sdk.invalid/validators/compat/t240-1","type":"object","properties":{"format":{"const":"aes"}},"required":["format"]};
 
 function validate1135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t240-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -41438,7 +40553,6 @@ return errors === 0;
 
 
 function validate1122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t240" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -41542,11 +40656,8 @@ validate1122.errors = vErrors;
 return errors === 0;
 }
 
-const schema519 = {"$id":"https://qmp-sdk.invalid/validators/compat/t368","type":"object","properties":{"name":{"type":"string"},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"flags":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t369"}}},"required":["name","granularity","flags"]};
-const schema520 = {"$id":"https://qmp-sdk.invalid/validators/compat/t369","type":"string"};
 
 function validate1140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t369" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -41559,7 +40670,6 @@ return errors === 0;
 
 
 function validate1139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t368" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -41651,10 +40761,8 @@ validate1139.errors = vErrors;
 return errors === 0;
 }
 
-const schema521 = {"$id":"https://qmp-sdk.invalid/validators/compat/t370","type":"string"};
 
 function validate1143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t370" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -41667,7 +40775,6 @@ return errors === 0;
 
 
 function validate1121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t239" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -41852,7 +40959,6 @@ return errors === 0;
 
 
 function validate1120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t236-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -41898,12 +41004,9 @@ validate1120.errors = vErrors;
 return errors === 0;
 }
 
-const schema522 = {"$id":"https://qmp-sdk.invalid/validators/compat/t236-1","type":"object","properties":{"type":{"const":"vmdk"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t244"}},"required":["type","data"]};
-const schema523 = {"$id":"https://qmp-sdk.invalid/validators/compat/t244","type":"object","properties":{"create-type":{"type":"string"},"cid":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"parent-cid":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t235"}}},"required":["create-type","cid","parent-cid","extents"]};
 const wrapper2 = {validate: validate1117};
 
 function validate1147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t244" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42025,7 +41128,6 @@ return errors === 0;
 
 
 function validate1146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t236-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42071,11 +41173,8 @@ validate1146.errors = vErrors;
 return errors === 0;
 }
 
-const schema524 = {"$id":"https://qmp-sdk.invalid/validators/compat/t236-2","type":"object","properties":{"type":{"const":"luks"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t354"}},"required":["type","data"]};
-const schema525 = {"$id":"https://qmp-sdk.invalid/validators/compat/t354","type":"object","properties":{"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t359"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t360"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t362"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t361"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t361"},"payload-offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"master-key-iters":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"uuid":{"type":"string"},"slots":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t355"}}},"required":["cipher-alg","cipher-mode","ivgen-alg","hash-alg","payload-offset","master-key-iters","uuid","slots"]};
 
 function validate1150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t354" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42262,7 +41361,6 @@ return errors === 0;
 
 
 function validate1149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t236-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42308,12 +41406,8 @@ validate1149.errors = vErrors;
 return errors === 0;
 }
 
-const schema526 = {"$id":"https://qmp-sdk.invalid/validators/compat/t236-3","type":"object","properties":{"type":{"const":"rbd"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t242"}},"required":["type","data"]};
-const schema527 = {"$id":"https://qmp-sdk.invalid/validators/compat/t242","type":"object","properties":{"encryption-format":{"$ref":"https://qmp-sdk.invalid/validators/compat/t384"}}};
-const schema528 = {"$id":"https://qmp-sdk.invalid/validators/compat/t384","type":"string"};
 
 function validate1160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t384" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -42326,7 +41420,6 @@ return errors === 0;
 
 
 function validate1159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t242" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42349,7 +41442,6 @@ return errors === 0;
 
 
 function validate1158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t236-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42397,7 +41489,6 @@ return errors === 0;
 
 
 function validate1119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t236" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -42515,7 +41606,6 @@ return errors === 0;
 
 
 function validate1117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t235" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42780,10 +41870,8 @@ validate1117.errors = vErrors;
 return errors === 0;
 }
 
-const schema529 = {"$id":"https://qmp-sdk.invalid/validators/compat/t56","type":"object","properties":{"writeback":{"type":"boolean"},"direct":{"type":"boolean"},"no-flush":{"type":"boolean"}},"required":["writeback","direct","no-flush"]};
 
 function validate1169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t56" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42842,10 +41930,8 @@ validate1169.errors = vErrors;
 return errors === 0;
 }
 
-const schema530 = {"$id":"https://qmp-sdk.invalid/validators/compat/t32","type":"object","properties":{"name":{"type":"string"},"count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"recording":{"type":"boolean"},"busy":{"type":"boolean"},"persistent":{"type":"boolean"},"inconsistent":{"type":"boolean"}},"required":["count","granularity","recording","busy","persistent"]};
 
 function validate1171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t32" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -42988,7 +42074,6 @@ return errors === 0;
 
 
 function validate1114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -43757,10 +42842,8 @@ validate1114.errors = vErrors;
 return errors === 0;
 }
 
-const schema531 = {"$id":"https://qmp-sdk.invalid/validators/compat/t21","type":"string"};
 
 function validate1174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t21" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -43773,7 +42856,6 @@ return errors === 0;
 
 
 function validate1113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t42" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -43899,7 +42981,6 @@ return errors === 0;
 
 
 function validate1112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r99" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -43928,10 +43009,8 @@ return errors === 0;
 }
 
 const a100 = validate1177;
-const schema532 = {"$id":"https://qmp-sdk.invalid/validators/exact/a100","type":"object","properties":{},"additionalProperties":false};
 
 function validate1177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a100" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -43952,12 +43031,8 @@ return errors === 0;
 }
 
 const r100 = validate1178;
-const schema533 = {"$id":"https://qmp-sdk.invalid/validators/compat/r100","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t34"}};
-const schema534 = {"$id":"https://qmp-sdk.invalid/validators/compat/t34","type":"object","properties":{"id":{"type":"string"},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t41"},"node-name":{"type":"string"},"shutting-down":{"type":"boolean"}},"required":["id","type","node-name","shutting-down"]};
-const schema535 = {"$id":"https://qmp-sdk.invalid/validators/compat/t41","type":"string"};
 
 function validate1180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t41" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -43970,7 +43045,6 @@ return errors === 0;
 
 
 function validate1179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t34" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -44044,7 +43118,6 @@ return errors === 0;
 
 
 function validate1178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r100" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -44073,10 +43146,8 @@ return errors === 0;
 }
 
 const a101 = validate1183;
-const schema536 = {"$id":"https://qmp-sdk.invalid/validators/exact/a101","type":"object","properties":{},"additionalProperties":false};
 
 function validate1183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a101" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -44097,12 +43168,8 @@ return errors === 0;
 }
 
 const r101 = validate1184;
-const schema537 = {"$id":"https://qmp-sdk.invalid/validators/compat/r101","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t43"}};
-const schema538 = {"$id":"https://qmp-sdk.invalid/validators/compat/t43","type":"object","properties":{"type":{"type":"string"},"device":{"type":"string"},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"busy":{"type":"boolean"},"paused":{"type":"boolean"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"io-status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t21"},"ready":{"type":"boolean"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t268"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"error":{"type":"string"}},"required":["type","device","len","offset","busy","paused","speed","io-status","ready","status","auto-finalize","auto-dismiss"]};
-const schema539 = {"$id":"https://qmp-sdk.invalid/validators/compat/t268","type":"string"};
 
 function validate1187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t268" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -44115,7 +43182,6 @@ return errors === 0;
 
 
 function validate1185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t43" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -44351,7 +43417,6 @@ return errors === 0;
 
 
 function validate1184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r101" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -44380,10 +43445,8 @@ return errors === 0;
 }
 
 const a102 = validate1190;
-const schema540 = {"$id":"https://qmp-sdk.invalid/validators/exact/a102","type":"object","properties":{"query-nodes":{"type":"boolean"}},"additionalProperties":false};
 
 function validate1190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a102" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -44415,13 +43478,8 @@ return errors === 0;
 }
 
 const r102 = validate1191;
-const schema541 = {"$id":"https://qmp-sdk.invalid/validators/compat/r102","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t46"}};
-const schema542 = {"$id":"https://qmp-sdk.invalid/validators/compat/t46","type":"object","properties":{"device":{"type":"string"},"qdev":{"type":"string"},"node-name":{"type":"string"},"stats":{"$ref":"https://qmp-sdk.invalid/validators/compat/t22"},"driver-specific":{"$ref":"https://qmp-sdk.invalid/validators/compat/t47"},"parent":{"$ref":"https://qmp-sdk.invalid/validators/compat/t46"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/compat/t46"}},"required":["stats"]};
-const schema543 = {"$id":"https://qmp-sdk.invalid/validators/compat/t22","type":"object","properties":{"rd_bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"wr_bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"unmap_bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rd_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"wr_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"flush_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"unmap_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rd_total_time_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"wr_total_time_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"flush_total_time_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"unmap_total_time_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"wr_highest_offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rd_merged":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"wr_merged":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"unmap_merged":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"idle_time_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"failed_rd_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"failed_wr_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"failed_flush_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"failed_unmap_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"invalid_rd_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"invalid_wr_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"invalid_flush_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"invalid_unmap_operations":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"account_invalid":{"type":"boolean"},"account_failed":{"type":"boolean"},"timed_stats":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t23"}},"rd_latency_histogram":{"$ref":"https://qmp-sdk.invalid/validators/compat/t44"},"wr_latency_histogram":{"$ref":"https://qmp-sdk.invalid/validators/compat/t44"},"flush_latency_histogram":{"$ref":"https://qmp-sdk.invalid/validators/compat/t44"}},"required":["rd_bytes","wr_bytes","unmap_bytes","rd_operations","wr_operations","flush_operations","unmap_operations","rd_total_time_ns","wr_total_time_ns","flush_total_time_ns","unmap_total_time_ns","wr_highest_offset","rd_merged","wr_merged","unmap_merged","failed_rd_operations","failed_wr_operations","failed_flush_operations","failed_unmap_operations","invalid_rd_operations","invalid_wr_operations","invalid_flush_operations","invalid_unmap_operations","account_invalid","account_failed","timed_stats"]};
-const schema544 = {"$id":"https://qmp-sdk.invalid/validators/compat/t23","type":"object","properties":{"interval_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"min_rd_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max_rd_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avg_rd_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"min_wr_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max_wr_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avg_wr_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"min_flush_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max_flush_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avg_flush_latency_ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avg_rd_queue_depth":{"type":"number"},"avg_wr_queue_depth":{"type":"number"}},"required":["interval_length","min_rd_latency_ns","max_rd_latency_ns","avg_rd_latency_ns","min_wr_latency_ns","max_wr_latency_ns","avg_wr_latency_ns","min_flush_latency_ns","max_flush_latency_ns","avg_flush_latency_ns","avg_rd_queue_depth","avg_wr_queue_depth"]};
 
 function validate1194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -44749,10 +43807,8 @@ validate1194.errors = vErrors;
 return errors === 0;
 }
 
-const schema545 = {"$id":"https://qmp-sdk.invalid/validators/compat/t44","type":"object","properties":{"boundaries":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"bins":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}},"required":["boundaries","bins"]};
 
 function validate1196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t44" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -44866,7 +43922,6 @@ return errors === 0;
 
 
 function validate1193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t22" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -45654,11 +44709,8 @@ validate1193.errors = vErrors;
 return errors === 0;
 }
 
-const schema546 = {"$id":"https://qmp-sdk.invalid/validators/compat/t47","type":"object","properties":{"driver":{"type":"string"}},"required":["driver"],"if":{"properties":{"driver":{"enum":["file","host_device","nvme","blkdebug","blklogwrites","blkreplay","blkverify","bochs","cloop","compress","copy-before-write","copy-on-read","dmg","snapshot-access","ftp","ftps","gluster","host_cdrom","http","https","iscsi","luks","nbd","nfs","null-aio","null-co","parallels","preallocate","qcow","qcow2","qed","quorum","raw","rbd","replication","ssh","throttle","vdi","vhdx","vmdk","vpc","vvfat"]}}},"then":{"type":"object","discriminator":{"propertyName":"driver"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t47-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t47-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t47-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t47-3"}]}};
-const schema547 = {"$id":"https://qmp-sdk.invalid/validators/compat/t47-0","type":"object","properties":{"driver":{"const":"file"},"discard-nb-ok":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-nb-failed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-bytes-ok":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","discard-nb-ok","discard-nb-failed","discard-bytes-ok"]};
 
 function validate1202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t47-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -45775,10 +44827,8 @@ validate1202.errors = vErrors;
 return errors === 0;
 }
 
-const schema548 = {"$id":"https://qmp-sdk.invalid/validators/compat/t47-1","type":"object","properties":{"driver":{"const":"host_device"},"discard-nb-ok":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-nb-failed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-bytes-ok":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","discard-nb-ok","discard-nb-failed","discard-bytes-ok"]};
 
 function validate1203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t47-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -45895,10 +44945,8 @@ validate1203.errors = vErrors;
 return errors === 0;
 }
 
-const schema549 = {"$id":"https://qmp-sdk.invalid/validators/compat/t47-2","type":"object","properties":{"driver":{"const":"nvme"},"completion-errors":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"aligned-accesses":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"unaligned-accesses":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","completion-errors","aligned-accesses","unaligned-accesses"]};
 
 function validate1204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t47-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46018,7 +45066,6 @@ return errors === 0;
 const schema550 = {"$id":"https://qmp-sdk.invalid/validators/compat/t47-3","type":"object","properties":{"driver":{"enum":["blkdebug","blklogwrites","blkreplay","blkverify","bochs","cloop","compress","copy-before-write","copy-on-read","dmg","snapshot-access","ftp","ftps","gluster","host_cdrom","http","https","iscsi","luks","nbd","nfs","null-aio","null-co","parallels","preallocate","qcow","qcow2","qed","quorum","raw","rbd","replication","ssh","throttle","vdi","vhdx","vmdk","vpc","vvfat"]}},"required":["driver"]};
 
 function validate1205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t47-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46049,7 +45096,6 @@ return errors === 0;
 
 
 function validate1201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t47" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -46396,7 +45442,6 @@ return errors === 0;
 const wrapper4 = {validate: validate1192};
 
 function validate1192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t46" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46509,7 +45554,6 @@ return errors === 0;
 
 
 function validate1191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r102" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46538,10 +45582,8 @@ return errors === 0;
 }
 
 const a103 = validate1250;
-const schema551 = {"$id":"https://qmp-sdk.invalid/validators/exact/a103","type":"object","properties":{},"additionalProperties":false};
 
 function validate1250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a103" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46562,11 +45604,8 @@ return errors === 0;
 }
 
 const r103 = validate1251;
-const schema552 = {"$id":"https://qmp-sdk.invalid/validators/compat/r103","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t141"}};
-const schema553 = {"$id":"https://qmp-sdk.invalid/validators/compat/t141","type":"object","properties":{"label":{"type":"string"},"filename":{"type":"string"},"frontend-open":{"type":"boolean"}},"required":["label","filename","frontend-open"]};
 
 function validate1252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t141" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46627,7 +45666,6 @@ return errors === 0;
 
 
 function validate1251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r103" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46656,10 +45694,8 @@ return errors === 0;
 }
 
 const a104 = validate1254;
-const schema554 = {"$id":"https://qmp-sdk.invalid/validators/exact/a104","type":"object","properties":{},"additionalProperties":false};
 
 function validate1254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a104" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46680,11 +45716,8 @@ return errors === 0;
 }
 
 const r104 = validate1255;
-const schema555 = {"$id":"https://qmp-sdk.invalid/validators/compat/r104","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t131"}};
-const schema556 = {"$id":"https://qmp-sdk.invalid/validators/compat/t131","type":"object","properties":{"name":{"type":"string"}},"required":["name"]};
 
 function validate1256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t131" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46714,7 +45747,6 @@ return errors === 0;
 
 
 function validate1255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r104" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46743,10 +45775,8 @@ return errors === 0;
 }
 
 const a105 = validate1258;
-const schema557 = {"$id":"https://qmp-sdk.invalid/validators/exact/a105","type":"object","properties":{},"additionalProperties":false};
 
 function validate1258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a105" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46767,12 +45797,8 @@ return errors === 0;
 }
 
 const r105 = validate1259;
-const schema558 = {"$id":"https://qmp-sdk.invalid/validators/compat/r105","$ref":"https://qmp-sdk.invalid/validators/compat/t128"};
-const schema559 = {"$id":"https://qmp-sdk.invalid/validators/compat/t128","type":"object","properties":{"mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t127"},"last-mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t127"},"reason":{"$ref":"https://qmp-sdk.invalid/validators/compat/t126"}},"required":["mode","last-mode","reason"]};
-const schema560 = {"$id":"https://qmp-sdk.invalid/validators/compat/t127","type":"string"};
 
 function validate1261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t127" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -46783,10 +45809,8 @@ validate1261.errors = vErrors;
 return errors === 0;
 }
 
-const schema561 = {"$id":"https://qmp-sdk.invalid/validators/compat/t126","type":"string"};
 
 function validate1264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t126" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -46799,7 +45823,6 @@ return errors === 0;
 
 
 function validate1260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t128" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46860,7 +45883,6 @@ return errors === 0;
 
 
 function validate1259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r105" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1260(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -46872,10 +45894,8 @@ return errors === 0;
 }
 
 const a106 = validate1267;
-const schema562 = {"$id":"https://qmp-sdk.invalid/validators/exact/a106","type":"object","properties":{"option":{"type":"string"}},"additionalProperties":false};
 
 function validate1267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a106" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -46907,13 +45927,8 @@ return errors === 0;
 }
 
 const r106 = validate1268;
-const schema563 = {"$id":"https://qmp-sdk.invalid/validators/compat/r106","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t163"}};
-const schema564 = {"$id":"https://qmp-sdk.invalid/validators/compat/t163","type":"object","properties":{"option":{"type":"string"},"parameters":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t164"}}},"required":["option","parameters"]};
-const schema565 = {"$id":"https://qmp-sdk.invalid/validators/compat/t164","type":"object","properties":{"name":{"type":"string"},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t165"},"help":{"type":"string"},"default":{"type":"string"}},"required":["name","type"]};
-const schema566 = {"$id":"https://qmp-sdk.invalid/validators/compat/t165","type":"string"};
 
 function validate1271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t165" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -46926,7 +45941,6 @@ return errors === 0;
 
 
 function validate1270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t164" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47000,7 +46014,6 @@ return errors === 0;
 
 
 function validate1269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t163" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47066,7 +46079,6 @@ return errors === 0;
 
 
 function validate1268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r106" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47095,10 +46107,8 @@ return errors === 0;
 }
 
 const a107 = validate1275;
-const schema567 = {"$id":"https://qmp-sdk.invalid/validators/exact/a107","type":"object","properties":{},"additionalProperties":false};
 
 function validate1275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a107" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47119,11 +46129,8 @@ return errors === 0;
 }
 
 const r107 = validate1276;
-const schema568 = {"$id":"https://qmp-sdk.invalid/validators/compat/r107","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t162"}};
-const schema569 = {"$id":"https://qmp-sdk.invalid/validators/compat/t162","type":"object","properties":{"name":{"type":"string"}},"required":["name"]};
 
 function validate1277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t162" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47153,7 +46160,6 @@ return errors === 0;
 
 
 function validate1276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r107" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47182,10 +46188,8 @@ return errors === 0;
 }
 
 const a108 = validate1279;
-const schema570 = {"$id":"https://qmp-sdk.invalid/validators/exact/a108","type":"object","properties":{},"additionalProperties":false};
 
 function validate1279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a108" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47206,11 +46210,8 @@ return errors === 0;
 }
 
 const r108 = validate1280;
-const schema571 = {"$id":"https://qmp-sdk.invalid/validators/compat/r108","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t167"}};
-const schema572 = {"$id":"https://qmp-sdk.invalid/validators/compat/t167","type":"object","properties":{"name":{"type":"string"},"migration-safe":{"type":"boolean"},"static":{"type":"boolean"},"unavailable-features":{"type":"array","items":{"type":"string"}},"typename":{"type":"string"},"alias-of":{"type":"string"},"deprecated":{"type":"boolean"}},"required":["name","static","typename","deprecated"]};
 
 function validate1281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t167" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47341,7 +46342,6 @@ return errors === 0;
 
 
 function validate1280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r108" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47370,11 +46370,9 @@ return errors === 0;
 }
 
 const a109 = validate1283;
-const schema573 = {"$id":"https://qmp-sdk.invalid/validators/exact/a109","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t173"},"model":{"$ref":"https://qmp-sdk.invalid/validators/exact/t174"}},"required":["type","model"],"additionalProperties":false};
 const schema574 = {"$id":"https://qmp-sdk.invalid/validators/exact/t173","type":"string","enum":["static","full"]};
 
 function validate1284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t173" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -47389,10 +46387,8 @@ validate1284.errors = vErrors;
 return errors === 0;
 }
 
-const schema575 = {"$id":"https://qmp-sdk.invalid/validators/exact/t174","type":"object","properties":{"name":{"type":"string"},"props":{}},"required":["name"],"additionalProperties":false};
 
 function validate1286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t174" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47432,7 +46428,6 @@ return errors === 0;
 
 
 function validate1283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a109" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47489,12 +46484,8 @@ return errors === 0;
 }
 
 const r109 = validate1288;
-const schema576 = {"$id":"https://qmp-sdk.invalid/validators/compat/r109","$ref":"https://qmp-sdk.invalid/validators/compat/t172"};
-const schema577 = {"$id":"https://qmp-sdk.invalid/validators/compat/t172","type":"object","properties":{"model":{"$ref":"https://qmp-sdk.invalid/validators/compat/t174"}},"required":["model"]};
-const schema578 = {"$id":"https://qmp-sdk.invalid/validators/compat/t174","type":"object","properties":{"name":{"type":"string"},"props":{}},"required":["name"]};
 
 function validate1290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t174" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47524,7 +46515,6 @@ return errors === 0;
 
 
 function validate1289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t172" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47554,7 +46544,6 @@ return errors === 0;
 
 
 function validate1288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r109" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1289(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -47566,10 +46555,8 @@ return errors === 0;
 }
 
 const a110 = validate1293;
-const schema579 = {"$id":"https://qmp-sdk.invalid/validators/exact/a110","type":"object","properties":{},"additionalProperties":false};
 
 function validate1293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a110" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47590,13 +46577,8 @@ return errors === 0;
 }
 
 const r110 = validate1294;
-const schema580 = {"$id":"https://qmp-sdk.invalid/validators/compat/r110","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t168"}};
-const schema581 = {"$id":"https://qmp-sdk.invalid/validators/compat/t168","type":"object","properties":{"target":{"type":"string"}},"required":["target"],"if":{"properties":{"target":{"enum":["s390x","aarch64","alpha","arm","avr","cris","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","nios2","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}}},"then":{"type":"object","discriminator":{"propertyName":"target"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t168-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t168-1"}]}};
-const schema582 = {"$id":"https://qmp-sdk.invalid/validators/compat/t168-0","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qom-path":{"type":"string"},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t170"},"target":{"const":"s390x"},"cpu-state":{"$ref":"https://qmp-sdk.invalid/validators/compat/t175"}},"required":["cpu-index","qom-path","thread-id","target","cpu-state"]};
-const schema583 = {"$id":"https://qmp-sdk.invalid/validators/compat/t170","type":"object","properties":{"node-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"socket-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"die-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"core-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
 
 function validate1297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t170" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47777,10 +46759,8 @@ validate1297.errors = vErrors;
 return errors === 0;
 }
 
-const schema584 = {"$id":"https://qmp-sdk.invalid/validators/compat/t175","type":"string"};
 
 function validate1299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t175" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -47793,7 +46773,6 @@ return errors === 0;
 
 
 function validate1296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t168-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -47924,7 +46903,6 @@ return errors === 0;
 const schema585 = {"$id":"https://qmp-sdk.invalid/validators/compat/t168-1","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qom-path":{"type":"string"},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t170"},"target":{"enum":["aarch64","alpha","arm","avr","cris","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","nios2","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}},"required":["cpu-index","qom-path","thread-id","target"]};
 
 function validate1301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t168-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48042,7 +47020,6 @@ return errors === 0;
 
 
 function validate1295(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t168" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -48322,7 +47299,6 @@ return errors === 0;
 
 
 function validate1294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r110" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48351,10 +47327,8 @@ return errors === 0;
 }
 
 const a111 = validate1335;
-const schema586 = {"$id":"https://qmp-sdk.invalid/validators/exact/a111","type":"object","properties":{},"additionalProperties":false};
 
 function validate1335(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a111" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48375,11 +47349,8 @@ return errors === 0;
 }
 
 const r111 = validate1336;
-const schema587 = {"$id":"https://qmp-sdk.invalid/validators/compat/r111","$ref":"https://qmp-sdk.invalid/validators/compat/t178"};
-const schema588 = {"$id":"https://qmp-sdk.invalid/validators/compat/t178","type":"object","properties":{"wakeup-suspend-support":{"type":"boolean"}},"required":["wakeup-suspend-support"]};
 
 function validate1337(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t178" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48409,7 +47380,6 @@ return errors === 0;
 
 
 function validate1336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r111" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1337(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -48421,10 +47391,8 @@ return errors === 0;
 }
 
 const a112 = validate1339;
-const schema589 = {"$id":"https://qmp-sdk.invalid/validators/exact/a112","type":"object","properties":{},"additionalProperties":false};
 
 function validate1339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a112" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48445,12 +47413,8 @@ return errors === 0;
 }
 
 const r112 = validate1340;
-const schema590 = {"$id":"https://qmp-sdk.invalid/validators/compat/r112","$ref":"https://qmp-sdk.invalid/validators/compat/t182"};
-const schema591 = {"$id":"https://qmp-sdk.invalid/validators/compat/t182","type":"object","properties":{"dirty-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t184"},"start-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"calc-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"sample-pages":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t183"},"vcpu-dirty-rate":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t185"}}},"required":["status","start-time","calc-time","sample-pages","mode"]};
-const schema592 = {"$id":"https://qmp-sdk.invalid/validators/compat/t184","type":"string"};
 
 function validate1342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t184" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -48461,10 +47425,8 @@ validate1342.errors = vErrors;
 return errors === 0;
 }
 
-const schema593 = {"$id":"https://qmp-sdk.invalid/validators/compat/t183","type":"string"};
 
 function validate1344(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t183" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -48475,10 +47437,8 @@ validate1344.errors = vErrors;
 return errors === 0;
 }
 
-const schema594 = {"$id":"https://qmp-sdk.invalid/validators/compat/t185","type":"object","properties":{"id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","dirty-rate"]};
 
 function validate1346(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t185" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48556,7 +47516,6 @@ return errors === 0;
 
 
 function validate1341(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t182" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48747,7 +47706,6 @@ return errors === 0;
 
 
 function validate1340(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r112" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1341(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -48759,10 +47717,8 @@ return errors === 0;
 }
 
 const a113 = validate1349;
-const schema595 = {"$id":"https://qmp-sdk.invalid/validators/exact/a113","type":"object","properties":{},"additionalProperties":false};
 
 function validate1349(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a113" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48783,13 +47739,8 @@ return errors === 0;
 }
 
 const r113 = validate1350;
-const schema596 = {"$id":"https://qmp-sdk.invalid/validators/compat/r113","$ref":"https://qmp-sdk.invalid/validators/compat/t192"};
-const schema597 = {"$id":"https://qmp-sdk.invalid/validators/compat/t192","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["gtk","curses","egl-headless","dbus","sdl","default","none","spice-app"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t192-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t192-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t192-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t192-3"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t192-4"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t192-5"}]}};
-const schema598 = {"$id":"https://qmp-sdk.invalid/validators/compat/t192-0","type":"object","properties":{"type":{"const":"gtk"},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t190"},"grab-on-hover":{"type":"boolean"},"zoom-to-fit":{"type":"boolean"},"show-tabs":{"type":"boolean"},"show-menubar":{"type":"boolean"}},"required":["type"]};
-const schema599 = {"$id":"https://qmp-sdk.invalid/validators/compat/t190","type":"string"};
 
 function validate1353(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t190" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -48802,7 +47753,6 @@ return errors === 0;
 
 
 function validate1352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t192-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -48939,10 +47889,8 @@ validate1352.errors = vErrors;
 return errors === 0;
 }
 
-const schema600 = {"$id":"https://qmp-sdk.invalid/validators/compat/t192-1","type":"object","properties":{"type":{"const":"curses"},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t190"},"charset":{"type":"string"}},"required":["type"]};
 
 function validate1355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t192-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49040,10 +47988,8 @@ validate1355.errors = vErrors;
 return errors === 0;
 }
 
-const schema601 = {"$id":"https://qmp-sdk.invalid/validators/compat/t192-2","type":"object","properties":{"type":{"const":"egl-headless"},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t190"},"rendernode":{"type":"string"}},"required":["type"]};
 
 function validate1357(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t192-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49141,10 +48087,8 @@ validate1357.errors = vErrors;
 return errors === 0;
 }
 
-const schema602 = {"$id":"https://qmp-sdk.invalid/validators/compat/t192-3","type":"object","properties":{"type":{"const":"dbus"},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t190"},"rendernode":{"type":"string"},"addr":{"type":"string"},"p2p":{"type":"boolean"},"audiodev":{"type":"string"}},"required":["type"]};
 
 function validate1359(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t192-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49281,11 +48225,8 @@ validate1359.errors = vErrors;
 return errors === 0;
 }
 
-const schema603 = {"$id":"https://qmp-sdk.invalid/validators/compat/t192-4","type":"object","properties":{"type":{"const":"sdl"},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t190"},"grab-mod":{"$ref":"https://qmp-sdk.invalid/validators/compat/t230"}},"required":["type"]};
-const schema604 = {"$id":"https://qmp-sdk.invalid/validators/compat/t230","type":"string"};
 
 function validate1363(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t230" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -49298,7 +48239,6 @@ return errors === 0;
 
 
 function validate1361(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t192-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49399,7 +48339,6 @@ return errors === 0;
 const schema605 = {"$id":"https://qmp-sdk.invalid/validators/compat/t192-5","type":"object","properties":{"type":{"enum":["default","none","spice-app"]},"full-screen":{"type":"boolean"},"window-close":{"type":"boolean"},"show-cursor":{"type":"boolean"},"gl":{"$ref":"https://qmp-sdk.invalid/validators/compat/t190"}},"required":["type"]};
 
 function validate1365(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t192-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49487,7 +48426,6 @@ return errors === 0;
 
 
 function validate1351(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t192" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -49629,7 +48567,6 @@ return errors === 0;
 
 
 function validate1350(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r113" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1351(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -49641,10 +48578,8 @@ return errors === 0;
 }
 
 const a114 = validate1376;
-const schema606 = {"$id":"https://qmp-sdk.invalid/validators/exact/a114","type":"object","properties":{},"additionalProperties":false};
 
 function validate1376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a114" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49665,12 +48600,8 @@ return errors === 0;
 }
 
 const r114 = validate1377;
-const schema607 = {"$id":"https://qmp-sdk.invalid/validators/compat/r114","$ref":"https://qmp-sdk.invalid/validators/compat/t206"};
-const schema608 = {"$id":"https://qmp-sdk.invalid/validators/compat/t206","type":"object","properties":{"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t207"},"completed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["status","completed","total"]};
-const schema609 = {"$id":"https://qmp-sdk.invalid/validators/compat/t207","type":"string"};
 
 function validate1379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t207" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -49683,7 +48614,6 @@ return errors === 0;
 
 
 function validate1378(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t206" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49774,7 +48704,6 @@ return errors === 0;
 
 
 function validate1377(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r114" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1378(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -49786,10 +48715,8 @@ return errors === 0;
 }
 
 const a115 = validate1382;
-const schema610 = {"$id":"https://qmp-sdk.invalid/validators/exact/a115","type":"object","properties":{},"additionalProperties":false};
 
 function validate1382(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a115" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49810,12 +48737,8 @@ return errors === 0;
 }
 
 const r115 = validate1383;
-const schema611 = {"$id":"https://qmp-sdk.invalid/validators/compat/r115","$ref":"https://qmp-sdk.invalid/validators/compat/t204"};
-const schema612 = {"$id":"https://qmp-sdk.invalid/validators/compat/t204","type":"object","properties":{"formats":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t205"}}},"required":["formats"]};
-const schema613 = {"$id":"https://qmp-sdk.invalid/validators/compat/t205","type":"string"};
 
 function validate1385(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t205" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -49828,7 +48751,6 @@ return errors === 0;
 
 
 function validate1384(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t204" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49877,7 +48799,6 @@ return errors === 0;
 
 
 function validate1383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r115" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1384(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -49889,10 +48810,8 @@ return errors === 0;
 }
 
 const a116 = validate1388;
-const schema614 = {"$id":"https://qmp-sdk.invalid/validators/exact/a116","type":"object","properties":{},"additionalProperties":false};
 
 function validate1388(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a116" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49913,12 +48832,8 @@ return errors === 0;
 }
 
 const r116 = validate1389;
-const schema615 = {"$id":"https://qmp-sdk.invalid/validators/compat/r116","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t211"}};
-const schema616 = {"$id":"https://qmp-sdk.invalid/validators/compat/t211","type":"object","properties":{"fdset-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"fds":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t210"}}},"required":["fdset-id","fds"]};
-const schema617 = {"$id":"https://qmp-sdk.invalid/validators/compat/t210","type":"object","properties":{"fd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opaque":{"type":"string"}},"required":["fd"]};
 
 function validate1391(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t210" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -49981,7 +48896,6 @@ return errors === 0;
 
 
 function validate1390(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t211" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50062,7 +48976,6 @@ return errors === 0;
 
 
 function validate1389(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r116" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50091,10 +49004,8 @@ return errors === 0;
 }
 
 const a117 = validate1394;
-const schema618 = {"$id":"https://qmp-sdk.invalid/validators/exact/a117","type":"object","properties":{},"additionalProperties":false};
 
 function validate1394(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a117" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50115,11 +49026,8 @@ return errors === 0;
 }
 
 const r117 = validate1395;
-const schema619 = {"$id":"https://qmp-sdk.invalid/validators/compat/r117","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t231"}};
-const schema620 = {"$id":"https://qmp-sdk.invalid/validators/compat/t231","type":"object","properties":{"type":{"type":"string"},"vcpus-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t170"},"qom-path":{"type":"string"}},"required":["type","vcpus-count","props"]};
 
 function validate1396(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t231" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50208,7 +49116,6 @@ return errors === 0;
 
 
 function validate1395(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r117" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50237,10 +49144,8 @@ return errors === 0;
 }
 
 const a118 = validate1399;
-const schema621 = {"$id":"https://qmp-sdk.invalid/validators/exact/a118","type":"object","properties":{},"additionalProperties":false};
 
 function validate1399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a118" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50261,11 +49166,8 @@ return errors === 0;
 }
 
 const r118 = validate1400;
-const schema622 = {"$id":"https://qmp-sdk.invalid/validators/compat/r118","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t233"}};
-const schema623 = {"$id":"https://qmp-sdk.invalid/validators/compat/t233","type":"object","properties":{"id":{"type":"string"},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-max-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-grow":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-shrink":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","thread-id","poll-max-ns","poll-grow","poll-shrink","aio-max-batch"]};
 
 function validate1401(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t233" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50440,7 +49342,6 @@ return errors === 0;
 
 
 function validate1400(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r118" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50469,10 +49370,8 @@ return errors === 0;
 }
 
 const a119 = validate1403;
-const schema624 = {"$id":"https://qmp-sdk.invalid/validators/exact/a119","type":"object","properties":{},"additionalProperties":false};
 
 function validate1403(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a119" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50493,12 +49392,8 @@ return errors === 0;
 }
 
 const r119 = validate1404;
-const schema625 = {"$id":"https://qmp-sdk.invalid/validators/compat/r119","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t267"}};
-const schema626 = {"$id":"https://qmp-sdk.invalid/validators/compat/t267","type":"object","properties":{"id":{"type":"string"},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t269"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t268"},"current-progress":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"total-progress":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"error":{"type":"string"}},"required":["id","type","status","current-progress","total-progress"]};
-const schema627 = {"$id":"https://qmp-sdk.invalid/validators/compat/t269","type":"string"};
 
 function validate1406(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t269" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -50511,7 +49406,6 @@ return errors === 0;
 
 
 function validate1405(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t267" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50641,7 +49535,6 @@ return errors === 0;
 
 
 function validate1404(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r119" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50670,10 +49563,8 @@ return errors === 0;
 }
 
 const a120 = validate1410;
-const schema628 = {"$id":"https://qmp-sdk.invalid/validators/exact/a120","type":"object","properties":{},"additionalProperties":false};
 
 function validate1410(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a120" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50694,11 +49585,8 @@ return errors === 0;
 }
 
 const r120 = validate1411;
-const schema629 = {"$id":"https://qmp-sdk.invalid/validators/compat/r120","$ref":"https://qmp-sdk.invalid/validators/compat/t272"};
-const schema630 = {"$id":"https://qmp-sdk.invalid/validators/compat/t272","type":"object","properties":{"enabled":{"type":"boolean"},"present":{"type":"boolean"}},"required":["enabled","present"]};
 
 function validate1412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t272" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50746,7 +49634,6 @@ return errors === 0;
 
 
 function validate1411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r120" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1412(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -50758,10 +49645,8 @@ return errors === 0;
 }
 
 const a121 = validate1414;
-const schema631 = {"$id":"https://qmp-sdk.invalid/validators/exact/a121","type":"object","properties":{},"additionalProperties":false};
 
 function validate1414(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a121" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50782,11 +49667,8 @@ return errors === 0;
 }
 
 const r121 = validate1415;
-const schema632 = {"$id":"https://qmp-sdk.invalid/validators/compat/r121","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t273"}};
-const schema633 = {"$id":"https://qmp-sdk.invalid/validators/compat/t273","type":"object","properties":{"name":{"type":"string"},"alias":{"type":"string"},"is-default":{"type":"boolean"},"cpu-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"hotpluggable-cpus":{"type":"boolean"},"numa-mem-supported":{"type":"boolean"},"deprecated":{"type":"boolean"},"default-cpu-type":{"type":"string"},"default-ram-id":{"type":"string"}},"required":["name","cpu-max","hotpluggable-cpus","numa-mem-supported","deprecated"]};
 
 function validate1416(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t273" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50940,7 +49822,6 @@ return errors === 0;
 
 
 function validate1415(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r121" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50969,10 +49850,8 @@ return errors === 0;
 }
 
 const a122 = validate1418;
-const schema634 = {"$id":"https://qmp-sdk.invalid/validators/exact/a122","type":"object","properties":{},"additionalProperties":false};
 
 function validate1418(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a122" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -50993,12 +49872,8 @@ return errors === 0;
 }
 
 const r122 = validate1419;
-const schema635 = {"$id":"https://qmp-sdk.invalid/validators/compat/r122","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t275"}};
-const schema636 = {"$id":"https://qmp-sdk.invalid/validators/compat/t275","type":"object","properties":{"id":{"type":"string"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"merge":{"type":"boolean"},"dump":{"type":"boolean"},"prealloc":{"type":"boolean"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"policy":{"$ref":"https://qmp-sdk.invalid/validators/compat/t229"}},"required":["size","merge","dump","prealloc","share","host-nodes","policy"]};
-const schema637 = {"$id":"https://qmp-sdk.invalid/validators/compat/t229","type":"string"};
 
 function validate1421(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t229" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -51011,7 +49886,6 @@ return errors === 0;
 
 
 function validate1420(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t275" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51198,7 +50072,6 @@ return errors === 0;
 
 
 function validate1419(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r122" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51227,10 +50100,8 @@ return errors === 0;
 }
 
 const a123 = validate1424;
-const schema638 = {"$id":"https://qmp-sdk.invalid/validators/exact/a123","type":"object","properties":{},"additionalProperties":false};
 
 function validate1424(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a123" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51251,13 +50122,8 @@ return errors === 0;
 }
 
 const r123 = validate1425;
-const schema639 = {"$id":"https://qmp-sdk.invalid/validators/compat/r123","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t280"}};
-const schema640 = {"$id":"https://qmp-sdk.invalid/validators/compat/t280","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["dimm","nvdimm","virtio-pmem","virtio-mem","sgx-epc"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t280-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t280-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t280-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t280-3"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t280-4"}]}};
-const schema641 = {"$id":"https://qmp-sdk.invalid/validators/compat/t280-0","type":"object","properties":{"type":{"const":"dimm"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t332"}},"required":["type","data"]};
-const schema642 = {"$id":"https://qmp-sdk.invalid/validators/compat/t332","type":"object","properties":{"id":{"type":"string"},"addr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"slot":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"node":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"memdev":{"type":"string"},"hotplugged":{"type":"boolean"},"hotpluggable":{"type":"boolean"}},"required":["addr","size","slot","node","memdev","hotplugged","hotpluggable"]};
 
 function validate1428(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t332" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51443,7 +50309,6 @@ return errors === 0;
 
 
 function validate1427(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t280-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51489,10 +50354,8 @@ validate1427.errors = vErrors;
 return errors === 0;
 }
 
-const schema643 = {"$id":"https://qmp-sdk.invalid/validators/compat/t280-1","type":"object","properties":{"type":{"const":"nvdimm"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t332"}},"required":["type","data"]};
 
 function validate1430(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t280-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51538,11 +50401,8 @@ validate1430.errors = vErrors;
 return errors === 0;
 }
 
-const schema644 = {"$id":"https://qmp-sdk.invalid/validators/compat/t280-2","type":"object","properties":{"type":{"const":"virtio-pmem"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t504"}},"required":["type","data"]};
-const schema645 = {"$id":"https://qmp-sdk.invalid/validators/compat/t504","type":"object","properties":{"id":{"type":"string"},"memaddr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"memdev":{"type":"string"}},"required":["memaddr","size","memdev"]};
 
 function validate1433(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t504" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51646,7 +50506,6 @@ return errors === 0;
 
 
 function validate1432(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t280-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51692,11 +50551,8 @@ validate1432.errors = vErrors;
 return errors === 0;
 }
 
-const schema646 = {"$id":"https://qmp-sdk.invalid/validators/compat/t280-3","type":"object","properties":{"type":{"const":"virtio-mem"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t502"}},"required":["type","data"]};
-const schema647 = {"$id":"https://qmp-sdk.invalid/validators/compat/t502","type":"object","properties":{"id":{"type":"string"},"memaddr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"requested-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"node":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"memdev":{"type":"string"}},"required":["memaddr","requested-size","size","max-size","block-size","node","memdev"]};
 
 function validate1436(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t502" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51912,7 +50768,6 @@ return errors === 0;
 
 
 function validate1435(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t280-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -51958,11 +50813,8 @@ validate1435.errors = vErrors;
 return errors === 0;
 }
 
-const schema648 = {"$id":"https://qmp-sdk.invalid/validators/compat/t280-4","type":"object","properties":{"type":{"const":"sgx-epc"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t433"}},"required":["type","data"]};
-const schema649 = {"$id":"https://qmp-sdk.invalid/validators/compat/t433","type":"object","properties":{"id":{"type":"string"},"memaddr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"node":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"memdev":{"type":"string"}},"required":["memaddr","size","node","memdev"]};
 
 function validate1439(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t433" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52094,7 +50946,6 @@ return errors === 0;
 
 
 function validate1438(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t280-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52142,7 +50993,6 @@ return errors === 0;
 
 
 function validate1426(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t280" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -52266,7 +51116,6 @@ return errors === 0;
 
 
 function validate1425(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r123" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52295,10 +51144,8 @@ return errors === 0;
 }
 
 const a124 = validate1447;
-const schema650 = {"$id":"https://qmp-sdk.invalid/validators/exact/a124","type":"object","properties":{},"additionalProperties":false};
 
 function validate1447(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a124" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52319,11 +51166,8 @@ return errors === 0;
 }
 
 const r124 = validate1448;
-const schema651 = {"$id":"https://qmp-sdk.invalid/validators/compat/r124","$ref":"https://qmp-sdk.invalid/validators/compat/t285"};
-const schema652 = {"$id":"https://qmp-sdk.invalid/validators/compat/t285","type":"object","properties":{"base-memory":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"plugged-memory":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["base-memory"]};
 
 function validate1449(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t285" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52401,7 +51245,6 @@ return errors === 0;
 
 
 function validate1448(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r124" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1449(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -52413,10 +51256,8 @@ return errors === 0;
 }
 
 const a125 = validate1451;
-const schema653 = {"$id":"https://qmp-sdk.invalid/validators/exact/a125","type":"object","properties":{},"additionalProperties":false};
 
 function validate1451(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a125" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52437,11 +51278,8 @@ return errors === 0;
 }
 
 const r125 = validate1452;
-const schema654 = {"$id":"https://qmp-sdk.invalid/validators/compat/r125","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t294"}};
-const schema655 = {"$id":"https://qmp-sdk.invalid/validators/compat/t294","type":"object","properties":{"name":{"type":"string"},"index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"current":{"type":"boolean"},"absolute":{"type":"boolean"}},"required":["name","index","current","absolute"]};
 
 function validate1453(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t294" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52530,7 +51368,6 @@ return errors === 0;
 
 
 function validate1452(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r125" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52559,10 +51396,8 @@ return errors === 0;
 }
 
 const a126 = validate1455;
-const schema656 = {"$id":"https://qmp-sdk.invalid/validators/exact/a126","type":"object","properties":{},"additionalProperties":false};
 
 function validate1455(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a126" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -52583,12 +51418,8 @@ return errors === 0;
 }
 
 const r126 = validate1456;
-const schema657 = {"$id":"https://qmp-sdk.invalid/validators/compat/r126","$ref":"https://qmp-sdk.invalid/validators/compat/t288"};
-const schema658 = {"$id":"https://qmp-sdk.invalid/validators/compat/t288","type":"object","properties":{"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t291"},"ram":{"$ref":"https://qmp-sdk.invalid/validators/compat/t290"},"disk":{"$ref":"https://qmp-sdk.invalid/validators/compat/t290"},"vfio":{"$ref":"https://qmp-sdk.invalid/validators/compat/t493"},"xbzrle-cache":{"$ref":"https://qmp-sdk.invalid/validators/compat/t522"},"total-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"expected-downtime":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"downtime":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"setup-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-percentage":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"error-desc":{"type":"string"},"blocked-reasons":{"type":"array","items":{"type":"string"}},"postcopy-blocktime":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"postcopy-vcpu-blocktime":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"compression":{"$ref":"https://qmp-sdk.invalid/validators/compat/t166"},"socket-address":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t438"}}}};
-const schema659 = {"$id":"https://qmp-sdk.invalid/validators/compat/t291","type":"string"};
 
 function validate1458(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t291" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -52599,10 +51430,8 @@ validate1458.errors = vErrors;
 return errors === 0;
 }
 
-const schema660 = {"$id":"https://qmp-sdk.invalid/validators/compat/t290","type":"object","properties":{"transferred":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"remaining":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"duplicate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"skipped":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"normal":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"normal-bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-pages-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"mbps":{"type":"number"},"dirty-sync-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"postcopy-requests":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"page-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"pages-per-second":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"precopy-bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"downtime-bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"postcopy-bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-sync-missed-zero-copy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["transferred","remaining","total","duplicate","skipped","normal","normal-bytes","dirty-pages-rate","mbps","dirty-sync-count","postcopy-requests","page-size","multifd-bytes","pages-per-second","precopy-bytes","downtime-bytes","postcopy-bytes","dirty-sync-missed-zero-copy"]};
 
 function validate1460(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t290" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53112,10 +51941,8 @@ validate1460.errors = vErrors;
 return errors === 0;
 }
 
-const schema661 = {"$id":"https://qmp-sdk.invalid/validators/compat/t493","type":"object","properties":{"transferred":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["transferred"]};
 
 function validate1463(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t493" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53159,10 +51986,8 @@ validate1463.errors = vErrors;
 return errors === 0;
 }
 
-const schema662 = {"$id":"https://qmp-sdk.invalid/validators/compat/t522","type":"object","properties":{"cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bytes":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"pages":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cache-miss":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cache-miss-rate":{"type":"number"},"encoding-rate":{"type":"number"},"overflow":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["cache-size","bytes","pages","cache-miss","cache-miss-rate","encoding-rate","overflow"]};
 
 function validate1465(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t522" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53350,10 +52175,8 @@ validate1465.errors = vErrors;
 return errors === 0;
 }
 
-const schema663 = {"$id":"https://qmp-sdk.invalid/validators/compat/t166","type":"object","properties":{"pages":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"busy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"busy-rate":{"type":"number"},"compressed-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compression-rate":{"type":"number"}},"required":["pages","busy","busy-rate","compressed-size","compression-rate"]};
 
 function validate1467(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t166" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53485,11 +52308,8 @@ validate1467.errors = vErrors;
 return errors === 0;
 }
 
-const schema664 = {"$id":"https://qmp-sdk.invalid/validators/compat/t438","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["inet","unix","vsock","fd"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t438-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t438-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t438-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t438-3"}]}};
-const schema665 = {"$id":"https://qmp-sdk.invalid/validators/compat/t438-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"]};
 
 function validate1470(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t438-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53641,10 +52461,8 @@ validate1470.errors = vErrors;
 return errors === 0;
 }
 
-const schema666 = {"$id":"https://qmp-sdk.invalid/validators/compat/t438-1","type":"object","properties":{"type":{"const":"unix"},"path":{"type":"string"},"abstract":{"type":"boolean"},"tight":{"type":"boolean"}},"required":["type","path"]};
 
 function validate1471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t438-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53716,10 +52534,8 @@ validate1471.errors = vErrors;
 return errors === 0;
 }
 
-const schema667 = {"$id":"https://qmp-sdk.invalid/validators/compat/t438-2","type":"object","properties":{"type":{"const":"vsock"},"cid":{"type":"string"},"port":{"type":"string"}},"required":["type","cid","port"]};
 
 function validate1472(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t438-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53778,10 +52594,8 @@ validate1472.errors = vErrors;
 return errors === 0;
 }
 
-const schema668 = {"$id":"https://qmp-sdk.invalid/validators/compat/t438-3","type":"object","properties":{"type":{"const":"fd"},"str":{"type":"string"}},"required":["type","str"]};
 
 function validate1473(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t438-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -53829,7 +52643,6 @@ return errors === 0;
 
 
 function validate1469(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t438" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -53947,7 +52760,6 @@ return errors === 0;
 
 
 function validate1457(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t288" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54329,7 +53141,6 @@ return errors === 0;
 
 
 function validate1456(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r126" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1457(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -54341,10 +53152,8 @@ return errors === 0;
 }
 
 const a127 = validate1480;
-const schema669 = {"$id":"https://qmp-sdk.invalid/validators/exact/a127","type":"object","properties":{},"additionalProperties":false};
 
 function validate1480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a127" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54365,12 +53174,8 @@ return errors === 0;
 }
 
 const r127 = validate1481;
-const schema670 = {"$id":"https://qmp-sdk.invalid/validators/compat/r127","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t287"}};
-const schema671 = {"$id":"https://qmp-sdk.invalid/validators/compat/t287","type":"object","properties":{"capability":{"$ref":"https://qmp-sdk.invalid/validators/compat/t286"},"state":{"type":"boolean"}},"required":["capability","state"]};
-const schema672 = {"$id":"https://qmp-sdk.invalid/validators/compat/t286","type":"string"};
 
 function validate1483(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t286" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -54383,7 +53188,6 @@ return errors === 0;
 
 
 function validate1482(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t287" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54431,7 +53235,6 @@ return errors === 0;
 
 
 function validate1481(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r127" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54460,10 +53263,8 @@ return errors === 0;
 }
 
 const a128 = validate1486;
-const schema673 = {"$id":"https://qmp-sdk.invalid/validators/exact/a128","type":"object","properties":{},"additionalProperties":false};
 
 function validate1486(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a128" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54484,12 +53285,8 @@ return errors === 0;
 }
 
 const r128 = validate1487;
-const schema674 = {"$id":"https://qmp-sdk.invalid/validators/compat/r128","$ref":"https://qmp-sdk.invalid/validators/compat/t289"};
-const schema675 = {"$id":"https://qmp-sdk.invalid/validators/compat/t289","type":"object","properties":{"announce-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-rounds":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-step":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compress-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compress-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compress-wait-thread":{"type":"boolean"},"decompress-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-trigger-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-increment":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"tls-authz":{"type":"string"},"max-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"downtime-limit":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-checkpoint-delay":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-incremental":{"type":"boolean"},"multifd-channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"xbzrle-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-postcopy-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-cpu-throttle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/compat/t295"},"multifd-zlib-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-zstd-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t14"}}}};
-const schema676 = {"$id":"https://qmp-sdk.invalid/validators/compat/t295","type":"string"};
 
 function validate1489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t295" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -54500,12 +53297,8 @@ validate1489.errors = vErrors;
 return errors === 0;
 }
 
-const schema677 = {"$id":"https://qmp-sdk.invalid/validators/compat/t14","type":"object","properties":{"node-name":{"type":"string"},"alias":{"type":"string"},"bitmaps":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t12"}}},"required":["node-name","alias","bitmaps"]};
-const schema678 = {"$id":"https://qmp-sdk.invalid/validators/compat/t12","type":"object","properties":{"name":{"type":"string"},"alias":{"type":"string"},"transform":{"$ref":"https://qmp-sdk.invalid/validators/compat/t13"}},"required":["name","alias"]};
-const schema679 = {"$id":"https://qmp-sdk.invalid/validators/compat/t13","type":"object","properties":{"persistent":{"type":"boolean"}}};
 
 function validate1493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54528,7 +53321,6 @@ return errors === 0;
 
 
 function validate1492(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54589,7 +53381,6 @@ return errors === 0;
 
 
 function validate1491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -54668,7 +53459,6 @@ return errors === 0;
 
 
 function validate1488(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t289" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55337,7 +54127,6 @@ return errors === 0;
 
 
 function validate1487(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r128" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1488(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -55349,10 +54138,8 @@ return errors === 0;
 }
 
 const a129 = validate1498;
-const schema680 = {"$id":"https://qmp-sdk.invalid/validators/exact/a129","type":"object","properties":{},"additionalProperties":false};
 
 function validate1498(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a129" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55373,11 +54160,8 @@ return errors === 0;
 }
 
 const r129 = validate1499;
-const schema681 = {"$id":"https://qmp-sdk.invalid/validators/compat/r129","$ref":"https://qmp-sdk.invalid/validators/compat/t298"};
-const schema682 = {"$id":"https://qmp-sdk.invalid/validators/compat/t298","type":"object","properties":{"name":{"type":"string"}}};
 
 function validate1500(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t298" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55400,7 +54184,6 @@ return errors === 0;
 
 
 function validate1499(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r129" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1500(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -55412,10 +54195,8 @@ return errors === 0;
 }
 
 const a130 = validate1502;
-const schema683 = {"$id":"https://qmp-sdk.invalid/validators/exact/a130","type":"object","properties":{"flat":{"type":"boolean"}},"additionalProperties":false};
 
 function validate1502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a130" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55447,10 +54228,8 @@ return errors === 0;
 }
 
 const r130 = validate1503;
-const schema684 = {"$id":"https://qmp-sdk.invalid/validators/compat/r130","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t20"}};
 
 function validate1503(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r130" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55479,10 +54258,8 @@ return errors === 0;
 }
 
 const a131 = validate1505;
-const schema685 = {"$id":"https://qmp-sdk.invalid/validators/exact/a131","type":"object","properties":{},"additionalProperties":false};
 
 function validate1505(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a131" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55503,13 +54280,8 @@ return errors === 0;
 }
 
 const r131 = validate1506;
-const schema686 = {"$id":"https://qmp-sdk.invalid/validators/compat/r131","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t341"}};
-const schema687 = {"$id":"https://qmp-sdk.invalid/validators/compat/t341","type":"object","properties":{"bus":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"devices":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t340"}}},"required":["bus","devices"]};
-const schema688 = {"$id":"https://qmp-sdk.invalid/validators/compat/t340","type":"object","properties":{"bus":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"slot":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"function":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"class_info":{"$ref":"https://qmp-sdk.invalid/validators/compat/t338"},"id":{"$ref":"https://qmp-sdk.invalid/validators/compat/t339"},"irq":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"irq_pin":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qdev_id":{"type":"string"},"pci_bridge":{"$ref":"https://qmp-sdk.invalid/validators/compat/t336"},"regions":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t343"}}},"required":["bus","slot","function","class_info","id","irq_pin","qdev_id","regions"]};
-const schema689 = {"$id":"https://qmp-sdk.invalid/validators/compat/t338","type":"object","properties":{"desc":{"type":"string"},"class":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["class"]};
 
 function validate1509(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t338" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55570,10 +54342,8 @@ validate1509.errors = vErrors;
 return errors === 0;
 }
 
-const schema690 = {"$id":"https://qmp-sdk.invalid/validators/compat/t339","type":"object","properties":{"device":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vendor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"subsystem":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"subsystem-vendor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["device","vendor"]};
 
 function validate1511(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t339" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55705,12 +54475,8 @@ validate1511.errors = vErrors;
 return errors === 0;
 }
 
-const schema691 = {"$id":"https://qmp-sdk.invalid/validators/compat/t336","type":"object","properties":{"bus":{"$ref":"https://qmp-sdk.invalid/validators/compat/t337"},"devices":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t340"}}},"required":["bus"]};
-const schema692 = {"$id":"https://qmp-sdk.invalid/validators/compat/t337","type":"object","properties":{"number":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"secondary":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"subordinate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"io_range":{"$ref":"https://qmp-sdk.invalid/validators/compat/t342"},"memory_range":{"$ref":"https://qmp-sdk.invalid/validators/compat/t342"},"prefetchable_range":{"$ref":"https://qmp-sdk.invalid/validators/compat/t342"}},"required":["number","secondary","subordinate","io_range","memory_range","prefetchable_range"]};
-const schema693 = {"$id":"https://qmp-sdk.invalid/validators/compat/t342","type":"object","properties":{"base":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"limit":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["base","limit"]};
 
 function validate1515(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t342" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55788,7 +54554,6 @@ return errors === 0;
 
 
 function validate1514(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t337" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55934,7 +54699,6 @@ return errors === 0;
 const wrapper6 = {validate: validate1508};
 
 function validate1513(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t336" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -55998,10 +54762,8 @@ validate1513.errors = vErrors;
 return errors === 0;
 }
 
-const schema694 = {"$id":"https://qmp-sdk.invalid/validators/compat/t343","type":"object","properties":{"bar":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"type":"string"},"address":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prefetch":{"type":"boolean"},"mem_type_64":{"type":"boolean"}},"required":["bar","type","address","size"]};
 
 function validate1521(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t343" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56146,7 +54908,6 @@ return errors === 0;
 
 
 function validate1508(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t340" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56391,7 +55152,6 @@ return errors === 0;
 
 
 function validate1507(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t341" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56472,7 +55232,6 @@ return errors === 0;
 
 
 function validate1506(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r131" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56501,10 +55260,8 @@ return errors === 0;
 }
 
 const a132 = validate1525;
-const schema695 = {"$id":"https://qmp-sdk.invalid/validators/exact/a132","type":"object","properties":{},"additionalProperties":false};
 
 function validate1525(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a132" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56525,11 +55282,8 @@ return errors === 0;
 }
 
 const r132 = validate1526;
-const schema696 = {"$id":"https://qmp-sdk.invalid/validators/compat/r132","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t334"}};
-const schema697 = {"$id":"https://qmp-sdk.invalid/validators/compat/t334","type":"object","properties":{"id":{"type":"string"},"connected":{"type":"boolean"}},"required":["id","connected"]};
 
 function validate1527(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t334" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56577,7 +55331,6 @@ return errors === 0;
 
 
 function validate1526(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r132" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56606,10 +55359,8 @@ return errors === 0;
 }
 
 const a133 = validate1529;
-const schema698 = {"$id":"https://qmp-sdk.invalid/validators/exact/a133","type":"object","properties":{},"additionalProperties":false};
 
 function validate1529(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a133" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56630,13 +55381,8 @@ return errors === 0;
 }
 
 const r133 = validate1530;
-const schema699 = {"$id":"https://qmp-sdk.invalid/validators/compat/r133","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t409"}};
-const schema700 = {"$id":"https://qmp-sdk.invalid/validators/compat/t409","type":"object","properties":{"meta-type":{"type":"string"}},"required":["meta-type"],"if":{"properties":{"meta-type":{"enum":["builtin","enum","array","object","alternate","command","event"]}}},"then":{"type":"object","discriminator":{"propertyName":"meta-type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t409-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t409-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t409-2"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t409-3"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t409-4"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t409-5"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t409-6"}]}};
-const schema701 = {"$id":"https://qmp-sdk.invalid/validators/compat/t409-0","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"builtin"},"features":{"type":"array","items":{"type":"string"}},"json-type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t266"}},"required":["name","meta-type","json-type"]};
-const schema702 = {"$id":"https://qmp-sdk.invalid/validators/compat/t266","type":"string"};
 
 function validate1533(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t266" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -56649,7 +55395,6 @@ return errors === 0;
 
 
 function validate1532(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t409-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56739,11 +55484,8 @@ validate1532.errors = vErrors;
 return errors === 0;
 }
 
-const schema703 = {"$id":"https://qmp-sdk.invalid/validators/compat/t409-1","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"enum"},"features":{"type":"array","items":{"type":"string"}},"members":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t416"}},"values":{"type":"array","items":{"type":"string"}}},"required":["name","meta-type","members","values"]};
-const schema704 = {"$id":"https://qmp-sdk.invalid/validators/compat/t416","type":"object","properties":{"name":{"type":"string"},"features":{"type":"array","items":{"type":"string"}}},"required":["name"]};
 
 function validate1536(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t416" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56809,7 +55551,6 @@ return errors === 0;
 
 
 function validate1535(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t409-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -56948,10 +55689,8 @@ validate1535.errors = vErrors;
 return errors === 0;
 }
 
-const schema705 = {"$id":"https://qmp-sdk.invalid/validators/compat/t409-2","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"array"},"features":{"type":"array","items":{"type":"string"}},"element-type":{"type":"string"}},"required":["name","meta-type","element-type"]};
 
 function validate1538(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t409-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57041,11 +55780,8 @@ validate1538.errors = vErrors;
 return errors === 0;
 }
 
-const schema706 = {"$id":"https://qmp-sdk.invalid/validators/compat/t409-3","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"object"},"features":{"type":"array","items":{"type":"string"}},"members":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t419"}},"tag":{"type":"string"},"variants":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t420"}}},"required":["name","meta-type","members"]};
-const schema707 = {"$id":"https://qmp-sdk.invalid/validators/compat/t419","type":"object","properties":{"name":{"type":"string"},"type":{"type":"string"},"default":{},"features":{"type":"array","items":{"type":"string"}}},"required":["name","type"]};
 
 function validate1540(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t419" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57122,10 +55858,8 @@ validate1540.errors = vErrors;
 return errors === 0;
 }
 
-const schema708 = {"$id":"https://qmp-sdk.invalid/validators/compat/t420","type":"object","properties":{"case":{"type":"string"},"type":{"type":"string"}},"required":["case","type"]};
 
 function validate1542(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t420" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57173,7 +55907,6 @@ return errors === 0;
 
 
 function validate1539(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t409-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57325,11 +56058,8 @@ validate1539.errors = vErrors;
 return errors === 0;
 }
 
-const schema709 = {"$id":"https://qmp-sdk.invalid/validators/compat/t409-4","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"alternate"},"features":{"type":"array","items":{"type":"string"}},"members":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t411"}}},"required":["name","meta-type","members"]};
-const schema710 = {"$id":"https://qmp-sdk.invalid/validators/compat/t411","type":"object","properties":{"type":{"type":"string"}},"required":["type"]};
 
 function validate1545(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t411" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57359,7 +56089,6 @@ return errors === 0;
 
 
 function validate1544(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t409-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57467,10 +56196,8 @@ validate1544.errors = vErrors;
 return errors === 0;
 }
 
-const schema711 = {"$id":"https://qmp-sdk.invalid/validators/compat/t409-5","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"command"},"features":{"type":"array","items":{"type":"string"}},"arg-type":{"type":"string"},"ret-type":{"type":"string"},"allow-oob":{"type":"boolean"}},"required":["name","meta-type","arg-type","ret-type"]};
 
 function validate1547(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t409-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57586,10 +56313,8 @@ validate1547.errors = vErrors;
 return errors === 0;
 }
 
-const schema712 = {"$id":"https://qmp-sdk.invalid/validators/compat/t409-6","type":"object","properties":{"name":{"type":"string"},"meta-type":{"const":"event"},"features":{"type":"array","items":{"type":"string"}},"arg-type":{"type":"string"}},"required":["name","meta-type","arg-type"]};
 
 function validate1548(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t409-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57681,7 +56406,6 @@ return errors === 0;
 
 
 function validate1531(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t409" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -57817,7 +56541,6 @@ return errors === 0;
 
 
 function validate1530(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r133" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57846,10 +56569,8 @@ return errors === 0;
 }
 
 const a134 = validate1557;
-const schema713 = {"$id":"https://qmp-sdk.invalid/validators/exact/a134","type":"object","properties":{},"additionalProperties":false};
 
 function validate1557(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a134" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57870,12 +56591,8 @@ return errors === 0;
 }
 
 const r134 = validate1558;
-const schema714 = {"$id":"https://qmp-sdk.invalid/validators/compat/r134","$ref":"https://qmp-sdk.invalid/validators/compat/t387"};
-const schema715 = {"$id":"https://qmp-sdk.invalid/validators/compat/t387","type":"object","properties":{"mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t388"},"filename":{"type":"string"},"icount":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["mode","icount"]};
-const schema716 = {"$id":"https://qmp-sdk.invalid/validators/compat/t388","type":"string"};
 
 function validate1560(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t388" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -57888,7 +56605,6 @@ return errors === 0;
 
 
 function validate1559(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t387" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -57964,7 +56680,6 @@ return errors === 0;
 
 
 function validate1558(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r134" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1559(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -57976,10 +56691,8 @@ return errors === 0;
 }
 
 const a135 = validate1563;
-const schema717 = {"$id":"https://qmp-sdk.invalid/validators/exact/a135","type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false};
 
 function validate1563(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a135" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58018,11 +56731,8 @@ return errors === 0;
 }
 
 const r135 = validate1564;
-const schema718 = {"$id":"https://qmp-sdk.invalid/validators/compat/r135","$ref":"https://qmp-sdk.invalid/validators/compat/t402"};
-const schema719 = {"$id":"https://qmp-sdk.invalid/validators/compat/t402","type":"object","properties":{"name":{"type":"string"},"id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ports":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name","id","ports"]};
 
 function validate1565(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t402" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58113,7 +56823,6 @@ return errors === 0;
 
 
 function validate1564(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r135" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1565(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -58125,10 +56834,8 @@ return errors === 0;
 }
 
 const a136 = validate1567;
-const schema720 = {"$id":"https://qmp-sdk.invalid/validators/exact/a136","type":"object","properties":{"name":{"type":"string"},"tbl-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name"],"additionalProperties":false};
 
 function validate1567(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a136" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58200,12 +56907,8 @@ return errors === 0;
 }
 
 const r136 = validate1568;
-const schema721 = {"$id":"https://qmp-sdk.invalid/validators/compat/r136","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t394"}};
-const schema722 = {"$id":"https://qmp-sdk.invalid/validators/compat/t394","type":"object","properties":{"cookie":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"hits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"key":{"$ref":"https://qmp-sdk.invalid/validators/compat/t396"},"mask":{"$ref":"https://qmp-sdk.invalid/validators/compat/t397"},"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t395"}},"required":["cookie","hits","key","mask","action"]};
-const schema723 = {"$id":"https://qmp-sdk.invalid/validators/compat/t396","type":"object","properties":{"priority":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tbl-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"in-pport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tunnel-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"eth-type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"eth-src":{"type":"string"},"eth-dst":{"type":"string"},"ip-proto":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ip-tos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ip-dst":{"type":"string"}},"required":["priority","tbl-id"]};
 
 function validate1570(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t396" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58488,10 +57191,8 @@ validate1570.errors = vErrors;
 return errors === 0;
 }
 
-const schema724 = {"$id":"https://qmp-sdk.invalid/validators/compat/t397","type":"object","properties":{"in-pport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tunnel-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"eth-src":{"type":"string"},"eth-dst":{"type":"string"},"ip-proto":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ip-tos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
 
 function validate1572(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t397" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58670,10 +57371,8 @@ validate1572.errors = vErrors;
 return errors === 0;
 }
 
-const schema725 = {"$id":"https://qmp-sdk.invalid/validators/compat/t395","type":"object","properties":{"goto-tbl":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tunnel-lport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"new-vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"out-pport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}};
 
 function validate1574(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t395" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58856,7 +57555,6 @@ return errors === 0;
 
 
 function validate1569(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t394" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -58973,7 +57671,6 @@ return errors === 0;
 
 
 function validate1568(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r136" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59002,10 +57699,8 @@ return errors === 0;
 }
 
 const a137 = validate1577;
-const schema726 = {"$id":"https://qmp-sdk.invalid/validators/exact/a137","type":"object","properties":{"name":{"type":"string"},"type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name"],"additionalProperties":false};
 
 function validate1577(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a137" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59077,11 +57772,8 @@ return errors === 0;
 }
 
 const r137 = validate1578;
-const schema727 = {"$id":"https://qmp-sdk.invalid/validators/compat/r137","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t398"}};
-const schema728 = {"$id":"https://qmp-sdk.invalid/validators/compat/t398","type":"object","properties":{"id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"pport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"out-pport":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"set-vlan-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"pop-vlan":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group-ids":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"set-eth-src":{"type":"string"},"set-eth-dst":{"type":"string"},"ttl-check":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type"]};
 
 function validate1579(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t398" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59455,7 +58147,6 @@ return errors === 0;
 
 
 function validate1578(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r137" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59484,10 +58175,8 @@ return errors === 0;
 }
 
 const a138 = validate1581;
-const schema729 = {"$id":"https://qmp-sdk.invalid/validators/exact/a138","type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false};
 
 function validate1581(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a138" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59526,12 +58215,8 @@ return errors === 0;
 }
 
 const r138 = validate1582;
-const schema730 = {"$id":"https://qmp-sdk.invalid/validators/compat/r138","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t399"}};
-const schema731 = {"$id":"https://qmp-sdk.invalid/validators/compat/t399","type":"object","properties":{"name":{"type":"string"},"enabled":{"type":"boolean"},"link-up":{"type":"boolean"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"duplex":{"$ref":"https://qmp-sdk.invalid/validators/compat/t401"},"autoneg":{"$ref":"https://qmp-sdk.invalid/validators/compat/t400"}},"required":["name","enabled","link-up","speed","duplex","autoneg"]};
-const schema732 = {"$id":"https://qmp-sdk.invalid/validators/compat/t401","type":"string"};
 
 function validate1584(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t401" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -59542,10 +58227,8 @@ validate1584.errors = vErrors;
 return errors === 0;
 }
 
-const schema733 = {"$id":"https://qmp-sdk.invalid/validators/compat/t400","type":"string"};
 
 function validate1586(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t400" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -59558,7 +58241,6 @@ return errors === 0;
 
 
 function validate1583(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t399" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59673,7 +58355,6 @@ return errors === 0;
 
 
 function validate1582(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r138" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59702,10 +58383,8 @@ return errors === 0;
 }
 
 const a139 = validate1589;
-const schema734 = {"$id":"https://qmp-sdk.invalid/validators/exact/a139","type":"object","properties":{"name":{"type":"string"}},"additionalProperties":false};
 
 function validate1589(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a139" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -59737,12 +58416,8 @@ return errors === 0;
 }
 
 const r139 = validate1590;
-const schema735 = {"$id":"https://qmp-sdk.invalid/validators/compat/r139","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t404"}};
-const schema736 = {"$id":"https://qmp-sdk.invalid/validators/compat/t404","type":"object","properties":{"name":{"type":"string"},"promiscuous":{"type":"boolean"},"multicast":{"$ref":"https://qmp-sdk.invalid/validators/compat/t405"},"unicast":{"$ref":"https://qmp-sdk.invalid/validators/compat/t405"},"vlan":{"$ref":"https://qmp-sdk.invalid/validators/compat/t405"},"broadcast-allowed":{"type":"boolean"},"multicast-overflow":{"type":"boolean"},"unicast-overflow":{"type":"boolean"},"main-mac":{"type":"string"},"vlan-table":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"unicast-table":{"type":"array","items":{"type":"string"}},"multicast-table":{"type":"array","items":{"type":"string"}}},"required":["name","promiscuous","multicast","unicast","vlan","broadcast-allowed","multicast-overflow","unicast-overflow","main-mac","vlan-table","unicast-table","multicast-table"]};
-const schema737 = {"$id":"https://qmp-sdk.invalid/validators/compat/t405","type":"string"};
 
 function validate1592(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t405" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -59755,7 +58430,6 @@ return errors === 0;
 
 
 function validate1591(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t404" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60002,7 +58676,6 @@ return errors === 0;
 
 
 function validate1590(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r139" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60031,10 +58704,8 @@ return errors === 0;
 }
 
 const a140 = validate1597;
-const schema738 = {"$id":"https://qmp-sdk.invalid/validators/exact/a140","type":"object","properties":{},"additionalProperties":false};
 
 function validate1597(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a140" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60055,12 +58726,8 @@ return errors === 0;
 }
 
 const r140 = validate1598;
-const schema739 = {"$id":"https://qmp-sdk.invalid/validators/compat/r140","$ref":"https://qmp-sdk.invalid/validators/compat/t430"};
-const schema740 = {"$id":"https://qmp-sdk.invalid/validators/compat/t430","type":"object","properties":{"enabled":{"type":"boolean"},"api-major":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"api-minor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"build-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"policy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"state":{"$ref":"https://qmp-sdk.invalid/validators/compat/t432"},"handle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["enabled","api-major","api-minor","build-id","policy","state","handle"]};
-const schema741 = {"$id":"https://qmp-sdk.invalid/validators/compat/t432","type":"string"};
 
 function validate1600(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t432" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -60073,7 +58740,6 @@ return errors === 0;
 
 
 function validate1599(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t430" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60261,7 +58927,6 @@ return errors === 0;
 
 
 function validate1598(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r140" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1599(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -60273,10 +58938,8 @@ return errors === 0;
 }
 
 const a141 = validate1603;
-const schema742 = {"$id":"https://qmp-sdk.invalid/validators/exact/a141","type":"object","properties":{"mnonce":{"type":"string"}},"required":["mnonce"],"additionalProperties":false};
 
 function validate1603(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a141" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60315,11 +58978,8 @@ return errors === 0;
 }
 
 const r141 = validate1604;
-const schema743 = {"$id":"https://qmp-sdk.invalid/validators/compat/r141","$ref":"https://qmp-sdk.invalid/validators/compat/t427"};
-const schema744 = {"$id":"https://qmp-sdk.invalid/validators/compat/t427","type":"object","properties":{"data":{"type":"string"}},"required":["data"]};
 
 function validate1605(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t427" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60349,7 +59009,6 @@ return errors === 0;
 
 
 function validate1604(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r141" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1605(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -60361,10 +59020,8 @@ return errors === 0;
 }
 
 const a142 = validate1607;
-const schema745 = {"$id":"https://qmp-sdk.invalid/validators/exact/a142","type":"object","properties":{},"additionalProperties":false};
 
 function validate1607(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a142" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60385,11 +59042,8 @@ return errors === 0;
 }
 
 const r142 = validate1608;
-const schema746 = {"$id":"https://qmp-sdk.invalid/validators/compat/r142","$ref":"https://qmp-sdk.invalid/validators/compat/t428"};
-const schema747 = {"$id":"https://qmp-sdk.invalid/validators/compat/t428","type":"object","properties":{"pdh":{"type":"string"},"cert-chain":{"type":"string"},"cpu0-id":{"type":"string"},"cbitpos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reduced-phys-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["pdh","cert-chain","cpu0-id","cbitpos","reduced-phys-bits"]};
 
 function validate1609(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t428" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60506,7 +59160,6 @@ return errors === 0;
 
 
 function validate1608(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r142" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1609(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -60518,10 +59171,8 @@ return errors === 0;
 }
 
 const a143 = validate1611;
-const schema748 = {"$id":"https://qmp-sdk.invalid/validators/exact/a143","type":"object","properties":{},"additionalProperties":false};
 
 function validate1611(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a143" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60542,11 +59193,8 @@ return errors === 0;
 }
 
 const r143 = validate1612;
-const schema749 = {"$id":"https://qmp-sdk.invalid/validators/compat/r143","$ref":"https://qmp-sdk.invalid/validators/compat/t431"};
-const schema750 = {"$id":"https://qmp-sdk.invalid/validators/compat/t431","type":"object","properties":{"data":{"type":"string"}},"required":["data"]};
 
 function validate1613(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t431" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60576,7 +59224,6 @@ return errors === 0;
 
 
 function validate1612(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r143" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1613(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -60588,10 +59235,8 @@ return errors === 0;
 }
 
 const a144 = validate1615;
-const schema751 = {"$id":"https://qmp-sdk.invalid/validators/exact/a144","type":"object","properties":{},"additionalProperties":false};
 
 function validate1615(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a144" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60612,12 +59257,8 @@ return errors === 0;
 }
 
 const r144 = validate1616;
-const schema752 = {"$id":"https://qmp-sdk.invalid/validators/compat/r144","$ref":"https://qmp-sdk.invalid/validators/compat/t408"};
-const schema753 = {"$id":"https://qmp-sdk.invalid/validators/compat/t408","type":"object","properties":{"sgx":{"type":"boolean"},"sgx1":{"type":"boolean"},"sgx2":{"type":"boolean"},"flc":{"type":"boolean"},"section-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"sections":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t407"}}},"required":["sgx","sgx1","sgx2","flc","section-size","sections"]};
-const schema754 = {"$id":"https://qmp-sdk.invalid/validators/compat/t407","type":"object","properties":{"node":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["node","size"]};
 
 function validate1618(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t407" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60695,7 +59336,6 @@ return errors === 0;
 
 
 function validate1617(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t408" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60828,7 +59468,6 @@ return errors === 0;
 
 
 function validate1616(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r144" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1617(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -60840,10 +59479,8 @@ return errors === 0;
 }
 
 const a145 = validate1621;
-const schema755 = {"$id":"https://qmp-sdk.invalid/validators/exact/a145","type":"object","properties":{},"additionalProperties":false};
 
 function validate1621(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a145" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60864,10 +59501,8 @@ return errors === 0;
 }
 
 const r145 = validate1622;
-const schema756 = {"$id":"https://qmp-sdk.invalid/validators/compat/r145","$ref":"https://qmp-sdk.invalid/validators/compat/t408"};
 
 function validate1622(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r145" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1617(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -60879,10 +59514,8 @@ return errors === 0;
 }
 
 const a146 = validate1624;
-const schema757 = {"$id":"https://qmp-sdk.invalid/validators/exact/a146","type":"object","properties":{},"additionalProperties":false};
 
 function validate1624(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a146" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -60903,12 +59536,8 @@ return errors === 0;
 }
 
 const r146 = validate1625;
-const schema758 = {"$id":"https://qmp-sdk.invalid/validators/compat/r146","$ref":"https://qmp-sdk.invalid/validators/compat/t443"};
-const schema759 = {"$id":"https://qmp-sdk.invalid/validators/compat/t443","type":"object","properties":{"enabled":{"type":"boolean"},"migrated":{"type":"boolean"},"host":{"type":"string"},"port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tls-port":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"auth":{"type":"string"},"compiled-version":{"type":"string"},"mouse-mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t444"},"channels":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t442"}}},"required":["enabled","migrated","mouse-mode"]};
-const schema760 = {"$id":"https://qmp-sdk.invalid/validators/compat/t444","type":"string"};
 
 function validate1627(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t444" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -60919,11 +59548,8 @@ validate1627.errors = vErrors;
 return errors === 0;
 }
 
-const schema761 = {"$id":"https://qmp-sdk.invalid/validators/compat/t442","type":"object","properties":{"host":{"type":"string"},"port":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t317"},"connection-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channel-type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channel-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tls":{"type":"boolean"}},"required":["host","port","family","connection-id","channel-type","channel-id","tls"]};
-const schema762 = {"$id":"https://qmp-sdk.invalid/validators/compat/t317","type":"string"};
 
 function validate1630(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t317" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -60936,7 +59562,6 @@ return errors === 0;
 
 
 function validate1629(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t442" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61094,7 +59719,6 @@ return errors === 0;
 
 
 function validate1626(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t443" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61281,7 +59905,6 @@ return errors === 0;
 
 
 function validate1625(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r146" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1626(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -61293,14 +59916,9 @@ return errors === 0;
 }
 
 const a147 = validate1634;
-const schema763 = {"$id":"https://qmp-sdk.invalid/validators/exact/a147","$ref":"https://qmp-sdk.invalid/validators/exact/t451"};
-const schema764 = {"$id":"https://qmp-sdk.invalid/validators/exact/t451","type":"object","discriminator":{"propertyName":"target"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t451-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t451-1"}]};
-const schema765 = {"$id":"https://qmp-sdk.invalid/validators/exact/t451-0","type":"object","properties":{"target":{"const":"vcpu"},"providers":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t453"}},"vcpus":{"type":"array","items":{"type":"string"}}},"required":["target"],"additionalProperties":false};
-const schema766 = {"$id":"https://qmp-sdk.invalid/validators/exact/t453","type":"object","properties":{"provider":{"$ref":"https://qmp-sdk.invalid/validators/exact/t452"},"names":{"type":"array","items":{"type":"string"}}},"required":["provider"],"additionalProperties":false};
 const schema767 = {"$id":"https://qmp-sdk.invalid/validators/exact/t452","type":"string","enum":["kvm"]};
 
 function validate1638(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t452" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -61317,7 +59935,6 @@ return errors === 0;
 
 
 function validate1637(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t453" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61393,7 +60010,6 @@ return errors === 0;
 
 
 function validate1636(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t451-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61498,10 +60114,8 @@ validate1636.errors = vErrors;
 return errors === 0;
 }
 
-const schema768 = {"$id":"https://qmp-sdk.invalid/validators/exact/t451-1","type":"object","properties":{"target":{"const":"vm"},"providers":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t453"}}},"required":["target"],"additionalProperties":false};
 
 function validate1641(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t451-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61577,7 +60191,6 @@ return errors === 0;
 
 
 function validate1635(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t451" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61617,7 +60230,6 @@ return errors === 0;
 
 
 function validate1634(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a147" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1635(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -61629,12 +60241,8 @@ return errors === 0;
 }
 
 const r147 = validate1646;
-const schema769 = {"$id":"https://qmp-sdk.invalid/validators/compat/r147","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t454"}};
-const schema770 = {"$id":"https://qmp-sdk.invalid/validators/compat/t454","type":"object","properties":{"provider":{"$ref":"https://qmp-sdk.invalid/validators/compat/t452"},"qom-path":{"type":"string"},"stats":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t450"}}},"required":["provider","stats"]};
-const schema771 = {"$id":"https://qmp-sdk.invalid/validators/compat/t452","type":"string"};
 
 function validate1648(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t452" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -61645,11 +60253,8 @@ validate1648.errors = vErrors;
 return errors === 0;
 }
 
-const schema772 = {"$id":"https://qmp-sdk.invalid/validators/compat/t450","type":"object","properties":{"name":{"type":"string"},"value":{"$ref":"https://qmp-sdk.invalid/validators/compat/t461"}},"required":["name","value"]};
-const schema773 = {"$id":"https://qmp-sdk.invalid/validators/compat/t461","anyOf":[{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},{"type":"boolean"},{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}]};
 
 function validate1651(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t461" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -61802,7 +60407,6 @@ return errors === 0;
 
 
 function validate1650(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t450" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61850,7 +60454,6 @@ return errors === 0;
 
 
 function validate1647(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t454" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61929,7 +60532,6 @@ return errors === 0;
 
 
 function validate1646(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r147" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61958,10 +60560,8 @@ return errors === 0;
 }
 
 const a148 = validate1655;
-const schema774 = {"$id":"https://qmp-sdk.invalid/validators/exact/a148","type":"object","properties":{"provider":{"$ref":"https://qmp-sdk.invalid/validators/exact/t452"}},"additionalProperties":false};
 
 function validate1655(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a148" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -61993,12 +60593,8 @@ return errors === 0;
 }
 
 const r148 = validate1657;
-const schema775 = {"$id":"https://qmp-sdk.invalid/validators/compat/r148","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t455"}};
-const schema776 = {"$id":"https://qmp-sdk.invalid/validators/compat/t455","type":"object","properties":{"provider":{"$ref":"https://qmp-sdk.invalid/validators/compat/t452"},"target":{"$ref":"https://qmp-sdk.invalid/validators/compat/t457"},"stats":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t456"}}},"required":["provider","target","stats"]};
-const schema777 = {"$id":"https://qmp-sdk.invalid/validators/compat/t457","type":"string"};
 
 function validate1660(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t457" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -62009,11 +60605,8 @@ validate1660.errors = vErrors;
 return errors === 0;
 }
 
-const schema778 = {"$id":"https://qmp-sdk.invalid/validators/compat/t456","type":"object","properties":{"name":{"type":"string"},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t458"},"unit":{"$ref":"https://qmp-sdk.invalid/validators/compat/t459"},"base":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"exponent":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bucket-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name","type","exponent"]};
-const schema779 = {"$id":"https://qmp-sdk.invalid/validators/compat/t458","type":"string"};
 
 function validate1663(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t458" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -62024,10 +60617,8 @@ validate1663.errors = vErrors;
 return errors === 0;
 }
 
-const schema780 = {"$id":"https://qmp-sdk.invalid/validators/compat/t459","type":"string"};
 
 function validate1665(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t459" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -62040,7 +60631,6 @@ return errors === 0;
 
 
 function validate1662(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t456" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62185,7 +60775,6 @@ return errors === 0;
 
 
 function validate1658(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t455" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62264,7 +60853,6 @@ return errors === 0;
 
 
 function validate1657(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r148" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62293,10 +60881,8 @@ return errors === 0;
 }
 
 const a149 = validate1669;
-const schema781 = {"$id":"https://qmp-sdk.invalid/validators/exact/a149","type":"object","properties":{},"additionalProperties":false};
 
 function validate1669(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a149" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62317,12 +60903,8 @@ return errors === 0;
 }
 
 const r149 = validate1670;
-const schema782 = {"$id":"https://qmp-sdk.invalid/validators/compat/r149","$ref":"https://qmp-sdk.invalid/validators/compat/t462"};
-const schema783 = {"$id":"https://qmp-sdk.invalid/validators/compat/t462","type":"object","properties":{"running":{"type":"boolean"},"singlestep":{"type":"boolean"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t403"}},"required":["running","singlestep","status"]};
-const schema784 = {"$id":"https://qmp-sdk.invalid/validators/compat/t403","type":"string"};
 
 function validate1672(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t403" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -62335,7 +60917,6 @@ return errors === 0;
 
 
 function validate1671(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t462" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62396,7 +60977,6 @@ return errors === 0;
 
 
 function validate1670(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r149" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1671(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -62408,10 +60988,8 @@ return errors === 0;
 }
 
 const a150 = validate1675;
-const schema785 = {"$id":"https://qmp-sdk.invalid/validators/exact/a150","type":"object","properties":{},"additionalProperties":false};
 
 function validate1675(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a150" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62432,12 +61010,8 @@ return errors === 0;
 }
 
 const r150 = validate1676;
-const schema786 = {"$id":"https://qmp-sdk.invalid/validators/compat/r150","$ref":"https://qmp-sdk.invalid/validators/compat/t472"};
-const schema787 = {"$id":"https://qmp-sdk.invalid/validators/compat/t472","type":"object","properties":{"arch":{"$ref":"https://qmp-sdk.invalid/validators/compat/t466"}},"required":["arch"]};
-const schema788 = {"$id":"https://qmp-sdk.invalid/validators/compat/t466","type":"string"};
 
 function validate1678(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t466" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -62450,7 +61024,6 @@ return errors === 0;
 
 
 function validate1677(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t472" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62480,7 +61053,6 @@ return errors === 0;
 
 
 function validate1676(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r150" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1677(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -62492,10 +61064,8 @@ return errors === 0;
 }
 
 const a151 = validate1681;
-const schema789 = {"$id":"https://qmp-sdk.invalid/validators/exact/a151","type":"object","properties":{},"additionalProperties":false};
 
 function validate1681(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a151" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62516,12 +61086,8 @@ return errors === 0;
 }
 
 const r151 = validate1682;
-const schema790 = {"$id":"https://qmp-sdk.invalid/validators/compat/r151","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t469"}};
-const schema791 = {"$id":"https://qmp-sdk.invalid/validators/compat/t469","type":"object","properties":{"id":{"type":"string"},"model":{"$ref":"https://qmp-sdk.invalid/validators/compat/t480"},"options":{"$ref":"https://qmp-sdk.invalid/validators/compat/t482"}},"required":["id","model","options"]};
-const schema792 = {"$id":"https://qmp-sdk.invalid/validators/compat/t480","type":"string"};
 
 function validate1684(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t480" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -62532,12 +61098,8 @@ validate1684.errors = vErrors;
 return errors === 0;
 }
 
-const schema793 = {"$id":"https://qmp-sdk.invalid/validators/compat/t482","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["passthrough","emulator"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t482-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t482-1"}]}};
-const schema794 = {"$id":"https://qmp-sdk.invalid/validators/compat/t482-0","type":"object","properties":{"type":{"const":"passthrough"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t470"}},"required":["type","data"]};
-const schema795 = {"$id":"https://qmp-sdk.invalid/validators/compat/t470","type":"object","properties":{"path":{"type":"string"},"cancel-path":{"type":"string"}}};
 
 function validate1688(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t470" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62578,7 +61140,6 @@ return errors === 0;
 
 
 function validate1687(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t482-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62624,11 +61185,8 @@ validate1687.errors = vErrors;
 return errors === 0;
 }
 
-const schema796 = {"$id":"https://qmp-sdk.invalid/validators/compat/t482-1","type":"object","properties":{"type":{"const":"emulator"},"data":{"$ref":"https://qmp-sdk.invalid/validators/compat/t467"}},"required":["type","data"]};
-const schema797 = {"$id":"https://qmp-sdk.invalid/validators/compat/t467","type":"object","properties":{"chardev":{"type":"string"}},"required":["chardev"]};
 
 function validate1691(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t467" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62658,7 +61216,6 @@ return errors === 0;
 
 
 function validate1690(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t482-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62706,7 +61263,6 @@ return errors === 0;
 
 
 function validate1686(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t482" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -62812,7 +61368,6 @@ return errors === 0;
 
 
 function validate1683(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t469" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62873,7 +61428,6 @@ return errors === 0;
 
 
 function validate1682(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r151" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62902,10 +61456,8 @@ return errors === 0;
 }
 
 const a152 = validate1697;
-const schema798 = {"$id":"https://qmp-sdk.invalid/validators/exact/a152","type":"object","properties":{},"additionalProperties":false};
 
 function validate1697(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a152" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62926,10 +61478,8 @@ return errors === 0;
 }
 
 const r152 = validate1698;
-const schema799 = {"$id":"https://qmp-sdk.invalid/validators/compat/r152","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t480"}};
 
 function validate1698(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r152" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62958,10 +61508,8 @@ return errors === 0;
 }
 
 const a153 = validate1700;
-const schema800 = {"$id":"https://qmp-sdk.invalid/validators/exact/a153","type":"object","properties":{},"additionalProperties":false};
 
 function validate1700(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a153" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -62982,11 +61530,8 @@ return errors === 0;
 }
 
 const r153 = validate1701;
-const schema801 = {"$id":"https://qmp-sdk.invalid/validators/compat/r153","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t481"}};
-const schema802 = {"$id":"https://qmp-sdk.invalid/validators/compat/t481","type":"string"};
 
 function validate1702(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t481" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -62999,7 +61544,6 @@ return errors === 0;
 
 
 function validate1701(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r153" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63028,10 +61572,8 @@ return errors === 0;
 }
 
 const a154 = validate1704;
-const schema803 = {"$id":"https://qmp-sdk.invalid/validators/exact/a154","type":"object","properties":{},"additionalProperties":false};
 
 function validate1704(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a154" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63052,11 +61594,8 @@ return errors === 0;
 }
 
 const r154 = validate1705;
-const schema804 = {"$id":"https://qmp-sdk.invalid/validators/compat/r154","$ref":"https://qmp-sdk.invalid/validators/compat/t490"};
-const schema805 = {"$id":"https://qmp-sdk.invalid/validators/compat/t490","type":"object","properties":{"UUID":{"type":"string"}},"required":["UUID"]};
 
 function validate1706(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t490" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63086,7 +61625,6 @@ return errors === 0;
 
 
 function validate1705(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r154" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1706(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -63098,10 +61636,8 @@ return errors === 0;
 }
 
 const a155 = validate1708;
-const schema806 = {"$id":"https://qmp-sdk.invalid/validators/exact/a155","type":"object","properties":{},"additionalProperties":false};
 
 function validate1708(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a155" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63122,11 +61658,8 @@ return errors === 0;
 }
 
 const r155 = validate1709;
-const schema807 = {"$id":"https://qmp-sdk.invalid/validators/compat/r155","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t181"}};
-const schema808 = {"$id":"https://qmp-sdk.invalid/validators/compat/t181","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"limit-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"current-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["cpu-index","limit-rate","current-rate"]};
 
 function validate1710(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t181" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63232,7 +61765,6 @@ return errors === 0;
 
 
 function validate1709(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r155" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63261,10 +61793,8 @@ return errors === 0;
 }
 
 const a156 = validate1712;
-const schema809 = {"$id":"https://qmp-sdk.invalid/validators/exact/a156","type":"object","properties":{},"additionalProperties":false};
 
 function validate1712(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a156" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63285,12 +61815,8 @@ return errors === 0;
 }
 
 const r156 = validate1713;
-const schema810 = {"$id":"https://qmp-sdk.invalid/validators/compat/r156","$ref":"https://qmp-sdk.invalid/validators/compat/t491"};
-const schema811 = {"$id":"https://qmp-sdk.invalid/validators/compat/t491","type":"object","properties":{"qemu":{"$ref":"https://qmp-sdk.invalid/validators/compat/t492"},"package":{"type":"string"}},"required":["qemu","package"]};
-const schema812 = {"$id":"https://qmp-sdk.invalid/validators/compat/t492","type":"object","properties":{"major":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"minor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"micro":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["major","minor","micro"]};
 
 function validate1715(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t492" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63396,7 +61922,6 @@ return errors === 0;
 
 
 function validate1714(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t491" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63444,7 +61969,6 @@ return errors === 0;
 
 
 function validate1713(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r156" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1714(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -63456,10 +61980,8 @@ return errors === 0;
 }
 
 const a157 = validate1718;
-const schema813 = {"$id":"https://qmp-sdk.invalid/validators/exact/a157","type":"object","properties":{},"additionalProperties":false};
 
 function validate1718(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a157" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63480,11 +62002,8 @@ return errors === 0;
 }
 
 const r157 = validate1719;
-const schema814 = {"$id":"https://qmp-sdk.invalid/validators/compat/r157","$ref":"https://qmp-sdk.invalid/validators/compat/t224"};
-const schema815 = {"$id":"https://qmp-sdk.invalid/validators/compat/t224","type":"object","properties":{"guid":{"type":"string"}},"required":["guid"]};
 
 function validate1720(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t224" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63514,7 +62033,6 @@ return errors === 0;
 
 
 function validate1719(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r157" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1720(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -63526,10 +62044,8 @@ return errors === 0;
 }
 
 const a158 = validate1722;
-const schema816 = {"$id":"https://qmp-sdk.invalid/validators/exact/a158","type":"object","properties":{},"additionalProperties":false};
 
 function validate1722(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a158" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63550,12 +62066,8 @@ return errors === 0;
 }
 
 const r158 = validate1723;
-const schema817 = {"$id":"https://qmp-sdk.invalid/validators/compat/r158","$ref":"https://qmp-sdk.invalid/validators/compat/t513"};
-const schema818 = {"$id":"https://qmp-sdk.invalid/validators/compat/t513","type":"object","properties":{"enabled":{"type":"boolean"},"host":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t317"},"service":{"type":"string"},"auth":{"type":"string"},"clients":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t512"}}},"required":["enabled"]};
-const schema819 = {"$id":"https://qmp-sdk.invalid/validators/compat/t512","type":"object","properties":{"host":{"type":"string"},"service":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t317"},"websocket":{"type":"boolean"},"x509_dname":{"type":"string"},"sasl_username":{"type":"string"}},"required":["host","service","family","websocket"]};
 
 function validate1726(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t512" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63655,7 +62167,6 @@ return errors === 0;
 
 
 function validate1724(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t513" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63773,7 +62284,6 @@ return errors === 0;
 
 
 function validate1723(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r158" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1724(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -63785,10 +62295,8 @@ return errors === 0;
 }
 
 const a159 = validate1730;
-const schema820 = {"$id":"https://qmp-sdk.invalid/validators/exact/a159","type":"object","properties":{},"additionalProperties":false};
 
 function validate1730(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a159" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63809,13 +62317,8 @@ return errors === 0;
 }
 
 const r159 = validate1731;
-const schema821 = {"$id":"https://qmp-sdk.invalid/validators/compat/r159","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t514"}};
-const schema822 = {"$id":"https://qmp-sdk.invalid/validators/compat/t514","type":"object","properties":{"id":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t517"}},"clients":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t512"}},"auth":{"$ref":"https://qmp-sdk.invalid/validators/compat/t515"},"vencrypt":{"$ref":"https://qmp-sdk.invalid/validators/compat/t518"},"display":{"type":"string"}},"required":["id","server","clients","auth"]};
-const schema823 = {"$id":"https://qmp-sdk.invalid/validators/compat/t517","type":"object","properties":{"host":{"type":"string"},"service":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t317"},"websocket":{"type":"boolean"},"auth":{"$ref":"https://qmp-sdk.invalid/validators/compat/t515"},"vencrypt":{"$ref":"https://qmp-sdk.invalid/validators/compat/t518"}},"required":["host","service","family","websocket","auth"]};
-const schema824 = {"$id":"https://qmp-sdk.invalid/validators/compat/t515","type":"string"};
 
 function validate1735(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t515" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -63826,10 +62329,8 @@ validate1735.errors = vErrors;
 return errors === 0;
 }
 
-const schema825 = {"$id":"https://qmp-sdk.invalid/validators/compat/t518","type":"string"};
 
 function validate1737(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t518" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -63842,7 +62343,6 @@ return errors === 0;
 
 
 function validate1733(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t517" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -63942,7 +62442,6 @@ return errors === 0;
 
 
 function validate1732(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t514" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64078,7 +62577,6 @@ return errors === 0;
 
 
 function validate1731(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r159" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64107,10 +62605,8 @@ return errors === 0;
 }
 
 const a160 = validate1744;
-const schema826 = {"$id":"https://qmp-sdk.invalid/validators/exact/a160","type":"object","properties":{},"additionalProperties":false};
 
 function validate1744(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a160" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64131,11 +62627,8 @@ return errors === 0;
 }
 
 const r160 = validate1745;
-const schema827 = {"$id":"https://qmp-sdk.invalid/validators/compat/r160","$ref":"https://qmp-sdk.invalid/validators/compat/t390"};
-const schema828 = {"$id":"https://qmp-sdk.invalid/validators/compat/t390","type":"object","properties":{"error":{"type":"boolean"},"desc":{"type":"string"}},"required":["error"]};
 
 function validate1746(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t390" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64183,7 +62676,6 @@ return errors === 0;
 
 
 function validate1745(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r160" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1746(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -64195,10 +62687,8 @@ return errors === 0;
 }
 
 const a161 = validate1748;
-const schema829 = {"$id":"https://qmp-sdk.invalid/validators/exact/a161","type":"object","properties":{},"additionalProperties":false};
 
 function validate1748(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a161" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64219,12 +62709,8 @@ return errors === 0;
 }
 
 const r161 = validate1749;
-const schema830 = {"$id":"https://qmp-sdk.invalid/validators/compat/r161","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t527"}};
-const schema831 = {"$id":"https://qmp-sdk.invalid/validators/compat/t527","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["block-node","chardev","migration"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t527-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t527-1"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t527-2"}]}};
-const schema832 = {"$id":"https://qmp-sdk.invalid/validators/compat/t527-0","type":"object","properties":{"type":{"const":"block-node"},"node-name":{"type":"string"}},"required":["type","node-name"]};
 
 function validate1751(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t527-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64270,10 +62756,8 @@ validate1751.errors = vErrors;
 return errors === 0;
 }
 
-const schema833 = {"$id":"https://qmp-sdk.invalid/validators/compat/t527-1","type":"object","properties":{"type":{"const":"chardev"},"id":{"type":"string"}},"required":["type","id"]};
 
 function validate1752(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t527-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64319,10 +62803,8 @@ validate1752.errors = vErrors;
 return errors === 0;
 }
 
-const schema834 = {"$id":"https://qmp-sdk.invalid/validators/compat/t527-2","type":"object","properties":{"type":{"const":"migration"}},"required":["type"]};
 
 function validate1753(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t527-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64352,7 +62834,6 @@ return errors === 0;
 
 
 function validate1750(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t527" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -64464,7 +62945,6 @@ return errors === 0;
 
 
 function validate1749(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r161" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64493,10 +62973,8 @@ return errors === 0;
 }
 
 const a162 = validate1758;
-const schema835 = {"$id":"https://qmp-sdk.invalid/validators/exact/a162","type":"object","properties":{},"additionalProperties":false};
 
 function validate1758(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a162" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64517,10 +62995,8 @@ return errors === 0;
 }
 
 const r162 = validate1759;
-const schema836 = {"$id":"https://qmp-sdk.invalid/validators/compat/r162","type":"object","properties":{}};
 
 function validate1759(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r162" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64534,10 +63010,8 @@ return errors === 0;
 }
 
 const a163 = validate1760;
-const schema837 = {"$id":"https://qmp-sdk.invalid/validators/exact/a163","type":"object","properties":{"fdset-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"fd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["fdset-id"],"additionalProperties":false};
 
 function validate1760(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a163" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64624,10 +63098,8 @@ return errors === 0;
 }
 
 const r163 = validate1761;
-const schema838 = {"$id":"https://qmp-sdk.invalid/validators/compat/r163","type":"object","properties":{}};
 
 function validate1761(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r163" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64641,10 +63113,8 @@ return errors === 0;
 }
 
 const a164 = validate1762;
-const schema839 = {"$id":"https://qmp-sdk.invalid/validators/exact/a164","type":"object","properties":{"icount":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["icount"],"additionalProperties":false};
 
 function validate1762(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a164" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64699,10 +63169,8 @@ return errors === 0;
 }
 
 const r164 = validate1763;
-const schema840 = {"$id":"https://qmp-sdk.invalid/validators/compat/r164","type":"object","properties":{}};
 
 function validate1763(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r164" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64716,10 +63184,8 @@ return errors === 0;
 }
 
 const a165 = validate1764;
-const schema841 = {"$id":"https://qmp-sdk.invalid/validators/exact/a165","type":"object","properties":{},"additionalProperties":false};
 
 function validate1764(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a165" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64740,10 +63206,8 @@ return errors === 0;
 }
 
 const r165 = validate1765;
-const schema842 = {"$id":"https://qmp-sdk.invalid/validators/compat/r165","type":"object","properties":{}};
 
 function validate1765(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r165" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64757,10 +63221,8 @@ return errors === 0;
 }
 
 const a166 = validate1766;
-const schema843 = {"$id":"https://qmp-sdk.invalid/validators/exact/a166","type":"object","properties":{"icount":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["icount"],"additionalProperties":false};
 
 function validate1766(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a166" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64815,10 +63277,8 @@ return errors === 0;
 }
 
 const r166 = validate1767;
-const schema844 = {"$id":"https://qmp-sdk.invalid/validators/compat/r166","type":"object","properties":{}};
 
 function validate1767(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r166" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64832,11 +63292,9 @@ return errors === 0;
 }
 
 const a167 = validate1768;
-const schema845 = {"$id":"https://qmp-sdk.invalid/validators/exact/a167","type":"object","properties":{"device":{"type":"string"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t180"}},"required":["device","size"],"additionalProperties":false};
 const schema846 = {"$id":"https://qmp-sdk.invalid/validators/exact/t180","type":"string","enum":["utf8","base64"]};
 
 function validate1769(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t180" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -64853,7 +63311,6 @@ return errors === 0;
 
 
 function validate1768(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a167" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -64938,10 +63395,8 @@ return errors === 0;
 }
 
 const r167 = validate1771;
-const schema847 = {"$id":"https://qmp-sdk.invalid/validators/compat/r167","type":"string"};
 
 function validate1771(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r167" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -64953,10 +63408,8 @@ return errors === 0;
 }
 
 const a168 = validate1772;
-const schema848 = {"$id":"https://qmp-sdk.invalid/validators/exact/a168","type":"object","properties":{"device":{"type":"string"},"data":{"type":"string"},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t180"}},"required":["device","data"],"additionalProperties":false};
 
 function validate1772(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a168" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65026,10 +63479,8 @@ return errors === 0;
 }
 
 const r168 = validate1774;
-const schema849 = {"$id":"https://qmp-sdk.invalid/validators/compat/r168","type":"object","properties":{}};
 
 function validate1774(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r168" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65043,10 +63494,8 @@ return errors === 0;
 }
 
 const a169 = validate1775;
-const schema850 = {"$id":"https://qmp-sdk.invalid/validators/exact/a169","type":"object","properties":{},"additionalProperties":false};
 
 function validate1775(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a169" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65067,10 +63516,8 @@ return errors === 0;
 }
 
 const r169 = validate1776;
-const schema851 = {"$id":"https://qmp-sdk.invalid/validators/compat/r169","type":"object","properties":{}};
 
 function validate1776(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r169" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65084,11 +63531,9 @@ return errors === 0;
 }
 
 const a170 = validate1777;
-const schema852 = {"$id":"https://qmp-sdk.invalid/validators/exact/a170","type":"object","properties":{"filename":{"type":"string"},"device":{"type":"string"},"head":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"format":{"$ref":"https://qmp-sdk.invalid/validators/exact/t234"}},"required":["filename"],"additionalProperties":false};
 const schema853 = {"$id":"https://qmp-sdk.invalid/validators/exact/t234","type":"string","enum":["ppm","png"]};
 
 function validate1778(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t234" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -65105,7 +63550,6 @@ return errors === 0;
 
 
 function validate1777(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a170" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65203,10 +63647,8 @@ return errors === 0;
 }
 
 const r170 = validate1780;
-const schema854 = {"$id":"https://qmp-sdk.invalid/validators/compat/r170","type":"object","properties":{}};
 
 function validate1780(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r170" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65220,10 +63662,8 @@ return errors === 0;
 }
 
 const a171 = validate1781;
-const schema855 = {"$id":"https://qmp-sdk.invalid/validators/exact/a171","type":"object","properties":{"keys":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t270"}},"hold-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["keys"],"additionalProperties":false};
 
 function validate1781(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a171" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65313,10 +63753,8 @@ return errors === 0;
 }
 
 const r171 = validate1783;
-const schema856 = {"$id":"https://qmp-sdk.invalid/validators/compat/r171","type":"object","properties":{}};
 
 function validate1783(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r171" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65330,11 +63768,9 @@ return errors === 0;
 }
 
 const a172 = validate1784;
-const schema857 = {"$id":"https://qmp-sdk.invalid/validators/exact/a172","type":"object","properties":{"reboot":{"$ref":"https://qmp-sdk.invalid/validators/exact/t385"},"shutdown":{"$ref":"https://qmp-sdk.invalid/validators/exact/t435"},"panic":{"$ref":"https://qmp-sdk.invalid/validators/exact/t335"},"watchdog":{"$ref":"https://qmp-sdk.invalid/validators/exact/t521"}},"additionalProperties":false};
 const schema858 = {"$id":"https://qmp-sdk.invalid/validators/exact/t385","type":"string","enum":["reset","shutdown"]};
 
 function validate1785(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t385" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -65352,7 +63788,6 @@ return errors === 0;
 const schema859 = {"$id":"https://qmp-sdk.invalid/validators/exact/t435","type":"string","enum":["poweroff","pause"]};
 
 function validate1787(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t435" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -65370,7 +63805,6 @@ return errors === 0;
 const schema860 = {"$id":"https://qmp-sdk.invalid/validators/exact/t335","type":"string","enum":["pause","shutdown","exit-failure","none"]};
 
 function validate1789(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t335" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -65388,7 +63822,6 @@ return errors === 0;
 const schema861 = {"$id":"https://qmp-sdk.invalid/validators/exact/t521","type":"string","enum":["reset","shutdown","poweroff","pause","debug","none","inject-nmi"]};
 
 function validate1791(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t521" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -65405,7 +63838,6 @@ return errors === 0;
 
 
 function validate1784(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a172" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65481,10 +63913,8 @@ return errors === 0;
 }
 
 const r172 = validate1793;
-const schema862 = {"$id":"https://qmp-sdk.invalid/validators/compat/r172","type":"object","properties":{}};
 
 function validate1793(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r172" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65498,12 +63928,8 @@ return errors === 0;
 }
 
 const a173 = validate1794;
-const schema863 = {"$id":"https://qmp-sdk.invalid/validators/exact/a173","$ref":"https://qmp-sdk.invalid/validators/exact/t324"};
-const schema864 = {"$id":"https://qmp-sdk.invalid/validators/exact/t324","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t324-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t324-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t324-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t324-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t324-4"}]};
-const schema865 = {"$id":"https://qmp-sdk.invalid/validators/exact/t324-0","type":"object","properties":{"type":{"const":"node"},"nodeid":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpus":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"mem":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"memdev":{"type":"string"},"initiator":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type"],"additionalProperties":false};
 
 function validate1796(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t324-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65689,10 +64115,8 @@ validate1796.errors = vErrors;
 return errors === 0;
 }
 
-const schema866 = {"$id":"https://qmp-sdk.invalid/validators/exact/t324-1","type":"object","properties":{"type":{"const":"dist"},"src":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dst":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"val":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","src","dst","val"],"additionalProperties":false};
 
 function validate1797(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t324-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -65819,10 +64243,8 @@ validate1797.errors = vErrors;
 return errors === 0;
 }
 
-const schema867 = {"$id":"https://qmp-sdk.invalid/validators/exact/t324-2","type":"object","properties":{"type":{"const":"cpu"},"node-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"socket-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"die-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"core-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type"],"additionalProperties":false};
 
 function validate1798(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t324-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66033,11 +64455,9 @@ validate1798.errors = vErrors;
 return errors === 0;
 }
 
-const schema868 = {"$id":"https://qmp-sdk.invalid/validators/exact/t324-3","type":"object","properties":{"type":{"const":"hmat-lb"},"initiator":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"target":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"hierarchy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t228"},"data-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t227"},"latency":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","initiator","target","hierarchy","data-type"],"additionalProperties":false};
 const schema869 = {"$id":"https://qmp-sdk.invalid/validators/exact/t228","type":"string","enum":["memory","first-level","second-level","third-level"]};
 
 function validate1800(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t228" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -66055,7 +64475,6 @@ return errors === 0;
 const schema870 = {"$id":"https://qmp-sdk.invalid/validators/exact/t227","type":"string","enum":["access-latency","read-latency","write-latency","access-bandwidth","read-bandwidth","write-bandwidth"]};
 
 function validate1802(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t227" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -66072,7 +64491,6 @@ return errors === 0;
 
 
 function validate1799(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t324-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66253,11 +64671,9 @@ validate1799.errors = vErrors;
 return errors === 0;
 }
 
-const schema871 = {"$id":"https://qmp-sdk.invalid/validators/exact/t324-4","type":"object","properties":{"type":{"const":"hmat-cache"},"node-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"associativity":{"$ref":"https://qmp-sdk.invalid/validators/exact/t225"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t226"},"line":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","node-id","size","level","associativity","policy","line"],"additionalProperties":false};
 const schema872 = {"$id":"https://qmp-sdk.invalid/validators/exact/t225","type":"string","enum":["none","direct","complex"]};
 
 function validate1805(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t225" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -66275,7 +64691,6 @@ return errors === 0;
 const schema873 = {"$id":"https://qmp-sdk.invalid/validators/exact/t226","type":"string","enum":["none","write-back","write-through"]};
 
 function validate1807(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t226" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -66292,7 +64707,6 @@ return errors === 0;
 
 
 function validate1804(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t324-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66475,7 +64889,6 @@ return errors === 0;
 
 
 function validate1795(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t324" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66533,7 +64946,6 @@ return errors === 0;
 
 
 function validate1794(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a173" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1795(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -66545,10 +64957,8 @@ return errors === 0;
 }
 
 const r173 = validate1815;
-const schema874 = {"$id":"https://qmp-sdk.invalid/validators/compat/r173","type":"object","properties":{}};
 
 function validate1815(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r173" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66562,10 +64972,8 @@ return errors === 0;
 }
 
 const a174 = validate1816;
-const schema875 = {"$id":"https://qmp-sdk.invalid/validators/exact/a174","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-rate":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["dirty-rate"],"additionalProperties":false};
 
 function validate1816(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a174" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66652,10 +65060,8 @@ return errors === 0;
 }
 
 const r174 = validate1817;
-const schema876 = {"$id":"https://qmp-sdk.invalid/validators/compat/r174","type":"object","properties":{}};
 
 function validate1817(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r174" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66669,10 +65075,8 @@ return errors === 0;
 }
 
 const a175 = validate1818;
-const schema877 = {"$id":"https://qmp-sdk.invalid/validators/exact/a175","type":"object","properties":{"name":{"type":"string"},"up":{"type":"boolean"}},"required":["name","up"],"additionalProperties":false};
 
 function validate1818(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a175" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66729,10 +65133,8 @@ return errors === 0;
 }
 
 const r175 = validate1819;
-const schema878 = {"$id":"https://qmp-sdk.invalid/validators/compat/r175","type":"object","properties":{}};
 
 function validate1819(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r175" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66746,13 +65148,9 @@ return errors === 0;
 }
 
 const a176 = validate1820;
-const schema879 = {"$id":"https://qmp-sdk.invalid/validators/exact/a176","$ref":"https://qmp-sdk.invalid/validators/exact/t425"};
-const schema880 = {"$id":"https://qmp-sdk.invalid/validators/exact/t425","type":"object","discriminator":{"propertyName":"protocol"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t425-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t425-1"}]};
-const schema881 = {"$id":"https://qmp-sdk.invalid/validators/exact/t425-0","type":"object","properties":{"protocol":{"const":"vnc"},"password":{"type":"string"},"connected":{"$ref":"https://qmp-sdk.invalid/validators/exact/t424"},"display":{"type":"string"}},"required":["protocol","password"],"additionalProperties":false};
 const schema882 = {"$id":"https://qmp-sdk.invalid/validators/exact/t424","type":"string","enum":["keep","fail","disconnect"]};
 
 function validate1823(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t424" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -66769,7 +65167,6 @@ return errors === 0;
 
 
 function validate1822(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t425-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66851,10 +65248,8 @@ validate1822.errors = vErrors;
 return errors === 0;
 }
 
-const schema883 = {"$id":"https://qmp-sdk.invalid/validators/exact/t425-1","type":"object","properties":{"protocol":{"const":"spice"},"password":{"type":"string"},"connected":{"$ref":"https://qmp-sdk.invalid/validators/exact/t424"}},"required":["protocol","password"],"additionalProperties":false};
 
 function validate1825(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t425-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66925,7 +65320,6 @@ return errors === 0;
 
 
 function validate1821(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t425" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66965,7 +65359,6 @@ return errors === 0;
 
 
 function validate1820(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a176" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1821(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -66977,10 +65370,8 @@ return errors === 0;
 }
 
 const r176 = validate1830;
-const schema884 = {"$id":"https://qmp-sdk.invalid/validators/compat/r176","type":"object","properties":{}};
 
 function validate1830(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r176" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -66994,10 +65385,8 @@ return errors === 0;
 }
 
 const a177 = validate1831;
-const schema885 = {"$id":"https://qmp-sdk.invalid/validators/exact/a177","type":"object","properties":{"packet-header":{"type":"string"},"secret":{"type":"string"},"gpa":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["packet-header","secret"],"additionalProperties":false};
 
 function validate1831(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a177" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67082,10 +65471,8 @@ return errors === 0;
 }
 
 const r177 = validate1832;
-const schema886 = {"$id":"https://qmp-sdk.invalid/validators/compat/r177","type":"object","properties":{}};
 
 function validate1832(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r177" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67099,10 +65486,8 @@ return errors === 0;
 }
 
 const a178 = validate1833;
-const schema887 = {"$id":"https://qmp-sdk.invalid/validators/exact/a178","type":"object","properties":{"job-id":{"type":"string"},"tag":{"type":"string"},"devices":{"type":"array","items":{"type":"string"}}},"required":["job-id","tag","devices"],"additionalProperties":false};
 
 function validate1833(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a178" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67190,10 +65575,8 @@ return errors === 0;
 }
 
 const r178 = validate1834;
-const schema888 = {"$id":"https://qmp-sdk.invalid/validators/compat/r178","type":"object","properties":{}};
 
 function validate1834(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r178" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67207,10 +65590,8 @@ return errors === 0;
 }
 
 const a179 = validate1835;
-const schema889 = {"$id":"https://qmp-sdk.invalid/validators/exact/a179","type":"object","properties":{"job-id":{"type":"string"},"tag":{"type":"string"},"vmstate":{"type":"string"},"devices":{"type":"array","items":{"type":"string"}}},"required":["job-id","tag","vmstate","devices"],"additionalProperties":false};
 
 function validate1835(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a179" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67311,10 +65692,8 @@ return errors === 0;
 }
 
 const r179 = validate1836;
-const schema890 = {"$id":"https://qmp-sdk.invalid/validators/compat/r179","type":"object","properties":{}};
 
 function validate1836(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r179" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67328,10 +65707,8 @@ return errors === 0;
 }
 
 const a180 = validate1837;
-const schema891 = {"$id":"https://qmp-sdk.invalid/validators/exact/a180","type":"object","properties":{"job-id":{"type":"string"},"tag":{"type":"string"},"vmstate":{"type":"string"},"devices":{"type":"array","items":{"type":"string"}}},"required":["job-id","tag","vmstate","devices"],"additionalProperties":false};
 
 function validate1837(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a180" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67432,10 +65809,8 @@ return errors === 0;
 }
 
 const r180 = validate1838;
-const schema892 = {"$id":"https://qmp-sdk.invalid/validators/compat/r180","type":"object","properties":{}};
 
 function validate1838(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r180" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67449,10 +65824,8 @@ return errors === 0;
 }
 
 const a181 = validate1839;
-const schema893 = {"$id":"https://qmp-sdk.invalid/validators/exact/a181","type":"object","properties":{},"additionalProperties":false};
 
 function validate1839(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a181" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67473,10 +65846,8 @@ return errors === 0;
 }
 
 const r181 = validate1840;
-const schema894 = {"$id":"https://qmp-sdk.invalid/validators/compat/r181","type":"object","properties":{}};
 
 function validate1840(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r181" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67490,10 +65861,8 @@ return errors === 0;
 }
 
 const a182 = validate1841;
-const schema895 = {"$id":"https://qmp-sdk.invalid/validators/exact/a182","type":"object","properties":{},"additionalProperties":false};
 
 function validate1841(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a182" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67514,10 +65883,8 @@ return errors === 0;
 }
 
 const r182 = validate1842;
-const schema896 = {"$id":"https://qmp-sdk.invalid/validators/compat/r182","type":"object","properties":{}};
 
 function validate1842(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r182" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67531,10 +65898,8 @@ return errors === 0;
 }
 
 const a183 = validate1843;
-const schema897 = {"$id":"https://qmp-sdk.invalid/validators/exact/a183","type":"object","properties":{},"additionalProperties":false};
 
 function validate1843(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a183" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67555,10 +65920,8 @@ return errors === 0;
 }
 
 const r183 = validate1844;
-const schema898 = {"$id":"https://qmp-sdk.invalid/validators/compat/r183","type":"object","properties":{}};
 
 function validate1844(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r183" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67572,10 +65935,8 @@ return errors === 0;
 }
 
 const a184 = validate1845;
-const schema899 = {"$id":"https://qmp-sdk.invalid/validators/exact/a184","type":"object","properties":{},"additionalProperties":false};
 
 function validate1845(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a184" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67596,10 +65957,8 @@ return errors === 0;
 }
 
 const r184 = validate1846;
-const schema900 = {"$id":"https://qmp-sdk.invalid/validators/compat/r184","type":"object","properties":{}};
 
 function validate1846(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r184" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67613,10 +65972,8 @@ return errors === 0;
 }
 
 const a185 = validate1847;
-const schema901 = {"$id":"https://qmp-sdk.invalid/validators/exact/a185","type":"object","properties":{"name":{"type":"string"},"vcpu":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name"],"additionalProperties":false};
 
 function validate1847(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a185" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67688,12 +66045,8 @@ return errors === 0;
 }
 
 const r185 = validate1848;
-const schema902 = {"$id":"https://qmp-sdk.invalid/validators/compat/r185","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t483"}};
-const schema903 = {"$id":"https://qmp-sdk.invalid/validators/compat/t483","type":"object","properties":{"name":{"type":"string"},"state":{"$ref":"https://qmp-sdk.invalid/validators/compat/t484"},"vcpu":{"type":"boolean"}},"required":["name","state","vcpu"]};
-const schema904 = {"$id":"https://qmp-sdk.invalid/validators/compat/t484","type":"string"};
 
 function validate1850(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t484" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -67706,7 +66059,6 @@ return errors === 0;
 
 
 function validate1849(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t483" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67767,7 +66119,6 @@ return errors === 0;
 
 
 function validate1848(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r185" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67796,10 +66147,8 @@ return errors === 0;
 }
 
 const a186 = validate1853;
-const schema905 = {"$id":"https://qmp-sdk.invalid/validators/exact/a186","type":"object","properties":{"name":{"type":"string"},"enable":{"type":"boolean"},"ignore-unavailable":{"type":"boolean"},"vcpu":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name","enable"],"additionalProperties":false};
 
 function validate1853(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a186" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67897,10 +66246,8 @@ return errors === 0;
 }
 
 const r186 = validate1854;
-const schema906 = {"$id":"https://qmp-sdk.invalid/validators/compat/r186","type":"object","properties":{}};
 
 function validate1854(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r186" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67914,13 +66261,8 @@ return errors === 0;
 }
 
 const a187 = validate1855;
-const schema907 = {"$id":"https://qmp-sdk.invalid/validators/exact/a187","type":"object","properties":{"actions":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t485"}},"properties":{"$ref":"https://qmp-sdk.invalid/validators/exact/t487"}},"required":["actions"],"additionalProperties":false};
-const schema908 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-2"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-3"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-4"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-5"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-6"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-7"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-8"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-9"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-10"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t485-11"}]};
-const schema909 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-0","type":"object","properties":{"type":{"const":"abort"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t2"}},"required":["type","data"],"additionalProperties":false};
-const schema910 = {"$id":"https://qmp-sdk.invalid/validators/exact/t2","type":"object","properties":{},"additionalProperties":false};
 
 function validate1858(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67942,7 +66284,6 @@ return errors === 0;
 
 
 function validate1857(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -67998,10 +66339,8 @@ validate1857.errors = vErrors;
 return errors === 0;
 }
 
-const schema911 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-1","type":"object","properties":{"type":{"const":"block-dirty-bitmap-add"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t25"}},"required":["type","data"],"additionalProperties":false};
 
 function validate1860(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68057,10 +66396,8 @@ validate1860.errors = vErrors;
 return errors === 0;
 }
 
-const schema912 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-2","type":"object","properties":{"type":{"const":"block-dirty-bitmap-remove"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t24"}},"required":["type","data"],"additionalProperties":false};
 
 function validate1862(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68116,10 +66453,8 @@ validate1862.errors = vErrors;
 return errors === 0;
 }
 
-const schema913 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-3","type":"object","properties":{"type":{"const":"block-dirty-bitmap-clear"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t24"}},"required":["type","data"],"additionalProperties":false};
 
 function validate1864(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68175,10 +66510,8 @@ validate1864.errors = vErrors;
 return errors === 0;
 }
 
-const schema914 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-4","type":"object","properties":{"type":{"const":"block-dirty-bitmap-enable"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t24"}},"required":["type","data"],"additionalProperties":false};
 
 function validate1866(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68234,10 +66567,8 @@ validate1866.errors = vErrors;
 return errors === 0;
 }
 
-const schema915 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-5","type":"object","properties":{"type":{"const":"block-dirty-bitmap-disable"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t24"}},"required":["type","data"],"additionalProperties":false};
 
 function validate1868(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68293,10 +66624,8 @@ validate1868.errors = vErrors;
 return errors === 0;
 }
 
-const schema916 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-6","type":"object","properties":{"type":{"const":"block-dirty-bitmap-merge"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t27"}},"required":["type","data"],"additionalProperties":false};
 
 function validate1870(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68352,10 +66681,8 @@ validate1870.errors = vErrors;
 return errors === 0;
 }
 
-const schema917 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-7","type":"object","properties":{"type":{"const":"blockdev-backup"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t54"}},"required":["type","data"],"additionalProperties":false};
 
 function validate1872(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68411,10 +66738,8 @@ validate1872.errors = vErrors;
 return errors === 0;
 }
 
-const schema918 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-8","type":"object","properties":{"type":{"const":"blockdev-snapshot"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t116"}},"required":["type","data"],"additionalProperties":false};
 
 function validate1874(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68470,10 +66795,8 @@ validate1874.errors = vErrors;
 return errors === 0;
 }
 
-const schema919 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-9","type":"object","properties":{"type":{"const":"blockdev-snapshot-internal-sync"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t117"}},"required":["type","data"],"additionalProperties":false};
 
 function validate1876(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68529,10 +66852,8 @@ validate1876.errors = vErrors;
 return errors === 0;
 }
 
-const schema920 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-10","type":"object","properties":{"type":{"const":"blockdev-snapshot-sync"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t119"}},"required":["type","data"],"additionalProperties":false};
 
 function validate1878(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68588,10 +66909,8 @@ validate1878.errors = vErrors;
 return errors === 0;
 }
 
-const schema921 = {"$id":"https://qmp-sdk.invalid/validators/exact/t485-11","type":"object","properties":{"type":{"const":"drive-backup"},"data":{"$ref":"https://qmp-sdk.invalid/validators/exact/t202"}},"required":["type","data"],"additionalProperties":false};
 
 function validate1880(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485-11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68649,7 +66968,6 @@ return errors === 0;
 
 
 function validate1856(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t485" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68747,11 +67065,9 @@ validate1856.errors = vErrors;
 return errors === 0;
 }
 
-const schema922 = {"$id":"https://qmp-sdk.invalid/validators/exact/t487","type":"object","properties":{"completion-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t4"}},"additionalProperties":false};
 const schema923 = {"$id":"https://qmp-sdk.invalid/validators/exact/t4","type":"string","enum":["individual","grouped"]};
 
 function validate1896(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t4" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -68768,7 +67084,6 @@ return errors === 0;
 
 
 function validate1895(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t487" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68801,7 +67116,6 @@ return errors === 0;
 
 
 function validate1855(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a187" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68876,10 +67190,8 @@ return errors === 0;
 }
 
 const r187 = validate1899;
-const schema924 = {"$id":"https://qmp-sdk.invalid/validators/compat/r187","type":"object","properties":{}};
 
 function validate1899(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r187" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68893,10 +67205,8 @@ return errors === 0;
 }
 
 const a188 = validate1900;
-const schema925 = {"$id":"https://qmp-sdk.invalid/validators/exact/a188","type":"object","properties":{"action":{"$ref":"https://qmp-sdk.invalid/validators/exact/t521"}},"required":["action"],"additionalProperties":false};
 
 function validate1900(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a188" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68935,10 +67245,8 @@ return errors === 0;
 }
 
 const r188 = validate1902;
-const schema926 = {"$id":"https://qmp-sdk.invalid/validators/compat/r188","type":"object","properties":{}};
 
 function validate1902(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r188" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -68952,13 +67260,9 @@ return errors === 0;
 }
 
 const a189 = validate1903;
-const schema927 = {"$id":"https://qmp-sdk.invalid/validators/exact/a189","type":"object","properties":{"job-id":{"type":"string"},"node-name":{"type":"string"},"options":{"$ref":"https://qmp-sdk.invalid/validators/exact/t51"},"force":{"type":"boolean"}},"required":["job-id","node-name","options"],"additionalProperties":false};
-const schema928 = {"$id":"https://qmp-sdk.invalid/validators/exact/t51","type":"object","discriminator":{"propertyName":"driver"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t51-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t51-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t51-2"}]};
-const schema929 = {"$id":"https://qmp-sdk.invalid/validators/exact/t51-0","type":"object","properties":{"driver":{"const":"luks"},"state":{"$ref":"https://qmp-sdk.invalid/validators/exact/t356"},"new-secret":{"type":"string"},"old-secret":{"type":"string"},"keyslot":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iter-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"secret":{"type":"string"}},"required":["driver","state"],"additionalProperties":false};
 const schema930 = {"$id":"https://qmp-sdk.invalid/validators/exact/t356","type":"string","enum":["active","inactive"]};
 
 function validate1906(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t356" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -68975,7 +67279,6 @@ return errors === 0;
 
 
 function validate1905(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t51-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69126,12 +67429,8 @@ validate1905.errors = vErrors;
 return errors === 0;
 }
 
-const schema931 = {"$id":"https://qmp-sdk.invalid/validators/exact/t51-1","type":"object","properties":{"driver":{"const":"qcow2"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t349"}},"required":["driver"],"additionalProperties":false};
-const schema932 = {"$id":"https://qmp-sdk.invalid/validators/exact/t349","type":"object","discriminator":{"propertyName":"format"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t349-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t349-1"}]};
-const schema933 = {"$id":"https://qmp-sdk.invalid/validators/exact/t349-0","type":"object","properties":{"format":{"const":"luks"},"state":{"$ref":"https://qmp-sdk.invalid/validators/exact/t356"},"new-secret":{"type":"string"},"old-secret":{"type":"string"},"keyslot":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iter-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"secret":{"type":"string"}},"required":["format","state"],"additionalProperties":false};
 
 function validate1910(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t349-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69282,10 +67581,8 @@ validate1910.errors = vErrors;
 return errors === 0;
 }
 
-const schema934 = {"$id":"https://qmp-sdk.invalid/validators/exact/t349-1","type":"object","properties":{"format":{"const":"qcow"}},"required":["format"],"additionalProperties":false};
 
 function validate1912(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t349-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69325,7 +67622,6 @@ return errors === 0;
 
 
 function validate1909(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t349" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69365,7 +67661,6 @@ return errors === 0;
 
 
 function validate1908(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t51-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69424,7 +67719,6 @@ return errors === 0;
 const schema935 = {"$id":"https://qmp-sdk.invalid/validators/exact/t51-2","type":"object","properties":{"driver":{"enum":["blkdebug","blklogwrites","blkreplay","blkverify","bochs","cloop","compress","copy-before-write","copy-on-read","dmg","file","snapshot-access","ftp","ftps","gluster","host_cdrom","host_device","http","https","iscsi","nbd","nfs","null-aio","null-co","nvme","parallels","preallocate","qcow","qed","quorum","raw","rbd","replication","ssh","throttle","vdi","vhdx","vmdk","vpc","vvfat"]}},"required":["driver"],"additionalProperties":false};
 
 function validate1916(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t51-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69465,7 +67759,6 @@ return errors === 0;
 
 
 function validate1904(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t51" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69745,7 +68038,6 @@ return errors === 0;
 
 
 function validate1903(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a189" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69828,10 +68120,8 @@ return errors === 0;
 }
 
 const r189 = validate1960;
-const schema936 = {"$id":"https://qmp-sdk.invalid/validators/compat/r189","type":"object","properties":{}};
 
 function validate1960(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r189" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69845,10 +68135,8 @@ return errors === 0;
 }
 
 const a190 = validate1961;
-const schema937 = {"$id":"https://qmp-sdk.invalid/validators/exact/a190","type":"object","properties":{"parent":{"type":"string"},"child":{"type":"string"},"node":{"type":"string"}},"required":["parent"],"additionalProperties":false};
 
 function validate1961(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a190" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69918,10 +68206,8 @@ return errors === 0;
 }
 
 const r190 = validate1962;
-const schema938 = {"$id":"https://qmp-sdk.invalid/validators/compat/r190","type":"object","properties":{}};
 
 function validate1962(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r190" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -69935,10 +68221,8 @@ return errors === 0;
 }
 
 const a191 = validate1963;
-const schema939 = {"$id":"https://qmp-sdk.invalid/validators/exact/a191","type":"object","properties":{"node-name":{"type":"string"},"iothread":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"force":{"type":"boolean"}},"required":["node-name","iothread"],"additionalProperties":false};
 
 function validate1963(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a191" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70008,10 +68292,8 @@ return errors === 0;
 }
 
 const r191 = validate1965;
-const schema940 = {"$id":"https://qmp-sdk.invalid/validators/compat/r191","type":"object","properties":{}};
 
 function validate1965(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r191" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70025,10 +68307,8 @@ return errors === 0;
 }
 
 const a192 = validate1966;
-const schema941 = {"$id":"https://qmp-sdk.invalid/validators/exact/a192","type":"object","properties":{},"additionalProperties":false};
 
 function validate1966(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a192" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70049,10 +68329,8 @@ return errors === 0;
 }
 
 const r192 = validate1967;
-const schema942 = {"$id":"https://qmp-sdk.invalid/validators/compat/r192","type":"object","properties":{}};
 
 function validate1967(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r192" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70066,10 +68344,8 @@ return errors === 0;
 }
 
 const a193 = validate1968;
-const schema943 = {"$id":"https://qmp-sdk.invalid/validators/exact/a193","$ref":"https://qmp-sdk.invalid/validators/exact/t24"};
 
 function validate1968(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a193" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70081,11 +68357,8 @@ return errors === 0;
 }
 
 const r193 = validate1970;
-const schema944 = {"$id":"https://qmp-sdk.invalid/validators/compat/r193","$ref":"https://qmp-sdk.invalid/validators/compat/t30"};
-const schema945 = {"$id":"https://qmp-sdk.invalid/validators/compat/t30","type":"object","properties":{"sha256":{"type":"string"}},"required":["sha256"]};
 
 function validate1971(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t30" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70115,7 +68388,6 @@ return errors === 0;
 
 
 function validate1970(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r193" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1971(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70127,10 +68399,8 @@ return errors === 0;
 }
 
 const a194 = validate1973;
-const schema946 = {"$id":"https://qmp-sdk.invalid/validators/exact/a194","type":"object","properties":{},"additionalProperties":false};
 
 function validate1973(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a194" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70151,13 +68421,8 @@ return errors === 0;
 }
 
 const r194 = validate1974;
-const schema947 = {"$id":"https://qmp-sdk.invalid/validators/compat/r194","$ref":"https://qmp-sdk.invalid/validators/compat/t523"};
-const schema948 = {"$id":"https://qmp-sdk.invalid/validators/compat/t523","type":"object","properties":{"nodes":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t525"}},"edges":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t524"}}},"required":["nodes","edges"]};
-const schema949 = {"$id":"https://qmp-sdk.invalid/validators/compat/t525","type":"object","properties":{"id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t526"},"name":{"type":"string"}},"required":["id","type","name"]};
-const schema950 = {"$id":"https://qmp-sdk.invalid/validators/compat/t526","type":"string"};
 
 function validate1977(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t526" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -70170,7 +68435,6 @@ return errors === 0;
 
 
 function validate1976(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t525" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70244,11 +68508,8 @@ validate1976.errors = vErrors;
 return errors === 0;
 }
 
-const schema951 = {"$id":"https://qmp-sdk.invalid/validators/compat/t524","type":"object","properties":{"parent":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"child":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"name":{"type":"string"},"perm":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t45"}},"shared-perm":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t45"}}},"required":["parent","child","name","perm","shared-perm"]};
-const schema952 = {"$id":"https://qmp-sdk.invalid/validators/compat/t45","type":"string"};
 
 function validate1981(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t45" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -70261,7 +68522,6 @@ return errors === 0;
 
 
 function validate1980(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t524" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70414,7 +68674,6 @@ return errors === 0;
 
 
 function validate1975(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t523" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70498,7 +68757,6 @@ return errors === 0;
 
 
 function validate1974(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r194" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1975(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70510,10 +68768,8 @@ return errors === 0;
 }
 
 const a195 = validate1986;
-const schema953 = {"$id":"https://qmp-sdk.invalid/validators/exact/a195","type":"object","properties":{},"additionalProperties":false};
 
 function validate1986(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a195" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70534,10 +68790,8 @@ return errors === 0;
 }
 
 const r195 = validate1987;
-const schema954 = {"$id":"https://qmp-sdk.invalid/validators/compat/r195","type":"object","properties":{}};
 
 function validate1987(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r195" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70551,10 +68805,8 @@ return errors === 0;
 }
 
 const a196 = validate1988;
-const schema955 = {"$id":"https://qmp-sdk.invalid/validators/exact/a196","type":"object","properties":{},"additionalProperties":false};
 
 function validate1988(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a196" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70575,11 +68827,8 @@ return errors === 0;
 }
 
 const r196 = validate1989;
-const schema956 = {"$id":"https://qmp-sdk.invalid/validators/compat/r196","$ref":"https://qmp-sdk.invalid/validators/compat/t232"};
-const schema957 = {"$id":"https://qmp-sdk.invalid/validators/compat/t232","type":"object","properties":{"human-readable-text":{"type":"string"}},"required":["human-readable-text"]};
 
 function validate1990(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t232" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70609,7 +68858,6 @@ return errors === 0;
 
 
 function validate1989(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r196" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1990(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70621,10 +68869,8 @@ return errors === 0;
 }
 
 const a197 = validate1992;
-const schema958 = {"$id":"https://qmp-sdk.invalid/validators/exact/a197","type":"object","properties":{},"additionalProperties":false};
 
 function validate1992(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a197" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70645,10 +68891,8 @@ return errors === 0;
 }
 
 const r197 = validate1993;
-const schema959 = {"$id":"https://qmp-sdk.invalid/validators/compat/r197","$ref":"https://qmp-sdk.invalid/validators/compat/t232"};
 
 function validate1993(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r197" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1990(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70660,10 +68904,8 @@ return errors === 0;
 }
 
 const a198 = validate1995;
-const schema960 = {"$id":"https://qmp-sdk.invalid/validators/exact/a198","type":"object","properties":{},"additionalProperties":false};
 
 function validate1995(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a198" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70684,10 +68926,8 @@ return errors === 0;
 }
 
 const r198 = validate1996;
-const schema961 = {"$id":"https://qmp-sdk.invalid/validators/compat/r198","$ref":"https://qmp-sdk.invalid/validators/compat/t232"};
 
 function validate1996(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r198" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1990(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70699,10 +68939,8 @@ return errors === 0;
 }
 
 const a199 = validate1998;
-const schema962 = {"$id":"https://qmp-sdk.invalid/validators/exact/a199","type":"object","properties":{},"additionalProperties":false};
 
 function validate1998(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a199" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70723,10 +68961,8 @@ return errors === 0;
 }
 
 const r199 = validate1999;
-const schema963 = {"$id":"https://qmp-sdk.invalid/validators/compat/r199","$ref":"https://qmp-sdk.invalid/validators/compat/t232"};
 
 function validate1999(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r199" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1990(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70738,10 +68974,8 @@ return errors === 0;
 }
 
 const a200 = validate2001;
-const schema964 = {"$id":"https://qmp-sdk.invalid/validators/exact/a200","type":"object","properties":{},"additionalProperties":false};
 
 function validate2001(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a200" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70762,10 +68996,8 @@ return errors === 0;
 }
 
 const r200 = validate2002;
-const schema965 = {"$id":"https://qmp-sdk.invalid/validators/compat/r200","$ref":"https://qmp-sdk.invalid/validators/compat/t232"};
 
 function validate2002(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r200" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1990(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70777,10 +69009,8 @@ return errors === 0;
 }
 
 const a201 = validate2004;
-const schema966 = {"$id":"https://qmp-sdk.invalid/validators/exact/a201","type":"object","properties":{},"additionalProperties":false};
 
 function validate2004(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a201" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70801,10 +69031,8 @@ return errors === 0;
 }
 
 const r201 = validate2005;
-const schema967 = {"$id":"https://qmp-sdk.invalid/validators/compat/r201","$ref":"https://qmp-sdk.invalid/validators/compat/t232"};
 
 function validate2005(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r201" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1990(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70816,10 +69044,8 @@ return errors === 0;
 }
 
 const a202 = validate2007;
-const schema968 = {"$id":"https://qmp-sdk.invalid/validators/exact/a202","type":"object","properties":{},"additionalProperties":false};
 
 function validate2007(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a202" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70840,10 +69066,8 @@ return errors === 0;
 }
 
 const r202 = validate2008;
-const schema969 = {"$id":"https://qmp-sdk.invalid/validators/compat/r202","$ref":"https://qmp-sdk.invalid/validators/compat/t232"};
 
 function validate2008(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r202" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1990(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70855,10 +69079,8 @@ return errors === 0;
 }
 
 const a203 = validate2010;
-const schema970 = {"$id":"https://qmp-sdk.invalid/validators/exact/a203","type":"object","properties":{},"additionalProperties":false};
 
 function validate2010(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a203" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70879,10 +69101,8 @@ return errors === 0;
 }
 
 const r203 = validate2011;
-const schema971 = {"$id":"https://qmp-sdk.invalid/validators/compat/r203","$ref":"https://qmp-sdk.invalid/validators/compat/t232"};
 
 function validate2011(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r203" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1990(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70894,10 +69114,8 @@ return errors === 0;
 }
 
 const a204 = validate2013;
-const schema972 = {"$id":"https://qmp-sdk.invalid/validators/exact/a204","type":"object","properties":{},"additionalProperties":false};
 
 function validate2013(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a204" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70918,10 +69136,8 @@ return errors === 0;
 }
 
 const r204 = validate2014;
-const schema973 = {"$id":"https://qmp-sdk.invalid/validators/compat/r204","$ref":"https://qmp-sdk.invalid/validators/compat/t232"};
 
 function validate2014(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r204" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate1990(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -70933,10 +69149,8 @@ return errors === 0;
 }
 
 const a205 = validate2016;
-const schema974 = {"$id":"https://qmp-sdk.invalid/validators/exact/a205","type":"object","properties":{},"additionalProperties":false};
 
 function validate2016(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a205" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -70957,11 +69171,8 @@ return errors === 0;
 }
 
 const r205 = validate2017;
-const schema975 = {"$id":"https://qmp-sdk.invalid/validators/compat/r205","type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t501"}};
-const schema976 = {"$id":"https://qmp-sdk.invalid/validators/compat/t501","type":"object","properties":{"path":{"type":"string"},"name":{"type":"string"}},"required":["path","name"]};
 
 function validate2018(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t501" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71009,7 +69220,6 @@ return errors === 0;
 
 
 function validate2017(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r205" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71038,10 +69248,8 @@ return errors === 0;
 }
 
 const a206 = validate2020;
-const schema977 = {"$id":"https://qmp-sdk.invalid/validators/exact/a206","type":"object","properties":{"path":{"type":"string"},"queue":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["path","queue"],"additionalProperties":false};
 
 function validate2020(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a206" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71141,12 +69349,8 @@ return errors === 0;
 }
 
 const r206 = validate2021;
-const schema978 = {"$id":"https://qmp-sdk.invalid/validators/compat/r206","$ref":"https://qmp-sdk.invalid/validators/compat/t506"};
-const schema979 = {"$id":"https://qmp-sdk.invalid/validators/compat/t506","type":"object","properties":{"name":{"type":"string"},"index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"descs":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/compat/t508"}},"avail":{"$ref":"https://qmp-sdk.invalid/validators/compat/t507"},"used":{"$ref":"https://qmp-sdk.invalid/validators/compat/t509"}},"required":["name","index","descs","avail","used"]};
-const schema980 = {"$id":"https://qmp-sdk.invalid/validators/compat/t508","type":"object","properties":{"addr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"flags":{"type":"array","items":{"type":"string"}}},"required":["addr","len","flags"]};
 
 function validate2023(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t508" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71253,10 +69457,8 @@ validate2023.errors = vErrors;
 return errors === 0;
 }
 
-const schema981 = {"$id":"https://qmp-sdk.invalid/validators/compat/t507","type":"object","properties":{"flags":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"idx":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ring":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["flags","idx","ring"]};
 
 function validate2025(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t507" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71360,10 +69562,8 @@ validate2025.errors = vErrors;
 return errors === 0;
 }
 
-const schema982 = {"$id":"https://qmp-sdk.invalid/validators/compat/t509","type":"object","properties":{"flags":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"idx":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["flags","idx"]};
 
 function validate2027(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t509" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71441,7 +69641,6 @@ return errors === 0;
 
 
 function validate2022(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t506" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71561,7 +69760,6 @@ return errors === 0;
 
 
 function validate2021(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r206" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2022(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -71573,10 +69771,8 @@ return errors === 0;
 }
 
 const a207 = validate2030;
-const schema983 = {"$id":"https://qmp-sdk.invalid/validators/exact/a207","type":"object","properties":{"path":{"type":"string"},"queue":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["path","queue"],"additionalProperties":false};
 
 function validate2030(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a207" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -71648,11 +69844,8 @@ return errors === 0;
 }
 
 const r207 = validate2031;
-const schema984 = {"$id":"https://qmp-sdk.invalid/validators/compat/r207","$ref":"https://qmp-sdk.invalid/validators/compat/t497"};
-const schema985 = {"$id":"https://qmp-sdk.invalid/validators/compat/t497","type":"object","properties":{"name":{"type":"string"},"queue-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"inuse":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-num":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-num-default":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-desc":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-avail":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vring-used":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"last-avail-idx":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"shadow-avail-idx":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"used-idx":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"signalled-used":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"signalled-used-valid":{"type":"boolean"}},"required":["name","queue-index","inuse","vring-num","vring-num-default","vring-align","vring-desc","vring-avail","vring-used","used-idx","signalled-used","signalled-used-valid"]};
 
 function validate2032(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t497" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72036,7 +70229,6 @@ return errors === 0;
 
 
 function validate2031(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r207" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2032(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -72048,10 +70240,8 @@ return errors === 0;
 }
 
 const a208 = validate2034;
-const schema986 = {"$id":"https://qmp-sdk.invalid/validators/exact/a208","type":"object","properties":{"path":{"type":"string"}},"required":["path"],"additionalProperties":false};
 
 function validate2034(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a208" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72090,12 +70280,8 @@ return errors === 0;
 }
 
 const r208 = validate2035;
-const schema987 = {"$id":"https://qmp-sdk.invalid/validators/compat/r208","$ref":"https://qmp-sdk.invalid/validators/compat/t510"};
-const schema988 = {"$id":"https://qmp-sdk.invalid/validators/compat/t510","type":"object","properties":{"name":{"type":"string"},"device-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vhost-started":{"type":"boolean"},"device-endian":{"type":"string"},"guest-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t499"},"host-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t499"},"backend-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t499"},"num-vqs":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t500"},"isr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"queue-sel":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vm-running":{"type":"boolean"},"broken":{"type":"boolean"},"disabled":{"type":"boolean"},"use-started":{"type":"boolean"},"started":{"type":"boolean"},"start-on-kick":{"type":"boolean"},"disable-legacy-check":{"type":"boolean"},"bus-name":{"type":"string"},"use-guest-notifier-mask":{"type":"boolean"},"vhost-dev":{"$ref":"https://qmp-sdk.invalid/validators/compat/t496"}},"required":["name","device-id","vhost-started","device-endian","guest-features","host-features","backend-features","num-vqs","status","isr","queue-sel","vm-running","broken","disabled","use-started","started","start-on-kick","disable-legacy-check","bus-name","use-guest-notifier-mask"]};
-const schema989 = {"$id":"https://qmp-sdk.invalid/validators/compat/t499","type":"object","properties":{"transports":{"type":"array","items":{"type":"string"}},"dev-features":{"type":"array","items":{"type":"string"}},"unknown-dev-features":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["transports"]};
 
 function validate2037(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t499" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72205,10 +70391,8 @@ validate2037.errors = vErrors;
 return errors === 0;
 }
 
-const schema990 = {"$id":"https://qmp-sdk.invalid/validators/compat/t500","type":"object","properties":{"statuses":{"type":"array","items":{"type":"string"}},"unknown-statuses":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["statuses"]};
 
 function validate2041(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t500" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72287,11 +70471,8 @@ validate2041.errors = vErrors;
 return errors === 0;
 }
 
-const schema991 = {"$id":"https://qmp-sdk.invalid/validators/compat/t496","type":"object","properties":{"n-mem-sections":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"n-tmp-sections":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"nvqs":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vq-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t499"},"acked-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t499"},"backend-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t499"},"protocol-features":{"$ref":"https://qmp-sdk.invalid/validators/compat/t495"},"max-queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"backend-cap":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"log-enabled":{"type":"boolean"},"log-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["n-mem-sections","n-tmp-sections","nvqs","vq-index","features","acked-features","backend-features","protocol-features","max-queues","backend-cap","log-enabled","log-size"]};
-const schema992 = {"$id":"https://qmp-sdk.invalid/validators/compat/t495","type":"object","properties":{"protocols":{"type":"array","items":{"type":"string"}},"unknown-protocols":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["protocols"]};
 
 function validate2047(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t495" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72372,7 +70553,6 @@ return errors === 0;
 
 
 function validate2043(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t496" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -72655,7 +70835,6 @@ return errors === 0;
 
 
 function validate2036(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t510" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73010,7 +71189,6 @@ return errors === 0;
 
 
 function validate2035(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r208" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2036(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -73022,10 +71200,8 @@ return errors === 0;
 }
 
 const a209 = validate2051;
-const schema993 = {"$id":"https://qmp-sdk.invalid/validators/exact/a209","type":"object","properties":{"path":{"type":"string"},"queue":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["path","queue"],"additionalProperties":false};
 
 function validate2051(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a209" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73097,11 +71273,8 @@ return errors === 0;
 }
 
 const r209 = validate2052;
-const schema994 = {"$id":"https://qmp-sdk.invalid/validators/compat/r209","$ref":"https://qmp-sdk.invalid/validators/compat/t498"};
-const schema995 = {"$id":"https://qmp-sdk.invalid/validators/compat/t498","type":"object","properties":{"name":{"type":"string"},"kick":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"call":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"desc":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avail":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"used":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"num":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"desc-phys":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"desc-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avail-phys":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avail-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"used-phys":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"used-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["name","kick","call","desc","avail","used","num","desc-phys","desc-size","avail-phys","avail-size","used-phys","used-size"]};
 
 function validate2053(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t498" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73472,7 +71645,6 @@ return errors === 0;
 
 
 function validate2052(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r209" */;
 let vErrors = null;
 let errors = 0;
 if(!(validate2053(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -73484,10 +71656,8 @@ return errors === 0;
 }
 
 const a210 = validate2055;
-const schema996 = {"$id":"https://qmp-sdk.invalid/validators/exact/a210","type":"object","properties":{},"additionalProperties":false};
 
 function validate2055(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a210" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73508,10 +71678,8 @@ return errors === 0;
 }
 
 const r210 = validate2056;
-const schema997 = {"$id":"https://qmp-sdk.invalid/validators/compat/r210","type":"object","properties":{}};
 
 function validate2056(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r210" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73525,10 +71693,8 @@ return errors === 0;
 }
 
 const a211 = validate2057;
-const schema998 = {"$id":"https://qmp-sdk.invalid/validators/exact/a211","type":"object","properties":{"filename":{"type":"string"}},"required":["filename"],"additionalProperties":false};
 
 function validate2057(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a211" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73567,10 +71733,8 @@ return errors === 0;
 }
 
 const r211 = validate2058;
-const schema999 = {"$id":"https://qmp-sdk.invalid/validators/compat/r211","type":"object","properties":{}};
 
 function validate2058(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r211" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73584,10 +71748,8 @@ return errors === 0;
 }
 
 const a212 = validate2059;
-const schema1000 = {"$id":"https://qmp-sdk.invalid/validators/exact/a212","type":"object","properties":{"filename":{"type":"string"},"live":{"type":"boolean"}},"required":["filename"],"additionalProperties":false};
 
 function validate2059(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a212" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73644,10 +71806,8 @@ return errors === 0;
 }
 
 const r212 = validate2060;
-const schema1001 = {"$id":"https://qmp-sdk.invalid/validators/compat/r212","type":"object","properties":{}};
 
 function validate2060(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r212" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73661,10 +71821,8 @@ return errors === 0;
 }
 
 const a213 = validate2061;
-const schema1002 = {"$id":"https://qmp-sdk.invalid/validators/exact/a213","type":"object","properties":{"enable":{"type":"boolean"}},"required":["enable"],"additionalProperties":false};
 
 function validate2061(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a213" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73703,10 +71861,8 @@ return errors === 0;
 }
 
 const r213 = validate2062;
-const schema1003 = {"$id":"https://qmp-sdk.invalid/validators/compat/r213","type":"object","properties":{}};
 
 function validate2062(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r213" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73720,10 +71876,8 @@ return errors === 0;
 }
 
 const a214 = validate2063;
-const schema1004 = {"$id":"https://qmp-sdk.invalid/validators/exact/a214","type":"object","properties":{"enable":{"type":"boolean"},"primary":{"type":"boolean"},"failover":{"type":"boolean"}},"required":["enable","primary"],"additionalProperties":false};
 
 function validate2063(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a214" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73793,10 +71947,8 @@ return errors === 0;
 }
 
 const r214 = validate2064;
-const schema1005 = {"$id":"https://qmp-sdk.invalid/validators/compat/r214","type":"object","properties":{}};
 
 function validate2064(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r214" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73810,12 +71962,8 @@ return errors === 0;
 }
 
 const a215 = validate2065;
-const schema1006 = {"$id":"https://qmp-sdk.invalid/validators/exact/a215","type":"object","properties":{"instances":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t527"}}},"required":["instances"],"additionalProperties":false};
-const schema1007 = {"$id":"https://qmp-sdk.invalid/validators/exact/t527","type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/exact/t527-0"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t527-1"},{"$ref":"https://qmp-sdk.invalid/validators/exact/t527-2"}]};
-const schema1008 = {"$id":"https://qmp-sdk.invalid/validators/exact/t527-0","type":"object","properties":{"type":{"const":"block-node"},"node-name":{"type":"string"}},"required":["type","node-name"],"additionalProperties":false};
 
 function validate2067(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t527-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73871,10 +72019,8 @@ validate2067.errors = vErrors;
 return errors === 0;
 }
 
-const schema1009 = {"$id":"https://qmp-sdk.invalid/validators/exact/t527-1","type":"object","properties":{"type":{"const":"chardev"},"id":{"type":"string"}},"required":["type","id"],"additionalProperties":false};
 
 function validate2068(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t527-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73930,10 +72076,8 @@ validate2068.errors = vErrors;
 return errors === 0;
 }
 
-const schema1010 = {"$id":"https://qmp-sdk.invalid/validators/exact/t527-2","type":"object","properties":{"type":{"const":"migration"}},"required":["type"],"additionalProperties":false};
 
 function validate2069(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t527-2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -73973,7 +72117,6 @@ return errors === 0;
 
 
 function validate2066(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/t527" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74019,7 +72162,6 @@ return errors === 0;
 
 
 function validate2065(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/exact/a215" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74077,10 +72219,8 @@ return errors === 0;
 }
 
 const r215 = validate2074;
-const schema1011 = {"$id":"https://qmp-sdk.invalid/validators/compat/r215","type":"object","properties":{}};
 
 function validate2074(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/r215" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74094,10 +72234,8 @@ return errors === 0;
 }
 
 const e0 = validate2075;
-const schema1012 = {"$id":"https://qmp-sdk.invalid/validators/compat/e0","type":"object","properties":{"info":{"$ref":"https://qmp-sdk.invalid/validators/compat/t0"}},"required":["info"]};
 
 function validate2075(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74126,10 +72264,8 @@ return errors === 0;
 }
 
 const e1 = validate2077;
-const schema1013 = {"$id":"https://qmp-sdk.invalid/validators/compat/e1","type":"object","properties":{"actual":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["actual"]};
 
 function validate2077(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74174,10 +72310,8 @@ return errors === 0;
 }
 
 const e2 = validate2078;
-const schema1014 = {"$id":"https://qmp-sdk.invalid/validators/compat/e2","type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
 
 function validate2078(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e2" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74206,10 +72340,8 @@ return errors === 0;
 }
 
 const e3 = validate2079;
-const schema1015 = {"$id":"https://qmp-sdk.invalid/validators/compat/e3","type":"object","properties":{"device":{"type":"string"},"node-name":{"type":"string"},"msg":{"type":"string"},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"fatal":{"type":"boolean"}},"required":["device","msg","fatal"]};
 
 function validate2079(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e3" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74338,11 +72470,8 @@ return errors === 0;
 }
 
 const e4 = validate2080;
-const schema1016 = {"$id":"https://qmp-sdk.invalid/validators/compat/e4","type":"object","properties":{"device":{"type":"string"},"node-name":{"type":"string"},"operation":{"$ref":"https://qmp-sdk.invalid/validators/compat/t262"},"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t33"},"nospace":{"type":"boolean"},"reason":{"type":"string"}},"required":["device","operation","action","reason"]};
-const schema1017 = {"$id":"https://qmp-sdk.invalid/validators/compat/t262","type":"string"};
 
 function validate2081(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t262" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -74353,10 +72482,8 @@ validate2081.errors = vErrors;
 return errors === 0;
 }
 
-const schema1018 = {"$id":"https://qmp-sdk.invalid/validators/compat/t33","type":"string"};
 
 function validate2083(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t33" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -74369,7 +72496,6 @@ return errors === 0;
 
 
 function validate2080(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e4" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74468,10 +72594,8 @@ return errors === 0;
 }
 
 const e5 = validate2085;
-const schema1019 = {"$id":"https://qmp-sdk.invalid/validators/compat/e5","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t269"},"device":{"type":"string"},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","device","len","offset","speed"]};
 
 function validate2085(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e5" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74602,10 +72726,8 @@ return errors === 0;
 }
 
 const e6 = validate2087;
-const schema1020 = {"$id":"https://qmp-sdk.invalid/validators/compat/e6","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t269"},"device":{"type":"string"},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"error":{"type":"string"}},"required":["type","device","len","offset","speed"]};
 
 function validate2087(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e6" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74749,10 +72871,8 @@ return errors === 0;
 }
 
 const e7 = validate2089;
-const schema1021 = {"$id":"https://qmp-sdk.invalid/validators/compat/e7","type":"object","properties":{"device":{"type":"string"},"operation":{"$ref":"https://qmp-sdk.invalid/validators/compat/t262"},"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t33"}},"required":["device","operation","action"]};
 
 function validate2089(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e7" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74812,10 +72932,8 @@ return errors === 0;
 }
 
 const e8 = validate2092;
-const schema1022 = {"$id":"https://qmp-sdk.invalid/validators/compat/e8","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t269"},"id":{"type":"string"}},"required":["type","id"]};
 
 function validate2092(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e8" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74862,10 +72980,8 @@ return errors === 0;
 }
 
 const e9 = validate2094;
-const schema1023 = {"$id":"https://qmp-sdk.invalid/validators/compat/e9","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t269"},"device":{"type":"string"},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","device","len","offset","speed"]};
 
 function validate2094(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e9" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -74996,10 +73112,8 @@ return errors === 0;
 }
 
 const e10 = validate2096;
-const schema1024 = {"$id":"https://qmp-sdk.invalid/validators/compat/e10","type":"object","properties":{"node-name":{"type":"string"},"amount-exceeded":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"write-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["node-name","amount-exceeded","write-threshold"]};
 
 function validate2096(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e10" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75089,10 +73203,8 @@ return errors === 0;
 }
 
 const e11 = validate2097;
-const schema1025 = {"$id":"https://qmp-sdk.invalid/validators/compat/e11","type":"object","properties":{"mode":{"$ref":"https://qmp-sdk.invalid/validators/compat/t127"},"reason":{"$ref":"https://qmp-sdk.invalid/validators/compat/t126"}},"required":["mode","reason"]};
 
 function validate2097(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e11" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75139,10 +73251,8 @@ return errors === 0;
 }
 
 const e12 = validate2100;
-const schema1026 = {"$id":"https://qmp-sdk.invalid/validators/compat/e12","type":"object","properties":{"device":{"type":"string"},"path":{"type":"string"}},"required":["path"]};
 
 function validate2100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e12" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75189,10 +73299,8 @@ return errors === 0;
 }
 
 const e13 = validate2101;
-const schema1027 = {"$id":"https://qmp-sdk.invalid/validators/compat/e13","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"tray-open":{"type":"boolean"}},"required":["device","id","tray-open"]};
 
 function validate2101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e13" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75252,10 +73360,8 @@ return errors === 0;
 }
 
 const e14 = validate2102;
-const schema1028 = {"$id":"https://qmp-sdk.invalid/validators/compat/e14","type":"object","properties":{"device":{"type":"string"},"path":{"type":"string"}},"required":["path"]};
 
 function validate2102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e14" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75302,10 +73408,8 @@ return errors === 0;
 }
 
 const e15 = validate2103;
-const schema1029 = {"$id":"https://qmp-sdk.invalid/validators/compat/e15","type":"object","properties":{"result":{"$ref":"https://qmp-sdk.invalid/validators/compat/t206"},"error":{"type":"string"}},"required":["result"]};
 
 function validate2103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e15" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75352,10 +73456,8 @@ return errors === 0;
 }
 
 const e16 = validate2105;
-const schema1030 = {"$id":"https://qmp-sdk.invalid/validators/compat/e16","type":"object","properties":{"device-id":{"type":"string"}},"required":["device-id"]};
 
 function validate2105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e16" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75384,11 +73486,8 @@ return errors === 0;
 }
 
 const e17 = validate2106;
-const schema1031 = {"$id":"https://qmp-sdk.invalid/validators/compat/e17","type":"object","properties":{"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t219"},"info":{"$ref":"https://qmp-sdk.invalid/validators/compat/t220"}},"required":["action"]};
-const schema1032 = {"$id":"https://qmp-sdk.invalid/validators/compat/t219","type":"string"};
 
 function validate2107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t219" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -75399,11 +73498,8 @@ validate2107.errors = vErrors;
 return errors === 0;
 }
 
-const schema1033 = {"$id":"https://qmp-sdk.invalid/validators/compat/t220","type":"object","properties":{"type":{"type":"string"}},"required":["type"],"if":{"properties":{"type":{"enum":["hyper-v","s390"]}}},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"https://qmp-sdk.invalid/validators/compat/t220-0"},{"$ref":"https://qmp-sdk.invalid/validators/compat/t220-1"}]}};
-const schema1034 = {"$id":"https://qmp-sdk.invalid/validators/compat/t220-0","type":"object","properties":{"type":{"const":"hyper-v"},"arg1":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"arg2":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"arg3":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"arg4":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"arg5":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","arg1","arg2","arg3","arg4","arg5"]};
 
 function validate2110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t220-0" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75576,11 +73672,8 @@ validate2110.errors = vErrors;
 return errors === 0;
 }
 
-const schema1035 = {"$id":"https://qmp-sdk.invalid/validators/compat/t220-1","type":"object","properties":{"type":{"const":"s390"},"core":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"psw-mask":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"psw-addr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reason":{"$ref":"https://qmp-sdk.invalid/validators/compat/t406"}},"required":["type","core","psw-mask","psw-addr","reason"]};
-const schema1036 = {"$id":"https://qmp-sdk.invalid/validators/compat/t406","type":"string"};
 
 function validate2112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t406" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -75593,7 +73686,6 @@ return errors === 0;
 
 
 function validate2111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t220-1" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75725,7 +73817,6 @@ return errors === 0;
 
 
 function validate2109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t220" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -75831,7 +73922,6 @@ return errors === 0;
 
 
 function validate2106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e17" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75878,10 +73968,8 @@ return errors === 0;
 }
 
 const e18 = validate2117;
-const schema1037 = {"$id":"https://qmp-sdk.invalid/validators/compat/e18","type":"object","properties":{"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t219"},"info":{"$ref":"https://qmp-sdk.invalid/validators/compat/t220"}},"required":["action"]};
 
 function validate2117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e18" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75928,10 +74016,8 @@ return errors === 0;
 }
 
 const e19 = validate2120;
-const schema1038 = {"$id":"https://qmp-sdk.invalid/validators/compat/e19","type":"object","properties":{"id":{"type":"string"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t268"}},"required":["id","status"]};
 
 function validate2120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e19" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -75978,10 +74064,8 @@ return errors === 0;
 }
 
 const e20 = validate2122;
-const schema1039 = {"$id":"https://qmp-sdk.invalid/validators/compat/e20","type":"object","properties":{"id":{"type":"string"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qom-path":{"type":"string"}},"required":["size","qom-path"]};
 
 function validate2122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e20" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76056,11 +74140,8 @@ return errors === 0;
 }
 
 const e21 = validate2123;
-const schema1040 = {"$id":"https://qmp-sdk.invalid/validators/compat/e21","type":"object","properties":{"recipient":{"$ref":"https://qmp-sdk.invalid/validators/compat/t284"},"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t282"},"flags":{"$ref":"https://qmp-sdk.invalid/validators/compat/t283"}},"required":["recipient","action","flags"]};
-const schema1041 = {"$id":"https://qmp-sdk.invalid/validators/compat/t284","type":"string"};
 
 function validate2124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t284" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -76071,10 +74152,8 @@ validate2124.errors = vErrors;
 return errors === 0;
 }
 
-const schema1042 = {"$id":"https://qmp-sdk.invalid/validators/compat/t282","type":"string"};
 
 function validate2126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t282" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -76085,10 +74164,8 @@ validate2126.errors = vErrors;
 return errors === 0;
 }
 
-const schema1043 = {"$id":"https://qmp-sdk.invalid/validators/compat/t283","type":"object","properties":{"action-required":{"type":"boolean"},"recursive":{"type":"boolean"}},"required":["action-required","recursive"]};
 
 function validate2128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t283" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76136,7 +74213,6 @@ return errors === 0;
 
 
 function validate2123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e21" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76196,10 +74272,8 @@ return errors === 0;
 }
 
 const e22 = validate2130;
-const schema1044 = {"$id":"https://qmp-sdk.invalid/validators/compat/e22","type":"object","properties":{"device":{"type":"string"},"msg":{"type":"string"}},"required":["device","msg"]};
 
 function validate2130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e22" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76246,10 +74320,8 @@ return errors === 0;
 }
 
 const e23 = validate2131;
-const schema1045 = {"$id":"https://qmp-sdk.invalid/validators/compat/e23","type":"object","properties":{"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t291"}},"required":["status"]};
 
 function validate2131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e23" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76278,10 +74350,8 @@ return errors === 0;
 }
 
 const e24 = validate2133;
-const schema1046 = {"$id":"https://qmp-sdk.invalid/validators/compat/e24","type":"object","properties":{"pass":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["pass"]};
 
 function validate2133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e24" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76326,10 +74396,8 @@ return errors === 0;
 }
 
 const e25 = validate2134;
-const schema1047 = {"$id":"https://qmp-sdk.invalid/validators/compat/e25","type":"object","properties":{"netdev-id":{"type":"string"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/compat/t438"}},"required":["netdev-id","addr"]};
 
 function validate2134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e25" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76376,10 +74444,8 @@ return errors === 0;
 }
 
 const e26 = validate2136;
-const schema1048 = {"$id":"https://qmp-sdk.invalid/validators/compat/e26","type":"object","properties":{"netdev-id":{"type":"string"}},"required":["netdev-id"]};
 
 function validate2136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e26" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76408,10 +74474,8 @@ return errors === 0;
 }
 
 const e27 = validate2137;
-const schema1049 = {"$id":"https://qmp-sdk.invalid/validators/compat/e27","type":"object","properties":{"name":{"type":"string"},"path":{"type":"string"}},"required":["path"]};
 
 function validate2137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e27" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76458,10 +74522,8 @@ return errors === 0;
 }
 
 const e28 = validate2138;
-const schema1050 = {"$id":"https://qmp-sdk.invalid/validators/compat/e28","type":"object","properties":{}};
 
 function validate2138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e28" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76475,10 +74537,8 @@ return errors === 0;
 }
 
 const e29 = validate2139;
-const schema1051 = {"$id":"https://qmp-sdk.invalid/validators/compat/e29","type":"object","properties":{"id":{"type":"string"},"connected":{"type":"boolean"}},"required":["id","connected"]};
 
 function validate2139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e29" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76525,10 +74585,8 @@ return errors === 0;
 }
 
 const e30 = validate2140;
-const schema1052 = {"$id":"https://qmp-sdk.invalid/validators/compat/e30","type":"object","properties":{"reference":{"type":"string"},"sector-num":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"sectors-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["reference","sector-num","sectors-count"]};
 
 function validate2140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e30" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76618,11 +74676,8 @@ return errors === 0;
 }
 
 const e31 = validate2141;
-const schema1053 = {"$id":"https://qmp-sdk.invalid/validators/compat/e31","type":"object","properties":{"type":{"$ref":"https://qmp-sdk.invalid/validators/compat/t375"},"error":{"type":"string"},"node-name":{"type":"string"},"sector-num":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"sectors-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","node-name","sector-num","sectors-count"]};
-const schema1054 = {"$id":"https://qmp-sdk.invalid/validators/compat/t375","type":"string"};
 
 function validate2142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t375" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -76635,7 +74690,6 @@ return errors === 0;
 
 
 function validate2141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e31" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76751,10 +74805,8 @@ return errors === 0;
 }
 
 const e32 = validate2144;
-const schema1055 = {"$id":"https://qmp-sdk.invalid/validators/compat/e32","type":"object","properties":{"netdev":{"type":"string"},"gid-status":{"type":"boolean"},"subnet-prefix":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"interface-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["netdev","gid-status","subnet-prefix","interface-id"]};
 
 function validate2144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e32" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76857,11 +74909,8 @@ return errors === 0;
 }
 
 const e33 = validate2145;
-const schema1056 = {"$id":"https://qmp-sdk.invalid/validators/compat/e33","type":"object","properties":{"guest":{"type":"boolean"},"reason":{"$ref":"https://qmp-sdk.invalid/validators/compat/t436"}},"required":["guest","reason"]};
-const schema1057 = {"$id":"https://qmp-sdk.invalid/validators/compat/t436","type":"string"};
 
 function validate2146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t436" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -76874,7 +74923,6 @@ return errors === 0;
 
 
 function validate2145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e33" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76921,10 +74969,8 @@ return errors === 0;
 }
 
 const e34 = validate2148;
-const schema1058 = {"$id":"https://qmp-sdk.invalid/validators/compat/e34","type":"object","properties":{}};
 
 function validate2148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e34" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -76938,10 +74984,8 @@ return errors === 0;
 }
 
 const e35 = validate2149;
-const schema1059 = {"$id":"https://qmp-sdk.invalid/validators/compat/e35","type":"object","properties":{"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qom-path":{"type":"string"}},"required":["offset","qom-path"]};
 
 function validate2149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e35" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77003,10 +75047,8 @@ return errors === 0;
 }
 
 const e36 = validate2150;
-const schema1060 = {"$id":"https://qmp-sdk.invalid/validators/compat/e36","type":"object","properties":{"guest":{"type":"boolean"},"reason":{"$ref":"https://qmp-sdk.invalid/validators/compat/t436"}},"required":["guest","reason"]};
 
 function validate2150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e36" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77053,11 +75095,8 @@ return errors === 0;
 }
 
 const e37 = validate2152;
-const schema1061 = {"$id":"https://qmp-sdk.invalid/validators/compat/e37","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t441"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t441"}},"required":["server","client"]};
-const schema1062 = {"$id":"https://qmp-sdk.invalid/validators/compat/t441","type":"object","properties":{"host":{"type":"string"},"port":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t317"}},"required":["host","port","family"]};
 
 function validate2153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t441" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77118,7 +75157,6 @@ return errors === 0;
 
 
 function validate2152(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e37" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77165,10 +75203,8 @@ return errors === 0;
 }
 
 const e38 = validate2157;
-const schema1063 = {"$id":"https://qmp-sdk.invalid/validators/compat/e38","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t441"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t441"}},"required":["server","client"]};
 
 function validate2157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e38" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77215,11 +75251,8 @@ return errors === 0;
 }
 
 const e39 = validate2160;
-const schema1064 = {"$id":"https://qmp-sdk.invalid/validators/compat/e39","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t445"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t442"}},"required":["server","client"]};
-const schema1065 = {"$id":"https://qmp-sdk.invalid/validators/compat/t445","type":"object","properties":{"host":{"type":"string"},"port":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t317"},"auth":{"type":"string"}},"required":["host","port","family"]};
 
 function validate2161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t445" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77293,7 +75326,6 @@ return errors === 0;
 
 
 function validate2160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e39" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77340,10 +75372,8 @@ return errors === 0;
 }
 
 const e40 = validate2165;
-const schema1066 = {"$id":"https://qmp-sdk.invalid/validators/compat/e40","type":"object","properties":{}};
 
 function validate2165(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e40" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77357,10 +75387,8 @@ return errors === 0;
 }
 
 const e41 = validate2166;
-const schema1067 = {"$id":"https://qmp-sdk.invalid/validators/compat/e41","type":"object","properties":{}};
 
 function validate2166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e41" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77374,10 +75402,8 @@ return errors === 0;
 }
 
 const e42 = validate2167;
-const schema1068 = {"$id":"https://qmp-sdk.invalid/validators/compat/e42","type":"object","properties":{}};
 
 function validate2167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e42" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77391,10 +75417,8 @@ return errors === 0;
 }
 
 const e43 = validate2168;
-const schema1069 = {"$id":"https://qmp-sdk.invalid/validators/compat/e43","type":"object","properties":{}};
 
 function validate2168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e43" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77408,10 +75432,8 @@ return errors === 0;
 }
 
 const e44 = validate2169;
-const schema1070 = {"$id":"https://qmp-sdk.invalid/validators/compat/e44","type":"object","properties":{"device-id":{"type":"string"}},"required":["device-id"]};
 
 function validate2169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e44" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77440,10 +75462,8 @@ return errors === 0;
 }
 
 const e45 = validate2170;
-const schema1071 = {"$id":"https://qmp-sdk.invalid/validators/compat/e45","type":"object","properties":{"vfu-id":{"type":"string"},"vfu-qom-path":{"type":"string"},"dev-id":{"type":"string"},"dev-qom-path":{"type":"string"}},"required":["vfu-id","vfu-qom-path","dev-id","dev-qom-path"]};
 
 function validate2170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e45" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77516,11 +75536,8 @@ return errors === 0;
 }
 
 const e46 = validate2171;
-const schema1072 = {"$id":"https://qmp-sdk.invalid/validators/compat/e46","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t516"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t511"}},"required":["server","client"]};
-const schema1073 = {"$id":"https://qmp-sdk.invalid/validators/compat/t516","type":"object","properties":{"host":{"type":"string"},"service":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t317"},"websocket":{"type":"boolean"},"auth":{"type":"string"}},"required":["host","service","family","websocket"]};
 
 function validate2172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t516" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77605,10 +75622,8 @@ validate2172.errors = vErrors;
 return errors === 0;
 }
 
-const schema1074 = {"$id":"https://qmp-sdk.invalid/validators/compat/t511","type":"object","properties":{"host":{"type":"string"},"service":{"type":"string"},"family":{"$ref":"https://qmp-sdk.invalid/validators/compat/t317"},"websocket":{"type":"boolean"}},"required":["host","service","family","websocket"]};
 
 function validate2175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t511" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77682,7 +75697,6 @@ return errors === 0;
 
 
 function validate2171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e46" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77729,10 +75743,8 @@ return errors === 0;
 }
 
 const e47 = validate2178;
-const schema1075 = {"$id":"https://qmp-sdk.invalid/validators/compat/e47","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t516"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t512"}},"required":["server","client"]};
 
 function validate2178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e47" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77779,10 +75791,8 @@ return errors === 0;
 }
 
 const e48 = validate2181;
-const schema1076 = {"$id":"https://qmp-sdk.invalid/validators/compat/e48","type":"object","properties":{"server":{"$ref":"https://qmp-sdk.invalid/validators/compat/t516"},"client":{"$ref":"https://qmp-sdk.invalid/validators/compat/t512"}},"required":["server","client"]};
 
 function validate2181(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e48" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77829,10 +75839,8 @@ return errors === 0;
 }
 
 const e49 = validate2184;
-const schema1077 = {"$id":"https://qmp-sdk.invalid/validators/compat/e49","type":"object","properties":{"id":{"type":"string"},"open":{"type":"boolean"}},"required":["id","open"]};
 
 function validate2184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e49" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77879,10 +75887,8 @@ return errors === 0;
 }
 
 const e50 = validate2185;
-const schema1078 = {"$id":"https://qmp-sdk.invalid/validators/compat/e50","type":"object","properties":{}};
 
 function validate2185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e50" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77896,11 +75902,8 @@ return errors === 0;
 }
 
 const e51 = validate2186;
-const schema1079 = {"$id":"https://qmp-sdk.invalid/validators/compat/e51","type":"object","properties":{"action":{"$ref":"https://qmp-sdk.invalid/validators/compat/t521"}},"required":["action"]};
-const schema1080 = {"$id":"https://qmp-sdk.invalid/validators/compat/t521","type":"string"};
 
 function validate2187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/t521" */;
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -77913,7 +75916,6 @@ return errors === 0;
 
 
 function validate2186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/validators/compat/e51" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -77942,10 +75944,8 @@ return errors === 0;
 }
 
 const greeting = validate2189;
-const schema1081 = {"$id":"https://qmp-sdk.invalid/schema/protocol/greeting.json","type":"object","properties":{"QMP":{"type":"object","properties":{"version":{"type":"object","properties":{"qemu":{"type":"object","properties":{"major":{"type":"integer"},"minor":{"type":"integer"},"micro":{"type":"integer"}},"required":["major","minor","micro"]},"package":{"type":"string"}},"required":["qemu","package"]},"capabilities":{"type":"array","items":{"type":"string"}}},"required":["version","capabilities"]}},"required":["QMP"]};
 
 function validate2189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/greeting.json" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78117,11 +76117,8 @@ return errors === 0;
 }
 
 const message = validate2190;
-const schema1082 = {"$id":"https://qmp-sdk.invalid/schema/protocol/message.json","anyOf":[{"$ref":"command.json"},{"$ref":"server-message.json"}]};
-const schema1083 = {"$id":"https://qmp-sdk.invalid/schema/protocol/command.json","type":"object","properties":{"execute":{"type":"string"},"exec-oob":{"type":"string"},"arguments":{"type":"object"},"id":{}},"oneOf":[{"properties":{"execute":{"type":"string"}},"required":["execute"]},{"properties":{"exec-oob":{"type":"string"}},"required":["exec-oob"]}],"additionalProperties":false};
 
 function validate2191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/command.json" */;
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -78282,11 +76279,8 @@ validate2191.errors = vErrors;
 return errors === 0;
 }
 
-const schema1084 = {"$id":"https://qmp-sdk.invalid/schema/protocol/server-message.json","anyOf":[{"$ref":"greeting.json"},{"$ref":"success.json"},{"$ref":"error.json"},{"$ref":"event.json"}]};
-const schema1085 = {"$id":"https://qmp-sdk.invalid/schema/protocol/success.json","type":"object","properties":{"return":{},"id":{}},"required":["return"]};
 
 function validate2195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/success.json" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78309,7 +76303,6 @@ return errors === 0;
 const schema1086 = {"$id":"https://qmp-sdk.invalid/schema/protocol/error.json","type":"object","properties":{"error":{"type":"object","properties":{"class":{"anyOf":[{"type":"string","enum":["GenericError","CommandNotFound","DeviceNotActive","DeviceNotFound","KVMMissingCap"]},{"type":"string"}]},"desc":{"type":"string"}},"required":["class","desc"]},"id":{}},"required":["error"]};
 
 function validate2197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/error.json" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78434,10 +76427,8 @@ validate2197.errors = vErrors;
 return errors === 0;
 }
 
-const schema1087 = {"$id":"https://qmp-sdk.invalid/schema/protocol/event.json","type":"object","properties":{"event":{"type":"string"},"data":{"type":"object"},"timestamp":{"type":"object","properties":{"seconds":{"type":"integer"},"microseconds":{"type":"integer"}},"required":["seconds","microseconds"]}},"required":["event","timestamp"]};
 
 function validate2199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/event.json" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -78537,7 +76528,6 @@ return errors === 0;
 
 
 function validate2193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/server-message.json" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -78605,7 +76595,6 @@ return errors === 0;
 
 
 function validate2190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://qmp-sdk.invalid/schema/protocol/message.json" */;
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
