@@ -87,6 +87,14 @@ describe('npm pack from a clean clone', () => {
     expect(packed.files.filter((f) => /^(dist\/)?(scripts|test|bench)\//.test(f) || f.startsWith('src/') || f.startsWith('node_modules/'))).toEqual([]);
   });
 
+  it("the build step removed tsc's indentation from the validator code (scripts/unindent-validators.ts)", () => {
+    for (const target of ['qemu-10.0-x86_64', 'qemu-7.2-x86_64']) {
+      const code = readFileSync(join(app, 'node_modules/qmp-sdk/dist/generated', target, 'validators-code.js'), 'utf8');
+      expect(code.length, target).toBeGreaterThan(1_000_000);
+      expect(code.match(/^[ \t]+\S.*$/m)?.[0], target).toBeUndefined();
+    }
+  });
+
   it("the README's relative links all point at files in the package; absolute ones at the package's repository", () => {
     const readme = readFileSync(join(app, 'node_modules/qmp-sdk/README.md'), 'utf8');
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules/qmp-sdk/package.json'), 'utf8')) as { homepage: string };
