@@ -20,9 +20,9 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-function run(cmd: string, args: readonly string[], cwd: string): string {
+function run(cmd: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): string {
   try {
-    return execFileSync(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(cmd, args, { cwd, env: cleanEnv(env), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
     const e = err as { status?: number; stdout?: string; stderr?: string };
     throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd} (exit ${String(e.status)}):\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
@@ -48,11 +48,17 @@ export interface PackedCommit {
 export function packCommit(workDir: string, ref = 'HEAD', opts: { buildFirst?: boolean } = {}): PackedCommit {
   const commit = run('git', ['rev-parse', '--verify', `${ref}^{commit}`], projectRoot).trim();
   const clone = join(workDir, 'clone');
+  // The build's own temporary files (tsx's cache …) stay inside workDir.
+  const tmp = join(workDir, 'tmp');
+  mkdirSync(tmp, { recursive: true });
   run('git', ['clone', '--quiet', '--no-checkout', projectRoot, clone], workDir);
   run('git', ['checkout', '--quiet', '--detach', commit], clone);
-  run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], clone);
-  if (opts.buildFirst === true) run('npm', ['run', 'build'], clone);
-  const out = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', workDir], clone)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], clone, { TMPDIR: tmp });
+  if (opts.buildFirst === true) run('npm', ['run', 'build'], clone, { TMPDIR: tmp });
+  // stdout holds the prepack build's output too; npm's JSON report is last, from a line '['.
+  const stdout = run('npm', ['pack', '--json', '--pack-destination', workDir], clone, { TMPDIR: tmp });
+  const start = stdout.lastIndexOf('\n[\n');
+  const out = JSON.parse(start === -1 ? stdout : stdout.slice(start + 1)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const packed = out[0];
   if (packed === undefined) throw new Error(`npm pack printed no result in ${clone}`);
   return { commit, clone, tarball: join(workDir, packed.filename), files: packed.files.map((f) => f.path).sort() };
