@@ -55,4 +55,10 @@ describe('layering', () => {
     const problems = [...offending('runtime', (s) => !banned.test(s)), ...offending('generated', (s) => !banned.test(s))];
     expect(problems).toEqual([]);
   });
+
+  it('the published folders (runtime, codegen, generated) import nothing the package does not ship (scripts, test, bench, examples)', () => {
+    const unpublished = /(^|\/)(scripts|test|bench|examples)\//;
+    const problems = ['runtime', 'codegen', 'generated'].flatMap((dir) => offending(dir, (s) => !(s.startsWith('.') && unpublished.test(s))));
+    expect(problems).toEqual([]);
+  });
 });

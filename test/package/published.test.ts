@@ -77,7 +77,7 @@ beforeAll(() => {
   installProject(regen, [packed.tarball, ...Object.entries(generatorPeers).map(([name, range]) => `${name}@${range}`)]);
 }, 300_000);
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 describe('npm pack from a clean clone', () => {
   it('builds first (prepack) and ships the code, the schemas and the examples, not the repository scripts', () => {
