@@ -173,8 +173,13 @@ export const server = createQmpServer;
 export const bad = (qmp: QmpClient) => qmp.execute('no-such-command');
 `,
     );
+    // The README's first typed example, as a user pastes it.
+    const readme = readFileSync(join(app, 'node_modules/qmp-sdk/README.md'), 'utf8');
+    const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toContain("from 'qmp-sdk'");
+    writeFileSync(join(dir, 'src/readme.ts'), `${example ?? ''}\nexport {};\n`);
     expect(compile(dir)).toBe('');
-  }, 60_000);
+  }, 120_000);
 
   it('validators only: `qmp-sdk/validators` works as real ESM and loads no socket code', () => {
     const out = node(
