@@ -3,7 +3,7 @@
  * (no Node built-in may be reached) and run in headless Chromium. A valid and an invalid
  * `blockdev-add` must give the expected results there.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { bundleForBrowser, type Bundle } from './bundle.js';
 import { launchChromium } from './chromium.js';
 
@@ -15,16 +15,10 @@ const entry = `import { validateArguments } from 'qmp-sdk/validators';
 };`;
 
 let bundle: Bundle;
-let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
 
 beforeAll(async () => {
   bundle = await bundleForBrowser(entry);
-  chromium = await launchChromium();
 }, 120_000);
-
-afterAll(async () => {
-  await chromium?.close();
-});
 
 it('the bundle holds only the validators, the socket-free runtime module and no Node built-in', () => {
   const inputs = Object.keys(bundle.metafile.inputs).sort();
@@ -35,8 +29,9 @@ it('the bundle holds only the validators, the socket-free runtime module and no 
 });
 
 it('in headless Chromium, a valid blockdev-add passes and two invalid ones name the path and the rule', async () => {
-  const page = await chromium!.browser.newPage();
+  const chromium = await launchChromium(); // fails here, with the install command, when Chromium is missing
   try {
+    const page = await chromium.browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     await page.goto('about:blank');
@@ -53,6 +48,6 @@ it('in headless Chromium, a valid blockdev-add passes and two invalid ones name 
     expect(r.results.wrongType?.ok).toBe(false);
     expect(r.results.wrongType?.errors?.[0]).toEqual({ path: '/arguments/node-name', message: 'must be string' });
   } finally {
-    await page.close();
+    await chromium.close();
   }
 }, 60_000);
