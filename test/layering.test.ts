@@ -61,4 +61,9 @@ describe('layering', () => {
     const problems = ['runtime', 'codegen', 'generated'].flatMap((dir) => offending(dir, (s) => !(s.startsWith('.') && unpublished.test(s))));
     expect(problems).toEqual([]);
   });
+
+  it("typedoc/entries re-export only the package's public entry points (the API reference shows what users import)", () => {
+    const publicEntries = new Set(['../../runtime/index.js', '../../runtime/testing/index.js', '../../codegen/index.js', '../../generated/qemu-10.0-x86_64/index.js', '../../generated/qemu-10.0-x86_64/validators.js']);
+    expect(offending('typedoc/entries', (s) => publicEntries.has(s))).toEqual([]);
+  });
 });
