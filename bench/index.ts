@@ -10,6 +10,7 @@ const benches: Array<[string, string, string]> = [
   ['diff and probing: diff 7.2 → 10.0, first and cached supports()', './diff.js', 'runDiffBench'],
   ['qmp: CLI start-up vs node -e 0 and a raw one-shot client', './cli.js', 'runCliBench'],
   ['capacity: import + generate of synthetic introspections (500 and 2,000 commands)', './capacity.js', 'runCapacityBench'],
+  ['package: install size per kind of user, validator bundle, vs the commit before issue 11', './install-size.js', 'runInstallSizeBench'],
 ];
 
 let failed = 0;

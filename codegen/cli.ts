@@ -1,39 +1,45 @@
 #!/usr/bin/env node
 /**
- * `qmp-codegen`: the project's command line.
+ * `qmp-codegen`: the published command line (user commands only).
  *   qmp-codegen import   …  introspection (file, socket or QEMU binary) [+ QAPI source] → schema/<target>/
  *   qmp-codegen generate …  schema/<target>/ → generated/<target>/ (typed SDK + validators)
- *   qmp-codegen generate-all  regenerate every committed target (npm run generate)
- *   qmp-codegen import-all    re-import every committed target from the installed QEMUs (npm run import)
+ *   qmp-codegen diff A B    what changed from A to B (schema folders, QEMU binaries or QMP sockets)
+ * The repository's own maintenance commands (re-import / regenerate the committed targets) are
+ * `scripts/import.ts` and `scripts/generate.ts` (`npm run import`, `npm run generate`), not published.
  */
-const [command, ...rest] = process.argv.slice(2);
+import { generatorPeersHint, missingGeneratorPeers } from './peers.js';
 
-const usage = `usage: qmp-codegen <import|generate|generate-all|import-all> [options]   (qmp-codegen <command> --help)`;
+/** Command name → its handler, loaded on demand (only the chosen command's code is read). */
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  import: async (args) => (await import('./import/cli.js')).importCli(args),
+  generate: async (args) => (await import('./generate/cli.js')).generateCli(args),
+  diff: async (args) => (await import('./diff/cli.js')).diffCli(args),
+};
 
-async function main(): Promise<number> {
-  switch (command) {
-    case 'import':
-      return (await import('./import/cli.js')).importCli(rest);
-    case 'import-all':
-      return (await import('./import/cli.js')).importAllCli(rest);
-    case 'generate':
-      return (await import('./generate/cli.js')).generateCli(rest);
-    case 'generate-all':
-      return (await import('./generate/cli.js')).generateAllCli(rest);
-    case 'diff':
-      return (await import('./diff/cli.js')).diffCli(rest);
-    case undefined:
-    case '--help':
-    case '-h':
-      console.log(usage);
-      return command === undefined ? 2 : 0;
-    default:
-      console.error(`qmp-codegen: unknown command '${command}'\n${usage}`);
-      return 2;
+/** Commands that load the generator's own libraries (`diff` needs only the importer, which needs Ajv, a dependency). */
+const needsGeneratorPeers: ReadonlySet<string> = new Set(['import', 'generate']);
+
+const usage = `usage: qmp-codegen <${Object.keys(commands).join('|')}> [options]   (qmp-codegen <command> --help)`;
+
+async function main([command, ...rest]: string[]): Promise<number> {
+  if (command === undefined || command === '--help' || command === '-h') {
+    console.log(usage);
+    return command === undefined ? 2 : 0;
   }
+  const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
+  if (run === undefined) {
+    console.error(`qmp-codegen: unknown command '${command}'\n${usage}`);
+    return 2;
+  }
+  const missing = needsGeneratorPeers.has(command) ? missingGeneratorPeers() : [];
+  if (missing.length > 0) {
+    console.error(generatorPeersHint(missing));
+    return 1;
+  }
+  return run(rest);
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,20 +1,19 @@
 /**
  * qmp-sdk demo: start a QEMU 10.0, talk QMP to it, stop it.
  *
- *   npm run demo
+ *   QEMU=/usr/bin/qemu-system-x86_64 npx tsx demo.ts
  *
- * Needs the project's QEMUs (sudo bash scripts/install-qemu.sh).
+ * In the repository, `npm run demo` runs it with the QEMU 10.0 of `scripts/install-qemu.sh`
+ * (`scripts/demo.ts`); tsconfig.json "paths" maps 'qmp-sdk' to the generated source there.
  */
-// In an application: import { launchQemu, isQmpCommandError } from 'qmp-sdk';
-import { launchQemu, isQmpCommandError } from '../generated/qemu-10.0-x86_64/index.js';
-import { findQemu } from '../scripts/qemus.js';
+import { launchQemu, isQmpCommandError } from 'qmp-sdk';
 
-const qemu = findQemu('10.0');
+/** The QEMU binary; its environment (e.g. QEMU_MODULE_DIR) is inherited from this process. */
+const binary = process.env.QEMU ?? 'qemu-system-x86_64';
 
 // 1. Start QEMU with a fresh QMP socket; the launcher connects and negotiates capabilities.
 const vm = await launchQemu({
-  binary: qemu.binary,
-  env: qemu.env, // QEMU 10.0 from the cache needs QEMU_MODULE_DIR
+  binary,
   args: ['-machine', 'none', '-nodefaults', '-display', 'none', '-S'],
   qmp: { capabilities: { enable: ['oob'] } },
 });

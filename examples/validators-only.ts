@@ -5,8 +5,8 @@
  *
  *   npx tsx examples/validators-only.ts
  */
-// In an application: import { validateMessage, validateReturn } from 'qmp-sdk/validators';
-import { validateMessage, validateReturn } from '../generated/qemu-10.0-x86_64/validators.js';
+// In this repository, tsconfig.json "paths" maps 'qmp-sdk/validators' to the generated source.
+import { validateMessage, validateReturn } from 'qmp-sdk/validators';
 
 /** A captured conversation: one JSON message per line, `->` from the client, `<-` from QEMU. */
 const log = `

@@ -84,4 +84,15 @@ describe('layering', () => {
     const problems = [...offending('runtime', (s) => !banned.test(s)), ...offending('generated', (s) => !banned.test(s))];
     expect(problems).toEqual([]);
   });
+
+  it('the published folders (runtime, codegen, generated) import nothing the package does not ship (scripts, test, bench, examples)', () => {
+    const unpublished = /(^|\/)(scripts|test|bench|examples)\//;
+    const problems = ['runtime', 'codegen', 'generated'].flatMap((dir) => offending(dir, (s) => !(s.startsWith('.') && unpublished.test(s))));
+    expect(problems).toEqual([]);
+  });
+
+  it("typedoc/entries re-export only the package's public entry points (the API reference shows what users import)", () => {
+    const publicEntries = new Set(['../../runtime/index.js', '../../runtime/testing/index.js', '../../codegen/index.js', '../../generated/qemu-10.0-x86_64/index.js', '../../generated/qemu-10.0-x86_64/validators.js']);
+    expect(offending('typedoc/entries', (s) => publicEntries.has(s))).toEqual([]);
+  });
 });

@@ -1,12 +1,7 @@
-/**
- * `qmp-codegen generate --schema <dir> --out <dir> [--runtime-import <specifier>]` and
- * `qmp-codegen generate-all` (every committed `schema/qemu-*` → `generated/qemu-*`).
- */
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+/** `qmp-codegen generate --schema <dir> --out <dir> [--runtime-import <specifier>]`. */
+import { relative } from 'node:path';
 import { isGenerateError } from './errors.js';
 import { generateTarget } from './generate.js';
-import { defaultProtocolDir } from './schema.js';
 
 const usage = `usage: qmp-codegen generate --schema <schema/target dir> --out <output dir> [--runtime-import <specifier>]
   --schema          folder written by 'qmp-codegen import' (target.json, types.json, commands.json, returns.json, events.json)
@@ -52,32 +47,4 @@ export async function generateCli(args: string[]): Promise<number> {
   } catch (err) {
     return report(err);
   }
-}
-
-/** The repository root (parent of `schema/protocol`). */
-function repoRoot(): string {
-  return dirname(dirname(defaultProtocolDir()));
-}
-
-/** `qmp-codegen generate-all`: regenerates every committed target; returns the exit code. */
-export async function generateAllCli(args: string[]): Promise<number> {
-  if (args.length > 0) {
-    console.error('qmp-codegen generate-all: takes no options');
-    return 2;
-  }
-  const root = repoRoot();
-  const targets = existsSync(join(root, 'schema'))
-    ? readdirSync(join(root, 'schema')).filter((d) => /^qemu-/.test(d) && existsSync(join(root, 'schema', d, 'target.json'))).sort()
-    : [];
-  if (targets.length === 0) {
-    console.error(`qmp-codegen generate-all: no schema/qemu-* target in ${root}`);
-    return 1;
-  }
-  let failed = 0;
-  for (const t of targets) {
-    const out = join(root, 'generated', t);
-    const code = await generateCli(['--schema', join(root, 'schema', t), '--out', out, '--runtime-import', '../../runtime/index.js']);
-    if (code !== 0) failed++;
-  }
-  return failed > 0 ? 1 : 0;
 }

@@ -9,6 +9,7 @@ import { standaloneModuleCode } from './standalone.js';
 import { compileCheckpoints, refsIn } from '../ref-order.js';
 import type { TargetModel } from './model.js';
 import { definitionId, protocolId, protocolSchemas, targetSchemas } from './validation-schemas.js';
+import { pruneAjvOutput } from './prune-validators.js';
 
 type AjvClass = typeof AjvModule.default;
 const Ajv = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as AjvClass;
@@ -92,7 +93,7 @@ export function compileValidators(model: TargetModel): CompiledValidators {
   } catch (err) {
     throw new GenerateError(target.display, `validators do not compile: ${(err as Error).message}`);
   }
-  return { code: toEsm(code), args, returns, events, greeting: 'greeting', message: 'message' };
+  return { code: toEsm(pruneAjvOutput(code)), args, returns, events, greeting: 'greeting', message: 'message' };
 }
 
 /** Names the definition behind an id for error messages. */

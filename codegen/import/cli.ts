@@ -1,7 +1,4 @@
-/**
- * `qmp-codegen import` and `qmp-codegen import-all`. Both return the process exit code
- * (0 ok, 1 import failed, 2 usage error).
- */
+/** `qmp-codegen import`: returns the process exit code (0 ok, 1 import failed, 2 usage error). */
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isImportError } from './errors.js';
@@ -24,10 +21,6 @@ const importUsage = `usage: qmp-codegen import (--qemu <binary> | --socket <path
                        'tsc' shows every call site the upgrade broke
   --runtime-import <s> with --generate: module the generated code imports the runtime from
                        (default qmp-sdk/runtime)`;
-
-const importAllUsage = `usage: qmp-codegen import-all
-  re-imports every committed target (schema/qemu-<version>-x86_64) from the installed QEMUs
-  (scripts/qemus.ts) with their QAPI sources`;
 
 /** Prints the summary of one import. */
 export function printSummary(r: ImportResult, where: string | undefined, log: (s: string) => void = console.log): void {
@@ -121,30 +114,4 @@ export async function importCli(args: readonly string[]): Promise<number> {
   } catch (err) {
     return fail(err, 'qmp-codegen import');
   }
-}
-
-/** `qmp-codegen import-all`: every committed target from the installed QEMUs, with QAPI sources. */
-export async function importAllCli(args: readonly string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(importAllUsage);
-    return 0;
-  }
-  if (args.length > 0) {
-    console.error(`qmp-codegen import-all: unexpected arguments ${args.join(' ')}\n${importAllUsage}`);
-    return 2;
-  }
-  // The repository's QEMU locator: only this development command needs it.
-  const { findQemu, projectRoot, qemuVersions } = await import('../../scripts/qemus.js');
-  let code = 0;
-  for (const version of qemuVersions) {
-    try {
-      const q = findQemu(version);
-      const outDir = join(projectRoot, 'schema', q.target);
-      const r = await importTarget({ source: { qemu: q.binary, env: q.env }, qapiSource: q.qapiSource, outDir, targetName: q.target });
-      printSummary(r, relative(process.cwd(), outDir) || '.');
-    } catch (err) {
-      code = fail(err, `qmp-codegen import-all (QEMU ${version})`);
-    }
-  }
-  return code;
 }

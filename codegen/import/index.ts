@@ -15,5 +15,5 @@ export { readIntrospectionFile } from './source-file.js';
 export { fetchFromQemu, fetchFromSocket, importQemuArgs } from './source-live.js';
 export type { Fetched } from './fetched.js';
 export { importerVersion } from './version.js';
-export { importCli, importAllCli } from './cli.js';
+export { importCli } from './cli.js';
 export type * from './introspection.js';
