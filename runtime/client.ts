@@ -49,6 +49,7 @@ import {
   type EventStreamOptions,
   type WaitForEventOptions,
 } from './events.js';
+import { Operations, type Jobs, type OperationsHost } from './operations/index.js';
 
 /** Options of a client, beside the transport. */
 export interface ClientOptions {
@@ -268,6 +269,7 @@ export class QmpClient<
   readonly #errorListeners: ClientErrorListener[] = [];
   #closeReason: QmpConnectionError | undefined;
   #resolveClosed!: (e: QmpConnectionError) => void;
+  #operations: Operations | undefined;
   #closing: Promise<void> | undefined;
   #negotiation: { id: number; resolve(): void; reject(e: unknown): void } | undefined;
   readonly #stats = {
@@ -314,6 +316,11 @@ export class QmpClient<
   /** Counters: sent, received, late replies, unknown ids… (a snapshot). */
   get stats(): ClientStats {
     return { ...this.#stats, inFlight: this.#outstanding.size, queued: this.#queue.length };
+  }
+
+  /** Background jobs (backup, mirror, commit, stream, create, snapshot…): `runtime/operations/jobs.ts`. */
+  get jobs(): Jobs<C> {
+    return (this.#operations ??= new Operations(this as unknown as OperationsHost)).jobs as unknown as Jobs<C>;
   }
 
   /** The bound target, if any. */

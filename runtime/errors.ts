@@ -27,7 +27,9 @@ export type QmpErrorCode =
   | 'validation'
   | 'abort'
   | 'usage'
-  | 'launch';
+  | 'launch'
+  /** A long-running operation failed in QEMU (`runtime/operations/`: a job, a migration). */
+  | 'operation';
 
 /** Base class of every error the runtime throws or rejects with. */
 export class QmpError extends Error {
@@ -220,7 +222,7 @@ function has(e: unknown, name: string, code: QmpErrorCode): boolean {
   );
 }
 
-const codes = new Set<unknown>(['command', 'connection', 'protocol', 'negotiation', 'timeout', 'validation', 'abort', 'usage', 'launch']);
+const codes = new Set<unknown>(['command', 'connection', 'protocol', 'negotiation', 'timeout', 'validation', 'abort', 'usage', 'launch', 'operation']);
 
 /** True for any error of this runtime (checks `code` and that it is an Error-like object). */
 export function isQmpError(e: unknown): e is QmpError {

@@ -24,3 +24,5 @@ export { JsonFramer, DEFAULT_MAX_MESSAGE_BYTES } from './framer.js';
 export type { FramerOptions } from './framer.js';
 export * from './errors.js';
 export type * from './target.js';
+export type { Job, JobArguments, JobCommand, JobOptions, JobProgress, JobResult, Jobs } from './operations/index.js';
+export { QmpJobError, QmpMigrationError, isQmpJobError, isQmpMigrationError } from './operations/index.js';
