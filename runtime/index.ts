@@ -25,4 +25,5 @@ export type { FramerOptions } from './framer.js';
 export * from './errors.js';
 export type * from './target.js';
 export type { Job, JobArguments, JobCommand, JobOptions, JobProgress, JobResult, Jobs } from './operations/index.js';
-export { QmpJobError, QmpMigrationError, isQmpJobError, isQmpMigrationError } from './operations/index.js';
+export type { Devices, UnplugOptions, UnplugResult } from './operations/index.js';
+export { QmpJobError, QmpMigrationError, QmpUnplugError, isQmpJobError, isQmpMigrationError, isQmpUnplugError } from './operations/index.js';

@@ -37,6 +37,21 @@ export class QmpMigrationError extends QmpError {
   }
 }
 
+/** The guest refused to release a device (`DEVICE_UNPLUG_GUEST_ERROR`, QEMU 6.2 and later). */
+export class QmpUnplugError extends QmpError {
+  override readonly name = 'QmpUnplugError' as const;
+  declare readonly code: 'operation';
+  /** The device's id (or QOM path) as given to `unplug`. */
+  readonly device: string;
+  /** The device's QOM path from the event. */
+  readonly path: string | undefined;
+  constructor(init: { device: string; path: string | undefined }) {
+    super('operation', `device ${init.device}: the guest reported an error while releasing it (DEVICE_UNPLUG_GUEST_ERROR${init.path === undefined ? '' : ` at ${init.path}`})`);
+    this.device = init.device;
+    this.path = init.path;
+  }
+}
+
 function has(e: unknown, name: string): boolean {
   return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name && (e as { code?: unknown }).code === 'operation';
 }
@@ -49,4 +64,9 @@ export function isQmpJobError(e: unknown): e is QmpJobError {
 /** True for a {@link QmpMigrationError}. */
 export function isQmpMigrationError(e: unknown): e is QmpMigrationError {
   return has(e, 'QmpMigrationError');
+}
+
+/** True for a {@link QmpUnplugError}. */
+export function isQmpUnplugError(e: unknown): e is QmpUnplugError {
+  return has(e, 'QmpUnplugError');
 }

@@ -5,17 +5,25 @@
  */
 import type { OperationsHost } from './host.js';
 import { JobRunner } from './jobs.js';
+import { Devices } from './unplug.js';
 
 /** The helpers of one client, made lazily. */
 export class Operations {
   #jobs: JobRunner | undefined;
   constructor(private readonly host: OperationsHost) {}
 
+  #devices: Devices | undefined;
+
   get jobs(): JobRunner {
     return (this.#jobs ??= new JobRunner(this.host));
+  }
+
+  get devices(): Devices {
+    return (this.#devices ??= new Devices(this.host));
   }
 }
 
 export type { Jobs, Job, JobArguments, JobCommand, JobOptions, JobProgress, JobResult } from './jobs.js';
-export { QmpJobError, QmpMigrationError, isQmpJobError, isQmpMigrationError } from './errors.js';
+export { QmpJobError, QmpMigrationError, QmpUnplugError, isQmpJobError, isQmpMigrationError, isQmpUnplugError } from './errors.js';
+export type { Devices, UnplugOptions, UnplugResult } from './unplug.js';
 export type { OperationsHost } from './host.js';

@@ -27,6 +27,11 @@ export async function jobTypeChecks(qmp: Qemu100, old: Qemu72, loose: LooseClien
   const asLoose: LooseClient = qmp; // a typed client is still a loose client
   void asLoose;
 
+  const gone = await qmp.devices.unplug('disk0', { timeoutMs: 5000, signal: AbortSignal.timeout(1) });
+  expectTypeOf(gone.path).toBeString();
+  // @ts-expect-error TS2353: the time limit is timeoutMs
+  await qmp.devices.unplug('disk0', { timeout: 5000 });
+
   // @ts-expect-error TS2345: query-status starts no job
   await qmp.jobs.run('query-status', {});
   // @ts-expect-error TS2345: blockdev-backup needs device, target and sync
