@@ -49,7 +49,7 @@ import {
   type EventStreamOptions,
   type WaitForEventOptions,
 } from './events.js';
-import { Operations, type Devices, type Jobs, type OperationsHost } from './operations/index.js';
+import { Operations, type Devices, type Jobs, type Migration, type OperationsHost } from './operations/index.js';
 
 /** Options of a client, beside the transport. */
 export interface ClientOptions {
@@ -321,6 +321,11 @@ export class QmpClient<
   /** Background jobs (backup, mirror, commit, stream, create, snapshot…): `runtime/operations/jobs.ts`. */
   get jobs(): Jobs<C> {
     return (this.#operations ??= new Operations(this as unknown as OperationsHost)).jobs as unknown as Jobs<C>;
+  }
+
+  /** Outgoing migration with progress and cancel: `runtime/operations/migration.ts`. */
+  get migration(): Migration<C> {
+    return (this.#operations ??= new Operations(this as unknown as OperationsHost)).migration as unknown as Migration<C>;
   }
 
   /** Device unplug that waits for `DEVICE_DELETED`: `runtime/operations/unplug.ts`. */

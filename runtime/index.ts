@@ -26,4 +26,5 @@ export * from './errors.js';
 export type * from './target.js';
 export type { Job, JobArguments, JobCommand, JobOptions, JobProgress, JobResult, Jobs } from './operations/index.js';
 export type { Devices, UnplugOptions, UnplugResult } from './operations/index.js';
+export type { Migration, MigrationCapabilityName, MigrationChannels, MigrationOptions, MigrationProgress, MigrationResult } from './operations/index.js';
 export { QmpJobError, QmpMigrationError, QmpUnplugError, isQmpJobError, isQmpMigrationError, isQmpUnplugError } from './operations/index.js';

@@ -5,6 +5,7 @@
  */
 import type { OperationsHost } from './host.js';
 import { JobRunner } from './jobs.js';
+import { MigrationRunner } from './migration.js';
 import { Devices } from './unplug.js';
 
 /** The helpers of one client, made lazily. */
@@ -13,9 +14,14 @@ export class Operations {
   constructor(private readonly host: OperationsHost) {}
 
   #devices: Devices | undefined;
+  #migration: MigrationRunner | undefined;
 
   get jobs(): JobRunner {
     return (this.#jobs ??= new JobRunner(this.host));
+  }
+
+  get migration(): MigrationRunner {
+    return (this.#migration ??= new MigrationRunner(this.host));
   }
 
   get devices(): Devices {
@@ -26,4 +32,5 @@ export class Operations {
 export type { Jobs, Job, JobArguments, JobCommand, JobOptions, JobProgress, JobResult } from './jobs.js';
 export { QmpJobError, QmpMigrationError, QmpUnplugError, isQmpJobError, isQmpMigrationError, isQmpUnplugError } from './errors.js';
 export type { Devices, UnplugOptions, UnplugResult } from './unplug.js';
+export type { Migration, MigrationCapabilityName, MigrationChannels, MigrationOptions, MigrationProgress, MigrationResult } from './migration.js';
 export type { OperationsHost } from './host.js';

@@ -32,6 +32,17 @@ export async function jobTypeChecks(qmp: Qemu100, old: Qemu72, loose: LooseClien
   // @ts-expect-error TS2353: the time limit is timeoutMs
   await qmp.devices.unplug('disk0', { timeout: 5000 });
 
+  const migrated = await qmp.migration.run('exec:cat > /tmp/x', { capabilities: { 'pause-before-switchover': true }, onProgress: (p) => void p.transferred });
+  expectTypeOf(migrated.progress.total).toBeNumber();
+  await qmp.migration.run([{ 'channel-type': 'main', addr: { transport: 'file', filename: '/tmp/x', offset: 0 } }]);
+  await old.migration.run('exec:cat > /tmp/x');
+  // @ts-expect-error TS2322: not a migration capability
+  await qmp.migration.run('exec:cat > /tmp/x', { capabilities: { 'warp-speed': true } });
+  // @ts-expect-error TS2353: a file channel has a filename, not a path
+  await qmp.migration.run([{ 'channel-type': 'main', addr: { transport: 'file', path: '/tmp/x', offset: 0 } }]);
+  // @ts-expect-error TS2345: QEMU 7.2's migrate takes no channels
+  await old.migration.run([{ 'channel-type': 'main', addr: { transport: 'file', filename: '/tmp/x', offset: 0 } }]);
+
   // @ts-expect-error TS2345: query-status starts no job
   await qmp.jobs.run('query-status', {});
   // @ts-expect-error TS2345: blockdev-backup needs device, target and sync
