@@ -73,7 +73,9 @@ export type QmpConnectionReason =
   /** A socket error (reset, …). */
   | 'lost'
   /** The peer sent something the client cannot read (see `cause`, a {@link QmpProtocolError}). */
-  | 'protocol';
+  | 'protocol'
+  /** With `reconnect`: every attempt to reconnect failed (see `cause`, the last attempt's error). */
+  | 'reconnect-failed';
 
 /** The connection is closed, was refused, or the peer went away. Pending calls reject with it. */
 export class QmpConnectionError extends QmpError {
