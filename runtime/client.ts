@@ -49,7 +49,7 @@ import {
   type EventStreamOptions,
   type WaitForEventOptions,
 } from './events.js';
-import { Operations, type Devices, type Jobs, type Migration, type OperationsHost } from './operations/index.js';
+import { Operations, type ClientSurface, type Devices, type Jobs, type Migration } from './operations/index.js';
 import { Reconnector, reconnectOptionsProblem, type ReconnectOptions } from './reconnect.js';
 
 /** Options of a client, beside the transport. */
@@ -328,17 +328,17 @@ export class QmpClient<
 
   /** Background jobs (backup, mirror, commit, stream, create, snapshot…): `runtime/operations/jobs.ts`. */
   get jobs(): Jobs<C> {
-    return (this.#operations ??= new Operations(this as unknown as OperationsHost)).jobs as unknown as Jobs<C>;
+    return (this.#operations ??= new Operations(this as unknown as ClientSurface)).jobs as unknown as Jobs<C>;
   }
 
   /** Outgoing migration with progress and cancel: `runtime/operations/migration.ts`. */
   get migration(): Migration<C> {
-    return (this.#operations ??= new Operations(this as unknown as OperationsHost)).migration as unknown as Migration<C>;
+    return (this.#operations ??= new Operations(this as unknown as ClientSurface)).migration as unknown as Migration<C>;
   }
 
   /** Device unplug that waits for `DEVICE_DELETED`: `runtime/operations/unplug.ts`. */
   get devices(): Devices {
-    return (this.#operations ??= new Operations(this as unknown as OperationsHost)).devices;
+    return (this.#operations ??= new Operations(this as unknown as ClientSurface)).devices;
   }
 
   /** The bound target, if any. */
@@ -924,6 +924,7 @@ export class QmpClient<
     this.#conn = undefined;
     this.#closeReason = new QmpConnectionError(error.reason, `${error.message} (reconnecting)`, { cause: error.cause ?? error });
     this.#failCalls(error);
+    this.#operations?.connectionLost(error); // jobs, migration, unplug follow events: those of the down time are lost
     this.#reconnector!.dropped(error);
   }
 

@@ -3,18 +3,38 @@
  * above the runtime core that knows QMP command and event names, built only on the client's
  * public API ({@link OperationsHost}). Each helper is made on first use.
  */
-import type { OperationsHost } from './host.js';
+import type { QmpConnectionError } from '../errors.js';
+import type { ClientSurface, OperationsHost } from './host.js';
 import { JobRunner } from './jobs.js';
 import { MigrationRunner } from './migration.js';
 import { Devices } from './unplug.js';
 
 /** The helpers of one client, made lazily. */
 export class Operations {
+  readonly host: OperationsHost;
   #jobs: JobRunner | undefined;
-  constructor(private readonly host: OperationsHost) {}
-
   #devices: Devices | undefined;
   #migration: MigrationRunner | undefined;
+  readonly #lost = new Set<(error: QmpConnectionError) => void>();
+
+  constructor(client: ClientSurface) {
+    this.host = {
+      execute: (name, args, options) => client.execute(name, args, options),
+      on: (name, handler) => client.on(name, handler),
+      onLost: (listener) => {
+        this.#lost.add(listener);
+        return () => this.#lost.delete(listener);
+      },
+    };
+    void client.closed.then((error) => this.connectionLost(error));
+  }
+
+  /** The connection was closed or dropped: every live operation fails with `error`. */
+  connectionLost(error: QmpConnectionError): void {
+    const listeners = [...this.#lost];
+    this.#lost.clear();
+    for (const l of listeners) l(error);
+  }
 
   get jobs(): JobRunner {
     return (this.#jobs ??= new JobRunner(this.host));
@@ -33,4 +53,4 @@ export type { Jobs, Job, JobArguments, JobCommand, JobOptions, JobProgress, JobR
 export { QmpJobError, QmpMigrationError, QmpUnplugError, isQmpJobError, isQmpMigrationError, isQmpUnplugError } from './errors.js';
 export type { Devices, UnplugOptions, UnplugResult } from './unplug.js';
 export type { Migration, MigrationCapabilityName, MigrationChannels, MigrationOptions, MigrationProgress, MigrationResult } from './migration.js';
-export type { OperationsHost } from './host.js';
+export type { ClientSurface, OperationsHost } from './host.js';

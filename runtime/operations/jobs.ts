@@ -20,19 +20,25 @@ import { isRecord, type OperationsHost } from './host.js';
 import { ProgressFeed } from './progress-feed.js';
 
 /** Wire names of the commands of map `C` that start a job: those whose arguments have a `job-id`. */
-export type JobCommand<C> = {
-  [K in keyof C & string]: C[K] extends { args: infer A }
-    ? [NonNullable<A>] extends [never]
-      ? never // no arguments at all (keyof never would be every key)
-      : 'job-id' extends keyof NonNullable<A>
-        ? K
-        : never
-    : never;
-}[keyof C & string];
+export type JobCommand<C> = 0 extends 1 & C
+  ? string // C is any (a client typed QmpClient<any, …>)
+  : {
+      [K in keyof C & string]: C[K] extends { args: infer A }
+        ? unknown extends A
+          ? K // arguments not typed (the client of `QmpClient.connect()` without a target)
+          : [NonNullable<A>] extends [never]
+          ? never // no arguments at all (keyof never would be every key)
+          : 'job-id' extends keyof NonNullable<A>
+            ? K
+            : never
+        : never;
+    }[keyof C & string];
 
 /** Arguments of job command `K`: the command's own, with `job-id` optional (the helper makes one up). */
 export type JobArguments<C, K extends keyof C> = C[K] extends { args: infer A }
-  ? Omit<NonNullable<A>, 'job-id'> & { 'job-id'?: string }
+  ? unknown extends A
+    ? Record<string, unknown> // arguments not typed
+    : Omit<NonNullable<A>, 'job-id'> & { 'job-id'?: string }
   : never;
 
 /** One progress report of a job (`query-jobs`). */
@@ -154,20 +160,18 @@ export type Jobs<C> = C extends unknown
        * {@link JobResult}, rejects as {@link Job.done} does (and with the command's own error when
        * QEMU refuses to start it, or a `QmpUsageError` for unusable options, before anything is sent).
        */
-      run<K extends JobCommand<C>>(command: K, args: JobArguments<C, K>, options?: JobOptions): Promise<JobResult>;
+      run<K extends JobCommand<C>>(command: K, args: JobArguments<C, K & keyof C>, options?: JobOptions): Promise<JobResult>;
       /**
        * Starts job command `command` and resolves with the {@link Job} once QEMU accepted it
        * (`job-id` made up when not given: `qmp-sdk-<command>-<n>`). Iterate the job for its progress.
        */
-      start<K extends JobCommand<C>>(command: K, args: JobArguments<C, K>, options?: JobOptions): Promise<Job>;
+      start<K extends JobCommand<C>>(command: K, args: JobArguments<C, K & keyof C>, options?: JobOptions): Promise<Job>;
     }
   : never;
 
 /** The implementation of {@link Jobs}, untyped (the client's getter gives it its type). @internal */
 export class JobRunner {
   readonly #host: OperationsHost;
-  readonly #live = new Set<JobTracker>();
-  #watchingClose = false;
 
   /** Made by the client (`qmp.jobs`). @internal */
   constructor(host: OperationsHost) {
@@ -199,12 +203,6 @@ export class JobRunner {
       finalize = args['auto-finalize'] === false;
     }
     const tracker = new JobTracker(this.#host, { id, command, dismiss, finalize, options });
-    this.#live.add(tracker);
-    tracker.done.then(
-      () => this.#live.delete(tracker),
-      () => this.#live.delete(tracker),
-    );
-    this.#watchClose();
     try {
       await this.#host.execute(command, sent, options.commandOptions);
     } catch (e) {
@@ -213,15 +211,6 @@ export class JobRunner {
     }
     tracker.started();
     return tracker.handle;
-  }
-
-  /** One watcher of the connection's end for every live job (not one per job). */
-  #watchClose(): void {
-    if (this.#watchingClose) return;
-    this.#watchingClose = true;
-    void this.#host.closed.then((error) => {
-      for (const t of [...this.#live]) t.fail(new QmpConnectionError(error.reason, `job ${t.id}: ${error.message}`, { cause: error }));
-    });
   }
 }
 
@@ -286,6 +275,7 @@ class JobTracker {
     }
     // Subscribed before the command is sent: no transition is missed.
     this.#offs.push(host.on('JOB_STATUS_CHANGE', (ev) => this.#onStatus(ev)));
+    this.#offs.push(host.onLost((error) => this.fail(new QmpConnectionError(error.reason, `job ${this.id}: ${error.message}`, { cause: error }))));
     for (const name of ['BLOCK_JOB_COMPLETED', 'BLOCK_JOB_CANCELLED']) {
       this.#offs.push(
         host.on(name, (ev) => {

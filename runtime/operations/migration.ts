@@ -20,11 +20,13 @@ import { ProgressFeed } from './progress-feed.js';
  */
 export type MigrationChannels<C> = 'migrate' extends keyof C
   ? C['migrate'] extends { args: infer A }
-    ? string extends keyof NonNullable<A>
-      ? readonly Record<string, unknown>[]
-      : 'channels' extends keyof NonNullable<A>
-        ? NonNullable<NonNullable<A>['channels' & keyof NonNullable<A>]>
-        : never
+    ? unknown extends A
+      ? readonly Record<string, unknown>[] // arguments not typed
+      : string extends keyof NonNullable<A>
+        ? readonly Record<string, unknown>[]
+        : 'channels' extends keyof NonNullable<A>
+          ? NonNullable<NonNullable<A>['channels' & keyof NonNullable<A>]>
+          : never
     : never
   : never;
 
@@ -196,7 +198,7 @@ class MigrationFollower {
       signal.addEventListener('abort', onAbort, { once: true });
       this.#offs.push(() => signal.removeEventListener('abort', onAbort));
     }
-    void host.closed.then((error) => this.end(new QmpConnectionError(error.reason, `migration: ${error.message}`, { cause: error })));
+    this.#offs.push(host.onLost((error) => this.end(new QmpConnectionError(error.reason, `migration: ${error.message}`, { cause: error }))));
   }
 
   started(): void {

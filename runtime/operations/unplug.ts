@@ -87,7 +87,7 @@ export class Devices {
         signal.addEventListener('abort', onAbort, { once: true });
         cleanups.push(() => signal.removeEventListener('abort', onAbort));
       }
-      void this.#host.closed.then(reject);
+      cleanups.push(this.#host.onLost(reject));
     });
     gone.catch(() => {});
     try {

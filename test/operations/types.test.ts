@@ -6,7 +6,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { QmpClient as Qemu100 } from '../../generated/qemu-10.0-x86_64/index.js';
 import type { QmpClient as Qemu72 } from '../../generated/qemu-7.2-x86_64/index.js';
-import type { Job, JobCommand, JobProgress, JobResult, QmpClient as LooseClient } from '../../runtime/index.js';
+import { QmpClient as RuntimeClient, type Job, type JobCommand, type JobProgress, type JobResult, type QmpClient as LooseClient } from '../../runtime/index.js';
 import type { QmpCommandMap as Map100 } from '../../generated/qemu-10.0-x86_64/commands.js';
 import type { QmpCommandMap as Map72 } from '../../generated/qemu-7.2-x86_64/commands.js';
 
@@ -24,6 +24,9 @@ export async function jobTypeChecks(qmp: Qemu100, old: Qemu72, loose: LooseClien
   for await (const p of j) expectTypeOf(p.total).toBeNumber();
   await old.jobs.run('snapshot-save', { 'job-id': 's', tag: 't', vmstate: 'disk0', devices: ['disk0'] });
   await loose.jobs.run('anything-goes', { whatever: 1 });
+  const untyped = await RuntimeClient.connect({ path: '/x' }); // no target: any name, any arguments
+  await untyped.jobs.run('blockdev-backup', { device: 'a', target: 'b', sync: 'full' });
+  await untyped.migration.run([{ 'channel-type': 'main', addr: { transport: 'file', filename: '/x', offset: 0 } }]);
   const asLoose: LooseClient = qmp; // a typed client is still a loose client
   void asLoose;
 
