@@ -55,6 +55,8 @@ import {
   type EventStreamOptions,
   type WaitForEventOptions,
 } from './events.js';
+import { Operations, type ClientSurface, type Devices, type Jobs, type Migration } from './operations/index.js';
+import { Reconnector, reconnectOptionsProblem, type ReconnectOptions } from './reconnect.js';
 
 /** Options of a client, beside the transport. */
 export interface ClientOptions {
@@ -85,6 +87,8 @@ export interface ClientOptions {
   maxInBandInFlight?: number;
   /** Called with every parsed message received (greeting and events included) and every message sent. */
   trace?: (direction: 'in' | 'out', message: unknown) => void;
+  /** Reconnect when the connection drops (off by default): see `runtime/reconnect.ts`. */
+  reconnect?: ReconnectOptions;
 }
 
 /** Options of `connect()`: a transport plus {@link ClientOptions}. */
@@ -194,6 +198,8 @@ function optionsProblem(o: ClientOptions): string | undefined {
   if (typeof o !== 'object' || o === null) return `the options must be an object, got ${preview(o, 60)}`;
   const timerProblem = timerDelayProblem('connectTimeoutMs', o.connectTimeoutMs) ?? timerDelayProblem('commandTimeoutMs', o.commandTimeoutMs);
   if (timerProblem !== undefined) return timerProblem;
+  const reconnectProblem = reconnectOptionsProblem(o.reconnect);
+  if (reconnectProblem !== undefined) return reconnectProblem;
   for (const key of ['maxMessageBytes', 'maxMessageDepth', 'maxMessageTokens', 'maxInBandInFlight'] as const) {
     const v = o[key];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) return `${key} must be a positive integer, got ${preview(v, 60)}`;
@@ -287,6 +293,10 @@ export class QmpClient<
   readonly #errorListeners: ClientErrorListener[] = [];
   #closeReason: QmpConnectionError | undefined;
   #resolveClosed!: (e: QmpConnectionError) => void;
+  #operations: Operations | undefined;
+  /** Set with the `reconnect` option once connected; `#reconnecting` while the connection is down. */
+  #reconnector: Reconnector | undefined;
+  #reconnecting = false;
   #closing: Promise<void> | undefined;
   #negotiation: { id: number; resolve(): void; reject(e: unknown): void } | undefined;
   readonly #stats = {
@@ -334,6 +344,21 @@ export class QmpClient<
   /** Counters: sent, received, late replies, unknown ids… (a snapshot). */
   get stats(): ClientStats {
     return { ...this.#stats, inFlight: this.#outstanding.size, queued: this.#queue.length };
+  }
+
+  /** Background jobs (backup, mirror, commit, stream, create, snapshot…): `runtime/operations/jobs.ts`. */
+  get jobs(): Jobs<C> {
+    return (this.#operations ??= new Operations(this as unknown as ClientSurface)).jobs as unknown as Jobs<C>;
+  }
+
+  /** Outgoing migration with progress and cancel: `runtime/operations/migration.ts`. */
+  get migration(): Migration<C> {
+    return (this.#operations ??= new Operations(this as unknown as ClientSurface)).migration as unknown as Migration<C>;
+  }
+
+  /** Device unplug that waits for `DEVICE_DELETED`: `runtime/operations/unplug.ts`. */
+  get devices(): Devices {
+    return (this.#operations ??= new Operations(this as unknown as ClientSurface)).devices;
   }
 
   /** The bound target, if any. */
@@ -435,6 +460,9 @@ export class QmpClient<
     if (this.#closing) return this.#closing;
     if (this.#phase === 'closed') return Promise.resolve();
     const error = new QmpConnectionError('closed', 'the QMP connection was closed by the client');
+    this.#reconnecting = false;
+    this.#negotiation?.reject(error); // a reconnect attempt in progress ends now
+    this.#negotiation = undefined;
     this.#teardown(error, true);
     const conn = this.#conn;
     this.#closing = (conn ? conn.end() : Promise.resolve()).then(() => {
@@ -450,12 +478,13 @@ export class QmpClient<
 
   // ---- connect & negotiation -------------------------------------------------------------
 
-  async #start(options: ConnectOptions, target: TargetBinding | undefined): Promise<void> {
+  /** Connects and negotiates; `again` for a reconnect attempt (then a failure leaves the client to the reconnector). */
+  async #start(options: ConnectOptions, target: TargetBinding | undefined, again = false): Promise<void> {
     const problem = optionsProblem(options);
     const timeoutMs = problem === undefined ? (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) : 0;
     const where = problem === undefined ? describeTransport(options) : 'the given transport';
-    const signal = problem === undefined ? options.signal : undefined;
-    const validators = target ? target.loadValidators() : undefined;
+    const signal = problem === undefined && !again ? options.signal : undefined;
+    const validators = target && !again ? target.loadValidators() : undefined;
     validators?.catch(() => {}); // awaited below; must not be unhandled if connect fails first
 
     let failConnect!: (e: unknown) => void;
@@ -467,6 +496,10 @@ export class QmpClient<
     }, timeoutMs);
     const onAbort = (): void => failConnect(new QmpAbortError(`connect ${where}`, signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
+    let abandoned = false;
+    const stillWanted = (): void => {
+      if (again && !this.#reconnecting) throw new QmpConnectionError('closed', 'the QMP connection was closed by the client');
+    };
     try {
       if (problem !== undefined) throw new QmpUsageError(`connect: ${problem}`);
       if (signal?.aborted) throw new QmpAbortError(`connect ${where}`, signal.reason);
@@ -474,11 +507,13 @@ export class QmpClient<
       streamPromise.then(
         (s) => {
           // connect() already failed (timeout): do not leak the socket.
-          if (this.#phase === 'closed' && !this.#conn) s.destroy();
+          if (abandoned || (this.#phase === 'closed' && !this.#conn)) s.destroy();
         },
         () => {},
       );
       const stream = await Promise.race([streamPromise, failed]);
+      if (again && !this.#reconnecting) stream.destroy();
+      stillWanted();
       phaseName = 'waiting for the greeting';
       const negotiated = new Promise<void>((resolve, reject) => {
         this.#negotiation = { id: -1, resolve, reject };
@@ -490,16 +525,39 @@ export class QmpClient<
         onClose: this.#onConnectionClose,
       });
       await Promise.race([negotiated, failed]);
+      stillWanted();
       phaseName = 'loading the validators';
       this.#phase = 'negotiated';
       if (validators) this.#validators = await Promise.race([validators, failed]);
       this.#phase = 'ready';
+      this.#closeReason = undefined;
+      this.#reconnecting = false;
+      if (options.reconnect && !this.#reconnector) {
+        this.#reconnector = new Reconnector(options.reconnect, {
+          attempt: () => this.#start(options, target, true),
+          giveUp: (error) => {
+            this.#reconnecting = false;
+            this.#teardown(error, false);
+            this.#resolveClosed(error);
+          },
+          report: (error) => this.#report(error, 'handler'),
+        });
+      }
     } catch (e) {
+      abandoned = true;
       const error =
         e instanceof QmpError ? e : new QmpNegotiationError(`connect ${where} failed: ${(e as Error)?.message ?? e}`, { cause: e });
       const closeError = isConnErr(error)
         ? error
         : new QmpConnectionError('closed', `connect failed: ${error.message}`, { cause: error });
+      if (again) {
+        // A failed reconnect attempt: drop its socket, stay down; the reconnector decides what follows.
+        this.#negotiation = undefined;
+        this.#conn?.destroy(closeError);
+        this.#conn = undefined;
+        if (this.#phase !== 'closed') this.#phase = 'greeting';
+        throw error;
+      }
       this.#teardown(closeError, true);
       this.#conn?.destroy(closeError);
       this.#resolveClosed(closeError);
@@ -882,15 +940,40 @@ export class QmpClient<
       const during = this.greeting ? 'during negotiation' : 'before its greeting';
       neg.reject(new QmpConnectionError(error.reason, `${error.message} (${during})`, { cause: error.cause ?? error }));
     }
+    if (this.#reconnecting) return; // a reconnect attempt failed: its #start reports to the reconnector
+    if (this.#reconnector && this.#phase === 'ready' && error.reason !== 'closed') {
+      this.#drop(error);
+      return;
+    }
     this.#teardown(error, error.reason === 'closed');
     this.#resolveClosed(error);
   };
+
+  /**
+   * The reconnect seam (`runtime/reconnect.ts`): the connection dropped, calls in flight and queued
+   * fail with `error` (never re-sent), listeners stay registered, the reconnector takes over.
+   */
+  #drop(error: QmpConnectionError): void {
+    this.#reconnecting = true;
+    this.#phase = 'greeting';
+    this.#conn = undefined;
+    this.#closeReason = new QmpConnectionError(error.reason, `${error.message} (reconnecting)`, { cause: error.cause ?? error });
+    this.#failCalls(error);
+    this.#operations?.connectionLost(error); // jobs, migration, unplug follow events: those of the down time are lost
+    this.#reconnector!.dropped(error);
+  }
 
   /** Rejects every pending and queued call with `error`, ends event delivery. */
   #teardown(error: QmpConnectionError, graceful: boolean): void {
     if (this.#phase === 'closed') return;
     this.#phase = 'closed';
     this.#closeReason = error;
+    this.#reconnector?.stop();
+    this.#failCalls(error);
+    this.#hub.close(error, graceful);
+  }
+
+  #failCalls(error: QmpConnectionError): void {
     const queued = this.#queue;
     this.#queue = [];
     const live: Call[] = [];
@@ -901,7 +984,6 @@ export class QmpClient<
       this.#settle(call);
       call.reject(new QmpConnectionError(error.reason, `${call.command}: ${error.message}`, { cause: error.cause ?? error }));
     }
-    this.#hub.close(error, graceful);
   }
 }
 

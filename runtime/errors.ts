@@ -27,7 +27,9 @@ export type QmpErrorCode =
   | 'validation'
   | 'abort'
   | 'usage'
-  | 'launch';
+  | 'launch'
+  /** A long-running operation failed in QEMU (`runtime/operations/`: a job, a migration). */
+  | 'operation';
 
 /** Base class of every error the runtime throws or rejects with. */
 export class QmpError extends Error {
@@ -71,7 +73,9 @@ export type QmpConnectionReason =
   /** A socket error (reset, …). */
   | 'lost'
   /** The peer sent something the client cannot read (see `cause`, a {@link QmpProtocolError}). */
-  | 'protocol';
+  | 'protocol'
+  /** With `reconnect`: every attempt to reconnect failed (see `cause`, the last attempt's error). */
+  | 'reconnect-failed';
 
 /** The connection is closed, was refused, or the peer went away. Pending calls reject with it. */
 export class QmpConnectionError extends QmpError {
@@ -225,7 +229,7 @@ function has(e: unknown, name: string, code: QmpErrorCode): boolean {
   );
 }
 
-const codes = new Set<unknown>(['command', 'connection', 'protocol', 'negotiation', 'timeout', 'validation', 'abort', 'usage', 'launch']);
+const codes = new Set<unknown>(['command', 'connection', 'protocol', 'negotiation', 'timeout', 'validation', 'abort', 'usage', 'launch', 'operation']);
 
 /** True for any error of this runtime (checks `code` and that it is an Error-like object). */
 export function isQmpError(e: unknown): e is QmpError {

@@ -14,6 +14,7 @@ export type {
   EventName,
   EventOf,
 } from './client.js';
+export type { ReconnectNotification, ReconnectOptions } from './reconnect.js';
 export { launchQemu } from './launcher.js';
 export type { LaunchOptions, LaunchedQemu, QemuExit } from './launcher.js';
 export type { TransportOptions, UnixTransport, TcpTransport, StreamTransport } from './transport.js';
@@ -26,3 +27,7 @@ export { parseSchemaQuery, indexIntrospection, evaluateSchemaQuery, querySchema 
 export type { IntrospectionEntry, IntrospectionIndex, SchemaQueryStep, SchemaQueryStepKind } from './schema-query.js';
 export * from './errors.js';
 export type * from './target.js';
+export type { Job, JobArguments, JobCommand, JobOptions, JobProgress, JobResult, Jobs } from './operations/index.js';
+export type { Devices, UnplugOptions, UnplugResult } from './operations/index.js';
+export type { Migration, MigrationCapabilityName, MigrationChannels, MigrationOptions, MigrationProgress, MigrationResult } from './operations/index.js';
+export { QmpJobError, QmpMigrationError, QmpUnplugError, isQmpJobError, isQmpMigrationError, isQmpUnplugError } from './operations/index.js';

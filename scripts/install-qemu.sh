@@ -54,6 +54,10 @@ fi
 if ! command -v qemu-system-x86_64 >/dev/null || ! qemu-system-x86_64 --version | grep -q 'version 7\.2'; then
   retry apt-get install -y -q --no-install-recommends -t bookworm qemu-system-x86
 fi
+# qemu-img/qemu-io (bookworm), for the disk images of the job tests (test/operations).
+if ! command -v qemu-img >/dev/null || ! command -v qemu-io >/dev/null; then
+  retry apt-get install -y -q --no-install-recommends -t bookworm qemu-utils
+fi
 v72=$(dpkg-query -W -f='${source:Version}' qemu-system-x86)
 
 # QEMU 10.0 (bookworm-backports), unpacked into the project cache.

@@ -24,9 +24,30 @@ function offending(dir: string, allowed: (spec: string, file: string) => boolean
 }
 
 describe('layering', () => {
-  it('runtime/ (outside runtime/testing) imports only node:* and its own modules', () => {
+  it('runtime/ (outside runtime/testing) imports only node:* and its own modules (operations/ only from client.ts and index.ts)', () => {
     expect(tsFiles('runtime', false)).toContain('runtime/index.ts');
-    expect(offending('runtime', (s) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s), false)).toEqual([]);
+    const ownOrOperations = (s: string, f: string): boolean =>
+      /^\.\/[\w-]+\.js$/.test(s) || (s === './operations/index.js' && (f === 'runtime/client.ts' || f === 'runtime/index.ts'));
+    expect(offending('runtime', (s, f) => s.startsWith('node:') || ownOrOperations(s, f), false)).toEqual([]);
+  });
+
+  it('runtime/operations imports only node:*, its own files and the core\'s errors, target, timers and client types', () => {
+    const core = new Set(['../errors.js', '../target.js', '../timers.js', '../client.js']);
+    expect(tsFiles('runtime/operations')).toContain('runtime/operations/jobs.ts');
+    expect(offending('runtime/operations', (s) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || core.has(s))).toEqual([]);
+    // The client itself only as a type (no cycle at run time).
+    for (const f of tsFiles('runtime/operations')) {
+      const text = readFileSync(join(root, f), 'utf8');
+      expect(text.match(/^import (?!type ).*'\.\.\/client\.js';$/m), f).toBeNull();
+    }
+  });
+
+  it('no QMP name the operations use appears in the runtime core (they stay in runtime/operations)', () => {
+    const quoted = (f: string): string[] => [...readFileSync(join(root, f), 'utf8').matchAll(/'([a-z]+(?:[-_][a-z]+)+|[A-Z]+(?:_[A-Z]+)+)'/g)].map((m) => m[1]!);
+    const names = new Set(tsFiles('runtime/operations').flatMap(quoted));
+    expect(names).toContain('JOB_STATUS_CHANGE');
+    const leaks = tsFiles('runtime', false).flatMap((f) => quoted(f).filter((n) => names.has(n)).map((n) => `${f}: '${n}'`));
+    expect(leaks).toEqual([]);
   });
 
   it('generated targets import only their own files, the runtime entry and its validation module, and Ajv runtime helpers', () => {

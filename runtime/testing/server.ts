@@ -214,6 +214,23 @@ export class QmpTestServer {
   }
 
   /**
+   * Drops every open connection at once, on cue — what a client sees when QEMU crashes or a
+   * management daemon restarts (for tests of reconnection). With `stopListening`, new connections
+   * are refused from now on too (a reconnecting client then gives up). Resolves, once they are
+   * closed, with how many were dropped.
+   */
+  async dropConnections(options: { stopListening?: boolean } = {}): Promise<number> {
+    // A net.Server's close() calls back once its connections ended: start it, then drop them.
+    const stopped = options.stopListening
+      ? this.listeners.map((l) => new Promise<void>((r) => (l.listening ? l.close(() => r()) : r())))
+      : [];
+    const open = this.conns.filter((c) => c.state !== 'closed');
+    for (const c of open) c.destroy();
+    await Promise.all([...stopped, ...open.map((c) => c.closed)]);
+    return open.length;
+  }
+
+  /**
    * Stops listening, closes every connection, and throws a {@link QmpTestServerFailuresError}
    * when failures were recorded, so that a forgotten check still fails the test.
    */

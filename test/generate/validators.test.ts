@@ -130,6 +130,7 @@ describe('validator-only entry', () => {
     it(`${target}: importing the client (index) does not load the validators; loadValidators() does`, () => {
       const base = join(tmp.dir, `${target}-lazy`);
       transpileFolder(join(root, 'runtime'), join(base, 'runtime'));
+      transpileFolder(join(root, 'runtime/operations'), join(base, 'runtime/operations')); // the client's qmp.jobs/migration/devices
       transpileFolder(join(root, 'generated', target), join(base, 'generated', target));
       rmSync(join(base, 'generated', target, 'validators-code.js'));
       const script = `
