@@ -14,6 +14,7 @@ export type {
   EventName,
   EventOf,
 } from './client.js';
+export type { VersionMismatchPolicy } from './version.js';
 export { launchQemu } from './launcher.js';
 export type { LaunchOptions, LaunchedQemu, QemuExit } from './launcher.js';
 export type { TransportOptions, UnixTransport, TcpTransport, StreamTransport } from './transport.js';

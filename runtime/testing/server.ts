@@ -11,6 +11,7 @@ import { QmpTestServerFailuresError, QmpTestServerUsageError, type QmpTestFailur
 import { buildEvent, nowTimestamp } from './event-message.js';
 import type { QmpFaults } from './faults.js';
 import { buildGreeting, type QmpGreetingOption } from './greeting.js';
+import { acceptOptionsShape, checkServerOptions, serverOptionsShape } from './option-shapes.js';
 
 /** Where to listen: a unix socket path, a TCP port (0 = any; host defaults to 127.0.0.1), or `{}` for TCP on any port. */
 export type QmpListenOptions = { path: string } | { port: number; host?: string } | Record<string, never>;
@@ -125,6 +126,7 @@ export class QmpTestServer {
 
   /** Serves one client over any Duplex stream; `faults` override the server's for this connection. */
   accept(stream: Duplex, options: { faults?: QmpFaults } = {}): QmpServerConnection {
+    checkServerOptions('accept', options, acceptOptionsShape);
     const index = this.conns.length;
     const base = typeof this.options.faults === 'function' ? this.options.faults(index) : this.options.faults;
     const conn = new QmpServerConnection(stream, index, { ...base, ...options.faults }, this.core, this.engine);
@@ -199,6 +201,7 @@ export class QmpTestServer {
 export function createQmpServer<C extends CommandMapLike<C> = LooseCommandMap>(
   options: QmpServerOptions<C> = {},
 ): QmpTestServer {
+  checkServerOptions('createQmpServer', options, serverOptionsShape);
   const { target } = options;
   const handlers = (options.handlers ?? {}) as Record<string, never>;
   for (const name of Object.keys(handlers)) {
