@@ -61,21 +61,38 @@ function describeValue(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-/** A suggestion for an unknown key: a hint, or the known key it is a prefix or a case variant of. */
+/** A suggestion for an unknown key: a hint, or a known key it is a case variant, a prefix or an extension of. */
 function suggestion(key: string, shape: OptionShape): string | undefined {
-  const hint = shape.hints?.[key];
+  const hint = Object.hasOwn(shape.hints ?? {}, key) ? shape.hints?.[key] : undefined;
   if (hint !== undefined) return hint;
   const lower = key.toLowerCase();
-  return Object.keys(shape.rules).find((k) => k.toLowerCase() === lower || (lower.length >= 3 && k.toLowerCase().startsWith(lower)));
+  return Object.keys(shape.rules).find((k) => {
+    const known = k.toLowerCase();
+    return known === lower || (Math.min(lower.length, known.length) >= 3 && (known.startsWith(lower) || lower.startsWith(known)));
+  });
 }
 
 /**
  * What is wrong with `options` for `shape` (`undefined` when nothing is): `options` must be an object
  * (or `undefined` when `optional`), every own key must be known, every defined value must have its
- * rule's shape. `where` prefixes nested keys (`capabilities.`). Getters run once here: a throwing
- * getter throws out of this function, so callers that must reject call it inside `try`.
+ * rule's shape. `where` prefixes nested keys (`capabilities.`). Never throws: a getter or a Proxy
+ * trap that throws while being read is the problem reported.
  */
 export function optionsProblem(options: unknown, shape: OptionShape, where = '', optional = false): string | undefined {
+  try {
+    return problemOf(options, shape, where, optional);
+  } catch (e) {
+    let why: string;
+    try {
+      why = e instanceof Error ? e.message : String(e);
+    } catch {
+      why = 'an exception that cannot be described';
+    }
+    return `reading ${where === '' ? 'the options' : where.slice(0, -1)} threw: ${why}`;
+  }
+}
+
+function problemOf(options: unknown, shape: OptionShape, where: string, optional: boolean): string | undefined {
   if (options === undefined && optional) return undefined;
   if (!isObjectValue(options)) return `${where === '' ? 'the options' : where.slice(0, -1)} must be an object, got ${describeValue(options)}`;
   for (const key of Object.keys(options)) {
@@ -89,7 +106,7 @@ export function optionsProblem(options: unknown, shape: OptionShape, where = '',
     if (value === undefined) continue;
     if (!r.test(value)) return `${where}${key} must be ${r.expected}, got ${describeValue(value)}`;
     if (r.shape !== undefined) {
-      const inner = optionsProblem(value, r.shape, `${where}${key}.`);
+      const inner = problemOf(value, r.shape, `${where}${key}.`, false);
       if (inner !== undefined) return inner;
     }
   }

@@ -35,7 +35,7 @@ export { target } from "./target.js";
 export { commandInfo } from "./commands.js";
 export type { CommandArguments, CommandReturn, QmpCommandMap, QmpCommandMethods, QmpCommandName } from "./commands.js";
 export { eventNames } from "./events.js";
-export type { EventData, QmpEventMap, QmpEventName } from "./events.js";
+export type { EventData, QmpAnyEvent, QmpEventMap, QmpEventName } from "./events.js";
 export type * from "./types.js";
 
 /**
@@ -68,6 +68,8 @@ export {
   isQmpTimeoutError,
   isQmpUsageError,
   isQmpValidationError,
+  QmpVersionMismatchError,
+  isQmpVersionMismatchError,
 } from "../../runtime/index.js";
 export type {
   ClientOptions,
@@ -86,4 +88,9 @@ export type {
   TargetValidators,
   ValidationIssue,
   ValidationResult,
+  AnyEventOf,
+  OtherEvent,
+  OtherEventName,
+  QemuVersion,
+  VersionMismatchPolicy,
 } from "../../runtime/index.js";
