@@ -694,7 +694,7 @@ export class QmpClient<
     if (wire.text !== undefined) message['arguments'] = wire.value ?? args;
     message['id'] = id;
     // The same bytes as JSON.stringify(message), with the arguments serialised once above.
-    const text = `{${JSON.stringify(oob ? 'exec-oob' : 'execute')}:${JSON.stringify(name)}${wire.text === undefined ? '' : `,"arguments":${wire.text}`},"id":${id}}`;
+    const text = `${oob ? '{"exec-oob":' : '{"execute":'}${JSON.stringify(name)}${wire.text === undefined ? '' : `,"arguments":${wire.text}`},"id":${id}}`;
     this.#nextId = id;
     const validateReturn =
       validators !== undefined &&

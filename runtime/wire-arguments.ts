@@ -7,9 +7,13 @@
  * differently on each read, or a Proxy. Getters and Proxy traps run only inside `JSON.stringify`
  * here, so one that throws becomes a rejection of the call.
  *
- * Cost, measured with `npm run bench:runtime` (see the README): one `JSON.parse` of the arguments
- * text per validated call; calls without arguments or with validation off parse nothing.
+ * Plain data (object literals of strings, numbers, booleans, arrays: nearly every call) is its own
+ * JSON (runtime/plain-data.ts checks that, at about the cost of one validation) and is validated as
+ * is; anything else is serialised and parsed back (about three validations). Calls without
+ * arguments or with validation off check and parse nothing. Measured: bench/caller-input.ts.
  */
+
+import { isOwnJson } from './plain-data.js';
 
 /** Serialised arguments: `text` is their JSON (absent for none); `value` is `text` parsed back when asked for. */
 export interface WireArguments {
@@ -17,13 +21,18 @@ export interface WireArguments {
   readonly value: Record<string, unknown> | undefined;
 }
 
+const NO_ARGUMENTS: WireArguments = Object.freeze({ text: undefined, value: undefined });
+
 /**
  * Serialises `args` once. Returns the wire form, or a string saying why they cannot be sent
  * (JSON cannot carry them, `toJSON` made them something else than an object, a getter threw).
- * With `parse`, `value` is a fresh plain copy of exactly what is sent.
+ * With `parse`, `value` is exactly what is sent: `args` itself when it is plain data, else a fresh
+ * copy parsed from `text`.
  */
 export function wireArguments(args: unknown, parse: boolean): WireArguments | string {
-  if (args === undefined) return { text: undefined, value: undefined };
+  if (args === undefined) return NO_ARGUMENTS;
+  // Fast path: plain data is its own JSON, so the caller's object is what is sent (no parse).
+  if (parse && isOwnJson(args)) return { text: JSON.stringify(args), value: args as Record<string, unknown> };
   let text: string | undefined;
   try {
     text = JSON.stringify(args);

@@ -175,6 +175,20 @@ describe('what is validated is exactly what is sent', () => {
     expect(srv.received.at(-1)?.arguments).toEqual({ path: '/machine' });
   });
 
+  it('a non-enumerable member is not sent, so it does not satisfy the validator; a nested toJSON (a Date) is validated as sent', async () => {
+    const [client, srv] = await typed();
+    const hidden = Object.defineProperty({}, 'path', { value: '/machine', enumerable: false }) as { path: string };
+    expect(((await client.execute('qom-list', hidden).catch((e: unknown) => e)) as Error).message).toBe('qom-list: invalid arguments at /arguments/path: is required');
+    expect(srv.received.map((c) => c.name)).toEqual(['qmp_capabilities']);
+    const dated = { path: new Date(0) as unknown as string };
+    expect(await client.execute('qom-list', dated)).toEqual([{ name: '1970-01-01T00:00:00.000Z', type: 'child<container>' }]);
+    const badNested = { path: { toJSON: () => 42 } as unknown as string };
+    expect(((await client.execute('qom-list', badNested).catch((e: unknown) => e)) as Error).message).toBe('qom-list: invalid arguments at /arguments/path: must be string');
+    // plain data (the fast path) is sent as given
+    expect(await client.execute('qom-list', { path: '/machine' })).toEqual([{ name: '/machine', type: 'child<container>' }]);
+    expect(srv.received.map((c) => c.arguments)).toEqual([undefined, { path: '1970-01-01T00:00:00.000Z' }, { path: '/machine' }]);
+  });
+
   it('a toJSON that makes the arguments something else than an object is refused', async () => {
     const [client] = await typed();
     expect(await usage(client.execute('qom-list', { toJSON: () => [1] } as never))).toMatch(/arguments must serialise to a JSON object, but they serialise to \[1\]/);
