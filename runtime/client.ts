@@ -252,7 +252,13 @@ export class QmpClient<
     options: Omit<LaunchOptions<T>, 'client'>,
   ): Promise<LaunchedQemu<T>> {
     const { launchQemu } = await import('./launcher.js');
-    return launchQemu<T>({ ...options, client: this });
+    let withClient: LaunchOptions<T>;
+    try {
+      withClient = { ...options, client: this };
+    } catch (e) {
+      throw new QmpUsageError(`launchQemu: reading the options threw: ${errorText(e)}`);
+    }
+    return launchQemu<T>(withClient);
   }
 
   /** The server's greeting, as received. */

@@ -27,6 +27,7 @@ export type ValidationResult<T = unknown> =
 export interface TargetValidators {
   validateArguments(command: string, args: unknown): ValidationResult;
   validateReturn(command: string, value: unknown): ValidationResult;
+  /** `data` is `undefined` for an event without a `data` member (then valid when `{}` is, and `value` is `undefined`). */
   validateEvent(event: string, data: unknown): ValidationResult;
   validateGreeting(message: unknown): ValidationResult;
   validateMessage(message: unknown): ValidationResult;

@@ -61,7 +61,6 @@ export function emitIndex(model: TargetModel, header: HeaderInfo, runtimeImport:
 
 import {
   QmpClient as RuntimeQmpClient,
-  launchQemu as runtimeLaunchQemu,
   type LaunchOptions,
   type LaunchedQemu,
   type TargetValidators,
@@ -84,9 +83,9 @@ export class QmpClient extends RuntimeQmpClient<QmpCommandMap, QmpEventMap, QmpC
   static override readonly target = target;
 }
 
-/** Starts QEMU with a QMP socket and connects a {@link QmpClient} of this target to it. */
+/** Starts QEMU with a QMP socket and connects a {@link QmpClient} of this target to it (rejects, never throws). */
 export function launchQemu(options: Omit<LaunchOptions<QmpClient>, "client">): Promise<LaunchedQemu<QmpClient>> {
-  return runtimeLaunchQemu<QmpClient>({ ...options, client: QmpClient });
+  return QmpClient.launch(options);
 }
 
 export { target } from "./target.js";

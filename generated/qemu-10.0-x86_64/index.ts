@@ -3,7 +3,6 @@
 
 import {
   QmpClient as RuntimeQmpClient,
-  launchQemu as runtimeLaunchQemu,
   type LaunchOptions,
   type LaunchedQemu,
   type TargetValidators,
@@ -26,9 +25,9 @@ export class QmpClient extends RuntimeQmpClient<QmpCommandMap, QmpEventMap, QmpC
   static override readonly target = target;
 }
 
-/** Starts QEMU with a QMP socket and connects a {@link QmpClient} of this target to it. */
+/** Starts QEMU with a QMP socket and connects a {@link QmpClient} of this target to it (rejects, never throws). */
 export function launchQemu(options: Omit<LaunchOptions<QmpClient>, "client">): Promise<LaunchedQemu<QmpClient>> {
-  return runtimeLaunchQemu<QmpClient>({ ...options, client: QmpClient });
+  return QmpClient.launch(options);
 }
 
 export { target } from "./target.js";

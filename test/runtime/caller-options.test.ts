@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QmpClient as LooseClient, isQmpTimeoutError, isQmpUsageError, isQmpValidationError, launchQemu } from '../../runtime/index.js';
 import { createQmpServer, createReplayServer, type QmpTestServer } from '../../runtime/testing/index.js';
-import { QmpClient, target } from '../../generated/qemu-10.0-x86_64/index.js';
+import { QmpClient, launchQemu as launchTyped, target } from '../../generated/qemu-10.0-x86_64/index.js';
 import { findQemu } from '../../scripts/qemus.js';
 
 let server: QmpTestServer | undefined;
@@ -216,6 +216,8 @@ describe('every public async method rejects and never throws', () => {
       ['waitForEvent: throwing getter', () => client.waitForEvent('STOP', { get timeoutMs(): number { throw new Error('opt boom'); } }), /opt boom/],
       ['connect: revoked Proxy options', () => QmpClient.connect(revoked() as never), /revoked/],
       ['launchQemu: revoked Proxy options', () => launchQemu(revoked() as never), /revoked/],
+      ["a target's launchQemu: revoked Proxy options", () => launchTyped(revoked() as never), /revoked/],
+      ['QmpClient.launch: revoked Proxy options', () => QmpClient.launch(revoked() as never), /revoked/],
     ];
     for (const [what, call, message] of cases) {
       const p = noThrow(call);
