@@ -110,11 +110,11 @@ export function loadTargetSchema(schemaDir: string, protocolDir = defaultProtoco
   return schema;
 }
 
-/** The version and architecture of `target.json` (each optional; a present one must be well formed). */
+/** The version and architecture of `target.json` (each may be absent or `null`, as an import `--file` writes them; a present one must be well formed). */
 function targetFacts(meta: Record<string, unknown>, where: string): Pick<TargetSchema, 'qemu' | 'arch'> {
   const out: { qemu?: { major: number; minor: number; micro: number }; arch?: string } = {};
   const q = meta['qemu'];
-  if (q !== undefined) {
+  if (q !== undefined && q !== null) {
     const ok = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
     if (!isObject(q) || !ok(q['major']) || !ok(q['minor']) || !ok(q['micro'])) {
       throw new GenerateError(`${where}#/qemu`, 'must be { "major", "minor", "micro" }, each a non-negative integer');
@@ -122,7 +122,7 @@ function targetFacts(meta: Record<string, unknown>, where: string): Pick<TargetS
     out.qemu = { major: q['major'], minor: q['minor'], micro: q['micro'] };
   }
   const a = meta['arch'];
-  if (a !== undefined) {
+  if (a !== undefined && a !== null) {
     if (typeof a !== 'string' || !/^[A-Za-z0-9_]{1,32}$/.test(a)) throw new GenerateError(`${where}#/arch`, 'must be an architecture name of letters, digits and "_" (e.g. "x86_64")');
     out.arch = a;
   }

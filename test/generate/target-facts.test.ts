@@ -22,7 +22,7 @@ function fixtureWith(name: string, edit: (meta: Record<string, unknown>) => void
 }
 
 describe('target version and architecture', () => {
-  it('are emitted into target.ts from target.json; absent ones are left out', async () => {
+  it('are emitted into target.ts from target.json; absent or null ones are left out', async () => {
     await generateTarget({ schemaDir: fixtureWith('good', () => {}), outDir: join(tmp.dir, 'out-good') });
     const text = readFileSync(join(tmp.dir, 'out-good', 'target.ts'), 'utf8');
     expect(text).toContain('qemu: Object.freeze({ major: 9, minor: 9, micro: 0 }),');
@@ -30,6 +30,9 @@ describe('target version and architecture', () => {
     await generateTarget({ schemaDir: fixtureWith('bare', (m) => { delete m['qemu']; delete m['arch']; }), outDir: join(tmp.dir, 'out-bare') });
     const bare = readFileSync(join(tmp.dir, 'out-bare', 'target.ts'), 'utf8');
     expect(bare).not.toMatch(/qemu:|arch:/);
+    // `import --file` writes null for what a saved reply cannot tell
+    await generateTarget({ schemaDir: fixtureWith('nulls', (m) => { m['qemu'] = null; m['arch'] = null; }), outDir: join(tmp.dir, 'out-nulls') });
+    expect(readFileSync(join(tmp.dir, 'out-nulls', 'target.ts'), 'utf8')).not.toMatch(/qemu:|arch:/);
   });
 
   it.each([
