@@ -682,7 +682,8 @@ export class QmpClient<
     }
     const validators = typed ? this.#validators : undefined;
     const validate = validators !== undefined && (opts.validateArguments ?? this.#options.validateArguments ?? true);
-    // Serialised once; the validator checks that very text parsed back (runtime/wire-arguments.ts).
+    // Serialised once; the validator sees exactly what is sent: plain data as is, anything else
+    // parsed back from the text (runtime/wire-arguments.ts, runtime/plain-data.ts).
     const wire = wireArguments(args, validate || this.#options.trace !== undefined);
     if (typeof wire === 'string') return Promise.reject(new QmpUsageError(`${name}: ${wire}`));
     if (validate) {
