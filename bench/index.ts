@@ -11,6 +11,7 @@ const benches: Array<[string, string, string]> = [
   ['qmp: CLI start-up vs node -e 0 and a raw one-shot client', './cli.js', 'runCliBench'],
   ['capacity: import + generate of synthetic introspections (500 and 2,000 commands)', './capacity.js', 'runCapacityBench'],
   ['package: install size per kind of user, validator bundle, vs the commit before issue 11', './install-size.js', 'runInstallSizeBench'],
+  ['caller input: validating exactly what is sent (arguments serialised once, parsed back)', './caller-input.js', 'runCallerInputBench'],
 ];
 
 let failed = 0;

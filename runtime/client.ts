@@ -12,6 +12,7 @@
  * ```
  */
 import type {
+  AnyEventOf,
   CommandSpec,
   ExecuteArgs,
   ExecuteOptions,
@@ -32,7 +33,13 @@ import {
   QmpTimeoutError,
   QmpUsageError,
   QmpValidationError,
+  type QmpVersionMismatchError,
 } from './errors.js';
+import { optionsProblem as shapeProblem } from './options.js';
+import { connectOptionsShape, executeOptionsShape } from './option-shapes.js';
+import { findVersionMismatch, serverArchHint, type VersionMismatchPolicy } from './version.js';
+import { errorText, wireArguments } from './wire-arguments.js';
+import { untypedHint } from './untyped.js';
 import { Connection } from './connection.js';
 import { openTransport, describeTransport, type TransportOptions } from './transport.js';
 import {
@@ -89,13 +96,18 @@ export interface ClientOptions {
   trace?: (direction: 'in' | 'out', message: unknown) => void;
   /** Reconnect when the connection drops (off by default): see `runtime/reconnect.ts`. */
   reconnect?: ReconnectOptions;
+  /**
+   * With a bound target: what to do when it was made for another QEMU (major.minor) than the
+   * server's greeting announces — `'warn'` (default), `'error'` or `'ignore'`; see {@link VersionMismatchPolicy}.
+   */
+  versionMismatch?: VersionMismatchPolicy;
 }
 
 /** Options of `connect()`: a transport plus {@link ClientOptions}. */
 export type ConnectOptions = TransportOptions & ClientOptions;
 
 /** Where a reported problem came from. */
-export type ClientErrorSource = 'protocol' | 'validation' | 'handler' | 'trace';
+export type ClientErrorSource = 'protocol' | 'validation' | 'handler' | 'trace' | 'version';
 
 /**
  * Listener of problems that belong to no call: protocol violations (unknown ids, id-less errors,
@@ -196,6 +208,8 @@ const OOB_IN_BAND_LIMIT = 8;
 /** Why the numeric client options are unusable (they would otherwise hang or misbehave later), if they are. */
 function optionsProblem(o: ClientOptions): string | undefined {
   if (typeof o !== 'object' || o === null) return `the options must be an object, got ${preview(o, 60)}`;
+  const shape = shapeProblem(o, connectOptionsShape);
+  if (shape !== undefined) return shape;
   const timerProblem = timerDelayProblem('connectTimeoutMs', o.connectTimeoutMs) ?? timerDelayProblem('commandTimeoutMs', o.commandTimeoutMs);
   if (timerProblem !== undefined) return timerProblem;
   const reconnectProblem = reconnectOptionsProblem(o.reconnect);
@@ -264,7 +278,13 @@ export class QmpClient<
     options: Omit<LaunchOptions<T>, 'client'>,
   ): Promise<LaunchedQemu<T>> {
     const { launchQemu } = await import('./launcher.js');
-    return launchQemu<T>({ ...options, client: this });
+    let withClient: LaunchOptions<T>;
+    try {
+      withClient = { ...options, client: this };
+    } catch (e) {
+      throw new QmpUsageError(`launchQemu: reading the options threw: ${errorText(e)}`);
+    }
+    return launchQemu<T>(withClient);
   }
 
   /** The server's greeting, as received. */
@@ -273,6 +293,11 @@ export class QmpClient<
   capabilities: readonly string[] = [];
   /** Capabilities the server offered in its greeting. */
   offeredCapabilities: readonly string[] = [];
+  /**
+   * Set when the bound target was made for another QEMU than the server's (option
+   * `versionMismatch`); `undefined` when they agree or no target is bound.
+   */
+  versionMismatch: QmpVersionMismatchError | undefined;
   /** Typed methods of the bound target (`qmp.commands.queryStatus()`); empty without a target. */
   readonly commands: M;
   /** Resolves (never rejects) when the connection has ended, with why (`reason: 'closed'` after `close()`). */
@@ -327,7 +352,7 @@ export class QmpClient<
     if (this.#target) {
       for (const [wire, info] of Object.entries(this.#target.commands)) {
         Object.defineProperty(commands, info.method, {
-          value: (args?: unknown, opts?: ExecuteOptions) => this.#execute(wire, args, opts),
+          value: (args?: unknown, opts?: ExecuteOptions) => this.#execute(wire, args, opts, true),
           enumerable: true,
         });
       }
@@ -374,7 +399,16 @@ export class QmpClient<
    */
   execute<K extends keyof C & string>(name: K, ...rest: ExecuteArgs<C[K]>): Promise<C[K]['returns']> {
     const [args, options] = rest as unknown as [unknown, ExecuteOptions | undefined];
-    return this.#execute(name, args, options) as Promise<C[K]['returns']>;
+    return this.#execute(name, args, options, true) as Promise<C[K]['returns']>;
+  }
+
+  /**
+   * Runs any command as is, typed or not by the target (a command of a newer QEMU, a vendor
+   * command): neither its arguments nor its reply are validated. Same ids, pipelining, timeouts,
+   * aborts, out-of-band rules and errors as {@link execute}. Resolves with the `return` value.
+   */
+  executeUntyped(name: string, args?: Record<string, unknown>, options?: ExecuteOptions): Promise<unknown> {
+    return this.#execute(name, args, options, false);
   }
 
   /** Adds a listener for event `name` (any string; unknown names are delivered too). Returns a remover. */
@@ -392,13 +426,16 @@ export class QmpClient<
     return this.#hub.once(name, handler as (ev: QmpEvent) => void);
   }
 
-  /** Adds a listener of every event, known or not. Returns a remover. */
-  onAny(handler: (event: QmpEvent<string, unknown>) => void): () => void {
+  /**
+   * Adds a listener of every event, known or not: the event is the target's union
+   * ({@link AnyEventOf}: `ev.event === 'STOP'` narrows `ev.data`) plus an open branch. Returns a remover.
+   */
+  onAny(handler: (event: AnyEventOf<E>) => void): () => void {
     return this.#hub.onAny(handler as (ev: QmpEvent) => void);
   }
 
   /** Removes a listener added with {@link onAny}. */
-  offAny(handler: (event: QmpEvent<string, unknown>) => void): void {
+  offAny(handler: (event: AnyEventOf<E>) => void): void {
     this.#hub.offAny(handler as (ev: QmpEvent) => void);
   }
 
@@ -416,12 +453,14 @@ export class QmpClient<
   /**
    * An async iterator over events (all, or `names`) with a bounded buffer (default 1000; on overflow
    * the oldest is dropped by default, counted in `dropped`). It starts collecting at once.
-   * With `names`, the events are typed by name (`ev.event === 'STOP'` narrows `ev.data`).
+   * With `names`, the events are typed by name; without, they are the target's union plus an open
+   * branch ({@link AnyEventOf}); either way `ev.event === 'STOP'` narrows `ev.data`. Options are
+   * checked (an unknown key or a bad value throws a {@link QmpUsageError}).
    */
   events<K extends EventName<E>>(options: EventStreamOptions & { names: readonly K[] }): EventStream<EventOf<E, K>>;
-  events(options?: EventStreamOptions): EventStream<QmpEvent<string, unknown>>;
-  events(options?: EventStreamOptions): EventStream<QmpEvent<string, unknown>> {
-    return this.#hub.stream(options) as EventStream<QmpEvent<string, unknown>>;
+  events(options?: EventStreamOptions): EventStream<AnyEventOf<E>>;
+  events(options?: EventStreamOptions): EventStream<AnyEventOf<E>> {
+    return this.#hub.stream(options) as unknown as EventStream<AnyEventOf<E>>;
   }
 
   /** Adds a listener of problems that belong to no call (see {@link ClientErrorListener}). Returns a remover. */
@@ -442,7 +481,7 @@ export class QmpClient<
    * Rejects with {@link QmpUsageError} naming the step of a malformed query (nothing sent).
    */
   supports(query: string): Promise<boolean> {
-    return supportsQuery(this, () => this.#execute('query-qmp-schema', undefined, undefined), query);
+    return supportsQuery(this, () => this.#execute('query-qmp-schema', undefined, undefined, false), query);
   }
 
   /**
@@ -543,6 +582,14 @@ export class QmpClient<
           report: (error) => this.#report(error, 'handler'),
         });
       }
+      const mismatch = this.versionMismatch;
+      if (mismatch && !again && (options.versionMismatch ?? 'warn') === 'warn') {
+        // After connect() resolved, so that listeners added right after `await connect()` get it (once: not again on a reconnect).
+        setImmediate(() => {
+          if (this.#errorListeners.length > 0) this.#report(mismatch, 'version');
+          else process.emitWarning(mismatch.message, { type: 'QmpVersionMismatchWarning' });
+        });
+      }
     } catch (e) {
       abandoned = true;
       const error =
@@ -620,6 +667,11 @@ export class QmpClient<
     try {
       this.greeting = checkGreeting(message);
       this.offeredCapabilities = [...this.greeting.QMP.capabilities];
+      this.versionMismatch = findVersionMismatch(this.#target, this.greeting, (this.#options as { [serverArchHint]?: string })[serverArchHint]);
+      if (this.versionMismatch && this.#options.versionMismatch === 'error') {
+        const m = this.versionMismatch;
+        throw new QmpNegotiationError(`${m.summary} (versionMismatch: 'error'; nothing was sent: use a target made for this QEMU, see the README)`, { cause: m });
+      }
       const enabled = chooseCapabilities(this.offeredCapabilities, this.#options.capabilities);
       this.capabilities = enabled;
       this.#oobEnabled = enabled.includes('oob');
@@ -669,21 +721,41 @@ export class QmpClient<
 
   // ---- commands ---------------------------------------------------------------------------
 
-  #execute(name: string, args: unknown, options: ExecuteOptions | undefined): Promise<unknown> {
-    const opts = options ?? {};
+  /**
+   * `typed`: `execute` and `commands.*` (arguments and replies validated as configured);
+   * `executeUntyped` sends as is. Never throws: whatever a caller's value does (a throwing getter,
+   * a Proxy) becomes a rejection.
+   */
+  #execute(name: string, args: unknown, options: ExecuteOptions | undefined, typed: boolean): Promise<unknown> {
+    try {
+      return this.#call(name, args, options, typed);
+    } catch (e) {
+      return Promise.reject(
+        new QmpUsageError(`${typeof name === 'string' ? name : 'execute'}: reading the arguments or options threw: ${errorText(e)}`),
+      );
+    }
+  }
+
+  #call(name: string, args: unknown, options: ExecuteOptions | undefined, typed: boolean): Promise<unknown> {
     if (this.#phase !== 'ready') {
       return Promise.reject(
         this.#closeReason
-          ? new QmpConnectionError(this.#closeReason.reason, `${name}: ${this.#closeReason.message}`, { cause: this.#closeReason })
-          : new QmpConnectionError('closed', `${name}: the QMP connection is not open`),
+          ? new QmpConnectionError(this.#closeReason.reason, `${String(name)}: ${this.#closeReason.message}`, { cause: this.#closeReason })
+          : new QmpConnectionError('closed', `${String(name)}: the QMP connection is not open`),
       );
     }
+    const method = typed ? 'execute' : 'executeUntyped';
     if (typeof name !== 'string' || name.length === 0) {
-      return Promise.reject(new QmpUsageError(`execute: the command name must be a non-empty string, got ${short(name)}`));
+      return Promise.reject(new QmpUsageError(`${method}: the command name must be a non-empty string, got ${short(name)}`));
     }
-    if (args !== undefined && !isPlainObject(args)) {
+    if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
       return Promise.reject(new QmpUsageError(`${name}: arguments must be an object or undefined, got ${short(args)}`));
     }
+    if (options !== undefined) {
+      const problem = shapeProblem(options, executeOptionsShape);
+      if (problem !== undefined) return Promise.reject(new QmpUsageError(`${name}: ${problem}`));
+    }
+    const opts = options ?? {};
     const timeoutMs = opts.timeoutMs ?? this.#options.commandTimeoutMs;
     const timeoutProblem = timerDelayProblem('timeoutMs', timeoutMs);
     if (timeoutProblem !== undefined) return Promise.reject(new QmpUsageError(`${name}: ${timeoutProblem}`));
@@ -702,26 +774,28 @@ export class QmpClient<
         return Promise.reject(new QmpUsageError(`${name}: the command does not allow out-of-band execution ("allow-oob" is not set in target ${target.name})`));
       }
     }
-    const validators = this.#validators;
-    if (validators && (opts.validateArguments ?? this.#options.validateArguments ?? true)) {
-      const result = validators.validateArguments(name, args ?? {});
-      if (!result.ok) return Promise.reject(new QmpValidationError('arguments', name, result.errors));
+    const validators = typed ? this.#validators : undefined;
+    const validate = validators !== undefined && (opts.validateArguments ?? this.#options.validateArguments ?? true);
+    // Serialised once; the validator sees exactly what is sent: plain data as is, anything else
+    // parsed back from the text (runtime/wire-arguments.ts, runtime/plain-data.ts).
+    const wire = wireArguments(args, validate || this.#options.trace !== undefined);
+    if (typeof wire === 'string') return Promise.reject(new QmpUsageError(`${name}: ${wire}`));
+    if (validate) {
+      const result = validators.validateArguments(name, wire.value ?? {});
+      if (!result.ok) {
+        const known = target !== undefined && Object.hasOwn(target.commands, name);
+        return Promise.reject(new QmpValidationError('arguments', name, known ? result.errors : untypedHint(result.errors, name, target)));
+      }
     }
     const signal = opts.signal;
     if (signal?.aborted) return Promise.reject(new QmpAbortError(name, signal.reason));
 
     const id = nextCommandId();
     const message: Record<string, unknown> = oob ? { 'exec-oob': name } : { execute: name };
-    if (args !== undefined) message['arguments'] = args;
+    if (wire.text !== undefined) message['arguments'] = wire.value ?? args;
     message['id'] = id;
-    // Serialise now: arguments JSON cannot carry (a BigInt, a cycle, a throwing toJSON) fail this call
-    // before anything is registered or sent.
-    let text: string;
-    try {
-      text = JSON.stringify(message);
-    } catch (e) {
-      return Promise.reject(new QmpUsageError(`${name}: arguments cannot be sent as JSON: ${thrownMessage(e)}`));
-    }
+    // The same bytes as JSON.stringify(message), with the arguments serialised once above.
+    const text = `${oob ? '{"exec-oob":' : '{"execute":'}${JSON.stringify(name)}${wire.text === undefined ? '' : `,"arguments":${wire.text}`},"id":${id}}`;
     const validateReturn =
       validators !== undefined &&
       (this.#options.validateReturns ?? false) &&
@@ -828,7 +902,7 @@ export class QmpClient<
       const result = guarded(() => this.#validators!.validateReturn(call.command, value));
       if (!result.ok) {
         this.#stats.invalidReturns++;
-        call.reject(new QmpValidationError('return', call.command, result.errors));
+        call.reject(new QmpValidationError('return', call.command, result.errors, this.versionMismatch));
         return;
       }
     }
@@ -896,7 +970,7 @@ export class QmpClient<
       const result = guarded(() => this.#validators!.validateEvent(name, message['data']));
       if (!result.ok) {
         this.#stats.invalidEvents++;
-        this.#report(new QmpValidationError('event', name, result.errors), 'validation');
+        this.#report(new QmpValidationError('event', name, result.errors, this.versionMismatch), 'validation');
         return;
       }
     }

@@ -8,6 +8,7 @@
  * platform's `DOMException`) so generic `err.name === 'AbortError'` checks work; `cause` holds
  * `signal.reason`.
  */
+import type { QemuVersion } from './target.js';
 
 /** Error classes QEMU is known to send; newer servers may send others (the set is open). */
 export type KnownQmpErrorClass =
@@ -29,7 +30,8 @@ export type QmpErrorCode =
   | 'usage'
   | 'launch'
   /** A long-running operation failed in QEMU (`runtime/operations/`: a job, a migration). */
-  | 'operation';
+  | 'operation'
+  | 'version-mismatch';
 
 /** Base class of every error the runtime throws or rejects with. */
 export class QmpError extends Error {
@@ -168,19 +170,31 @@ export class QmpValidationError extends QmpError {
   readonly rule: string;
   /** Every problem the validator found. */
   readonly issues: readonly { readonly path: string; readonly message: string }[];
+  /**
+   * Set when the bound target was made for another QEMU than the server's (see
+   * {@link QmpVersionMismatchError}): the data may well be valid for the server's version, and the
+   * message says so.
+   */
+  readonly versionMismatch: QmpVersionMismatchError | undefined;
   constructor(
     side: QmpValidationSide,
     subject: string,
     issues: readonly { readonly path: string; readonly message: string }[],
+    versionMismatch?: QmpVersionMismatchError,
   ) {
     const first = issues[0] ?? { path: '', message: 'invalid' };
     const more = issues.length > 1 ? ` (+${issues.length - 1} more)` : '';
-    super('validation', `${subject}: invalid ${side} at ${first.path || '/'}: ${first.message}${more}`);
+    const why =
+      versionMismatch === undefined || side === 'arguments'
+        ? ''
+        : ` — probably because ${versionMismatch.summary}: this ${side === 'return' ? 'reply' : 'event'} may be valid for the server's version (use a target made for it, see the README, or turn validate${side === 'return' ? 'Returns' : 'Events'} off)`;
+    super('validation', `${subject}: invalid ${side} at ${first.path || '/'}: ${first.message}${more}${why}`);
     this.side = side;
     this.subject = subject;
     this.path = first.path;
     this.rule = first.message;
     this.issues = issues;
+    this.versionMismatch = versionMismatch;
   }
 }
 
@@ -220,6 +234,53 @@ export class QmpLaunchError extends QmpError {
   }
 }
 
+/**
+ * The bound target was generated from another QEMU (major.minor) or architecture than the server's.
+ * Reported once through `onError` (source `'version'`) under `versionMismatch: 'warn'`, the `cause`
+ * of the `QmpNegotiationError` under `'error'`, and kept as `client.versionMismatch` under every policy.
+ */
+export class QmpVersionMismatchError extends QmpError {
+  override readonly name = 'QmpVersionMismatchError' as const;
+  declare readonly code: 'version-mismatch';
+  /** The target's name, e.g. `qemu-7.2-x86_64`. */
+  readonly target: string;
+  /** The QEMU version the target was generated from. */
+  readonly targetVersion: QemuVersion;
+  /** The server's version, from its greeting. */
+  readonly serverVersion: QemuVersion;
+  /** The server's `QMP.version.package` (e.g. `Debian 1:10.0.2+ds-…`). */
+  readonly serverPackage: string;
+  /** The target's architecture (e.g. `x86_64`), when it records one. */
+  readonly targetArch: string | undefined;
+  /** The server's architecture, when known (the greeting carries none; see the README). */
+  readonly serverArch: string | undefined;
+  /** One line naming both sides, e.g. `target qemu-7.2-x86_64 is for QEMU 7.2 but the server is QEMU 10.0.2`. */
+  readonly summary: string;
+  constructor(init: {
+    target: string;
+    targetVersion: QemuVersion;
+    serverVersion: QemuVersion;
+    serverPackage: string;
+    targetArch?: string | undefined;
+    serverArch?: string | undefined;
+  }) {
+    const tv = init.targetVersion;
+    const sv = init.serverVersion;
+    const archDiffers = init.targetArch !== undefined && init.serverArch !== undefined && init.targetArch !== init.serverArch;
+    const target = `${tv.major}.${tv.minor}${archDiffers ? ` ${init.targetArch}` : ''}`;
+    const server = `${sv.major}.${sv.minor}.${sv.micro}${archDiffers ? ` ${init.serverArch}` : ''}`;
+    const summary = `target ${init.target} is for QEMU ${target} but the server is QEMU ${server}${init.serverPackage ? ` (${init.serverPackage})` : ''}`;
+    super('version-mismatch', `${summary}: commands, replies and events may differ from the target's types`);
+    this.target = init.target;
+    this.targetVersion = tv;
+    this.serverVersion = sv;
+    this.serverPackage = init.serverPackage;
+    this.targetArch = init.targetArch;
+    this.serverArch = init.serverArch;
+    this.summary = summary;
+  }
+}
+
 function has(e: unknown, name: string, code: QmpErrorCode): boolean {
   return (
     typeof e === 'object' &&
@@ -229,7 +290,7 @@ function has(e: unknown, name: string, code: QmpErrorCode): boolean {
   );
 }
 
-const codes = new Set<unknown>(['command', 'connection', 'protocol', 'negotiation', 'timeout', 'validation', 'abort', 'usage', 'launch', 'operation']);
+const codes = new Set<unknown>(['command', 'connection', 'protocol', 'negotiation', 'timeout', 'validation', 'abort', 'usage', 'launch', 'operation', 'version-mismatch']);
 
 /** True for any error of this runtime (checks `code` and that it is an Error-like object). */
 export function isQmpError(e: unknown): e is QmpError {
@@ -271,4 +332,8 @@ export function isQmpUsageError(e: unknown): e is QmpUsageError {
 /** True for a {@link QmpLaunchError}. */
 export function isQmpLaunchError(e: unknown): e is QmpLaunchError {
   return has(e, 'QmpLaunchError', 'launch');
+}
+/** True for a {@link QmpVersionMismatchError}. */
+export function isQmpVersionMismatchError(e: unknown): e is QmpVersionMismatchError {
+  return has(e, 'QmpVersionMismatchError', 'version-mismatch');
 }

@@ -11,6 +11,9 @@ import { QmpAbortError, QmpTimeoutError, QmpUsageError, type QmpConnectionError 
 import { timerDelayProblem } from './timers.js';
 import { ListenerList, type Registration } from './listeners.js';
 import { preview } from './preview.js';
+import { optionsProblem } from './options.js';
+import { eventStreamOptionsShape, waitForEventOptionsShape } from './option-shapes.js';
+import { errorText } from './wire-arguments.js';
 
 /** A listener of events. */
 export type EventHandler<Ev = QmpEvent> = (event: Ev) => void;
@@ -72,31 +75,40 @@ export interface EventStream<Ev = QmpEvent> extends AsyncIterableIterator<Ev> {
 export type ErrorReporter = (error: unknown, source: 'handler') => void;
 
 const DEFAULT_BUFFER_SIZE = 1000;
+/** Largest `bufferSize`: 16 Mi events (the buffer grows as events arrive; it is never allocated up front). */
+export const MAX_EVENT_BUFFER_SIZE = 16 * 1024 * 1024;
 
-/** Fixed-capacity FIFO. */
+/** FIFO of at most `capacity` items; its storage grows (doubling) as items arrive, never beyond `capacity`. */
 class Ring<T> {
   private items: (T | undefined)[];
   private head = 0;
   length = 0;
   constructor(readonly capacity: number) {
-    this.items = new Array<T | undefined>(capacity);
+    this.items = new Array<T | undefined>(Math.min(capacity, 16));
   }
   push(v: T): void {
-    this.items[(this.head + this.length) % this.capacity] = v;
+    if (this.length === this.items.length) this.grow();
+    this.items[(this.head + this.length) % this.items.length] = v;
     this.length++;
   }
   shift(): T | undefined {
     if (this.length === 0) return undefined;
     const v = this.items[this.head];
     this.items[this.head] = undefined;
-    this.head = (this.head + 1) % this.capacity;
+    this.head = (this.head + 1) % this.items.length;
     this.length--;
     return v;
   }
   clear(): void {
-    this.items = new Array<T | undefined>(this.capacity);
+    this.items = new Array<T | undefined>(Math.min(this.capacity, 16));
     this.head = 0;
     this.length = 0;
+  }
+  private grow(): void {
+    const next = new Array<T | undefined>(Math.min(this.capacity, this.items.length * 2));
+    for (let i = 0; i < this.length; i++) next[i] = this.items[(this.head + i) % this.items.length];
+    this.items = next;
+    this.head = 0;
   }
 }
 
@@ -173,11 +185,25 @@ export class EventHub {
     return remove;
   }
 
-  /** Resolves with the next `name` event passing `filter`; see {@link WaitForEventOptions}. */
-  waitFor(name: string, options: WaitForEventOptions = {}): Promise<QmpEvent> {
-    const { filter, timeoutMs, signal } = options;
-    const operation = `waitForEvent(${name})`;
+  /**
+   * Resolves with the next `name` event passing `filter`; see {@link WaitForEventOptions}. Never
+   * throws: bad options (an unknown key, a wrong shape, a getter that throws) reject with a
+   * {@link QmpUsageError}.
+   */
+  waitFor(name: string, options?: WaitForEventOptions): Promise<QmpEvent> {
+    try {
+      return this.waitForChecked(name, options);
+    } catch (e) {
+      return Promise.reject(new QmpUsageError(`waitForEvent(${typeof name === 'string' ? name : '?'}): reading the options threw: ${errorText(e)}`));
+    }
+  }
+
+  private waitForChecked(name: string, options: WaitForEventOptions | undefined): Promise<QmpEvent> {
+    const operation = `waitForEvent(${typeof name === 'string' ? name : '?'})`;
     if (typeof name !== 'string') return Promise.reject(new QmpUsageError(`${operation}: the event name must be a string`));
+    const problem = optionsProblem(options, waitForEventOptionsShape, '', true);
+    if (problem !== undefined) return Promise.reject(new QmpUsageError(`${operation}: ${problem}`));
+    const { filter, timeoutMs, signal } = options ?? {};
     if (filter !== undefined && typeof filter !== 'function') return Promise.reject(new QmpUsageError(`${operation}: filter must be a function`));
     const timeoutProblem = timerDelayProblem('timeoutMs', timeoutMs);
     if (timeoutProblem !== undefined) return Promise.reject(new QmpUsageError(`${operation}: ${timeoutProblem}`));
@@ -243,8 +269,12 @@ export class EventHub {
 
   /** Creates a bounded async iterator over events; see {@link EventStreamOptions}. */
   stream(options: EventStreamOptions = {}): EventStream {
+    const problem = optionsProblem(options, eventStreamOptionsShape);
+    if (problem !== undefined) throw new QmpUsageError(`events(): ${problem}`);
     const bufferSize = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new QmpUsageError(`events(): bufferSize must be a positive integer, got ${preview(bufferSize, 60)}`);
+    if (!Number.isInteger(bufferSize) || bufferSize < 1 || bufferSize > MAX_EVENT_BUFFER_SIZE) {
+      throw new QmpUsageError(`events(): bufferSize must be an integer from 1 to ${MAX_EVENT_BUFFER_SIZE}, got ${preview(bufferSize, 60)}`);
+    }
     if (options.overflow !== undefined && options.overflow !== 'drop-oldest' && options.overflow !== 'drop-newest') {
       throw new QmpUsageError(`events(): overflow must be 'drop-oldest' or 'drop-newest', got ${preview(options.overflow, 60)}`);
     }

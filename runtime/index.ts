@@ -15,6 +15,7 @@ export type {
   EventOf,
 } from './client.js';
 export type { ReconnectNotification, ReconnectOptions } from './reconnect.js';
+export type { VersionMismatchPolicy } from './version.js';
 export { launchQemu } from './launcher.js';
 export type { LaunchOptions, LaunchedQemu, QemuExit } from './launcher.js';
 export type { TransportOptions, UnixTransport, TcpTransport, StreamTransport } from './transport.js';

@@ -11,6 +11,9 @@ import { QmpClient, closeHook, type ClientClass, type ClientOptions } from './cl
 import { QmpLaunchError, QmpUsageError, isQmpConnectionError, isQmpProtocolError, isQmpTimeoutError } from './errors.js';
 import { timerDelayProblem } from './timers.js';
 import { startWatched, type QemuExit } from './launcher-watcher.js';
+import { optionsProblem } from './options.js';
+import { launchOptionsShape } from './option-shapes.js';
+import { archOfBinary, serverArchHint } from './version.js';
 
 export type { QemuExit } from './launcher-watcher.js';
 
@@ -108,6 +111,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Why the launch options are unusable, if they are (checked before anything is created). */
 function launchOptionsProblem(o: unknown): string | undefined {
   if (typeof o !== 'object' || o === null) return `the options must be an object, got ${String(o)}`;
+  const shape = optionsProblem(o, launchOptionsShape);
+  if (shape !== undefined) return shape;
   const { binary, args, env, startTimeoutMs, closeGraceMs } = o as Record<string, unknown>;
   if (typeof binary !== 'string' || binary === '') return `binary must be the path of a QEMU executable, got ${String(binary)}`;
   if (args !== undefined && !(Array.isArray(args) && args.every((a) => typeof a === 'string'))) return 'args must be an array of strings';
@@ -196,7 +201,13 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
       throw launchError(`did not accept QMP connections on ${socketPath} within ${startTimeoutMs} ms`, lastError);
     }
     try {
-      qmp = await Client.connect({ ...options.qmp, path: socketPath, connectTimeoutMs: Math.min(remaining, options.qmp?.connectTimeoutMs ?? remaining) }) as T;
+      const connectOptions = {
+        ...options.qmp,
+        path: socketPath,
+        connectTimeoutMs: Math.min(remaining, options.qmp?.connectTimeoutMs ?? remaining),
+        [serverArchHint]: archOfBinary(options.binary), // free: the binary's name says it
+      };
+      qmp = await Client.connect(connectOptions) as T;
     } catch (e) {
       lastError = e;
       const refused = isQmpConnectionError(e) && e.reason === 'refused' && (e.syscallCode === 'ECONNREFUSED' || e.syscallCode === 'ENOENT');

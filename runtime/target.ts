@@ -27,6 +27,7 @@ export type ValidationResult<T = unknown> =
 export interface TargetValidators {
   validateArguments(command: string, args: unknown): ValidationResult;
   validateReturn(command: string, value: unknown): ValidationResult;
+  /** `data` is `undefined` for an event without a `data` member (then valid when `{}` is, and `value` is `undefined`). */
   validateEvent(event: string, data: unknown): ValidationResult;
   validateGreeting(message: unknown): ValidationResult;
   validateMessage(message: unknown): ValidationResult;
@@ -42,10 +43,25 @@ export interface CommandInfo {
   readonly allowOob: boolean;
 }
 
+/** `{major, minor, micro}` of a QEMU version (as in the greeting's `QMP.version.qemu`). */
+export interface QemuVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly micro: number;
+}
+
 /** What a generated target gives the runtime. */
 export interface TargetBinding {
   /** e.g. `qemu-10.0-x86_64`. */
   readonly name: string;
+  /**
+   * The QEMU the target was generated from (`schema/<target>/target.json`); `connect()` compares its
+   * major.minor with the server's greeting (option `versionMismatch`). Every generated target has it;
+   * a hand-made binding without it is never compared.
+   */
+  readonly qemu?: QemuVersion;
+  /** The architecture the target was generated from (e.g. `x86_64`), compared where the server's is known. */
+  readonly arch?: string;
   /** Command wire name → facts, sorted by wire name. */
   readonly commands: Readonly<Record<string, CommandInfo>>;
   /** Event names known to the target, sorted. */
@@ -88,12 +104,43 @@ export interface QmpTimestamp {
   microseconds: number;
 }
 
-/** A delivered event. `data` is absent for events that carry none. */
+/** A delivered event. For events that carry none, `data` is absent (typed `undefined`). */
 export interface QmpEvent<N extends string = string, D = unknown> {
   event: N;
   data: D;
   timestamp: QmpTimestamp;
 }
+
+declare const otherEventBrand: unique symbol;
+
+/**
+ * The name of an event the bound target does not know (a newer QEMU's, a vendor's). At run time a
+ * plain string; typed as a branded `String` so that comparing `ev.event` with a known name narrows
+ * this branch away (TypeScript cannot subtract the known names from `string`, and any
+ * `string & brand` stays comparable with every literal). String methods work on it; where a
+ * `string` is needed write `String(ev.event)`.
+ */
+export interface OtherEventName extends String {
+  readonly [otherEventBrand]: 'an event name the target does not know';
+}
+
+/** An event whose name the bound target does not know: `data` is whatever the server sent. */
+export interface OtherEvent {
+  event: OtherEventName;
+  data: unknown;
+  timestamp: QmpTimestamp;
+}
+
+/**
+ * Every event of event map `E` as one discriminated union — `ev.event === 'BLOCK_JOB_COMPLETED'`
+ * narrows `ev.data` to that event's data — plus an open branch ({@link OtherEvent}) for names the
+ * target does not know. Events without data have `data: undefined` (the member is absent on the
+ * wire and in the delivered object). A loose map (no target) gives any name with `unknown` data
+ * (its name is typed `any` there so that a typed client stays assignable to a loose one).
+ */
+export type AnyEventOf<E> = string extends keyof E
+  ? QmpEvent<any, unknown>
+  : { [K in keyof E & string]: QmpEvent<K, E[K]> }[keyof E & string] | OtherEvent;
 
 /** Options accepted by every command call. */
 export interface ExecuteOptions {

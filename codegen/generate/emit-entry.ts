@@ -6,8 +6,20 @@ import { exported, f, str, ts, withDoc } from './syntax.js';
 
 /** The text of `target.ts`: validators are loaded on demand so importing the client stays cheap. */
 export function emitTarget(model: TargetModel, header: HeaderInfo, runtimeImport: string): string {
+  const { qemu, arch } = model.schema;
+  const num = (n: number): ts.Expression => f.createNumericLiteral(n);
   const binding = f.createObjectLiteralExpression([
     f.createPropertyAssignment('name', str(model.schema.name)),
+    ...(qemu === undefined
+      ? []
+      : [f.createPropertyAssignment('qemu', f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('Object'), 'freeze'), undefined, [
+          f.createObjectLiteralExpression([
+            f.createPropertyAssignment('major', num(qemu.major)),
+            f.createPropertyAssignment('minor', num(qemu.minor)),
+            f.createPropertyAssignment('micro', num(qemu.micro)),
+          ]),
+        ]))]),
+    ...(arch === undefined ? [] : [f.createPropertyAssignment('arch', str(arch))]),
     f.createPropertyAssignment('commands', f.createIdentifier('commandInfo')),
     f.createPropertyAssignment('events', f.createIdentifier('eventNames')),
     f.createPropertyAssignment('loadValidators', f.createArrowFunction(undefined, undefined, [], undefined, undefined,
@@ -17,7 +29,7 @@ export function emitTarget(model: TargetModel, header: HeaderInfo, runtimeImport
     f.createVariableStatement(exported(), f.createVariableDeclarationList([
       f.createVariableDeclaration('target', undefined, f.createTypeReferenceNode('TargetBinding'), f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('Object'), 'freeze'), undefined, [binding])),
     ], ts.NodeFlags.Const)),
-    [`The binding of target ${model.schema.name.replace(/[^A-Za-z0-9._-]/g, '_')} for the runtime (command table, event names, validators on demand).`],
+    [`The binding of target ${model.schema.name.replace(/[^A-Za-z0-9._-]/g, '_')} for the runtime (QEMU version and architecture, command table, event names, validators on demand).`],
   );
   return renderFile(header, [
     { from: runtimeImport, names: ['TargetBinding'], typeOnly: true },
@@ -31,14 +43,14 @@ export const runtimeErrorExports = [
   'QmpAbortError', 'QmpCommandError', 'QmpConnectionError', 'QmpError', 'QmpLaunchError', 'QmpNegotiationError',
   'QmpProtocolError', 'QmpTimeoutError', 'QmpUsageError', 'QmpValidationError', 'isQmpAbortError', 'isQmpCommandError',
   'isQmpConnectionError', 'isQmpError', 'isQmpLaunchError', 'isQmpNegotiationError', 'isQmpProtocolError',
-  'isQmpTimeoutError', 'isQmpUsageError', 'isQmpValidationError',
+  'isQmpTimeoutError', 'isQmpUsageError', 'isQmpValidationError', 'QmpVersionMismatchError', 'isQmpVersionMismatchError',
 ] as const;
 
 /** Runtime types re-exported by every target's index. */
 export const runtimeTypeExports = [
   'ClientOptions', 'CommandInfo', 'ConnectOptions', 'ExecuteOptions', 'KnownQmpErrorClass', 'LaunchOptions', 'LaunchedQemu',
   'QemuExit', 'QmpErrorCode', 'QmpEvent', 'QmpTimestamp', 'QmpValidationSide', 'TargetBinding', 'TargetValidators',
-  'ValidationIssue', 'ValidationResult',
+  'ValidationIssue', 'ValidationResult', 'AnyEventOf', 'OtherEvent', 'OtherEventName', 'QemuVersion', 'VersionMismatchPolicy',
 ] as const;
 
 /** The text of `index.ts`. */
@@ -49,7 +61,6 @@ export function emitIndex(model: TargetModel, header: HeaderInfo, runtimeImport:
 
 import {
   QmpClient as RuntimeQmpClient,
-  launchQemu as runtimeLaunchQemu,
   type LaunchOptions,
   type LaunchedQemu,
   type TargetValidators,
@@ -72,16 +83,16 @@ export class QmpClient extends RuntimeQmpClient<QmpCommandMap, QmpEventMap, QmpC
   static override readonly target = target;
 }
 
-/** Starts QEMU with a QMP socket and connects a {@link QmpClient} of this target to it. */
+/** Starts QEMU with a QMP socket and connects a {@link QmpClient} of this target to it (rejects, never throws). */
 export function launchQemu(options: Omit<LaunchOptions<QmpClient>, "client">): Promise<LaunchedQemu<QmpClient>> {
-  return runtimeLaunchQemu<QmpClient>({ ...options, client: QmpClient });
+  return QmpClient.launch(options);
 }
 
 export { target } from "./target.js";
 export { commandInfo } from "./commands.js";
 export type { CommandArguments, CommandReturn, QmpCommandMap, QmpCommandMethods, QmpCommandName } from "./commands.js";
 export { eventNames } from "./events.js";
-export type { EventData, QmpEventMap, QmpEventName } from "./events.js";
+export type { EventData, QmpAnyEvent, QmpEventMap, QmpEventName } from "./events.js";
 export type * from "./types.js";
 
 /**

@@ -23,20 +23,23 @@ export function eventsStatements(model: TargetModel): ts.Statement[] {
       `Every event of ${safeLine(model.schema.name)}: name → type of its \`data\` member (\`undefined\` when it carries none).`,
     ]),
     withDoc(f.createTypeAliasDeclaration(exported(), 'QmpEventName', undefined, f.createIntersectionTypeNode([f.createTypeOperatorNode(ts.SyntaxKind.KeyOfKeyword, f.createTypeReferenceNode('QmpEventMap')), keyword('string')])), ['Name of an event.']),
+    withDoc(f.createTypeAliasDeclaration(exported(), 'QmpAnyEvent', undefined, f.createTypeReferenceNode('AnyEventOf', [f.createTypeReferenceNode('QmpEventMap')])), [
+      'Any event `onAny` and `events()` deliver: the union of every event of the target (`ev.event === "STOP"` narrows `ev.data`) plus an open branch for names the target does not know.',
+    ]),
     withDoc(f.createTypeAliasDeclaration(exported(), 'EventData', [f.createTypeParameterDeclaration(undefined, 'N', f.createTypeReferenceNode('QmpEventName'))], f.createIndexedAccessTypeNode(f.createTypeReferenceNode('QmpEventMap'), f.createTypeReferenceNode('N'))), ['Data of event `N`.']),
     withDoc(
       f.createVariableStatement(exported(), f.createVariableDeclarationList([
-        f.createVariableDeclaration('eventNames', undefined, f.createTypeOperatorNode(ts.SyntaxKind.ReadonlyKeyword, f.createArrayTypeNode(keyword('string'))),
+        f.createVariableDeclaration('eventNames', undefined, f.createTypeOperatorNode(ts.SyntaxKind.ReadonlyKeyword, f.createArrayTypeNode(f.createTypeReferenceNode('QmpEventName'))),
           f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('Object'), 'freeze'), undefined, [
             f.createArrayLiteralExpression(model.events.map((e) => str(e.wire)), true),
           ])),
       ], ts.NodeFlags.Const)),
-      ['Names of every event of the target, sorted.'],
+      ['Names of every event of the target, sorted (typed by their literals: `QmpEventName`).'],
     ),
   ];
 }
 
 /** The text of `events.ts`. */
-export function emitEvents(model: TargetModel, header: HeaderInfo): string {
-  return renderFile(header, [{ from: './types.js', namespace: 'T', typeOnly: true }], eventsStatements(model));
+export function emitEvents(model: TargetModel, header: HeaderInfo, runtimeImport: string): string {
+  return renderFile(header, [{ from: './types.js', namespace: 'T', typeOnly: true }, { from: runtimeImport, names: ['AnyEventOf'], typeOnly: true }], eventsStatements(model));
 }

@@ -58,7 +58,7 @@ export function renderTarget(options: Omit<GenerateOptions, 'outDir'>): { target
   const files = new Map<string, string>([
     ['types.ts', emitTypes(model, header)],
     ['commands.ts', emitCommands(model, header, runtimeImport)],
-    ['events.ts', emitEvents(model, header)],
+    ['events.ts', emitEvents(model, header, runtimeImport)],
     ['validators-code.ts', emitValidatorsCode(compiled, header, validationImport)],
     ['validators.ts', emitValidators(header, validationImport)],
     ['target.ts', emitTarget(model, header, runtimeImport)],

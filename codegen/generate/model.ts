@@ -70,7 +70,7 @@ export interface TargetModel {
 
 /** Names that generated modules declare or re-export themselves; schema types never take them. */
 export const reservedTypeNames: ReadonlySet<string> = new Set([
-  'QmpClient', 'QmpCommandMap', 'QmpCommandMethods', 'QmpEventMap', 'QmpEventName', 'QmpCommandName',
+  'QmpClient', 'QmpCommandMap', 'QmpCommandMethods', 'QmpEventMap', 'QmpEventName', 'QmpCommandName', 'QmpAnyEvent',
   'CommandArguments', 'CommandReturn', 'EventData', 'CommandInfo', 'TargetBinding', 'ExecuteOptions',
   'QmpEvent', 'QmpTimestamp', 'ValidationResult', 'ValidationIssue', 'TargetValidators', 'target',
   'commandInfo', 'eventNames', 'launchQemu', 'loadValidators', 'validateArguments', 'validateReturn', 'validateEvent',

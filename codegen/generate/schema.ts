@@ -24,6 +24,10 @@ export interface TargetSchema {
   readonly name: string;
   /** Display name of the schema folder for messages and headers (`schema/<folder>`), no absolute path. */
   readonly display: string;
+  /** `target.json` `qemu`: the QEMU version the schema was imported from, when recorded. */
+  readonly qemu?: { readonly major: number; readonly minor: number; readonly micro: number };
+  /** `target.json` `arch` (e.g. `x86_64`), when recorded. */
+  readonly arch?: string;
   readonly definitions: Readonly<Record<SchemaFile, ReadonlyMap<string, JsonSchema>>>;
   /** Protocol schemas by file base name. */
   readonly protocol: ReadonlyMap<string, JsonSchema>;
@@ -101,9 +105,28 @@ export function loadTargetSchema(schemaDir: string, protocolDir = defaultProtoco
     if (!isObject(doc)) throw new GenerateError(`schema/protocol/${file}.json`, 'is not a schema object');
     protocol.set(file, doc);
   }
-  const schema: TargetSchema = { name: meta['target'], display, definitions, protocol };
+  const schema: TargetSchema = { name: meta['target'], display, definitions, protocol, ...targetFacts(meta, `${display}/target.json`) };
   checkRefs(schema);
   return schema;
+}
+
+/** The version and architecture of `target.json` (each may be absent or `null`, as an import `--file` writes them; a present one must be well formed). */
+function targetFacts(meta: Record<string, unknown>, where: string): Pick<TargetSchema, 'qemu' | 'arch'> {
+  const out: { qemu?: { major: number; minor: number; micro: number }; arch?: string } = {};
+  const q = meta['qemu'];
+  if (q !== undefined && q !== null) {
+    const ok = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+    if (!isObject(q) || !ok(q['major']) || !ok(q['minor']) || !ok(q['micro'])) {
+      throw new GenerateError(`${where}#/qemu`, 'must be { "major", "minor", "micro" }, each a non-negative integer');
+    }
+    out.qemu = { major: q['major'], minor: q['minor'], micro: q['micro'] };
+  }
+  const a = meta['arch'];
+  if (a !== undefined && a !== null) {
+    if (typeof a !== 'string' || !/^[A-Za-z0-9_]{1,32}$/.test(a)) throw new GenerateError(`${where}#/arch`, 'must be an architecture name of letters, digits and "_" (e.g. "x86_64")');
+    out.arch = a;
+  }
+  return out;
 }
 
 /** Code-point order (the order of `schema/FORMAT.md`), independent of locale. */

@@ -2,6 +2,7 @@
 /* eslint-disable */
 
 import type * as T from "./types.js";
+import type { AnyEventOf } from "../../runtime/index.js";
 
 /** Every event of qemu-7.2-x86_64: name → type of its `data` member (`undefined` when it carries none). */
 export interface QmpEventMap {
@@ -921,11 +922,14 @@ export interface QmpEventMap {
 /** Name of an event. */
 export type QmpEventName = keyof QmpEventMap & string;
 
+/** Any event `onAny` and `events()` deliver: the union of every event of the target (`ev.event === "STOP"` narrows `ev.data`) plus an open branch for names the target does not know. */
+export type QmpAnyEvent = AnyEventOf<QmpEventMap>;
+
 /** Data of event `N`. */
 export type EventData<N extends QmpEventName> = QmpEventMap[N];
 
-/** Names of every event of the target, sorted. */
-export const eventNames: readonly string[] = Object.freeze([
+/** Names of every event of the target, sorted (typed by their literals: `QmpEventName`). */
+export const eventNames: readonly QmpEventName[] = Object.freeze([
   "ACPI_DEVICE_OST",
   "BALLOON_CHANGE",
   "BLOCK_EXPORT_DELETED",

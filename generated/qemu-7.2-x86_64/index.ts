@@ -3,7 +3,6 @@
 
 import {
   QmpClient as RuntimeQmpClient,
-  launchQemu as runtimeLaunchQemu,
   type LaunchOptions,
   type LaunchedQemu,
   type TargetValidators,
@@ -26,16 +25,16 @@ export class QmpClient extends RuntimeQmpClient<QmpCommandMap, QmpEventMap, QmpC
   static override readonly target = target;
 }
 
-/** Starts QEMU with a QMP socket and connects a {@link QmpClient} of this target to it. */
+/** Starts QEMU with a QMP socket and connects a {@link QmpClient} of this target to it (rejects, never throws). */
 export function launchQemu(options: Omit<LaunchOptions<QmpClient>, "client">): Promise<LaunchedQemu<QmpClient>> {
-  return runtimeLaunchQemu<QmpClient>({ ...options, client: QmpClient });
+  return QmpClient.launch(options);
 }
 
 export { target } from "./target.js";
 export { commandInfo } from "./commands.js";
 export type { CommandArguments, CommandReturn, QmpCommandMap, QmpCommandMethods, QmpCommandName } from "./commands.js";
 export { eventNames } from "./events.js";
-export type { EventData, QmpEventMap, QmpEventName } from "./events.js";
+export type { EventData, QmpAnyEvent, QmpEventMap, QmpEventName } from "./events.js";
 export type * from "./types.js";
 
 /**
@@ -68,6 +67,8 @@ export {
   isQmpTimeoutError,
   isQmpUsageError,
   isQmpValidationError,
+  QmpVersionMismatchError,
+  isQmpVersionMismatchError,
 } from "../../runtime/index.js";
 export type {
   ClientOptions,
@@ -86,4 +87,9 @@ export type {
   TargetValidators,
   ValidationIssue,
   ValidationResult,
+  AnyEventOf,
+  OtherEvent,
+  OtherEventName,
+  QemuVersion,
+  VersionMismatchPolicy,
 } from "../../runtime/index.js";

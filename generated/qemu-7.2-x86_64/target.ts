@@ -5,9 +5,11 @@ import type { TargetBinding } from "../../runtime/index.js";
 import { commandInfo } from "./commands.js";
 import { eventNames } from "./events.js";
 
-/** The binding of target qemu-7.2-x86_64 for the runtime (command table, event names, validators on demand). */
+/** The binding of target qemu-7.2-x86_64 for the runtime (QEMU version and architecture, command table, event names, validators on demand). */
 export const target: TargetBinding = Object.freeze({
   name: "qemu-7.2-x86_64",
+  qemu: Object.freeze({ major: 7, minor: 2, micro: 22 }),
+  arch: "x86_64",
   commands: commandInfo,
   events: eventNames,
   loadValidators: () => import("./validators.js")

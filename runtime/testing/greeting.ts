@@ -13,8 +13,9 @@ export type QmpGreetingOption =
   | { readonly QMP: { readonly version: unknown; readonly capabilities: readonly string[] } & Record<string, unknown> }
   | { readonly qemu?: QemuVersionTriple; readonly package?: string };
 
-/** The version a target's name announces (`qemu-10.0-x86_64` → 10.0.0), or 10.0.0. */
+/** The target's QEMU version (`target.qemu`), else the one its name announces (`qemu-10.0-x86_64` → 10.0.0), or 10.0.0. */
 export function versionOfTarget(target: TargetBinding | undefined): QemuVersionTriple {
+  if (target?.qemu) return { major: target.qemu.major, minor: target.qemu.minor, micro: target.qemu.micro };
   const m = target ? /^qemu-(\d+)\.(\d+)(?:\.(\d+))?-/.exec(target.name) : null;
   if (!m) return { major: 10, minor: 0, micro: 0 };
   return { major: Number(m[1]), minor: Number(m[2]), micro: Number(m[3] ?? 0) };

@@ -13,6 +13,7 @@ import type { ClientInput } from './json-input.js';
 import { loadRecording, parseRecording, type RecordedMessage } from './recording.js';
 import { checkRequest } from './request.js';
 import { QmpTestServer, type QmpServerCommonOptions } from './server.js';
+import { checkServerOptions, replayOptionsShape } from './option-shapes.js';
 
 /** Options of {@link createReplayServer}. */
 export interface QmpReplayOptions extends QmpServerCommonOptions {
@@ -201,6 +202,7 @@ export class QmpReplayServer extends QmpTestServer {
 
 /** Creates a server that replays a recorded conversation (see {@link QmpReplayServer}). */
 export function createReplayServer(options: QmpReplayOptions): QmpReplayServer {
+  checkServerOptions('createReplayServer', options, replayOptionsShape);
   const r = options.recording;
   const recording = Array.isArray(r) ? (r as readonly RecordedMessage[]) : 'path' in r ? loadRecording(r.path) : parseRecording((r as { text: string }).text);
   return new QmpReplayServer(new ReplayEngine(recording), options);

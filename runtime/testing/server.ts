@@ -13,6 +13,7 @@ import { buildEvent, nowTimestamp } from './event-message.js';
 import type { QmpFaults } from './faults.js';
 import { buildGreeting, type QmpGreetingOption } from './greeting.js';
 import { RecentLog, resolveLimits, type QmpServerLimits } from './limits.js';
+import { acceptOptionsShape, checkServerOptions, serverOptionsShape } from './option-shapes.js';
 
 /** Where to listen: a unix socket path, a TCP port (0 = any; host defaults to 127.0.0.1), or `{}` for TCP on any port. */
 export type QmpListenOptions = { path: string } | { port: number; host?: string } | Record<string, never>;
@@ -150,6 +151,7 @@ export class QmpTestServer {
 
   /** Serves one client over any Duplex stream; `faults` override the server's for this connection. */
   accept(stream: Duplex, options: { faults?: QmpFaults } = {}): QmpServerConnection {
+    checkServerOptions('accept', options, acceptOptionsShape);
     if (this.conns.length >= this.core.limits.maxConnections) {
       stream.destroy();
       throw new QmpTestServerUsageError(`accept: ${this.conns.length} connections are open, limits.maxConnections is ${this.core.limits.maxConnections}`);
@@ -254,6 +256,7 @@ export class QmpTestServer {
 export function createQmpServer<C extends CommandMapLike<C> = LooseCommandMap>(
   options: QmpServerOptions<C> = {},
 ): QmpTestServer {
+  checkServerOptions('createQmpServer', options, serverOptionsShape);
   const { target } = options;
   const handlers = (options.handlers ?? {}) as Record<string, never>;
   for (const name of Object.keys(handlers)) {

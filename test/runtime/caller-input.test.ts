@@ -76,7 +76,7 @@ describe('caller mistakes', () => {
     const [client] = await connected();
     expect(await usageError(() => client.on('STOP', 42 as never))).toMatch(/on\(STOP\): the handler must be a function/);
     expect(await usageError(() => client.onAny(null as never))).toMatch(/onAny: the handler must be a function/);
-    expect(await usageError(() => client.events({ bufferSize: 0 }))).toMatch(/bufferSize must be a positive integer/);
+    expect(await usageError(() => client.events({ bufferSize: 0 }))).toMatch(/bufferSize must be an integer from 1 to/);
     expect(await usageError(() => client.events({ overflow: 'drop-all' as never }))).toMatch(/overflow must be/);
     expect(await usageError(client.waitForEvent('STOP', { timeoutMs: -5 }))).toMatch(/waitForEvent\(STOP\): timeoutMs must be/);
     expect(await usageError(client.waitForEvent('STOP', { filter: 'x' as never }))).toMatch(/filter must be a function/);

@@ -62,7 +62,21 @@ async function typeChecks(): Promise<void> {
   qmp.on('SOME_NEW_EVENT', (ev) => expectTypeOf(ev.data).toBeUnknown());
   const shutdown = await qmp.waitForEvent('SHUTDOWN', { filter: (e) => e.data.guest, timeoutMs: 5 });
   expectTypeOf(shutdown.data.reason).toBeString();
-  for await (const ev of qmp.events({ bufferSize: 10 })) expectTypeOf(ev.event).toBeString();
+  // Every event without `names`, and onAny: the target's union plus an open branch; narrowing on the name types `data`.
+  for await (const ev of qmp.events({ bufferSize: 10 })) {
+    expectTypeOf(String(ev.event)).toBeString();
+    if (ev.event === 'SHUTDOWN') expectTypeOf(ev.data).toEqualTypeOf<{ guest: boolean; reason: string }>();
+    else if (ev.event === 'STOP') expectTypeOf(ev.data).toEqualTypeOf<undefined>();
+    else expectTypeOf(ev.data).toBeUnknown();
+  }
+  qmp.onAny((ev) => {
+    if (ev.event === 'SHUTDOWN') expectTypeOf(ev.data.reason).toBeString();
+  });
+  // @ts-expect-error TS2367: narrowed to SHUTDOWN, `guest` is a boolean (the open branch did not survive the narrowing)
+  qmp.onAny((ev) => ev.event === 'SHUTDOWN' && ev.data.guest === 'yes');
+  loose.onAny((ev) => expectTypeOf(ev.data).toBeUnknown());
+  // A typed client is still a client: assignable where the loose one is expected.
+  qmp satisfies QmpClient;
 
   // The launcher is typed by the class it is given.
   const vm = await launchQemu({ binary: 'qemu', client: Typed });

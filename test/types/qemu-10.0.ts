@@ -11,6 +11,9 @@ import {
   type CommandArguments,
   type CommandReturn,
   type EventData,
+  type QmpAnyEvent,
+  type QmpEventName,
+  eventNames,
   type QmpCommandName,
   type RunState,
   type StatusInfo,
@@ -64,6 +67,36 @@ export async function callSites(qmp: QmpClient): Promise<void> {
     }
   }
   for await (const ev of qmp.events()) void ev.event.toUpperCase(); // every event, known or not
+  // every event without `names` is the target's union plus an open branch: narrowing types `data`, no cast
+  for await (const ev of qmp.events()) {
+    if (ev.event === 'BLOCK_JOB_COMPLETED') {
+      const device: string = ev.data.device;
+      const offset: number = ev.data.offset;
+      void [device, offset];
+    } else if (ev.event === 'STOP') {
+      const none: undefined = ev.data;
+      void none;
+    } else {
+      const unknownData: unknown = ev.data;
+      const anyName: string = String(ev.event);
+      void [unknownData, anyName];
+    }
+  }
+  qmp.onAny((ev) => {
+    switch (ev.event) {
+      case 'BLOCK_JOB_COMPLETED':
+        void ev.data.len.toFixed();
+        break;
+      case 'SHUTDOWN':
+        void ev.data.reason;
+        break;
+    }
+  });
+  const anyEvent: QmpAnyEvent = { event: 'RESUME', data: undefined, timestamp: { seconds: 0, microseconds: 0 } };
+  void anyEvent;
+  // eventNames is typed by its literals
+  const firstName: QmpEventName | undefined = eventNames[0];
+  void firstName;
 
   // helper types
   const args: CommandArguments<'human-monitor-command'> = { 'command-line': 'x' };
@@ -107,6 +140,15 @@ export async function mustNotCompile(qmp: QmpClient): Promise<void> {
     // @ts-expect-error STOP carries no data
     void ev.data.reason;
   });
+  for await (const ev of qmp.events()) {
+    // @ts-expect-error narrowed to BLOCK_JOB_COMPLETED, `len` is a number (the open branch is gone)
+    if (ev.event === 'BLOCK_JOB_COMPLETED') void ev.data.len.toUpperCase();
+    // @ts-expect-error not narrowed: the data of an event not yet told apart is unknown
+    void ev.data.device;
+  }
+  // @ts-expect-error eventNames holds the target's event names only
+  const notAnEvent: readonly 'NOT_AN_EVENT'[] = eventNames;
+  void notAnEvent;
   for await (const ev of qmp.events({ names: ['SHUTDOWN'] })) {
     // @ts-expect-error the iterator is typed by the names asked for
     const reason: number = ev.data.reason;

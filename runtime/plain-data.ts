@@ -1,0 +1,58 @@
+/**
+ * Is a value its own JSON? True when `JSON.stringify(v)` and a validator reading `v` (as Ajv's
+ * compiled code does: `data.member`, `for…in`, `data.length`, `data[i]`) cannot see different data:
+ * only plain objects (prototype `Object.prototype` or `null`) and plain arrays, own enumerable data
+ * properties only (no getters, no non-enumerable members), no `toJSON` anywhere (own or on the
+ * prototypes), no Proxy, finite numbers, no holes, at most 64 levels. Anything else is not
+ * rejected: the caller serialises and parses back instead (runtime/wire-arguments.ts), which is
+ * exact for every input but costs about three validations (measured: bench/caller-input.ts).
+ */
+import { types } from 'node:util';
+
+const MAX_DEPTH = 64;
+const objectProto = Object.prototype;
+const arrayProto = Array.prototype;
+
+/** Something inherited that JSON or a validator would read differently (prototype pollution, a global toJSON). */
+function prototypesTampered(): boolean {
+  if ((objectProto as { toJSON?: unknown }).toJSON !== undefined || (arrayProto as { toJSON?: unknown }).toJSON !== undefined) return true;
+  for (const _ in {}) return true; // an enumerable member on Object.prototype
+  for (const _ in []) return true; // … or on Array.prototype
+  return false;
+}
+
+function plain(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'object':
+      break;
+    default:
+      return false; // undefined, function, bigint, symbol: JSON drops or refuses them
+  }
+  if (v === null) return true;
+  if (depth >= MAX_DEPTH || types.isProxy(v)) return false;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== arrayProto) return false;
+    for (let i = 0; i < v.length; i++) {
+      if (!(i in v) || !plain(v[i], depth + 1)) return false;
+    }
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== objectProto && proto !== null) return false;
+  for (const key of Object.getOwnPropertyNames(v)) {
+    const d = Object.getOwnPropertyDescriptor(v, key);
+    if (d === undefined || d.get !== undefined || d.set !== undefined || !d.enumerable || key === 'toJSON') return false;
+    if (!plain(d.value, depth + 1)) return false;
+  }
+  return true;
+}
+
+/** True when validating `v` and sending `JSON.stringify(v)` see exactly the same data (see the module doc). */
+export function isOwnJson(v: unknown): boolean {
+  return !prototypesTampered() && plain(v, 0);
+}
