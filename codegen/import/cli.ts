@@ -33,6 +33,10 @@ const importAllUsage = `usage: qmp-codegen import-all
 export function printSummary(r: ImportResult, where: string | undefined, log: (s: string) => void = console.log): void {
   const s = r.summary;
   log(`${r.target} (from ${r.meta.importer.from}): ${s.commands} commands, ${s.events} events, ${s.types} types${where === undefined ? ' (not written)' : ` → ${where}`}`);
+  if (s.devices !== undefined) {
+    log(`  device models: ${s.devices.described} described (devices.json), ${s.devices.skipped.length} skipped`);
+    for (const [name, why] of s.devices.skipped) log(`    skipped ${name}: ${why}`);
+  }
   if (s.qapi !== undefined) {
     const total = s.qapi.named + s.qapi.pathNamed;
     log(`  QAPI names: ${s.qapi.named} of ${total} named types; ${s.qapi.pathNamed} kept a path-derived name:`);
