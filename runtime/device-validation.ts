@@ -69,6 +69,7 @@ function problem(spec: DeviceValueSpec, v: unknown, mode: 'json' | 'keyval'): st
     case 'enum': {
       const values = spec[2];
       if (typeof v === 'string' && values.includes(v)) return undefined;
+      if (mode === 'json' && typeof v !== 'string') return `must be string ${qom}`;
       if (mode === 'keyval' && typeof v === 'boolean' && values.includes('on') && values.includes('off')) return undefined;
       return `must be one of ${list(values)} ${qom}`;
     }
@@ -80,6 +81,11 @@ function problem(spec: DeviceValueSpec, v: unknown, mode: 'json' | 'keyval'): st
     case 'any':
       return undefined;
   }
+}
+
+/** How QemuOpts turns a JSON number or boolean into text. */
+function keyvalText(v: number | boolean): string {
+  return typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v);
 }
 
 function pointer(s: string): string {
@@ -107,7 +113,9 @@ export function createDeviceAddValidator(table: DeviceTable): CompiledValidator 
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail({ instancePath: '', keyword: 'type', params: { type: 'object' } });
     const args = data as Record<string, unknown>;
     if (!Object.prototype.hasOwnProperty.call(args, 'driver')) return fail({ instancePath: '', keyword: 'required', params: { missingProperty: 'driver' } });
-    const driver = args['driver'];
+    // keyval mode (QemuOpts): a number or boolean is read as its text (`5` → "5", `true` → "on")
+    const given = args['driver'];
+    const driver = table.mode === 'keyval' && (typeof given === 'number' || typeof given === 'boolean') ? keyvalText(given) : given;
     if (typeof driver !== 'string') return fail({ instancePath: '/driver', keyword: 'type', params: { type: 'string' } });
     const group = Object.prototype.hasOwnProperty.call(table.drivers, driver) ? table.drivers[driver] : undefined;
     if (group === undefined) {
