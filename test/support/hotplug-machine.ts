@@ -1,5 +1,5 @@
 /**
- * A q35 machine for hot-plug tests (issue 18): pcie-root-ports `rp1`…`rp6`, a virtio-scsi
+ * A q35 machine for hot-plug tests (issue 18): pcie-root-ports `rp1`…`rp8`, a virtio-scsi
  * controller, an xhci USB controller, a virtio-serial bus, a pcie-pci-bridge, a null chardev, two
  * qcow2 images made by `qemu-img` in a temporary folder (block nodes `disk0`, `disk1` added with
  * `blockdev-add` by {@link attachBackends}) and a `user` netdev `hostnet0`.
@@ -15,7 +15,7 @@ export const qemuImg = '/usr/bin/qemu-img';
 /** QEMU arguments of the machine (after the launcher's own `-qmp`). */
 export const hotplugMachineArgs: readonly string[] = [
   '-machine', 'q35', '-nodefaults', '-display', 'none', '-S',
-  ...[1, 2, 3, 4, 5, 6].flatMap((i) => ['-device', `pcie-root-port,id=rp${i},chassis=${i}`]),
+  ...[1, 2, 3, 4, 5, 6, 7, 8].flatMap((i) => ['-device', `pcie-root-port,id=rp${i},chassis=${i}`]),
   '-device', 'virtio-scsi-pci,id=scsi0,bus=rp4',
   '-device', 'qemu-xhci,id=xhci,bus=rp5',
   '-device', 'virtio-serial-pci,id=vser0,bus=rp6',
