@@ -6,6 +6,7 @@ const benches: Array<[string, string, string]> = [
   ['runtime: commands/s and CPU per command vs a raw-socket client', './runtime.js', 'runRuntimeBench'],
   ['importer: QEMU 10.0 import time', './import.js', 'runImportBench'],
   ['generator: regenerate, import, tsc, validators, validated throughput', './generate.js', 'runGenerateBench'],
+  ['device_add: import with device models, consumer tsc, validator', './devices.js', 'runDevicesBench'],
 ];
 
 let failed = 0;

@@ -44,15 +44,16 @@ function rangeText(v: DeviceValue): string | undefined {
   return v.kind === 'int' ? `${v.min}..${v.max}` : undefined;
 }
 
-/** Doc lines of one property: description, QOM type (with range) and default. */
+/** QEMU's generic help texts of a QOM type (`-device x,help`), which say nothing the type does not. */
+const genericHelp = new Set(['on/off', 'on/off/auto']);
+
+/** The doc of one property on one line: description (when it says more than the type), QOM type (with range), default. */
 function propDoc(p: DeviceProp): string[] {
-  const lines: string[] = [];
-  if (p.description !== undefined && p.description.trim() !== '') lines.push(...commentText(p.description.trim()).split('\n'), '');
+  const description = p.description !== undefined && !genericHelp.has(p.description.trim()) ? commentText(p.description.trim()).replace(/\s*\n\s*/g, ' ') : undefined;
   const range = rangeText(p.value);
-  const facts = [`QOM type \`${commentText(p.qomType).replace(/`/g, "'")}\`${range !== undefined ? ` (${range})` : ''}`];
+  const facts = [`QOM type \`${commentText(p.qomType).replace(/`/g, "'")}\`${range !== undefined ? ` ${range}` : ''}`];
   if (p.default !== undefined) facts.push(`default \`${commentText(losslessText(p.default)).replace(/`/g, "'")}\``);
-  lines.push(`${facts.join(', ')}.`);
-  return lines;
+  return [description !== undefined ? `${description.replace(/[.]$/, '')}. (${facts.join(', ')})` : `(${facts.join(', ')})`];
 }
 
 function member(r: TypeRenderer, p: DeviceProp, mode: DeviceArgumentMode): ts.TypeElement {

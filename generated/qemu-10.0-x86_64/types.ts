@@ -14170,3847 +14170,2499 @@ export interface DeviceAddCommon {
 
 /** Properties every device model below the QOM type `cpu` has. */
 export interface DevicePropsCpu extends DeviceAddCommon {
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "3dnow"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "3dnowext"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "3dnowprefetch"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   abm?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ace2?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "ace2-en"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   acpi?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   adx?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   aes?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amd-no-ssb"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amd-psfd"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amd-ssbd"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amd-stibp"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amx-bf16"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amx-complex"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amx-fp16"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amx-int8"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amx-tile"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   apic?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "apic-id"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   arat?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "arch-capabilities"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "arch-lbr"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "auto-ibrs"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avic?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx-ifma"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx-ne-convert"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx-vnni"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx-vnni-int16"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx-vnni-int8"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx10?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx10-128"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx10-256"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx10-512"?: boolean;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "avx10-version"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx2?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-4fmaps"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-4vnniw"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-bf16"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-fp16"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-vp2intersect"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-vpopcntdq"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512bitalg?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512bw?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512cd?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512dq?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512er?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512f?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512ifma?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512pf?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512vbmi?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512vbmi2?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512vl?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512vnni?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "bhi-ctrl"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "bhi-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   bmi1?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   bmi2?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "bus-lock-detect"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   check?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cid?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cldemote?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   clflush?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   clflushopt?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   clwb?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   clzero?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cmov?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "cmp-legacy"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cmp_legacy?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cmpccxadd?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "core-capability"?: boolean;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "core-id"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "cpuid-0xb"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cr8legacy?: boolean;
-  /** QOM type `GuestPanicInformation`. */
+  /** (QOM type `GuestPanicInformation`) */
   "crash-information"?: unknown;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cx16?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cx8?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   dca?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "ddpd-u"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   de?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   decodeassists?: boolean;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "die-id"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ds?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "ds-cpl"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ds_cpl?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   dtes64?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   enforce?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   eraps?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   erms?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   est?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   extapic?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   f16c?: boolean;
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   family?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "fb-clear"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "fbsdp-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "fdp-excptn-only"?: boolean;
-  /** QOM type `X86CPUFeatureWordInfo`. */
+  /** (QOM type `X86CPUFeatureWordInfo`) */
   "feature-words"?: unknown;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ffxsr?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "fill-mtrr-mask"?: boolean;
-  /** QOM type `X86CPUFeatureWordInfo`. */
+  /** (QOM type `X86CPUFeatureWordInfo`) */
   "filtered-features"?: unknown;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "flush-l1d"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   flushbyasid?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fma?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fma4?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fpu?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fred?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fsgsbase?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fsrc?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fsrm?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fsrs?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "full-cpuid-auto-level"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "full-width-write"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fxsr?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "fxsr-opt"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fxsr_opt?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fzrm?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "gds-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   gfni?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "guest-phys-bits"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   hle?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "host-phys-bits"?: boolean;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "host-phys-bits-limit"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ht?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-apicv"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-avic"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-crash"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-emsr-bitmap"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-enforce-cpuid"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-evmcs"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-frequencies"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-ipi"?: boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"off"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"off"`) */
   "hv-no-nonarch-coresharing"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-passthrough"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-reenlightenment"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-relaxed"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-reset"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-runtime"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "hv-spinlocks"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-stimer"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-stimer-direct"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-syndbg"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-synic"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-time"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-tlbflush"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-tlbflush-direct"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-tlbflush-ext"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-vapic"?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   "hv-vendor-id"?: string;
-  /** QOM type `uint32` (0..4294967295), default `14393`. */
+  /** (QOM type `uint32` 0..4294967295, default `14393`) */
   "hv-version-id-build"?: number;
-  /** QOM type `uint16` (0..65535), default `10`. */
+  /** (QOM type `uint16` 0..65535, default `10`) */
   "hv-version-id-major"?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   "hv-version-id-minor"?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "hv-version-id-sbranch"?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "hv-version-id-snumber"?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "hv-version-id-spack"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-vpindex"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-xmm-input"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   hypervisor?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   i64?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ia64?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ibpb?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "ibpb-brtype"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ibrs?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "ibrs-all"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ibs?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "intel-psfd"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "intel-pt"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "intel-pt-lip"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   invpcid?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   invtsc?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "ipred-ctrl"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   kvm?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-asyncpf"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-asyncpf-int"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-asyncpf-vmexit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-hint-dedicated"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-mmu"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-msi-ext-dest-id"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-nopiodelay"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-poll-control"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "kvm-pv-enforce-cpuid"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-pv-eoi"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-pv-ipi"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-pv-sched-yield"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-pv-tlb-flush"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-pv-unhalt"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-steal-time"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_asyncpf?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_asyncpf_int?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_mmu?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_nopiodelay?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_poll_control?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_pv_eoi?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_pv_unhalt?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_steal_time?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvmclock?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvmclock-stable-bit"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "l3-cache"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   la57?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "lahf-lm"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   lahf_lm?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   lam?: boolean;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "lbr-fmt"?: number;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   lbr_fmt?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   lbrv?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   level?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "level-func7"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "lfence-always-serializing"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   lkgs?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   lm?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   lmce?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   lwp?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mca?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "mcdt-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mce?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "md-clear"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "mds-no"?: boolean;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   memory?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "min-level"?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "min-xlevel"?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "min-xlevel2"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   misalignsse?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mmx?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mmxext?: boolean;
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   model?: number;
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   "model-id"?: string;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "module-id"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   monitor?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   movbe?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   movdir64b?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   movdiri?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mpx?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   msr?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mtrr?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "no-nested-data-bp"?: boolean;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "node-id"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "nodeid-msr"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   nodeid_msr?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   npt?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "nrip-save"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   nrip_save?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "null-sel-clr-base"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   nx?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   osvw?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "overflow-recov"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pae?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pat?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "pause-filter"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pause_filter?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pbe?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "pbrsb-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pcid?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pclmuldq?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pclmulqdq?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pcommit?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pdcm?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pdpe1gb?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "perfctr-core"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "perfctr-nb"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   perfctr_core?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   perfctr_nb?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "perfmon-v2"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pfthreshold?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pge?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   phe?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "phe-en"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "phys-bits"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pks?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pku?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pmm?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "pmm-en"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   pmu?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pn?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pni?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   popcnt?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   prefetchiti?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "pschange-mc-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "psdp-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pse?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pse36?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "rdctl-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rdpid?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rdrand?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rdseed?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rdtscp?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "rfds-clear"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "rfds-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "rrsba-ctrl"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rsba?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rtm?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sbdr-ssdp-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sbpb?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sep?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   serialize?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sgx?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-aex-notify"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-debug"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-edeccssa"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-exinfo"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-kss"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-mode64"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-provisionkey"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-tokenkey"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sgx1?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sgx2?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sgxlc?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sha-ni"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sha512?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   skinit?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "skip-l1dfl-vmentry"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sm3?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sm4?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   smap?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   smep?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   smx?: boolean;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "socket-id"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "spec-ctrl"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "split-lock-detect"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "srso-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "srso-user-kernel-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ss?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "ssb-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ssbd?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse2?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse3?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sse4-1"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sse4-2"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sse4.1"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sse4.2"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse4_1?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse4_2?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse4a?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ssse3?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "start-powered-off"?: boolean;
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   stepping?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   stibp?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "stibp-always-on"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   succor?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   svm?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "svm-lock"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   svm_lock?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "svme-addr-chk"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   syscall?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "taa-no"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tbm?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tce?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "tcg-cpuid"?: boolean;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "thread-id"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tm?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tm2?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   topoext?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tsc?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "tsc-adjust"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "tsc-deadline"?: boolean;
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   "tsc-frequency"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "tsc-scale"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tsc_adjust?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tsc_scale?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "tsx-ctrl"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "tsx-ldtrk"?: boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "ucode-rev"?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   umip?: boolean;
-  /** QOM type `strList`. */
+  /** (QOM type `strList`) */
   "unavailable-features"?: string[];
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "v-vmsave-vmload"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vaes?: boolean;
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   vendor?: string;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vgif?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "virt-ssbd"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmcb-clean"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vmcb_clean?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vme?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "vmware-cpuid-freq"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vmx?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-activity-hlt"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-activity-shutdown"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-activity-wait-sipi"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-any-errcode"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-apicv-register"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-apicv-vid"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-apicv-x2apic"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-apicv-xapic"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-cr3-load-noexit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-cr3-store-noexit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-cr8-load-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-cr8-store-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-desc-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-enable-user-wait-pause"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-encls-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-ia32e-mode"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-bndcfgs"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-efer"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-fred"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-pat"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-perf-global-ctrl"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-pkrs"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-rtit-ctl"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-noload-debugctl"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ept"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ept-1gb"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ept-2mb"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ept-advanced-exitinfo"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ept-execonly"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-eptad"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-eptp-switching"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-ack-intr"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-clear-bndcfgs"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-clear-rtit-ctl"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-load-efer"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-load-pat"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-load-perf-global-ctrl"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-load-pkrs"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-nosave-debugctl"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-save-efer"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-save-pat"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-save-preemption-timer"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-secondary-ctls"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-flexpriority"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-hlt-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ins-outs"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-intr-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invept"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invept-all-context"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invept-single-context"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invept-single-context-noglobals"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invlpg-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invpcid-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invvpid"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invvpid-all-context"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invvpid-single-addr"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-io-bitmap"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-io-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-monitor-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-movdr-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-msr-bitmap"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-mtf"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-mwait-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-nested-exception"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-nmi-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-page-walk-4"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-page-walk-5"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-pause-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ple"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-pml"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-posted-intr"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-preemption-timer"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-rdpmc-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-rdrand-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-rdseed-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-rdtsc-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-rdtscp-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-secondary-ctls"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-shadow-vmcs"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-store-lma"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-true-ctls"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-tsc-offset"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-tsc-scaling"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-unrestricted-guest"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vintr-pending"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vmfunc"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vmwrite-vmexit-fields"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vnmi"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vnmi-pending"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vpid"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-wbinvd-exit"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-xsaves"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-zero-len-inject"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vnmi?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vpclmulqdq?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   waitpkg?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   wbnoinvd?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   wdt?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   wrmsrns?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-amd-topoext-features-only"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-force-features"?: boolean;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "x-hv-max-vps"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-hv-synic-kvm-only"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-intel-pt-auto-level"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-l1-cache-per-thread"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-migrate-smi-count"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-vendor-cpuid-only"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   x2apic?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xcrypt?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "xcrypt-en"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xd?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "xen-vapic"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xfd?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xgetbv1?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   xlevel?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   xlevel2?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xop?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xsave?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xsavec?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xsaveerptr?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xsaveopt?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xsaves?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xstore?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "xstore-en"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xtpr?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "zero-fcs-fds"?: boolean;
 }
 
 /** Properties every device model below the QOM type `pci-device` has. */
 export interface DevicePropsPciDevice extends DeviceAddCommon {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "acpi-index"?: number;
-  /**
-   * Slot and optional function number, example: 06.0 or 06
-   *
-   * QOM type `str`, default `-1`.
-   */
+  /** Slot and optional function number, example: 06.0 or 06. (QOM type `str`, default `-1`) */
   addr?: number | string;
-  /** QOM type `busnr` (0..255). */
+  /** (QOM type `busnr` 0..255) */
   busnr?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   failover_pair_id?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   multifunction?: boolean;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   rombar?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   romfile?: string;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   romsize?: number;
-  /**
-   * Maximum buffer size allocated for bounce buffers used for mapped access to indirect DMA memory
-   *
-   * QOM type `size` (0..18446744073709551615), default `4096`.
-   */
+  /** Maximum buffer size allocated for bounce buffers used for mapped access to indirect DMA memory. (QOM type `size` 0..18446744073709551615, default `4096`) */
   "x-max-bounce-buffer-size"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-pcie-ari-nextfn-1"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-err-unc-mask"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-ext-tag"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-extcap-init"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-lnksta-dllla"?: boolean;
 }
 
 /** Properties every device model below the QOM type `pci-piix` has. */
 export interface DevicePropsPciPiix extends DevicePropsPciDevice {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "has-acpi"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "has-pic"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "has-pit"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "has-usb"?: boolean;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[0]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[10]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[11]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[12]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[13]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[14]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[15]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[1]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[2]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[3]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[4]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[5]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[6]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[7]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[8]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irqs[9]"?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   smb_io_base?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "smm-enabled"?: boolean;
 }
 
 /** Properties every device model below the QOM type `pci-vga` has. */
 export interface DevicePropsPciVga extends DevicePropsPciDevice {
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "big-endian-framebuffer"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   edid?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "qemu-extended-regs"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   refresh_rate?: number;
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   vgamem_mb?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xmax?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   ymax?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number;
 }
 
 /** Properties every device model below the QOM type `x86-iommu` has. */
 export interface DevicePropsX86Iommu extends DeviceAddCommon {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "device-iotlb"?: boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   intremap?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   pt?: boolean;
 }
 
 /** Properties every device model below the QOM type `apic-common` has. */
 export interface DevicePropsApicCommon extends DeviceAddCommon {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   vapic?: boolean;
-  /** QOM type `uint8` (0..255), default `20`. */
+  /** (QOM type `uint8` 0..255, default `20`) */
   version?: number;
 }
 
 /** Properties every device model below the QOM type `ccid-card` has. */
 export interface DevicePropsCcidCard extends DeviceAddCommon {
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   debug?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   slot?: number;
 }
 
 /** Properties every device model below the QOM type `base-pci-bridge` has. */
 export interface DevicePropsBasePciBridge extends DevicePropsPciDevice {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-pci-express-writeable-slt-bug"?: boolean;
 }
 
 /** Properties every device model below the QOM type `pcie-port` has. */
 export interface DevicePropsPciePort extends DevicePropsBasePciBridge {
-  /** QOM type `uint16` (0..65535), default `8`. */
+  /** (QOM type `uint16` 0..65535, default `8`) */
   aer_log_max?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   port?: number;
 }
 
 /** Properties every device model below the QOM type `pcie-slot` has. */
 export interface DevicePropsPcieSlot extends DevicePropsPciePort {
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   chassis?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   hotplug?: boolean;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   slot?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-do-not-expose-native-hotplug-cap"?: boolean;
 }
 
 /** Properties every device model below the QOM type `pcie-root-port-base` has. */
 export interface DevicePropsPcieRootPortBase extends DevicePropsPcieSlot {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-acs"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   power_controller_present?: boolean;
 }
 
 /** Properties every device model below the QOM type `e1000-base` has. */
 export interface DevicePropsE1000Base extends DevicePropsPciDevice {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   extra_mac_registers?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "init-vet"?: boolean;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   migrate_tso_props?: boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
 /** Properties every device model below the QOM type `sdmmc-common` has. */
 export interface DevicePropsSdmmcCommon extends DeviceAddCommon {
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
 }
 
 /** Properties every device model below the QOM type `fw_cfg` has. */
 export interface DevicePropsFwCfg extends DeviceAddCommon {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "acpi-mr-restore"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   dma_enabled?: boolean;
-  /** QOM type `uint16` (0..65535), default `32`. */
+  /** (QOM type `uint16` 0..65535, default `32`) */
   "x-file-slots"?: number;
 }
 
 /** Properties every device model below the QOM type `pci-host-bridge` has. */
 export interface DevicePropsPciHostBridge extends DeviceAddCommon {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "bypass-iommu"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-config-reg-migration-enabled"?: boolean;
 }
 
 /** Properties every device model below the QOM type `hda-codec` has. */
 export interface DevicePropsHdaCodec extends DeviceAddCommon {
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   cad?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   debug?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   mixer?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "use-timer"?: boolean;
 }
 
 /** Properties every device model below the QOM type `max-x86_64-cpu` has. */
 export interface DevicePropsMaxX8664Cpu extends DevicePropsCpu {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "host-cache-info"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   migratable?: boolean;
 }
 
 /** Properties every device model below the QOM type `vmbus-dev` has. */
 export interface DevicePropsVmbusDev extends DeviceAddCommon {
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   addr?: number;
-  /**
-   * UUID (aka GUID) or "auto" for random value (default)
-   *
-   * QOM type `str`, default `"auto"`.
-   */
+  /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`, default `"auto"`) */
   instanceid?: string;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "status-report"?: boolean;
 }
 
 /** Properties every device model below the QOM type `i2c-slave` has. */
 export interface DevicePropsI2cSlave extends DeviceAddCommon {
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   address?: number;
 }
 
 /** Properties every device model below the QOM type `intel-hda-generic` has. */
 export interface DevicePropsIntelHdaGeneric extends DevicePropsPciDevice {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   debug?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   old_msi_addr?: boolean;
 }
 
 /** Properties every device model below the QOM type `pci-ehci-usb` has. */
 export interface DevicePropsPciEhciUsb extends DevicePropsPciDevice {
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   maxframes?: number;
 }
 
 /** Properties every device model below the QOM type `pci-uhci-usb` has. */
 export interface DevicePropsPciUhciUsb extends DevicePropsPciDevice {
-  /** QOM type `uint32` (0..4294967295), default `1280`. */
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
   bandwidth?: number;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   maxframes?: number;
 }
 
 /** Properties every device model below the QOM type `ide-device` has. */
 export interface DevicePropsIdeDevice extends DeviceAddCommon {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   model?: string;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number;
-  /**
-   * Error handling policy (report/ignore/enospc/stop/auto)
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   unit?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   ver?: string;
-  /**
-   * Error handling policy (report/ignore/enospc/stop/auto)
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   werror?: BlockdevOnError;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "win2k-install-hack"?: boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   wwn?: number;
 }
 
 /** Properties every device model below the QOM type `generic-sdhci` has. */
 export interface DevicePropsGenericSdhci extends DeviceAddCommon {
-  /** QOM type `uint64` (0..18446744073709551615), default `91763892`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
   capareg?: number;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   dma?: string;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   endianness?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   maxcurr?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "pending-insert-quirk"?: boolean;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "sd-spec-version"?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   uhs?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   vendor?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "wp-inverted"?: boolean;
 }
 
 /** Properties every device model below the QOM type `ipmi-bmc` has. */
 export interface DevicePropsIpmiBmc extends DeviceAddCommon {
-  /** QOM type `uint8` (0..255), default `32`. */
+  /** (QOM type `uint8` 0..255, default `32`) */
   slave_addr?: number;
 }
 
 /** Properties every device model below the QOM type `ipack-device` has. */
 export interface DevicePropsIpackDevice extends DeviceAddCommon {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev0?: string;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev1?: string;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev2?: string;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev3?: string;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev4?: string;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev5?: string;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev6?: string;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev7?: string;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   slot?: number;
 }
 
 /** Properties every device model below the QOM type `pic-common` has. */
 export interface DevicePropsPicCommon extends DeviceAddCommon {
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   elcr_addr?: number;
-  /** QOM type `uint8` (0..255), default `255`. */
+  /** (QOM type `uint8` 0..255, default `255`) */
   elcr_mask?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   iobase?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   master?: boolean;
 }
 
 /** Properties every device model below the QOM type `pit-common` has. */
 export interface DevicePropsPitCommon extends DeviceAddCommon {
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   iobase?: number;
 }
 
 /** Properties every device model below the QOM type `ivshmem-common` has. */
 export interface DevicePropsIvshmemCommon extends DevicePropsPciDevice {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"off"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"off"`) */
   master?: OnOffAuto;
 }
 
 /** Properties every device model below the QOM type `megasas-base` has. */
 export interface DevicePropsMegasasBase extends DevicePropsPciDevice {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   hba_serial?: string;
-  /** QOM type `uint32` (0..4294967295), default `80`. */
+  /** (QOM type `uint32` 0..4294967295, default `80`) */
   max_sge?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msix?: OnOffAuto;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   sas_address?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   use_jbod?: boolean;
 }
 
 /** Properties every device model below the QOM type `pci-xhci` has. */
 export interface DevicePropsPciXhci extends DevicePropsPciDevice {
-  /**
-   * When true, disables interrupter mapping for pin-based IRQ mode. Intended to be used with guest drivers with questionable behaviour, such as macOS's.
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** When true, disables interrupter mapping for pin-based IRQ mode. Intended to be used with guest drivers with questionable behaviour, such as macOS's. (QOM type `bool`, default `false`) */
   "conditional-intr-mapping"?: boolean;
-  /** QOM type `link<device>`. */
+  /** (QOM type `link<device>`) */
   host?: string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msix?: OnOffAuto;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p2?: number;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p3?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   streams?: boolean;
 }
 
 /** Properties every device model below the QOM type `pc-dimm` has. */
 export interface DevicePropsPcDimm extends DeviceAddCommon {
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   addr?: number;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   size?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   slot?: number;
 }
 
 /** Properties every device model below the QOM type `pci-bridge` has. */
 export interface DevicePropsPciBridge extends DevicePropsBasePciBridge {
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   chassis_nr?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "io-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "mem-reserve"?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref32-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref64-reserve"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   shpc?: boolean;
 }
 
 /** Properties every device model below the QOM type `pci-ide` has. */
 export interface DevicePropsPciIde extends DevicePropsPciDevice {
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irq[0]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "isa-irq[1]"?: string;
 }
 
 /** Properties every device model below the QOM type `ps2-device` has. */
 export interface DevicePropsPs2Device extends DeviceAddCommon {
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[0]"?: string;
 }
 
 /** Properties every device model below the QOM type `pxb` has. */
 export interface DevicePropsPxb extends DevicePropsPciDevice {
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   bus_nr?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   bypass_iommu?: boolean;
-  /** QOM type `uint16` (0..65535), default `128`. */
+  /** (QOM type `uint16` 0..65535, default `128`) */
   numa_node?: number;
 }
 
 /** Properties every device model below the QOM type `pci-qxl` has. */
 export interface DevicePropsPciQxl extends DevicePropsPciDevice {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cmdlog?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   debug?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "global-vmstate"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   guestdebug?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   max_outputs?: number;
-  /** QOM type `uint32` (0..4294967295), default `67108864`. */
+  /** (QOM type `uint32` 0..4294967295, default `67108864`) */
   ram_size?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   ram_size_mb?: number;
-  /** QOM type `uint32` (0..4294967295), default `5`. */
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
   revision?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `1024`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `1024`) */
   surfaces?: number;
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   vgamem_mb?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vram64_size_mb?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `67108864`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `67108864`) */
   vram_size?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vram_size_mb?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number;
 }
 
 /** Properties every device model below the QOM type `scsi-device` has. */
 export interface DevicePropsScsiDevice extends DeviceAddCommon {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   channel?: number;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   lun?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "scsi-id"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean;
 }
 
 /** Properties every device model below the QOM type `scsi-disk-base` has. */
 export interface DevicePropsScsiDiskBase extends DevicePropsScsiDevice {
-  /** QOM type `uint64` (0..18446744073709551615), default `2147483647`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `2147483647`) */
   max_io_size?: number;
-  /**
-   * Error handling policy (report/ignore/enospc/stop/auto)
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
-  /**
-   * Error handling policy (report/ignore/enospc/stop/auto)
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   werror?: BlockdevOnError;
 }
 
 /** Properties every device model below the QOM type `sd-card` has. */
 export interface DevicePropsSdCard extends DevicePropsSdmmcCommon {
-  /** QOM type `uint8` (0..255), default `3`. */
+  /** (QOM type `uint8` 0..255, default `3`) */
   spec_version?: number;
 }
 
 /** Properties every device model below the QOM type `usb-device` has. */
 export interface DevicePropsUsbDevice extends DeviceAddCommon {
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   attached?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "msos-desc"?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   pcap?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   port?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string;
 }
 
 /** Properties every device model below the QOM type `u2f-key` has. */
 export interface DevicePropsU2fKey extends DevicePropsUsbDevice {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   hidraw?: string;
 }
 
 /** Properties every device model below the QOM type `uefi-vars-sysbus` has. */
 export interface DevicePropsUefiVarsSysbus extends DeviceAddCommon {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-custom-mode"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "force-secure-boot"?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   jsonfile?: string;
-  /** QOM type `size` (0..18446744073709551615), default `262144`. */
+  /** (QOM type `size` 0..18446744073709551615, default `262144`) */
   size?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "use-pio"?: boolean;
 }
 
 /** Properties every device model below the QOM type `usb-serial-dev` has. */
 export interface DevicePropsUsbSerialDev extends DevicePropsUsbDevice {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
 }
 
 /** Properties every device model below the QOM type `usb-hid` has. */
 export interface DevicePropsUsbHid extends DevicePropsUsbDevice {
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   usb_version?: number;
 }
 
 /** Properties every device model below the QOM type `vfio-pci` has. */
 export interface DevicePropsVfioPci extends DevicePropsPciDevice {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Enable display support for device, ex. vGPU
-   *
-   * QOM type `OnOffAuto`, default `"off"`.
-   */
+  /** Enable display support for device, ex. vGPU. (QOM type `OnOffAuto`, default `"off"`) */
   display?: OnOffAuto;
-  /**
-   * Enale device migration. Also requires a host VFIO PCI variant or mdev driver with migration support enabled
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** Enale device migration. Also requires a host VFIO PCI variant or mdev driver with migration support enabled. (QOM type `OnOffAuto`, default `"auto"`) */
   "enable-migration"?: OnOffAuto;
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   fd?: string;
-  /**
-   * Host PCI address [domain:]<bus:slot.function> of assigned device
-   *
-   * QOM type `str`.
-   */
+  /** Host PCI address [domain:]<bus:slot.function> of assigned device. (QOM type `str`) */
   host?: string;
-  /**
-   * Set host IOMMUFD backend device
-   *
-   * QOM type `link<iommufd>`.
-   */
+  /** Set host IOMMUFD backend device. (QOM type `link<iommufd>`) */
   iommufd?: string;
-  /**
-   * Emit VFIO migration QAPI event when a VFIO device changes its migration state. For management applications
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Emit VFIO migration QAPI event when a VFIO device changes its migration state. For management applications. (QOM type `bool`, default `false`) */
   "migration-events"?: boolean;
-  /**
-   * Skip config space check for Vendor Specific Capability. Setting to false will enforce strict checking of VSC content (DEBUG)
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** Skip config space check for Vendor Specific Capability. Setting to false will enforce strict checking of VSC content (DEBUG). (QOM type `bool`, default `true`) */
   "skip-vsc-check"?: boolean;
-  /**
-   * Host sysfs path of assigned device
-   *
-   * QOM type `str`.
-   */
+  /** Host sysfs path of assigned device. (QOM type `str`) */
   sysfsdev?: string;
-  /**
-   * Specify UUID VF token. Required for VF when PF is owned by another VFIO driver
-   *
-   * QOM type `str`.
-   */
+  /** Specify UUID VF token. Required for VF when PF is owned by another VFIO driver. (QOM type `str`) */
   "vf-token"?: string;
-  /**
-   * Override allowing ballooning with device (DEBUG, DANGER)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Override allowing ballooning with device (DEBUG, DANGER). (QOM type `bool`, default `false`) */
   "x-balloon-allowed"?: boolean;
-  /**
-   * Disable device dirty page tracking and use container-based dirty page tracking
-   *
-   * QOM type `OnOffAuto`, default `"on"`.
-   */
+  /** Disable device dirty page tracking and use container-based dirty page tracking. (QOM type `OnOffAuto`, default `"on"`) */
   "x-device-dirty-page-tracking"?: OnOffAuto;
-  /**
-   * Override IGD data stolen memory size (32MiB units)
-   *
-   * QOM type `uint32` (0..4294967295), default `0`.
-   */
+  /** Override IGD data stolen memory size (32MiB units). (QOM type `uint32` 0..4294967295, default `0`) */
   "x-igd-gms"?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "x-igd-legacy-mode"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-igd-lpc"?: boolean;
-  /**
-   * Expose host IGD OpRegion to guest
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Expose host IGD OpRegion to guest. (QOM type `bool`, default `false`) */
   "x-igd-opregion"?: boolean;
-  /**
-   * When EOI is not provided by KVM/QEMU, wait time (milliseconds) to re-enable device direct access after INTx (DEBUG)
-   *
-   * QOM type `uint32` (0..4294967295), default `1100`.
-   */
+  /** When EOI is not provided by KVM/QEMU, wait time (milliseconds) to re-enable device direct access after INTx (DEBUG). (QOM type `uint32` 0..4294967295, default `1100`) */
   "x-intx-mmap-timeout-ms"?: number;
-  /**
-   * Transfer this device state via multifd channels when live migrating it
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** Transfer this device state via multifd channels when live migrating it. (QOM type `OnOffAuto`, default `"auto"`) */
   "x-migration-multifd-transfer"?: OnOffAuto;
-  /**
-   * Specify MSI-X MMIO relocation to the end of specified existing BAR or new BAR to avoid virtualization overhead due to adjacent device registers
-   *
-   * QOM type `OffAutoPCIBAR`, default `"off"`.
-   */
+  /** Specify MSI-X MMIO relocation to the end of specified existing BAR or new BAR to avoid virtualization overhead due to adjacent device registers. (QOM type `OffAutoPCIBAR`, default `"off"`) */
   "x-msix-relocation"?: unknown;
-  /**
-   * Disable GeForce quirks (for NVIDIA Quadro/GRID/Tesla). Improves performance
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable GeForce quirks (for NVIDIA Quadro/GRID/Tesla). Improves performance. (QOM type `bool`, default `false`) */
   "x-no-geforce-quirks"?: boolean;
-  /**
-   * Disable direct VFIO->KVM INTx injection. Allows to trace INTx interrupts (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable direct VFIO->KVM INTx injection. Allows to trace INTx interrupts (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-kvm-intx"?: boolean;
-  /**
-   * Disable registration of ioeventfds with KVM (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable registration of ioeventfds with KVM (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-kvm-ioeventfd"?: boolean;
-  /**
-   * Disable direct VFIO->KVM MSI injection. Allows to trace MSI interrupts (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable direct VFIO->KVM MSI injection. Allows to trace MSI interrupts (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-kvm-msi"?: boolean;
-  /**
-   * Disable direct VFIO->KVM MSIx injection. Allows to trace MSIx interrupts (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable direct VFIO->KVM MSIx injection. Allows to trace MSIx interrupts (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-kvm-msix"?: boolean;
-  /**
-   * Disable MMAP for device. Allows to trace MMIO accesses (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable MMAP for device. Allows to trace MMIO accesses (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-mmap"?: boolean;
-  /**
-   * Disable linking of KVM ioeventfds to VFIO ioeventfds (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable linking of KVM ioeventfds to VFIO ioeventfds (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-vfio-ioeventfd"?: boolean;
-  /**
-   * Add NVIDIA GPUDirect capability indicating P2P DMA clique for device [0-15]
-   *
-   * QOM type `uint8` (0..255).
-   */
+  /** Add NVIDIA GPUDirect capability indicating P2P DMA clique for device [0-15]. (QOM type `uint8` 0..255) */
   "x-nv-gpudirect-clique"?: number;
-  /**
-   * Override PCI device ID with provided value (DEBUG)
-   *
-   * QOM type `uint32` (0..4294967295), default `4294967295`.
-   */
+  /** Override PCI device ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-device-id"?: number;
-  /**
-   * Override PCI Subsystem Device ID with provided value (DEBUG)
-   *
-   * QOM type `uint32` (0..4294967295), default `4294967295`.
-   */
+  /** Override PCI Subsystem Device ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-sub-device-id"?: number;
-  /**
-   * Override PCI Subsystem Vendor ID with provided value (DEBUG)
-   *
-   * QOM type `uint32` (0..4294967295), default `4294967295`.
-   */
+  /** Override PCI Subsystem Vendor ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-sub-vendor-id"?: number;
-  /**
-   * Override PCI Vendor ID with provided value (DEBUG)
-   *
-   * QOM type `uint32` (0..4294967295), default `4294967295`.
-   */
+  /** Override PCI Vendor ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-vendor-id"?: number;
-  /**
-   * Disable dirty pages tracking during iterative phase (DEBUG)
-   *
-   * QOM type `OnOffAuto`, default `"on"`.
-   */
+  /** Disable dirty pages tracking during iterative phase (DEBUG). (QOM type `OnOffAuto`, default `"on"`) */
   "x-pre-copy-dirty-page-tracking"?: OnOffAuto;
-  /**
-   * Disable device request notification support (DEBUG)
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** Disable device request notification support (DEBUG). (QOM type `bool`, default `true`) */
   "x-req"?: boolean;
-  /**
-   * Expose VGA address spaces for device
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Expose VGA address spaces for device. (QOM type `bool`, default `false`) */
   "x-vga"?: boolean;
-  /**
-   * Set X display resolution the vGPU should use
-   *
-   * QOM type `uint32` (0..4294967295), default `0`.
-   */
+  /** Set X display resolution the vGPU should use. (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number;
-  /**
-   * Set Y display resolution the vGPU should use
-   *
-   * QOM type `uint32` (0..4294967295), default `0`.
-   */
+  /** Set Y display resolution the vGPU should use. (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-device` has. */
 export interface DevicePropsVirtioDevice extends DeviceAddCommon {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   any_layout?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   event_idx?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   in_order?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   indirect_desc?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   iommu_platform?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   notify_on_empty?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   packed?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   queue_reset?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "use-disabled-flag"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "use-started"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-disable-legacy-check"?: boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-scsi-common` has. */
 export interface DevicePropsVirtioScsiCommon extends DevicePropsVirtioDevice {
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   cmd_per_lun?: number;
-  /** QOM type `uint32` (0..4294967295), default `65535`. */
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
   max_sectors?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   num_queues?: number;
 }
 
 /** Properties every device model below the QOM type `vhost-scsi-common` has. */
 export interface DevicePropsVhostScsiCommon extends DevicePropsVirtioScsiCommon {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   boot_tpgt?: number;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   t10_pi?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   virtqueue_size?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-pci` has. */
 export interface DevicePropsVirtioPci extends DevicePropsPciDevice {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   aer?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   any_layout?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   ats?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   event_idx?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   in_order?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   indirect_desc?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   iommu_platform?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "migrate-extra"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "modern-pio-notify"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   notify_on_empty?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   packed?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "page-per-vq"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   queue_reset?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "use-disabled-flag"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "use-started"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "virtio-pci-bus-master-bug-migration"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-ats-page-aligned"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-disable-legacy-check"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-disable-pcie"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-ignore-backend-features"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-deverr-init"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-flr-init"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-lnkctl-init"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-pm-init"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-pcie-pm-no-soft-reset"?: boolean;
 }
 
 /** Properties every device model below the QOM type `vhost-scsi-pci-base` has. */
 export interface DevicePropsVhostScsiPciBase extends DevicePropsVirtioPci {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   boot_tpgt?: number;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   cmd_per_lun?: number;
-  /** QOM type `uint32` (0..4294967295), default `65535`. */
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
   max_sectors?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   migratable?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   num_queues?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   seg_max_adjust?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   t10_pi?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vhostfd?: string;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   virtqueue_size?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   worker_per_virtqueue?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   wwpn?: string;
 }
 
 /** Properties every device model below the QOM type `vhost-user-blk-pci-base` has. */
 export interface DevicePropsVhostUserBlkPciBase extends DevicePropsVirtioPci {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   class?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "config-wce"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   discard?: boolean;
-  /** QOM type `uint16` (0..65535), default `65535`. */
+  /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   "queue-size"?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "write-zeroes"?: boolean;
 }
 
 /** Properties every device model below the QOM type `vhost-user-base` has. */
 export interface DevicePropsVhostUserBase extends DevicePropsVirtioDevice {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
 }
 
 /** Properties every device model below the QOM type `vhost-user-device-pci-base` has. */
 export interface DevicePropsVhostUserDevicePciBase extends DevicePropsVirtioPci {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   config_size?: number;
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   num_vqs?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   "virtio-id"?: number;
-  /** QOM type `uint32` (0..4294967295), default `64`. */
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
   vq_size?: number;
 }
 
 /** Properties every device model below the QOM type `vhost-user-fs-pci-base` has. */
 export interface DevicePropsVhostUserFsPciBase extends DevicePropsVirtioPci {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint16` (0..65535), default `1`. */
+  /** (QOM type `uint16` 0..65535, default `1`) */
   "num-request-queues"?: number;
-  /** QOM type `uint16` (0..65535), default `128`. */
+  /** (QOM type `uint16` 0..65535, default `128`) */
   "queue-size"?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   tag?: string;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number;
 }
 
 /** Properties every device model below the QOM type `vhost-user-gpio-pci-base` has. */
 export interface DevicePropsVhostUserGpioPciBase extends DevicePropsVirtioPci {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
 }
 
 /** Properties every device model below the QOM type `virtio-gpu-base` has. */
 export interface DevicePropsVirtioGpuBase extends DevicePropsVirtioDevice {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   edid?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   max_outputs?: number;
-  /** QOM type `uint32` (0..4294967295), default `1280`. */
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
   xres?: number;
-  /** QOM type `uint32` (0..4294967295), default `800`. */
+  /** (QOM type `uint32` 0..4294967295, default `800`) */
   yres?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-gpu-pci-base` has. */
 export interface DevicePropsVirtioGpuPciBase extends DevicePropsVirtioPci {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   edid?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   ioeventfd?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   max_outputs?: number;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   vectors?: number;
-  /** QOM type `uint32` (0..4294967295), default `1280`. */
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
   xres?: number;
-  /** QOM type `uint32` (0..4294967295), default `800`. */
+  /** (QOM type `uint32` 0..4294967295, default `800`) */
   yres?: number;
 }
 
 /** Properties every device model below the QOM type `vhost-user-gpu-pci-base-type` has. */
 export interface DevicePropsVhostUserGpuPciBaseType extends DevicePropsVirtioGpuPciBase {
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   chardev?: string;
 }
 
 /** Properties every device model below the QOM type `vhost-user-i2c-pci-base` has. */
 export interface DevicePropsVhostUserI2cPciBase extends DevicePropsVirtioPci {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
 }
 
 /** Properties every device model below the QOM type `virtio-input-pci` has. */
 export interface DevicePropsVirtioInputPci extends DevicePropsVirtioPci {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   vectors?: number;
 }
 
 /** Properties every device model below the QOM type `vhost-user-input-pci-base-type` has. */
 export interface DevicePropsVhostUserInputPciBaseType extends DevicePropsVirtioInputPci {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
 }
 
 /** Properties every device model below the QOM type `vhost-user-rng-pci-base` has. */
 export interface DevicePropsVhostUserRngPciBase extends DevicePropsVirtioPci {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number;
 }
 
 /** Properties every device model below the QOM type `vhost-user-scsi-pci-base` has. */
 export interface DevicePropsVhostUserScsiPciBase extends DevicePropsVirtioPci {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   boot_tpgt?: number;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   cmd_per_lun?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   hotplug?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `65535`. */
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
   max_sectors?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   num_queues?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   param_change?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   t10_pi?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   virtqueue_size?: number;
 }
 
 /** Properties every device model below the QOM type `vhost-user-snd-pci-base` has. */
 export interface DevicePropsVhostUserSndPciBase extends DevicePropsVirtioPci {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   controls?: boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-vga-base` has. */
 export interface DevicePropsVirtioVgaBase extends DevicePropsVirtioPci {
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "big-endian-framebuffer"?: boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   edid?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   ioeventfd?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   max_outputs?: number;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   vectors?: number;
-  /** QOM type `uint32` (0..4294967295), default `1280`. */
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
   xres?: number;
-  /** QOM type `uint32` (0..4294967295), default `800`. */
+  /** (QOM type `uint32` 0..4294967295, default `800`) */
   yres?: number;
 }
 
 /** Properties every device model below the QOM type `vhost-user-vga-base-type` has. */
 export interface DevicePropsVhostUserVgaBaseType extends DevicePropsVirtioVgaBase {
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   chardev?: string;
 }
 
 /** Properties every device model below the QOM type `vhost-vsock-common` has. */
 export interface DevicePropsVhostVsockCommon extends DevicePropsVirtioDevice {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   seqpacket?: OnOffAuto;
 }
 
 /** Properties every device model below the QOM type `vhost-user-vsock-pci-base` has. */
 export interface DevicePropsVhostUserVsockPciBase extends DevicePropsVirtioPci {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   seqpacket?: OnOffAuto;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   vectors?: number;
 }
 
 /** Properties every device model below the QOM type `vhost-vdpa-device-pci-base` has. */
 export interface DevicePropsVhostVdpaDevicePciBase extends DevicePropsVirtioPci {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   "queue-size"?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vhostdev?: string;
 }
 
 /** Properties every device model below the QOM type `vhost-vsock-pci-base` has. */
 export interface DevicePropsVhostVsockPciBase extends DevicePropsVirtioPci {
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "guest-cid"?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   seqpacket?: OnOffAuto;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   vectors?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vhostfd?: string;
 }
 
 /** Properties every device model below the QOM type `virtio-serial-port` has. */
 export interface DevicePropsVirtioSerialPort extends DeviceAddCommon {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   name?: string;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   nr?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-9p-pci-base` has. */
 export interface DevicePropsVirtio9pPciBase extends DevicePropsVirtioPci {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   fsdev?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   mount_tag?: string;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   vectors?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-balloon-pci-base` has. */
 export interface DevicePropsVirtioBalloonPciBase extends DevicePropsVirtioPci {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "deflate-on-oom"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "free-page-hint"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "free-page-reporting"?: boolean;
-  /** QOM type `guest statistics`. */
+  /** (QOM type `guest statistics`) */
   "guest-stats"?: unknown;
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   "guest-stats-polling-interval"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "page-poison"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "qemu-4-0-config-size"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-blk-pci-base` has. */
 export interface DevicePropsVirtioBlkPciBase extends DevicePropsVirtioPci {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   class?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "config-wce"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cyls?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   discard?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   heads?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string;
-  /**
-   * IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]
-   *
-   * QOM type `IOThreadVirtQueueMappingList`.
-   */
+  /** IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]. (QOM type `IOThreadVirtQueueMappingList`) */
   "iothread-vq-mapping"?: unknown;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lcyls?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number;
-  /** QOM type `uint32` (0..4294967295), default `4194303`. */
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-discard-sectors"?: number;
-  /** QOM type `uint32` (0..4294967295), default `4194303`. */
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-write-zeroes-sectors"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number;
-  /** QOM type `uint16` (0..65535), default `65535`. */
+  /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number;
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   "queue-size"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "report-discard-granularity"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "request-merging"?: boolean;
-  /**
-   * Error handling policy (report/ignore/enospc/stop/auto)
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   secs?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "seg-max-adjust"?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number;
-  /**
-   * Error handling policy (report/ignore/enospc/stop/auto)
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   werror?: BlockdevOnError;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "write-zeroes"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-enable-wce-if-config-wce"?: boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-crypto-pci-base-type` has. */
 export interface DevicePropsVirtioCryptoPciBaseType extends DevicePropsVirtioPci {
-  /** QOM type `link<cryptodev-backend>`. */
+  /** (QOM type `link<cryptodev-backend>`) */
   cryptodev?: string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   vectors?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-gpu-pci-base-type` has. */
 export interface DevicePropsVirtioGpuPciBaseType extends DevicePropsVirtioGpuPciBase {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   blob?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   hostmem?: number;
-  /** QOM type `size` (0..18446744073709551615), default `268435456`. */
+  /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
   max_hostmem?: number;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "x-scanout-vmstate-version"?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-input-device` has. */
 export interface DevicePropsVirtioInputDevice extends DevicePropsVirtioDevice {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string;
 }
 
 /** Properties every device model below the QOM type `virtio-input-host-pci-base-type` has. */
 export interface DevicePropsVirtioInputHostPciBaseType extends DevicePropsVirtioInputPci {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   evdev?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string;
 }
 
 /** Properties every device model below the QOM type `virtio-iommu-pci-base-type` has. */
 export interface DevicePropsVirtioIommuPciBaseType extends DevicePropsVirtioPci {
-  /** QOM type `uint8` (0..255), default `64`. */
+  /** (QOM type `uint8` 0..255, default `64`) */
   "aw-bits"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "boot-bypass"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   class?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
-  /**
-   * Granule page size (4k/8k/16k/64k/host)
-   *
-   * QOM type `GranuleMode`, default `"host"`.
-   */
+  /** Granule page size (4k/8k/16k/64k/host). (QOM type `GranuleMode`, default `"host"`) */
   granule?: unknown;
-  /** QOM type `link<PCI>`. */
+  /** (QOM type `link<PCI>`) */
   "primary-bus"?: string;
-  /** QOM type `list`, default `[]`. */
+  /** (QOM type `list`, default `[]`) */
   "reserved-regions"?: unknown[];
 }
 
 /** Properties every device model below the QOM type `virtio-input-hid-device` has. */
 export interface DevicePropsVirtioInputHidDevice extends DevicePropsVirtioInputDevice {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   display?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   head?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-input-hid-pci` has. */
 export interface DevicePropsVirtioInputHidPci extends DevicePropsVirtioInputPci {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   display?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   head?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string;
 }
 
 /** Properties every device model below the QOM type `virtio-md-pci` has. */
 export interface DevicePropsVirtioMdPci extends DevicePropsVirtioPci {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   memaddr?: number;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string;
 }
 
 /** Properties every device model below the QOM type `virtio-mem-pci-base` has. */
 export interface DevicePropsVirtioMemPciBase extends DevicePropsVirtioMdPci {
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   "block-size"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "dynamic-memslots"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   prealloc?: boolean;
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   "requested-size"?: number;
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   size?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"on"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"on"`) */
   "unplugged-inaccessible"?: OnOffAuto;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-early-migration"?: boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-mouse-pci-base-type` has. */
 export interface DevicePropsVirtioMousePciBaseType extends DevicePropsVirtioInputHidPci {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "wheel-axis"?: boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-net-pci-base` has. */
 export interface DevicePropsVirtioNetPciBase extends DevicePropsVirtioPci {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   csum?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_guest_offloads?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_mac_addr?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_rx?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_rx_extra?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_vlan?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_vq?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   duplex?: string;
-  /** QOM type `list`, default `[]`. */
+  /** (QOM type `list`, default `[]`) */
   "ebpf-rss-fds"?: unknown[];
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   failover?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   gso?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_announce?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_csum?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_ecn?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   guest_rsc_ext?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_tso4?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_tso6?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_ufo?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_uso4?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_uso6?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   hash?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_ecn?: boolean;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   host_mtu?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_tso4?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_tso6?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_ufo?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_uso?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   mq?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   mrg_rxbuf?: boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
-  /** QOM type `uint32` (0..4294967295), default `300000`. */
+  /** (QOM type `uint32` 0..4294967295, default `300000`) */
   rsc_interval?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   rss?: boolean;
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   rx_queue_size?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   speed?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   status?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   tx?: string;
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   tx_queue_size?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-mtu-bypass-backend"?: boolean;
-  /** QOM type `int32` (-2147483648..2147483647), default `256`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `256`) */
   "x-txburst"?: number;
-  /** QOM type `uint32` (0..4294967295), default `150000`. */
+  /** (QOM type `uint32` 0..4294967295, default `150000`) */
   "x-txtimer"?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-rng-pci-base` has. */
 export interface DevicePropsVirtioRngPciBase extends DevicePropsVirtioPci {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `9223372036854775807`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `9223372036854775807`) */
   "max-bytes"?: number;
-  /** QOM type `uint32` (0..4294967295), default `65536`. */
+  /** (QOM type `uint32` 0..4294967295, default `65536`) */
   period?: number;
-  /** QOM type `link<rng-backend>`. */
+  /** (QOM type `link<rng-backend>`) */
   rng?: string;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-scsi-pci-base` has. */
 export interface DevicePropsVirtioScsiPciBase extends DevicePropsVirtioPci {
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   cmd_per_lun?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   hotplug?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string;
-  /**
-   * IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]
-   *
-   * QOM type `IOThreadVirtQueueMappingList`.
-   */
+  /** IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]. (QOM type `IOThreadVirtQueueMappingList`) */
   "iothread-vq-mapping"?: unknown;
-  /** QOM type `uint32` (0..4294967295), default `65535`. */
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
   max_sectors?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   num_queues?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   param_change?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   seg_max_adjust?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number;
-  /** QOM type `uint32` (0..4294967295), default `256`. */
+  /** (QOM type `uint32` 0..4294967295, default `256`) */
   virtqueue_size?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-serial-pci-base` has. */
 export interface DevicePropsVirtioSerialPciBase extends DevicePropsVirtioPci {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   class?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "emergency-write"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `31`. */
+  /** (QOM type `uint32` 0..4294967295, default `31`) */
   max_ports?: number;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   vectors?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-sound-pci-base-type` has. */
 export interface DevicePropsVirtioSoundPciBaseType extends DevicePropsVirtioPci {
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   chmaps?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   jacks?: number;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   streams?: number;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   vectors?: number;
 }
 
 /** Properties every device model below the QOM type `virtio-tablet-pci-base-type` has. */
 export interface DevicePropsVirtioTabletPciBaseType extends DevicePropsVirtioInputHidPci {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "wheel-axis"?: boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-vga-base-type` has. */
 export interface DevicePropsVirtioVgaBaseType extends DevicePropsVirtioVgaBase {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   blob?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   hostmem?: number;
-  /** QOM type `size` (0..18446744073709551615), default `268435456`. */
+  /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
   max_hostmem?: number;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "x-scanout-vmstate-version"?: number;
 }
 
 /** Properties every device model below the QOM type `xen-device` has. */
 export interface DevicePropsXenDevice extends DeviceAddCommon {
-  /** QOM type `uint16` (0..65535), default `32756`. */
+  /** (QOM type `uint16` 0..65535, default `32756`) */
   "frontend-id"?: number;
 }
 
 /** Properties every device model below the QOM type `xen-block` has. */
 export interface DevicePropsXenBlock extends DevicePropsXenDevice {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   "max-ring-page-order"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean;
-  /**
-   * Virtual Disk specifier (d*p*\/xvd*\/hd*\/sd*)
-   *
-   * QOM type `str`.
-   */
+  /** Virtual Disk specifier (d*p*\/xvd*\/hd*\/sd*). (QOM type `str`) */
   vdev?: string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
 }
 
@@ -18030,11 +16682,7 @@ export interface DeviceAdd486X8664Cpu extends DevicePropsCpu {
 export interface DeviceAddAc97 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "AC97";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string;
 }
 
@@ -18318,11 +16966,7 @@ export interface DeviceAddEpycX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddEs1370 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "ES1370";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string;
 }
 
@@ -18396,129 +17040,97 @@ export interface DeviceAddHaswellX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddIch9Lpc extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "ICH9-LPC";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "acpi-pci-hotplug-with-bridge-support"?: boolean;
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   acpi_disable_cmd?: number;
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   acpi_enable_cmd?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "cpu-hotplug-legacy"?: boolean;
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   disable_s3?: number;
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   disable_s4?: number;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   enable_tco?: boolean;
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   gpe0_blk?: number;
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   gpe0_blk_len?: number;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[0]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[10]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[11]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[12]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[13]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[14]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[15]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[16]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[17]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[18]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[19]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[1]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[20]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[21]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[22]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[23]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[2]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[3]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[4]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[5]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[6]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[7]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[8]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "gsi[9]"?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   noreboot?: boolean;
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   pm_io_base?: number;
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   s4_val?: number;
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   sci_int?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "smm-compat"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "smm-enabled"?: boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "x-keep-pci-slot-hpc"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-smi-broadcast"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-smi-cpu-hotplug"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-smi-cpu-hotunplug"?: boolean;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "x-smi-negotiated-features"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-smi-periodic-timer"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-smi-swsmi-timer"?: boolean;
 }
 
@@ -18712,53 +17324,29 @@ export interface DeviceAddPiix3 extends DevicePropsPciPiix {
 export interface DeviceAddPiix4Pm extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "PIIX4_PM";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "acpi-pci-hotplug-with-bridge-support"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "acpi-root-pci-hotplug"?: boolean;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   disable_s3?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   disable_s4?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "memory-hotplug-support"?: boolean;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   s4_val?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   smb_io_base?: number;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "smi-irq[0]"?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "smm-compat"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "smm-enabled"?: boolean;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[0]"?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-not-migrate-acpi-index"?: boolean;
 }
 
@@ -18964,17 +17552,9 @@ export interface DeviceAddSnowridgeX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddVga extends DevicePropsPciVga {
   /** The device model (QOM type). */
   driver: "VGA";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "global-vmstate"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   mmio?: boolean;
 }
 
@@ -19024,9 +17604,9 @@ export interface DeviceAddYongFengX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddAcpiErst extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "acpi-erst";
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string;
-  /** QOM type `uint32` (0..4294967295), default `8192`. */
+  /** (QOM type `uint32` 0..4294967295, default `8192`) */
   record_size?: number;
 }
 
@@ -19034,9 +17614,9 @@ export interface DeviceAddAcpiErst extends DevicePropsPciDevice {
 export interface DeviceAddAcpiGed extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "acpi-ged";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "ged-event"?: number;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "sysbus-irq[0]"?: string;
 }
 
@@ -19044,15 +17624,11 @@ export interface DeviceAddAcpiGed extends DeviceAddCommon {
 export interface DeviceAddAdlib extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "adlib";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string;
-  /** QOM type `uint32` (0..4294967295), default `44100`. */
+  /** (QOM type `uint32` 0..4294967295, default `44100`) */
   freq?: number;
-  /** QOM type `uint32` (0..4294967295), default `544`. */
+  /** (QOM type `uint32` 0..4294967295, default `544`) */
   iobase?: number;
 }
 
@@ -19066,11 +17642,7 @@ export interface DeviceAddAm53c974 extends DevicePropsPciDevice {
 export interface DeviceAddAmdIommu extends DevicePropsX86Iommu {
   /** The device model (QOM type). */
   driver: "amd-iommu";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   xtsup?: boolean;
 }
 
@@ -19096,23 +17668,15 @@ export interface DeviceAddAthlonX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddAtiVga extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "ati-vga";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   guest_hwcursor?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   model?: string;
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   vgamem_mb?: number;
-  /** QOM type `uint16` (0..65535), default `20550`. */
+  /** (QOM type `uint16` 0..65535, default `20550`) */
   "x-device-id"?: number;
-  /**
-   * Use pixman for: 1: fill, 2: blit
-   *
-   * QOM type `uint8` (0..255), default `3`.
-   */
+  /** Use pixman for: 1: fill, 2: blit. (QOM type `uint8` 0..255, default `3`) */
   "x-pixman"?: number;
 }
 
@@ -19126,17 +17690,13 @@ export interface DeviceAddBaseX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddBaseXhci extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "base-xhci";
-  /** QOM type `link<device>`. */
+  /** (QOM type `link<device>`) */
   host?: string;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p2?: number;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p3?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   streams?: boolean;
 }
 
@@ -19144,25 +17704,21 @@ export interface DeviceAddBaseXhci extends DeviceAddCommon {
 export interface DeviceAddBochsDisplay extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "bochs-display";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "big-endian-framebuffer"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   edid?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   refresh_rate?: number;
-  /** QOM type `size` (0..18446744073709551615), default `16777216`. */
+  /** (QOM type `size` 0..18446744073709551615, default `16777216`) */
   vgamem?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xmax?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   ymax?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number;
 }
 
@@ -19170,15 +17726,15 @@ export interface DeviceAddBochsDisplay extends DevicePropsPciDevice {
 export interface DeviceAddCcidCardEmulated extends DevicePropsCcidCard {
   /** The device model (QOM type). */
   driver: "ccid-card-emulated";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   backend?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   cert1?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   cert2?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   cert3?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   db?: string;
 }
 
@@ -19186,11 +17742,7 @@ export interface DeviceAddCcidCardEmulated extends DevicePropsCcidCard {
 export interface DeviceAddCcidCardPassthru extends DevicePropsCcidCard {
   /** The device model (QOM type). */
   driver: "ccid-card-passthru";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
 }
 
@@ -19198,49 +17750,33 @@ export interface DeviceAddCcidCardPassthru extends DevicePropsCcidCard {
 export interface DeviceAddCfiPflash01 extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "cfi.pflash01";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "big-endian"?: boolean;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "device-width"?: number;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   id0?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   id1?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   id2?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   id3?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "max-device-width"?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   name?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "num-blocks"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "old-multiple-chip-handling"?: boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "sector-length"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   secure?: boolean;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   width?: number;
 }
 
@@ -19248,19 +17784,11 @@ export interface DeviceAddCfiPflash01 extends DeviceAddCommon {
 export interface DeviceAddCirrusVga extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "cirrus-vga";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   blitter?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "global-vmstate"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   vgamem_mb?: number;
 }
 
@@ -19292,17 +17820,13 @@ export interface DeviceAddCoreduoX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddCs4231a extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "cs4231a";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   dma?: number;
-  /** QOM type `uint32` (0..4294967295), default `1332`. */
+  /** (QOM type `uint32` 0..4294967295, default `1332`) */
   iobase?: number;
-  /** QOM type `uint32` (0..4294967295), default `9`. */
+  /** (QOM type `uint32` 0..4294967295, default `9`) */
   irq?: number;
 }
 
@@ -19310,9 +17834,9 @@ export interface DeviceAddCs4231a extends DeviceAddCommon {
 export interface DeviceAddCtucanPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "ctucan_pci";
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus0?: string;
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus1?: string;
 }
 
@@ -19320,17 +17844,9 @@ export interface DeviceAddCtucanPci extends DevicePropsPciDevice {
 export interface DeviceAddCxlDownstream extends DevicePropsPcieSlot {
   /** The device model (QOM type). */
   driver: "cxl-downstream";
-  /**
-   * 2_5/5/8/16/32/64
-   *
-   * QOM type `PCIELinkSpeed`, default `"64"`.
-   */
+  /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"64"`) */
   "x-speed"?: unknown;
-  /**
-   * 1/2/4/8/12/16/32
-   *
-   * QOM type `PCIELinkWidth`, default `"16"`.
-   */
+  /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"16"`) */
   "x-width"?: unknown;
 }
 
@@ -19338,27 +17854,19 @@ export interface DeviceAddCxlDownstream extends DevicePropsPcieSlot {
 export interface DeviceAddCxlRp extends DevicePropsPcieRootPortBase {
   /** The device model (QOM type). */
   driver: "cxl-rp";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "io-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "mem-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref32-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref64-reserve"?: number;
-  /**
-   * 2_5/5/8/16/32/64
-   *
-   * QOM type `PCIELinkSpeed`, default `"64"`.
-   */
+  /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"64"`) */
   "x-speed"?: unknown;
-  /**
-   * 1/2/4/8/12/16/32
-   *
-   * QOM type `PCIELinkWidth`, default `"32"`.
-   */
+  /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"32"`) */
   "x-width"?: unknown;
 }
 
@@ -19366,7 +17874,7 @@ export interface DeviceAddCxlRp extends DevicePropsPcieRootPortBase {
 export interface DeviceAddCxlSwitchMailboxCci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "cxl-switch-mailbox-cci";
-  /** QOM type `link<cxl-upstream>`. */
+  /** (QOM type `link<cxl-upstream>`) */
   target?: string;
 }
 
@@ -19374,33 +17882,25 @@ export interface DeviceAddCxlSwitchMailboxCci extends DevicePropsPciDevice {
 export interface DeviceAddCxlType3 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "cxl-type3";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   cdat?: string;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   lsa?: string;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "num-dc-regions"?: number;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   "persistent-memdev"?: string;
-  /** QOM type `uint64` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
   sn?: number;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   "volatile-dc-memdev"?: string;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   "volatile-memdev"?: string;
-  /**
-   * 2_5/5/8/16/32/64
-   *
-   * QOM type `PCIELinkSpeed`, default `"32"`.
-   */
+  /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"32"`) */
   "x-speed"?: unknown;
-  /**
-   * 1/2/4/8/12/16/32
-   *
-   * QOM type `PCIELinkWidth`, default `"16"`.
-   */
+  /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"16"`) */
   "x-width"?: unknown;
 }
 
@@ -19408,21 +17908,13 @@ export interface DeviceAddCxlType3 extends DevicePropsPciDevice {
 export interface DeviceAddCxlUpstream extends DevicePropsPciePort {
   /** The device model (QOM type). */
   driver: "cxl-upstream";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   cdat?: string;
-  /** QOM type `uint64` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
   sn?: number;
-  /**
-   * 2_5/5/8/16/32/64
-   *
-   * QOM type `PCIELinkSpeed`, default `"32"`.
-   */
+  /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"32"`) */
   "x-speed"?: unknown;
-  /**
-   * 1/2/4/8/12/16/32
-   *
-   * QOM type `PCIELinkWidth`, default `"16"`.
-   */
+  /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"16"`) */
   "x-width"?: unknown;
 }
 
@@ -19454,49 +17946,21 @@ export interface DeviceAddE100082545em extends DevicePropsE1000Base {
 export interface DeviceAddE1000e extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "e1000e";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Do not use virtio headers, perform SW offloads emulation instead
-   *
-   * QOM type `uint8` (0..255), default `0`.
-   */
+  /** Do not use virtio headers, perform SW offloads emulation instead. (QOM type `uint8` 0..255, default `0`) */
   disable_vnet_hdr?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "init-vet"?: boolean;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "migrate-timadj"?: boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
-  /**
-   * PCI device Subsystem ID
-   *
-   * QOM type `uint16` (0..65535), default `0`.
-   */
+  /** PCI device Subsystem ID. (QOM type `uint16` 0..65535, default `0`) */
   subsys?: number;
-  /**
-   * PCI device Subsystem Vendor ID
-   *
-   * QOM type `uint16` (0..65535), default `32902`.
-   */
+  /** PCI device Subsystem Vendor ID. (QOM type `uint16` 0..65535, default `32902`) */
   subsys_ven?: number;
 }
 
@@ -19504,7 +17968,7 @@ export interface DeviceAddE1000e extends DevicePropsPciDevice {
 export interface DeviceAddEdu extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "edu";
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   dma_mask?: number;
 }
 
@@ -19512,9 +17976,9 @@ export interface DeviceAddEdu extends DevicePropsPciDevice {
 export interface DeviceAddEmmc extends DevicePropsSdmmcCommon {
   /** The device model (QOM type). */
   driver: "emmc";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "boot-config"?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "boot-partition-size"?: number;
 }
 
@@ -19528,67 +17992,31 @@ export interface DeviceAddEsp extends DeviceAddCommon {
 export interface DeviceAddFloppy extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "floppy";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
-  /**
-   * Floppy drive type (144/288/120/none/auto)
-   *
-   * QOM type `FloppyDriveType`, default `"auto"`.
-   */
+  /** Floppy drive type (144/288/120/none/auto). (QOM type `FloppyDriveType`, default `"auto"`) */
   "drive-type"?: unknown;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   unit?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
 }
 
@@ -19602,7 +18030,7 @@ export interface DeviceAddFwCfgIo extends DevicePropsFwCfg {
 export interface DeviceAddFwCfgMem extends DevicePropsFwCfg {
   /** The device model (QOM type). */
   driver: "fw_cfg_mem";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   data_width?: number;
 }
 
@@ -19610,31 +18038,23 @@ export interface DeviceAddFwCfgMem extends DevicePropsFwCfg {
 export interface DeviceAddGenericSdhci extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "generic-sdhci";
-  /** QOM type `uint64` (0..18446744073709551615), default `91763892`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
   capareg?: number;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   dma?: string;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   endianness?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   maxcurr?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "pending-insert-quirk"?: boolean;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "sd-spec-version"?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   uhs?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   vendor?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "wp-inverted"?: boolean;
 }
 
@@ -19642,29 +18062,25 @@ export interface DeviceAddGenericSdhci extends DeviceAddCommon {
 export interface DeviceAddGpexPcihost extends DevicePropsPciHostBridge {
   /** The device model (QOM type). */
   driver: "gpex-pcihost";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "allow-unmapped-accesses"?: boolean;
-  /** QOM type `uint8` (0..255), default `4`. */
+  /** (QOM type `uint8` 0..255, default `4`) */
   "num-irqs"?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "x-above-4g-mmio-base"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "x-above-4g-mmio-size"?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "x-below-4g-mmio-base"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "x-below-4g-mmio-size"?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "x-ecam-base"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "x-ecam-size"?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "x-pio-base"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "x-pio-size"?: number;
 }
 
@@ -19678,7 +18094,7 @@ export interface DeviceAddGpexRoot extends DevicePropsPciDevice {
 export interface DeviceAddGpioI2c extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "gpio_i2c";
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[0]"?: string;
 }
 
@@ -19686,13 +18102,13 @@ export interface DeviceAddGpioI2c extends DeviceAddCommon {
 export interface DeviceAddGuestLoader extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "guest-loader";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   addr?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   bootargs?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   initrd?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   kernel?: string;
 }
 
@@ -19700,19 +18116,15 @@ export interface DeviceAddGuestLoader extends DeviceAddCommon {
 export interface DeviceAddGus extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "gus";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   dma?: number;
-  /** QOM type `uint32` (0..4294967295), default `44100`. */
+  /** (QOM type `uint32` 0..4294967295, default `44100`) */
   freq?: number;
-  /** QOM type `uint32` (0..4294967295), default `576`. */
+  /** (QOM type `uint32` 0..4294967295, default `576`) */
   iobase?: number;
-  /** QOM type `uint32` (0..4294967295), default `7`. */
+  /** (QOM type `uint32` 0..4294967295, default `7`) */
   irq?: number;
 }
 
@@ -19744,21 +18156,13 @@ export interface DeviceAddHostX8664Cpu extends DevicePropsMaxX8664Cpu {
 export interface DeviceAddHpet extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "hpet";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "hpet-intcap"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "hpet-offset-saved"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   msi?: boolean;
-  /** QOM type `uint8` (0..255), default `3`. */
+  /** (QOM type `uint8` 0..255, default `3`) */
   timers?: number;
 }
 
@@ -19772,15 +18176,11 @@ export interface DeviceAddHvBalloon extends DevicePropsVmbusDev {
 export interface DeviceAddHvSyndbg extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "hv-syndbg";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   host_ip?: string;
-  /** QOM type `uint16` (0..65535), default `50000`. */
+  /** (QOM type `uint16` 0..65535, default `50000`) */
   host_port?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   use_hcalls?: boolean;
 }
 
@@ -19800,15 +18200,15 @@ export interface DeviceAddHypervTestdev extends DeviceAddCommon {
 export interface DeviceAddI2cDdc extends DevicePropsI2cSlave {
   /** The device model (QOM type). */
   driver: "i2c-ddc";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   refresh_rate?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xmax?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   ymax?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number;
 }
 
@@ -19828,35 +18228,31 @@ export interface DeviceAddI440Fx extends DevicePropsPciDevice {
 export interface DeviceAddI440FxPcihost extends DevicePropsPciHostBridge {
   /** The device model (QOM type). */
   driver: "i440FX-pcihost";
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "above-4g-mem-size"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "below-4g-mem-size"?: number;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "io-mem"?: string;
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-end"?: number;
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-start"?: number;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "pci-hole64-end"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `2147483648`. */
+  /** (QOM type `size` 0..18446744073709551615, default `2147483648`) */
   "pci-hole64-size"?: number;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "pci-hole64-start"?: number;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "pci-mem"?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   "pci-type"?: string;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "ram-mem"?: string;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "system-mem"?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pci-hole64-fix"?: boolean;
 }
 
@@ -19870,27 +18266,19 @@ export interface DeviceAddI6300esb extends DevicePropsPciDevice {
 export interface DeviceAddI8042 extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "i8042";
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "a20[0]"?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "extended-state"?: boolean;
-  /** QOM type `uint8` (0..255), default `1`. */
+  /** (QOM type `uint8` 0..255, default `1`) */
   "kbd-irq"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "kbd-throttle"?: boolean;
-  /** QOM type `uint8` (0..255), default `12`. */
+  /** (QOM type `uint8` 0..255, default `12`) */
   "mouse-irq"?: number;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[0]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[1]"?: string;
 }
 
@@ -19898,13 +18286,13 @@ export interface DeviceAddI8042 extends DeviceAddCommon {
 export interface DeviceAddI8042Mmio extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "i8042-mmio";
-  /** QOM type `uint64` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
   mask?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   size?: number;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[0]"?: string;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[1]"?: string;
 }
 
@@ -19912,19 +18300,11 @@ export interface DeviceAddI8042Mmio extends DeviceAddCommon {
 export interface DeviceAddI82550 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82550";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -19932,19 +18312,11 @@ export interface DeviceAddI82550 extends DevicePropsPciDevice {
 export interface DeviceAddI82551 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82551";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -19952,19 +18324,11 @@ export interface DeviceAddI82551 extends DevicePropsPciDevice {
 export interface DeviceAddI82557a extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82557a";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -19972,19 +18336,11 @@ export interface DeviceAddI82557a extends DevicePropsPciDevice {
 export interface DeviceAddI82557b extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82557b";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -19992,19 +18348,11 @@ export interface DeviceAddI82557b extends DevicePropsPciDevice {
 export interface DeviceAddI82557c extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82557c";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -20012,19 +18360,11 @@ export interface DeviceAddI82557c extends DevicePropsPciDevice {
 export interface DeviceAddI82558a extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82558a";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -20032,19 +18372,11 @@ export interface DeviceAddI82558a extends DevicePropsPciDevice {
 export interface DeviceAddI82558b extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82558b";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -20052,19 +18384,11 @@ export interface DeviceAddI82558b extends DevicePropsPciDevice {
 export interface DeviceAddI82559a extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82559a";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -20072,19 +18396,11 @@ export interface DeviceAddI82559a extends DevicePropsPciDevice {
 export interface DeviceAddI82559b extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82559b";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -20092,19 +18408,11 @@ export interface DeviceAddI82559b extends DevicePropsPciDevice {
 export interface DeviceAddI82559c extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82559c";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -20112,19 +18420,11 @@ export interface DeviceAddI82559c extends DevicePropsPciDevice {
 export interface DeviceAddI82559er extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82559er";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -20132,19 +18432,11 @@ export interface DeviceAddI82559er extends DevicePropsPciDevice {
 export interface DeviceAddI82562 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82562";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -20152,13 +18444,13 @@ export interface DeviceAddI82562 extends DevicePropsPciDevice {
 export interface DeviceAddI8257 extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "i8257";
-  /** QOM type `int32` (-2147483648..2147483647), default `0`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `0`) */
   base?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `0`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `0`) */
   dshift?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `128`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `128`) */
   "page-base"?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `1152`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `1152`) */
   "pageh-base"?: number;
 }
 
@@ -20166,19 +18458,11 @@ export interface DeviceAddI8257 extends DeviceAddCommon {
 export interface DeviceAddI82801 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82801";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -20222,9 +18506,9 @@ export interface DeviceAddIch9UsbEhci2 extends DevicePropsPciEhciUsb {
 export interface DeviceAddIch9UsbUhci1 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci1";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string;
 }
 
@@ -20232,9 +18516,9 @@ export interface DeviceAddIch9UsbUhci1 extends DevicePropsPciUhciUsb {
 export interface DeviceAddIch9UsbUhci2 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci2";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string;
 }
 
@@ -20242,9 +18526,9 @@ export interface DeviceAddIch9UsbUhci2 extends DevicePropsPciUhciUsb {
 export interface DeviceAddIch9UsbUhci3 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci3";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string;
 }
 
@@ -20252,9 +18536,9 @@ export interface DeviceAddIch9UsbUhci3 extends DevicePropsPciUhciUsb {
 export interface DeviceAddIch9UsbUhci4 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci4";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string;
 }
 
@@ -20262,9 +18546,9 @@ export interface DeviceAddIch9UsbUhci4 extends DevicePropsPciUhciUsb {
 export interface DeviceAddIch9UsbUhci5 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci5";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string;
 }
 
@@ -20272,9 +18556,9 @@ export interface DeviceAddIch9UsbUhci5 extends DevicePropsPciUhciUsb {
 export interface DeviceAddIch9UsbUhci6 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci6";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string;
 }
 
@@ -20288,23 +18572,19 @@ export interface DeviceAddIdeCd extends DevicePropsIdeDevice {
 export interface DeviceAddIdeCf extends DevicePropsIdeDevice {
   /** The device model (QOM type). */
   driver: "ide-cf";
-  /**
-   * Logical CHS translation algorithm  (auto/none/lba/large/rechs)
-   *
-   * QOM type `BiosAtaTranslation`, default `"auto"`.
-   */
+  /** Logical CHS translation algorithm  (auto/none/lba/large/rechs). (QOM type `BiosAtaTranslation`, default `"auto"`) */
   "bios-chs-trans"?: unknown;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cyls?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   heads?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lcyls?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   secs?: number;
 }
 
@@ -20312,25 +18592,21 @@ export interface DeviceAddIdeCf extends DevicePropsIdeDevice {
 export interface DeviceAddIdeHd extends DevicePropsIdeDevice {
   /** The device model (QOM type). */
   driver: "ide-hd";
-  /**
-   * Logical CHS translation algorithm  (auto/none/lba/large/rechs)
-   *
-   * QOM type `BiosAtaTranslation`, default `"auto"`.
-   */
+  /** Logical CHS translation algorithm  (auto/none/lba/large/rechs). (QOM type `BiosAtaTranslation`, default `"auto"`) */
   "bios-chs-trans"?: unknown;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cyls?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   heads?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lcyls?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   rotation_rate?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   secs?: number;
 }
 
@@ -20338,25 +18614,13 @@ export interface DeviceAddIdeHd extends DevicePropsIdeDevice {
 export interface DeviceAddIgb extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "igb";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-flr-init"?: boolean;
 }
 
@@ -20388,75 +18652,31 @@ export interface DeviceAddIntelHda extends DevicePropsIntelHdaGeneric {
 export interface DeviceAddIntelIommu extends DevicePropsX86Iommu {
   /** The device model (QOM type). */
   driver: "intel-iommu";
-  /** QOM type `uint8` (0..255), default `48`. */
+  /** (QOM type `uint8` 0..255, default `48`) */
   "aw-bits"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "caching-mode"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "dma-drain"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "dma-translation"?: boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   eim?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   fs1gp?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "snoop-control"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "stale-tm"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   version?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-buggy-eim"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-flts"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-pasid-mode"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-scalable-mode"?: boolean;
 }
 
@@ -20464,7 +18684,7 @@ export interface DeviceAddIntelIommu extends DevicePropsX86Iommu {
 export interface DeviceAddIoapic extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "ioapic";
-  /** QOM type `uint8` (0..255), default `32`. */
+  /** (QOM type `uint8` 0..255, default `32`) */
   version?: number;
 }
 
@@ -20478,11 +18698,7 @@ export interface DeviceAddIoh3420 extends DevicePropsPcieRootPortBase {
 export interface DeviceAddIpmiBmcExtern extends DevicePropsIpmiBmc {
   /** The device model (QOM type). */
   driver: "ipmi-bmc-extern";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
 }
 
@@ -20490,31 +18706,27 @@ export interface DeviceAddIpmiBmcExtern extends DevicePropsIpmiBmc {
 export interface DeviceAddIpmiBmcSim extends DevicePropsIpmiBmc {
   /** The device model (QOM type). */
   driver: "ipmi-bmc-sim";
-  /** QOM type `uint8` (0..255), default `32`. */
+  /** (QOM type `uint8` 0..255, default `32`) */
   device_id?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   device_rev?: number;
-  /** QOM type `uint16` (0..65535), default `1024`. */
+  /** (QOM type `uint16` 0..65535, default `1024`) */
   fruareasize?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   frudatafile?: string;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   fwrev1?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   fwrev2?: number;
-  /**
-   * UUID (aka GUID) or "auto" for random value (default)
-   *
-   * QOM type `str`.
-   */
+  /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`) */
   guid?: string;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   ipmi_version?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   mfg_id?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   product_id?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   sdrfile?: string;
 }
 
@@ -20528,9 +18740,9 @@ export interface DeviceAddIpoctal232 extends DevicePropsIpackDevice {
 export interface DeviceAddIsaApplesmc extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-applesmc";
-  /** QOM type `uint32` (0..4294967295), default `768`. */
+  /** (QOM type `uint32` 0..4294967295, default `768`) */
   iobase?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   osk?: string;
 }
 
@@ -20538,13 +18750,9 @@ export interface DeviceAddIsaApplesmc extends DeviceAddCommon {
 export interface DeviceAddIsaCirrusVga extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-cirrus-vga";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   blitter?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   vgamem_mb?: number;
 }
 
@@ -20552,9 +18760,9 @@ export interface DeviceAddIsaCirrusVga extends DeviceAddCommon {
 export interface DeviceAddIsaDebugExit extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-debug-exit";
-  /** QOM type `uint32` (0..4294967295), default `1281`. */
+  /** (QOM type `uint32` 0..4294967295, default `1281`) */
   iobase?: number;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   iosize?: number;
 }
 
@@ -20562,15 +18770,11 @@ export interface DeviceAddIsaDebugExit extends DeviceAddCommon {
 export interface DeviceAddIsaDebugcon extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-debugcon";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint32` (0..4294967295), default `233`. */
+  /** (QOM type `uint32` 0..4294967295, default `233`) */
   iobase?: number;
-  /** QOM type `uint32` (0..4294967295), default `233`. */
+  /** (QOM type `uint32` 0..4294967295, default `233`) */
   readback?: number;
 }
 
@@ -20578,33 +18782,21 @@ export interface DeviceAddIsaDebugcon extends DeviceAddCommon {
 export interface DeviceAddIsaFdc extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-fdc";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindexA?: number;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindexB?: number;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   dma?: number;
-  /**
-   * Floppy drive type (144/288/120/none/auto)
-   *
-   * QOM type `FloppyDriveType`, default `"288"`.
-   */
+  /** Floppy drive type (144/288/120/none/auto). (QOM type `FloppyDriveType`, default `"288"`) */
   fallback?: unknown;
-  /**
-   * Floppy drive type (144/288/120/none/auto)
-   *
-   * QOM type `FloppyDriveType`, default `"auto"`.
-   */
+  /** Floppy drive type (144/288/120/none/auto). (QOM type `FloppyDriveType`, default `"auto"`) */
   fdtypeA?: unknown;
-  /**
-   * Floppy drive type (144/288/120/none/auto)
-   *
-   * QOM type `FloppyDriveType`, default `"auto"`.
-   */
+  /** Floppy drive type (144/288/120/none/auto). (QOM type `FloppyDriveType`, default `"auto"`) */
   fdtypeB?: unknown;
-  /** QOM type `uint32` (0..4294967295), default `1008`. */
+  /** (QOM type `uint32` 0..4294967295, default `1008`) */
   iobase?: number;
-  /** QOM type `uint32` (0..4294967295), default `6`. */
+  /** (QOM type `uint32` 0..4294967295, default `6`) */
   irq?: number;
 }
 
@@ -20618,11 +18810,11 @@ export interface DeviceAddIsaI8259 extends DevicePropsPicCommon {
 export interface DeviceAddIsaIde extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-ide";
-  /** QOM type `uint32` (0..4294967295), default `496`. */
+  /** (QOM type `uint32` 0..4294967295, default `496`) */
   iobase?: number;
-  /** QOM type `uint32` (0..4294967295), default `1014`. */
+  /** (QOM type `uint32` 0..4294967295, default `1014`) */
   iobase2?: number;
-  /** QOM type `uint32` (0..4294967295), default `14`. */
+  /** (QOM type `uint32` 0..4294967295, default `14`) */
   irq?: number;
 }
 
@@ -20630,11 +18822,11 @@ export interface DeviceAddIsaIde extends DeviceAddCommon {
 export interface DeviceAddIsaIpmiBt extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-ipmi-bt";
-  /** QOM type `link<ipmi-bmc>`. */
+  /** (QOM type `link<ipmi-bmc>`) */
   bmc?: string;
-  /** QOM type `uint32` (0..4294967295), default `228`. */
+  /** (QOM type `uint32` 0..4294967295, default `228`) */
   ioport?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `5`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
   irq?: number;
 }
 
@@ -20642,11 +18834,11 @@ export interface DeviceAddIsaIpmiBt extends DeviceAddCommon {
 export interface DeviceAddIsaIpmiKcs extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-ipmi-kcs";
-  /** QOM type `link<ipmi-bmc>`. */
+  /** (QOM type `link<ipmi-bmc>`) */
   bmc?: string;
-  /** QOM type `uint32` (0..4294967295), default `3234`. */
+  /** (QOM type `uint32` 0..4294967295, default `3234`) */
   ioport?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `5`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
   irq?: number;
 }
 
@@ -20654,17 +18846,13 @@ export interface DeviceAddIsaIpmiKcs extends DeviceAddCommon {
 export interface DeviceAddIsaParallel extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-parallel";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   index?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   iobase?: number;
-  /** QOM type `uint32` (0..4294967295), default `7`. */
+  /** (QOM type `uint32` 0..4294967295, default `7`) */
   irq?: number;
 }
 
@@ -20672,21 +18860,13 @@ export interface DeviceAddIsaParallel extends DeviceAddCommon {
 export interface DeviceAddIsaPcspk extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-pcspk";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string;
-  /** QOM type `uint32` (0..4294967295), default `97`. */
+  /** (QOM type `uint32` 0..4294967295, default `97`) */
   iobase?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   migrate?: boolean;
-  /** QOM type `link<pit-common>`. */
+  /** (QOM type `link<pit-common>`) */
   pit?: string;
 }
 
@@ -20700,25 +18880,17 @@ export interface DeviceAddIsaPit extends DevicePropsPitCommon {
 export interface DeviceAddIsaSerial extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-serial";
-  /** QOM type `uint32` (0..4294967295), default `115200`. */
+  /** (QOM type `uint32` 0..4294967295, default `115200`) */
   baudbase?: number;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   index?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   iobase?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   irq?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   wakeup?: boolean;
 }
 
@@ -20726,7 +18898,7 @@ export interface DeviceAddIsaSerial extends DeviceAddCommon {
 export interface DeviceAddIsaVga extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-vga";
-  /** QOM type `uint32` (0..4294967295), default `8`. */
+  /** (QOM type `uint32` 0..4294967295, default `8`) */
   vgamem_mb?: number;
 }
 
@@ -20740,19 +18912,11 @@ export interface DeviceAddIsabusBridge extends DeviceAddCommon {
 export interface DeviceAddIvshmemDoorbell extends DevicePropsIvshmemCommon {
   /** The device model (QOM type). */
   driver: "ivshmem-doorbell";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   vectors?: number;
 }
 
@@ -20760,15 +18924,11 @@ export interface DeviceAddIvshmemDoorbell extends DevicePropsIvshmemCommon {
 export interface DeviceAddIvshmemFlat extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "ivshmem-flat";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint32` (0..4294967295), default `4194304`. */
+  /** (QOM type `uint32` 0..4294967295, default `4194304`) */
   "shmem-size"?: number;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "sysbus-irq[0]"?: string;
 }
 
@@ -20776,7 +18936,7 @@ export interface DeviceAddIvshmemFlat extends DeviceAddCommon {
 export interface DeviceAddIvshmemPlain extends DevicePropsIvshmemCommon {
   /** The device model (QOM type). */
   driver: "ivshmem-plain";
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string;
 }
 
@@ -20784,7 +18944,7 @@ export interface DeviceAddIvshmemPlain extends DevicePropsIvshmemCommon {
 export interface DeviceAddKvaserPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "kvaser_pci";
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus?: string;
 }
 
@@ -20804,7 +18964,7 @@ export interface DeviceAddKvmI8259 extends DevicePropsPicCommon {
 export interface DeviceAddKvmIoapic extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "kvm-ioapic";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   gsi_base?: number;
 }
 
@@ -20812,11 +18972,7 @@ export interface DeviceAddKvmIoapic extends DeviceAddCommon {
 export interface DeviceAddKvmPit extends DevicePropsPitCommon {
   /** The device model (QOM type). */
   driver: "kvm-pit";
-  /**
-   * Policy for handling lost ticks (discard/delay/slew)
-   *
-   * QOM type `LostTickPolicy`, default `"delay"`.
-   */
+  /** Policy for handling lost ticks (discard/delay/slew). (QOM type `LostTickPolicy`, default `"delay"`) */
   lost_tick_policy?: unknown;
 }
 
@@ -20848,11 +19004,7 @@ export interface DeviceAddKvm64X8664Cpu extends DevicePropsCpu {
 export interface DeviceAddKvmclock extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "kvmclock";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-mach-use-reliable-get-clock"?: boolean;
 }
 
@@ -20866,27 +19018,19 @@ export interface DeviceAddKvmvapic extends DeviceAddCommon {
 export interface DeviceAddLoader extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "loader";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   addr?: number;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "cpu-num"?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   data?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "data-be"?: boolean;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "data-len"?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   file?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "force-raw"?: boolean;
 }
 
@@ -20906,17 +19050,9 @@ export interface DeviceAddLsi53c895a extends DevicePropsPciDevice {
 export interface DeviceAddMaxX8664Cpu extends DevicePropsCpu {
   /** The device model (QOM type). */
   driver: "max-x86_64-cpu";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "host-cache-info"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   migratable?: boolean;
 }
 
@@ -20924,17 +19060,13 @@ export interface DeviceAddMaxX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddMc146818rtc extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "mc146818rtc";
-  /** QOM type `int32` (-2147483648..2147483647), default `1980`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `1980`) */
   base_year?: number;
-  /** QOM type `uint16` (0..65535), default `112`. */
+  /** (QOM type `uint16` 0..65535, default `112`) */
   iobase?: number;
-  /** QOM type `uint8` (0..255), default `8`. */
+  /** (QOM type `uint8` 0..255, default `8`) */
   irq?: number;
-  /**
-   * Policy for handling lost ticks (discard/delay/slew)
-   *
-   * QOM type `LostTickPolicy`, default `"discard"`.
-   */
+  /** Policy for handling lost ticks (discard/delay/slew). (QOM type `LostTickPolicy`, default `"discard"`) */
   lost_tick_policy?: unknown;
 }
 
@@ -20942,13 +19074,9 @@ export interface DeviceAddMc146818rtc extends DeviceAddCommon {
 export interface DeviceAddMch extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "mch";
-  /** QOM type `uint16` (0..65535), default `16`. */
+  /** (QOM type `uint16` 0..65535, default `16`) */
   "extended-tseg-mbytes"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "smbase-smram"?: boolean;
 }
 
@@ -20956,7 +19084,7 @@ export interface DeviceAddMch extends DevicePropsPciDevice {
 export interface DeviceAddMegasas extends DevicePropsMegasasBase {
   /** The device model (QOM type). */
   driver: "megasas";
-  /** QOM type `uint32` (0..4294967295), default `1000`. */
+  /** (QOM type `uint32` 0..4294967295, default `1000`) */
   max_cmds?: number;
 }
 
@@ -20964,7 +19092,7 @@ export interface DeviceAddMegasas extends DevicePropsMegasasBase {
 export interface DeviceAddMegasasGen2 extends DevicePropsMegasasBase {
   /** The device model (QOM type). */
   driver: "megasas-gen2";
-  /** QOM type `uint32` (0..4294967295), default `1008`. */
+  /** (QOM type `uint32` 0..4294967295, default `1008`) */
   max_cmds?: number;
 }
 
@@ -20972,215 +19100,107 @@ export interface DeviceAddMegasasGen2 extends DevicePropsMegasasBase {
 export interface DeviceAddMigration extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "migration";
-  /** QOM type `size` (0..18446744073709551615), default `50`. */
+  /** (QOM type `size` 0..18446744073709551615, default `50`) */
   "announce-initial"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `550`. */
+  /** (QOM type `size` 0..18446744073709551615, default `550`) */
   "announce-max"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `5`. */
+  /** (QOM type `size` 0..18446744073709551615, default `5`) */
   "announce-rounds"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `100`. */
+  /** (QOM type `size` 0..18446744073709551615, default `100`) */
   "announce-step"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "avail-switchover-bandwidth"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "mapped-ram"?: boolean;
-  /** QOM type `uint8` (0..255), default `99`. */
+  /** (QOM type `uint8` 0..255, default `99`) */
   "max-cpu-throttle"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "max-postcopy-bandwidth"?: number;
-  /**
-   * Migration mode (normal/cpr-reboot)
-   *
-   * QOM type `MigMode`, default `"normal"`.
-   */
+  /** Migration mode (normal/cpr-reboot). (QOM type `MigMode`, default `"normal"`) */
   mode?: MigMode;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "multifd-channels"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "multifd-clean-tls-termination"?: boolean;
-  /**
-   * multifd_compression values (none/zlib/zstd/qpl/uadk/qatzip)
-   *
-   * QOM type `MultiFDCompression`, default `"none"`.
-   */
+  /** multifd_compression values (none/zlib/zstd/qpl/uadk/qatzip). (QOM type `MultiFDCompression`, default `"none"`) */
   "multifd-compression"?: MultiFDCompression;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "multifd-flush-after-each-section"?: boolean;
-  /** QOM type `uint8` (0..255), default `1`. */
+  /** (QOM type `uint8` 0..255, default `1`) */
   "multifd-qatzip-level"?: number;
-  /** QOM type `uint8` (0..255), default `1`. */
+  /** (QOM type `uint8` 0..255, default `1`) */
   "multifd-zlib-level"?: number;
-  /** QOM type `uint8` (0..255), default `1`. */
+  /** (QOM type `uint8` 0..255, default `1`) */
   "multifd-zstd-level"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "send-configuration"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "send-section-footer"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "send-switchover-start"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "store-global-state"?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   "tls-authz"?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   "tls-creds"?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   "tls-hostname"?: string;
-  /** QOM type `uint64` (0..18446744073709551615), default `1`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `1`) */
   "vcpu-dirty-limit"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-auto-converge"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-background-snapshot"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `20000`. */
+  /** (QOM type `uint32` 0..4294967295, default `20000`) */
   "x-checkpoint-delay"?: number;
-  /** QOM type `uint8` (0..255), default `18`. */
+  /** (QOM type `uint8` 0..255, default `18`) */
   "x-clear-bitmap-shift"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-colo"?: boolean;
-  /** QOM type `uint8` (0..255), default `10`. */
+  /** (QOM type `uint8` 0..255, default `10`) */
   "x-cpu-throttle-increment"?: number;
-  /** QOM type `uint8` (0..255), default `20`. */
+  /** (QOM type `uint8` 0..255, default `20`) */
   "x-cpu-throttle-initial"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-cpu-throttle-tailslow"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-dirty-limit"?: boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `300`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `300`) */
   "x-downtime-limit"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-events"?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `134217728`. */
+  /** (QOM type `size` 0..18446744073709551615, default `134217728`) */
   "x-max-bandwidth"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-multifd"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-postcopy-preempt"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-postcopy-ram"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-preempt-pre-7-2"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-rdma-pin-all"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-release-ram"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-return-path"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-switchover-ack"?: boolean;
-  /** QOM type `uint8` (0..255), default `50`. */
+  /** (QOM type `uint8` 0..255, default `50`) */
   "x-throttle-trigger-threshold"?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `1000`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `1000`) */
   "x-vcpu-dirty-limit-period"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-xbzrle"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-zero-blocks"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-zero-copy-send"?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `67108864`. */
+  /** (QOM type `size` 0..18446744073709551615, default `67108864`) */
   "xbzrle-cache-size"?: number;
-  /**
-   * Zero page detection (none/legacy/multifd)
-   *
-   * QOM type `ZeroPageDetection`, default `"multifd"`.
-   */
+  /** Zero page detection (none/legacy/multifd). (QOM type `ZeroPageDetection`, default `"multifd"`) */
   "zero-page-detection"?: ZeroPageDetection;
 }
 
@@ -21188,9 +19208,9 @@ export interface DeviceAddMigration extends DeviceAddCommon {
 export interface DeviceAddMioe3680Pci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "mioe3680_pci";
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus0?: string;
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus1?: string;
 }
 
@@ -21198,13 +19218,9 @@ export interface DeviceAddMioe3680Pci extends DevicePropsPciDevice {
 export interface DeviceAddMptsas1068 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "mptsas1068";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   sas_address?: number;
 }
 
@@ -21224,23 +19240,15 @@ export interface DeviceAddN270X8664Cpu extends DevicePropsCpu {
 export interface DeviceAddNe2kIsa extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "ne2k_isa";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /** QOM type `uint32` (0..4294967295), default `768`. */
+  /** (QOM type `uint32` 0..4294967295, default `768`) */
   iobase?: number;
-  /** QOM type `uint32` (0..4294967295), default `9`. */
+  /** (QOM type `uint32` 0..4294967295, default `9`) */
   irq?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -21248,19 +19256,11 @@ export interface DeviceAddNe2kIsa extends DeviceAddCommon {
 export interface DeviceAddNe2kPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "ne2k_pci";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -21268,9 +19268,9 @@ export interface DeviceAddNe2kPci extends DevicePropsPciDevice {
 export interface DeviceAddNecUsbXhci extends DevicePropsPciXhci {
   /** The device model (QOM type). */
   driver: "nec-usb-xhci";
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   intrs?: number;
-  /** QOM type `uint32` (0..4294967295), default `64`. */
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
   slots?: number;
 }
 
@@ -21278,15 +19278,11 @@ export interface DeviceAddNecUsbXhci extends DevicePropsPciXhci {
 export interface DeviceAddNvdimm extends DevicePropsPcDimm {
   /** The device model (QOM type). */
   driver: "nvdimm";
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   "label-size"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   unarmed?: boolean;
-  /** QOM type `QemuUUID`. */
+  /** (QOM type `QemuUUID`) */
   uuid?: string;
 }
 
@@ -21294,153 +19290,89 @@ export interface DeviceAddNvdimm extends DevicePropsPcDimm {
 export interface DeviceAddNvme extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "nvme";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto;
-  /** QOM type `uint32` (0..4294967295), default `64`. */
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
   aer_max_queued?: number;
-  /** QOM type `uint8` (0..255), default `3`. */
+  /** (QOM type `uint8` 0..255, default `3`) */
   aerl?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   "atomic.awun"?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   "atomic.awupf"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "atomic.dn"?: boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cmb_size_mb?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "ctratt.mem"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   dbcs?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   ioeventfd?: boolean;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number;
-  /** QOM type `uint32` (0..4294967295), default `64`. */
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
   max_ioqpairs?: number;
-  /** QOM type `uint8` (0..255), default `7`. */
+  /** (QOM type `uint8` 0..255, default `7`) */
   mdts?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number;
-  /** QOM type `uint16` (0..65535), default `2047`. */
+  /** (QOM type `uint16` 0..65535, default `2047`) */
   mqes?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "msix-exclusive-bar"?: boolean;
-  /** QOM type `uint16` (0..65535), default `65`. */
+  /** (QOM type `uint16` 0..65535, default `65`) */
   msix_qsize?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   num_queues?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   ocp?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   pmrdev?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean;
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   smart_critical_warning?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   spdm_port?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   sriov_max_vfs?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   sriov_max_vi_per_vf?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   sriov_max_vq_per_vf?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   sriov_vi_flexible?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   sriov_vq_flexible?: number;
-  /** QOM type `link<nvme-subsys>`. */
+  /** (QOM type `link<nvme-subsys>`) */
   subsys?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "use-intel-id"?: boolean;
-  /** QOM type `uint8` (0..255), default `7`. */
+  /** (QOM type `uint8` 0..255, default `7`) */
   vsl?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "zoned.auto_transition"?: boolean;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "zoned.zasl"?: number;
 }
 
@@ -21448,141 +19380,81 @@ export interface DeviceAddNvme extends DevicePropsPciDevice {
 export interface DeviceAddNvmeNs extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "nvme-ns";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   detached?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   eui64?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "eui64-default"?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   "fdp.ruhs"?: string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   mcl?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   ms?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   mset?: number;
-  /** QOM type `uint8` (0..255), default `127`. */
+  /** (QOM type `uint8` 0..255, default `127`) */
   msrc?: number;
-  /** QOM type `uint16` (0..65535), default `128`. */
+  /** (QOM type `uint16` 0..65535, default `128`) */
   mssrl?: number;
-  /**
-   * NGUID or "auto" for random value
-   *
-   * QOM type `str`.
-   */
+  /** NGUID or "auto" for random value. (QOM type `str`) */
   nguid?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   nsid?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   pi?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   pif?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   pil?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   shared?: boolean;
-  /**
-   * UUID (aka GUID) or "auto" for random value (default)
-   *
-   * QOM type `str`.
-   */
+  /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`) */
   uuid?: string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   zoned?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "zoned.cross_read"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "zoned.descr_ext_size"?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "zoned.max_active"?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "zoned.max_open"?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "zoned.numzrwa"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "zoned.zone_capacity"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `134217728`. */
+  /** (QOM type `size` 0..18446744073709551615, default `134217728`) */
   "zoned.zone_size"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "zoned.zrwafg"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "zoned.zrwas"?: number;
 }
 
@@ -21590,19 +19462,15 @@ export interface DeviceAddNvmeNs extends DeviceAddCommon {
 export interface DeviceAddNvmeSubsys extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "nvme-subsys";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   fdp?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   "fdp.nrg"?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   "fdp.nruh"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `100663296`. */
+  /** (QOM type `size` 0..18446744073709551615, default `100663296`) */
   "fdp.runs"?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   nqn?: string;
 }
 
@@ -21610,15 +19478,15 @@ export interface DeviceAddNvmeSubsys extends DeviceAddCommon {
 export interface DeviceAddPcDimm extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "pc-dimm";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   addr?: number;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   size?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   slot?: number;
 }
 
@@ -21632,29 +19500,21 @@ export interface DeviceAddPcTestdev extends DeviceAddCommon {
 export interface DeviceAddPciBridge extends DevicePropsBasePciBridge {
   /** The device model (QOM type). */
   driver: "pci-bridge";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   chassis_nr?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "io-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "mem-reserve"?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref32-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref64-reserve"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   shpc?: boolean;
 }
 
@@ -21668,7 +19528,7 @@ export interface DeviceAddPciBridgeSeat extends DevicePropsPciBridge {
 export interface DeviceAddPciIpmiBt extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-ipmi-bt";
-  /** QOM type `link<ipmi-bmc>`. */
+  /** (QOM type `link<ipmi-bmc>`) */
   bmc?: string;
 }
 
@@ -21676,7 +19536,7 @@ export interface DeviceAddPciIpmiBt extends DevicePropsPciDevice {
 export interface DeviceAddPciIpmiKcs extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-ipmi-kcs";
-  /** QOM type `link<ipmi-bmc>`. */
+  /** (QOM type `link<ipmi-bmc>`) */
   bmc?: string;
 }
 
@@ -21684,11 +19544,11 @@ export interface DeviceAddPciIpmiKcs extends DevicePropsPciDevice {
 export interface DeviceAddPciOhci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-ohci";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   "num-ports"?: number;
 }
 
@@ -21696,21 +19556,13 @@ export interface DeviceAddPciOhci extends DevicePropsPciDevice {
 export interface DeviceAddPciSerial extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-serial";
-  /** QOM type `uint32` (0..4294967295), default `115200`. */
+  /** (QOM type `uint32` 0..4294967295, default `115200`) */
   baudbase?: number;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   prog_if?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   wakeup?: boolean;
 }
 
@@ -21718,19 +19570,11 @@ export interface DeviceAddPciSerial extends DevicePropsPciDevice {
 export interface DeviceAddPciSerial2x extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-serial-2x";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev1?: string;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev2?: string;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   prog_if?: number;
 }
 
@@ -21738,31 +19582,15 @@ export interface DeviceAddPciSerial2x extends DevicePropsPciDevice {
 export interface DeviceAddPciSerial4x extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-serial-4x";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev1?: string;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev2?: string;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev3?: string;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev4?: string;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   prog_if?: number;
 }
 
@@ -21770,7 +19598,7 @@ export interface DeviceAddPciSerial4x extends DevicePropsPciDevice {
 export interface DeviceAddPciTestdev extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-testdev";
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   membar?: number;
 }
 
@@ -21778,11 +19606,7 @@ export interface DeviceAddPciTestdev extends DevicePropsPciDevice {
 export interface DeviceAddPciePciBridge extends DevicePropsBasePciBridge {
   /** The device model (QOM type). */
   driver: "pcie-pci-bridge";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto;
 }
 
@@ -21790,33 +19614,21 @@ export interface DeviceAddPciePciBridge extends DevicePropsBasePciBridge {
 export interface DeviceAddPcieRootPort extends DevicePropsPcieRootPortBase {
   /** The device model (QOM type). */
   driver: "pcie-root-port";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "io-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "mem-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref32-reserve"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref64-reserve"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-migrate-msix"?: boolean;
-  /**
-   * 2_5/5/8/16/32/64
-   *
-   * QOM type `PCIELinkSpeed`, default `"16"`.
-   */
+  /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"16"`) */
   "x-speed"?: unknown;
-  /**
-   * 1/2/4/8/12/16/32
-   *
-   * QOM type `PCIELinkWidth`, default `"32"`.
-   */
+  /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"32"`) */
   "x-width"?: unknown;
 }
 
@@ -21824,9 +19636,9 @@ export interface DeviceAddPcieRootPort extends DevicePropsPcieRootPortBase {
 export interface DeviceAddPcm3680Pci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pcm3680_pci";
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus0?: string;
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus1?: string;
 }
 
@@ -21834,19 +19646,11 @@ export interface DeviceAddPcm3680Pci extends DevicePropsPciDevice {
 export interface DeviceAddPcnet extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pcnet";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -21932,7 +19736,7 @@ export interface DeviceAddPiix4UsbUhci extends DevicePropsPciUhciUsb {
 export interface DeviceAddPort92 extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "port92";
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "a20[0]"?: string;
 }
 
@@ -21952,9 +19756,9 @@ export interface DeviceAddPs2Mouse extends DevicePropsPs2Device {
 export interface DeviceAddPvpanic extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "pvpanic";
-  /** QOM type `uint8` (0..255), default `7`. */
+  /** (QOM type `uint8` 0..255, default `7`) */
   events?: number;
-  /** QOM type `uint16` (0..65535), default `1285`. */
+  /** (QOM type `uint16` 0..65535, default `1285`) */
   ioport?: number;
 }
 
@@ -21962,7 +19766,7 @@ export interface DeviceAddPvpanic extends DeviceAddCommon {
 export interface DeviceAddPvpanicPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pvpanic-pci";
-  /** QOM type `uint8` (0..255), default `7`. */
+  /** (QOM type `uint8` 0..255, default `7`) */
   events?: number;
 }
 
@@ -21970,19 +19774,11 @@ export interface DeviceAddPvpanicPci extends DevicePropsPciDevice {
 export interface DeviceAddPvscsi extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pvscsi";
-  /** QOM type `uint8` (0..255), default `1`. */
+  /** (QOM type `uint8` 0..255, default `1`) */
   use_msg?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-disable-pcie"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-old-pci-configuration"?: boolean;
 }
 
@@ -21990,15 +19786,11 @@ export interface DeviceAddPvscsi extends DevicePropsPciDevice {
 export interface DeviceAddPxb extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pxb";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   bus_nr?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   bypass_iommu?: boolean;
-  /** QOM type `uint16` (0..65535), default `128`. */
+  /** (QOM type `uint16` 0..65535, default `128`) */
   numa_node?: number;
 }
 
@@ -22006,11 +19798,7 @@ export interface DeviceAddPxb extends DevicePropsPciDevice {
 export interface DeviceAddPxbCxl extends DevicePropsPxb {
   /** The device model (QOM type). */
   driver: "pxb-cxl";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   hdm_for_passthrough?: boolean;
 }
 
@@ -22036,43 +19824,35 @@ export interface DeviceAddPxbPcie extends DevicePropsPxb {
 export interface DeviceAddQ35Pcihost extends DevicePropsPciHostBridge {
   /** The device model (QOM type). */
   driver: "q35-pcihost";
-  /** QOM type `uint64` (0..18446744073709551615), default `2952790016`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `2952790016`) */
   MCFG?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "above-4g-mem-size"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "below-4g-mem-size"?: number;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "io-mem"?: string;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   mcfg_size?: number;
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-end"?: number;
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-start"?: number;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "pci-hole64-end"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `34359738368`. */
+  /** (QOM type `size` 0..18446744073709551615, default `34359738368`) */
   "pci-hole64-size"?: number;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "pci-hole64-start"?: number;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "pci-mem"?: string;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "ram-mem"?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "smm-ranges"?: boolean;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "system-mem"?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pci-hole64-fix"?: boolean;
 }
 
@@ -22122,11 +19902,7 @@ export interface DeviceAddQxlVga extends DevicePropsPciQxl {
 export interface DeviceAddRamfb extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "ramfb";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-migrate"?: boolean;
 }
 
@@ -22140,19 +19916,15 @@ export interface DeviceAddRemotePcihost extends DevicePropsPciHostBridge {
 export interface DeviceAddRocker extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "rocker";
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   fp_start_macaddr?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   name?: string;
-  /** QOM type `list`, default `[]`. */
+  /** (QOM type `list`, default `[]`) */
   ports?: unknown[];
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   switch_id?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   world?: string;
 }
 
@@ -22160,19 +19932,11 @@ export interface DeviceAddRocker extends DevicePropsPciDevice {
 export interface DeviceAddRtl8139 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "rtl8139";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -22186,21 +19950,17 @@ export interface DeviceAddS3cSdhci extends DevicePropsGenericSdhci {
 export interface DeviceAddSb16 extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sb16";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string;
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   dma?: number;
-  /** QOM type `uint32` (0..4294967295), default `5`. */
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
   dma16?: number;
-  /** QOM type `uint32` (0..4294967295), default `544`. */
+  /** (QOM type `uint32` 0..4294967295, default `544`) */
   iobase?: number;
-  /** QOM type `uint32` (0..4294967295), default `5`. */
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
   irq?: number;
-  /** QOM type `uint32` (0..4294967295), default `1029`. */
+  /** (QOM type `uint32` 0..4294967295, default `1029`) */
   version?: number;
 }
 
@@ -22208,13 +19968,13 @@ export interface DeviceAddSb16 extends DeviceAddCommon {
 export interface DeviceAddScsiBlock extends DevicePropsScsiDiskBase {
   /** The device model (QOM type). */
   driver: "scsi-block";
-  /** QOM type `uint32` (0..4294967295), default `30`. */
+  /** (QOM type `uint32` 0..4294967295, default `30`) */
   io_timeout?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `1073741824`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `1073741824`) */
   max_unmap_size?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   rotation_rate?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   scsi_version?: number;
 }
 
@@ -22222,95 +19982,51 @@ export interface DeviceAddScsiBlock extends DevicePropsScsiDiskBase {
 export interface DeviceAddScsiCd extends DevicePropsScsiDiskBase {
   /** The device model (QOM type). */
   driver: "scsi-cd";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   device_id?: string;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "migrate-emulated-scsi-request"?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   port_index?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   port_wwn?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   product?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   quirk_mode_page_apple_vendor?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   quirk_mode_page_truncated?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   quirk_mode_page_vendor_specific_apple?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   quirk_mode_sense_rom_use_dbd?: boolean;
-  /** QOM type `int32` (-2147483648..2147483647), default `5`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
   scsi_version?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vendor?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   ver?: string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   wwn?: number;
 }
 
@@ -22318,7 +20034,7 @@ export interface DeviceAddScsiCd extends DevicePropsScsiDiskBase {
 export interface DeviceAddScsiGeneric extends DevicePropsScsiDevice {
   /** The device model (QOM type). */
   driver: "scsi-generic";
-  /** QOM type `uint32` (0..4294967295), default `30`. */
+  /** (QOM type `uint32` 0..4294967295, default `30`) */
   io_timeout?: number;
 }
 
@@ -22326,105 +20042,65 @@ export interface DeviceAddScsiGeneric extends DevicePropsScsiDevice {
 export interface DeviceAddScsiHd extends DevicePropsScsiDiskBase {
   /** The device model (QOM type). */
   driver: "scsi-hd";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cyls?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   device_id?: string;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   dpofua?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   heads?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lcyls?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `1073741824`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `1073741824`) */
   max_unmap_size?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "migrate-emulated-scsi-request"?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   port_index?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   port_wwn?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   product?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   quirk_mode_page_vendor_specific_apple?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   removable?: boolean;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   rotation_rate?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `5`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
   scsi_version?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   secs?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vendor?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   ver?: string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   wwn?: number;
 }
 
@@ -22432,7 +20108,7 @@ export interface DeviceAddScsiHd extends DevicePropsScsiDiskBase {
 export interface DeviceAddSdCard extends DevicePropsSdmmcCommon {
   /** The device model (QOM type). */
   driver: "sd-card";
-  /** QOM type `uint8` (0..255), default `3`. */
+  /** (QOM type `uint8` 0..255, default `3`) */
   spec_version?: number;
 }
 
@@ -22446,17 +20122,17 @@ export interface DeviceAddSdCardSpi extends DevicePropsSdCard {
 export interface DeviceAddSdhciPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "sdhci-pci";
-  /** QOM type `uint64` (0..18446744073709551615), default `91763892`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
   capareg?: number;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   endianness?: number;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   maxcurr?: number;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "sd-spec-version"?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   uhs?: number;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   vendor?: number;
 }
 
@@ -22470,19 +20146,11 @@ export interface DeviceAddSecondaryVga extends DevicePropsPciVga {
 export interface DeviceAddSerial extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "serial";
-  /** QOM type `uint32` (0..4294967295), default `115200`. */
+  /** (QOM type `uint32` 0..4294967295, default `115200`) */
   baudbase?: number;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   wakeup?: boolean;
 }
 
@@ -22490,13 +20158,13 @@ export interface DeviceAddSerial extends DeviceAddCommon {
 export interface DeviceAddSgxEpc extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sgx-epc";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   addr?: number;
-  /** QOM type `link<memory-backend-epc>`. */
+  /** (QOM type `link<memory-backend-epc>`) */
   memdev?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   size?: number;
 }
 
@@ -22510,7 +20178,7 @@ export interface DeviceAddSmbusEeprom extends DevicePropsI2cSlave {
 export interface DeviceAddSmbusIpmi extends DevicePropsI2cSlave {
   /** The device model (QOM type). */
   driver: "smbus-ipmi";
-  /** QOM type `link<ipmi-bmc>`. */
+  /** (QOM type `link<ipmi-bmc>`) */
   bmc?: string;
 }
 
@@ -22524,23 +20192,19 @@ export interface DeviceAddSysbusEsp extends DeviceAddCommon {
 export interface DeviceAddSysbusXhci extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sysbus-xhci";
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   dma?: string;
-  /** QOM type `link<device>`. */
+  /** (QOM type `link<device>`) */
   host?: string;
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   intrs?: number;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p2?: number;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p3?: number;
-  /** QOM type `uint32` (0..4294967295), default `64`. */
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
   slots?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   streams?: boolean;
 }
 
@@ -22554,17 +20218,9 @@ export interface DeviceAddTpci200 extends DevicePropsPciDevice {
 export interface DeviceAddTpmCrb extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "tpm-crb";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ppi?: boolean;
-  /**
-   * ID of a tpm to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a tpm to use as a backend. (QOM type `str`) */
   tpmdev?: string;
 }
 
@@ -22572,19 +20228,11 @@ export interface DeviceAddTpmCrb extends DeviceAddCommon {
 export interface DeviceAddTpmTis extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "tpm-tis";
-  /** QOM type `uint32` (0..4294967295), default `5`. */
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
   irq?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ppi?: boolean;
-  /**
-   * ID of a tpm to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a tpm to use as a backend. (QOM type `str`) */
   tpmdev?: string;
 }
 
@@ -22592,19 +20240,11 @@ export interface DeviceAddTpmTis extends DeviceAddCommon {
 export interface DeviceAddTulip extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "tulip";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -22618,27 +20258,15 @@ export interface DeviceAddU2fPassthru extends DevicePropsU2fKey {
 export interface DeviceAddUefiVarsSysbus extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "uefi-vars-sysbus";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-custom-mode"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "force-secure-boot"?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   jsonfile?: string;
-  /** QOM type `size` (0..18446744073709551615), default `262144`. */
+  /** (QOM type `size` 0..18446744073709551615, default `262144`) */
   size?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "use-pio"?: boolean;
 }
 
@@ -22652,19 +20280,15 @@ export interface DeviceAddUefiVarsX64 extends DevicePropsUefiVarsSysbus {
 export interface DeviceAddUfs extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "ufs";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   mcq?: boolean;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "mcq-maxq"?: number;
-  /** QOM type `uint8` (0..255), default `8`. */
+  /** (QOM type `uint8` 0..255, default `8`) */
   nutmrs?: number;
-  /** QOM type `uint8` (0..255), default `32`. */
+  /** (QOM type `uint8` 0..255, default `32`) */
   nutrs?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string;
 }
 
@@ -22672,13 +20296,9 @@ export interface DeviceAddUfs extends DevicePropsPciDevice {
 export interface DeviceAddUfsLu extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "ufs-lu";
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   lun?: number;
 }
 
@@ -22686,21 +20306,13 @@ export interface DeviceAddUfsLu extends DeviceAddCommon {
 export interface DeviceAddUsbAudio extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-audio";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   buffer?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   debug?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   multi?: boolean;
 }
 
@@ -22720,7 +20332,7 @@ export interface DeviceAddUsbBraille extends DevicePropsUsbSerialDev {
 export interface DeviceAddUsbCcid extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-ccid";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   debug?: number;
 }
 
@@ -22734,49 +20346,33 @@ export interface DeviceAddUsbEhci extends DevicePropsPciEhciUsb {
 export interface DeviceAddUsbHost extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-host";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "guest-reset"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "guest-resets-all"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   hostaddr?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   hostbus?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   hostdevice?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   hostport?: string;
-  /** QOM type `uint32` (0..4294967295), default `32`. */
+  /** (QOM type `uint32` 0..4294967295, default `32`) */
   isobsize?: number;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   isobufs?: number;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   loglevel?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   pipeline?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   productid?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "suppress-remote-wake"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   vendorid?: number;
 }
 
@@ -22784,13 +20380,9 @@ export interface DeviceAddUsbHost extends DevicePropsUsbDevice {
 export interface DeviceAddUsbHub extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-hub";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "port-power"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `8`. */
+  /** (QOM type `uint32` 0..4294967295, default `8`) */
   ports?: number;
 }
 
@@ -22798,7 +20390,7 @@ export interface DeviceAddUsbHub extends DevicePropsUsbDevice {
 export interface DeviceAddUsbKbd extends DevicePropsUsbHid {
   /** The device model (QOM type). */
   driver: "usb-kbd";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   display?: string;
 }
 
@@ -22812,15 +20404,11 @@ export interface DeviceAddUsbMouse extends DevicePropsUsbHid {
 export interface DeviceAddUsbMtp extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-mtp";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   desc?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   readonly?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   rootdir?: string;
 }
 
@@ -22828,19 +20416,11 @@ export interface DeviceAddUsbMtp extends DevicePropsUsbDevice {
 export interface DeviceAddUsbNet extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-net";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -22848,29 +20428,17 @@ export interface DeviceAddUsbNet extends DevicePropsUsbDevice {
 export interface DeviceAddUsbRedir extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-redir";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   debug?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   filter?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   streams?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "suppress-remote-wake"?: boolean;
 }
 
@@ -22878,11 +20446,7 @@ export interface DeviceAddUsbRedir extends DevicePropsUsbDevice {
 export interface DeviceAddUsbSerial extends DevicePropsUsbSerialDev {
   /** The device model (QOM type). */
   driver: "usb-serial";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "always-plugged"?: boolean;
 }
 
@@ -22890,85 +20454,37 @@ export interface DeviceAddUsbSerial extends DevicePropsUsbSerialDev {
 export interface DeviceAddUsbStorage extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-storage";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   commandlog?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   removable?: boolean;
-  /**
-   * Error handling policy (report/ignore/enospc/stop/auto)
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean;
-  /**
-   * Error handling policy (report/ignore/enospc/stop/auto)
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   werror?: BlockdevOnError;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
 }
 
@@ -22976,9 +20492,9 @@ export interface DeviceAddUsbStorage extends DevicePropsUsbDevice {
 export interface DeviceAddUsbTablet extends DevicePropsUsbHid {
   /** The device model (QOM type). */
   driver: "usb-tablet";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   display?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   head?: number;
 }
 
@@ -22986,7 +20502,7 @@ export interface DeviceAddUsbTablet extends DevicePropsUsbHid {
 export interface DeviceAddUsbUas extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-uas";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "log-scsi-req"?: number;
 }
 
@@ -23000,213 +20516,77 @@ export interface DeviceAddUsbWacomTablet extends DevicePropsUsbDevice {
 export interface DeviceAddVfioPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "vfio-pci";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Enable display support for device, ex. vGPU
-   *
-   * QOM type `OnOffAuto`, default `"off"`.
-   */
+  /** Enable display support for device, ex. vGPU. (QOM type `OnOffAuto`, default `"off"`) */
   display?: OnOffAuto;
-  /**
-   * Enale device migration. Also requires a host VFIO PCI variant or mdev driver with migration support enabled
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** Enale device migration. Also requires a host VFIO PCI variant or mdev driver with migration support enabled. (QOM type `OnOffAuto`, default `"auto"`) */
   "enable-migration"?: OnOffAuto;
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   fd?: string;
-  /**
-   * Host PCI address [domain:]<bus:slot.function> of assigned device
-   *
-   * QOM type `str`.
-   */
+  /** Host PCI address [domain:]<bus:slot.function> of assigned device. (QOM type `str`) */
   host?: string;
-  /**
-   * Set host IOMMUFD backend device
-   *
-   * QOM type `link<iommufd>`.
-   */
+  /** Set host IOMMUFD backend device. (QOM type `link<iommufd>`) */
   iommufd?: string;
-  /**
-   * Emit VFIO migration QAPI event when a VFIO device changes its migration state. For management applications
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Emit VFIO migration QAPI event when a VFIO device changes its migration state. For management applications. (QOM type `bool`, default `false`) */
   "migration-events"?: boolean;
-  /**
-   * Skip config space check for Vendor Specific Capability. Setting to false will enforce strict checking of VSC content (DEBUG)
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** Skip config space check for Vendor Specific Capability. Setting to false will enforce strict checking of VSC content (DEBUG). (QOM type `bool`, default `true`) */
   "skip-vsc-check"?: boolean;
-  /**
-   * Host sysfs path of assigned device
-   *
-   * QOM type `str`.
-   */
+  /** Host sysfs path of assigned device. (QOM type `str`) */
   sysfsdev?: string;
-  /**
-   * Specify UUID VF token. Required for VF when PF is owned by another VFIO driver
-   *
-   * QOM type `str`.
-   */
+  /** Specify UUID VF token. Required for VF when PF is owned by another VFIO driver. (QOM type `str`) */
   "vf-token"?: string;
-  /**
-   * Override allowing ballooning with device (DEBUG, DANGER)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Override allowing ballooning with device (DEBUG, DANGER). (QOM type `bool`, default `false`) */
   "x-balloon-allowed"?: boolean;
-  /**
-   * Disable device dirty page tracking and use container-based dirty page tracking
-   *
-   * QOM type `OnOffAuto`, default `"on"`.
-   */
+  /** Disable device dirty page tracking and use container-based dirty page tracking. (QOM type `OnOffAuto`, default `"on"`) */
   "x-device-dirty-page-tracking"?: OnOffAuto;
-  /**
-   * Override IGD data stolen memory size (32MiB units)
-   *
-   * QOM type `uint32` (0..4294967295), default `0`.
-   */
+  /** Override IGD data stolen memory size (32MiB units). (QOM type `uint32` 0..4294967295, default `0`) */
   "x-igd-gms"?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "x-igd-legacy-mode"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-igd-lpc"?: boolean;
-  /**
-   * Expose host IGD OpRegion to guest
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Expose host IGD OpRegion to guest. (QOM type `bool`, default `false`) */
   "x-igd-opregion"?: boolean;
-  /**
-   * When EOI is not provided by KVM/QEMU, wait time (milliseconds) to re-enable device direct access after INTx (DEBUG)
-   *
-   * QOM type `uint32` (0..4294967295), default `1100`.
-   */
+  /** When EOI is not provided by KVM/QEMU, wait time (milliseconds) to re-enable device direct access after INTx (DEBUG). (QOM type `uint32` 0..4294967295, default `1100`) */
   "x-intx-mmap-timeout-ms"?: number;
-  /**
-   * Transfer this device state via multifd channels when live migrating it
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** Transfer this device state via multifd channels when live migrating it. (QOM type `OnOffAuto`, default `"auto"`) */
   "x-migration-multifd-transfer"?: OnOffAuto;
-  /**
-   * Specify MSI-X MMIO relocation to the end of specified existing BAR or new BAR to avoid virtualization overhead due to adjacent device registers
-   *
-   * QOM type `OffAutoPCIBAR`, default `"off"`.
-   */
+  /** Specify MSI-X MMIO relocation to the end of specified existing BAR or new BAR to avoid virtualization overhead due to adjacent device registers. (QOM type `OffAutoPCIBAR`, default `"off"`) */
   "x-msix-relocation"?: unknown;
-  /**
-   * Disable GeForce quirks (for NVIDIA Quadro/GRID/Tesla). Improves performance
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable GeForce quirks (for NVIDIA Quadro/GRID/Tesla). Improves performance. (QOM type `bool`, default `false`) */
   "x-no-geforce-quirks"?: boolean;
-  /**
-   * Disable direct VFIO->KVM INTx injection. Allows to trace INTx interrupts (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable direct VFIO->KVM INTx injection. Allows to trace INTx interrupts (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-kvm-intx"?: boolean;
-  /**
-   * Disable registration of ioeventfds with KVM (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable registration of ioeventfds with KVM (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-kvm-ioeventfd"?: boolean;
-  /**
-   * Disable direct VFIO->KVM MSI injection. Allows to trace MSI interrupts (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable direct VFIO->KVM MSI injection. Allows to trace MSI interrupts (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-kvm-msi"?: boolean;
-  /**
-   * Disable direct VFIO->KVM MSIx injection. Allows to trace MSIx interrupts (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable direct VFIO->KVM MSIx injection. Allows to trace MSIx interrupts (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-kvm-msix"?: boolean;
-  /**
-   * Disable MMAP for device. Allows to trace MMIO accesses (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable MMAP for device. Allows to trace MMIO accesses (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-mmap"?: boolean;
-  /**
-   * Disable linking of KVM ioeventfds to VFIO ioeventfds (DEBUG)
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Disable linking of KVM ioeventfds to VFIO ioeventfds (DEBUG). (QOM type `bool`, default `false`) */
   "x-no-vfio-ioeventfd"?: boolean;
-  /**
-   * Add NVIDIA GPUDirect capability indicating P2P DMA clique for device [0-15]
-   *
-   * QOM type `uint8` (0..255).
-   */
+  /** Add NVIDIA GPUDirect capability indicating P2P DMA clique for device [0-15]. (QOM type `uint8` 0..255) */
   "x-nv-gpudirect-clique"?: number;
-  /**
-   * Override PCI device ID with provided value (DEBUG)
-   *
-   * QOM type `uint32` (0..4294967295), default `4294967295`.
-   */
+  /** Override PCI device ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-device-id"?: number;
-  /**
-   * Override PCI Subsystem Device ID with provided value (DEBUG)
-   *
-   * QOM type `uint32` (0..4294967295), default `4294967295`.
-   */
+  /** Override PCI Subsystem Device ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-sub-device-id"?: number;
-  /**
-   * Override PCI Subsystem Vendor ID with provided value (DEBUG)
-   *
-   * QOM type `uint32` (0..4294967295), default `4294967295`.
-   */
+  /** Override PCI Subsystem Vendor ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-sub-vendor-id"?: number;
-  /**
-   * Override PCI Vendor ID with provided value (DEBUG)
-   *
-   * QOM type `uint32` (0..4294967295), default `4294967295`.
-   */
+  /** Override PCI Vendor ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-vendor-id"?: number;
-  /**
-   * Disable dirty pages tracking during iterative phase (DEBUG)
-   *
-   * QOM type `OnOffAuto`, default `"on"`.
-   */
+  /** Disable dirty pages tracking during iterative phase (DEBUG). (QOM type `OnOffAuto`, default `"on"`) */
   "x-pre-copy-dirty-page-tracking"?: OnOffAuto;
-  /**
-   * Disable device request notification support (DEBUG)
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** Disable device request notification support (DEBUG). (QOM type `bool`, default `true`) */
   "x-req"?: boolean;
-  /**
-   * Expose VGA address spaces for device
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Expose VGA address spaces for device. (QOM type `bool`, default `false`) */
   "x-vga"?: boolean;
-  /**
-   * Set X display resolution the vGPU should use
-   *
-   * QOM type `uint32` (0..4294967295), default `0`.
-   */
+  /** Set X display resolution the vGPU should use. (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number;
-  /**
-   * Set Y display resolution the vGPU should use
-   *
-   * QOM type `uint32` (0..4294967295), default `0`.
-   */
+  /** Set Y display resolution the vGPU should use. (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number;
 }
 
@@ -23220,17 +20600,9 @@ export interface DeviceAddVfioPciIgdLpcBridge extends DevicePropsPciDevice {
 export interface DeviceAddVfioPciNohotplug extends DevicePropsVfioPci {
   /** The device model (QOM type). */
   driver: "vfio-pci-nohotplug";
-  /**
-   * Enable ramfb to provide pre-boot graphics for devices enabling display option
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** Enable ramfb to provide pre-boot graphics for devices enabling display option. (QOM type `bool`, default `false`) */
   ramfb?: boolean;
-  /**
-   * Override default migration support for ramfb support (DEBUG)
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** Override default migration support for ramfb support (DEBUG). (QOM type `OnOffAuto`, default `"auto"`) */
   "x-ramfb-migrate"?: OnOffAuto;
 }
 
@@ -23238,27 +20610,15 @@ export interface DeviceAddVfioPciNohotplug extends DevicePropsVfioPci {
 export interface DeviceAddVhostScsi extends DevicePropsVhostScsiCommon {
   /** The device model (QOM type). */
   driver: "vhost-scsi";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   migratable?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   seg_max_adjust?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vhostfd?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   worker_per_virtqueue?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   wwpn?: string;
 }
 
@@ -23266,17 +20626,9 @@ export interface DeviceAddVhostScsi extends DevicePropsVhostScsiCommon {
 export interface DeviceAddVhostScsiPci extends DevicePropsVhostScsiPciBase {
   /** The device model (QOM type). */
   driver: "vhost-scsi-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -23296,35 +20648,19 @@ export interface DeviceAddVhostScsiPciTransitional extends DevicePropsVhostScsiP
 export interface DeviceAddVhostUserBlk extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "vhost-user-blk";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "config-wce"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   discard?: boolean;
-  /** QOM type `uint16` (0..65535), default `65535`. */
+  /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   "queue-size"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "write-zeroes"?: boolean;
 }
 
@@ -23332,17 +20668,9 @@ export interface DeviceAddVhostUserBlk extends DevicePropsVirtioDevice {
 export interface DeviceAddVhostUserBlkPci extends DevicePropsVhostUserBlkPciBase {
   /** The device model (QOM type). */
   driver: "vhost-user-blk-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -23362,13 +20690,13 @@ export interface DeviceAddVhostUserBlkPciTransitional extends DevicePropsVhostUs
 export interface DeviceAddVhostUserDevice extends DevicePropsVhostUserBase {
   /** The device model (QOM type). */
   driver: "vhost-user-device";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   config_size?: number;
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   num_vqs?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   "virtio-id"?: number;
-  /** QOM type `uint32` (0..4294967295), default `64`. */
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
   vq_size?: number;
 }
 
@@ -23382,19 +20710,15 @@ export interface DeviceAddVhostUserDevicePci extends DevicePropsVhostUserDeviceP
 export interface DeviceAddVhostUserFsDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "vhost-user-fs-device";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `uint16` (0..65535), default `1`. */
+  /** (QOM type `uint16` 0..65535, default `1`) */
   "num-request-queues"?: number;
-  /** QOM type `uint16` (0..65535), default `128`. */
+  /** (QOM type `uint16` 0..65535, default `128`) */
   "queue-size"?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   tag?: string;
 }
 
@@ -23420,7 +20744,7 @@ export interface DeviceAddVhostUserGpioPci extends DevicePropsVhostUserGpioPciBa
 export interface DeviceAddVhostUserGpu extends DevicePropsVirtioGpuBase {
   /** The device model (QOM type). */
   driver: "vhost-user-gpu";
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   chardev?: string;
 }
 
@@ -23470,23 +20794,11 @@ export interface DeviceAddVhostUserRngPci extends DevicePropsVhostUserRngPciBase
 export interface DeviceAddVhostUserScsi extends DevicePropsVhostScsiCommon {
   /** The device model (QOM type). */
   driver: "vhost-user-scsi";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   hotplug?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   param_change?: boolean;
 }
 
@@ -23494,17 +20806,9 @@ export interface DeviceAddVhostUserScsi extends DevicePropsVhostScsiCommon {
 export interface DeviceAddVhostUserScsiPci extends DevicePropsVhostUserScsiPciBase {
   /** The device model (QOM type). */
   driver: "vhost-user-scsi-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -23524,11 +20828,7 @@ export interface DeviceAddVhostUserScsiPciTransitional extends DevicePropsVhostU
 export interface DeviceAddVhostUserSnd extends DevicePropsVhostUserBase {
   /** The device model (QOM type). */
   driver: "vhost-user-snd";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   controls?: boolean;
 }
 
@@ -23548,11 +20848,7 @@ export interface DeviceAddVhostUserVga extends DevicePropsVhostUserVgaBaseType {
 export interface DeviceAddVhostUserVsockDevice extends DevicePropsVhostVsockCommon {
   /** The device model (QOM type). */
   driver: "vhost-user-vsock-device";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
 }
 
@@ -23560,17 +20856,9 @@ export interface DeviceAddVhostUserVsockDevice extends DevicePropsVhostVsockComm
 export interface DeviceAddVhostUserVsockPci extends DevicePropsVhostUserVsockPciBase {
   /** The device model (QOM type). */
   driver: "vhost-user-vsock-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -23584,11 +20872,11 @@ export interface DeviceAddVhostUserVsockPciNonTransitional extends DevicePropsVh
 export interface DeviceAddVhostVdpaDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "vhost-vdpa-device";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   "queue-size"?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vhostdev?: string;
 }
 
@@ -23596,17 +20884,9 @@ export interface DeviceAddVhostVdpaDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVhostVdpaDevicePci extends DevicePropsVhostVdpaDevicePciBase {
   /** The device model (QOM type). */
   driver: "vhost-vdpa-device-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -23626,9 +20906,9 @@ export interface DeviceAddVhostVdpaDevicePciTransitional extends DevicePropsVhos
 export interface DeviceAddVhostVsockDevice extends DevicePropsVhostVsockCommon {
   /** The device model (QOM type). */
   driver: "vhost-vsock-device";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "guest-cid"?: number;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vhostfd?: string;
 }
 
@@ -23636,17 +20916,9 @@ export interface DeviceAddVhostVsockDevice extends DevicePropsVhostVsockCommon {
 export interface DeviceAddVhostVsockPci extends DevicePropsVhostVsockPciBase {
   /** The device model (QOM type). */
   driver: "vhost-vsock-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -23666,9 +20938,9 @@ export interface DeviceAddVirtconsole extends DevicePropsVirtioSerialPort {
 export interface DeviceAddVirtio9pDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-9p-device";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   fsdev?: string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   mount_tag?: string;
 }
 
@@ -23676,17 +20948,9 @@ export interface DeviceAddVirtio9pDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtio9pPci extends DevicePropsVirtio9pPciBase {
   /** The device model (QOM type). */
   driver: "virtio-9p-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -23706,41 +20970,21 @@ export interface DeviceAddVirtio9pPciTransitional extends DevicePropsVirtio9pPci
 export interface DeviceAddVirtioBalloonDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-balloon-device";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "deflate-on-oom"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "free-page-hint"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "free-page-reporting"?: boolean;
-  /** QOM type `guest statistics`. */
+  /** (QOM type `guest statistics`) */
   "guest-stats"?: unknown;
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   "guest-stats-polling-interval"?: number;
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "page-poison"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "qemu-4-0-config-size"?: boolean;
 }
 
@@ -23748,17 +20992,9 @@ export interface DeviceAddVirtioBalloonDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtioBalloonPci extends DevicePropsVirtioBalloonPciBase {
   /** The device model (QOM type). */
   driver: "virtio-balloon-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -23778,145 +21014,73 @@ export interface DeviceAddVirtioBalloonPciTransitional extends DevicePropsVirtio
 export interface DeviceAddVirtioBlkDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-blk-device";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "config-wce"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cyls?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   discard?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   heads?: number;
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string;
-  /**
-   * IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]
-   *
-   * QOM type `IOThreadVirtQueueMappingList`.
-   */
+  /** IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]. (QOM type `IOThreadVirtQueueMappingList`) */
   "iothread-vq-mapping"?: unknown;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lcyls?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number;
-  /** QOM type `uint32` (0..4294967295), default `4194303`. */
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-discard-sectors"?: number;
-  /** QOM type `uint32` (0..4294967295), default `4194303`. */
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-write-zeroes-sectors"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number;
-  /** QOM type `uint16` (0..65535), default `65535`. */
+  /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number;
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   "queue-size"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "report-discard-granularity"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "request-merging"?: boolean;
-  /**
-   * Error handling policy (report/ignore/enospc/stop/auto)
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   secs?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "seg-max-adjust"?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean;
-  /**
-   * Error handling policy (report/ignore/enospc/stop/auto)
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   werror?: BlockdevOnError;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "write-zeroes"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-enable-wce-if-config-wce"?: boolean;
 }
 
@@ -23924,17 +21088,9 @@ export interface DeviceAddVirtioBlkDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtioBlkPci extends DevicePropsVirtioBlkPciBase {
   /** The device model (QOM type). */
   driver: "virtio-blk-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -23954,7 +21110,7 @@ export interface DeviceAddVirtioBlkPciTransitional extends DevicePropsVirtioBlkP
 export interface DeviceAddVirtioCryptoDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-crypto-device";
-  /** QOM type `link<cryptodev-backend>`. */
+  /** (QOM type `link<cryptodev-backend>`) */
   cryptodev?: string;
 }
 
@@ -23968,17 +21124,13 @@ export interface DeviceAddVirtioCryptoPci extends DevicePropsVirtioCryptoPciBase
 export interface DeviceAddVirtioGpuDevice extends DevicePropsVirtioGpuBase {
   /** The device model (QOM type). */
   driver: "virtio-gpu-device";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   blob?: boolean;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   hostmem?: number;
-  /** QOM type `size` (0..18446744073709551615), default `268435456`. */
+  /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
   max_hostmem?: number;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "x-scanout-vmstate-version"?: number;
 }
 
@@ -23992,7 +21144,7 @@ export interface DeviceAddVirtioGpuPci extends DevicePropsVirtioGpuPciBaseType {
 export interface DeviceAddVirtioInputHostDevice extends DevicePropsVirtioInputDevice {
   /** The device model (QOM type). */
   driver: "virtio-input-host-device";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   evdev?: string;
 }
 
@@ -24006,21 +21158,13 @@ export interface DeviceAddVirtioInputHostPci extends DevicePropsVirtioInputHostP
 export interface DeviceAddVirtioIommuDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-iommu-device";
-  /** QOM type `uint8` (0..255), default `64`. */
+  /** (QOM type `uint8` 0..255, default `64`) */
   "aw-bits"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "boot-bypass"?: boolean;
-  /**
-   * Granule page size (4k/8k/16k/64k/host)
-   *
-   * QOM type `GranuleMode`, default `"host"`.
-   */
+  /** Granule page size (4k/8k/16k/64k/host). (QOM type `GranuleMode`, default `"host"`) */
   granule?: unknown;
-  /** QOM type `link<PCI>`. */
+  /** (QOM type `link<PCI>`) */
   "primary-bus"?: string;
 }
 
@@ -24046,41 +21190,25 @@ export interface DeviceAddVirtioKeyboardPci extends DevicePropsVirtioInputHidPci
 export interface DeviceAddVirtioMem extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-mem";
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   "block-size"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "dynamic-memslots"?: boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   memaddr?: number;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   prealloc?: boolean;
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   "requested-size"?: number;
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   size?: number;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"on"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"on"`) */
   "unplugged-inaccessible"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-early-migration"?: boolean;
 }
 
@@ -24094,23 +21222,11 @@ export interface DeviceAddVirtioMemPci extends DevicePropsVirtioMemPciBase {
 export interface DeviceAddVirtioMmio extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "virtio-mmio";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "force-legacy"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   format_transport_address?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
 }
 
@@ -24118,11 +21234,7 @@ export interface DeviceAddVirtioMmio extends DeviceAddCommon {
 export interface DeviceAddVirtioMouseDevice extends DevicePropsVirtioInputHidDevice {
   /** The device model (QOM type). */
   driver: "virtio-mouse-device";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "wheel-axis"?: boolean;
 }
 
@@ -24148,213 +21260,89 @@ export interface DeviceAddVirtioMultitouchPci extends DevicePropsVirtioInputHidP
 export interface DeviceAddVirtioNetDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-net-device";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   csum?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_guest_offloads?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_mac_addr?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_rx?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_rx_extra?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_vlan?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_vq?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   duplex?: string;
-  /** QOM type `list`, default `[]`. */
+  /** (QOM type `list`, default `[]`) */
   "ebpf-rss-fds"?: unknown[];
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   failover?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   gso?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_announce?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_csum?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_ecn?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   guest_rsc_ext?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_tso4?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_tso6?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_ufo?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_uso4?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_uso6?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   hash?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_ecn?: boolean;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   host_mtu?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_tso4?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_tso6?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_ufo?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_uso?: boolean;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   mq?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   mrg_rxbuf?: boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
-  /** QOM type `uint32` (0..4294967295), default `300000`. */
+  /** (QOM type `uint32` 0..4294967295, default `300000`) */
   rsc_interval?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   rss?: boolean;
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   rx_queue_size?: number;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   speed?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   status?: boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   tx?: string;
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   tx_queue_size?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-mtu-bypass-backend"?: boolean;
-  /** QOM type `int32` (-2147483648..2147483647), default `256`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `256`) */
   "x-txburst"?: number;
-  /** QOM type `uint32` (0..4294967295), default `150000`. */
+  /** (QOM type `uint32` 0..4294967295, default `150000`) */
   "x-txtimer"?: number;
 }
 
@@ -24362,17 +21350,9 @@ export interface DeviceAddVirtioNetDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtioNetPci extends DevicePropsVirtioNetPciBase {
   /** The device model (QOM type). */
   driver: "virtio-net-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -24392,9 +21372,9 @@ export interface DeviceAddVirtioNetPciTransitional extends DevicePropsVirtioNetP
 export interface DeviceAddVirtioPmem extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-pmem";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   memaddr?: number;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string;
 }
 
@@ -24408,11 +21388,11 @@ export interface DeviceAddVirtioPmemPci extends DevicePropsVirtioMdPci {
 export interface DeviceAddVirtioRngDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-rng-device";
-  /** QOM type `uint64` (0..18446744073709551615), default `9223372036854775807`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `9223372036854775807`) */
   "max-bytes"?: number;
-  /** QOM type `uint32` (0..4294967295), default `65536`. */
+  /** (QOM type `uint32` 0..4294967295, default `65536`) */
   period?: number;
-  /** QOM type `link<rng-backend>`. */
+  /** (QOM type `link<rng-backend>`) */
   rng?: string;
 }
 
@@ -24420,17 +21400,9 @@ export interface DeviceAddVirtioRngDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtioRngPci extends DevicePropsVirtioRngPciBase {
   /** The device model (QOM type). */
   driver: "virtio-rng-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -24450,33 +21422,17 @@ export interface DeviceAddVirtioRngPciTransitional extends DevicePropsVirtioRngP
 export interface DeviceAddVirtioScsiDevice extends DevicePropsVirtioScsiCommon {
   /** The device model (QOM type). */
   driver: "virtio-scsi-device";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   hotplug?: boolean;
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string;
-  /**
-   * IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]
-   *
-   * QOM type `IOThreadVirtQueueMappingList`.
-   */
+  /** IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]. (QOM type `IOThreadVirtQueueMappingList`) */
   "iothread-vq-mapping"?: unknown;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   param_change?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   seg_max_adjust?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `256`. */
+  /** (QOM type `uint32` 0..4294967295, default `256`) */
   virtqueue_size?: number;
 }
 
@@ -24484,17 +21440,9 @@ export interface DeviceAddVirtioScsiDevice extends DevicePropsVirtioScsiCommon {
 export interface DeviceAddVirtioScsiPci extends DevicePropsVirtioScsiPciBase {
   /** The device model (QOM type). */
   driver: "virtio-scsi-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -24514,13 +21462,9 @@ export interface DeviceAddVirtioScsiPciTransitional extends DevicePropsVirtioScs
 export interface DeviceAddVirtioSerialDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-serial-device";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "emergency-write"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `31`. */
+  /** (QOM type `uint32` 0..4294967295, default `31`) */
   max_ports?: number;
 }
 
@@ -24528,17 +21472,9 @@ export interface DeviceAddVirtioSerialDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtioSerialPci extends DevicePropsVirtioSerialPciBase {
   /** The device model (QOM type). */
   driver: "virtio-serial-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
 }
 
@@ -24558,17 +21494,13 @@ export interface DeviceAddVirtioSerialPciTransitional extends DevicePropsVirtioS
 export interface DeviceAddVirtioSoundDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-sound-device";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   chmaps?: number;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   jacks?: number;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   streams?: number;
 }
 
@@ -24582,11 +21514,7 @@ export interface DeviceAddVirtioSoundPci extends DevicePropsVirtioSoundPciBaseTy
 export interface DeviceAddVirtioTabletDevice extends DevicePropsVirtioInputHidDevice {
   /** The device model (QOM type). */
   driver: "virtio-tablet-device";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "wheel-axis"?: boolean;
 }
 
@@ -24612,7 +21540,7 @@ export interface DeviceAddVirtserialport extends DevicePropsVirtioSerialPort {
 export interface DeviceAddVmbusBridge extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "vmbus-bridge";
-  /** QOM type `uint8` (0..255), default `7`. */
+  /** (QOM type `uint8` 0..255, default `7`) */
   irq?: number;
 }
 
@@ -24632,11 +21560,7 @@ export interface DeviceAddVmcoreinfo extends DeviceAddCommon {
 export interface DeviceAddVmgenid extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "vmgenid";
-  /**
-   * UUID (aka GUID) or "auto" for random value (default)
-   *
-   * QOM type `str`, default `"auto"`.
-   */
+  /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`, default `"auto"`) */
   guid?: string;
 }
 
@@ -24644,7 +21568,7 @@ export interface DeviceAddVmgenid extends DeviceAddCommon {
 export interface DeviceAddVmmouse extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "vmmouse";
-  /** QOM type `link<i8042>`. */
+  /** (QOM type `link<i8042>`) */
   i8042?: string;
 }
 
@@ -24652,33 +21576,17 @@ export interface DeviceAddVmmouse extends DeviceAddCommon {
 export interface DeviceAddVmport extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "vmport";
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "vmware-vmx-type"?: number;
-  /** QOM type `uint32` (0..4294967295), default `6`. */
+  /** (QOM type `uint32` 0..4294967295, default `6`) */
   "vmware-vmx-version"?: number;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-cmds-v2"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-read-set-eax"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-report-vmx-type"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-signal-unsupported-cmd"?: boolean;
 }
 
@@ -24686,13 +21594,9 @@ export interface DeviceAddVmport extends DeviceAddCommon {
 export interface DeviceAddVmwareSvga extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "vmware-svga";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "global-vmstate"?: boolean;
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   vgamem_mb?: number;
 }
 
@@ -24700,31 +21604,15 @@ export interface DeviceAddVmwareSvga extends DevicePropsPciDevice {
 export interface DeviceAddVmxnet3 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "vmxnet3";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-disable-pcie"?: boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-old-msi-offsets"?: boolean;
 }
 
@@ -24732,7 +21620,7 @@ export interface DeviceAddVmxnet3 extends DevicePropsPciDevice {
 export interface DeviceAddXPciProxyDev extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "x-pci-proxy-dev";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   fd?: string;
 }
 
@@ -24764,13 +21652,9 @@ export interface DeviceAddXenCdrom extends DevicePropsXenBlock {
 export interface DeviceAddXenConsole extends DevicePropsXenDevice {
   /** The device model (QOM type). */
   driver: "xen-console";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   idx?: number;
 }
 
@@ -24796,19 +21680,11 @@ export interface DeviceAddXenGnttab extends DeviceAddCommon {
 export interface DeviceAddXenNetDevice extends DevicePropsXenDevice {
   /** The device model (QOM type). */
   driver: "xen-net-device";
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   idx?: number;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string;
 }
 
@@ -24846,11 +21722,7 @@ export interface DeviceAddXenXenstore extends DeviceAddCommon {
 export interface DeviceAddXio3130Downstream extends DevicePropsPcieSlot {
   /** The device model (QOM type). */
   driver: "xio3130-downstream";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   power_controller_present?: boolean;
 }
 

@@ -11796,2865 +11796,2093 @@ export interface DeviceAddCommon {
 
 /** Properties every device model below the QOM type `cpu` has. */
 export interface DevicePropsCpu extends DeviceAddCommon {
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "3dnow"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "3dnowext"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "3dnowprefetch"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   abm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ace2?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "ace2-en"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   acpi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   adx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   aes?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amd-no-ssb"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amd-ssbd"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amd-stibp"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amx-bf16"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amx-int8"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "amx-tile"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   apic?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "apic-id"?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   arat?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "arch-capabilities"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "arch-lbr"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avic?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx-vnni"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx2?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-4fmaps"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-4vnniw"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-bf16"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-fp16"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-vp2intersect"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "avx512-vpopcntdq"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512bitalg?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512bw?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512cd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512dq?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512er?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512f?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512ifma?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512pf?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512vbmi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512vbmi2?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512vl?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   avx512vnni?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   bmi1?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   bmi2?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "bus-lock-detect"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   check?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cid?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cldemote?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   clflush?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   clflushopt?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   clwb?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   clzero?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cmov?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "cmp-legacy"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cmp_legacy?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "core-capability"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "core-id"?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "cpuid-0xb"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cr8legacy?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `GuestPanicInformation`. */
+  /** (QOM type `GuestPanicInformation`) */
   "crash-information"?: string | number | boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cx16?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   cx8?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   dca?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   de?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   decodeassists?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "die-id"?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ds?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "ds-cpl"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ds_cpl?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   dtes64?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   enforce?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   erms?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   est?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   extapic?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   f16c?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   family?: number | `${number}`;
-  /** QOM type `X86CPUFeatureWordInfo`. */
+  /** (QOM type `X86CPUFeatureWordInfo`) */
   "feature-words"?: string | number | boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ffxsr?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "fill-mtrr-mask"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `X86CPUFeatureWordInfo`. */
+  /** (QOM type `X86CPUFeatureWordInfo`) */
   "filtered-features"?: string | number | boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   flushbyasid?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fma?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fma4?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fpu?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fsgsbase?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fsrm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "full-cpuid-auto-level"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "full-width-write"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fxsr?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "fxsr-opt"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   fxsr_opt?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   gfni?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   hle?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "host-phys-bits"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "host-phys-bits-limit"?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ht?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-apicv"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-avic"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-crash"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-emsr-bitmap"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "hv-enforce-cpuid"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-evmcs"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-frequencies"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-ipi"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"off"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"off"`) */
   "hv-no-nonarch-coresharing"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "hv-passthrough"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-reenlightenment"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-relaxed"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-reset"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-runtime"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "hv-spinlocks"?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-stimer"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-stimer-direct"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-syndbg"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-synic"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-time"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-tlbflush"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-tlbflush-direct"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-tlbflush-ext"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-vapic"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   "hv-vendor-id"?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `14393`. */
+  /** (QOM type `uint32` 0..4294967295, default `14393`) */
   "hv-version-id-build"?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `10`. */
+  /** (QOM type `uint16` 0..65535, default `10`) */
   "hv-version-id-major"?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   "hv-version-id-minor"?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "hv-version-id-sbranch"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "hv-version-id-snumber"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "hv-version-id-spack"?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-vpindex"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "hv-xmm-input"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   hypervisor?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   i64?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ia64?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ibpb?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ibrs?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "ibrs-all"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ibs?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "intel-pt"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "intel-pt-lip"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   invpcid?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   invtsc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   kvm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-asyncpf"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-asyncpf-int"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-hint-dedicated"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-mmu"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-msi-ext-dest-id"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "kvm-no-smi-migration"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-nopiodelay"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-poll-control"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "kvm-pv-enforce-cpuid"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-pv-eoi"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-pv-ipi"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-pv-sched-yield"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-pv-tlb-flush"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-pv-unhalt"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvm-steal-time"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_asyncpf?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_asyncpf_int?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_mmu?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_nopiodelay?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_poll_control?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_pv_eoi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_pv_unhalt?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvm_steal_time?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   kvmclock?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "kvmclock-stable-bit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "l3-cache"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   la57?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "lahf-lm"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   lahf_lm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "lbr-fmt"?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   lbr_fmt?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   lbrv?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   level?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "level-func7"?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   lm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   lmce?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   lwp?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mca?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mce?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "md-clear"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "mds-no"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   memory?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "min-level"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "min-xlevel"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "min-xlevel2"?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   misalignsse?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mmx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mmxext?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   model?: number | `${number}`;
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   "model-id"?: string | number | boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   monitor?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   movbe?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   movdir64b?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   movdiri?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mpx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   msr?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   mtrr?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "node-id"?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "nodeid-msr"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   nodeid_msr?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   npt?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "nrip-save"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   nrip_save?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   nx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   osvw?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pae?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pat?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "pause-filter"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pause_filter?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pbe?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pcid?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pclmuldq?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pclmulqdq?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pcommit?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pdcm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pdpe1gb?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "perfctr-core"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "perfctr-nb"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   perfctr_core?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   perfctr_nb?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pfthreshold?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pge?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   phe?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "phe-en"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "phys-bits"?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pks?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pku?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pmm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "pmm-en"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   pmu?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pn?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pni?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   popcnt?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "pschange-mc-no"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pse?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   pse36?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "rdctl-no"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rdpid?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rdrand?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rdseed?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rdtscp?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rsba?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   rtm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sep?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   serialize?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sgx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-debug"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-exinfo"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-kss"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-mode64"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-provisionkey"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sgx-tokenkey"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sgx1?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sgx2?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sgxlc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sha-ni"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   skinit?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "skip-l1dfl-vmentry"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   smap?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   smep?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   smx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "socket-id"?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "spec-ctrl"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "split-lock-detect"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ss?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "ssb-no"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ssbd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse2?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse3?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sse4-1"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sse4-2"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sse4.1"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "sse4.2"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse4_1?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse4_2?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   sse4a?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   ssse3?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "start-powered-off"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   stepping?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   stibp?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   svm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "svm-lock"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   svm_lock?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "svme-addr-chk"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   syscall?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "taa-no"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tbm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tce?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "tcg-cpuid"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "thread-id"?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tm2?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   topoext?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tsc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "tsc-adjust"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "tsc-deadline"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   "tsc-frequency"?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "tsc-scale"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tsc_adjust?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   tsc_scale?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "tsx-ctrl"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "tsx-ldtrk"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "ucode-rev"?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   umip?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `strList`. */
+  /** (QOM type `strList`) */
   "unavailable-features"?: string | number | boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "v-vmsave-vmload"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vaes?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   vendor?: string | number | boolean;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vgif?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "virt-ssbd"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmcb-clean"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vmcb_clean?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vme?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "vmware-cpuid-freq"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vmx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-activity-hlt"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-activity-shutdown"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-activity-wait-sipi"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-apicv-register"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-apicv-vid"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-apicv-x2apic"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-apicv-xapic"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-cr3-load-noexit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-cr3-store-noexit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-cr8-load-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-cr8-store-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-desc-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-encls-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-ia32e-mode"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-bndcfgs"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-efer"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-pat"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-perf-global-ctrl"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-pkrs"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-load-rtit-ctl"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-entry-noload-debugctl"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ept"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ept-1gb"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ept-2mb"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ept-advanced-exitinfo"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ept-execonly"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-eptad"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-eptp-switching"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-ack-intr"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-clear-bndcfgs"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-clear-rtit-ctl"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-load-efer"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-load-pat"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-load-perf-global-ctrl"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-load-pkrs"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-nosave-debugctl"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-save-efer"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-save-pat"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-exit-save-preemption-timer"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-flexpriority"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-hlt-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ins-outs"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-intr-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invept"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invept-all-context"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invept-single-context"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invept-single-context-noglobals"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invlpg-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invpcid-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invvpid"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invvpid-all-context"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-invvpid-single-addr"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-io-bitmap"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-io-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-monitor-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-movdr-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-msr-bitmap"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-mtf"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-mwait-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-nmi-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-page-walk-4"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-page-walk-5"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-pause-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-ple"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-pml"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-posted-intr"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-preemption-timer"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-rdpmc-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-rdrand-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-rdseed-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-rdtsc-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-rdtscp-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-secondary-ctls"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-shadow-vmcs"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-store-lma"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-true-ctls"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-tsc-offset"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-tsc-scaling"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-unrestricted-guest"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vintr-pending"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vmfunc"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vmwrite-vmexit-fields"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vnmi"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vnmi-pending"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-vpid"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-wbinvd-exit"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-xsaves"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "vmx-zero-len-inject"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   vpclmulqdq?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   waitpkg?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   wbnoinvd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   wdt?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-force-features"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   "x-hv-max-vps"?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-hv-synic-kvm-only"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-intel-pt-auto-level"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-migrate-smi-count"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-vendor-cpuid-only"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   x2apic?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xcrypt?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "xcrypt-en"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xgetbv1?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   xlevel?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   xlevel2?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xop?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xsave?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xsavec?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xsaveerptr?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xsaveopt?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xsaves?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xstore?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "xstore-en"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   xtpr?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `pci-device` has. */
 export interface DevicePropsPciDevice extends DeviceAddCommon {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "acpi-index"?: number | `${number}`;
-  /**
-   * Slot and optional function number, example: 06.0 or 06
-   *
-   * QOM type `int32`, default `-1`.
-   */
+  /** Slot and optional function number, example: 06.0 or 06. (QOM type `int32`, default `-1`) */
   addr?: number | string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   failover_pair_id?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   multifunction?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   rombar?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   romfile?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   romsize?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-extcap-init"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-lnksta-dllla"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `pci-vga` has. */
 export interface DevicePropsPciVga extends DevicePropsPciDevice {
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "big-endian-framebuffer"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   edid?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "qemu-extended-regs"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   refresh_rate?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   vgamem_mb?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xmax?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   ymax?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `acpi-ged` has. */
 export interface DevicePropsAcpiGed extends DeviceAddCommon {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "ged-event"?: number | `${number}`;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "sysbus-irq[0]"?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `x86-iommu` has. */
 export interface DevicePropsX86Iommu extends DeviceAddCommon {
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "device-iotlb"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   intremap?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   pt?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `apic-common` has. */
 export interface DevicePropsApicCommon extends DeviceAddCommon {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   vapic?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `20`. */
+  /** (QOM type `uint8` 0..255, default `20`) */
   version?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `ccid-card` has. */
 export interface DevicePropsCcidCard extends DeviceAddCommon {
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   debug?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   slot?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `pcie-port` has. */
 export interface DevicePropsPciePort extends DevicePropsPciDevice {
-  /** QOM type `uint16` (0..65535), default `8`. */
+  /** (QOM type `uint16` 0..65535, default `8`) */
   aer_log_max?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   port?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `pcie-slot` has. */
 export interface DevicePropsPcieSlot extends DevicePropsPciePort {
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   chassis?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   hotplug?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   slot?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-native-hotplug"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `pcie-root-port-base` has. */
 export interface DevicePropsPcieRootPortBase extends DevicePropsPcieSlot {
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-acs"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   power_controller_present?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `e1000-base` has. */
 export interface DevicePropsE1000Base extends DevicePropsPciDevice {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   autonegotiation?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   extra_mac_registers?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "init-vet"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   migrate_tso_props?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   mitigation?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `fw_cfg` has. */
 export interface DevicePropsFwCfg extends DeviceAddCommon {
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "acpi-mr-restore"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   dma_enabled?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `32`. */
+  /** (QOM type `uint16` 0..65535, default `32`) */
   "x-file-slots"?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `pci-host-bridge` has. */
 export interface DevicePropsPciHostBridge extends DeviceAddCommon {
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "bypass-iommu"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-config-reg-migration-enabled"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `hda-codec` has. */
 export interface DevicePropsHdaCodec extends DeviceAddCommon {
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   cad?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   debug?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   mixer?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "use-timer"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `max-x86_64-cpu` has. */
 export interface DevicePropsMaxX8664Cpu extends DevicePropsCpu {
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "host-cache-info"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   migratable?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `i2c-slave` has. */
 export interface DevicePropsI2cSlave extends DeviceAddCommon {
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   address?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `intel-hda-generic` has. */
 export interface DevicePropsIntelHdaGeneric extends DevicePropsPciDevice {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   debug?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   old_msi_addr?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `pci-ehci-usb` has. */
 export interface DevicePropsPciEhciUsb extends DevicePropsPciDevice {
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   maxframes?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `pci-uhci-usb` has. */
 export interface DevicePropsPciUhciUsb extends DevicePropsPciDevice {
-  /** QOM type `uint32` (0..4294967295), default `1280`. */
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
   bandwidth?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   maxframes?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `ide-device` has. */
 export interface DevicePropsIdeDevice extends DeviceAddCommon {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto | boolean;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number | string;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number | string;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   model?: string | number | boolean;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number | string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number | string;
-  /**
-   * Error handling policy, report/ignore/enospc/stop/auto
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   unit?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   ver?: string | number | boolean;
-  /**
-   * Error handling policy, report/ignore/enospc/stop/auto
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   werror?: BlockdevOnError;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   wwn?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `generic-sdhci` has. */
 export interface DevicePropsGenericSdhci extends DeviceAddCommon {
-  /** QOM type `uint64` (0..18446744073709551615), default `91763892`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
   capareg?: number | `${number}`;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   dma?: string | number | boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   maxcurr?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "pending-insert-quirk"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "sd-spec-version"?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   uhs?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   vendor?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `ipmi-bmc` has. */
 export interface DevicePropsIpmiBmc extends DeviceAddCommon {
-  /** QOM type `uint8` (0..255), default `32`. */
+  /** (QOM type `uint8` 0..255, default `32`) */
   slave_addr?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `ipack-device` has. */
 export interface DevicePropsIpackDevice extends DeviceAddCommon {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev0?: string | number | boolean;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev1?: string | number | boolean;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev2?: string | number | boolean;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev3?: string | number | boolean;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev4?: string | number | boolean;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev5?: string | number | boolean;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev6?: string | number | boolean;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev7?: string | number | boolean;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   slot?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `pic-common` has. */
 export interface DevicePropsPicCommon extends DeviceAddCommon {
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   elcr_addr?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `255`. */
+  /** (QOM type `uint8` 0..255, default `255`) */
   elcr_mask?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   iobase?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   master?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `pit-common` has. */
 export interface DevicePropsPitCommon extends DeviceAddCommon {
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   iobase?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `ivshmem-common` has. */
 export interface DevicePropsIvshmemCommon extends DevicePropsPciDevice {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"off"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"off"`) */
   master?: OnOffAuto | boolean;
 }
 
 /** Properties every device model below the QOM type `megasas-base` has. */
 export interface DevicePropsMegasasBase extends DevicePropsPciDevice {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   hba_serial?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `80`. */
+  /** (QOM type `uint32` 0..4294967295, default `80`) */
   max_sge?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msix?: OnOffAuto | boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   sas_address?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   use_jbod?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `pci-xhci` has. */
 export interface DevicePropsPciXhci extends DevicePropsPciDevice {
-  /** QOM type `link<device>`. */
+  /** (QOM type `link<device>`) */
   host?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p2?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p3?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   streams?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `pc-dimm` has. */
 export interface DevicePropsPcDimm extends DeviceAddCommon {
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   addr?: number | `${number}`;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   size?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   slot?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `pci-bridge` has. */
 export interface DevicePropsPciBridge extends DevicePropsPciDevice {
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   chassis_nr?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "io-reserve"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "mem-reserve"?: number | string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto | boolean;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref32-reserve"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref64-reserve"?: number | string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   shpc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `ps2-device` has. */
 export interface DevicePropsPs2Device extends DeviceAddCommon {
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[0]"?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `pci-qxl` has. */
 export interface DevicePropsPciQxl extends DevicePropsPciDevice {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cmdlog?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   debug?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "global-vmstate"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   guestdebug?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   max_outputs?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `67108864`. */
+  /** (QOM type `uint32` 0..4294967295, default `67108864`) */
   ram_size?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   ram_size_mb?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `5`. */
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
   revision?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `1024`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `1024`) */
   surfaces?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   vgamem_mb?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vram64_size_mb?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615), default `67108864`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `67108864`) */
   vram_size?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vram_size_mb?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `scsi-device` has. */
 export interface DevicePropsScsiDevice extends DeviceAddCommon {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   channel?: number | `${number}`;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   lun?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "scsi-id"?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `scsi-disk-base` has. */
 export interface DevicePropsScsiDiskBase extends DevicePropsScsiDevice {
-  /** QOM type `uint64` (0..18446744073709551615), default `2147483647`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `2147483647`) */
   max_io_size?: number | `${number}`;
-  /**
-   * Error handling policy, report/ignore/enospc/stop/auto
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
-  /**
-   * Error handling policy, report/ignore/enospc/stop/auto
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   werror?: BlockdevOnError;
 }
 
 /** Properties every device model below the QOM type `usb-device` has. */
 export interface DevicePropsUsbDevice extends DeviceAddCommon {
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   attached?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "msos-desc"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   pcap?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   port?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `u2f-key` has. */
 export interface DevicePropsU2fKey extends DevicePropsUsbDevice {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   hidraw?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `usb-serial-dev` has. */
 export interface DevicePropsUsbSerialDev extends DevicePropsUsbDevice {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `usb-hid` has. */
 export interface DevicePropsUsbHid extends DevicePropsUsbDevice {
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   usb_version?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `vfio-pci` has. */
 export interface DevicePropsVfioPci extends DevicePropsPciDevice {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"off"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"off"`) */
   display?: OnOffAuto | boolean;
-  /**
-   * Address (bus/device/function) of the host device, example: 04:10.0
-   *
-   * QOM type `str`.
-   */
+  /** Address (bus/device/function) of the host device, example: 04:10.0. (QOM type `str`) */
   host?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   sysfsdev?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-balloon-allowed"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-enable-migration"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "x-igd-gms"?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-igd-opregion"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `1100`. */
+  /** (QOM type `uint32` 0..4294967295, default `1100`) */
   "x-intx-mmap-timeout-ms"?: number | `${number}`;
-  /**
-   * off/auto/bar0/bar1/bar2/bar3/bar4/bar5
-   *
-   * QOM type `OffAutoPCIBAR`, default `"off"`.
-   */
+  /** off/auto/bar0/bar1/bar2/bar3/bar4/bar5. (QOM type `OffAutoPCIBAR`, default `"off"`) */
   "x-msix-relocation"?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-geforce-quirks"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-kvm-intx"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-kvm-ioeventfd"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-kvm-msi"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-kvm-msix"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-mmap"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-vfio-ioeventfd"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * NVIDIA GPUDirect Clique ID (0 - 15)
-   *
-   * QOM type `uint4` (0..15).
-   */
+  /** NVIDIA GPUDirect Clique ID (0 - 15). (QOM type `uint4` 0..15) */
   "x-nv-gpudirect-clique"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-device-id"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-sub-device-id"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-sub-vendor-id"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-vendor-id"?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"on"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"on"`) */
   "x-pre-copy-dirty-page-tracking"?: OnOffAuto | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-req"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-vga"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-device` has. */
 export interface DevicePropsVirtioDevice extends DeviceAddCommon {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   any_layout?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   event_idx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   indirect_desc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   iommu_platform?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   notify_on_empty?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   packed?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   queue_reset?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "use-disabled-flag"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "use-started"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-disable-legacy-check"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `virtio-scsi-common` has. */
 export interface DevicePropsVirtioScsiCommon extends DevicePropsVirtioDevice {
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   cmd_per_lun?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `65535`. */
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
   max_sectors?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   num_queues?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `vhost-scsi-common` has. */
 export interface DevicePropsVhostScsiCommon extends DevicePropsVirtioScsiCommon {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   boot_tpgt?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   t10_pi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   virtqueue_size?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-pci` has. */
 export interface DevicePropsVirtioPci extends DevicePropsPciDevice {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   aer?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   any_layout?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   ats?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   event_idx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   indirect_desc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   iommu_platform?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "migrate-extra"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "modern-pio-notify"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   notify_on_empty?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   packed?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "page-per-vq"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   queue_reset?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "use-disabled-flag"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "use-started"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "virtio-pci-bus-master-bug-migration"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-ats-page-aligned"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-disable-legacy-check"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-disable-pcie"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-ignore-backend-features"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-deverr-init"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-flr-init"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-lnkctl-init"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-pcie-pm-init"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `vhost-scsi-pci-base` has. */
 export interface DevicePropsVhostScsiPciBase extends DevicePropsVirtioPci {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   boot_tpgt?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   cmd_per_lun?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `65535`. */
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
   max_sectors?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   migratable?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   num_queues?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   seg_max_adjust?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   t10_pi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vhostfd?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   virtqueue_size?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   wwpn?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `vhost-user-blk-pci-base` has. */
 export interface DevicePropsVhostUserBlkPciBase extends DevicePropsVirtioPci {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   class?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "config-wce"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   discard?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `65535`. */
+  /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   "queue-size"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "write-zeroes"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `vhost-user-fs-pci-base` has. */
 export interface DevicePropsVhostUserFsPciBase extends DevicePropsVirtioPci {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `uint16` (0..65535), default `1`. */
+  /** (QOM type `uint16` 0..65535, default `1`) */
   "num-request-queues"?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `128`. */
+  /** (QOM type `uint16` 0..65535, default `128`) */
   "queue-size"?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   tag?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `vhost-user-gpio-pci-base` has. */
 export interface DevicePropsVhostUserGpioPciBase extends DevicePropsVirtioPci {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-gpu-base` has. */
 export interface DevicePropsVirtioGpuBase extends DevicePropsVirtioDevice {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   edid?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   max_outputs?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `1280`. */
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
   xres?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `800`. */
+  /** (QOM type `uint32` 0..4294967295, default `800`) */
   yres?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-gpu-pci-base` has. */
 export interface DevicePropsVirtioGpuPciBase extends DevicePropsVirtioPci {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   edid?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   max_outputs?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   vectors?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `1280`. */
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
   xres?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `800`. */
+  /** (QOM type `uint32` 0..4294967295, default `800`) */
   yres?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `vhost-user-gpu-pci-base-type` has. */
 export interface DevicePropsVhostUserGpuPciBaseType extends DevicePropsVirtioGpuPciBase {
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   chardev?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `vhost-user-i2c-pci-base` has. */
 export interface DevicePropsVhostUserI2cPciBase extends DevicePropsVirtioPci {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-input-device` has. */
 export interface DevicePropsVirtioInputDevice extends DevicePropsVirtioDevice {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-input-pci` has. */
 export interface DevicePropsVirtioInputPci extends DevicePropsVirtioPci {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   vectors?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `vhost-user-input-pci-base-type` has. */
 export interface DevicePropsVhostUserInputPciBaseType extends DevicePropsVirtioInputPci {
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   chardev?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `vhost-user-rng-pci-base` has. */
 export interface DevicePropsVhostUserRngPciBase extends DevicePropsVirtioPci {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `vhost-user-scsi-pci-base` has. */
 export interface DevicePropsVhostUserScsiPciBase extends DevicePropsVirtioPci {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   boot_tpgt?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   cmd_per_lun?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   hotplug?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `65535`. */
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
   max_sectors?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   num_queues?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   param_change?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   t10_pi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   virtqueue_size?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-vga-base` has. */
 export interface DevicePropsVirtioVgaBase extends DevicePropsVirtioPci {
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "big-endian-framebuffer"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   edid?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   max_outputs?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   vectors?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `1280`. */
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
   xres?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `800`. */
+  /** (QOM type `uint32` 0..4294967295, default `800`) */
   yres?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `vhost-user-vga-base-type` has. */
 export interface DevicePropsVhostUserVgaBaseType extends DevicePropsVirtioVgaBase {
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   chardev?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `vhost-vsock-common` has. */
 export interface DevicePropsVhostVsockCommon extends DevicePropsVirtioDevice {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   seqpacket?: OnOffAuto | boolean;
 }
 
 /** Properties every device model below the QOM type `vhost-user-vsock-pci-base` has. */
 export interface DevicePropsVhostUserVsockPciBase extends DevicePropsVirtioPci {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   seqpacket?: OnOffAuto | boolean;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   vectors?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `vhost-vsock-pci-base` has. */
 export interface DevicePropsVhostVsockPciBase extends DevicePropsVirtioPci {
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "guest-cid"?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   seqpacket?: OnOffAuto | boolean;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   vectors?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vhostfd?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-serial-port` has. */
 export interface DevicePropsVirtioSerialPort extends DeviceAddCommon {
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   name?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   nr?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-9p-pci-base` has. */
 export interface DevicePropsVirtio9pPciBase extends DevicePropsVirtioPci {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   fsdev?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   mount_tag?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   vectors?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-balloon-pci-base` has. */
 export interface DevicePropsVirtioBalloonPciBase extends DevicePropsVirtioPci {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "deflate-on-oom"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "free-page-hint"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "free-page-reporting"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `guest statistics`. */
+  /** (QOM type `guest statistics`) */
   "guest-stats"?: string | number | boolean;
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   "guest-stats-polling-interval"?: number | `${number}`;
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "page-poison"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "qemu-4-0-config-size"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `virtio-blk-pci-base` has. */
 export interface DevicePropsVirtioBlkPciBase extends DevicePropsVirtioPci {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto | boolean;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   class?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "config-wce"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cyls?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   discard?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number | string;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   heads?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lcyls?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number | `${number}`;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number | string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4194303`. */
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-discard-sectors"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4194303`. */
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-write-zeroes-sectors"?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number | string;
-  /** QOM type `uint16` (0..65535), default `65535`. */
+  /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number | string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number | string;
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   "queue-size"?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "report-discard-granularity"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "request-merging"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * Error handling policy, report/ignore/enospc/stop/auto
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   scsi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   secs?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "seg-max-adjust"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number | `${number}`;
-  /**
-   * Error handling policy, report/ignore/enospc/stop/auto
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   werror?: BlockdevOnError;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "write-zeroes"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-enable-wce-if-config-wce"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `virtio-crypto-pci-base-type` has. */
 export interface DevicePropsVirtioCryptoPciBaseType extends DevicePropsVirtioPci {
-  /** QOM type `link<cryptodev-backend>`. */
+  /** (QOM type `link<cryptodev-backend>`) */
   cryptodev?: string | number | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   vectors?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-gpu-pci-base-type` has. */
 export interface DevicePropsVirtioGpuPciBaseType extends DevicePropsVirtioGpuPciBase {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   blob?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `size` (0..18446744073709551615), default `268435456`. */
+  /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
   max_hostmem?: number | string;
 }
 
 /** Properties every device model below the QOM type `virtio-input-host-pci-base-type` has. */
 export interface DevicePropsVirtioInputHostPciBaseType extends DevicePropsVirtioInputPci {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   evdev?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-iommu-pci-base-type` has. */
 export interface DevicePropsVirtioIommuPciBaseType extends DevicePropsVirtioPci {
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "boot-bypass"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   class?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "len-reserved-regions"?: number | `${number}`;
-  /** QOM type `link<PCI>`. */
+  /** (QOM type `link<PCI>`) */
   "primary-bus"?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-input-hid-device` has. */
 export interface DevicePropsVirtioInputHidDevice extends DevicePropsVirtioInputDevice {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   display?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   head?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-input-hid-pci` has. */
 export interface DevicePropsVirtioInputHidPci extends DevicePropsVirtioInputPci {
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   display?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   head?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-mem-pci-base` has. */
 export interface DevicePropsVirtioMemPciBase extends DevicePropsVirtioPci {
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   "block-size"?: number | string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   memaddr?: number | `${number}`;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   prealloc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   "requested-size"?: number | string;
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   size?: number | string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "unplugged-inaccessible"?: OnOffAuto | boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-mouse-pci-base-type` has. */
 export interface DevicePropsVirtioMousePciBaseType extends DevicePropsVirtioInputHidPci {
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "wheel-axis"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `virtio-net-pci-base` has. */
 export interface DevicePropsVirtioNetPciBase extends DevicePropsVirtioPci {
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   csum?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_guest_offloads?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_mac_addr?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_rx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_rx_extra?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_vlan?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_vq?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   duplex?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   failover?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   gso?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_announce?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_csum?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_ecn?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   guest_rsc_ext?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_tso4?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_tso6?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_ufo?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   hash?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_ecn?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   host_mtu?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_tso4?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_tso6?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_ufo?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   mq?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   mrg_rxbuf?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `300000`. */
+  /** (QOM type `uint32` 0..4294967295, default `300000`) */
   rsc_interval?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   rss?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   rx_queue_size?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   speed?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   status?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   tx?: string | number | boolean;
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   tx_queue_size?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-mtu-bypass-backend"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int32` (-2147483648..2147483647), default `256`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `256`) */
   "x-txburst"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `150000`. */
+  /** (QOM type `uint32` 0..4294967295, default `150000`) */
   "x-txtimer"?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-pmem-pci-base` has. */
 export interface DevicePropsVirtioPmemPciBase extends DevicePropsVirtioPci {
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   memaddr?: number | `${number}`;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
 }
 
 /** Properties every device model below the QOM type `virtio-rng-pci-base` has. */
 export interface DevicePropsVirtioRngPciBase extends DevicePropsVirtioPci {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint64` (0..18446744073709551615), default `9223372036854775807`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `9223372036854775807`) */
   "max-bytes"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `65536`. */
+  /** (QOM type `uint32` 0..4294967295, default `65536`) */
   period?: number | `${number}`;
-  /** QOM type `link<rng-backend>`. */
+  /** (QOM type `link<rng-backend>`) */
   rng?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-scsi-pci-base` has. */
 export interface DevicePropsVirtioScsiPciBase extends DevicePropsVirtioPci {
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   cmd_per_lun?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   hotplug?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `65535`. */
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
   max_sectors?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   num_queues?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   param_change?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   seg_max_adjust?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vectors?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `256`. */
+  /** (QOM type `uint32` 0..4294967295, default `256`) */
   virtqueue_size?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-serial-pci-base` has. */
 export interface DevicePropsVirtioSerialPciBase extends DevicePropsVirtioPci {
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   class?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "emergency-write"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `31`. */
+  /** (QOM type `uint32` 0..4294967295, default `31`) */
   max_ports?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   vectors?: number | `${number}`;
 }
 
 /** Properties every device model below the QOM type `virtio-tablet-pci-base-type` has. */
 export interface DevicePropsVirtioTabletPciBaseType extends DevicePropsVirtioInputHidPci {
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "wheel-axis"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
 /** Properties every device model below the QOM type `virtio-vga-base-type` has. */
 export interface DevicePropsVirtioVgaBaseType extends DevicePropsVirtioVgaBase {
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   blob?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `size` (0..18446744073709551615), default `268435456`. */
+  /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
   max_hostmem?: number | string;
 }
 
@@ -14674,11 +13902,7 @@ export interface DeviceAdd486X8664Cpu extends DevicePropsCpu {
 export interface DeviceAddAc97 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "AC97";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string | number | boolean;
 }
 
@@ -14914,11 +14138,7 @@ export interface DeviceAddEpycX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddEs1370 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "ES1370";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string | number | boolean;
 }
 
@@ -14974,57 +14194,45 @@ export interface DeviceAddHaswellX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddIch9Lpc extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "ICH9-LPC";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "acpi-pci-hotplug-with-bridge-support"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   acpi_disable_cmd?: number | `${number}`;
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   acpi_enable_cmd?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "cpu-hotplug-legacy"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   disable_s3?: number | `${number}`;
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   disable_s4?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   enable_tco?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   gpe0_blk?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   gpe0_blk_len?: number | `${number}`;
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "memory-hotplug-support"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   noreboot?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   pm_io_base?: number | `${number}`;
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   s4_val?: number | `${number}`;
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   sci_int?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "smm-compat"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "x-keep-pci-slot-hpc"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-smi-broadcast"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-smi-cpu-hotplug"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-smi-cpu-hotunplug"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "x-smi-negotiated-features"?: number | `${number}`;
 }
 
@@ -15218,29 +14426,29 @@ export interface DeviceAddPiix3Xen extends DevicePropsPciDevice {
 export interface DeviceAddPiix4Pm extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "PIIX4_PM";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "acpi-pci-hotplug-with-bridge-support"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "acpi-root-pci-hotplug"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   disable_s3?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   disable_s4?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "memory-hotplug-support"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   s4_val?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   smb_io_base?: number | `${number}`;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "smi-irq[0]"?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "smm-compat"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "smm-enabled"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[0]"?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-not-migrate-acpi-index"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -15404,13 +14612,9 @@ export interface DeviceAddSnowridgeX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddVga extends DevicePropsPciVga {
   /** The device model (QOM type). */
   driver: "VGA";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "global-vmstate"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   mmio?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -15442,9 +14646,9 @@ export interface DeviceAddWestmereX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddAcpiErst extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "acpi-erst";
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `8192`. */
+  /** (QOM type `uint32` 0..4294967295, default `8192`) */
   record_size?: number | `${number}`;
 }
 
@@ -15452,9 +14656,9 @@ export interface DeviceAddAcpiErst extends DevicePropsPciDevice {
 export interface DeviceAddAcpiGed extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "acpi-ged";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "ged-event"?: number | `${number}`;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "sysbus-irq[0]"?: string | number | boolean;
 }
 
@@ -15468,15 +14672,11 @@ export interface DeviceAddAcpiGedX86 extends DevicePropsAcpiGed {
 export interface DeviceAddAdlib extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "adlib";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `44100`. */
+  /** (QOM type `uint32` 0..4294967295, default `44100`) */
   freq?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `544`. */
+  /** (QOM type `uint32` 0..4294967295, default `544`) */
   iobase?: number | `${number}`;
 }
 
@@ -15514,19 +14714,15 @@ export interface DeviceAddAthlonX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddAtiVga extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "ati-vga";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   guest_hwcursor?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   model?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   vgamem_mb?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `20550`. */
+  /** (QOM type `uint16` 0..65535, default `20550`) */
   "x-device-id"?: number | `${number}`;
-  /**
-   * Use pixman for: 1: fill, 2: blit
-   *
-   * QOM type `uint8` (0..255), default `3`.
-   */
+  /** Use pixman for: 1: fill, 2: blit. (QOM type `uint8` 0..255, default `3`) */
   "x-pixman"?: number | `${number}`;
 }
 
@@ -15540,17 +14736,13 @@ export interface DeviceAddBaseX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddBaseXhci extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "base-xhci";
-  /** QOM type `link<device>`. */
+  /** (QOM type `link<device>`) */
   host?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p2?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p3?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   streams?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -15558,21 +14750,21 @@ export interface DeviceAddBaseXhci extends DeviceAddCommon {
 export interface DeviceAddBochsDisplay extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "bochs-display";
-  /** QOM type `bool`. */
+  /** (QOM type `bool`) */
   "big-endian-framebuffer"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   edid?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   refresh_rate?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `16777216`. */
+  /** (QOM type `size` 0..18446744073709551615, default `16777216`) */
   vgamem?: number | string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xmax?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   ymax?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number | `${number}`;
 }
 
@@ -15580,15 +14772,15 @@ export interface DeviceAddBochsDisplay extends DevicePropsPciDevice {
 export interface DeviceAddCcidCardEmulated extends DevicePropsCcidCard {
   /** The device model (QOM type). */
   driver: "ccid-card-emulated";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   backend?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   cert1?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   cert2?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   cert3?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   db?: string | number | boolean;
 }
 
@@ -15596,11 +14788,7 @@ export interface DeviceAddCcidCardEmulated extends DevicePropsCcidCard {
 export interface DeviceAddCcidCardPassthru extends DevicePropsCcidCard {
   /** The device model (QOM type). */
   driver: "ccid-card-passthru";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
 }
 
@@ -15608,45 +14796,33 @@ export interface DeviceAddCcidCardPassthru extends DevicePropsCcidCard {
 export interface DeviceAddCfiPflash01 extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "cfi.pflash01";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "big-endian"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "device-width"?: number | `${number}`;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   id0?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   id1?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   id2?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   id3?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "max-device-width"?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   name?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "num-blocks"?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "old-multiple-chip-handling"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "sector-length"?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   secure?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   width?: number | `${number}`;
 }
 
@@ -15654,11 +14830,11 @@ export interface DeviceAddCfiPflash01 extends DeviceAddCommon {
 export interface DeviceAddCirrusVga extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "cirrus-vga";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   blitter?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "global-vmstate"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   vgamem_mb?: number | `${number}`;
 }
 
@@ -15690,7 +14866,7 @@ export interface DeviceAddCoreduoX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddCpuCluster extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "cpu-cluster";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "cluster-id"?: number | `${number}`;
 }
 
@@ -15698,17 +14874,13 @@ export interface DeviceAddCpuCluster extends DeviceAddCommon {
 export interface DeviceAddCs4231a extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "cs4231a";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   dma?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `1332`. */
+  /** (QOM type `uint32` 0..4294967295, default `1332`) */
   iobase?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `9`. */
+  /** (QOM type `uint32` 0..4294967295, default `9`) */
   irq?: number | `${number}`;
 }
 
@@ -15716,9 +14888,9 @@ export interface DeviceAddCs4231a extends DeviceAddCommon {
 export interface DeviceAddCtucanPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "ctucan_pci";
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus0?: string | number | boolean;
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus1?: string | number | boolean;
 }
 
@@ -15732,15 +14904,15 @@ export interface DeviceAddCxlDownstream extends DevicePropsPcieSlot {
 export interface DeviceAddCxlRp extends DevicePropsPcieRootPortBase {
   /** The device model (QOM type). */
   driver: "cxl-rp";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "io-reserve"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "mem-reserve"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref32-reserve"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref64-reserve"?: number | string;
 }
 
@@ -15748,13 +14920,13 @@ export interface DeviceAddCxlRp extends DevicePropsPcieRootPortBase {
 export interface DeviceAddCxlType3 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "cxl-type3";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   cdat?: string | number | boolean;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   lsa?: string | number | boolean;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
   sn?: number | `${number}`;
 }
 
@@ -15762,7 +14934,7 @@ export interface DeviceAddCxlType3 extends DevicePropsPciDevice {
 export interface DeviceAddCxlUpstream extends DevicePropsPciePort {
   /** The device model (QOM type). */
   driver: "cxl-upstream";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   cdat?: string | number | boolean;
 }
 
@@ -15794,39 +14966,19 @@ export interface DeviceAddE100082545em extends DevicePropsE1000Base {
 export interface DeviceAddE1000e extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "e1000e";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Do not use virtio headers, perform SW offloads emulation instead
-   *
-   * QOM type `uint8` (0..255), default `0`.
-   */
+  /** Do not use virtio headers, perform SW offloads emulation instead. (QOM type `uint8` 0..255, default `0`) */
   disable_vnet_hdr?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "init-vet"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
-  /**
-   * PCI device Subsystem ID
-   *
-   * QOM type `uint16` (0..65535), default `0`.
-   */
+  /** PCI device Subsystem ID. (QOM type `uint16` 0..65535, default `0`) */
   subsys?: number | `${number}`;
-  /**
-   * PCI device Subsystem Vendor ID
-   *
-   * QOM type `uint16` (0..65535), default `32902`.
-   */
+  /** PCI device Subsystem Vendor ID. (QOM type `uint16` 0..65535, default `32902`) */
   subsys_ven?: number | `${number}`;
 }
 
@@ -15834,7 +14986,7 @@ export interface DeviceAddE1000e extends DevicePropsPciDevice {
 export interface DeviceAddEdu extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "edu";
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   dma_mask?: number | `${number}`;
 }
 
@@ -15848,63 +15000,31 @@ export interface DeviceAddEsp extends DeviceAddCommon {
 export interface DeviceAddFloppy extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "floppy";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto | boolean;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number | string;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
-  /**
-   * FDC drive type, 144/288/120/none/auto
-   *
-   * QOM type `FdcDriveType`, default `"auto"`.
-   */
+  /** FDC drive type, 144/288/120/none/auto. (QOM type `FdcDriveType`, default `"auto"`) */
   "drive-type"?: string | number | boolean;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number | string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number | string;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   unit?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
 }
 
@@ -15918,7 +15038,7 @@ export interface DeviceAddFwCfgIo extends DevicePropsFwCfg {
 export interface DeviceAddFwCfgMem extends DevicePropsFwCfg {
   /** The device model (QOM type). */
   driver: "fw_cfg_mem";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   data_width?: number | `${number}`;
 }
 
@@ -15926,19 +15046,19 @@ export interface DeviceAddFwCfgMem extends DevicePropsFwCfg {
 export interface DeviceAddGenericSdhci extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "generic-sdhci";
-  /** QOM type `uint64` (0..18446744073709551615), default `91763892`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
   capareg?: number | `${number}`;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   dma?: string | number | boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   maxcurr?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "pending-insert-quirk"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "sd-spec-version"?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   uhs?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   vendor?: number | `${number}`;
 }
 
@@ -15946,7 +15066,7 @@ export interface DeviceAddGenericSdhci extends DeviceAddCommon {
 export interface DeviceAddGpexPcihost extends DevicePropsPciHostBridge {
   /** The device model (QOM type). */
   driver: "gpex-pcihost";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "allow-unmapped-accesses"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -15960,7 +15080,7 @@ export interface DeviceAddGpexRoot extends DevicePropsPciDevice {
 export interface DeviceAddGpioI2c extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "gpio_i2c";
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[0]"?: string | number | boolean;
 }
 
@@ -15968,13 +15088,13 @@ export interface DeviceAddGpioI2c extends DeviceAddCommon {
 export interface DeviceAddGuestLoader extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "guest-loader";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   addr?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   bootargs?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   initrd?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   kernel?: string | number | boolean;
 }
 
@@ -15982,19 +15102,15 @@ export interface DeviceAddGuestLoader extends DeviceAddCommon {
 export interface DeviceAddGus extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "gus";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   dma?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `44100`. */
+  /** (QOM type `uint32` 0..4294967295, default `44100`) */
   freq?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `576`. */
+  /** (QOM type `uint32` 0..4294967295, default `576`) */
   iobase?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `7`. */
+  /** (QOM type `uint32` 0..4294967295, default `7`) */
   irq?: number | `${number}`;
 }
 
@@ -16026,17 +15142,13 @@ export interface DeviceAddHostX8664Cpu extends DevicePropsMaxX8664Cpu {
 export interface DeviceAddHpet extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "hpet";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "hpet-intcap"?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "hpet-offset-saved"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   msi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `3`. */
+  /** (QOM type `uint8` 0..255, default `3`) */
   timers?: number | `${number}`;
 }
 
@@ -16044,11 +15156,11 @@ export interface DeviceAddHpet extends DeviceAddCommon {
 export interface DeviceAddHvSyndbg extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "hv-syndbg";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   host_ip?: string | number | boolean;
-  /** QOM type `uint16` (0..65535), default `50000`. */
+  /** (QOM type `uint16` 0..65535, default `50000`) */
   host_port?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   use_hcalls?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -16068,15 +15180,15 @@ export interface DeviceAddHypervTestdev extends DeviceAddCommon {
 export interface DeviceAddI2cDdc extends DevicePropsI2cSlave {
   /** The device model (QOM type). */
   driver: "i2c-ddc";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   refresh_rate?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xmax?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   ymax?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number | `${number}`;
 }
 
@@ -16090,19 +15202,19 @@ export interface DeviceAddI440Fx extends DevicePropsPciDevice {
 export interface DeviceAddI440FxPcihost extends DevicePropsPciHostBridge {
   /** The device model (QOM type). */
   driver: "i440FX-pcihost";
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-end"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-start"?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "pci-hole64-end"?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `2147483648`. */
+  /** (QOM type `size` 0..18446744073709551615, default `2147483648`) */
   "pci-hole64-size"?: number | string;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "pci-hole64-start"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   short_root_bus?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-pci-hole64-fix"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -16116,19 +15228,19 @@ export interface DeviceAddI6300esb extends DevicePropsPciDevice {
 export interface DeviceAddI8042 extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "i8042";
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "a20[0]"?: string | number | boolean;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "extended-state"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `1`. */
+  /** (QOM type `uint8` 0..255, default `1`) */
   "kbd-irq"?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "kbd-throttle"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `12`. */
+  /** (QOM type `uint8` 0..255, default `12`) */
   "mouse-irq"?: number | `${number}`;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[0]"?: string | number | boolean;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[1]"?: string | number | boolean;
 }
 
@@ -16136,13 +15248,13 @@ export interface DeviceAddI8042 extends DeviceAddCommon {
 export interface DeviceAddI8042Mmio extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "i8042-mmio";
-  /** QOM type `uint64` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
   mask?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   size?: number | `${number}`;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[0]"?: string | number | boolean;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "unnamed-gpio-out[1]"?: string | number | boolean;
 }
 
@@ -16150,19 +15262,11 @@ export interface DeviceAddI8042Mmio extends DeviceAddCommon {
 export interface DeviceAddI82550 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82550";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16170,19 +15274,11 @@ export interface DeviceAddI82550 extends DevicePropsPciDevice {
 export interface DeviceAddI82551 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82551";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16190,19 +15286,11 @@ export interface DeviceAddI82551 extends DevicePropsPciDevice {
 export interface DeviceAddI82557a extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82557a";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16210,19 +15298,11 @@ export interface DeviceAddI82557a extends DevicePropsPciDevice {
 export interface DeviceAddI82557b extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82557b";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16230,19 +15310,11 @@ export interface DeviceAddI82557b extends DevicePropsPciDevice {
 export interface DeviceAddI82557c extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82557c";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16250,19 +15322,11 @@ export interface DeviceAddI82557c extends DevicePropsPciDevice {
 export interface DeviceAddI82558a extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82558a";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16270,19 +15334,11 @@ export interface DeviceAddI82558a extends DevicePropsPciDevice {
 export interface DeviceAddI82558b extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82558b";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16290,19 +15346,11 @@ export interface DeviceAddI82558b extends DevicePropsPciDevice {
 export interface DeviceAddI82559a extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82559a";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16310,19 +15358,11 @@ export interface DeviceAddI82559a extends DevicePropsPciDevice {
 export interface DeviceAddI82559b extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82559b";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16330,19 +15370,11 @@ export interface DeviceAddI82559b extends DevicePropsPciDevice {
 export interface DeviceAddI82559c extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82559c";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16350,19 +15382,11 @@ export interface DeviceAddI82559c extends DevicePropsPciDevice {
 export interface DeviceAddI82559er extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82559er";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16370,19 +15394,11 @@ export interface DeviceAddI82559er extends DevicePropsPciDevice {
 export interface DeviceAddI82562 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82562";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16390,13 +15406,13 @@ export interface DeviceAddI82562 extends DevicePropsPciDevice {
 export interface DeviceAddI8257 extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "i8257";
-  /** QOM type `int32` (-2147483648..2147483647), default `0`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `0`) */
   base?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `0`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `0`) */
   dshift?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `128`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `128`) */
   "page-base"?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `1152`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `1152`) */
   "pageh-base"?: number | `${number}`;
 }
 
@@ -16404,19 +15420,11 @@ export interface DeviceAddI8257 extends DeviceAddCommon {
 export interface DeviceAddI82801 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "i82801";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -16460,9 +15468,9 @@ export interface DeviceAddIch9UsbEhci2 extends DevicePropsPciEhciUsb {
 export interface DeviceAddIch9UsbUhci1 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci1";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string | number | boolean;
 }
 
@@ -16470,9 +15478,9 @@ export interface DeviceAddIch9UsbUhci1 extends DevicePropsPciUhciUsb {
 export interface DeviceAddIch9UsbUhci2 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci2";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string | number | boolean;
 }
 
@@ -16480,9 +15488,9 @@ export interface DeviceAddIch9UsbUhci2 extends DevicePropsPciUhciUsb {
 export interface DeviceAddIch9UsbUhci3 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci3";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string | number | boolean;
 }
 
@@ -16490,9 +15498,9 @@ export interface DeviceAddIch9UsbUhci3 extends DevicePropsPciUhciUsb {
 export interface DeviceAddIch9UsbUhci4 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci4";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string | number | boolean;
 }
 
@@ -16500,9 +15508,9 @@ export interface DeviceAddIch9UsbUhci4 extends DevicePropsPciUhciUsb {
 export interface DeviceAddIch9UsbUhci5 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci5";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string | number | boolean;
 }
 
@@ -16510,9 +15518,9 @@ export interface DeviceAddIch9UsbUhci5 extends DevicePropsPciUhciUsb {
 export interface DeviceAddIch9UsbUhci6 extends DevicePropsPciUhciUsb {
   /** The device model (QOM type). */
   driver: "ich9-usb-uhci6";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string | number | boolean;
 }
 
@@ -16526,25 +15534,21 @@ export interface DeviceAddIdeCd extends DevicePropsIdeDevice {
 export interface DeviceAddIdeHd extends DevicePropsIdeDevice {
   /** The device model (QOM type). */
   driver: "ide-hd";
-  /**
-   * Logical CHS translation algorithm, auto/none/lba/large/rechs
-   *
-   * QOM type `BiosAtaTranslation`, default `"auto"`.
-   */
+  /** Logical CHS translation algorithm, auto/none/lba/large/rechs. (QOM type `BiosAtaTranslation`, default `"auto"`) */
   "bios-chs-trans"?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cyls?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   heads?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lcyls?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   rotation_rate?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   secs?: number | `${number}`;
 }
 
@@ -16570,29 +15574,25 @@ export interface DeviceAddIntelHda extends DevicePropsIntelHdaGeneric {
 export interface DeviceAddIntelIommu extends DevicePropsX86Iommu {
   /** The device model (QOM type). */
   driver: "intel-iommu";
-  /** QOM type `uint8` (0..255), default `39`. */
+  /** (QOM type `uint8` 0..255, default `39`) */
   "aw-bits"?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "caching-mode"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "dma-drain"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "dma-translation"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   eim?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "snoop-control"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   version?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-buggy-eim"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-pasid-mode"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-scalable-mode"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -16600,7 +15600,7 @@ export interface DeviceAddIntelIommu extends DevicePropsX86Iommu {
 export interface DeviceAddIoapic extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "ioapic";
-  /** QOM type `uint8` (0..255), default `32`. */
+  /** (QOM type `uint8` 0..255, default `32`) */
   version?: number | `${number}`;
 }
 
@@ -16614,11 +15614,7 @@ export interface DeviceAddIoh3420 extends DevicePropsPcieRootPortBase {
 export interface DeviceAddIpmiBmcExtern extends DevicePropsIpmiBmc {
   /** The device model (QOM type). */
   driver: "ipmi-bmc-extern";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
 }
 
@@ -16626,31 +15622,27 @@ export interface DeviceAddIpmiBmcExtern extends DevicePropsIpmiBmc {
 export interface DeviceAddIpmiBmcSim extends DevicePropsIpmiBmc {
   /** The device model (QOM type). */
   driver: "ipmi-bmc-sim";
-  /** QOM type `uint8` (0..255), default `32`. */
+  /** (QOM type `uint8` 0..255, default `32`) */
   device_id?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   device_rev?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `1024`. */
+  /** (QOM type `uint16` 0..65535, default `1024`) */
   fruareasize?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   frudatafile?: string | number | boolean;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   fwrev1?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   fwrev2?: number | `${number}`;
-  /**
-   * UUID (aka GUID) or "auto" for random value (default)
-   *
-   * QOM type `str`.
-   */
+  /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`) */
   guid?: string | number | boolean;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   ipmi_version?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   mfg_id?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   product_id?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   sdrfile?: string | number | boolean;
 }
 
@@ -16664,9 +15656,9 @@ export interface DeviceAddIpoctal232 extends DevicePropsIpackDevice {
 export interface DeviceAddIsaApplesmc extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-applesmc";
-  /** QOM type `uint32` (0..4294967295), default `768`. */
+  /** (QOM type `uint32` 0..4294967295, default `768`) */
   iobase?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   osk?: string | number | boolean;
 }
 
@@ -16674,9 +15666,9 @@ export interface DeviceAddIsaApplesmc extends DeviceAddCommon {
 export interface DeviceAddIsaCirrusVga extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-cirrus-vga";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   blitter?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   vgamem_mb?: number | `${number}`;
 }
 
@@ -16684,9 +15676,9 @@ export interface DeviceAddIsaCirrusVga extends DeviceAddCommon {
 export interface DeviceAddIsaDebugExit extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-debug-exit";
-  /** QOM type `uint32` (0..4294967295), default `1281`. */
+  /** (QOM type `uint32` 0..4294967295, default `1281`) */
   iobase?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   iosize?: number | `${number}`;
 }
 
@@ -16694,15 +15686,11 @@ export interface DeviceAddIsaDebugExit extends DeviceAddCommon {
 export interface DeviceAddIsaDebugcon extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-debugcon";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `233`. */
+  /** (QOM type `uint32` 0..4294967295, default `233`) */
   iobase?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `233`. */
+  /** (QOM type `uint32` 0..4294967295, default `233`) */
   readback?: number | `${number}`;
 }
 
@@ -16710,33 +15698,21 @@ export interface DeviceAddIsaDebugcon extends DeviceAddCommon {
 export interface DeviceAddIsaFdc extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-fdc";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindexA?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindexB?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   dma?: number | `${number}`;
-  /**
-   * FDC drive type, 144/288/120/none/auto
-   *
-   * QOM type `FdcDriveType`, default `"288"`.
-   */
+  /** FDC drive type, 144/288/120/none/auto. (QOM type `FdcDriveType`, default `"288"`) */
   fallback?: string | number | boolean;
-  /**
-   * FDC drive type, 144/288/120/none/auto
-   *
-   * QOM type `FdcDriveType`, default `"auto"`.
-   */
+  /** FDC drive type, 144/288/120/none/auto. (QOM type `FdcDriveType`, default `"auto"`) */
   fdtypeA?: string | number | boolean;
-  /**
-   * FDC drive type, 144/288/120/none/auto
-   *
-   * QOM type `FdcDriveType`, default `"auto"`.
-   */
+  /** FDC drive type, 144/288/120/none/auto. (QOM type `FdcDriveType`, default `"auto"`) */
   fdtypeB?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `1008`. */
+  /** (QOM type `uint32` 0..4294967295, default `1008`) */
   iobase?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `6`. */
+  /** (QOM type `uint32` 0..4294967295, default `6`) */
   irq?: number | `${number}`;
 }
 
@@ -16750,11 +15726,11 @@ export interface DeviceAddIsaI8259 extends DevicePropsPicCommon {
 export interface DeviceAddIsaIde extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-ide";
-  /** QOM type `uint32` (0..4294967295), default `496`. */
+  /** (QOM type `uint32` 0..4294967295, default `496`) */
   iobase?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `1014`. */
+  /** (QOM type `uint32` 0..4294967295, default `1014`) */
   iobase2?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `14`. */
+  /** (QOM type `uint32` 0..4294967295, default `14`) */
   irq?: number | `${number}`;
 }
 
@@ -16762,11 +15738,11 @@ export interface DeviceAddIsaIde extends DeviceAddCommon {
 export interface DeviceAddIsaIpmiBt extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-ipmi-bt";
-  /** QOM type `link<ipmi-bmc>`. */
+  /** (QOM type `link<ipmi-bmc>`) */
   bmc?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `228`. */
+  /** (QOM type `uint32` 0..4294967295, default `228`) */
   ioport?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `5`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
   irq?: number | `${number}`;
 }
 
@@ -16774,11 +15750,11 @@ export interface DeviceAddIsaIpmiBt extends DeviceAddCommon {
 export interface DeviceAddIsaIpmiKcs extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-ipmi-kcs";
-  /** QOM type `link<ipmi-bmc>`. */
+  /** (QOM type `link<ipmi-bmc>`) */
   bmc?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `3234`. */
+  /** (QOM type `uint32` 0..4294967295, default `3234`) */
   ioport?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `5`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
   irq?: number | `${number}`;
 }
 
@@ -16786,17 +15762,13 @@ export interface DeviceAddIsaIpmiKcs extends DeviceAddCommon {
 export interface DeviceAddIsaParallel extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-parallel";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   index?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   iobase?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `7`. */
+  /** (QOM type `uint32` 0..4294967295, default `7`) */
   irq?: number | `${number}`;
 }
 
@@ -16804,17 +15776,13 @@ export interface DeviceAddIsaParallel extends DeviceAddCommon {
 export interface DeviceAddIsaPcspk extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-pcspk";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `97`. */
+  /** (QOM type `uint32` 0..4294967295, default `97`) */
   iobase?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   migrate?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `link<pit-common>`. */
+  /** (QOM type `link<pit-common>`) */
   pit?: string | number | boolean;
 }
 
@@ -16828,21 +15796,17 @@ export interface DeviceAddIsaPit extends DevicePropsPitCommon {
 export interface DeviceAddIsaSerial extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-serial";
-  /** QOM type `uint32` (0..4294967295), default `115200`. */
+  /** (QOM type `uint32` 0..4294967295, default `115200`) */
   baudbase?: number | `${number}`;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   index?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   iobase?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   irq?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   wakeup?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -16850,7 +15814,7 @@ export interface DeviceAddIsaSerial extends DeviceAddCommon {
 export interface DeviceAddIsaVga extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "isa-vga";
-  /** QOM type `uint32` (0..4294967295), default `8`. */
+  /** (QOM type `uint32` 0..4294967295, default `8`) */
   vgamem_mb?: number | `${number}`;
 }
 
@@ -16864,19 +15828,11 @@ export interface DeviceAddIsabusBridge extends DeviceAddCommon {
 export interface DeviceAddIvshmemDoorbell extends DevicePropsIvshmemCommon {
   /** The device model (QOM type). */
   driver: "ivshmem-doorbell";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   vectors?: number | `${number}`;
 }
 
@@ -16884,7 +15840,7 @@ export interface DeviceAddIvshmemDoorbell extends DevicePropsIvshmemCommon {
 export interface DeviceAddIvshmemPlain extends DevicePropsIvshmemCommon {
   /** The device model (QOM type). */
   driver: "ivshmem-plain";
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
 }
 
@@ -16892,7 +15848,7 @@ export interface DeviceAddIvshmemPlain extends DevicePropsIvshmemCommon {
 export interface DeviceAddKvaserPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "kvaser_pci";
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus?: string | number | boolean;
 }
 
@@ -16912,7 +15868,7 @@ export interface DeviceAddKvmI8259 extends DevicePropsPicCommon {
 export interface DeviceAddKvmIoapic extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "kvm-ioapic";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   gsi_base?: number | `${number}`;
 }
 
@@ -16920,7 +15876,7 @@ export interface DeviceAddKvmIoapic extends DeviceAddCommon {
 export interface DeviceAddKvmPit extends DevicePropsPitCommon {
   /** The device model (QOM type). */
   driver: "kvm-pit";
-  /** QOM type `LostTickPolicy`, default `"delay"`. */
+  /** (QOM type `LostTickPolicy`, default `"delay"`) */
   lost_tick_policy?: string | number | boolean;
 }
 
@@ -16952,7 +15908,7 @@ export interface DeviceAddKvm64X8664Cpu extends DevicePropsCpu {
 export interface DeviceAddKvmclock extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "kvmclock";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-mach-use-reliable-get-clock"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -16966,19 +15922,19 @@ export interface DeviceAddKvmvapic extends DeviceAddCommon {
 export interface DeviceAddLoader extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "loader";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   addr?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "cpu-num"?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   data?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "data-be"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "data-len"?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   file?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "force-raw"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -16998,9 +15954,9 @@ export interface DeviceAddLsi53c895a extends DevicePropsPciDevice {
 export interface DeviceAddMaxX8664Cpu extends DevicePropsCpu {
   /** The device model (QOM type). */
   driver: "max-x86_64-cpu";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "host-cache-info"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   migratable?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -17008,13 +15964,13 @@ export interface DeviceAddMaxX8664Cpu extends DevicePropsCpu {
 export interface DeviceAddMc146818rtc extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "mc146818rtc";
-  /** QOM type `int32` (-2147483648..2147483647), default `1980`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `1980`) */
   base_year?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `112`. */
+  /** (QOM type `uint16` 0..65535, default `112`) */
   iobase?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `8`. */
+  /** (QOM type `uint8` 0..255, default `8`) */
   irq?: number | `${number}`;
-  /** QOM type `LostTickPolicy`, default `"discard"`. */
+  /** (QOM type `LostTickPolicy`, default `"discard"`) */
   lost_tick_policy?: string | number | boolean;
 }
 
@@ -17022,9 +15978,9 @@ export interface DeviceAddMc146818rtc extends DeviceAddCommon {
 export interface DeviceAddMch extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "mch";
-  /** QOM type `uint16` (0..65535), default `16`. */
+  /** (QOM type `uint16` 0..65535, default `16`) */
   "extended-tseg-mbytes"?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "smbase-smram"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -17032,7 +15988,7 @@ export interface DeviceAddMch extends DevicePropsPciDevice {
 export interface DeviceAddMegasas extends DevicePropsMegasasBase {
   /** The device model (QOM type). */
   driver: "megasas";
-  /** QOM type `uint32` (0..4294967295), default `1000`. */
+  /** (QOM type `uint32` 0..4294967295, default `1000`) */
   max_cmds?: number | `${number}`;
 }
 
@@ -17040,7 +15996,7 @@ export interface DeviceAddMegasas extends DevicePropsMegasasBase {
 export interface DeviceAddMegasasGen2 extends DevicePropsMegasasBase {
   /** The device model (QOM type). */
   driver: "megasas-gen2";
-  /** QOM type `uint32` (0..4294967295), default `1008`. */
+  /** (QOM type `uint32` 0..4294967295, default `1008`) */
   max_cmds?: number | `${number}`;
 }
 
@@ -17048,101 +16004,97 @@ export interface DeviceAddMegasasGen2 extends DevicePropsMegasasBase {
 export interface DeviceAddMigration extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "migration";
-  /** QOM type `size` (0..18446744073709551615), default `50`. */
+  /** (QOM type `size` 0..18446744073709551615, default `50`) */
   "announce-initial"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `550`. */
+  /** (QOM type `size` 0..18446744073709551615, default `550`) */
   "announce-max"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `5`. */
+  /** (QOM type `size` 0..18446744073709551615, default `5`) */
   "announce-rounds"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `100`. */
+  /** (QOM type `size` 0..18446744073709551615, default `100`) */
   "announce-step"?: number | string;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "decompress-error-check"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `99`. */
+  /** (QOM type `uint8` 0..255, default `99`) */
   "max-cpu-throttle"?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "max-postcopy-bandwidth"?: number | string;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "multifd-channels"?: number | `${number}`;
-  /**
-   * multifd_compression values, none/zlib/zstd
-   *
-   * QOM type `MultiFDCompression`, default `"none"`.
-   */
+  /** multifd_compression values, none/zlib/zstd. (QOM type `MultiFDCompression`, default `"none"`) */
   "multifd-compression"?: MultiFDCompression;
-  /** QOM type `uint8` (0..255), default `1`. */
+  /** (QOM type `uint8` 0..255, default `1`) */
   "multifd-zlib-level"?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `1`. */
+  /** (QOM type `uint8` 0..255, default `1`) */
   "multifd-zstd-level"?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "send-configuration"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "send-section-footer"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "store-global-state"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   "tls-authz"?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   "tls-creds"?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   "tls-hostname"?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-auto-converge"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-background-snapshot"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-block"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `20000`. */
+  /** (QOM type `uint32` 0..4294967295, default `20000`) */
   "x-checkpoint-delay"?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `18`. */
+  /** (QOM type `uint8` 0..255, default `18`) */
   "x-clear-bitmap-shift"?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-colo"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-compress"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `1`. */
+  /** (QOM type `uint8` 0..255, default `1`) */
   "x-compress-level"?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `8`. */
+  /** (QOM type `uint8` 0..255, default `8`) */
   "x-compress-threads"?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-compress-wait-thread"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `10`. */
+  /** (QOM type `uint8` 0..255, default `10`) */
   "x-cpu-throttle-increment"?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `20`. */
+  /** (QOM type `uint8` 0..255, default `20`) */
   "x-cpu-throttle-initial"?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-cpu-throttle-tailslow"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "x-decompress-threads"?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615), default `300`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `300`) */
   "x-downtime-limit"?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-events"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `size` (0..18446744073709551615), default `134217728`. */
+  /** (QOM type `size` 0..18446744073709551615, default `134217728`) */
   "x-max-bandwidth"?: number | string;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-multifd"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-postcopy-preempt"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-postcopy-preempt-break-huge"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-postcopy-ram"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-rdma-pin-all"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-release-ram"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-return-path"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `50`. */
+  /** (QOM type `uint8` 0..255, default `50`) */
   "x-throttle-trigger-threshold"?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-xbzrle"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-zero-blocks"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-zero-copy-send"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `size` (0..18446744073709551615), default `67108864`. */
+  /** (QOM type `size` 0..18446744073709551615, default `67108864`) */
   "xbzrle-cache-size"?: number | string;
 }
 
@@ -17150,9 +16102,9 @@ export interface DeviceAddMigration extends DeviceAddCommon {
 export interface DeviceAddMioe3680Pci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "mioe3680_pci";
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus0?: string | number | boolean;
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus1?: string | number | boolean;
 }
 
@@ -17160,13 +16112,9 @@ export interface DeviceAddMioe3680Pci extends DevicePropsPciDevice {
 export interface DeviceAddMptsas1068 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "mptsas1068";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto | boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   sas_address?: number | `${number}`;
 }
 
@@ -17186,23 +16134,15 @@ export interface DeviceAddN270X8664Cpu extends DevicePropsCpu {
 export interface DeviceAddNe2kIsa extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "ne2k_isa";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `768`. */
+  /** (QOM type `uint32` 0..4294967295, default `768`) */
   iobase?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `9`. */
+  /** (QOM type `uint32` 0..4294967295, default `9`) */
   irq?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -17210,19 +16150,11 @@ export interface DeviceAddNe2kIsa extends DeviceAddCommon {
 export interface DeviceAddNe2kPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "ne2k_pci";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -17230,33 +16162,17 @@ export interface DeviceAddNe2kPci extends DevicePropsPciDevice {
 export interface DeviceAddNecUsbXhci extends DevicePropsPciXhci {
   /** The device model (QOM type). */
   driver: "nec-usb-xhci";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "force-pcie-endcap"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   intrs?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msix?: OnOffAuto | boolean;
-  /** QOM type `uint32` (0..4294967295), default `64`. */
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
   slots?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "superspeed-ports-first"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -17264,11 +16180,11 @@ export interface DeviceAddNecUsbXhci extends DevicePropsPciXhci {
 export interface DeviceAddNvdimm extends DevicePropsPcDimm {
   /** The device model (QOM type). */
   driver: "nvdimm";
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   "label-size"?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   unarmed?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `QemuUUID`. */
+  /** (QOM type `QemuUUID`) */
   uuid?: string | number | boolean;
 }
 
@@ -17276,101 +16192,73 @@ export interface DeviceAddNvdimm extends DevicePropsPcDimm {
 export interface DeviceAddNvme extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "nvme";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto | boolean;
-  /** QOM type `uint32` (0..4294967295), default `64`. */
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
   aer_max_queued?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `3`. */
+  /** (QOM type `uint8` 0..255, default `3`) */
   aerl?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto | boolean;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cmb_size_mb?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number | string;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number | string;
-  /** QOM type `uint32` (0..4294967295), default `64`. */
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
   max_ioqpairs?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `7`. */
+  /** (QOM type `uint8` 0..255, default `7`) */
   mdts?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number | string;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "msix-exclusive-bar"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `65`. */
+  /** (QOM type `uint16` 0..65535, default `65`) */
   msix_qsize?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   num_queues?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number | string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number | string;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   pmrdev?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255). */
+  /** (QOM type `uint8` 0..255) */
   smart_critical_warning?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   sriov_max_vfs?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   sriov_max_vi_per_vf?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   sriov_max_vq_per_vf?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   sriov_vi_flexible?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   sriov_vq_flexible?: number | `${number}`;
-  /** QOM type `link<nvme-subsys>`. */
+  /** (QOM type `link<nvme-subsys>`) */
   subsys?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "use-intel-id"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `7`. */
+  /** (QOM type `uint8` 0..255, default `7`) */
   vsl?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "zoned.auto_transition"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   "zoned.zasl"?: number | `${number}`;
 }
 
@@ -17378,109 +16266,77 @@ export interface DeviceAddNvme extends DevicePropsPciDevice {
 export interface DeviceAddNvmeNs extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "nvme-ns";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto | boolean;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   detached?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number | string;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   eui64?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "eui64-default"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number | string;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   mcl?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number | string;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   ms?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   mset?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `127`. */
+  /** (QOM type `uint8` 0..255, default `127`) */
   msrc?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `128`. */
+  /** (QOM type `uint16` 0..65535, default `128`) */
   mssrl?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   nsid?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number | string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number | string;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   pi?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   pif?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   pil?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   shared?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * UUID (aka GUID) or "auto" for random value (default)
-   *
-   * QOM type `str`.
-   */
+  /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`) */
   uuid?: string | number | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   zoned?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "zoned.cross_read"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "zoned.descr_ext_size"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "zoned.max_active"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "zoned.max_open"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "zoned.numzrwa"?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "zoned.zone_capacity"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `134217728`. */
+  /** (QOM type `size` 0..18446744073709551615, default `134217728`) */
   "zoned.zone_size"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "zoned.zrwafg"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "zoned.zrwas"?: number | string;
 }
 
@@ -17488,7 +16344,7 @@ export interface DeviceAddNvmeNs extends DeviceAddCommon {
 export interface DeviceAddNvmeSubsys extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "nvme-subsys";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   nqn?: string | number | boolean;
 }
 
@@ -17496,15 +16352,15 @@ export interface DeviceAddNvmeSubsys extends DeviceAddCommon {
 export interface DeviceAddPcDimm extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "pc-dimm";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   addr?: number | `${number}`;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   size?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   slot?: number | `${number}`;
 }
 
@@ -17518,29 +16374,21 @@ export interface DeviceAddPcTestdev extends DeviceAddCommon {
 export interface DeviceAddPciBridge extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-bridge";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   chassis_nr?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "io-reserve"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "mem-reserve"?: number | string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto | boolean;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref32-reserve"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref64-reserve"?: number | string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   shpc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -17554,7 +16402,7 @@ export interface DeviceAddPciBridgeSeat extends DevicePropsPciBridge {
 export interface DeviceAddPciIpmiBt extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-ipmi-bt";
-  /** QOM type `link<ipmi-bmc>`. */
+  /** (QOM type `link<ipmi-bmc>`) */
   bmc?: string | number | boolean;
 }
 
@@ -17562,7 +16410,7 @@ export interface DeviceAddPciIpmiBt extends DevicePropsPciDevice {
 export interface DeviceAddPciIpmiKcs extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-ipmi-kcs";
-  /** QOM type `link<ipmi-bmc>`. */
+  /** (QOM type `link<ipmi-bmc>`) */
   bmc?: string | number | boolean;
 }
 
@@ -17570,11 +16418,11 @@ export interface DeviceAddPciIpmiKcs extends DevicePropsPciDevice {
 export interface DeviceAddPciOhci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-ohci";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   "num-ports"?: number | `${number}`;
 }
 
@@ -17582,17 +16430,13 @@ export interface DeviceAddPciOhci extends DevicePropsPciDevice {
 export interface DeviceAddPciSerial extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-serial";
-  /** QOM type `uint32` (0..4294967295), default `115200`. */
+  /** (QOM type `uint32` 0..4294967295, default `115200`) */
   baudbase?: number | `${number}`;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   prog_if?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   wakeup?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -17600,19 +16444,11 @@ export interface DeviceAddPciSerial extends DevicePropsPciDevice {
 export interface DeviceAddPciSerial2x extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-serial-2x";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev1?: string | number | boolean;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev2?: string | number | boolean;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   prog_if?: number | `${number}`;
 }
 
@@ -17620,31 +16456,15 @@ export interface DeviceAddPciSerial2x extends DevicePropsPciDevice {
 export interface DeviceAddPciSerial4x extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-serial-4x";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev1?: string | number | boolean;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev2?: string | number | boolean;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev3?: string | number | boolean;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev4?: string | number | boolean;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   prog_if?: number | `${number}`;
 }
 
@@ -17652,7 +16472,7 @@ export interface DeviceAddPciSerial4x extends DevicePropsPciDevice {
 export interface DeviceAddPciTestdev extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-testdev";
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   membar?: number | string;
 }
 
@@ -17660,11 +16480,7 @@ export interface DeviceAddPciTestdev extends DevicePropsPciDevice {
 export interface DeviceAddPciePciBridge extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pcie-pci-bridge";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto | boolean;
 }
 
@@ -17672,29 +16488,21 @@ export interface DeviceAddPciePciBridge extends DevicePropsPciDevice {
 export interface DeviceAddPcieRootPort extends DevicePropsPcieRootPortBase {
   /** The device model (QOM type). */
   driver: "pcie-root-port";
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "io-reserve"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "mem-reserve"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref32-reserve"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `18446744073709551615`. */
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
   "pref64-reserve"?: number | string;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-migrate-msix"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * 2_5/5/8/16
-   *
-   * QOM type `PCIELinkSpeed`, default `"16"`.
-   */
+  /** 2_5/5/8/16. (QOM type `PCIELinkSpeed`, default `"16"`) */
   "x-speed"?: string | number | boolean;
-  /**
-   * 1/2/4/8/12/16/32
-   *
-   * QOM type `PCIELinkWidth`, default `"32"`.
-   */
+  /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"32"`) */
   "x-width"?: string | number | boolean;
 }
 
@@ -17702,9 +16510,9 @@ export interface DeviceAddPcieRootPort extends DevicePropsPcieRootPortBase {
 export interface DeviceAddPcm3680Pci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pcm3680_pci";
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus0?: string | number | boolean;
-  /** QOM type `link<can-bus>`. */
+  /** (QOM type `link<can-bus>`) */
   canbus1?: string | number | boolean;
 }
 
@@ -17712,19 +16520,11 @@ export interface DeviceAddPcm3680Pci extends DevicePropsPciDevice {
 export interface DeviceAddPcnet extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pcnet";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -17804,7 +16604,7 @@ export interface DeviceAddPiix4UsbUhci extends DevicePropsPciUhciUsb {
 export interface DeviceAddPort92 extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "port92";
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "a20[0]"?: string | number | boolean;
 }
 
@@ -17824,9 +16624,9 @@ export interface DeviceAddPs2Mouse extends DevicePropsPs2Device {
 export interface DeviceAddPvpanic extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "pvpanic";
-  /** QOM type `uint8` (0..255), default `3`. */
+  /** (QOM type `uint8` 0..255, default `3`) */
   events?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `1285`. */
+  /** (QOM type `uint16` 0..65535, default `1285`) */
   ioport?: number | `${number}`;
 }
 
@@ -17834,7 +16634,7 @@ export interface DeviceAddPvpanic extends DeviceAddCommon {
 export interface DeviceAddPvpanicPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pvpanic-pci";
-  /** QOM type `uint8` (0..255), default `3`. */
+  /** (QOM type `uint8` 0..255, default `3`) */
   events?: number | `${number}`;
 }
 
@@ -17842,35 +16642,31 @@ export interface DeviceAddPvpanicPci extends DevicePropsPciDevice {
 export interface DeviceAddPvrdma extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pvrdma";
-  /** QOM type `int32` (-2147483648..2147483647), default `64`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `64`) */
   "dev-caps-max-ah"?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `2048`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `2048`) */
   "dev-caps-max-cq"?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `1024`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `1024`) */
   "dev-caps-max-mr"?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615), default `134217728`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `134217728`) */
   "dev-caps-max-mr-size"?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `1024`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `1024`) */
   "dev-caps-max-pd"?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `1024`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `1024`) */
   "dev-caps-max-qp"?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `16`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `16`) */
   "dev-caps-max-qp-init-rd-atom"?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `512`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `512`) */
   "dev-caps-max-srq"?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `16`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `16`) */
   "dev-caps-qp-rd-atom"?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   ibdev?: string | number | boolean;
-  /** QOM type `uint8` (0..255), default `1`. */
+  /** (QOM type `uint8` 0..255, default `1`) */
   ibport?: number | `${number}`;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   "mad-chardev"?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -17878,19 +16674,11 @@ export interface DeviceAddPvrdma extends DevicePropsPciDevice {
 export interface DeviceAddPvscsi extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pvscsi";
-  /** QOM type `uint8` (0..255), default `1`. */
+  /** (QOM type `uint8` 0..255, default `1`) */
   use_msg?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-disable-pcie"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-old-pci-configuration"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -17898,11 +16686,11 @@ export interface DeviceAddPvscsi extends DevicePropsPciDevice {
 export interface DeviceAddPxb extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pxb";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   bus_nr?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   bypass_iommu?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `128`. */
+  /** (QOM type `uint16` 0..65535, default `128`) */
   numa_node?: number | `${number}`;
 }
 
@@ -17910,11 +16698,11 @@ export interface DeviceAddPxb extends DevicePropsPciDevice {
 export interface DeviceAddPxbCxl extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pxb-cxl";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   bus_nr?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   bypass_iommu?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `128`. */
+  /** (QOM type `uint16` 0..65535, default `128`) */
   numa_node?: number | `${number}`;
 }
 
@@ -17934,11 +16722,11 @@ export interface DeviceAddPxbHost extends DevicePropsPciHostBridge {
 export interface DeviceAddPxbPcie extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pxb-pcie";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   bus_nr?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   bypass_iommu?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `128`. */
+  /** (QOM type `uint16` 0..65535, default `128`) */
   numa_node?: number | `${number}`;
 }
 
@@ -17946,35 +16734,35 @@ export interface DeviceAddPxbPcie extends DevicePropsPciDevice {
 export interface DeviceAddQ35Pcihost extends DevicePropsPciHostBridge {
   /** The device model (QOM type). */
   driver: "q35-pcihost";
-  /** QOM type `uint64` (0..18446744073709551615), default `2952790016`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `2952790016`) */
   MCFG?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "above-4g-mem-size"?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   "below-4g-mem-size"?: number | string;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "io-mem"?: string | number | boolean;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   mcfg_size?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-end"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295). */
+  /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-start"?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "pci-hole64-end"?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `34359738368`. */
+  /** (QOM type `size` 0..18446744073709551615, default `34359738368`) */
   "pci-hole64-size"?: number | string;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   "pci-hole64-start"?: number | `${number}`;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "pci-mem"?: string | number | boolean;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "ram-mem"?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   short_root_bus?: number | `${number}`;
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   "system-mem"?: string | number | boolean;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-pci-hole64-fix"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -18036,19 +16824,15 @@ export interface DeviceAddRemotePcihost extends DevicePropsPciHostBridge {
 export interface DeviceAddRocker extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "rocker";
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   fp_start_macaddr?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "len-ports"?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   name?: string | number | boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   switch_id?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   world?: string | number | boolean;
 }
 
@@ -18056,19 +16840,11 @@ export interface DeviceAddRocker extends DevicePropsPciDevice {
 export interface DeviceAddRtl8139 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "rtl8139";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -18082,21 +16858,17 @@ export interface DeviceAddS3cSdhci extends DevicePropsGenericSdhci {
 export interface DeviceAddSb16 extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sb16";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   dma?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `5`. */
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
   dma16?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `544`. */
+  /** (QOM type `uint32` 0..4294967295, default `544`) */
   iobase?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `5`. */
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
   irq?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `1029`. */
+  /** (QOM type `uint32` 0..4294967295, default `1029`) */
   version?: number | `${number}`;
 }
 
@@ -18104,13 +16876,13 @@ export interface DeviceAddSb16 extends DeviceAddCommon {
 export interface DeviceAddScsiBlock extends DevicePropsScsiDiskBase {
   /** The device model (QOM type). */
   driver: "scsi-block";
-  /** QOM type `uint32` (0..4294967295), default `30`. */
+  /** (QOM type `uint32` 0..4294967295, default `30`) */
   io_timeout?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615), default `1073741824`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `1073741824`) */
   max_unmap_size?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   rotation_rate?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   scsi_version?: number | `${number}`;
 }
 
@@ -18118,89 +16890,49 @@ export interface DeviceAddScsiBlock extends DevicePropsScsiDiskBase {
 export interface DeviceAddScsiCd extends DevicePropsScsiDiskBase {
   /** The device model (QOM type). */
   driver: "scsi-cd";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   device_id?: string | number | boolean;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number | string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number | string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number | string;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   port_index?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   port_wwn?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   product?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   quirk_mode_page_apple_vendor?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   quirk_mode_page_truncated?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   quirk_mode_page_vendor_specific_apple?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   quirk_mode_sense_rom_use_dbd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int32` (-2147483648..2147483647), default `5`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
   scsi_version?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vendor?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   ver?: string | number | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   wwn?: number | `${number}`;
 }
 
@@ -18208,7 +16940,7 @@ export interface DeviceAddScsiCd extends DevicePropsScsiDiskBase {
 export interface DeviceAddScsiGeneric extends DevicePropsScsiDevice {
   /** The device model (QOM type). */
   driver: "scsi-generic";
-  /** QOM type `uint32` (0..4294967295), default `30`. */
+  /** (QOM type `uint32` 0..4294967295, default `30`) */
   io_timeout?: number | `${number}`;
 }
 
@@ -18216,99 +16948,63 @@ export interface DeviceAddScsiGeneric extends DevicePropsScsiDevice {
 export interface DeviceAddScsiHd extends DevicePropsScsiDiskBase {
   /** The device model (QOM type). */
   driver: "scsi-hd";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cyls?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   device_id?: string | number | boolean;
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number | string;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   dpofua?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   heads?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lcyls?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number | `${number}`;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number | string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615), default `1073741824`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `1073741824`) */
   max_unmap_size?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number | string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number | string;
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   port_index?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   port_wwn?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   product?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   quirk_mode_page_vendor_specific_apple?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   removable?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   rotation_rate?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `5`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
   scsi_version?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   secs?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vendor?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   ver?: string | number | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   wwn?: number | `${number}`;
 }
 
@@ -18316,15 +17012,11 @@ export interface DeviceAddScsiHd extends DevicePropsScsiDiskBase {
 export interface DeviceAddSdCard extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sd-card";
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   spec_version?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   spi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -18332,15 +17024,15 @@ export interface DeviceAddSdCard extends DeviceAddCommon {
 export interface DeviceAddSdhciPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "sdhci-pci";
-  /** QOM type `uint64` (0..18446744073709551615), default `91763892`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
   capareg?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   maxcurr?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "sd-spec-version"?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   uhs?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   vendor?: number | `${number}`;
 }
 
@@ -18354,15 +17046,11 @@ export interface DeviceAddSecondaryVga extends DevicePropsPciVga {
 export interface DeviceAddSerial extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "serial";
-  /** QOM type `uint32` (0..4294967295), default `115200`. */
+  /** (QOM type `uint32` 0..4294967295, default `115200`) */
   baudbase?: number | `${number}`;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   wakeup?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -18370,19 +17058,15 @@ export interface DeviceAddSerial extends DeviceAddCommon {
 export interface DeviceAddSerialMm extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "serial-mm";
-  /** QOM type `uint32` (0..4294967295), default `115200`. */
+  /** (QOM type `uint32` 0..4294967295, default `115200`) */
   baudbase?: number | `${number}`;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   endianness?: number | `${number}`;
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   regshift?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   wakeup?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -18396,13 +17080,13 @@ export interface DeviceAddSga extends DeviceAddCommon {
 export interface DeviceAddSgxEpc extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sgx-epc";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   addr?: number | `${number}`;
-  /** QOM type `link<memory-backend-epc>`. */
+  /** (QOM type `link<memory-backend-epc>`) */
   memdev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number | `${number}`;
-  /** QOM type `uint64` (0..18446744073709551615). */
+  /** (QOM type `uint64` 0..18446744073709551615) */
   size?: number | `${number}`;
 }
 
@@ -18416,7 +17100,7 @@ export interface DeviceAddSmbusEeprom extends DevicePropsI2cSlave {
 export interface DeviceAddSmbusIpmi extends DevicePropsI2cSlave {
   /** The device model (QOM type). */
   driver: "smbus-ipmi";
-  /** QOM type `link<ipmi-bmc>`. */
+  /** (QOM type `link<ipmi-bmc>`) */
   bmc?: string | number | boolean;
 }
 
@@ -18424,9 +17108,9 @@ export interface DeviceAddSmbusIpmi extends DevicePropsI2cSlave {
 export interface DeviceAddSysbusAhci extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sysbus-ahci";
-  /** QOM type `uint32` (0..4294967295), default `1`. */
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
   "num-ports"?: number | `${number}`;
-  /** QOM type `link<irq>`. */
+  /** (QOM type `link<irq>`) */
   "sysbus-irq[0]"?: string | number | boolean;
 }
 
@@ -18440,13 +17124,13 @@ export interface DeviceAddSysbusEsp extends DeviceAddCommon {
 export interface DeviceAddSysbusOhci extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sysbus-ohci";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "dma-offset"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   masterbus?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `3`. */
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
   "num-ports"?: number | `${number}`;
 }
 
@@ -18454,23 +17138,19 @@ export interface DeviceAddSysbusOhci extends DeviceAddCommon {
 export interface DeviceAddSysbusXhci extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sysbus-xhci";
-  /** QOM type `link<memory-region>`. */
+  /** (QOM type `link<memory-region>`) */
   dma?: string | number | boolean;
-  /** QOM type `link<device>`. */
+  /** (QOM type `link<device>`) */
   host?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   intrs?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p2?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   p3?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `64`. */
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
   slots?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   streams?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -18484,13 +17164,9 @@ export interface DeviceAddTpci200 extends DevicePropsPciDevice {
 export interface DeviceAddTpmCrb extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "tpm-crb";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   ppi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * ID of a tpm to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a tpm to use as a backend. (QOM type `str`) */
   tpmdev?: string | number | boolean;
 }
 
@@ -18498,15 +17174,11 @@ export interface DeviceAddTpmCrb extends DeviceAddCommon {
 export interface DeviceAddTpmTis extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "tpm-tis";
-  /** QOM type `uint32` (0..4294967295), default `5`. */
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
   irq?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   ppi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * ID of a tpm to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a tpm to use as a backend. (QOM type `str`) */
   tpmdev?: string | number | boolean;
 }
 
@@ -18514,19 +17186,11 @@ export interface DeviceAddTpmTis extends DeviceAddCommon {
 export interface DeviceAddTulip extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "tulip";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -18540,17 +17204,13 @@ export interface DeviceAddU2fPassthru extends DevicePropsU2fKey {
 export interface DeviceAddUsbAudio extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-audio";
-  /**
-   * ID of an audiodev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
   audiodev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   buffer?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   debug?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   multi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -18570,7 +17230,7 @@ export interface DeviceAddUsbBraille extends DevicePropsUsbSerialDev {
 export interface DeviceAddUsbCcid extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-ccid";
-  /** QOM type `uint8` (0..255), default `0`. */
+  /** (QOM type `uint8` 0..255, default `0`) */
   debug?: number | `${number}`;
 }
 
@@ -18584,37 +17244,33 @@ export interface DeviceAddUsbEhci extends DevicePropsPciEhciUsb {
 export interface DeviceAddUsbHost extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-host";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "guest-reset"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "guest-resets-all"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   hostaddr?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   hostbus?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   hostdevice?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   hostport?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `32`. */
+  /** (QOM type `uint32` 0..4294967295, default `32`) */
   isobsize?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4`. */
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
   isobufs?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `2`. */
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
   loglevel?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   pipeline?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   productid?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "suppress-remote-wake"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   vendorid?: number | `${number}`;
 }
 
@@ -18622,9 +17278,9 @@ export interface DeviceAddUsbHost extends DevicePropsUsbDevice {
 export interface DeviceAddUsbHub extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-hub";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "port-power"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `8`. */
+  /** (QOM type `uint32` 0..4294967295, default `8`) */
   ports?: number | `${number}`;
 }
 
@@ -18632,7 +17288,7 @@ export interface DeviceAddUsbHub extends DevicePropsUsbDevice {
 export interface DeviceAddUsbKbd extends DevicePropsUsbHid {
   /** The device model (QOM type). */
   driver: "usb-kbd";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   display?: string | number | boolean;
 }
 
@@ -18646,11 +17302,11 @@ export interface DeviceAddUsbMouse extends DevicePropsUsbHid {
 export interface DeviceAddUsbMtp extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-mtp";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   desc?: string | number | boolean;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   readonly?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   rootdir?: string | number | boolean;
 }
 
@@ -18658,19 +17314,11 @@ export interface DeviceAddUsbMtp extends DevicePropsUsbDevice {
 export interface DeviceAddUsbNet extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-net";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
 }
 
@@ -18678,21 +17326,17 @@ export interface DeviceAddUsbNet extends DevicePropsUsbDevice {
 export interface DeviceAddUsbRedir extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-redir";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   debug?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   filter?: string | number | boolean;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   streams?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "suppress-remote-wake"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -18700,7 +17344,7 @@ export interface DeviceAddUsbRedir extends DevicePropsUsbDevice {
 export interface DeviceAddUsbSerial extends DevicePropsUsbSerialDev {
   /** The device model (QOM type). */
   driver: "usb-serial";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "always-plugged"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -18708,73 +17352,37 @@ export interface DeviceAddUsbSerial extends DevicePropsUsbSerialDev {
 export interface DeviceAddUsbStorage extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-storage";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto | boolean;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   commandlog?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number | string;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number | string;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number | string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number | string;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   removable?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * Error handling policy, report/ignore/enospc/stop/auto
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * Error handling policy, report/ignore/enospc/stop/auto
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   werror?: BlockdevOnError;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
 }
 
@@ -18782,9 +17390,9 @@ export interface DeviceAddUsbStorage extends DevicePropsUsbDevice {
 export interface DeviceAddUsbTablet extends DevicePropsUsbHid {
   /** The device model (QOM type). */
   driver: "usb-tablet";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   display?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   head?: number | `${number}`;
 }
 
@@ -18792,7 +17400,7 @@ export interface DeviceAddUsbTablet extends DevicePropsUsbHid {
 export interface DeviceAddUsbUas extends DevicePropsUsbDevice {
   /** The device model (QOM type). */
   driver: "usb-uas";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "log-scsi-req"?: number | `${number}`;
 }
 
@@ -18806,91 +17414,59 @@ export interface DeviceAddUsbWacomTablet extends DevicePropsUsbDevice {
 export interface DeviceAddVfioPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "vfio-pci";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"off"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"off"`) */
   display?: OnOffAuto | boolean;
-  /**
-   * Address (bus/device/function) of the host device, example: 04:10.0
-   *
-   * QOM type `str`.
-   */
+  /** Address (bus/device/function) of the host device, example: 04:10.0. (QOM type `str`) */
   host?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   sysfsdev?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-balloon-allowed"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-enable-migration"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   "x-igd-gms"?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-igd-opregion"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `1100`. */
+  /** (QOM type `uint32` 0..4294967295, default `1100`) */
   "x-intx-mmap-timeout-ms"?: number | `${number}`;
-  /**
-   * off/auto/bar0/bar1/bar2/bar3/bar4/bar5
-   *
-   * QOM type `OffAutoPCIBAR`, default `"off"`.
-   */
+  /** off/auto/bar0/bar1/bar2/bar3/bar4/bar5. (QOM type `OffAutoPCIBAR`, default `"off"`) */
   "x-msix-relocation"?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-geforce-quirks"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-kvm-intx"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-kvm-ioeventfd"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-kvm-msi"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-kvm-msix"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-mmap"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "x-no-vfio-ioeventfd"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * NVIDIA GPUDirect Clique ID (0 - 15)
-   *
-   * QOM type `uint4` (0..15).
-   */
+  /** NVIDIA GPUDirect Clique ID (0 - 15). (QOM type `uint4` 0..15) */
   "x-nv-gpudirect-clique"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-device-id"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-sub-device-id"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-sub-vendor-id"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4294967295`. */
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "x-pci-vendor-id"?: number | `${number}`;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"on"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"on"`) */
   "x-pre-copy-dirty-page-tracking"?: OnOffAuto | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-req"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-vga"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   xres?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   yres?: number | `${number}`;
 }
 
@@ -18904,7 +17480,7 @@ export interface DeviceAddVfioPciIgdLpcBridge extends DevicePropsPciDevice {
 export interface DeviceAddVfioPciNohotplug extends DevicePropsVfioPci {
   /** The device model (QOM type). */
   driver: "vfio-pci-nohotplug";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   ramfb?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -18912,13 +17488,13 @@ export interface DeviceAddVfioPciNohotplug extends DevicePropsVfioPci {
 export interface DeviceAddVhostScsi extends DevicePropsVhostScsiCommon {
   /** The device model (QOM type). */
   driver: "vhost-scsi";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   migratable?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   seg_max_adjust?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vhostfd?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   wwpn?: string | number | boolean;
 }
 
@@ -18926,13 +17502,9 @@ export interface DeviceAddVhostScsi extends DevicePropsVhostScsiCommon {
 export interface DeviceAddVhostScsiPci extends DevicePropsVhostScsiPciBase {
   /** The device model (QOM type). */
   driver: "vhost-scsi-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -18952,35 +17524,19 @@ export interface DeviceAddVhostScsiPciTransitional extends DevicePropsVhostScsiP
 export interface DeviceAddVhostUserBlk extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "vhost-user-blk";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "config-wce"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   discard?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `65535`. */
+  /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `128`. */
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
   "queue-size"?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "write-zeroes"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -18988,13 +17544,9 @@ export interface DeviceAddVhostUserBlk extends DevicePropsVirtioDevice {
 export interface DeviceAddVhostUserBlkPci extends DevicePropsVhostUserBlkPciBase {
   /** The device model (QOM type). */
   driver: "vhost-user-blk-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19014,19 +17566,15 @@ export interface DeviceAddVhostUserBlkPciTransitional extends DevicePropsVhostUs
 export interface DeviceAddVhostUserFsDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "vhost-user-fs-device";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /** QOM type `uint16` (0..65535), default `1`. */
+  /** (QOM type `uint16` 0..65535, default `1`) */
   "num-request-queues"?: number | `${number}`;
-  /** QOM type `uint16` (0..65535), default `128`. */
+  /** (QOM type `uint16` 0..65535, default `128`) */
   "queue-size"?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   tag?: string | number | boolean;
 }
 
@@ -19040,11 +17588,7 @@ export interface DeviceAddVhostUserFsPci extends DevicePropsVhostUserFsPciBase {
 export interface DeviceAddVhostUserGpioDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "vhost-user-gpio-device";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
 }
 
@@ -19058,7 +17602,7 @@ export interface DeviceAddVhostUserGpioPci extends DevicePropsVhostUserGpioPciBa
 export interface DeviceAddVhostUserGpu extends DevicePropsVirtioGpuBase {
   /** The device model (QOM type). */
   driver: "vhost-user-gpu";
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   chardev?: string | number | boolean;
 }
 
@@ -19072,11 +17616,7 @@ export interface DeviceAddVhostUserGpuPci extends DevicePropsVhostUserGpuPciBase
 export interface DeviceAddVhostUserI2cDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "vhost-user-i2c-device";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
 }
 
@@ -19090,7 +17630,7 @@ export interface DeviceAddVhostUserI2cPci extends DevicePropsVhostUserI2cPciBase
 export interface DeviceAddVhostUserInput extends DevicePropsVirtioInputDevice {
   /** The device model (QOM type). */
   driver: "vhost-user-input";
-  /** QOM type `string`. */
+  /** (QOM type `string`) */
   chardev?: string | number | boolean;
 }
 
@@ -19104,11 +17644,7 @@ export interface DeviceAddVhostUserInputPci extends DevicePropsVhostUserInputPci
 export interface DeviceAddVhostUserRng extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "vhost-user-rng";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
 }
 
@@ -19122,23 +17658,11 @@ export interface DeviceAddVhostUserRngPci extends DevicePropsVhostUserRngPciBase
 export interface DeviceAddVhostUserScsi extends DevicePropsVhostScsiCommon {
   /** The device model (QOM type). */
   driver: "vhost-user-scsi";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   hotplug?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   param_change?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19146,13 +17670,9 @@ export interface DeviceAddVhostUserScsi extends DevicePropsVhostScsiCommon {
 export interface DeviceAddVhostUserScsiPci extends DevicePropsVhostUserScsiPciBase {
   /** The device model (QOM type). */
   driver: "vhost-user-scsi-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19178,11 +17698,7 @@ export interface DeviceAddVhostUserVga extends DevicePropsVhostUserVgaBaseType {
 export interface DeviceAddVhostUserVsockDevice extends DevicePropsVhostVsockCommon {
   /** The device model (QOM type). */
   driver: "vhost-user-vsock-device";
-  /**
-   * ID of a chardev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
   chardev?: string | number | boolean;
 }
 
@@ -19190,13 +17706,9 @@ export interface DeviceAddVhostUserVsockDevice extends DevicePropsVhostVsockComm
 export interface DeviceAddVhostUserVsockPci extends DevicePropsVhostUserVsockPciBase {
   /** The device model (QOM type). */
   driver: "vhost-user-vsock-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19210,9 +17722,9 @@ export interface DeviceAddVhostUserVsockPciNonTransitional extends DevicePropsVh
 export interface DeviceAddVhostVsockDevice extends DevicePropsVhostVsockCommon {
   /** The device model (QOM type). */
   driver: "vhost-vsock-device";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   "guest-cid"?: number | `${number}`;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   vhostfd?: string | number | boolean;
 }
 
@@ -19220,13 +17732,9 @@ export interface DeviceAddVhostVsockDevice extends DevicePropsVhostVsockCommon {
 export interface DeviceAddVhostVsockPci extends DevicePropsVhostVsockPciBase {
   /** The device model (QOM type). */
   driver: "vhost-vsock-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19246,9 +17754,9 @@ export interface DeviceAddVirtconsole extends DevicePropsVirtioSerialPort {
 export interface DeviceAddVirtio9pDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-9p-device";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   fsdev?: string | number | boolean;
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   mount_tag?: string | number | boolean;
 }
 
@@ -19256,13 +17764,9 @@ export interface DeviceAddVirtio9pDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtio9pPci extends DevicePropsVirtio9pPciBase {
   /** The device model (QOM type). */
   driver: "virtio-9p-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19282,37 +17786,21 @@ export interface DeviceAddVirtio9pPciTransitional extends DevicePropsVirtio9pPci
 export interface DeviceAddVirtioBalloonDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-balloon-device";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "deflate-on-oom"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "free-page-hint"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "free-page-reporting"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `guest statistics`. */
+  /** (QOM type `guest statistics`) */
   "guest-stats"?: string | number | boolean;
-  /** QOM type `int` (-9223372036854775808..9223372036854775807). */
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
   "guest-stats-polling-interval"?: number | `${number}`;
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "page-poison"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "qemu-4-0-config-size"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19320,13 +17808,9 @@ export interface DeviceAddVirtioBalloonDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtioBalloonPci extends DevicePropsVirtioBalloonPciBase {
   /** The device model (QOM type). */
   driver: "virtio-balloon-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19346,129 +17830,73 @@ export interface DeviceAddVirtioBalloonPciTransitional extends DevicePropsVirtio
 export interface DeviceAddVirtioBlkDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-blk-device";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-failed"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "account-invalid"?: OnOffAuto | boolean;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto | boolean;
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "config-wce"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   cyls?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   discard?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `size` (0..18446744073709551615), default `4294967295`. */
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
   discard_granularity?: number | string;
-  /**
-   * Node name or ID of a block device to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   heads?: number | `${number}`;
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lcyls?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number | `${number}`;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   logical_block_size?: number | string;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4194303`. */
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-discard-sectors"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `4194303`. */
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-write-zeroes-sectors"?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   min_io_size?: number | string;
-  /** QOM type `uint16` (0..65535), default `65535`. */
+  /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number | `${number}`;
-  /** QOM type `size` (0..18446744073709551615), default `0`. */
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
   opt_io_size?: number | string;
-  /**
-   * A power of two between 512 B and 2 MiB
-   *
-   * QOM type `size` (0..18446744073709551615), default `0`.
-   */
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
   physical_block_size?: number | string;
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   "queue-size"?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "report-discard-granularity"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "request-merging"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * Error handling policy, report/ignore/enospc/stop/auto
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   scsi?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   secs?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "seg-max-adjust"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   serial?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * Error handling policy, report/ignore/enospc/stop/auto
-   *
-   * QOM type `BlockdevOnError`, default `"auto"`.
-   */
+  /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   werror?: BlockdevOnError;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "write-zeroes"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-enable-wce-if-config-wce"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19476,13 +17904,9 @@ export interface DeviceAddVirtioBlkDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtioBlkPci extends DevicePropsVirtioBlkPciBase {
   /** The device model (QOM type). */
   driver: "virtio-blk-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19502,7 +17926,7 @@ export interface DeviceAddVirtioBlkPciTransitional extends DevicePropsVirtioBlkP
 export interface DeviceAddVirtioCryptoDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-crypto-device";
-  /** QOM type `link<cryptodev-backend>`. */
+  /** (QOM type `link<cryptodev-backend>`) */
   cryptodev?: string | number | boolean;
 }
 
@@ -19516,13 +17940,9 @@ export interface DeviceAddVirtioCryptoPci extends DevicePropsVirtioCryptoPciBase
 export interface DeviceAddVirtioGpuDevice extends DevicePropsVirtioGpuBase {
   /** The device model (QOM type). */
   driver: "virtio-gpu-device";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   blob?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `size` (0..18446744073709551615), default `268435456`. */
+  /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
   max_hostmem?: number | string;
 }
 
@@ -19536,7 +17956,7 @@ export interface DeviceAddVirtioGpuPci extends DevicePropsVirtioGpuPciBaseType {
 export interface DeviceAddVirtioInputHostDevice extends DevicePropsVirtioInputDevice {
   /** The device model (QOM type). */
   driver: "virtio-input-host-device";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   evdev?: string | number | boolean;
 }
 
@@ -19550,9 +17970,9 @@ export interface DeviceAddVirtioInputHostPci extends DevicePropsVirtioInputHostP
 export interface DeviceAddVirtioIommuDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-iommu-device";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "boot-bypass"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `link<PCI>`. */
+  /** (QOM type `link<PCI>`) */
   "primary-bus"?: string | number | boolean;
 }
 
@@ -19578,25 +17998,21 @@ export interface DeviceAddVirtioKeyboardPci extends DevicePropsVirtioInputHidPci
 export interface DeviceAddVirtioMem extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-mem";
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   "block-size"?: number | string;
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   memaddr?: number | `${number}`;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `0`. */
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number | `${number}`;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   prealloc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   "requested-size"?: number | string;
-  /** QOM type `size` (0..18446744073709551615). */
+  /** (QOM type `size` 0..18446744073709551615) */
   size?: number | string;
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "unplugged-inaccessible"?: OnOffAuto | boolean;
 }
 
@@ -19610,15 +18026,11 @@ export interface DeviceAddVirtioMemPci extends DevicePropsVirtioMemPciBase {
 export interface DeviceAddVirtioMmio extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "virtio-mmio";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "force-legacy"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   format_transport_address?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19626,7 +18038,7 @@ export interface DeviceAddVirtioMmio extends DeviceAddCommon {
 export interface DeviceAddVirtioMouseDevice extends DevicePropsVirtioInputHidDevice {
   /** The device model (QOM type). */
   driver: "virtio-mouse-device";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "wheel-axis"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19640,185 +18052,81 @@ export interface DeviceAddVirtioMousePci extends DevicePropsVirtioMousePciBaseTy
 export interface DeviceAddVirtioNetDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-net-device";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   csum?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_guest_offloads?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_mac_addr?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_rx?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_rx_extra?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_vlan?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   ctrl_vq?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   duplex?: string | number | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   failover?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   gso?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_announce?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_csum?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_ecn?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   guest_rsc_ext?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_tso4?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_tso6?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   guest_ufo?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   hash?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_ecn?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `0`. */
+  /** (QOM type `uint16` 0..65535, default `0`) */
   host_mtu?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_tso4?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_tso6?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   host_ufo?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   mq?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   mrg_rxbuf?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
-  /** QOM type `uint32` (0..4294967295), default `300000`. */
+  /** (QOM type `uint32` 0..4294967295, default `300000`) */
   rsc_interval?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   rss?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   rx_queue_size?: number | `${number}`;
-  /** QOM type `int32` (-2147483648..2147483647), default `-1`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   speed?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   status?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   tx?: string | number | boolean;
-  /** QOM type `uint16` (0..65535), default `256`. */
+  /** (QOM type `uint16` 0..65535, default `256`) */
   tx_queue_size?: number | `${number}`;
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "x-mtu-bypass-backend"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `int32` (-2147483648..2147483647), default `256`. */
+  /** (QOM type `int32` -2147483648..2147483647, default `256`) */
   "x-txburst"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `150000`. */
+  /** (QOM type `uint32` 0..4294967295, default `150000`) */
   "x-txtimer"?: number | `${number}`;
 }
 
@@ -19826,13 +18134,9 @@ export interface DeviceAddVirtioNetDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtioNetPci extends DevicePropsVirtioNetPciBase {
   /** The device model (QOM type). */
   driver: "virtio-net-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19852,9 +18156,9 @@ export interface DeviceAddVirtioNetPciTransitional extends DevicePropsVirtioNetP
 export interface DeviceAddVirtioPmem extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-pmem";
-  /** QOM type `uint64` (0..18446744073709551615), default `0`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
   memaddr?: number | `${number}`;
-  /** QOM type `link<memory-backend>`. */
+  /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
 }
 
@@ -19868,11 +18172,11 @@ export interface DeviceAddVirtioPmemPci extends DevicePropsVirtioPmemPciBase {
 export interface DeviceAddVirtioRngDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-rng-device";
-  /** QOM type `uint64` (0..18446744073709551615), default `9223372036854775807`. */
+  /** (QOM type `uint64` 0..18446744073709551615, default `9223372036854775807`) */
   "max-bytes"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `65536`. */
+  /** (QOM type `uint32` 0..4294967295, default `65536`) */
   period?: number | `${number}`;
-  /** QOM type `link<rng-backend>`. */
+  /** (QOM type `link<rng-backend>`) */
   rng?: string | number | boolean;
 }
 
@@ -19880,13 +18184,9 @@ export interface DeviceAddVirtioRngDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtioRngPci extends DevicePropsVirtioRngPciBase {
   /** The device model (QOM type). */
   driver: "virtio-rng-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19906,23 +18206,15 @@ export interface DeviceAddVirtioRngPciTransitional extends DevicePropsVirtioRngP
 export interface DeviceAddVirtioScsiDevice extends DevicePropsVirtioScsiCommon {
   /** The device model (QOM type). */
   driver: "virtio-scsi-device";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   hotplug?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `link<iothread>`. */
+  /** (QOM type `link<iothread>`) */
   iothread?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   param_change?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   seg_max_adjust?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `256`. */
+  /** (QOM type `uint32` 0..4294967295, default `256`) */
   virtqueue_size?: number | `${number}`;
 }
 
@@ -19930,13 +18222,9 @@ export interface DeviceAddVirtioScsiDevice extends DevicePropsVirtioScsiCommon {
 export interface DeviceAddVirtioScsiPci extends DevicePropsVirtioScsiPciBase {
   /** The device model (QOM type). */
   driver: "virtio-scsi-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19956,13 +18244,9 @@ export interface DeviceAddVirtioScsiPciTransitional extends DevicePropsVirtioScs
 export interface DeviceAddVirtioSerialDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-serial-device";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "emergency-write"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `31`. */
+  /** (QOM type `uint32` 0..4294967295, default `31`) */
   max_ports?: number | `${number}`;
 }
 
@@ -19970,13 +18254,9 @@ export interface DeviceAddVirtioSerialDevice extends DevicePropsVirtioDevice {
 export interface DeviceAddVirtioSerialPci extends DevicePropsVirtioSerialPciBase {
   /** The device model (QOM type). */
   driver: "virtio-serial-pci";
-  /**
-   * on/off/auto
-   *
-   * QOM type `OnOffAuto`, default `"auto"`.
-   */
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -19996,7 +18276,7 @@ export interface DeviceAddVirtioSerialPciTransitional extends DevicePropsVirtioS
 export interface DeviceAddVirtioTabletDevice extends DevicePropsVirtioInputHidDevice {
   /** The device model (QOM type). */
   driver: "virtio-tablet-device";
-  /** QOM type `bool`, default `true`. */
+  /** (QOM type `bool`, default `true`) */
   "wheel-axis"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -20022,7 +18302,7 @@ export interface DeviceAddVirtserialport extends DevicePropsVirtioSerialPort {
 export interface DeviceAddVmbusBridge extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "vmbus-bridge";
-  /** QOM type `uint8` (0..255), default `7`. */
+  /** (QOM type `uint8` 0..255, default `7`) */
   irq?: number | `${number}`;
 }
 
@@ -20036,11 +18316,7 @@ export interface DeviceAddVmcoreinfo extends DeviceAddCommon {
 export interface DeviceAddVmgenid extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "vmgenid";
-  /**
-   * UUID (aka GUID) or "auto" for random value (default)
-   *
-   * QOM type `str`, default `"auto"`.
-   */
+  /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`, default `"auto"`) */
   guid?: string | number | boolean;
 }
 
@@ -20048,7 +18324,7 @@ export interface DeviceAddVmgenid extends DeviceAddCommon {
 export interface DeviceAddVmmouse extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "vmmouse";
-  /** QOM type `link<i8042>`. */
+  /** (QOM type `link<i8042>`) */
   i8042?: string | number | boolean;
 }
 
@@ -20056,33 +18332,17 @@ export interface DeviceAddVmmouse extends DeviceAddCommon {
 export interface DeviceAddVmport extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "vmport";
-  /** QOM type `uint8` (0..255), default `2`. */
+  /** (QOM type `uint8` 0..255, default `2`) */
   "vmware-vmx-type"?: number | `${number}`;
-  /** QOM type `uint32` (0..4294967295), default `6`. */
+  /** (QOM type `uint32` 0..4294967295, default `6`) */
   "vmware-vmx-version"?: number | `${number}`;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-cmds-v2"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-read-set-eax"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-report-vmx-type"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   "x-signal-unsupported-cmd"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -20090,9 +18350,9 @@ export interface DeviceAddVmport extends DeviceAddCommon {
 export interface DeviceAddVmwareSvga extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "vmware-svga";
-  /** QOM type `bool`, default `false`. */
+  /** (QOM type `bool`, default `false`) */
   "global-vmstate"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /** QOM type `uint32` (0..4294967295), default `16`. */
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
   vgamem_mb?: number | `${number}`;
 }
 
@@ -20100,31 +18360,15 @@ export interface DeviceAddVmwareSvga extends DevicePropsPciDevice {
 export interface DeviceAddVmxnet3 extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "vmxnet3";
-  /** QOM type `int32` (-2147483648..2147483647). */
+  /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
-  /**
-   * Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56
-   *
-   * QOM type `str`.
-   */
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
   mac?: string | number | boolean;
-  /**
-   * ID of a netdev to use as a backend
-   *
-   * QOM type `str`.
-   */
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
   netdev?: string | number | boolean;
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-disable-pcie"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `false`.
-   */
+  /** (QOM type `bool`, default `false`) */
   "x-old-msi-offsets"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 
@@ -20132,7 +18376,7 @@ export interface DeviceAddVmxnet3 extends DevicePropsPciDevice {
 export interface DeviceAddXPciProxyDev extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "x-pci-proxy-dev";
-  /** QOM type `str`. */
+  /** (QOM type `str`) */
   fd?: string | number | boolean;
 }
 
@@ -20146,11 +18390,7 @@ export interface DeviceAddX3130Upstream extends DevicePropsPciePort {
 export interface DeviceAddXio3130Downstream extends DevicePropsPcieSlot {
   /** The device model (QOM type). */
   driver: "xio3130-downstream";
-  /**
-   * on/off
-   *
-   * QOM type `bool`, default `true`.
-   */
+  /** (QOM type `bool`, default `true`) */
   power_controller_present?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
 

@@ -30,9 +30,10 @@ describe.each(['10.0', '7.2'] as QemuVersion[])('device_add on real QEMU %s', (v
       binary: q.binary,
       env: q.env,
       args: hotplugMachineArgs,
-      qmp: { validateArguments: true, validateReturns: true, validateEvents: true, onError: (e) => clientErrors.push(e) },
+      qmp: { validateArguments: true, validateReturns: true, validateEvents: true },
     });
     qmp = vm.qmp;
+    qmp.onError((e) => clientErrors.push(e));
     const b = backendArgs(dir);
     for (const d of b.disks) await qmp.commands.blockdevAdd(d);
     await qmp.commands.netdevAdd(b.netdev);
