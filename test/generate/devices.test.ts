@@ -3,15 +3,17 @@
  * the QOM tree (no property lost, none added), and the table validator of the committed targets
  * against outcomes measured on real QEMU 10.0 (JSON front end) and 7.2 (QemuOpts front end).
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deviceValue, losslessText, type DeviceProp } from '../../codegen/generate/devices.js';
+import { renderTarget } from '../../codegen/generate/generate.js';
 import { loadTargetSchema } from '../../codegen/generate/schema.js';
 import { parseLossless } from '../../codegen/import/lossless-json.js';
 import { validateArguments as validate100 } from '../../generated/qemu-10.0-x86_64/validators.js';
 import { validateArguments as validate72 } from '../../generated/qemu-7.2-x86_64/validators.js';
 import { projectRoot } from '../../scripts/qemus.js';
+import { tempDir } from './helpers.js';
 
 describe('deviceValue', () => {
   const enums = new Map([['OnOffAuto', ['on', 'off', 'auto']]]);
@@ -108,4 +110,52 @@ describe('the device_add validators accept what the real QEMU accepted and refus
     expect(unknown.ok).toBe(false);
     expect(JSON.stringify(unknown)).toMatch(/is not a device model of qemu-7\.2-x86_64.*executeUntyped/);
   });
+});
+
+describe('generating from a devices.json', () => {
+  const withDevices = (text: string): { dir: string; done: () => void } => {
+    const tmp = tempDir();
+    const dir = join(tmp.dir, 'qemu-10.0-x86_64');
+    mkdirSync(dir);
+    for (const f of ['target.json', 'types.json', 'commands.json', 'returns.json', 'events.json']) copyFileSync(join(projectRoot, 'schema/qemu-10.0-x86_64', f), join(dir, f));
+    writeFileSync(join(dir, 'devices.json'), text);
+    return { dir, done: tmp.done };
+  };
+
+  it('refuses a malformed devices.json with an error naming the file', () => {
+    const t = withDevices('{"target": "x", "argumentMode": "xml", "models": {}}\n');
+    try {
+      expect(() => renderTarget({ schemaDir: t.dir })).toThrow(/schema\/qemu-10\.0-x86_64\/devices\.json: needs "argumentMode"/);
+    } finally {
+      t.done();
+    }
+  });
+
+  it('emits the union, the shared properties once on the highest QOM type whose models all have them, docs with exact defaults, no child<…>', () => {
+    const prop = (type: string, extra = ''): string => `{"type": "${type}"${extra}}`;
+    const shared = `"mac": ${prop('str', ', "description": "Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56"')}, "addr": ${prop('str', ', "description": "Slot and optional function number, example: 06.0 or 06", "default": -1')}`;
+    const t = withDevices(`{
+  "target": "qemu-10.0-x86_64", "argumentMode": "json",
+  "models": {
+    "device": {"parent": "object", "abstract": true},
+    "pci-device": {"parent": "device", "abstract": true},
+    "my-nic": {"parent": "pci-device", "properties": {${shared}, "reserve": ${prop('size', ', "default": 18446744073709551615')}, "backend": ${prop('child<x>')}}},
+    "my-nic2": {"parent": "pci-device", "properties": {${shared}, "flag": ${prop('bool', ', "description": "on/off", "default": false')}, "policy": ${prop('OnOffAuto')}}},
+    "my-broken": {"parent": "pci-device", "skipped": "QEMU exited while answering device-list-properties"}
+  }
+}
+`);
+    try {
+      const types = renderTarget({ schemaDir: t.dir }).files.get('types.ts') as string;
+      expect(types).toMatch(/export interface DevicePropsDevice extends DeviceAddCommon \{\n  \/\*\* Slot and optional function number, example: 06\.0 or 06\. \(QOM type `str`, default `-1`\) \*\/\n  addr\?: number \| string;\n  \/\*\* Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56\. \(QOM type `str`\) \*\/\n  mac\?: string;\n\}/);
+      expect(types).toMatch(/export interface DeviceAddMyNic extends DevicePropsDevice \{\n  \/\*\* The device model \(QOM type\)\. \*\/\n  driver: "my-nic";\n  \/\*\* \(QOM type `size` 0\.\.18446744073709551615, default `18446744073709551615`\) \*\/\n  reserve\?: number;\n\}/);
+      expect(types).toMatch(/driver: "my-nic2";\n  \/\*\* \(QOM type `bool`, default `false`\) \*\/\n  flag\?: boolean;\n  \/\*\* \(QOM type `OnOffAuto`\) \*\/\n  policy\?: OnOffAuto;\n\}/);
+      // (the exact DeviceAddMyNic above also shows that its child<x> property `backend` is left out)
+      expect(types).toMatch(/export type DeviceAddArguments = DeviceAddMyNic \| DeviceAddMyNic2;/);
+      expect(types).toContain('Not described by QEMU (device-list-properties failed): `my-broken`.');
+      expect(types).toMatch(/export interface DeviceAddCommon \{[^}]*bus\?: string;[^}]*id\?: string;\n\}/);
+    } finally {
+      t.done();
+    }
+  }, 60_000);
 });
