@@ -11,7 +11,8 @@ import type { ImportResult, ImportSource } from './import-target.js';
 const importUsage = `usage: qmp-codegen import (--qemu <binary> | --socket <path> | --file <json>)
                           [--qapi-source <dir|qapi-schema.json|tarball>] [--out <dir>] [--target <name>] [--dry-run]
                           [--generate <dir> [--runtime-import <specifier>]]
-  --qemu <binary>      start this QEMU (-machine none -nodefaults -display none -S) and ask it
+  --qemu <binary>      start this QEMU (-machine none -nodefaults -display none -S) and ask it;
+                       its device models too, for device_add (devices.json)
   --socket <path>      ask a running QEMU over its QMP unix socket
   --file <json>        read a saved query-qmp-schema reply (bare array, {"return": [...]},
                        or {greeting, schema, version, target})
