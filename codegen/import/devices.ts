@@ -152,16 +152,17 @@ export async function fetchDevices(binary: string, args: readonly string[], env:
       inst = undefined;
       // The first unanswered model, alone on a fresh QEMU: did it kill QEMU, or was a reply lost?
       const suspect = concrete[at] as string;
-      const alone = await start(binary, args, env);
-      const one = await alone.session.batch([ask(suspect)], answerTimeoutMs);
+      inst = await start(binary, args, env); // closed by the finally below if anything fails
+      const one = await inst.session.batch([ask(suspect)], answerTimeoutMs);
       const r = one.replies[0];
       if (one.ended || r === undefined) {
         skipped.set(suspect, 'QEMU exited while answering device-list-properties');
-        await alone.close();
+        await inst.close();
+        inst = undefined;
+      } else if (r.ok) {
+        props.set(suspect, parseProperties(r.value, suspect));
       } else {
-        if (r.ok) props.set(suspect, parseProperties(r.value, suspect));
-        else skipped.set(suspect, `device-list-properties failed: ${r.class}: ${r.desc}`);
-        inst = alone;
+        skipped.set(suspect, `device-list-properties failed: ${r.class}: ${r.desc}`);
       }
       at++;
     }

@@ -115,6 +115,15 @@ export class RawQmpSession {
    * QEMU closes the connection; throws {@link ImportError} when nothing arrives for `timeoutMs`.
    */
   async batch(commands: readonly RawCommand[], timeoutMs: number): Promise<RawBatch> {
+    try {
+      return await this.#batch(commands, timeoutMs);
+    } catch (err) {
+      this.close(); // nothing more is read from a peer that broke the protocol
+      throw err;
+    }
+  }
+
+  async #batch(commands: readonly RawCommand[], timeoutMs: number): Promise<RawBatch> {
     if (!this.#closed) this.#socket.write(commands.map((c, i) => JSON.stringify({ ...c, id: i })).join('\n') + '\n');
     const replies: RawReply[] = [];
     while (replies.length < commands.length) {
