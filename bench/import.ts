@@ -1,7 +1,8 @@
 /**
  * Importer benchmark: time to import QEMU 10.0 from its binary (start, query-qmp-schema, map,
- * validate with Ajv strict, write atomically), without and with its QAPI source. Baseline in the
- * same run: starting QEMU and fetching the introspection alone. Goal: well under 10 s.
+ * validate with Ajv strict, write atomically; device models included), without and with its QAPI
+ * source. Baseline in the same run: starting QEMU and fetching the introspection alone (no device
+ * models; bench/devices.ts compares the import with and without them). Goal: well under 10 s.
  * Runnable directly: `npx tsx bench/import.ts`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,7 +33,7 @@ export async function runImportBench(): Promise<void> {
     const out = join(tmp, q.target);
     // One warm-up import (module loading, JIT), not counted.
     await importTarget({ source: { qemu: q.binary, env: q.env }, qapiSource: q.qapiSource });
-    const fetchOnly = await median(() => fetchFromQemu(q.binary, { env: q.env }));
+    const fetchOnly = await median(() => fetchFromQemu(q.binary, { env: q.env, devices: false }));
     const plain = await median(() => importTarget({ source: { qemu: q.binary, env: q.env }, outDir: out }));
     const named = await median(() => importTarget({ source: { qemu: q.binary, env: q.env }, qapiSource: q.qapiSource, outDir: out }));
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

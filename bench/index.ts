@@ -12,6 +12,7 @@ const benches: Array<[string, string, string]> = [
   ['capacity: import + generate of synthetic introspections (500 and 2,000 commands)', './capacity.js', 'runCapacityBench'],
   ['package: install size per kind of user, validator bundle, vs the commit before issue 11', './install-size.js', 'runInstallSizeBench'],
   ['caller input: validating exactly what is sent (arguments serialised once, parsed back)', './caller-input.js', 'runCallerInputBench'],
+  ['device_add: import with device models, consumer tsc, validator', './devices.js', 'runDevicesBench'],
 ];
 
 let failed = 0;

@@ -117,8 +117,13 @@ export const isImportedSchemaFile: OwnFileTest = (name, text) => {
   try {
     const doc = JSON.parse(text) as unknown;
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return false;
-    const { $id, importer } = doc as Record<string, unknown>;
-    return (typeof $id === 'string' && $id.startsWith('https://qmp-sdk.invalid/schema/')) || (name === 'target.json' && typeof importer === 'object' && importer !== null);
+    const { $id, importer, target, models } = doc as Record<string, unknown>;
+    return (
+      (typeof $id === 'string' && $id.startsWith('https://qmp-sdk.invalid/schema/')) ||
+      (name === 'target.json' && typeof importer === 'object' && importer !== null) ||
+      // devices.json (schema/FORMAT.md, "Device models"): the target's name and the models read from QEMU.
+      (name === 'devices.json' && typeof target === 'string' && typeof models === 'object' && models !== null)
+    );
   } catch {
     return false;
   }

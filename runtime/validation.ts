@@ -78,6 +78,7 @@ function describe(e: AjvError): string {
 function issue(prefix: string, e: AjvError): ValidationIssue {
   const p = e.params;
   const at = `${prefix}${e.instancePath}`;
+  if (e.keyword === 'x-device' && typeof e.message === 'string') return { path: at, message: e.message };
   if (e.keyword === 'required' && typeof p['missingProperty'] === 'string') {
     return { path: `${at}/${pointerToken(p['missingProperty'])}`, message: 'is required' };
   }
@@ -152,3 +153,6 @@ export function createTargetValidators(tables: CompiledValidatorTables): TargetV
     },
   };
 }
+
+export { createDeviceAddValidator } from './device-validation.js';
+export type { DeviceTable, DeviceValueSpec } from './device-validation.js';

@@ -1,5 +1,6 @@
 /** `types.ts`: every named type (closed and/or open form), per-command argument/return and per-event data types. */
 import { docLines } from './doc.js';
+import { deviceStatements } from './emit-devices.js';
 import { renderFile, type HeaderInfo } from './emit.js';
 import { isStringEnum, unionTag, type Form, type TargetModel } from './model.js';
 import { TypeRenderer } from './render.js';
@@ -32,7 +33,9 @@ export function typesStatements(model: TargetModel): ts.Statement[] {
     }
   }
   for (const c of model.commands) {
-    if (c.argsName !== undefined) {
+    if (c.wire === 'device_add' && model.schema.devices !== undefined) {
+      out.push(...deviceStatements(r, model, c, [`Arguments of \`device_add\`.`]));
+    } else if (c.argsName !== undefined) {
       out.push(declaration(r, c.argsName, c.args, 'closed', 'commands', `${display}/commands.json#/definitions/${c.wire}`, [`Arguments of \`${JSON.stringify(c.wire).slice(1, -1).replace(/`/g, "'")}\`.`].map(safeLine)));
     }
     if (c.returnsName !== undefined) {

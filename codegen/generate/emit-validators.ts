@@ -12,8 +12,11 @@ function table(name: string, doc: string, entries: ReadonlyArray<readonly [strin
   return `/** ${doc} */\nexport const ${name}: ReadonlyMap<string, CompiledValidator> = new Map<string, CompiledValidator>([\n${rows}\n]);`;
 }
 
-/** The text of `validators-code.ts`. */
-export function emitValidatorsCode(compiled: CompiledValidators, header: HeaderInfo, validationImport: string): string {
+/**
+ * The text of `validators-code.ts`. With `deviceTable` (the code of `deviceTable`, see
+ * `device-table.ts`) `device_add`'s arguments are checked per driver by the runtime's table validator.
+ */
+export function emitValidatorsCode(compiled: CompiledValidators, header: HeaderInfo, validationImport: string, deviceTable?: string): string {
   const exportNames = new Set([...compiled.args, ...compiled.returns, ...compiled.events].map(([, n]) => n).concat([compiled.greeting, compiled.message]));
   const code = compiled.code.replace(/^export const ([A-Za-z0-9_]+) = /gm, (_match, name: string) => {
     if (!exportNames.has(name)) throw new Error(`unexpected Ajv export ${name}`);
@@ -23,9 +26,11 @@ export function emitValidatorsCode(compiled: CompiledValidators, header: HeaderI
     ...headerLines(header),
     '// @ts-nocheck: Ajv standalone code (compiled at generate time); the typed tables are at the end.',
     `import type { CompiledValidator } from ${stringLiteral(validationImport)};`,
+    ...(deviceTable !== undefined ? [`import { createDeviceAddValidator } from ${stringLiteral(validationImport)};`] : []),
     code.trimEnd(),
     '',
-    table('argumentValidators', 'Exact validators of command arguments, by command wire name.', compiled.args),
+    ...(deviceTable !== undefined ? [deviceTable, '', 'const deviceAddValidator = createDeviceAddValidator(deviceTable);', ''] : []),
+    table('argumentValidators', 'Exact validators of command arguments, by command wire name.', deviceTable !== undefined ? compiled.args.map(([w, fn]) => [w, w === 'device_add' ? 'deviceAddValidator' : fn] as const) : compiled.args),
     '',
     table('returnValidators', 'Compatible validators of command returns, by command wire name.', compiled.returns),
     '',

@@ -13,7 +13,8 @@ import { emitEvents } from './emit-events.js';
 import { emitTypes } from './emit-types.js';
 import { emitValidators, emitValidatorsCode } from './emit-validators.js';
 import { GenerateError } from './errors.js';
-import { buildModel } from './model.js';
+import { deviceTableCode } from './device-table.js';
+import { buildModel, type TargetModel } from './model.js';
 import { loadTargetSchema } from './schema.js';
 
 /** Options of {@link generateTarget}. */
@@ -59,7 +60,7 @@ export function renderTarget(options: Omit<GenerateOptions, 'outDir'>): { target
     ['types.ts', emitTypes(model, header)],
     ['commands.ts', emitCommands(model, header, runtimeImport)],
     ['events.ts', emitEvents(model, header, runtimeImport)],
-    ['validators-code.ts', emitValidatorsCode(compiled, header, validationImport)],
+    ['validators-code.ts', emitValidatorsCode(compiled, header, validationImport, deviceTableOf(model))],
     ['validators.ts', emitValidators(header, validationImport)],
     ['target.ts', emitTarget(model, header, runtimeImport)],
     ['index.ts', emitIndex(model, header, runtimeImport)],
@@ -68,6 +69,16 @@ export function renderTarget(options: Omit<GenerateOptions, 'outDir'>): { target
 }
 
 const refuse = (path: string, why: string): GenerateError => new GenerateError(path, why);
+
+/** The `device_add` table code when the target has device models (`bus`, `id`: what introspection lists besides `driver`). */
+function deviceTableOf(model: TargetModel): string | undefined {
+  const devices = model.schema.devices;
+  const cmd = model.commands.find((c) => c.wire === 'device_add');
+  if (devices === undefined || cmd === undefined) return undefined;
+  const props = cmd.args['properties'];
+  const common = typeof props === 'object' && props !== null ? Object.keys(props).filter((k) => k !== 'driver') : [];
+  return deviceTableCode(devices, model.schema.name, common);
+}
 
 /** Generates one target into `outDir` (atomically replaced; refused when it holds anything this generator did not write). */
 export async function generateTarget(options: GenerateOptions): Promise<GenerateResult> {

@@ -11,6 +11,7 @@
  *   side only, it is emitted once, under its name, in that side's form.
  */
 import { runtimeErrorExports, runtimeTypeExports } from './emit-entry.js';
+import type { DeviceSet } from './devices.js';
 import { GenerateError } from './errors.js';
 import { NameAllocator, pascalCase, safeIdentifier, camelCase } from './names.js';
 import { isObject, resolveRef, walkSchema, type JsonSchema, type SchemaFile, type TargetSchema } from './schema.js';
@@ -211,7 +212,10 @@ export function buildModel(target: TargetSchema): TargetModel {
       allowOob: x['allowOob'] === true,
       argsOptional: noArguments || allOptional(target, args),
     };
-    if (!noArguments && needsName(args)) cmd.argsName = names.derive(safeIdentifier(titleOf(args) ?? `${pascalCase(wire)}Arguments`, reservedTypeNames), `arguments of ${wire}`);
+    if (wire === 'device_add' && target.devices !== undefined) {
+      cmd.argsName = names.derive('DeviceAddArguments', 'arguments of device_add');
+      nameDeviceGroups(target.devices, names);
+    } else if (!noArguments && needsName(args)) cmd.argsName = names.derive(safeIdentifier(titleOf(args) ?? `${pascalCase(wire)}Arguments`, reservedTypeNames), `arguments of ${wire}`);
     if (needsName(returns) && !isEmptyObject(returns)) cmd.returnsName = names.derive(safeIdentifier(`${pascalCase(wire)}Return`, reservedTypeNames), `return of ${wire}`);
     commands.push(cmd);
   }
@@ -223,6 +227,18 @@ export function buildModel(target: TargetSchema): TargetModel {
     events.push(ev);
   }
   return { schema: target, types, commands, events };
+}
+
+/**
+ * Names of the device groups (`devices.json`): a model's `device_add` branch is `DeviceAdd<Model>`,
+ * a QOM type's shared properties `DeviceProps<Type>` (PascalCase of the QOM name).
+ */
+function nameDeviceGroups(devices: DeviceSet, names: NameAllocator): void {
+  names.derive('DeviceAddCommon', 'device_add members of every driver');
+  for (const g of devices.groups) {
+    const base = safeIdentifier(`${g.branch ? 'DeviceAdd' : 'DeviceProps'}${pascalCase(g.qomType)}`, reservedTypeNames);
+    g.name = names.derive(base, `device model ${g.qomType}${g.branch ? '' : ' (shared properties)'}`);
+  }
 }
 
 /** The importer's name of an inline arguments/data object (`title`), if any. */

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadDevices, type DeviceSet } from './devices.js';
 import { GenerateError } from './errors.js';
 
 /** A JSON Schema node (draft-07 subset used by the importer) with the `x-qmp` annotation. */
@@ -31,6 +32,8 @@ export interface TargetSchema {
   readonly definitions: Readonly<Record<SchemaFile, ReadonlyMap<string, JsonSchema>>>;
   /** Protocol schemas by file base name. */
   readonly protocol: ReadonlyMap<string, JsonSchema>;
+  /** Device models for `device_add` (`devices.json`), when the importer read them. */
+  readonly devices?: DeviceSet;
 }
 
 /** A resolved reference: a definition of one of the target's files. */
@@ -105,7 +108,15 @@ export function loadTargetSchema(schemaDir: string, protocolDir = defaultProtoco
     if (!isObject(doc)) throw new GenerateError(`schema/protocol/${file}.json`, 'is not a schema object');
     protocol.set(file, doc);
   }
-  const schema: TargetSchema = { name: meta['target'], display, definitions, protocol, ...targetFacts(meta, `${display}/target.json`) };
+  const devices = loadDevices(schemaDir, display, definitions.types);
+  const schema: TargetSchema = {
+    name: meta['target'],
+    display,
+    definitions,
+    protocol,
+    ...targetFacts(meta, `${display}/target.json`),
+    ...(devices !== undefined ? { devices } : {}),
+  };
   checkRefs(schema);
   return schema;
 }

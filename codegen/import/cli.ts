@@ -8,7 +8,8 @@ import type { ImportResult, ImportSource } from './import-target.js';
 const importUsage = `usage: qmp-codegen import (--qemu <binary> | --socket <path> | --file <json>)
                           [--qapi-source <dir|qapi-schema.json|tarball>] [--out <dir>] [--target <name>] [--dry-run]
                           [--generate <dir> [--runtime-import <specifier>]]
-  --qemu <binary>      start this QEMU (-machine none -nodefaults -display none -S) and ask it
+  --qemu <binary>      start this QEMU (-machine none -nodefaults -display none -S) and ask it;
+                       its device models too, for device_add (devices.json)
   --socket <path>      ask a running QEMU over its QMP unix socket
   --file <json>        read a saved query-qmp-schema reply (bare array, {"return": [...]},
                        or {greeting, schema, version, target})
@@ -26,6 +27,10 @@ const importUsage = `usage: qmp-codegen import (--qemu <binary> | --socket <path
 export function printSummary(r: ImportResult, where: string | undefined, log: (s: string) => void = console.log): void {
   const s = r.summary;
   log(`${r.target} (from ${r.meta.importer.from}): ${s.commands} commands, ${s.events} events, ${s.types} types${where === undefined ? ' (not written)' : ` → ${where}`}`);
+  if (s.devices !== undefined) {
+    log(`  device models: ${s.devices.described} described (devices.json), ${s.devices.skipped.length} skipped`);
+    for (const [name, why] of s.devices.skipped) log(`    skipped ${name}: ${why}`);
+  }
   if (s.qapi !== undefined) {
     const total = s.qapi.named + s.qapi.pathNamed;
     log(`  QAPI names: ${s.qapi.named} of ${total} named types; ${s.qapi.pathNamed} kept a path-derived name:`);

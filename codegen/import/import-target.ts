@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SchemaBuilder, schemaFiles } from './build.js';
 import { checkIntrospection } from './check.js';
+import { devicesDocument } from './devices.js';
 import { ImportError } from './errors.js';
 import { stringifyStable } from './json.js';
 import { nameTypes } from './naming.js';
@@ -24,7 +25,7 @@ import type { QapiNames } from '../qapi/types.js';
 export type ImportSource =
   | { file: string }
   | { socket: string }
-  | { qemu: string; env?: Record<string, string>; args?: string[] };
+  | { qemu: string; env?: Record<string, string>; args?: string[]; /** Read the device models too (default `true`): `devices.json`. */ devices?: boolean };
 
 /** Options of {@link importTarget}. */
 export interface ImportOptions {
@@ -53,6 +54,8 @@ export interface ImportSummary {
   events: number;
   /** Definitions in `types.json`. */
   types: number;
+  /** With device models (`devices.json`): non-abstract models described, and those skipped with the reason. */
+  devices?: { described: number; skipped: Array<[string, string]> };
   /** Only with a QAPI source: named types (in `types.json` or inline) with their QAPI name / a path-derived one. */
   qapi?: { named: number; pathNamed: number; reasons: Record<string, number> };
   warnings: string[];
@@ -95,7 +98,7 @@ function qapiSourceVersion(path: string): string | null {
 async function fetchIntrospection(source: ImportSource): Promise<Fetched> {
   if ('file' in source) return readIntrospectionFile(source.file);
   if ('socket' in source) return fetchFromSocket(source.socket);
-  return fetchFromQemu(source.qemu, { env: source.env, args: source.args });
+  return fetchFromQemu(source.qemu, { env: source.env, args: source.args, devices: source.devices });
 }
 
 /** Turns the path-derived-name reasons into grouped counts. */
@@ -160,6 +163,7 @@ export async function buildTarget(
   const files = new Map<string, string>();
   for (const f of schemaFiles) files.set(f, stringifyStable(built.documents[f]));
   files.set('target.json', stringifyStable(meta));
+  if (fetched.devices !== undefined) files.set('devices.json', stringifyStable(devicesDocument(target, fetched.devices)));
   compileTarget(files);
 
   const pathNamed = [...naming.types.values()]
@@ -171,6 +175,13 @@ export async function buildTarget(
     types: built.typeCount,
     warnings: [...naming.warnings, ...(names?.warnings ?? []).map((w) => `${w.path}: ${w.message}`)],
   };
+  if (fetched.devices !== undefined) {
+    const models = [...fetched.devices.models];
+    summary.devices = {
+      described: models.filter(([, m]) => m.properties !== undefined).length,
+      skipped: models.flatMap(([n, m]) => (m.skipped !== undefined ? [[n, m.skipped] as [string, string]] : [])),
+    };
+  }
   if (qapi !== undefined) summary.qapi = { named: built.qapiNamed, pathNamed: built.pathNamed, reasons: reasonCounts(names, pathNamed) };
   if (options.outDir !== undefined) await replaceFolder(options.outDir, files);
   return { target, meta, documents: { ...built.documents }, files, summary };

@@ -87,6 +87,9 @@ function write(value: unknown, indent: string, out: string[]): void {
     out.push(String(value));
   } else if (typeof value === 'number') {
     out.push(number(value));
+  } else if (typeof value === 'bigint') {
+    // exact integers beyond 2^53 (see lossless-json.ts): written digit for digit
+    out.push(value.toString());
   } else if (typeof value === 'string') {
     out.push(JSON.stringify(value));
   } else if (Array.isArray(value)) {

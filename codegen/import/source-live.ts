@@ -1,5 +1,6 @@
 /** Reading introspection from a live QEMU: a QMP socket, or a binary started for the purpose (through the runtime). */
 import { QmpClient, launchQemu } from '../../runtime/index.js';
+import { fetchDevices } from './devices.js';
 import { ImportError } from './errors.js';
 import type { Fetched } from './fetched.js';
 
@@ -28,14 +29,27 @@ export async function fetchFromSocket(path: string): Promise<Fetched> {
   }
 }
 
-/** Starts `binary` with {@link importQemuArgs} (+ `args`), asks it as {@link fetchFromSocket} does, and stops it. */
+/**
+ * Starts `binary` with {@link importQemuArgs} (+ `args`), asks it as {@link fetchFromSocket} does, and
+ * stops it. With `devices` (default `true`) the device models are read at the same time from a second
+ * QEMU of the same binary ({@link fetchDevices}, which survives models that kill QEMU).
+ */
 export async function fetchFromQemu(
   binary: string,
-  opts: { env?: Record<string, string> | undefined; args?: readonly string[] | undefined } = {},
+  opts: { env?: Record<string, string> | undefined; args?: readonly string[] | undefined; devices?: boolean | undefined } = {},
 ): Promise<Fetched> {
+  const args = [...importQemuArgs, ...(opts.args ?? [])];
+  if (opts.devices === false) return fetchSchema(binary, args, opts.env);
+  const [fetched, devices] = await Promise.allSettled([fetchSchema(binary, args, opts.env), fetchDevices(binary, args, opts.env)]);
+  if (fetched.status === 'rejected') throw fetched.reason;
+  if (devices.status === 'rejected') throw devices.reason;
+  return { ...fetched.value, devices: devices.value };
+}
+
+async function fetchSchema(binary: string, args: readonly string[], env: Record<string, string> | undefined): Promise<Fetched> {
   let q: Awaited<ReturnType<typeof launchQemu>>;
   try {
-    q = await launchQemu({ binary, args: [...importQemuArgs, ...(opts.args ?? [])], env: opts.env ?? {} });
+    q = await launchQemu({ binary, args, env: env ?? {} });
   } catch (err) {
     throw new ImportError(`cannot start QEMU: ${(err as Error).message}`, binary, { cause: err });
   }

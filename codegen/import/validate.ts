@@ -20,7 +20,7 @@ export function formatAjv(): Ajv {
 export function compileTarget(files: ReadonlyMap<string, string>, ajv: Ajv = formatAjv()): Ajv {
   const docs = new Map<string, { $id: string; definitions: Record<string, unknown> }>();
   for (const [file, text] of files) {
-    if (file === 'target.json') continue;
+    if (file === 'target.json' || file === 'devices.json') continue;
     const doc = JSON.parse(text) as { $id: string; definitions: Record<string, unknown> };
     docs.set(file, doc);
     try {

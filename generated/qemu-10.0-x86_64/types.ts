@@ -14160,15 +14160,7582 @@ export interface DeviceSyncConfigArguments {
   id: string;
 }
 
-/** Arguments of `device_add`. */
-export interface DeviceAddArguments {
-  /** the name of the new device's driver */
-  driver: string;
+/** Members of `device_add` that every driver takes (handled by `device_add` itself, not by the device model). */
+export interface DeviceAddCommon {
   /** the device's parent bus (device tree path) */
   bus?: string;
   /** the device's ID, must be unique */
   id?: string;
 }
+
+/** Properties every device model below the QOM type `cpu` has. */
+export interface DevicePropsCpu extends DeviceAddCommon {
+  /** (QOM type `bool`) */
+  "3dnow"?: boolean;
+  /** (QOM type `bool`) */
+  "3dnowext"?: boolean;
+  /** (QOM type `bool`) */
+  "3dnowprefetch"?: boolean;
+  /** (QOM type `bool`) */
+  abm?: boolean;
+  /** (QOM type `bool`) */
+  ace2?: boolean;
+  /** (QOM type `bool`) */
+  "ace2-en"?: boolean;
+  /** (QOM type `bool`) */
+  acpi?: boolean;
+  /** (QOM type `bool`) */
+  adx?: boolean;
+  /** (QOM type `bool`) */
+  aes?: boolean;
+  /** (QOM type `bool`) */
+  "amd-no-ssb"?: boolean;
+  /** (QOM type `bool`) */
+  "amd-psfd"?: boolean;
+  /** (QOM type `bool`) */
+  "amd-ssbd"?: boolean;
+  /** (QOM type `bool`) */
+  "amd-stibp"?: boolean;
+  /** (QOM type `bool`) */
+  "amx-bf16"?: boolean;
+  /** (QOM type `bool`) */
+  "amx-complex"?: boolean;
+  /** (QOM type `bool`) */
+  "amx-fp16"?: boolean;
+  /** (QOM type `bool`) */
+  "amx-int8"?: boolean;
+  /** (QOM type `bool`) */
+  "amx-tile"?: boolean;
+  /** (QOM type `bool`) */
+  apic?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "apic-id"?: number;
+  /** (QOM type `bool`) */
+  arat?: boolean;
+  /** (QOM type `bool`) */
+  "arch-capabilities"?: boolean;
+  /** (QOM type `bool`) */
+  "arch-lbr"?: boolean;
+  /** (QOM type `bool`) */
+  "auto-ibrs"?: boolean;
+  /** (QOM type `bool`) */
+  avic?: boolean;
+  /** (QOM type `bool`) */
+  avx?: boolean;
+  /** (QOM type `bool`) */
+  "avx-ifma"?: boolean;
+  /** (QOM type `bool`) */
+  "avx-ne-convert"?: boolean;
+  /** (QOM type `bool`) */
+  "avx-vnni"?: boolean;
+  /** (QOM type `bool`) */
+  "avx-vnni-int16"?: boolean;
+  /** (QOM type `bool`) */
+  "avx-vnni-int8"?: boolean;
+  /** (QOM type `bool`) */
+  avx10?: boolean;
+  /** (QOM type `bool`) */
+  "avx10-128"?: boolean;
+  /** (QOM type `bool`) */
+  "avx10-256"?: boolean;
+  /** (QOM type `bool`) */
+  "avx10-512"?: boolean;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  "avx10-version"?: number;
+  /** (QOM type `bool`) */
+  avx2?: boolean;
+  /** (QOM type `bool`) */
+  "avx512-4fmaps"?: boolean;
+  /** (QOM type `bool`) */
+  "avx512-4vnniw"?: boolean;
+  /** (QOM type `bool`) */
+  "avx512-bf16"?: boolean;
+  /** (QOM type `bool`) */
+  "avx512-fp16"?: boolean;
+  /** (QOM type `bool`) */
+  "avx512-vp2intersect"?: boolean;
+  /** (QOM type `bool`) */
+  "avx512-vpopcntdq"?: boolean;
+  /** (QOM type `bool`) */
+  avx512bitalg?: boolean;
+  /** (QOM type `bool`) */
+  avx512bw?: boolean;
+  /** (QOM type `bool`) */
+  avx512cd?: boolean;
+  /** (QOM type `bool`) */
+  avx512dq?: boolean;
+  /** (QOM type `bool`) */
+  avx512er?: boolean;
+  /** (QOM type `bool`) */
+  avx512f?: boolean;
+  /** (QOM type `bool`) */
+  avx512ifma?: boolean;
+  /** (QOM type `bool`) */
+  avx512pf?: boolean;
+  /** (QOM type `bool`) */
+  avx512vbmi?: boolean;
+  /** (QOM type `bool`) */
+  avx512vbmi2?: boolean;
+  /** (QOM type `bool`) */
+  avx512vl?: boolean;
+  /** (QOM type `bool`) */
+  avx512vnni?: boolean;
+  /** (QOM type `bool`) */
+  "bhi-ctrl"?: boolean;
+  /** (QOM type `bool`) */
+  "bhi-no"?: boolean;
+  /** (QOM type `bool`) */
+  bmi1?: boolean;
+  /** (QOM type `bool`) */
+  bmi2?: boolean;
+  /** (QOM type `bool`) */
+  "bus-lock-detect"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  check?: boolean;
+  /** (QOM type `bool`) */
+  cid?: boolean;
+  /** (QOM type `bool`) */
+  cldemote?: boolean;
+  /** (QOM type `bool`) */
+  clflush?: boolean;
+  /** (QOM type `bool`) */
+  clflushopt?: boolean;
+  /** (QOM type `bool`) */
+  clwb?: boolean;
+  /** (QOM type `bool`) */
+  clzero?: boolean;
+  /** (QOM type `bool`) */
+  cmov?: boolean;
+  /** (QOM type `bool`) */
+  "cmp-legacy"?: boolean;
+  /** (QOM type `bool`) */
+  cmp_legacy?: boolean;
+  /** (QOM type `bool`) */
+  cmpccxadd?: boolean;
+  /** (QOM type `bool`) */
+  "core-capability"?: boolean;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  "core-id"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "cpuid-0xb"?: boolean;
+  /** (QOM type `bool`) */
+  cr8legacy?: boolean;
+  /** (QOM type `GuestPanicInformation`) */
+  "crash-information"?: unknown;
+  /** (QOM type `bool`) */
+  cx16?: boolean;
+  /** (QOM type `bool`) */
+  cx8?: boolean;
+  /** (QOM type `bool`) */
+  dca?: boolean;
+  /** (QOM type `bool`) */
+  "ddpd-u"?: boolean;
+  /** (QOM type `bool`) */
+  de?: boolean;
+  /** (QOM type `bool`) */
+  decodeassists?: boolean;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  "die-id"?: number;
+  /** (QOM type `bool`) */
+  ds?: boolean;
+  /** (QOM type `bool`) */
+  "ds-cpl"?: boolean;
+  /** (QOM type `bool`) */
+  ds_cpl?: boolean;
+  /** (QOM type `bool`) */
+  dtes64?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  enforce?: boolean;
+  /** (QOM type `bool`) */
+  eraps?: boolean;
+  /** (QOM type `bool`) */
+  erms?: boolean;
+  /** (QOM type `bool`) */
+  est?: boolean;
+  /** (QOM type `bool`) */
+  extapic?: boolean;
+  /** (QOM type `bool`) */
+  f16c?: boolean;
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
+  family?: number;
+  /** (QOM type `bool`) */
+  "fb-clear"?: boolean;
+  /** (QOM type `bool`) */
+  "fbsdp-no"?: boolean;
+  /** (QOM type `bool`) */
+  "fdp-excptn-only"?: boolean;
+  /** (QOM type `X86CPUFeatureWordInfo`) */
+  "feature-words"?: unknown;
+  /** (QOM type `bool`) */
+  ffxsr?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "fill-mtrr-mask"?: boolean;
+  /** (QOM type `X86CPUFeatureWordInfo`) */
+  "filtered-features"?: unknown;
+  /** (QOM type `bool`) */
+  "flush-l1d"?: boolean;
+  /** (QOM type `bool`) */
+  flushbyasid?: boolean;
+  /** (QOM type `bool`) */
+  fma?: boolean;
+  /** (QOM type `bool`) */
+  fma4?: boolean;
+  /** (QOM type `bool`) */
+  fpu?: boolean;
+  /** (QOM type `bool`) */
+  fred?: boolean;
+  /** (QOM type `bool`) */
+  fsgsbase?: boolean;
+  /** (QOM type `bool`) */
+  fsrc?: boolean;
+  /** (QOM type `bool`) */
+  fsrm?: boolean;
+  /** (QOM type `bool`) */
+  fsrs?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "full-cpuid-auto-level"?: boolean;
+  /** (QOM type `bool`) */
+  "full-width-write"?: boolean;
+  /** (QOM type `bool`) */
+  fxsr?: boolean;
+  /** (QOM type `bool`) */
+  "fxsr-opt"?: boolean;
+  /** (QOM type `bool`) */
+  fxsr_opt?: boolean;
+  /** (QOM type `bool`) */
+  fzrm?: boolean;
+  /** (QOM type `bool`) */
+  "gds-no"?: boolean;
+  /** (QOM type `bool`) */
+  gfni?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "guest-phys-bits"?: number;
+  /** (QOM type `bool`) */
+  hle?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "host-phys-bits"?: boolean;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  "host-phys-bits-limit"?: number;
+  /** (QOM type `bool`) */
+  ht?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-apicv"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-avic"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-crash"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-emsr-bitmap"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-enforce-cpuid"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-evmcs"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-frequencies"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-ipi"?: boolean;
+  /** (QOM type `OnOffAuto`, default `"off"`) */
+  "hv-no-nonarch-coresharing"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "hv-passthrough"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-reenlightenment"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-relaxed"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-reset"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-runtime"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "hv-spinlocks"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "hv-stimer"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-stimer-direct"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-syndbg"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-synic"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-time"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-tlbflush"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-tlbflush-direct"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-tlbflush-ext"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-vapic"?: boolean;
+  /** (QOM type `str`) */
+  "hv-vendor-id"?: string;
+  /** (QOM type `uint32` 0..4294967295, default `14393`) */
+  "hv-version-id-build"?: number;
+  /** (QOM type `uint16` 0..65535, default `10`) */
+  "hv-version-id-major"?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  "hv-version-id-minor"?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  "hv-version-id-sbranch"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "hv-version-id-snumber"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "hv-version-id-spack"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "hv-vpindex"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "hv-xmm-input"?: boolean;
+  /** (QOM type `bool`) */
+  hypervisor?: boolean;
+  /** (QOM type `bool`) */
+  i64?: boolean;
+  /** (QOM type `bool`) */
+  ia64?: boolean;
+  /** (QOM type `bool`) */
+  ibpb?: boolean;
+  /** (QOM type `bool`) */
+  "ibpb-brtype"?: boolean;
+  /** (QOM type `bool`) */
+  ibrs?: boolean;
+  /** (QOM type `bool`) */
+  "ibrs-all"?: boolean;
+  /** (QOM type `bool`) */
+  ibs?: boolean;
+  /** (QOM type `bool`) */
+  "intel-psfd"?: boolean;
+  /** (QOM type `bool`) */
+  "intel-pt"?: boolean;
+  /** (QOM type `bool`) */
+  "intel-pt-lip"?: boolean;
+  /** (QOM type `bool`) */
+  invpcid?: boolean;
+  /** (QOM type `bool`) */
+  invtsc?: boolean;
+  /** (QOM type `bool`) */
+  "ipred-ctrl"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  kvm?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-asyncpf"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-asyncpf-int"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-asyncpf-vmexit"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-hint-dedicated"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-mmu"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-msi-ext-dest-id"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-nopiodelay"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-poll-control"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "kvm-pv-enforce-cpuid"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-pv-eoi"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-pv-ipi"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-pv-sched-yield"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-pv-tlb-flush"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-pv-unhalt"?: boolean;
+  /** (QOM type `bool`) */
+  "kvm-steal-time"?: boolean;
+  /** (QOM type `bool`) */
+  kvm_asyncpf?: boolean;
+  /** (QOM type `bool`) */
+  kvm_asyncpf_int?: boolean;
+  /** (QOM type `bool`) */
+  kvm_mmu?: boolean;
+  /** (QOM type `bool`) */
+  kvm_nopiodelay?: boolean;
+  /** (QOM type `bool`) */
+  kvm_poll_control?: boolean;
+  /** (QOM type `bool`) */
+  kvm_pv_eoi?: boolean;
+  /** (QOM type `bool`) */
+  kvm_pv_unhalt?: boolean;
+  /** (QOM type `bool`) */
+  kvm_steal_time?: boolean;
+  /** (QOM type `bool`) */
+  kvmclock?: boolean;
+  /** (QOM type `bool`) */
+  "kvmclock-stable-bit"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "l3-cache"?: boolean;
+  /** (QOM type `bool`) */
+  la57?: boolean;
+  /** (QOM type `bool`) */
+  "lahf-lm"?: boolean;
+  /** (QOM type `bool`) */
+  lahf_lm?: boolean;
+  /** (QOM type `bool`) */
+  lam?: boolean;
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  "lbr-fmt"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  lbr_fmt?: number;
+  /** (QOM type `bool`) */
+  lbrv?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  level?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "level-func7"?: number;
+  /** (QOM type `bool`) */
+  "lfence-always-serializing"?: boolean;
+  /** (QOM type `bool`) */
+  lkgs?: boolean;
+  /** (QOM type `bool`) */
+  lm?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  lmce?: boolean;
+  /** (QOM type `bool`) */
+  lwp?: boolean;
+  /** (QOM type `bool`) */
+  mca?: boolean;
+  /** (QOM type `bool`) */
+  "mcdt-no"?: boolean;
+  /** (QOM type `bool`) */
+  mce?: boolean;
+  /** (QOM type `bool`) */
+  "md-clear"?: boolean;
+  /** (QOM type `bool`) */
+  "mds-no"?: boolean;
+  /** (QOM type `link<memory-region>`) */
+  memory?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "min-level"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "min-xlevel"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "min-xlevel2"?: number;
+  /** (QOM type `bool`) */
+  misalignsse?: boolean;
+  /** (QOM type `bool`) */
+  mmx?: boolean;
+  /** (QOM type `bool`) */
+  mmxext?: boolean;
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
+  model?: number;
+  /** (QOM type `string`) */
+  "model-id"?: string;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  "module-id"?: number;
+  /** (QOM type `bool`) */
+  monitor?: boolean;
+  /** (QOM type `bool`) */
+  movbe?: boolean;
+  /** (QOM type `bool`) */
+  movdir64b?: boolean;
+  /** (QOM type `bool`) */
+  movdiri?: boolean;
+  /** (QOM type `bool`) */
+  mpx?: boolean;
+  /** (QOM type `bool`) */
+  msr?: boolean;
+  /** (QOM type `bool`) */
+  mtrr?: boolean;
+  /** (QOM type `bool`) */
+  "no-nested-data-bp"?: boolean;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  "node-id"?: number;
+  /** (QOM type `bool`) */
+  "nodeid-msr"?: boolean;
+  /** (QOM type `bool`) */
+  nodeid_msr?: boolean;
+  /** (QOM type `bool`) */
+  npt?: boolean;
+  /** (QOM type `bool`) */
+  "nrip-save"?: boolean;
+  /** (QOM type `bool`) */
+  nrip_save?: boolean;
+  /** (QOM type `bool`) */
+  "null-sel-clr-base"?: boolean;
+  /** (QOM type `bool`) */
+  nx?: boolean;
+  /** (QOM type `bool`) */
+  osvw?: boolean;
+  /** (QOM type `bool`) */
+  "overflow-recov"?: boolean;
+  /** (QOM type `bool`) */
+  pae?: boolean;
+  /** (QOM type `bool`) */
+  pat?: boolean;
+  /** (QOM type `bool`) */
+  "pause-filter"?: boolean;
+  /** (QOM type `bool`) */
+  pause_filter?: boolean;
+  /** (QOM type `bool`) */
+  pbe?: boolean;
+  /** (QOM type `bool`) */
+  "pbrsb-no"?: boolean;
+  /** (QOM type `bool`) */
+  pcid?: boolean;
+  /** (QOM type `bool`) */
+  pclmuldq?: boolean;
+  /** (QOM type `bool`) */
+  pclmulqdq?: boolean;
+  /** (QOM type `bool`) */
+  pcommit?: boolean;
+  /** (QOM type `bool`) */
+  pdcm?: boolean;
+  /** (QOM type `bool`) */
+  pdpe1gb?: boolean;
+  /** (QOM type `bool`) */
+  "perfctr-core"?: boolean;
+  /** (QOM type `bool`) */
+  "perfctr-nb"?: boolean;
+  /** (QOM type `bool`) */
+  perfctr_core?: boolean;
+  /** (QOM type `bool`) */
+  perfctr_nb?: boolean;
+  /** (QOM type `bool`) */
+  "perfmon-v2"?: boolean;
+  /** (QOM type `bool`) */
+  pfthreshold?: boolean;
+  /** (QOM type `bool`) */
+  pge?: boolean;
+  /** (QOM type `bool`) */
+  phe?: boolean;
+  /** (QOM type `bool`) */
+  "phe-en"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "phys-bits"?: number;
+  /** (QOM type `bool`) */
+  pks?: boolean;
+  /** (QOM type `bool`) */
+  pku?: boolean;
+  /** (QOM type `bool`) */
+  pmm?: boolean;
+  /** (QOM type `bool`) */
+  "pmm-en"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  pmu?: boolean;
+  /** (QOM type `bool`) */
+  pn?: boolean;
+  /** (QOM type `bool`) */
+  pni?: boolean;
+  /** (QOM type `bool`) */
+  popcnt?: boolean;
+  /** (QOM type `bool`) */
+  prefetchiti?: boolean;
+  /** (QOM type `bool`) */
+  "pschange-mc-no"?: boolean;
+  /** (QOM type `bool`) */
+  "psdp-no"?: boolean;
+  /** (QOM type `bool`) */
+  pse?: boolean;
+  /** (QOM type `bool`) */
+  pse36?: boolean;
+  /** (QOM type `bool`) */
+  "rdctl-no"?: boolean;
+  /** (QOM type `bool`) */
+  rdpid?: boolean;
+  /** (QOM type `bool`) */
+  rdrand?: boolean;
+  /** (QOM type `bool`) */
+  rdseed?: boolean;
+  /** (QOM type `bool`) */
+  rdtscp?: boolean;
+  /** (QOM type `bool`) */
+  "rfds-clear"?: boolean;
+  /** (QOM type `bool`) */
+  "rfds-no"?: boolean;
+  /** (QOM type `bool`) */
+  "rrsba-ctrl"?: boolean;
+  /** (QOM type `bool`) */
+  rsba?: boolean;
+  /** (QOM type `bool`) */
+  rtm?: boolean;
+  /** (QOM type `bool`) */
+  "sbdr-ssdp-no"?: boolean;
+  /** (QOM type `bool`) */
+  sbpb?: boolean;
+  /** (QOM type `bool`) */
+  sep?: boolean;
+  /** (QOM type `bool`) */
+  serialize?: boolean;
+  /** (QOM type `bool`) */
+  sgx?: boolean;
+  /** (QOM type `bool`) */
+  "sgx-aex-notify"?: boolean;
+  /** (QOM type `bool`) */
+  "sgx-debug"?: boolean;
+  /** (QOM type `bool`) */
+  "sgx-edeccssa"?: boolean;
+  /** (QOM type `bool`) */
+  "sgx-exinfo"?: boolean;
+  /** (QOM type `bool`) */
+  "sgx-kss"?: boolean;
+  /** (QOM type `bool`) */
+  "sgx-mode64"?: boolean;
+  /** (QOM type `bool`) */
+  "sgx-provisionkey"?: boolean;
+  /** (QOM type `bool`) */
+  "sgx-tokenkey"?: boolean;
+  /** (QOM type `bool`) */
+  sgx1?: boolean;
+  /** (QOM type `bool`) */
+  sgx2?: boolean;
+  /** (QOM type `bool`) */
+  sgxlc?: boolean;
+  /** (QOM type `bool`) */
+  "sha-ni"?: boolean;
+  /** (QOM type `bool`) */
+  sha512?: boolean;
+  /** (QOM type `bool`) */
+  skinit?: boolean;
+  /** (QOM type `bool`) */
+  "skip-l1dfl-vmentry"?: boolean;
+  /** (QOM type `bool`) */
+  sm3?: boolean;
+  /** (QOM type `bool`) */
+  sm4?: boolean;
+  /** (QOM type `bool`) */
+  smap?: boolean;
+  /** (QOM type `bool`) */
+  smep?: boolean;
+  /** (QOM type `bool`) */
+  smx?: boolean;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  "socket-id"?: number;
+  /** (QOM type `bool`) */
+  "spec-ctrl"?: boolean;
+  /** (QOM type `bool`) */
+  "split-lock-detect"?: boolean;
+  /** (QOM type `bool`) */
+  "srso-no"?: boolean;
+  /** (QOM type `bool`) */
+  "srso-user-kernel-no"?: boolean;
+  /** (QOM type `bool`) */
+  ss?: boolean;
+  /** (QOM type `bool`) */
+  "ssb-no"?: boolean;
+  /** (QOM type `bool`) */
+  ssbd?: boolean;
+  /** (QOM type `bool`) */
+  sse?: boolean;
+  /** (QOM type `bool`) */
+  sse2?: boolean;
+  /** (QOM type `bool`) */
+  sse3?: boolean;
+  /** (QOM type `bool`) */
+  "sse4-1"?: boolean;
+  /** (QOM type `bool`) */
+  "sse4-2"?: boolean;
+  /** (QOM type `bool`) */
+  "sse4.1"?: boolean;
+  /** (QOM type `bool`) */
+  "sse4.2"?: boolean;
+  /** (QOM type `bool`) */
+  sse4_1?: boolean;
+  /** (QOM type `bool`) */
+  sse4_2?: boolean;
+  /** (QOM type `bool`) */
+  sse4a?: boolean;
+  /** (QOM type `bool`) */
+  ssse3?: boolean;
+  /** (QOM type `bool`) */
+  "start-powered-off"?: boolean;
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
+  stepping?: number;
+  /** (QOM type `bool`) */
+  stibp?: boolean;
+  /** (QOM type `bool`) */
+  "stibp-always-on"?: boolean;
+  /** (QOM type `bool`) */
+  succor?: boolean;
+  /** (QOM type `bool`) */
+  svm?: boolean;
+  /** (QOM type `bool`) */
+  "svm-lock"?: boolean;
+  /** (QOM type `bool`) */
+  svm_lock?: boolean;
+  /** (QOM type `bool`) */
+  "svme-addr-chk"?: boolean;
+  /** (QOM type `bool`) */
+  syscall?: boolean;
+  /** (QOM type `bool`) */
+  "taa-no"?: boolean;
+  /** (QOM type `bool`) */
+  tbm?: boolean;
+  /** (QOM type `bool`) */
+  tce?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "tcg-cpuid"?: boolean;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  "thread-id"?: number;
+  /** (QOM type `bool`) */
+  tm?: boolean;
+  /** (QOM type `bool`) */
+  tm2?: boolean;
+  /** (QOM type `bool`) */
+  topoext?: boolean;
+  /** (QOM type `bool`) */
+  tsc?: boolean;
+  /** (QOM type `bool`) */
+  "tsc-adjust"?: boolean;
+  /** (QOM type `bool`) */
+  "tsc-deadline"?: boolean;
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
+  "tsc-frequency"?: number;
+  /** (QOM type `bool`) */
+  "tsc-scale"?: boolean;
+  /** (QOM type `bool`) */
+  tsc_adjust?: boolean;
+  /** (QOM type `bool`) */
+  tsc_scale?: boolean;
+  /** (QOM type `bool`) */
+  "tsx-ctrl"?: boolean;
+  /** (QOM type `bool`) */
+  "tsx-ldtrk"?: boolean;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  "ucode-rev"?: number;
+  /** (QOM type `bool`) */
+  umip?: boolean;
+  /** (QOM type `strList`) */
+  "unavailable-features"?: string[];
+  /** (QOM type `bool`) */
+  "v-vmsave-vmload"?: boolean;
+  /** (QOM type `bool`) */
+  vaes?: boolean;
+  /** (QOM type `string`) */
+  vendor?: string;
+  /** (QOM type `bool`) */
+  vgif?: boolean;
+  /** (QOM type `bool`) */
+  "virt-ssbd"?: boolean;
+  /** (QOM type `bool`) */
+  "vmcb-clean"?: boolean;
+  /** (QOM type `bool`) */
+  vmcb_clean?: boolean;
+  /** (QOM type `bool`) */
+  vme?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "vmware-cpuid-freq"?: boolean;
+  /** (QOM type `bool`) */
+  vmx?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-activity-hlt"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-activity-shutdown"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-activity-wait-sipi"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-any-errcode"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-apicv-register"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-apicv-vid"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-apicv-x2apic"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-apicv-xapic"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-cr3-load-noexit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-cr3-store-noexit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-cr8-load-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-cr8-store-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-desc-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-enable-user-wait-pause"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-encls-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-entry-ia32e-mode"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-entry-load-bndcfgs"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-entry-load-efer"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-entry-load-fred"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-entry-load-pat"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-entry-load-perf-global-ctrl"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-entry-load-pkrs"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-entry-load-rtit-ctl"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-entry-noload-debugctl"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-ept"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-ept-1gb"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-ept-2mb"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-ept-advanced-exitinfo"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-ept-execonly"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-eptad"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-eptp-switching"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-ack-intr"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-clear-bndcfgs"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-clear-rtit-ctl"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-load-efer"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-load-pat"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-load-perf-global-ctrl"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-load-pkrs"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-nosave-debugctl"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-save-efer"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-save-pat"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-save-preemption-timer"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-exit-secondary-ctls"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-flexpriority"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-hlt-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-ins-outs"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-intr-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-invept"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-invept-all-context"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-invept-single-context"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-invept-single-context-noglobals"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-invlpg-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-invpcid-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-invvpid"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-invvpid-all-context"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-invvpid-single-addr"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-io-bitmap"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-io-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-monitor-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-movdr-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-msr-bitmap"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-mtf"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-mwait-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-nested-exception"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-nmi-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-page-walk-4"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-page-walk-5"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-pause-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-ple"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-pml"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-posted-intr"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-preemption-timer"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-rdpmc-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-rdrand-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-rdseed-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-rdtsc-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-rdtscp-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-secondary-ctls"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-shadow-vmcs"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-store-lma"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-true-ctls"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-tsc-offset"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-tsc-scaling"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-unrestricted-guest"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-vintr-pending"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-vmfunc"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-vmwrite-vmexit-fields"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-vnmi"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-vnmi-pending"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-vpid"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-wbinvd-exit"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-xsaves"?: boolean;
+  /** (QOM type `bool`) */
+  "vmx-zero-len-inject"?: boolean;
+  /** (QOM type `bool`) */
+  vnmi?: boolean;
+  /** (QOM type `bool`) */
+  vpclmulqdq?: boolean;
+  /** (QOM type `bool`) */
+  waitpkg?: boolean;
+  /** (QOM type `bool`) */
+  wbnoinvd?: boolean;
+  /** (QOM type `bool`) */
+  wdt?: boolean;
+  /** (QOM type `bool`) */
+  wrmsrns?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-amd-topoext-features-only"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-force-features"?: boolean;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  "x-hv-max-vps"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "x-hv-synic-kvm-only"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-intel-pt-auto-level"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-l1-cache-per-thread"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-migrate-smi-count"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-vendor-cpuid-only"?: boolean;
+  /** (QOM type `bool`) */
+  x2apic?: boolean;
+  /** (QOM type `bool`) */
+  xcrypt?: boolean;
+  /** (QOM type `bool`) */
+  "xcrypt-en"?: boolean;
+  /** (QOM type `bool`) */
+  xd?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "xen-vapic"?: boolean;
+  /** (QOM type `bool`) */
+  xfd?: boolean;
+  /** (QOM type `bool`) */
+  xgetbv1?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  xlevel?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  xlevel2?: number;
+  /** (QOM type `bool`) */
+  xop?: boolean;
+  /** (QOM type `bool`) */
+  xsave?: boolean;
+  /** (QOM type `bool`) */
+  xsavec?: boolean;
+  /** (QOM type `bool`) */
+  xsaveerptr?: boolean;
+  /** (QOM type `bool`) */
+  xsaveopt?: boolean;
+  /** (QOM type `bool`) */
+  xsaves?: boolean;
+  /** (QOM type `bool`) */
+  xstore?: boolean;
+  /** (QOM type `bool`) */
+  "xstore-en"?: boolean;
+  /** (QOM type `bool`) */
+  xtpr?: boolean;
+  /** (QOM type `bool`) */
+  "zero-fcs-fds"?: boolean;
+}
+
+/** Properties every device model below the QOM type `pci-device` has. */
+export interface DevicePropsPciDevice extends DeviceAddCommon {
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "acpi-index"?: number;
+  /** Slot and optional function number, example: 06.0 or 06. (QOM type `str`, default `-1`) */
+  addr?: number | string;
+  /** (QOM type `busnr` 0..255) */
+  busnr?: number;
+  /** (QOM type `str`) */
+  failover_pair_id?: string;
+  /** (QOM type `bool`, default `false`) */
+  multifunction?: boolean;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  rombar?: number;
+  /** (QOM type `str`) */
+  romfile?: string;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  romsize?: number;
+  /** Maximum buffer size allocated for bounce buffers used for mapped access to indirect DMA memory. (QOM type `size` 0..18446744073709551615, default `4096`) */
+  "x-max-bounce-buffer-size"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "x-pcie-ari-nextfn-1"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-pcie-err-unc-mask"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-pcie-ext-tag"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-pcie-extcap-init"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-pcie-lnksta-dllla"?: boolean;
+}
+
+/** Properties every device model below the QOM type `pci-piix` has. */
+export interface DevicePropsPciPiix extends DevicePropsPciDevice {
+  /** (QOM type `bool`, default `true`) */
+  "has-acpi"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "has-pic"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "has-pit"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "has-usb"?: boolean;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[0]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[10]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[11]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[12]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[13]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[14]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[15]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[1]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[2]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[3]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[4]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[5]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[6]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[7]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[8]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irqs[9]"?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  smb_io_base?: number;
+  /** (QOM type `bool`, default `false`) */
+  "smm-enabled"?: boolean;
+}
+
+/** Properties every device model below the QOM type `pci-vga` has. */
+export interface DevicePropsPciVga extends DevicePropsPciDevice {
+  /** (QOM type `bool`) */
+  "big-endian-framebuffer"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  edid?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "qemu-extended-regs"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  refresh_rate?: number;
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
+  vgamem_mb?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  xmax?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  xres?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  ymax?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  yres?: number;
+}
+
+/** Properties every device model below the QOM type `x86-iommu` has. */
+export interface DevicePropsX86Iommu extends DeviceAddCommon {
+  /** (QOM type `bool`, default `false`) */
+  "device-iotlb"?: boolean;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  intremap?: OnOffAuto;
+  /** (QOM type `bool`, default `true`) */
+  pt?: boolean;
+}
+
+/** Properties every device model below the QOM type `apic-common` has. */
+export interface DevicePropsApicCommon extends DeviceAddCommon {
+  /** (QOM type `bool`, default `true`) */
+  vapic?: boolean;
+  /** (QOM type `uint8` 0..255, default `20`) */
+  version?: number;
+}
+
+/** Properties every device model below the QOM type `ccid-card` has. */
+export interface DevicePropsCcidCard extends DeviceAddCommon {
+  /** (QOM type `uint8` 0..255, default `0`) */
+  debug?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  slot?: number;
+}
+
+/** Properties every device model below the QOM type `base-pci-bridge` has. */
+export interface DevicePropsBasePciBridge extends DevicePropsPciDevice {
+  /** (QOM type `bool`, default `false`) */
+  "x-pci-express-writeable-slt-bug"?: boolean;
+}
+
+/** Properties every device model below the QOM type `pcie-port` has. */
+export interface DevicePropsPciePort extends DevicePropsBasePciBridge {
+  /** (QOM type `uint16` 0..65535, default `8`) */
+  aer_log_max?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  port?: number;
+}
+
+/** Properties every device model below the QOM type `pcie-slot` has. */
+export interface DevicePropsPcieSlot extends DevicePropsPciePort {
+  /** (QOM type `uint8` 0..255, default `0`) */
+  chassis?: number;
+  /** (QOM type `bool`, default `true`) */
+  hotplug?: boolean;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  slot?: number;
+  /** (QOM type `bool`, default `false`) */
+  "x-do-not-expose-native-hotplug-cap"?: boolean;
+}
+
+/** Properties every device model below the QOM type `pcie-root-port-base` has. */
+export interface DevicePropsPcieRootPortBase extends DevicePropsPcieSlot {
+  /** (QOM type `bool`, default `false`) */
+  "disable-acs"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  power_controller_present?: boolean;
+}
+
+/** Properties every device model below the QOM type `e1000-base` has. */
+export interface DevicePropsE1000Base extends DevicePropsPciDevice {
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `bool`, default `true`) */
+  extra_mac_registers?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "init-vet"?: boolean;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** (QOM type `bool`, default `true`) */
+  migrate_tso_props?: boolean;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** Properties every device model below the QOM type `sdmmc-common` has. */
+export interface DevicePropsSdmmcCommon extends DeviceAddCommon {
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+}
+
+/** Properties every device model below the QOM type `fw_cfg` has. */
+export interface DevicePropsFwCfg extends DeviceAddCommon {
+  /** (QOM type `bool`, default `true`) */
+  "acpi-mr-restore"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  dma_enabled?: boolean;
+  /** (QOM type `uint16` 0..65535, default `32`) */
+  "x-file-slots"?: number;
+}
+
+/** Properties every device model below the QOM type `pci-host-bridge` has. */
+export interface DevicePropsPciHostBridge extends DeviceAddCommon {
+  /** (QOM type `bool`, default `false`) */
+  "bypass-iommu"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-config-reg-migration-enabled"?: boolean;
+}
+
+/** Properties every device model below the QOM type `hda-codec` has. */
+export interface DevicePropsHdaCodec extends DeviceAddCommon {
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
+  audiodev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  cad?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  debug?: number;
+  /** (QOM type `bool`, default `true`) */
+  mixer?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "use-timer"?: boolean;
+}
+
+/** Properties every device model below the QOM type `max-x86_64-cpu` has. */
+export interface DevicePropsMaxX8664Cpu extends DevicePropsCpu {
+  /** (QOM type `bool`, default `false`) */
+  "host-cache-info"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  migratable?: boolean;
+}
+
+/** Properties every device model below the QOM type `vmbus-dev` has. */
+export interface DevicePropsVmbusDev extends DeviceAddCommon {
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  addr?: number;
+  /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`, default `"auto"`) */
+  instanceid?: string;
+  /** (QOM type `link<memory-backend>`) */
+  memdev?: string;
+  /** (QOM type `bool`, default `false`) */
+  "status-report"?: boolean;
+}
+
+/** Properties every device model below the QOM type `i2c-slave` has. */
+export interface DevicePropsI2cSlave extends DeviceAddCommon {
+  /** (QOM type `uint8` 0..255, default `0`) */
+  address?: number;
+}
+
+/** Properties every device model below the QOM type `intel-hda-generic` has. */
+export interface DevicePropsIntelHdaGeneric extends DevicePropsPciDevice {
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  debug?: number;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  msi?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  old_msi_addr?: boolean;
+}
+
+/** Properties every device model below the QOM type `pci-ehci-usb` has. */
+export interface DevicePropsPciEhciUsb extends DevicePropsPciDevice {
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  maxframes?: number;
+}
+
+/** Properties every device model below the QOM type `pci-uhci-usb` has. */
+export interface DevicePropsPciUhciUsb extends DevicePropsPciDevice {
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
+  bandwidth?: number;
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  maxframes?: number;
+}
+
+/** Properties every device model below the QOM type `ide-device` has. */
+export interface DevicePropsIdeDevice extends DeviceAddCommon {
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-failed"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-invalid"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  backend_defaults?: OnOffAuto;
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
+  discard_granularity?: number;
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  logical_block_size?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  min_io_size?: number;
+  /** (QOM type `str`) */
+  model?: string;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  opt_io_size?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  physical_block_size?: number;
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
+  rerror?: BlockdevOnError;
+  /** (QOM type `str`) */
+  serial?: string;
+  /** (QOM type `bool`, default `false`) */
+  "share-rw"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  unit?: number;
+  /** (QOM type `str`) */
+  ver?: string;
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
+  werror?: BlockdevOnError;
+  /** (QOM type `bool`, default `false`) */
+  "win2k-install-hack"?: boolean;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "write-cache"?: OnOffAuto;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  wwn?: number;
+}
+
+/** Properties every device model below the QOM type `generic-sdhci` has. */
+export interface DevicePropsGenericSdhci extends DeviceAddCommon {
+  /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
+  capareg?: number;
+  /** (QOM type `link<memory-region>`) */
+  dma?: string;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  endianness?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  maxcurr?: number;
+  /** (QOM type `bool`, default `false`) */
+  "pending-insert-quirk"?: boolean;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  "sd-spec-version"?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  uhs?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  vendor?: number;
+  /** (QOM type `bool`, default `false`) */
+  "wp-inverted"?: boolean;
+}
+
+/** Properties every device model below the QOM type `ipmi-bmc` has. */
+export interface DevicePropsIpmiBmc extends DeviceAddCommon {
+  /** (QOM type `uint8` 0..255, default `32`) */
+  slave_addr?: number;
+}
+
+/** Properties every device model below the QOM type `ipack-device` has. */
+export interface DevicePropsIpackDevice extends DeviceAddCommon {
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev0?: string;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev1?: string;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev2?: string;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev3?: string;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev4?: string;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev5?: string;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev6?: string;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev7?: string;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  slot?: number;
+}
+
+/** Properties every device model below the QOM type `pic-common` has. */
+export interface DevicePropsPicCommon extends DeviceAddCommon {
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  elcr_addr?: number;
+  /** (QOM type `uint8` 0..255, default `255`) */
+  elcr_mask?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  iobase?: number;
+  /** (QOM type `bool`, default `false`) */
+  master?: boolean;
+}
+
+/** Properties every device model below the QOM type `pit-common` has. */
+export interface DevicePropsPitCommon extends DeviceAddCommon {
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  iobase?: number;
+}
+
+/** Properties every device model below the QOM type `ivshmem-common` has. */
+export interface DevicePropsIvshmemCommon extends DevicePropsPciDevice {
+  /** (QOM type `OnOffAuto`, default `"off"`) */
+  master?: OnOffAuto;
+}
+
+/** Properties every device model below the QOM type `megasas-base` has. */
+export interface DevicePropsMegasasBase extends DevicePropsPciDevice {
+  /** (QOM type `str`) */
+  hba_serial?: string;
+  /** (QOM type `uint32` 0..4294967295, default `80`) */
+  max_sge?: number;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  msi?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  msix?: OnOffAuto;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  sas_address?: number;
+  /** (QOM type `bool`, default `false`) */
+  use_jbod?: boolean;
+}
+
+/** Properties every device model below the QOM type `pci-xhci` has. */
+export interface DevicePropsPciXhci extends DevicePropsPciDevice {
+  /** When true, disables interrupter mapping for pin-based IRQ mode. Intended to be used with guest drivers with questionable behaviour, such as macOS's. (QOM type `bool`, default `false`) */
+  "conditional-intr-mapping"?: boolean;
+  /** (QOM type `link<device>`) */
+  host?: string;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  msi?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  msix?: OnOffAuto;
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
+  p2?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
+  p3?: number;
+  /** (QOM type `bool`, default `true`) */
+  streams?: boolean;
+}
+
+/** Properties every device model below the QOM type `pc-dimm` has. */
+export interface DevicePropsPcDimm extends DeviceAddCommon {
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  addr?: number;
+  /** (QOM type `link<memory-backend>`) */
+  memdev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  node?: number;
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  size?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  slot?: number;
+}
+
+/** Properties every device model below the QOM type `pci-bridge` has. */
+export interface DevicePropsPciBridge extends DevicePropsBasePciBridge {
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "bus-reserve"?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  chassis_nr?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "io-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "mem-reserve"?: number;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  msi?: OnOffAuto;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "pref32-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "pref64-reserve"?: number;
+  /** (QOM type `bool`, default `true`) */
+  shpc?: boolean;
+}
+
+/** Properties every device model below the QOM type `pci-ide` has. */
+export interface DevicePropsPciIde extends DevicePropsPciDevice {
+  /** (QOM type `link<irq>`) */
+  "isa-irq[0]"?: string;
+  /** (QOM type `link<irq>`) */
+  "isa-irq[1]"?: string;
+}
+
+/** Properties every device model below the QOM type `ps2-device` has. */
+export interface DevicePropsPs2Device extends DeviceAddCommon {
+  /** (QOM type `link<irq>`) */
+  "unnamed-gpio-out[0]"?: string;
+}
+
+/** Properties every device model below the QOM type `pxb` has. */
+export interface DevicePropsPxb extends DevicePropsPciDevice {
+  /** (QOM type `uint8` 0..255, default `0`) */
+  bus_nr?: number;
+  /** (QOM type `bool`, default `false`) */
+  bypass_iommu?: boolean;
+  /** (QOM type `uint16` 0..65535, default `128`) */
+  numa_node?: number;
+}
+
+/** Properties every device model below the QOM type `pci-qxl` has. */
+export interface DevicePropsPciQxl extends DevicePropsPciDevice {
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  cmdlog?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  debug?: number;
+  /** (QOM type `bool`, default `false`) */
+  "global-vmstate"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  guestdebug?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  max_outputs?: number;
+  /** (QOM type `uint32` 0..4294967295, default `67108864`) */
+  ram_size?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  ram_size_mb?: number;
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
+  revision?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `1024`) */
+  surfaces?: number;
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
+  vgamem_mb?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vram64_size_mb?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `67108864`) */
+  vram_size?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vram_size_mb?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  xres?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  yres?: number;
+}
+
+/** Properties every device model below the QOM type `scsi-device` has. */
+export interface DevicePropsScsiDevice extends DeviceAddCommon {
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  channel?: number;
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  lun?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "scsi-id"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "share-rw"?: boolean;
+}
+
+/** Properties every device model below the QOM type `scsi-disk-base` has. */
+export interface DevicePropsScsiDiskBase extends DevicePropsScsiDevice {
+  /** (QOM type `uint64` 0..18446744073709551615, default `2147483647`) */
+  max_io_size?: number;
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
+  rerror?: BlockdevOnError;
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
+  werror?: BlockdevOnError;
+}
+
+/** Properties every device model below the QOM type `sd-card` has. */
+export interface DevicePropsSdCard extends DevicePropsSdmmcCommon {
+  /** (QOM type `uint8` 0..255, default `3`) */
+  spec_version?: number;
+}
+
+/** Properties every device model below the QOM type `usb-device` has. */
+export interface DevicePropsUsbDevice extends DeviceAddCommon {
+  /** (QOM type `bool`) */
+  attached?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "msos-desc"?: boolean;
+  /** (QOM type `str`) */
+  pcap?: string;
+  /** (QOM type `str`) */
+  port?: string;
+  /** (QOM type `str`) */
+  serial?: string;
+}
+
+/** Properties every device model below the QOM type `u2f-key` has. */
+export interface DevicePropsU2fKey extends DevicePropsUsbDevice {
+  /** (QOM type `str`) */
+  hidraw?: string;
+}
+
+/** Properties every device model below the QOM type `uefi-vars-sysbus` has. */
+export interface DevicePropsUefiVarsSysbus extends DeviceAddCommon {
+  /** (QOM type `bool`, default `false`) */
+  "disable-custom-mode"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "force-secure-boot"?: boolean;
+  /** (QOM type `str`) */
+  jsonfile?: string;
+  /** (QOM type `size` 0..18446744073709551615, default `262144`) */
+  size?: number;
+  /** (QOM type `bool`, default `false`) */
+  "use-pio"?: boolean;
+}
+
+/** Properties every device model below the QOM type `usb-serial-dev` has. */
+export interface DevicePropsUsbSerialDev extends DevicePropsUsbDevice {
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+}
+
+/** Properties every device model below the QOM type `usb-hid` has. */
+export interface DevicePropsUsbHid extends DevicePropsUsbDevice {
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
+  usb_version?: number;
+}
+
+/** Properties every device model below the QOM type `vfio-pci` has. */
+export interface DevicePropsVfioPci extends DevicePropsPciDevice {
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Enable display support for device, ex. vGPU. (QOM type `OnOffAuto`, default `"off"`) */
+  display?: OnOffAuto;
+  /** Enale device migration. Also requires a host VFIO PCI variant or mdev driver with migration support enabled. (QOM type `OnOffAuto`, default `"auto"`) */
+  "enable-migration"?: OnOffAuto;
+  /** (QOM type `string`) */
+  fd?: string;
+  /** Host PCI address [domain:]<bus:slot.function> of assigned device. (QOM type `str`) */
+  host?: string;
+  /** Set host IOMMUFD backend device. (QOM type `link<iommufd>`) */
+  iommufd?: string;
+  /** Emit VFIO migration QAPI event when a VFIO device changes its migration state. For management applications. (QOM type `bool`, default `false`) */
+  "migration-events"?: boolean;
+  /** Skip config space check for Vendor Specific Capability. Setting to false will enforce strict checking of VSC content (DEBUG). (QOM type `bool`, default `true`) */
+  "skip-vsc-check"?: boolean;
+  /** Host sysfs path of assigned device. (QOM type `str`) */
+  sysfsdev?: string;
+  /** Specify UUID VF token. Required for VF when PF is owned by another VFIO driver. (QOM type `str`) */
+  "vf-token"?: string;
+  /** Override allowing ballooning with device (DEBUG, DANGER). (QOM type `bool`, default `false`) */
+  "x-balloon-allowed"?: boolean;
+  /** Disable device dirty page tracking and use container-based dirty page tracking. (QOM type `OnOffAuto`, default `"on"`) */
+  "x-device-dirty-page-tracking"?: OnOffAuto;
+  /** Override IGD data stolen memory size (32MiB units). (QOM type `uint32` 0..4294967295, default `0`) */
+  "x-igd-gms"?: number;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "x-igd-legacy-mode"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "x-igd-lpc"?: boolean;
+  /** Expose host IGD OpRegion to guest. (QOM type `bool`, default `false`) */
+  "x-igd-opregion"?: boolean;
+  /** When EOI is not provided by KVM/QEMU, wait time (milliseconds) to re-enable device direct access after INTx (DEBUG). (QOM type `uint32` 0..4294967295, default `1100`) */
+  "x-intx-mmap-timeout-ms"?: number;
+  /** Transfer this device state via multifd channels when live migrating it. (QOM type `OnOffAuto`, default `"auto"`) */
+  "x-migration-multifd-transfer"?: OnOffAuto;
+  /** Specify MSI-X MMIO relocation to the end of specified existing BAR or new BAR to avoid virtualization overhead due to adjacent device registers. (QOM type `OffAutoPCIBAR`, default `"off"`) */
+  "x-msix-relocation"?: unknown;
+  /** Disable GeForce quirks (for NVIDIA Quadro/GRID/Tesla). Improves performance. (QOM type `bool`, default `false`) */
+  "x-no-geforce-quirks"?: boolean;
+  /** Disable direct VFIO->KVM INTx injection. Allows to trace INTx interrupts (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-kvm-intx"?: boolean;
+  /** Disable registration of ioeventfds with KVM (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-kvm-ioeventfd"?: boolean;
+  /** Disable direct VFIO->KVM MSI injection. Allows to trace MSI interrupts (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-kvm-msi"?: boolean;
+  /** Disable direct VFIO->KVM MSIx injection. Allows to trace MSIx interrupts (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-kvm-msix"?: boolean;
+  /** Disable MMAP for device. Allows to trace MMIO accesses (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-mmap"?: boolean;
+  /** Disable linking of KVM ioeventfds to VFIO ioeventfds (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-vfio-ioeventfd"?: boolean;
+  /** Add NVIDIA GPUDirect capability indicating P2P DMA clique for device [0-15]. (QOM type `uint8` 0..255) */
+  "x-nv-gpudirect-clique"?: number;
+  /** Override PCI device ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "x-pci-device-id"?: number;
+  /** Override PCI Subsystem Device ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "x-pci-sub-device-id"?: number;
+  /** Override PCI Subsystem Vendor ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "x-pci-sub-vendor-id"?: number;
+  /** Override PCI Vendor ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "x-pci-vendor-id"?: number;
+  /** Disable dirty pages tracking during iterative phase (DEBUG). (QOM type `OnOffAuto`, default `"on"`) */
+  "x-pre-copy-dirty-page-tracking"?: OnOffAuto;
+  /** Disable device request notification support (DEBUG). (QOM type `bool`, default `true`) */
+  "x-req"?: boolean;
+  /** Expose VGA address spaces for device. (QOM type `bool`, default `false`) */
+  "x-vga"?: boolean;
+  /** Set X display resolution the vGPU should use. (QOM type `uint32` 0..4294967295, default `0`) */
+  xres?: number;
+  /** Set Y display resolution the vGPU should use. (QOM type `uint32` 0..4294967295, default `0`) */
+  yres?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-device` has. */
+export interface DevicePropsVirtioDevice extends DeviceAddCommon {
+  /** (QOM type `bool`, default `true`) */
+  any_layout?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  event_idx?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  in_order?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  indirect_desc?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  iommu_platform?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  notify_on_empty?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  packed?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  queue_reset?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "use-disabled-flag"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "use-started"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-disable-legacy-check"?: boolean;
+}
+
+/** Properties every device model below the QOM type `virtio-scsi-common` has. */
+export interface DevicePropsVirtioScsiCommon extends DevicePropsVirtioDevice {
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  cmd_per_lun?: number;
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
+  max_sectors?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  num_queues?: number;
+}
+
+/** Properties every device model below the QOM type `vhost-scsi-common` has. */
+export interface DevicePropsVhostScsiCommon extends DevicePropsVirtioScsiCommon {
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  boot_tpgt?: number;
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `bool`, default `false`) */
+  t10_pi?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  virtqueue_size?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-pci` has. */
+export interface DevicePropsVirtioPci extends DevicePropsPciDevice {
+  /** (QOM type `bool`, default `false`) */
+  aer?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  any_layout?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  ats?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  event_idx?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  in_order?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  indirect_desc?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  iommu_platform?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "migrate-extra"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "modern-pio-notify"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  notify_on_empty?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  packed?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "page-per-vq"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  queue_reset?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "use-disabled-flag"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "use-started"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "virtio-pci-bus-master-bug-migration"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-ats-page-aligned"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-disable-legacy-check"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-disable-pcie"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-ignore-backend-features"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-pcie-deverr-init"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-pcie-flr-init"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-pcie-lnkctl-init"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-pcie-pm-init"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-pcie-pm-no-soft-reset"?: boolean;
+}
+
+/** Properties every device model below the QOM type `vhost-scsi-pci-base` has. */
+export interface DevicePropsVhostScsiPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  boot_tpgt?: number;
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  cmd_per_lun?: number;
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
+  max_sectors?: number;
+  /** (QOM type `bool`, default `false`) */
+  migratable?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  num_queues?: number;
+  /** (QOM type `bool`, default `true`) */
+  seg_max_adjust?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  t10_pi?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vectors?: number;
+  /** (QOM type `str`) */
+  vhostfd?: string;
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  virtqueue_size?: number;
+  /** (QOM type `bool`, default `false`) */
+  worker_per_virtqueue?: boolean;
+  /** (QOM type `str`) */
+  wwpn?: string;
+}
+
+/** Properties every device model below the QOM type `vhost-user-blk-pci-base` has. */
+export interface DevicePropsVhostUserBlkPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  class?: number;
+  /** (QOM type `bool`, default `true`) */
+  "config-wce"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  discard?: boolean;
+  /** (QOM type `uint16` 0..65535, default `65535`) */
+  "num-queues"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  "queue-size"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vectors?: number;
+  /** (QOM type `bool`, default `true`) */
+  "write-zeroes"?: boolean;
+}
+
+/** Properties every device model below the QOM type `vhost-user-base` has. */
+export interface DevicePropsVhostUserBase extends DevicePropsVirtioDevice {
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+}
+
+/** Properties every device model below the QOM type `vhost-user-device-pci-base` has. */
+export interface DevicePropsVhostUserDevicePciBase extends DevicePropsVirtioPci {
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  config_size?: number;
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
+  num_vqs?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  "virtio-id"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
+  vq_size?: number;
+}
+
+/** Properties every device model below the QOM type `vhost-user-fs-pci-base` has. */
+export interface DevicePropsVhostUserFsPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint16` 0..65535, default `1`) */
+  "num-request-queues"?: number;
+  /** (QOM type `uint16` 0..65535, default `128`) */
+  "queue-size"?: number;
+  /** (QOM type `str`) */
+  tag?: string;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vectors?: number;
+}
+
+/** Properties every device model below the QOM type `vhost-user-gpio-pci-base` has. */
+export interface DevicePropsVhostUserGpioPciBase extends DevicePropsVirtioPci {
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+}
+
+/** Properties every device model below the QOM type `virtio-gpu-base` has. */
+export interface DevicePropsVirtioGpuBase extends DevicePropsVirtioDevice {
+  /** (QOM type `bool`, default `true`) */
+  edid?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
+  max_outputs?: number;
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
+  xres?: number;
+  /** (QOM type `uint32` 0..4294967295, default `800`) */
+  yres?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-gpu-pci-base` has. */
+export interface DevicePropsVirtioGpuPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  edid?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  ioeventfd?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
+  max_outputs?: number;
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
+  vectors?: number;
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
+  xres?: number;
+  /** (QOM type `uint32` 0..4294967295, default `800`) */
+  yres?: number;
+}
+
+/** Properties every device model below the QOM type `vhost-user-gpu-pci-base-type` has. */
+export interface DevicePropsVhostUserGpuPciBaseType extends DevicePropsVirtioGpuPciBase {
+  /** (QOM type `string`) */
+  chardev?: string;
+}
+
+/** Properties every device model below the QOM type `vhost-user-i2c-pci-base` has. */
+export interface DevicePropsVhostUserI2cPciBase extends DevicePropsVirtioPci {
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+}
+
+/** Properties every device model below the QOM type `virtio-input-pci` has. */
+export interface DevicePropsVirtioInputPci extends DevicePropsVirtioPci {
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
+  vectors?: number;
+}
+
+/** Properties every device model below the QOM type `vhost-user-input-pci-base-type` has. */
+export interface DevicePropsVhostUserInputPciBaseType extends DevicePropsVirtioInputPci {
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+}
+
+/** Properties every device model below the QOM type `vhost-user-rng-pci-base` has. */
+export interface DevicePropsVhostUserRngPciBase extends DevicePropsVirtioPci {
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vectors?: number;
+}
+
+/** Properties every device model below the QOM type `vhost-user-scsi-pci-base` has. */
+export interface DevicePropsVhostUserScsiPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  boot_tpgt?: number;
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  cmd_per_lun?: number;
+  /** (QOM type `bool`, default `true`) */
+  hotplug?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
+  max_sectors?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  num_queues?: number;
+  /** (QOM type `bool`, default `true`) */
+  param_change?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  t10_pi?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vectors?: number;
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  virtqueue_size?: number;
+}
+
+/** Properties every device model below the QOM type `vhost-user-snd-pci-base` has. */
+export interface DevicePropsVhostUserSndPciBase extends DevicePropsVirtioPci {
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `bool`, default `false`) */
+  controls?: boolean;
+}
+
+/** Properties every device model below the QOM type `virtio-vga-base` has. */
+export interface DevicePropsVirtioVgaBase extends DevicePropsVirtioPci {
+  /** (QOM type `bool`) */
+  "big-endian-framebuffer"?: boolean;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  edid?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  ioeventfd?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
+  max_outputs?: number;
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
+  vectors?: number;
+  /** (QOM type `uint32` 0..4294967295, default `1280`) */
+  xres?: number;
+  /** (QOM type `uint32` 0..4294967295, default `800`) */
+  yres?: number;
+}
+
+/** Properties every device model below the QOM type `vhost-user-vga-base-type` has. */
+export interface DevicePropsVhostUserVgaBaseType extends DevicePropsVirtioVgaBase {
+  /** (QOM type `string`) */
+  chardev?: string;
+}
+
+/** Properties every device model below the QOM type `vhost-vsock-common` has. */
+export interface DevicePropsVhostVsockCommon extends DevicePropsVirtioDevice {
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  seqpacket?: OnOffAuto;
+}
+
+/** Properties every device model below the QOM type `vhost-user-vsock-pci-base` has. */
+export interface DevicePropsVhostUserVsockPciBase extends DevicePropsVirtioPci {
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  seqpacket?: OnOffAuto;
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
+  vectors?: number;
+}
+
+/** Properties every device model below the QOM type `vhost-vdpa-device-pci-base` has. */
+export interface DevicePropsVhostVdpaDevicePciBase extends DevicePropsVirtioPci {
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  "queue-size"?: number;
+  /** (QOM type `str`) */
+  vhostdev?: string;
+}
+
+/** Properties every device model below the QOM type `vhost-vsock-pci-base` has. */
+export interface DevicePropsVhostVsockPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  "guest-cid"?: number;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  seqpacket?: OnOffAuto;
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
+  vectors?: number;
+  /** (QOM type `str`) */
+  vhostfd?: string;
+}
+
+/** Properties every device model below the QOM type `virtio-serial-port` has. */
+export interface DevicePropsVirtioSerialPort extends DeviceAddCommon {
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `str`) */
+  name?: string;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  nr?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-9p-pci-base` has. */
+export interface DevicePropsVirtio9pPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `str`) */
+  fsdev?: string;
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+  /** (QOM type `str`) */
+  mount_tag?: string;
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
+  vectors?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-balloon-pci-base` has. */
+export interface DevicePropsVirtioBalloonPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `bool`, default `false`) */
+  "deflate-on-oom"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "free-page-hint"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "free-page-reporting"?: boolean;
+  /** (QOM type `guest statistics`) */
+  "guest-stats"?: unknown;
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
+  "guest-stats-polling-interval"?: number;
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+  /** (QOM type `link<iothread>`) */
+  iothread?: string;
+  /** (QOM type `bool`, default `true`) */
+  "page-poison"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "qemu-4-0-config-size"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vectors?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-blk-pci-base` has. */
+export interface DevicePropsVirtioBlkPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-failed"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-invalid"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  backend_defaults?: OnOffAuto;
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  class?: number;
+  /** (QOM type `bool`, default `true`) */
+  "config-wce"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  cyls?: number;
+  /** (QOM type `bool`, default `true`) */
+  discard?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
+  discard_granularity?: number;
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  heads?: number;
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+  /** (QOM type `link<iothread>`) */
+  iothread?: string;
+  /** IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]. (QOM type `IOThreadVirtQueueMappingList`) */
+  "iothread-vq-mapping"?: unknown;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lcyls?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lheads?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  logical_block_size?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lsecs?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
+  "max-discard-sectors"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
+  "max-write-zeroes-sectors"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  min_io_size?: number;
+  /** (QOM type `uint16` 0..65535, default `65535`) */
+  "num-queues"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  opt_io_size?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  physical_block_size?: number;
+  /** (QOM type `uint16` 0..65535, default `256`) */
+  "queue-size"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "report-discard-granularity"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "request-merging"?: boolean;
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
+  rerror?: BlockdevOnError;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  secs?: number;
+  /** (QOM type `bool`, default `true`) */
+  "seg-max-adjust"?: boolean;
+  /** (QOM type `str`) */
+  serial?: string;
+  /** (QOM type `bool`, default `false`) */
+  "share-rw"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vectors?: number;
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
+  werror?: BlockdevOnError;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "write-cache"?: OnOffAuto;
+  /** (QOM type `bool`, default `true`) */
+  "write-zeroes"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-enable-wce-if-config-wce"?: boolean;
+}
+
+/** Properties every device model below the QOM type `virtio-crypto-pci-base-type` has. */
+export interface DevicePropsVirtioCryptoPciBaseType extends DevicePropsVirtioPci {
+  /** (QOM type `link<cryptodev-backend>`) */
+  cryptodev?: string;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
+  vectors?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-gpu-pci-base-type` has. */
+export interface DevicePropsVirtioGpuPciBaseType extends DevicePropsVirtioGpuPciBase {
+  /** (QOM type `bool`, default `false`) */
+  blob?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  hostmem?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
+  max_hostmem?: number;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  "x-scanout-vmstate-version"?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-input-device` has. */
+export interface DevicePropsVirtioInputDevice extends DevicePropsVirtioDevice {
+  /** (QOM type `str`) */
+  serial?: string;
+}
+
+/** Properties every device model below the QOM type `virtio-input-host-pci-base-type` has. */
+export interface DevicePropsVirtioInputHostPciBaseType extends DevicePropsVirtioInputPci {
+  /** (QOM type `str`) */
+  evdev?: string;
+  /** (QOM type `str`) */
+  serial?: string;
+}
+
+/** Properties every device model below the QOM type `virtio-iommu-pci-base-type` has. */
+export interface DevicePropsVirtioIommuPciBaseType extends DevicePropsVirtioPci {
+  /** (QOM type `uint8` 0..255, default `64`) */
+  "aw-bits"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "boot-bypass"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  class?: number;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+  /** Granule page size (4k/8k/16k/64k/host). (QOM type `GranuleMode`, default `"host"`) */
+  granule?: unknown;
+  /** (QOM type `link<PCI>`) */
+  "primary-bus"?: string;
+  /** (QOM type `list`, default `[]`) */
+  "reserved-regions"?: unknown[];
+}
+
+/** Properties every device model below the QOM type `virtio-input-hid-device` has. */
+export interface DevicePropsVirtioInputHidDevice extends DevicePropsVirtioInputDevice {
+  /** (QOM type `str`) */
+  display?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  head?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-input-hid-pci` has. */
+export interface DevicePropsVirtioInputHidPci extends DevicePropsVirtioInputPci {
+  /** (QOM type `str`) */
+  display?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  head?: number;
+  /** (QOM type `str`) */
+  serial?: string;
+}
+
+/** Properties every device model below the QOM type `virtio-md-pci` has. */
+export interface DevicePropsVirtioMdPci extends DevicePropsVirtioPci {
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  memaddr?: number;
+  /** (QOM type `link<memory-backend>`) */
+  memdev?: string;
+}
+
+/** Properties every device model below the QOM type `virtio-mem-pci-base` has. */
+export interface DevicePropsVirtioMemPciBase extends DevicePropsVirtioMdPci {
+  /** (QOM type `size` 0..18446744073709551615) */
+  "block-size"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "dynamic-memslots"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  node?: number;
+  /** (QOM type `bool`, default `false`) */
+  prealloc?: boolean;
+  /** (QOM type `size` 0..18446744073709551615) */
+  "requested-size"?: number;
+  /** (QOM type `size` 0..18446744073709551615) */
+  size?: number;
+  /** (QOM type `OnOffAuto`, default `"on"`) */
+  "unplugged-inaccessible"?: OnOffAuto;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vectors?: number;
+  /** (QOM type `bool`, default `true`) */
+  "x-early-migration"?: boolean;
+}
+
+/** Properties every device model below the QOM type `virtio-mouse-pci-base-type` has. */
+export interface DevicePropsVirtioMousePciBaseType extends DevicePropsVirtioInputHidPci {
+  /** (QOM type `bool`, default `true`) */
+  "wheel-axis"?: boolean;
+}
+
+/** Properties every device model below the QOM type `virtio-net-pci-base` has. */
+export interface DevicePropsVirtioNetPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `bool`, default `true`) */
+  csum?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_guest_offloads?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_mac_addr?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_rx?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_rx_extra?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_vlan?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_vq?: boolean;
+  /** (QOM type `str`) */
+  duplex?: string;
+  /** (QOM type `list`, default `[]`) */
+  "ebpf-rss-fds"?: unknown[];
+  /** (QOM type `bool`, default `false`) */
+  failover?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  gso?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_announce?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_csum?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_ecn?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  guest_rsc_ext?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_tso4?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_tso6?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_ufo?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_uso4?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_uso6?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  hash?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  host_ecn?: boolean;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  host_mtu?: number;
+  /** (QOM type `bool`, default `true`) */
+  host_tso4?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  host_tso6?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  host_ufo?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  host_uso?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** (QOM type `bool`, default `false`) */
+  mq?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  mrg_rxbuf?: boolean;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `300000`) */
+  rsc_interval?: number;
+  /** (QOM type `bool`, default `false`) */
+  rss?: boolean;
+  /** (QOM type `uint16` 0..65535, default `256`) */
+  rx_queue_size?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  speed?: number;
+  /** (QOM type `bool`, default `true`) */
+  status?: boolean;
+  /** (QOM type `str`) */
+  tx?: string;
+  /** (QOM type `uint16` 0..65535, default `256`) */
+  tx_queue_size?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vectors?: number;
+  /** (QOM type `bool`, default `true`) */
+  "x-mtu-bypass-backend"?: boolean;
+  /** (QOM type `int32` -2147483648..2147483647, default `256`) */
+  "x-txburst"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `150000`) */
+  "x-txtimer"?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-rng-pci-base` has. */
+export interface DevicePropsVirtioRngPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+  /** (QOM type `uint64` 0..18446744073709551615, default `9223372036854775807`) */
+  "max-bytes"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `65536`) */
+  period?: number;
+  /** (QOM type `link<rng-backend>`) */
+  rng?: string;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vectors?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-scsi-pci-base` has. */
+export interface DevicePropsVirtioScsiPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  cmd_per_lun?: number;
+  /** (QOM type `bool`, default `true`) */
+  hotplug?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+  /** (QOM type `link<iothread>`) */
+  iothread?: string;
+  /** IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]. (QOM type `IOThreadVirtQueueMappingList`) */
+  "iothread-vq-mapping"?: unknown;
+  /** (QOM type `uint32` 0..4294967295, default `65535`) */
+  max_sectors?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  num_queues?: number;
+  /** (QOM type `bool`, default `true`) */
+  param_change?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  seg_max_adjust?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  vectors?: number;
+  /** (QOM type `uint32` 0..4294967295, default `256`) */
+  virtqueue_size?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-serial-pci-base` has. */
+export interface DevicePropsVirtioSerialPciBase extends DevicePropsVirtioPci {
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  class?: number;
+  /** (QOM type `bool`, default `true`) */
+  "emergency-write"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `31`) */
+  max_ports?: number;
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
+  vectors?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-sound-pci-base-type` has. */
+export interface DevicePropsVirtioSoundPciBaseType extends DevicePropsVirtioPci {
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
+  audiodev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  chmaps?: number;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  jacks?: number;
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
+  streams?: number;
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
+  vectors?: number;
+}
+
+/** Properties every device model below the QOM type `virtio-tablet-pci-base-type` has. */
+export interface DevicePropsVirtioTabletPciBaseType extends DevicePropsVirtioInputHidPci {
+  /** (QOM type `bool`, default `true`) */
+  "wheel-axis"?: boolean;
+}
+
+/** Properties every device model below the QOM type `virtio-vga-base-type` has. */
+export interface DevicePropsVirtioVgaBaseType extends DevicePropsVirtioVgaBase {
+  /** (QOM type `bool`, default `false`) */
+  blob?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  hostmem?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
+  max_hostmem?: number;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  "x-scanout-vmstate-version"?: number;
+}
+
+/** Properties every device model below the QOM type `xen-device` has. */
+export interface DevicePropsXenDevice extends DeviceAddCommon {
+  /** (QOM type `uint16` 0..65535, default `32756`) */
+  "frontend-id"?: number;
+}
+
+/** Properties every device model below the QOM type `xen-block` has. */
+export interface DevicePropsXenBlock extends DevicePropsXenDevice {
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-failed"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-invalid"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  backend_defaults?: OnOffAuto;
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
+  discard_granularity?: number;
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+  /** (QOM type `link<iothread>`) */
+  iothread?: string;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  logical_block_size?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
+  "max-ring-page-order"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  min_io_size?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  opt_io_size?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  physical_block_size?: number;
+  /** (QOM type `bool`, default `false`) */
+  "share-rw"?: boolean;
+  /** Virtual Disk specifier (d*p*\/xvd*\/hd*\/sd*). (QOM type `str`) */
+  vdev?: string;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "write-cache"?: OnOffAuto;
+}
+
+/** `device_add` arguments for the device model `486-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAdd486V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "486-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `486-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAdd486X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "486-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `AC97` (properties from `device-list-properties`). */
+export interface DeviceAddAc97 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "AC97";
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
+  audiodev?: string;
+}
+
+/** `device_add` arguments for the device model `AMDVI-PCI` (properties from `device-list-properties`). */
+export interface DeviceAddAmdviPci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "AMDVI-PCI";
+}
+
+/** `device_add` arguments for the device model `Broadwell-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddBroadwellIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Broadwell-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Broadwell-noTSX-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddBroadwellNoTsxIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Broadwell-noTSX-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Broadwell-noTSX-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddBroadwellNoTsxX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Broadwell-noTSX-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Broadwell-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddBroadwellV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Broadwell-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Broadwell-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddBroadwellV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Broadwell-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Broadwell-v3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddBroadwellV3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Broadwell-v3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Broadwell-v4-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddBroadwellV4X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Broadwell-v4-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Broadwell-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddBroadwellX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Broadwell-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Cascadelake-Server-noTSX-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCascadelakeServerNoTsxX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Cascadelake-Server-noTSX-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Cascadelake-Server-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCascadelakeServerV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Cascadelake-Server-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Cascadelake-Server-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCascadelakeServerV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Cascadelake-Server-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Cascadelake-Server-v3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCascadelakeServerV3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Cascadelake-Server-v3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Cascadelake-Server-v4-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCascadelakeServerV4X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Cascadelake-Server-v4-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Cascadelake-Server-v5-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCascadelakeServerV5X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Cascadelake-Server-v5-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Cascadelake-Server-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCascadelakeServerX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Cascadelake-Server-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `ClearwaterForest-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddClearwaterForestV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "ClearwaterForest-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `ClearwaterForest-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddClearwaterForestX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "ClearwaterForest-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Conroe-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddConroeV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Conroe-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Conroe-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddConroeX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Conroe-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Cooperlake-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCooperlakeV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Cooperlake-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Cooperlake-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCooperlakeV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Cooperlake-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Cooperlake-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCooperlakeX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Cooperlake-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Denverton-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddDenvertonV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Denverton-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Denverton-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddDenvertonV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Denverton-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Denverton-v3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddDenvertonV3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Denverton-v3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Denverton-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddDenvertonX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Denverton-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Dhyana-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddDhyanaV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Dhyana-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Dhyana-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddDhyanaV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Dhyana-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Dhyana-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddDhyanaX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Dhyana-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-Genoa-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycGenoaV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-Genoa-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-Genoa-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycGenoaX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-Genoa-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-IBPB-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycIbpbX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-IBPB-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-Milan-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycMilanV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-Milan-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-Milan-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycMilanV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-Milan-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-Milan-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycMilanX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-Milan-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-Rome-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycRomeV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-Rome-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-Rome-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycRomeV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-Rome-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-Rome-v3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycRomeV3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-Rome-v3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-Rome-v4-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycRomeV4X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-Rome-v4-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-Rome-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycRomeX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-Rome-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-v3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycV3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-v3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-v4-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycV4X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-v4-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `EPYC-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddEpycX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "EPYC-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `ES1370` (properties from `device-list-properties`). */
+export interface DeviceAddEs1370 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "ES1370";
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
+  audiodev?: string;
+}
+
+/** `device_add` arguments for the device model `GraniteRapids-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddGraniteRapidsV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "GraniteRapids-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `GraniteRapids-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddGraniteRapidsV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "GraniteRapids-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `GraniteRapids-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddGraniteRapidsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "GraniteRapids-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Haswell-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddHaswellIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Haswell-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Haswell-noTSX-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddHaswellNoTsxIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Haswell-noTSX-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Haswell-noTSX-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddHaswellNoTsxX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Haswell-noTSX-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Haswell-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddHaswellV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Haswell-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Haswell-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddHaswellV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Haswell-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Haswell-v3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddHaswellV3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Haswell-v3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Haswell-v4-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddHaswellV4X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Haswell-v4-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Haswell-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddHaswellX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Haswell-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `ICH9-LPC` (properties from `device-list-properties`). */
+export interface DeviceAddIch9Lpc extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "ICH9-LPC";
+  /** (QOM type `bool`) */
+  "acpi-pci-hotplug-with-bridge-support"?: boolean;
+  /** (QOM type `uint8` 0..255) */
+  acpi_disable_cmd?: number;
+  /** (QOM type `uint8` 0..255) */
+  acpi_enable_cmd?: number;
+  /** (QOM type `bool`) */
+  "cpu-hotplug-legacy"?: boolean;
+  /** (QOM type `uint8` 0..255) */
+  disable_s3?: number;
+  /** (QOM type `uint8` 0..255) */
+  disable_s4?: number;
+  /** (QOM type `bool`) */
+  enable_tco?: boolean;
+  /** (QOM type `uint32` 0..4294967295) */
+  gpe0_blk?: number;
+  /** (QOM type `uint32` 0..4294967295) */
+  gpe0_blk_len?: number;
+  /** (QOM type `link<irq>`) */
+  "gsi[0]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[10]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[11]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[12]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[13]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[14]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[15]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[16]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[17]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[18]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[19]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[1]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[20]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[21]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[22]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[23]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[2]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[3]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[4]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[5]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[6]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[7]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[8]"?: string;
+  /** (QOM type `link<irq>`) */
+  "gsi[9]"?: string;
+  /** (QOM type `bool`, default `false`) */
+  noreboot?: boolean;
+  /** (QOM type `uint32` 0..4294967295) */
+  pm_io_base?: number;
+  /** (QOM type `uint8` 0..255) */
+  s4_val?: number;
+  /** (QOM type `uint8` 0..255) */
+  sci_int?: number;
+  /** (QOM type `bool`, default `false`) */
+  "smm-compat"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "smm-enabled"?: boolean;
+  /** (QOM type `bool`) */
+  "x-keep-pci-slot-hpc"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-smi-broadcast"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-smi-cpu-hotplug"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-smi-cpu-hotunplug"?: boolean;
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  "x-smi-negotiated-features"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "x-smi-periodic-timer"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-smi-swsmi-timer"?: boolean;
+}
+
+/** `device_add` arguments for the device model `ICH9-SMB` (properties from `device-list-properties`). */
+export interface DeviceAddIch9Smb extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "ICH9-SMB";
+}
+
+/** `device_add` arguments for the device model `Icelake-Server-noTSX-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIcelakeServerNoTsxX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Icelake-Server-noTSX-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Icelake-Server-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIcelakeServerV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Icelake-Server-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Icelake-Server-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIcelakeServerV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Icelake-Server-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Icelake-Server-v3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIcelakeServerV3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Icelake-Server-v3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Icelake-Server-v4-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIcelakeServerV4X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Icelake-Server-v4-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Icelake-Server-v5-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIcelakeServerV5X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Icelake-Server-v5-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Icelake-Server-v6-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIcelakeServerV6X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Icelake-Server-v6-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Icelake-Server-v7-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIcelakeServerV7X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Icelake-Server-v7-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Icelake-Server-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIcelakeServerX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Icelake-Server-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `IvyBridge-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIvyBridgeIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "IvyBridge-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `IvyBridge-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIvyBridgeV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "IvyBridge-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `IvyBridge-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIvyBridgeV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "IvyBridge-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `IvyBridge-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddIvyBridgeX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "IvyBridge-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `KnightsMill-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddKnightsMillV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "KnightsMill-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `KnightsMill-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddKnightsMillX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "KnightsMill-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Nehalem-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddNehalemIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Nehalem-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Nehalem-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddNehalemV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Nehalem-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Nehalem-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddNehalemV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Nehalem-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Nehalem-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddNehalemX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Nehalem-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Opteron_G1-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddOpteronG1V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Opteron_G1-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Opteron_G1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddOpteronG1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Opteron_G1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Opteron_G2-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddOpteronG2V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Opteron_G2-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Opteron_G2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddOpteronG2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Opteron_G2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Opteron_G3-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddOpteronG3V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Opteron_G3-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Opteron_G3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddOpteronG3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Opteron_G3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Opteron_G4-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddOpteronG4V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Opteron_G4-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Opteron_G4-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddOpteronG4X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Opteron_G4-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Opteron_G5-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddOpteronG5V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Opteron_G5-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Opteron_G5-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddOpteronG5X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Opteron_G5-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `PIIX3` (properties from `device-list-properties`). */
+export interface DeviceAddPiix3 extends DevicePropsPciPiix {
+  /** The device model (QOM type). */
+  driver: "PIIX3";
+}
+
+/** `device_add` arguments for the device model `PIIX4_PM` (properties from `device-list-properties`). */
+export interface DeviceAddPiix4Pm extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "PIIX4_PM";
+  /** (QOM type `bool`, default `true`) */
+  "acpi-pci-hotplug-with-bridge-support"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "acpi-root-pci-hotplug"?: boolean;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  disable_s3?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  disable_s4?: number;
+  /** (QOM type `bool`, default `true`) */
+  "memory-hotplug-support"?: boolean;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  s4_val?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  smb_io_base?: number;
+  /** (QOM type `link<irq>`) */
+  "smi-irq[0]"?: string;
+  /** (QOM type `bool`, default `false`) */
+  "smm-compat"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "smm-enabled"?: boolean;
+  /** (QOM type `link<irq>`) */
+  "unnamed-gpio-out[0]"?: string;
+  /** (QOM type `bool`, default `false`) */
+  "x-not-migrate-acpi-index"?: boolean;
+}
+
+/** `device_add` arguments for the device model `Penryn-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddPenrynV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Penryn-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Penryn-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddPenrynX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Penryn-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `SandyBridge-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSandyBridgeIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "SandyBridge-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `SandyBridge-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSandyBridgeV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "SandyBridge-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `SandyBridge-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSandyBridgeV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "SandyBridge-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `SandyBridge-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSandyBridgeX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "SandyBridge-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `SapphireRapids-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSapphireRapidsV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "SapphireRapids-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `SapphireRapids-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSapphireRapidsV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "SapphireRapids-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `SapphireRapids-v3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSapphireRapidsV3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "SapphireRapids-v3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `SapphireRapids-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSapphireRapidsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "SapphireRapids-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `SierraForest-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSierraForestV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "SierraForest-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `SierraForest-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSierraForestV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "SierraForest-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `SierraForest-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSierraForestX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "SierraForest-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Client-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeClientIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Client-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Client-noTSX-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeClientNoTsxIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Client-noTSX-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Client-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeClientV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Client-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Client-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeClientV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Client-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Client-v3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeClientV3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Client-v3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Client-v4-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeClientV4X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Client-v4-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Client-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeClientX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Client-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Server-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeServerIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Server-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Server-noTSX-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeServerNoTsxIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Server-noTSX-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Server-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeServerV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Server-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Server-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeServerV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Server-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Server-v3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeServerV3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Server-v3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Server-v4-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeServerV4X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Server-v4-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Server-v5-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeServerV5X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Server-v5-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Skylake-Server-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSkylakeServerX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Skylake-Server-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Snowridge-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSnowridgeV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Snowridge-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Snowridge-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSnowridgeV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Snowridge-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Snowridge-v3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSnowridgeV3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Snowridge-v3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Snowridge-v4-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSnowridgeV4X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Snowridge-v4-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Snowridge-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddSnowridgeX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Snowridge-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `VGA` (properties from `device-list-properties`). */
+export interface DeviceAddVga extends DevicePropsPciVga {
+  /** The device model (QOM type). */
+  driver: "VGA";
+  /** (QOM type `bool`, default `false`) */
+  "global-vmstate"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  mmio?: boolean;
+}
+
+/** `device_add` arguments for the device model `Westmere-IBRS-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddWestmereIbrsX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Westmere-IBRS-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Westmere-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddWestmereV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Westmere-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Westmere-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddWestmereV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Westmere-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `Westmere-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddWestmereX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "Westmere-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `YongFeng-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddYongFengV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "YongFeng-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `YongFeng-v2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddYongFengV2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "YongFeng-v2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `YongFeng-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddYongFengX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "YongFeng-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `acpi-erst` (properties from `device-list-properties`). */
+export interface DeviceAddAcpiErst extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "acpi-erst";
+  /** (QOM type `link<memory-backend>`) */
+  memdev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `8192`) */
+  record_size?: number;
+}
+
+/** `device_add` arguments for the device model `acpi-ged` (properties from `device-list-properties`). */
+export interface DeviceAddAcpiGed extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "acpi-ged";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "ged-event"?: number;
+  /** (QOM type `link<irq>`) */
+  "sysbus-irq[0]"?: string;
+}
+
+/** `device_add` arguments for the device model `adlib` (properties from `device-list-properties`). */
+export interface DeviceAddAdlib extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "adlib";
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
+  audiodev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `44100`) */
+  freq?: number;
+  /** (QOM type `uint32` 0..4294967295, default `544`) */
+  iobase?: number;
+}
+
+/** `device_add` arguments for the device model `am53c974` (properties from `device-list-properties`). */
+export interface DeviceAddAm53c974 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "am53c974";
+}
+
+/** `device_add` arguments for the device model `amd-iommu` (properties from `device-list-properties`). */
+export interface DeviceAddAmdIommu extends DevicePropsX86Iommu {
+  /** The device model (QOM type). */
+  driver: "amd-iommu";
+  /** (QOM type `bool`, default `false`) */
+  xtsup?: boolean;
+}
+
+/** `device_add` arguments for the device model `apic` (properties from `device-list-properties`). */
+export interface DeviceAddApic extends DevicePropsApicCommon {
+  /** The device model (QOM type). */
+  driver: "apic";
+}
+
+/** `device_add` arguments for the device model `athlon-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddAthlonV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "athlon-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `athlon-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddAthlonX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "athlon-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `ati-vga` (properties from `device-list-properties`). */
+export interface DeviceAddAtiVga extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "ati-vga";
+  /** (QOM type `bool`, default `false`) */
+  guest_hwcursor?: boolean;
+  /** (QOM type `str`) */
+  model?: string;
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
+  vgamem_mb?: number;
+  /** (QOM type `uint16` 0..65535, default `20550`) */
+  "x-device-id"?: number;
+  /** Use pixman for: 1: fill, 2: blit. (QOM type `uint8` 0..255, default `3`) */
+  "x-pixman"?: number;
+}
+
+/** `device_add` arguments for the device model `base-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddBaseX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "base-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `base-xhci` (properties from `device-list-properties`). */
+export interface DeviceAddBaseXhci extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "base-xhci";
+  /** (QOM type `link<device>`) */
+  host?: string;
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
+  p2?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
+  p3?: number;
+  /** (QOM type `bool`, default `true`) */
+  streams?: boolean;
+}
+
+/** `device_add` arguments for the device model `bochs-display` (properties from `device-list-properties`). */
+export interface DeviceAddBochsDisplay extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "bochs-display";
+  /** (QOM type `bool`) */
+  "big-endian-framebuffer"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  edid?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  refresh_rate?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `16777216`) */
+  vgamem?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  xmax?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  xres?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  ymax?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  yres?: number;
+}
+
+/** `device_add` arguments for the device model `ccid-card-emulated` (properties from `device-list-properties`). */
+export interface DeviceAddCcidCardEmulated extends DevicePropsCcidCard {
+  /** The device model (QOM type). */
+  driver: "ccid-card-emulated";
+  /** (QOM type `str`) */
+  backend?: string;
+  /** (QOM type `str`) */
+  cert1?: string;
+  /** (QOM type `str`) */
+  cert2?: string;
+  /** (QOM type `str`) */
+  cert3?: string;
+  /** (QOM type `str`) */
+  db?: string;
+}
+
+/** `device_add` arguments for the device model `ccid-card-passthru` (properties from `device-list-properties`). */
+export interface DeviceAddCcidCardPassthru extends DevicePropsCcidCard {
+  /** The device model (QOM type). */
+  driver: "ccid-card-passthru";
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+}
+
+/** `device_add` arguments for the device model `cfi.pflash01` (properties from `device-list-properties`). */
+export interface DeviceAddCfiPflash01 extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "cfi.pflash01";
+  /** (QOM type `bool`, default `false`) */
+  "big-endian"?: boolean;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  "device-width"?: number;
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  id0?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  id1?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  id2?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  id3?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  "max-device-width"?: number;
+  /** (QOM type `str`) */
+  name?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "num-blocks"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "old-multiple-chip-handling"?: boolean;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  "sector-length"?: number;
+  /** (QOM type `bool`, default `false`) */
+  secure?: boolean;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  width?: number;
+}
+
+/** `device_add` arguments for the device model `cirrus-vga` (properties from `device-list-properties`). */
+export interface DeviceAddCirrusVga extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "cirrus-vga";
+  /** (QOM type `bool`, default `true`) */
+  blitter?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "global-vmstate"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
+  vgamem_mb?: number;
+}
+
+/** `device_add` arguments for the device model `core2duo-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCore2duoV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "core2duo-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `core2duo-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCore2duoX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "core2duo-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `coreduo-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCoreduoV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "coreduo-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `coreduo-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddCoreduoX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "coreduo-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `cs4231a` (properties from `device-list-properties`). */
+export interface DeviceAddCs4231a extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "cs4231a";
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
+  audiodev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
+  dma?: number;
+  /** (QOM type `uint32` 0..4294967295, default `1332`) */
+  iobase?: number;
+  /** (QOM type `uint32` 0..4294967295, default `9`) */
+  irq?: number;
+}
+
+/** `device_add` arguments for the device model `ctucan_pci` (properties from `device-list-properties`). */
+export interface DeviceAddCtucanPci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "ctucan_pci";
+  /** (QOM type `link<can-bus>`) */
+  canbus0?: string;
+  /** (QOM type `link<can-bus>`) */
+  canbus1?: string;
+}
+
+/** `device_add` arguments for the device model `cxl-downstream` (properties from `device-list-properties`). */
+export interface DeviceAddCxlDownstream extends DevicePropsPcieSlot {
+  /** The device model (QOM type). */
+  driver: "cxl-downstream";
+  /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"64"`) */
+  "x-speed"?: unknown;
+  /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"16"`) */
+  "x-width"?: unknown;
+}
+
+/** `device_add` arguments for the device model `cxl-rp` (properties from `device-list-properties`). */
+export interface DeviceAddCxlRp extends DevicePropsPcieRootPortBase {
+  /** The device model (QOM type). */
+  driver: "cxl-rp";
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "bus-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "io-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "mem-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "pref32-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "pref64-reserve"?: number;
+  /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"64"`) */
+  "x-speed"?: unknown;
+  /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"32"`) */
+  "x-width"?: unknown;
+}
+
+/** `device_add` arguments for the device model `cxl-switch-mailbox-cci` (properties from `device-list-properties`). */
+export interface DeviceAddCxlSwitchMailboxCci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "cxl-switch-mailbox-cci";
+  /** (QOM type `link<cxl-upstream>`) */
+  target?: string;
+}
+
+/** `device_add` arguments for the device model `cxl-type3` (properties from `device-list-properties`). */
+export interface DeviceAddCxlType3 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "cxl-type3";
+  /** (QOM type `str`) */
+  cdat?: string;
+  /** (QOM type `link<memory-backend>`) */
+  lsa?: string;
+  /** (QOM type `link<memory-backend>`) */
+  memdev?: string;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  "num-dc-regions"?: number;
+  /** (QOM type `link<memory-backend>`) */
+  "persistent-memdev"?: string;
+  /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
+  sn?: number;
+  /** (QOM type `link<memory-backend>`) */
+  "volatile-dc-memdev"?: string;
+  /** (QOM type `link<memory-backend>`) */
+  "volatile-memdev"?: string;
+  /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"32"`) */
+  "x-speed"?: unknown;
+  /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"16"`) */
+  "x-width"?: unknown;
+}
+
+/** `device_add` arguments for the device model `cxl-upstream` (properties from `device-list-properties`). */
+export interface DeviceAddCxlUpstream extends DevicePropsPciePort {
+  /** The device model (QOM type). */
+  driver: "cxl-upstream";
+  /** (QOM type `str`) */
+  cdat?: string;
+  /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
+  sn?: number;
+  /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"32"`) */
+  "x-speed"?: unknown;
+  /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"16"`) */
+  "x-width"?: unknown;
+}
+
+/** `device_add` arguments for the device model `dc390` (properties from `device-list-properties`). */
+export interface DeviceAddDc390 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "dc390";
+}
+
+/** `device_add` arguments for the device model `e1000` (properties from `device-list-properties`). */
+export interface DeviceAddE1000 extends DevicePropsE1000Base {
+  /** The device model (QOM type). */
+  driver: "e1000";
+}
+
+/** `device_add` arguments for the device model `e1000-82544gc` (properties from `device-list-properties`). */
+export interface DeviceAddE100082544gc extends DevicePropsE1000Base {
+  /** The device model (QOM type). */
+  driver: "e1000-82544gc";
+}
+
+/** `device_add` arguments for the device model `e1000-82545em` (properties from `device-list-properties`). */
+export interface DeviceAddE100082545em extends DevicePropsE1000Base {
+  /** The device model (QOM type). */
+  driver: "e1000-82545em";
+}
+
+/** `device_add` arguments for the device model `e1000e` (properties from `device-list-properties`). */
+export interface DeviceAddE1000e extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "e1000e";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Do not use virtio headers, perform SW offloads emulation instead. (QOM type `uint8` 0..255, default `0`) */
+  disable_vnet_hdr?: number;
+  /** (QOM type `bool`, default `true`) */
+  "init-vet"?: boolean;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** (QOM type `bool`, default `true`) */
+  "migrate-timadj"?: boolean;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+  /** PCI device Subsystem ID. (QOM type `uint16` 0..65535, default `0`) */
+  subsys?: number;
+  /** PCI device Subsystem Vendor ID. (QOM type `uint16` 0..65535, default `32902`) */
+  subsys_ven?: number;
+}
+
+/** `device_add` arguments for the device model `edu` (properties from `device-list-properties`). */
+export interface DeviceAddEdu extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "edu";
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  dma_mask?: number;
+}
+
+/** `device_add` arguments for the device model `emmc` (properties from `device-list-properties`). */
+export interface DeviceAddEmmc extends DevicePropsSdmmcCommon {
+  /** The device model (QOM type). */
+  driver: "emmc";
+  /** (QOM type `uint8` 0..255, default `0`) */
+  "boot-config"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  "boot-partition-size"?: number;
+}
+
+/** `device_add` arguments for the device model `esp` (properties from `device-list-properties`). */
+export interface DeviceAddEsp extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "esp";
+}
+
+/** `device_add` arguments for the device model `floppy` (properties from `device-list-properties`). */
+export interface DeviceAddFloppy extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "floppy";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-failed"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-invalid"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  backend_defaults?: OnOffAuto;
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
+  discard_granularity?: number;
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+  /** Floppy drive type (144/288/120/none/auto). (QOM type `FloppyDriveType`, default `"auto"`) */
+  "drive-type"?: unknown;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  logical_block_size?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  min_io_size?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  opt_io_size?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  physical_block_size?: number;
+  /** (QOM type `bool`, default `false`) */
+  "share-rw"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  unit?: number;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "write-cache"?: OnOffAuto;
+}
+
+/** `device_add` arguments for the device model `fw_cfg_io` (properties from `device-list-properties`). */
+export interface DeviceAddFwCfgIo extends DevicePropsFwCfg {
+  /** The device model (QOM type). */
+  driver: "fw_cfg_io";
+}
+
+/** `device_add` arguments for the device model `fw_cfg_mem` (properties from `device-list-properties`). */
+export interface DeviceAddFwCfgMem extends DevicePropsFwCfg {
+  /** The device model (QOM type). */
+  driver: "fw_cfg_mem";
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  data_width?: number;
+}
+
+/** `device_add` arguments for the device model `generic-sdhci` (properties from `device-list-properties`). */
+export interface DeviceAddGenericSdhci extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "generic-sdhci";
+  /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
+  capareg?: number;
+  /** (QOM type `link<memory-region>`) */
+  dma?: string;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  endianness?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  maxcurr?: number;
+  /** (QOM type `bool`, default `false`) */
+  "pending-insert-quirk"?: boolean;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  "sd-spec-version"?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  uhs?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  vendor?: number;
+  /** (QOM type `bool`, default `false`) */
+  "wp-inverted"?: boolean;
+}
+
+/** `device_add` arguments for the device model `gpex-pcihost` (properties from `device-list-properties`). */
+export interface DeviceAddGpexPcihost extends DevicePropsPciHostBridge {
+  /** The device model (QOM type). */
+  driver: "gpex-pcihost";
+  /** (QOM type `bool`, default `true`) */
+  "allow-unmapped-accesses"?: boolean;
+  /** (QOM type `uint8` 0..255, default `4`) */
+  "num-irqs"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  "x-above-4g-mmio-base"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "x-above-4g-mmio-size"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  "x-below-4g-mmio-base"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "x-below-4g-mmio-size"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  "x-ecam-base"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "x-ecam-size"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  "x-pio-base"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "x-pio-size"?: number;
+}
+
+/** `device_add` arguments for the device model `gpex-root` (properties from `device-list-properties`). */
+export interface DeviceAddGpexRoot extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "gpex-root";
+}
+
+/** `device_add` arguments for the device model `gpio_i2c` (properties from `device-list-properties`). */
+export interface DeviceAddGpioI2c extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "gpio_i2c";
+  /** (QOM type `link<irq>`) */
+  "unnamed-gpio-out[0]"?: string;
+}
+
+/** `device_add` arguments for the device model `guest-loader` (properties from `device-list-properties`). */
+export interface DeviceAddGuestLoader extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "guest-loader";
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  addr?: number;
+  /** (QOM type `str`) */
+  bootargs?: string;
+  /** (QOM type `str`) */
+  initrd?: string;
+  /** (QOM type `str`) */
+  kernel?: string;
+}
+
+/** `device_add` arguments for the device model `gus` (properties from `device-list-properties`). */
+export interface DeviceAddGus extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "gus";
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
+  audiodev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
+  dma?: number;
+  /** (QOM type `uint32` 0..4294967295, default `44100`) */
+  freq?: number;
+  /** (QOM type `uint32` 0..4294967295, default `576`) */
+  iobase?: number;
+  /** (QOM type `uint32` 0..4294967295, default `7`) */
+  irq?: number;
+}
+
+/** `device_add` arguments for the device model `hda-duplex` (properties from `device-list-properties`). */
+export interface DeviceAddHdaDuplex extends DevicePropsHdaCodec {
+  /** The device model (QOM type). */
+  driver: "hda-duplex";
+}
+
+/** `device_add` arguments for the device model `hda-micro` (properties from `device-list-properties`). */
+export interface DeviceAddHdaMicro extends DevicePropsHdaCodec {
+  /** The device model (QOM type). */
+  driver: "hda-micro";
+}
+
+/** `device_add` arguments for the device model `hda-output` (properties from `device-list-properties`). */
+export interface DeviceAddHdaOutput extends DevicePropsHdaCodec {
+  /** The device model (QOM type). */
+  driver: "hda-output";
+}
+
+/** `device_add` arguments for the device model `host-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddHostX8664Cpu extends DevicePropsMaxX8664Cpu {
+  /** The device model (QOM type). */
+  driver: "host-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `hpet` (properties from `device-list-properties`). */
+export interface DeviceAddHpet extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "hpet";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "hpet-intcap"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "hpet-offset-saved"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  msi?: boolean;
+  /** (QOM type `uint8` 0..255, default `3`) */
+  timers?: number;
+}
+
+/** `device_add` arguments for the device model `hv-balloon` (properties from `device-list-properties`). */
+export interface DeviceAddHvBalloon extends DevicePropsVmbusDev {
+  /** The device model (QOM type). */
+  driver: "hv-balloon";
+}
+
+/** `device_add` arguments for the device model `hv-syndbg` (properties from `device-list-properties`). */
+export interface DeviceAddHvSyndbg extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "hv-syndbg";
+  /** (QOM type `str`) */
+  host_ip?: string;
+  /** (QOM type `uint16` 0..65535, default `50000`) */
+  host_port?: number;
+  /** (QOM type `bool`, default `false`) */
+  use_hcalls?: boolean;
+}
+
+/** `device_add` arguments for the device model `hyperv-synic` (properties from `device-list-properties`). */
+export interface DeviceAddHypervSynic extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "hyperv-synic";
+}
+
+/** `device_add` arguments for the device model `hyperv-testdev` (properties from `device-list-properties`). */
+export interface DeviceAddHypervTestdev extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "hyperv-testdev";
+}
+
+/** `device_add` arguments for the device model `i2c-ddc` (properties from `device-list-properties`). */
+export interface DeviceAddI2cDdc extends DevicePropsI2cSlave {
+  /** The device model (QOM type). */
+  driver: "i2c-ddc";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  refresh_rate?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  xmax?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  xres?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  ymax?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  yres?: number;
+}
+
+/** `device_add` arguments for the device model `i2c-echo` (properties from `device-list-properties`). */
+export interface DeviceAddI2cEcho extends DevicePropsI2cSlave {
+  /** The device model (QOM type). */
+  driver: "i2c-echo";
+}
+
+/** `device_add` arguments for the device model `i440FX` (properties from `device-list-properties`). */
+export interface DeviceAddI440Fx extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i440FX";
+}
+
+/** `device_add` arguments for the device model `i440FX-pcihost` (properties from `device-list-properties`). */
+export interface DeviceAddI440FxPcihost extends DevicePropsPciHostBridge {
+  /** The device model (QOM type). */
+  driver: "i440FX-pcihost";
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "above-4g-mem-size"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "below-4g-mem-size"?: number;
+  /** (QOM type `link<memory-region>`) */
+  "io-mem"?: string;
+  /** (QOM type `uint32` 0..4294967295) */
+  "pci-hole-end"?: number;
+  /** (QOM type `uint32` 0..4294967295) */
+  "pci-hole-start"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  "pci-hole64-end"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `2147483648`) */
+  "pci-hole64-size"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  "pci-hole64-start"?: number;
+  /** (QOM type `link<memory-region>`) */
+  "pci-mem"?: string;
+  /** (QOM type `str`) */
+  "pci-type"?: string;
+  /** (QOM type `link<memory-region>`) */
+  "ram-mem"?: string;
+  /** (QOM type `link<memory-region>`) */
+  "system-mem"?: string;
+  /** (QOM type `bool`, default `true`) */
+  "x-pci-hole64-fix"?: boolean;
+}
+
+/** `device_add` arguments for the device model `i6300esb` (properties from `device-list-properties`). */
+export interface DeviceAddI6300esb extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i6300esb";
+}
+
+/** `device_add` arguments for the device model `i8042` (properties from `device-list-properties`). */
+export interface DeviceAddI8042 extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "i8042";
+  /** (QOM type `link<irq>`) */
+  "a20[0]"?: string;
+  /** (QOM type `bool`, default `true`) */
+  "extended-state"?: boolean;
+  /** (QOM type `uint8` 0..255, default `1`) */
+  "kbd-irq"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "kbd-throttle"?: boolean;
+  /** (QOM type `uint8` 0..255, default `12`) */
+  "mouse-irq"?: number;
+  /** (QOM type `link<irq>`) */
+  "unnamed-gpio-out[0]"?: string;
+  /** (QOM type `link<irq>`) */
+  "unnamed-gpio-out[1]"?: string;
+}
+
+/** `device_add` arguments for the device model `i8042-mmio` (properties from `device-list-properties`). */
+export interface DeviceAddI8042Mmio extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "i8042-mmio";
+  /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
+  mask?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  size?: number;
+  /** (QOM type `link<irq>`) */
+  "unnamed-gpio-out[0]"?: string;
+  /** (QOM type `link<irq>`) */
+  "unnamed-gpio-out[1]"?: string;
+}
+
+/** `device_add` arguments for the device model `i82550` (properties from `device-list-properties`). */
+export interface DeviceAddI82550 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82550";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82551` (properties from `device-list-properties`). */
+export interface DeviceAddI82551 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82551";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82557a` (properties from `device-list-properties`). */
+export interface DeviceAddI82557a extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82557a";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82557b` (properties from `device-list-properties`). */
+export interface DeviceAddI82557b extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82557b";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82557c` (properties from `device-list-properties`). */
+export interface DeviceAddI82557c extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82557c";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82558a` (properties from `device-list-properties`). */
+export interface DeviceAddI82558a extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82558a";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82558b` (properties from `device-list-properties`). */
+export interface DeviceAddI82558b extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82558b";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82559a` (properties from `device-list-properties`). */
+export interface DeviceAddI82559a extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82559a";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82559b` (properties from `device-list-properties`). */
+export interface DeviceAddI82559b extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82559b";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82559c` (properties from `device-list-properties`). */
+export interface DeviceAddI82559c extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82559c";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82559er` (properties from `device-list-properties`). */
+export interface DeviceAddI82559er extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82559er";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82562` (properties from `device-list-properties`). */
+export interface DeviceAddI82562 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82562";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i8257` (properties from `device-list-properties`). */
+export interface DeviceAddI8257 extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "i8257";
+  /** (QOM type `int32` -2147483648..2147483647, default `0`) */
+  base?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `0`) */
+  dshift?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `128`) */
+  "page-base"?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `1152`) */
+  "pageh-base"?: number;
+}
+
+/** `device_add` arguments for the device model `i82801` (properties from `device-list-properties`). */
+export interface DeviceAddI82801 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "i82801";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `i82801b11-bridge` (properties from `device-list-properties`). */
+export interface DeviceAddI82801b11Bridge extends DevicePropsBasePciBridge {
+  /** The device model (QOM type). */
+  driver: "i82801b11-bridge";
+}
+
+/** `device_add` arguments for the device model `ib700` (properties from `device-list-properties`). */
+export interface DeviceAddIb700 extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "ib700";
+}
+
+/** `device_add` arguments for the device model `ich9-ahci` (properties from `device-list-properties`). */
+export interface DeviceAddIch9Ahci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "ich9-ahci";
+}
+
+/** `device_add` arguments for the device model `ich9-intel-hda` (properties from `device-list-properties`). */
+export interface DeviceAddIch9IntelHda extends DevicePropsIntelHdaGeneric {
+  /** The device model (QOM type). */
+  driver: "ich9-intel-hda";
+}
+
+/** `device_add` arguments for the device model `ich9-usb-ehci1` (properties from `device-list-properties`). */
+export interface DeviceAddIch9UsbEhci1 extends DevicePropsPciEhciUsb {
+  /** The device model (QOM type). */
+  driver: "ich9-usb-ehci1";
+}
+
+/** `device_add` arguments for the device model `ich9-usb-ehci2` (properties from `device-list-properties`). */
+export interface DeviceAddIch9UsbEhci2 extends DevicePropsPciEhciUsb {
+  /** The device model (QOM type). */
+  driver: "ich9-usb-ehci2";
+}
+
+/** `device_add` arguments for the device model `ich9-usb-uhci1` (properties from `device-list-properties`). */
+export interface DeviceAddIch9UsbUhci1 extends DevicePropsPciUhciUsb {
+  /** The device model (QOM type). */
+  driver: "ich9-usb-uhci1";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  firstport?: number;
+  /** (QOM type `str`) */
+  masterbus?: string;
+}
+
+/** `device_add` arguments for the device model `ich9-usb-uhci2` (properties from `device-list-properties`). */
+export interface DeviceAddIch9UsbUhci2 extends DevicePropsPciUhciUsb {
+  /** The device model (QOM type). */
+  driver: "ich9-usb-uhci2";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  firstport?: number;
+  /** (QOM type `str`) */
+  masterbus?: string;
+}
+
+/** `device_add` arguments for the device model `ich9-usb-uhci3` (properties from `device-list-properties`). */
+export interface DeviceAddIch9UsbUhci3 extends DevicePropsPciUhciUsb {
+  /** The device model (QOM type). */
+  driver: "ich9-usb-uhci3";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  firstport?: number;
+  /** (QOM type `str`) */
+  masterbus?: string;
+}
+
+/** `device_add` arguments for the device model `ich9-usb-uhci4` (properties from `device-list-properties`). */
+export interface DeviceAddIch9UsbUhci4 extends DevicePropsPciUhciUsb {
+  /** The device model (QOM type). */
+  driver: "ich9-usb-uhci4";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  firstport?: number;
+  /** (QOM type `str`) */
+  masterbus?: string;
+}
+
+/** `device_add` arguments for the device model `ich9-usb-uhci5` (properties from `device-list-properties`). */
+export interface DeviceAddIch9UsbUhci5 extends DevicePropsPciUhciUsb {
+  /** The device model (QOM type). */
+  driver: "ich9-usb-uhci5";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  firstport?: number;
+  /** (QOM type `str`) */
+  masterbus?: string;
+}
+
+/** `device_add` arguments for the device model `ich9-usb-uhci6` (properties from `device-list-properties`). */
+export interface DeviceAddIch9UsbUhci6 extends DevicePropsPciUhciUsb {
+  /** The device model (QOM type). */
+  driver: "ich9-usb-uhci6";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  firstport?: number;
+  /** (QOM type `str`) */
+  masterbus?: string;
+}
+
+/** `device_add` arguments for the device model `ide-cd` (properties from `device-list-properties`). */
+export interface DeviceAddIdeCd extends DevicePropsIdeDevice {
+  /** The device model (QOM type). */
+  driver: "ide-cd";
+}
+
+/** `device_add` arguments for the device model `ide-cf` (properties from `device-list-properties`). */
+export interface DeviceAddIdeCf extends DevicePropsIdeDevice {
+  /** The device model (QOM type). */
+  driver: "ide-cf";
+  /** Logical CHS translation algorithm  (auto/none/lba/large/rechs). (QOM type `BiosAtaTranslation`, default `"auto"`) */
+  "bios-chs-trans"?: unknown;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  cyls?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  heads?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lcyls?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lheads?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lsecs?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  secs?: number;
+}
+
+/** `device_add` arguments for the device model `ide-hd` (properties from `device-list-properties`). */
+export interface DeviceAddIdeHd extends DevicePropsIdeDevice {
+  /** The device model (QOM type). */
+  driver: "ide-hd";
+  /** Logical CHS translation algorithm  (auto/none/lba/large/rechs). (QOM type `BiosAtaTranslation`, default `"auto"`) */
+  "bios-chs-trans"?: unknown;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  cyls?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  heads?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lcyls?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lheads?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lsecs?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  rotation_rate?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  secs?: number;
+}
+
+/** `device_add` arguments for the device model `igb` (properties from `device-list-properties`). */
+export interface DeviceAddIgb extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "igb";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+  /** (QOM type `bool`, default `true`) */
+  "x-pcie-flr-init"?: boolean;
+}
+
+/** `device_add` arguments for the device model `igbvf` (properties from `device-list-properties`). */
+export interface DeviceAddIgbvf extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "igbvf";
+}
+
+/** `device_add` arguments for the device model `imx-usdhc` (properties from `device-list-properties`). */
+export interface DeviceAddImxUsdhc extends DevicePropsGenericSdhci {
+  /** The device model (QOM type). */
+  driver: "imx-usdhc";
+}
+
+/** `device_add` arguments for the device model `imx.usbphy` (properties from `device-list-properties`). */
+export interface DeviceAddImxUsbphy extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "imx.usbphy";
+}
+
+/** `device_add` arguments for the device model `intel-hda` (properties from `device-list-properties`). */
+export interface DeviceAddIntelHda extends DevicePropsIntelHdaGeneric {
+  /** The device model (QOM type). */
+  driver: "intel-hda";
+}
+
+/** `device_add` arguments for the device model `intel-iommu` (properties from `device-list-properties`). */
+export interface DeviceAddIntelIommu extends DevicePropsX86Iommu {
+  /** The device model (QOM type). */
+  driver: "intel-iommu";
+  /** (QOM type `uint8` 0..255, default `48`) */
+  "aw-bits"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "caching-mode"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "dma-drain"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "dma-translation"?: boolean;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  eim?: OnOffAuto;
+  /** (QOM type `bool`, default `true`) */
+  fs1gp?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "snoop-control"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "stale-tm"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  version?: number;
+  /** (QOM type `bool`, default `false`) */
+  "x-buggy-eim"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-flts"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-pasid-mode"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-scalable-mode"?: boolean;
+}
+
+/** `device_add` arguments for the device model `ioapic` (properties from `device-list-properties`). */
+export interface DeviceAddIoapic extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "ioapic";
+  /** (QOM type `uint8` 0..255, default `32`) */
+  version?: number;
+}
+
+/** `device_add` arguments for the device model `ioh3420` (properties from `device-list-properties`). */
+export interface DeviceAddIoh3420 extends DevicePropsPcieRootPortBase {
+  /** The device model (QOM type). */
+  driver: "ioh3420";
+}
+
+/** `device_add` arguments for the device model `ipmi-bmc-extern` (properties from `device-list-properties`). */
+export interface DeviceAddIpmiBmcExtern extends DevicePropsIpmiBmc {
+  /** The device model (QOM type). */
+  driver: "ipmi-bmc-extern";
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+}
+
+/** `device_add` arguments for the device model `ipmi-bmc-sim` (properties from `device-list-properties`). */
+export interface DeviceAddIpmiBmcSim extends DevicePropsIpmiBmc {
+  /** The device model (QOM type). */
+  driver: "ipmi-bmc-sim";
+  /** (QOM type `uint8` 0..255, default `32`) */
+  device_id?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  device_rev?: number;
+  /** (QOM type `uint16` 0..65535, default `1024`) */
+  fruareasize?: number;
+  /** (QOM type `str`) */
+  frudatafile?: string;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  fwrev1?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  fwrev2?: number;
+  /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`) */
+  guid?: string;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  ipmi_version?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  mfg_id?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  product_id?: number;
+  /** (QOM type `str`) */
+  sdrfile?: string;
+}
+
+/** `device_add` arguments for the device model `ipoctal232` (properties from `device-list-properties`). */
+export interface DeviceAddIpoctal232 extends DevicePropsIpackDevice {
+  /** The device model (QOM type). */
+  driver: "ipoctal232";
+}
+
+/** `device_add` arguments for the device model `isa-applesmc` (properties from `device-list-properties`). */
+export interface DeviceAddIsaApplesmc extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-applesmc";
+  /** (QOM type `uint32` 0..4294967295, default `768`) */
+  iobase?: number;
+  /** (QOM type `str`) */
+  osk?: string;
+}
+
+/** `device_add` arguments for the device model `isa-cirrus-vga` (properties from `device-list-properties`). */
+export interface DeviceAddIsaCirrusVga extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-cirrus-vga";
+  /** (QOM type `bool`, default `true`) */
+  blitter?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
+  vgamem_mb?: number;
+}
+
+/** `device_add` arguments for the device model `isa-debug-exit` (properties from `device-list-properties`). */
+export interface DeviceAddIsaDebugExit extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-debug-exit";
+  /** (QOM type `uint32` 0..4294967295, default `1281`) */
+  iobase?: number;
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
+  iosize?: number;
+}
+
+/** `device_add` arguments for the device model `isa-debugcon` (properties from `device-list-properties`). */
+export interface DeviceAddIsaDebugcon extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-debugcon";
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `233`) */
+  iobase?: number;
+  /** (QOM type `uint32` 0..4294967295, default `233`) */
+  readback?: number;
+}
+
+/** `device_add` arguments for the device model `isa-fdc` (properties from `device-list-properties`). */
+export interface DeviceAddIsaFdc extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-fdc";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindexA?: number;
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindexB?: number;
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
+  dma?: number;
+  /** Floppy drive type (144/288/120/none/auto). (QOM type `FloppyDriveType`, default `"288"`) */
+  fallback?: unknown;
+  /** Floppy drive type (144/288/120/none/auto). (QOM type `FloppyDriveType`, default `"auto"`) */
+  fdtypeA?: unknown;
+  /** Floppy drive type (144/288/120/none/auto). (QOM type `FloppyDriveType`, default `"auto"`) */
+  fdtypeB?: unknown;
+  /** (QOM type `uint32` 0..4294967295, default `1008`) */
+  iobase?: number;
+  /** (QOM type `uint32` 0..4294967295, default `6`) */
+  irq?: number;
+}
+
+/** `device_add` arguments for the device model `isa-i8259` (properties from `device-list-properties`). */
+export interface DeviceAddIsaI8259 extends DevicePropsPicCommon {
+  /** The device model (QOM type). */
+  driver: "isa-i8259";
+}
+
+/** `device_add` arguments for the device model `isa-ide` (properties from `device-list-properties`). */
+export interface DeviceAddIsaIde extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-ide";
+  /** (QOM type `uint32` 0..4294967295, default `496`) */
+  iobase?: number;
+  /** (QOM type `uint32` 0..4294967295, default `1014`) */
+  iobase2?: number;
+  /** (QOM type `uint32` 0..4294967295, default `14`) */
+  irq?: number;
+}
+
+/** `device_add` arguments for the device model `isa-ipmi-bt` (properties from `device-list-properties`). */
+export interface DeviceAddIsaIpmiBt extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-ipmi-bt";
+  /** (QOM type `link<ipmi-bmc>`) */
+  bmc?: string;
+  /** (QOM type `uint32` 0..4294967295, default `228`) */
+  ioport?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
+  irq?: number;
+}
+
+/** `device_add` arguments for the device model `isa-ipmi-kcs` (properties from `device-list-properties`). */
+export interface DeviceAddIsaIpmiKcs extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-ipmi-kcs";
+  /** (QOM type `link<ipmi-bmc>`) */
+  bmc?: string;
+  /** (QOM type `uint32` 0..4294967295, default `3234`) */
+  ioport?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
+  irq?: number;
+}
+
+/** `device_add` arguments for the device model `isa-parallel` (properties from `device-list-properties`). */
+export interface DeviceAddIsaParallel extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-parallel";
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  index?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  iobase?: number;
+  /** (QOM type `uint32` 0..4294967295, default `7`) */
+  irq?: number;
+}
+
+/** `device_add` arguments for the device model `isa-pcspk` (properties from `device-list-properties`). */
+export interface DeviceAddIsaPcspk extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-pcspk";
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
+  audiodev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `97`) */
+  iobase?: number;
+  /** (QOM type `bool`, default `true`) */
+  migrate?: boolean;
+  /** (QOM type `link<pit-common>`) */
+  pit?: string;
+}
+
+/** `device_add` arguments for the device model `isa-pit` (properties from `device-list-properties`). */
+export interface DeviceAddIsaPit extends DevicePropsPitCommon {
+  /** The device model (QOM type). */
+  driver: "isa-pit";
+}
+
+/** `device_add` arguments for the device model `isa-serial` (properties from `device-list-properties`). */
+export interface DeviceAddIsaSerial extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-serial";
+  /** (QOM type `uint32` 0..4294967295, default `115200`) */
+  baudbase?: number;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  index?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  iobase?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  irq?: number;
+  /** (QOM type `bool`, default `false`) */
+  wakeup?: boolean;
+}
+
+/** `device_add` arguments for the device model `isa-vga` (properties from `device-list-properties`). */
+export interface DeviceAddIsaVga extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isa-vga";
+  /** (QOM type `uint32` 0..4294967295, default `8`) */
+  vgamem_mb?: number;
+}
+
+/** `device_add` arguments for the device model `isabus-bridge` (properties from `device-list-properties`). */
+export interface DeviceAddIsabusBridge extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "isabus-bridge";
+}
+
+/** `device_add` arguments for the device model `ivshmem-doorbell` (properties from `device-list-properties`). */
+export interface DeviceAddIvshmemDoorbell extends DevicePropsIvshmemCommon {
+  /** The device model (QOM type). */
+  driver: "ivshmem-doorbell";
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
+  vectors?: number;
+}
+
+/** `device_add` arguments for the device model `ivshmem-flat` (properties from `device-list-properties`). */
+export interface DeviceAddIvshmemFlat extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "ivshmem-flat";
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `4194304`) */
+  "shmem-size"?: number;
+  /** (QOM type `link<irq>`) */
+  "sysbus-irq[0]"?: string;
+}
+
+/** `device_add` arguments for the device model `ivshmem-plain` (properties from `device-list-properties`). */
+export interface DeviceAddIvshmemPlain extends DevicePropsIvshmemCommon {
+  /** The device model (QOM type). */
+  driver: "ivshmem-plain";
+  /** (QOM type `link<memory-backend>`) */
+  memdev?: string;
+}
+
+/** `device_add` arguments for the device model `kvaser_pci` (properties from `device-list-properties`). */
+export interface DeviceAddKvaserPci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "kvaser_pci";
+  /** (QOM type `link<can-bus>`) */
+  canbus?: string;
+}
+
+/** `device_add` arguments for the device model `kvm-apic` (properties from `device-list-properties`). */
+export interface DeviceAddKvmApic extends DevicePropsApicCommon {
+  /** The device model (QOM type). */
+  driver: "kvm-apic";
+}
+
+/** `device_add` arguments for the device model `kvm-i8259` (properties from `device-list-properties`). */
+export interface DeviceAddKvmI8259 extends DevicePropsPicCommon {
+  /** The device model (QOM type). */
+  driver: "kvm-i8259";
+}
+
+/** `device_add` arguments for the device model `kvm-ioapic` (properties from `device-list-properties`). */
+export interface DeviceAddKvmIoapic extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "kvm-ioapic";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  gsi_base?: number;
+}
+
+/** `device_add` arguments for the device model `kvm-pit` (properties from `device-list-properties`). */
+export interface DeviceAddKvmPit extends DevicePropsPitCommon {
+  /** The device model (QOM type). */
+  driver: "kvm-pit";
+  /** Policy for handling lost ticks (discard/delay/slew). (QOM type `LostTickPolicy`, default `"delay"`) */
+  lost_tick_policy?: unknown;
+}
+
+/** `device_add` arguments for the device model `kvm32-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddKvm32V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "kvm32-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `kvm32-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddKvm32X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "kvm32-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `kvm64-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddKvm64V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "kvm64-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `kvm64-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddKvm64X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "kvm64-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `kvmclock` (properties from `device-list-properties`). */
+export interface DeviceAddKvmclock extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "kvmclock";
+  /** (QOM type `bool`, default `true`) */
+  "x-mach-use-reliable-get-clock"?: boolean;
+}
+
+/** `device_add` arguments for the device model `kvmvapic` (properties from `device-list-properties`). */
+export interface DeviceAddKvmvapic extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "kvmvapic";
+}
+
+/** `device_add` arguments for the device model `loader` (properties from `device-list-properties`). */
+export interface DeviceAddLoader extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "loader";
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  addr?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "cpu-num"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  data?: number;
+  /** (QOM type `bool`, default `false`) */
+  "data-be"?: boolean;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  "data-len"?: number;
+  /** (QOM type `str`) */
+  file?: string;
+  /** (QOM type `bool`, default `false`) */
+  "force-raw"?: boolean;
+}
+
+/** `device_add` arguments for the device model `lsi53c810` (properties from `device-list-properties`). */
+export interface DeviceAddLsi53c810 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "lsi53c810";
+}
+
+/** `device_add` arguments for the device model `lsi53c895a` (properties from `device-list-properties`). */
+export interface DeviceAddLsi53c895a extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "lsi53c895a";
+}
+
+/** `device_add` arguments for the device model `max-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddMaxX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "max-x86_64-cpu";
+  /** (QOM type `bool`, default `false`) */
+  "host-cache-info"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  migratable?: boolean;
+}
+
+/** `device_add` arguments for the device model `mc146818rtc` (properties from `device-list-properties`). */
+export interface DeviceAddMc146818rtc extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "mc146818rtc";
+  /** (QOM type `int32` -2147483648..2147483647, default `1980`) */
+  base_year?: number;
+  /** (QOM type `uint16` 0..65535, default `112`) */
+  iobase?: number;
+  /** (QOM type `uint8` 0..255, default `8`) */
+  irq?: number;
+  /** Policy for handling lost ticks (discard/delay/slew). (QOM type `LostTickPolicy`, default `"discard"`) */
+  lost_tick_policy?: unknown;
+}
+
+/** `device_add` arguments for the device model `mch` (properties from `device-list-properties`). */
+export interface DeviceAddMch extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "mch";
+  /** (QOM type `uint16` 0..65535, default `16`) */
+  "extended-tseg-mbytes"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "smbase-smram"?: boolean;
+}
+
+/** `device_add` arguments for the device model `megasas` (properties from `device-list-properties`). */
+export interface DeviceAddMegasas extends DevicePropsMegasasBase {
+  /** The device model (QOM type). */
+  driver: "megasas";
+  /** (QOM type `uint32` 0..4294967295, default `1000`) */
+  max_cmds?: number;
+}
+
+/** `device_add` arguments for the device model `megasas-gen2` (properties from `device-list-properties`). */
+export interface DeviceAddMegasasGen2 extends DevicePropsMegasasBase {
+  /** The device model (QOM type). */
+  driver: "megasas-gen2";
+  /** (QOM type `uint32` 0..4294967295, default `1008`) */
+  max_cmds?: number;
+}
+
+/** `device_add` arguments for the device model `migration` (properties from `device-list-properties`). */
+export interface DeviceAddMigration extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "migration";
+  /** (QOM type `size` 0..18446744073709551615, default `50`) */
+  "announce-initial"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `550`) */
+  "announce-max"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `5`) */
+  "announce-rounds"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `100`) */
+  "announce-step"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "avail-switchover-bandwidth"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "mapped-ram"?: boolean;
+  /** (QOM type `uint8` 0..255, default `99`) */
+  "max-cpu-throttle"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "max-postcopy-bandwidth"?: number;
+  /** Migration mode (normal/cpr-reboot). (QOM type `MigMode`, default `"normal"`) */
+  mode?: MigMode;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  "multifd-channels"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "multifd-clean-tls-termination"?: boolean;
+  /** multifd_compression values (none/zlib/zstd/qpl/uadk/qatzip). (QOM type `MultiFDCompression`, default `"none"`) */
+  "multifd-compression"?: MultiFDCompression;
+  /** (QOM type `bool`, default `false`) */
+  "multifd-flush-after-each-section"?: boolean;
+  /** (QOM type `uint8` 0..255, default `1`) */
+  "multifd-qatzip-level"?: number;
+  /** (QOM type `uint8` 0..255, default `1`) */
+  "multifd-zlib-level"?: number;
+  /** (QOM type `uint8` 0..255, default `1`) */
+  "multifd-zstd-level"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "send-configuration"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "send-section-footer"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "send-switchover-start"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "store-global-state"?: boolean;
+  /** (QOM type `str`) */
+  "tls-authz"?: string;
+  /** (QOM type `str`) */
+  "tls-creds"?: string;
+  /** (QOM type `str`) */
+  "tls-hostname"?: string;
+  /** (QOM type `uint64` 0..18446744073709551615, default `1`) */
+  "vcpu-dirty-limit"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "x-auto-converge"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-background-snapshot"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `20000`) */
+  "x-checkpoint-delay"?: number;
+  /** (QOM type `uint8` 0..255, default `18`) */
+  "x-clear-bitmap-shift"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "x-colo"?: boolean;
+  /** (QOM type `uint8` 0..255, default `10`) */
+  "x-cpu-throttle-increment"?: number;
+  /** (QOM type `uint8` 0..255, default `20`) */
+  "x-cpu-throttle-initial"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "x-cpu-throttle-tailslow"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-dirty-limit"?: boolean;
+  /** (QOM type `uint64` 0..18446744073709551615, default `300`) */
+  "x-downtime-limit"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "x-events"?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `134217728`) */
+  "x-max-bandwidth"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "x-multifd"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-postcopy-preempt"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-postcopy-ram"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-preempt-pre-7-2"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-rdma-pin-all"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-release-ram"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-return-path"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-switchover-ack"?: boolean;
+  /** (QOM type `uint8` 0..255, default `50`) */
+  "x-throttle-trigger-threshold"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `1000`) */
+  "x-vcpu-dirty-limit-period"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "x-xbzrle"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-zero-blocks"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-zero-copy-send"?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `67108864`) */
+  "xbzrle-cache-size"?: number;
+  /** Zero page detection (none/legacy/multifd). (QOM type `ZeroPageDetection`, default `"multifd"`) */
+  "zero-page-detection"?: ZeroPageDetection;
+}
+
+/** `device_add` arguments for the device model `mioe3680_pci` (properties from `device-list-properties`). */
+export interface DeviceAddMioe3680Pci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "mioe3680_pci";
+  /** (QOM type `link<can-bus>`) */
+  canbus0?: string;
+  /** (QOM type `link<can-bus>`) */
+  canbus1?: string;
+}
+
+/** `device_add` arguments for the device model `mptsas1068` (properties from `device-list-properties`). */
+export interface DeviceAddMptsas1068 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "mptsas1068";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  msi?: OnOffAuto;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  sas_address?: number;
+}
+
+/** `device_add` arguments for the device model `n270-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddN270V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "n270-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `n270-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddN270X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "n270-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `ne2k_isa` (properties from `device-list-properties`). */
+export interface DeviceAddNe2kIsa extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "ne2k_isa";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `uint32` 0..4294967295, default `768`) */
+  iobase?: number;
+  /** (QOM type `uint32` 0..4294967295, default `9`) */
+  irq?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `ne2k_pci` (properties from `device-list-properties`). */
+export interface DeviceAddNe2kPci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "ne2k_pci";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `nec-usb-xhci` (properties from `device-list-properties`). */
+export interface DeviceAddNecUsbXhci extends DevicePropsPciXhci {
+  /** The device model (QOM type). */
+  driver: "nec-usb-xhci";
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
+  intrs?: number;
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
+  slots?: number;
+}
+
+/** `device_add` arguments for the device model `nvdimm` (properties from `device-list-properties`). */
+export interface DeviceAddNvdimm extends DevicePropsPcDimm {
+  /** The device model (QOM type). */
+  driver: "nvdimm";
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
+  "label-size"?: number;
+  /** (QOM type `bool`, default `false`) */
+  unarmed?: boolean;
+  /** (QOM type `QemuUUID`) */
+  uuid?: string;
+}
+
+/** `device_add` arguments for the device model `nvme` (properties from `device-list-properties`). */
+export interface DeviceAddNvme extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "nvme";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-failed"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-invalid"?: OnOffAuto;
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
+  aer_max_queued?: number;
+  /** (QOM type `uint8` 0..255, default `3`) */
+  aerl?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  "atomic.awun"?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  "atomic.awupf"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "atomic.dn"?: boolean;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  backend_defaults?: OnOffAuto;
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  cmb_size_mb?: number;
+  /** (QOM type `bool`, default `false`) */
+  "ctratt.mem"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  dbcs?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
+  discard_granularity?: number;
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+  /** (QOM type `bool`, default `false`) */
+  ioeventfd?: boolean;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  logical_block_size?: number;
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
+  max_ioqpairs?: number;
+  /** (QOM type `uint8` 0..255, default `7`) */
+  mdts?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  min_io_size?: number;
+  /** (QOM type `uint16` 0..65535, default `2047`) */
+  mqes?: number;
+  /** (QOM type `bool`, default `false`) */
+  "msix-exclusive-bar"?: boolean;
+  /** (QOM type `uint16` 0..65535, default `65`) */
+  msix_qsize?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  num_queues?: number;
+  /** (QOM type `bool`, default `false`) */
+  ocp?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  opt_io_size?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  physical_block_size?: number;
+  /** (QOM type `link<memory-backend>`) */
+  pmrdev?: string;
+  /** (QOM type `str`) */
+  serial?: string;
+  /** (QOM type `bool`, default `false`) */
+  "share-rw"?: boolean;
+  /** (QOM type `uint8` 0..255) */
+  smart_critical_warning?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  spdm_port?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  sriov_max_vfs?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  sriov_max_vi_per_vf?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  sriov_max_vq_per_vf?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  sriov_vi_flexible?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  sriov_vq_flexible?: number;
+  /** (QOM type `link<nvme-subsys>`) */
+  subsys?: string;
+  /** (QOM type `bool`, default `false`) */
+  "use-intel-id"?: boolean;
+  /** (QOM type `uint8` 0..255, default `7`) */
+  vsl?: number;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "write-cache"?: OnOffAuto;
+  /** (QOM type `bool`, default `true`) */
+  "zoned.auto_transition"?: boolean;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  "zoned.zasl"?: number;
+}
+
+/** `device_add` arguments for the device model `nvme-ns` (properties from `device-list-properties`). */
+export interface DeviceAddNvmeNs extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "nvme-ns";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-failed"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-invalid"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  backend_defaults?: OnOffAuto;
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `bool`, default `false`) */
+  detached?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
+  discard_granularity?: number;
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  eui64?: number;
+  /** (QOM type `bool`, default `false`) */
+  "eui64-default"?: boolean;
+  /** (QOM type `str`) */
+  "fdp.ruhs"?: string;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  logical_block_size?: number;
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  mcl?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  min_io_size?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  ms?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  mset?: number;
+  /** (QOM type `uint8` 0..255, default `127`) */
+  msrc?: number;
+  /** (QOM type `uint16` 0..65535, default `128`) */
+  mssrl?: number;
+  /** NGUID or "auto" for random value. (QOM type `str`) */
+  nguid?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  nsid?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  opt_io_size?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  physical_block_size?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  pi?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  pif?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  pil?: number;
+  /** (QOM type `bool`, default `false`) */
+  "share-rw"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  shared?: boolean;
+  /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`) */
+  uuid?: string;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "write-cache"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  zoned?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "zoned.cross_read"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "zoned.descr_ext_size"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "zoned.max_active"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "zoned.max_open"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "zoned.numzrwa"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "zoned.zone_capacity"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `134217728`) */
+  "zoned.zone_size"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "zoned.zrwafg"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "zoned.zrwas"?: number;
+}
+
+/** `device_add` arguments for the device model `nvme-subsys` (properties from `device-list-properties`). */
+export interface DeviceAddNvmeSubsys extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "nvme-subsys";
+  /** (QOM type `bool`, default `false`) */
+  fdp?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
+  "fdp.nrg"?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  "fdp.nruh"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `100663296`) */
+  "fdp.runs"?: number;
+  /** (QOM type `str`) */
+  nqn?: string;
+}
+
+/** `device_add` arguments for the device model `pc-dimm` (properties from `device-list-properties`). */
+export interface DeviceAddPcDimm extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "pc-dimm";
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  addr?: number;
+  /** (QOM type `link<memory-backend>`) */
+  memdev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  node?: number;
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  size?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  slot?: number;
+}
+
+/** `device_add` arguments for the device model `pc-testdev` (properties from `device-list-properties`). */
+export interface DeviceAddPcTestdev extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "pc-testdev";
+}
+
+/** `device_add` arguments for the device model `pci-bridge` (properties from `device-list-properties`). */
+export interface DeviceAddPciBridge extends DevicePropsBasePciBridge {
+  /** The device model (QOM type). */
+  driver: "pci-bridge";
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "bus-reserve"?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  chassis_nr?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "io-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "mem-reserve"?: number;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  msi?: OnOffAuto;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "pref32-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "pref64-reserve"?: number;
+  /** (QOM type `bool`, default `true`) */
+  shpc?: boolean;
+}
+
+/** `device_add` arguments for the device model `pci-bridge-seat` (properties from `device-list-properties`). */
+export interface DeviceAddPciBridgeSeat extends DevicePropsPciBridge {
+  /** The device model (QOM type). */
+  driver: "pci-bridge-seat";
+}
+
+/** `device_add` arguments for the device model `pci-ipmi-bt` (properties from `device-list-properties`). */
+export interface DeviceAddPciIpmiBt extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pci-ipmi-bt";
+  /** (QOM type `link<ipmi-bmc>`) */
+  bmc?: string;
+}
+
+/** `device_add` arguments for the device model `pci-ipmi-kcs` (properties from `device-list-properties`). */
+export interface DeviceAddPciIpmiKcs extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pci-ipmi-kcs";
+  /** (QOM type `link<ipmi-bmc>`) */
+  bmc?: string;
+}
+
+/** `device_add` arguments for the device model `pci-ohci` (properties from `device-list-properties`). */
+export interface DeviceAddPciOhci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pci-ohci";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  firstport?: number;
+  /** (QOM type `str`) */
+  masterbus?: string;
+  /** (QOM type `uint32` 0..4294967295, default `3`) */
+  "num-ports"?: number;
+}
+
+/** `device_add` arguments for the device model `pci-serial` (properties from `device-list-properties`). */
+export interface DeviceAddPciSerial extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pci-serial";
+  /** (QOM type `uint32` 0..4294967295, default `115200`) */
+  baudbase?: number;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  prog_if?: number;
+  /** (QOM type `bool`, default `false`) */
+  wakeup?: boolean;
+}
+
+/** `device_add` arguments for the device model `pci-serial-2x` (properties from `device-list-properties`). */
+export interface DeviceAddPciSerial2x extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pci-serial-2x";
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev1?: string;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev2?: string;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  prog_if?: number;
+}
+
+/** `device_add` arguments for the device model `pci-serial-4x` (properties from `device-list-properties`). */
+export interface DeviceAddPciSerial4x extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pci-serial-4x";
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev1?: string;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev2?: string;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev3?: string;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev4?: string;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  prog_if?: number;
+}
+
+/** `device_add` arguments for the device model `pci-testdev` (properties from `device-list-properties`). */
+export interface DeviceAddPciTestdev extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pci-testdev";
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  membar?: number;
+}
+
+/** `device_add` arguments for the device model `pcie-pci-bridge` (properties from `device-list-properties`). */
+export interface DeviceAddPciePciBridge extends DevicePropsBasePciBridge {
+  /** The device model (QOM type). */
+  driver: "pcie-pci-bridge";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  msi?: OnOffAuto;
+}
+
+/** `device_add` arguments for the device model `pcie-root-port` (properties from `device-list-properties`). */
+export interface DeviceAddPcieRootPort extends DevicePropsPcieRootPortBase {
+  /** The device model (QOM type). */
+  driver: "pcie-root-port";
+  /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "bus-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "io-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "mem-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "pref32-reserve"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
+  "pref64-reserve"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "x-migrate-msix"?: boolean;
+  /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"16"`) */
+  "x-speed"?: unknown;
+  /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"32"`) */
+  "x-width"?: unknown;
+}
+
+/** `device_add` arguments for the device model `pcm3680_pci` (properties from `device-list-properties`). */
+export interface DeviceAddPcm3680Pci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pcm3680_pci";
+  /** (QOM type `link<can-bus>`) */
+  canbus0?: string;
+  /** (QOM type `link<can-bus>`) */
+  canbus1?: string;
+}
+
+/** `device_add` arguments for the device model `pcnet` (properties from `device-list-properties`). */
+export interface DeviceAddPcnet extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pcnet";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `pentium-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddPentiumV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "pentium-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `pentium-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddPentiumX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "pentium-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `pentium2-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddPentium2V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "pentium2-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `pentium2-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddPentium2X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "pentium2-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `pentium3-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddPentium3V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "pentium3-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `pentium3-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddPentium3X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "pentium3-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `phenom-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddPhenomV1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "phenom-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `phenom-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddPhenomX8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "phenom-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `piix3-ide` (properties from `device-list-properties`). */
+export interface DeviceAddPiix3Ide extends DevicePropsPciIde {
+  /** The device model (QOM type). */
+  driver: "piix3-ide";
+}
+
+/** `device_add` arguments for the device model `piix3-usb-uhci` (properties from `device-list-properties`). */
+export interface DeviceAddPiix3UsbUhci extends DevicePropsPciUhciUsb {
+  /** The device model (QOM type). */
+  driver: "piix3-usb-uhci";
+}
+
+/** `device_add` arguments for the device model `piix4-ide` (properties from `device-list-properties`). */
+export interface DeviceAddPiix4Ide extends DevicePropsPciIde {
+  /** The device model (QOM type). */
+  driver: "piix4-ide";
+}
+
+/** `device_add` arguments for the device model `piix4-isa` (properties from `device-list-properties`). */
+export interface DeviceAddPiix4Isa extends DevicePropsPciPiix {
+  /** The device model (QOM type). */
+  driver: "piix4-isa";
+}
+
+/** `device_add` arguments for the device model `piix4-usb-uhci` (properties from `device-list-properties`). */
+export interface DeviceAddPiix4UsbUhci extends DevicePropsPciUhciUsb {
+  /** The device model (QOM type). */
+  driver: "piix4-usb-uhci";
+}
+
+/** `device_add` arguments for the device model `port92` (properties from `device-list-properties`). */
+export interface DeviceAddPort92 extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "port92";
+  /** (QOM type `link<irq>`) */
+  "a20[0]"?: string;
+}
+
+/** `device_add` arguments for the device model `ps2-kbd` (properties from `device-list-properties`). */
+export interface DeviceAddPs2Kbd extends DevicePropsPs2Device {
+  /** The device model (QOM type). */
+  driver: "ps2-kbd";
+}
+
+/** `device_add` arguments for the device model `ps2-mouse` (properties from `device-list-properties`). */
+export interface DeviceAddPs2Mouse extends DevicePropsPs2Device {
+  /** The device model (QOM type). */
+  driver: "ps2-mouse";
+}
+
+/** `device_add` arguments for the device model `pvpanic` (properties from `device-list-properties`). */
+export interface DeviceAddPvpanic extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "pvpanic";
+  /** (QOM type `uint8` 0..255, default `7`) */
+  events?: number;
+  /** (QOM type `uint16` 0..65535, default `1285`) */
+  ioport?: number;
+}
+
+/** `device_add` arguments for the device model `pvpanic-pci` (properties from `device-list-properties`). */
+export interface DeviceAddPvpanicPci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pvpanic-pci";
+  /** (QOM type `uint8` 0..255, default `7`) */
+  events?: number;
+}
+
+/** `device_add` arguments for the device model `pvscsi` (properties from `device-list-properties`). */
+export interface DeviceAddPvscsi extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pvscsi";
+  /** (QOM type `uint8` 0..255, default `1`) */
+  use_msg?: number;
+  /** (QOM type `bool`, default `false`) */
+  "x-disable-pcie"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-old-pci-configuration"?: boolean;
+}
+
+/** `device_add` arguments for the device model `pxb` (properties from `device-list-properties`). */
+export interface DeviceAddPxb extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "pxb";
+  /** (QOM type `uint8` 0..255, default `0`) */
+  bus_nr?: number;
+  /** (QOM type `bool`, default `false`) */
+  bypass_iommu?: boolean;
+  /** (QOM type `uint16` 0..65535, default `128`) */
+  numa_node?: number;
+}
+
+/** `device_add` arguments for the device model `pxb-cxl` (properties from `device-list-properties`). */
+export interface DeviceAddPxbCxl extends DevicePropsPxb {
+  /** The device model (QOM type). */
+  driver: "pxb-cxl";
+  /** (QOM type `bool`, default `false`) */
+  hdm_for_passthrough?: boolean;
+}
+
+/** `device_add` arguments for the device model `pxb-cxl-host` (properties from `device-list-properties`). */
+export interface DeviceAddPxbCxlHost extends DevicePropsPciHostBridge {
+  /** The device model (QOM type). */
+  driver: "pxb-cxl-host";
+}
+
+/** `device_add` arguments for the device model `pxb-host` (properties from `device-list-properties`). */
+export interface DeviceAddPxbHost extends DevicePropsPciHostBridge {
+  /** The device model (QOM type). */
+  driver: "pxb-host";
+}
+
+/** `device_add` arguments for the device model `pxb-pcie` (properties from `device-list-properties`). */
+export interface DeviceAddPxbPcie extends DevicePropsPxb {
+  /** The device model (QOM type). */
+  driver: "pxb-pcie";
+}
+
+/** `device_add` arguments for the device model `q35-pcihost` (properties from `device-list-properties`). */
+export interface DeviceAddQ35Pcihost extends DevicePropsPciHostBridge {
+  /** The device model (QOM type). */
+  driver: "q35-pcihost";
+  /** (QOM type `uint64` 0..18446744073709551615, default `2952790016`) */
+  MCFG?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "above-4g-mem-size"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  "below-4g-mem-size"?: number;
+  /** (QOM type `link<memory-region>`) */
+  "io-mem"?: string;
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  mcfg_size?: number;
+  /** (QOM type `uint32` 0..4294967295) */
+  "pci-hole-end"?: number;
+  /** (QOM type `uint32` 0..4294967295) */
+  "pci-hole-start"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  "pci-hole64-end"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `34359738368`) */
+  "pci-hole64-size"?: number;
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  "pci-hole64-start"?: number;
+  /** (QOM type `link<memory-region>`) */
+  "pci-mem"?: string;
+  /** (QOM type `link<memory-region>`) */
+  "ram-mem"?: string;
+  /** (QOM type `bool`, default `true`) */
+  "smm-ranges"?: boolean;
+  /** (QOM type `link<memory-region>`) */
+  "system-mem"?: string;
+  /** (QOM type `bool`, default `true`) */
+  "x-pci-hole64-fix"?: boolean;
+}
+
+/** `device_add` arguments for the device model `qemu-xhci` (properties from `device-list-properties`). */
+export interface DeviceAddQemuXhci extends DevicePropsPciXhci {
+  /** The device model (QOM type). */
+  driver: "qemu-xhci";
+}
+
+/** `device_add` arguments for the device model `qemu32-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddQemu32V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "qemu32-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `qemu32-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddQemu32X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "qemu32-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `qemu64-v1-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddQemu64V1X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "qemu64-v1-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `qemu64-x86_64-cpu` (properties from `device-list-properties`). */
+export interface DeviceAddQemu64X8664Cpu extends DevicePropsCpu {
+  /** The device model (QOM type). */
+  driver: "qemu64-x86_64-cpu";
+}
+
+/** `device_add` arguments for the device model `qxl` (properties from `device-list-properties`). */
+export interface DeviceAddQxl extends DevicePropsPciQxl {
+  /** The device model (QOM type). */
+  driver: "qxl";
+}
+
+/** `device_add` arguments for the device model `qxl-vga` (properties from `device-list-properties`). */
+export interface DeviceAddQxlVga extends DevicePropsPciQxl {
+  /** The device model (QOM type). */
+  driver: "qxl-vga";
+}
+
+/** `device_add` arguments for the device model `ramfb` (properties from `device-list-properties`). */
+export interface DeviceAddRamfb extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "ramfb";
+  /** (QOM type `bool`, default `true`) */
+  "x-migrate"?: boolean;
+}
+
+/** `device_add` arguments for the device model `remote-pcihost` (properties from `device-list-properties`). */
+export interface DeviceAddRemotePcihost extends DevicePropsPciHostBridge {
+  /** The device model (QOM type). */
+  driver: "remote-pcihost";
+}
+
+/** `device_add` arguments for the device model `rocker` (properties from `device-list-properties`). */
+export interface DeviceAddRocker extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "rocker";
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  fp_start_macaddr?: string;
+  /** (QOM type `str`) */
+  name?: string;
+  /** (QOM type `list`, default `[]`) */
+  ports?: unknown[];
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  switch_id?: number;
+  /** (QOM type `str`) */
+  world?: string;
+}
+
+/** `device_add` arguments for the device model `rtl8139` (properties from `device-list-properties`). */
+export interface DeviceAddRtl8139 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "rtl8139";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `s3c-sdhci` (properties from `device-list-properties`). */
+export interface DeviceAddS3cSdhci extends DevicePropsGenericSdhci {
+  /** The device model (QOM type). */
+  driver: "s3c-sdhci";
+}
+
+/** `device_add` arguments for the device model `sb16` (properties from `device-list-properties`). */
+export interface DeviceAddSb16 extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "sb16";
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
+  audiodev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
+  dma?: number;
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
+  dma16?: number;
+  /** (QOM type `uint32` 0..4294967295, default `544`) */
+  iobase?: number;
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
+  irq?: number;
+  /** (QOM type `uint32` 0..4294967295, default `1029`) */
+  version?: number;
+}
+
+/** `device_add` arguments for the device model `scsi-block` (properties from `device-list-properties`). */
+export interface DeviceAddScsiBlock extends DevicePropsScsiDiskBase {
+  /** The device model (QOM type). */
+  driver: "scsi-block";
+  /** (QOM type `uint32` 0..4294967295, default `30`) */
+  io_timeout?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `1073741824`) */
+  max_unmap_size?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  rotation_rate?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  scsi_version?: number;
+}
+
+/** `device_add` arguments for the device model `scsi-cd` (properties from `device-list-properties`). */
+export interface DeviceAddScsiCd extends DevicePropsScsiDiskBase {
+  /** The device model (QOM type). */
+  driver: "scsi-cd";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-failed"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-invalid"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  backend_defaults?: OnOffAuto;
+  /** (QOM type `str`) */
+  device_id?: string;
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
+  discard_granularity?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  logical_block_size?: number;
+  /** (QOM type `bool`, default `true`) */
+  "migrate-emulated-scsi-request"?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  min_io_size?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  opt_io_size?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  physical_block_size?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  port_index?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  port_wwn?: number;
+  /** (QOM type `str`) */
+  product?: string;
+  /** (QOM type `bool`, default `false`) */
+  quirk_mode_page_apple_vendor?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  quirk_mode_page_truncated?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  quirk_mode_page_vendor_specific_apple?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  quirk_mode_sense_rom_use_dbd?: boolean;
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
+  scsi_version?: number;
+  /** (QOM type `str`) */
+  serial?: string;
+  /** (QOM type `str`) */
+  vendor?: string;
+  /** (QOM type `str`) */
+  ver?: string;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "write-cache"?: OnOffAuto;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  wwn?: number;
+}
+
+/** `device_add` arguments for the device model `scsi-generic` (properties from `device-list-properties`). */
+export interface DeviceAddScsiGeneric extends DevicePropsScsiDevice {
+  /** The device model (QOM type). */
+  driver: "scsi-generic";
+  /** (QOM type `uint32` 0..4294967295, default `30`) */
+  io_timeout?: number;
+}
+
+/** `device_add` arguments for the device model `scsi-hd` (properties from `device-list-properties`). */
+export interface DeviceAddScsiHd extends DevicePropsScsiDiskBase {
+  /** The device model (QOM type). */
+  driver: "scsi-hd";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-failed"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-invalid"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  backend_defaults?: OnOffAuto;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  cyls?: number;
+  /** (QOM type `str`) */
+  device_id?: string;
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
+  discard_granularity?: number;
+  /** (QOM type `bool`, default `false`) */
+  dpofua?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  heads?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lcyls?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lheads?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  logical_block_size?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lsecs?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `1073741824`) */
+  max_unmap_size?: number;
+  /** (QOM type `bool`, default `true`) */
+  "migrate-emulated-scsi-request"?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  min_io_size?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  opt_io_size?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  physical_block_size?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  port_index?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  port_wwn?: number;
+  /** (QOM type `str`) */
+  product?: string;
+  /** (QOM type `bool`, default `false`) */
+  quirk_mode_page_vendor_specific_apple?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  removable?: boolean;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  rotation_rate?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `5`) */
+  scsi_version?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  secs?: number;
+  /** (QOM type `str`) */
+  serial?: string;
+  /** (QOM type `str`) */
+  vendor?: string;
+  /** (QOM type `str`) */
+  ver?: string;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "write-cache"?: OnOffAuto;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  wwn?: number;
+}
+
+/** `device_add` arguments for the device model `sd-card` (properties from `device-list-properties`). */
+export interface DeviceAddSdCard extends DevicePropsSdmmcCommon {
+  /** The device model (QOM type). */
+  driver: "sd-card";
+  /** (QOM type `uint8` 0..255, default `3`) */
+  spec_version?: number;
+}
+
+/** `device_add` arguments for the device model `sd-card-spi` (properties from `device-list-properties`). */
+export interface DeviceAddSdCardSpi extends DevicePropsSdCard {
+  /** The device model (QOM type). */
+  driver: "sd-card-spi";
+}
+
+/** `device_add` arguments for the device model `sdhci-pci` (properties from `device-list-properties`). */
+export interface DeviceAddSdhciPci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "sdhci-pci";
+  /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
+  capareg?: number;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  endianness?: number;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  maxcurr?: number;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  "sd-spec-version"?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  uhs?: number;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  vendor?: number;
+}
+
+/** `device_add` arguments for the device model `secondary-vga` (properties from `device-list-properties`). */
+export interface DeviceAddSecondaryVga extends DevicePropsPciVga {
+  /** The device model (QOM type). */
+  driver: "secondary-vga";
+}
+
+/** `device_add` arguments for the device model `serial` (properties from `device-list-properties`). */
+export interface DeviceAddSerial extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "serial";
+  /** (QOM type `uint32` 0..4294967295, default `115200`) */
+  baudbase?: number;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `bool`, default `false`) */
+  wakeup?: boolean;
+}
+
+/** `device_add` arguments for the device model `sgx-epc` (properties from `device-list-properties`). */
+export interface DeviceAddSgxEpc extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "sgx-epc";
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  addr?: number;
+  /** (QOM type `link<memory-backend-epc>`) */
+  memdev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  node?: number;
+  /** (QOM type `uint64` 0..18446744073709551615) */
+  size?: number;
+}
+
+/** `device_add` arguments for the device model `smbus-eeprom` (properties from `device-list-properties`). */
+export interface DeviceAddSmbusEeprom extends DevicePropsI2cSlave {
+  /** The device model (QOM type). */
+  driver: "smbus-eeprom";
+}
+
+/** `device_add` arguments for the device model `smbus-ipmi` (properties from `device-list-properties`). */
+export interface DeviceAddSmbusIpmi extends DevicePropsI2cSlave {
+  /** The device model (QOM type). */
+  driver: "smbus-ipmi";
+  /** (QOM type `link<ipmi-bmc>`) */
+  bmc?: string;
+}
+
+/** `device_add` arguments for the device model `sysbus-esp` (properties from `device-list-properties`). */
+export interface DeviceAddSysbusEsp extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "sysbus-esp";
+}
+
+/** `device_add` arguments for the device model `sysbus-xhci` (properties from `device-list-properties`). */
+export interface DeviceAddSysbusXhci extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "sysbus-xhci";
+  /** (QOM type `link<memory-region>`) */
+  dma?: string;
+  /** (QOM type `link<device>`) */
+  host?: string;
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
+  intrs?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
+  p2?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
+  p3?: number;
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
+  slots?: number;
+  /** (QOM type `bool`, default `true`) */
+  streams?: boolean;
+}
+
+/** `device_add` arguments for the device model `tpci200` (properties from `device-list-properties`). */
+export interface DeviceAddTpci200 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "tpci200";
+}
+
+/** `device_add` arguments for the device model `tpm-crb` (properties from `device-list-properties`). */
+export interface DeviceAddTpmCrb extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "tpm-crb";
+  /** (QOM type `bool`, default `true`) */
+  ppi?: boolean;
+  /** ID of a tpm to use as a backend. (QOM type `str`) */
+  tpmdev?: string;
+}
+
+/** `device_add` arguments for the device model `tpm-tis` (properties from `device-list-properties`). */
+export interface DeviceAddTpmTis extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "tpm-tis";
+  /** (QOM type `uint32` 0..4294967295, default `5`) */
+  irq?: number;
+  /** (QOM type `bool`, default `true`) */
+  ppi?: boolean;
+  /** ID of a tpm to use as a backend. (QOM type `str`) */
+  tpmdev?: string;
+}
+
+/** `device_add` arguments for the device model `tulip` (properties from `device-list-properties`). */
+export interface DeviceAddTulip extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "tulip";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `u2f-passthru` (properties from `device-list-properties`). */
+export interface DeviceAddU2fPassthru extends DevicePropsU2fKey {
+  /** The device model (QOM type). */
+  driver: "u2f-passthru";
+}
+
+/** `device_add` arguments for the device model `uefi-vars-sysbus` (properties from `device-list-properties`). */
+export interface DeviceAddUefiVarsSysbus extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "uefi-vars-sysbus";
+  /** (QOM type `bool`, default `false`) */
+  "disable-custom-mode"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "force-secure-boot"?: boolean;
+  /** (QOM type `str`) */
+  jsonfile?: string;
+  /** (QOM type `size` 0..18446744073709551615, default `262144`) */
+  size?: number;
+  /** (QOM type `bool`, default `false`) */
+  "use-pio"?: boolean;
+}
+
+/** `device_add` arguments for the device model `uefi-vars-x64` (properties from `device-list-properties`). */
+export interface DeviceAddUefiVarsX64 extends DevicePropsUefiVarsSysbus {
+  /** The device model (QOM type). */
+  driver: "uefi-vars-x64";
+}
+
+/** `device_add` arguments for the device model `ufs` (properties from `device-list-properties`). */
+export interface DeviceAddUfs extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "ufs";
+  /** (QOM type `bool`, default `false`) */
+  mcq?: boolean;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  "mcq-maxq"?: number;
+  /** (QOM type `uint8` 0..255, default `8`) */
+  nutmrs?: number;
+  /** (QOM type `uint8` 0..255, default `32`) */
+  nutrs?: number;
+  /** (QOM type `str`) */
+  serial?: string;
+}
+
+/** `device_add` arguments for the device model `ufs-lu` (properties from `device-list-properties`). */
+export interface DeviceAddUfsLu extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "ufs-lu";
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+  /** (QOM type `uint8` 0..255, default `0`) */
+  lun?: number;
+}
+
+/** `device_add` arguments for the device model `usb-audio` (properties from `device-list-properties`). */
+export interface DeviceAddUsbAudio extends DevicePropsUsbDevice {
+  /** The device model (QOM type). */
+  driver: "usb-audio";
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
+  audiodev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  buffer?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  debug?: number;
+  /** (QOM type `bool`, default `false`) */
+  multi?: boolean;
+}
+
+/** `device_add` arguments for the device model `usb-bot` (properties from `device-list-properties`). */
+export interface DeviceAddUsbBot extends DevicePropsUsbDevice {
+  /** The device model (QOM type). */
+  driver: "usb-bot";
+}
+
+/** `device_add` arguments for the device model `usb-braille` (properties from `device-list-properties`). */
+export interface DeviceAddUsbBraille extends DevicePropsUsbSerialDev {
+  /** The device model (QOM type). */
+  driver: "usb-braille";
+}
+
+/** `device_add` arguments for the device model `usb-ccid` (properties from `device-list-properties`). */
+export interface DeviceAddUsbCcid extends DevicePropsUsbDevice {
+  /** The device model (QOM type). */
+  driver: "usb-ccid";
+  /** (QOM type `uint8` 0..255, default `0`) */
+  debug?: number;
+}
+
+/** `device_add` arguments for the device model `usb-ehci` (properties from `device-list-properties`). */
+export interface DeviceAddUsbEhci extends DevicePropsPciEhciUsb {
+  /** The device model (QOM type). */
+  driver: "usb-ehci";
+}
+
+/** `device_add` arguments for the device model `usb-host` (properties from `device-list-properties`). */
+export interface DeviceAddUsbHost extends DevicePropsUsbDevice {
+  /** The device model (QOM type). */
+  driver: "usb-host";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `bool`, default `true`) */
+  "guest-reset"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "guest-resets-all"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  hostaddr?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  hostbus?: number;
+  /** (QOM type `str`) */
+  hostdevice?: string;
+  /** (QOM type `str`) */
+  hostport?: string;
+  /** (QOM type `uint32` 0..4294967295, default `32`) */
+  isobsize?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4`) */
+  isobufs?: number;
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
+  loglevel?: number;
+  /** (QOM type `bool`, default `true`) */
+  pipeline?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  productid?: number;
+  /** (QOM type `bool`, default `true`) */
+  "suppress-remote-wake"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  vendorid?: number;
+}
+
+/** `device_add` arguments for the device model `usb-hub` (properties from `device-list-properties`). */
+export interface DeviceAddUsbHub extends DevicePropsUsbDevice {
+  /** The device model (QOM type). */
+  driver: "usb-hub";
+  /** (QOM type `bool`, default `false`) */
+  "port-power"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `8`) */
+  ports?: number;
+}
+
+/** `device_add` arguments for the device model `usb-kbd` (properties from `device-list-properties`). */
+export interface DeviceAddUsbKbd extends DevicePropsUsbHid {
+  /** The device model (QOM type). */
+  driver: "usb-kbd";
+  /** (QOM type `str`) */
+  display?: string;
+}
+
+/** `device_add` arguments for the device model `usb-mouse` (properties from `device-list-properties`). */
+export interface DeviceAddUsbMouse extends DevicePropsUsbHid {
+  /** The device model (QOM type). */
+  driver: "usb-mouse";
+}
+
+/** `device_add` arguments for the device model `usb-mtp` (properties from `device-list-properties`). */
+export interface DeviceAddUsbMtp extends DevicePropsUsbDevice {
+  /** The device model (QOM type). */
+  driver: "usb-mtp";
+  /** (QOM type `str`) */
+  desc?: string;
+  /** (QOM type `bool`, default `true`) */
+  readonly?: boolean;
+  /** (QOM type `str`) */
+  rootdir?: string;
+}
+
+/** `device_add` arguments for the device model `usb-net` (properties from `device-list-properties`). */
+export interface DeviceAddUsbNet extends DevicePropsUsbDevice {
+  /** The device model (QOM type). */
+  driver: "usb-net";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `usb-redir` (properties from `device-list-properties`). */
+export interface DeviceAddUsbRedir extends DevicePropsUsbDevice {
+  /** The device model (QOM type). */
+  driver: "usb-redir";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  debug?: number;
+  /** (QOM type `str`) */
+  filter?: string;
+  /** (QOM type `bool`, default `true`) */
+  streams?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "suppress-remote-wake"?: boolean;
+}
+
+/** `device_add` arguments for the device model `usb-serial` (properties from `device-list-properties`). */
+export interface DeviceAddUsbSerial extends DevicePropsUsbSerialDev {
+  /** The device model (QOM type). */
+  driver: "usb-serial";
+  /** (QOM type `bool`, default `false`) */
+  "always-plugged"?: boolean;
+}
+
+/** `device_add` arguments for the device model `usb-storage` (properties from `device-list-properties`). */
+export interface DeviceAddUsbStorage extends DevicePropsUsbDevice {
+  /** The device model (QOM type). */
+  driver: "usb-storage";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-failed"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-invalid"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  backend_defaults?: OnOffAuto;
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `bool`, default `false`) */
+  commandlog?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
+  discard_granularity?: number;
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  logical_block_size?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  min_io_size?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  opt_io_size?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  physical_block_size?: number;
+  /** (QOM type `bool`, default `false`) */
+  removable?: boolean;
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
+  rerror?: BlockdevOnError;
+  /** (QOM type `bool`, default `false`) */
+  "share-rw"?: boolean;
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
+  werror?: BlockdevOnError;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "write-cache"?: OnOffAuto;
+}
+
+/** `device_add` arguments for the device model `usb-tablet` (properties from `device-list-properties`). */
+export interface DeviceAddUsbTablet extends DevicePropsUsbHid {
+  /** The device model (QOM type). */
+  driver: "usb-tablet";
+  /** (QOM type `str`) */
+  display?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  head?: number;
+}
+
+/** `device_add` arguments for the device model `usb-uas` (properties from `device-list-properties`). */
+export interface DeviceAddUsbUas extends DevicePropsUsbDevice {
+  /** The device model (QOM type). */
+  driver: "usb-uas";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  "log-scsi-req"?: number;
+}
+
+/** `device_add` arguments for the device model `usb-wacom-tablet` (properties from `device-list-properties`). */
+export interface DeviceAddUsbWacomTablet extends DevicePropsUsbDevice {
+  /** The device model (QOM type). */
+  driver: "usb-wacom-tablet";
+}
+
+/** `device_add` arguments for the device model `vfio-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVfioPci extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "vfio-pci";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Enable display support for device, ex. vGPU. (QOM type `OnOffAuto`, default `"off"`) */
+  display?: OnOffAuto;
+  /** Enale device migration. Also requires a host VFIO PCI variant or mdev driver with migration support enabled. (QOM type `OnOffAuto`, default `"auto"`) */
+  "enable-migration"?: OnOffAuto;
+  /** (QOM type `string`) */
+  fd?: string;
+  /** Host PCI address [domain:]<bus:slot.function> of assigned device. (QOM type `str`) */
+  host?: string;
+  /** Set host IOMMUFD backend device. (QOM type `link<iommufd>`) */
+  iommufd?: string;
+  /** Emit VFIO migration QAPI event when a VFIO device changes its migration state. For management applications. (QOM type `bool`, default `false`) */
+  "migration-events"?: boolean;
+  /** Skip config space check for Vendor Specific Capability. Setting to false will enforce strict checking of VSC content (DEBUG). (QOM type `bool`, default `true`) */
+  "skip-vsc-check"?: boolean;
+  /** Host sysfs path of assigned device. (QOM type `str`) */
+  sysfsdev?: string;
+  /** Specify UUID VF token. Required for VF when PF is owned by another VFIO driver. (QOM type `str`) */
+  "vf-token"?: string;
+  /** Override allowing ballooning with device (DEBUG, DANGER). (QOM type `bool`, default `false`) */
+  "x-balloon-allowed"?: boolean;
+  /** Disable device dirty page tracking and use container-based dirty page tracking. (QOM type `OnOffAuto`, default `"on"`) */
+  "x-device-dirty-page-tracking"?: OnOffAuto;
+  /** Override IGD data stolen memory size (32MiB units). (QOM type `uint32` 0..4294967295, default `0`) */
+  "x-igd-gms"?: number;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "x-igd-legacy-mode"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "x-igd-lpc"?: boolean;
+  /** Expose host IGD OpRegion to guest. (QOM type `bool`, default `false`) */
+  "x-igd-opregion"?: boolean;
+  /** When EOI is not provided by KVM/QEMU, wait time (milliseconds) to re-enable device direct access after INTx (DEBUG). (QOM type `uint32` 0..4294967295, default `1100`) */
+  "x-intx-mmap-timeout-ms"?: number;
+  /** Transfer this device state via multifd channels when live migrating it. (QOM type `OnOffAuto`, default `"auto"`) */
+  "x-migration-multifd-transfer"?: OnOffAuto;
+  /** Specify MSI-X MMIO relocation to the end of specified existing BAR or new BAR to avoid virtualization overhead due to adjacent device registers. (QOM type `OffAutoPCIBAR`, default `"off"`) */
+  "x-msix-relocation"?: unknown;
+  /** Disable GeForce quirks (for NVIDIA Quadro/GRID/Tesla). Improves performance. (QOM type `bool`, default `false`) */
+  "x-no-geforce-quirks"?: boolean;
+  /** Disable direct VFIO->KVM INTx injection. Allows to trace INTx interrupts (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-kvm-intx"?: boolean;
+  /** Disable registration of ioeventfds with KVM (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-kvm-ioeventfd"?: boolean;
+  /** Disable direct VFIO->KVM MSI injection. Allows to trace MSI interrupts (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-kvm-msi"?: boolean;
+  /** Disable direct VFIO->KVM MSIx injection. Allows to trace MSIx interrupts (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-kvm-msix"?: boolean;
+  /** Disable MMAP for device. Allows to trace MMIO accesses (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-mmap"?: boolean;
+  /** Disable linking of KVM ioeventfds to VFIO ioeventfds (DEBUG). (QOM type `bool`, default `false`) */
+  "x-no-vfio-ioeventfd"?: boolean;
+  /** Add NVIDIA GPUDirect capability indicating P2P DMA clique for device [0-15]. (QOM type `uint8` 0..255) */
+  "x-nv-gpudirect-clique"?: number;
+  /** Override PCI device ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "x-pci-device-id"?: number;
+  /** Override PCI Subsystem Device ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "x-pci-sub-device-id"?: number;
+  /** Override PCI Subsystem Vendor ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "x-pci-sub-vendor-id"?: number;
+  /** Override PCI Vendor ID with provided value (DEBUG). (QOM type `uint32` 0..4294967295, default `4294967295`) */
+  "x-pci-vendor-id"?: number;
+  /** Disable dirty pages tracking during iterative phase (DEBUG). (QOM type `OnOffAuto`, default `"on"`) */
+  "x-pre-copy-dirty-page-tracking"?: OnOffAuto;
+  /** Disable device request notification support (DEBUG). (QOM type `bool`, default `true`) */
+  "x-req"?: boolean;
+  /** Expose VGA address spaces for device. (QOM type `bool`, default `false`) */
+  "x-vga"?: boolean;
+  /** Set X display resolution the vGPU should use. (QOM type `uint32` 0..4294967295, default `0`) */
+  xres?: number;
+  /** Set Y display resolution the vGPU should use. (QOM type `uint32` 0..4294967295, default `0`) */
+  yres?: number;
+}
+
+/** `device_add` arguments for the device model `vfio-pci-igd-lpc-bridge` (properties from `device-list-properties`). */
+export interface DeviceAddVfioPciIgdLpcBridge extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "vfio-pci-igd-lpc-bridge";
+}
+
+/** `device_add` arguments for the device model `vfio-pci-nohotplug` (properties from `device-list-properties`). */
+export interface DeviceAddVfioPciNohotplug extends DevicePropsVfioPci {
+  /** The device model (QOM type). */
+  driver: "vfio-pci-nohotplug";
+  /** Enable ramfb to provide pre-boot graphics for devices enabling display option. (QOM type `bool`, default `false`) */
+  ramfb?: boolean;
+  /** Override default migration support for ramfb support (DEBUG). (QOM type `OnOffAuto`, default `"auto"`) */
+  "x-ramfb-migrate"?: OnOffAuto;
+}
+
+/** `device_add` arguments for the device model `vhost-scsi` (properties from `device-list-properties`). */
+export interface DeviceAddVhostScsi extends DevicePropsVhostScsiCommon {
+  /** The device model (QOM type). */
+  driver: "vhost-scsi";
+  /** (QOM type `bool`, default `false`) */
+  migratable?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  seg_max_adjust?: boolean;
+  /** (QOM type `str`) */
+  vhostfd?: string;
+  /** (QOM type `bool`, default `false`) */
+  worker_per_virtqueue?: boolean;
+  /** (QOM type `str`) */
+  wwpn?: string;
+}
+
+/** `device_add` arguments for the device model `vhost-scsi-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostScsiPci extends DevicePropsVhostScsiPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-scsi-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `vhost-scsi-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVhostScsiPciNonTransitional extends DevicePropsVhostScsiPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-scsi-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `vhost-scsi-pci-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVhostScsiPciTransitional extends DevicePropsVhostScsiPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-scsi-pci-transitional";
+}
+
+/** `device_add` arguments for the device model `vhost-user-blk` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserBlk extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "vhost-user-blk";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `bool`, default `true`) */
+  "config-wce"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  discard?: boolean;
+  /** (QOM type `uint16` 0..65535, default `65535`) */
+  "num-queues"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `128`) */
+  "queue-size"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "write-zeroes"?: boolean;
+}
+
+/** `device_add` arguments for the device model `vhost-user-blk-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserBlkPci extends DevicePropsVhostUserBlkPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-blk-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `vhost-user-blk-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserBlkPciNonTransitional extends DevicePropsVhostUserBlkPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-blk-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `vhost-user-blk-pci-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserBlkPciTransitional extends DevicePropsVhostUserBlkPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-blk-pci-transitional";
+}
+
+/** `device_add` arguments for the device model `vhost-user-device` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserDevice extends DevicePropsVhostUserBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-device";
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  config_size?: number;
+  /** (QOM type `uint32` 0..4294967295, default `1`) */
+  num_vqs?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  "virtio-id"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `64`) */
+  vq_size?: number;
+}
+
+/** `device_add` arguments for the device model `vhost-user-device-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserDevicePci extends DevicePropsVhostUserDevicePciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-device-pci";
+}
+
+/** `device_add` arguments for the device model `vhost-user-fs-device` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserFsDevice extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "vhost-user-fs-device";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `uint16` 0..65535, default `1`) */
+  "num-request-queues"?: number;
+  /** (QOM type `uint16` 0..65535, default `128`) */
+  "queue-size"?: number;
+  /** (QOM type `str`) */
+  tag?: string;
+}
+
+/** `device_add` arguments for the device model `vhost-user-fs-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserFsPci extends DevicePropsVhostUserFsPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-fs-pci";
+}
+
+/** `device_add` arguments for the device model `vhost-user-gpio-device` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserGpioDevice extends DevicePropsVhostUserBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-gpio-device";
+}
+
+/** `device_add` arguments for the device model `vhost-user-gpio-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserGpioPci extends DevicePropsVhostUserGpioPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-gpio-pci";
+}
+
+/** `device_add` arguments for the device model `vhost-user-gpu` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserGpu extends DevicePropsVirtioGpuBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-gpu";
+  /** (QOM type `string`) */
+  chardev?: string;
+}
+
+/** `device_add` arguments for the device model `vhost-user-gpu-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserGpuPci extends DevicePropsVhostUserGpuPciBaseType {
+  /** The device model (QOM type). */
+  driver: "vhost-user-gpu-pci";
+}
+
+/** `device_add` arguments for the device model `vhost-user-i2c-device` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserI2cDevice extends DevicePropsVhostUserBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-i2c-device";
+}
+
+/** `device_add` arguments for the device model `vhost-user-i2c-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserI2cPci extends DevicePropsVhostUserI2cPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-i2c-pci";
+}
+
+/** `device_add` arguments for the device model `vhost-user-input` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserInput extends DevicePropsVhostUserBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-input";
+}
+
+/** `device_add` arguments for the device model `vhost-user-input-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserInputPci extends DevicePropsVhostUserInputPciBaseType {
+  /** The device model (QOM type). */
+  driver: "vhost-user-input-pci";
+}
+
+/** `device_add` arguments for the device model `vhost-user-rng` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserRng extends DevicePropsVhostUserBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-rng";
+}
+
+/** `device_add` arguments for the device model `vhost-user-rng-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserRngPci extends DevicePropsVhostUserRngPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-rng-pci";
+}
+
+/** `device_add` arguments for the device model `vhost-user-scsi` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserScsi extends DevicePropsVhostScsiCommon {
+  /** The device model (QOM type). */
+  driver: "vhost-user-scsi";
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `bool`, default `true`) */
+  hotplug?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  param_change?: boolean;
+}
+
+/** `device_add` arguments for the device model `vhost-user-scsi-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserScsiPci extends DevicePropsVhostUserScsiPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-scsi-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `vhost-user-scsi-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserScsiPciNonTransitional extends DevicePropsVhostUserScsiPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-scsi-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `vhost-user-scsi-pci-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserScsiPciTransitional extends DevicePropsVhostUserScsiPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-scsi-pci-transitional";
+}
+
+/** `device_add` arguments for the device model `vhost-user-snd` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserSnd extends DevicePropsVhostUserBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-snd";
+  /** (QOM type `bool`, default `false`) */
+  controls?: boolean;
+}
+
+/** `device_add` arguments for the device model `vhost-user-snd-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserSndPci extends DevicePropsVhostUserSndPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-snd-pci";
+}
+
+/** `device_add` arguments for the device model `vhost-user-vga` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserVga extends DevicePropsVhostUserVgaBaseType {
+  /** The device model (QOM type). */
+  driver: "vhost-user-vga";
+}
+
+/** `device_add` arguments for the device model `vhost-user-vsock-device` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserVsockDevice extends DevicePropsVhostVsockCommon {
+  /** The device model (QOM type). */
+  driver: "vhost-user-vsock-device";
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+}
+
+/** `device_add` arguments for the device model `vhost-user-vsock-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserVsockPci extends DevicePropsVhostUserVsockPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-vsock-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `vhost-user-vsock-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVhostUserVsockPciNonTransitional extends DevicePropsVhostUserVsockPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-user-vsock-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `vhost-vdpa-device` (properties from `device-list-properties`). */
+export interface DeviceAddVhostVdpaDevice extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "vhost-vdpa-device";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  "queue-size"?: number;
+  /** (QOM type `str`) */
+  vhostdev?: string;
+}
+
+/** `device_add` arguments for the device model `vhost-vdpa-device-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostVdpaDevicePci extends DevicePropsVhostVdpaDevicePciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-vdpa-device-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `vhost-vdpa-device-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVhostVdpaDevicePciNonTransitional extends DevicePropsVhostVdpaDevicePciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-vdpa-device-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `vhost-vdpa-device-pci-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVhostVdpaDevicePciTransitional extends DevicePropsVhostVdpaDevicePciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-vdpa-device-pci-transitional";
+}
+
+/** `device_add` arguments for the device model `vhost-vsock-device` (properties from `device-list-properties`). */
+export interface DeviceAddVhostVsockDevice extends DevicePropsVhostVsockCommon {
+  /** The device model (QOM type). */
+  driver: "vhost-vsock-device";
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  "guest-cid"?: number;
+  /** (QOM type `str`) */
+  vhostfd?: string;
+}
+
+/** `device_add` arguments for the device model `vhost-vsock-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVhostVsockPci extends DevicePropsVhostVsockPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-vsock-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `vhost-vsock-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVhostVsockPciNonTransitional extends DevicePropsVhostVsockPciBase {
+  /** The device model (QOM type). */
+  driver: "vhost-vsock-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `virtconsole` (properties from `device-list-properties`). */
+export interface DeviceAddVirtconsole extends DevicePropsVirtioSerialPort {
+  /** The device model (QOM type). */
+  driver: "virtconsole";
+}
+
+/** `device_add` arguments for the device model `virtio-9p-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtio9pDevice extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-9p-device";
+  /** (QOM type `str`) */
+  fsdev?: string;
+  /** (QOM type `str`) */
+  mount_tag?: string;
+}
+
+/** `device_add` arguments for the device model `virtio-9p-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtio9pPci extends DevicePropsVirtio9pPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-9p-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-9p-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtio9pPciNonTransitional extends DevicePropsVirtio9pPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-9p-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-9p-pci-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtio9pPciTransitional extends DevicePropsVirtio9pPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-9p-pci-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-balloon-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioBalloonDevice extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-balloon-device";
+  /** (QOM type `bool`, default `false`) */
+  "deflate-on-oom"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "free-page-hint"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "free-page-reporting"?: boolean;
+  /** (QOM type `guest statistics`) */
+  "guest-stats"?: unknown;
+  /** (QOM type `int` -9223372036854775808..9223372036854775807) */
+  "guest-stats-polling-interval"?: number;
+  /** (QOM type `link<iothread>`) */
+  iothread?: string;
+  /** (QOM type `bool`, default `true`) */
+  "page-poison"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "qemu-4-0-config-size"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-balloon-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioBalloonPci extends DevicePropsVirtioBalloonPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-balloon-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-balloon-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioBalloonPciNonTransitional extends DevicePropsVirtioBalloonPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-balloon-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-balloon-pci-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioBalloonPciTransitional extends DevicePropsVirtioBalloonPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-balloon-pci-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-blk-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioBlkDevice extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-blk-device";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-failed"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "account-invalid"?: OnOffAuto;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  backend_defaults?: OnOffAuto;
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `bool`, default `true`) */
+  "config-wce"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  cyls?: number;
+  /** (QOM type `bool`, default `true`) */
+  discard?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
+  discard_granularity?: number;
+  /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
+  drive?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  heads?: number;
+  /** (QOM type `link<iothread>`) */
+  iothread?: string;
+  /** IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]. (QOM type `IOThreadVirtQueueMappingList`) */
+  "iothread-vq-mapping"?: unknown;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lcyls?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lheads?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  logical_block_size?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  lsecs?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
+  "max-discard-sectors"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `4194303`) */
+  "max-write-zeroes-sectors"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  min_io_size?: number;
+  /** (QOM type `uint16` 0..65535, default `65535`) */
+  "num-queues"?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  opt_io_size?: number;
+  /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
+  physical_block_size?: number;
+  /** (QOM type `uint16` 0..65535, default `256`) */
+  "queue-size"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "report-discard-granularity"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "request-merging"?: boolean;
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
+  rerror?: BlockdevOnError;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  secs?: number;
+  /** (QOM type `bool`, default `true`) */
+  "seg-max-adjust"?: boolean;
+  /** (QOM type `str`) */
+  serial?: string;
+  /** (QOM type `bool`, default `false`) */
+  "share-rw"?: boolean;
+  /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
+  werror?: BlockdevOnError;
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "write-cache"?: OnOffAuto;
+  /** (QOM type `bool`, default `true`) */
+  "write-zeroes"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-enable-wce-if-config-wce"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-blk-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioBlkPci extends DevicePropsVirtioBlkPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-blk-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-blk-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioBlkPciNonTransitional extends DevicePropsVirtioBlkPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-blk-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-blk-pci-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioBlkPciTransitional extends DevicePropsVirtioBlkPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-blk-pci-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-crypto-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioCryptoDevice extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-crypto-device";
+  /** (QOM type `link<cryptodev-backend>`) */
+  cryptodev?: string;
+}
+
+/** `device_add` arguments for the device model `virtio-crypto-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioCryptoPci extends DevicePropsVirtioCryptoPciBaseType {
+  /** The device model (QOM type). */
+  driver: "virtio-crypto-pci";
+}
+
+/** `device_add` arguments for the device model `virtio-gpu-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioGpuDevice extends DevicePropsVirtioGpuBase {
+  /** The device model (QOM type). */
+  driver: "virtio-gpu-device";
+  /** (QOM type `bool`, default `false`) */
+  blob?: boolean;
+  /** (QOM type `size` 0..18446744073709551615, default `0`) */
+  hostmem?: number;
+  /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
+  max_hostmem?: number;
+  /** (QOM type `uint8` 0..255, default `2`) */
+  "x-scanout-vmstate-version"?: number;
+}
+
+/** `device_add` arguments for the device model `virtio-gpu-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioGpuPci extends DevicePropsVirtioGpuPciBaseType {
+  /** The device model (QOM type). */
+  driver: "virtio-gpu-pci";
+}
+
+/** `device_add` arguments for the device model `virtio-input-host-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioInputHostDevice extends DevicePropsVirtioInputDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-input-host-device";
+  /** (QOM type `str`) */
+  evdev?: string;
+}
+
+/** `device_add` arguments for the device model `virtio-input-host-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioInputHostPci extends DevicePropsVirtioInputHostPciBaseType {
+  /** The device model (QOM type). */
+  driver: "virtio-input-host-pci";
+}
+
+/** `device_add` arguments for the device model `virtio-iommu-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioIommuDevice extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-iommu-device";
+  /** (QOM type `uint8` 0..255, default `64`) */
+  "aw-bits"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "boot-bypass"?: boolean;
+  /** Granule page size (4k/8k/16k/64k/host). (QOM type `GranuleMode`, default `"host"`) */
+  granule?: unknown;
+  /** (QOM type `link<PCI>`) */
+  "primary-bus"?: string;
+}
+
+/** `device_add` arguments for the device model `virtio-iommu-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioIommuPci extends DevicePropsVirtioIommuPciBaseType {
+  /** The device model (QOM type). */
+  driver: "virtio-iommu-pci";
+}
+
+/** `device_add` arguments for the device model `virtio-keyboard-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioKeyboardDevice extends DevicePropsVirtioInputHidDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-keyboard-device";
+}
+
+/** `device_add` arguments for the device model `virtio-keyboard-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioKeyboardPci extends DevicePropsVirtioInputHidPci {
+  /** The device model (QOM type). */
+  driver: "virtio-keyboard-pci";
+}
+
+/** `device_add` arguments for the device model `virtio-mem` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioMem extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-mem";
+  /** (QOM type `size` 0..18446744073709551615) */
+  "block-size"?: number;
+  /** (QOM type `bool`, default `false`) */
+  "dynamic-memslots"?: boolean;
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  memaddr?: number;
+  /** (QOM type `link<memory-backend>`) */
+  memdev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  node?: number;
+  /** (QOM type `bool`, default `false`) */
+  prealloc?: boolean;
+  /** (QOM type `size` 0..18446744073709551615) */
+  "requested-size"?: number;
+  /** (QOM type `size` 0..18446744073709551615) */
+  size?: number;
+  /** (QOM type `OnOffAuto`, default `"on"`) */
+  "unplugged-inaccessible"?: OnOffAuto;
+  /** (QOM type `bool`, default `true`) */
+  "x-early-migration"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-mem-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioMemPci extends DevicePropsVirtioMemPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-mem-pci";
+}
+
+/** `device_add` arguments for the device model `virtio-mmio` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioMmio extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "virtio-mmio";
+  /** (QOM type `bool`, default `true`) */
+  "force-legacy"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  format_transport_address?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ioeventfd?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-mouse-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioMouseDevice extends DevicePropsVirtioInputHidDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-mouse-device";
+  /** (QOM type `bool`, default `true`) */
+  "wheel-axis"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-mouse-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioMousePci extends DevicePropsVirtioMousePciBaseType {
+  /** The device model (QOM type). */
+  driver: "virtio-mouse-pci";
+}
+
+/** `device_add` arguments for the device model `virtio-multitouch-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioMultitouchDevice extends DevicePropsVirtioInputHidDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-multitouch-device";
+}
+
+/** `device_add` arguments for the device model `virtio-multitouch-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioMultitouchPci extends DevicePropsVirtioInputHidPci {
+  /** The device model (QOM type). */
+  driver: "virtio-multitouch-pci";
+}
+
+/** `device_add` arguments for the device model `virtio-net-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioNetDevice extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-net-device";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** (QOM type `bool`, default `true`) */
+  csum?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_guest_offloads?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_mac_addr?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_rx?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_rx_extra?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_vlan?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  ctrl_vq?: boolean;
+  /** (QOM type `str`) */
+  duplex?: string;
+  /** (QOM type `list`, default `[]`) */
+  "ebpf-rss-fds"?: unknown[];
+  /** (QOM type `bool`, default `false`) */
+  failover?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  gso?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_announce?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_csum?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_ecn?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  guest_rsc_ext?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_tso4?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_tso6?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_ufo?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_uso4?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  guest_uso6?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  hash?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  host_ecn?: boolean;
+  /** (QOM type `uint16` 0..65535, default `0`) */
+  host_mtu?: number;
+  /** (QOM type `bool`, default `true`) */
+  host_tso4?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  host_tso6?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  host_ufo?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  host_uso?: boolean;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** (QOM type `bool`, default `false`) */
+  mq?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  mrg_rxbuf?: boolean;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `300000`) */
+  rsc_interval?: number;
+  /** (QOM type `bool`, default `false`) */
+  rss?: boolean;
+  /** (QOM type `uint16` 0..65535, default `256`) */
+  rx_queue_size?: number;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  speed?: number;
+  /** (QOM type `bool`, default `true`) */
+  status?: boolean;
+  /** (QOM type `str`) */
+  tx?: string;
+  /** (QOM type `uint16` 0..65535, default `256`) */
+  tx_queue_size?: number;
+  /** (QOM type `bool`, default `true`) */
+  "x-mtu-bypass-backend"?: boolean;
+  /** (QOM type `int32` -2147483648..2147483647, default `256`) */
+  "x-txburst"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `150000`) */
+  "x-txtimer"?: number;
+}
+
+/** `device_add` arguments for the device model `virtio-net-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioNetPci extends DevicePropsVirtioNetPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-net-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-net-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioNetPciNonTransitional extends DevicePropsVirtioNetPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-net-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-net-pci-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioNetPciTransitional extends DevicePropsVirtioNetPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-net-pci-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-pmem` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioPmem extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-pmem";
+  /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
+  memaddr?: number;
+  /** (QOM type `link<memory-backend>`) */
+  memdev?: string;
+}
+
+/** `device_add` arguments for the device model `virtio-pmem-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioPmemPci extends DevicePropsVirtioMdPci {
+  /** The device model (QOM type). */
+  driver: "virtio-pmem-pci";
+}
+
+/** `device_add` arguments for the device model `virtio-rng-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioRngDevice extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-rng-device";
+  /** (QOM type `uint64` 0..18446744073709551615, default `9223372036854775807`) */
+  "max-bytes"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `65536`) */
+  period?: number;
+  /** (QOM type `link<rng-backend>`) */
+  rng?: string;
+}
+
+/** `device_add` arguments for the device model `virtio-rng-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioRngPci extends DevicePropsVirtioRngPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-rng-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-rng-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioRngPciNonTransitional extends DevicePropsVirtioRngPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-rng-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-rng-pci-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioRngPciTransitional extends DevicePropsVirtioRngPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-rng-pci-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-scsi-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioScsiDevice extends DevicePropsVirtioScsiCommon {
+  /** The device model (QOM type). */
+  driver: "virtio-scsi-device";
+  /** (QOM type `bool`, default `true`) */
+  hotplug?: boolean;
+  /** (QOM type `link<iothread>`) */
+  iothread?: string;
+  /** IOThread virtqueue mapping list [{"iothread":"<id>", "vqs":[1,2,3,...]},...]. (QOM type `IOThreadVirtQueueMappingList`) */
+  "iothread-vq-mapping"?: unknown;
+  /** (QOM type `bool`, default `true`) */
+  param_change?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  seg_max_adjust?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `256`) */
+  virtqueue_size?: number;
+}
+
+/** `device_add` arguments for the device model `virtio-scsi-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioScsiPci extends DevicePropsVirtioScsiPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-scsi-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-scsi-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioScsiPciNonTransitional extends DevicePropsVirtioScsiPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-scsi-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-scsi-pci-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioScsiPciTransitional extends DevicePropsVirtioScsiPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-scsi-pci-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-serial-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioSerialDevice extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-serial-device";
+  /** (QOM type `bool`, default `true`) */
+  "emergency-write"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `31`) */
+  max_ports?: number;
+}
+
+/** `device_add` arguments for the device model `virtio-serial-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioSerialPci extends DevicePropsVirtioSerialPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-serial-pci";
+  /** (QOM type `OnOffAuto`, default `"auto"`) */
+  "disable-legacy"?: OnOffAuto;
+  /** (QOM type `bool`, default `false`) */
+  "disable-modern"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-serial-pci-non-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioSerialPciNonTransitional extends DevicePropsVirtioSerialPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-serial-pci-non-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-serial-pci-transitional` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioSerialPciTransitional extends DevicePropsVirtioSerialPciBase {
+  /** The device model (QOM type). */
+  driver: "virtio-serial-pci-transitional";
+}
+
+/** `device_add` arguments for the device model `virtio-sound-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioSoundDevice extends DevicePropsVirtioDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-sound-device";
+  /** ID of an audiodev to use as a backend. (QOM type `str`) */
+  audiodev?: string;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  chmaps?: number;
+  /** (QOM type `uint32` 0..4294967295, default `0`) */
+  jacks?: number;
+  /** (QOM type `uint32` 0..4294967295, default `2`) */
+  streams?: number;
+}
+
+/** `device_add` arguments for the device model `virtio-sound-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioSoundPci extends DevicePropsVirtioSoundPciBaseType {
+  /** The device model (QOM type). */
+  driver: "virtio-sound-pci";
+}
+
+/** `device_add` arguments for the device model `virtio-tablet-device` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioTabletDevice extends DevicePropsVirtioInputHidDevice {
+  /** The device model (QOM type). */
+  driver: "virtio-tablet-device";
+  /** (QOM type `bool`, default `true`) */
+  "wheel-axis"?: boolean;
+}
+
+/** `device_add` arguments for the device model `virtio-tablet-pci` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioTabletPci extends DevicePropsVirtioTabletPciBaseType {
+  /** The device model (QOM type). */
+  driver: "virtio-tablet-pci";
+}
+
+/** `device_add` arguments for the device model `virtio-vga` (properties from `device-list-properties`). */
+export interface DeviceAddVirtioVga extends DevicePropsVirtioVgaBaseType {
+  /** The device model (QOM type). */
+  driver: "virtio-vga";
+}
+
+/** `device_add` arguments for the device model `virtserialport` (properties from `device-list-properties`). */
+export interface DeviceAddVirtserialport extends DevicePropsVirtioSerialPort {
+  /** The device model (QOM type). */
+  driver: "virtserialport";
+}
+
+/** `device_add` arguments for the device model `vmbus-bridge` (properties from `device-list-properties`). */
+export interface DeviceAddVmbusBridge extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "vmbus-bridge";
+  /** (QOM type `uint8` 0..255, default `7`) */
+  irq?: number;
+}
+
+/** `device_add` arguments for the device model `vmclock` (properties from `device-list-properties`). */
+export interface DeviceAddVmclock extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "vmclock";
+}
+
+/** `device_add` arguments for the device model `vmcoreinfo` (properties from `device-list-properties`). */
+export interface DeviceAddVmcoreinfo extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "vmcoreinfo";
+}
+
+/** `device_add` arguments for the device model `vmgenid` (properties from `device-list-properties`). */
+export interface DeviceAddVmgenid extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "vmgenid";
+  /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`, default `"auto"`) */
+  guid?: string;
+}
+
+/** `device_add` arguments for the device model `vmmouse` (properties from `device-list-properties`). */
+export interface DeviceAddVmmouse extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "vmmouse";
+  /** (QOM type `link<i8042>`) */
+  i8042?: string;
+}
+
+/** `device_add` arguments for the device model `vmport` (properties from `device-list-properties`). */
+export interface DeviceAddVmport extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "vmport";
+  /** (QOM type `uint8` 0..255, default `2`) */
+  "vmware-vmx-type"?: number;
+  /** (QOM type `uint32` 0..4294967295, default `6`) */
+  "vmware-vmx-version"?: number;
+  /** (QOM type `bool`, default `true`) */
+  "x-cmds-v2"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-read-set-eax"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-report-vmx-type"?: boolean;
+  /** (QOM type `bool`, default `true`) */
+  "x-signal-unsupported-cmd"?: boolean;
+}
+
+/** `device_add` arguments for the device model `vmware-svga` (properties from `device-list-properties`). */
+export interface DeviceAddVmwareSvga extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "vmware-svga";
+  /** (QOM type `bool`, default `false`) */
+  "global-vmstate"?: boolean;
+  /** (QOM type `uint32` 0..4294967295, default `16`) */
+  vgamem_mb?: number;
+}
+
+/** `device_add` arguments for the device model `vmxnet3` (properties from `device-list-properties`). */
+export interface DeviceAddVmxnet3 extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "vmxnet3";
+  /** (QOM type `int32` -2147483648..2147483647) */
+  bootindex?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+  /** (QOM type `bool`, default `false`) */
+  "x-disable-pcie"?: boolean;
+  /** (QOM type `bool`, default `false`) */
+  "x-old-msi-offsets"?: boolean;
+}
+
+/** `device_add` arguments for the device model `x-pci-proxy-dev` (properties from `device-list-properties`). */
+export interface DeviceAddXPciProxyDev extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "x-pci-proxy-dev";
+  /** (QOM type `str`) */
+  fd?: string;
+}
+
+/** `device_add` arguments for the device model `x3130-upstream` (properties from `device-list-properties`). */
+export interface DeviceAddX3130Upstream extends DevicePropsPciePort {
+  /** The device model (QOM type). */
+  driver: "x3130-upstream";
+}
+
+/** `device_add` arguments for the device model `xen-backend` (properties from `device-list-properties`). */
+export interface DeviceAddXenBackend extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "xen-backend";
+}
+
+/** `device_add` arguments for the device model `xen-bridge` (properties from `device-list-properties`). */
+export interface DeviceAddXenBridge extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "xen-bridge";
+}
+
+/** `device_add` arguments for the device model `xen-cdrom` (properties from `device-list-properties`). */
+export interface DeviceAddXenCdrom extends DevicePropsXenBlock {
+  /** The device model (QOM type). */
+  driver: "xen-cdrom";
+}
+
+/** `device_add` arguments for the device model `xen-console` (properties from `device-list-properties`). */
+export interface DeviceAddXenConsole extends DevicePropsXenDevice {
+  /** The device model (QOM type). */
+  driver: "xen-console";
+  /** ID of a chardev to use as a backend. (QOM type `str`) */
+  chardev?: string;
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  idx?: number;
+}
+
+/** `device_add` arguments for the device model `xen-disk` (properties from `device-list-properties`). */
+export interface DeviceAddXenDisk extends DevicePropsXenBlock {
+  /** The device model (QOM type). */
+  driver: "xen-disk";
+}
+
+/** `device_add` arguments for the device model `xen-evtchn` (properties from `device-list-properties`). */
+export interface DeviceAddXenEvtchn extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "xen-evtchn";
+}
+
+/** `device_add` arguments for the device model `xen-gnttab` (properties from `device-list-properties`). */
+export interface DeviceAddXenGnttab extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "xen-gnttab";
+}
+
+/** `device_add` arguments for the device model `xen-net-device` (properties from `device-list-properties`). */
+export interface DeviceAddXenNetDevice extends DevicePropsXenDevice {
+  /** The device model (QOM type). */
+  driver: "xen-net-device";
+  /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
+  idx?: number;
+  /** Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56. (QOM type `str`) */
+  mac?: string;
+  /** ID of a netdev to use as a backend. (QOM type `str`) */
+  netdev?: string;
+}
+
+/** `device_add` arguments for the device model `xen-overlay` (properties from `device-list-properties`). */
+export interface DeviceAddXenOverlay extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "xen-overlay";
+}
+
+/** `device_add` arguments for the device model `xen-platform` (properties from `device-list-properties`). */
+export interface DeviceAddXenPlatform extends DevicePropsPciDevice {
+  /** The device model (QOM type). */
+  driver: "xen-platform";
+}
+
+/** `device_add` arguments for the device model `xen-primary-console` (properties from `device-list-properties`). */
+export interface DeviceAddXenPrimaryConsole extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "xen-primary-console";
+}
+
+/** `device_add` arguments for the device model `xen-sysdev` (properties from `device-list-properties`). */
+export interface DeviceAddXenSysdev extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "xen-sysdev";
+}
+
+/** `device_add` arguments for the device model `xen-xenstore` (properties from `device-list-properties`). */
+export interface DeviceAddXenXenstore extends DeviceAddCommon {
+  /** The device model (QOM type). */
+  driver: "xen-xenstore";
+}
+
+/** `device_add` arguments for the device model `xio3130-downstream` (properties from `device-list-properties`). */
+export interface DeviceAddXio3130Downstream extends DevicePropsPcieSlot {
+  /** The device model (QOM type). */
+  driver: "xio3130-downstream";
+  /** (QOM type `bool`, default `true`) */
+  power_controller_present?: boolean;
+}
+
+/**
+ * Arguments of `device_add`.
+ *
+ * One branch per device model of the imported QEMU, discriminated on `driver` (497 models; values typed as `device_add` of this QEMU reads them: JSON types as sent).
+ *
+ * A model the import did not see (a module not loaded, a newer QEMU): send it with `executeUntyped` or with `validateArguments: false` (README, "device_add").
+ *
+ * Not described by QEMU (device-list-properties failed): `virtio-gpu-gl-pci`, `virtio-vga-gl`.
+ */
+export type DeviceAddArguments = DeviceAdd486V1X8664Cpu | DeviceAdd486X8664Cpu | DeviceAddAc97 | DeviceAddAmdviPci | DeviceAddBroadwellIbrsX8664Cpu | DeviceAddBroadwellNoTsxIbrsX8664Cpu | DeviceAddBroadwellNoTsxX8664Cpu | DeviceAddBroadwellV1X8664Cpu | DeviceAddBroadwellV2X8664Cpu | DeviceAddBroadwellV3X8664Cpu | DeviceAddBroadwellV4X8664Cpu | DeviceAddBroadwellX8664Cpu | DeviceAddCascadelakeServerNoTsxX8664Cpu | DeviceAddCascadelakeServerV1X8664Cpu | DeviceAddCascadelakeServerV2X8664Cpu | DeviceAddCascadelakeServerV3X8664Cpu | DeviceAddCascadelakeServerV4X8664Cpu | DeviceAddCascadelakeServerV5X8664Cpu | DeviceAddCascadelakeServerX8664Cpu | DeviceAddClearwaterForestV1X8664Cpu | DeviceAddClearwaterForestX8664Cpu | DeviceAddConroeV1X8664Cpu | DeviceAddConroeX8664Cpu | DeviceAddCooperlakeV1X8664Cpu | DeviceAddCooperlakeV2X8664Cpu | DeviceAddCooperlakeX8664Cpu | DeviceAddDenvertonV1X8664Cpu | DeviceAddDenvertonV2X8664Cpu | DeviceAddDenvertonV3X8664Cpu | DeviceAddDenvertonX8664Cpu | DeviceAddDhyanaV1X8664Cpu | DeviceAddDhyanaV2X8664Cpu | DeviceAddDhyanaX8664Cpu | DeviceAddEpycGenoaV1X8664Cpu | DeviceAddEpycGenoaX8664Cpu | DeviceAddEpycIbpbX8664Cpu | DeviceAddEpycMilanV1X8664Cpu | DeviceAddEpycMilanV2X8664Cpu | DeviceAddEpycMilanX8664Cpu | DeviceAddEpycRomeV1X8664Cpu | DeviceAddEpycRomeV2X8664Cpu | DeviceAddEpycRomeV3X8664Cpu | DeviceAddEpycRomeV4X8664Cpu | DeviceAddEpycRomeX8664Cpu | DeviceAddEpycV1X8664Cpu | DeviceAddEpycV2X8664Cpu | DeviceAddEpycV3X8664Cpu | DeviceAddEpycV4X8664Cpu | DeviceAddEpycX8664Cpu | DeviceAddEs1370 | DeviceAddGraniteRapidsV1X8664Cpu | DeviceAddGraniteRapidsV2X8664Cpu | DeviceAddGraniteRapidsX8664Cpu | DeviceAddHaswellIbrsX8664Cpu | DeviceAddHaswellNoTsxIbrsX8664Cpu | DeviceAddHaswellNoTsxX8664Cpu | DeviceAddHaswellV1X8664Cpu | DeviceAddHaswellV2X8664Cpu | DeviceAddHaswellV3X8664Cpu | DeviceAddHaswellV4X8664Cpu | DeviceAddHaswellX8664Cpu | DeviceAddIch9Lpc | DeviceAddIch9Smb | DeviceAddIcelakeServerNoTsxX8664Cpu | DeviceAddIcelakeServerV1X8664Cpu | DeviceAddIcelakeServerV2X8664Cpu | DeviceAddIcelakeServerV3X8664Cpu | DeviceAddIcelakeServerV4X8664Cpu | DeviceAddIcelakeServerV5X8664Cpu | DeviceAddIcelakeServerV6X8664Cpu | DeviceAddIcelakeServerV7X8664Cpu | DeviceAddIcelakeServerX8664Cpu | DeviceAddIvyBridgeIbrsX8664Cpu | DeviceAddIvyBridgeV1X8664Cpu | DeviceAddIvyBridgeV2X8664Cpu | DeviceAddIvyBridgeX8664Cpu | DeviceAddKnightsMillV1X8664Cpu | DeviceAddKnightsMillX8664Cpu | DeviceAddNehalemIbrsX8664Cpu | DeviceAddNehalemV1X8664Cpu | DeviceAddNehalemV2X8664Cpu | DeviceAddNehalemX8664Cpu | DeviceAddOpteronG1V1X8664Cpu | DeviceAddOpteronG1X8664Cpu | DeviceAddOpteronG2V1X8664Cpu | DeviceAddOpteronG2X8664Cpu | DeviceAddOpteronG3V1X8664Cpu | DeviceAddOpteronG3X8664Cpu | DeviceAddOpteronG4V1X8664Cpu | DeviceAddOpteronG4X8664Cpu | DeviceAddOpteronG5V1X8664Cpu | DeviceAddOpteronG5X8664Cpu | DeviceAddPiix3 | DeviceAddPiix4Pm | DeviceAddPenrynV1X8664Cpu | DeviceAddPenrynX8664Cpu | DeviceAddSandyBridgeIbrsX8664Cpu | DeviceAddSandyBridgeV1X8664Cpu | DeviceAddSandyBridgeV2X8664Cpu | DeviceAddSandyBridgeX8664Cpu | DeviceAddSapphireRapidsV1X8664Cpu | DeviceAddSapphireRapidsV2X8664Cpu | DeviceAddSapphireRapidsV3X8664Cpu | DeviceAddSapphireRapidsX8664Cpu | DeviceAddSierraForestV1X8664Cpu | DeviceAddSierraForestV2X8664Cpu | DeviceAddSierraForestX8664Cpu | DeviceAddSkylakeClientIbrsX8664Cpu | DeviceAddSkylakeClientNoTsxIbrsX8664Cpu | DeviceAddSkylakeClientV1X8664Cpu | DeviceAddSkylakeClientV2X8664Cpu | DeviceAddSkylakeClientV3X8664Cpu | DeviceAddSkylakeClientV4X8664Cpu | DeviceAddSkylakeClientX8664Cpu | DeviceAddSkylakeServerIbrsX8664Cpu | DeviceAddSkylakeServerNoTsxIbrsX8664Cpu | DeviceAddSkylakeServerV1X8664Cpu | DeviceAddSkylakeServerV2X8664Cpu | DeviceAddSkylakeServerV3X8664Cpu | DeviceAddSkylakeServerV4X8664Cpu | DeviceAddSkylakeServerV5X8664Cpu | DeviceAddSkylakeServerX8664Cpu | DeviceAddSnowridgeV1X8664Cpu | DeviceAddSnowridgeV2X8664Cpu | DeviceAddSnowridgeV3X8664Cpu | DeviceAddSnowridgeV4X8664Cpu | DeviceAddSnowridgeX8664Cpu | DeviceAddVga | DeviceAddWestmereIbrsX8664Cpu | DeviceAddWestmereV1X8664Cpu | DeviceAddWestmereV2X8664Cpu | DeviceAddWestmereX8664Cpu | DeviceAddYongFengV1X8664Cpu | DeviceAddYongFengV2X8664Cpu | DeviceAddYongFengX8664Cpu | DeviceAddAcpiErst | DeviceAddAcpiGed | DeviceAddAdlib | DeviceAddAm53c974 | DeviceAddAmdIommu | DeviceAddApic | DeviceAddAthlonV1X8664Cpu | DeviceAddAthlonX8664Cpu | DeviceAddAtiVga | DeviceAddBaseX8664Cpu | DeviceAddBaseXhci | DeviceAddBochsDisplay | DeviceAddCcidCardEmulated | DeviceAddCcidCardPassthru | DeviceAddCfiPflash01 | DeviceAddCirrusVga | DeviceAddCore2duoV1X8664Cpu | DeviceAddCore2duoX8664Cpu | DeviceAddCoreduoV1X8664Cpu | DeviceAddCoreduoX8664Cpu | DeviceAddCs4231a | DeviceAddCtucanPci | DeviceAddCxlDownstream | DeviceAddCxlRp | DeviceAddCxlSwitchMailboxCci | DeviceAddCxlType3 | DeviceAddCxlUpstream | DeviceAddDc390 | DeviceAddE1000 | DeviceAddE100082544gc | DeviceAddE100082545em | DeviceAddE1000e | DeviceAddEdu | DeviceAddEmmc | DeviceAddEsp | DeviceAddFloppy | DeviceAddFwCfgIo | DeviceAddFwCfgMem | DeviceAddGenericSdhci | DeviceAddGpexPcihost | DeviceAddGpexRoot | DeviceAddGpioI2c | DeviceAddGuestLoader | DeviceAddGus | DeviceAddHdaDuplex | DeviceAddHdaMicro | DeviceAddHdaOutput | DeviceAddHostX8664Cpu | DeviceAddHpet | DeviceAddHvBalloon | DeviceAddHvSyndbg | DeviceAddHypervSynic | DeviceAddHypervTestdev | DeviceAddI2cDdc | DeviceAddI2cEcho | DeviceAddI440Fx | DeviceAddI440FxPcihost | DeviceAddI6300esb | DeviceAddI8042 | DeviceAddI8042Mmio | DeviceAddI82550 | DeviceAddI82551 | DeviceAddI82557a | DeviceAddI82557b | DeviceAddI82557c | DeviceAddI82558a | DeviceAddI82558b | DeviceAddI82559a | DeviceAddI82559b | DeviceAddI82559c | DeviceAddI82559er | DeviceAddI82562 | DeviceAddI8257 | DeviceAddI82801 | DeviceAddI82801b11Bridge | DeviceAddIb700 | DeviceAddIch9Ahci | DeviceAddIch9IntelHda | DeviceAddIch9UsbEhci1 | DeviceAddIch9UsbEhci2 | DeviceAddIch9UsbUhci1 | DeviceAddIch9UsbUhci2 | DeviceAddIch9UsbUhci3 | DeviceAddIch9UsbUhci4 | DeviceAddIch9UsbUhci5 | DeviceAddIch9UsbUhci6 | DeviceAddIdeCd | DeviceAddIdeCf | DeviceAddIdeHd | DeviceAddIgb | DeviceAddIgbvf | DeviceAddImxUsdhc | DeviceAddImxUsbphy | DeviceAddIntelHda | DeviceAddIntelIommu | DeviceAddIoapic | DeviceAddIoh3420 | DeviceAddIpmiBmcExtern | DeviceAddIpmiBmcSim | DeviceAddIpoctal232 | DeviceAddIsaApplesmc | DeviceAddIsaCirrusVga | DeviceAddIsaDebugExit | DeviceAddIsaDebugcon | DeviceAddIsaFdc | DeviceAddIsaI8259 | DeviceAddIsaIde | DeviceAddIsaIpmiBt | DeviceAddIsaIpmiKcs | DeviceAddIsaParallel | DeviceAddIsaPcspk | DeviceAddIsaPit | DeviceAddIsaSerial | DeviceAddIsaVga | DeviceAddIsabusBridge | DeviceAddIvshmemDoorbell | DeviceAddIvshmemFlat | DeviceAddIvshmemPlain | DeviceAddKvaserPci | DeviceAddKvmApic | DeviceAddKvmI8259 | DeviceAddKvmIoapic | DeviceAddKvmPit | DeviceAddKvm32V1X8664Cpu | DeviceAddKvm32X8664Cpu | DeviceAddKvm64V1X8664Cpu | DeviceAddKvm64X8664Cpu | DeviceAddKvmclock | DeviceAddKvmvapic | DeviceAddLoader | DeviceAddLsi53c810 | DeviceAddLsi53c895a | DeviceAddMaxX8664Cpu | DeviceAddMc146818rtc | DeviceAddMch | DeviceAddMegasas | DeviceAddMegasasGen2 | DeviceAddMigration | DeviceAddMioe3680Pci | DeviceAddMptsas1068 | DeviceAddN270V1X8664Cpu | DeviceAddN270X8664Cpu | DeviceAddNe2kIsa | DeviceAddNe2kPci | DeviceAddNecUsbXhci | DeviceAddNvdimm | DeviceAddNvme | DeviceAddNvmeNs | DeviceAddNvmeSubsys | DeviceAddPcDimm | DeviceAddPcTestdev | DeviceAddPciBridge | DeviceAddPciBridgeSeat | DeviceAddPciIpmiBt | DeviceAddPciIpmiKcs | DeviceAddPciOhci | DeviceAddPciSerial | DeviceAddPciSerial2x | DeviceAddPciSerial4x | DeviceAddPciTestdev | DeviceAddPciePciBridge | DeviceAddPcieRootPort | DeviceAddPcm3680Pci | DeviceAddPcnet | DeviceAddPentiumV1X8664Cpu | DeviceAddPentiumX8664Cpu | DeviceAddPentium2V1X8664Cpu | DeviceAddPentium2X8664Cpu | DeviceAddPentium3V1X8664Cpu | DeviceAddPentium3X8664Cpu | DeviceAddPhenomV1X8664Cpu | DeviceAddPhenomX8664Cpu | DeviceAddPiix3Ide | DeviceAddPiix3UsbUhci | DeviceAddPiix4Ide | DeviceAddPiix4Isa | DeviceAddPiix4UsbUhci | DeviceAddPort92 | DeviceAddPs2Kbd | DeviceAddPs2Mouse | DeviceAddPvpanic | DeviceAddPvpanicPci | DeviceAddPvscsi | DeviceAddPxb | DeviceAddPxbCxl | DeviceAddPxbCxlHost | DeviceAddPxbHost | DeviceAddPxbPcie | DeviceAddQ35Pcihost | DeviceAddQemuXhci | DeviceAddQemu32V1X8664Cpu | DeviceAddQemu32X8664Cpu | DeviceAddQemu64V1X8664Cpu | DeviceAddQemu64X8664Cpu | DeviceAddQxl | DeviceAddQxlVga | DeviceAddRamfb | DeviceAddRemotePcihost | DeviceAddRocker | DeviceAddRtl8139 | DeviceAddS3cSdhci | DeviceAddSb16 | DeviceAddScsiBlock | DeviceAddScsiCd | DeviceAddScsiGeneric | DeviceAddScsiHd | DeviceAddSdCard | DeviceAddSdCardSpi | DeviceAddSdhciPci | DeviceAddSecondaryVga | DeviceAddSerial | DeviceAddSgxEpc | DeviceAddSmbusEeprom | DeviceAddSmbusIpmi | DeviceAddSysbusEsp | DeviceAddSysbusXhci | DeviceAddTpci200 | DeviceAddTpmCrb | DeviceAddTpmTis | DeviceAddTulip | DeviceAddU2fPassthru | DeviceAddUefiVarsSysbus | DeviceAddUefiVarsX64 | DeviceAddUfs | DeviceAddUfsLu | DeviceAddUsbAudio | DeviceAddUsbBot | DeviceAddUsbBraille | DeviceAddUsbCcid | DeviceAddUsbEhci | DeviceAddUsbHost | DeviceAddUsbHub | DeviceAddUsbKbd | DeviceAddUsbMouse | DeviceAddUsbMtp | DeviceAddUsbNet | DeviceAddUsbRedir | DeviceAddUsbSerial | DeviceAddUsbStorage | DeviceAddUsbTablet | DeviceAddUsbUas | DeviceAddUsbWacomTablet | DeviceAddVfioPci | DeviceAddVfioPciIgdLpcBridge | DeviceAddVfioPciNohotplug | DeviceAddVhostScsi | DeviceAddVhostScsiPci | DeviceAddVhostScsiPciNonTransitional | DeviceAddVhostScsiPciTransitional | DeviceAddVhostUserBlk | DeviceAddVhostUserBlkPci | DeviceAddVhostUserBlkPciNonTransitional | DeviceAddVhostUserBlkPciTransitional | DeviceAddVhostUserDevice | DeviceAddVhostUserDevicePci | DeviceAddVhostUserFsDevice | DeviceAddVhostUserFsPci | DeviceAddVhostUserGpioDevice | DeviceAddVhostUserGpioPci | DeviceAddVhostUserGpu | DeviceAddVhostUserGpuPci | DeviceAddVhostUserI2cDevice | DeviceAddVhostUserI2cPci | DeviceAddVhostUserInput | DeviceAddVhostUserInputPci | DeviceAddVhostUserRng | DeviceAddVhostUserRngPci | DeviceAddVhostUserScsi | DeviceAddVhostUserScsiPci | DeviceAddVhostUserScsiPciNonTransitional | DeviceAddVhostUserScsiPciTransitional | DeviceAddVhostUserSnd | DeviceAddVhostUserSndPci | DeviceAddVhostUserVga | DeviceAddVhostUserVsockDevice | DeviceAddVhostUserVsockPci | DeviceAddVhostUserVsockPciNonTransitional | DeviceAddVhostVdpaDevice | DeviceAddVhostVdpaDevicePci | DeviceAddVhostVdpaDevicePciNonTransitional | DeviceAddVhostVdpaDevicePciTransitional | DeviceAddVhostVsockDevice | DeviceAddVhostVsockPci | DeviceAddVhostVsockPciNonTransitional | DeviceAddVirtconsole | DeviceAddVirtio9pDevice | DeviceAddVirtio9pPci | DeviceAddVirtio9pPciNonTransitional | DeviceAddVirtio9pPciTransitional | DeviceAddVirtioBalloonDevice | DeviceAddVirtioBalloonPci | DeviceAddVirtioBalloonPciNonTransitional | DeviceAddVirtioBalloonPciTransitional | DeviceAddVirtioBlkDevice | DeviceAddVirtioBlkPci | DeviceAddVirtioBlkPciNonTransitional | DeviceAddVirtioBlkPciTransitional | DeviceAddVirtioCryptoDevice | DeviceAddVirtioCryptoPci | DeviceAddVirtioGpuDevice | DeviceAddVirtioGpuPci | DeviceAddVirtioInputHostDevice | DeviceAddVirtioInputHostPci | DeviceAddVirtioIommuDevice | DeviceAddVirtioIommuPci | DeviceAddVirtioKeyboardDevice | DeviceAddVirtioKeyboardPci | DeviceAddVirtioMem | DeviceAddVirtioMemPci | DeviceAddVirtioMmio | DeviceAddVirtioMouseDevice | DeviceAddVirtioMousePci | DeviceAddVirtioMultitouchDevice | DeviceAddVirtioMultitouchPci | DeviceAddVirtioNetDevice | DeviceAddVirtioNetPci | DeviceAddVirtioNetPciNonTransitional | DeviceAddVirtioNetPciTransitional | DeviceAddVirtioPmem | DeviceAddVirtioPmemPci | DeviceAddVirtioRngDevice | DeviceAddVirtioRngPci | DeviceAddVirtioRngPciNonTransitional | DeviceAddVirtioRngPciTransitional | DeviceAddVirtioScsiDevice | DeviceAddVirtioScsiPci | DeviceAddVirtioScsiPciNonTransitional | DeviceAddVirtioScsiPciTransitional | DeviceAddVirtioSerialDevice | DeviceAddVirtioSerialPci | DeviceAddVirtioSerialPciNonTransitional | DeviceAddVirtioSerialPciTransitional | DeviceAddVirtioSoundDevice | DeviceAddVirtioSoundPci | DeviceAddVirtioTabletDevice | DeviceAddVirtioTabletPci | DeviceAddVirtioVga | DeviceAddVirtserialport | DeviceAddVmbusBridge | DeviceAddVmclock | DeviceAddVmcoreinfo | DeviceAddVmgenid | DeviceAddVmmouse | DeviceAddVmport | DeviceAddVmwareSvga | DeviceAddVmxnet3 | DeviceAddXPciProxyDev | DeviceAddX3130Upstream | DeviceAddXenBackend | DeviceAddXenBridge | DeviceAddXenCdrom | DeviceAddXenConsole | DeviceAddXenDisk | DeviceAddXenEvtchn | DeviceAddXenGnttab | DeviceAddXenNetDevice | DeviceAddXenOverlay | DeviceAddXenPlatform | DeviceAddXenPrimaryConsole | DeviceAddXenSysdev | DeviceAddXenXenstore | DeviceAddXio3130Downstream;
 
 /** Arguments of `device_del`. */
 export interface DeviceDelArguments {

@@ -5,6 +5,7 @@
  */
 import type { CommandSpec } from '../target.js';
 import { describeArgumentIssue, pickArgumentIssue } from './argument-errors.js';
+import { describeDeviceAddIssue } from './device-errors.js';
 import type { ConnectionEngine, QmpServerConnection, ReceivedCommand, ReplyBody } from './connection.js';
 import { QmpServerError } from './errors.js';
 import type { ClientInput } from './json-input.js';
@@ -87,7 +88,10 @@ export class SchemaEngine implements ConnectionEngine {
     if (core.validators) {
       // Arguments are checked before the handler lookup: a wrong call is reported even for a command with no handler.
       const r = core.validators.validateArguments(req.name, args);
-      if (!r.ok) return conn.reply(req, generic(describeArgumentIssue(pickArgumentIssue(r.errors)!, args)), cmd);
+      if (!r.ok) {
+        const issue = pickArgumentIssue(r.errors)!;
+        return conn.reply(req, generic(req.name === 'device_add' ? describeDeviceAddIssue(issue, args) : describeArgumentIssue(issue, args)), cmd);
+      }
     }
     if (!handler) return missing();
     let value: unknown;

@@ -56,7 +56,7 @@ describe.each(qemuVersions)('committed target of QEMU %s', (version) => {
       expect(text, file).not.toMatch(/"\$ref": "[^"]*#\/definitions\/[0-9]/);
       expect(text, file).not.toContain(projectRoot);
       expect(text.endsWith('}\n'), file).toBe(true);
-      if (file !== 'target.json') {
+      if (file !== 'target.json' && file !== 'devices.json') {
         const doc = JSON.parse(text) as { definitions: Record<string, unknown> };
         for (const k of Object.keys(doc.definitions)) expect(k, file).not.toMatch(/^[0-9]+$|^\[/);
       }

@@ -5,7 +5,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replaceOwnFolder, type OwnFileTest } from '../../codegen/own-folder.js';
+import { isImportedSchemaFile, replaceOwnFolder, type OwnFileTest } from '../../codegen/own-folder.js';
+import { projectRoot } from '../../scripts/qemus.js';
 import { compileCheckpoints, refsIn } from '../../codegen/ref-order.js';
 import { withTempDir } from './helpers.js';
 
@@ -63,5 +64,18 @@ describe('compile order', () => {
     // consecutive checkpoints are `limit` links apart: no uncompiled chain longer than that is left
     const at = cps.map((id) => Number(id.slice(1)));
     expect(at.every((v, i) => i === 0 || at[i - 1]! - v === 32)).toBe(true);
+  });
+});
+
+describe('isImportedSchemaFile', () => {
+  it("recognises every file of a committed import (devices.json included), and nothing else of that name", () => {
+    for (const dir of ['schema/qemu-10.0-x86_64', 'schema/qemu-7.2-x86_64']) {
+      const names = readdirSync(join(projectRoot, dir));
+      expect(names).toContain('devices.json');
+      for (const name of names) expect(isImportedSchemaFile(name, readFileSync(join(projectRoot, dir, name), 'utf8')), `${dir}/${name}`).toBe(true);
+    }
+    expect(isImportedSchemaFile('devices.json', '{"models": {}}')).toBe(false);
+    expect(isImportedSchemaFile('devices.json', '{"target": "t"}')).toBe(false);
+    expect(isImportedSchemaFile('devices.json', 'not json')).toBe(false);
   });
 });
