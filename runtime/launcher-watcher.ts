@@ -75,8 +75,7 @@ ctl.on('data', (s) => {
     buf = buf.slice(i + 1);
     const m = JSON.parse(line);
     if (!child && !stopping && typeof m === 'object') start(m);
-    else if (m === 'term') signal('SIGTERM');
-    else if (m === 'kill') signal('SIGKILL');
+    else if (typeof m === 'string' && /^SIG[A-Z0-9]+$/.test(m)) signal(m);
   }
 });
 ctl.on('end', stop);
@@ -107,8 +106,8 @@ export interface WatchedQemu {
   readonly pid: Promise<number>;
   /** Resolves when QEMU has exited, its folder is removed and its output pipes are closed. */
   readonly exited: Promise<QemuExit>;
-  /** Asks the watcher to send QEMU a signal (no effect once QEMU has exited). */
-  signal(s: 'SIGTERM' | 'SIGKILL'): void;
+  /** Asks the watcher to send QEMU a signal; false (and nothing sent) once QEMU is known to have exited. */
+  signal(s: NodeJS.Signals): boolean;
 }
 
 /** Watchers alive in this process, with their folders: removed synchronously on `exit`. */
@@ -179,7 +178,9 @@ export function startWatched(binary: string, args: readonly string[], env: Recor
     pid,
     exited,
     signal(s) {
-      if (!ctl.destroyed && ctl.writable) ctl.write(`${JSON.stringify(s === 'SIGKILL' ? 'kill' : 'term')}\n`);
+      if (exitInfo !== undefined || ctl.destroyed || !ctl.writable) return false;
+      ctl.write(`${JSON.stringify(s)}\n`);
+      return true;
     },
   };
 }

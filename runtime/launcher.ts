@@ -45,9 +45,16 @@ export interface LaunchedQemu<T> {
   readonly pid: number;
   /**
    * The watcher process that started QEMU and stops it when this Node process ends (QEMU's parent;
-   * see "Launching QEMU" in the README). Signal QEMU through {@link close}, not through this.
+   * see "Launching QEMU" in the README). Not QEMU: signal QEMU with {@link kill} or stop it with
+   * {@link close}. (Named `watcher`, not `process`, so that code written when this was QEMU's own
+   * process fails to compile instead of signalling the watcher.)
    */
-  readonly process: ChildProcess;
+  readonly watcher: ChildProcess;
+  /**
+   * Sends `signal` (default `SIGTERM`) to QEMU itself, e.g. `SIGKILL` to test a crash; false when
+   * QEMU has already exited. The watcher then removes the folder as usual.
+   */
+  kill(signal?: NodeJS.Signals): boolean;
   /** The QMP socket, inside {@link tempDir}. */
   readonly socketPath: string;
   /** The temporary folder (removed when QEMU exits, by `close()`, or when this process ends). */
@@ -254,7 +261,8 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
   return {
     qmp,
     pid: qemuPid!,
-    process: child,
+    watcher: child,
+    kill: (signal: NodeJS.Signals = 'SIGTERM') => watched.signal(signal),
     socketPath,
     tempDir,
     exited,

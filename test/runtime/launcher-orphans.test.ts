@@ -85,11 +85,23 @@ describe('launcher: QEMU does not outlive its Node parent', () => {
 
   it('the watcher ends with QEMU: QEMU killed from outside → exit reported, watcher and folder gone', async () => {
     const vm = await launch('7.2');
-    const watcher = vm.process.pid!;
+    const watcher = vm.watcher.pid!;
     process.kill(vm.pid, 'SIGKILL');
     expect(await vm.exited).toEqual({ code: null, signal: 'SIGKILL' });
     expect(alive(watcher)).toBe(false);
     expect(existsSync(vm.tempDir)).toBe(false);
+    await vm.close();
+  });
+
+  it('vm.kill(signal) signals QEMU itself, not the watcher; false once QEMU has exited', async () => {
+    const vm = await launch('10.0');
+    const watcher = vm.watcher.pid!;
+    expect(vm.kill('SIGKILL')).toBe(true);
+    expect(await vm.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(alive(vm.pid)).toBe(false);
+    expect(alive(watcher)).toBe(false);
+    expect(existsSync(vm.tempDir)).toBe(false);
+    expect(vm.kill('SIGKILL')).toBe(false);
     await vm.close();
   });
 
@@ -103,7 +115,7 @@ describe('launcher: QEMU does not outlive its Node parent', () => {
           return '';
         }
       });
-      const control = readlinkSync(`/proc/${vm.process.pid}/fd/3`);
+      const control = readlinkSync(`/proc/${vm.watcher.pid}/fd/3`);
       expect(control).toMatch(/^socket:/);
       expect(links(vm.pid)).not.toContain(control);
     } finally {

@@ -10,5 +10,5 @@ import { QEMU_ARGS } from './qemu.js';
 
 const q = findQemu(process.argv[2] as QemuVersion);
 const vm = await launchQemu({ binary: q.binary, env: q.env, args: [...QEMU_ARGS, '-pidfile', process.argv[3]!] });
-process.stdout.write(`${JSON.stringify({ pid: vm.pid, tempDir: vm.tempDir, watcher: vm.process.pid })}\n`);
+process.stdout.write(`${JSON.stringify({ pid: vm.pid, tempDir: vm.tempDir, watcher: vm.watcher.pid })}\n`);
 setInterval(() => {}, 60_000);
