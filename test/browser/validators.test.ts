@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 it('the bundle holds only the validators, the socket-free runtime module and no Node built-in', () => {
   const inputs = Object.keys(bundle.metafile.inputs).sort();
-  expect(inputs).toEqual(['entry.ts', 'generated/qemu-10.0-x86_64/validators-code.ts', 'generated/qemu-10.0-x86_64/validators.ts', 'runtime/validation.ts']);
+  expect(inputs).toEqual(['entry.ts', 'generated/qemu-10.0-x86_64/validators-code.ts', 'generated/qemu-10.0-x86_64/validators.ts', 'runtime/device-validation.ts', 'runtime/validation.ts']);
   const imports = Object.values(bundle.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
   expect(imports.filter((p) => p.startsWith('node:') || p.includes('node_modules'))).toEqual([]);
   expect(bundle.code).not.toMatch(/\brequire\(|\bprocess\.|\bBuffer\b/);
