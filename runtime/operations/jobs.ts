@@ -84,7 +84,11 @@ export interface JobOptions {
    * the same: `"auto-dismiss": false` keeps the job.
    */
   dismiss?: boolean;
-  /** Cancels the job (`job-cancel`); the call rejects with a `QmpAbortError` once the job is gone. */
+  /**
+   * Cancels the job (`job-cancel`); the call rejects with a `QmpAbortError` once the job is gone.
+   * When the job had already ended on its own (QEMU refuses the `job-cancel`), the call settles with
+   * the job's own outcome: its result, or its {@link QmpJobError}.
+   */
   signal?: AbortSignal;
   /** Options of the job-starting command itself (its time limit…); `signal` is the one above. */
   commandOptions?: Omit<ExecuteOptions, 'signal'>;
@@ -118,6 +122,11 @@ const DISMISS_ARGUMENT_COMMANDS = new Set(['blockdev-backup', 'drive-backup', 'b
 const MIN_PROGRESS_MS = 10;
 
 let jobCounter = 0;
+/**
+ * Part of every made-up job id, random per loaded copy of this module: a counter alone restarts at 1
+ * in a restarted process, whose first id would then clash with a job the previous one left running.
+ */
+const RUN_TAG = Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0');
 
 function short(v: unknown): string {
   try {
@@ -161,7 +170,7 @@ export type Jobs<C> = C extends unknown
       run<K extends JobCommand<C>>(command: K, args: JobArguments<C, K & keyof C>, options?: JobOptions): Promise<JobResult>;
       /**
        * Starts job command `command` and resolves with the {@link Job} once QEMU accepted it
-       * (`job-id` made up when not given: `qmp-sdk-<command>-<n>`). Iterate the job for its progress.
+       * (`job-id` made up when not given: `qmp-sdk-<command>-<tag>-<n>`, the tag random per process). Iterate the job for its progress.
        */
       start<K extends JobCommand<C>>(command: K, args: JobArguments<C, K & keyof C>, options?: JobOptions): Promise<Job>;
     }
@@ -191,7 +200,7 @@ export class JobRunner {
     if (given !== undefined && typeof given !== 'string') throw new QmpUsageError(`jobs.start(${String(command)}): job-id must be a string, got ${short(given)}`);
     const signal = options.signal;
     if (signal?.aborted) throw new QmpAbortError(`jobs.start(${String(command)})`, signal.reason);
-    const id = given ?? `qmp-sdk-${command}-${++jobCounter}`;
+    const id = given ?? `qmp-sdk-${command}-${RUN_TAG}-${++jobCounter}`;
     const sent: Record<string, unknown> = { ...args, 'job-id': id };
     let dismiss = options.dismiss ?? true;
     let finalize = false;

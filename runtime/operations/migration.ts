@@ -75,7 +75,10 @@ export interface MigrationOptions<Capability extends string = string> {
   capabilities?: Partial<Record<Capability, boolean>>;
   /** Parameters to set before migrating (`migrate-set-parameters`), e.g. `{ 'max-bandwidth': 1e9 }`. */
   parameters?: Record<string, unknown>;
-  /** Cancels the migration (`migrate_cancel`); rejects with a `QmpAbortError` once QEMU reports `cancelled`. */
+  /**
+   * Cancels the migration (`migrate_cancel`); rejects with a `QmpAbortError` once QEMU reports its
+   * end. A migration that completed before the cancel took effect resolves as completed.
+   */
   signal?: AbortSignal;
 }
 
@@ -235,7 +238,8 @@ class MigrationFollower {
     this.#stop();
     try {
       const info = await this.#query();
-      if (this.#cancelling) {
+      // The final status is what counts: an abort that came once the migration completed cancelled nothing.
+      if (status !== 'completed' && this.#cancelling) {
         const e = new QmpAbortError('migration', this.#options.signal?.reason);
         this.#finish(() => this.#reject(e), e);
       } else if (status === 'completed') {

@@ -1,0 +1,161 @@
+/**
+ * What a demanding control plane does to `qmp.jobs` and `qmp.migration` on real QEMU 7.2 and 10.0
+ * (`-machine none`/`pc`, TCG, no guest): an abort that comes when the operation has already ended
+ * on its own, a job id the helper makes up that another process (a restarted daemon) already uses,
+ * an abort before QEMU created the job and while it is pending, and a progress iterator left mid-way.
+ * The aborts are given from the user's own event listeners, at a chosen state: no timing.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isQmpAbortError, type LaunchedQemu, type QmpClient } from '../../runtime/index.js';
+import type { JobRunner } from '../../runtime/operations/jobs.js';
+import { qemuVersions } from '../../scripts/qemus.js';
+import { leftNothing } from '../runtime/helpers/qemu.js';
+import { imageFolder, type ImageFolder } from './helpers/images.js';
+import { vm } from './helpers/vm.js';
+
+const MiB = 1024 * 1024;
+
+/** Counts the client's event listeners added through `on` and not yet removed (wraps the instance's `on`). */
+function countListeners(qmp: QmpClient): () => number {
+  let live = 0;
+  const on = qmp.on.bind(qmp);
+  (qmp as { on: unknown }).on = (name: string, handler: never) => {
+    live++;
+    const off = on(name, handler);
+    let removed = false;
+    return () => {
+      if (!removed) live--;
+      removed = true;
+      off();
+    };
+  };
+  return () => live;
+}
+
+function statusIs(status: string): (e: { data?: unknown }) => boolean {
+  return (e) => (e.data as { status?: unknown } | undefined)?.status === status;
+}
+
+describe.each(qemuVersions)('QEMU %s: aborts and ids under a demanding user', (version) => {
+  let machine: LaunchedQemu<QmpClient>;
+  let qmp: QmpClient;
+  let images: ImageFolder;
+  let listeners: () => number;
+  let n = 0;
+
+  async function node(size = '8M', fill?: number): Promise<string> {
+    const name = `r${++n}`;
+    const filename = images.qcow2(`${name}.qcow2`, size, fill);
+    await qmp.execute('blockdev-add', { driver: 'qcow2', 'node-name': name, file: { driver: 'file', filename } });
+    return name;
+  }
+
+  beforeAll(async () => {
+    images = await imageFolder();
+    machine = await vm(version, 'none');
+    qmp = machine.qmp;
+    listeners = countListeners(qmp);
+  });
+
+  afterAll(async () => {
+    await machine?.close();
+    await images?.remove();
+    expect(leftNothing(machine)).toBe(true);
+  });
+
+  it('an abort that comes once the job concluded on its own (job-cancel refused): the job resolves with its result', async () => {
+    const src = await node('8M', 0x41);
+    const dst = await node();
+    const ac = new AbortController();
+    const off = qmp.on('JOB_STATUS_CHANGE', (e) => statusIs('concluded')(e) && ac.abort(new Error('too late')));
+    const result = await qmp.jobs.run('blockdev-backup', { 'job-id': 'late-abort', device: src, target: dst, sync: 'full' }, { signal: ac.signal }).catch((e: unknown) => e);
+    off();
+    expect(ac.signal.aborted).toBe(true);
+    expect(result).toEqual({ id: 'late-abort', type: 'backup', current: 8 * MiB, total: 8 * MiB }); // the backup is complete: not an abort
+    expect(await qmp.execute('query-jobs')).toEqual([]);
+    expect(listeners()).toBe(0);
+  });
+
+  it('an abort while pending (auto-finalize false) is a real cancel: QmpAbortError, the job gone', async () => {
+    const src = await node('8M', 0x42);
+    const dst = await node();
+    const ac = new AbortController();
+    const off = qmp.on('JOB_STATUS_CHANGE', (e) => statusIs('pending')(e) && ac.abort(new Error('changed my mind')));
+    const err = await qmp.jobs.run('blockdev-backup', { device: src, target: dst, sync: 'full', 'auto-finalize': false }, { signal: ac.signal }).catch((e: unknown) => e);
+    off();
+    expect(isQmpAbortError(err), String(err)).toBe(true);
+    expect(await qmp.execute('query-jobs')).toEqual([]);
+    expect(listeners()).toBe(0);
+  });
+
+  it('an abort before QEMU created the job: cancelled once created, nothing left subscribed', async () => {
+    const src = await node('8M', 0x43);
+    const dst = await node();
+    const ac = new AbortController();
+    const run = qmp.jobs.run('blockdev-backup', { device: src, target: dst, sync: 'full', speed: MiB }, { signal: ac.signal });
+    ac.abort(new Error('early'));
+    const err = await run.catch((e: unknown) => e);
+    expect(isQmpAbortError(err), String(err)).toBe(true);
+    expect(await qmp.execute('query-jobs')).toEqual([]);
+    expect(listeners()).toBe(0);
+  });
+
+  it('a made-up job id does not clash with a job of the same helper in another process (a restarted daemon)', async () => {
+    const src = await node('8M', 0x44);
+    const dst = await node();
+    const other = await node();
+    // A fresh copy of the module is what a restarted daemon runs: its counter starts again.
+    vi.resetModules();
+    const fresh = (await import('../../runtime/operations/jobs.js')) as { JobRunner: typeof JobRunner };
+    const host = { execute: qmp.execute.bind(qmp) as never, on: qmp.on.bind(qmp) as never, onLost: () => () => true };
+    const before = new fresh.JobRunner(host);
+    const theirs = await before.start('blockdev-backup', { device: src, target: dst, sync: 'full', speed: MiB }, { whenReady: 'wait' });
+    vi.resetModules();
+    const restarted = (await import('../../runtime/operations/jobs.js')) as { JobRunner: typeof JobRunner };
+    const ours = await new restarted.JobRunner(host).start('blockdev-backup', { device: src, target: other, sync: 'full', speed: MiB });
+    expect(ours.id).not.toBe(theirs.id);
+    expect(ours.id).toMatch(/^qmp-sdk-blockdev-backup-/);
+    await Promise.all([theirs.cancel(), ours.cancel()]);
+    expect(await qmp.execute('query-jobs')).toEqual([]);
+    expect(listeners()).toBe(0);
+  });
+
+  it('a progress iterator left mid-way: its poll timer goes at once, the job goes on', async () => {
+    const src = await node('64M', 0x45);
+    const dst = await node('64M');
+    const job = await qmp.jobs.start('blockdev-backup', { device: src, target: dst, sync: 'full', speed: MiB }, { progressIntervalMs: 60_000 });
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const idle = timers();
+    let seen = 0;
+    for await (const p of job) {
+      expect(p.id).toBe(job.id);
+      if (++seen === 1) break; // the first report comes at once; the next poll would wait a minute
+    }
+    expect(timers()).toBe(idle); // the minute-long poll timer is not left behind
+    expect(job.status).toBe('running');
+    await job.cancel();
+    expect(listeners()).toBe(0);
+  });
+});
+
+describe.each(qemuVersions)('QEMU %s: a migration aborted as it completes', (version) => {
+  it('resolves with the completed migration (the final status is what counts)', async () => {
+    const folder = await imageFolder();
+    const machine = await vm(version, 'pc');
+    try {
+      const qmp = machine.qmp;
+      const ac = new AbortController();
+      const off = qmp.on('MIGRATION', (e) => statusIs('completed')(e) && ac.abort(new Error('too late')));
+      const result = await qmp.migration.run(`exec:cat > ${join(folder.dir, 'done.state')}`, { signal: ac.signal }).catch((e: unknown) => e);
+      off();
+      expect(ac.signal.aborted).toBe(true);
+      expect(result).toMatchObject({ progress: { status: 'completed' } });
+      expect(await qmp.execute('query-migrate')).toMatchObject({ status: 'completed' });
+    } finally {
+      await machine.close();
+      await folder.remove();
+    }
+    expect(leftNothing(machine)).toBe(true);
+  });
+});
