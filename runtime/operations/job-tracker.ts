@@ -90,7 +90,7 @@ export class JobTracker {
         else if (isRecord(ev.data) && ev.data['id'] === this.id) this.#early.push(ev);
       }),
     );
-    this.#offs.push(host.onLost((error) => this.fail(new QmpConnectionError(error.reason, `job ${this.id}: ${error.message}`, { cause: error }))));
+    this.#offs.push(host.onLost((error) => this.fail(new QmpConnectionError(error.reason, `job ${this.id}: ${error.message}${this.#leftBehind()}`, { cause: error }))));
     for (const name of ['BLOCK_JOB_COMPLETED', 'BLOCK_JOB_CANCELLED']) {
       this.#offs.push(
         host.on(name, (ev) => {
@@ -117,6 +117,16 @@ export class JobTracker {
       cancel: () => this.cancel(new Error('cancelled by Job.cancel()')),
       [Symbol.asyncIterator]: () => this.#feed.iterate(),
     };
+  }
+
+  /**
+   * What the user must know of a job the helper can no longer follow: it goes on in QEMU, and once
+   * concluded it stays in `query-jobs` (the helper started it with `auto-dismiss: false`, and the
+   * other job types are dismissed by hand anyway) until someone sends `job-dismiss`.
+   */
+  #leftBehind(): string {
+    if (!this.#started || !this.#init.dismiss) return '';
+    return `. The job goes on in QEMU; once concluded it stays in query-jobs until job-dismiss (id ${this.id})`;
   }
 
   /** The job-starting command was refused: nothing to follow. */
