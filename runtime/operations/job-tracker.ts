@@ -113,7 +113,8 @@ export class JobTracker {
       },
       done: this.done,
       ready: this.ready,
-      complete: () => this.#call('job-complete').then(() => undefined),
+      // The user's own call: a refusal (not ready yet, already ending) rejects this call only, the job is still followed.
+      complete: () => host.execute('job-complete', { id: init.id }).then(() => undefined),
       cancel: () => this.cancel(new Error('cancelled by Job.cancel()')),
       [Symbol.asyncIterator]: () => this.#feed.iterate(),
     };

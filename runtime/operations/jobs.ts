@@ -111,7 +111,10 @@ export interface Job extends AsyncIterable<JobProgress> {
   readonly done: Promise<JobResult>;
   /** Resolves when the job reaches `ready`; rejects like {@link done} when it ends before. Marked handled. */
   readonly ready: Promise<void>;
-  /** Sends `job-complete` (for a job left `ready` with `whenReady: 'wait'`). */
+  /**
+   * Sends `job-complete` (for a job left `ready` with `whenReady: 'wait'`). QEMU's refusal (the job is
+   * not `ready` yet…) rejects this call with its `QmpCommandError` only: the job is still followed.
+   */
   complete(): Promise<void>;
   /** Sends `job-cancel` and resolves once the job is gone; {@link done} rejects with a `QmpAbortError`. */
   cancel(): Promise<void>;

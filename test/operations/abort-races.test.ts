@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isQmpAbortError, type LaunchedQemu, type QmpClient } from '../../runtime/index.js';
+import { isQmpAbortError, isQmpCommandError, type LaunchedQemu, type QmpClient } from '../../runtime/index.js';
 import type { JobRunner } from '../../runtime/operations/jobs.js';
 import { qemuVersions } from '../../scripts/qemus.js';
 import { leftNothing } from '../runtime/helpers/qemu.js';
@@ -117,6 +117,20 @@ describe.each(qemuVersions)('QEMU %s: aborts and ids under a demanding user', (v
     expect(ours.id).not.toBe(theirs.id);
     expect(ours.id).toMatch(/^qmp-sdk-blockdev-backup-/);
     await Promise.all([theirs.cancel(), ours.cancel()]);
+    expect(await qmp.execute('query-jobs')).toEqual([]);
+    expect(listeners()).toBe(0);
+  });
+
+  it('complete() too early (mirror not ready yet): that call rejects, the job is still followed and completes later', async () => {
+    const src = await node('64M', 0x46);
+    const dst = await node('64M');
+    const job = await qmp.jobs.start('blockdev-mirror', { device: src, target: dst, sync: 'full', speed: MiB }, { whenReady: 'wait' });
+    const early = await job.complete().catch((e: unknown) => e);
+    expect(isQmpCommandError(early), String(early)).toBe(true); // QEMU: the job is not ready
+    await qmp.execute('block-job-set-speed', { device: job.id, speed: 0 });
+    await job.ready;
+    await job.complete();
+    expect(await job.done).toMatchObject({ id: job.id, type: 'mirror', current: 64 * MiB });
     expect(await qmp.execute('query-jobs')).toEqual([]);
     expect(listeners()).toBe(0);
   });
