@@ -101,6 +101,24 @@ describe.each(qemuVersions)('QEMU %s: aborts and ids under a demanding user', (v
     expect(listeners()).toBe(0);
   });
 
+  it('refused (bad arguments, or a job-id in use): QmpCommandError, nothing left subscribed, the job holding the id unharmed', async () => {
+    const src = await node('8M', 0x47);
+    const dst = await node();
+    const other = await node();
+    const bad = await qmp.jobs.run('blockdev-backup', { device: 'no-such-node', target: dst, sync: 'full' }).catch((e: unknown) => e);
+    expect(isQmpCommandError(bad), String(bad)).toBe(true);
+    expect(listeners()).toBe(0);
+    const holder = await qmp.jobs.start('blockdev-backup', { 'job-id': 'taken', device: src, target: dst, sync: 'full', speed: MiB });
+    const held = listeners();
+    const clash = await qmp.jobs.run('blockdev-backup', { 'job-id': 'taken', device: src, target: other, sync: 'full' }).catch((e: unknown) => e);
+    expect(isQmpCommandError(clash), String(clash)).toBe(true);
+    expect((clash as Error).message).toContain("Job ID 'taken' already in use");
+    expect(listeners()).toBe(held);
+    await qmp.execute('block-job-set-speed', { device: 'taken', speed: 0 });
+    expect(await holder.done).toMatchObject({ id: 'taken', type: 'backup', current: 8 * MiB });
+    expect(listeners()).toBe(0);
+  });
+
   it('a made-up job id does not clash with a job of the same helper in another process (a restarted daemon)', async () => {
     const src = await node('8M', 0x44);
     const dst = await node();
