@@ -27,6 +27,7 @@ export class JobTracker {
   readonly id: string;
   readonly done: Promise<JobResult>;
   readonly ready: Promise<void>;
+  readonly pending: Promise<void>;
   readonly handle: Job;
   #status = 'undefined';
   #settled = false;
@@ -46,6 +47,8 @@ export class JobTracker {
   #reject!: (e: unknown) => void;
   #resolveReady!: () => void;
   #rejectReady!: (e: unknown) => void;
+  #resolvePending!: () => void;
+  #rejectPending!: (e: unknown) => void;
   readonly #host: OperationsHost;
   readonly #init: TrackerInit;
   readonly #offs: (() => void)[] = [];
@@ -69,6 +72,11 @@ export class JobTracker {
       this.#rejectReady = reject;
     });
     this.ready.catch(() => {});
+    this.pending = new Promise<void>((resolve, reject) => {
+      this.#resolvePending = resolve;
+      this.#rejectPending = reject;
+    });
+    this.pending.catch(() => {});
     this.#feed = new ProgressFeed<JobProgress>(
       () => this.#wantProgress(),
       () => this.#stopPolling(),
@@ -113,8 +121,10 @@ export class JobTracker {
       },
       done: this.done,
       ready: this.ready,
+      pending: this.pending,
       // The user's own call: a refusal (not ready yet, already ending) rejects this call only, the job is still followed.
       complete: () => host.execute('job-complete', { id: init.id }).then(() => undefined),
+      finalize: () => host.execute('job-finalize', { id: init.id }).then(() => undefined),
       cancel: () => this.cancel(new Error('cancelled by Job.cancel()')),
       [Symbol.asyncIterator]: () => this.#feed.iterate(),
     };
@@ -185,7 +195,8 @@ export class JobTracker {
         if ((this.#init.options.whenReady ?? 'complete') === 'complete' && !this.#cancelling) void this.#call('job-complete').catch(() => {});
         break;
       case 'pending':
-        if (this.#init.finalize) void this.#call('job-finalize').catch(() => {});
+        this.#resolvePending();
+        if (this.#init.finalize && (this.#init.options.whenPending ?? 'finalize') === 'finalize' && !this.#cancelling) void this.#call('job-finalize').catch(() => {});
         break;
       case 'concluded':
         void this.#conclude();
@@ -251,6 +262,7 @@ export class JobTracker {
     this.#stopPolling();
     for (const off of this.#offs) off();
     this.#rejectReady(error ?? new QmpUsageError(`job ${this.id} concluded without reaching 'ready'`));
+    this.#rejectPending(error ?? new QmpUsageError(`job ${this.id} concluded without reaching 'pending'`));
     settle();
     this.#feed.end(error);
     for (const g of this.#gone) g();

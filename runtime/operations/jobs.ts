@@ -79,6 +79,13 @@ export interface JobOptions {
    */
   whenReady?: 'complete' | 'wait';
   /**
+   * What to do when a job started with the command's `"auto-finalize": false` reaches `pending`:
+   * `'finalize'` (default) sends `job-finalize` at once; `'wait'` leaves it pending (its changes to
+   * the block graph not yet made) until {@link Job.finalize} or a cancel. `'wait'` needs
+   * `"auto-finalize": false` (a `QmpUsageError` otherwise: QEMU would finalize it by itself).
+   */
+  whenPending?: 'finalize' | 'wait';
+  /**
    * Dismiss the job once concluded (default `true`); `false` leaves it in `query-jobs` (state
    * `concluded`) for the caller's own `job-dismiss`. The command's own `auto-dismiss` argument means
    * the same: `"auto-dismiss": false` keeps the job.
@@ -111,11 +118,18 @@ export interface Job extends AsyncIterable<JobProgress> {
   readonly done: Promise<JobResult>;
   /** Resolves when the job reaches `ready`; rejects like {@link done} when it ends before. Marked handled. */
   readonly ready: Promise<void>;
+  /** Resolves when the job reaches `pending`; rejects like {@link done} when it ends before. Marked handled. */
+  readonly pending: Promise<void>;
   /**
    * Sends `job-complete` (for a job left `ready` with `whenReady: 'wait'`). QEMU's refusal (the job is
    * not `ready` yet…) rejects this call with its `QmpCommandError` only: the job is still followed.
    */
   complete(): Promise<void>;
+  /**
+   * Sends `job-finalize` (for a job left `pending` with `whenPending: 'wait'`). QEMU's refusal (not
+   * `pending` yet…) rejects this call with its `QmpCommandError` only: the job is still followed.
+   */
+  finalize(): Promise<void>;
   /** Sends `job-cancel` and resolves once the job is gone; {@link done} rejects with a `QmpAbortError`. */
   cancel(): Promise<void>;
 }
@@ -147,6 +161,7 @@ function optionsProblem(o: JobOptions): string | undefined {
   if (t !== undefined) return t;
   if (typeof o.progressIntervalMs === 'number' && o.progressIntervalMs < MIN_PROGRESS_MS) return `progressIntervalMs must be at least ${MIN_PROGRESS_MS}, got ${o.progressIntervalMs}`;
   if (o.whenReady !== undefined && o.whenReady !== 'complete' && o.whenReady !== 'wait') return `whenReady must be 'complete' or 'wait', got ${short(o.whenReady)}`;
+  if (o.whenPending !== undefined && o.whenPending !== 'finalize' && o.whenPending !== 'wait') return `whenPending must be 'finalize' or 'wait', got ${short(o.whenPending)}`;
   if (o.dismiss !== undefined && typeof o.dismiss !== 'boolean') return `dismiss must be a boolean, got ${short(o.dismiss)}`;
   return undefined;
 }
@@ -211,6 +226,9 @@ export class JobRunner {
       if (args['auto-dismiss'] === false) dismiss = false;
       sent['auto-dismiss'] = false; // read the result before the job goes away
       finalize = args['auto-finalize'] === false;
+    }
+    if (options.whenPending === 'wait' && !finalize) {
+      throw new QmpUsageError(`jobs.start(${String(command)}): whenPending 'wait' needs the command's "auto-finalize": false (without it QEMU finalizes the job by itself)`);
     }
     const tracker = new JobTracker(this.#host, { id, command, dismiss, finalize, options });
     try {

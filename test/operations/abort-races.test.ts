@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isQmpAbortError, isQmpCommandError, type LaunchedQemu, type QmpClient } from '../../runtime/index.js';
+import { isQmpAbortError, isQmpCommandError, isQmpUsageError, type LaunchedQemu, type QmpClient } from '../../runtime/index.js';
 import type { JobRunner } from '../../runtime/operations/jobs.js';
 import { qemuVersions } from '../../scripts/qemus.js';
 import { leftNothing } from '../runtime/helpers/qemu.js';
@@ -86,6 +86,25 @@ describe.each(qemuVersions)('QEMU %s: aborts and ids under a demanding user', (v
     off();
     expect(isQmpAbortError(err), String(err)).toBe(true);
     expect(await qmp.execute('query-jobs')).toEqual([]);
+    expect(listeners()).toBe(0);
+  });
+
+  it("auto-finalize false with whenPending 'wait': left pending until the user's finalize(); finalize() too early rejects that call only", async () => {
+    const src = await node('8M', 0x48);
+    const dst = await node();
+    const job = await qmp.jobs.start('blockdev-backup', { device: src, target: dst, sync: 'full', 'auto-finalize': false, speed: MiB }, { whenPending: 'wait' });
+    const early = await job.finalize().catch((e: unknown) => e);
+    expect(isQmpCommandError(early), String(early)).toBe(true); // QEMU: the job is not pending
+    await qmp.execute('block-job-set-speed', { device: job.id, speed: 0 });
+    await job.pending;
+    expect(job.status).toBe('pending');
+    expect(await qmp.execute('query-jobs')).toMatchObject([{ id: job.id, status: 'pending' }]); // round trip: not finalized by the helper
+    await job.finalize();
+    expect(await job.done).toMatchObject({ id: job.id, type: 'backup', current: 8 * MiB });
+    expect(await qmp.execute('query-jobs')).toEqual([]);
+    const refused = await qmp.jobs.run('blockdev-backup', { device: src, target: dst, sync: 'full' }, { whenPending: 'wait' }).catch((e: unknown) => e);
+    expect(isQmpUsageError(refused), String(refused)).toBe(true);
+    expect((refused as Error).message).toMatch(/whenPending 'wait' needs the command's "auto-finalize": false/);
     expect(listeners()).toBe(0);
   });
 

@@ -60,6 +60,11 @@ export async function jobTypeChecks(qmp: Qemu100, old: Qemu72, loose: LooseClien
   await qmp.jobs.run('blockdev-mirror', { device: 'a', target: 'b', sync: 'full' }, { progressIntervalMs: '1s' });
   // @ts-expect-error TS2353: the signal belongs to the helper's options, not to the command's
   await qmp.jobs.run('blockdev-mirror', { device: 'a', target: 'b', sync: 'full' }, { commandOptions: { signal: AbortSignal.timeout(1) } });
+  const held: Job = await qmp.jobs.start('blockdev-backup', { device: 'a', target: 'b', sync: 'full', 'auto-finalize': false }, { whenPending: 'wait' });
+  await held.pending;
+  await held.finalize();
+  // @ts-expect-error TS2322: whenPending is 'finalize' or 'wait'
+  await qmp.jobs.start('blockdev-backup', { device: 'a', target: 'b', sync: 'full', 'auto-finalize': false }, { whenPending: 'later' });
   // @ts-expect-error TS2345: a misspelt command is no job command
   await qmp.jobs.run('blockdev-backupp', { device: 'a', target: 'b', sync: 'full' });
   // @ts-expect-error TS2561: the option is onProgress
