@@ -77,7 +77,8 @@ export interface MigrationOptions<Capability extends string = string> {
   parameters?: Record<string, unknown>;
   /**
    * Cancels the migration (`migrate_cancel`); rejects with a `QmpAbortError` once QEMU reports its
-   * end. A migration that completed before the cancel took effect resolves as completed.
+   * end. An abort before `migrate` was sent starts no migration; one that completed before the
+   * cancel took effect resolves as completed.
    */
   signal?: AbortSignal;
 }
@@ -140,6 +141,8 @@ export class MigrationRunner {
       const capabilities = Object.entries({ ...options.capabilities, events: true }).map(([capability, state]) => ({ capability, state }));
       await this.#host.execute('migrate-set-capabilities', { capabilities });
       if (options.parameters) await this.#host.execute('migrate-set-parameters', options.parameters);
+      // Aborted while the settings were sent: no migration is started (nor its target written to).
+      if (signal?.aborted) throw new QmpAbortError('migration.run', signal.reason);
       await this.#host.execute('migrate', args);
     } catch (e) {
       follower.end(e);

@@ -5,6 +5,7 @@
  * an abort before QEMU created the job and while it is pending, and a progress iterator left mid-way.
  * The aborts are given from the user's own event listeners, at a chosen state: no timing.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isQmpAbortError, isQmpCommandError, isQmpUsageError, type LaunchedQemu, type QmpClient } from '../../runtime/index.js';
@@ -190,7 +191,28 @@ describe.each(qemuVersions)('QEMU %s: aborts and ids under a demanding user', (v
   });
 });
 
-describe.each(qemuVersions)('QEMU %s: a migration aborted as it completes', (version) => {
+describe.each(qemuVersions)('QEMU %s: a migration aborted before it started, or as it completes', (version) => {
+  it('aborted while its settings are sent: migrate is never sent, nothing written, QmpAbortError', async () => {
+    const folder = await imageFolder();
+    const machine = await vm(version, 'pc');
+    try {
+      const qmp = machine.qmp;
+      const ac = new AbortController();
+      const target = join(folder.dir, 'never.state');
+      const run = qmp.migration.run(`exec:cat > ${target}`, { parameters: { 'max-bandwidth': 64 * MiB }, signal: ac.signal });
+      ac.abort(new Error('not now')); // migrate-set-capabilities is on its way
+      const err = await run.catch((e: unknown) => e);
+      expect(isQmpAbortError(err), String(err)).toBe(true);
+      expect((err as Error).cause).toEqual(new Error('not now'));
+      expect(await qmp.execute('query-migrate')).toEqual({}); // no migration ever ran
+      expect(existsSync(target)).toBe(false);
+    } finally {
+      await machine.close();
+      await folder.remove();
+    }
+    expect(leftNothing(machine)).toBe(true);
+  });
+
   it('resolves with the completed migration (the final status is what counts)', async () => {
     const folder = await imageFolder();
     const machine = await vm(version, 'pc');
