@@ -1,9 +1,12 @@
 /**
  * What a demanding control plane does to `qmp.jobs` and `qmp.migration` on real QEMU 7.2 and 10.0
- * (`-machine none`/`pc`, TCG, no guest): an abort that comes when the operation has already ended
- * on its own, a job id the helper makes up that another process (a restarted daemon) already uses,
- * an abort before QEMU created the job and while it is pending, and a progress iterator left mid-way.
- * The aborts are given from the user's own event listeners, at a chosen state: no timing.
+ * (`-machine none`/`pc`, TCG, no guest): two jobs at once; an abort that comes when the operation
+ * has already ended on its own, before QEMU created the job, while it is pending, or while a
+ * migration's settings are sent; a refused job (bad arguments, a job-id in use); a job id the
+ * helper makes up that another process (a restarted daemon) already uses; `complete()`/`finalize()`
+ * called too early; `whenPending: 'wait'`; a progress iterator left mid-way. Client listeners are
+ * counted after each. The aborts are given from the user's own event listeners, at a chosen state:
+ * no timing.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +66,24 @@ describe.each(qemuVersions)('QEMU %s: aborts and ids under a demanding user', (v
     await machine?.close();
     await images?.remove();
     expect(leftNothing(machine)).toBe(true);
+  });
+
+  it('two jobs at once: the progress and result of each stay its own', async () => {
+    const a = [await node('16M', 0x31), await node('16M')];
+    const b = [await node('8M', 0x32), await node('8M')];
+    const seen = new Map<string, { id: string; total: number }[]>();
+    const track = (p: { id: string; total: number }): void => void seen.set(p.id, [...(seen.get(p.id) ?? []), p]);
+    const [ra, rb] = await Promise.all([
+      qmp.jobs.run('blockdev-backup', { 'job-id': 'twin-a', device: a[0]!, target: a[1]!, sync: 'full' }, { progressIntervalMs: 10, onProgress: track }),
+      qmp.jobs.run('blockdev-backup', { 'job-id': 'twin-b', device: b[0]!, target: b[1]!, sync: 'full' }, { progressIntervalMs: 10, onProgress: track }),
+    ]);
+    expect(ra).toEqual({ id: 'twin-a', type: 'backup', current: 16 * MiB, total: 16 * MiB });
+    expect(rb).toEqual({ id: 'twin-b', type: 'backup', current: 8 * MiB, total: 8 * MiB });
+    expect([...seen.keys()].sort()).toEqual(['twin-a', 'twin-b']);
+    expect(seen.get('twin-a')!.every((p) => p.total === 16 * MiB)).toBe(true);
+    expect(seen.get('twin-b')!.every((p) => p.total === 8 * MiB)).toBe(true);
+    expect(await qmp.execute('query-jobs')).toEqual([]);
+    expect(listeners()).toBe(0);
   });
 
   it('an abort that comes once the job concluded on its own (job-cancel refused): the job resolves with its result', async () => {
