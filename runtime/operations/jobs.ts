@@ -130,7 +130,10 @@ export interface Job extends AsyncIterable<JobProgress> {
    * `pending` yet…) rejects this call with its `QmpCommandError` only: the job is still followed.
    */
   finalize(): Promise<void>;
-  /** Sends `job-cancel` and resolves once the job is gone; {@link done} rejects with a `QmpAbortError`. */
+  /**
+   * Sends `job-cancel` and resolves once the job is gone; {@link done} rejects with a `QmpAbortError`
+   * (or settles with the job's own outcome when it had already ended on its own: QEMU refused the cancel).
+   */
   cancel(): Promise<void>;
 }
 
