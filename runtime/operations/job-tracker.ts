@@ -27,18 +27,28 @@ export class JobTracker {
   readonly id: string;
   readonly done: Promise<JobResult>;
   readonly ready: Promise<void>;
+  readonly pending: Promise<void>;
   readonly handle: Job;
   #status = 'undefined';
   #settled = false;
   #started = false;
   #cancelling = false;
+  /** Resolves with whether QEMU accepted the helper's `job-cancel` (refused: the job had already ended on its own). */
+  #cancelSent: Promise<boolean> | undefined;
   #abortReason: unknown;
+  /**
+   * `JOB_STATUS_CHANGE` events for this id received while the command is in flight, kept until
+   * QEMU accepts it: they may belong to another job of the same id (QEMU then refuses ours).
+   */
+  #early: QmpEvent[] | undefined = [];
   #concluding = false;
   #lastError: string | undefined;
   #resolve!: (r: JobResult) => void;
   #reject!: (e: unknown) => void;
   #resolveReady!: () => void;
   #rejectReady!: (e: unknown) => void;
+  #resolvePending!: () => void;
+  #rejectPending!: (e: unknown) => void;
   readonly #host: OperationsHost;
   readonly #init: TrackerInit;
   readonly #offs: (() => void)[] = [];
@@ -62,7 +72,15 @@ export class JobTracker {
       this.#rejectReady = reject;
     });
     this.ready.catch(() => {});
-    this.#feed = new ProgressFeed<JobProgress>(() => this.#wantProgress());
+    this.pending = new Promise<void>((resolve, reject) => {
+      this.#resolvePending = resolve;
+      this.#rejectPending = reject;
+    });
+    this.pending.catch(() => {});
+    this.#feed = new ProgressFeed<JobProgress>(
+      () => this.#wantProgress(),
+      () => this.#stopPolling(),
+    );
     const onProgress = init.options.onProgress;
     if (onProgress) {
       this.#feed.listen((p) => {
@@ -74,12 +92,17 @@ export class JobTracker {
       });
     }
     // Subscribed before the command is sent: no transition is missed.
-    this.#offs.push(host.on('JOB_STATUS_CHANGE', (ev) => this.#onStatus(ev)));
-    this.#offs.push(host.onLost((error) => this.fail(new QmpConnectionError(error.reason, `job ${this.id}: ${error.message}`, { cause: error }))));
+    this.#offs.push(
+      host.on('JOB_STATUS_CHANGE', (ev) => {
+        if (this.#early === undefined) this.#onStatus(ev);
+        else if (isRecord(ev.data) && ev.data['id'] === this.id) this.#early.push(ev);
+      }),
+    );
+    this.#offs.push(host.onLost((error) => this.fail(new QmpConnectionError(error.reason, `job ${this.id}: ${error.message}${this.#leftBehind()}`, { cause: error }))));
     for (const name of ['BLOCK_JOB_COMPLETED', 'BLOCK_JOB_CANCELLED']) {
       this.#offs.push(
         host.on(name, (ev) => {
-          if (isRecord(ev.data) && ev.data['device'] === this.id && typeof ev.data['error'] === 'string') this.#lastError = ev.data['error'];
+          if (this.#started && isRecord(ev.data) && ev.data['device'] === this.id && typeof ev.data['error'] === 'string') this.#lastError = ev.data['error'];
         }),
       );
     }
@@ -98,21 +121,39 @@ export class JobTracker {
       },
       done: this.done,
       ready: this.ready,
-      complete: () => this.#call('job-complete').then(() => undefined),
+      pending: this.pending,
+      // The user's own call: a refusal (not ready yet, already ending) rejects this call only, the job is still followed.
+      complete: () => host.execute('job-complete', { id: init.id }).then(() => undefined),
+      finalize: () => host.execute('job-finalize', { id: init.id }).then(() => undefined),
       cancel: () => this.cancel(new Error('cancelled by Job.cancel()')),
       [Symbol.asyncIterator]: () => this.#feed.iterate(),
     };
   }
 
+  /**
+   * What the user must know of a job the helper can no longer follow: it goes on in QEMU, and once
+   * concluded it stays in `query-jobs` (the helper started it with `auto-dismiss: false`, and the
+   * other job types are dismissed by hand anyway) until someone sends `job-dismiss`.
+   */
+  #leftBehind(): string {
+    if (!this.#started || !this.#init.dismiss) return '';
+    return `. The job goes on in QEMU; once concluded it stays in query-jobs until job-dismiss (id ${this.id})`;
+  }
+
   /** The job-starting command was refused: nothing to follow. */
   refused(error: unknown): void {
+    this.#early = undefined; // another job's, if any: not ours to follow
     this.#finish(() => this.#reject(error), error);
   }
 
-  /** QEMU accepted the command. */
+  /** QEMU accepted the command: follow the events seen meanwhile, from our job's `created` on. */
   started(): void {
+    const early = this.#early ?? [];
+    this.#early = undefined;
     this.#started = true;
-    if (this.#cancelling) void this.#sendCancel();
+    const created = early.findLastIndex((ev) => isRecord(ev.data) && ev.data['status'] === 'created');
+    for (const ev of early.slice(Math.max(created, 0))) this.#onStatus(ev);
+    if (this.#cancelling) this.#sendCancel();
     this.#schedulePoll();
   }
 
@@ -128,17 +169,19 @@ export class JobTracker {
     if (!this.#cancelling) {
       this.#cancelling = true;
       this.#abortReason = reason;
-      if (this.#started) void this.#sendCancel();
+      if (this.#started) this.#sendCancel();
     }
     return gone;
   }
 
-  async #sendCancel(): Promise<void> {
-    try {
-      await this.#host.execute('job-cancel', { id: this.id });
-    } catch {
-      // Refused when the job is already past cancelling (pending/concluded): it ends on its own; its end settles the call.
-    }
+  #sendCancel(): void {
+    // Refused when the job is already past cancelling (aborting/concluded): it ends on its own, with its own outcome.
+    this.#cancelSent = this.#concluding
+      ? Promise.resolve(false)
+      : this.#host.execute('job-cancel', { id: this.id }).then(
+          () => true,
+          () => false,
+        );
   }
 
   #onStatus(ev: QmpEvent): void {
@@ -152,14 +195,15 @@ export class JobTracker {
         if ((this.#init.options.whenReady ?? 'complete') === 'complete' && !this.#cancelling) void this.#call('job-complete').catch(() => {});
         break;
       case 'pending':
-        if (this.#init.finalize) void this.#call('job-finalize').catch(() => {});
+        this.#resolvePending();
+        if (this.#init.finalize && (this.#init.options.whenPending ?? 'finalize') === 'finalize' && !this.#cancelling) void this.#call('job-finalize').catch(() => {});
         break;
       case 'concluded':
         void this.#conclude();
         break;
       case 'null':
         // Dismissed by someone else (or auto-dismissed) before it was read: settle with what is known.
-        if (!this.#concluding) this.#settleWith(undefined, this.#lastError);
+        if (!this.#concluding) void this.#settleWith(undefined, this.#lastError);
         break;
     }
   }
@@ -182,14 +226,20 @@ export class JobTracker {
       const error = info && typeof info['error'] === 'string' ? info['error'] : this.#lastError;
       if (info) this.#report(info);
       if (info && this.#init.dismiss) await this.#host.execute('job-dismiss', { id: this.id });
-      this.#settleWith(info, error);
+      await this.#settleWith(info, error);
     } catch (e) {
       this.fail(e);
     }
   }
 
-  #settleWith(info: Record<string, unknown> | undefined, error: string | undefined): void {
-    if (this.#cancelling) {
+  /**
+   * Settles the ended job: a `QmpAbortError` when it was cancelled (QEMU accepted `job-cancel`, or
+   * the abort came before the job existed), else its own outcome — an abort that came after the
+   * job ended on its own cancels nothing, and the job's result is not thrown away.
+   */
+  async #settleWith(info: Record<string, unknown> | undefined, error: string | undefined): Promise<void> {
+    const cancelled = this.#cancelling && (this.#cancelSent === undefined || (await this.#cancelSent));
+    if (cancelled) {
       const abort = new QmpAbortError(`job ${this.id}`, this.#abortReason);
       this.#finish(() => this.#reject(abort), abort);
     } else if (error !== undefined) {
@@ -212,6 +262,7 @@ export class JobTracker {
     this.#stopPolling();
     for (const off of this.#offs) off();
     this.#rejectReady(error ?? new QmpUsageError(`job ${this.id} concluded without reaching 'ready'`));
+    this.#rejectPending(error ?? new QmpUsageError(`job ${this.id} concluded without reaching 'pending'`));
     settle();
     this.#feed.end(error);
     for (const g of this.#gone) g();

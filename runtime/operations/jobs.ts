@@ -79,12 +79,23 @@ export interface JobOptions {
    */
   whenReady?: 'complete' | 'wait';
   /**
+   * What to do when a job started with the command's `"auto-finalize": false` reaches `pending`:
+   * `'finalize'` (default) sends `job-finalize` at once; `'wait'` leaves it pending (its changes to
+   * the block graph not yet made) until {@link Job.finalize} or a cancel. `'wait'` needs
+   * `"auto-finalize": false` (a `QmpUsageError` otherwise: QEMU would finalize it by itself).
+   */
+  whenPending?: 'finalize' | 'wait';
+  /**
    * Dismiss the job once concluded (default `true`); `false` leaves it in `query-jobs` (state
    * `concluded`) for the caller's own `job-dismiss`. The command's own `auto-dismiss` argument means
    * the same: `"auto-dismiss": false` keeps the job.
    */
   dismiss?: boolean;
-  /** Cancels the job (`job-cancel`); the call rejects with a `QmpAbortError` once the job is gone. */
+  /**
+   * Cancels the job (`job-cancel`); the call rejects with a `QmpAbortError` once the job is gone.
+   * When the job had already ended on its own (QEMU refuses the `job-cancel`), the call settles with
+   * the job's own outcome: its result, or its {@link QmpJobError}.
+   */
   signal?: AbortSignal;
   /** Options of the job-starting command itself (its time limit…); `signal` is the one above. */
   commandOptions?: Omit<ExecuteOptions, 'signal'>;
@@ -107,9 +118,22 @@ export interface Job extends AsyncIterable<JobProgress> {
   readonly done: Promise<JobResult>;
   /** Resolves when the job reaches `ready`; rejects like {@link done} when it ends before. Marked handled. */
   readonly ready: Promise<void>;
-  /** Sends `job-complete` (for a job left `ready` with `whenReady: 'wait'`). */
+  /** Resolves when the job reaches `pending`; rejects like {@link done} when it ends before. Marked handled. */
+  readonly pending: Promise<void>;
+  /**
+   * Sends `job-complete` (for a job left `ready` with `whenReady: 'wait'`). QEMU's refusal (the job is
+   * not `ready` yet…) rejects this call with its `QmpCommandError` only: the job is still followed.
+   */
   complete(): Promise<void>;
-  /** Sends `job-cancel` and resolves once the job is gone; {@link done} rejects with a `QmpAbortError`. */
+  /**
+   * Sends `job-finalize` (for a job left `pending` with `whenPending: 'wait'`). QEMU's refusal (not
+   * `pending` yet…) rejects this call with its `QmpCommandError` only: the job is still followed.
+   */
+  finalize(): Promise<void>;
+  /**
+   * Sends `job-cancel` and resolves once the job is gone; {@link done} rejects with a `QmpAbortError`
+   * (or settles with the job's own outcome when it had already ended on its own: QEMU refused the cancel).
+   */
   cancel(): Promise<void>;
 }
 
@@ -118,6 +142,11 @@ const DISMISS_ARGUMENT_COMMANDS = new Set(['blockdev-backup', 'drive-backup', 'b
 const MIN_PROGRESS_MS = 10;
 
 let jobCounter = 0;
+/**
+ * Part of every made-up job id, random per loaded copy of this module: a counter alone restarts at 1
+ * in a restarted process, whose first id would then clash with a job the previous one left running.
+ */
+const RUN_TAG = Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0');
 
 function short(v: unknown): string {
   try {
@@ -135,6 +164,7 @@ function optionsProblem(o: JobOptions): string | undefined {
   if (t !== undefined) return t;
   if (typeof o.progressIntervalMs === 'number' && o.progressIntervalMs < MIN_PROGRESS_MS) return `progressIntervalMs must be at least ${MIN_PROGRESS_MS}, got ${o.progressIntervalMs}`;
   if (o.whenReady !== undefined && o.whenReady !== 'complete' && o.whenReady !== 'wait') return `whenReady must be 'complete' or 'wait', got ${short(o.whenReady)}`;
+  if (o.whenPending !== undefined && o.whenPending !== 'finalize' && o.whenPending !== 'wait') return `whenPending must be 'finalize' or 'wait', got ${short(o.whenPending)}`;
   if (o.dismiss !== undefined && typeof o.dismiss !== 'boolean') return `dismiss must be a boolean, got ${short(o.dismiss)}`;
   return undefined;
 }
@@ -161,7 +191,7 @@ export type Jobs<C> = C extends unknown
       run<K extends JobCommand<C>>(command: K, args: JobArguments<C, K & keyof C>, options?: JobOptions): Promise<JobResult>;
       /**
        * Starts job command `command` and resolves with the {@link Job} once QEMU accepted it
-       * (`job-id` made up when not given: `qmp-sdk-<command>-<n>`). Iterate the job for its progress.
+       * (`job-id` made up when not given: `qmp-sdk-<command>-<tag>-<n>`, the tag random per process). Iterate the job for its progress.
        */
       start<K extends JobCommand<C>>(command: K, args: JobArguments<C, K & keyof C>, options?: JobOptions): Promise<Job>;
     }
@@ -191,7 +221,7 @@ export class JobRunner {
     if (given !== undefined && typeof given !== 'string') throw new QmpUsageError(`jobs.start(${String(command)}): job-id must be a string, got ${short(given)}`);
     const signal = options.signal;
     if (signal?.aborted) throw new QmpAbortError(`jobs.start(${String(command)})`, signal.reason);
-    const id = given ?? `qmp-sdk-${command}-${++jobCounter}`;
+    const id = given ?? `qmp-sdk-${command}-${RUN_TAG}-${++jobCounter}`;
     const sent: Record<string, unknown> = { ...args, 'job-id': id };
     let dismiss = options.dismiss ?? true;
     let finalize = false;
@@ -199,6 +229,9 @@ export class JobRunner {
       if (args['auto-dismiss'] === false) dismiss = false;
       sent['auto-dismiss'] = false; // read the result before the job goes away
       finalize = args['auto-finalize'] === false;
+    }
+    if (options.whenPending === 'wait' && !finalize) {
+      throw new QmpUsageError(`jobs.start(${String(command)}): whenPending 'wait' needs the command's "auto-finalize": false (without it QEMU finalizes the job by itself)`);
     }
     const tracker = new JobTracker(this.#host, { id, command, dismiss, finalize, options });
     try {

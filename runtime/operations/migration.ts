@@ -75,7 +75,11 @@ export interface MigrationOptions<Capability extends string = string> {
   capabilities?: Partial<Record<Capability, boolean>>;
   /** Parameters to set before migrating (`migrate-set-parameters`), e.g. `{ 'max-bandwidth': 1e9 }`. */
   parameters?: Record<string, unknown>;
-  /** Cancels the migration (`migrate_cancel`); rejects with a `QmpAbortError` once QEMU reports `cancelled`. */
+  /**
+   * Cancels the migration (`migrate_cancel`); rejects with a `QmpAbortError` once QEMU reports its
+   * end. An abort before `migrate` was sent starts no migration; one that completed before the
+   * cancel took effect resolves as completed.
+   */
   signal?: AbortSignal;
 }
 
@@ -137,6 +141,8 @@ export class MigrationRunner {
       const capabilities = Object.entries({ ...options.capabilities, events: true }).map(([capability, state]) => ({ capability, state }));
       await this.#host.execute('migrate-set-capabilities', { capabilities });
       if (options.parameters) await this.#host.execute('migrate-set-parameters', options.parameters);
+      // Aborted while the settings were sent: no migration is started (nor its target written to).
+      if (signal?.aborted) throw new QmpAbortError('migration.run', signal.reason);
       await this.#host.execute('migrate', args);
     } catch (e) {
       follower.end(e);
@@ -235,7 +241,8 @@ class MigrationFollower {
     this.#stop();
     try {
       const info = await this.#query();
-      if (this.#cancelling) {
+      // The final status is what counts: an abort that came once the migration completed cancelled nothing.
+      if (status !== 'completed' && this.#cancelling) {
         const e = new QmpAbortError('migration', this.#options.signal?.reason);
         this.#finish(() => this.#reject(e), e);
       } else if (status === 'completed') {

@@ -19,8 +19,14 @@ export class ProgressFeed<T> {
   #ended = false;
   #error: unknown;
 
-  /** `onWanted` is called when a first iterator starts (so that polling can begin). */
-  constructor(private readonly onWanted: () => void) {}
+  /**
+   * `onWanted` is called when an iterator starts (so that polling can begin), `onUnwanted` when an
+   * iterator left and nobody listens any more (so that a pending poll timer goes at once).
+   */
+  constructor(
+    private readonly onWanted: () => void,
+    private readonly onUnwanted: () => void = () => {},
+  ) {}
 
   /** True while someone listens: a callback or an iterator. */
   get wanted(): boolean {
@@ -63,7 +69,7 @@ export class ProgressFeed<T> {
     }
     const finish = (): IteratorResult<T> => {
       done = true;
-      feed.#readers.delete(reader);
+      if (feed.#readers.delete(reader) && !feed.wanted) feed.onUnwanted();
       return { done: true, value: undefined };
     };
     return {

@@ -81,7 +81,7 @@ describe.each(qemuVersions)('QEMU %s: qmp.jobs', (version) => {
     const src = await node('64M', 0x5a);
     const dst = await node('64M');
     const job = await qmp.jobs.start('blockdev-mirror', { device: src, target: dst, sync: 'full' }, { whenReady: 'wait' });
-    expect(job.id).toMatch(/^qmp-sdk-blockdev-mirror-\d+$/); // made up by the helper
+    expect(job.id).toMatch(/^qmp-sdk-blockdev-mirror-[0-9a-z]{6}-\d+$/); // made up by the helper
     await job.ready;
     expect(job.status).toBe('ready');
     expect(await jobsLeft()).toMatchObject([{ id: job.id, type: 'mirror', status: 'ready' }]);

@@ -35,6 +35,10 @@ describe('operations when the connection is lost', () => {
       expect(isQmpConnectionError(failed), String(failed)).toBe(true);
       expect(failed).toMatchObject({ reason: 'peer-closed' });
     }
+    // The job goes on in QEMU and, started with auto-dismiss false by the helper, waits there for job-dismiss: the error says so.
+    expect(((await job.done.catch((e: unknown) => e)) as Error).message).toBe(
+      `job ${job.id}: the QMP peer closed the connection. The job goes on in QEMU; once concluded it stays in query-jobs until job-dismiss (id ${job.id})`,
+    );
     await reconnected;
     expect(await qmp.execute('query-status')).toMatchObject({ status: 'running' });
     await qmp.close();

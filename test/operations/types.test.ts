@@ -60,6 +60,23 @@ export async function jobTypeChecks(qmp: Qemu100, old: Qemu72, loose: LooseClien
   await qmp.jobs.run('blockdev-mirror', { device: 'a', target: 'b', sync: 'full' }, { progressIntervalMs: '1s' });
   // @ts-expect-error TS2353: the signal belongs to the helper's options, not to the command's
   await qmp.jobs.run('blockdev-mirror', { device: 'a', target: 'b', sync: 'full' }, { commandOptions: { signal: AbortSignal.timeout(1) } });
+  const held: Job = await qmp.jobs.start('blockdev-backup', { device: 'a', target: 'b', sync: 'full', 'auto-finalize': false }, { whenPending: 'wait' });
+  await held.pending;
+  await held.finalize();
+  // @ts-expect-error TS2322: whenPending is 'finalize' or 'wait'
+  await qmp.jobs.start('blockdev-backup', { device: 'a', target: 'b', sync: 'full', 'auto-finalize': false }, { whenPending: 'later' });
+  // @ts-expect-error TS2345: a misspelt command is no job command
+  await qmp.jobs.run('blockdev-backupp', { device: 'a', target: 'b', sync: 'full' });
+  // @ts-expect-error TS2561: the option is onProgress
+  await qmp.jobs.run('blockdev-backup', { device: 'a', target: 'b', sync: 'full' }, { onprogress: () => {} });
+  // @ts-expect-error TS2322: dismiss is a boolean
+  await qmp.jobs.start('blockdev-backup', { device: 'a', target: 'b', sync: 'full' }, { dismiss: 'no' });
+  // @ts-expect-error TS2322: job-id is a string
+  await qmp.jobs.start('blockdev-backup', { 'job-id': 7, device: 'a', target: 'b', sync: 'full' });
+  // @ts-expect-error TS2353: the helper's options are the third argument, not members of the command's
+  await qmp.jobs.run('blockdev-backup', { device: 'a', target: 'b', sync: 'full', whenReady: 'wait' });
+  // @ts-expect-error TS2322: a signal is an AbortSignal (AbortSignal.timeout(ms), not a number)
+  await qmp.jobs.run('blockdev-backup', { device: 'a', target: 'b', sync: 'full' }, { signal: 5000 });
   // @ts-expect-error TS2345: block-job-cancel takes no job-id: it starts no job
   await old.jobs.run('block-job-cancel', { device: 'x' });
 }
