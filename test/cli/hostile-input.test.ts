@@ -54,6 +54,15 @@ describe('qmp hostile input against QEMU 10.0', () => {
       expect(r.code, file).toBe(2);
     }
   }, 60_000);
+
+  it('a --schema folder whose target.json is a FIFO is passed over with a note (the shell hung opening it)', async () => {
+    const folder = join(q.dir, 'schema-fifo');
+    mkdirSync(folder);
+    execFileSync('mkfifo', [join(folder, 'target.json')]);
+    const r = await runQmp(['-s', q.socket, 'shell', '--schema', folder, '--history', join(q.dir, 'history')], { input: 'exit\n' });
+    expect(r.stdout).toContain(`--schema not used: ${join(folder, 'target.json')} is missing or not a JSON object in a regular file`);
+    expect(r.code).toBe(0);
+  }, 60_000);
 });
 
 describe('history file (cli/history.ts)', () => {
