@@ -59,8 +59,16 @@ const modifiers: Record<string, SchemaQueryStepKind> = {
   ' ': 'member',
 };
 
+/** Longest query or step text quoted whole in an error message; a longer one is cut, with `…`. */
+const quotedMax = 200;
+
+function quote(text: string): string {
+  return JSON.stringify(text.length > quotedMax ? `${text.slice(0, quotedMax)}…` : text);
+}
+
+/** The error for a malformed step; the query and step are quoted cut to {@link quotedMax} characters. */
 function malformed(query: string, index: number, text: string, why: string): QmpUsageError {
-  return new QmpUsageError(`supports: malformed query ${JSON.stringify(query)}: step ${index + 1} ${JSON.stringify(text)} ${why}`);
+  return new QmpUsageError(`supports: malformed query ${quote(query)}: step ${index + 1} ${quote(text)} ${why}`);
 }
 
 /**
@@ -100,10 +108,10 @@ export function parseSchemaQuery(query: unknown): SchemaQueryStep[] {
     }
     const prev = steps[i - 1] as SchemaQueryStep;
     if (prev.kind === 'json-type' || prev.kind === 'feature') {
-      throw malformed(query, i, text, `follows the terminal step ${JSON.stringify(prev.text)}`);
+      throw malformed(query, i, text, `follows the terminal step ${quote(prev.text)}`);
     }
     if (prev.kind === 'enum-value' && kind !== 'feature') {
-      throw malformed(query, i, text, `follows the enum value step ${JSON.stringify(prev.text)}: only a $feature may`);
+      throw malformed(query, i, text, `follows the enum value step ${quote(prev.text)}: only a $feature may`);
     }
     steps.push({ kind, name, text });
   });
