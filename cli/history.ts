@@ -5,15 +5,19 @@
  *
  * Only a regular file is read, and only its last {@link historyTailBytes} bytes: a folder, a FIFO or a
  * device (`/dev/zero`) given as `--history` is a {@link CliError} (exit code 2) naming the file, never
- * a hang or a stack trace, and a file of gigabytes costs one small read.
+ * a hang or a stack trace, and a file of gigabytes costs one small read. `/dev/null` keeps no history
+ * (as with bash's `HISTFILE`); a save never renames over anything but a regular file or a symlink.
  */
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError, exitCodes } from './exit-codes.js';
 
 /** Entries kept. */
 export const historySize = 1000;
+
+/** The history file that keeps nothing: neither read nor written. */
+export const noHistoryFile = '/dev/null';
 
 /** Bytes read from the end of the history file (a thousand lines of up to 4 KiB each). */
 export const historyTailBytes = 4 * 1024 * 1024;
@@ -32,6 +36,7 @@ function historyError(file: string, why: string): CliError {
  * Throws {@link CliError} when `file` is not a readable regular file.
  */
 export function loadHistory(file: string): string[] {
+  if (file === noHistoryFile) return [];
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO nobody writes to returns at once instead of waiting for a writer.
@@ -68,7 +73,16 @@ export function loadHistory(file: string): string[] {
  * temporary file is removed and the error thrown: nothing is left beside `file`.
  */
 export function saveHistory(file: string, entries: readonly string[]): void {
+  if (file === noHistoryFile) return;
   mkdirSync(dirname(file), { recursive: true });
+  let existing;
+  try {
+    existing = lstatSync(file);
+  } catch {
+    // not there yet
+  }
+  // The rename would replace a device, FIFO or folder (as root, even /dev/zero) with the history.
+  if (existing !== undefined && !existing.isFile() && !existing.isSymbolicLink()) throw new Error(`${file} is not a regular file`);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, entries.slice(0, historySize).reverse().map((l) => `${l}\n`).join(''), { mode: 0o600, flag: 'wx' });

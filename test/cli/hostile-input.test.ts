@@ -4,7 +4,7 @@
  * a typed message with exit code 2 (no stack trace, no hang), and nothing is left on disk.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxPathSegments } from '../../cli/key-value.js';
@@ -79,12 +79,22 @@ describe('history file (cli/history.ts)', () => {
     execFileSync('rm', ['-r', dir]);
   });
 
-  it('a history that cannot be saved throws and leaves no temporary file beside it', () => {
+  it('a history that cannot be saved throws and leaves nothing beside it; what it did not write stays', () => {
     const dir = join(process.env['TMPDIR'] ?? '/tmp', `history-save-${process.pid}`);
     const file = join(dir, 'history');
-    mkdirSync(file, { recursive: true }); // the history "file" is a folder: the rename fails
-    expect(() => saveHistory(file, ['query-status'])).toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    mkdirSync(file, { recursive: true }); // the history "file" is a folder: never renamed over
+    expect(() => saveHistory(file, ['query-status'])).toThrow(`${file} is not a regular file`);
     expect(readdirSync(dir)).toEqual(['history']);
+    const other = join(dir, 'other');
+    mkdirSync(`${other}.${process.pid}.tmp`); // the temporary name is taken: the save fails, nothing is removed
+    expect(() => saveHistory(other, ['query-status'])).toThrow(/EEXIST/);
+    expect(readdirSync(dir).sort()).toEqual(['history', `other.${process.pid}.tmp`]);
     execFileSync('rm', ['-r', dir]);
+  });
+
+  it('/dev/null keeps no history: read as empty, never written (a save used to rename a file over it)', () => {
+    expect(loadHistory('/dev/null')).toEqual([]);
+    saveHistory('/dev/null', ['query-status']);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
   });
 });
