@@ -4,7 +4,8 @@
  * QmpUsageError naming the step, with the query cut short in the message.
  */
 import { describe, expect, it } from 'vitest';
-import { isQmpUsageError } from '../../runtime/index.js';
+import { isQmpProtocolError, isQmpUsageError } from '../../runtime/index.js';
+import { indexIntrospection, querySchema } from '../../runtime/schema-query.js';
 import { loadSchemaFolder, schemaSupports } from '../../codegen/index.js';
 import { projectRoot } from '../../scripts/qemus.js';
 import { join } from 'node:path';
@@ -34,8 +35,8 @@ describe('pathological supports() queries', () => {
   it('answers false, never throws, for long, deep and odd well-formed queries', () => {
     const queries = [
       'a'.repeat(1_000_000),
-      `blockdev-add/arg-type/${'*x/'.repeat(50_000)}y`,
-      `blockdev-add/arg-type/${'+file/'.repeat(10_000)}aio`,
+      `blockdev-add/arg-type/${'*x/'.repeat(990)}y`,
+      `blockdev-add/arg-type/${'+file/'.repeat(990)}aio`,
       '__proto__',
       'constructor',
       'toString',
@@ -48,5 +49,41 @@ describe('pathological supports() queries', () => {
       '\ud800',
     ];
     for (const q of queries) expect(schemaSupports(schema, q), q.slice(0, 40)).toBe(false);
+  });
+});
+
+describe('deep queries over recursive types', () => {
+  // ImageInfo.backing-image is an ImageInfo: any depth is a real path of QEMU 10.0's schema.
+  const deep = (n: number) => `query-named-block-nodes/ret-type/image/${'backing-image/'.repeat(n)}filename`;
+
+  it('a path of 1000 steps through a recursive type is true, not "a loop in the schema"', () => {
+    // 1000 steps, 1001 types visited (the reply's array is entered without a step): the old limit of
+    // 1000 visits called this a loop in QEMU's schema.
+    expect(deep(996).split('/')).toHaveLength(1000);
+    expect(schemaSupports(schema, deep(996))).toBe(true);
+    expect(schemaSupports(schema, `${deep(995)}/x`)).toBe(false);
+  });
+
+  it('a query of more than 1000 steps is a usage error about the query, not a protocol error about QEMU', () => {
+    expect(usageError(deep(2000)).message).toMatch(/^supports: query "query-named-block-nodes\/ret-type\/image\/backing-image\/.{100,}…" has more than 1000 steps$/);
+  });
+
+  it('an array or an alternate that contains itself is still a loop in the schema', () => {
+    const loops = indexIntrospection([
+      { name: 'c', 'meta-type': 'command', 'arg-type': 'A', 'ret-type': 'L' },
+      { name: 'A', 'meta-type': 'alternate', members: [{ type: 'B' }] },
+      { name: 'B', 'meta-type': 'alternate', members: [{ type: 'A' }] },
+      { name: 'L', 'meta-type': 'array', 'element-type': 'L' },
+    ]);
+    for (const [q, entry] of [['c/arg-type/x', 'A'], ['c/ret-type/x', 'L']] as const) {
+      let err: unknown;
+      try {
+        querySchema(loops, q);
+      } catch (e) {
+        err = e;
+      }
+      expect(isQmpProtocolError(err), String(err)).toBe(true);
+      expect((err as Error).message).toContain(`entry "${entry}": possible loop in the schema: reached again without taking a step`);
+    }
   });
 });
