@@ -3,7 +3,7 @@
  * with docs — one of the package's committed targets (`schema/<target>/`) or one the user imported
  * with its QAPI source (`--schema DIR`) — otherwise its members and types from the live schema.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SchemaNavigator } from './schema-nav.js';
@@ -26,19 +26,33 @@ function packageSchemaDir(): string | undefined {
   return undefined;
 }
 
+/** Largest schema file read for docs (the committed `types.json` of QEMU 10.0 is about 1 MB). */
+const maxDocsFileBytes = 64 * 1024 * 1024;
+
+/**
+ * A JSON object from a regular file of at most {@link maxDocsFileBytes}; `undefined` otherwise. Opened
+ * with `O_NONBLOCK` and checked with `fstat` before reading, so a FIFO or a device (`/dev/zero`) in a
+ * `--schema` folder is passed over at once instead of hanging the shell.
+ */
 function readJson(file: string): Schema | undefined {
+  let fd: number | undefined;
   try {
-    const v: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > maxDocsFileBytes) return undefined;
+    const v: unknown = JSON.parse(readFileSync(fd, 'utf8'));
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Schema) : undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
 /** Reads `dir` when its `target.json` names the same QEMU major.minor and architecture as `live`; else says why not. */
 function matchingFolder(dir: string, live: LiveSchema): DocsFolder | string {
   const meta = readJson(join(dir, 'target.json'));
-  if (meta === undefined) return `${join(dir, 'target.json')} is missing or not a JSON object`;
+  if (meta === undefined) return `${join(dir, 'target.json')} is missing or not a JSON object in a regular file`;
   const q = meta['qemu'] as Schema | null | undefined;
   if (q == null || q['major'] !== live.version.major || q['minor'] !== live.version.minor || meta['arch'] !== live.arch) {
     return `${dir} is ${String(meta['target'])}, not ${live.target}`;

@@ -75,6 +75,15 @@ function unquote(text: string, word: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Most segments a dotted key may have. QEMU reads JSON nested at most 1024 deep
+ * (`qobject/json-streamer.c`); a key of N segments puts its value N + 1 deep in the command
+ * (`{"execute": …, "arguments": {a: {b: …}}}`): measured on QEMU 10.0, 1023 segments are read and
+ * 1024 are refused. Checked before anything is built, so a longer key is a usage error, never a
+ * stack overflow.
+ */
+export const maxPathSegments = 1023;
+
 /** Splits `key=value` words into a {@link RawTree}; throws {@link KeyValueError} on a malformed word or a clash. */
 export function rawTree(words: readonly string[]): RawTree {
   const root: RawTree = Object.create(null) as RawTree;
@@ -83,7 +92,10 @@ export function rawTree(words: readonly string[]): RawTree {
     if (eq <= 0) throw new KeyValueError(eq === 0 ? `${word}: the key is empty` : `${word}: expected key=value`, word);
     const key = word.slice(0, eq);
     const text = word.slice(eq + 1);
-    const segs = key.split('.');
+    const segs = key.split('.', maxPathSegments + 1);
+    if (segs.length > maxPathSegments) {
+      throw new KeyValueError(`${word.slice(0, 60)}…: the path has more than ${maxPathSegments} segments (QEMU reads JSON nested at most 1024 deep)`, word, key.slice(0, 60));
+    }
     if (segs.some((s) => s === '')) throw new KeyValueError(`${word}: empty segment in the path "${key}"`, word, key);
     let node = root;
     for (let i = 0; i < segs.length - 1; i++) {

@@ -70,15 +70,48 @@ async function oneShot(s: Session, inv: Invocation, name: string, words: string[
   return exitCodes.ok;
 }
 
+/**
+ * Resolves with {@link exitCodes.interrupted} on SIGINT or SIGTERM, for the actions that install no
+ * handler of their own (`events` and `shell` do). Without it Node's default handler would end the
+ * process at once, and `run`'s `finally` would never close the session: a `--launch`ed QEMU's
+ * watchdog stops QEMU, but the launcher's folder (its QMP socket) stayed in the temporary folder.
+ */
+function interruption(): { interrupted: Promise<ExitCode>; off(): void } {
+  let onSignal: () => void = () => {};
+  const interrupted = new Promise<ExitCode>((resolve) => {
+    onSignal = () => resolve(exitCodes.interrupted);
+  });
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    interrupted,
+    off: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/**
+ * `work`, or {@link exitCodes.interrupted} when a signal comes first. The work left behind fails
+ * once the session is closed; that failure is expected and dropped, never an unhandled rejection.
+ */
+function untilInterrupted<T>(work: Promise<T>, interrupted: Promise<ExitCode>): Promise<T | ExitCode> {
+  work.catch(() => {});
+  return Promise.race([work, interrupted]);
+}
+
 async function run(inv: Invocation): Promise<ExitCode> {
   const s = await openSession(inv.connection!);
+  const a = inv.action!;
+  const signals = a.kind === 'command' || a.kind === 'hmp' ? interruption() : undefined;
   try {
-    const a = inv.action!;
     switch (a.kind) {
       case 'command':
-        return await oneShot(s, inv, a.name, a.words);
+        return await untilInterrupted(oneShot(s, inv, a.name, a.words), signals!.interrupted);
       case 'hmp': {
-        const r = await s.qmp.execute('human-monitor-command', { 'command-line': a.line });
+        const r = await untilInterrupted(s.qmp.execute('human-monitor-command', { 'command-line': a.line }), signals!.interrupted);
+        if (r === exitCodes.interrupted) return r;
         const text = String(r);
         process.stdout.write(inv.json ? `${JSON.stringify(r)}\n` : text === '' || text.endsWith('\n') ? text : `${text}\n`);
         return exitCodes.ok;
@@ -92,7 +125,10 @@ async function run(inv: Invocation): Promise<ExitCode> {
         return await runShell(s.qmp, await liveTools(s), { json: inv.json, history: inv.history, schema: inv.schema });
       }
     }
+    const unknownAction: never = a;
+    return unknownAction;
   } finally {
+    signals?.off();
     await s.close();
   }
 }

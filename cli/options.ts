@@ -47,7 +47,8 @@ export const usage = `Usage:
 Connection (one of):
   -s, --socket PATH        QMP unix socket (QEMU: -qmp unix:PATH,server=on,wait=off)
       --tcp HOST:PORT      QMP over TCP
-      --launch -- QEMU...  start this QEMU command line (the QMP socket is added) and stop it at the end
+      --launch -- QEMU...  start this QEMU command line (the QMP socket is added) and stop it at the end;
+                           the command goes before --: qmp --launch query-status -- qemu-system-x86_64
       --qga PATH           guest agent: not yet supported
 
 Options:
@@ -64,7 +65,8 @@ key=value: dotted paths nest (cache.direct=true), numeric segments make lists (k
   QEMU's schema gives the member (id=4 is a string for a str member, a number for an int one).
 
 Exit codes: 0 success, 1 QEMU returned an error (or a --wait job failed),
-  2 usage or connection error, 3 arguments fail the QEMU's schema (nothing sent).`;
+  2 usage or connection error, 3 arguments fail the QEMU's schema (nothing sent),
+  130 interrupted (Ctrl-C) while a command or --wait ran (a started job goes on in QEMU).`;
 
 function usageError(message: string): CliError {
   return new CliError(`qmp: ${message}\nRun 'qmp --help' for usage.`, exitCodes.usageOrConnection);

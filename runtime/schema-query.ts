@@ -59,8 +59,16 @@ const modifiers: Record<string, SchemaQueryStepKind> = {
   ' ': 'member',
 };
 
+/** Longest query or step text quoted whole in an error message; a longer one is cut, with `…`. */
+const quotedMax = 200;
+
+function quote(text: string): string {
+  return JSON.stringify(text.length > quotedMax ? `${text.slice(0, quotedMax)}…` : text);
+}
+
+/** The error for a malformed step; the query and step are quoted cut to {@link quotedMax} characters. */
 function malformed(query: string, index: number, text: string, why: string): QmpUsageError {
-  return new QmpUsageError(`supports: malformed query ${JSON.stringify(query)}: step ${index + 1} ${JSON.stringify(text)} ${why}`);
+  return new QmpUsageError(`supports: malformed query ${quote(query)}: step ${index + 1} ${quote(text)} ${why}`);
 }
 
 /**
@@ -72,7 +80,8 @@ export function parseSchemaQuery(query: unknown): SchemaQueryStep[] {
   if (typeof query !== 'string' || query === '') {
     throw new QmpUsageError(`supports: the query must be a non-empty string, got ${typeof query === 'string' ? '""' : typeof query}`);
   }
-  const texts = query.split('/');
+  const texts = query.split('/', maxQuerySteps + 1);
+  if (texts.length > maxQuerySteps) throw new QmpUsageError(`supports: query ${quote(query)} has more than ${maxQuerySteps} steps`);
   const steps: SchemaQueryStep[] = [];
   texts.forEach((text, i) => {
     if (text === '') throw malformed(query, i, text, 'is empty');
@@ -100,10 +109,10 @@ export function parseSchemaQuery(query: unknown): SchemaQueryStep[] {
     }
     const prev = steps[i - 1] as SchemaQueryStep;
     if (prev.kind === 'json-type' || prev.kind === 'feature') {
-      throw malformed(query, i, text, `follows the terminal step ${JSON.stringify(prev.text)}`);
+      throw malformed(query, i, text, `follows the terminal step ${quote(prev.text)}`);
     }
     if (prev.kind === 'enum-value' && kind !== 'feature') {
-      throw malformed(query, i, text, `follows the enum value step ${JSON.stringify(prev.text)}: only a $feature may`);
+      throw malformed(query, i, text, `follows the enum value step ${quote(prev.text)}: only a $feature may`);
     }
     steps.push({ kind, name, text });
   });
@@ -171,8 +180,18 @@ function typeField(index: IntrospectionIndex, e: IntrospectionEntry, rec: Record
   return t;
 }
 
-/** Loops in a schema end here (libvirt's limit). */
-const maxDepth = 1000;
+/**
+ * Most steps a query may have; a longer one is a {@link QmpUsageError}. Recursive types make any
+ * depth a path (`query-named-block-nodes/ret-type/image/backing-image/backing-image/…`), so the
+ * limit is the query's, never the schema's.
+ */
+export const maxQuerySteps = 1000;
+
+/**
+ * Most types one evaluation visits: a guard against introspection whose alternates branch without
+ * end. A real query visits about two per step (an array, then its element).
+ */
+const maxVisits = 100 * maxQuerySteps;
 
 /**
  * Evaluates parsed steps over indexed introspection: `true` when the path exists (and every boolean
@@ -184,9 +203,23 @@ export function evaluateSchemaQuery(index: IntrospectionIndex, steps: readonly S
   if (first === undefined) return false;
   const root = index.entries.get(first.name);
   if (root === undefined) return false;
-  let depth = 0;
+  let visits = 0;
+  // Entries entered at each step index on the current path: arrays and alternates are entered
+  // without taking a step, so meeting one again at the same index is a loop in the schema
+  // (an array of itself, an alternate that contains itself), not a deep query.
+  const onPath = new Set<string>();
   const visit = (e: IntrospectionEntry, at: number): boolean => {
-    if (++depth > maxDepth) throw bad(index, e.name, 'possible loop in the schema');
+    if (++visits > maxVisits) throw bad(index, e.name, `a query visits more than ${maxVisits} types here: possible loop in the schema`);
+    const key = `${at}\u0000${e.name}`;
+    if (onPath.has(key)) throw bad(index, e.name, 'possible loop in the schema: reached again without taking a step (an array or alternate that contains itself)');
+    onPath.add(key);
+    try {
+      return visitStep(e, at);
+    } finally {
+      onPath.delete(key);
+    }
+  };
+  const visitStep = (e: IntrospectionEntry, at: number): boolean => {
     const step = steps[at];
     if (step === undefined) return true;
     const enter = (typeName: string): boolean => {

@@ -66,6 +66,9 @@ function definitionsOf(docs: SchemaDocuments, file: string, place: string): Map<
   return out;
 }
 
+/** Arrays read inside one another at most (QAPI itself has no arrays of arrays). */
+export const maxArrayNesting = 32;
+
 /** Reads the documents of a target back into introspection entries. */
 class ModelReader {
   private readonly entries: SchemaInfo[] = [];
@@ -90,8 +93,12 @@ class ModelReader {
     throw new DiffError(why, `${this.place}/${where}`);
   }
 
-  /** The entry name for a value schema at `where`; defines arrays and named types on first use. */
-  private use(node: SchemaNode, where: string): string {
+  /**
+   * The entry name for a value schema at `where`; defines arrays and named types on first use.
+   * `depth` counts the arrays around it: QAPI has no arrays of arrays, so more than
+   * {@link maxArrayNesting} is a hostile folder, refused with the place named (never a stack overflow).
+   */
+  private use(node: SchemaNode, where: string, depth = 0): string {
     const ref = own(node, '$ref');
     if (typeof ref === 'string') {
       const m = /^(?:types\.json)?#\/definitions\/(.+)$/.exec(ref);
@@ -114,7 +121,8 @@ class ModelReader {
       case 'array': {
         const items = own(node, 'items');
         if (!isRecord(items)) this.fail(where, 'array without "items"');
-        const element = this.use(items, `${where}/items`);
+        if (depth >= maxArrayNesting) this.fail(where, `arrays nested more than ${maxArrayNesting} deep`);
+        const element = this.use(items, `${where}/items`, depth + 1);
         const name = `[${element}]`;
         if (!this.defined.has(name)) this.add({ name, 'meta-type': 'array', 'element-type': element });
         return name;

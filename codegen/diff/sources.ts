@@ -4,7 +4,7 @@
  * sources go through the importer (in memory, nothing written), so every source ends as the same
  * schema model (`model.ts`).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { importTarget } from '../import/import-target.js';
 import type { Introspection } from '../import/check.js';
@@ -37,13 +37,39 @@ export interface LoadedSchema {
 
 const schemaFiles = ['commands.json', 'events.json', 'returns.json', 'types.json'] as const;
 
-function readJson(path: string, place: string): Record<string, unknown> {
-  let text: string;
+/**
+ * Largest schema file read, in bytes. The largest committed one (`types.json` of QEMU 10.0) is about
+ * 1 MB; QEMU's whole `query-qmp-schema` reply is about 212 KB.
+ */
+export const maxSchemaFileBytes = 64 * 1024 * 1024;
+
+/**
+ * The text of a schema file. Only a regular file is read (opened with `O_NONBLOCK`, so a FIFO with no
+ * writer fails at once), and only up to {@link maxSchemaFileBytes}: a FIFO, `/dev/zero` or a file of
+ * gigabytes in a schema folder is a {@link DiffError}, never a hang or an exhausted heap.
+ */
+function readText(path: string, place: string): string {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw new DiffError(`cannot read: ${(err as Error).message}`, place, { cause: err });
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new DiffError('not a regular file', place);
+    if (st.size > maxSchemaFileBytes) throw new DiffError(`${st.size} bytes, more than a schema file may have (${maxSchemaFileBytes})`, place);
+    return readFileSync(fd, 'utf8');
+  } catch (err) {
+    if (err instanceof DiffError) throw err;
+    throw new DiffError(`cannot read: ${(err as Error).message}`, place, { cause: err });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readJson(path: string, place: string): Record<string, unknown> {
+  const text = readText(path, place);
   let value: unknown;
   try {
     value = JSON.parse(text);
