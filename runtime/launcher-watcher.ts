@@ -11,7 +11,9 @@
  *
  * The watcher is QEMU's parent, so QEMU's pid cannot be reused while the watcher lives: it can
  * never signal a process it did not start. It spawns QEMU with stdin from /dev/null and QEMU's
- * stdout and stderr straight on the pipes this process reads (no copy in between). It ends when
+ * stdout and stderr straight on the pipes this process reads (no copy in between), as the leader of a
+ * process group of its own: when QEMU exits, whatever is left in that group (processes QEMU or a wrapper
+ * script given as the binary started) is killed, so nothing we started outlives it. It ends when
  * QEMU has exited and the folder is removed; it does not outlive QEMU, and once this process is
  * gone it stops QEMU (SIGTERM, then SIGKILL after {@link ORPHAN_GRACE_MS}) and then ends.
  *
@@ -24,6 +26,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { Readable, Duplex } from 'node:stream';
+
+/** How long QEMU's output pipes may stay open after the watcher exited (held by a process that left QEMU's group), in ms. */
+export const OUTPUT_DRAIN_MS = 1000;
 
 /** How long an orphaned QEMU gets between SIGTERM and SIGKILL, in ms. */
 export const ORPHAN_GRACE_MS = 500;
@@ -54,12 +59,15 @@ const stop = () => {
   setTimeout(() => signal('SIGKILL'), GRACE);
 };
 const start = (req) => {
-  child = spawn(req.binary, req.args, { env: req.env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // detached: QEMU leads a process group of its own, so whatever it (or a wrapper script given as the
+  // binary) left running can be killed with it, and nothing keeps the output pipes open afterwards.
+  child = spawn(req.binary, req.args, { env: req.env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   child.once('error', (e) => {
     if (child.pid === undefined) { exited = true; send({ error: { message: e.message, code: e.code ?? null } }); finish(); }
   });
   child.once('exit', (code, sig) => {
     exited = true;
+    try { process.kill(-child.pid, 'SIGKILL'); } catch {}
     rmSync(dir, { recursive: true, force: true });
     send({ exit: { code, signal: sig } });
     finish();
@@ -162,6 +170,15 @@ export function startWatched(binary: string, args: readonly string[], env: Recor
     }
   });
   ctl.on('error', () => {});
+  // Something that left QEMU's process group may still hold the output pipes: once the watcher has
+  // exited, wait for them at most OUTPUT_DRAIN_MS, then close our ends, so that `exited` always settles.
+  watcher.once('exit', () => {
+    setTimeout(() => {
+      watcher.stdout?.destroy();
+      watcher.stderr?.destroy();
+      ctl.destroy();
+    }, OUTPUT_DRAIN_MS).unref();
+  });
   const exited = new Promise<QemuExit>((resolve) => {
     watcher.once('error', (e) => rejectPid(e));
     watcher.once('close', (code, sig) => {

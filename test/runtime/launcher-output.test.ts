@@ -2,7 +2,7 @@
  * The launcher keeps QEMU's output (issue 18 part 3) and refuses what would detach QEMU or hide
  * why a start failed (issue 10 item 7), against real QEMU 7.2 and 10.0.
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -87,6 +87,32 @@ require('node:net').createServer(() => {}).listen(p, () => process.stderr.write(
     expect(isQmpLaunchError(err)).toBe(true);
     expect((err as Error).message).toContain('fake-qemu: listening, will never greet');
     expect((err as { stderr: string }).stderr).toContain('fake-qemu: listening');
+    expect(readdirSync(own).filter((f) => existsSync(join(own, f)))).toEqual([]);
+  });
+  it('a binary that leaves a process behind holding its output (a wrapper script): the launch fails and settles, and that process is killed too', async () => {
+    const own = privateTmp();
+    const bin = mkdtempSync(join(own, '..', 'fake-qemu-'));
+    onTestFinished(() => rmSync(bin, { recursive: true, force: true }));
+    const script = join(bin, 'fake-qemu');
+    const pidFile = join(bin, 'straggler.pid');
+    // Starts a long sleep that inherits stdout/stderr, then exits: before, the launcher waited for those pipes forever.
+    writeFileSync(script, `#!/bin/sh\nsleep 1000 &\necho $! > ${JSON.stringify(pidFile)}\necho 'fake-qemu: exiting' >&2\nexit 3\n`);
+    chmodSync(script, 0o755);
+    const err = await launchQemu({ binary: script, args: [], startTimeoutMs: 5000 }).catch((e: unknown) => e);
+    expect(isQmpLaunchError(err)).toBe(true);
+    expect((err as Error).message).toContain('fake-qemu: exiting');
+    const straggler = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(straggler).toBeGreaterThan(0);
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      try {
+        process.kill(straggler, 0);
+        await new Promise((r) => setTimeout(r, 50));
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
     expect(readdirSync(own).filter((f) => existsSync(join(own, f)))).toEqual([]);
   });
 });
