@@ -253,6 +253,43 @@ console.log(JSON.stringify({ status: status.status, err, received: server.receiv
   });
 });
 
+describe("a new user who follows the README's first screen in an empty folder", () => {
+  it('npm init -y, the install block as written (the tarball for qmp-sdk), the ten-line example saved as example.ts and run with tsx: QEMU 10.0, and QEMU 7.2 through the import its comment names, print what its comments say and warn of nothing', () => {
+    const dir = join(work, 'first-screen');
+    mkdirSync(dir);
+    // What `npm init -y` makes is a CommonJS project (npm 11): the README has to say how to run ESM there.
+    expect(spawn('npm', ['init', '-y'], dir).status).toBe(0);
+    const readme = readFileSync(join(app, 'node_modules/qmp-sdk/README.md'), 'utf8');
+    const firstScreen = readme.slice(0, readme.indexOf('\n## '));
+    const commands = (/```sh\n([\s\S]*?)```/.exec(firstScreen)?.[1] ?? '').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '');
+    expect(commands).toContain('npm install qmp-sdk');
+    for (const command of commands) {
+      const [cmd = '', ...args] = command === 'npm install qmp-sdk' ? ['npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', packed.tarball] : command.split(/\s+/);
+      const r = spawn(cmd, args, dir);
+      expect(r.status, `${command}\n${r.stderr}`).toBe(0);
+    }
+    const example = /```ts\n([\s\S]*?)```/.exec(firstScreen)?.[1] ?? '';
+    expect(example.split('\n').filter((l) => l.trim() !== '').length).toBeLessThanOrEqual(10);
+    expect(/\bnpx tsx example\.ts\b/.test(firstScreen)).toBe(true);
+    const tsx = join(root, 'node_modules/tsx/dist/cli.mjs'); // what `npx tsx` runs
+    const run = (source: string, env: Record<string, string>): Ran => {
+      writeFileSync(join(dir, 'example.ts'), source);
+      return spawn(process.execPath, [tsx, 'example.ts'], dir, env);
+    };
+    const q10 = findQemu('10.0');
+    const on10 = run(example.replace("'/usr/bin/qemu-system-x86_64'", JSON.stringify(q10.binary)), q10.env);
+    expect(on10.stderr).toBe('');
+    expect(on10.stdout).toMatch(/^resumed at \d+\nDeviceNotFound\n$/);
+    const q72 = findQemu('7.2');
+    expect(example).toContain(`'${q72.binary}'`);
+    const entry72 = /\(7\.2: '(qmp-sdk\/[^']+)'\)/.exec(example)?.[1];
+    expect(entry72).toBe('qmp-sdk/qemu-7.2-x86_64');
+    const on72 = run(example.replace("from 'qmp-sdk'", `from '${entry72 ?? ''}'`), q72.env);
+    expect(on72.stderr).toBe(''); // no QmpVersionMismatchWarning
+    expect(on72.stdout).toMatch(/^resumed at \d+\nDeviceNotFound\n$/);
+  }, 120_000);
+});
+
 describe('a user who regenerates (npm install qmp-sdk ts-morph)', () => {
   it('the published qmp-codegen makes a target the user code imports; an upgrade breaks the right call site', () => {
     const q = findQemu('7.2');
