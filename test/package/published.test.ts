@@ -235,6 +235,28 @@ console.log(JSON.stringify({ status: status.status, err, received: server.receiv
     expect(JSON.parse(out)).toEqual({ status: 'paused', err: 'DeviceNotFound', received: ['qmp_capabilities', 'query-status', 'device_del'] });
   });
 
+  it('`qmp-sdk/codegen` without ts-morph: diffSchemas of the two shipped schema folders and schemaSupports work; generateTarget rejects with the one line to install', () => {
+    const out = node(
+      [
+        '--input-type=module',
+        '-e',
+        `import { diffSchemas, loadSchema, schemaSupports, generateTarget, isGenerateError } from 'qmp-sdk/codegen';
+const dir = 'node_modules/qmp-sdk/schema/';
+const report = await diffSchemas(dir + 'qemu-7.2-x86_64', dir + 'qemu-10.0-x86_64');
+const schema = await loadSchema(dir + 'qemu-10.0-x86_64');
+const gen = await generateTarget({ schemaDir: dir + 'qemu-10.0-x86_64', outDir: 'src/gen' }).then(() => 'generated', (e) => (isGenerateError(e) ? e.message : String(e)));
+console.log(JSON.stringify({ breaking: report.summary.breaking, ioUring: schemaSupports(schema, 'blockdev-add/arg-type/+file/aio/^io_uring'), gen }));`,
+      ],
+      app,
+    );
+    expect(JSON.parse(out)).toEqual({
+      breaking: 43,
+      ioUring: true,
+      gen: "generateTarget: qmp-codegen needs the generator's libraries, which runtime users do not install: npm install --save-dev ts-morph@^28.0.0",
+    });
+    expect(existsSync(join(app, 'src'))).toBe(false);
+  });
+
   it('npx qmp-codegen --help lists only the user commands; a real command names the one line to install', () => {
     const help = spawn('npx', ['--no-install', 'qmp-codegen', '--help'], app);
     expect(help.status, help.stderr).toBe(0);
@@ -272,9 +294,11 @@ describe("a new user who follows the README's first screen in an empty folder", 
     expect(example.split('\n').filter((l) => l.trim() !== '').length).toBeLessThanOrEqual(10);
     expect(/\bnpx tsx example\.ts\b/.test(firstScreen)).toBe(true);
     const tsx = join(root, 'node_modules/tsx/dist/cli.mjs'); // what `npx tsx` runs
+    const tsxTmp = join(work, 'tsx-tmp'); // tsx's compile cache, removed with `work`
+    mkdirSync(tsxTmp);
     const run = (source: string, env: Record<string, string>): Ran => {
       writeFileSync(join(dir, 'example.ts'), source);
-      return spawn(process.execPath, [tsx, 'example.ts'], dir, env);
+      return spawn(process.execPath, [tsx, 'example.ts'], dir, { ...env, TMPDIR: tsxTmp });
     };
     const q10 = findQemu('10.0');
     const on10 = run(example.replace("'/usr/bin/qemu-system-x86_64'", JSON.stringify(q10.binary)), q10.env);
