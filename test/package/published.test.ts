@@ -257,7 +257,7 @@ console.log(JSON.stringify({ breaking: report.summary.breaking, ioUring: schemaS
     expect(existsSync(join(app, 'src'))).toBe(false);
   });
 
-  it('npx qmp-codegen --help lists only the user commands; a real command names the one line to install', () => {
+  it('npx qmp-codegen --help lists only the user commands; generate and import --generate name the one line to install; import alone works', () => {
     const help = spawn('npx', ['--no-install', 'qmp-codegen', '--help'], app);
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout.trim()).toBe('usage: qmp-codegen <import|generate|diff> [options]   (qmp-codegen <command> --help)');
@@ -272,7 +272,19 @@ console.log(JSON.stringify({ breaking: report.summary.breaking, ioUring: schemaS
       "qmp-codegen needs the generator's libraries, which runtime users do not install: npm install --save-dev ts-morph@^28.0.0",
     ]);
     expect(existsSync(join(app, 'src'))).toBe(false);
-  });
+    // `import --generate` needs the generator too: the same line, nothing written.
+    const both = spawn('npx', ['--no-install', 'qmp-codegen', 'import', '--file', 'x.json', '--out', 'schema/x', '--generate', 'src/qmp'], app);
+    expect(both.status).toBe(1);
+    expect(both.stderr).toContain('npm install --save-dev ts-morph@');
+    expect(existsSync(join(app, 'schema'))).toBe(false);
+    // `import` alone needs only the importer (Ajv): it works from the runtime install.
+    expect(spawn('npx', ['--no-install', 'qmp-codegen', 'import', '--help'], app).stdout).toContain('usage: qmp-codegen import');
+    const q = findQemu('7.2');
+    const imported = spawn('npx', ['--no-install', 'qmp-codegen', 'import', '--qemu', q.binary, '--out', 'schema/my-qemu'], app, q.env);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(app, 'schema/my-qemu/target.json'), 'utf8'))).toMatchObject({ target: 'qemu-7.2-x86_64', qemu: { major: 7, minor: 2 }, arch: 'x86_64' });
+    rmSync(join(app, 'schema'), { recursive: true });
+  }, 60_000);
 });
 
 describe("a new user who follows the README's first screen in an empty folder", () => {
