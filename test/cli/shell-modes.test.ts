@@ -96,7 +96,7 @@ describe('qmp shell when QEMU goes away, QEMU 7.2', () => {
       child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
       for (let i = 0; i < 400 && !out.includes('qmp> '); i++) await new Promise((r) => setTimeout(r, 50));
       expect(out).toContain('qmp> ');
-      q.vm.process.kill('SIGKILL');
+      process.kill(q.vm.pid, 'SIGKILL'); // QEMU itself (vm.process is the launcher's watcher)
       expect(await exited).toBe(2);
       expect(out).toMatch(/connection ended: /);
     } finally {
