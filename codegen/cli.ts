@@ -16,8 +16,14 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   diff: async (args) => (await import('./diff/cli.js')).diffCli(args),
 };
 
-/** Commands that load the generator's own libraries (`diff` needs only the importer, which needs Ajv, a dependency). */
-const needsGeneratorPeers: ReadonlySet<string> = new Set(['import', 'generate']);
+/**
+ * Whether the command loads the generator's own libraries: `generate`, and `import --generate`.
+ * `import` alone (and its `--help`) and `diff` need only the importer, which needs Ajv, a dependency.
+ */
+function needsGeneratorPeers(command: string, args: readonly string[]): boolean {
+  if (command === 'generate') return true;
+  return command === 'import' && args.includes('--generate') && !args.includes('--help') && !args.includes('-h');
+}
 
 const usage = `usage: qmp-codegen <${Object.keys(commands).join('|')}> [options]   (qmp-codegen <command> --help)`;
 
@@ -31,7 +37,7 @@ async function main([command, ...rest]: string[]): Promise<number> {
     console.error(`qmp-codegen: unknown command '${command}'\n${usage}`);
     return 2;
   }
-  const missing = needsGeneratorPeers.has(command) ? missingGeneratorPeers() : [];
+  const missing = needsGeneratorPeers(command, rest) ? missingGeneratorPeers() : [];
   if (missing.length > 0) {
     console.error(generatorPeersHint(missing));
     return 1;

@@ -1,6 +1,7 @@
 /**
  * `qmp-sdk/codegen`: the importer and the generator as functions (the `qmp-codegen` command is a
- * thin layer over these).
+ * thin layer over these). Only `generateTarget` and `renderTarget` need the optional peer `ts-morph`;
+ * they load it on their first call, so everything else here works in a runtime-only install.
  *
  * ```ts
  * import { importTarget, generateTarget } from 'qmp-sdk/codegen';
@@ -10,7 +11,8 @@
  */
 export { importTarget, ImportError, isImportError, importerVersion } from './import/index.js';
 export type { ImportOptions, ImportResult, ImportSource, ImportSummary, TargetMeta } from './import/index.js';
-export { generateTarget, renderTarget } from './generate/generate.js';
+export { generateTarget, renderTarget } from './generator-on-demand.js';
+export type { RenderedTarget } from './generator-on-demand.js';
 export type { GenerateOptions, GenerateResult } from './generate/generate.js';
 export { GenerateError, isGenerateError } from './generate/errors.js';
 export { loadQapiSource, recoverQapiNames, QapiSyntaxError, QapiSourceError, isQapiSyntaxError, isQapiSourceError } from './qapi/index.js';

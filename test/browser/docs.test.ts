@@ -5,7 +5,7 @@
  * search box, follows the hit and finds the command's documentation there.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,6 +34,20 @@ it('npm run docs builds without a warning: one module per public entry point, co
   expect(events).toContain('id="block_io_error"');
   for (const page of ['classes/qmp-sdk_testing.QmpTestServer.html', 'functions/qmp-sdk_codegen.generateTarget.html', 'classes/qmp-sdk_runtime.QmpClient.html']) {
     expect(readdirSync(join(out, page.split('/')[0] as string)), page).toContain(page.split('/')[1]);
+  }
+  // The API added since the reference was first built, each with its doc comment.
+  const text = (page: string): string => readFileSync(join(out, page), 'utf8').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+  const client = text('classes/qmp-sdk_runtime.QmpClient.html');
+  for (const member of ['executeUntyped', 'jobs', 'migration', 'devices', 'supports', 'versionMismatch']) {
+    expect(client, member).toMatch(new RegExp(`${member}\\b`));
+  }
+  expect(client).toContain('neither its arguments nor its reply are validated');
+  const options = text('interfaces/qmp-sdk.ClientOptions.html');
+  expect(options).toContain("'warn' (default), 'error' or 'ignore'");
+  expect(options).toContain('Reconnect when the connection drops');
+  for (const page of ['types/qmp-sdk_runtime.Jobs.html', 'types/qmp-sdk_runtime.Migration.html', 'interfaces/qmp-sdk_runtime.Devices.html', 'interfaces/qmp-sdk_runtime.ReconnectOptions.html', 'classes/qmp-sdk_runtime.QmpVersionMismatchError.html', 'functions/qmp-sdk_codegen.diffSchemas.html', 'functions/qmp-sdk_codegen.schemaSupports.html']) {
+    expect(existsSync(join(out, page)), page).toBe(true);
+    expect(readFileSync(join(out, page), 'utf8'), page).toContain('tsd-comment');
   }
 });
 

@@ -235,7 +235,29 @@ console.log(JSON.stringify({ status: status.status, err, received: server.receiv
     expect(JSON.parse(out)).toEqual({ status: 'paused', err: 'DeviceNotFound', received: ['qmp_capabilities', 'query-status', 'device_del'] });
   });
 
-  it('npx qmp-codegen --help lists only the user commands; a real command names the one line to install', () => {
+  it('`qmp-sdk/codegen` without ts-morph: diffSchemas of the two shipped schema folders and schemaSupports work; generateTarget rejects with the one line to install', () => {
+    const out = node(
+      [
+        '--input-type=module',
+        '-e',
+        `import { diffSchemas, loadSchema, schemaSupports, generateTarget, isGenerateError } from 'qmp-sdk/codegen';
+const dir = 'node_modules/qmp-sdk/schema/';
+const report = await diffSchemas(dir + 'qemu-7.2-x86_64', dir + 'qemu-10.0-x86_64');
+const schema = await loadSchema(dir + 'qemu-10.0-x86_64');
+const gen = await generateTarget({ schemaDir: dir + 'qemu-10.0-x86_64', outDir: 'src/gen' }).then(() => 'generated', (e) => (isGenerateError(e) ? e.message : String(e)));
+console.log(JSON.stringify({ breaking: report.summary.breaking, ioUring: schemaSupports(schema, 'blockdev-add/arg-type/+file/aio/^io_uring'), gen }));`,
+      ],
+      app,
+    );
+    expect(JSON.parse(out)).toEqual({
+      breaking: 43,
+      ioUring: true,
+      gen: "generateTarget: qmp-codegen needs the generator's libraries, which runtime users do not install: npm install --save-dev ts-morph@^28.0.0",
+    });
+    expect(existsSync(join(app, 'src'))).toBe(false);
+  });
+
+  it('npx qmp-codegen --help lists only the user commands; generate and import --generate name the one line to install; import alone works', () => {
     const help = spawn('npx', ['--no-install', 'qmp-codegen', '--help'], app);
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout.trim()).toBe('usage: qmp-codegen <import|generate|diff> [options]   (qmp-codegen <command> --help)');
@@ -250,7 +272,58 @@ console.log(JSON.stringify({ status: status.status, err, received: server.receiv
       "qmp-codegen needs the generator's libraries, which runtime users do not install: npm install --save-dev ts-morph@^28.0.0",
     ]);
     expect(existsSync(join(app, 'src'))).toBe(false);
-  });
+    // `import --generate` needs the generator too: the same line, nothing written.
+    const both = spawn('npx', ['--no-install', 'qmp-codegen', 'import', '--file', 'x.json', '--out', 'schema/x', '--generate', 'src/qmp'], app);
+    expect(both.status).toBe(1);
+    expect(both.stderr).toContain('npm install --save-dev ts-morph@');
+    expect(existsSync(join(app, 'schema'))).toBe(false);
+    // `import` alone needs only the importer (Ajv): it works from the runtime install.
+    expect(spawn('npx', ['--no-install', 'qmp-codegen', 'import', '--help'], app).stdout).toContain('usage: qmp-codegen import');
+    const q = findQemu('7.2');
+    const imported = spawn('npx', ['--no-install', 'qmp-codegen', 'import', '--qemu', q.binary, '--out', 'schema/my-qemu'], app, q.env);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(app, 'schema/my-qemu/target.json'), 'utf8'))).toMatchObject({ target: 'qemu-7.2-x86_64', qemu: { major: 7, minor: 2 }, arch: 'x86_64' });
+    rmSync(join(app, 'schema'), { recursive: true });
+  }, 60_000);
+});
+
+describe("a new user who follows the README's first screen in an empty folder", () => {
+  it('npm init -y, the install block as written (the tarball for qmp-sdk), the ten-line example saved as example.ts and run with tsx: QEMU 10.0, and QEMU 7.2 through the import its comment names, print what its comments say and warn of nothing', () => {
+    const dir = join(work, 'first-screen');
+    mkdirSync(dir);
+    // What `npm init -y` makes is a CommonJS project (npm 11): the README has to say how to run ESM there.
+    expect(spawn('npm', ['init', '-y'], dir).status).toBe(0);
+    const readme = readFileSync(join(app, 'node_modules/qmp-sdk/README.md'), 'utf8');
+    const firstScreen = readme.slice(0, readme.indexOf('\n## '));
+    const commands = (/```sh\n([\s\S]*?)```/.exec(firstScreen)?.[1] ?? '').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '');
+    expect(commands).toContain('npm install qmp-sdk');
+    for (const command of commands) {
+      const [cmd = '', ...args] = command === 'npm install qmp-sdk' ? ['npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', packed.tarball] : command.split(/\s+/);
+      const r = spawn(cmd, args, dir);
+      expect(r.status, `${command}\n${r.stderr}`).toBe(0);
+    }
+    const example = /```ts\n([\s\S]*?)```/.exec(firstScreen)?.[1] ?? '';
+    expect(example.split('\n').filter((l) => l.trim() !== '').length).toBeLessThanOrEqual(10);
+    expect(/\bnpx tsx example\.ts\b/.test(firstScreen)).toBe(true);
+    const tsx = join(root, 'node_modules/tsx/dist/cli.mjs'); // what `npx tsx` runs
+    const tsxTmp = join(work, 'tsx-tmp'); // tsx's compile cache, removed with `work`
+    mkdirSync(tsxTmp);
+    const run = (source: string, env: Record<string, string>): Ran => {
+      writeFileSync(join(dir, 'example.ts'), source);
+      return spawn(process.execPath, [tsx, 'example.ts'], dir, { ...env, TMPDIR: tsxTmp });
+    };
+    const q10 = findQemu('10.0');
+    const on10 = run(example.replace("'/usr/bin/qemu-system-x86_64'", JSON.stringify(q10.binary)), q10.env);
+    expect(on10.stderr).toBe('');
+    expect(on10.stdout).toMatch(/^resumed at \d+\nDeviceNotFound\n$/);
+    const q72 = findQemu('7.2');
+    expect(example).toContain(`'${q72.binary}'`);
+    const entry72 = /\(7\.2: '(qmp-sdk\/[^']+)'\)/.exec(example)?.[1];
+    expect(entry72).toBe('qmp-sdk/qemu-7.2-x86_64');
+    const on72 = run(example.replace("from 'qmp-sdk'", `from '${entry72 ?? ''}'`), q72.env);
+    expect(on72.stderr).toBe(''); // no QmpVersionMismatchWarning
+    expect(on72.stdout).toMatch(/^resumed at \d+\nDeviceNotFound\n$/);
+  }, 120_000);
 });
 
 describe('a user who regenerates (npm install qmp-sdk ts-morph)', () => {
