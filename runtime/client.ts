@@ -322,6 +322,8 @@ export class QmpClient<
   /** Set with the `reconnect` option once connected; `#reconnecting` while the connection is down. */
   #reconnector: Reconnector | undefined;
   #reconnecting = false;
+  /** Messages skipped before the greeting on the current connection (bounded per connection, not per client: a reconnect starts again at 0). */
+  #skippedThisConnection = 0;
   #closing: Promise<void> | undefined;
   #negotiation: { id: number; resolve(): void; reject(e: unknown): void } | undefined;
   readonly #stats = {
@@ -559,6 +561,7 @@ export class QmpClient<
       });
       negotiated.catch(() => {});
       const { maxMessageBytes, maxMessageDepth, maxMessageTokens } = options;
+      this.#skippedThisConnection = 0;
       this.#conn = new Connection(stream, { maxMessageBytes, maxMessageDepth, maxMessageTokens }, {
         onMessage: this.#onMessage,
         onClose: this.#onConnectionClose,
@@ -658,7 +661,7 @@ export class QmpClient<
       // arrive before the greeting. Skip them (a bounded number; the connect timeout bounds the time).
       if (typeof message['event'] === 'string') this.#stats.eventsBeforeReady++;
       else this.#stats.skippedBeforeGreeting++;
-      if (this.#stats.eventsBeforeReady + this.#stats.skippedBeforeGreeting > MAX_MESSAGES_BEFORE_GREETING) {
+      if (++this.#skippedThisConnection > MAX_MESSAGES_BEFORE_GREETING) {
         this.#negotiation = undefined;
         neg.reject(new QmpNegotiationError(`no QMP greeting: more than ${MAX_MESSAGES_BEFORE_GREETING} messages before the greeting (the last: ${short(message)})`));
       }
