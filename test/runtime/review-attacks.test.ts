@@ -1,0 +1,121 @@
+/**
+ * Interactions of the issue 10 hardening branches, found by re-running the attack against the
+ * merged code (review 2). Each case failed before its fix.
+ *
+ * - Reconnect × messages skipped before the greeting: the bound (MAX_MESSAGES_BEFORE_GREETING)
+ *   counted over the client's whole life, so a long-lived reconnecting client whose monitor sent a
+ *   few stale replies before each greeting eventually failed every reconnect. The bound is per
+ *   connection. (The test server stands in for QEMU here: real QEMU 10.0 sends a handful per
+ *   connection, and reaching the bound would take hundreds of real reconnects.)
+ * - "Validate exactly what is sent" (issue 10 item 9): an array index getter passed the plain-data
+ *   check (validated one value, sent another; a throwing one made the check throw), and a
+ *   non-enumerable member added to Object.prototype satisfied a required argument that was not sent
+ *   (also through the serialise-and-parse-back path, whose objects inherit it too).
+ */
+import { describe, expect, it } from 'vitest';
+import { QmpClient, isQmpValidationError, type ReconnectNotification } from '../../runtime/index.js';
+import { QmpClient as Qemu100Client } from '../../generated/qemu-10.0-x86_64/index.js';
+import { MAX_MESSAGES_BEFORE_GREETING } from '../../runtime/negotiation.js';
+import { createQmpServer } from '../../runtime/testing/index.js';
+
+describe('reconnect × stale replies before the greeting', () => {
+  it('bounds the messages skipped before the greeting per connection, not over the client\'s life', async () => {
+    // Each connection: stale replies (ids of an earlier connection) before the greeting, within the bound.
+    const perConnection = Math.ceil(MAX_MESSAGES_BEFORE_GREETING * 0.6);
+    const server = createQmpServer({ faults: { injectBeforeGreeting: '{"return": {}, "id": 7}\r\n'.repeat(perConnection) } });
+    const address = await server.listen({});
+    const notes: ReconnectNotification['type'][] = [];
+    let settled!: (n: ReconnectNotification) => void;
+    const outcome = new Promise<ReconnectNotification>((r) => (settled = r));
+    const qmp = await QmpClient.connect({
+      ...address,
+      reconnect: {
+        retries: 2,
+        minDelayMs: 1,
+        maxDelayMs: 5,
+        onNotification: (n) => {
+          notes.push(n.type);
+          if (n.type === 'reconnected' || n.type === 'gave-up') settled(n);
+        },
+      },
+    });
+    try {
+      expect(qmp.stats.skippedBeforeGreeting).toBe(perConnection);
+      await server.dropConnections();
+      expect((await outcome).type).toBe('reconnected');
+      expect(notes).toEqual(['disconnected', 'reconnected']);
+      expect(qmp.stats.skippedBeforeGreeting).toBe(2 * perConnection);
+      // The session works again: the command reaches the server (which knows no commands) and is answered.
+      await expect(qmp.executeUntyped('query-version')).rejects.toMatchObject({ errorClass: 'CommandNotFound' });
+    } finally {
+      await qmp.close();
+      await server.close();
+    }
+  });
+});
+
+describe('validate exactly what is sent: accessors on array indices, members added to Object.prototype', () => {
+  async function withServer(run: (qmp: Qemu100Client, received: unknown[]) => Promise<void>): Promise<void> {
+    const received: unknown[] = [];
+    const record = (args: unknown): Record<string, never> => {
+      received.push(args);
+      return {};
+    };
+    const server = createQmpServer({ handlers: { device_del: record, 'migrate-set-capabilities': record } });
+    const qmp = await Qemu100Client.connect({ stream: server.connectStream(), validateArguments: true, versionMismatch: 'ignore' });
+    try {
+      await run(qmp, received);
+    } finally {
+      await qmp.close();
+      await server.close();
+    }
+  }
+
+  it('an index getter that answers differently on later reads: what is validated is what is sent (here invalid: nothing sent)', async () => {
+    await withServer(async (qmp, received) => {
+      // Before: the plain-data check read it (1), JSON.stringify sent read 2, the validator saw read 3.
+      let reads = 0;
+      const capabilities: unknown[] = [];
+      Object.defineProperty(capabilities, 0, {
+        enumerable: true,
+        get: () => (++reads <= 2 ? { capability: 'no-such-capability', state: true } : { capability: 'xbzrle', state: true }),
+      });
+      const error = await qmp.execute('migrate-set-capabilities', { capabilities } as never).catch((e: unknown) => e);
+      expect(isQmpValidationError(error), String(error)).toBe(true);
+      expect(received).toEqual([]);
+    });
+  });
+
+  it('an index getter that throws: the call rejects, nothing is sent (held before too: the client caught the throw)', async () => {
+    await withServer(async (qmp, received) => {
+      const capabilities: unknown[] = [];
+      Object.defineProperty(capabilities, 0, { enumerable: true, get: () => { throw new Error('getter boom'); } });
+      let call: Promise<unknown> | undefined;
+      expect(() => (call = qmp.execute('migrate-set-capabilities', { capabilities } as never))).not.toThrow();
+      await expect(call).rejects.toThrow(/getter boom/);
+      expect(received).toEqual([]);
+    });
+  });
+
+  it('a non-enumerable member added to Object.prototype does not satisfy a required argument', async () => {
+    await withServer(async (qmp, received) => {
+      Object.defineProperty(Object.prototype, 'id', { value: 'disk0', enumerable: false, configurable: true, writable: true });
+      try {
+        const plain = await qmp.execute('device_del', {} as never).catch((e: unknown) => e);
+        // not plain data either (a class instance: serialised and parsed back)
+        class Args {}
+        const instance = await qmp.execute('device_del', new Args() as never).catch((e: unknown) => e);
+        for (const error of [plain, instance]) {
+          expect(isQmpValidationError(error), String(error)).toBe(true);
+          expect(String(error)).toMatch(/id/);
+        }
+      } finally {
+        delete (Object.prototype as { id?: unknown }).id;
+      }
+      expect(received).toEqual([]);
+      // untouched prototypes: the same call with the member given is sent as is
+      await qmp.execute('device_del', { id: 'disk0' });
+      expect(received).toEqual([{ id: 'disk0' }]);
+    });
+  });
+});
