@@ -324,6 +324,8 @@ export class QmpClient<
   #reconnecting = false;
   /** Messages skipped before the greeting on the current connection (bounded per connection, not per client: a reconnect starts again at 0). */
   #skippedThisConnection = 0;
+  /** Set by {@link expectClose}. */
+  #expectingClose = false;
   #closing: Promise<void> | undefined;
   #negotiation: { id: number; resolve(): void; reject(e: unknown): void } | undefined;
   readonly #stats = {
@@ -510,6 +512,14 @@ export class QmpClient<
       this.#resolveClosed(error);
     });
     return this.#closing;
+  }
+
+  /**
+   * The launcher's `close()` is about to send `quit`: the end of the connection that follows is
+   * this client's own close (reason `'closed'`, no reconnection, no `reconnect` notifications). @internal
+   */
+  expectClose(): void {
+    this.#expectingClose = true;
   }
 
   /** `await using qmp = await QmpClient.connect(…)` closes it at the end of the scope. */
@@ -1012,6 +1022,7 @@ export class QmpClient<
   readonly #onConnectionClose = (error: QmpConnectionError, protocolError: QmpProtocolError | undefined): void => {
     if (protocolError) this.#protocolProblem(protocolError);
     if (this.#phase === 'closed') return;
+    if (this.#expectingClose) error = new QmpConnectionError('closed', 'the QMP connection was closed by the client', { cause: error });
     const neg = this.#negotiation;
     if (neg) {
       const during = this.greeting ? 'during negotiation' : 'before its greeting';

@@ -7,6 +7,10 @@
  *   few stale replies before each greeting eventually failed every reconnect. The bound is per
  *   connection. (The test server stands in for QEMU here: real QEMU 10.0 sends a handful per
  *   connection, and reaching the bound would take hundreds of real reconnects.)
+ * - Launcher × reconnect (real QEMU 7.2 and 10.0): the launcher's `close()` sends `quit`, QEMU ends
+ *   the connection, and a client with `reconnect` took that for a drop: it notified 'disconnected',
+ *   tried to reconnect to the removed socket and ended with reason 'reconnect-failed' (without
+ *   `reconnect`: 'peer-closed'), although `closed` promises reason 'closed' after `close()`.
  * - "Validate exactly what is sent" (issue 10 item 9): an array index getter passed the plain-data
  *   check (validated one value, sent another; a throwing one made the check throw), and a
  *   non-enumerable member added to Object.prototype satisfied a required argument that was not sent
@@ -17,6 +21,8 @@ import { QmpClient, isQmpValidationError, type ReconnectNotification } from '../
 import { QmpClient as Qemu100Client } from '../../generated/qemu-10.0-x86_64/index.js';
 import { MAX_MESSAGES_BEFORE_GREETING } from '../../runtime/negotiation.js';
 import { createQmpServer } from '../../runtime/testing/index.js';
+import { qemuVersions } from '../../scripts/qemus.js';
+import { launch, leftNothing } from './helpers/qemu.js';
 
 describe('reconnect × stale replies before the greeting', () => {
   it('bounds the messages skipped before the greeting per connection, not over the client\'s life', async () => {
@@ -117,5 +123,21 @@ describe('validate exactly what is sent: accessors on array indices, members add
       await qmp.execute('device_del', { id: 'disk0' });
       expect(received).toEqual([{ id: 'disk0' }]);
     });
+  });
+});
+
+describe.each(qemuVersions)('QEMU %s: launcher close() × reconnect', (version) => {
+  it.each([['with reconnect', true], ['without reconnect', false]] as const)('%s: close() is the client\'s own close (reason closed, no reconnect notifications)', async (_, withReconnect) => {
+    const notes: ReconnectNotification['type'][] = [];
+    const vm = await launch(version, withReconnect ? { reconnect: { retries: 3, minDelayMs: 1, maxDelayMs: 5, onNotification: (n) => notes.push(n.type) } } : {});
+    try {
+      await vm.close();
+      const why = await vm.qmp.closed;
+      expect(why.reason).toBe('closed');
+      expect(notes).toEqual([]);
+    } finally {
+      await vm.close();
+    }
+    expect(leftNothing(vm)).toBe(true);
   });
 });
