@@ -628,7 +628,7 @@ export class QmpClient<
     }
   }
 
-  readonly #onMessage = (message: unknown): void => {
+  readonly #onMessage = (message: unknown, bytes = 0): void => {
     this.#stats.received++;
     this.#trace('in', message);
     if (!isPlainObject(message)) {
@@ -644,7 +644,7 @@ export class QmpClient<
     }
     switch (this.#phase) {
       case 'ready':
-        if (typeof message['event'] === 'string') this.#onEvent(message);
+        if (typeof message['event'] === 'string') this.#onEvent(message, bytes);
         else if ('return' in message || 'error' in message) this.#onReply(message);
         else this.#protocolProblem(new QmpProtocolError('unexpected-message', `QMP peer sent an unexpected message: ${short(message)}`, { received: message }));
         return;
@@ -972,7 +972,7 @@ export class QmpClient<
 
   // ---- events -----------------------------------------------------------------------------
 
-  #onEvent(message: Record<string, unknown>): void {
+  #onEvent(message: Record<string, unknown>, bytes: number): void {
     const name = message['event'] as string;
     const ts = message['timestamp'];
     if (!isPlainObject(ts) || typeof ts['seconds'] !== 'number' || typeof ts['microseconds'] !== 'number') {
@@ -988,7 +988,7 @@ export class QmpClient<
       }
     }
     this.#stats.events++;
-    this.#hub.emit(message as unknown as QmpEvent);
+    this.#hub.emit(message as unknown as QmpEvent, bytes);
   }
 
   // ---- errors & teardown ------------------------------------------------------------------

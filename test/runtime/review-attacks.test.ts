@@ -11,6 +11,9 @@
  *   the connection, and a client with `reconnect` took that for a drop: it notified 'disconnected',
  *   tried to reconnect to the removed socket and ended with reason 'reconnect-failed' (without
  *   `reconnect`: 'peer-closed'), although `closed` promises reason 'closed' after `close()`.
+ * - Message limits × event buffers: an events() iterator kept up to `bufferSize` (1000) events
+ *   whatever their size, and a peer may send events up to `maxMessageBytes` (16 MiB): a slow reader
+ *   could hold 16 GB. Iterators now also keep at most MAX_EVENT_BUFFER_BYTES of event messages.
  * - "Validate exactly what is sent" (issue 10 item 9): an array index getter passed the plain-data
  *   check (validated one value, sent another; a throwing one made the check throw), and a
  *   non-enumerable member added to Object.prototype satisfied a required argument that was not sent
@@ -20,6 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { QmpClient, isQmpValidationError, type ReconnectNotification } from '../../runtime/index.js';
 import { QmpClient as Qemu100Client } from '../../generated/qemu-10.0-x86_64/index.js';
 import { MAX_MESSAGES_BEFORE_GREETING } from '../../runtime/negotiation.js';
+import { MAX_EVENT_BUFFER_BYTES } from '../../runtime/events.js';
 import { createQmpServer } from '../../runtime/testing/index.js';
 import { qemuVersions } from '../../scripts/qemus.js';
 import { launch, leftNothing } from './helpers/qemu.js';
@@ -139,5 +143,49 @@ describe.each(qemuVersions)('QEMU %s: launcher close() × reconnect', (version) 
       await vm.close();
     }
     expect(leftNothing(vm)).toBe(true);
+  });
+});
+
+describe('message limits × event buffers', () => {
+  it.each(['drop-oldest', 'drop-newest'] as const)('an iterator nobody reads keeps at most MAX_EVENT_BUFFER_BYTES of large events (%s)', async (overflow) => {
+    const eventBytes = 9 * 1024 * 1024; // under maxMessageBytes (16 MiB): each one is accepted
+    const count = Math.floor(MAX_EVENT_BUFFER_BYTES / eventBytes) + 3;
+    const server = createQmpServer();
+    const qmp = await QmpClient.connect({ stream: server.connectStream() });
+    try {
+      const stream = qmp.events({ overflow }); // bufferSize 1000: far more than fit in the byte bound
+      let seen = 0;
+      const all = new Promise<void>((resolve) => qmp.on('BIG', () => ++seen === count && resolve()));
+      const filler = 'x'.repeat(eventBytes);
+      for (let i = 0; i < count; i++) await server.emitEvent('BIG', { i, s: filler });
+      await all;
+      const kept = Math.floor(MAX_EVENT_BUFFER_BYTES / eventBytes); // each message is a little over eventBytes
+      expect(stream.buffered).toBeLessThanOrEqual(kept);
+      expect(stream.buffered).toBeGreaterThanOrEqual(kept - 1);
+      expect(stream.dropped).toBe(count - stream.buffered);
+      const first = (await stream.next()).value as { data: { i: number } };
+      expect(first.data.i).toBe(overflow === 'drop-oldest' ? stream.dropped : 0);
+      stream.close();
+    } finally {
+      await qmp.close();
+      await server.close();
+    }
+  });
+
+  it('one event larger than the byte bound is still delivered to an empty iterator', async () => {
+    const server = createQmpServer();
+    const qmp = await QmpClient.connect({ stream: server.connectStream(), maxMessageBytes: MAX_EVENT_BUFFER_BYTES + 1024 * 1024 });
+    try {
+      const stream = qmp.events();
+      const got = new Promise<void>((resolve) => qmp.on('BIG', () => resolve()));
+      await server.emitEvent('BIG', { s: 'x'.repeat(MAX_EVENT_BUFFER_BYTES) });
+      await got;
+      expect(stream.buffered).toBe(1);
+      expect(stream.dropped).toBe(0);
+      stream.close();
+    } finally {
+      await qmp.close();
+      await server.close();
+    }
   });
 });
