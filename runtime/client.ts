@@ -324,6 +324,8 @@ export class QmpClient<
   #reconnecting = false;
   /** Messages skipped before the greeting on the current connection (bounded per connection, not per client: a reconnect starts again at 0). */
   #skippedThisConnection = 0;
+  /** The summary of the version mismatch last reported under `versionMismatch: 'warn'`. */
+  #reportedMismatch: string | undefined;
   /** Set by {@link expectClose}. */
   #expectingClose = false;
   #closing: Promise<void> | undefined;
@@ -596,8 +598,10 @@ export class QmpClient<
         });
       }
       const mismatch = this.versionMismatch;
-      if (mismatch && !again && (options.versionMismatch ?? 'warn') === 'warn') {
-        // After connect() resolved, so that listeners added right after `await connect()` get it (once: not again on a reconnect).
+      if (mismatch && (options.versionMismatch ?? 'warn') === 'warn' && mismatch.summary !== this.#reportedMismatch) {
+        // After connect() resolved, so that listeners added right after `await connect()` get it. Once per
+        // mismatch: a reconnect reports again only when it found another server (QEMU replaced meanwhile).
+        this.#reportedMismatch = mismatch.summary;
         setImmediate(() => {
           if (this.#errorListeners.length > 0) this.#report(mismatch, 'version');
           else process.emitWarning(mismatch.message, { type: 'QmpVersionMismatchWarning' });

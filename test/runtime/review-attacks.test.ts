@@ -14,13 +14,18 @@
  * - Message limits × event buffers: an events() iterator kept up to `bufferSize` (1000) events
  *   whatever their size, and a peer may send events up to `maxMessageBytes` (16 MiB): a slow reader
  *   could hold 16 GB. Iterators now also keep at most MAX_EVENT_BUFFER_BYTES of event messages.
+ * - Reconnect × version mismatch: under `versionMismatch: 'warn'` the mismatch was reported only for
+ *   the first connection, so a reconnect that found QEMU replaced by another version said nothing.
  * - "Validate exactly what is sent" (issue 10 item 9): an array index getter passed the plain-data
  *   check (validated one value, sent another; a throwing one made the check throw), and a
  *   non-enumerable member added to Object.prototype satisfied a required argument that was not sent
  *   (also through the serialise-and-parse-back path, whose objects inherit it too).
  */
 import { describe, expect, it } from 'vitest';
-import { QmpClient, isQmpValidationError, type ReconnectNotification } from '../../runtime/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QmpClient, isQmpValidationError, isQmpVersionMismatchError, type ReconnectNotification } from '../../runtime/index.js';
 import { QmpClient as Qemu100Client } from '../../generated/qemu-10.0-x86_64/index.js';
 import { MAX_MESSAGES_BEFORE_GREETING } from '../../runtime/negotiation.js';
 import { MAX_EVENT_BUFFER_BYTES } from '../../runtime/events.js';
@@ -186,6 +191,52 @@ describe('message limits × event buffers', () => {
     } finally {
       await qmp.close();
       await server.close();
+    }
+  });
+});
+
+describe('reconnect × version mismatch', () => {
+  it("'warn': a reconnect that finds another QEMU version reports it; one that finds the same server again does not", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qmp-review-'));
+    const path = join(dir, 'qmp.sock');
+    const servers: ReturnType<typeof createQmpServer>[] = [];
+    const serve = async (major: number, minor: number): Promise<void> => {
+      const s = createQmpServer({ greeting: { qemu: { major, minor, micro: 0 } } });
+      servers.push(s);
+      await s.listen({ path });
+    };
+    const replace = async (major: number, minor: number): Promise<void> => {
+      await servers.pop()!.close(); // QEMU stopped: connections dropped, its socket gone
+      await serve(major, minor);
+    };
+    let next!: (n: ReconnectNotification) => void;
+    const notification = (): Promise<ReconnectNotification> => new Promise((r) => (next = r));
+    const reported: unknown[] = [];
+    await serve(10, 0);
+    const qmp = await Qemu100Client.connect({
+      path,
+      versionMismatch: 'warn',
+      reconnect: { retries: 5, minDelayMs: 20, maxDelayMs: 50, onNotification: (n) => (n.type === 'reconnected' || n.type === 'gave-up') && next(n) },
+    });
+    qmp.onError((e) => reported.push(e));
+    try {
+      expect(qmp.versionMismatch).toBeUndefined();
+      let outcome = notification();
+      await replace(7, 2); // QEMU replaced by another version while the client was away
+      expect((await outcome).type).toBe('reconnected');
+      await new Promise((r) => setImmediate(r)); // the report is queued before 'reconnected' is notified
+      expect(reported.filter(isQmpVersionMismatchError)).toHaveLength(1);
+      const mismatch = reported.find(isQmpVersionMismatchError);
+      expect(String(mismatch)).toMatch(/QEMU 7\.2/);
+      outcome = notification();
+      await replace(7, 2); // the same version again: nothing new to say
+      expect((await outcome).type).toBe('reconnected');
+      await new Promise((r) => setImmediate(r));
+      expect(reported.filter(isQmpVersionMismatchError)).toHaveLength(1);
+    } finally {
+      await qmp.close();
+      for (const s of servers) await s.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
