@@ -16,6 +16,9 @@
  *   could hold 16 GB. Iterators now also keep at most MAX_EVENT_BUFFER_BYTES of event messages.
  * - Reconnect × version mismatch: under `versionMismatch: 'warn'` the mismatch was reported only for
  *   the first connection, so a reconnect that found QEMU replaced by another version said nothing.
+ * - Test server: dropConnections({ stopListening: true }) × its private socket: the socket file
+ *   stayed, so listening on the same path again (the server coming back, as a restarted QEMU does)
+ *   failed with EEXIST.
  * - "Validate exactly what is sent" (issue 10 item 9): an array index getter passed the plain-data
  *   check (validated one value, sent another; a throwing one made the check throw), and a
  *   non-enumerable member added to Object.prototype satisfied a required argument that was not sent
@@ -236,6 +239,32 @@ describe('reconnect × version mismatch', () => {
     } finally {
       await qmp.close();
       for (const s of servers) await s.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('test server: dropConnections({ stopListening }) × private socket', () => {
+  it('the same server listens again on the same path, and a reconnecting client comes back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qmp-review-'));
+    const path = join(dir, 'qmp.sock');
+    const server = createQmpServer();
+    await server.listen({ path });
+    let next!: (n: ReconnectNotification) => void;
+    const notes: ReconnectNotification['type'][] = [];
+    const qmp = await QmpClient.connect({
+      path,
+      reconnect: { retries: 50, minDelayMs: 5, maxDelayMs: 20, onNotification: (n) => { notes.push(n.type); if (n.type === 'reconnected' || n.type === 'gave-up') next(n); } },
+    });
+    try {
+      const outcome = new Promise<ReconnectNotification>((r) => (next = r));
+      expect(await server.dropConnections({ stopListening: true })).toBe(1);
+      await server.listen({ path }); // EEXIST before
+      expect((await outcome).type).toBe('reconnected');
+      await expect(qmp.executeUntyped('query-version')).rejects.toMatchObject({ errorClass: 'CommandNotFound' });
+    } finally {
+      await qmp.close();
+      await server.close();
       await rm(dir, { recursive: true, force: true });
     }
   });
