@@ -19,6 +19,10 @@
  * - Test server: dropConnections({ stopListening: true }) × its private socket: the socket file
  *   stayed, so listening on the same path again (the server coming back, as a restarted QEMU does)
  *   failed with EEXIST.
+ * - Caller mistakes (issue 18 part 3) in nested options: an unknown key inside `reconnect`
+ *   (`minDelay`) was silently ignored (by connect and by launchQemu's `qmp`), and a Proxy or a
+ *   throwing getter as `reconnect` (or as the test server's options) escaped as a raw exception
+ *   instead of a usage error.
  * - "Validate exactly what is sent" (issue 10 item 9): an array index getter passed the plain-data
  *   check (validated one value, sent another; a throwing one made the check throw), and a
  *   non-enumerable member added to Object.prototype satisfied a required argument that was not sent
@@ -28,7 +32,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QmpClient, isQmpValidationError, isQmpVersionMismatchError, type ReconnectNotification } from '../../runtime/index.js';
+import { QmpClient, isQmpUsageError, isQmpValidationError, isQmpVersionMismatchError, launchQemu, type ReconnectNotification } from '../../runtime/index.js';
+import { QmpTestServerUsageError } from '../../runtime/testing/index.js';
 import { QmpClient as Qemu100Client } from '../../generated/qemu-10.0-x86_64/index.js';
 import { MAX_MESSAGES_BEFORE_GREETING } from '../../runtime/negotiation.js';
 import { MAX_EVENT_BUFFER_BYTES } from '../../runtime/events.js';
@@ -267,5 +272,37 @@ describe('test server: dropConnections({ stopListening }) × private socket', ()
       await server.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('caller mistakes in nested options', () => {
+  const throwing = new Proxy({}, { get: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); } });
+
+  it('connect(): an unknown key inside reconnect is named with a hint; a throwing reconnect is a usage error; nothing is connected', async () => {
+    const server = createQmpServer();
+    try {
+      const typo = await QmpClient.connect({ stream: server.connectStream(), reconnect: { retries: 1, minDelay: 5 } } as never).catch((e: unknown) => e);
+      expect(isQmpUsageError(typo), String(typo)).toBe(true);
+      expect(String(typo)).toMatch(/unknown option 'reconnect\.minDelay' \(did you mean minDelayMs\?\)/);
+      const trap = await QmpClient.connect({ stream: server.connectStream(), reconnect: throwing } as never).catch((e: unknown) => e);
+      expect(isQmpUsageError(trap), String(trap)).toBe(true);
+      expect(String(trap)).toMatch(/reading the options threw: trap/);
+      expect(server.connections.filter((c) => c.state === 'command')).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('launchQemu(): an unknown key inside qmp.reconnect is refused before anything starts', async () => {
+    const e = await launchQemu({ binary: '/nonexistent/qemu-system-x86_64', qmp: { reconnect: { retries: 1, maxDelay: 3 } } } as never).catch((x: unknown) => x);
+    expect(isQmpUsageError(e), String(e)).toBe(true);
+    expect(String(e)).toMatch(/unknown option 'qmp\.reconnect\.maxDelay' \(did you mean maxDelayMs\?\)/);
+  });
+
+  it('createQmpServer(): options that throw while read are a QmpTestServerUsageError', () => {
+    expect(() => createQmpServer(throwing as never)).toThrow(QmpTestServerUsageError);
+    let reads = 0;
+    const flaky = { get faults() { if (++reads > 1) throw new Error('second read'); return undefined; } };
+    expect(() => createQmpServer(flaky as never)).toThrow(QmpTestServerUsageError);
   });
 });
