@@ -23,11 +23,15 @@
  *   (`minDelay`) was silently ignored (by connect and by launchQemu's `qmp`), and a Proxy or a
  *   throwing getter as `reconnect` (or as the test server's options) escaped as a raw exception
  *   instead of a usage error.
+ * - Launcher watcher killed (SIGKILL; `vm.process` is the watcher since the launcher branch, and the
+ *   CLI branch's test killed it expecting QEMU to die): QEMU ran on, reparented, with its folder
+ *   removed and `exited` resolved. The parent now kills that QEMU (same pid and start time only).
  * - "Validate exactly what is sent" (issue 10 item 9): an array index getter passed the plain-data
  *   check (validated one value, sent another; a throwing one made the check throw), and a
  *   non-enumerable member added to Object.prototype satisfied a required argument that was not sent
  *   (also through the serialise-and-parse-back path, whose objects inherit it too).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,7 +43,7 @@ import { MAX_MESSAGES_BEFORE_GREETING } from '../../runtime/negotiation.js';
 import { MAX_EVENT_BUFFER_BYTES } from '../../runtime/events.js';
 import { createQmpServer } from '../../runtime/testing/index.js';
 import { qemuVersions } from '../../scripts/qemus.js';
-import { launch, leftNothing } from './helpers/qemu.js';
+import { alive, launch, leftNothing } from './helpers/qemu.js';
 
 describe('reconnect × stale replies before the greeting', () => {
   it('bounds the messages skipped before the greeting per connection, not over the client\'s life', async () => {
@@ -306,3 +310,30 @@ describe('caller mistakes in nested options', () => {
     expect(() => createQmpServer(flaky as never)).toThrow(QmpTestServerUsageError);
   });
 });
+
+describe.each(qemuVersions)('QEMU %s: the launcher\'s watcher killed', (version) => {
+  it('SIGKILL to the watcher (vm.process): QEMU does not run on; exited resolves; nothing is left', async () => {
+    const vm = await launch(version);
+    try {
+      vm.process.kill('SIGKILL');
+      await vm.exited;
+      expect(running(vm.pid)).toBe(false);
+      expect(vm.qmp.isOpen === false || (await vm.qmp.closed).reason !== 'closed').toBe(true);
+    } finally {
+      await vm.close();
+    }
+    expect(running(vm.pid)).toBe(false);
+    expect(existsSync(vm.tempDir)).toBe(false);
+  });
+});
+
+/** True while the process runs (a zombie, dead but not yet reaped by its new parent, does not run). */
+function running(pid: number): boolean {
+  if (!alive(pid)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '');
+  } catch {
+    return false;
+  }
+}
