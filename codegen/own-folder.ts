@@ -13,7 +13,7 @@
  *   recursive removal ever touches a folder this command did not create itself.
  * - On any error the temporary folder is removed and the previous folder is put back.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 
 /** Says whether a file (its name and text) was written by this package. */
@@ -52,10 +52,26 @@ export type RefuseError = (path: string, why: string) => Error;
 
 const refusal = (why: string): string => `${why}; refusing to replace the output folder (it may only hold files qmp-codegen wrote)`;
 
-/** True when `dir` is the current folder or contains it. */
+/**
+ * `dir` with symbolic links resolved: the real path of its nearest existing ancestor, then the rest
+ * (a path through a link, `link/a` for `proj/a`, names the same folder as `proj/a`).
+ */
+function realPath(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    const parent = dirname(dir);
+    return parent === dir ? dir : join(realPath(parent), basename(dir));
+  }
+}
+
+/** True when `dir` is the current folder or contains it, also when reached through a symbolic link. */
 function holdsCwd(dir: string): boolean {
-  const rel = relative(dir, process.cwd());
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  const cwd = realPath(process.cwd());
+  return [dir, realPath(dir)].some((d) => {
+    const rel = relative(d, cwd);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  });
 }
 
 /** Throws unless `outDir` is missing or holds only our files (the check {@link replaceOwnFolder} makes first). */

@@ -322,6 +322,12 @@ export class QmpClient<
   /** Set with the `reconnect` option once connected; `#reconnecting` while the connection is down. */
   #reconnector: Reconnector | undefined;
   #reconnecting = false;
+  /** Messages skipped before the greeting on the current connection (bounded per connection, not per client: a reconnect starts again at 0). */
+  #skippedThisConnection = 0;
+  /** The summary of the version mismatch last reported under `versionMismatch: 'warn'`. */
+  #reportedMismatch: string | undefined;
+  /** Set by {@link expectClose}. */
+  #expectingClose = false;
   #closing: Promise<void> | undefined;
   #negotiation: { id: number; resolve(): void; reject(e: unknown): void } | undefined;
   readonly #stats = {
@@ -510,6 +516,14 @@ export class QmpClient<
     return this.#closing;
   }
 
+  /**
+   * The launcher's `close()` is about to send `quit`: the end of the connection that follows is
+   * this client's own close (reason `'closed'`, no reconnection, no `reconnect` notifications). @internal
+   */
+  expectClose(): void {
+    this.#expectingClose = true;
+  }
+
   /** `await using qmp = await QmpClient.connect(…)` closes it at the end of the scope. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
@@ -559,6 +573,7 @@ export class QmpClient<
       });
       negotiated.catch(() => {});
       const { maxMessageBytes, maxMessageDepth, maxMessageTokens } = options;
+      this.#skippedThisConnection = 0;
       this.#conn = new Connection(stream, { maxMessageBytes, maxMessageDepth, maxMessageTokens }, {
         onMessage: this.#onMessage,
         onClose: this.#onConnectionClose,
@@ -583,8 +598,10 @@ export class QmpClient<
         });
       }
       const mismatch = this.versionMismatch;
-      if (mismatch && !again && (options.versionMismatch ?? 'warn') === 'warn') {
-        // After connect() resolved, so that listeners added right after `await connect()` get it (once: not again on a reconnect).
+      if (mismatch && (options.versionMismatch ?? 'warn') === 'warn' && mismatch.summary !== this.#reportedMismatch) {
+        // After connect() resolved, so that listeners added right after `await connect()` get it. Once per
+        // mismatch: a reconnect reports again only when it found another server (QEMU replaced meanwhile).
+        this.#reportedMismatch = mismatch.summary;
         setImmediate(() => {
           if (this.#errorListeners.length > 0) this.#report(mismatch, 'version');
           else process.emitWarning(mismatch.message, { type: 'QmpVersionMismatchWarning' });
@@ -615,7 +632,7 @@ export class QmpClient<
     }
   }
 
-  readonly #onMessage = (message: unknown): void => {
+  readonly #onMessage = (message: unknown, bytes = 0): void => {
     this.#stats.received++;
     this.#trace('in', message);
     if (!isPlainObject(message)) {
@@ -631,7 +648,7 @@ export class QmpClient<
     }
     switch (this.#phase) {
       case 'ready':
-        if (typeof message['event'] === 'string') this.#onEvent(message);
+        if (typeof message['event'] === 'string') this.#onEvent(message, bytes);
         else if ('return' in message || 'error' in message) this.#onReply(message);
         else this.#protocolProblem(new QmpProtocolError('unexpected-message', `QMP peer sent an unexpected message: ${short(message)}`, { received: message }));
         return;
@@ -658,7 +675,7 @@ export class QmpClient<
       // arrive before the greeting. Skip them (a bounded number; the connect timeout bounds the time).
       if (typeof message['event'] === 'string') this.#stats.eventsBeforeReady++;
       else this.#stats.skippedBeforeGreeting++;
-      if (this.#stats.eventsBeforeReady + this.#stats.skippedBeforeGreeting > MAX_MESSAGES_BEFORE_GREETING) {
+      if (++this.#skippedThisConnection > MAX_MESSAGES_BEFORE_GREETING) {
         this.#negotiation = undefined;
         neg.reject(new QmpNegotiationError(`no QMP greeting: more than ${MAX_MESSAGES_BEFORE_GREETING} messages before the greeting (the last: ${short(message)})`));
       }
@@ -959,7 +976,7 @@ export class QmpClient<
 
   // ---- events -----------------------------------------------------------------------------
 
-  #onEvent(message: Record<string, unknown>): void {
+  #onEvent(message: Record<string, unknown>, bytes: number): void {
     const name = message['event'] as string;
     const ts = message['timestamp'];
     if (!isPlainObject(ts) || typeof ts['seconds'] !== 'number' || typeof ts['microseconds'] !== 'number') {
@@ -975,7 +992,7 @@ export class QmpClient<
       }
     }
     this.#stats.events++;
-    this.#hub.emit(message as unknown as QmpEvent);
+    this.#hub.emit(message as unknown as QmpEvent, bytes);
   }
 
   // ---- errors & teardown ------------------------------------------------------------------
@@ -1009,6 +1026,7 @@ export class QmpClient<
   readonly #onConnectionClose = (error: QmpConnectionError, protocolError: QmpProtocolError | undefined): void => {
     if (protocolError) this.#protocolProblem(protocolError);
     if (this.#phase === 'closed') return;
+    if (this.#expectingClose) error = new QmpConnectionError('closed', 'the QMP connection was closed by the client', { cause: error });
     const neg = this.#negotiation;
     if (neg) {
       const during = this.greeting ? 'during negotiation' : 'before its greeting';

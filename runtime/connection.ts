@@ -9,8 +9,8 @@ import { QmpConnectionError, isQmpProtocolError, type QmpProtocolError } from '.
 
 /** Callbacks of a {@link Connection}. */
 export interface ConnectionHandlers {
-  /** Every parsed message, in order. Must not throw. */
-  onMessage(message: unknown): void;
+  /** Every parsed message, in order, with its size on the wire in bytes. Must not throw. */
+  onMessage(message: unknown, bytes: number): void;
   /** Called once when the connection ends, with why (`reason: 'closed'` after {@link Connection.end}). */
   onClose(error: QmpConnectionError, protocolError: QmpProtocolError | undefined): void;
 }

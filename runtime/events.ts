@@ -75,6 +75,16 @@ export interface EventStream<Ev = QmpEvent> extends AsyncIterableIterator<Ev> {
 export type ErrorReporter = (error: unknown, source: 'handler') => void;
 
 const DEFAULT_BUFFER_SIZE = 1000;
+/**
+ * Most bytes of event messages (their size on the wire) one iterator keeps: 64 MiB, beside
+ * `bufferSize`. A peer may send events as large as `maxMessageBytes` (16 MiB by default); without
+ * this, 1000 of them waiting for a slow reader would hold 16 GB. Over it, `overflow` applies as for
+ * `bufferSize`; one event is always kept, whatever its size.
+ */
+export const MAX_EVENT_BUFFER_BYTES = 64 * 1024 * 1024;
+/** The wire size of each event the hub delivered (set by {@link EventHub.emit}). */
+const wireBytes = new WeakMap<object, number>();
+const sizeOf = (ev: QmpEvent | undefined): number => (ev === undefined ? 0 : (wireBytes.get(ev) ?? 0));
 /** Largest `bufferSize`: 16 Mi events (the buffer grows as events arrive; it is never allocated up front). */
 export const MAX_EVENT_BUFFER_SIZE = 16 * 1024 * 1024;
 
@@ -281,6 +291,12 @@ export class EventHub {
     const overflow = options.overflow ?? 'drop-oldest';
     const names = options.names ? new Set(options.names) : undefined;
     const ring = new Ring<QmpEvent>(bufferSize);
+    let heldBytes = 0;
+    const take = (): QmpEvent | undefined => {
+      const ev = ring.shift();
+      heldBytes -= sizeOf(ev);
+      return ev;
+    };
     let dropped = 0;
     let waiting: { resolve: (r: IteratorResult<QmpEvent>) => void; reject: (e: unknown) => void } | undefined;
     let finished: { error: QmpConnectionError | undefined } | undefined;
@@ -294,12 +310,14 @@ export class EventHub {
         w.resolve({ value: ev, done: false });
         return;
       }
-      if (ring.length >= bufferSize) {
+      const size = sizeOf(ev);
+      while (ring.length > 0 && (ring.length >= bufferSize || heldBytes + size > MAX_EVENT_BUFFER_BYTES)) {
         dropped++;
         if (overflow === 'drop-newest') return;
-        ring.shift();
+        take();
       }
       ring.push(ev);
+      heldBytes += size;
     };
     const finish = (error: QmpConnectionError | undefined, discard: boolean): void => {
       if (finished) return;
@@ -307,7 +325,10 @@ export class EventHub {
       removeListener?.();
       this.closables.delete(closable);
       signal?.removeEventListener('abort', onAbort);
-      if (discard) ring.clear();
+      if (discard) {
+        ring.clear();
+        heldBytes = 0;
+      }
       if (waiting) {
         const w = waiting;
         waiting = undefined;
@@ -328,7 +349,7 @@ export class EventHub {
       },
       bufferSize,
       next(): Promise<IteratorResult<QmpEvent>> {
-        const ev = ring.shift();
+        const ev = take();
         if (ev !== undefined) return Promise.resolve({ value: ev, done: false });
         if (finished) {
           if (finished.error) {
@@ -365,8 +386,9 @@ export class EventHub {
     return iterator;
   }
 
-  /** Delivers one event to every matching listener, iterator and wait, in registration order. */
-  emit(event: QmpEvent): void {
+  /** Delivers one event to every matching listener, iterator and wait, in registration order; `bytes` is its size on the wire (bounds what iterators keep). */
+  emit(event: QmpEvent, bytes = 0): void {
+    if (bytes > 0) wireBytes.set(event, bytes);
     const call = (h: EventHandler): void => this.call(h, event);
     this.byName.get(event.event)?.dispatch(call);
     this.any.dispatch(call);

@@ -123,7 +123,7 @@ export class JsonFramer {
    * Scans `chunk` and calls `onMessage` for every complete message, in order. Throws a
    * {@link QmpProtocolError} at the first bad message (messages before it were delivered).
    */
-  push(chunk: Buffer, onMessage: (message: unknown) => void): void {
+  push(chunk: Buffer, onMessage: (message: unknown, bytes: number) => void): void {
     if (this.failed) throw this.failed;
     const n = chunk.length;
     let i = 0;
@@ -228,7 +228,7 @@ export class JsonFramer {
         this.partsLength = 0;
         this.acc = undefined;
       }
-      onMessage(this.decode(bytes, high));
+      onMessage(this.decode(bytes, high), bytes.length);
       start = -1;
     }
   }

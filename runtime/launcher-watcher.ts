@@ -24,11 +24,40 @@
  * `{exit: {code, signal}}` when it ended (the folder is removed before this is sent).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { Readable, Duplex } from 'node:stream';
 
 /** How long QEMU's output pipes may stay open after the watcher exited (held by a process that left QEMU's group), in ms. */
 export const OUTPUT_DRAIN_MS = 1000;
+
+/**
+ * A running process's start time (field 22 of `/proc/<pid>/stat`), or undefined when it is gone,
+ * a zombie (dead, waiting for a parent to reap it), or there is no /proc.
+ */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' || fields[0] === 'X' ? undefined : fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The watcher itself was killed (SIGKILL: it could not stop QEMU) while QEMU ran: QEMU, reparented,
+ * would run on. Kill it here, only if it is still the process the watcher started (same pid and
+ * start time, so a reused pid is never hit), and wait until it is gone (at most 2 s).
+ */
+async function killOrphan(pid: number, started: string | undefined): Promise<void> {
+  if (started === undefined || startTimeOf(pid) !== started) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 200 && startTimeOf(pid) === started; i++) await new Promise((r) => setTimeout(r, 10));
+}
 
 /** How long an orphaned QEMU gets between SIGTERM and SIGKILL, in ms. */
 export const ORPHAN_GRACE_MS = 500;
@@ -149,6 +178,8 @@ export function startWatched(binary: string, args: readonly string[], env: Recor
     });
   }
   let exitInfo: QemuExit | undefined;
+  let qemuPid: number | undefined;
+  let qemuStarted: string | undefined;
   let resolvePid!: (pid: number) => void;
   let rejectPid!: (e: Error) => void;
   const pid = new Promise<number>((res, rej) => {
@@ -164,7 +195,11 @@ export function startWatched(binary: string, args: readonly string[], env: Recor
     while ((i = buf.indexOf('\n')) >= 0) {
       const m = JSON.parse(buf.slice(0, i)) as { pid?: number; error?: { message: string; code: string | null }; exit?: QemuExit };
       buf = buf.slice(i + 1);
-      if (typeof m.pid === 'number') resolvePid(m.pid);
+      if (typeof m.pid === 'number') {
+        qemuPid = m.pid;
+        qemuStarted = startTimeOf(m.pid);
+        resolvePid(m.pid);
+      }
       else if (m.error) rejectPid(Object.assign(new Error(m.error.message), { code: m.error.code ?? undefined }));
       else if (m.exit) exitInfo = m.exit;
     }
@@ -185,6 +220,15 @@ export function startWatched(binary: string, args: readonly string[], env: Recor
       live.delete(watcher);
       rejectPid(new Error(`the launcher's watcher process ended (${sig ?? `code ${code}`}) before QEMU started`));
       resolve(exitInfo ?? { code: null, signal: null });
+    });
+    // The watcher died without reporting QEMU's exit (it was SIGKILLed): do its job. (Its 'close'
+    // comes only once QEMU, which shares its output pipes, is gone too.)
+    watcher.once('exit', () => {
+      if (exitInfo !== undefined || qemuPid === undefined) return;
+      void killOrphan(qemuPid, qemuStarted).then(() => {
+        exitInfo ??= { code: null, signal: 'SIGKILL' };
+        rmSync(dir, { recursive: true, force: true });
+      });
     });
   });
   ctl.write(`${JSON.stringify({ binary, args, env })}\n`);

@@ -242,6 +242,7 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
     (closing ??= (async () => {
       const polite = !exitInfo && client.isOpen;
       if (polite) {
+        client.expectClose(); // QEMU ends the connection after `quit`: that is this close, not a drop to reconnect from
         try {
           await client.execute('quit', undefined, { timeoutMs: grace, validateArguments: false });
         } catch {

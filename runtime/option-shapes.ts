@@ -10,6 +10,12 @@ export const capabilityOptionsShape: OptionShape = {
   rules: { enable: r.stringArray, require: r.stringArray },
 };
 
+/** `reconnect` of `connect()`; ranges are checked by reconnectOptionsProblem() (runtime/reconnect.ts). */
+export const reconnectOptionsShape: OptionShape = {
+  rules: { retries: r.number, minDelayMs: r.number, maxDelayMs: r.number, onNotification: r.function },
+  hints: { retry: 'retries', attempts: 'retries', maxRetries: 'retries', delay: 'minDelayMs', delayMs: 'minDelayMs', minDelay: 'minDelayMs', maxDelay: 'maxDelayMs', onEvent: 'onNotification', notify: 'onNotification' },
+};
+
 /** {@link ClientOptions} (without a transport): `launchQemu({ qmp })`. */
 export const clientOptionsShape: OptionShape = {
   rules: {
@@ -26,8 +32,8 @@ export const clientOptionsShape: OptionShape = {
     maxInBandInFlight: r.number,
     trace: r.function,
     versionMismatch: r.oneOf(['warn', 'error', 'ignore']),
-    // Checked member by member by reconnectOptionsProblem() (runtime/reconnect.ts).
-    reconnect: r.object('{ retries, minDelayMs?, maxDelayMs?, onNotification? }'),
+    // Ranges checked by reconnectOptionsProblem() (runtime/reconnect.ts).
+    reconnect: r.object('{ retries, minDelayMs?, maxDelayMs?, onNotification? }', reconnectOptionsShape),
   },
   hints: {
     enable: "capabilities: { enable: [...] }",

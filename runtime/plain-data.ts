@@ -2,7 +2,7 @@
  * Is a value its own JSON? True when `JSON.stringify(v)` and a validator reading `v` (as Ajv's
  * compiled code does: `data.member`, `for…in`, `data.length`, `data[i]`) cannot see different data:
  * only plain objects (prototype `Object.prototype` or `null`) and plain arrays, own enumerable data
- * properties only (no getters, no non-enumerable members), no `toJSON` anywhere (own or on the
+ * properties only (no getters, not even on array indices, no non-enumerable members), no `toJSON` anywhere (own or on the
  * prototypes), no Proxy, finite numbers, no holes, at most 64 levels. Anything else is not
  * rejected: the caller serialises and parses back instead (runtime/wire-arguments.ts), which is
  * exact for every input but costs about three validations (measured: bench/caller-input.ts).
@@ -13,12 +13,43 @@ const MAX_DEPTH = 64;
 const objectProto = Object.prototype;
 const arrayProto = Array.prototype;
 
-/** Something inherited that JSON or a validator would read differently (prototype pollution, a global toJSON). */
-function prototypesTampered(): boolean {
+/**
+ * The members of a pristine `Object.prototype` (ECMAScript 2024, Annex B included). A validator
+ * reads `data.member`, which also finds an inherited member that JSON does not send, even a
+ * non-enumerable one (`Object.defineProperty(Object.prototype, 'id', { value: 'x' })` made a
+ * `device_del {}` pass validation while `{}` was sent).
+ */
+const OBJECT_PROTO_MEMBERS = new Set([
+  'constructor', '__defineGetter__', '__defineSetter__', 'hasOwnProperty', '__lookupGetter__', '__lookupSetter__',
+  'isPrototypeOf', 'propertyIsEnumerable', 'toString', 'valueOf', '__proto__', 'toLocaleString',
+]);
+
+/**
+ * Something inherited that JSON or a validator would read differently (prototype pollution, a
+ * global toJSON, any member added to `Object.prototype`). Then neither the caller's objects nor
+ * `JSON.parse`'s (which inherit from `Object.prototype` too) are a faithful view: see
+ * {@link parseFaithfully}.
+ */
+export function prototypesTampered(): boolean {
   if ((objectProto as { toJSON?: unknown }).toJSON !== undefined || (arrayProto as { toJSON?: unknown }).toJSON !== undefined) return true;
   for (const _ in {}) return true; // an enumerable member on Object.prototype
   for (const _ in []) return true; // … or on Array.prototype
+  for (const key of Object.getOwnPropertyNames(objectProto)) if (!OBJECT_PROTO_MEMBERS.has(key)) return true; // … or any added member
   return false;
+}
+
+/** Objects without a prototype, so that a validator reading `data.member` sees only what was sent. */
+function nullPrototype(_key: string, v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+  return Object.assign(Object.create(null) as object, v);
+}
+
+/**
+ * `JSON.parse(text)`, and when the prototypes are tampered with ({@link prototypesTampered}) with
+ * objects that have no prototype, so that the parsed value is exactly the text's data.
+ */
+export function parseFaithfully(text: string): unknown {
+  return prototypesTampered() ? JSON.parse(text, nullPrototype) : JSON.parse(text);
 }
 
 function plain(v: unknown, depth: number): boolean {
@@ -38,7 +69,9 @@ function plain(v: unknown, depth: number): boolean {
   if (Array.isArray(v)) {
     if (Object.getPrototypeOf(v) !== arrayProto) return false;
     for (let i = 0; i < v.length; i++) {
-      if (!(i in v) || !plain(v[i], depth + 1)) return false;
+      // The descriptor, not `v[i]`: an index getter could answer differently on each read (or throw).
+      const d = Object.getOwnPropertyDescriptor(v, i);
+      if (d === undefined || d.get !== undefined || d.set !== undefined || !plain(d.value, depth + 1)) return false;
     }
     return true;
   }

@@ -132,7 +132,7 @@ export interface OtherEvent {
 }
 
 /**
- * Every event of event map `E` as one discriminated union — `ev.event === 'SHUTDOWN'`
+ * Every event of event map `E` as one discriminated union — `ev.event === 'BLOCK_IO_ERROR'`
  * narrows `ev.data` to that event's data — plus an open branch ({@link OtherEvent}) for names the
  * target does not know. Events without data have `data: undefined` (the member is absent on the
  * wire and in the delivered object). A loose map (no target) gives any name with `unknown` data

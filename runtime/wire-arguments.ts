@@ -13,7 +13,7 @@
  * arguments or with validation off check and parse nothing. Measured: bench/caller-input.ts.
  */
 
-import { isOwnJson } from './plain-data.js';
+import { isOwnJson, parseFaithfully } from './plain-data.js';
 
 /** Serialised arguments: `text` is their JSON (absent for none); `value` is `text` parsed back when asked for. */
 export interface WireArguments {
@@ -43,7 +43,7 @@ export function wireArguments(args: unknown, parse: boolean): WireArguments | st
   if (text === undefined || text.charCodeAt(0) !== 0x7b) {
     return `arguments must serialise to a JSON object, but they serialise to ${text === undefined ? 'nothing' : text.length > 60 ? `${text.slice(0, 60)}…` : text} (a toJSON method?)`;
   }
-  return { text, value: parse ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  return { text, value: parse ? (parseFaithfully(text) as Record<string, unknown>) : undefined };
 }
 
 /** The message of anything thrown, without ever throwing itself. */

@@ -63,7 +63,14 @@ export const replayOptionsShape: OptionShape = {
 /** Throws a {@link QmpTestServerUsageError} naming what is wrong with `options` (faults included), if anything. */
 export function checkServerOptions(operation: string, options: unknown, shape: OptionShape, optional = false): void {
   let problem = optionsProblem(options, shape, '', optional);
-  const f = (options as { faults?: unknown } | undefined)?.faults;
-  if (problem === undefined && f !== undefined && typeof f !== 'function') problem = optionsProblem(f, faultsShape, 'faults.');
+  if (problem === undefined) {
+    let f: unknown;
+    try {
+      f = (options as { faults?: unknown } | undefined)?.faults; // read again: a getter may throw now
+    } catch (e) {
+      problem = `reading faults threw: ${e instanceof Error ? e.message : 'an exception'}`;
+    }
+    if (problem === undefined && f !== undefined && typeof f !== 'function') problem = optionsProblem(f, faultsShape, 'faults.');
+  }
   if (problem !== undefined) throw new QmpTestServerUsageError(`${operation}: ${problem}`);
 }

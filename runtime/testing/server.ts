@@ -218,8 +218,9 @@ export class QmpTestServer {
   /**
    * Drops every open connection at once, on cue — what a client sees when QEMU crashes or a
    * management daemon restarts (for tests of reconnection). With `stopListening`, new connections
-   * are refused from now on too (a reconnecting client then gives up). Resolves, once they are
-   * closed, with how many were dropped.
+   * are refused from now on too (a reconnecting client then gives up) and its unix socket files are
+   * removed, so that `listen()` on the same path works again (a restarted QEMU). Resolves, once
+   * they are closed, with how many were dropped.
    */
   async dropConnections(options: { stopListening?: boolean } = {}): Promise<number> {
     // A net.Server's close() calls back once its connections ended: start it, then drop them.
@@ -229,6 +230,9 @@ export class QmpTestServer {
     const open = this.conns.filter((c) => c.state !== 'closed');
     for (const c of open) c.destroy();
     await Promise.all([...stopped, ...open.map((c) => c.closed)]);
+    // Not listening any more: its socket files go too, so that this server (or another, as a
+    // restarted QEMU would) can listen on the same path again.
+    if (options.stopListening) for (const p of this.privateSockets.splice(0)) p.remove();
     return open.length;
   }
 
