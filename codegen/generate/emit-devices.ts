@@ -68,7 +68,8 @@ export function deviceStatements(r: TypeRenderer, model: TargetModel, cmd: Comma
   const out: ts.Statement[] = [];
   // bus, id, … as introspection gives them (driver is each branch's literal)
   const props = isObject(cmd.args['properties']) ? cmd.args['properties'] : {};
-  const common: JsonSchema = { ...cmd.args, properties: Object.fromEntries(Object.entries(props).filter(([k]) => k !== 'driver')), required: [] };
+  // Closed: the introspected arguments are open (any device property), but here each driver's branch lists its own.
+  const common: JsonSchema = { ...cmd.args, properties: Object.fromEntries(Object.entries(props).filter(([k]) => k !== 'driver')), required: [], additionalProperties: false };
   out.push(
     withDoc(f.createInterfaceDeclaration(exported(), 'DeviceAddCommon', undefined, undefined, r.members(common, 'closed', 'commands', `${model.schema.display}/commands.json#/definitions/device_add`)), [
       'Members of `device_add` that every driver takes (handled by `device_add` itself, not by the device model).',

@@ -15,7 +15,7 @@ import type {
   SchemaInfoObject,
   SchemaInfoObjectMember,
 } from './introspection.js';
-import type { QapiDoc, QapiNames, QapiSource } from '../qapi/types.js';
+import type { QapiDefinition, QapiDoc, QapiNames, QapiSource } from '../qapi/types.js';
 
 /** A JSON Schema object as built here (prototype-less; see `json.ts`). */
 export type JsonSchema = Record<string, unknown>;
@@ -61,6 +61,15 @@ function builtin(e: SchemaInfo & { 'meta-type': 'builtin' }, place: string): Jso
     default:
       throw new ImportError(`unknown builtin json-type ${JSON.stringify(e['json-type'])}`, place);
   }
+}
+
+/**
+ * Whether a command takes members its introspected arguments do not list: `'gen': false` in its QAPI
+ * source (in QEMU 7.2 and 10.0 only `device_add`, qapi/qdev.json: "so we can get the additional
+ * arguments"), or, without the source, `device_add` by name.
+ */
+function hasExtraArguments(name: string, expr: QapiDefinition | undefined): boolean {
+  return (expr?.kind === 'command' && expr.expr['gen'] === false) || name === 'device_add';
 }
 
 function sortedFeatures(f: readonly string[] | undefined): string[] | undefined {
@@ -346,6 +355,11 @@ export class SchemaBuilder {
     const { schema, empty, qapiName } = this.rootObject(c['arg-type'], 'commands.json', doc);
     const expr = this.source?.byName.get(c.name);
     const preconfig = expr?.kind === 'command' && expr.expr['allow-preconfig'] === true;
+    if (hasExtraArguments(c.name, expr) && schema.type === 'object') {
+      // 'gen': false (qapi/qdev.json: device_add): QEMU takes members introspection does not list (the
+      // device's QOM properties), so the arguments are open; devices.json, when imported, types them per driver.
+      schema.additionalProperties = {};
+    }
     return this.annotate(schema, {
       doc,
       features: c.features,

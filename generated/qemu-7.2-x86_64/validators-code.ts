@@ -24834,15 +24834,6 @@ validate763.errors = [{instancePath,keyword:"required",params:{missingProperty: 
 return false;
 }
 else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "driver") || (key0 === "bus")) || (key0 === "id"))){
-validate763.errors = [{instancePath,keyword:"additionalProperties",params:{additionalProperty: key0}}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
 if(data.driver !== undefined){
 const _errs2 = errors;
 if(typeof data.driver !== "string"){
@@ -24877,7 +24868,6 @@ var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
-}
 }
 }
 }

@@ -122,6 +122,24 @@ describe('generating from a devices.json', () => {
     return { dir, done: tmp.done };
   };
 
+  it("without devices.json (a target imported from a file or a socket), device_add stays open: any device property compiles and validates, as QEMU takes it ('gen': false)", async () => {
+    const tmp = tempDir();
+    try {
+      const dir = join(tmp.dir, 'qemu-10.0-x86_64');
+      mkdirSync(dir);
+      for (const f of ['target.json', 'types.json', 'commands.json', 'returns.json', 'events.json']) copyFileSync(join(projectRoot, 'schema/qemu-10.0-x86_64', f), join(dir, f));
+      const files = renderTarget({ schemaDir: dir }).files;
+      expect(files.get('types.ts')).toMatch(/export interface DeviceAddArguments \{[^}]*driver: string;[^}]*\[key: string\]: unknown;\n\}/);
+      const { Ajv } = await import('ajv');
+      const schema = JSON.parse(readFileSync(join(dir, 'commands.json'), 'utf8')) as { definitions: Record<string, object> };
+      const check = new Ajv({ strict: false }).compile(schema.definitions['device_add'] as object);
+      expect(check({ driver: 'virtio-blk-pci', id: 'vblk0', bus: 'rp1', drive: 'disk0' })).toBe(true);
+      expect(check({ id: 'no-driver' })).toBe(false);
+    } finally {
+      tmp.done();
+    }
+  });
+
   it('refuses a malformed devices.json with an error naming the file', () => {
     const t = withDevices('{"target": "x", "argumentMode": "xml", "models": {}}\n');
     try {
