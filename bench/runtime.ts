@@ -2,7 +2,9 @@
  * Runtime benchmark: commands per second at 1 and 64 in flight, and client CPU time per command,
  * for the runtime's QmpClient next to the naive raw-socket client of `bench/baseline.ts`, against
  * real QEMU 10.0 and against the instant C peer. Read the ratios: both run in the same process,
- * interleaved, on the same (shared, noisy) machine.
+ * interleaved, on the same (shared, noisy) machine. Then, against the same instant peer, the generated
+ * 10.0 client with argument validation on next to the lean raw client (`bench/lean-client.ts`, issue 12's
+ * bar: at least 0.95× of it at 64 in flight and 1.0× at 1); skipped with a line saying so if it is missing.
  *
  * Run: `npm run bench:runtime` (or `tsx bench/runtime.ts`).
  */
@@ -12,7 +14,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { QmpClient, launchQemu } from '../runtime/index.js';
 import { findQemu } from '../scripts/qemus.js';
+import { QmpClient as TypedClient } from '../generated/qemu-10.0-x86_64/index.js';
 import { runRawClient, startInstantPeer, type ThroughputResult } from './baseline.js';
+import { hasLeanClient, leanClientPath, runLeanClient } from './lean-client.js';
 
 /** Runs `count` commands through `qmp`, keeping `inFlight` outstanding. */
 export async function runQmpClient(
@@ -83,9 +87,57 @@ function printTable(rows: Row[]): void {
   for (const l of lines) console.log(row(l));
 }
 
+interface LeanRow {
+  inFlight: number;
+  typed: number;
+  lean: number;
+}
+
+/**
+ * The generated 10.0 client (argument validation on) against the lean raw client on the instant
+ * peer at `path`: interleaved, best of 2 each, commands per second.
+ */
+async function measureLean(path: string): Promise<LeanRow[]> {
+  const typed = await TypedClient.connect({ path, validateArguments: true });
+  const rows: LeanRow[] = [];
+  try {
+    for (const inFlight of [1, 64]) {
+      await runQmpClient(typed as never, { inFlight, count: 10000 }); // warm-up
+    }
+    for (const [inFlight, count] of [
+      [1, 20000],
+      [64, 100000],
+    ] as const) {
+      let t = (await runQmpClient(typed as never, { inFlight, count })).opsPerSec;
+      let l = await runLeanClient(path, { inFlight, count });
+      t = Math.max(t, (await runQmpClient(typed as never, { inFlight, count })).opsPerSec);
+      l = Math.max(l, await runLeanClient(path, { inFlight, count }));
+      rows.push({ inFlight, typed: t, lean: l });
+    }
+  } finally {
+    await typed.close();
+  }
+  return rows;
+}
+
+function printLean(rows: LeanRow[]): void {
+  const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+  console.log('');
+  console.log('instant C peer, query-status; typed = generated 10.0 client, validateArguments on; lean = raw-lean-client.mjs (own process); best of 2 interleaved');
+  console.log('| in flight | typed cmd/s | lean cmd/s | typed/lean | bar  |');
+  console.log('|----------:|------------:|-----------:|-----------:|-----:|');
+  for (const r of rows) {
+    const bar = r.inFlight === 1 ? 1.0 : 0.95;
+    console.log(
+      `| ${String(r.inFlight).padStart(9)} | ${fmt(r.typed).padStart(11)} | ${fmt(r.lean).padStart(10)} | ${`${(r.typed / r.lean).toFixed(2)}×`.padStart(10)} | ${`${bar.toFixed(2)}×`.padStart(4)} |`,
+    );
+  }
+}
+
 /** Prints the runtime benchmark table (about 20–40 s). */
 export async function runRuntimeBench(): Promise<void> {
   const rows: Row[] = [];
+  let leanRows: LeanRow[] | undefined;
   const q = findQemu('10.0');
   const rawDir = await mkdtemp(join(tmpdir(), 'qmp-bench-'));
   const rawPath = join(rawDir, 'raw.sock');
@@ -127,6 +179,7 @@ export async function runRuntimeBench(): Promise<void> {
     } finally {
       await instant.close();
     }
+    if (hasLeanClient()) leanRows = await measureLean(peer.path);
   } finally {
     await peer.close();
     await vm.close();
@@ -134,6 +187,8 @@ export async function runRuntimeBench(): Promise<void> {
   }
   console.log('query-status; best of 2 interleaved runs each; raw = net.Socket + JSON.stringify + split lines + Map of ids');
   printTable(rows);
+  if (leanRows) printLean(leanRows);
+  else console.log(`\nlean raw client not found at ${leanClientPath}: typed-vs-lean rows skipped (set QMP_LEAN_CLIENT to its path)`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
