@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install-qemu.sh
 # tmux: the shell tests of `qmp` drive it in a real terminal (test/cli/shell.test.ts).
 command -v tmux >/dev/null || apt-get install -y -q --no-install-recommends tmux
+# A C compiler: the benchmark's instant peer (bench/peer/instant-peer.c) is built by its test (test/bench/).
+command -v cc >/dev/null || apt-get install -y -q --no-install-recommends gcc libc6-dev
 npm ci --no-audit --no-fund
 # TypeScript 5 beside the project's TypeScript 6: the published .d.ts must compile for TS 5 users (test/generate/ts5.test.ts).
 [ -f .cache/typescript5/node_modules/typescript/package.json ] || npm install --prefix .cache/typescript5 --no-audit --no-fund typescript@5.9
