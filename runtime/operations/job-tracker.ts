@@ -151,7 +151,11 @@ export class JobTracker {
     const early = this.#early ?? [];
     this.#early = undefined;
     this.#started = true;
-    const created = early.findLastIndex((ev) => isRecord(ev.data) && ev.data['status'] === 'created');
+    let created = -1; // the last `created` (a loop: findLastIndex is ES2023, the runtime's sources stay ES2022)
+    for (let i = early.length - 1; i >= 0 && created < 0; i--) {
+      const data = early[i]?.data;
+      if (isRecord(data) && data['status'] === 'created') created = i;
+    }
     for (const ev of early.slice(Math.max(created, 0))) this.#onStatus(ev);
     if (this.#cancelling) this.#sendCancel();
     this.#schedulePoll();
