@@ -82,15 +82,7 @@ export class JobTracker {
       () => this.#stopPolling(),
     );
     const onProgress = init.options.onProgress;
-    if (onProgress) {
-      this.#feed.listen((p) => {
-        try {
-          onProgress(p);
-        } catch {
-          // A throwing progress callback must not disturb the job (documented).
-        }
-      });
-    }
+    if (onProgress) this.#feed.listen(onProgress);
     // Subscribed before the command is sent: no transition is missed.
     this.#offs.push(
       host.on('JOB_STATUS_CHANGE', (ev) => {

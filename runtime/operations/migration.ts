@@ -180,15 +180,7 @@ class MigrationFollower {
     this.done.catch(() => {});
     this.#feed = new ProgressFeed<MigrationProgress>(() => {});
     const onProgress = options.onProgress;
-    if (onProgress) {
-      this.#feed.listen((p) => {
-        try {
-          onProgress(p);
-        } catch {
-          // documented: ignored
-        }
-      });
-    }
+    if (onProgress) this.#feed.listen(onProgress);
     this.#offs.push(
       host.on('MIGRATION', (ev) => this.#onStatus(ev)),
       host.on('MIGRATION_PASS', (ev) => {

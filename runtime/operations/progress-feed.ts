@@ -33,7 +33,7 @@ export class ProgressFeed<T> {
     return !this.#ended && (this.#listeners.length > 0 || this.#readers.size > 0);
   }
 
-  /** Adds a callback for every report. */
+  /** Adds a callback for every report; one that throws is ignored (it must not disturb the operation). */
   listen(listener: (p: T) => void): void {
     this.#listeners.push(listener);
   }
@@ -41,7 +41,13 @@ export class ProgressFeed<T> {
   /** Delivers a report to every callback and iterator. */
   push(p: T): void {
     if (this.#ended) return;
-    for (const l of this.#listeners) l(p);
+    for (const l of this.#listeners) {
+      try {
+        l(p);
+      } catch {
+        // A throwing progress callback must not disturb the job or the migration (documented).
+      }
+    }
     for (const r of this.#readers) {
       if (r.buffer.length >= BUFFER) r.buffer.shift();
       r.buffer.push(p);
