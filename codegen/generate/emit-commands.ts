@@ -1,6 +1,6 @@
 /** `commands.ts`: the command map, the camelCase method interface and the `commandInfo` table. */
 import { docLines } from './doc.js';
-import { renderFile, type HeaderInfo } from './emit.js';
+import type { GeneratedFile } from './generated-file.js';
 import { isEmptyObject, type CommandModel, type TargetModel } from './model.js';
 import { TypeRenderer } from './render.js';
 import { exported, f, keyword, objectKey, propName, str, ts, withDoc } from './syntax.js';
@@ -26,9 +26,11 @@ function commandDoc(c: CommandModel): string[] {
   return docLines(c.args, { sections: true, extra });
 }
 
-/** Statements of `commands.ts`. */
-export function commandsStatements(model: TargetModel): ts.Statement[] {
-  const r = new TypeRenderer(model, 'T');
+/** Prints `commands.ts`. */
+export function emitCommands(file: GeneratedFile, model: TargetModel): void {
+  const r = new TypeRenderer(model, file.namespace('./types.js', 'T', true));
+  const executeOptions = file.runtimeSymbol('ExecuteOptions');
+  const commandInfo = file.runtimeSymbol('CommandInfo');
   const mapMembers: ts.TypeElement[] = [];
   const methods: ts.TypeElement[] = [];
   const infos: ts.PropertyAssignment[] = [];
@@ -50,7 +52,7 @@ export function commandsStatements(model: TargetModel): ts.Statement[] {
       withDoc(
         f.createMethodSignature(undefined, c.method, undefined, undefined, [
           f.createParameterDeclaration(undefined, undefined, 'args', c.argsOptional ? optional : undefined, args),
-          f.createParameterDeclaration(undefined, undefined, 'options', optional, f.createTypeReferenceNode('ExecuteOptions')),
+          f.createParameterDeclaration(undefined, undefined, 'options', optional, f.createTypeReferenceNode(executeOptions)),
         ], f.createTypeReferenceNode('Promise', [returns])),
         doc,
       ),
@@ -65,7 +67,7 @@ export function commandsStatements(model: TargetModel): ts.Statement[] {
   }
   const nameParam = (): ts.TypeParameterDeclaration => f.createTypeParameterDeclaration(undefined, 'N', f.createTypeReferenceNode('QmpCommandName'));
   const indexed = (member: string): ts.TypeNode => f.createIndexedAccessTypeNode(f.createIndexedAccessTypeNode(f.createTypeReferenceNode('QmpCommandMap'), f.createTypeReferenceNode('N')), f.createLiteralTypeNode(str(member)));
-  return [
+  const statements = [
     withDoc(f.createInterfaceDeclaration(exported(), 'QmpCommandMap', undefined, undefined, mapMembers), [
       `Every command of ${safeLine(model.schema.name)}: wire name → arguments (\`undefined\` when it takes none) and return type.`,
     ]),
@@ -77,7 +79,7 @@ export function commandsStatements(model: TargetModel): ts.Statement[] {
     ]),
     withDoc(
       f.createVariableStatement(exported(), f.createVariableDeclarationList([
-        f.createVariableDeclaration('commandInfo', undefined, f.createTypeReferenceNode('Readonly', [f.createTypeReferenceNode('Record', [keyword('string'), f.createTypeReferenceNode('CommandInfo')])]),
+        f.createVariableDeclaration('commandInfo', undefined, f.createTypeReferenceNode('Readonly', [f.createTypeReferenceNode('Record', [keyword('string'), f.createTypeReferenceNode(commandInfo)])]),
           f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('Object'), 'freeze'), undefined, [
             f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('Object'), 'assign'), undefined, [
               f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('Object'), 'create'), undefined, [f.createNull()]),
@@ -88,12 +90,6 @@ export function commandsStatements(model: TargetModel): ts.Statement[] {
       ['Static facts of every command, by wire name (a prototype-less object, sorted by wire name).'],
     ),
   ];
+  for (const s of statements) file.print(s);
 }
 
-/** The text of `commands.ts`. */
-export function emitCommands(model: TargetModel, header: HeaderInfo, runtimeImport: string): string {
-  return renderFile(header, [
-    { from: runtimeImport, names: ['CommandInfo', 'ExecuteOptions'], typeOnly: true },
-    { from: './types.js', namespace: 'T', typeOnly: true },
-  ], commandsStatements(model));
-}

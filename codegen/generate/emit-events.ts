@@ -1,6 +1,6 @@
 /** `events.ts`: the event map and the list of event names. */
 import { docLines } from './doc.js';
-import { renderFile, type HeaderInfo } from './emit.js';
+import type { GeneratedFile } from './generated-file.js';
 import type { EventModel, TargetModel } from './model.js';
 import { TypeRenderer } from './render.js';
 import { exported, f, keyword, propName, str, ts, withDoc } from './syntax.js';
@@ -12,18 +12,18 @@ function dataType(r: TypeRenderer, model: TargetModel, e: EventModel): ts.TypeNo
   return r.type(e.data, 'open', 'events', `${model.schema.display}/events.json#/definitions/${e.wire}`);
 }
 
-/** Statements of `events.ts`. */
-export function eventsStatements(model: TargetModel): ts.Statement[] {
-  const r = new TypeRenderer(model, 'T');
+/** Prints `events.ts`. */
+export function emitEvents(file: GeneratedFile, model: TargetModel): void {
+  const r = new TypeRenderer(model, file.namespace('./types.js', 'T', true));
   const members = model.events.map((e) =>
     withDoc(f.createPropertySignature(undefined, propName(e.wire), undefined, dataType(r, model, e)), docLines(e.data, { sections: true, extra: [safeLine(`Event \`${wireText(e.wire)}\`${e.noData ? ' (carries no data)' : ''}.`)] })),
   );
-  return [
+  const statements = [
     withDoc(f.createInterfaceDeclaration(exported(), 'QmpEventMap', undefined, undefined, members), [
       `Every event of ${safeLine(model.schema.name)}: name → type of its \`data\` member (\`undefined\` when it carries none).`,
     ]),
     withDoc(f.createTypeAliasDeclaration(exported(), 'QmpEventName', undefined, f.createIntersectionTypeNode([f.createTypeOperatorNode(ts.SyntaxKind.KeyOfKeyword, f.createTypeReferenceNode('QmpEventMap')), keyword('string')])), ['Name of an event.']),
-    withDoc(f.createTypeAliasDeclaration(exported(), 'QmpAnyEvent', undefined, f.createTypeReferenceNode('AnyEventOf', [f.createTypeReferenceNode('QmpEventMap')])), [
+    withDoc(f.createTypeAliasDeclaration(exported(), 'QmpAnyEvent', undefined, f.createTypeReferenceNode(file.runtimeSymbol('AnyEventOf'), [f.createTypeReferenceNode('QmpEventMap')])), [
       'Any event `onAny` and `events()` deliver: the union of every event of the target (`ev.event === "STOP"` narrows `ev.data`) plus an open branch for names the target does not know.',
     ]),
     withDoc(f.createTypeAliasDeclaration(exported(), 'EventData', [f.createTypeParameterDeclaration(undefined, 'N', f.createTypeReferenceNode('QmpEventName'))], f.createIndexedAccessTypeNode(f.createTypeReferenceNode('QmpEventMap'), f.createTypeReferenceNode('N'))), ['Data of event `N`.']),
@@ -37,9 +37,5 @@ export function eventsStatements(model: TargetModel): ts.Statement[] {
       ['Names of every event of the target, sorted (typed by their literals: `QmpEventName`).'],
     ),
   ];
-}
-
-/** The text of `events.ts`. */
-export function emitEvents(model: TargetModel, header: HeaderInfo, runtimeImport: string): string {
-  return renderFile(header, [{ from: './types.js', namespace: 'T', typeOnly: true }, { from: runtimeImport, names: ['AnyEventOf'], typeOnly: true }], eventsStatements(model));
+  for (const s of statements) file.print(s);
 }

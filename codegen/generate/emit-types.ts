@@ -1,7 +1,7 @@
 /** `types.ts`: every named type (closed and/or open form), per-command argument/return and per-event data types. */
 import { docLines } from './doc.js';
 import { deviceStatements } from './emit-devices.js';
-import { renderFile, type HeaderInfo } from './emit.js';
+import type { GeneratedFile } from './generated-file.js';
 import { isStringEnum, unionTag, type Form, type TargetModel } from './model.js';
 import { TypeRenderer } from './render.js';
 import { exported, f, ts, withDoc } from './syntax.js';
@@ -15,8 +15,8 @@ function declaration(r: TypeRenderer, name: string, node: JsonSchema, form: Form
   return withDoc(decl, doc);
 }
 
-/** Statements of `types.ts`. */
-export function typesStatements(model: TargetModel): ts.Statement[] {
+/** Prints `types.ts`. */
+export function emitTypes(file: GeneratedFile, model: TargetModel): void {
   const r = new TypeRenderer(model);
   const out: ts.Statement[] = [];
   const display = model.schema.display;
@@ -47,7 +47,7 @@ export function typesStatements(model: TargetModel): ts.Statement[] {
       out.push(declaration(r, e.dataName, e.data, 'open', 'events', `${display}/events.json#/definitions/${e.wire}`, docLines(e.data, { extra: [safeLine(`Data of event \`${wireText(e.wire)}\`.`)] })));
     }
   }
-  return out;
+  for (const s of out) file.print(s);
 }
 
 /** A wire name shown inside a code span in a comment. */
@@ -58,9 +58,4 @@ export function wireText(wire: string): string {
 /** Makes a generated doc line inert (same rules as schema text). */
 export function safeLine(s: string): string {
   return s.replace(/\*\//g, '*\\/').replace(/[\u2028\u2029\r\n]/g, ' ');
-}
-
-/** The text of `types.ts`. */
-export function emitTypes(model: TargetModel, header: HeaderInfo): string {
-  return renderFile(header, [], typesStatements(model));
 }

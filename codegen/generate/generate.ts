@@ -7,15 +7,12 @@
 import { resolve } from 'node:path';
 import { checkOwnFolder, isGeneratedFile, replaceOwnFolder } from '../own-folder.js';
 import { compileValidators } from './compile-validators.js';
-import { emitCommands } from './emit-commands.js';
-import { emitIndex, emitTarget } from './emit-entry.js';
-import { emitEvents } from './emit-events.js';
-import { emitTypes } from './emit-types.js';
-import { emitValidators, emitValidatorsCode } from './emit-validators.js';
 import { GenerateError } from './errors.js';
 import { deviceTableCode } from './device-table.js';
 import { buildModel, type TargetModel } from './model.js';
+import { reservedTypeNames } from './reserved-names.js';
 import { loadTargetSchema } from './schema.js';
+import { qmpTargetFiles } from './target-files.js';
 
 /** Options of {@link generateTarget}. */
 export interface GenerateOptions {
@@ -53,18 +50,16 @@ export function renderTarget(options: Omit<GenerateOptions, 'outDir'>): { target
   if (runtimeImport === '' || /[\u0000-\u001f\u2028\u2029]/.test(runtimeImport)) throw new GenerateError('--runtime-import', 'is not a module specifier');
   const validationImport = validationModuleOf(runtimeImport);
   const schema = loadTargetSchema(options.schemaDir, options.protocolDir);
-  const model = buildModel(schema);
-  const header = { source: schema.display };
-  const compiled = compileValidators(model);
-  const files = new Map<string, string>([
-    ['types.ts', emitTypes(model, header)],
-    ['commands.ts', emitCommands(model, header, runtimeImport)],
-    ['events.ts', emitEvents(model, header, runtimeImport)],
-    ['validators-code.ts', emitValidatorsCode(compiled, header, validationImport, deviceTableOf(model))],
-    ['validators.ts', emitValidators(header, validationImport)],
-    ['target.ts', emitTarget(model, header, runtimeImport)],
-    ['index.ts', emitIndex(model, header, runtimeImport)],
-  ]);
+  const model = buildModel(schema, reservedTypeNames());
+  const deviceTable = deviceTableOf(model);
+  const printed = qmpTargetFiles({
+    model,
+    header: { source: schema.display },
+    runtime: { 'index.js': runtimeImport, 'validation.js': validationImport },
+    compiled: () => compileValidators(model),
+    ...(deviceTable === undefined ? {} : { deviceTable }),
+  });
+  const files = new Map([...printed].map(([name, file]) => [name, file.toString()]));
   return { target: schema.name, files, counts: { types: model.types.size, commands: model.commands.length, events: model.events.length } };
 }
 

@@ -10,7 +10,6 @@
  *   from both sides is emitted twice: closed under its name, open as `<Name>Open`; reached from one
  *   side only, it is emitted once, under its name, in that side's form.
  */
-import { runtimeErrorExports, runtimeTypeExports } from './emit-entry.js';
 import type { DeviceSet } from './devices.js';
 import { GenerateError } from './errors.js';
 import { NameAllocator, pascalCase, safeIdentifier, camelCase } from './names.js';
@@ -68,21 +67,6 @@ export interface TargetModel {
   readonly commands: readonly CommandModel[];
   readonly events: readonly EventModel[];
 }
-
-/** Names that generated modules declare or re-export themselves; schema types never take them. */
-export const reservedTypeNames: ReadonlySet<string> = new Set([
-  'QmpClient', 'QmpCommandMap', 'QmpCommandMethods', 'QmpEventMap', 'QmpEventName', 'QmpCommandName', 'QmpAnyEvent',
-  'CommandArguments', 'CommandReturn', 'EventData', 'CommandInfo', 'TargetBinding', 'ExecuteOptions',
-  'QmpEvent', 'QmpTimestamp', 'ValidationResult', 'ValidationIssue', 'TargetValidators', 'target',
-  'commandInfo', 'eventNames', 'launchQemu', 'loadValidators', 'validateArguments', 'validateReturn', 'validateEvent',
-  'validateGreeting', 'validateMessage', 'Array', 'Record', 'Promise', 'Readonly', 'ReadonlyArray',
-  'Object', 'String', 'Number', 'Boolean', 'Symbol', 'Function', 'Error', 'Map', 'Set', 'Date', 'RegExp',
-  'Partial', 'Required', 'Pick', 'Omit', 'Exclude', 'Extract', 'NonNullable', 'ReturnType', 'Parameters',
-  'Uppercase', 'Lowercase', 'Capitalize', 'Uncapitalize', 'JSON', 'Math', 'globalThis', 'T',
-  'RuntimeQmpClient', 'runtimeLaunchQemu', 'LaunchOptions', 'LaunchedQemu', 'ClientOptions', 'ConnectOptions',
-  ...runtimeErrorExports,
-  ...runtimeTypeExports,
-]);
 
 /** The x-qmp annotation object of a node. */
 export function qmpOf(node: JsonSchema): Record<string, unknown> {
@@ -149,8 +133,11 @@ function allOptional(target: TargetSchema, node: JsonSchema, seen = new Set<stri
   return !Array.isArray(req) || req.length === 0;
 }
 
-/** Builds the model: sides, openness and names; fails on name collisions. */
-export function buildModel(target: TargetSchema): TargetModel {
+/**
+ * Builds the model: sides, openness and names; fails on name collisions. `reserved`: names a schema
+ * type may not take (see `reserved-names.ts`; they get a `_` suffix).
+ */
+export function buildModel(target: TargetSchema, reserved: ReadonlySet<string>): TargetModel {
   const where = (file: SchemaFile, key: string): string => `${target.display}/${file}.json#/definitions/${key}`;
   const types = new Map<string, NamedType>();
   const refs = new Map<string, string[]>();
@@ -186,7 +173,7 @@ export function buildModel(target: TargetSchema): TargetModel {
 
   const names = new NameAllocator('type');
   for (const t of types.values()) {
-    const base = names.claim(safeIdentifier(t.key, reservedTypeNames), `${where('types', t.key)}`);
+    const base = names.claim(safeIdentifier(t.key, reserved), `${where('types', t.key)}`);
     if (t.isEnum || !t.openable) t.closedName = base;
     else if (t.client && t.server) t.closedName = base;
     else if (t.server) t.openName = base;
@@ -214,16 +201,16 @@ export function buildModel(target: TargetSchema): TargetModel {
     };
     if (wire === 'device_add' && target.devices !== undefined) {
       cmd.argsName = names.derive('DeviceAddArguments', 'arguments of device_add');
-      nameDeviceGroups(target.devices, names);
-    } else if (!noArguments && needsName(args)) cmd.argsName = names.derive(safeIdentifier(titleOf(args) ?? `${pascalCase(wire)}Arguments`, reservedTypeNames), `arguments of ${wire}`);
-    if (needsName(returns) && !isEmptyObject(returns)) cmd.returnsName = names.derive(safeIdentifier(`${pascalCase(wire)}Return`, reservedTypeNames), `return of ${wire}`);
+      nameDeviceGroups(target.devices, names, reserved);
+    } else if (!noArguments && needsName(args)) cmd.argsName = names.derive(safeIdentifier(titleOf(args) ?? `${pascalCase(wire)}Arguments`, reserved), `arguments of ${wire}`);
+    if (needsName(returns) && !isEmptyObject(returns)) cmd.returnsName = names.derive(safeIdentifier(`${pascalCase(wire)}Return`, reserved), `return of ${wire}`);
     commands.push(cmd);
   }
   const events: EventModel[] = [];
   for (const [wire, data] of target.definitions.events) {
     const noData = qmpOf(data)['noData'] === true;
     const ev: EventModel = { wire, data, noData };
-    if (!noData && needsName(data) && !isEmptyObject(data)) ev.dataName = names.derive(safeIdentifier(titleOf(data) ?? `${pascalCase(wire)}EventData`, reservedTypeNames), `data of event ${wire}`);
+    if (!noData && needsName(data) && !isEmptyObject(data)) ev.dataName = names.derive(safeIdentifier(titleOf(data) ?? `${pascalCase(wire)}EventData`, reserved), `data of event ${wire}`);
     events.push(ev);
   }
   return { schema: target, types, commands, events };
@@ -233,10 +220,10 @@ export function buildModel(target: TargetSchema): TargetModel {
  * Names of the device groups (`devices.json`): a model's `device_add` branch is `DeviceAdd<Model>`,
  * a QOM type's shared properties `DeviceProps<Type>` (PascalCase of the QOM name).
  */
-function nameDeviceGroups(devices: DeviceSet, names: NameAllocator): void {
+function nameDeviceGroups(devices: DeviceSet, names: NameAllocator, reserved: ReadonlySet<string>): void {
   names.derive('DeviceAddCommon', 'device_add members of every driver');
   for (const g of devices.groups) {
-    const base = safeIdentifier(`${g.branch ? 'DeviceAdd' : 'DeviceProps'}${pascalCase(g.qomType)}`, reservedTypeNames);
+    const base = safeIdentifier(`${g.branch ? 'DeviceAdd' : 'DeviceProps'}${pascalCase(g.qomType)}`, reserved);
     g.name = names.derive(base, `device model ${g.qomType}${g.branch ? '' : ' (shared properties)'}`);
   }
 }

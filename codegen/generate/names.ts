@@ -17,6 +17,18 @@ const reserved = new Set(
   ).split(' '),
 );
 
+/**
+ * Global names of TypeScript's standard library (and the type parameters) generated declarations
+ * may refer to unqualified; a schema type taking one would shadow it.
+ */
+export const languageGlobalNames: ReadonlySet<string> = new Set(
+  (
+    'Array Record Promise Readonly ReadonlyArray Object String Number Boolean Symbol Function Error Map Set Date RegExp ' +
+    'Partial Required Pick Omit Exclude Extract NonNullable ReturnType Parameters Uppercase Lowercase Capitalize ' +
+    'Uncapitalize JSON Math globalThis T N'
+  ).split(' '),
+);
+
 const identifierRe = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** `true` when `s` may be written bare as a property name or identifier (ASCII identifiers only). */

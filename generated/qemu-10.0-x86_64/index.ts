@@ -2,9 +2,9 @@
 /* eslint-disable */
 
 import {
-  QmpClient as RuntimeQmpClient,
   type LaunchOptions,
   type LaunchedQemu,
+  QmpClient as RuntimeQmpClient,
   type TargetValidators,
 } from "../../runtime/index.js";
 import type { QmpCommandMap, QmpCommandMethods } from "./commands.js";

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { printNode } from '../../codegen/generate/emit.js';
+import { printNode } from '../../codegen/generate/generated-file.js';
 import { buildModel, type Form } from '../../codegen/generate/model.js';
 import { TypeRenderer } from '../../codegen/generate/render.js';
+import { reservedTypeNames } from '../../codegen/generate/reserved-names.js';
 import { loadTargetSchema, type JsonSchema } from '../../codegen/generate/schema.js';
 import { fixtureDir } from './helpers.js';
 
-const model = buildModel(loadTargetSchema(fixtureDir));
+const model = buildModel(loadTargetSchema(fixtureDir), reservedTypeNames());
 const r = new TypeRenderer(model);
 const render = (node: JsonSchema, form: Form): string => printNode(r.type(node, form, 'types', 'test')).replace(/\s+/g, ' ');
 

@@ -1,0 +1,77 @@
+/**
+ * The runtime names generated code may use (data only; the generator reads it, nothing at run time
+ * does). Each name says which runtime module exports it (`index.js`: the runtime entry,
+ * `validation.js`: the socket-free validation module), whether it is a type or a value, and
+ * whether a target's `index.ts` re-exports it to users. `test/generate/generated-symbols.test.ts`
+ * checks that every module really exports every name listed here, as a value or type as stated.
+ */
+
+/** The runtime module a name comes from (relative to the runtime folder). */
+export type GeneratedSymbolModule = 'index.js' | 'validation.js';
+
+/** One runtime name generated code imports or re-exports. */
+export interface GeneratedSymbol {
+  readonly module: GeneratedSymbolModule;
+  /** `type`: imported/re-exported with `import type`/`export type`; `value`: a class, function or constant. */
+  readonly kind: 'type' | 'value';
+  /** `true` when every target's `index.ts` re-exports the name (part of the target's public API). */
+  readonly reExport: boolean;
+}
+
+const value = (module: GeneratedSymbolModule, reExport: boolean): GeneratedSymbol => ({ module, kind: 'value', reExport });
+const type = (module: GeneratedSymbolModule, reExport: boolean): GeneratedSymbol => ({ module, kind: 'type', reExport });
+
+/** Every runtime name generated code imports or re-exports, by name (order: the order of re-export lists). */
+export const generatedSymbols: Readonly<Record<string, GeneratedSymbol>> = Object.freeze({
+  // the client class the typed client extends
+  QmpClient: value('index.js', false),
+  // errors and their guards, re-exported by every target
+  QmpAbortError: value('index.js', true),
+  QmpCommandError: value('index.js', true),
+  QmpConnectionError: value('index.js', true),
+  QmpError: value('index.js', true),
+  QmpLaunchError: value('index.js', true),
+  QmpNegotiationError: value('index.js', true),
+  QmpProtocolError: value('index.js', true),
+  QmpTimeoutError: value('index.js', true),
+  QmpUsageError: value('index.js', true),
+  QmpValidationError: value('index.js', true),
+  isQmpAbortError: value('index.js', true),
+  isQmpCommandError: value('index.js', true),
+  isQmpConnectionError: value('index.js', true),
+  isQmpError: value('index.js', true),
+  isQmpLaunchError: value('index.js', true),
+  isQmpNegotiationError: value('index.js', true),
+  isQmpProtocolError: value('index.js', true),
+  isQmpTimeoutError: value('index.js', true),
+  isQmpUsageError: value('index.js', true),
+  isQmpValidationError: value('index.js', true),
+  QmpVersionMismatchError: value('index.js', true),
+  isQmpVersionMismatchError: value('index.js', true),
+  // types, re-exported by every target
+  ClientOptions: type('index.js', true),
+  CommandInfo: type('index.js', true),
+  ConnectOptions: type('index.js', true),
+  ExecuteOptions: type('index.js', true),
+  KnownQmpErrorClass: type('index.js', true),
+  LaunchOptions: type('index.js', true),
+  LaunchedQemu: type('index.js', true),
+  QemuExit: type('index.js', true),
+  QmpErrorCode: type('index.js', true),
+  QmpEvent: type('index.js', true),
+  QmpTimestamp: type('index.js', true),
+  QmpValidationSide: type('index.js', true),
+  TargetBinding: type('index.js', true),
+  TargetValidators: type('index.js', true),
+  ValidationIssue: type('index.js', true),
+  ValidationResult: type('index.js', true),
+  AnyEventOf: type('index.js', true),
+  OtherEvent: type('index.js', true),
+  OtherEventName: type('index.js', true),
+  QemuVersion: type('index.js', true),
+  VersionMismatchPolicy: type('index.js', true),
+  // the validation module (validator-only entries load nothing else of the runtime)
+  CompiledValidator: type('validation.js', false),
+  createTargetValidators: value('validation.js', false),
+  createDeviceAddValidator: value('validation.js', false),
+});
