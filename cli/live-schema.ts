@@ -8,7 +8,8 @@
 import { SchemaBuilder } from '../codegen/import/build.js';
 import { checkIntrospection } from '../codegen/import/check.js';
 import { nameTypes } from '../codegen/import/naming.js';
-import type { JsonSchema, SchemaFile } from '../codegen/import/build.js';
+import type { SchemaFileName } from '../codegen/schema-format/files.js';
+import type { JsonSchema } from '../codegen/schema-format/json-schema.js';
 import type { QmpClient } from '../runtime/index.js';
 
 /** The live schema of one QEMU. */
@@ -19,7 +20,7 @@ export interface LiveSchema {
   readonly version: { major: number; minor: number; micro: number };
   readonly arch: string;
   /** The four documents by file name (`commands.json`, `types.json`, `returns.json`, `events.json`). */
-  readonly documents: Readonly<Record<SchemaFile, JsonSchema>>;
+  readonly documents: Readonly<Record<SchemaFileName, JsonSchema>>;
   /** Command wire names, sorted. */
   readonly commands: readonly string[];
   /** Event names, sorted. */
@@ -45,7 +46,7 @@ export function liveSchemaFrom(introspection: unknown, version: unknown, target:
   const name = `qemu-${v.major}.${v.minor}-${arch}`;
   const intro = checkIntrospection(introspection);
   const built = new SchemaBuilder(intro, nameTypes(intro), name).build();
-  const keys = (file: SchemaFile) => Object.keys(built.documents[file]['definitions'] as object).sort();
+  const keys = (file: SchemaFileName) => Object.keys(built.documents[file]['definitions'] as object).sort();
   return { target: name, version: v, arch, documents: built.documents, commands: keys('commands.json'), events: keys('events.json') };
 }
 

@@ -15,6 +15,7 @@
  */
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { schemaBaseId } from './schema-format/refs.js';
 
 /** Says whether a file (its name and text) was written by this package. */
 export type OwnFileTest = (name: string, text: string) => boolean;
@@ -135,7 +136,7 @@ export const isImportedSchemaFile: OwnFileTest = (name, text) => {
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return false;
     const { $id, importer, target, models } = doc as Record<string, unknown>;
     return (
-      (typeof $id === 'string' && $id.startsWith('https://qmp-sdk.invalid/schema/')) ||
+      (typeof $id === 'string' && $id.startsWith(`${schemaBaseId}/`)) ||
       (name === 'target.json' && typeof importer === 'object' && importer !== null) ||
       // devices.json (schema/FORMAT.md, "Device models"): the target's name and the models read from QEMU.
       (name === 'devices.json' && typeof target === 'string' && typeof models === 'object' && models !== null)

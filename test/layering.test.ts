@@ -72,14 +72,15 @@ describe('layering', () => {
   });
 
   it('codegen/diff reads the importer\'s model and the runtime\'s socket-free query module, nothing else of the runtime', () => {
-    const allowed = (s: string) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || /^\.\.\/import\/[\w-]+\.js$/.test(s) || s === '../../runtime/schema-query.js';
+    const shared = (s: string) => /^\.\.\/(import|qapi|schema-format)\/[\w-]+\.js$/.test(s) || s === '../guards.js';
+    const allowed = (s: string) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || shared(s) || s === '../../runtime/schema-query.js';
     expect(tsFiles('codegen/diff').length).toBeGreaterThan(0);
     expect(offending('codegen/diff', allowed)).toEqual([]);
     expect(specifiers('runtime/schema-query.ts')).toEqual(['./errors.js']);
   });
 
   it('cli/ imports node:*, its own files, the runtime, the importer (codegen/import) and ajv; runtime/ and codegen/ never import cli/', () => {
-    const allowed = (s: string) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || /^\.\.\/runtime\/[\w-]+\.js$/.test(s) || /^\.\.\/codegen\/import\/[\w-]+\.js$/.test(s);
+    const allowed = (s: string) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || /^\.\.\/runtime\/[\w-]+\.js$/.test(s) || /^\.\.\/codegen\/(import|schema-format)\/[\w-]+\.js$/.test(s);
     expect(offending('cli', allowed)).toEqual([]);
     expect([...offending('runtime', (s) => !/(^|\/)cli\//.test(s)), ...offending('codegen', (s) => !/(^|\/)cli\//.test(s))]).toEqual([]);
   });
@@ -110,6 +111,26 @@ describe('layering', () => {
     const unpublished = /(^|\/)(scripts|test|bench|examples)\//;
     const problems = ['runtime', 'codegen', 'generated'].flatMap((dir) => offending(dir, (s) => !(s.startsWith('.') && unpublished.test(s))));
     expect(problems).toEqual([]);
+  });
+
+  it('codegen/ has no import cycle (type-only imports count: a cycle of types still ties two modules together)', () => {
+    const files = tsFiles('codegen');
+    const edges = new Map(files.map((f) => [f, specifiers(f).filter((s) => s.startsWith('.')).map((s) => relative(root, join(root, f, '..', s.replace(/\.js$/, '.ts'))))]));
+    expect(edges.get('codegen/generate/generate.ts')).toContain('codegen/generate/model.ts');
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, path: string[]): void => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...path.slice(path.indexOf(f)), f].join(' -> '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const to of edges.get(f) ?? []) if (edges.has(to)) visit(to, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of files) visit(f, []);
+    expect(cycles).toEqual([]);
   });
 
   it("typedoc/entries re-export only the package's public entry points (the API reference shows what users import)", () => {

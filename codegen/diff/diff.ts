@@ -10,7 +10,7 @@
  * schema order), per direction: what the caller sends (arguments) or reads (returns, event data).
  */
 import type { Introspection } from '../import/check.js';
-import type { SchemaInfo, SchemaInfoEnum, SchemaInfoObject } from '../import/introspection.js';
+import type { SchemaInfo, SchemaInfoEnum, SchemaInfoObject } from '../qapi/introspection.js';
 
 /** How a change affects code written for A. */
 export type DiffClass = 'breaking' | 'deprecation' | 'addition' | 'compatible';

@@ -14,8 +14,9 @@
  */
 import { checkIntrospection } from '../import/check.js';
 import type { Introspection } from '../import/check.js';
-import type { SchemaInfo, SchemaInfoEnumMember, SchemaInfoObjectMember, SchemaInfoObjectVariant } from '../import/introspection.js';
+import type { SchemaInfo, SchemaInfoEnumMember, SchemaInfoObjectMember, SchemaInfoObjectVariant } from '../qapi/introspection.js';
 import { DiffError } from './errors.js';
+import { isRecord } from '../guards.js';
 
 /** A JSON Schema node of a target folder. */
 export type SchemaNode = Record<string, unknown>;
@@ -34,10 +35,6 @@ const builtins: readonly [string, string][] = [
   ['null', 'null'],
   ['any', 'value'],
 ];
-
-function isRecord(v: unknown): v is SchemaNode {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function own(o: SchemaNode, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;

@@ -13,6 +13,7 @@ import type { IntrospectionIndex } from '../../runtime/schema-query.js';
 import { DiffError } from './errors.js';
 import { schemaModel } from './model.js';
 import type { SchemaDocuments } from './model.js';
+import { schemaFileNames, targetFileName } from '../schema-format/files.js';
 
 /**
  * A schema source. A string is looked at on disk: a folder is a schema folder, a socket a running
@@ -35,7 +36,6 @@ export interface LoadedSchema {
   readonly index: IntrospectionIndex;
 }
 
-const schemaFiles = ['commands.json', 'events.json', 'returns.json', 'types.json'] as const;
 
 /**
  * Largest schema file read, in bytes. The largest committed one (`types.json` of QEMU 10.0) is about
@@ -89,8 +89,8 @@ export function schemaFromDocuments(docs: SchemaDocuments, label: string, place:
 /** Reads a schema folder written by the importer (`commands.json`, `events.json`, `returns.json`, `types.json`, `target.json`). */
 export function loadSchemaFolder(dir: string): LoadedSchema {
   const docs: Record<string, Record<string, unknown>> = {};
-  for (const f of schemaFiles) docs[f] = readJson(join(dir, f), join(dir, f));
-  const meta = readJson(join(dir, 'target.json'), join(dir, 'target.json'));
+  for (const f of schemaFileNames) docs[f] = readJson(join(dir, f), join(dir, f));
+  const meta = readJson(join(dir, targetFileName), join(dir, targetFileName));
   const label = typeof meta.target === 'string' ? meta.target : dir;
   return schemaFromDocuments(docs, label, dir);
 }

@@ -23,7 +23,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLossless, type LosslessJson } from '../import/lossless-json.js';
 import { GenerateError } from './errors.js';
-import { isObject, type JsonSchema } from './schema.js';
+import { isRecord } from '../guards.js';
+import type { JsonSchema } from '../schema-format/json-schema.js';
 
 /** How `device_add` reads values (the importer's probe). */
 export type DeviceArgumentMode = 'json' | 'keyval';
@@ -139,7 +140,7 @@ export function loadDevices(schemaDir: string, display: string, definitions: Rea
   } catch (err) {
     throw new GenerateError(where, `cannot read: ${(err as Error).message}`);
   }
-  if (!isObject(doc) || (doc['argumentMode'] !== 'json' && doc['argumentMode'] !== 'keyval') || !isObject(doc['models'])) {
+  if (!isRecord(doc) || (doc['argumentMode'] !== 'json' && doc['argumentMode'] !== 'keyval') || !isRecord(doc['models'])) {
     throw new GenerateError(where, 'needs "argumentMode" ("json" or "keyval") and a "models" object');
   }
   const enums = new Map<string, readonly string[]>();
@@ -152,14 +153,14 @@ export function loadDevices(schemaDir: string, display: string, definitions: Rea
   for (const name of Object.keys(doc['models']).sort()) {
     const m = (doc['models'] as Record<string, LosslessJson>)[name];
     const at = `${where}#/models/${name}`;
-    if (!isObject(m) || !(m['parent'] === null || typeof m['parent'] === 'string')) throw new GenerateError(at, 'needs a "parent" (string or null)');
+    if (!isRecord(m) || !(m['parent'] === null || typeof m['parent'] === 'string')) throw new GenerateError(at, 'needs a "parent" (string or null)');
     const raw: RawModel = { parent: m['parent'] as string | null, abstract: m['abstract'] === true };
     if (typeof m['skipped'] === 'string') raw.skipped = m['skipped'];
     if (m['properties'] !== undefined) {
-      if (!isObject(m['properties'])) throw new GenerateError(`${at}/properties`, 'is not an object');
+      if (!isRecord(m['properties'])) throw new GenerateError(`${at}/properties`, 'is not an object');
       const props = new Map<string, DeviceProp>();
       for (const [p, v] of Object.entries(m['properties'] as Record<string, LosslessJson>)) {
-        if (!isObject(v) || typeof v['type'] !== 'string') throw new GenerateError(`${at}/properties/${p}`, 'needs a string "type"');
+        if (!isRecord(v) || typeof v['type'] !== 'string') throw new GenerateError(`${at}/properties/${p}`, 'needs a string "type"');
         if (p === 'driver' || p === 'bus' || p === 'id') continue; // taken by device_add itself
         const description = typeof v['description'] === 'string' ? v['description'] : undefined;
         const value = deviceValue(v['type'], description, enums, typeKeys);

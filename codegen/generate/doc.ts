@@ -2,7 +2,8 @@
  * TSDoc from schema annotations (`description`, `deprecated`, `x-qmp`). All schema text is made
  * inert here: it can only ever end up inside a comment, never close it.
  */
-import { isObject, type JsonSchema } from './schema.js';
+import { isRecord } from '../guards.js';
+import type { JsonSchema } from '../schema-format/json-schema.js';
 
 /** Annotations of the `x-qmp` keyword that the docs use. */
 interface QmpAnnotations {
@@ -36,7 +37,7 @@ function text(v: unknown): string | undefined {
 
 function qmp(node: JsonSchema): QmpAnnotations {
   const x = node['x-qmp'];
-  return isObject(x) ? (x as QmpAnnotations) : {};
+  return isRecord(x) ? (x as QmpAnnotations) : {};
 }
 
 /** Feature names of a node (`deprecated`, `unstable`, …). */
@@ -77,12 +78,12 @@ export function docLines(node: JsonSchema, options: DocOptions = {}): string[] {
   const description = text(node['description']);
   if (description !== undefined) para(proseText(description).split('\n'));
   const values = x.values;
-  if (isObject(values) && Array.isArray(node['enum'])) {
+  if (isRecord(values) && Array.isArray(node['enum'])) {
     const lines: string[] = [];
     for (const v of node['enum']) {
       if (typeof v !== 'string') continue;
       const info = values[v];
-      if (!isObject(info)) continue;
+      if (!isRecord(info)) continue;
       const parts: string[] = [];
       const d = text(info['description']);
       if (d !== undefined) parts.push(d.replace(/\s*\n\s*/g, ' '));

@@ -8,7 +8,8 @@ import { commentText } from './doc.js';
 import { losslessText, type DeviceArgumentMode, type DeviceGroup, type DeviceProp, type DeviceValue } from './devices.js';
 import type { CommandModel, TargetModel } from './model.js';
 import type { TypeRenderer } from './render.js';
-import { isObject, type JsonSchema } from './schema.js';
+import { isRecord } from '../guards.js';
+import type { JsonSchema } from '../schema-format/json-schema.js';
 import { arrayOf, exported, f, keyword, literalType, propName, ts, typeRef, union, withDoc } from './syntax.js';
 
 /** Strings `device_add` reads as a boolean in keyval mode (QEMU's `qapi_bool_parse`). */
@@ -67,7 +68,7 @@ export function deviceStatements(r: TypeRenderer, model: TargetModel, cmd: Comma
   const mode = devices.mode;
   const out: ts.Statement[] = [];
   // bus, id, … as introspection gives them (driver is each branch's literal)
-  const props = isObject(cmd.args['properties']) ? cmd.args['properties'] : {};
+  const props = isRecord(cmd.args['properties']) ? cmd.args['properties'] : {};
   // Closed: the introspected arguments are open (any device property), but here each driver's branch lists its own.
   const common: JsonSchema = { ...cmd.args, properties: Object.fromEntries(Object.entries(props).filter(([k]) => k !== 'driver')), required: [], additionalProperties: false };
   out.push(

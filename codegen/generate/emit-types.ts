@@ -5,7 +5,8 @@ import type { GeneratedFile } from './generated-file.js';
 import { isStringEnum, unionTag, type Form, type TargetModel } from './model.js';
 import { TypeRenderer } from './render.js';
 import { exported, f, ts, withDoc } from './syntax.js';
-import type { JsonSchema, SchemaFile } from './schema.js';
+import type { JsonSchema } from '../schema-format/json-schema.js';
+import type { SchemaFile } from '../schema-format/files.js';
 
 function declaration(r: TypeRenderer, name: string, node: JsonSchema, form: Form, file: SchemaFile, where: string, doc: string[]): ts.Statement {
   const plainObject = node['type'] === 'object' && node['$ref'] === undefined && unionTag(node) === undefined && node['anyOf'] === undefined && node['oneOf'] === undefined && node['allOf'] === undefined && !isStringEnum(node);

@@ -51,12 +51,13 @@ export function renderTarget(options: Omit<GenerateOptions, 'outDir'>): { target
   const validationImport = validationModuleOf(runtimeImport);
   const schema = loadTargetSchema(options.schemaDir, options.protocolDir);
   const model = buildModel(schema, reservedTypeNames());
+  const compiled = compileValidators(model);
   const deviceTable = deviceTableOf(model);
   const printed = qmpTargetFiles({
     model,
     header: { source: schema.display },
     runtime: { 'index.js': runtimeImport, 'validation.js': validationImport },
-    compiled: () => compileValidators(model),
+    compiled,
     ...(deviceTable === undefined ? {} : { deviceTable }),
   });
   const files = new Map([...printed].map(([name, file]) => [name, file.toString()]));

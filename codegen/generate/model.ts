@@ -12,8 +12,13 @@
  */
 import type { DeviceSet } from './devices.js';
 import { GenerateError } from './errors.js';
-import { NameAllocator, pascalCase, safeIdentifier, camelCase } from './names.js';
-import { isObject, resolveRef, walkSchema, type JsonSchema, type SchemaFile, type TargetSchema } from './schema.js';
+import { pascalCase } from '../pascal-case.js';
+import { NameAllocator, safeIdentifier, camelCase } from './names.js';
+import { isRecord } from '../guards.js';
+import { walkSchema } from '../schema-format/walk.js';
+import type { JsonSchema } from '../schema-format/json-schema.js';
+import type { SchemaFile } from '../schema-format/files.js';
+import { resolveRef, type TargetSchema } from './schema.js';
 
 /** `closed`: what the client sends; `open`: what the server sends. */
 export type Form = 'closed' | 'open';
@@ -71,7 +76,7 @@ export interface TargetModel {
 /** The x-qmp annotation object of a node. */
 export function qmpOf(node: JsonSchema): Record<string, unknown> {
   const x = node['x-qmp'];
-  return isObject(x) ? x : {};
+  return isRecord(x) ? x : {};
 }
 
 /** `true` for a string enum node. */
@@ -82,7 +87,7 @@ export function isStringEnum(node: JsonSchema): boolean {
 /** The tag property name of a discriminated union node, if it is one. */
 export function unionTag(node: JsonSchema): string | undefined {
   const d = node['discriminator'];
-  if (isObject(d) && typeof d['propertyName'] === 'string' && Array.isArray(node['oneOf'])) return d['propertyName'];
+  if (isRecord(d) && typeof d['propertyName'] === 'string' && Array.isArray(node['oneOf'])) return d['propertyName'];
   return undefined;
 }
 
@@ -103,14 +108,14 @@ function directRefs(target: TargetSchema, node: JsonSchema, file: SchemaFile, wh
 function hasOwnEnum(node: JsonSchema): boolean {
   let found = false;
   const visit = (n: unknown, tagProp?: string): void => {
-    if (!isObject(n) || found) return;
+    if (!isRecord(n) || found) return;
     if (isStringEnum(n)) {
       found = true;
       return;
     }
     const tag = unionTag(n);
     const props = n['properties'];
-    if (isObject(props)) for (const [p, sub] of Object.entries(props)) if (p !== tagProp) visit(sub);
+    if (isRecord(props)) for (const [p, sub] of Object.entries(props)) if (p !== tagProp) visit(sub);
     for (const k of ['additionalProperties', 'items', 'not', 'if', 'then', 'else']) visit(n[k]);
     for (const k of ['anyOf', 'allOf']) if (Array.isArray(n[k])) for (const b of n[k]) visit(b);
     if (Array.isArray(n['oneOf'])) for (const b of n['oneOf']) visit(b, tag);
@@ -244,7 +249,7 @@ export function isEmptyObject(node: JsonSchema): boolean {
   return (
     node['$ref'] === undefined &&
     node['type'] === 'object' &&
-    (!isObject(node['properties']) || Object.keys(node['properties']).length === 0) &&
+    (!isRecord(node['properties']) || Object.keys(node['properties']).length === 0) &&
     node['additionalProperties'] === false &&
     node['oneOf'] === undefined &&
     node['anyOf'] === undefined

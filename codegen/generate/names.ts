@@ -62,16 +62,6 @@ export function camelCase(name: string): string {
   return ws.map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join('');
 }
 
-/** `query-status` → `QueryStatus`; `BLOCK_JOB_READY` → `BlockJobReady`. */
-export function pascalCase(name: string): string {
-  return words(name)
-    .map((w) => {
-      const lower = /^[A-Z0-9]+$/.test(w) ? w.toLowerCase() : w;
-      return lower.charAt(0).toUpperCase() + lower.slice(1);
-    })
-    .join('');
-}
-
 /** A JSON string literal that is also a valid TypeScript/JavaScript literal (U+2028/9 escaped). */
 export function stringLiteral(s: string): string {
   return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');

@@ -5,7 +5,10 @@ import { docLines } from './doc.js';
 import { GenerateError } from './errors.js';
 import { isEmptyObject, isStringEnum, qmpOf, unionTag, type Form, type TargetModel } from './model.js';
 import { anyOtherString, arrayOf, f, keyword, literalType, propName, ts, union, withDoc } from './syntax.js';
-import { isObject, resolveRef, type JsonSchema, type SchemaFile } from './schema.js';
+import { isRecord } from '../guards.js';
+import type { JsonSchema } from '../schema-format/json-schema.js';
+import type { SchemaFile } from '../schema-format/files.js';
+import { resolveRef } from './schema.js';
 
 /** Renders schema nodes of one target; `qualifier` prefixes named types (e.g. `T.` in commands.ts). */
 export class TypeRenderer {
@@ -72,7 +75,7 @@ export class TypeRenderer {
         if (Array.isArray(items)) {
           return f.createTupleTypeNode(items.map((b, i) => this.type(asSchema(b, `${where}/items/${i}`), form, file, `${where}/items/${i}`)));
         }
-        return arrayOf(isObject(items) ? this.type(items, form, file, `${where}/items`) : keyword('unknown'));
+        return arrayOf(isRecord(items) ? this.type(items, form, file, `${where}/items`) : keyword('unknown'));
       }
       case 'object':
         if (isEmptyObject(node)) return f.createTypeReferenceNode('Record', [keyword('string'), keyword('never')]);
@@ -86,7 +89,7 @@ export class TypeRenderer {
 
   /** Members of an object schema; `tag` marks a union branch whose tag stays closed. */
   members(node: JsonSchema, form: Form, file: SchemaFile, where: string, tag?: string): ts.TypeElement[] {
-    const props = isObject(node['properties']) ? node['properties'] : {};
+    const props = isRecord(node['properties']) ? node['properties'] : {};
     const required = new Set(Array.isArray(node['required']) ? node['required'].filter((r) => typeof r === 'string') : []);
     const out: ts.TypeElement[] = [];
     for (const [name, sub] of Object.entries(props)) {
@@ -97,8 +100,8 @@ export class TypeRenderer {
       out.push(withDoc(f.createPropertySignature(undefined, propName(name), q, t), docLines(s)));
     }
     const extra = node['additionalProperties'];
-    if (extra !== false && (Object.keys(props).length === 0 || isObject(extra))) {
-      const value = isObject(extra) && Object.keys(props).length === 0 ? this.type(extra, form, file, `${where}/additionalProperties`) : keyword('unknown');
+    if (extra !== false && (Object.keys(props).length === 0 || isRecord(extra))) {
+      const value = isRecord(extra) && Object.keys(props).length === 0 ? this.type(extra, form, file, `${where}/additionalProperties`) : keyword('unknown');
       out.push(
         f.createIndexSignature(undefined, [f.createParameterDeclaration(undefined, undefined, 'key', undefined, keyword('string'))], value),
       );
@@ -116,7 +119,7 @@ export class TypeRenderer {
    */
   private flatUnion(node: JsonSchema, tag: string, form: Form, file: SchemaFile, where: string): ts.TypeNode {
     const branches = (node['oneOf'] as unknown[]).map((b, i) => {
-      if (!isObject(b)) throw new GenerateError(`${where}/oneOf/${i}`, 'is not a schema object');
+      if (!isRecord(b)) throw new GenerateError(`${where}/oneOf/${i}`, 'is not a schema object');
       return { schema: b, where: `${where}/oneOf/${i}` };
     });
     const leaves: Leaf[] = [];
@@ -124,16 +127,16 @@ export class TypeRenderer {
       if (unionTag(b.schema) === undefined) leaves.push(b);
       else {
         (b.schema['oneOf'] as unknown[]).forEach((s, j) => {
-          if (!isObject(s)) throw new GenerateError(`${b.where}/oneOf/${j}`, 'is not a schema object');
+          if (!isRecord(s)) throw new GenerateError(`${b.where}/oneOf/${j}`, 'is not a schema object');
           leaves.push({ schema: s, where: `${b.where}/oneOf/${j}` });
         });
       }
     }
     const tagged = (b: Leaf): boolean => {
       const t = (b.schema['properties'] as Record<string, unknown> | undefined)?.[tag];
-      return isObject(t) && ('const' in t || Array.isArray(t['enum']));
+      return isRecord(t) && ('const' in t || Array.isArray(t['enum']));
     };
-    if (leaves.length === 0 || !leaves.every((l) => isClosedObject(l.schema) && tagged(l)) || !branches.every((b) => isObject(b.schema['properties']) && tagged(b))) return this.inlineUnion(branches, tag, form, file);
+    if (leaves.length === 0 || !leaves.every((l) => isClosedObject(l.schema) && tagged(l)) || !branches.every((b) => isRecord(b.schema['properties']) && tagged(b))) return this.inlineUnion(branches, tag, form, file);
     const base = baseMembers(leaves.map((l) => l.schema), tag);
     const skip = new Set([...base, tag]);
     const members: ts.TypeNode[] = [];
@@ -235,7 +238,7 @@ interface Leaf {
 
 /** A closed object schema with `properties` (what the importer writes for a union branch). */
 function isClosedObject(node: JsonSchema): boolean {
-  return node['type'] === 'object' && isObject(node['properties']) && node['additionalProperties'] === false && node['$ref'] === undefined && node['anyOf'] === undefined && node['allOf'] === undefined;
+  return node['type'] === 'object' && isRecord(node['properties']) && node['additionalProperties'] === false && node['$ref'] === undefined && node['anyOf'] === undefined && node['allOf'] === undefined;
 }
 
 /** `true` when `o` has its own member `n` (member names may be `constructor`, `__proto__`, …). */
@@ -284,7 +287,7 @@ function pickMembers(node: JsonSchema, tag: string, skip: ReadonlySet<string>): 
   const properties = Object.fromEntries(
     Object.entries(props)
       .filter(([n]) => n === tag || keep.has(n))
-      .map(([n, s]) => [n, n === tag && isObject(s) ? tagOnly(s) : s]),
+      .map(([n, s]) => [n, n === tag && isRecord(s) ? tagOnly(s) : s]),
   );
   return { ...node, properties, required: [...requiredOf(node)].filter((n) => n === tag || keep.has(n)) };
 }
@@ -297,15 +300,15 @@ function tagOnly(s: JsonSchema): JsonSchema {
 /** The tag value(s) of a branch (`const` or `enum`). */
 function tagValues(branch: JsonSchema, tag: string, where: string): unknown[] {
   const props = branch['properties'];
-  const s = isObject(props) ? props[tag] : undefined;
-  if (isObject(s) && 'const' in s) return [s['const']];
-  if (isObject(s) && Array.isArray(s['enum'])) return s['enum'];
+  const s = isRecord(props) ? props[tag] : undefined;
+  if (isRecord(s) && 'const' in s) return [s['const']];
+  if (isRecord(s) && Array.isArray(s['enum'])) return s['enum'];
   throw new GenerateError(`${where}/properties/${tag}`, 'a union branch must narrow its tag to `const` or `enum`');
 }
 
 function asSchema(v: unknown, where: string): JsonSchema {
   if (typeof v === 'boolean') return v ? {} : { not: {} };
-  if (!isObject(v)) throw new GenerateError(where, 'is not a schema object');
+  if (!isRecord(v)) throw new GenerateError(where, 'is not a schema object');
   return v;
 }
 

@@ -28,7 +28,7 @@ export function reservedTypeNames(): ReadonlySet<string> {
     model: buildModel(emptyTarget(), names),
     header: { source: 'schema/reserved-names' },
     runtime: { 'index.js': 'qmp-sdk/runtime', 'validation.js': 'qmp-sdk/runtime/validation' },
-    compiled: () => ({ code: '', args: [], returns: [], events: [], greeting: 'greeting', message: 'message' }),
+    compiled: { code: '', args: [], returns: [], events: [], greeting: 'greeting', message: 'message' },
   });
   for (const file of files.values()) {
     if (file.name === 'types.ts') continue;

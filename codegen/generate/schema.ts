@@ -5,19 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isRecord } from '../guards.js';
+import { protocolFiles, schemaFileName, schemaFiles, targetFileName, type SchemaFile } from '../schema-format/files.js';
+import type { JsonSchema } from '../schema-format/json-schema.js';
+import { parseDefinitionRef, type RefTarget } from '../schema-format/refs.js';
+import { walkSchema } from '../schema-format/walk.js';
 import { loadDevices, type DeviceSet } from './devices.js';
 import { GenerateError } from './errors.js';
-
-/** A JSON Schema node (draft-07 subset used by the importer) with the `x-qmp` annotation. */
-export type JsonSchema = { [keyword: string]: unknown };
-
-/** The four definition files of a target. */
-export const schemaFiles = ['types', 'commands', 'returns', 'events'] as const;
-/** One of {@link schemaFiles}. */
-export type SchemaFile = (typeof schemaFiles)[number];
-
-/** The protocol schema files (`schema/protocol/*.json`) the validators need. */
-export const protocolFiles = ['command', 'success', 'error', 'event', 'greeting', 'server-message', 'message'] as const;
 
 /** A loaded target. */
 export interface TargetSchema {
@@ -36,12 +30,6 @@ export interface TargetSchema {
   readonly devices?: DeviceSet;
 }
 
-/** A resolved reference: a definition of one of the target's files. */
-export interface RefTarget {
-  readonly file: SchemaFile;
-  readonly key: string;
-}
-
 function readJson(path: string, where: string): unknown {
   let text: string;
   try {
@@ -54,10 +42,6 @@ function readJson(path: string, where: string): unknown {
   } catch (err) {
     throw new GenerateError(where, `not valid JSON: ${(err as Error).message}`);
   }
-}
-
-function isObject(v: unknown): v is JsonSchema {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The folder of this package's protocol schemas (walks up from this module to `schema/protocol`). */
@@ -75,19 +59,19 @@ export function defaultProtocolDir(): string {
 /** Loads `target.json` and the four definition files of `schemaDir`, plus the protocol schemas. */
 export function loadTargetSchema(schemaDir: string, protocolDir = defaultProtocolDir()): TargetSchema {
   const display = `schema/${basename(resolve(schemaDir))}`;
-  const meta = readJson(join(schemaDir, 'target.json'), `${display}/target.json`);
-  if (!isObject(meta) || typeof meta['target'] !== 'string' || !/^[A-Za-z0-9._-]+$/.test(meta['target'])) {
+  const meta = readJson(join(schemaDir, targetFileName), `${display}/${targetFileName}`);
+  if (!isRecord(meta) || typeof meta['target'] !== 'string' || !/^[A-Za-z0-9._-]+$/.test(meta['target'])) {
     throw new GenerateError(`${display}/target.json`, 'needs a "target" name made of letters, digits, ".", "_" and "-"');
   }
   const definitions = {} as Record<SchemaFile, Map<string, JsonSchema>>;
   for (const file of schemaFiles) {
-    const where = `${display}/${file}.json`;
-    const doc = readJson(join(schemaDir, `${file}.json`), where);
-    if (!isObject(doc) || !isObject(doc['definitions'])) throw new GenerateError(where, 'has no "definitions" object');
+    const where = `${display}/${schemaFileName(file)}`;
+    const doc = readJson(join(schemaDir, schemaFileName(file)), where);
+    if (!isRecord(doc) || !isRecord(doc['definitions'])) throw new GenerateError(where, 'has no "definitions" object');
     const map = new Map<string, JsonSchema>();
     for (const key of Object.keys(doc['definitions']).sort(compareCodePoints)) {
       const def = doc['definitions'][key];
-      if (!isObject(def)) throw new GenerateError(`${where}#/definitions/${key}`, 'is not a schema object');
+      if (!isRecord(def)) throw new GenerateError(`${where}#/definitions/${key}`, 'is not a schema object');
       map.set(key, def);
     }
     definitions[file] = map;
@@ -105,7 +89,7 @@ export function loadTargetSchema(schemaDir: string, protocolDir = defaultProtoco
   const protocol = new Map<string, JsonSchema>();
   for (const file of protocolFiles) {
     const doc = readJson(join(protocolDir, `${file}.json`), `schema/protocol/${file}.json`);
-    if (!isObject(doc)) throw new GenerateError(`schema/protocol/${file}.json`, 'is not a schema object');
+    if (!isRecord(doc)) throw new GenerateError(`schema/protocol/${file}.json`, 'is not a schema object');
     protocol.set(file, doc);
   }
   const devices = loadDevices(schemaDir, display, definitions.types);
@@ -127,7 +111,7 @@ function targetFacts(meta: Record<string, unknown>, where: string): Pick<TargetS
   const q = meta['qemu'];
   if (q !== undefined && q !== null) {
     const ok = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-    if (!isObject(q) || !ok(q['major']) || !ok(q['minor']) || !ok(q['micro'])) {
+    if (!isRecord(q) || !ok(q['major']) || !ok(q['minor']) || !ok(q['micro'])) {
       throw new GenerateError(`${where}#/qemu`, 'must be { "major", "minor", "micro" }, each a non-negative integer');
     }
     out.qemu = { major: q['major'], minor: q['minor'], micro: q['micro'] };
@@ -145,66 +129,24 @@ export function compareCodePoints(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Decodes one JSON Pointer token (`~1` → `/`, `~0` → `~`). */
-function unescapeToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
 /**
  * Resolves a `$ref` found in `file` to the definition it names; only whole definitions of the
  * four target files are supported (`#/definitions/K`, `types.json#/definitions/K`, …).
  */
 export function resolveRef(schema: TargetSchema, ref: string, file: SchemaFile, where: string): RefTarget {
-  const hash = ref.indexOf('#');
-  const path = hash < 0 ? ref : ref.slice(0, hash);
-  const fragment = hash < 0 ? '' : ref.slice(hash + 1);
-  let target: SchemaFile | undefined = path === '' ? file : undefined;
-  for (const f of schemaFiles) if (path === `${f}.json` || path === `./${f}.json`) target = f;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(fragment);
-  } catch {
-    throw new GenerateError(where, `$ref ${JSON.stringify(ref)} has a malformed fragment`);
+  const r = parseDefinitionRef(ref, file);
+  if ('error' in r) throw new GenerateError(where, r.error);
+  if (!schema.definitions[r.file].has(r.key)) {
+    throw new GenerateError(where, `$ref ${JSON.stringify(ref)} points to nothing (no definition '${r.key}' in ${schemaFileName(r.file)})`);
   }
-  const tokens = decoded.split('/').map(unescapeToken);
-  if (target === undefined || tokens.length !== 3 || tokens[0] !== '' || tokens[1] !== 'definitions') {
-    throw new GenerateError(where, `unsupported $ref ${JSON.stringify(ref)} (expected <file>.json#/definitions/<name>)`);
-  }
-  const key = tokens[2] as string;
-  if (!schema.definitions[target].has(key)) {
-    throw new GenerateError(where, `$ref ${JSON.stringify(ref)} points to nothing (no definition '${key}' in ${target}.json)`);
-  }
-  return { file: target, key };
-}
-
-/** Keywords whose value is a schema, a map of schemas, or an array of schemas (draft-07). */
-const schemaKeywords = ['additionalProperties', 'items', 'additionalItems', 'not', 'if', 'then', 'else', 'contains', 'propertyNames'];
-const schemaMapKeywords = ['properties', 'patternProperties', 'definitions', 'dependencies'];
-const schemaArrayKeywords = ['anyOf', 'oneOf', 'allOf', 'items'];
-
-/**
- * Calls `visit` on every schema node below and including `node` (depth first, pre-order), with
- * a JSON Pointer-like path for messages.
- */
-export function walkSchema(node: unknown, path: string, visit: (node: JsonSchema, path: string) => void): void {
-  if (!isObject(node)) return;
-  visit(node, path);
-  for (const k of schemaKeywords) if (isObject(node[k])) walkSchema(node[k], `${path}/${k}`, visit);
-  for (const k of schemaMapKeywords) {
-    const m = node[k];
-    if (isObject(m)) for (const [name, sub] of Object.entries(m)) walkSchema(sub, `${path}/${k}/${name}`, visit);
-  }
-  for (const k of schemaArrayKeywords) {
-    const a = node[k];
-    if (Array.isArray(a)) a.forEach((sub, i) => walkSchema(sub, `${path}/${k}/${i}`, visit));
-  }
+  return r;
 }
 
 /** Fails on the first `$ref` that is unsupported or points to nothing. */
 function checkRefs(schema: TargetSchema): void {
   for (const file of schemaFiles) {
     for (const [key, def] of schema.definitions[file]) {
-      walkSchema(def, `${schema.display}/${file}.json#/definitions/${key}`, (node, path) => {
+      walkSchema(def, `${schema.display}/${schemaFileName(file)}#/definitions/${key}`, (node, path) => {
         if ('$ref' in node) {
           if (typeof node['$ref'] !== 'string') throw new GenerateError(path, '$ref is not a string');
           resolveRef(schema, node['$ref'], file, path);
@@ -213,6 +155,3 @@ function checkRefs(schema: TargetSchema): void {
     }
   }
 }
-
-/** `true` for a plain JSON object (not null, not an array). */
-export { isObject };

@@ -18,8 +18,8 @@ export interface TargetFilesInput {
   readonly model: TargetModel;
   readonly header: HeaderInfo;
   readonly runtime: RuntimeModules;
-  /** Ajv's compiled validators (only `validators-code.ts` reads them). */
-  readonly compiled: () => CompiledValidators;
+  /** Ajv's compiled validators (only `validators-code.ts` prints them). */
+  readonly compiled: CompiledValidators;
   /** The `device_add` table code, when the target has device models. */
   readonly deviceTable?: string;
 }
@@ -35,7 +35,7 @@ export function qmpTargetFiles(input: TargetFilesInput): Map<string, GeneratedFi
   const events = file('events.ts');
   emitEvents(events, model);
   const validatorsCode = file('validators-code.ts', validatorsCodePragma);
-  emitValidatorsCode(validatorsCode, input.compiled(), input.deviceTable);
+  emitValidatorsCode(validatorsCode, input.compiled, input.deviceTable);
   const validators = file('validators.ts');
   emitValidators(validators);
   const target = file('target.ts');

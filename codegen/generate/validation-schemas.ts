@@ -4,7 +4,10 @@
  * server sends: unknown members, unknown enum values and unknown union tags accepted).
  */
 import { unionTag } from './model.js';
-import { isObject, resolveRef, type JsonSchema, type SchemaFile, type TargetSchema } from './schema.js';
+import { isRecord as isObject } from '../guards.js';
+import type { JsonSchema } from '../schema-format/json-schema.js';
+import type { SchemaFile } from '../schema-format/files.js';
+import { resolveRef, type TargetSchema } from './schema.js';
 
 /** `exact` for arguments, `compat` for returns, events and the greeting. */
 export type Flavour = 'exact' | 'compat';

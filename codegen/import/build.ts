@@ -14,19 +14,15 @@ import type {
   SchemaInfoEvent,
   SchemaInfoObject,
   SchemaInfoObjectMember,
-} from './introspection.js';
+} from '../qapi/introspection.js';
 import type { QapiDefinition, QapiDoc, QapiNames, QapiSource } from '../qapi/types.js';
+import type { SchemaFile, SchemaFileName } from '../schema-format/files.js';
+import type { JsonSchema } from '../schema-format/json-schema.js';
+import { definitionRef, schemaId } from '../schema-format/refs.js';
 
-/** A JSON Schema object as built here (prototype-less; see `json.ts`). */
-export type JsonSchema = Record<string, unknown>;
-
-/** The schema files of a target, by file name. */
-export type SchemaFile = 'types.json' | 'commands.json' | 'returns.json' | 'events.json';
-export const schemaFiles: readonly SchemaFile[] = ['commands.json', 'events.json', 'returns.json', 'types.json'];
-
-/** Built documents plus facts for the summary. */
+/** Built documents (prototype-less objects, see `json.ts`) plus facts for the summary. */
 export interface BuiltSchemas {
-  documents: Record<SchemaFile, JsonSchema>;
+  documents: Record<SchemaFileName, JsonSchema>;
   /** Number of definitions in `types.json`. */
   typeCount: number;
   /** Named (non-array) types, emitted or inline: how many carry their QAPI name, how many a path-derived one. */
@@ -38,7 +34,6 @@ const int64Min = -(2 ** 63);
 /** Introspection reports every integer type (int8…int64, uint8…uint64, size) as `int`: the union of both ranges. */
 const uint64Max = 2 ** 64;
 
-const baseId = 'https://qmp-sdk.invalid/schema';
 
 function builtin(e: SchemaInfo & { 'meta-type': 'builtin' }, place: string): JsonSchema {
   switch (e['json-type']) {
@@ -192,8 +187,7 @@ export class SchemaBuilder {
       case 'object':
       case 'enum':
       case 'alternate': {
-        const prefix = file === 'types.json' ? '' : 'types.json';
-        return { $ref: `${prefix}#/definitions/${this.nameOf(masked)}` };
+        return { $ref: definitionRef(file, 'types', this.nameOf(masked)) };
       }
       default:
         throw new ImportError(`a ${e['meta-type']} is used as a type`, `type ${JSON.stringify(masked)}`);
@@ -323,9 +317,9 @@ export class SchemaBuilder {
         return this.annotate(s, { ...base, extra: { ...base.extra, values: Object.keys(values).length > 0 ? values : undefined } });
       }
       case 'alternate':
-        return this.annotate({ anyOf: e.members.map((m) => this.use(m.type, 'types.json')) }, base);
+        return this.annotate({ anyOf: e.members.map((m) => this.use(m.type, 'types')) }, base);
       case 'object':
-        return this.annotate(this.objectBody(e, [], 'types.json', memberDocs(doc), deprecationText(doc)), base);
+        return this.annotate(this.objectBody(e, [], 'types', memberDocs(doc), deprecationText(doc)), base);
       default:
         throw new ImportError(`cannot define a ${e['meta-type']}`, `type ${JSON.stringify(masked)}`);
     }
@@ -352,7 +346,7 @@ export class SchemaBuilder {
 
   private command(c: SchemaInfoCommand): JsonSchema {
     const doc = this.names?.commandDocs.get(c.name);
-    const { schema, empty, qapiName } = this.rootObject(c['arg-type'], 'commands.json', doc);
+    const { schema, empty, qapiName } = this.rootObject(c['arg-type'], 'commands', doc);
     const expr = this.source?.byName.get(c.name);
     const preconfig = expr?.kind === 'command' && expr.expr['allow-preconfig'] === true;
     if (hasExtraArguments(c.name, expr) && schema.type === 'object') {
@@ -378,7 +372,7 @@ export class SchemaBuilder {
 
   private event(ev: SchemaInfoEvent): JsonSchema {
     const doc = this.names?.eventDocs.get(ev.name);
-    const { schema, empty, qapiName } = this.rootObject(ev['arg-type'], 'events.json', doc);
+    const { schema, empty, qapiName } = this.rootObject(ev['arg-type'], 'events', doc);
     return this.annotate(schema, {
       doc,
       features: ev.features,
@@ -388,13 +382,13 @@ export class SchemaBuilder {
   }
 
   private returns(c: SchemaInfoCommand): JsonSchema {
-    return isEmptyObject(this.entry(c['ret-type'])) ? this.emptyObject() : this.use(c['ret-type'], 'returns.json');
+    return isEmptyObject(this.entry(c['ret-type'])) ? this.emptyObject() : this.use(c['ret-type'], 'returns');
   }
 
   private document(file: SchemaFile, title: string, definitions: Iterable<readonly [string, JsonSchema]>): JsonSchema {
     return {
       $schema: 'http://json-schema.org/draft-07/schema#',
-      $id: `${baseId}/${this.target}/${file}`,
+      $id: schemaId(this.target, file),
       title,
       definitions: sortedMap(definitions),
     };
@@ -414,10 +408,10 @@ export class SchemaBuilder {
     }
     return {
       documents: {
-        'types.json': this.document('types.json', `Types of ${this.target}`, typeDefs),
-        'commands.json': this.document('commands.json', `Command arguments of ${this.target}`, commands),
-        'returns.json': this.document('returns.json', `Command return values of ${this.target}`, returns),
-        'events.json': this.document('events.json', `Event data of ${this.target}`, events),
+        'types.json': this.document('types', `Types of ${this.target}`, typeDefs),
+        'commands.json': this.document('commands', `Command arguments of ${this.target}`, commands),
+        'returns.json': this.document('returns', `Command return values of ${this.target}`, returns),
+        'events.json': this.document('events', `Event data of ${this.target}`, events),
       },
       typeCount: typeDefs.length,
       qapiNamed: this.qapiNamed,

@@ -12,7 +12,8 @@ import type {
   SchemaInfoCommand,
   SchemaInfoEvent,
   SchemaInfoObject,
-} from './introspection.js';
+} from '../qapi/introspection.js';
+import { isRecord } from '../guards.js';
 
 /** Introspection that passed {@link checkIntrospection}. */
 export interface Introspection {
@@ -33,10 +34,6 @@ export function describeEntry(index: number, e: unknown): string {
   const name = typeof rec.name === 'string' ? ` ${JSON.stringify(rec.name)}` : '';
   const meta = typeof rec['meta-type'] === 'string' ? ` (${rec['meta-type']})` : '';
   return `introspection entry #${index}${name}${meta}`;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function checkFeatures(v: unknown, place: string, what: string): void {

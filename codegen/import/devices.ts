@@ -24,6 +24,7 @@ import { ImportError } from './errors.js';
 import { orderedMap } from './json.js';
 import type { LosslessJson } from './lossless-json.js';
 import { RawQmpSession, type RawCommand } from './raw-qmp.js';
+import { isRecord } from '../guards.js';
 
 /** How `device_add` reads property values (see the module doc). */
 export type DeviceArgumentMode = 'json' | 'keyval';
@@ -61,10 +62,6 @@ interface Instance {
 
 const answerTimeoutMs = 30_000;
 
-function isRecord(v: unknown): v is Record<string, LosslessJson> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Starts QEMU (the importer's arguments) with a second QMP socket for the raw session. */
 async function start(binary: string, args: readonly string[], env: Record<string, string> | undefined): Promise<Instance> {
   const dir = await mkdtemp(join(tmpdir(), 'qmp-devices-'));
@@ -93,7 +90,7 @@ function parseProperties(reply: LosslessJson, model: string): Map<string, Device
   if (!Array.isArray(reply)) throw new ImportError('device-list-properties did not return a list', `device model ${JSON.stringify(model)}`);
   const entries: Array<[string, DeviceProperty]> = [];
   for (const [i, p] of reply.entries()) {
-    if (!isRecord(p) || typeof p['name'] !== 'string' || typeof p['type'] !== 'string') {
+    if (!isRecord<LosslessJson>(p) || typeof p['name'] !== 'string' || typeof p['type'] !== 'string') {
       throw new ImportError(`property #${i} has no string name/type`, `device-list-properties of ${JSON.stringify(model)}`);
     }
     const desc = p['description'];
@@ -131,7 +128,7 @@ export async function fetchDevices(binary: string, args: readonly string[], env:
     const mode = probeMode(head.replies[1]);
     const kinds = new Map<string, { parent: string | null; abstract: boolean }>();
     for (const t of list.value) {
-      if (!isRecord(t) || typeof t['name'] !== 'string') throw new ImportError('qom-list-types entry without a name', binary);
+      if (!isRecord<LosslessJson>(t) || typeof t['name'] !== 'string') throw new ImportError('qom-list-types entry without a name', binary);
       kinds.set(t['name'], { parent: typeof t['parent'] === 'string' ? t['parent'] : null, abstract: t['abstract'] === true });
     }
     const concrete = [...kinds].filter(([, k]) => !k.abstract).map(([n]) => n).sort();

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SchemaBuilder, schemaFiles } from './build.js';
+import { SchemaBuilder } from './build.js';
 import { checkIntrospection } from './check.js';
 import { devicesDocument } from './devices.js';
 import { ImportError } from './errors.js';
@@ -17,9 +17,11 @@ import { fetchFromQemu, fetchFromSocket } from './source-live.js';
 import { compileTarget } from './validate.js';
 import { importerVersion } from './version.js';
 import { checkSchemaFolder, replaceFolder } from './write.js';
-import type { JsonSchema } from './build.js';
+import { schemaFileNames, targetFileName, devicesFileName } from '../schema-format/files.js';
+import type { JsonSchema } from '../schema-format/json-schema.js';
 import type { Fetched } from './fetched.js';
 import type { QapiNames } from '../qapi/types.js';
+import { isRecord } from '../guards.js';
 
 /** Where the introspection comes from. */
 export type ImportSource =
@@ -70,10 +72,6 @@ export interface ImportResult {
   /** Exact text of every file (`target.json` included), as written. */
   files: ReadonlyMap<string, string>;
   summary: ImportSummary;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function versionOf(v: unknown): { qemu: TargetMeta['qemu']; package: string | null } {
@@ -161,9 +159,9 @@ export async function buildTarget(
     },
   };
   const files = new Map<string, string>();
-  for (const f of schemaFiles) files.set(f, stringifyStable(built.documents[f]));
-  files.set('target.json', stringifyStable(meta));
-  if (fetched.devices !== undefined) files.set('devices.json', stringifyStable(devicesDocument(target, fetched.devices)));
+  for (const f of schemaFileNames) files.set(f, stringifyStable(built.documents[f]));
+  files.set(targetFileName, stringifyStable(meta));
+  if (fetched.devices !== undefined) files.set(devicesFileName, stringifyStable(devicesDocument(target, fetched.devices)));
   compileTarget(files);
 
   const pathNamed = [...naming.types.values()]

@@ -7,7 +7,8 @@ export type { ImportOptions, ImportResult, ImportSource, ImportSummary, TargetMe
 export { ImportError, isImportError } from './errors.js';
 export { checkIntrospection } from './check.js';
 export type { Introspection } from './check.js';
-export { nameTypes, pascal } from './naming.js';
+export { nameTypes } from './naming.js';
+export { pascalCase } from '../pascal-case.js';
 export type { Naming, NamedType, Step } from './naming.js';
 export { stringifyStable } from './json.js';
 export { compileTarget, formatAjv } from './validate.js';
@@ -20,4 +21,4 @@ export type { LosslessJson } from './lossless-json.js';
 export type { Fetched } from './fetched.js';
 export { importerVersion } from './version.js';
 export { importCli } from './cli.js';
-export type * from './introspection.js';
+export type * from '../qapi/introspection.js';

@@ -9,7 +9,8 @@
  */
 import { ImportError } from './errors.js';
 import type { Introspection } from './check.js';
-import type { SchemaInfo, SchemaInfoObject, SchemaInfoObjectVariant } from './introspection.js';
+import type { SchemaInfo, SchemaInfoObject, SchemaInfoObjectVariant } from '../qapi/introspection.js';
+import { pascalCase } from '../pascal-case.js';
 
 /** One step of a path. */
 export type Step =
@@ -46,31 +47,17 @@ export interface Naming {
   warnings: readonly string[];
 }
 
-/**
- * PascalCase of a wire name: split at every character that is not a letter or digit, each word
- * capitalised (an all-capital word is lower-cased after its first letter: `BLOCK_JOB` → `BlockJob`).
- * A name without letters or digits gives `_` and the code points (`-` → `_2d`).
- */
-export function pascal(wire: string): string {
-  const words = wire.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
-  const out = words
-    .map((w) => (w === w.toUpperCase() ? w.charAt(0) + w.slice(1).toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1)))
-    .join('');
-  if (out !== '') return out;
-  return '_' + [...wire].map((c) => (c.codePointAt(0) ?? 0).toString(16)).join('_');
-}
-
 /** The name part a step adds. */
 function stepWord(step: Step): string {
   switch (step.kind) {
     case 'root': {
-      const base = pascal(step.name);
+      const base = pascalCase(step.name);
       const head = /^[0-9]/.test(base) ? `_${base}` : base;
       return head + (step.part === 'arguments' ? 'Arguments' : step.part === 'returns' ? 'Result' : 'Data');
     }
     case 'member':
     case 'case':
-      return pascal(step.name);
+      return pascalCase(step.name);
     case 'item':
       return 'Item';
     case 'alternative':
@@ -286,7 +273,7 @@ function unreferencedRoots(intro: Introspection, reached: ReadonlyMap<string, nu
     if ((meta !== 'object' && meta !== 'enum' && meta !== 'alternate') || reached.has(e.name)) continue;
     if (isEmptyObject(e) && referencedAtRoot(intro, e.name)) continue;
     const sig = signature(e, intro.byName);
-    const word = `Unreferenced${alternativeWords[meta] ?? ''}${sig.map(pascal).join('')}`;
+    const word = `Unreferenced${alternativeWords[meta] ?? ''}${sig.map(pascalCase).join('')}`;
     out.push([{ kind: 'unreferenced', word }, e.name]);
   }
   // Types referenced by another unreferenced type come after the others, so they are named by path from it.

@@ -1,6 +1,6 @@
 /** Loads a QAPI source through the QAPI source reader (`codegen/qapi/`). */
 import { loadQapiSource, recoverQapiNames } from '../qapi/index.js';
-import type { SchemaInfo } from './introspection.js';
+import type { SchemaInfo } from '../qapi/introspection.js';
 import type { QapiNames, QapiSource } from '../qapi/types.js';
 
 /** A loaded QAPI source with the recovery function to apply to it. */

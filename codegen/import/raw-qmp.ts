@@ -7,6 +7,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { ImportError } from './errors.js';
 import { parseLossless, type LosslessJson } from './lossless-json.js';
+import { isRecord } from '../guards.js';
 
 /** One command of a batch. */
 export interface RawCommand {
@@ -21,10 +22,6 @@ export type RawReply = { readonly ok: true; readonly value: LosslessJson } | { r
 export interface RawBatch {
   readonly replies: readonly RawReply[];
   readonly ended: boolean;
-}
-
-function isRecord(v: unknown): v is Record<string, LosslessJson> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A negotiated raw session (see the module doc). */
@@ -129,11 +126,11 @@ export class RawQmpSession {
     while (replies.length < commands.length) {
       const m = await this.#next(timeoutMs, `the reply to ${commands[replies.length]?.execute ?? '?'}`);
       if (m === undefined) return { replies, ended: true };
-      if (!isRecord(m) || 'event' in m) continue;
+      if (!isRecord<LosslessJson>(m) || 'event' in m) continue;
       if (m['id'] !== replies.length) throw new ImportError(`reply out of order (id ${JSON.stringify(String(m['id']))}, expected ${replies.length})`, this.#where);
       const err = m['error'];
       if ('return' in m) replies.push({ ok: true, value: m['return'] as LosslessJson });
-      else if (isRecord(err)) replies.push({ ok: false, class: String(err['class']), desc: String(err['desc']) });
+      else if (isRecord<LosslessJson>(err)) replies.push({ ok: false, class: String(err['class']), desc: String(err['desc']) });
       else throw new ImportError('reply with neither "return" nor "error"', this.#where);
     }
     return { replies, ended: false };

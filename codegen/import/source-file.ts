@@ -2,10 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { ImportError } from './errors.js';
 import type { Fetched } from './fetched.js';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+import { isRecord } from '../guards.js';
 
 /**
  * Reads a saved introspection: the bare array, a whole `{"return": [...]}` reply, or the

@@ -3,7 +3,7 @@
  * in parallel from every command and event. A masked type gets a QAPI name only where both agree on its
  * structure; everything else stays unnamed with a reason, and every disagreement becomes a warning.
  */
-import type { SchemaInfo, SchemaInfoObject } from '../import/introspection.js';
+import type { SchemaInfo, SchemaInfoObject } from './introspection.js';
 import {
   baseChain,
   branchesOf,

@@ -2,7 +2,7 @@
  * The contract between the QAPI source reader (`codegen/qapi/`) and the importer (`codegen/import/`).
  * The importer takes STRUCTURE from the live QEMU (introspection) and only NAMES and DOCS from here.
  */
-import type { SchemaInfo } from '../import/introspection.js';
+import type { SchemaInfo } from './introspection.js';
 
 /** A parsed QAPI doc comment (`##` block) of one definition. Text is kept as written (Markdown/rST-ish). */
 export interface QapiDoc {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { camelCase, NameAllocator, pascalCase, propertyKey, safeIdentifier, stringLiteral } from '../../codegen/generate/names.js';
+import { camelCase, NameAllocator, propertyKey, safeIdentifier, stringLiteral } from '../../codegen/generate/names.js';
+import { pascalCase } from '../../codegen/pascal-case.js';
 import { commentText, proseText } from '../../codegen/generate/doc.js';
 
 describe('names', () => {

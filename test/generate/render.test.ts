@@ -3,7 +3,8 @@ import { printNode } from '../../codegen/generate/generated-file.js';
 import { buildModel, type Form } from '../../codegen/generate/model.js';
 import { TypeRenderer } from '../../codegen/generate/render.js';
 import { reservedTypeNames } from '../../codegen/generate/reserved-names.js';
-import { loadTargetSchema, type JsonSchema } from '../../codegen/generate/schema.js';
+import { loadTargetSchema } from '../../codegen/generate/schema.js';
+import type { JsonSchema } from '../../codegen/schema-format/json-schema.js';
 import { fixtureDir } from './helpers.js';
 
 const model = buildModel(loadTargetSchema(fixtureDir), reservedTypeNames());

@@ -1,13 +1,12 @@
 /**
  * The folder writer behind `import --out` and `generate --out` (codegen/own-folder.ts): a file that
- * appears while it writes is never removed, and compile order helpers never recurse.
+ * appears while it writes is never removed; what counts as a file the importer wrote.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isImportedSchemaFile, replaceOwnFolder, type OwnFileTest } from '../../codegen/own-folder.js';
 import { projectRoot } from '../../scripts/qemus.js';
-import { compileCheckpoints, refsIn } from '../../codegen/ref-order.js';
 import { withTempDir } from './helpers.js';
 
 const refuse = (path: string, why: string): Error => new Error(`${path}: ${why}`);
@@ -41,29 +40,6 @@ describe('replaceOwnFolder', () => {
       expect(readdirSync(dir)).toEqual(['out']);
       expect(readdirSync(out)).toEqual(['c.ours']);
     });
-  });
-});
-
-describe('compile order', () => {
-  it('refsIn finds every $ref', () => {
-    expect(refsIn({ a: { $ref: 'x' }, b: [{ $ref: 'y' }, { c: { $ref: 'z' } }], $ref: 'w' }).sort()).toEqual(['w', 'x', 'y', 'z']);
-  });
-
-  it('compileCheckpoints: nothing for shallow graphs; on a 200,000 chain, one every `limit` links, deepest first, no recursion', () => {
-    const refs = new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []], ['d', ['a', 'd']]]);
-    expect(compileCheckpoints(['a', 'd'], (id) => refs.get(id), 32)).toEqual([]);
-    expect(compileCheckpoints(['a', 'd'], (id) => refs.get(id), 2)).toEqual(['b', 'a']); // c (1) < b (2: checkpoint) ; a over b (0) and c (1): 2
-    const n = 200_000;
-    const chain = (id: string): string[] => {
-      const i = Number(id.slice(1));
-      return i + 1 < n ? [`n${i + 1}`] : [];
-    };
-    const cps = compileCheckpoints(['n0'], chain, 32);
-    expect(cps).toHaveLength(Math.floor(n / 32));
-    expect(cps[0]).toBe(`n${n - 32}`);
-    // consecutive checkpoints are `limit` links apart: no uncompiled chain longer than that is left
-    const at = cps.map((id) => Number(id.slice(1)));
-    expect(at.every((v, i) => i === 0 || at[i - 1]! - v === 32)).toBe(true);
   });
 });
 

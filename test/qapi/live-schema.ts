@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { SchemaInfo } from '../../codegen/import/introspection.js';
+import type { SchemaInfo } from '../../codegen/qapi/introspection.js';
 import { findQemu, type QemuVersion } from '../../scripts/qemus.js';
 
 const cache = new Map<QemuVersion, Promise<SchemaInfo[]>>();

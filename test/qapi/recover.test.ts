@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SchemaInfo } from '../../codegen/import/introspection.js';
+import type { SchemaInfo } from '../../codegen/qapi/introspection.js';
 import {
   loadQapiSource,
   parseQapiFile,

@@ -1,9 +1,10 @@
-/** Unit tables: PascalCase of wire names, the deterministic serializer. */
+/** Unit tables: the one PascalCase rule of codegen/ (codegen/pascal-case.ts), the importer's deterministic serializer. */
 import { describe, expect, it } from 'vitest';
-import { pascal, stringifyStable } from '../../codegen/import/index.js';
+import { stringifyStable } from '../../codegen/import/index.js';
+import { pascalCase } from '../../codegen/pascal-case.js';
 import { orderedMap, sortedMap } from '../../codegen/import/json.js';
 
-describe('pascal', () => {
+describe('pascalCase', () => {
   it.each([
     ['query-status', 'QueryStatus'],
     ['BLOCK_JOB_COMPLETED', 'BlockJobCompleted'],
@@ -11,11 +12,12 @@ describe('pascal', () => {
     ['iops_rd', 'IopsRd'],
     ['s390x', 'S390x'],
     ['IOThread', 'IOThread'],
+    ['Haswell-noTSX', 'HaswellNoTsx'],
     ['0lead', '0lead'],
     ['__proto__', 'Proto'],
     ['-', '_2d'],
     ['_', '_5f'],
-  ])('%s → %s', (wire, want) => expect(pascal(wire)).toBe(want));
+  ])('%s → %s', (wire, want) => expect(pascalCase(wire)).toBe(want));
 });
 
 describe('stringifyStable', () => {
