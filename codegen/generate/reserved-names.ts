@@ -10,9 +10,13 @@ import { generatedSymbols } from '../../runtime/generated-symbols.js';
 import { buildModel } from './model.js';
 import { languageGlobalNames } from './names.js';
 import type { TargetSchema } from './schema.js';
-import { qmpTargetFiles } from './target-files.js';
+import { qmpTargetFiles, type TargetFilesInput } from './target-files.js';
+import type { GeneratedFile } from './generated-file.js';
 
-let derived: ReadonlySet<string> | undefined;
+/** A kind of target: prints every file of one target (`qmpTargetFiles`, later the guest agent's). */
+export type TargetFiles = (input: TargetFilesInput) => Map<string, GeneratedFile>;
+
+const derived = new Map<TargetFiles, ReadonlySet<string>>();
 
 /** A target with no commands, events or types (what every target's files declare regardless of its schema). */
 function emptyTarget(): TargetSchema {
@@ -20,11 +24,12 @@ function emptyTarget(): TargetSchema {
   return { name: 'reserved-names', display: 'schema/reserved-names', definitions, protocol: new Map() };
 }
 
-/** The reserved names (computed once). */
-export function reservedTypeNames(): ReadonlySet<string> {
-  if (derived !== undefined) return derived;
+/** The reserved names of a kind of target (computed once per kind; default: QMP targets). */
+export function reservedTypeNames(targetFiles: TargetFiles = qmpTargetFiles): ReadonlySet<string> {
+  const known = derived.get(targetFiles);
+  if (known !== undefined) return known;
   const names = new Set<string>([...languageGlobalNames, ...Object.keys(generatedSymbols)]);
-  const files = qmpTargetFiles({
+  const files = targetFiles({
     model: buildModel(emptyTarget(), names),
     header: { source: 'schema/reserved-names' },
     runtime: { 'index.js': 'qmp-sdk/runtime', 'validation.js': 'qmp-sdk/runtime/validation' },
@@ -34,6 +39,6 @@ export function reservedTypeNames(): ReadonlySet<string> {
     if (file.name === 'types.ts') continue;
     for (const n of file.names) names.add(n);
   }
-  derived = names;
-  return derived;
+  derived.set(targetFiles, names);
+  return names;
 }
