@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDevices, type DeviceSet } from './devices.js';
 import { GenerateError } from './errors.js';
+import { parseSchemaJson } from './exact-integers.js';
 
 /** A JSON Schema node (draft-07 subset used by the importer) with the `x-qmp` annotation. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -50,7 +51,7 @@ function readJson(path: string, where: string): unknown {
     throw new GenerateError(where, `cannot read: ${(err as Error).message}`);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseSchemaJson(text); // lossless: exact integers beyond 2^53 kept (exact-integers.ts)
   } catch (err) {
     throw new GenerateError(where, `not valid JSON: ${(err as Error).message}`);
   }
