@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hasLongDigitRun, parseJson, parseJsonExact } from '../../runtime/json-parse.js';
-import { stringifyJson } from '../../runtime/json-stringify.js';
+import { stringifyJson, stringifyPlainJson } from '../../runtime/json-stringify.js';
 import { JsonFramer } from '../../runtime/framer.js';
 import { wireArguments } from '../../runtime/wire-arguments.js';
 import { QmpValidationError } from '../../runtime/errors.js';
@@ -173,5 +173,13 @@ describe('the test server and record/replay', () => {
       await again.close();
       await replay.close();
     }
+  });
+});
+
+describe('stringifyPlainJson', () => {
+  it('gives the same text as stringifyJson for plain data', () => {
+    const v = { a: [1, -0, 1.5, 'x"\u2028', null, true, { b: 2n ** 64n - 1n, __proto__x: -(2n ** 63n) }], e: {}, l: [] };
+    expect(stringifyPlainJson(v)).toBe(stringifyJson(v));
+    expect(stringifyPlainJson({ n: 1, s: 's' })).toBe(JSON.stringify({ n: 1, s: 's' }));
   });
 });
