@@ -5,8 +5,6 @@
  * the bounds, compared exactly. The same rule as the generated validators
  * (codegen/generate/int-keyword.ts); here a validate function, as nothing is emitted.
  */
-import type { Ajv } from 'ajv';
-
 const U64_MAX = 2n ** 64n - 1n;
 
 /** A bound of the live schema (a JS number: 2^64 stands for the rounded 2^64 − 1, schema/FORMAT.md "builtin int"). */
@@ -32,7 +30,7 @@ export function withExactIntegers(node: unknown): unknown {
 }
 
 /** Declares `x-int` (error params `{min, max}`, worded by runtime/validation.ts) on a run-time Ajv. */
-export function addLiveIntKeyword(ajv: Ajv): void {
+export function addLiveIntKeyword(ajv: ReturnType<typeof formatAjv>): void {
   ajv.addKeyword({
     keyword: 'x-int',
     schemaType: 'array',
