@@ -5,6 +5,8 @@
  * the bounds, compared exactly. The same rule as the generated validators
  * (codegen/generate/int-keyword.ts); here a validate function, as nothing is emitted.
  */
+import type { formatAjv } from '../codegen/import/validate.js';
+
 const U64_MAX = 2n ** 64n - 1n;
 
 /** A bound of the live schema (a JS number: 2^64 stands for the rounded 2^64 − 1, schema/FORMAT.md "builtin int"). */
