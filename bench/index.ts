@@ -13,6 +13,7 @@ const benches: Array<[string, string, string]> = [
   ['package: install size per kind of user, validator bundle, vs the commit before issue 11', './install-size.js', 'runInstallSizeBench'],
   ['caller input: validating exactly what is sent (arguments serialised once, parsed back)', './caller-input.js', 'runCallerInputBench'],
   ['device_add: import with device models, consumer tsc, validator', './devices.js', 'runDevicesBench'],
+  ['integers: lossless parse/serialise/validate vs JSON.parse/JSON.stringify (issue 13)', './integers.js', 'runIntegersBench'],
 ];
 
 let failed = 0;

@@ -11,6 +11,7 @@
  * - `[`…`]` / `{`…`}` values are JSON.
  * Every problem is a {@link KeyValueError} naming the word and the path. Pure: no I/O.
  */
+import { parseJson } from '../runtime/json-parse.js';
 
 /** JSON types a schema allows at a place. */
 export type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'null' | 'array' | 'object';
@@ -121,9 +122,10 @@ function describeTypes(t: ReadonlySet<JsonType>): string {
   return [...t].join(' or ');
 }
 
-function toNumber(v: RawValue, path: string, integer: boolean): number {
+function toNumber(v: RawValue, path: string, integer: boolean): number | bigint {
   const n = Number(v.text);
   if (integer && !Number.isInteger(n)) throw new KeyValueError(`${path}: expected an integer, got ${v.text}`, v.word, path, 'type');
+  if (integer && !Number.isSafeInteger(n) && /^-?[0-9]+$/.test(v.text)) return BigInt(v.text); // exact: sent digit for digit
   if (integer && !Number.isSafeInteger(n)) {
     throw new KeyValueError(`${path}: ${v.text} is beyond 2^53 and cannot be sent exactly (give it as JSON through --args to accept rounding)`, v.word, path, 'type');
   }
@@ -139,7 +141,7 @@ function scalar(v: RawValue, path: string, types: ReadonlySet<JsonType> | undefi
   const structured = t.startsWith('[') || t.startsWith('{');
   if (structured && !(types !== undefined && types.size === 1 && types.has('string'))) {
     try {
-      return JSON.parse(t) as unknown;
+      return parseJson(t); // lossless integers
     } catch (err) {
       throw new KeyValueError(`${path}: ${t} is not valid JSON (${(err as Error).message})`, v.word, path);
     }
@@ -147,7 +149,7 @@ function scalar(v: RawValue, path: string, types: ReadonlySet<JsonType> | undefi
   if (types === undefined) {
     if (t === 'true' || t === 'false') return t === 'true';
     if (t === 'null') return null;
-    if (numberText.test(t)) return Number(t);
+    if (numberText.test(t)) return parseJson(t); // an integer beyond 2^53 − 1 as an exact bigint
     return t;
   }
   if (numberText.test(t) && (types.has('number') || (types.has('integer') && Number.isInteger(Number(t))))) {

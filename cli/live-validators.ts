@@ -6,6 +6,7 @@
  * messages as the typed SDK (`/arguments/cache/direct: must be boolean`).
  */
 import { formatAjv } from '../codegen/import/validate.js';
+import { addLiveIntKeyword, withExactIntegers } from './live-integers.js';
 import { createTargetValidators } from '../runtime/validation.js';
 import type { CompiledValidator, CompiledValidatorTables } from '../runtime/validation.js';
 import type { ValidationResult } from '../runtime/index.js';
@@ -33,9 +34,10 @@ class LazyValidators extends Map<string, CompiledValidator> {
 /** `validateArguments(command, args)` over the live schema (exact, like the SDK's). */
 export function liveArgumentValidator(schema: LiveSchema): (command: string, args: unknown) => ValidationResult {
   const ajv = formatAjv();
+  addLiveIntKeyword(ajv); // exact integers, number or bigint (cli/live-integers.ts)
   // No meta-schema check (the fourth argument): the importer built these documents; it costs ~0.1 s.
-  ajv.addSchema(schema.documents['types.json'], undefined, undefined, false);
-  ajv.addSchema(schema.documents['commands.json'], undefined, undefined, false);
+  ajv.addSchema(withExactIntegers(schema.documents['types.json']) as object, undefined, undefined, false);
+  ajv.addSchema(withExactIntegers(schema.documents['commands.json']) as object, undefined, undefined, false);
   const base = schema.documents['commands.json']['$id'] as string;
   const compile = (name: string): CompiledValidator =>
     ajv.compile({ $ref: `${base}#/definitions/${encodeURIComponent(name.replace(/~/g, '~0').replace(/\//g, '~1'))}` }) as CompiledValidator;

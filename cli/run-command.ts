@@ -10,6 +10,7 @@ import { parseKeyValues } from './key-value.js';
 import type { LiveSchema } from './live-schema.js';
 import type { SchemaNavigator } from './schema-nav.js';
 import type { ValidationResult } from '../runtime/index.js';
+import { parseJson } from '../runtime/json-parse.js';
 
 /** The live schema with what the shell and the one-shot mode derive from it. */
 export interface LiveTools {
@@ -22,7 +23,7 @@ export interface LiveTools {
 export function jsonArguments(text: string, where: string): Record<string, unknown> {
   let v: unknown;
   try {
-    v = JSON.parse(text);
+    v = parseJson(text); // lossless integers
   } catch (err) {
     throw new CliError(`qmp: ${where} is not valid JSON: ${(err as Error).message}`, exitCodes.usageOrConnection);
   }

@@ -11,10 +11,10 @@
  */
 import type { AjvError, CompiledValidator } from './validation.js';
 
-/** What one property accepts: `[kind, QOM type, …]` (bounds may be rounded beyond 2^53). */
+/** What one property accepts: `[kind, QOM type, …]` (integer bounds exact: a bigint beyond 2^53 − 1). */
 export type DeviceValueSpec =
   | readonly ['bool' | 'str' | 'devfn' | 'any', string]
-  | readonly ['int', string, number, number, 0 | 1]
+  | readonly ['int', string, number | bigint, number | bigint, 0 | 1]
   | readonly ['enum', string, readonly string[]]
   | readonly ['list', string, 'str' | 'any'];
 
@@ -38,7 +38,7 @@ const keyvalBool = ['on', 'off', 'yes', 'no', 'true', 'false', 'y', 'n'];
 const keyvalInt = /^\s*[+-]?(?:0[xX][0-9a-fA-F]+|[0-9]+)$/;
 
 function isScalar(v: unknown): boolean {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint';
 }
 
 function list(values: readonly string[]): string {
@@ -57,7 +57,8 @@ function problem(spec: DeviceValueSpec, v: unknown, mode: 'json' | 'keyval'): st
       return mode === 'json' ? `must be boolean ${qom}` : `must be boolean or one of ${list(keyvalBool)} ${qom}`;
     case 'int': {
       const [, , min, max, size] = spec;
-      if (typeof v === 'number' && Number.isInteger(v)) return v >= min && v <= max ? undefined : `must be an integer from ${BigInt(min)} to ${BigInt(max)} ${qom}`;
+      // number or bigint: JavaScript compares the two exactly (lossless integers)
+      if ((typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint') return v >= min && v <= max ? undefined : `must be an integer from ${BigInt(min)} to ${BigInt(max)} ${qom}`;
       if (mode === 'keyval' && typeof v === 'string' && (size === 1 || keyvalInt.test(v))) return undefined;
       return mode === 'json' ? `must be integer ${qom}` : `must be integer or a string holding one ${qom}`;
     }
@@ -65,7 +66,7 @@ function problem(spec: DeviceValueSpec, v: unknown, mode: 'json' | 'keyval'): st
       if (typeof v === 'string' || mode === 'keyval') return undefined;
       return `must be string ${qom}`;
     case 'devfn':
-      return typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) ? undefined : `must be integer or string ${qom}`;
+      return typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint' ? undefined : `must be integer or string ${qom}`;
     case 'enum': {
       const values = spec[2];
       if (typeof v === 'string' && values.includes(v)) return undefined;

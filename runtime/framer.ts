@@ -27,6 +27,7 @@
 import { isUtf8 } from 'node:buffer';
 import { QmpProtocolError } from './errors.js';
 import { preview } from './preview.js';
+import { parseJson } from './json-parse.js';
 
 /**
  * Default largest message: 16 MiB. The largest replies measured on real QEMU (7.2 and 10.0, x86_64)
@@ -260,7 +261,7 @@ export class JsonFramer {
       text = bytes.toString('utf8');
     }
     try {
-      return JSON.parse(text);
+      return parseJson(text); // lossless integers (runtime/json-parse.ts): JSON.parse unless a 16-digit run
     } catch (cause) {
       throw this.fail(
         new QmpProtocolError('invalid-json', `QMP peer sent invalid JSON: ${(cause as Error).message}`, {

@@ -3,11 +3,12 @@
  * compiled code does: `data.member`, `for…in`, `data.length`, `data[i]`) cannot see different data:
  * only plain objects (prototype `Object.prototype` or `null`) and plain arrays, own enumerable data
  * properties only (no getters, not even on array indices, no non-enumerable members), no `toJSON` anywhere (own or on the
- * prototypes), no Proxy, finite numbers, no holes, at most 64 levels. Anything else is not
+ * prototypes), no Proxy, finite numbers or bigints (written digit for digit: runtime/json-stringify.ts), no holes, at most 64 levels. Anything else is not
  * rejected: the caller serialises and parses back instead (runtime/wire-arguments.ts), which is
  * exact for every input but costs about three validations (measured: bench/caller-input.ts).
  */
 import { types } from 'node:util';
+import { parseJson } from './json-parse.js';
 
 const MAX_DEPTH = 64;
 const objectProto = Object.prototype;
@@ -38,19 +39,16 @@ export function prototypesTampered(): boolean {
   return false;
 }
 
-/** Objects without a prototype, so that a validator reading `data.member` sees only what was sent. */
-function nullPrototype(_key: string, v: unknown): unknown {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-  return Object.assign(Object.create(null) as object, v);
-}
-
 /**
  * `JSON.parse(text)`, and when the prototypes are tampered with ({@link prototypesTampered}) with
  * objects that have no prototype, so that the parsed value is exactly the text's data.
  */
 export function parseFaithfully(text: string): unknown {
-  return prototypesTampered() ? JSON.parse(text, nullPrototype) : JSON.parse(text);
+  return parseJson(text, prototypesTampered()); // lossless: integers beyond 2^53 as bigint (runtime/json-parse.ts)
 }
+
+/** Set by {@link isOwnJson} when the value it accepted holds a bigint. */
+let bigintSeen = false;
 
 function plain(v: unknown, depth: number): boolean {
   switch (typeof v) {
@@ -59,10 +57,13 @@ function plain(v: unknown, depth: number): boolean {
       return true;
     case 'number':
       return Number.isFinite(v);
+    case 'bigint': // lossless integers: sent digit for digit (runtime/json-stringify.ts)
+      bigintSeen = true;
+      return true;
     case 'object':
       break;
     default:
-      return false; // undefined, function, bigint, symbol: JSON drops or refuses them
+      return false; // undefined, function, symbol: JSON drops or refuses them
   }
   if (v === null) return true;
   if (depth >= MAX_DEPTH || types.isProxy(v)) return false;
@@ -87,5 +88,11 @@ function plain(v: unknown, depth: number): boolean {
 
 /** True when validating `v` and sending `JSON.stringify(v)` see exactly the same data (see the module doc). */
 export function isOwnJson(v: unknown): boolean {
+  bigintSeen = false;
   return !prototypesTampered() && plain(v, 0);
+}
+
+/** Whether the value of the last {@link isOwnJson} call that returned true holds a `bigint` (it then needs runtime/json-stringify.ts). */
+export function ownJsonHadBigint(): boolean {
+  return bigintSeen;
 }

@@ -65,6 +65,8 @@ function describe(e: AjvError): string {
     case 'minProperties':
     case 'maxProperties':
       return `breaks rule '${e.keyword}' (limit ${String(p['limit'])})`;
+    case 'x-int': // codegen/generate/int-keyword.ts: exact bounds, number or bigint
+      return `must be an integer from ${String(p['min'])} to ${String(p['max'])}`;
     case 'oneOf':
     case 'anyOf':
       return `matches none of the allowed forms ('${e.keyword}')`;

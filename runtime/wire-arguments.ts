@@ -13,7 +13,8 @@
  * arguments or with validation off check and parse nothing. Measured: bench/caller-input.ts.
  */
 
-import { isOwnJson, parseFaithfully } from './plain-data.js';
+import { isOwnJson, ownJsonHadBigint, parseFaithfully } from './plain-data.js';
+import { stringifyJson, stringifyPlainJson } from './json-stringify.js'; // lossless integers: bigint digit for digit
 
 /** Serialised arguments: `text` is their JSON (absent for none); `value` is `text` parsed back when asked for. */
 export interface WireArguments {
@@ -32,10 +33,10 @@ const NO_ARGUMENTS: WireArguments = Object.freeze({ text: undefined, value: unde
 export function wireArguments(args: unknown, parse: boolean): WireArguments | string {
   if (args === undefined) return NO_ARGUMENTS;
   // Fast path: plain data is its own JSON, so the caller's object is what is sent (no parse).
-  if (parse && isOwnJson(args)) return { text: JSON.stringify(args), value: args as Record<string, unknown> };
+  if (parse && isOwnJson(args)) return { text: ownJsonHadBigint() ? stringifyPlainJson(args) : JSON.stringify(args), value: args as Record<string, unknown> };
   let text: string | undefined;
   try {
-    text = JSON.stringify(args);
+    text = stringifyJson(args);
   } catch (e) {
     return `arguments cannot be sent as JSON: ${errorText(e)}`;
   }

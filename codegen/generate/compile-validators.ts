@@ -10,6 +10,7 @@ import { compileCheckpoints, refsIn } from '../ref-order.js';
 import type { TargetModel } from './model.js';
 import { definitionId, protocolId, protocolSchemas, targetSchemas } from './validation-schemas.js';
 import { pruneAjvOutput } from './prune-validators.js';
+import { addIntKeyword } from './int-keyword.js';
 
 type AjvClass = typeof AjvModule.default;
 const Ajv = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as AjvClass;
@@ -39,6 +40,7 @@ export function compileValidators(model: TargetModel): CompiledValidators {
     code: { source: true, esm: true, optimize: true, lines: true },
   });
   ajv.addKeyword({ keyword: 'x-qmp' });
+  addIntKeyword(ajv); // exact integers, number or bigint
   const add = (id: string, schema: object, where: string): void => {
     try {
       ajv.addSchema(schema, id);

@@ -18,9 +18,9 @@ function spec(qomType: string, v: DeviceValue): unknown[] {
   }
 }
 
-/** JavaScript text of a JSON-like value (bigints as number literals; keys quoted). */
+/** JavaScript text of a JSON-like value (keys quoted; integers beyond 2^53 − 1 as exact bigint literals). */
 function js(v: unknown): string {
-  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? v.toString() : `${v}n`;
   if (typeof v === 'string') return stringLiteral(v);
   if (Array.isArray(v)) return `[${v.map(js).join(',')}]`;
   return JSON.stringify(v);

@@ -12,6 +12,7 @@ import { parseDefinitionRef, type RefTarget } from '../schema-format/refs.js';
 import { walkSchema } from '../schema-format/walk.js';
 import { loadDevices, type DeviceSet } from './devices.js';
 import { GenerateError } from './errors.js';
+import { parseSchemaJson } from './exact-integers.js';
 
 /** A loaded target. */
 export interface TargetSchema {
@@ -38,7 +39,7 @@ function readJson(path: string, where: string): unknown {
     throw new GenerateError(where, `cannot read: ${(err as Error).message}`);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseSchemaJson(text); // lossless: exact integers beyond 2^53 kept (exact-integers.ts)
   } catch (err) {
     throw new GenerateError(where, `not valid JSON: ${(err as Error).message}`);
   }

@@ -8,6 +8,8 @@ import { isRecord as isObject } from '../guards.js';
 import type { JsonSchema } from '../schema-format/json-schema.js';
 import type { SchemaFile } from '../schema-format/files.js';
 import { resolveRef, type TargetSchema } from './schema.js';
+import { INT_KEYWORD, intNode } from './int-keyword.js';
+import { exactInteger } from './exact-integers.js';
 
 /** `exact` for arguments, `compat` for returns, events and the greeting. */
 export type Flavour = 'exact' | 'compat';
@@ -74,6 +76,13 @@ export function rewrite(node: unknown, ctx: Rewrite, where: string, isTag = fals
     } else {
       out[k] = v;
     }
+  }
+  // Integers: exact bounds, number or bigint (codegen/generate/int-keyword.ts), not Ajv's rounded ones.
+  if (out['type'] === 'integer') {
+    out[INT_KEYWORD] = intNode(exactInteger(node, 'minimum') ?? out['minimum'], exactInteger(node, 'maximum') ?? out['maximum'], where);
+    delete out['type'];
+    delete out['minimum'];
+    delete out['maximum'];
   }
   // Ajv looks the tag up as an unescaped JSON pointer: a tag with '/' or '~' cannot use the
   // discriminator keyword, the plain oneOf (branches are disjoint by their const tag) still works.

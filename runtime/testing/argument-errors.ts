@@ -70,6 +70,8 @@ export function describeArgumentIssue(issue: ValidationIssue, args: unknown): st
     if (m[1] !== undefined) return `Parameter '${join(where, m[1])}' is unexpected`;
     return `Parameter '${where}' is unexpected`;
   }
+  // x-int (exact integers): QEMU reports any non-integer or out-of-64-bit-range value as a type error
+  if (/^must be an integer from /.test(msg)) return `Invalid parameter type for '${where}', expected: integer`;
   m = /^must be (string|integer|number|boolean|object|array|null)\b/.exec(msg);
   if (m) return `Invalid parameter type for '${where}', expected: ${typeWords[m[1]!]}`;
   if (/allowed values|must be one of|must be equal to constant|^must be "|unknown value|discriminator|union tag/i.test(msg)) {

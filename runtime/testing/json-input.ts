@@ -3,6 +3,7 @@
  * depth (string- and escape-aware), with no need for newlines, and recovering after bad input
  * (a stray `]`, an unparsable text) instead of giving up on the connection.
  */
+import { parseJson } from '../json-parse.js'; // lossless integers
 
 /** One unit of client input: a parsed value, or the reason it could not be read. */
 export type ClientInput =
@@ -112,7 +113,7 @@ function parse(bytes: Buffer): ClientInput {
     return { ok: false, desc: "JSON parse error, stray '\uFFFD'" };
   }
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: parseJson(text) }; // lossless integers
   } catch {
     const word = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(text.replace(/^[{[\s]+/, ''));
     if (word && !['true', 'false', 'null'].includes(word[1]!)) {

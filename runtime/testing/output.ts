@@ -5,10 +5,11 @@
 import type { Duplex } from 'node:stream';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { prng, shuffle, type QmpFaults } from './faults.js';
+import { stringifyJson } from '../json-stringify.js'; // lossless integers
 
 /** Encodes one message as QEMU does: compact JSON followed by `\r\n`. */
 export function encodeMessage(message: unknown): Buffer {
-  return Buffer.from(`${JSON.stringify(message)}\r\n`, 'utf8');
+  return Buffer.from(`${stringifyJson(message) as string}\r\n`, 'utf8');
 }
 
 /** Writes messages and raw bytes to one connection's stream. */

@@ -4,6 +4,8 @@
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { QmpTestServerUsageError } from './errors.js';
+import { parseJson } from '../json-parse.js'; // lossless integers
+import { stringifyJson } from '../json-stringify.js'; // lossless integers
 
 /** One recorded message, from the client's point of view. */
 export interface RecordedMessage {
@@ -38,14 +40,14 @@ export function recordConversation(options: { path?: string } = {}): Conversatio
     trace(direction, message) {
       if (stopped) return;
       // A deep copy: the client may hand the same object to the user, who may change it.
-      const entry: RecordedMessage = { dir: direction, msg: JSON.parse(JSON.stringify(message)) as unknown };
+      const entry: RecordedMessage = { dir: direction, msg: parseJson(stringifyJson(message) as string) };
       messages.push(entry);
-      if (path !== undefined) appendFileSync(path, `${JSON.stringify(entry)}\n`);
+      if (path !== undefined) appendFileSync(path, `${stringifyJson(entry) as string}\n`);
     },
     messages,
-    toJsonLines: () => messages.map((m) => `${JSON.stringify(m)}\n`).join(''),
+    toJsonLines: () => messages.map((m) => `${stringifyJson(m) as string}\n`).join(''),
     save(target) {
-      writeFileSync(target, messages.map((m) => `${JSON.stringify(m)}\n`).join(''));
+      writeFileSync(target, messages.map((m) => `${stringifyJson(m) as string}\n`).join(''));
     },
     stop() {
       stopped = true;
@@ -60,7 +62,7 @@ export function parseRecording(text: string): RecordedMessage[] {
     if (line.trim() === '') return;
     let v: unknown;
     try {
-      v = JSON.parse(line);
+      v = parseJson(line);
     } catch (e) {
       throw new QmpTestServerUsageError(`recording line ${i + 1}: not JSON (${(e as Error).message})`);
     }

@@ -14,6 +14,7 @@ import { loadRecording, parseRecording, type RecordedMessage } from './recording
 import { checkRequest } from './request.js';
 import { QmpTestServer, type QmpServerCommonOptions } from './server.js';
 import { checkServerOptions, replayOptionsShape } from './option-shapes.js';
+import { stringifyJson } from '../json-stringify.js'; // lossless integers
 
 /** Options of {@link createReplayServer}. */
 export interface QmpReplayOptions extends QmpServerCommonOptions {
@@ -33,7 +34,7 @@ interface ReplayState {
   departed: boolean;
 }
 
-const key = (id: unknown): string => JSON.stringify(id) ?? 'undefined';
+const key = (id: unknown): string => stringifyJson(id) ?? 'undefined';
 
 function withoutId(msg: unknown): unknown {
   if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return msg;
@@ -46,11 +47,11 @@ function withoutId(msg: unknown): unknown {
 }
 
 function describe(msg: unknown): string {
-  if (typeof msg !== 'object' || msg === null) return JSON.stringify(msg);
+  if (typeof msg !== 'object' || msg === null) return stringifyJson(msg) as string;
   const m = msg as Record<string, unknown>;
   const name = m['execute'] ?? m['exec-oob'];
-  const args = m['arguments'] === undefined ? '' : ` ${JSON.stringify(m['arguments'])}`;
-  return typeof name === 'string' ? `'${name}'${args}` : JSON.stringify(msg);
+  const args = m['arguments'] === undefined ? '' : ` ${stringifyJson(m['arguments']) as string}`;
+  return typeof name === 'string' ? `'${name}'${args}` : (stringifyJson(msg) as string);
 }
 
 /** The engine behind `createReplayServer` (internal). */

@@ -29,3 +29,14 @@ describe('qmp output', () => {
     expect(plain('red', 'x')).toBe('x');
   });
 });
+
+describe('integers beyond 2^53 (lossless)', () => {
+  it('are printed digit for digit, in JSON and in the human format', () => {
+    const value = { size: 2n ** 64n - 1n, list: [-(2n ** 63n), 1] };
+    expect(formatResult(value, true, plain)).toBe('{"size":18446744073709551615,"list":[-9223372036854775808,1]}');
+    expect(formatResult(value, false, plain)).toBe('{\n  "size": 18446744073709551615,\n  "list": [\n    -9223372036854775808,\n    1\n  ]\n}');
+    const ev = { event: 'X', data: { n: 9007199254740993n }, timestamp: { seconds: 1, microseconds: 0 } };
+    expect(formatEvent(ev, true, plain)).toBe('{"event":"X","data":{"n":9007199254740993},"timestamp":{"seconds":1,"microseconds":0}}');
+    expect(formatEvent(ev, false, plain)).toContain('X {"n":9007199254740993}');
+  });
+});

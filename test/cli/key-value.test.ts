@@ -57,6 +57,11 @@ describe('key=value → arguments', () => {
     ['a string member keeps brackets', ['id=[x]'], typed, { id: '[x]' }],
     ['__proto__ is a plain member', ['__proto__.x=1'], undefined, JSON.parse('{"__proto__": {"x": 1}}')],
   ];
+  it('integers beyond 2^53 are exact bigints (typed, untyped, inside JSON)', () => {
+    expect(parseKeyValues(['size=18446744073709551615', 'either=-9223372036854775808'], typed)).toEqual({ size: 2n ** 64n - 1n, either: -(2n ** 63n) });
+    expect(parseKeyValues(['v=9007199254740993', 'w=5', 'o={"k":[18446744073709551615]}'])).toEqual({ v: 9007199254740993n, w: 5, o: { k: [2n ** 64n - 1n] } });
+  });
+
   it.each(ok)('%s', (_name, words, types, want) => {
     expect(parseKeyValues(words, types)).toEqual(want);
   });
@@ -71,7 +76,7 @@ describe('key=value → arguments', () => {
     ['bad JSON', ['o={x'], undefined, /o: \{x is not valid JSON/, 'syntax'],
     ['a word for an int member', ['size=abc'], typed, /size: expected integer, got abc/, 'type'],
     ['a decimal for an int member', ['size=1.5'], typed, /size: expected an integer, got 1\.5/, 'type'],
-    ['beyond 2^53', ['size=18446744073709551615'], typed, /beyond 2\^53/, 'type'],
+    ['beyond 2^53 and not a plain integer', ['size=1e300'], typed, /beyond 2\^53/, 'type'],
     ['a quoted string for a boolean', ['direct="true"'], typed, /direct: expected boolean, got the string "true"/, 'type'],
     ['maybe for a boolean', ['cache.direct=maybe'], typed, /cache\.direct: expected boolean, got maybe/, 'type'],
     ['members under a scalar', ['size.x=1'], typed, /size: expected integer, not members \(size\.x\)/, 'type'],
