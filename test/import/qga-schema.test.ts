@@ -107,6 +107,14 @@ describe("'if' conditions (evaluated for a Linux build)", () => {
 });
 
 describe('exact integer widths of the QMP targets (from the QAPI source of the same version)', () => {
+  it.each(['qemu-7.2-x86_64', 'qemu-10.0-x86_64'])('%s: every integer the files hold has its width (x-qmp.int right after its bounds)', (target) => {
+    for (const file of ['types.json', 'commands.json', 'returns.json', 'events.json']) {
+      const text = committed(target, file);
+      const integers = text.match(/"type": "integer"/g)?.length ?? 0;
+      expect(text.match(/"maximum": -?\d+,\n\s*"x-qmp": \{\n\s*"int": "/g)?.length ?? 0, file).toBe(integers);
+    }
+  });
+
   it('narrows members to their QAPI type and records it in x-qmp.int', () => {
     const types = json('qemu-10.0-x86_64', 'types.json').definitions;
     const prop = (t: string, p: string) => (types[t]!.properties as Record<string, Record<string, unknown>>)[p]!;
