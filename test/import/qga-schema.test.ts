@@ -224,3 +224,116 @@ describe('sources and the command line', () => {
     expect(parseQemuVersion('garbage')).toBeUndefined();
   });
 });
+
+describe('QAPI → JSON Schema for the agent (a small source exercising every construct)', () => {
+  const extra = `
+##
+# @Kind:
+#
+# @a: the a
+#
+# @b: the b
+#
+# @w: Windows only
+#
+# Since: 1.0
+##
+{ 'enum': 'Kind', 'data': [ 'a', { 'name': 'b', 'features': [ 'deprecated' ] }, { 'name': 'w', 'if': 'CONFIG_WIN32' } ] }
+
+##
+# @Base:
+#
+# @kind: which
+#
+# @n: a count
+##
+{ 'struct': 'Base', 'data': { 'kind': 'Kind', '*n': 'uint16' } }
+
+##
+# @BranchA:
+#
+# @sizes: sizes
+#
+# @win: compiled out
+##
+{ 'struct': 'BranchA', 'data': { 'sizes': [ 'size' ], '*win': { 'type': 'int8', 'if': 'CONFIG_WIN32' }, '*lin': { 'type': 'int8', 'if': 'CONFIG_LINUX' } } }
+
+##
+# @U:
+#
+# A union.
+##
+{ 'union': 'U', 'base': 'Base', 'discriminator': 'kind', 'data': { 'a': 'BranchA' } }
+
+##
+# @Alt:
+#
+# @i: an int32
+#
+# @s: a string
+##
+{ 'alternate': 'Alt', 'data': { 'i': 'int32', 's': 'str' } }
+
+##
+# @guest-mini:
+#
+# Does nothing.
+#
+# @u: the union
+#
+# @alt: the alternate
+#
+# Since: 9.9
+##
+{ 'command': 'guest-mini', 'data': { 'u': 'U', '*alt': 'Alt' }, 'returns': [ 'uint32' ],
+  'features': [ 'unstable' ], 'allow-oob': true, 'if': { 'all': [ 'CONFIG_POSIX', { 'not': 'CONFIG_WIN32' } ] } }
+
+##
+# @guest-off:
+#
+# Windows only.
+##
+{ 'command': 'guest-off', 'if': 'CONFIG_WIN32', 'returns': 'NotDefinedAnywhere' }
+`;
+
+  it('maps structs, unions, alternates, enums, lists, optional members, features, conditions and widths', async () => {
+    await withTempDir(async (dir) => {
+      const r = await importQga({ qgaSource: miniSource(dir, extra) });
+      const d = (file: string) => r.documents[file]!.definitions as Record<string, Record<string, unknown>>;
+      expect(Object.keys(d('commands.json'))).toEqual(['guest-mini', 'guest-sync-delimited']); // guest-off compiled out (its bad type never read)
+      const mini = d('commands.json')['guest-mini']!;
+      expect(mini).toMatchObject({
+        title: 'GuestMiniArguments',
+        description: 'Does nothing.',
+        type: 'object',
+        properties: { u: { description: 'the union', $ref: 'types.json#/definitions/U' }, alt: { $ref: 'types.json#/definitions/Alt' } },
+        required: ['u'],
+        additionalProperties: false,
+        'x-qmp': { if: { all: ['CONFIG_POSIX', { not: 'CONFIG_WIN32' }] }, features: ['unstable'], since: '9.9', allowOob: true },
+      });
+      expect(d('returns.json')['guest-mini']).toEqual({ type: 'array', items: { type: 'integer', minimum: 0, maximum: 4294967295, 'x-qmp': { int: 'uint32' } } });
+      const types = d('types.json');
+      // Base is flattened into U and used nowhere else: like QEMU's introspection, no type of its own
+      expect(Object.keys(types)).toEqual(['Alt', 'BranchA', 'Kind', 'U']);
+      expect(types.Kind).toMatchObject({ type: 'string', enum: ['a', 'b'], 'x-qmp': { qapiName: true, since: '1.0', values: { a: { description: 'the a' }, b: { description: 'the b', features: ['deprecated'] } } } });
+      expect(types.Alt).toMatchObject({ anyOf: [{ type: 'integer', minimum: -2147483648, maximum: 2147483647, 'x-qmp': { int: 'int32' } }, { type: 'string' }] });
+      const u = types.U as { discriminator: unknown; oneOf: Record<string, unknown>[]; 'x-qmp': unknown };
+      expect(u.discriminator).toEqual({ propertyName: 'kind' });
+      expect(u['x-qmp']).toMatchObject({ qapiName: true, tagEnum: 'Kind' });
+      expect(u.oneOf).toHaveLength(2);
+      expect(u.oneOf[0]).toMatchObject({
+        properties: {
+          kind: { const: 'a' },
+          n: { type: 'integer', minimum: 0, maximum: 65535, 'x-qmp': { int: 'uint16' } },
+          sizes: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 18446744073709551615n, 'x-qmp': { int: 'size' } } },
+          lin: { type: 'integer', minimum: -128, maximum: 127, 'x-qmp': { int: 'int8', if: 'CONFIG_LINUX' } },
+        },
+        required: ['kind', 'sizes'],
+        'x-qmp': { variant: 'BranchA' },
+      });
+      expect(Object.keys(u.oneOf[0]!.properties as object)).toEqual(['kind', 'n', 'sizes', 'lin']); // 'win' compiled out
+      expect(u.oneOf[1]).toMatchObject({ properties: { kind: { const: 'b' } }, required: ['kind'], additionalProperties: false });
+      expect(r.files.get('types.json')).toContain('"maximum": 18446744073709551615,');
+    });
+  });
+});
