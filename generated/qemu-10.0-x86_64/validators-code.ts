@@ -28,8 +28,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate21.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate21.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -91,8 +91,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate23.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate23.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -118,8 +118,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate23.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate23.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -289,8 +289,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate27.errors = [{instancePath:instancePath+"/initial",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate27.errors = [{instancePath:instancePath+"/initial",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -316,8 +316,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate27.errors = [{instancePath:instancePath+"/max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate27.errors = [{instancePath:instancePath+"/max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -343,8 +343,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate27.errors = [{instancePath:instancePath+"/rounds",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate27.errors = [{instancePath:instancePath+"/rounds",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -370,8 +370,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate27.errors = [{instancePath:instancePath+"/step",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate27.errors = [{instancePath:instancePath+"/step",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -492,8 +492,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate29.errors = [{instancePath:instancePath+"/value",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate29.errors = [{instancePath:instancePath+"/value",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -533,7 +533,7 @@ return errors === 0;
 }
 
 const a4 = validate31;
-const schema15 = {"$id":"https://qmp-sdk.invalid/validators/exact/a4","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base-node":{"type":"string"},"base":{"type":"string"},"top-node":{"type":"string"},"top":{"type":"string"},"backing-file":{"type":"string"},"backing-mask-protocol":{"type":"boolean"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
+const schema15 = {"$id":"https://qmp-sdk.invalid/validators/exact/a4","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base-node":{"type":"string"},"base":{"type":"string"},"top-node":{"type":"string"},"top":{"type":"string"},"backing-file":{"type":"string"},"backing-mask-protocol":{"type":"boolean"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 const func2 = Object.prototype.hasOwnProperty;
 const schema16 = {"$id":"https://qmp-sdk.invalid/validators/exact/t105","type":"string","enum":["report","ignore","enospc","stop","auto"]};
 
@@ -678,8 +678,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate31.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate31.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -837,13 +837,13 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -1468,8 +1468,8 @@ validate61.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-1","type":"object","properties":{"type":{"const":"vhost-user-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"allow-inactive":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"logical-block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"num-queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","id","node-name","addr"],"additionalProperties":false};
-const schema39 = {"$id":"https://qmp-sdk.invalid/validators/exact/t512-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"],"additionalProperties":false};
+const schema37 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-1","type":"object","properties":{"type":{"const":"vhost-user-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"allow-inactive":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"logical-block-size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"num-queues":{"type":"integer","minimum":0,"maximum":65535}},"required":["type","id","node-name","addr"],"additionalProperties":false};
+const schema39 = {"$id":"https://qmp-sdk.invalid/validators/exact/t512-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":0,"maximum":65535},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"],"additionalProperties":false};
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1548,13 +1548,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate65.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate65.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate65.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate65.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -2037,8 +2037,8 @@ validate63.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"m
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate63.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate63.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -2059,13 +2059,13 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 65535 || isNaN(data10)){
+validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -2290,7 +2290,7 @@ validate74.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-3","type":"object","properties":{"type":{"const":"vduse-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"allow-inactive":{"type":"boolean"},"name":{"type":"string"},"num-queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"queue-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"logical-block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"serial":{"type":"string"}},"required":["type","id","node-name","name"],"additionalProperties":false};
+const schema45 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-3","type":"object","properties":{"type":{"const":"vduse-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"allow-inactive":{"type":"boolean"},"name":{"type":"string"},"num-queues":{"type":"integer","minimum":0,"maximum":65535},"queue-size":{"type":"integer","minimum":0,"maximum":65535},"logical-block-size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"serial":{"type":"string"}},"required":["type","id","node-name","name"],"additionalProperties":false};
 
 function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2429,13 +2429,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 65535 || isNaN(data9)){
+validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -2456,13 +2456,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 65535 || isNaN(data10)){
+validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -2488,8 +2488,8 @@ validate77.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"m
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate77.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate77.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3350,8 +3350,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate117.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate117.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3450,8 +3450,8 @@ validate119.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"ma
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate119.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate119.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3495,8 +3495,8 @@ validate119.errors = [{instancePath:instancePath+"/boundaries-read/" + i1,keywor
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate119.errors = [{instancePath:instancePath+"/boundaries-read/" + i1,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate119.errors = [{instancePath:instancePath+"/boundaries-read/" + i1,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3540,8 +3540,8 @@ validate119.errors = [{instancePath:instancePath+"/boundaries-write/" + i2,keywo
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate119.errors = [{instancePath:instancePath+"/boundaries-write/" + i2,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate119.errors = [{instancePath:instancePath+"/boundaries-write/" + i2,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3585,8 +3585,8 @@ validate119.errors = [{instancePath:instancePath+"/boundaries-zap/" + i3,keyword
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate119.errors = [{instancePath:instancePath+"/boundaries-zap/" + i3,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate119.errors = [{instancePath:instancePath+"/boundaries-zap/" + i3,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3630,8 +3630,8 @@ validate119.errors = [{instancePath:instancePath+"/boundaries-flush/" + i4,keywo
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate119.errors = [{instancePath:instancePath+"/boundaries-flush/" + i4,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate119.errors = [{instancePath:instancePath+"/boundaries-flush/" + i4,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3733,8 +3733,8 @@ validate121.errors = [{instancePath:instancePath+"/write-threshold",keyword:"max
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate121.errors = [{instancePath:instancePath+"/write-threshold",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate121.errors = [{instancePath:instancePath+"/write-threshold",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3774,7 +3774,7 @@ return errors === 0;
 }
 
 const a23 = validate123;
-const schema74 = {"$id":"https://qmp-sdk.invalid/validators/exact/a23","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base":{"type":"string"},"base-node":{"type":"string"},"backing-file":{"type":"string"},"backing-mask-protocol":{"type":"boolean"},"bottom":{"type":"string"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
+const schema74 = {"$id":"https://qmp-sdk.invalid/validators/exact/a23","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base":{"type":"string"},"base-node":{"type":"string"},"backing-file":{"type":"string"},"backing-mask-protocol":{"type":"boolean"},"bottom":{"type":"string"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 
 function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3889,8 +3889,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate123.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate123.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4047,8 +4047,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate126.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate126.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4094,7 +4094,7 @@ return errors === 0;
 }
 
 const a25 = validate128;
-const schema78 = {"$id":"https://qmp-sdk.invalid/validators/exact/a25","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"bps":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"string"}},"required":["bps","bps_rd","bps_wr","iops","iops_rd","iops_wr"],"additionalProperties":false};
+const schema78 = {"$id":"https://qmp-sdk.invalid/validators/exact/a25","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"bps":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"group":{"type":"string"}},"required":["bps","bps_rd","bps_wr","iops","iops_rd","iops_wr"],"additionalProperties":false};
 
 function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4149,8 +4149,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate128.errors = [{instancePath:instancePath+"/bps",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate128.errors = [{instancePath:instancePath+"/bps",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4176,8 +4176,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate128.errors = [{instancePath:instancePath+"/bps_rd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate128.errors = [{instancePath:instancePath+"/bps_rd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4203,8 +4203,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate128.errors = [{instancePath:instancePath+"/bps_wr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate128.errors = [{instancePath:instancePath+"/bps_wr",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4230,8 +4230,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate128.errors = [{instancePath:instancePath+"/iops",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate128.errors = [{instancePath:instancePath+"/iops",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4257,8 +4257,8 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate128.errors = [{instancePath:instancePath+"/iops_rd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate128.errors = [{instancePath:instancePath+"/iops_rd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4284,8 +4284,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate128.errors = [{instancePath:instancePath+"/iops_wr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate128.errors = [{instancePath:instancePath+"/iops_wr",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4311,8 +4311,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate128.errors = [{instancePath:instancePath+"/bps_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate128.errors = [{instancePath:instancePath+"/bps_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4338,8 +4338,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate128.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate128.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4365,8 +4365,8 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate128.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate128.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4392,8 +4392,8 @@ return false;
 }
 if(errors === _errs24){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate128.errors = [{instancePath:instancePath+"/iops_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate128.errors = [{instancePath:instancePath+"/iops_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4419,8 +4419,8 @@ return false;
 }
 if(errors === _errs26){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate128.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate128.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4446,8 +4446,8 @@ return false;
 }
 if(errors === _errs28){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate128.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate128.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4473,8 +4473,8 @@ return false;
 }
 if(errors === _errs30){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate128.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 9223372036854776000 || isNaN(data14)){
+validate128.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4500,8 +4500,8 @@ return false;
 }
 if(errors === _errs32){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate128.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate128.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4527,8 +4527,8 @@ return false;
 }
 if(errors === _errs34){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate128.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate128.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4554,8 +4554,8 @@ return false;
 }
 if(errors === _errs36){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate128.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate128.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4581,8 +4581,8 @@ return false;
 }
 if(errors === _errs38){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate128.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate128.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4608,8 +4608,8 @@ return false;
 }
 if(errors === _errs40){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate128.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 9223372036854776000 || isNaN(data19)){
+validate128.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4635,8 +4635,8 @@ return false;
 }
 if(errors === _errs42){
 if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 18446744073709552000 || isNaN(data20)){
-validate128.errors = [{instancePath:instancePath+"/iops_size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data20 > 9223372036854776000 || isNaN(data20)){
+validate128.errors = [{instancePath:instancePath+"/iops_size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4713,7 +4713,7 @@ return errors === 0;
 }
 
 const a26 = validate130;
-const schema82 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-0","type":"object","properties":{"driver":{"const":"blkdebug"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"config":{"type":"string"},"align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-transfer":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opt-write-zero":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-write-zero":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opt-discard":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-discard":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"inject-error":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t43"}},"set-state":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t44"}},"take-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t73"}},"unshare-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t73"}}},"required":["driver","image"],"additionalProperties":false};
+const schema82 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-0","type":"object","properties":{"driver":{"const":"blkdebug"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"config":{"type":"string"},"align":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"max-transfer":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"opt-write-zero":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"max-write-zero":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"opt-discard":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"max-discard":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"inject-error":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t43"}},"set-state":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t44"}},"take-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t73"}},"unshare-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t73"}}},"required":["driver","image"],"additionalProperties":false};
 const schema83 = {"$id":"https://qmp-sdk.invalid/validators/exact/t103","type":"string","enum":["ignore","unmap"]};
 
 function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -4930,8 +4930,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate141.errors = [{instancePath:instancePath+"/state",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate141.errors = [{instancePath:instancePath+"/state",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4969,8 +4969,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate141.errors = [{instancePath:instancePath+"/errno",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate141.errors = [{instancePath:instancePath+"/errno",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4996,8 +4996,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate141.errors = [{instancePath:instancePath+"/sector",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate141.errors = [{instancePath:instancePath+"/sector",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -5097,8 +5097,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate147.errors = [{instancePath:instancePath+"/state",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate147.errors = [{instancePath:instancePath+"/state",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -5124,8 +5124,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate147.errors = [{instancePath:instancePath+"/new_state",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate147.errors = [{instancePath:instancePath+"/new_state",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -5334,8 +5334,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate132.errors = [{instancePath:instancePath+"/align",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate132.errors = [{instancePath:instancePath+"/align",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -5361,13 +5361,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate132.errors = [{instancePath:instancePath+"/max-transfer",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 2147483647 || isNaN(data12)){
+validate132.errors = [{instancePath:instancePath+"/max-transfer",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate132.errors = [{instancePath:instancePath+"/max-transfer",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < -2147483648 || isNaN(data12)){
+validate132.errors = [{instancePath:instancePath+"/max-transfer",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -5388,13 +5388,13 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate132.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 2147483647 || isNaN(data13)){
+validate132.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate132.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < -2147483648 || isNaN(data13)){
+validate132.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -5415,13 +5415,13 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate132.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 2147483647 || isNaN(data14)){
+validate132.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate132.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < -2147483648 || isNaN(data14)){
+validate132.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -5442,13 +5442,13 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate132.errors = [{instancePath:instancePath+"/opt-discard",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 2147483647 || isNaN(data15)){
+validate132.errors = [{instancePath:instancePath+"/opt-discard",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate132.errors = [{instancePath:instancePath+"/opt-discard",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < -2147483648 || isNaN(data15)){
+validate132.errors = [{instancePath:instancePath+"/opt-discard",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -5469,13 +5469,13 @@ return false;
 }
 if(errors === _errs29){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate132.errors = [{instancePath:instancePath+"/max-discard",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 2147483647 || isNaN(data16)){
+validate132.errors = [{instancePath:instancePath+"/max-discard",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data16 < -9223372036854776000 || isNaN(data16)){
-validate132.errors = [{instancePath:instancePath+"/max-discard",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data16 < -2147483648 || isNaN(data16)){
+validate132.errors = [{instancePath:instancePath+"/max-discard",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -5638,7 +5638,7 @@ validate132.errors = vErrors;
 return errors === 0;
 }
 
-const schema92 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-1","type":"object","properties":{"driver":{"const":"blklogwrites"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"log-sector-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"log-append":{"type":"boolean"},"log-super-update-interval":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file","log"],"additionalProperties":false};
+const schema92 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-1","type":"object","properties":{"driver":{"const":"blklogwrites"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"log-sector-size":{"type":"integer","minimum":0,"maximum":4294967295},"log-append":{"type":"boolean"},"log-super-update-interval":{"type":"integer","minimum":0,"maximum":18446744073709552000}},"required":["driver","file","log"],"additionalProperties":false};
 
 function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -5801,13 +5801,13 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate153.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 4294967295 || isNaN(data11)){
+validate153.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate153.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate153.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -5845,8 +5845,8 @@ validate153.errors = [{instancePath:instancePath+"/log-super-update-interval",ke
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate153.errors = [{instancePath:instancePath+"/log-super-update-interval",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate153.errors = [{instancePath:instancePath+"/log-super-update-interval",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -6705,7 +6705,7 @@ validate180.errors = vErrors;
 return errors === 0;
 }
 
-const schema98 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-7","type":"object","properties":{"driver":{"const":"copy-before-write"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"target":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"bitmap":{"$ref":"https://qmp-sdk.invalid/validators/exact/t49"},"on-cbw-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t392"},"cbw-timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"min-cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file","target"],"additionalProperties":false};
+const schema98 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-7","type":"object","properties":{"driver":{"const":"copy-before-write"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"target":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"bitmap":{"$ref":"https://qmp-sdk.invalid/validators/exact/t49"},"on-cbw-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t392"},"cbw-timeout":{"type":"integer","minimum":0,"maximum":4294967295},"min-cluster-size":{"type":"integer","minimum":0,"maximum":18446744073709552000}},"required":["driver","file","target"],"additionalProperties":false};
 const schema99 = {"$id":"https://qmp-sdk.invalid/validators/exact/t392","type":"string","enum":["break-guest-write","break-snapshot"]};
 
 function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -6909,13 +6909,13 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate185.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 4294967295 || isNaN(data13)){
+validate185.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate185.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate185.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -6941,8 +6941,8 @@ validate185.errors = [{instancePath:instancePath+"/min-cluster-size",keyword:"ma
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate185.errors = [{instancePath:instancePath+"/min-cluster-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate185.errors = [{instancePath:instancePath+"/min-cluster-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -7316,7 +7316,7 @@ validate199.errors = vErrors;
 return errors === 0;
 }
 
-const schema102 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-10","type":"object","properties":{"driver":{"const":"file"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema102 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-10","type":"object","properties":{"driver":{"const":"file"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 const schema103 = {"$id":"https://qmp-sdk.invalid/validators/exact/t393","type":"string","enum":["auto","on","off"]};
 
 function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -7537,8 +7537,8 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate204.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate204.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -7605,7 +7605,7 @@ validate204.errors = vErrors;
 return errors === 0;
 }
 
-const schema105 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-11","type":"object","properties":{"driver":{"const":"ftp"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema105 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-11","type":"object","properties":{"driver":{"const":"ftp"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7756,8 +7756,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate212.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate212.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -7783,8 +7783,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate212.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate212.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -7875,7 +7875,7 @@ validate212.errors = vErrors;
 return errors === 0;
 }
 
-const schema106 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-12","type":"object","properties":{"driver":{"const":"ftps"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"sslverify":{"type":"boolean"}},"required":["driver","url"],"additionalProperties":false};
+const schema106 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-12","type":"object","properties":{"driver":{"const":"ftps"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"sslverify":{"type":"boolean"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8026,8 +8026,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate216.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate216.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -8053,8 +8053,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate216.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate216.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -8158,7 +8158,7 @@ validate216.errors = vErrors;
 return errors === 0;
 }
 
-const schema107 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-13","type":"object","properties":{"driver":{"const":"gluster"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"}},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"logfile":{"type":"string"}},"required":["driver","volume","path","server"],"additionalProperties":false};
+const schema107 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-13","type":"object","properties":{"driver":{"const":"gluster"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"}},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"logfile":{"type":"string"}},"required":["driver","volume","path","server"],"additionalProperties":false};
 
 function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8351,8 +8351,8 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate220.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate220.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -8405,7 +8405,7 @@ validate220.errors = vErrors;
 return errors === 0;
 }
 
-const schema108 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-14","type":"object","properties":{"driver":{"const":"host_cdrom"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema108 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-14","type":"object","properties":{"driver":{"const":"host_cdrom"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8592,8 +8592,8 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate225.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate225.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -8660,7 +8660,7 @@ validate225.errors = vErrors;
 return errors === 0;
 }
 
-const schema109 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-15","type":"object","properties":{"driver":{"const":"host_device"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema109 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-15","type":"object","properties":{"driver":{"const":"host_device"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8847,8 +8847,8 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate231.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate231.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -8915,7 +8915,7 @@ validate231.errors = vErrors;
 return errors === 0;
 }
 
-const schema110 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-16","type":"object","properties":{"driver":{"const":"http"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema110 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-16","type":"object","properties":{"driver":{"const":"http"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9066,8 +9066,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate237.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate237.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9093,8 +9093,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate237.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate237.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9211,7 +9211,7 @@ validate237.errors = vErrors;
 return errors === 0;
 }
 
-const schema111 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-17","type":"object","properties":{"driver":{"const":"https"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"sslverify":{"type":"boolean"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema111 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-17","type":"object","properties":{"driver":{"const":"https"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"sslverify":{"type":"boolean"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9362,8 +9362,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate241.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate241.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9389,8 +9389,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate241.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate241.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9520,7 +9520,7 @@ validate241.errors = vErrors;
 return errors === 0;
 }
 
-const schema112 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-18","type":"object","properties":{"driver":{"const":"iscsi"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"transport":{"$ref":"https://qmp-sdk.invalid/validators/exact/t319"},"portal":{"type":"string"},"target":{"type":"string"},"lun":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"user":{"type":"string"},"password-secret":{"type":"string"},"initiator-name":{"type":"string"},"header-digest":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","transport","portal","target"],"additionalProperties":false};
+const schema112 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-18","type":"object","properties":{"driver":{"const":"iscsi"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"transport":{"$ref":"https://qmp-sdk.invalid/validators/exact/t319"},"portal":{"type":"string"},"target":{"type":"string"},"lun":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"user":{"type":"string"},"password-secret":{"type":"string"},"initiator-name":{"type":"string"},"header-digest":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["driver","transport","portal","target"],"additionalProperties":false};
 const schema113 = {"$id":"https://qmp-sdk.invalid/validators/exact/t319","type":"string","enum":["tcp","iser"]};
 
 function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -9729,8 +9729,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate245.errors = [{instancePath:instancePath+"/lun",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate245.errors = [{instancePath:instancePath+"/lun",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9804,8 +9804,8 @@ return false;
 }
 if(errors === _errs30){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate245.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate245.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10038,7 +10038,7 @@ validate253.errors = vErrors;
 return errors === 0;
 }
 
-const schema116 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-20","type":"object","properties":{"driver":{"const":"nbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"export":{"type":"string"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"x-dirty-bitmap":{"type":"string"},"reconnect-delay":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"open-timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","server"],"additionalProperties":false};
+const schema116 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-20","type":"object","properties":{"driver":{"const":"nbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"export":{"type":"string"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"x-dirty-bitmap":{"type":"string"},"reconnect-delay":{"type":"integer","minimum":0,"maximum":4294967295},"open-timeout":{"type":"integer","minimum":0,"maximum":4294967295}},"required":["driver","server"],"additionalProperties":false};
 
 function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10237,13 +10237,13 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate259.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 4294967295 || isNaN(data14)){
+validate259.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate259.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate259.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -10264,13 +10264,13 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate259.errors = [{instancePath:instancePath+"/open-timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 4294967295 || isNaN(data15)){
+validate259.errors = [{instancePath:instancePath+"/open-timeout",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate259.errors = [{instancePath:instancePath+"/open-timeout",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate259.errors = [{instancePath:instancePath+"/open-timeout",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -10308,7 +10308,7 @@ validate259.errors = vErrors;
 return errors === 0;
 }
 
-const schema117 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-21","type":"object","properties":{"driver":{"const":"nfs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t358"},"path":{"type":"string"},"user":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tcp-syn-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"readahead-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"page-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","server","path"],"additionalProperties":false};
+const schema117 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-21","type":"object","properties":{"driver":{"const":"nfs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t358"},"path":{"type":"string"},"user":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"group":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"tcp-syn-count":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"readahead-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"page-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["driver","server","path"],"additionalProperties":false};
 const schema119 = {"$id":"https://qmp-sdk.invalid/validators/exact/t359","type":"string","enum":["inet"]};
 
 function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -10545,8 +10545,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate264.errors = [{instancePath:instancePath+"/user",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate264.errors = [{instancePath:instancePath+"/user",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10572,8 +10572,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate264.errors = [{instancePath:instancePath+"/group",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate264.errors = [{instancePath:instancePath+"/group",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10599,8 +10599,8 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate264.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate264.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10626,8 +10626,8 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate264.errors = [{instancePath:instancePath+"/readahead-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 9223372036854776000 || isNaN(data14)){
+validate264.errors = [{instancePath:instancePath+"/readahead-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10653,8 +10653,8 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate264.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate264.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10680,8 +10680,8 @@ return false;
 }
 if(errors === _errs29){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate264.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate264.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10725,7 +10725,7 @@ validate264.errors = vErrors;
 return errors === 0;
 }
 
-const schema120 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-22","type":"object","properties":{"driver":{"const":"null-aio"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"latency-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
+const schema120 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-22","type":"object","properties":{"driver":{"const":"null-aio"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"latency-ns":{"type":"integer","minimum":0,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10864,8 +10864,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate272.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate272.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10896,8 +10896,8 @@ validate272.errors = [{instancePath:instancePath+"/latency-ns",keyword:"maximum"
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate272.errors = [{instancePath:instancePath+"/latency-ns",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate272.errors = [{instancePath:instancePath+"/latency-ns",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -10943,7 +10943,7 @@ validate272.errors = vErrors;
 return errors === 0;
 }
 
-const schema121 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-23","type":"object","properties":{"driver":{"const":"null-co"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"latency-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
+const schema121 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-23","type":"object","properties":{"driver":{"const":"null-co"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"latency-ns":{"type":"integer","minimum":0,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -11082,8 +11082,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate276.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate276.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -11114,8 +11114,8 @@ validate276.errors = [{instancePath:instancePath+"/latency-ns",keyword:"maximum"
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate276.errors = [{instancePath:instancePath+"/latency-ns",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate276.errors = [{instancePath:instancePath+"/latency-ns",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -11161,7 +11161,7 @@ validate276.errors = vErrors;
 return errors === 0;
 }
 
-const schema122 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-24","type":"object","properties":{"driver":{"const":"nvme"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"device":{"type":"string"},"namespace":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","device","namespace"],"additionalProperties":false};
+const schema122 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-24","type":"object","properties":{"driver":{"const":"nvme"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"device":{"type":"string"},"namespace":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["driver","device","namespace"],"additionalProperties":false};
 
 function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -11312,8 +11312,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate280.errors = [{instancePath:instancePath+"/namespace",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate280.errors = [{instancePath:instancePath+"/namespace",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -11513,7 +11513,7 @@ validate284.errors = vErrors;
 return errors === 0;
 }
 
-const schema124 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-26","type":"object","properties":{"driver":{"const":"preallocate"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"prealloc-align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file"],"additionalProperties":false};
+const schema124 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-26","type":"object","properties":{"driver":{"const":"preallocate"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"prealloc-align":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"prealloc-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["driver","file"],"additionalProperties":false};
 
 function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -11664,8 +11664,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate289.errors = [{instancePath:instancePath+"/prealloc-align",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate289.errors = [{instancePath:instancePath+"/prealloc-align",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -11691,8 +11691,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate289.errors = [{instancePath:instancePath+"/prealloc-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate289.errors = [{instancePath:instancePath+"/prealloc-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -11731,7 +11731,7 @@ validate289.errors = vErrors;
 return errors === 0;
 }
 
-const schema125 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-27","type":"object","properties":{"driver":{"const":"qcow2"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t143"},"lazy-refcounts":{"type":"boolean"},"pass-discard-request":{"type":"boolean"},"pass-discard-snapshot":{"type":"boolean"},"pass-discard-other":{"type":"boolean"},"discard-no-unref":{"type":"boolean"},"overlap-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t440"},"cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"l2-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"l2-cache-entry-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"refcount-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cache-clean-interval":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t137"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
+const schema125 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-27","type":"object","properties":{"driver":{"const":"qcow2"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t143"},"lazy-refcounts":{"type":"boolean"},"pass-discard-request":{"type":"boolean"},"pass-discard-snapshot":{"type":"boolean"},"pass-discard-other":{"type":"boolean"},"discard-no-unref":{"type":"boolean"},"overlap-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t440"},"cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"l2-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"l2-cache-entry-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"refcount-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"cache-clean-interval":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t137"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -12410,8 +12410,8 @@ return false;
 }
 if(errors === _errs29){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate294.errors = [{instancePath:instancePath+"/cache-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate294.errors = [{instancePath:instancePath+"/cache-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -12437,8 +12437,8 @@ return false;
 }
 if(errors === _errs31){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate294.errors = [{instancePath:instancePath+"/l2-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate294.errors = [{instancePath:instancePath+"/l2-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -12464,8 +12464,8 @@ return false;
 }
 if(errors === _errs33){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate294.errors = [{instancePath:instancePath+"/l2-cache-entry-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 9223372036854776000 || isNaN(data19)){
+validate294.errors = [{instancePath:instancePath+"/l2-cache-entry-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -12491,8 +12491,8 @@ return false;
 }
 if(errors === _errs35){
 if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 18446744073709552000 || isNaN(data20)){
-validate294.errors = [{instancePath:instancePath+"/refcount-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data20 > 9223372036854776000 || isNaN(data20)){
+validate294.errors = [{instancePath:instancePath+"/refcount-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -12518,8 +12518,8 @@ return false;
 }
 if(errors === _errs37){
 if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 18446744073709552000 || isNaN(data21)){
-validate294.errors = [{instancePath:instancePath+"/cache-clean-interval",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data21 > 9223372036854776000 || isNaN(data21)){
+validate294.errors = [{instancePath:instancePath+"/cache-clean-interval",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -13047,7 +13047,7 @@ validate325.errors = vErrors;
 return errors === 0;
 }
 
-const schema137 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-30","type":"object","properties":{"driver":{"const":"quorum"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"blkverify":{"type":"boolean"},"children":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"vote-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rewrite-corrupted":{"type":"boolean"},"read-pattern":{"$ref":"https://qmp-sdk.invalid/validators/exact/t443"}},"required":["driver","children","vote-threshold"],"additionalProperties":false};
+const schema137 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-30","type":"object","properties":{"driver":{"const":"quorum"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"blkverify":{"type":"boolean"},"children":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"vote-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"rewrite-corrupted":{"type":"boolean"},"read-pattern":{"$ref":"https://qmp-sdk.invalid/validators/exact/t443"}},"required":["driver","children","vote-threshold"],"additionalProperties":false};
 const schema138 = {"$id":"https://qmp-sdk.invalid/validators/exact/t443","type":"string","enum":["quorum","fifo"]};
 
 function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -13245,8 +13245,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate331.errors = [{instancePath:instancePath+"/vote-threshold",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate331.errors = [{instancePath:instancePath+"/vote-threshold",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -13311,7 +13311,7 @@ validate331.errors = vErrors;
 return errors === 0;
 }
 
-const schema139 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-31","type":"object","properties":{"driver":{"const":"raw"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file"],"additionalProperties":false};
+const schema139 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-31","type":"object","properties":{"driver":{"const":"raw"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["driver","file"],"additionalProperties":false};
 
 function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13462,8 +13462,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate338.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate338.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -13489,8 +13489,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate338.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate338.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -14608,13 +14608,13 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate375.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 65535 || isNaN(data3)){
+validate375.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate375.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate375.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -15901,7 +15901,7 @@ validate407.errors = vErrors;
 return errors === 0;
 }
 
-const schema161 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-41","type":"object","properties":{"driver":{"const":"vvfat"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"dir":{"type":"string"},"fat-type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"floppy":{"type":"boolean"},"label":{"type":"string"},"rw":{"type":"boolean"}},"required":["driver","dir"],"additionalProperties":false};
+const schema161 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-41","type":"object","properties":{"driver":{"const":"vvfat"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"dir":{"type":"string"},"fat-type":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"floppy":{"type":"boolean"},"label":{"type":"string"},"rw":{"type":"boolean"}},"required":["driver","dir"],"additionalProperties":false};
 
 function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16052,8 +16052,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate412.errors = [{instancePath:instancePath+"/fat-type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate412.errors = [{instancePath:instancePath+"/fat-type",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16437,7 +16437,7 @@ return errors === 0;
 }
 
 const a27 = validate460;
-const schema164 = {"$id":"https://qmp-sdk.invalid/validators/exact/t82","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"discard-source":{"type":"boolean"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t35"},"target":{"type":"string"}},"required":["device","sync","target"],"additionalProperties":false};
+const schema164 = {"$id":"https://qmp-sdk.invalid/validators/exact/t82","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"discard-source":{"type":"boolean"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t35"},"target":{"type":"string"}},"required":["device","sync","target"],"additionalProperties":false};
 const schema165 = {"$id":"https://qmp-sdk.invalid/validators/exact/t355","type":"string","enum":["top","full","none","incremental","bitmap"]};
 
 function validate462(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -16508,8 +16508,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate468.errors = [{instancePath:instancePath+"/max-workers",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate468.errors = [{instancePath:instancePath+"/max-workers",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16535,8 +16535,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate468.errors = [{instancePath:instancePath+"/max-chunk",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate468.errors = [{instancePath:instancePath+"/max-chunk",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16567,8 +16567,8 @@ validate468.errors = [{instancePath:instancePath+"/min-cluster-size",keyword:"ma
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate468.errors = [{instancePath:instancePath+"/min-cluster-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate468.errors = [{instancePath:instancePath+"/min-cluster-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -16659,8 +16659,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate461.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate461.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -17146,8 +17146,8 @@ validate480.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate480.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate480.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -17197,8 +17197,8 @@ validate480.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"ma
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate480.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate480.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -17310,8 +17310,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate484.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate484.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -17414,8 +17414,8 @@ validate483.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate483.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate483.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -17453,7 +17453,7 @@ validate483.errors = vErrors;
 return errors === 0;
 }
 
-const schema180 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-2","type":"object","properties":{"driver":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t421"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t422"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t424"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t423"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t423"},"iter-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"header":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t407"}},"required":["driver","size"],"additionalProperties":false};
+const schema180 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-2","type":"object","properties":{"driver":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t421"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t422"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t424"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t423"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t423"},"iter-time":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"header":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t407"}},"required":["driver","size"],"additionalProperties":false};
 const schema181 = {"$id":"https://qmp-sdk.invalid/validators/exact/t421","type":"string","enum":["aes-128","aes-192","aes-256","des","3des","cast5-128","serpent-128","serpent-192","serpent-256","twofish-128","twofish-192","twofish-256","sm4"]};
 
 function validate489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -17636,8 +17636,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate488.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate488.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -17692,8 +17692,8 @@ validate488.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate488.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate488.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -17793,8 +17793,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate502.errors = [{instancePath:instancePath+"/user",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate502.errors = [{instancePath:instancePath+"/user",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -17820,8 +17820,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate502.errors = [{instancePath:instancePath+"/group",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate502.errors = [{instancePath:instancePath+"/group",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -17847,8 +17847,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate502.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate502.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -17874,8 +17874,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate502.errors = [{instancePath:instancePath+"/readahead-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate502.errors = [{instancePath:instancePath+"/readahead-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -17901,8 +17901,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate502.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate502.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -17928,8 +17928,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate502.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate502.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -18023,8 +18023,8 @@ validate501.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate501.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate501.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18108,8 +18108,8 @@ validate505.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate505.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate505.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18135,8 +18135,8 @@ validate505.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximu
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate505.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate505.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18333,8 +18333,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate511.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate511.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -18467,8 +18467,8 @@ validate507.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate507.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate507.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18519,7 +18519,7 @@ validate507.errors = vErrors;
 return errors === 0;
 }
 
-const schema192 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-6","type":"object","properties":{"driver":{"const":"qcow2"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"data-file-raw":{"type":"boolean"},"extended-l2":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"version":{"$ref":"https://qmp-sdk.invalid/validators/exact/t139"},"backing-file":{"type":"string"},"backing-fmt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t104"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t413"},"cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t407"},"lazy-refcounts":{"type":"boolean"},"refcount-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compression-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t437"}},"required":["driver","file","size"],"additionalProperties":false};
+const schema192 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-6","type":"object","properties":{"driver":{"const":"qcow2"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"data-file-raw":{"type":"boolean"},"extended-l2":{"type":"boolean"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"version":{"$ref":"https://qmp-sdk.invalid/validators/exact/t139"},"backing-file":{"type":"string"},"backing-fmt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t104"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t413"},"cluster-size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t407"},"lazy-refcounts":{"type":"boolean"},"refcount-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"compression-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t437"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema193 = {"$id":"https://qmp-sdk.invalid/validators/exact/t139","type":"string","enum":["v2","v3"]};
 
 function validate523(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -18666,8 +18666,8 @@ validate520.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate520.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate520.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18741,8 +18741,8 @@ validate520.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximu
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate520.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate520.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18787,8 +18787,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate520.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate520.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -18901,8 +18901,8 @@ validate531.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate531.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate531.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18952,8 +18952,8 @@ validate531.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximu
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate531.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate531.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18974,8 +18974,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate531.errors = [{instancePath:instancePath+"/table-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate531.errors = [{instancePath:instancePath+"/table-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -19490,8 +19490,8 @@ validate534.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate534.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate534.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -19517,8 +19517,8 @@ validate534.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximu
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate534.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate534.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -19699,8 +19699,8 @@ validate550.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate550.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate550.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -19784,8 +19784,8 @@ validate555.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate555.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate555.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -19899,8 +19899,8 @@ validate558.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate558.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate558.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -19926,8 +19926,8 @@ validate558.errors = [{instancePath:instancePath+"/log-size",keyword:"maximum",p
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate558.errors = [{instancePath:instancePath+"/log-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate558.errors = [{instancePath:instancePath+"/log-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -19953,8 +19953,8 @@ validate558.errors = [{instancePath:instancePath+"/block-size",keyword:"maximum"
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate558.errors = [{instancePath:instancePath+"/block-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate558.errors = [{instancePath:instancePath+"/block-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -20007,7 +20007,7 @@ validate558.errors = vErrors;
 return errors === 0;
 }
 
-const schema208 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-12","type":"object","properties":{"driver":{"const":"vmdk"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t152"},"backing-file":{"type":"string"},"adapter-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t151"},"hwversion":{"type":"string"},"toolsversion":{"type":"string"},"zeroed-grain":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
+const schema208 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-12","type":"object","properties":{"driver":{"const":"vmdk"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t152"},"backing-file":{"type":"string"},"adapter-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t151"},"hwversion":{"type":"string"},"toolsversion":{"type":"string"},"zeroed-grain":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema209 = {"$id":"https://qmp-sdk.invalid/validators/exact/t152","type":"string","enum":["monolithicSparse","monolithicFlat","twoGbMaxExtentSparse","twoGbMaxExtentFlat","streamOptimized"]};
 
 function validate565(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -20101,8 +20101,8 @@ validate562.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate562.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate562.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -20312,8 +20312,8 @@ validate569.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate569.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate569.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -20885,7 +20885,7 @@ return errors === 0;
 }
 
 const a33 = validate622;
-const schema219 = {"$id":"https://qmp-sdk.invalid/validators/exact/a33","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"buf-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t354"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
+const schema219 = {"$id":"https://qmp-sdk.invalid/validators/exact/a33","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"granularity":{"type":"integer","minimum":0,"maximum":4294967295},"buf-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t354"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
 
 function validate622(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20976,8 +20976,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate622.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate622.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -21003,13 +21003,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate622.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate622.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate622.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate622.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -21030,8 +21030,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate622.errors = [{instancePath:instancePath+"/buf-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate622.errors = [{instancePath:instancePath+"/buf-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -21642,8 +21642,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate643.errors = [{instancePath:instancePath+"/vm-state-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate643.errors = [{instancePath:instancePath+"/vm-state-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -21669,8 +21669,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate643.errors = [{instancePath:instancePath+"/date-sec",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate643.errors = [{instancePath:instancePath+"/date-sec",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -21696,8 +21696,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate643.errors = [{instancePath:instancePath+"/date-nsec",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate643.errors = [{instancePath:instancePath+"/date-nsec",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -21723,8 +21723,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate643.errors = [{instancePath:instancePath+"/vm-clock-sec",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate643.errors = [{instancePath:instancePath+"/vm-clock-sec",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -21750,8 +21750,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate643.errors = [{instancePath:instancePath+"/vm-clock-nsec",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate643.errors = [{instancePath:instancePath+"/vm-clock-nsec",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -21777,8 +21777,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate643.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate643.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -22128,8 +22128,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate655.errors = [{instancePath:instancePath+"/calc-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate655.errors = [{instancePath:instancePath+"/calc-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -22167,8 +22167,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate655.errors = [{instancePath:instancePath+"/sample-pages",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate655.errors = [{instancePath:instancePath+"/sample-pages",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -22251,8 +22251,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate661.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate661.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -22826,7 +22826,7 @@ validate677.errors = vErrors;
 return errors === 0;
 }
 
-const schema261 = {"$id":"https://qmp-sdk.invalid/validators/exact/t182","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t513"},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"server":{"type":"boolean"},"wait":{"type":"boolean"},"nodelay":{"type":"boolean"},"telnet":{"type":"boolean"},"tn3270":{"type":"boolean"},"websocket":{"type":"boolean"},"reconnect":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reconnect-ms":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["addr"],"additionalProperties":false};
+const schema261 = {"$id":"https://qmp-sdk.invalid/validators/exact/t182","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t513"},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"server":{"type":"boolean"},"wait":{"type":"boolean"},"nodelay":{"type":"boolean"},"telnet":{"type":"boolean"},"tn3270":{"type":"boolean"},"websocket":{"type":"boolean"},"reconnect":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"reconnect-ms":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["addr"],"additionalProperties":false};
 
 function validate682(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -23434,8 +23434,8 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate680.errors = [{instancePath:instancePath+"/reconnect",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate680.errors = [{instancePath:instancePath+"/reconnect",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -23461,8 +23461,8 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate680.errors = [{instancePath:instancePath+"/reconnect-ms",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate680.errors = [{instancePath:instancePath+"/reconnect-ms",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25108,8 +25108,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate740.errors = [{instancePath:instancePath+"/width",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate740.errors = [{instancePath:instancePath+"/width",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25135,8 +25135,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate740.errors = [{instancePath:instancePath+"/height",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate740.errors = [{instancePath:instancePath+"/height",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25162,8 +25162,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate740.errors = [{instancePath:instancePath+"/cols",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate740.errors = [{instancePath:instancePath+"/cols",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25189,8 +25189,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate740.errors = [{instancePath:instancePath+"/rows",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate740.errors = [{instancePath:instancePath+"/rows",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25327,8 +25327,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate743.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate743.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25958,8 +25958,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate781.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate781.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25985,8 +25985,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate781.errors = [{instancePath:instancePath+"/tls-port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate781.errors = [{instancePath:instancePath+"/tls-port",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -26190,8 +26190,8 @@ validate790.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",par
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate790.errors = [{instancePath:instancePath+"/offset",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate790.errors = [{instancePath:instancePath+"/offset",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26217,8 +26217,8 @@ validate790.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate790.errors = [{instancePath:instancePath+"/len",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate790.errors = [{instancePath:instancePath+"/len",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26284,13 +26284,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate787.errors = [{instancePath:instancePath+"/host-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate787.errors = [{instancePath:instancePath+"/host-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate787.errors = [{instancePath:instancePath+"/host-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate787.errors = [{instancePath:instancePath+"/host-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26323,13 +26323,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate787.errors = [{instancePath:instancePath+"/region",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 255 || isNaN(data3)){
+validate787.errors = [{instancePath:instancePath+"/region",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate787.errors = [{instancePath:instancePath+"/region",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate787.errors = [{instancePath:instancePath+"/region",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26505,7 +26505,7 @@ return errors === 0;
 }
 
 const a55 = validate797;
-const schema320 = {"$id":"https://qmp-sdk.invalid/validators/exact/a55","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dpa":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"descriptor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"transaction-type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channel":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rank":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"nibble-mask":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bank-group":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bank":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"row":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"column":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"correction-mask":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}}},"required":["path","log","flags","dpa","descriptor","type","transaction-type"],"additionalProperties":false};
+const schema320 = {"$id":"https://qmp-sdk.invalid/validators/exact/a55","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"type":"integer","minimum":0,"maximum":255},"dpa":{"type":"integer","minimum":0,"maximum":18446744073709552000},"descriptor":{"type":"integer","minimum":0,"maximum":255},"type":{"type":"integer","minimum":0,"maximum":255},"transaction-type":{"type":"integer","minimum":0,"maximum":255},"channel":{"type":"integer","minimum":0,"maximum":255},"rank":{"type":"integer","minimum":0,"maximum":255},"nibble-mask":{"type":"integer","minimum":0,"maximum":4294967295},"bank-group":{"type":"integer","minimum":0,"maximum":255},"bank":{"type":"integer","minimum":0,"maximum":255},"row":{"type":"integer","minimum":0,"maximum":4294967295},"column":{"type":"integer","minimum":0,"maximum":65535},"correction-mask":{"type":"array","items":{"type":"integer","minimum":0,"maximum":18446744073709552000}}},"required":["path","log","flags","dpa","descriptor","type","transaction-type"],"additionalProperties":false};
 const schema321 = {"$id":"https://qmp-sdk.invalid/validators/exact/t213","type":"string","enum":["informational","warning","failure","fatal"]};
 
 function validate798(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -26577,13 +26577,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate797.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 255 || isNaN(data2)){
+validate797.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate797.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate797.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26609,8 +26609,8 @@ validate797.errors = [{instancePath:instancePath+"/dpa",keyword:"maximum",params
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate797.errors = [{instancePath:instancePath+"/dpa",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate797.errors = [{instancePath:instancePath+"/dpa",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26631,13 +26631,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate797.errors = [{instancePath:instancePath+"/descriptor",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 255 || isNaN(data4)){
+validate797.errors = [{instancePath:instancePath+"/descriptor",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate797.errors = [{instancePath:instancePath+"/descriptor",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate797.errors = [{instancePath:instancePath+"/descriptor",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26658,13 +26658,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate797.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 255 || isNaN(data5)){
+validate797.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate797.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate797.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26685,13 +26685,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate797.errors = [{instancePath:instancePath+"/transaction-type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 255 || isNaN(data6)){
+validate797.errors = [{instancePath:instancePath+"/transaction-type",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate797.errors = [{instancePath:instancePath+"/transaction-type",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate797.errors = [{instancePath:instancePath+"/transaction-type",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26712,13 +26712,13 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate797.errors = [{instancePath:instancePath+"/channel",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 255 || isNaN(data7)){
+validate797.errors = [{instancePath:instancePath+"/channel",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate797.errors = [{instancePath:instancePath+"/channel",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate797.errors = [{instancePath:instancePath+"/channel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26739,13 +26739,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate797.errors = [{instancePath:instancePath+"/rank",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 255 || isNaN(data8)){
+validate797.errors = [{instancePath:instancePath+"/rank",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate797.errors = [{instancePath:instancePath+"/rank",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate797.errors = [{instancePath:instancePath+"/rank",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26766,13 +26766,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate797.errors = [{instancePath:instancePath+"/nibble-mask",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 4294967295 || isNaN(data9)){
+validate797.errors = [{instancePath:instancePath+"/nibble-mask",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate797.errors = [{instancePath:instancePath+"/nibble-mask",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate797.errors = [{instancePath:instancePath+"/nibble-mask",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26793,13 +26793,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate797.errors = [{instancePath:instancePath+"/bank-group",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 255 || isNaN(data10)){
+validate797.errors = [{instancePath:instancePath+"/bank-group",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate797.errors = [{instancePath:instancePath+"/bank-group",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate797.errors = [{instancePath:instancePath+"/bank-group",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26820,13 +26820,13 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate797.errors = [{instancePath:instancePath+"/bank",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 255 || isNaN(data11)){
+validate797.errors = [{instancePath:instancePath+"/bank",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate797.errors = [{instancePath:instancePath+"/bank",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate797.errors = [{instancePath:instancePath+"/bank",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26847,13 +26847,13 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate797.errors = [{instancePath:instancePath+"/row",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 4294967295 || isNaN(data12)){
+validate797.errors = [{instancePath:instancePath+"/row",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate797.errors = [{instancePath:instancePath+"/row",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate797.errors = [{instancePath:instancePath+"/row",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26874,13 +26874,13 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate797.errors = [{instancePath:instancePath+"/column",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 65535 || isNaN(data13)){
+validate797.errors = [{instancePath:instancePath+"/column",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate797.errors = [{instancePath:instancePath+"/column",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate797.errors = [{instancePath:instancePath+"/column",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26913,8 +26913,8 @@ validate797.errors = [{instancePath:instancePath+"/correction-mask/" + i0,keywor
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate797.errors = [{instancePath:instancePath+"/correction-mask/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate797.errors = [{instancePath:instancePath+"/correction-mask/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -26978,7 +26978,7 @@ return errors === 0;
 }
 
 const a56 = validate801;
-const schema323 = {"$id":"https://qmp-sdk.invalid/validators/exact/a56","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dpa":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"descriptor":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"transaction-type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"channel":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rank":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"device":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"component-id":{"type":"string"}},"required":["path","log","flags","dpa","descriptor","type","transaction-type"],"additionalProperties":false};
+const schema323 = {"$id":"https://qmp-sdk.invalid/validators/exact/a56","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"type":"integer","minimum":0,"maximum":255},"dpa":{"type":"integer","minimum":0,"maximum":18446744073709552000},"descriptor":{"type":"integer","minimum":0,"maximum":255},"type":{"type":"integer","minimum":0,"maximum":255},"transaction-type":{"type":"integer","minimum":0,"maximum":255},"channel":{"type":"integer","minimum":0,"maximum":255},"rank":{"type":"integer","minimum":0,"maximum":255},"device":{"type":"integer","minimum":0,"maximum":4294967295},"component-id":{"type":"string"}},"required":["path","log","flags","dpa","descriptor","type","transaction-type"],"additionalProperties":false};
 
 function validate801(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -27033,13 +27033,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate801.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 255 || isNaN(data2)){
+validate801.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate801.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate801.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27065,8 +27065,8 @@ validate801.errors = [{instancePath:instancePath+"/dpa",keyword:"maximum",params
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate801.errors = [{instancePath:instancePath+"/dpa",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate801.errors = [{instancePath:instancePath+"/dpa",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27087,13 +27087,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate801.errors = [{instancePath:instancePath+"/descriptor",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 255 || isNaN(data4)){
+validate801.errors = [{instancePath:instancePath+"/descriptor",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate801.errors = [{instancePath:instancePath+"/descriptor",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate801.errors = [{instancePath:instancePath+"/descriptor",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27114,13 +27114,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate801.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 255 || isNaN(data5)){
+validate801.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate801.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate801.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27141,13 +27141,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate801.errors = [{instancePath:instancePath+"/transaction-type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 255 || isNaN(data6)){
+validate801.errors = [{instancePath:instancePath+"/transaction-type",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate801.errors = [{instancePath:instancePath+"/transaction-type",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate801.errors = [{instancePath:instancePath+"/transaction-type",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27168,13 +27168,13 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate801.errors = [{instancePath:instancePath+"/channel",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 255 || isNaN(data7)){
+validate801.errors = [{instancePath:instancePath+"/channel",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate801.errors = [{instancePath:instancePath+"/channel",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate801.errors = [{instancePath:instancePath+"/channel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27195,13 +27195,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate801.errors = [{instancePath:instancePath+"/rank",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 255 || isNaN(data8)){
+validate801.errors = [{instancePath:instancePath+"/rank",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate801.errors = [{instancePath:instancePath+"/rank",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate801.errors = [{instancePath:instancePath+"/rank",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27222,13 +27222,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate801.errors = [{instancePath:instancePath+"/device",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 4294967295 || isNaN(data9)){
+validate801.errors = [{instancePath:instancePath+"/device",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate801.errors = [{instancePath:instancePath+"/device",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate801.errors = [{instancePath:instancePath+"/device",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27289,7 +27289,7 @@ return errors === 0;
 }
 
 const a57 = validate804;
-const schema325 = {"$id":"https://qmp-sdk.invalid/validators/exact/a57","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"health-status":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"media-status":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"additional-status":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"life-used":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"temperature":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"dirty-shutdown-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"corrected-volatile-error-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"corrected-persistent-error-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["path","log","flags","type","health-status","media-status","additional-status","life-used","temperature","dirty-shutdown-count","corrected-volatile-error-count","corrected-persistent-error-count"],"additionalProperties":false};
+const schema325 = {"$id":"https://qmp-sdk.invalid/validators/exact/a57","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"type":"integer","minimum":0,"maximum":255},"type":{"type":"integer","minimum":0,"maximum":255},"health-status":{"type":"integer","minimum":0,"maximum":255},"media-status":{"type":"integer","minimum":0,"maximum":255},"additional-status":{"type":"integer","minimum":0,"maximum":255},"life-used":{"type":"integer","minimum":0,"maximum":255},"temperature":{"type":"integer","minimum":-32768,"maximum":32767},"dirty-shutdown-count":{"type":"integer","minimum":0,"maximum":4294967295},"corrected-volatile-error-count":{"type":"integer","minimum":0,"maximum":4294967295},"corrected-persistent-error-count":{"type":"integer","minimum":0,"maximum":4294967295}},"required":["path","log","flags","type","health-status","media-status","additional-status","life-used","temperature","dirty-shutdown-count","corrected-volatile-error-count","corrected-persistent-error-count"],"additionalProperties":false};
 
 function validate804(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -27344,13 +27344,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate804.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 255 || isNaN(data2)){
+validate804.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate804.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate804.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27371,13 +27371,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate804.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 255 || isNaN(data3)){
+validate804.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate804.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate804.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27398,13 +27398,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate804.errors = [{instancePath:instancePath+"/health-status",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 255 || isNaN(data4)){
+validate804.errors = [{instancePath:instancePath+"/health-status",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate804.errors = [{instancePath:instancePath+"/health-status",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate804.errors = [{instancePath:instancePath+"/health-status",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27425,13 +27425,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate804.errors = [{instancePath:instancePath+"/media-status",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 255 || isNaN(data5)){
+validate804.errors = [{instancePath:instancePath+"/media-status",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate804.errors = [{instancePath:instancePath+"/media-status",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate804.errors = [{instancePath:instancePath+"/media-status",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27452,13 +27452,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate804.errors = [{instancePath:instancePath+"/additional-status",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 255 || isNaN(data6)){
+validate804.errors = [{instancePath:instancePath+"/additional-status",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate804.errors = [{instancePath:instancePath+"/additional-status",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate804.errors = [{instancePath:instancePath+"/additional-status",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27479,13 +27479,13 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate804.errors = [{instancePath:instancePath+"/life-used",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 255 || isNaN(data7)){
+validate804.errors = [{instancePath:instancePath+"/life-used",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate804.errors = [{instancePath:instancePath+"/life-used",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate804.errors = [{instancePath:instancePath+"/life-used",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27506,13 +27506,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate804.errors = [{instancePath:instancePath+"/temperature",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 32767 || isNaN(data8)){
+validate804.errors = [{instancePath:instancePath+"/temperature",keyword:"maximum",params:{comparison: "<=", limit: 32767}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate804.errors = [{instancePath:instancePath+"/temperature",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < -32768 || isNaN(data8)){
+validate804.errors = [{instancePath:instancePath+"/temperature",keyword:"minimum",params:{comparison: ">=", limit: -32768}}];
 return false;
 }
 }
@@ -27533,13 +27533,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate804.errors = [{instancePath:instancePath+"/dirty-shutdown-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 4294967295 || isNaN(data9)){
+validate804.errors = [{instancePath:instancePath+"/dirty-shutdown-count",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate804.errors = [{instancePath:instancePath+"/dirty-shutdown-count",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate804.errors = [{instancePath:instancePath+"/dirty-shutdown-count",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27560,13 +27560,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate804.errors = [{instancePath:instancePath+"/corrected-volatile-error-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 4294967295 || isNaN(data10)){
+validate804.errors = [{instancePath:instancePath+"/corrected-volatile-error-count",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate804.errors = [{instancePath:instancePath+"/corrected-volatile-error-count",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate804.errors = [{instancePath:instancePath+"/corrected-volatile-error-count",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27587,13 +27587,13 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate804.errors = [{instancePath:instancePath+"/corrected-persistent-error-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 4294967295 || isNaN(data11)){
+validate804.errors = [{instancePath:instancePath+"/corrected-persistent-error-count",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate804.errors = [{instancePath:instancePath+"/corrected-persistent-error-count",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate804.errors = [{instancePath:instancePath+"/corrected-persistent-error-count",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27690,8 +27690,8 @@ validate807.errors = [{instancePath:instancePath+"/start",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate807.errors = [{instancePath:instancePath+"/start",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate807.errors = [{instancePath:instancePath+"/start",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27717,8 +27717,8 @@ validate807.errors = [{instancePath:instancePath+"/length",keyword:"maximum",par
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate807.errors = [{instancePath:instancePath+"/length",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate807.errors = [{instancePath:instancePath+"/length",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -27825,13 +27825,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate810.errors = [{instancePath:instancePath+"/header/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate810.errors = [{instancePath:instancePath+"/header/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate810.errors = [{instancePath:instancePath+"/header/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate810.errors = [{instancePath:instancePath+"/header/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28016,13 +28016,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate815.errors = [{instancePath:instancePath+"/host-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate815.errors = [{instancePath:instancePath+"/host-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate815.errors = [{instancePath:instancePath+"/host-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate815.errors = [{instancePath:instancePath+"/host-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28079,13 +28079,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate815.errors = [{instancePath:instancePath+"/region",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 255 || isNaN(data5)){
+validate815.errors = [{instancePath:instancePath+"/region",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate815.errors = [{instancePath:instancePath+"/region",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate815.errors = [{instancePath:instancePath+"/region",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28743,7 +28743,7 @@ return errors === 0;
 }
 
 const a67 = validate843;
-const schema354 = {"$id":"https://qmp-sdk.invalid/validators/exact/t240","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"discard-source":{"type":"boolean"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t35"},"target":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t380"}},"required":["device","sync","target"],"additionalProperties":false};
+const schema354 = {"$id":"https://qmp-sdk.invalid/validators/exact/t240","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"discard-source":{"type":"boolean"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t35"},"target":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t380"}},"required":["device","sync","target"],"additionalProperties":false};
 
 function validate844(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -28810,8 +28810,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate844.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate844.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -29039,7 +29039,7 @@ return errors === 0;
 }
 
 const a68 = validate853;
-const schema356 = {"$id":"https://qmp-sdk.invalid/validators/exact/a68","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"format":{"type":"string"},"node-name":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t380"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"buf-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"unmap":{"type":"boolean"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t354"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
+const schema356 = {"$id":"https://qmp-sdk.invalid/validators/exact/a68","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"format":{"type":"string"},"node-name":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t380"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"granularity":{"type":"integer","minimum":0,"maximum":4294967295},"buf-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"unmap":{"type":"boolean"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t354"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
 
 function validate853(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -29166,8 +29166,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate853.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate853.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -29193,13 +29193,13 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate853.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 4294967295 || isNaN(data9)){
+validate853.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate853.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate853.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -29220,8 +29220,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate853.errors = [{instancePath:instancePath+"/buf-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate853.errors = [{instancePath:instancePath+"/buf-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -29436,8 +29436,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate860.errors = [{instancePath:instancePath+"/begin",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate860.errors = [{instancePath:instancePath+"/begin",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -29463,8 +29463,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate860.errors = [{instancePath:instancePath+"/length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate860.errors = [{instancePath:instancePath+"/length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -29950,8 +29950,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate878.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate878.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -30073,8 +30073,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate887.errors = [{instancePath:instancePath+"/data",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate887.errors = [{instancePath:instancePath+"/data",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -30520,8 +30520,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate901.errors = [{instancePath:instancePath+"/value",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate901.errors = [{instancePath:instancePath+"/value",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -30723,8 +30723,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate908.errors = [{instancePath:instancePath+"/slot",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate908.errors = [{instancePath:instancePath+"/slot",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -30750,8 +30750,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate908.errors = [{instancePath:instancePath+"/tracking-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate908.errors = [{instancePath:instancePath+"/tracking-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -30789,8 +30789,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate908.errors = [{instancePath:instancePath+"/value",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate908.errors = [{instancePath:instancePath+"/value",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -30978,8 +30978,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate882.errors = [{instancePath:instancePath+"/head",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate882.errors = [{instancePath:instancePath+"/head",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -31420,8 +31420,8 @@ validate932.errors = [{instancePath:instancePath+"/val",keyword:"maximum",params
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate932.errors = [{instancePath:instancePath+"/val",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate932.errors = [{instancePath:instancePath+"/val",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -31447,8 +31447,8 @@ validate932.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate932.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate932.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -31481,8 +31481,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate932.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate932.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -31546,7 +31546,7 @@ validate936.errors = vErrors;
 return errors === 0;
 }
 
-const schema414 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-0","type":"object","properties":{"transport":{"const":"socket"},"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["transport","type","host","port"],"additionalProperties":false};
+const schema414 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-0","type":"object","properties":{"transport":{"const":"socket"},"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":0,"maximum":65535},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["transport","type","host","port"],"additionalProperties":false};
 
 function validate940(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -31637,13 +31637,13 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate940.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 65535 || isNaN(data5)){
+validate940.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate940.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate940.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -32118,7 +32118,7 @@ validate948.errors = vErrors;
 return errors === 0;
 }
 
-const schema419 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-6","type":"object","properties":{"transport":{"const":"rdma"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["transport","host","port"],"additionalProperties":false};
+const schema419 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-6","type":"object","properties":{"transport":{"const":"rdma"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":0,"maximum":65535},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["transport","host","port"],"additionalProperties":false};
 
 function validate949(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -32197,13 +32197,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate949.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate949.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate949.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate949.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -32341,8 +32341,8 @@ validate950.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",par
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate950.errors = [{instancePath:instancePath+"/offset",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate950.errors = [{instancePath:instancePath+"/offset",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -32994,7 +32994,7 @@ return errors === 0;
 }
 
 const a90 = validate975;
-const schema435 = {"$id":"https://qmp-sdk.invalid/validators/exact/a90","type":"object","properties":{"announce-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-rounds":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-step":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-trigger-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-increment":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"tls-hostname":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"tls-authz":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"max-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"avail-switchover-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"downtime-limit":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-checkpoint-delay":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"xbzrle-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-postcopy-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-cpu-throttle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/exact/t357"},"multifd-zlib-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-qatzip-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-zstd-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t39"}},"x-vcpu-dirty-limit-period":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vcpu-dirty-limit":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t341"},"zero-page-detection":{"$ref":"https://qmp-sdk.invalid/validators/exact/t606"},"direct-io":{"type":"boolean"}},"additionalProperties":false};
+const schema435 = {"$id":"https://qmp-sdk.invalid/validators/exact/a90","type":"object","properties":{"announce-initial":{"type":"integer","minimum":0,"maximum":18446744073709552000},"announce-max":{"type":"integer","minimum":0,"maximum":18446744073709552000},"announce-rounds":{"type":"integer","minimum":0,"maximum":18446744073709552000},"announce-step":{"type":"integer","minimum":0,"maximum":18446744073709552000},"throttle-trigger-threshold":{"type":"integer","minimum":0,"maximum":255},"cpu-throttle-initial":{"type":"integer","minimum":0,"maximum":255},"cpu-throttle-increment":{"type":"integer","minimum":0,"maximum":255},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"tls-hostname":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"tls-authz":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"max-bandwidth":{"type":"integer","minimum":0,"maximum":18446744073709552000},"avail-switchover-bandwidth":{"type":"integer","minimum":0,"maximum":18446744073709552000},"downtime-limit":{"type":"integer","minimum":0,"maximum":18446744073709552000},"x-checkpoint-delay":{"type":"integer","minimum":0,"maximum":4294967295},"multifd-channels":{"type":"integer","minimum":0,"maximum":255},"xbzrle-cache-size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"max-postcopy-bandwidth":{"type":"integer","minimum":0,"maximum":18446744073709552000},"max-cpu-throttle":{"type":"integer","minimum":0,"maximum":255},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/exact/t357"},"multifd-zlib-level":{"type":"integer","minimum":0,"maximum":255},"multifd-qatzip-level":{"type":"integer","minimum":0,"maximum":255},"multifd-zstd-level":{"type":"integer","minimum":0,"maximum":255},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t39"}},"x-vcpu-dirty-limit-period":{"type":"integer","minimum":0,"maximum":18446744073709552000},"vcpu-dirty-limit":{"type":"integer","minimum":0,"maximum":18446744073709552000},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t341"},"zero-page-detection":{"$ref":"https://qmp-sdk.invalid/validators/exact/t606"},"direct-io":{"type":"boolean"}},"additionalProperties":false};
 
 function validate976(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -33326,8 +33326,8 @@ validate975.errors = [{instancePath:instancePath+"/announce-initial",keyword:"ma
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate975.errors = [{instancePath:instancePath+"/announce-initial",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate975.errors = [{instancePath:instancePath+"/announce-initial",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33353,8 +33353,8 @@ validate975.errors = [{instancePath:instancePath+"/announce-max",keyword:"maximu
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate975.errors = [{instancePath:instancePath+"/announce-max",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate975.errors = [{instancePath:instancePath+"/announce-max",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33380,8 +33380,8 @@ validate975.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"max
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate975.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate975.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33407,8 +33407,8 @@ validate975.errors = [{instancePath:instancePath+"/announce-step",keyword:"maxim
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate975.errors = [{instancePath:instancePath+"/announce-step",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate975.errors = [{instancePath:instancePath+"/announce-step",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33429,13 +33429,13 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate975.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 255 || isNaN(data4)){
+validate975.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate975.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate975.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33456,13 +33456,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate975.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 255 || isNaN(data5)){
+validate975.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate975.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate975.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33483,13 +33483,13 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate975.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 255 || isNaN(data6)){
+validate975.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate975.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate975.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33563,8 +33563,8 @@ validate975.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"maxim
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate975.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate975.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33590,8 +33590,8 @@ validate975.errors = [{instancePath:instancePath+"/avail-switchover-bandwidth",k
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate975.errors = [{instancePath:instancePath+"/avail-switchover-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate975.errors = [{instancePath:instancePath+"/avail-switchover-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33617,8 +33617,8 @@ validate975.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"maxi
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate975.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate975.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33639,13 +33639,13 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate975.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 4294967295 || isNaN(data14)){
+validate975.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate975.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate975.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33666,13 +33666,13 @@ return false;
 }
 if(errors === _errs29){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate975.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 255 || isNaN(data15)){
+validate975.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate975.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate975.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33698,8 +33698,8 @@ validate975.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"m
 return false;
 }
 else {
-if(data16 < -9223372036854776000 || isNaN(data16)){
-validate975.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data16 < 0 || isNaN(data16)){
+validate975.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33725,8 +33725,8 @@ validate975.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keywo
 return false;
 }
 else {
-if(data17 < -9223372036854776000 || isNaN(data17)){
-validate975.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data17 < 0 || isNaN(data17)){
+validate975.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33747,13 +33747,13 @@ return false;
 }
 if(errors === _errs35){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate975.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 255 || isNaN(data18)){
+validate975.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data18 < -9223372036854776000 || isNaN(data18)){
-validate975.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data18 < 0 || isNaN(data18)){
+validate975.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33786,13 +33786,13 @@ return false;
 }
 if(errors === _errs38){
 if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 18446744073709552000 || isNaN(data20)){
-validate975.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data20 > 255 || isNaN(data20)){
+validate975.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data20 < -9223372036854776000 || isNaN(data20)){
-validate975.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data20 < 0 || isNaN(data20)){
+validate975.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33813,13 +33813,13 @@ return false;
 }
 if(errors === _errs40){
 if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 18446744073709552000 || isNaN(data21)){
-validate975.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data21 > 255 || isNaN(data21)){
+validate975.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data21 < -9223372036854776000 || isNaN(data21)){
-validate975.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data21 < 0 || isNaN(data21)){
+validate975.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33840,13 +33840,13 @@ return false;
 }
 if(errors === _errs42){
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 18446744073709552000 || isNaN(data22)){
-validate975.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data22 > 255 || isNaN(data22)){
+validate975.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data22 < -9223372036854776000 || isNaN(data22)){
-validate975.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data22 < 0 || isNaN(data22)){
+validate975.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33902,8 +33902,8 @@ validate975.errors = [{instancePath:instancePath+"/x-vcpu-dirty-limit-period",ke
 return false;
 }
 else {
-if(data25 < -9223372036854776000 || isNaN(data25)){
-validate975.errors = [{instancePath:instancePath+"/x-vcpu-dirty-limit-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data25 < 0 || isNaN(data25)){
+validate975.errors = [{instancePath:instancePath+"/x-vcpu-dirty-limit-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33929,8 +33929,8 @@ validate975.errors = [{instancePath:instancePath+"/vcpu-dirty-limit",keyword:"ma
 return false;
 }
 else {
-if(data26 < -9223372036854776000 || isNaN(data26)){
-validate975.errors = [{instancePath:instancePath+"/vcpu-dirty-limit",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data26 < 0 || isNaN(data26)){
+validate975.errors = [{instancePath:instancePath+"/vcpu-dirty-limit",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -34321,13 +34321,13 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1002.errors = [{instancePath:instancePath+"/handshake-max-seconds",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 4294967295 || isNaN(data0)){
+validate1002.errors = [{instancePath:instancePath+"/handshake-max-seconds",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1002.errors = [{instancePath:instancePath+"/handshake-max-seconds",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1002.errors = [{instancePath:instancePath+"/handshake-max-seconds",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -34372,13 +34372,13 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1002.errors = [{instancePath:instancePath+"/max-connections",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1002.errors = [{instancePath:instancePath+"/max-connections",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1002.errors = [{instancePath:instancePath+"/max-connections",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1002.errors = [{instancePath:instancePath+"/max-connections",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -34572,13 +34572,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1009.errors = [{instancePath:instancePath+"/vectors",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1009.errors = [{instancePath:instancePath+"/vectors",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1009.errors = [{instancePath:instancePath+"/vectors",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1009.errors = [{instancePath:instancePath+"/vectors",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -34607,7 +34607,7 @@ validate1009.errors = vErrors;
 return errors === 0;
 }
 
-const schema459 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-1","type":"object","properties":{"id":{"type":"string"},"type":{"const":"user"},"hostname":{"type":"string"},"restrict":{"type":"boolean"},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"ip":{"type":"string"},"net":{"type":"string"},"host":{"type":"string"},"tftp":{"type":"string"},"bootfile":{"type":"string"},"dhcpstart":{"type":"string"},"dns":{"type":"string"},"dnssearch":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"domainname":{"type":"string"},"ipv6-prefix":{"type":"string"},"ipv6-prefixlen":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv6-host":{"type":"string"},"ipv6-dns":{"type":"string"},"smb":{"type":"string"},"smbserver":{"type":"string"},"hostfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"guestfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"tftp-server-name":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
+const schema459 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-1","type":"object","properties":{"id":{"type":"string"},"type":{"const":"user"},"hostname":{"type":"string"},"restrict":{"type":"boolean"},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"ip":{"type":"string"},"net":{"type":"string"},"host":{"type":"string"},"tftp":{"type":"string"},"bootfile":{"type":"string"},"dhcpstart":{"type":"string"},"dns":{"type":"string"},"dnssearch":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"domainname":{"type":"string"},"ipv6-prefix":{"type":"string"},"ipv6-prefixlen":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"ipv6-host":{"type":"string"},"ipv6-dns":{"type":"string"},"smb":{"type":"string"},"smbserver":{"type":"string"},"hostfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"guestfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"tftp-server-name":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
 
 function validate1011(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -34887,8 +34887,8 @@ return false;
 }
 if(errors === _errs34){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate1010.errors = [{instancePath:instancePath+"/ipv6-prefixlen",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate1010.errors = [{instancePath:instancePath+"/ipv6-prefixlen",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -35059,7 +35059,7 @@ validate1010.errors = vErrors;
 return errors === 0;
 }
 
-const schema461 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-2","type":"object","properties":{"id":{"type":"string"},"type":{"const":"tap"},"ifname":{"type":"string"},"fd":{"type":"string"},"fds":{"type":"string"},"script":{"type":"string"},"downscript":{"type":"string"},"br":{"type":"string"},"helper":{"type":"string"},"sndbuf":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vnet_hdr":{"type":"boolean"},"vhost":{"type":"boolean"},"vhostfd":{"type":"string"},"vhostfds":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-us":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type"],"additionalProperties":false};
+const schema461 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-2","type":"object","properties":{"id":{"type":"string"},"type":{"const":"tap"},"ifname":{"type":"string"},"fd":{"type":"string"},"fds":{"type":"string"},"script":{"type":"string"},"downscript":{"type":"string"},"br":{"type":"string"},"helper":{"type":"string"},"sndbuf":{"type":"integer","minimum":0,"maximum":18446744073709552000},"vnet_hdr":{"type":"boolean"},"vhost":{"type":"boolean"},"vhostfd":{"type":"string"},"vhostfds":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"type":"integer","minimum":0,"maximum":4294967295},"poll-us":{"type":"integer","minimum":0,"maximum":4294967295}},"required":["id","type"],"additionalProperties":false};
 
 function validate1015(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -35203,8 +35203,8 @@ validate1015.errors = [{instancePath:instancePath+"/sndbuf",keyword:"maximum",pa
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate1015.errors = [{instancePath:instancePath+"/sndbuf",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate1015.errors = [{instancePath:instancePath+"/sndbuf",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35285,13 +35285,13 @@ return false;
 }
 if(errors === _errs31){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate1015.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 4294967295 || isNaN(data15)){
+validate1015.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate1015.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate1015.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35312,13 +35312,13 @@ return false;
 }
 if(errors === _errs33){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate1015.errors = [{instancePath:instancePath+"/poll-us",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 4294967295 || isNaN(data16)){
+validate1015.errors = [{instancePath:instancePath+"/poll-us",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data16 < -9223372036854776000 || isNaN(data16)){
-validate1015.errors = [{instancePath:instancePath+"/poll-us",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data16 < 0 || isNaN(data16)){
+validate1015.errors = [{instancePath:instancePath+"/poll-us",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35357,7 +35357,7 @@ validate1015.errors = vErrors;
 return errors === 0;
 }
 
-const schema462 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-3","type":"object","properties":{"id":{"type":"string"},"type":{"const":"l2tpv3"},"src":{"type":"string"},"dst":{"type":"string"},"srcport":{"type":"string"},"dstport":{"type":"string"},"ipv6":{"type":"boolean"},"udp":{"type":"boolean"},"cookie64":{"type":"boolean"},"counter":{"type":"boolean"},"pincounter":{"type":"boolean"},"txcookie":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rxcookie":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"txsession":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rxsession":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type","src","dst","txsession"],"additionalProperties":false};
+const schema462 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-3","type":"object","properties":{"id":{"type":"string"},"type":{"const":"l2tpv3"},"src":{"type":"string"},"dst":{"type":"string"},"srcport":{"type":"string"},"dstport":{"type":"string"},"ipv6":{"type":"boolean"},"udp":{"type":"boolean"},"cookie64":{"type":"boolean"},"counter":{"type":"boolean"},"pincounter":{"type":"boolean"},"txcookie":{"type":"integer","minimum":0,"maximum":18446744073709552000},"rxcookie":{"type":"integer","minimum":0,"maximum":18446744073709552000},"txsession":{"type":"integer","minimum":0,"maximum":4294967295},"rxsession":{"type":"integer","minimum":0,"maximum":4294967295},"offset":{"type":"integer","minimum":0,"maximum":4294967295}},"required":["id","type","src","dst","txsession"],"additionalProperties":false};
 
 function validate1016(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -35525,8 +35525,8 @@ validate1016.errors = [{instancePath:instancePath+"/txcookie",keyword:"maximum",
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate1016.errors = [{instancePath:instancePath+"/txcookie",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate1016.errors = [{instancePath:instancePath+"/txcookie",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35552,8 +35552,8 @@ validate1016.errors = [{instancePath:instancePath+"/rxcookie",keyword:"maximum",
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1016.errors = [{instancePath:instancePath+"/rxcookie",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1016.errors = [{instancePath:instancePath+"/rxcookie",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35574,13 +35574,13 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1016.errors = [{instancePath:instancePath+"/txsession",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 4294967295 || isNaN(data13)){
+validate1016.errors = [{instancePath:instancePath+"/txsession",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate1016.errors = [{instancePath:instancePath+"/txsession",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate1016.errors = [{instancePath:instancePath+"/txsession",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35601,13 +35601,13 @@ return false;
 }
 if(errors === _errs29){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate1016.errors = [{instancePath:instancePath+"/rxsession",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 4294967295 || isNaN(data14)){
+validate1016.errors = [{instancePath:instancePath+"/rxsession",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate1016.errors = [{instancePath:instancePath+"/rxsession",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate1016.errors = [{instancePath:instancePath+"/rxsession",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35628,13 +35628,13 @@ return false;
 }
 if(errors === _errs31){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate1016.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 4294967295 || isNaN(data15)){
+validate1016.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate1016.errors = [{instancePath:instancePath+"/offset",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate1016.errors = [{instancePath:instancePath+"/offset",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35885,8 +35885,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1018.errors = [{instancePath:instancePath+"/reconnect",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1018.errors = [{instancePath:instancePath+"/reconnect",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -35912,8 +35912,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1018.errors = [{instancePath:instancePath+"/reconnect-ms",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1018.errors = [{instancePath:instancePath+"/reconnect-ms",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -36095,13 +36095,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1023.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 65535 || isNaN(data3)){
+validate1023.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1023.errors = [{instancePath:instancePath+"/port",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1023.errors = [{instancePath:instancePath+"/port",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -36134,13 +36134,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1023.errors = [{instancePath:instancePath+"/mode",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 65535 || isNaN(data5)){
+validate1023.errors = [{instancePath:instancePath+"/mode",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1023.errors = [{instancePath:instancePath+"/mode",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1023.errors = [{instancePath:instancePath+"/mode",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -36305,13 +36305,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1025.errors = [{instancePath:instancePath+"/hubid",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 2147483647 || isNaN(data2)){
+validate1025.errors = [{instancePath:instancePath+"/hubid",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1025.errors = [{instancePath:instancePath+"/hubid",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < -2147483648 || isNaN(data2)){
+validate1025.errors = [{instancePath:instancePath+"/hubid",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -36510,8 +36510,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1027.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1027.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -36621,8 +36621,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1028.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1028.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -36984,13 +36984,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1050.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1050.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1050.errors = [{instancePath:instancePath+"/node",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1050.errors = [{instancePath:instancePath+"/node",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -37082,13 +37082,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1051.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1051.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1051.errors = [{instancePath:instancePath+"/node",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1051.errors = [{instancePath:instancePath+"/node",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -37625,7 +37625,7 @@ validate1063.errors = vErrors;
 return errors === 0;
 }
 
-const schema488 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-7","type":"object","properties":{"qom-type":{"const":"colo-compare"},"id":{"type":"string"},"primary_in":{"type":"string"},"secondary_in":{"type":"string"},"outdev":{"type":"string"},"iothread":{"type":"string"},"notify_dev":{"type":"string"},"compare_timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"expired_scan_cycle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max_queue_size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","primary_in","secondary_in","outdev","iothread"],"additionalProperties":false};
+const schema488 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-7","type":"object","properties":{"qom-type":{"const":"colo-compare"},"id":{"type":"string"},"primary_in":{"type":"string"},"secondary_in":{"type":"string"},"outdev":{"type":"string"},"iothread":{"type":"string"},"notify_dev":{"type":"string"},"compare_timeout":{"type":"integer","minimum":0,"maximum":18446744073709552000},"expired_scan_cycle":{"type":"integer","minimum":0,"maximum":4294967295},"max_queue_size":{"type":"integer","minimum":0,"maximum":4294967295},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","primary_in","secondary_in","outdev","iothread"],"additionalProperties":false};
 
 function validate1064(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -37745,8 +37745,8 @@ validate1064.errors = [{instancePath:instancePath+"/compare_timeout",keyword:"ma
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate1064.errors = [{instancePath:instancePath+"/compare_timeout",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate1064.errors = [{instancePath:instancePath+"/compare_timeout",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -37767,13 +37767,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1064.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1064.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1064.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1064.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -37794,13 +37794,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1064.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 4294967295 || isNaN(data9)){
+validate1064.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate1064.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate1064.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -37899,13 +37899,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1065.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1065.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1065.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1065.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -37931,8 +37931,8 @@ validate1065.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"maxim
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1065.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1065.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -37958,8 +37958,8 @@ validate1065.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"maxim
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1065.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1065.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -38040,13 +38040,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1066.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1066.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1066.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1066.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -38072,8 +38072,8 @@ validate1066.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"maxim
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1066.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1066.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -38099,8 +38099,8 @@ validate1066.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"maxim
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1066.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1066.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -38181,13 +38181,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1067.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1067.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1067.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1067.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -38213,8 +38213,8 @@ validate1067.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"maxim
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1067.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1067.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -38240,8 +38240,8 @@ validate1067.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"maxim
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1067.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1067.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -38322,13 +38322,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1068.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1068.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1068.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1068.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -38354,8 +38354,8 @@ validate1068.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"maxim
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1068.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1068.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -38381,8 +38381,8 @@ validate1068.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"maxim
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1068.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1068.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -38653,13 +38653,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1070.errors = [{instancePath:instancePath+"/interval",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 4294967295 || isNaN(data7)){
+validate1070.errors = [{instancePath:instancePath+"/interval",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate1070.errors = [{instancePath:instancePath+"/interval",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate1070.errors = [{instancePath:instancePath+"/interval",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -38689,7 +38689,7 @@ validate1070.errors = vErrors;
 return errors === 0;
 }
 
-const schema497 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-14","type":"object","properties":{"qom-type":{"const":"filter-dump"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"},"file":{"type":"string"},"maxlen":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id","netdev","file"],"additionalProperties":false};
+const schema497 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-14","type":"object","properties":{"qom-type":{"const":"filter-dump"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"},"file":{"type":"string"},"maxlen":{"type":"integer","minimum":0,"maximum":4294967295}},"required":["qom-type","id","netdev","file"],"additionalProperties":false};
 
 function validate1075(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -38816,13 +38816,13 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1075.errors = [{instancePath:instancePath+"/maxlen",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1075.errors = [{instancePath:instancePath+"/maxlen",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1075.errors = [{instancePath:instancePath+"/maxlen",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1075.errors = [{instancePath:instancePath+"/maxlen",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -39820,8 +39820,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1095.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1095.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -39847,8 +39847,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1095.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1095.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -39874,8 +39874,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1095.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1095.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -39901,8 +39901,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1095.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1095.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -39928,8 +39928,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1095.errors = [{instancePath:instancePath+"/poll-grow",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1095.errors = [{instancePath:instancePath+"/poll-grow",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -39955,8 +39955,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1095.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1095.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -40045,8 +40045,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1096.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1096.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -40072,8 +40072,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1096.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1096.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -40099,8 +40099,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1096.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1096.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -40132,7 +40132,7 @@ validate1096.errors = vErrors;
 return errors === 0;
 }
 
-const schema508 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-24","type":"object","properties":{"qom-type":{"const":"memory-backend-epc"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema508 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-24","type":"object","properties":{"qom-type":{"const":"memory-backend-epc"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":0,"maximum":4294967295},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 const schema509 = {"$id":"https://qmp-sdk.invalid/validators/exact/t274","type":"string","enum":["default","preferred","bind","interleave"]};
 
 function validate1098(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -40223,13 +40223,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1097.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1097.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1097.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1097.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -40297,13 +40297,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1097.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1097.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1097.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1097.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -40365,8 +40365,8 @@ validate1097.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1097.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1097.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -40413,7 +40413,7 @@ validate1097.errors = vErrors;
 return errors === 0;
 }
 
-const schema510 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-25","type":"object","properties":{"qom-type":{"const":"memory-backend-file"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-data":{"type":"boolean"},"mem-path":{"type":"string"},"pmem":{"type":"boolean"},"readonly":{"type":"boolean"},"rom":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"}},"required":["qom-type","id","size","mem-path"],"additionalProperties":false};
+const schema510 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-25","type":"object","properties":{"qom-type":{"const":"memory-backend-file"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":0,"maximum":4294967295},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"align":{"type":"integer","minimum":0,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":0,"maximum":18446744073709552000},"discard-data":{"type":"boolean"},"mem-path":{"type":"string"},"pmem":{"type":"boolean"},"readonly":{"type":"boolean"},"rom":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"}},"required":["qom-type","id","size","mem-path"],"additionalProperties":false};
 
 function validate1100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -40487,13 +40487,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1100.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1100.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1100.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1100.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -40561,13 +40561,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1100.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1100.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1100.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1100.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -40629,8 +40629,8 @@ validate1100.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1100.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1100.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -40668,8 +40668,8 @@ validate1100.errors = [{instancePath:instancePath+"/align",keyword:"maximum",par
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate1100.errors = [{instancePath:instancePath+"/align",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate1100.errors = [{instancePath:instancePath+"/align",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -40695,8 +40695,8 @@ validate1100.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",pa
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate1100.errors = [{instancePath:instancePath+"/offset",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate1100.errors = [{instancePath:instancePath+"/offset",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -40798,7 +40798,7 @@ validate1100.errors = vErrors;
 return errors === 0;
 }
 
-const schema511 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-26","type":"object","properties":{"qom-type":{"const":"memory-backend-memfd"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"hugetlb":{"type":"boolean"},"hugetlbsize":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"seal":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema511 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-26","type":"object","properties":{"qom-type":{"const":"memory-backend-memfd"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":0,"maximum":4294967295},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"hugetlb":{"type":"boolean"},"hugetlbsize":{"type":"integer","minimum":0,"maximum":18446744073709552000},"seal":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -40872,13 +40872,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1103.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1103.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1103.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1103.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -40946,13 +40946,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1103.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1103.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1103.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1103.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -41014,8 +41014,8 @@ validate1103.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1103.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1103.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -41065,8 +41065,8 @@ validate1103.errors = [{instancePath:instancePath+"/hugetlbsize",keyword:"maximu
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate1103.errors = [{instancePath:instancePath+"/hugetlbsize",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate1103.errors = [{instancePath:instancePath+"/hugetlbsize",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -41116,7 +41116,7 @@ validate1103.errors = vErrors;
 return errors === 0;
 }
 
-const schema512 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-27","type":"object","properties":{"qom-type":{"const":"memory-backend-ram"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema512 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-27","type":"object","properties":{"qom-type":{"const":"memory-backend-ram"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":0,"maximum":4294967295},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -41190,13 +41190,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1105.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1105.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1105.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1105.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -41264,13 +41264,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1105.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1105.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1105.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1105.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -41332,8 +41332,8 @@ validate1105.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1105.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1105.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -41380,7 +41380,7 @@ validate1105.errors = vErrors;
 return errors === 0;
 }
 
-const schema513 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-28","type":"object","properties":{"qom-type":{"const":"memory-backend-shm"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema513 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-28","type":"object","properties":{"qom-type":{"const":"memory-backend-shm"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":0,"maximum":4294967295},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -41454,13 +41454,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1107.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1107.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1107.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1107.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -41528,13 +41528,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1107.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1107.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1107.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1107.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -41596,8 +41596,8 @@ validate1107.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1107.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1107.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -42262,13 +42262,13 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1117.errors = [{instancePath:instancePath+"/serial",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 2147483647 || isNaN(data5)){
+validate1117.errors = [{instancePath:instancePath+"/serial",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1117.errors = [{instancePath:instancePath+"/serial",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < -2147483648 || isNaN(data5)){
+validate1117.errors = [{instancePath:instancePath+"/serial",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -42296,7 +42296,7 @@ validate1117.errors = vErrors;
 return errors === 0;
 }
 
-const schema522 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-36","type":"object","properties":{"qom-type":{"const":"sev-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"cbitpos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reduced-phys-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"kernel-hashes":{"type":"boolean"},"dh-cert-file":{"type":"string"},"session-file":{"type":"string"},"policy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"handle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"legacy-vm-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
+const schema522 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-36","type":"object","properties":{"qom-type":{"const":"sev-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"cbitpos":{"type":"integer","minimum":0,"maximum":4294967295},"reduced-phys-bits":{"type":"integer","minimum":0,"maximum":4294967295},"kernel-hashes":{"type":"boolean"},"dh-cert-file":{"type":"string"},"session-file":{"type":"string"},"policy":{"type":"integer","minimum":0,"maximum":4294967295},"handle":{"type":"integer","minimum":0,"maximum":4294967295},"legacy-vm-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
 
 function validate1119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -42363,13 +42363,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1119.errors = [{instancePath:instancePath+"/cbitpos",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1119.errors = [{instancePath:instancePath+"/cbitpos",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1119.errors = [{instancePath:instancePath+"/cbitpos",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1119.errors = [{instancePath:instancePath+"/cbitpos",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -42390,13 +42390,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1119.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1119.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1119.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1119.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -42453,13 +42453,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1119.errors = [{instancePath:instancePath+"/policy",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1119.errors = [{instancePath:instancePath+"/policy",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1119.errors = [{instancePath:instancePath+"/policy",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1119.errors = [{instancePath:instancePath+"/policy",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -42480,13 +42480,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1119.errors = [{instancePath:instancePath+"/handle",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 4294967295 || isNaN(data9)){
+validate1119.errors = [{instancePath:instancePath+"/handle",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate1119.errors = [{instancePath:instancePath+"/handle",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate1119.errors = [{instancePath:instancePath+"/handle",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -42531,7 +42531,7 @@ validate1119.errors = vErrors;
 return errors === 0;
 }
 
-const schema523 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-37","type":"object","properties":{"qom-type":{"const":"sev-snp-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"cbitpos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reduced-phys-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"kernel-hashes":{"type":"boolean"},"policy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"guest-visible-workarounds":{"type":"string"},"id-block":{"type":"string"},"id-auth":{"type":"string"},"author-key-enabled":{"type":"boolean"},"host-data":{"type":"string"},"vcek-disabled":{"type":"boolean"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
+const schema523 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-37","type":"object","properties":{"qom-type":{"const":"sev-snp-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"cbitpos":{"type":"integer","minimum":0,"maximum":4294967295},"reduced-phys-bits":{"type":"integer","minimum":0,"maximum":4294967295},"kernel-hashes":{"type":"boolean"},"policy":{"type":"integer","minimum":0,"maximum":18446744073709552000},"guest-visible-workarounds":{"type":"string"},"id-block":{"type":"string"},"id-auth":{"type":"string"},"author-key-enabled":{"type":"boolean"},"host-data":{"type":"string"},"vcek-disabled":{"type":"boolean"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
 
 function validate1121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -42598,13 +42598,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1121.errors = [{instancePath:instancePath+"/cbitpos",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1121.errors = [{instancePath:instancePath+"/cbitpos",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1121.errors = [{instancePath:instancePath+"/cbitpos",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1121.errors = [{instancePath:instancePath+"/cbitpos",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -42625,13 +42625,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1121.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1121.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1121.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1121.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -42669,8 +42669,8 @@ validate1121.errors = [{instancePath:instancePath+"/policy",keyword:"maximum",pa
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1121.errors = [{instancePath:instancePath+"/policy",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1121.errors = [{instancePath:instancePath+"/policy",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -42838,13 +42838,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1122.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 65535 || isNaN(data3)){
+validate1122.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1122.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1122.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -42883,13 +42883,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1122.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 65535 || isNaN(data5)){
+validate1122.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1122.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1122.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -42926,8 +42926,8 @@ validate1122.errors = vErrors;
 return errors === 0;
 }
 
-const schema525 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-39","type":"object","properties":{"qom-type":{"const":"throttle-group"},"id":{"type":"string"},"limits":{"$ref":"https://qmp-sdk.invalid/validators/exact/t548"},"x-iops-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
-const schema526 = {"$id":"https://qmp-sdk.invalid/validators/exact/t548","type":"object","properties":{"iops-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
+const schema525 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-39","type":"object","properties":{"qom-type":{"const":"throttle-group"},"id":{"type":"string"},"limits":{"$ref":"https://qmp-sdk.invalid/validators/exact/t548"},"x-iops-total":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-read":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-write":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-total":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-read":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-write":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["qom-type","id"],"additionalProperties":false};
+const schema526 = {"$id":"https://qmp-sdk.invalid/validators/exact/t548","type":"object","properties":{"iops-total":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-read":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-write":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-total":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-read":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-write":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"additionalProperties":false};
 
 function validate1124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -42952,8 +42952,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1124.errors = [{instancePath:instancePath+"/iops-total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1124.errors = [{instancePath:instancePath+"/iops-total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42979,8 +42979,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1124.errors = [{instancePath:instancePath+"/iops-total-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1124.errors = [{instancePath:instancePath+"/iops-total-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43006,8 +43006,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1124.errors = [{instancePath:instancePath+"/iops-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1124.errors = [{instancePath:instancePath+"/iops-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43033,8 +43033,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1124.errors = [{instancePath:instancePath+"/iops-read",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1124.errors = [{instancePath:instancePath+"/iops-read",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43060,8 +43060,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1124.errors = [{instancePath:instancePath+"/iops-read-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1124.errors = [{instancePath:instancePath+"/iops-read-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43087,8 +43087,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1124.errors = [{instancePath:instancePath+"/iops-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1124.errors = [{instancePath:instancePath+"/iops-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43114,8 +43114,8 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1124.errors = [{instancePath:instancePath+"/iops-write",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1124.errors = [{instancePath:instancePath+"/iops-write",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43141,8 +43141,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1124.errors = [{instancePath:instancePath+"/iops-write-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1124.errors = [{instancePath:instancePath+"/iops-write-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43168,8 +43168,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1124.errors = [{instancePath:instancePath+"/iops-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1124.errors = [{instancePath:instancePath+"/iops-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43195,8 +43195,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1124.errors = [{instancePath:instancePath+"/bps-total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1124.errors = [{instancePath:instancePath+"/bps-total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43222,8 +43222,8 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1124.errors = [{instancePath:instancePath+"/bps-total-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1124.errors = [{instancePath:instancePath+"/bps-total-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43249,8 +43249,8 @@ return false;
 }
 if(errors === _errs24){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate1124.errors = [{instancePath:instancePath+"/bps-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate1124.errors = [{instancePath:instancePath+"/bps-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43276,8 +43276,8 @@ return false;
 }
 if(errors === _errs26){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate1124.errors = [{instancePath:instancePath+"/bps-read",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate1124.errors = [{instancePath:instancePath+"/bps-read",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43303,8 +43303,8 @@ return false;
 }
 if(errors === _errs28){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1124.errors = [{instancePath:instancePath+"/bps-read-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate1124.errors = [{instancePath:instancePath+"/bps-read-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43330,8 +43330,8 @@ return false;
 }
 if(errors === _errs30){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate1124.errors = [{instancePath:instancePath+"/bps-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 9223372036854776000 || isNaN(data14)){
+validate1124.errors = [{instancePath:instancePath+"/bps-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43357,8 +43357,8 @@ return false;
 }
 if(errors === _errs32){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate1124.errors = [{instancePath:instancePath+"/bps-write",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate1124.errors = [{instancePath:instancePath+"/bps-write",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43384,8 +43384,8 @@ return false;
 }
 if(errors === _errs34){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate1124.errors = [{instancePath:instancePath+"/bps-write-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate1124.errors = [{instancePath:instancePath+"/bps-write-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43411,8 +43411,8 @@ return false;
 }
 if(errors === _errs36){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate1124.errors = [{instancePath:instancePath+"/bps-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate1124.errors = [{instancePath:instancePath+"/bps-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43438,8 +43438,8 @@ return false;
 }
 if(errors === _errs38){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate1124.errors = [{instancePath:instancePath+"/iops-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate1124.errors = [{instancePath:instancePath+"/iops-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43550,8 +43550,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43577,8 +43577,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-total-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-total-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43604,8 +43604,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43631,8 +43631,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-read",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-read",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43658,8 +43658,8 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-read-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-read-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43685,8 +43685,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43712,8 +43712,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-write",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-write",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43739,8 +43739,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-write-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-write-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43766,8 +43766,8 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43793,8 +43793,8 @@ return false;
 }
 if(errors === _errs24){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43820,8 +43820,8 @@ return false;
 }
 if(errors === _errs26){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-total-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-total-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43847,8 +43847,8 @@ return false;
 }
 if(errors === _errs28){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 9223372036854776000 || isNaN(data14)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43874,8 +43874,8 @@ return false;
 }
 if(errors === _errs30){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-read",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-read",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43901,8 +43901,8 @@ return false;
 }
 if(errors === _errs32){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-read-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-read-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43928,8 +43928,8 @@ return false;
 }
 if(errors === _errs34){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43955,8 +43955,8 @@ return false;
 }
 if(errors === _errs36){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-write",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-write",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43982,8 +43982,8 @@ return false;
 }
 if(errors === _errs38){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-write-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 9223372036854776000 || isNaN(data19)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-write-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44009,8 +44009,8 @@ return false;
 }
 if(errors === _errs40){
 if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 18446744073709552000 || isNaN(data20)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data20 > 9223372036854776000 || isNaN(data20)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44036,8 +44036,8 @@ return false;
 }
 if(errors === _errs42){
 if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 18446744073709552000 || isNaN(data21)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data21 > 9223372036854776000 || isNaN(data21)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -45242,8 +45242,8 @@ validate1192.errors = [{instancePath:instancePath+"/val",keyword:"maximum",param
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1192.errors = [{instancePath:instancePath+"/val",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1192.errors = [{instancePath:instancePath+"/val",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -45269,8 +45269,8 @@ validate1192.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1192.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1192.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -45917,8 +45917,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1214.errors = [{instancePath:instancePath+"/source",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1214.errors = [{instancePath:instancePath+"/source",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -45944,8 +45944,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1214.errors = [{instancePath:instancePath+"/status",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1214.errors = [{instancePath:instancePath+"/status",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -46079,13 +46079,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1222.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1222.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1222.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1222.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46106,13 +46106,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1222.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1222.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1222.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1222.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46133,13 +46133,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1222.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1222.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1222.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1222.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46172,13 +46172,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1222.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1222.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1222.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1222.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46250,13 +46250,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1221.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1221.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1221.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1221.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46345,13 +46345,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1228.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1228.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1228.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1228.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46372,13 +46372,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1228.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1228.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1228.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1228.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46399,13 +46399,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1228.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1228.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1228.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1228.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46438,13 +46438,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1228.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1228.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1228.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1228.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46477,13 +46477,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1228.errors = [{instancePath:instancePath+"/period-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1228.errors = [{instancePath:instancePath+"/period-length",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1228.errors = [{instancePath:instancePath+"/period-length",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1228.errors = [{instancePath:instancePath+"/period-length",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46570,13 +46570,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1227.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1227.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1227.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1227.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46621,13 +46621,13 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1227.errors = [{instancePath:instancePath+"/threshold",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 4294967295 || isNaN(data5)){
+validate1227.errors = [{instancePath:instancePath+"/threshold",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1227.errors = [{instancePath:instancePath+"/threshold",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1227.errors = [{instancePath:instancePath+"/threshold",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46699,13 +46699,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1232.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1232.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1232.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1232.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46750,13 +46750,13 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1232.errors = [{instancePath:instancePath+"/nsamples",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 4294967295 || isNaN(data5)){
+validate1232.errors = [{instancePath:instancePath+"/nsamples",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1232.errors = [{instancePath:instancePath+"/nsamples",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1232.errors = [{instancePath:instancePath+"/nsamples",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46822,13 +46822,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1236.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1236.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1236.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1236.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46849,13 +46849,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1236.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1236.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1236.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1236.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46876,13 +46876,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1236.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1236.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1236.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1236.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46915,13 +46915,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1236.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1236.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1236.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1236.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47058,13 +47058,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1235.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1235.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1235.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1235.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47153,13 +47153,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1241.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1241.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1241.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1241.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47180,13 +47180,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1241.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1241.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1241.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1241.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47207,13 +47207,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1241.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1241.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1241.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1241.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47246,13 +47246,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1241.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1241.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1241.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1241.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47285,13 +47285,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1241.errors = [{instancePath:instancePath+"/buffer-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1241.errors = [{instancePath:instancePath+"/buffer-count",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1241.errors = [{instancePath:instancePath+"/buffer-count",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1241.errors = [{instancePath:instancePath+"/buffer-count",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47378,13 +47378,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1240.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1240.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1240.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1240.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47453,13 +47453,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1240.errors = [{instancePath:instancePath+"/dsp-policy",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 4294967295 || isNaN(data7)){
+validate1240.errors = [{instancePath:instancePath+"/dsp-policy",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate1240.errors = [{instancePath:instancePath+"/dsp-policy",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate1240.errors = [{instancePath:instancePath+"/dsp-policy",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47527,13 +47527,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1246.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1246.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1246.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1246.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47554,13 +47554,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1246.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1246.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1246.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1246.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47581,13 +47581,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1246.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1246.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1246.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1246.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47620,13 +47620,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1246.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1246.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1246.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1246.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47671,13 +47671,13 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1246.errors = [{instancePath:instancePath+"/latency",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 4294967295 || isNaN(data9)){
+validate1246.errors = [{instancePath:instancePath+"/latency",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate1246.errors = [{instancePath:instancePath+"/latency",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate1246.errors = [{instancePath:instancePath+"/latency",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47752,13 +47752,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1245.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1245.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1245.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1245.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47860,13 +47860,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1251.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1251.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1251.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1251.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47887,13 +47887,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1251.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1251.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1251.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1251.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47914,13 +47914,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1251.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1251.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1251.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1251.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -47953,13 +47953,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1251.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1251.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1251.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1251.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48004,13 +48004,13 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1251.errors = [{instancePath:instancePath+"/latency",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 4294967295 || isNaN(data9)){
+validate1251.errors = [{instancePath:instancePath+"/latency",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate1251.errors = [{instancePath:instancePath+"/latency",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate1251.errors = [{instancePath:instancePath+"/latency",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48085,13 +48085,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1250.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1250.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1250.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1250.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48180,13 +48180,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1256.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1256.errors = [{instancePath:instancePath+"/frequency",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1256.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1256.errors = [{instancePath:instancePath+"/frequency",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48207,13 +48207,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1256.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1256.errors = [{instancePath:instancePath+"/channels",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1256.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1256.errors = [{instancePath:instancePath+"/channels",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48234,13 +48234,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1256.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1256.errors = [{instancePath:instancePath+"/voices",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1256.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1256.errors = [{instancePath:instancePath+"/voices",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48273,13 +48273,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1256.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1256.errors = [{instancePath:instancePath+"/buffer-length",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1256.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1256.errors = [{instancePath:instancePath+"/buffer-length",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48300,13 +48300,13 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1256.errors = [{instancePath:instancePath+"/buffer-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 4294967295 || isNaN(data7)){
+validate1256.errors = [{instancePath:instancePath+"/buffer-count",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate1256.errors = [{instancePath:instancePath+"/buffer-count",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate1256.errors = [{instancePath:instancePath+"/buffer-count",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48379,13 +48379,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1255.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1255.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1255.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1255.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48480,13 +48480,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1260.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1260.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1260.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1260.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48581,13 +48581,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1263.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1263.errors = [{instancePath:instancePath+"/timer-period",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1263.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1263.errors = [{instancePath:instancePath+"/timer-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48876,8 +48876,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1279.errors = [{instancePath:instancePath+"/actual",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1279.errors = [{instancePath:instancePath+"/actual",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49028,8 +49028,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1303.errors = [{instancePath:instancePath+"/iters",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1303.errors = [{instancePath:instancePath+"/iters",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49055,8 +49055,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1303.errors = [{instancePath:instancePath+"/stripes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1303.errors = [{instancePath:instancePath+"/stripes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49082,8 +49082,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1303.errors = [{instancePath:instancePath+"/key-offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1303.errors = [{instancePath:instancePath+"/key-offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49218,8 +49218,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1293.errors = [{instancePath:instancePath+"/payload-offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1293.errors = [{instancePath:instancePath+"/payload-offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49245,8 +49245,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1293.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1293.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49504,13 +49504,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1309.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate1309.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1309.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1309.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -49669,8 +49669,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1291.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1291.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49852,8 +49852,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1318.errors = [{instancePath:instancePath+"/virtual-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1318.errors = [{instancePath:instancePath+"/virtual-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49879,8 +49879,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1318.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1318.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49956,8 +49956,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1317.errors = [{instancePath:instancePath+"/cid",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1317.errors = [{instancePath:instancePath+"/cid",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49983,8 +49983,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1317.errors = [{instancePath:instancePath+"/parent-cid",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1317.errors = [{instancePath:instancePath+"/parent-cid",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -50184,8 +50184,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1322.errors = [{instancePath:instancePath+"/payload-offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1322.errors = [{instancePath:instancePath+"/payload-offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -50211,8 +50211,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1322.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1322.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -50438,8 +50438,8 @@ validate1336.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"m
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1336.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1336.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50684,8 +50684,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1287.errors = [{instancePath:instancePath+"/actual-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1287.errors = [{instancePath:instancePath+"/actual-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -50711,8 +50711,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1287.errors = [{instancePath:instancePath+"/virtual-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1287.errors = [{instancePath:instancePath+"/virtual-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -50738,8 +50738,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1287.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1287.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -50986,8 +50986,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1347.errors = [{instancePath:instancePath+"/count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1347.errors = [{instancePath:instancePath+"/count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51013,13 +51013,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1347.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1347.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1347.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1347.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -51176,8 +51176,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1284.errors = [{instancePath:instancePath+"/backing_file_depth",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1284.errors = [{instancePath:instancePath+"/backing_file_depth",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51239,8 +51239,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1284.errors = [{instancePath:instancePath+"/bps",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1284.errors = [{instancePath:instancePath+"/bps",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51266,8 +51266,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1284.errors = [{instancePath:instancePath+"/bps_rd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1284.errors = [{instancePath:instancePath+"/bps_rd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51293,8 +51293,8 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate1284.errors = [{instancePath:instancePath+"/bps_wr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate1284.errors = [{instancePath:instancePath+"/bps_wr",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51320,8 +51320,8 @@ return false;
 }
 if(errors === _errs24){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate1284.errors = [{instancePath:instancePath+"/iops",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate1284.errors = [{instancePath:instancePath+"/iops",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51347,8 +51347,8 @@ return false;
 }
 if(errors === _errs26){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1284.errors = [{instancePath:instancePath+"/iops_rd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate1284.errors = [{instancePath:instancePath+"/iops_rd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51374,8 +51374,8 @@ return false;
 }
 if(errors === _errs28){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate1284.errors = [{instancePath:instancePath+"/iops_wr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 9223372036854776000 || isNaN(data14)){
+validate1284.errors = [{instancePath:instancePath+"/iops_wr",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51413,8 +51413,8 @@ return false;
 }
 if(errors === _errs31){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate1284.errors = [{instancePath:instancePath+"/bps_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate1284.errors = [{instancePath:instancePath+"/bps_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51440,8 +51440,8 @@ return false;
 }
 if(errors === _errs33){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate1284.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate1284.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51467,8 +51467,8 @@ return false;
 }
 if(errors === _errs35){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate1284.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate1284.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51494,8 +51494,8 @@ return false;
 }
 if(errors === _errs37){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate1284.errors = [{instancePath:instancePath+"/iops_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 9223372036854776000 || isNaN(data19)){
+validate1284.errors = [{instancePath:instancePath+"/iops_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51521,8 +51521,8 @@ return false;
 }
 if(errors === _errs39){
 if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 18446744073709552000 || isNaN(data20)){
-validate1284.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data20 > 9223372036854776000 || isNaN(data20)){
+validate1284.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51548,8 +51548,8 @@ return false;
 }
 if(errors === _errs41){
 if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 18446744073709552000 || isNaN(data21)){
-validate1284.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data21 > 9223372036854776000 || isNaN(data21)){
+validate1284.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51575,8 +51575,8 @@ return false;
 }
 if(errors === _errs43){
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 18446744073709552000 || isNaN(data22)){
-validate1284.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data22 > 9223372036854776000 || isNaN(data22)){
+validate1284.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51602,8 +51602,8 @@ return false;
 }
 if(errors === _errs45){
 if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 18446744073709552000 || isNaN(data23)){
-validate1284.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data23 > 9223372036854776000 || isNaN(data23)){
+validate1284.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51629,8 +51629,8 @@ return false;
 }
 if(errors === _errs47){
 if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 18446744073709552000 || isNaN(data24)){
-validate1284.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data24 > 9223372036854776000 || isNaN(data24)){
+validate1284.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51656,8 +51656,8 @@ return false;
 }
 if(errors === _errs49){
 if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 18446744073709552000 || isNaN(data25)){
-validate1284.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data25 > 9223372036854776000 || isNaN(data25)){
+validate1284.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51683,8 +51683,8 @@ return false;
 }
 if(errors === _errs51){
 if((typeof data26 == "number") && (isFinite(data26))){
-if(data26 > 18446744073709552000 || isNaN(data26)){
-validate1284.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data26 > 9223372036854776000 || isNaN(data26)){
+validate1284.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51710,8 +51710,8 @@ return false;
 }
 if(errors === _errs53){
 if((typeof data27 == "number") && (isFinite(data27))){
-if(data27 > 18446744073709552000 || isNaN(data27)){
-validate1284.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data27 > 9223372036854776000 || isNaN(data27)){
+validate1284.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51737,8 +51737,8 @@ return false;
 }
 if(errors === _errs55){
 if((typeof data28 == "number") && (isFinite(data28))){
-if(data28 > 18446744073709552000 || isNaN(data28)){
-validate1284.errors = [{instancePath:instancePath+"/iops_size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data28 > 9223372036854776000 || isNaN(data28)){
+validate1284.errors = [{instancePath:instancePath+"/iops_size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51788,8 +51788,8 @@ return false;
 }
 if(errors === _errs60){
 if((typeof data31 == "number") && (isFinite(data31))){
-if(data31 > 18446744073709552000 || isNaN(data31)){
-validate1284.errors = [{instancePath:instancePath+"/write_threshold",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data31 > 9223372036854776000 || isNaN(data31)){
+validate1284.errors = [{instancePath:instancePath+"/write_threshold",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52261,8 +52261,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1362.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1362.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52288,8 +52288,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1362.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1362.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52339,8 +52339,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1362.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1362.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52464,7 +52464,7 @@ validate1362.errors = vErrors;
 return errors === 0;
 }
 
-const schema624 = {"$id":"https://qmp-sdk.invalid/validators/compat/t70-1","type":"object","properties":{"type":{"enum":["commit","stream","backup","create","amend","snapshot-load","snapshot-save","snapshot-delete"]},"device":{"type":"string"},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"busy":{"type":"boolean"},"paused":{"type":"boolean"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"io-status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t46"},"ready":{"type":"boolean"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t322"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"error":{"type":"string"}},"required":["type","device","len","offset","busy","paused","speed","io-status","ready","status","auto-finalize","auto-dismiss"]};
+const schema624 = {"$id":"https://qmp-sdk.invalid/validators/compat/t70-1","type":"object","properties":{"type":{"enum":["commit","stream","backup","create","amend","snapshot-load","snapshot-save","snapshot-delete"]},"device":{"type":"string"},"len":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"busy":{"type":"boolean"},"paused":{"type":"boolean"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"io-status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t46"},"ready":{"type":"boolean"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t322"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"error":{"type":"string"}},"required":["type","device","len","offset","busy","paused","speed","io-status","ready","status","auto-finalize","auto-dismiss"]};
 
 function validate1366(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -52511,8 +52511,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1366.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1366.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52538,8 +52538,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1366.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1366.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52589,8 +52589,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1366.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1366.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52932,8 +52932,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1383.errors = [{instancePath:instancePath+"/interval_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1383.errors = [{instancePath:instancePath+"/interval_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52959,8 +52959,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1383.errors = [{instancePath:instancePath+"/min_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1383.errors = [{instancePath:instancePath+"/min_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52986,8 +52986,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1383.errors = [{instancePath:instancePath+"/max_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1383.errors = [{instancePath:instancePath+"/max_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53013,8 +53013,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1383.errors = [{instancePath:instancePath+"/avg_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1383.errors = [{instancePath:instancePath+"/avg_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53040,8 +53040,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1383.errors = [{instancePath:instancePath+"/min_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1383.errors = [{instancePath:instancePath+"/min_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53067,8 +53067,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1383.errors = [{instancePath:instancePath+"/max_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1383.errors = [{instancePath:instancePath+"/max_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53094,8 +53094,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1383.errors = [{instancePath:instancePath+"/avg_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1383.errors = [{instancePath:instancePath+"/avg_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53121,8 +53121,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1383.errors = [{instancePath:instancePath+"/min_zone_append_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1383.errors = [{instancePath:instancePath+"/min_zone_append_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53148,8 +53148,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1383.errors = [{instancePath:instancePath+"/max_zone_append_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1383.errors = [{instancePath:instancePath+"/max_zone_append_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53175,8 +53175,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1383.errors = [{instancePath:instancePath+"/avg_zone_append_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1383.errors = [{instancePath:instancePath+"/avg_zone_append_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53202,8 +53202,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1383.errors = [{instancePath:instancePath+"/min_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1383.errors = [{instancePath:instancePath+"/min_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53229,8 +53229,8 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate1383.errors = [{instancePath:instancePath+"/max_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate1383.errors = [{instancePath:instancePath+"/max_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53256,8 +53256,8 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate1383.errors = [{instancePath:instancePath+"/avg_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate1383.errors = [{instancePath:instancePath+"/avg_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53371,8 +53371,8 @@ validate1385.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"m
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1385.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1385.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53416,8 +53416,8 @@ validate1385.errors = [{instancePath:instancePath+"/bins/" + i1,keyword:"maximum
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1385.errors = [{instancePath:instancePath+"/bins/" + i1,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1385.errors = [{instancePath:instancePath+"/bins/" + i1,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53472,8 +53472,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1382.errors = [{instancePath:instancePath+"/rd_bytes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1382.errors = [{instancePath:instancePath+"/rd_bytes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53499,8 +53499,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1382.errors = [{instancePath:instancePath+"/wr_bytes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1382.errors = [{instancePath:instancePath+"/wr_bytes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53526,8 +53526,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1382.errors = [{instancePath:instancePath+"/zone_append_bytes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1382.errors = [{instancePath:instancePath+"/zone_append_bytes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53553,8 +53553,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1382.errors = [{instancePath:instancePath+"/unmap_bytes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1382.errors = [{instancePath:instancePath+"/unmap_bytes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53580,8 +53580,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1382.errors = [{instancePath:instancePath+"/rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1382.errors = [{instancePath:instancePath+"/rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53607,8 +53607,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1382.errors = [{instancePath:instancePath+"/wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1382.errors = [{instancePath:instancePath+"/wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53634,8 +53634,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1382.errors = [{instancePath:instancePath+"/zone_append_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1382.errors = [{instancePath:instancePath+"/zone_append_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53661,8 +53661,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1382.errors = [{instancePath:instancePath+"/flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1382.errors = [{instancePath:instancePath+"/flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53688,8 +53688,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1382.errors = [{instancePath:instancePath+"/unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1382.errors = [{instancePath:instancePath+"/unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53715,8 +53715,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1382.errors = [{instancePath:instancePath+"/rd_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1382.errors = [{instancePath:instancePath+"/rd_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53742,8 +53742,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1382.errors = [{instancePath:instancePath+"/wr_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1382.errors = [{instancePath:instancePath+"/wr_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53769,8 +53769,8 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate1382.errors = [{instancePath:instancePath+"/zone_append_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate1382.errors = [{instancePath:instancePath+"/zone_append_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53796,8 +53796,8 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate1382.errors = [{instancePath:instancePath+"/flush_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate1382.errors = [{instancePath:instancePath+"/flush_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53823,8 +53823,8 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1382.errors = [{instancePath:instancePath+"/unmap_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate1382.errors = [{instancePath:instancePath+"/unmap_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53850,8 +53850,8 @@ return false;
 }
 if(errors === _errs29){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate1382.errors = [{instancePath:instancePath+"/wr_highest_offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 9223372036854776000 || isNaN(data14)){
+validate1382.errors = [{instancePath:instancePath+"/wr_highest_offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53877,8 +53877,8 @@ return false;
 }
 if(errors === _errs31){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate1382.errors = [{instancePath:instancePath+"/rd_merged",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate1382.errors = [{instancePath:instancePath+"/rd_merged",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53904,8 +53904,8 @@ return false;
 }
 if(errors === _errs33){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate1382.errors = [{instancePath:instancePath+"/wr_merged",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate1382.errors = [{instancePath:instancePath+"/wr_merged",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53931,8 +53931,8 @@ return false;
 }
 if(errors === _errs35){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate1382.errors = [{instancePath:instancePath+"/zone_append_merged",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate1382.errors = [{instancePath:instancePath+"/zone_append_merged",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53958,8 +53958,8 @@ return false;
 }
 if(errors === _errs37){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate1382.errors = [{instancePath:instancePath+"/unmap_merged",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate1382.errors = [{instancePath:instancePath+"/unmap_merged",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53985,8 +53985,8 @@ return false;
 }
 if(errors === _errs39){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate1382.errors = [{instancePath:instancePath+"/idle_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 9223372036854776000 || isNaN(data19)){
+validate1382.errors = [{instancePath:instancePath+"/idle_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54012,8 +54012,8 @@ return false;
 }
 if(errors === _errs41){
 if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 18446744073709552000 || isNaN(data20)){
-validate1382.errors = [{instancePath:instancePath+"/failed_rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data20 > 9223372036854776000 || isNaN(data20)){
+validate1382.errors = [{instancePath:instancePath+"/failed_rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54039,8 +54039,8 @@ return false;
 }
 if(errors === _errs43){
 if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 18446744073709552000 || isNaN(data21)){
-validate1382.errors = [{instancePath:instancePath+"/failed_wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data21 > 9223372036854776000 || isNaN(data21)){
+validate1382.errors = [{instancePath:instancePath+"/failed_wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54066,8 +54066,8 @@ return false;
 }
 if(errors === _errs45){
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 18446744073709552000 || isNaN(data22)){
-validate1382.errors = [{instancePath:instancePath+"/failed_zone_append_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data22 > 9223372036854776000 || isNaN(data22)){
+validate1382.errors = [{instancePath:instancePath+"/failed_zone_append_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54093,8 +54093,8 @@ return false;
 }
 if(errors === _errs47){
 if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 18446744073709552000 || isNaN(data23)){
-validate1382.errors = [{instancePath:instancePath+"/failed_flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data23 > 9223372036854776000 || isNaN(data23)){
+validate1382.errors = [{instancePath:instancePath+"/failed_flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54120,8 +54120,8 @@ return false;
 }
 if(errors === _errs49){
 if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 18446744073709552000 || isNaN(data24)){
-validate1382.errors = [{instancePath:instancePath+"/failed_unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data24 > 9223372036854776000 || isNaN(data24)){
+validate1382.errors = [{instancePath:instancePath+"/failed_unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54147,8 +54147,8 @@ return false;
 }
 if(errors === _errs51){
 if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 18446744073709552000 || isNaN(data25)){
-validate1382.errors = [{instancePath:instancePath+"/invalid_rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data25 > 9223372036854776000 || isNaN(data25)){
+validate1382.errors = [{instancePath:instancePath+"/invalid_rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54174,8 +54174,8 @@ return false;
 }
 if(errors === _errs53){
 if((typeof data26 == "number") && (isFinite(data26))){
-if(data26 > 18446744073709552000 || isNaN(data26)){
-validate1382.errors = [{instancePath:instancePath+"/invalid_wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data26 > 9223372036854776000 || isNaN(data26)){
+validate1382.errors = [{instancePath:instancePath+"/invalid_wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54201,8 +54201,8 @@ return false;
 }
 if(errors === _errs55){
 if((typeof data27 == "number") && (isFinite(data27))){
-if(data27 > 18446744073709552000 || isNaN(data27)){
-validate1382.errors = [{instancePath:instancePath+"/invalid_zone_append_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data27 > 9223372036854776000 || isNaN(data27)){
+validate1382.errors = [{instancePath:instancePath+"/invalid_zone_append_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54228,8 +54228,8 @@ return false;
 }
 if(errors === _errs57){
 if((typeof data28 == "number") && (isFinite(data28))){
-if(data28 > 18446744073709552000 || isNaN(data28)){
-validate1382.errors = [{instancePath:instancePath+"/invalid_flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data28 > 9223372036854776000 || isNaN(data28)){
+validate1382.errors = [{instancePath:instancePath+"/invalid_flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54255,8 +54255,8 @@ return false;
 }
 if(errors === _errs59){
 if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 > 18446744073709552000 || isNaN(data29)){
-validate1382.errors = [{instancePath:instancePath+"/invalid_unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data29 > 9223372036854776000 || isNaN(data29)){
+validate1382.errors = [{instancePath:instancePath+"/invalid_unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54459,8 +54459,8 @@ validate1392.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"maxi
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1392.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1392.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -54486,8 +54486,8 @@ validate1392.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1392.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1392.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -54513,8 +54513,8 @@ validate1392.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"m
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1392.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1392.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -54577,8 +54577,8 @@ validate1393.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"maxi
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1393.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1393.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -54604,8 +54604,8 @@ validate1393.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1393.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1393.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -54631,8 +54631,8 @@ validate1393.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"m
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1393.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1393.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -54695,8 +54695,8 @@ validate1394.errors = [{instancePath:instancePath+"/completion-errors",keyword:"
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1394.errors = [{instancePath:instancePath+"/completion-errors",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1394.errors = [{instancePath:instancePath+"/completion-errors",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -54722,8 +54722,8 @@ validate1394.errors = [{instancePath:instancePath+"/aligned-accesses",keyword:"m
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1394.errors = [{instancePath:instancePath+"/aligned-accesses",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1394.errors = [{instancePath:instancePath+"/aligned-accesses",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -54749,8 +54749,8 @@ validate1394.errors = [{instancePath:instancePath+"/unaligned-accesses",keyword:
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1394.errors = [{instancePath:instancePath+"/unaligned-accesses",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1394.errors = [{instancePath:instancePath+"/unaligned-accesses",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -56304,8 +56304,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1487.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1487.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56331,8 +56331,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1487.errors = [{instancePath:instancePath+"/drawer-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1487.errors = [{instancePath:instancePath+"/drawer-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56358,8 +56358,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1487.errors = [{instancePath:instancePath+"/book-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1487.errors = [{instancePath:instancePath+"/book-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56385,8 +56385,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1487.errors = [{instancePath:instancePath+"/socket-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1487.errors = [{instancePath:instancePath+"/socket-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56412,8 +56412,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1487.errors = [{instancePath:instancePath+"/die-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1487.errors = [{instancePath:instancePath+"/die-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56439,8 +56439,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1487.errors = [{instancePath:instancePath+"/cluster-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1487.errors = [{instancePath:instancePath+"/cluster-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56466,8 +56466,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1487.errors = [{instancePath:instancePath+"/module-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1487.errors = [{instancePath:instancePath+"/module-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56493,8 +56493,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1487.errors = [{instancePath:instancePath+"/core-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1487.errors = [{instancePath:instancePath+"/core-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56520,8 +56520,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1487.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1487.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56600,8 +56600,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1486.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1486.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56639,8 +56639,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1486.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1486.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56734,7 +56734,7 @@ validate1486.errors = vErrors;
 return errors === 0;
 }
 
-const schema671 = {"$id":"https://qmp-sdk.invalid/validators/compat/t201-1","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qom-path":{"type":"string"},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t203"},"target":{"enum":["aarch64","alpha","arm","avr","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}},"required":["cpu-index","qom-path","thread-id","target"]};
+const schema671 = {"$id":"https://qmp-sdk.invalid/validators/compat/t201-1","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"qom-path":{"type":"string"},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t203"},"target":{"enum":["aarch64","alpha","arm","avr","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}},"required":["cpu-index","qom-path","thread-id","target"]};
 
 function validate1493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -56756,8 +56756,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1493.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1493.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56795,8 +56795,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1493.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1493.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -57216,13 +57216,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1530.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 4294967295 || isNaN(data0)){
+validate1530.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1530.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1530.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57537,8 +57537,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1549.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1549.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -57564,8 +57564,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1549.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1549.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -57614,8 +57614,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1542.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1542.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -57653,8 +57653,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1542.errors = [{instancePath:instancePath+"/start-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1542.errors = [{instancePath:instancePath+"/start-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -57680,8 +57680,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1542.errors = [{instancePath:instancePath+"/calc-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1542.errors = [{instancePath:instancePath+"/calc-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -57724,8 +57724,8 @@ validate1542.errors = [{instancePath:instancePath+"/sample-pages",keyword:"maxim
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1542.errors = [{instancePath:instancePath+"/sample-pages",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1542.errors = [{instancePath:instancePath+"/sample-pages",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -58737,8 +58737,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1581.errors = [{instancePath:instancePath+"/completed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1581.errors = [{instancePath:instancePath+"/completed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -58764,8 +58764,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1581.errors = [{instancePath:instancePath+"/total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1581.errors = [{instancePath:instancePath+"/total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -58945,8 +58945,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1594.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1594.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59007,8 +59007,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1593.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1593.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59151,8 +59151,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1599.errors = [{instancePath:instancePath+"/vcpus-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1599.errors = [{instancePath:instancePath+"/vcpus-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59284,8 +59284,8 @@ validate1604.errors = [{instancePath:instancePath+"/committed",keyword:"maximum"
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1604.errors = [{instancePath:instancePath+"/committed",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1604.errors = [{instancePath:instancePath+"/committed",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -59311,8 +59311,8 @@ validate1604.errors = [{instancePath:instancePath+"/available",keyword:"maximum"
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1604.errors = [{instancePath:instancePath+"/available",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1604.errors = [{instancePath:instancePath+"/available",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -59403,8 +59403,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1608.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1608.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59430,8 +59430,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1608.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1608.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59457,8 +59457,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1608.errors = [{instancePath:instancePath+"/poll-grow",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1608.errors = [{instancePath:instancePath+"/poll-grow",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59484,8 +59484,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1608.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1608.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59511,8 +59511,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1608.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1608.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59665,8 +59665,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1612.errors = [{instancePath:instancePath+"/current-progress",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1612.errors = [{instancePath:instancePath+"/current-progress",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59692,8 +59692,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1612.errors = [{instancePath:instancePath+"/total-progress",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1612.errors = [{instancePath:instancePath+"/total-progress",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59999,8 +59999,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1623.errors = [{instancePath:instancePath+"/cpu-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1623.errors = [{instancePath:instancePath+"/cpu-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -60241,8 +60241,8 @@ validate1629.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1629.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1629.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -60330,13 +60330,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1629.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 65535 || isNaN(data8)){
+validate1629.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1629.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1629.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -60474,8 +60474,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1637.errors = [{instancePath:instancePath+"/addr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1637.errors = [{instancePath:instancePath+"/addr",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -60501,8 +60501,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1637.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1637.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -60528,8 +60528,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1637.errors = [{instancePath:instancePath+"/slot",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1637.errors = [{instancePath:instancePath+"/slot",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -60555,8 +60555,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1637.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1637.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -60758,8 +60758,8 @@ validate1642.errors = [{instancePath:instancePath+"/memaddr",keyword:"maximum",p
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1642.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1642.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -60785,8 +60785,8 @@ validate1642.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1642.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1642.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -60908,8 +60908,8 @@ validate1645.errors = [{instancePath:instancePath+"/memaddr",keyword:"maximum",p
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1645.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1645.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -60935,8 +60935,8 @@ validate1645.errors = [{instancePath:instancePath+"/requested-size",keyword:"max
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1645.errors = [{instancePath:instancePath+"/requested-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1645.errors = [{instancePath:instancePath+"/requested-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -60962,8 +60962,8 @@ validate1645.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1645.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1645.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -60989,8 +60989,8 @@ validate1645.errors = [{instancePath:instancePath+"/max-size",keyword:"maximum",
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1645.errors = [{instancePath:instancePath+"/max-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1645.errors = [{instancePath:instancePath+"/max-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -61016,8 +61016,8 @@ validate1645.errors = [{instancePath:instancePath+"/block-size",keyword:"maximum
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1645.errors = [{instancePath:instancePath+"/block-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1645.errors = [{instancePath:instancePath+"/block-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -61038,8 +61038,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1645.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1645.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -61170,8 +61170,8 @@ validate1648.errors = [{instancePath:instancePath+"/memaddr",keyword:"maximum",p
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1648.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1648.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -61197,8 +61197,8 @@ validate1648.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1648.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1648.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -61219,8 +61219,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1648.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1648.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -61348,8 +61348,8 @@ validate1651.errors = [{instancePath:instancePath+"/memaddr",keyword:"maximum",p
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1651.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1651.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -61375,8 +61375,8 @@ validate1651.errors = [{instancePath:instancePath+"/max-size",keyword:"maximum",
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1651.errors = [{instancePath:instancePath+"/max-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1651.errors = [{instancePath:instancePath+"/max-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -61667,8 +61667,8 @@ validate1662.errors = [{instancePath:instancePath+"/base-memory",keyword:"maximu
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1662.errors = [{instancePath:instancePath+"/base-memory",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1662.errors = [{instancePath:instancePath+"/base-memory",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -61694,8 +61694,8 @@ validate1662.errors = [{instancePath:instancePath+"/plugged-memory",keyword:"max
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1662.errors = [{instancePath:instancePath+"/plugged-memory",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1662.errors = [{instancePath:instancePath+"/plugged-memory",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -61786,8 +61786,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1666.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1666.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -61926,8 +61926,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1673.errors = [{instancePath:instancePath+"/transferred",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1673.errors = [{instancePath:instancePath+"/transferred",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -61953,8 +61953,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1673.errors = [{instancePath:instancePath+"/remaining",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1673.errors = [{instancePath:instancePath+"/remaining",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -61980,8 +61980,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1673.errors = [{instancePath:instancePath+"/total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1673.errors = [{instancePath:instancePath+"/total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62007,8 +62007,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1673.errors = [{instancePath:instancePath+"/duplicate",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1673.errors = [{instancePath:instancePath+"/duplicate",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62034,8 +62034,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1673.errors = [{instancePath:instancePath+"/normal",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1673.errors = [{instancePath:instancePath+"/normal",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62061,8 +62061,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1673.errors = [{instancePath:instancePath+"/normal-bytes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1673.errors = [{instancePath:instancePath+"/normal-bytes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62088,8 +62088,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1673.errors = [{instancePath:instancePath+"/dirty-pages-rate",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1673.errors = [{instancePath:instancePath+"/dirty-pages-rate",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62128,8 +62128,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1673.errors = [{instancePath:instancePath+"/dirty-sync-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1673.errors = [{instancePath:instancePath+"/dirty-sync-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62155,8 +62155,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1673.errors = [{instancePath:instancePath+"/postcopy-requests",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1673.errors = [{instancePath:instancePath+"/postcopy-requests",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62182,8 +62182,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1673.errors = [{instancePath:instancePath+"/page-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1673.errors = [{instancePath:instancePath+"/page-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62214,8 +62214,8 @@ validate1673.errors = [{instancePath:instancePath+"/multifd-bytes",keyword:"maxi
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate1673.errors = [{instancePath:instancePath+"/multifd-bytes",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate1673.errors = [{instancePath:instancePath+"/multifd-bytes",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -62241,8 +62241,8 @@ validate1673.errors = [{instancePath:instancePath+"/pages-per-second",keyword:"m
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1673.errors = [{instancePath:instancePath+"/pages-per-second",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1673.errors = [{instancePath:instancePath+"/pages-per-second",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -62268,8 +62268,8 @@ validate1673.errors = [{instancePath:instancePath+"/precopy-bytes",keyword:"maxi
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate1673.errors = [{instancePath:instancePath+"/precopy-bytes",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate1673.errors = [{instancePath:instancePath+"/precopy-bytes",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -62295,8 +62295,8 @@ validate1673.errors = [{instancePath:instancePath+"/downtime-bytes",keyword:"max
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate1673.errors = [{instancePath:instancePath+"/downtime-bytes",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate1673.errors = [{instancePath:instancePath+"/downtime-bytes",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -62322,8 +62322,8 @@ validate1673.errors = [{instancePath:instancePath+"/postcopy-bytes",keyword:"max
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate1673.errors = [{instancePath:instancePath+"/postcopy-bytes",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate1673.errors = [{instancePath:instancePath+"/postcopy-bytes",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -62349,8 +62349,8 @@ validate1673.errors = [{instancePath:instancePath+"/dirty-sync-missed-zero-copy"
 return false;
 }
 else {
-if(data16 < -9223372036854776000 || isNaN(data16)){
-validate1673.errors = [{instancePath:instancePath+"/dirty-sync-missed-zero-copy",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data16 < 0 || isNaN(data16)){
+validate1673.errors = [{instancePath:instancePath+"/dirty-sync-missed-zero-copy",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -62409,8 +62409,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1675.errors = [{instancePath:instancePath+"/transferred",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1675.errors = [{instancePath:instancePath+"/transferred",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62459,8 +62459,8 @@ validate1677.errors = [{instancePath:instancePath+"/cache-size",keyword:"maximum
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1677.errors = [{instancePath:instancePath+"/cache-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1677.errors = [{instancePath:instancePath+"/cache-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -62481,8 +62481,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1677.errors = [{instancePath:instancePath+"/bytes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1677.errors = [{instancePath:instancePath+"/bytes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62508,8 +62508,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1677.errors = [{instancePath:instancePath+"/pages",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1677.errors = [{instancePath:instancePath+"/pages",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62535,8 +62535,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1677.errors = [{instancePath:instancePath+"/cache-miss",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1677.errors = [{instancePath:instancePath+"/cache-miss",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62588,8 +62588,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1677.errors = [{instancePath:instancePath+"/overflow",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1677.errors = [{instancePath:instancePath+"/overflow",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -62691,13 +62691,13 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1680.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1680.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1680.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1680.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -63135,8 +63135,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1670.errors = [{instancePath:instancePath+"/total-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1670.errors = [{instancePath:instancePath+"/total-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63162,8 +63162,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1670.errors = [{instancePath:instancePath+"/expected-downtime",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1670.errors = [{instancePath:instancePath+"/expected-downtime",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63189,8 +63189,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1670.errors = [{instancePath:instancePath+"/downtime",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1670.errors = [{instancePath:instancePath+"/downtime",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63216,8 +63216,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1670.errors = [{instancePath:instancePath+"/setup-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1670.errors = [{instancePath:instancePath+"/setup-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63243,8 +63243,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1670.errors = [{instancePath:instancePath+"/cpu-throttle-percentage",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1670.errors = [{instancePath:instancePath+"/cpu-throttle-percentage",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63312,13 +63312,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate1670.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 4294967295 || isNaN(data12)){
+validate1670.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1670.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1670.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -63346,13 +63346,13 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate1670.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 4294967295 || isNaN(data14)){
+validate1670.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate1670.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate1670.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -63419,8 +63419,8 @@ validate1670.errors = [{instancePath:instancePath+"/dirty-limit-throttle-time-pe
 return false;
 }
 else {
-if(data17 < -9223372036854776000 || isNaN(data17)){
-validate1670.errors = [{instancePath:instancePath+"/dirty-limit-throttle-time-per-round",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data17 < 0 || isNaN(data17)){
+validate1670.errors = [{instancePath:instancePath+"/dirty-limit-throttle-time-per-round",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -63446,8 +63446,8 @@ validate1670.errors = [{instancePath:instancePath+"/dirty-limit-ring-full-time",
 return false;
 }
 else {
-if(data18 < -9223372036854776000 || isNaN(data18)){
-validate1670.errors = [{instancePath:instancePath+"/dirty-limit-ring-full-time",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data18 < 0 || isNaN(data18)){
+validate1670.errors = [{instancePath:instancePath+"/dirty-limit-ring-full-time",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -63845,8 +63845,8 @@ validate1698.errors = [{instancePath:instancePath+"/announce-initial",keyword:"m
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1698.errors = [{instancePath:instancePath+"/announce-initial",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1698.errors = [{instancePath:instancePath+"/announce-initial",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -63872,8 +63872,8 @@ validate1698.errors = [{instancePath:instancePath+"/announce-max",keyword:"maxim
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1698.errors = [{instancePath:instancePath+"/announce-max",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1698.errors = [{instancePath:instancePath+"/announce-max",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -63899,8 +63899,8 @@ validate1698.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"ma
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1698.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1698.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -63926,8 +63926,8 @@ validate1698.errors = [{instancePath:instancePath+"/announce-step",keyword:"maxi
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1698.errors = [{instancePath:instancePath+"/announce-step",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1698.errors = [{instancePath:instancePath+"/announce-step",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -63948,13 +63948,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1698.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 255 || isNaN(data4)){
+validate1698.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1698.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1698.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -63975,13 +63975,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 255 || isNaN(data5)){
+validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64002,13 +64002,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 255 || isNaN(data6)){
+validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64082,8 +64082,8 @@ validate1698.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"maxi
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate1698.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate1698.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64109,8 +64109,8 @@ validate1698.errors = [{instancePath:instancePath+"/avail-switchover-bandwidth",
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1698.errors = [{instancePath:instancePath+"/avail-switchover-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1698.errors = [{instancePath:instancePath+"/avail-switchover-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64136,8 +64136,8 @@ validate1698.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"max
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate1698.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate1698.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64158,13 +64158,13 @@ return false;
 }
 if(errors === _errs29){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate1698.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 4294967295 || isNaN(data14)){
+validate1698.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate1698.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate1698.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64185,13 +64185,13 @@ return false;
 }
 if(errors === _errs31){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 255 || isNaN(data15)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64217,8 +64217,8 @@ validate1698.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"
 return false;
 }
 else {
-if(data16 < -9223372036854776000 || isNaN(data16)){
-validate1698.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data16 < 0 || isNaN(data16)){
+validate1698.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64244,8 +64244,8 @@ validate1698.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyw
 return false;
 }
 else {
-if(data17 < -9223372036854776000 || isNaN(data17)){
-validate1698.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data17 < 0 || isNaN(data17)){
+validate1698.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64266,13 +64266,13 @@ return false;
 }
 if(errors === _errs37){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate1698.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 255 || isNaN(data18)){
+validate1698.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data18 < -9223372036854776000 || isNaN(data18)){
-validate1698.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data18 < 0 || isNaN(data18)){
+validate1698.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64305,13 +64305,13 @@ return false;
 }
 if(errors === _errs40){
 if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 18446744073709552000 || isNaN(data20)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data20 > 255 || isNaN(data20)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data20 < -9223372036854776000 || isNaN(data20)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data20 < 0 || isNaN(data20)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64332,13 +64332,13 @@ return false;
 }
 if(errors === _errs42){
 if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 18446744073709552000 || isNaN(data21)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data21 > 255 || isNaN(data21)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data21 < -9223372036854776000 || isNaN(data21)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data21 < 0 || isNaN(data21)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64359,13 +64359,13 @@ return false;
 }
 if(errors === _errs44){
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 18446744073709552000 || isNaN(data22)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data22 > 255 || isNaN(data22)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data22 < -9223372036854776000 || isNaN(data22)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data22 < 0 || isNaN(data22)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64421,8 +64421,8 @@ validate1698.errors = [{instancePath:instancePath+"/x-vcpu-dirty-limit-period",k
 return false;
 }
 else {
-if(data25 < -9223372036854776000 || isNaN(data25)){
-validate1698.errors = [{instancePath:instancePath+"/x-vcpu-dirty-limit-period",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data25 < 0 || isNaN(data25)){
+validate1698.errors = [{instancePath:instancePath+"/x-vcpu-dirty-limit-period",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64448,8 +64448,8 @@ validate1698.errors = [{instancePath:instancePath+"/vcpu-dirty-limit",keyword:"m
 return false;
 }
 else {
-if(data26 < -9223372036854776000 || isNaN(data26)){
-validate1698.errors = [{instancePath:instancePath+"/vcpu-dirty-limit",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data26 < 0 || isNaN(data26)){
+validate1698.errors = [{instancePath:instancePath+"/vcpu-dirty-limit",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64602,8 +64602,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1714.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1714.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -64836,8 +64836,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1727.errors = [{instancePath:instancePath+"/class",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1727.errors = [{instancePath:instancePath+"/class",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -64886,8 +64886,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1729.errors = [{instancePath:instancePath+"/device",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1729.errors = [{instancePath:instancePath+"/device",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -64913,8 +64913,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1729.errors = [{instancePath:instancePath+"/vendor",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1729.errors = [{instancePath:instancePath+"/vendor",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -64940,8 +64940,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1729.errors = [{instancePath:instancePath+"/subsystem",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1729.errors = [{instancePath:instancePath+"/subsystem",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -64967,8 +64967,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1729.errors = [{instancePath:instancePath+"/subsystem-vendor",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1729.errors = [{instancePath:instancePath+"/subsystem-vendor",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65019,8 +65019,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1733.errors = [{instancePath:instancePath+"/base",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1733.errors = [{instancePath:instancePath+"/base",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65046,8 +65046,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1733.errors = [{instancePath:instancePath+"/limit",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1733.errors = [{instancePath:instancePath+"/limit",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65096,8 +65096,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1732.errors = [{instancePath:instancePath+"/number",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1732.errors = [{instancePath:instancePath+"/number",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65123,8 +65123,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1732.errors = [{instancePath:instancePath+"/secondary",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1732.errors = [{instancePath:instancePath+"/secondary",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65150,8 +65150,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1732.errors = [{instancePath:instancePath+"/subordinate",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1732.errors = [{instancePath:instancePath+"/subordinate",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65306,8 +65306,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1739.errors = [{instancePath:instancePath+"/bar",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1739.errors = [{instancePath:instancePath+"/bar",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65345,8 +65345,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1739.errors = [{instancePath:instancePath+"/address",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1739.errors = [{instancePath:instancePath+"/address",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65372,8 +65372,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1739.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1739.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65450,8 +65450,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1726.errors = [{instancePath:instancePath+"/bus",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1726.errors = [{instancePath:instancePath+"/bus",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65477,8 +65477,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1726.errors = [{instancePath:instancePath+"/slot",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1726.errors = [{instancePath:instancePath+"/slot",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65504,8 +65504,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1726.errors = [{instancePath:instancePath+"/function",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1726.errors = [{instancePath:instancePath+"/function",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65555,8 +65555,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1726.errors = [{instancePath:instancePath+"/irq",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1726.errors = [{instancePath:instancePath+"/irq",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65582,8 +65582,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1726.errors = [{instancePath:instancePath+"/irq_pin",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1726.errors = [{instancePath:instancePath+"/irq_pin",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65694,8 +65694,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1725.errors = [{instancePath:instancePath+"/bus",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1725.errors = [{instancePath:instancePath+"/bus",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -67171,8 +67171,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1777.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1777.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -67292,8 +67292,8 @@ validate1783.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1783.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1783.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67314,13 +67314,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1783.errors = [{instancePath:instancePath+"/ports",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1783.errors = [{instancePath:instancePath+"/ports",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1783.errors = [{instancePath:instancePath+"/ports",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1783.errors = [{instancePath:instancePath+"/ports",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67399,13 +67399,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1785.errors = [{instancePath:instancePath+"/tbl-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate1785.errors = [{instancePath:instancePath+"/tbl-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1785.errors = [{instancePath:instancePath+"/tbl-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1785.errors = [{instancePath:instancePath+"/tbl-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67451,13 +67451,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1788.errors = [{instancePath:instancePath+"/priority",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 4294967295 || isNaN(data0)){
+validate1788.errors = [{instancePath:instancePath+"/priority",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1788.errors = [{instancePath:instancePath+"/priority",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1788.errors = [{instancePath:instancePath+"/priority",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67478,13 +67478,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1788.errors = [{instancePath:instancePath+"/tbl-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate1788.errors = [{instancePath:instancePath+"/tbl-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1788.errors = [{instancePath:instancePath+"/tbl-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1788.errors = [{instancePath:instancePath+"/tbl-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67505,13 +67505,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1788.errors = [{instancePath:instancePath+"/in-pport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1788.errors = [{instancePath:instancePath+"/in-pport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1788.errors = [{instancePath:instancePath+"/in-pport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1788.errors = [{instancePath:instancePath+"/in-pport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67532,13 +67532,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1788.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1788.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1788.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1788.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67559,13 +67559,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1788.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1788.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1788.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1788.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67586,13 +67586,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1788.errors = [{instancePath:instancePath+"/eth-type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 65535 || isNaN(data5)){
+validate1788.errors = [{instancePath:instancePath+"/eth-type",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1788.errors = [{instancePath:instancePath+"/eth-type",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1788.errors = [{instancePath:instancePath+"/eth-type",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67637,13 +67637,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1788.errors = [{instancePath:instancePath+"/ip-proto",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 255 || isNaN(data8)){
+validate1788.errors = [{instancePath:instancePath+"/ip-proto",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1788.errors = [{instancePath:instancePath+"/ip-proto",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1788.errors = [{instancePath:instancePath+"/ip-proto",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67664,13 +67664,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1788.errors = [{instancePath:instancePath+"/ip-tos",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 255 || isNaN(data9)){
+validate1788.errors = [{instancePath:instancePath+"/ip-tos",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate1788.errors = [{instancePath:instancePath+"/ip-tos",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate1788.errors = [{instancePath:instancePath+"/ip-tos",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67729,13 +67729,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1790.errors = [{instancePath:instancePath+"/in-pport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 4294967295 || isNaN(data0)){
+validate1790.errors = [{instancePath:instancePath+"/in-pport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1790.errors = [{instancePath:instancePath+"/in-pport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1790.errors = [{instancePath:instancePath+"/in-pport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67756,13 +67756,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1790.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate1790.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1790.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1790.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67783,13 +67783,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1790.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate1790.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1790.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1790.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67834,13 +67834,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1790.errors = [{instancePath:instancePath+"/ip-proto",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 255 || isNaN(data5)){
+validate1790.errors = [{instancePath:instancePath+"/ip-proto",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1790.errors = [{instancePath:instancePath+"/ip-proto",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1790.errors = [{instancePath:instancePath+"/ip-proto",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67861,13 +67861,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1790.errors = [{instancePath:instancePath+"/ip-tos",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 255 || isNaN(data6)){
+validate1790.errors = [{instancePath:instancePath+"/ip-tos",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1790.errors = [{instancePath:instancePath+"/ip-tos",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1790.errors = [{instancePath:instancePath+"/ip-tos",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67909,13 +67909,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1792.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 4294967295 || isNaN(data0)){
+validate1792.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1792.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1792.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67936,13 +67936,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1792.errors = [{instancePath:instancePath+"/group-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate1792.errors = [{instancePath:instancePath+"/group-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1792.errors = [{instancePath:instancePath+"/group-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1792.errors = [{instancePath:instancePath+"/group-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67963,13 +67963,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1792.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1792.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1792.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1792.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -67990,13 +67990,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1792.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 65535 || isNaN(data3)){
+validate1792.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1792.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1792.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68017,13 +68017,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1792.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1792.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1792.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1792.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68044,13 +68044,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1792.errors = [{instancePath:instancePath+"/out-pport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 4294967295 || isNaN(data5)){
+validate1792.errors = [{instancePath:instancePath+"/out-pport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1792.errors = [{instancePath:instancePath+"/out-pport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1792.errors = [{instancePath:instancePath+"/out-pport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68102,8 +68102,8 @@ validate1787.errors = [{instancePath:instancePath+"/cookie",keyword:"maximum",pa
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1787.errors = [{instancePath:instancePath+"/cookie",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1787.errors = [{instancePath:instancePath+"/cookie",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68129,8 +68129,8 @@ validate1787.errors = [{instancePath:instancePath+"/hits",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1787.errors = [{instancePath:instancePath+"/hits",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1787.errors = [{instancePath:instancePath+"/hits",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68264,13 +68264,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1795.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 255 || isNaN(data1)){
+validate1795.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1795.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1795.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68316,13 +68316,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1797.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 4294967295 || isNaN(data0)){
+validate1797.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1797.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1797.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68343,13 +68343,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1797.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 255 || isNaN(data1)){
+validate1797.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1797.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1797.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68370,13 +68370,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1797.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate1797.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1797.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1797.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68397,13 +68397,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1797.errors = [{instancePath:instancePath+"/pport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1797.errors = [{instancePath:instancePath+"/pport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1797.errors = [{instancePath:instancePath+"/pport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1797.errors = [{instancePath:instancePath+"/pport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68424,13 +68424,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1797.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1797.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1797.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1797.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68451,13 +68451,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1797.errors = [{instancePath:instancePath+"/out-pport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 4294967295 || isNaN(data5)){
+validate1797.errors = [{instancePath:instancePath+"/out-pport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1797.errors = [{instancePath:instancePath+"/out-pport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1797.errors = [{instancePath:instancePath+"/out-pport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68478,13 +68478,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1797.errors = [{instancePath:instancePath+"/group-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1797.errors = [{instancePath:instancePath+"/group-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1797.errors = [{instancePath:instancePath+"/group-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1797.errors = [{instancePath:instancePath+"/group-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68505,13 +68505,13 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1797.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 65535 || isNaN(data7)){
+validate1797.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate1797.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate1797.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68532,13 +68532,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1797.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 255 || isNaN(data8)){
+validate1797.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1797.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1797.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68566,13 +68566,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1797.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 4294967295 || isNaN(data10)){
+validate1797.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate1797.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate1797.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68628,13 +68628,13 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1797.errors = [{instancePath:instancePath+"/ttl-check",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 255 || isNaN(data13)){
+validate1797.errors = [{instancePath:instancePath+"/ttl-check",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate1797.errors = [{instancePath:instancePath+"/ttl-check",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate1797.errors = [{instancePath:instancePath+"/ttl-check",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68819,13 +68819,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1801.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1801.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1801.errors = [{instancePath:instancePath+"/speed",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1801.errors = [{instancePath:instancePath+"/speed",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69087,8 +69087,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1809.errors = [{instancePath:instancePath+"/vlan-table/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1809.errors = [{instancePath:instancePath+"/vlan-table/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -69294,13 +69294,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1818.errors = [{instancePath:instancePath+"/api-major",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 255 || isNaN(data1)){
+validate1818.errors = [{instancePath:instancePath+"/api-major",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1818.errors = [{instancePath:instancePath+"/api-major",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1818.errors = [{instancePath:instancePath+"/api-major",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69321,13 +69321,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1818.errors = [{instancePath:instancePath+"/api-minor",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 255 || isNaN(data2)){
+validate1818.errors = [{instancePath:instancePath+"/api-minor",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1818.errors = [{instancePath:instancePath+"/api-minor",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1818.errors = [{instancePath:instancePath+"/api-minor",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69348,13 +69348,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1818.errors = [{instancePath:instancePath+"/build-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 255 || isNaN(data3)){
+validate1818.errors = [{instancePath:instancePath+"/build-id",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1818.errors = [{instancePath:instancePath+"/build-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1818.errors = [{instancePath:instancePath+"/build-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69399,13 +69399,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1818.errors = [{instancePath:instancePath+"/policy",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1818.errors = [{instancePath:instancePath+"/policy",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1818.errors = [{instancePath:instancePath+"/policy",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1818.errors = [{instancePath:instancePath+"/policy",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69426,13 +69426,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1818.errors = [{instancePath:instancePath+"/handle",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 4294967295 || isNaN(data7)){
+validate1818.errors = [{instancePath:instancePath+"/handle",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate1818.errors = [{instancePath:instancePath+"/handle",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate1818.errors = [{instancePath:instancePath+"/handle",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69494,13 +69494,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1821.errors = [{instancePath:instancePath+"/api-major",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 255 || isNaN(data1)){
+validate1821.errors = [{instancePath:instancePath+"/api-major",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1821.errors = [{instancePath:instancePath+"/api-major",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1821.errors = [{instancePath:instancePath+"/api-major",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69521,13 +69521,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1821.errors = [{instancePath:instancePath+"/api-minor",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 255 || isNaN(data2)){
+validate1821.errors = [{instancePath:instancePath+"/api-minor",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1821.errors = [{instancePath:instancePath+"/api-minor",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1821.errors = [{instancePath:instancePath+"/api-minor",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69548,13 +69548,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1821.errors = [{instancePath:instancePath+"/build-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 255 || isNaN(data3)){
+validate1821.errors = [{instancePath:instancePath+"/build-id",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1821.errors = [{instancePath:instancePath+"/build-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1821.errors = [{instancePath:instancePath+"/build-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69604,8 +69604,8 @@ validate1821.errors = [{instancePath:instancePath+"/snp-policy",keyword:"maximum
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1821.errors = [{instancePath:instancePath+"/snp-policy",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1821.errors = [{instancePath:instancePath+"/snp-policy",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69912,8 +69912,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1832.errors = [{instancePath:instancePath+"/cbitpos",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1832.errors = [{instancePath:instancePath+"/cbitpos",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -69939,8 +69939,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1832.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1832.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -70091,8 +70091,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1841.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1841.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -70123,8 +70123,8 @@ validate1841.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1841.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1841.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70402,8 +70402,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1852.errors = [{instancePath:instancePath+"/connection-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1852.errors = [{instancePath:instancePath+"/connection-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -70429,8 +70429,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1852.errors = [{instancePath:instancePath+"/channel-type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1852.errors = [{instancePath:instancePath+"/channel-type",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -70456,8 +70456,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1852.errors = [{instancePath:instancePath+"/channel-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1852.errors = [{instancePath:instancePath+"/channel-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -70559,8 +70559,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1849.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1849.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -70586,8 +70586,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1849.errors = [{instancePath:instancePath+"/tls-port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1849.errors = [{instancePath:instancePath+"/tls-port",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -71076,8 +71076,8 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(data < -9223372036854776000 || isNaN(data)){
-const err2 = {instancePath,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}};
+if(data < 0 || isNaN(data)){
+const err2 = {instancePath,keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -71137,8 +71137,8 @@ vErrors.push(err5);
 errors++;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-const err6 = {instancePath:instancePath+"/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}};
+if(data0 < 0 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -71479,13 +71479,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1886.errors = [{instancePath:instancePath+"/base",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 127 || isNaN(data3)){
+validate1886.errors = [{instancePath:instancePath+"/base",keyword:"maximum",params:{comparison: "<=", limit: 127}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1886.errors = [{instancePath:instancePath+"/base",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < -128 || isNaN(data3)){
+validate1886.errors = [{instancePath:instancePath+"/base",keyword:"minimum",params:{comparison: ">=", limit: -128}}];
 return false;
 }
 }
@@ -71506,13 +71506,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1886.errors = [{instancePath:instancePath+"/exponent",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 32767 || isNaN(data4)){
+validate1886.errors = [{instancePath:instancePath+"/exponent",keyword:"maximum",params:{comparison: "<=", limit: 32767}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1886.errors = [{instancePath:instancePath+"/exponent",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < -32768 || isNaN(data4)){
+validate1886.errors = [{instancePath:instancePath+"/exponent",keyword:"minimum",params:{comparison: ">=", limit: -32768}}];
 return false;
 }
 }
@@ -71533,13 +71533,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1886.errors = [{instancePath:instancePath+"/bucket-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 4294967295 || isNaN(data5)){
+validate1886.errors = [{instancePath:instancePath+"/bucket-size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1886.errors = [{instancePath:instancePath+"/bucket-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1886.errors = [{instancePath:instancePath+"/bucket-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -72459,8 +72459,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1934.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1934.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -72491,8 +72491,8 @@ validate1934.errors = [{instancePath:instancePath+"/limit-rate",keyword:"maximum
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1934.errors = [{instancePath:instancePath+"/limit-rate",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1934.errors = [{instancePath:instancePath+"/limit-rate",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -72518,8 +72518,8 @@ validate1934.errors = [{instancePath:instancePath+"/current-rate",keyword:"maxim
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1934.errors = [{instancePath:instancePath+"/current-rate",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1934.errors = [{instancePath:instancePath+"/current-rate",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -72616,8 +72616,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1939.errors = [{instancePath:instancePath+"/major",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1939.errors = [{instancePath:instancePath+"/major",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -72643,8 +72643,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1939.errors = [{instancePath:instancePath+"/minor",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1939.errors = [{instancePath:instancePath+"/minor",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -72670,8 +72670,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1939.errors = [{instancePath:instancePath+"/micro",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1939.errors = [{instancePath:instancePath+"/micro",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -73820,8 +73820,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1984.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1984.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -73847,8 +73847,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1984.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1984.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -73923,8 +73923,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1986.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1986.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -74031,8 +74031,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1990.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1990.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -74230,8 +74230,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1998.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1998.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -74481,8 +74481,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2007.errors = [{instancePath:instancePath+"/head",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2007.errors = [{instancePath:instancePath+"/head",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -74601,8 +74601,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2011.errors = [{instancePath:instancePath+"/hold-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2011.errors = [{instancePath:instancePath+"/hold-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -74849,13 +74849,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2026.errors = [{instancePath:instancePath+"/nodeid",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2026.errors = [{instancePath:instancePath+"/nodeid",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2026.errors = [{instancePath:instancePath+"/nodeid",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2026.errors = [{instancePath:instancePath+"/nodeid",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -74883,13 +74883,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2026.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 65535 || isNaN(data3)){
+validate2026.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2026.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2026.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -74926,8 +74926,8 @@ validate2026.errors = [{instancePath:instancePath+"/mem",keyword:"maximum",param
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate2026.errors = [{instancePath:instancePath+"/mem",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate2026.errors = [{instancePath:instancePath+"/mem",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -74960,13 +74960,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate2026.errors = [{instancePath:instancePath+"/initiator",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 65535 || isNaN(data6)){
+validate2026.errors = [{instancePath:instancePath+"/initiator",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate2026.errors = [{instancePath:instancePath+"/initiator",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate2026.errors = [{instancePath:instancePath+"/initiator",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75036,13 +75036,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2027.errors = [{instancePath:instancePath+"/src",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2027.errors = [{instancePath:instancePath+"/src",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2027.errors = [{instancePath:instancePath+"/src",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2027.errors = [{instancePath:instancePath+"/src",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75063,13 +75063,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2027.errors = [{instancePath:instancePath+"/dst",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate2027.errors = [{instancePath:instancePath+"/dst",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2027.errors = [{instancePath:instancePath+"/dst",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2027.errors = [{instancePath:instancePath+"/dst",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75090,13 +75090,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2027.errors = [{instancePath:instancePath+"/val",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 255 || isNaN(data3)){
+validate2027.errors = [{instancePath:instancePath+"/val",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2027.errors = [{instancePath:instancePath+"/val",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2027.errors = [{instancePath:instancePath+"/val",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75122,7 +75122,7 @@ validate2027.errors = vErrors;
 return errors === 0;
 }
 
-const schema976 = {"$id":"https://qmp-sdk.invalid/validators/exact/t386-2","type":"object","properties":{"type":{"const":"cpu"},"node-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drawer-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"book-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"socket-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"die-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cluster-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"module-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"core-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type"],"additionalProperties":false};
+const schema976 = {"$id":"https://qmp-sdk.invalid/validators/exact/t386-2","type":"object","properties":{"type":{"const":"cpu"},"node-id":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"drawer-id":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"book-id":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"socket-id":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"die-id":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"cluster-id":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"module-id":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"core-id":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["type"],"additionalProperties":false};
 
 function validate2028(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -75165,8 +75165,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2028.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate2028.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -75192,8 +75192,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2028.errors = [{instancePath:instancePath+"/drawer-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2028.errors = [{instancePath:instancePath+"/drawer-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -75219,8 +75219,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2028.errors = [{instancePath:instancePath+"/book-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2028.errors = [{instancePath:instancePath+"/book-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -75246,8 +75246,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2028.errors = [{instancePath:instancePath+"/socket-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2028.errors = [{instancePath:instancePath+"/socket-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -75273,8 +75273,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate2028.errors = [{instancePath:instancePath+"/die-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate2028.errors = [{instancePath:instancePath+"/die-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -75300,8 +75300,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate2028.errors = [{instancePath:instancePath+"/cluster-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate2028.errors = [{instancePath:instancePath+"/cluster-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -75327,8 +75327,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate2028.errors = [{instancePath:instancePath+"/module-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate2028.errors = [{instancePath:instancePath+"/module-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -75354,8 +75354,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate2028.errors = [{instancePath:instancePath+"/core-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate2028.errors = [{instancePath:instancePath+"/core-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -75381,8 +75381,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate2028.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate2028.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -75495,13 +75495,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2029.errors = [{instancePath:instancePath+"/initiator",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2029.errors = [{instancePath:instancePath+"/initiator",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2029.errors = [{instancePath:instancePath+"/initiator",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2029.errors = [{instancePath:instancePath+"/initiator",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75522,13 +75522,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2029.errors = [{instancePath:instancePath+"/target",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate2029.errors = [{instancePath:instancePath+"/target",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2029.errors = [{instancePath:instancePath+"/target",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2029.errors = [{instancePath:instancePath+"/target",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75578,8 +75578,8 @@ validate2029.errors = [{instancePath:instancePath+"/latency",keyword:"maximum",p
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate2029.errors = [{instancePath:instancePath+"/latency",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate2029.errors = [{instancePath:instancePath+"/latency",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75605,8 +75605,8 @@ validate2029.errors = [{instancePath:instancePath+"/bandwidth",keyword:"maximum"
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate2029.errors = [{instancePath:instancePath+"/bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate2029.errors = [{instancePath:instancePath+"/bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75711,13 +75711,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2034.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate2034.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2034.errors = [{instancePath:instancePath+"/node-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2034.errors = [{instancePath:instancePath+"/node-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75743,8 +75743,8 @@ validate2034.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2034.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2034.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75765,13 +75765,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2034.errors = [{instancePath:instancePath+"/level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 255 || isNaN(data3)){
+validate2034.errors = [{instancePath:instancePath+"/level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2034.errors = [{instancePath:instancePath+"/level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2034.errors = [{instancePath:instancePath+"/level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75816,13 +75816,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate2034.errors = [{instancePath:instancePath+"/line",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 65535 || isNaN(data6)){
+validate2034.errors = [{instancePath:instancePath+"/line",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate2034.errors = [{instancePath:instancePath+"/line",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate2034.errors = [{instancePath:instancePath+"/line",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -75966,8 +75966,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2046.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate2046.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -75998,8 +75998,8 @@ validate2046.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"maximum
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2046.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2046.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -76408,8 +76408,8 @@ validate2061.errors = [{instancePath:instancePath+"/gpa",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2061.errors = [{instancePath:instancePath+"/gpa",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2061.errors = [{instancePath:instancePath+"/gpa",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -78245,8 +78245,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2135.errors = [{instancePath:instancePath+"/keyslot",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2135.errors = [{instancePath:instancePath+"/keyslot",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -78272,8 +78272,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate2135.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate2135.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -78397,8 +78397,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2140.errors = [{instancePath:instancePath+"/keyslot",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2140.errors = [{instancePath:instancePath+"/keyslot",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -78424,8 +78424,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate2140.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate2140.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -79349,8 +79349,8 @@ validate2206.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate2206.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate2206.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -79436,8 +79436,8 @@ validate2210.errors = [{instancePath:instancePath+"/parent",keyword:"maximum",pa
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate2210.errors = [{instancePath:instancePath+"/parent",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate2210.errors = [{instancePath:instancePath+"/parent",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -79463,8 +79463,8 @@ validate2210.errors = [{instancePath:instancePath+"/child",keyword:"maximum",par
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2210.errors = [{instancePath:instancePath+"/child",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2210.errors = [{instancePath:instancePath+"/child",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80145,13 +80145,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2247.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2247.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2247.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2247.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80172,13 +80172,13 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2247.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate2247.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2247.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2247.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80230,8 +80230,8 @@ validate2250.errors = [{instancePath:instancePath+"/addr",keyword:"maximum",para
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate2250.errors = [{instancePath:instancePath+"/addr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate2250.errors = [{instancePath:instancePath+"/addr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80252,13 +80252,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2250.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate2250.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2250.errors = [{instancePath:instancePath+"/len",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2250.errors = [{instancePath:instancePath+"/len",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80333,13 +80333,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2252.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 65535 || isNaN(data0)){
+validate2252.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate2252.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate2252.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80360,13 +80360,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2252.errors = [{instancePath:instancePath+"/idx",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2252.errors = [{instancePath:instancePath+"/idx",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2252.errors = [{instancePath:instancePath+"/idx",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2252.errors = [{instancePath:instancePath+"/idx",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80387,13 +80387,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2252.errors = [{instancePath:instancePath+"/ring",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate2252.errors = [{instancePath:instancePath+"/ring",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2252.errors = [{instancePath:instancePath+"/ring",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2252.errors = [{instancePath:instancePath+"/ring",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80438,13 +80438,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2254.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 65535 || isNaN(data0)){
+validate2254.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate2254.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate2254.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80465,13 +80465,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2254.errors = [{instancePath:instancePath+"/idx",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2254.errors = [{instancePath:instancePath+"/idx",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2254.errors = [{instancePath:instancePath+"/idx",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2254.errors = [{instancePath:instancePath+"/idx",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80527,13 +80527,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2249.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate2249.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2249.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2249.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80668,13 +80668,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2257.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2257.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2257.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2257.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80732,13 +80732,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2259.errors = [{instancePath:instancePath+"/queue-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2259.errors = [{instancePath:instancePath+"/queue-index",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2259.errors = [{instancePath:instancePath+"/queue-index",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2259.errors = [{instancePath:instancePath+"/queue-index",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80759,13 +80759,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2259.errors = [{instancePath:instancePath+"/inuse",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate2259.errors = [{instancePath:instancePath+"/inuse",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2259.errors = [{instancePath:instancePath+"/inuse",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2259.errors = [{instancePath:instancePath+"/inuse",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80786,13 +80786,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2259.errors = [{instancePath:instancePath+"/vring-num",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate2259.errors = [{instancePath:instancePath+"/vring-num",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2259.errors = [{instancePath:instancePath+"/vring-num",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2259.errors = [{instancePath:instancePath+"/vring-num",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80813,13 +80813,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2259.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate2259.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate2259.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate2259.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80840,13 +80840,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate2259.errors = [{instancePath:instancePath+"/vring-align",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 4294967295 || isNaN(data5)){
+validate2259.errors = [{instancePath:instancePath+"/vring-align",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate2259.errors = [{instancePath:instancePath+"/vring-align",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate2259.errors = [{instancePath:instancePath+"/vring-align",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80872,8 +80872,8 @@ validate2259.errors = [{instancePath:instancePath+"/vring-desc",keyword:"maximum
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate2259.errors = [{instancePath:instancePath+"/vring-desc",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate2259.errors = [{instancePath:instancePath+"/vring-desc",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80899,8 +80899,8 @@ validate2259.errors = [{instancePath:instancePath+"/vring-avail",keyword:"maximu
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate2259.errors = [{instancePath:instancePath+"/vring-avail",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate2259.errors = [{instancePath:instancePath+"/vring-avail",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80926,8 +80926,8 @@ validate2259.errors = [{instancePath:instancePath+"/vring-used",keyword:"maximum
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate2259.errors = [{instancePath:instancePath+"/vring-used",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate2259.errors = [{instancePath:instancePath+"/vring-used",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80948,13 +80948,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate2259.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 65535 || isNaN(data9)){
+validate2259.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate2259.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate2259.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -80975,13 +80975,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate2259.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 65535 || isNaN(data10)){
+validate2259.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate2259.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate2259.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81002,13 +81002,13 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate2259.errors = [{instancePath:instancePath+"/used-idx",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 65535 || isNaN(data11)){
+validate2259.errors = [{instancePath:instancePath+"/used-idx",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate2259.errors = [{instancePath:instancePath+"/used-idx",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate2259.errors = [{instancePath:instancePath+"/used-idx",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81029,13 +81029,13 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate2259.errors = [{instancePath:instancePath+"/signalled-used",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 65535 || isNaN(data12)){
+validate2259.errors = [{instancePath:instancePath+"/signalled-used",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate2259.errors = [{instancePath:instancePath+"/signalled-used",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate2259.errors = [{instancePath:instancePath+"/signalled-used",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81221,8 +81221,8 @@ validate2264.errors = [{instancePath:instancePath+"/unknown-dev-features",keywor
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate2264.errors = [{instancePath:instancePath+"/unknown-dev-features",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate2264.errors = [{instancePath:instancePath+"/unknown-dev-features",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81297,13 +81297,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2268.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 255 || isNaN(data2)){
+validate2268.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2268.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2268.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81382,8 +81382,8 @@ validate2274.errors = [{instancePath:instancePath+"/unknown-protocols",keyword:"
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2274.errors = [{instancePath:instancePath+"/unknown-protocols",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2274.errors = [{instancePath:instancePath+"/unknown-protocols",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81427,8 +81427,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2270.errors = [{instancePath:instancePath+"/n-mem-sections",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate2270.errors = [{instancePath:instancePath+"/n-mem-sections",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -81454,8 +81454,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2270.errors = [{instancePath:instancePath+"/n-tmp-sections",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate2270.errors = [{instancePath:instancePath+"/n-tmp-sections",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -81481,13 +81481,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2270.errors = [{instancePath:instancePath+"/nvqs",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate2270.errors = [{instancePath:instancePath+"/nvqs",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2270.errors = [{instancePath:instancePath+"/nvqs",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2270.errors = [{instancePath:instancePath+"/nvqs",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81508,8 +81508,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2270.errors = [{instancePath:instancePath+"/vq-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2270.errors = [{instancePath:instancePath+"/vq-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -81588,8 +81588,8 @@ validate2270.errors = [{instancePath:instancePath+"/max-queues",keyword:"maximum
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate2270.errors = [{instancePath:instancePath+"/max-queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate2270.errors = [{instancePath:instancePath+"/max-queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81615,8 +81615,8 @@ validate2270.errors = [{instancePath:instancePath+"/backend-cap",keyword:"maximu
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate2270.errors = [{instancePath:instancePath+"/backend-cap",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate2270.errors = [{instancePath:instancePath+"/backend-cap",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81654,8 +81654,8 @@ validate2270.errors = [{instancePath:instancePath+"/log-size",keyword:"maximum",
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate2270.errors = [{instancePath:instancePath+"/log-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate2270.errors = [{instancePath:instancePath+"/log-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81721,13 +81721,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2263.errors = [{instancePath:instancePath+"/device-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2263.errors = [{instancePath:instancePath+"/device-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2263.errors = [{instancePath:instancePath+"/device-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2263.errors = [{instancePath:instancePath+"/device-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81808,8 +81808,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate2263.errors = [{instancePath:instancePath+"/num-vqs",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate2263.errors = [{instancePath:instancePath+"/num-vqs",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -81847,13 +81847,13 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate2263.errors = [{instancePath:instancePath+"/isr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 255 || isNaN(data9)){
+validate2263.errors = [{instancePath:instancePath+"/isr",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate2263.errors = [{instancePath:instancePath+"/isr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate2263.errors = [{instancePath:instancePath+"/isr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -81874,13 +81874,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate2263.errors = [{instancePath:instancePath+"/queue-sel",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 65535 || isNaN(data10)){
+validate2263.errors = [{instancePath:instancePath+"/queue-sel",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate2263.errors = [{instancePath:instancePath+"/queue-sel",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate2263.errors = [{instancePath:instancePath+"/queue-sel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82097,13 +82097,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2278.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2278.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2278.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2278.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82161,8 +82161,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2280.errors = [{instancePath:instancePath+"/kick",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate2280.errors = [{instancePath:instancePath+"/kick",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -82188,8 +82188,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2280.errors = [{instancePath:instancePath+"/call",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2280.errors = [{instancePath:instancePath+"/call",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -82220,8 +82220,8 @@ validate2280.errors = [{instancePath:instancePath+"/desc",keyword:"maximum",para
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2280.errors = [{instancePath:instancePath+"/desc",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2280.errors = [{instancePath:instancePath+"/desc",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82247,8 +82247,8 @@ validate2280.errors = [{instancePath:instancePath+"/avail",keyword:"maximum",par
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate2280.errors = [{instancePath:instancePath+"/avail",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate2280.errors = [{instancePath:instancePath+"/avail",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82274,8 +82274,8 @@ validate2280.errors = [{instancePath:instancePath+"/used",keyword:"maximum",para
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate2280.errors = [{instancePath:instancePath+"/used",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate2280.errors = [{instancePath:instancePath+"/used",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82296,8 +82296,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate2280.errors = [{instancePath:instancePath+"/num",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate2280.errors = [{instancePath:instancePath+"/num",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -82328,8 +82328,8 @@ validate2280.errors = [{instancePath:instancePath+"/desc-phys",keyword:"maximum"
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate2280.errors = [{instancePath:instancePath+"/desc-phys",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate2280.errors = [{instancePath:instancePath+"/desc-phys",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82350,13 +82350,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate2280.errors = [{instancePath:instancePath+"/desc-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate2280.errors = [{instancePath:instancePath+"/desc-size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate2280.errors = [{instancePath:instancePath+"/desc-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate2280.errors = [{instancePath:instancePath+"/desc-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82382,8 +82382,8 @@ validate2280.errors = [{instancePath:instancePath+"/avail-phys",keyword:"maximum
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate2280.errors = [{instancePath:instancePath+"/avail-phys",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate2280.errors = [{instancePath:instancePath+"/avail-phys",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82404,13 +82404,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate2280.errors = [{instancePath:instancePath+"/avail-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 4294967295 || isNaN(data10)){
+validate2280.errors = [{instancePath:instancePath+"/avail-size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate2280.errors = [{instancePath:instancePath+"/avail-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate2280.errors = [{instancePath:instancePath+"/avail-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82436,8 +82436,8 @@ validate2280.errors = [{instancePath:instancePath+"/used-phys",keyword:"maximum"
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate2280.errors = [{instancePath:instancePath+"/used-phys",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate2280.errors = [{instancePath:instancePath+"/used-phys",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82458,13 +82458,13 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate2280.errors = [{instancePath:instancePath+"/used-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 4294967295 || isNaN(data12)){
+validate2280.errors = [{instancePath:instancePath+"/used-size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate2280.errors = [{instancePath:instancePath+"/used-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate2280.errors = [{instancePath:instancePath+"/used-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82578,13 +82578,13 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2284.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 4294967295 || isNaN(data0)){
+validate2284.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate2284.errors = [{instancePath:instancePath+"/port",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate2284.errors = [{instancePath:instancePath+"/port",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82674,13 +82674,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2288.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 65535 || isNaN(data0)){
+validate2288.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate2288.errors = [{instancePath:instancePath+"/port",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate2288.errors = [{instancePath:instancePath+"/port",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82701,13 +82701,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2288.errors = [{instancePath:instancePath+"/vcpu",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate2288.errors = [{instancePath:instancePath+"/vcpu",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2288.errors = [{instancePath:instancePath+"/vcpu",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2288.errors = [{instancePath:instancePath+"/vcpu",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -82752,13 +82752,13 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2288.errors = [{instancePath:instancePath+"/target",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate2288.errors = [{instancePath:instancePath+"/target",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate2288.errors = [{instancePath:instancePath+"/target",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate2288.errors = [{instancePath:instancePath+"/target",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -83432,8 +83432,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2312.errors = [{instancePath:instancePath+"/actual",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate2312.errors = [{instancePath:instancePath+"/actual",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -83544,8 +83544,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2314.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2314.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -83571,8 +83571,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2314.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2314.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -83799,8 +83799,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2320.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2320.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -83826,8 +83826,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2320.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2320.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -83853,8 +83853,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2320.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2320.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -83931,8 +83931,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2322.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2322.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -83958,8 +83958,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2322.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2322.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -83985,8 +83985,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2322.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2322.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -84185,8 +84185,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2329.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2329.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -84212,8 +84212,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2329.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2329.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -84239,8 +84239,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2329.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2329.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -84310,8 +84310,8 @@ validate2331.errors = [{instancePath:instancePath+"/amount-exceeded",keyword:"ma
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2331.errors = [{instancePath:instancePath+"/amount-exceeded",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2331.errors = [{instancePath:instancePath+"/amount-exceeded",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -84337,8 +84337,8 @@ validate2331.errors = [{instancePath:instancePath+"/write-threshold",keyword:"ma
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2331.errors = [{instancePath:instancePath+"/write-threshold",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2331.errors = [{instancePath:instancePath+"/write-threshold",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -84696,8 +84696,8 @@ validate2345.errors = [{instancePath:instancePath+"/arg1",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2345.errors = [{instancePath:instancePath+"/arg1",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2345.errors = [{instancePath:instancePath+"/arg1",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -84723,8 +84723,8 @@ validate2345.errors = [{instancePath:instancePath+"/arg2",keyword:"maximum",para
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2345.errors = [{instancePath:instancePath+"/arg2",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2345.errors = [{instancePath:instancePath+"/arg2",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -84750,8 +84750,8 @@ validate2345.errors = [{instancePath:instancePath+"/arg3",keyword:"maximum",para
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2345.errors = [{instancePath:instancePath+"/arg3",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2345.errors = [{instancePath:instancePath+"/arg3",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -84777,8 +84777,8 @@ validate2345.errors = [{instancePath:instancePath+"/arg4",keyword:"maximum",para
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate2345.errors = [{instancePath:instancePath+"/arg4",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate2345.errors = [{instancePath:instancePath+"/arg4",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -84804,8 +84804,8 @@ validate2345.errors = [{instancePath:instancePath+"/arg5",keyword:"maximum",para
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate2345.errors = [{instancePath:instancePath+"/arg5",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate2345.errors = [{instancePath:instancePath+"/arg5",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -84877,13 +84877,13 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2346.errors = [{instancePath:instancePath+"/core",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate2346.errors = [{instancePath:instancePath+"/core",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2346.errors = [{instancePath:instancePath+"/core",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2346.errors = [{instancePath:instancePath+"/core",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -84909,8 +84909,8 @@ validate2346.errors = [{instancePath:instancePath+"/psw-mask",keyword:"maximum",
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2346.errors = [{instancePath:instancePath+"/psw-mask",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2346.errors = [{instancePath:instancePath+"/psw-mask",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -84936,8 +84936,8 @@ validate2346.errors = [{instancePath:instancePath+"/psw-addr",keyword:"maximum",
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2346.errors = [{instancePath:instancePath+"/psw-addr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2346.errors = [{instancePath:instancePath+"/psw-addr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -85290,8 +85290,8 @@ validate2360.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2360.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2360.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -85511,8 +85511,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2370.errors = [{instancePath:instancePath+"/pass",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate2370.errors = [{instancePath:instancePath+"/pass",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -85836,8 +85836,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2379.errors = [{instancePath:instancePath+"/sector-num",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate2379.errors = [{instancePath:instancePath+"/sector-num",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -85863,8 +85863,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2379.errors = [{instancePath:instancePath+"/sectors-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2379.errors = [{instancePath:instancePath+"/sectors-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -85963,8 +85963,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2380.errors = [{instancePath:instancePath+"/sector-num",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2380.errors = [{instancePath:instancePath+"/sector-num",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -85990,8 +85990,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2380.errors = [{instancePath:instancePath+"/sectors-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2380.errors = [{instancePath:instancePath+"/sectors-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -86119,8 +86119,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2387.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate2387.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {

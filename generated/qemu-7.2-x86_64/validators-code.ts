@@ -28,8 +28,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate21.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate21.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -91,8 +91,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate23.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate23.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -118,8 +118,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate23.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate23.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -289,8 +289,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate27.errors = [{instancePath:instancePath+"/initial",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate27.errors = [{instancePath:instancePath+"/initial",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -316,8 +316,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate27.errors = [{instancePath:instancePath+"/max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate27.errors = [{instancePath:instancePath+"/max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -343,8 +343,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate27.errors = [{instancePath:instancePath+"/rounds",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate27.errors = [{instancePath:instancePath+"/rounds",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -370,8 +370,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate27.errors = [{instancePath:instancePath+"/step",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate27.errors = [{instancePath:instancePath+"/step",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -492,8 +492,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate29.errors = [{instancePath:instancePath+"/value",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate29.errors = [{instancePath:instancePath+"/value",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -533,7 +533,7 @@ return errors === 0;
 }
 
 const a4 = validate31;
-const schema15 = {"$id":"https://qmp-sdk.invalid/validators/exact/a4","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base-node":{"type":"string"},"base":{"type":"string"},"top-node":{"type":"string"},"top":{"type":"string"},"backing-file":{"type":"string"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
+const schema15 = {"$id":"https://qmp-sdk.invalid/validators/exact/a4","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base-node":{"type":"string"},"base":{"type":"string"},"top-node":{"type":"string"},"top":{"type":"string"},"backing-file":{"type":"string"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 const func2 = Object.prototype.hasOwnProperty;
 const schema16 = {"$id":"https://qmp-sdk.invalid/validators/exact/t77","type":"string","enum":["report","ignore","enospc","stop","auto"]};
 
@@ -666,8 +666,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate31.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate31.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -824,13 +824,13 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -1442,8 +1442,8 @@ validate61.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-1","type":"object","properties":{"type":{"const":"vhost-user-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"logical-block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"num-queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["type","id","node-name","addr"],"additionalProperties":false};
-const schema39 = {"$id":"https://qmp-sdk.invalid/validators/exact/t438-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"],"additionalProperties":false};
+const schema37 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-1","type":"object","properties":{"type":{"const":"vhost-user-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"logical-block-size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"num-queues":{"type":"integer","minimum":0,"maximum":65535}},"required":["type","id","node-name","addr"],"additionalProperties":false};
+const schema39 = {"$id":"https://qmp-sdk.invalid/validators/exact/t438-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"type":"integer","minimum":0,"maximum":65535},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"],"additionalProperties":false};
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1522,13 +1522,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate65.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate65.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate65.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate65.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -1999,8 +1999,8 @@ validate63.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"m
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate63.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate63.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -2021,13 +2021,13 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 65535 || isNaN(data9)){
+validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -2238,7 +2238,7 @@ validate74.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-3","type":"object","properties":{"type":{"const":"vduse-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"name":{"type":"string"},"num-queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"queue-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"logical-block-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"serial":{"type":"string"}},"required":["type","id","node-name","name"],"additionalProperties":false};
+const schema45 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-3","type":"object","properties":{"type":{"const":"vduse-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"name":{"type":"string"},"num-queues":{"type":"integer","minimum":0,"maximum":65535},"queue-size":{"type":"integer","minimum":0,"maximum":65535},"logical-block-size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"serial":{"type":"string"}},"required":["type","id","node-name","name"],"additionalProperties":false};
 
 function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2365,13 +2365,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 65535 || isNaN(data8)){
+validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -2392,13 +2392,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 65535 || isNaN(data9)){
+validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -2424,8 +2424,8 @@ validate77.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"m
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate77.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate77.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3030,8 +3030,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate100.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate100.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3130,8 +3130,8 @@ validate102.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"ma
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate102.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate102.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3175,8 +3175,8 @@ validate102.errors = [{instancePath:instancePath+"/boundaries-read/" + i1,keywor
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate102.errors = [{instancePath:instancePath+"/boundaries-read/" + i1,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate102.errors = [{instancePath:instancePath+"/boundaries-read/" + i1,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3220,8 +3220,8 @@ validate102.errors = [{instancePath:instancePath+"/boundaries-write/" + i2,keywo
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate102.errors = [{instancePath:instancePath+"/boundaries-write/" + i2,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate102.errors = [{instancePath:instancePath+"/boundaries-write/" + i2,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3265,8 +3265,8 @@ validate102.errors = [{instancePath:instancePath+"/boundaries-flush/" + i3,keywo
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate102.errors = [{instancePath:instancePath+"/boundaries-flush/" + i3,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate102.errors = [{instancePath:instancePath+"/boundaries-flush/" + i3,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3367,8 +3367,8 @@ validate104.errors = [{instancePath:instancePath+"/write-threshold",keyword:"max
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate104.errors = [{instancePath:instancePath+"/write-threshold",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate104.errors = [{instancePath:instancePath+"/write-threshold",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -3408,7 +3408,7 @@ return errors === 0;
 }
 
 const a22 = validate106;
-const schema68 = {"$id":"https://qmp-sdk.invalid/validators/exact/a22","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base":{"type":"string"},"base-node":{"type":"string"},"backing-file":{"type":"string"},"bottom":{"type":"string"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
+const schema68 = {"$id":"https://qmp-sdk.invalid/validators/exact/a22","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base":{"type":"string"},"base-node":{"type":"string"},"backing-file":{"type":"string"},"bottom":{"type":"string"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 
 function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3511,8 +3511,8 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate106.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate106.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3668,8 +3668,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate109.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate109.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3715,7 +3715,7 @@ return errors === 0;
 }
 
 const a24 = validate111;
-const schema72 = {"$id":"https://qmp-sdk.invalid/validators/exact/a24","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"bps":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops_size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"string"}},"required":["bps","bps_rd","bps_wr","iops","iops_rd","iops_wr"],"additionalProperties":false};
+const schema72 = {"$id":"https://qmp-sdk.invalid/validators/exact/a24","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"bps":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_rd":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_wr":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_rd_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_wr_max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_rd_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_wr_max_length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops_size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"group":{"type":"string"}},"required":["bps","bps_rd","bps_wr","iops","iops_rd","iops_wr"],"additionalProperties":false};
 
 function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3770,8 +3770,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate111.errors = [{instancePath:instancePath+"/bps",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate111.errors = [{instancePath:instancePath+"/bps",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3797,8 +3797,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate111.errors = [{instancePath:instancePath+"/bps_rd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate111.errors = [{instancePath:instancePath+"/bps_rd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3824,8 +3824,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate111.errors = [{instancePath:instancePath+"/bps_wr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate111.errors = [{instancePath:instancePath+"/bps_wr",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3851,8 +3851,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate111.errors = [{instancePath:instancePath+"/iops",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate111.errors = [{instancePath:instancePath+"/iops",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3878,8 +3878,8 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate111.errors = [{instancePath:instancePath+"/iops_rd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate111.errors = [{instancePath:instancePath+"/iops_rd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3905,8 +3905,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate111.errors = [{instancePath:instancePath+"/iops_wr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate111.errors = [{instancePath:instancePath+"/iops_wr",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3932,8 +3932,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate111.errors = [{instancePath:instancePath+"/bps_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate111.errors = [{instancePath:instancePath+"/bps_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3959,8 +3959,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate111.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate111.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -3986,8 +3986,8 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate111.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate111.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4013,8 +4013,8 @@ return false;
 }
 if(errors === _errs24){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate111.errors = [{instancePath:instancePath+"/iops_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate111.errors = [{instancePath:instancePath+"/iops_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4040,8 +4040,8 @@ return false;
 }
 if(errors === _errs26){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate111.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate111.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4067,8 +4067,8 @@ return false;
 }
 if(errors === _errs28){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate111.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate111.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4094,8 +4094,8 @@ return false;
 }
 if(errors === _errs30){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate111.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 9223372036854776000 || isNaN(data14)){
+validate111.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4121,8 +4121,8 @@ return false;
 }
 if(errors === _errs32){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate111.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate111.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4148,8 +4148,8 @@ return false;
 }
 if(errors === _errs34){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate111.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate111.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4175,8 +4175,8 @@ return false;
 }
 if(errors === _errs36){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate111.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate111.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4202,8 +4202,8 @@ return false;
 }
 if(errors === _errs38){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate111.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate111.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4229,8 +4229,8 @@ return false;
 }
 if(errors === _errs40){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate111.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 9223372036854776000 || isNaN(data19)){
+validate111.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4256,8 +4256,8 @@ return false;
 }
 if(errors === _errs42){
 if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 18446744073709552000 || isNaN(data20)){
-validate111.errors = [{instancePath:instancePath+"/iops_size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data20 > 9223372036854776000 || isNaN(data20)){
+validate111.errors = [{instancePath:instancePath+"/iops_size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4334,7 +4334,7 @@ return errors === 0;
 }
 
 const a25 = validate113;
-const schema76 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-0","type":"object","properties":{"driver":{"const":"blkdebug"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"config":{"type":"string"},"align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-transfer":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opt-write-zero":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-write-zero":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"opt-discard":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-discard":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"inject-error":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t18"}},"set-state":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t19"}},"take-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t45"}},"unshare-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t45"}}},"required":["driver","image"],"additionalProperties":false};
+const schema76 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-0","type":"object","properties":{"driver":{"const":"blkdebug"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"config":{"type":"string"},"align":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"max-transfer":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"opt-write-zero":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"max-write-zero":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"opt-discard":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"max-discard":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"inject-error":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t18"}},"set-state":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t19"}},"take-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t45"}},"unshare-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t45"}}},"required":["driver","image"],"additionalProperties":false};
 const schema77 = {"$id":"https://qmp-sdk.invalid/validators/exact/t75","type":"string","enum":["ignore","unmap"]};
 
 function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -4551,8 +4551,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate124.errors = [{instancePath:instancePath+"/state",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate124.errors = [{instancePath:instancePath+"/state",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4590,8 +4590,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate124.errors = [{instancePath:instancePath+"/errno",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate124.errors = [{instancePath:instancePath+"/errno",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4617,8 +4617,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate124.errors = [{instancePath:instancePath+"/sector",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate124.errors = [{instancePath:instancePath+"/sector",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4718,8 +4718,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate130.errors = [{instancePath:instancePath+"/state",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate130.errors = [{instancePath:instancePath+"/state",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4745,8 +4745,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate130.errors = [{instancePath:instancePath+"/new_state",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate130.errors = [{instancePath:instancePath+"/new_state",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4943,8 +4943,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate115.errors = [{instancePath:instancePath+"/align",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate115.errors = [{instancePath:instancePath+"/align",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -4970,13 +4970,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate115.errors = [{instancePath:instancePath+"/max-transfer",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 2147483647 || isNaN(data11)){
+validate115.errors = [{instancePath:instancePath+"/max-transfer",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate115.errors = [{instancePath:instancePath+"/max-transfer",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < -2147483648 || isNaN(data11)){
+validate115.errors = [{instancePath:instancePath+"/max-transfer",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -4997,13 +4997,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate115.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 2147483647 || isNaN(data12)){
+validate115.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate115.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < -2147483648 || isNaN(data12)){
+validate115.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -5024,13 +5024,13 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate115.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 2147483647 || isNaN(data13)){
+validate115.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate115.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < -2147483648 || isNaN(data13)){
+validate115.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -5051,13 +5051,13 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate115.errors = [{instancePath:instancePath+"/opt-discard",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 2147483647 || isNaN(data14)){
+validate115.errors = [{instancePath:instancePath+"/opt-discard",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate115.errors = [{instancePath:instancePath+"/opt-discard",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < -2147483648 || isNaN(data14)){
+validate115.errors = [{instancePath:instancePath+"/opt-discard",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -5078,13 +5078,13 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate115.errors = [{instancePath:instancePath+"/max-discard",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 2147483647 || isNaN(data15)){
+validate115.errors = [{instancePath:instancePath+"/max-discard",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate115.errors = [{instancePath:instancePath+"/max-discard",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < -2147483648 || isNaN(data15)){
+validate115.errors = [{instancePath:instancePath+"/max-discard",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -5246,7 +5246,7 @@ validate115.errors = vErrors;
 return errors === 0;
 }
 
-const schema86 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-1","type":"object","properties":{"driver":{"const":"blklogwrites"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"log-sector-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"log-append":{"type":"boolean"},"log-super-update-interval":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file","log"],"additionalProperties":false};
+const schema86 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-1","type":"object","properties":{"driver":{"const":"blklogwrites"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"log-sector-size":{"type":"integer","minimum":0,"maximum":4294967295},"log-append":{"type":"boolean"},"log-super-update-interval":{"type":"integer","minimum":0,"maximum":18446744073709552000}},"required":["driver","file","log"],"additionalProperties":false};
 
 function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -5397,13 +5397,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate136.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 4294967295 || isNaN(data10)){
+validate136.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate136.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate136.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -5441,8 +5441,8 @@ validate136.errors = [{instancePath:instancePath+"/log-super-update-interval",ke
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate136.errors = [{instancePath:instancePath+"/log-super-update-interval",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate136.errors = [{instancePath:instancePath+"/log-super-update-interval",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -6235,7 +6235,7 @@ validate163.errors = vErrors;
 return errors === 0;
 }
 
-const schema92 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-7","type":"object","properties":{"driver":{"const":"copy-before-write"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"target":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"bitmap":{"$ref":"https://qmp-sdk.invalid/validators/exact/t24"},"on-cbw-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t330"},"cbw-timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file","target"],"additionalProperties":false};
+const schema92 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-7","type":"object","properties":{"driver":{"const":"copy-before-write"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"target":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"bitmap":{"$ref":"https://qmp-sdk.invalid/validators/exact/t24"},"on-cbw-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t330"},"cbw-timeout":{"type":"integer","minimum":0,"maximum":4294967295}},"required":["driver","file","target"],"additionalProperties":false};
 const schema93 = {"$id":"https://qmp-sdk.invalid/validators/exact/t330","type":"string","enum":["break-guest-write","break-snapshot"]};
 
 function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -6427,13 +6427,13 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate168.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 4294967295 || isNaN(data12)){
+validate168.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate168.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate168.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -6779,7 +6779,7 @@ validate182.errors = vErrors;
 return errors === 0;
 }
 
-const schema96 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-10","type":"object","properties":{"driver":{"const":"file"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema96 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-10","type":"object","properties":{"driver":{"const":"file"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 const schema97 = {"$id":"https://qmp-sdk.invalid/validators/exact/t331","type":"string","enum":["auto","on","off"]};
 
 function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -6988,8 +6988,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate187.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate187.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -7055,7 +7055,7 @@ validate187.errors = vErrors;
 return errors === 0;
 }
 
-const schema99 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-11","type":"object","properties":{"driver":{"const":"ftp"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema99 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-11","type":"object","properties":{"driver":{"const":"ftp"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7194,8 +7194,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate195.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate195.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -7221,8 +7221,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate195.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate195.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -7312,7 +7312,7 @@ validate195.errors = vErrors;
 return errors === 0;
 }
 
-const schema100 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-12","type":"object","properties":{"driver":{"const":"ftps"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"sslverify":{"type":"boolean"}},"required":["driver","url"],"additionalProperties":false};
+const schema100 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-12","type":"object","properties":{"driver":{"const":"ftps"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"sslverify":{"type":"boolean"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7451,8 +7451,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate199.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate199.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -7478,8 +7478,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate199.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate199.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -7582,7 +7582,7 @@ validate199.errors = vErrors;
 return errors === 0;
 }
 
-const schema101 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-13","type":"object","properties":{"driver":{"const":"gluster"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"}},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"logfile":{"type":"string"}},"required":["driver","volume","path","server"],"additionalProperties":false};
+const schema101 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-13","type":"object","properties":{"driver":{"const":"gluster"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"}},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"logfile":{"type":"string"}},"required":["driver","volume","path","server"],"additionalProperties":false};
 
 function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7763,8 +7763,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate203.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate203.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -7816,7 +7816,7 @@ validate203.errors = vErrors;
 return errors === 0;
 }
 
-const schema102 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-14","type":"object","properties":{"driver":{"const":"host_cdrom"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema102 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-14","type":"object","properties":{"driver":{"const":"host_cdrom"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7991,8 +7991,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate208.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate208.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -8058,7 +8058,7 @@ validate208.errors = vErrors;
 return errors === 0;
 }
 
-const schema103 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-15","type":"object","properties":{"driver":{"const":"host_device"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema103 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-15","type":"object","properties":{"driver":{"const":"host_device"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8233,8 +8233,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate214.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate214.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -8300,7 +8300,7 @@ validate214.errors = vErrors;
 return errors === 0;
 }
 
-const schema104 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-16","type":"object","properties":{"driver":{"const":"http"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema104 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-16","type":"object","properties":{"driver":{"const":"http"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8439,8 +8439,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate220.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate220.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -8466,8 +8466,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate220.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate220.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -8583,7 +8583,7 @@ validate220.errors = vErrors;
 return errors === 0;
 }
 
-const schema105 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-17","type":"object","properties":{"driver":{"const":"https"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"sslverify":{"type":"boolean"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema105 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-17","type":"object","properties":{"driver":{"const":"https"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"sslverify":{"type":"boolean"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8722,8 +8722,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate224.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate224.errors = [{instancePath:instancePath+"/readahead",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -8749,8 +8749,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate224.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate224.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -8879,7 +8879,7 @@ validate224.errors = vErrors;
 return errors === 0;
 }
 
-const schema106 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-18","type":"object","properties":{"driver":{"const":"iscsi"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"transport":{"$ref":"https://qmp-sdk.invalid/validators/exact/t265"},"portal":{"type":"string"},"target":{"type":"string"},"lun":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"user":{"type":"string"},"password-secret":{"type":"string"},"initiator-name":{"type":"string"},"header-digest":{"$ref":"https://qmp-sdk.invalid/validators/exact/t264"},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","transport","portal","target"],"additionalProperties":false};
+const schema106 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-18","type":"object","properties":{"driver":{"const":"iscsi"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"transport":{"$ref":"https://qmp-sdk.invalid/validators/exact/t265"},"portal":{"type":"string"},"target":{"type":"string"},"lun":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"user":{"type":"string"},"password-secret":{"type":"string"},"initiator-name":{"type":"string"},"header-digest":{"$ref":"https://qmp-sdk.invalid/validators/exact/t264"},"timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["driver","transport","portal","target"],"additionalProperties":false};
 const schema107 = {"$id":"https://qmp-sdk.invalid/validators/exact/t265","type":"string","enum":["tcp","iser"]};
 
 function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -9076,8 +9076,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate228.errors = [{instancePath:instancePath+"/lun",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate228.errors = [{instancePath:instancePath+"/lun",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9151,8 +9151,8 @@ return false;
 }
 if(errors === _errs28){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate228.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate228.errors = [{instancePath:instancePath+"/timeout",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9358,7 +9358,7 @@ validate236.errors = vErrors;
 return errors === 0;
 }
 
-const schema110 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-20","type":"object","properties":{"driver":{"const":"nbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"export":{"type":"string"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"x-dirty-bitmap":{"type":"string"},"reconnect-delay":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"open-timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","server"],"additionalProperties":false};
+const schema110 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-20","type":"object","properties":{"driver":{"const":"nbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"export":{"type":"string"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"x-dirty-bitmap":{"type":"string"},"reconnect-delay":{"type":"integer","minimum":0,"maximum":4294967295},"open-timeout":{"type":"integer","minimum":0,"maximum":4294967295}},"required":["driver","server"],"additionalProperties":false};
 
 function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9545,13 +9545,13 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate241.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 4294967295 || isNaN(data13)){
+validate241.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate241.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate241.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -9572,13 +9572,13 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate241.errors = [{instancePath:instancePath+"/open-timeout",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 4294967295 || isNaN(data14)){
+validate241.errors = [{instancePath:instancePath+"/open-timeout",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate241.errors = [{instancePath:instancePath+"/open-timeout",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate241.errors = [{instancePath:instancePath+"/open-timeout",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -9615,7 +9615,7 @@ validate241.errors = vErrors;
 return errors === 0;
 }
 
-const schema111 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-21","type":"object","properties":{"driver":{"const":"nfs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t296"},"path":{"type":"string"},"user":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"group":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"tcp-syn-count":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"readahead-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"page-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","server","path"],"additionalProperties":false};
+const schema111 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-21","type":"object","properties":{"driver":{"const":"nfs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t296"},"path":{"type":"string"},"user":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"group":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"tcp-syn-count":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"readahead-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"page-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"debug":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["driver","server","path"],"additionalProperties":false};
 const schema113 = {"$id":"https://qmp-sdk.invalid/validators/exact/t297","type":"string","enum":["inet"]};
 
 function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -9840,8 +9840,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate246.errors = [{instancePath:instancePath+"/user",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate246.errors = [{instancePath:instancePath+"/user",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9867,8 +9867,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate246.errors = [{instancePath:instancePath+"/group",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate246.errors = [{instancePath:instancePath+"/group",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9894,8 +9894,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate246.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate246.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9921,8 +9921,8 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate246.errors = [{instancePath:instancePath+"/readahead-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate246.errors = [{instancePath:instancePath+"/readahead-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9948,8 +9948,8 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate246.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 9223372036854776000 || isNaN(data14)){
+validate246.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -9975,8 +9975,8 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate246.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate246.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10019,7 +10019,7 @@ validate246.errors = vErrors;
 return errors === 0;
 }
 
-const schema114 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-22","type":"object","properties":{"driver":{"const":"null-aio"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"latency-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
+const schema114 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-22","type":"object","properties":{"driver":{"const":"null-aio"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"latency-ns":{"type":"integer","minimum":0,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10146,8 +10146,8 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate254.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate254.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10178,8 +10178,8 @@ validate254.errors = [{instancePath:instancePath+"/latency-ns",keyword:"maximum"
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate254.errors = [{instancePath:instancePath+"/latency-ns",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate254.errors = [{instancePath:instancePath+"/latency-ns",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -10224,7 +10224,7 @@ validate254.errors = vErrors;
 return errors === 0;
 }
 
-const schema115 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-23","type":"object","properties":{"driver":{"const":"null-co"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"latency-ns":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
+const schema115 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-23","type":"object","properties":{"driver":{"const":"null-co"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"latency-ns":{"type":"integer","minimum":0,"maximum":18446744073709552000},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10351,8 +10351,8 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate258.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate258.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10383,8 +10383,8 @@ validate258.errors = [{instancePath:instancePath+"/latency-ns",keyword:"maximum"
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate258.errors = [{instancePath:instancePath+"/latency-ns",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate258.errors = [{instancePath:instancePath+"/latency-ns",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -10429,7 +10429,7 @@ validate258.errors = vErrors;
 return errors === 0;
 }
 
-const schema116 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-24","type":"object","properties":{"driver":{"const":"nvme"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"device":{"type":"string"},"namespace":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","device","namespace"],"additionalProperties":false};
+const schema116 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-24","type":"object","properties":{"driver":{"const":"nvme"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"device":{"type":"string"},"namespace":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["driver","device","namespace"],"additionalProperties":false};
 
 function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10568,8 +10568,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate262.errors = [{instancePath:instancePath+"/namespace",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate262.errors = [{instancePath:instancePath+"/namespace",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10755,7 +10755,7 @@ validate266.errors = vErrors;
 return errors === 0;
 }
 
-const schema118 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-26","type":"object","properties":{"driver":{"const":"preallocate"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"prealloc-align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file"],"additionalProperties":false};
+const schema118 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-26","type":"object","properties":{"driver":{"const":"preallocate"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"prealloc-align":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"prealloc-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["driver","file"],"additionalProperties":false};
 
 function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10894,8 +10894,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate271.errors = [{instancePath:instancePath+"/prealloc-align",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate271.errors = [{instancePath:instancePath+"/prealloc-align",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10921,8 +10921,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate271.errors = [{instancePath:instancePath+"/prealloc-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate271.errors = [{instancePath:instancePath+"/prealloc-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -10960,7 +10960,7 @@ validate271.errors = vErrors;
 return errors === 0;
 }
 
-const schema119 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-27","type":"object","properties":{"driver":{"const":"qcow2"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t115"},"lazy-refcounts":{"type":"boolean"},"pass-discard-request":{"type":"boolean"},"pass-discard-snapshot":{"type":"boolean"},"pass-discard-other":{"type":"boolean"},"overlap-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t373"},"cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"l2-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"l2-cache-entry-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"refcount-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cache-clean-interval":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t109"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
+const schema119 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-27","type":"object","properties":{"driver":{"const":"qcow2"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t115"},"lazy-refcounts":{"type":"boolean"},"pass-discard-request":{"type":"boolean"},"pass-discard-snapshot":{"type":"boolean"},"pass-discard-other":{"type":"boolean"},"overlap-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t373"},"cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"l2-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"l2-cache-entry-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"refcount-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"cache-clean-interval":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t109"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -11615,8 +11615,8 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate276.errors = [{instancePath:instancePath+"/cache-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate276.errors = [{instancePath:instancePath+"/cache-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -11642,8 +11642,8 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate276.errors = [{instancePath:instancePath+"/l2-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate276.errors = [{instancePath:instancePath+"/l2-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -11669,8 +11669,8 @@ return false;
 }
 if(errors === _errs29){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate276.errors = [{instancePath:instancePath+"/l2-cache-entry-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate276.errors = [{instancePath:instancePath+"/l2-cache-entry-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -11696,8 +11696,8 @@ return false;
 }
 if(errors === _errs31){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate276.errors = [{instancePath:instancePath+"/refcount-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate276.errors = [{instancePath:instancePath+"/refcount-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -11723,8 +11723,8 @@ return false;
 }
 if(errors === _errs33){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate276.errors = [{instancePath:instancePath+"/cache-clean-interval",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 9223372036854776000 || isNaN(data19)){
+validate276.errors = [{instancePath:instancePath+"/cache-clean-interval",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -12224,7 +12224,7 @@ validate307.errors = vErrors;
 return errors === 0;
 }
 
-const schema131 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-30","type":"object","properties":{"driver":{"const":"quorum"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"blkverify":{"type":"boolean"},"children":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"vote-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rewrite-corrupted":{"type":"boolean"},"read-pattern":{"$ref":"https://qmp-sdk.invalid/validators/exact/t376"}},"required":["driver","children","vote-threshold"],"additionalProperties":false};
+const schema131 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-30","type":"object","properties":{"driver":{"const":"quorum"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"blkverify":{"type":"boolean"},"children":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"vote-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"rewrite-corrupted":{"type":"boolean"},"read-pattern":{"$ref":"https://qmp-sdk.invalid/validators/exact/t376"}},"required":["driver","children","vote-threshold"],"additionalProperties":false};
 const schema132 = {"$id":"https://qmp-sdk.invalid/validators/exact/t376","type":"string","enum":["quorum","fifo"]};
 
 function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -12410,8 +12410,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate313.errors = [{instancePath:instancePath+"/vote-threshold",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate313.errors = [{instancePath:instancePath+"/vote-threshold",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -12475,7 +12475,7 @@ validate313.errors = vErrors;
 return errors === 0;
 }
 
-const schema133 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-31","type":"object","properties":{"driver":{"const":"raw"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["driver","file"],"additionalProperties":false};
+const schema133 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-31","type":"object","properties":{"driver":{"const":"raw"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["driver","file"],"additionalProperties":false};
 
 function validate320(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -12614,8 +12614,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate320.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate320.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -12641,8 +12641,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate320.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate320.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -13617,13 +13617,13 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate355.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 65535 || isNaN(data3)){
+validate355.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate355.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate355.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -14832,7 +14832,7 @@ validate387.errors = vErrors;
 return errors === 0;
 }
 
-const schema154 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-41","type":"object","properties":{"driver":{"const":"vvfat"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"dir":{"type":"string"},"fat-type":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"floppy":{"type":"boolean"},"label":{"type":"string"},"rw":{"type":"boolean"}},"required":["driver","dir"],"additionalProperties":false};
+const schema154 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-41","type":"object","properties":{"driver":{"const":"vvfat"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"dir":{"type":"string"},"fat-type":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"floppy":{"type":"boolean"},"label":{"type":"string"},"rw":{"type":"boolean"}},"required":["driver","dir"],"additionalProperties":false};
 
 function validate392(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14971,8 +14971,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate392.errors = [{instancePath:instancePath+"/fat-type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate392.errors = [{instancePath:instancePath+"/fat-type",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -15355,7 +15355,7 @@ return errors === 0;
 }
 
 const a26 = validate440;
-const schema157 = {"$id":"https://qmp-sdk.invalid/validators/exact/t54","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t15"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t10"},"target":{"type":"string"}},"required":["device","sync","target"],"additionalProperties":false};
+const schema157 = {"$id":"https://qmp-sdk.invalid/validators/exact/t54","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t15"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t10"},"target":{"type":"string"}},"required":["device","sync","target"],"additionalProperties":false};
 const schema158 = {"$id":"https://qmp-sdk.invalid/validators/exact/t293","type":"string","enum":["top","full","none","incremental","bitmap"]};
 
 function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -15426,8 +15426,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate448.errors = [{instancePath:instancePath+"/max-workers",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate448.errors = [{instancePath:instancePath+"/max-workers",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -15453,8 +15453,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate448.errors = [{instancePath:instancePath+"/max-chunk",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate448.errors = [{instancePath:instancePath+"/max-chunk",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -15549,8 +15549,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate441.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate441.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16023,8 +16023,8 @@ validate460.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate460.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate460.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -16074,8 +16074,8 @@ validate460.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"ma
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate460.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate460.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -16187,8 +16187,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate464.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate464.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16291,8 +16291,8 @@ validate463.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate463.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate463.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -16330,7 +16330,7 @@ validate463.errors = vErrors;
 return errors === 0;
 }
 
-const schema173 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-2","type":"object","properties":{"driver":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t359"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t360"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t361"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t361"},"iter-time":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"}},"required":["driver","file","size"],"additionalProperties":false};
+const schema173 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-2","type":"object","properties":{"driver":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t359"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t360"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t361"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t361"},"iter-time":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema174 = {"$id":"https://qmp-sdk.invalid/validators/exact/t359","type":"string","enum":["aes-128","aes-192","aes-256","des","3des","cast5-128","serpent-128","serpent-192","serpent-256","twofish-128","twofish-192","twofish-256"]};
 
 function validate469(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -16513,8 +16513,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate468.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate468.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16557,8 +16557,8 @@ validate468.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate468.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate468.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -16657,8 +16657,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate481.errors = [{instancePath:instancePath+"/user",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate481.errors = [{instancePath:instancePath+"/user",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16684,8 +16684,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate481.errors = [{instancePath:instancePath+"/group",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate481.errors = [{instancePath:instancePath+"/group",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16711,8 +16711,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate481.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate481.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16738,8 +16738,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate481.errors = [{instancePath:instancePath+"/readahead-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate481.errors = [{instancePath:instancePath+"/readahead-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16765,8 +16765,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate481.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate481.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16792,8 +16792,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate481.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate481.errors = [{instancePath:instancePath+"/debug",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -16887,8 +16887,8 @@ validate480.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate480.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate480.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -16972,8 +16972,8 @@ validate484.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate484.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate484.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -16999,8 +16999,8 @@ validate484.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximu
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate484.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate484.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -17197,8 +17197,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate490.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate490.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -17331,8 +17331,8 @@ validate486.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate486.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate486.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -17383,7 +17383,7 @@ validate486.errors = vErrors;
 return errors === 0;
 }
 
-const schema185 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-6","type":"object","properties":{"driver":{"const":"qcow2"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"data-file-raw":{"type":"boolean"},"extended-l2":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"version":{"$ref":"https://qmp-sdk.invalid/validators/exact/t111"},"backing-file":{"type":"string"},"backing-fmt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t76"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t351"},"cluster-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"},"lazy-refcounts":{"type":"boolean"},"refcount-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compression-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t370"}},"required":["driver","file","size"],"additionalProperties":false};
+const schema185 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-6","type":"object","properties":{"driver":{"const":"qcow2"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"data-file-raw":{"type":"boolean"},"extended-l2":{"type":"boolean"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"version":{"$ref":"https://qmp-sdk.invalid/validators/exact/t111"},"backing-file":{"type":"string"},"backing-fmt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t76"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t351"},"cluster-size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"},"lazy-refcounts":{"type":"boolean"},"refcount-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"compression-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t370"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema186 = {"$id":"https://qmp-sdk.invalid/validators/exact/t111","type":"string","enum":["v2","v3"]};
 
 function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -17530,8 +17530,8 @@ validate499.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate499.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate499.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -17605,8 +17605,8 @@ validate499.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximu
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate499.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate499.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -17651,8 +17651,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate499.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate499.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -17765,8 +17765,8 @@ validate510.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate510.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate510.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -17816,8 +17816,8 @@ validate510.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximu
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate510.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate510.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -17838,8 +17838,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate510.errors = [{instancePath:instancePath+"/table-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate510.errors = [{instancePath:instancePath+"/table-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -18309,8 +18309,8 @@ validate513.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate513.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate513.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18336,8 +18336,8 @@ validate513.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximu
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate513.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate513.errors = [{instancePath:instancePath+"/cluster-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18518,8 +18518,8 @@ validate527.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate527.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate527.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18603,8 +18603,8 @@ validate532.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate532.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate532.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18718,8 +18718,8 @@ validate535.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate535.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate535.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18745,8 +18745,8 @@ validate535.errors = [{instancePath:instancePath+"/log-size",keyword:"maximum",p
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate535.errors = [{instancePath:instancePath+"/log-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate535.errors = [{instancePath:instancePath+"/log-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18772,8 +18772,8 @@ validate535.errors = [{instancePath:instancePath+"/block-size",keyword:"maximum"
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate535.errors = [{instancePath:instancePath+"/block-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate535.errors = [{instancePath:instancePath+"/block-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -18826,7 +18826,7 @@ validate535.errors = vErrors;
 return errors === 0;
 }
 
-const schema200 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-12","type":"object","properties":{"driver":{"const":"vmdk"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t124"},"backing-file":{"type":"string"},"adapter-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t123"},"hwversion":{"type":"string"},"toolsversion":{"type":"string"},"zeroed-grain":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
+const schema200 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-12","type":"object","properties":{"driver":{"const":"vmdk"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t124"},"backing-file":{"type":"string"},"adapter-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t123"},"hwversion":{"type":"string"},"toolsversion":{"type":"string"},"zeroed-grain":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema201 = {"$id":"https://qmp-sdk.invalid/validators/exact/t124","type":"string","enum":["monolithicSparse","monolithicFlat","twoGbMaxExtentSparse","twoGbMaxExtentFlat","streamOptimized"]};
 
 function validate542(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -18920,8 +18920,8 @@ validate539.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate539.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate539.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -19131,8 +19131,8 @@ validate546.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate546.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate546.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -19704,7 +19704,7 @@ return errors === 0;
 }
 
 const a32 = validate599;
-const schema211 = {"$id":"https://qmp-sdk.invalid/validators/exact/a32","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"buf-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t292"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
+const schema211 = {"$id":"https://qmp-sdk.invalid/validators/exact/a32","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"granularity":{"type":"integer","minimum":0,"maximum":4294967295},"buf-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t292"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
 const schema212 = {"$id":"https://qmp-sdk.invalid/validators/exact/t292","type":"string","enum":["background","write-blocking"]};
 
 function validate603(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -19812,8 +19812,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate599.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate599.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -19839,13 +19839,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate599.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate599.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate599.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate599.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -19866,8 +19866,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate599.errors = [{instancePath:instancePath+"/buf-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate599.errors = [{instancePath:instancePath+"/buf-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -20405,8 +20405,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate619.errors = [{instancePath:instancePath+"/vm-state-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate619.errors = [{instancePath:instancePath+"/vm-state-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -20432,8 +20432,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate619.errors = [{instancePath:instancePath+"/date-sec",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate619.errors = [{instancePath:instancePath+"/date-sec",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -20459,8 +20459,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate619.errors = [{instancePath:instancePath+"/date-nsec",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate619.errors = [{instancePath:instancePath+"/date-nsec",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -20486,8 +20486,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate619.errors = [{instancePath:instancePath+"/vm-clock-sec",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate619.errors = [{instancePath:instancePath+"/vm-clock-sec",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -20513,8 +20513,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate619.errors = [{instancePath:instancePath+"/vm-clock-nsec",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate619.errors = [{instancePath:instancePath+"/vm-clock-nsec",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -20540,8 +20540,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate619.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate619.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -20874,8 +20874,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate631.errors = [{instancePath:instancePath+"/calc-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate631.errors = [{instancePath:instancePath+"/calc-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -20901,8 +20901,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate631.errors = [{instancePath:instancePath+"/sample-pages",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate631.errors = [{instancePath:instancePath+"/sample-pages",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -20984,8 +20984,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate635.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate635.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -21559,7 +21559,7 @@ validate651.errors = vErrors;
 return errors === 0;
 }
 
-const schema251 = {"$id":"https://qmp-sdk.invalid/validators/exact/t149","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t439"},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"server":{"type":"boolean"},"wait":{"type":"boolean"},"nodelay":{"type":"boolean"},"telnet":{"type":"boolean"},"tn3270":{"type":"boolean"},"websocket":{"type":"boolean"},"reconnect":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["addr"],"additionalProperties":false};
+const schema251 = {"$id":"https://qmp-sdk.invalid/validators/exact/t149","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t439"},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"server":{"type":"boolean"},"wait":{"type":"boolean"},"nodelay":{"type":"boolean"},"telnet":{"type":"boolean"},"tn3270":{"type":"boolean"},"websocket":{"type":"boolean"},"reconnect":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["addr"],"additionalProperties":false};
 
 function validate656(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22167,8 +22167,8 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate654.errors = [{instancePath:instancePath+"/reconnect",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate654.errors = [{instancePath:instancePath+"/reconnect",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -23662,8 +23662,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate712.errors = [{instancePath:instancePath+"/width",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate712.errors = [{instancePath:instancePath+"/width",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -23689,8 +23689,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate712.errors = [{instancePath:instancePath+"/height",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate712.errors = [{instancePath:instancePath+"/height",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -23716,8 +23716,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate712.errors = [{instancePath:instancePath+"/cols",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate712.errors = [{instancePath:instancePath+"/cols",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -23743,8 +23743,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate712.errors = [{instancePath:instancePath+"/rows",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate712.errors = [{instancePath:instancePath+"/rows",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -23881,8 +23881,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate715.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate715.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -24512,8 +24512,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate753.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate753.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -24539,8 +24539,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate753.errors = [{instancePath:instancePath+"/tls-port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate753.errors = [{instancePath:instancePath+"/tls-port",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25207,7 +25207,7 @@ return errors === 0;
 }
 
 const a56 = validate780;
-const schema317 = {"$id":"https://qmp-sdk.invalid/validators/exact/t202","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t15"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t10"},"target":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"}},"required":["device","sync","target"],"additionalProperties":false};
+const schema317 = {"$id":"https://qmp-sdk.invalid/validators/exact/t202","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t15"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t10"},"target":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"}},"required":["device","sync","target"],"additionalProperties":false};
 
 function validate781(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -25274,8 +25274,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate781.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate781.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25490,7 +25490,7 @@ return errors === 0;
 }
 
 const a57 = validate790;
-const schema319 = {"$id":"https://qmp-sdk.invalid/validators/exact/a57","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"format":{"type":"string"},"node-name":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"granularity":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"buf-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"unmap":{"type":"boolean"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t292"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
+const schema319 = {"$id":"https://qmp-sdk.invalid/validators/exact/a57","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"format":{"type":"string"},"node-name":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"},"speed":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"granularity":{"type":"integer","minimum":0,"maximum":4294967295},"buf-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"unmap":{"type":"boolean"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t292"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
 
 function validate790(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -25617,8 +25617,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate790.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate790.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25644,13 +25644,13 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate790.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 4294967295 || isNaN(data9)){
+validate790.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate790.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate790.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -25671,8 +25671,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate790.errors = [{instancePath:instancePath+"/buf-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate790.errors = [{instancePath:instancePath+"/buf-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25887,8 +25887,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate797.errors = [{instancePath:instancePath+"/begin",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate797.errors = [{instancePath:instancePath+"/begin",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -25914,8 +25914,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate797.errors = [{instancePath:instancePath+"/length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate797.errors = [{instancePath:instancePath+"/length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -26401,8 +26401,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate815.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate815.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -26524,8 +26524,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate824.errors = [{instancePath:instancePath+"/data",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate824.errors = [{instancePath:instancePath+"/data",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -26971,8 +26971,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate838.errors = [{instancePath:instancePath+"/value",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate838.errors = [{instancePath:instancePath+"/value",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -27208,8 +27208,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate819.errors = [{instancePath:instancePath+"/head",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate819.errors = [{instancePath:instancePath+"/head",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -27645,8 +27645,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate862.errors = [{instancePath:instancePath+"/val",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate862.errors = [{instancePath:instancePath+"/val",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -27672,8 +27672,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate862.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate862.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -27711,8 +27711,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate862.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate862.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -28238,7 +28238,7 @@ return errors === 0;
 }
 
 const a79 = validate882;
-const schema384 = {"$id":"https://qmp-sdk.invalid/validators/exact/a79","type":"object","properties":{"announce-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-rounds":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"announce-step":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compress-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compress-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"compress-wait-thread":{"type":"boolean"},"decompress-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"throttle-trigger-threshold":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-initial":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-increment":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"tls-hostname":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"tls-authz":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"max-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"downtime-limit":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-checkpoint-delay":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-incremental":{"type":"boolean"},"multifd-channels":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"xbzrle-cache-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-postcopy-bandwidth":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max-cpu-throttle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/exact/t295"},"multifd-zlib-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"multifd-zstd-level":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t14"}}},"additionalProperties":false};
+const schema384 = {"$id":"https://qmp-sdk.invalid/validators/exact/a79","type":"object","properties":{"announce-initial":{"type":"integer","minimum":0,"maximum":18446744073709552000},"announce-max":{"type":"integer","minimum":0,"maximum":18446744073709552000},"announce-rounds":{"type":"integer","minimum":0,"maximum":18446744073709552000},"announce-step":{"type":"integer","minimum":0,"maximum":18446744073709552000},"compress-level":{"type":"integer","minimum":0,"maximum":255},"compress-threads":{"type":"integer","minimum":0,"maximum":255},"compress-wait-thread":{"type":"boolean"},"decompress-threads":{"type":"integer","minimum":0,"maximum":255},"throttle-trigger-threshold":{"type":"integer","minimum":0,"maximum":255},"cpu-throttle-initial":{"type":"integer","minimum":0,"maximum":255},"cpu-throttle-increment":{"type":"integer","minimum":0,"maximum":255},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"tls-hostname":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"tls-authz":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"max-bandwidth":{"type":"integer","minimum":0,"maximum":18446744073709552000},"downtime-limit":{"type":"integer","minimum":0,"maximum":18446744073709552000},"x-checkpoint-delay":{"type":"integer","minimum":0,"maximum":4294967295},"block-incremental":{"type":"boolean"},"multifd-channels":{"type":"integer","minimum":0,"maximum":255},"xbzrle-cache-size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"max-postcopy-bandwidth":{"type":"integer","minimum":0,"maximum":18446744073709552000},"max-cpu-throttle":{"type":"integer","minimum":0,"maximum":255},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/exact/t295"},"multifd-zlib-level":{"type":"integer","minimum":0,"maximum":255},"multifd-zstd-level":{"type":"integer","minimum":0,"maximum":255},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t14"}}},"additionalProperties":false};
 
 function validate883(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -28536,8 +28536,8 @@ validate882.errors = [{instancePath:instancePath+"/announce-initial",keyword:"ma
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate882.errors = [{instancePath:instancePath+"/announce-initial",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate882.errors = [{instancePath:instancePath+"/announce-initial",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28563,8 +28563,8 @@ validate882.errors = [{instancePath:instancePath+"/announce-max",keyword:"maximu
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate882.errors = [{instancePath:instancePath+"/announce-max",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate882.errors = [{instancePath:instancePath+"/announce-max",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28590,8 +28590,8 @@ validate882.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"max
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate882.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate882.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28617,8 +28617,8 @@ validate882.errors = [{instancePath:instancePath+"/announce-step",keyword:"maxim
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate882.errors = [{instancePath:instancePath+"/announce-step",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate882.errors = [{instancePath:instancePath+"/announce-step",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28639,13 +28639,13 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate882.errors = [{instancePath:instancePath+"/compress-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 255 || isNaN(data4)){
+validate882.errors = [{instancePath:instancePath+"/compress-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate882.errors = [{instancePath:instancePath+"/compress-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate882.errors = [{instancePath:instancePath+"/compress-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28666,13 +28666,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate882.errors = [{instancePath:instancePath+"/compress-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 255 || isNaN(data5)){
+validate882.errors = [{instancePath:instancePath+"/compress-threads",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate882.errors = [{instancePath:instancePath+"/compress-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate882.errors = [{instancePath:instancePath+"/compress-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28705,13 +28705,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate882.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 255 || isNaN(data7)){
+validate882.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate882.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate882.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28732,13 +28732,13 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate882.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 255 || isNaN(data8)){
+validate882.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate882.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate882.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28759,13 +28759,13 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate882.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 255 || isNaN(data9)){
+validate882.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate882.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate882.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28786,13 +28786,13 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate882.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 255 || isNaN(data10)){
+validate882.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate882.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate882.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28866,8 +28866,8 @@ validate882.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"maxim
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate882.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate882.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28893,8 +28893,8 @@ validate882.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"maxi
 return false;
 }
 else {
-if(data16 < -9223372036854776000 || isNaN(data16)){
-validate882.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data16 < 0 || isNaN(data16)){
+validate882.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28915,13 +28915,13 @@ return false;
 }
 if(errors === _errs33){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate882.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 4294967295 || isNaN(data17)){
+validate882.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data17 < -9223372036854776000 || isNaN(data17)){
-validate882.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data17 < 0 || isNaN(data17)){
+validate882.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28954,13 +28954,13 @@ return false;
 }
 if(errors === _errs37){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate882.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 255 || isNaN(data19)){
+validate882.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data19 < -9223372036854776000 || isNaN(data19)){
-validate882.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data19 < 0 || isNaN(data19)){
+validate882.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -28986,8 +28986,8 @@ validate882.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"m
 return false;
 }
 else {
-if(data20 < -9223372036854776000 || isNaN(data20)){
-validate882.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data20 < 0 || isNaN(data20)){
+validate882.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -29013,8 +29013,8 @@ validate882.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keywo
 return false;
 }
 else {
-if(data21 < -9223372036854776000 || isNaN(data21)){
-validate882.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data21 < 0 || isNaN(data21)){
+validate882.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -29035,13 +29035,13 @@ return false;
 }
 if(errors === _errs43){
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 18446744073709552000 || isNaN(data22)){
-validate882.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data22 > 255 || isNaN(data22)){
+validate882.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data22 < -9223372036854776000 || isNaN(data22)){
-validate882.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data22 < 0 || isNaN(data22)){
+validate882.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -29074,13 +29074,13 @@ return false;
 }
 if(errors === _errs46){
 if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 18446744073709552000 || isNaN(data24)){
-validate882.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data24 > 255 || isNaN(data24)){
+validate882.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data24 < -9223372036854776000 || isNaN(data24)){
-validate882.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data24 < 0 || isNaN(data24)){
+validate882.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -29101,13 +29101,13 @@ return false;
 }
 if(errors === _errs48){
 if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 18446744073709552000 || isNaN(data25)){
-validate882.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data25 > 255 || isNaN(data25)){
+validate882.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data25 < -9223372036854776000 || isNaN(data25)){
-validate882.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data25 < 0 || isNaN(data25)){
+validate882.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -29526,13 +29526,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate905.errors = [{instancePath:instancePath+"/max-connections",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate905.errors = [{instancePath:instancePath+"/max-connections",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate905.errors = [{instancePath:instancePath+"/max-connections",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate905.errors = [{instancePath:instancePath+"/max-connections",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -29713,13 +29713,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate912.errors = [{instancePath:instancePath+"/vectors",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate912.errors = [{instancePath:instancePath+"/vectors",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate912.errors = [{instancePath:instancePath+"/vectors",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate912.errors = [{instancePath:instancePath+"/vectors",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -29748,7 +29748,7 @@ validate912.errors = vErrors;
 return errors === 0;
 }
 
-const schema406 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-1","type":"object","properties":{"id":{"type":"string"},"type":{"const":"user"},"hostname":{"type":"string"},"restrict":{"type":"boolean"},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"ip":{"type":"string"},"net":{"type":"string"},"host":{"type":"string"},"tftp":{"type":"string"},"bootfile":{"type":"string"},"dhcpstart":{"type":"string"},"dns":{"type":"string"},"dnssearch":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"domainname":{"type":"string"},"ipv6-prefix":{"type":"string"},"ipv6-prefixlen":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"ipv6-host":{"type":"string"},"ipv6-dns":{"type":"string"},"smb":{"type":"string"},"smbserver":{"type":"string"},"hostfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"guestfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"tftp-server-name":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
+const schema406 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-1","type":"object","properties":{"id":{"type":"string"},"type":{"const":"user"},"hostname":{"type":"string"},"restrict":{"type":"boolean"},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"ip":{"type":"string"},"net":{"type":"string"},"host":{"type":"string"},"tftp":{"type":"string"},"bootfile":{"type":"string"},"dhcpstart":{"type":"string"},"dns":{"type":"string"},"dnssearch":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"domainname":{"type":"string"},"ipv6-prefix":{"type":"string"},"ipv6-prefixlen":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"ipv6-host":{"type":"string"},"ipv6-dns":{"type":"string"},"smb":{"type":"string"},"smbserver":{"type":"string"},"hostfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"guestfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"tftp-server-name":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
 
 function validate913(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -29989,8 +29989,8 @@ return false;
 }
 if(errors === _errs34){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate913.errors = [{instancePath:instancePath+"/ipv6-prefixlen",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate913.errors = [{instancePath:instancePath+"/ipv6-prefixlen",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -30161,7 +30161,7 @@ validate913.errors = vErrors;
 return errors === 0;
 }
 
-const schema407 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-2","type":"object","properties":{"id":{"type":"string"},"type":{"const":"tap"},"ifname":{"type":"string"},"fd":{"type":"string"},"fds":{"type":"string"},"script":{"type":"string"},"downscript":{"type":"string"},"br":{"type":"string"},"helper":{"type":"string"},"sndbuf":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vnet_hdr":{"type":"boolean"},"vhost":{"type":"boolean"},"vhostfd":{"type":"string"},"vhostfds":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"poll-us":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type"],"additionalProperties":false};
+const schema407 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-2","type":"object","properties":{"id":{"type":"string"},"type":{"const":"tap"},"ifname":{"type":"string"},"fd":{"type":"string"},"fds":{"type":"string"},"script":{"type":"string"},"downscript":{"type":"string"},"br":{"type":"string"},"helper":{"type":"string"},"sndbuf":{"type":"integer","minimum":0,"maximum":18446744073709552000},"vnet_hdr":{"type":"boolean"},"vhost":{"type":"boolean"},"vhostfd":{"type":"string"},"vhostfds":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"type":"integer","minimum":0,"maximum":4294967295},"poll-us":{"type":"integer","minimum":0,"maximum":4294967295}},"required":["id","type"],"additionalProperties":false};
 
 function validate917(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -30305,8 +30305,8 @@ validate917.errors = [{instancePath:instancePath+"/sndbuf",keyword:"maximum",par
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate917.errors = [{instancePath:instancePath+"/sndbuf",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate917.errors = [{instancePath:instancePath+"/sndbuf",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -30387,13 +30387,13 @@ return false;
 }
 if(errors === _errs31){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate917.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 4294967295 || isNaN(data15)){
+validate917.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate917.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate917.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -30414,13 +30414,13 @@ return false;
 }
 if(errors === _errs33){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate917.errors = [{instancePath:instancePath+"/poll-us",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 4294967295 || isNaN(data16)){
+validate917.errors = [{instancePath:instancePath+"/poll-us",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data16 < -9223372036854776000 || isNaN(data16)){
-validate917.errors = [{instancePath:instancePath+"/poll-us",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data16 < 0 || isNaN(data16)){
+validate917.errors = [{instancePath:instancePath+"/poll-us",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -30459,7 +30459,7 @@ validate917.errors = vErrors;
 return errors === 0;
 }
 
-const schema408 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-3","type":"object","properties":{"id":{"type":"string"},"type":{"const":"l2tpv3"},"src":{"type":"string"},"dst":{"type":"string"},"srcport":{"type":"string"},"dstport":{"type":"string"},"ipv6":{"type":"boolean"},"udp":{"type":"boolean"},"cookie64":{"type":"boolean"},"counter":{"type":"boolean"},"pincounter":{"type":"boolean"},"txcookie":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rxcookie":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"txsession":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"rxsession":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"offset":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["id","type","src","dst","txsession"],"additionalProperties":false};
+const schema408 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-3","type":"object","properties":{"id":{"type":"string"},"type":{"const":"l2tpv3"},"src":{"type":"string"},"dst":{"type":"string"},"srcport":{"type":"string"},"dstport":{"type":"string"},"ipv6":{"type":"boolean"},"udp":{"type":"boolean"},"cookie64":{"type":"boolean"},"counter":{"type":"boolean"},"pincounter":{"type":"boolean"},"txcookie":{"type":"integer","minimum":0,"maximum":18446744073709552000},"rxcookie":{"type":"integer","minimum":0,"maximum":18446744073709552000},"txsession":{"type":"integer","minimum":0,"maximum":4294967295},"rxsession":{"type":"integer","minimum":0,"maximum":4294967295},"offset":{"type":"integer","minimum":0,"maximum":4294967295}},"required":["id","type","src","dst","txsession"],"additionalProperties":false};
 
 function validate918(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -30627,8 +30627,8 @@ validate918.errors = [{instancePath:instancePath+"/txcookie",keyword:"maximum",p
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate918.errors = [{instancePath:instancePath+"/txcookie",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate918.errors = [{instancePath:instancePath+"/txcookie",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -30654,8 +30654,8 @@ validate918.errors = [{instancePath:instancePath+"/rxcookie",keyword:"maximum",p
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate918.errors = [{instancePath:instancePath+"/rxcookie",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate918.errors = [{instancePath:instancePath+"/rxcookie",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -30676,13 +30676,13 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate918.errors = [{instancePath:instancePath+"/txsession",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 4294967295 || isNaN(data13)){
+validate918.errors = [{instancePath:instancePath+"/txsession",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate918.errors = [{instancePath:instancePath+"/txsession",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate918.errors = [{instancePath:instancePath+"/txsession",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -30703,13 +30703,13 @@ return false;
 }
 if(errors === _errs29){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate918.errors = [{instancePath:instancePath+"/rxsession",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 4294967295 || isNaN(data14)){
+validate918.errors = [{instancePath:instancePath+"/rxsession",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate918.errors = [{instancePath:instancePath+"/rxsession",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate918.errors = [{instancePath:instancePath+"/rxsession",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -30730,13 +30730,13 @@ return false;
 }
 if(errors === _errs31){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate918.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 4294967295 || isNaN(data15)){
+validate918.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate918.errors = [{instancePath:instancePath+"/offset",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate918.errors = [{instancePath:instancePath+"/offset",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -31141,13 +31141,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate925.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 65535 || isNaN(data3)){
+validate925.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate925.errors = [{instancePath:instancePath+"/port",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate925.errors = [{instancePath:instancePath+"/port",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -31180,13 +31180,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate925.errors = [{instancePath:instancePath+"/mode",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 65535 || isNaN(data5)){
+validate925.errors = [{instancePath:instancePath+"/mode",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate925.errors = [{instancePath:instancePath+"/mode",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate925.errors = [{instancePath:instancePath+"/mode",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -31351,13 +31351,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate927.errors = [{instancePath:instancePath+"/hubid",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 2147483647 || isNaN(data2)){
+validate927.errors = [{instancePath:instancePath+"/hubid",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate927.errors = [{instancePath:instancePath+"/hubid",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < -2147483648 || isNaN(data2)){
+validate927.errors = [{instancePath:instancePath+"/hubid",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -31556,8 +31556,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate929.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate929.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -31667,8 +31667,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate930.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate930.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -32475,7 +32475,7 @@ validate963.errors = vErrors;
 return errors === 0;
 }
 
-const schema432 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-5","type":"object","properties":{"qom-type":{"const":"colo-compare"},"id":{"type":"string"},"primary_in":{"type":"string"},"secondary_in":{"type":"string"},"outdev":{"type":"string"},"iothread":{"type":"string"},"notify_dev":{"type":"string"},"compare_timeout":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"expired_scan_cycle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"max_queue_size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","primary_in","secondary_in","outdev","iothread"],"additionalProperties":false};
+const schema432 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-5","type":"object","properties":{"qom-type":{"const":"colo-compare"},"id":{"type":"string"},"primary_in":{"type":"string"},"secondary_in":{"type":"string"},"outdev":{"type":"string"},"iothread":{"type":"string"},"notify_dev":{"type":"string"},"compare_timeout":{"type":"integer","minimum":0,"maximum":18446744073709552000},"expired_scan_cycle":{"type":"integer","minimum":0,"maximum":4294967295},"max_queue_size":{"type":"integer","minimum":0,"maximum":4294967295},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","primary_in","secondary_in","outdev","iothread"],"additionalProperties":false};
 
 function validate964(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -32595,8 +32595,8 @@ validate964.errors = [{instancePath:instancePath+"/compare_timeout",keyword:"max
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate964.errors = [{instancePath:instancePath+"/compare_timeout",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate964.errors = [{instancePath:instancePath+"/compare_timeout",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -32617,13 +32617,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate964.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate964.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate964.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate964.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -32644,13 +32644,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate964.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 4294967295 || isNaN(data9)){
+validate964.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate964.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate964.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -32749,13 +32749,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate965.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate965.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate965.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate965.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -32834,13 +32834,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate966.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate966.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate966.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate966.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -32919,13 +32919,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate967.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate967.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate967.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate967.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33004,13 +33004,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate968.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate968.errors = [{instancePath:instancePath+"/queues",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate968.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate968.errors = [{instancePath:instancePath+"/queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33279,13 +33279,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate970.errors = [{instancePath:instancePath+"/interval",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 4294967295 || isNaN(data7)){
+validate970.errors = [{instancePath:instancePath+"/interval",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate970.errors = [{instancePath:instancePath+"/interval",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate970.errors = [{instancePath:instancePath+"/interval",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -33315,7 +33315,7 @@ validate970.errors = vErrors;
 return errors === 0;
 }
 
-const schema441 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-12","type":"object","properties":{"qom-type":{"const":"filter-dump"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t315"},"file":{"type":"string"},"maxlen":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id","netdev","file"],"additionalProperties":false};
+const schema441 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-12","type":"object","properties":{"qom-type":{"const":"filter-dump"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t315"},"file":{"type":"string"},"maxlen":{"type":"integer","minimum":0,"maximum":4294967295}},"required":["qom-type","id","netdev","file"],"additionalProperties":false};
 
 function validate975(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -33442,13 +33442,13 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate975.errors = [{instancePath:instancePath+"/maxlen",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate975.errors = [{instancePath:instancePath+"/maxlen",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate975.errors = [{instancePath:instancePath+"/maxlen",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate975.errors = [{instancePath:instancePath+"/maxlen",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -34376,8 +34376,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate994.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate994.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -34403,8 +34403,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate994.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate994.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -34430,8 +34430,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate994.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate994.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -34457,8 +34457,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate994.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate994.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -34484,8 +34484,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate994.errors = [{instancePath:instancePath+"/poll-grow",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate994.errors = [{instancePath:instancePath+"/poll-grow",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -34511,8 +34511,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate994.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate994.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -34601,8 +34601,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate995.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate995.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -34628,8 +34628,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate995.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate995.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -34655,8 +34655,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate995.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate995.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -34688,7 +34688,7 @@ validate995.errors = vErrors;
 return errors === 0;
 }
 
-const schema451 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-21","type":"object","properties":{"qom-type":{"const":"memory-backend-epc"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema451 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-21","type":"object","properties":{"qom-type":{"const":"memory-backend-epc"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":0,"maximum":4294967295},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 const schema452 = {"$id":"https://qmp-sdk.invalid/validators/exact/t229","type":"string","enum":["default","preferred","bind","interleave"]};
 
 function validate997(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -34779,13 +34779,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate996.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate996.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate996.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate996.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -34853,13 +34853,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate996.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate996.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate996.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate996.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -34921,8 +34921,8 @@ validate996.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate996.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate996.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -34969,7 +34969,7 @@ validate996.errors = vErrors;
 return errors === 0;
 }
 
-const schema453 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-22","type":"object","properties":{"qom-type":{"const":"memory-backend-file"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"align":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"discard-data":{"type":"boolean"},"mem-path":{"type":"string"},"pmem":{"type":"boolean"},"readonly":{"type":"boolean"}},"required":["qom-type","id","size","mem-path"],"additionalProperties":false};
+const schema453 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-22","type":"object","properties":{"qom-type":{"const":"memory-backend-file"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":0,"maximum":4294967295},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"align":{"type":"integer","minimum":0,"maximum":18446744073709552000},"discard-data":{"type":"boolean"},"mem-path":{"type":"string"},"pmem":{"type":"boolean"},"readonly":{"type":"boolean"}},"required":["qom-type","id","size","mem-path"],"additionalProperties":false};
 
 function validate999(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -35043,13 +35043,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate999.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate999.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate999.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate999.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35117,13 +35117,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate999.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate999.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate999.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate999.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35185,8 +35185,8 @@ validate999.errors = [{instancePath:instancePath+"/size",keyword:"maximum",param
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate999.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate999.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35224,8 +35224,8 @@ validate999.errors = [{instancePath:instancePath+"/align",keyword:"maximum",para
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate999.errors = [{instancePath:instancePath+"/align",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate999.errors = [{instancePath:instancePath+"/align",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35313,7 +35313,7 @@ validate999.errors = vErrors;
 return errors === 0;
 }
 
-const schema454 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-23","type":"object","properties":{"qom-type":{"const":"memory-backend-memfd"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"hugetlb":{"type":"boolean"},"hugetlbsize":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"seal":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema454 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-23","type":"object","properties":{"qom-type":{"const":"memory-backend-memfd"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":0,"maximum":4294967295},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"hugetlb":{"type":"boolean"},"hugetlbsize":{"type":"integer","minimum":0,"maximum":18446744073709552000},"seal":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1001(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -35387,13 +35387,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1001.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1001.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1001.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1001.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35461,13 +35461,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1001.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1001.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1001.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1001.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35529,8 +35529,8 @@ validate1001.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1001.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1001.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35580,8 +35580,8 @@ validate1001.errors = [{instancePath:instancePath+"/hugetlbsize",keyword:"maximu
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate1001.errors = [{instancePath:instancePath+"/hugetlbsize",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate1001.errors = [{instancePath:instancePath+"/hugetlbsize",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35631,7 +35631,7 @@ validate1001.errors = vErrors;
 return errors === 0;
 }
 
-const schema455 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-24","type":"object","properties":{"qom-type":{"const":"memory-backend-ram"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema455 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-24","type":"object","properties":{"qom-type":{"const":"memory-backend-ram"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"type":"integer","minimum":0,"maximum":65535}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"type":"integer","minimum":0,"maximum":4294967295},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"type":"integer","minimum":0,"maximum":18446744073709552000},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1003(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -35705,13 +35705,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1003.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1003.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1003.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1003.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35779,13 +35779,13 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1003.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1003.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1003.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1003.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -35847,8 +35847,8 @@ validate1003.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1003.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1003.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -36538,13 +36538,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1013.errors = [{instancePath:instancePath+"/serial",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 2147483647 || isNaN(data6)){
+validate1013.errors = [{instancePath:instancePath+"/serial",keyword:"maximum",params:{comparison: "<=", limit: 2147483647}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1013.errors = [{instancePath:instancePath+"/serial",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < -2147483648 || isNaN(data6)){
+validate1013.errors = [{instancePath:instancePath+"/serial",keyword:"minimum",params:{comparison: ">=", limit: -2147483648}}];
 return false;
 }
 }
@@ -36573,7 +36573,7 @@ validate1013.errors = vErrors;
 return errors === 0;
 }
 
-const schema464 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-32","type":"object","properties":{"qom-type":{"const":"sev-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"dh-cert-file":{"type":"string"},"session-file":{"type":"string"},"policy":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"handle":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"cbitpos":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"reduced-phys-bits":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"kernel-hashes":{"type":"boolean"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
+const schema464 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-32","type":"object","properties":{"qom-type":{"const":"sev-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"dh-cert-file":{"type":"string"},"session-file":{"type":"string"},"policy":{"type":"integer","minimum":0,"maximum":4294967295},"handle":{"type":"integer","minimum":0,"maximum":4294967295},"cbitpos":{"type":"integer","minimum":0,"maximum":4294967295},"reduced-phys-bits":{"type":"integer","minimum":0,"maximum":4294967295},"kernel-hashes":{"type":"boolean"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
 
 function validate1015(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -36664,13 +36664,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1015.errors = [{instancePath:instancePath+"/policy",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 4294967295 || isNaN(data5)){
+validate1015.errors = [{instancePath:instancePath+"/policy",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1015.errors = [{instancePath:instancePath+"/policy",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1015.errors = [{instancePath:instancePath+"/policy",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -36691,13 +36691,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1015.errors = [{instancePath:instancePath+"/handle",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1015.errors = [{instancePath:instancePath+"/handle",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1015.errors = [{instancePath:instancePath+"/handle",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1015.errors = [{instancePath:instancePath+"/handle",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -36718,13 +36718,13 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1015.errors = [{instancePath:instancePath+"/cbitpos",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 4294967295 || isNaN(data7)){
+validate1015.errors = [{instancePath:instancePath+"/cbitpos",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate1015.errors = [{instancePath:instancePath+"/cbitpos",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate1015.errors = [{instancePath:instancePath+"/cbitpos",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -36745,13 +36745,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1015.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate1015.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1015.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1015.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -36856,13 +36856,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1016.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 65535 || isNaN(data3)){
+validate1016.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1016.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1016.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -36901,13 +36901,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1016.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 65535 || isNaN(data5)){
+validate1016.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1016.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1016.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -36944,8 +36944,8 @@ validate1016.errors = vErrors;
 return errors === 0;
 }
 
-const schema466 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-34","type":"object","properties":{"qom-type":{"const":"throttle-group"},"id":{"type":"string"},"limits":{"$ref":"https://qmp-sdk.invalid/validators/exact/t475"},"x-iops-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-bps-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"x-iops-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"required":["qom-type","id"],"additionalProperties":false};
-const schema467 = {"$id":"https://qmp-sdk.invalid/validators/exact/t475","type":"object","properties":{"iops-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"bps-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"iops-size":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000}},"additionalProperties":false};
+const schema466 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-34","type":"object","properties":{"qom-type":{"const":"throttle-group"},"id":{"type":"string"},"limits":{"$ref":"https://qmp-sdk.invalid/validators/exact/t475"},"x-iops-total":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-read":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-write":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-total":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-read":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-write":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-bps-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"x-iops-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"required":["qom-type","id"],"additionalProperties":false};
+const schema467 = {"$id":"https://qmp-sdk.invalid/validators/exact/t475","type":"object","properties":{"iops-total":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-read":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-write":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-total":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-total-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-total-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-read":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-read-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-read-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-write":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-write-max":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"bps-write-max-length":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"iops-size":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000}},"additionalProperties":false};
 
 function validate1018(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -36970,8 +36970,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1018.errors = [{instancePath:instancePath+"/iops-total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1018.errors = [{instancePath:instancePath+"/iops-total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -36997,8 +36997,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1018.errors = [{instancePath:instancePath+"/iops-total-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1018.errors = [{instancePath:instancePath+"/iops-total-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37024,8 +37024,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1018.errors = [{instancePath:instancePath+"/iops-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1018.errors = [{instancePath:instancePath+"/iops-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37051,8 +37051,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1018.errors = [{instancePath:instancePath+"/iops-read",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1018.errors = [{instancePath:instancePath+"/iops-read",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37078,8 +37078,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1018.errors = [{instancePath:instancePath+"/iops-read-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1018.errors = [{instancePath:instancePath+"/iops-read-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37105,8 +37105,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1018.errors = [{instancePath:instancePath+"/iops-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1018.errors = [{instancePath:instancePath+"/iops-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37132,8 +37132,8 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1018.errors = [{instancePath:instancePath+"/iops-write",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1018.errors = [{instancePath:instancePath+"/iops-write",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37159,8 +37159,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1018.errors = [{instancePath:instancePath+"/iops-write-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1018.errors = [{instancePath:instancePath+"/iops-write-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37186,8 +37186,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1018.errors = [{instancePath:instancePath+"/iops-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1018.errors = [{instancePath:instancePath+"/iops-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37213,8 +37213,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1018.errors = [{instancePath:instancePath+"/bps-total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1018.errors = [{instancePath:instancePath+"/bps-total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37240,8 +37240,8 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1018.errors = [{instancePath:instancePath+"/bps-total-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1018.errors = [{instancePath:instancePath+"/bps-total-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37267,8 +37267,8 @@ return false;
 }
 if(errors === _errs24){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate1018.errors = [{instancePath:instancePath+"/bps-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate1018.errors = [{instancePath:instancePath+"/bps-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37294,8 +37294,8 @@ return false;
 }
 if(errors === _errs26){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate1018.errors = [{instancePath:instancePath+"/bps-read",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate1018.errors = [{instancePath:instancePath+"/bps-read",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37321,8 +37321,8 @@ return false;
 }
 if(errors === _errs28){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1018.errors = [{instancePath:instancePath+"/bps-read-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate1018.errors = [{instancePath:instancePath+"/bps-read-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37348,8 +37348,8 @@ return false;
 }
 if(errors === _errs30){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate1018.errors = [{instancePath:instancePath+"/bps-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 9223372036854776000 || isNaN(data14)){
+validate1018.errors = [{instancePath:instancePath+"/bps-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37375,8 +37375,8 @@ return false;
 }
 if(errors === _errs32){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate1018.errors = [{instancePath:instancePath+"/bps-write",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate1018.errors = [{instancePath:instancePath+"/bps-write",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37402,8 +37402,8 @@ return false;
 }
 if(errors === _errs34){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate1018.errors = [{instancePath:instancePath+"/bps-write-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate1018.errors = [{instancePath:instancePath+"/bps-write-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37429,8 +37429,8 @@ return false;
 }
 if(errors === _errs36){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate1018.errors = [{instancePath:instancePath+"/bps-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate1018.errors = [{instancePath:instancePath+"/bps-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37456,8 +37456,8 @@ return false;
 }
 if(errors === _errs38){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate1018.errors = [{instancePath:instancePath+"/iops-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate1018.errors = [{instancePath:instancePath+"/iops-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37568,8 +37568,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37595,8 +37595,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-total-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-total-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37622,8 +37622,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37649,8 +37649,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-read",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-read",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37676,8 +37676,8 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-read-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-read-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37703,8 +37703,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37730,8 +37730,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-write",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-write",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37757,8 +37757,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-write-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-write-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37784,8 +37784,8 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37811,8 +37811,8 @@ return false;
 }
 if(errors === _errs24){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37838,8 +37838,8 @@ return false;
 }
 if(errors === _errs26){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-total-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-total-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37865,8 +37865,8 @@ return false;
 }
 if(errors === _errs28){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 9223372036854776000 || isNaN(data14)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-total-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37892,8 +37892,8 @@ return false;
 }
 if(errors === _errs30){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-read",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-read",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37919,8 +37919,8 @@ return false;
 }
 if(errors === _errs32){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-read-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-read-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37946,8 +37946,8 @@ return false;
 }
 if(errors === _errs34){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-read-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -37973,8 +37973,8 @@ return false;
 }
 if(errors === _errs36){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-write",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-write",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -38000,8 +38000,8 @@ return false;
 }
 if(errors === _errs38){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-write-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 9223372036854776000 || isNaN(data19)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-write-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -38027,8 +38027,8 @@ return false;
 }
 if(errors === _errs40){
 if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 18446744073709552000 || isNaN(data20)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data20 > 9223372036854776000 || isNaN(data20)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-write-max-length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -38054,8 +38054,8 @@ return false;
 }
 if(errors === _errs42){
 if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 18446744073709552000 || isNaN(data21)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data21 > 9223372036854776000 || isNaN(data21)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -39265,8 +39265,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1081.errors = [{instancePath:instancePath+"/val",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1081.errors = [{instancePath:instancePath+"/val",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -39292,8 +39292,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1081.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1081.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -39945,8 +39945,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1103.errors = [{instancePath:instancePath+"/source",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1103.errors = [{instancePath:instancePath+"/source",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -39972,8 +39972,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1103.errors = [{instancePath:instancePath+"/status",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1103.errors = [{instancePath:instancePath+"/status",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -40077,8 +40077,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1109.errors = [{instancePath:instancePath+"/actual",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1109.errors = [{instancePath:instancePath+"/actual",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -40229,8 +40229,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1133.errors = [{instancePath:instancePath+"/iters",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1133.errors = [{instancePath:instancePath+"/iters",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -40256,8 +40256,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1133.errors = [{instancePath:instancePath+"/stripes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1133.errors = [{instancePath:instancePath+"/stripes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -40283,8 +40283,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1133.errors = [{instancePath:instancePath+"/key-offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1133.errors = [{instancePath:instancePath+"/key-offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -40407,8 +40407,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1123.errors = [{instancePath:instancePath+"/payload-offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1123.errors = [{instancePath:instancePath+"/payload-offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -40434,8 +40434,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1123.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1123.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -40692,13 +40692,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1139.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate1139.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1139.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1139.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -40857,8 +40857,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1121.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1121.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -41029,8 +41029,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1147.errors = [{instancePath:instancePath+"/cid",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1147.errors = [{instancePath:instancePath+"/cid",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -41056,8 +41056,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1147.errors = [{instancePath:instancePath+"/parent-cid",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1147.errors = [{instancePath:instancePath+"/parent-cid",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -41245,8 +41245,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1150.errors = [{instancePath:instancePath+"/payload-offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1150.errors = [{instancePath:instancePath+"/payload-offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -41272,8 +41272,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1150.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1150.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -41652,8 +41652,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1117.errors = [{instancePath:instancePath+"/actual-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1117.errors = [{instancePath:instancePath+"/actual-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -41679,8 +41679,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1117.errors = [{instancePath:instancePath+"/virtual-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1117.errors = [{instancePath:instancePath+"/virtual-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -41706,8 +41706,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1117.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1117.errors = [{instancePath:instancePath+"/cluster-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -41954,8 +41954,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1171.errors = [{instancePath:instancePath+"/count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1171.errors = [{instancePath:instancePath+"/count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -41981,13 +41981,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1171.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1171.errors = [{instancePath:instancePath+"/granularity",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1171.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1171.errors = [{instancePath:instancePath+"/granularity",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -42144,8 +42144,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1114.errors = [{instancePath:instancePath+"/backing_file_depth",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1114.errors = [{instancePath:instancePath+"/backing_file_depth",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42195,8 +42195,8 @@ return false;
 }
 if(errors === _errs16){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1114.errors = [{instancePath:instancePath+"/bps",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1114.errors = [{instancePath:instancePath+"/bps",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42222,8 +42222,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1114.errors = [{instancePath:instancePath+"/bps_rd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1114.errors = [{instancePath:instancePath+"/bps_rd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42249,8 +42249,8 @@ return false;
 }
 if(errors === _errs20){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1114.errors = [{instancePath:instancePath+"/bps_wr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1114.errors = [{instancePath:instancePath+"/bps_wr",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42276,8 +42276,8 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate1114.errors = [{instancePath:instancePath+"/iops",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate1114.errors = [{instancePath:instancePath+"/iops",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42303,8 +42303,8 @@ return false;
 }
 if(errors === _errs24){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate1114.errors = [{instancePath:instancePath+"/iops_rd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate1114.errors = [{instancePath:instancePath+"/iops_rd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42330,8 +42330,8 @@ return false;
 }
 if(errors === _errs26){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1114.errors = [{instancePath:instancePath+"/iops_wr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate1114.errors = [{instancePath:instancePath+"/iops_wr",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42369,8 +42369,8 @@ return false;
 }
 if(errors === _errs29){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate1114.errors = [{instancePath:instancePath+"/bps_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate1114.errors = [{instancePath:instancePath+"/bps_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42396,8 +42396,8 @@ return false;
 }
 if(errors === _errs31){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate1114.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate1114.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42423,8 +42423,8 @@ return false;
 }
 if(errors === _errs33){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate1114.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate1114.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42450,8 +42450,8 @@ return false;
 }
 if(errors === _errs35){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate1114.errors = [{instancePath:instancePath+"/iops_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate1114.errors = [{instancePath:instancePath+"/iops_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42477,8 +42477,8 @@ return false;
 }
 if(errors === _errs37){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate1114.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 9223372036854776000 || isNaN(data19)){
+validate1114.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42504,8 +42504,8 @@ return false;
 }
 if(errors === _errs39){
 if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 18446744073709552000 || isNaN(data20)){
-validate1114.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data20 > 9223372036854776000 || isNaN(data20)){
+validate1114.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42531,8 +42531,8 @@ return false;
 }
 if(errors === _errs41){
 if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 18446744073709552000 || isNaN(data21)){
-validate1114.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data21 > 9223372036854776000 || isNaN(data21)){
+validate1114.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42558,8 +42558,8 @@ return false;
 }
 if(errors === _errs43){
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 18446744073709552000 || isNaN(data22)){
-validate1114.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data22 > 9223372036854776000 || isNaN(data22)){
+validate1114.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42585,8 +42585,8 @@ return false;
 }
 if(errors === _errs45){
 if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 18446744073709552000 || isNaN(data23)){
-validate1114.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data23 > 9223372036854776000 || isNaN(data23)){
+validate1114.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42612,8 +42612,8 @@ return false;
 }
 if(errors === _errs47){
 if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 18446744073709552000 || isNaN(data24)){
-validate1114.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data24 > 9223372036854776000 || isNaN(data24)){
+validate1114.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42639,8 +42639,8 @@ return false;
 }
 if(errors === _errs49){
 if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 18446744073709552000 || isNaN(data25)){
-validate1114.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data25 > 9223372036854776000 || isNaN(data25)){
+validate1114.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42666,8 +42666,8 @@ return false;
 }
 if(errors === _errs51){
 if((typeof data26 == "number") && (isFinite(data26))){
-if(data26 > 18446744073709552000 || isNaN(data26)){
-validate1114.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data26 > 9223372036854776000 || isNaN(data26)){
+validate1114.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42693,8 +42693,8 @@ return false;
 }
 if(errors === _errs53){
 if((typeof data27 == "number") && (isFinite(data27))){
-if(data27 > 18446744073709552000 || isNaN(data27)){
-validate1114.errors = [{instancePath:instancePath+"/iops_size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data27 > 9223372036854776000 || isNaN(data27)){
+validate1114.errors = [{instancePath:instancePath+"/iops_size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -42744,8 +42744,8 @@ return false;
 }
 if(errors === _errs58){
 if((typeof data30 == "number") && (isFinite(data30))){
-if(data30 > 18446744073709552000 || isNaN(data30)){
-validate1114.errors = [{instancePath:instancePath+"/write_threshold",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data30 > 9223372036854776000 || isNaN(data30)){
+validate1114.errors = [{instancePath:instancePath+"/write_threshold",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43216,8 +43216,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1185.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1185.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43243,8 +43243,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1185.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1185.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43294,8 +43294,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1185.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1185.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43490,8 +43490,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1194.errors = [{instancePath:instancePath+"/interval_length",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1194.errors = [{instancePath:instancePath+"/interval_length",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43517,8 +43517,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1194.errors = [{instancePath:instancePath+"/min_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1194.errors = [{instancePath:instancePath+"/min_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43544,8 +43544,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1194.errors = [{instancePath:instancePath+"/max_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1194.errors = [{instancePath:instancePath+"/max_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43571,8 +43571,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1194.errors = [{instancePath:instancePath+"/avg_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1194.errors = [{instancePath:instancePath+"/avg_rd_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43598,8 +43598,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1194.errors = [{instancePath:instancePath+"/min_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1194.errors = [{instancePath:instancePath+"/min_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43625,8 +43625,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1194.errors = [{instancePath:instancePath+"/max_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1194.errors = [{instancePath:instancePath+"/max_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43652,8 +43652,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1194.errors = [{instancePath:instancePath+"/avg_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1194.errors = [{instancePath:instancePath+"/avg_wr_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43679,8 +43679,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1194.errors = [{instancePath:instancePath+"/min_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1194.errors = [{instancePath:instancePath+"/min_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43706,8 +43706,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1194.errors = [{instancePath:instancePath+"/max_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1194.errors = [{instancePath:instancePath+"/max_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43733,8 +43733,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1194.errors = [{instancePath:instancePath+"/avg_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1194.errors = [{instancePath:instancePath+"/avg_flush_latency_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43831,8 +43831,8 @@ validate1196.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"m
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1196.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1196.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -43876,8 +43876,8 @@ validate1196.errors = [{instancePath:instancePath+"/bins/" + i1,keyword:"maximum
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1196.errors = [{instancePath:instancePath+"/bins/" + i1,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1196.errors = [{instancePath:instancePath+"/bins/" + i1,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -43932,8 +43932,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1193.errors = [{instancePath:instancePath+"/rd_bytes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1193.errors = [{instancePath:instancePath+"/rd_bytes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43959,8 +43959,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1193.errors = [{instancePath:instancePath+"/wr_bytes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1193.errors = [{instancePath:instancePath+"/wr_bytes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -43986,8 +43986,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1193.errors = [{instancePath:instancePath+"/unmap_bytes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1193.errors = [{instancePath:instancePath+"/unmap_bytes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44013,8 +44013,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1193.errors = [{instancePath:instancePath+"/rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1193.errors = [{instancePath:instancePath+"/rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44040,8 +44040,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1193.errors = [{instancePath:instancePath+"/wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1193.errors = [{instancePath:instancePath+"/wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44067,8 +44067,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1193.errors = [{instancePath:instancePath+"/flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1193.errors = [{instancePath:instancePath+"/flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44094,8 +44094,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1193.errors = [{instancePath:instancePath+"/unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1193.errors = [{instancePath:instancePath+"/unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44121,8 +44121,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1193.errors = [{instancePath:instancePath+"/rd_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1193.errors = [{instancePath:instancePath+"/rd_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44148,8 +44148,8 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1193.errors = [{instancePath:instancePath+"/wr_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1193.errors = [{instancePath:instancePath+"/wr_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44175,8 +44175,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1193.errors = [{instancePath:instancePath+"/flush_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1193.errors = [{instancePath:instancePath+"/flush_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44202,8 +44202,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1193.errors = [{instancePath:instancePath+"/unmap_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1193.errors = [{instancePath:instancePath+"/unmap_total_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44229,8 +44229,8 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate1193.errors = [{instancePath:instancePath+"/wr_highest_offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate1193.errors = [{instancePath:instancePath+"/wr_highest_offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44256,8 +44256,8 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate1193.errors = [{instancePath:instancePath+"/rd_merged",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 9223372036854776000 || isNaN(data12)){
+validate1193.errors = [{instancePath:instancePath+"/rd_merged",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44283,8 +44283,8 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1193.errors = [{instancePath:instancePath+"/wr_merged",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 9223372036854776000 || isNaN(data13)){
+validate1193.errors = [{instancePath:instancePath+"/wr_merged",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44310,8 +44310,8 @@ return false;
 }
 if(errors === _errs29){
 if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 18446744073709552000 || isNaN(data14)){
-validate1193.errors = [{instancePath:instancePath+"/unmap_merged",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data14 > 9223372036854776000 || isNaN(data14)){
+validate1193.errors = [{instancePath:instancePath+"/unmap_merged",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44337,8 +44337,8 @@ return false;
 }
 if(errors === _errs31){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate1193.errors = [{instancePath:instancePath+"/idle_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 9223372036854776000 || isNaN(data15)){
+validate1193.errors = [{instancePath:instancePath+"/idle_time_ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44364,8 +44364,8 @@ return false;
 }
 if(errors === _errs33){
 if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 18446744073709552000 || isNaN(data16)){
-validate1193.errors = [{instancePath:instancePath+"/failed_rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data16 > 9223372036854776000 || isNaN(data16)){
+validate1193.errors = [{instancePath:instancePath+"/failed_rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44391,8 +44391,8 @@ return false;
 }
 if(errors === _errs35){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate1193.errors = [{instancePath:instancePath+"/failed_wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 9223372036854776000 || isNaN(data17)){
+validate1193.errors = [{instancePath:instancePath+"/failed_wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44418,8 +44418,8 @@ return false;
 }
 if(errors === _errs37){
 if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 18446744073709552000 || isNaN(data18)){
-validate1193.errors = [{instancePath:instancePath+"/failed_flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data18 > 9223372036854776000 || isNaN(data18)){
+validate1193.errors = [{instancePath:instancePath+"/failed_flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44445,8 +44445,8 @@ return false;
 }
 if(errors === _errs39){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate1193.errors = [{instancePath:instancePath+"/failed_unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 9223372036854776000 || isNaN(data19)){
+validate1193.errors = [{instancePath:instancePath+"/failed_unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44472,8 +44472,8 @@ return false;
 }
 if(errors === _errs41){
 if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 18446744073709552000 || isNaN(data20)){
-validate1193.errors = [{instancePath:instancePath+"/invalid_rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data20 > 9223372036854776000 || isNaN(data20)){
+validate1193.errors = [{instancePath:instancePath+"/invalid_rd_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44499,8 +44499,8 @@ return false;
 }
 if(errors === _errs43){
 if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 18446744073709552000 || isNaN(data21)){
-validate1193.errors = [{instancePath:instancePath+"/invalid_wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data21 > 9223372036854776000 || isNaN(data21)){
+validate1193.errors = [{instancePath:instancePath+"/invalid_wr_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44526,8 +44526,8 @@ return false;
 }
 if(errors === _errs45){
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 18446744073709552000 || isNaN(data22)){
-validate1193.errors = [{instancePath:instancePath+"/invalid_flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data22 > 9223372036854776000 || isNaN(data22)){
+validate1193.errors = [{instancePath:instancePath+"/invalid_flush_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44553,8 +44553,8 @@ return false;
 }
 if(errors === _errs47){
 if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 18446744073709552000 || isNaN(data23)){
-validate1193.errors = [{instancePath:instancePath+"/invalid_unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data23 > 9223372036854776000 || isNaN(data23)){
+validate1193.errors = [{instancePath:instancePath+"/invalid_unmap_operations",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -44738,8 +44738,8 @@ validate1202.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"maxi
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1202.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1202.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -44765,8 +44765,8 @@ validate1202.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1202.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1202.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -44792,8 +44792,8 @@ validate1202.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"m
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1202.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1202.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -44856,8 +44856,8 @@ validate1203.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"maxi
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1203.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1203.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -44883,8 +44883,8 @@ validate1203.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1203.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1203.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -44910,8 +44910,8 @@ validate1203.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"m
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1203.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1203.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -44974,8 +44974,8 @@ validate1204.errors = [{instancePath:instancePath+"/completion-errors",keyword:"
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1204.errors = [{instancePath:instancePath+"/completion-errors",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1204.errors = [{instancePath:instancePath+"/completion-errors",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -45001,8 +45001,8 @@ validate1204.errors = [{instancePath:instancePath+"/aligned-accesses",keyword:"m
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1204.errors = [{instancePath:instancePath+"/aligned-accesses",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1204.errors = [{instancePath:instancePath+"/aligned-accesses",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -45028,8 +45028,8 @@ validate1204.errors = [{instancePath:instancePath+"/unaligned-accesses",keyword:
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1204.errors = [{instancePath:instancePath+"/unaligned-accesses",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1204.errors = [{instancePath:instancePath+"/unaligned-accesses",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -46583,8 +46583,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1297.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1297.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -46610,8 +46610,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1297.errors = [{instancePath:instancePath+"/socket-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1297.errors = [{instancePath:instancePath+"/socket-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -46637,8 +46637,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1297.errors = [{instancePath:instancePath+"/die-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1297.errors = [{instancePath:instancePath+"/die-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -46664,8 +46664,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1297.errors = [{instancePath:instancePath+"/cluster-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1297.errors = [{instancePath:instancePath+"/cluster-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -46691,8 +46691,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1297.errors = [{instancePath:instancePath+"/core-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1297.errors = [{instancePath:instancePath+"/core-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -46718,8 +46718,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1297.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1297.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -46783,8 +46783,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1296.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1296.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -46822,8 +46822,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1296.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1296.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -46891,7 +46891,7 @@ validate1296.errors = vErrors;
 return errors === 0;
 }
 
-const schema585 = {"$id":"https://qmp-sdk.invalid/validators/compat/t168-1","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"qom-path":{"type":"string"},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":18446744073709552000},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t170"},"target":{"enum":["aarch64","alpha","arm","avr","cris","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","nios2","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}},"required":["cpu-index","qom-path","thread-id","target"]};
+const schema585 = {"$id":"https://qmp-sdk.invalid/validators/compat/t168-1","type":"object","properties":{"cpu-index":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"qom-path":{"type":"string"},"thread-id":{"type":"integer","minimum":-9223372036854776000,"maximum":9223372036854776000},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t170"},"target":{"enum":["aarch64","alpha","arm","avr","cris","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","nios2","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}},"required":["cpu-index","qom-path","thread-id","target"]};
 
 function validate1301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -46913,8 +46913,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1301.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1301.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -46952,8 +46952,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1301.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1301.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -47449,8 +47449,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1346.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1346.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -47476,8 +47476,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1346.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1346.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -47526,8 +47526,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1341.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1341.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -47565,8 +47565,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1341.errors = [{instancePath:instancePath+"/start-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1341.errors = [{instancePath:instancePath+"/start-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -47592,8 +47592,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1341.errors = [{instancePath:instancePath+"/calc-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1341.errors = [{instancePath:instancePath+"/calc-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -47624,8 +47624,8 @@ validate1341.errors = [{instancePath:instancePath+"/sample-pages",keyword:"maxim
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1341.errors = [{instancePath:instancePath+"/sample-pages",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1341.errors = [{instancePath:instancePath+"/sample-pages",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -48636,8 +48636,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1378.errors = [{instancePath:instancePath+"/completed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1378.errors = [{instancePath:instancePath+"/completed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -48663,8 +48663,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1378.errors = [{instancePath:instancePath+"/total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1378.errors = [{instancePath:instancePath+"/total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -48844,8 +48844,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1391.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1391.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -48906,8 +48906,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1390.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1390.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49050,8 +49050,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1396.errors = [{instancePath:instancePath+"/vcpus-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1396.errors = [{instancePath:instancePath+"/vcpus-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49190,8 +49190,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1401.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1401.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49217,8 +49217,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1401.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1401.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49244,8 +49244,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1401.errors = [{instancePath:instancePath+"/poll-grow",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1401.errors = [{instancePath:instancePath+"/poll-grow",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49271,8 +49271,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1401.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1401.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49298,8 +49298,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1401.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1401.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49452,8 +49452,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1405.errors = [{instancePath:instancePath+"/current-progress",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1405.errors = [{instancePath:instancePath+"/current-progress",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49479,8 +49479,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1405.errors = [{instancePath:instancePath+"/total-progress",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1405.errors = [{instancePath:instancePath+"/total-progress",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49715,8 +49715,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1416.errors = [{instancePath:instancePath+"/cpu-max",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1416.errors = [{instancePath:instancePath+"/cpu-max",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -49913,8 +49913,8 @@ validate1420.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1420.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1420.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50002,13 +50002,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1420.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 65535 || isNaN(data8)){
+validate1420.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1420.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1420.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50146,8 +50146,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1428.errors = [{instancePath:instancePath+"/addr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1428.errors = [{instancePath:instancePath+"/addr",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -50173,8 +50173,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1428.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1428.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -50200,8 +50200,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1428.errors = [{instancePath:instancePath+"/slot",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1428.errors = [{instancePath:instancePath+"/slot",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -50227,8 +50227,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1428.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1428.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -50430,8 +50430,8 @@ validate1433.errors = [{instancePath:instancePath+"/memaddr",keyword:"maximum",p
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1433.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1433.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50457,8 +50457,8 @@ validate1433.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1433.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1433.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50580,8 +50580,8 @@ validate1436.errors = [{instancePath:instancePath+"/memaddr",keyword:"maximum",p
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1436.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1436.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50607,8 +50607,8 @@ validate1436.errors = [{instancePath:instancePath+"/requested-size",keyword:"max
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1436.errors = [{instancePath:instancePath+"/requested-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1436.errors = [{instancePath:instancePath+"/requested-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50634,8 +50634,8 @@ validate1436.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1436.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1436.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50661,8 +50661,8 @@ validate1436.errors = [{instancePath:instancePath+"/max-size",keyword:"maximum",
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1436.errors = [{instancePath:instancePath+"/max-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1436.errors = [{instancePath:instancePath+"/max-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50688,8 +50688,8 @@ validate1436.errors = [{instancePath:instancePath+"/block-size",keyword:"maximum
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1436.errors = [{instancePath:instancePath+"/block-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1436.errors = [{instancePath:instancePath+"/block-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50710,8 +50710,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1436.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1436.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -50842,8 +50842,8 @@ validate1439.errors = [{instancePath:instancePath+"/memaddr",keyword:"maximum",p
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1439.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1439.errors = [{instancePath:instancePath+"/memaddr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50869,8 +50869,8 @@ validate1439.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1439.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1439.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -50891,8 +50891,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1439.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1439.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51183,8 +51183,8 @@ validate1449.errors = [{instancePath:instancePath+"/base-memory",keyword:"maximu
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1449.errors = [{instancePath:instancePath+"/base-memory",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1449.errors = [{instancePath:instancePath+"/base-memory",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -51210,8 +51210,8 @@ validate1449.errors = [{instancePath:instancePath+"/plugged-memory",keyword:"max
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1449.errors = [{instancePath:instancePath+"/plugged-memory",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1449.errors = [{instancePath:instancePath+"/plugged-memory",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -51302,8 +51302,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1453.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1453.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51442,8 +51442,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1460.errors = [{instancePath:instancePath+"/transferred",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1460.errors = [{instancePath:instancePath+"/transferred",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51469,8 +51469,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1460.errors = [{instancePath:instancePath+"/remaining",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1460.errors = [{instancePath:instancePath+"/remaining",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51496,8 +51496,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1460.errors = [{instancePath:instancePath+"/total",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1460.errors = [{instancePath:instancePath+"/total",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51523,8 +51523,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1460.errors = [{instancePath:instancePath+"/duplicate",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1460.errors = [{instancePath:instancePath+"/duplicate",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51550,8 +51550,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1460.errors = [{instancePath:instancePath+"/skipped",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1460.errors = [{instancePath:instancePath+"/skipped",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51577,8 +51577,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1460.errors = [{instancePath:instancePath+"/normal",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1460.errors = [{instancePath:instancePath+"/normal",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51604,8 +51604,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1460.errors = [{instancePath:instancePath+"/normal-bytes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1460.errors = [{instancePath:instancePath+"/normal-bytes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51631,8 +51631,8 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1460.errors = [{instancePath:instancePath+"/dirty-pages-rate",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1460.errors = [{instancePath:instancePath+"/dirty-pages-rate",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51671,8 +51671,8 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1460.errors = [{instancePath:instancePath+"/dirty-sync-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1460.errors = [{instancePath:instancePath+"/dirty-sync-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51698,8 +51698,8 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1460.errors = [{instancePath:instancePath+"/postcopy-requests",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1460.errors = [{instancePath:instancePath+"/postcopy-requests",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51725,8 +51725,8 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate1460.errors = [{instancePath:instancePath+"/page-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 9223372036854776000 || isNaN(data11)){
+validate1460.errors = [{instancePath:instancePath+"/page-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -51757,8 +51757,8 @@ validate1460.errors = [{instancePath:instancePath+"/multifd-bytes",keyword:"maxi
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate1460.errors = [{instancePath:instancePath+"/multifd-bytes",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate1460.errors = [{instancePath:instancePath+"/multifd-bytes",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -51784,8 +51784,8 @@ validate1460.errors = [{instancePath:instancePath+"/pages-per-second",keyword:"m
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate1460.errors = [{instancePath:instancePath+"/pages-per-second",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate1460.errors = [{instancePath:instancePath+"/pages-per-second",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -51811,8 +51811,8 @@ validate1460.errors = [{instancePath:instancePath+"/precopy-bytes",keyword:"maxi
 return false;
 }
 else {
-if(data14 < -9223372036854776000 || isNaN(data14)){
-validate1460.errors = [{instancePath:instancePath+"/precopy-bytes",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data14 < 0 || isNaN(data14)){
+validate1460.errors = [{instancePath:instancePath+"/precopy-bytes",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -51838,8 +51838,8 @@ validate1460.errors = [{instancePath:instancePath+"/downtime-bytes",keyword:"max
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate1460.errors = [{instancePath:instancePath+"/downtime-bytes",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate1460.errors = [{instancePath:instancePath+"/downtime-bytes",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -51865,8 +51865,8 @@ validate1460.errors = [{instancePath:instancePath+"/postcopy-bytes",keyword:"max
 return false;
 }
 else {
-if(data16 < -9223372036854776000 || isNaN(data16)){
-validate1460.errors = [{instancePath:instancePath+"/postcopy-bytes",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data16 < 0 || isNaN(data16)){
+validate1460.errors = [{instancePath:instancePath+"/postcopy-bytes",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -51892,8 +51892,8 @@ validate1460.errors = [{instancePath:instancePath+"/dirty-sync-missed-zero-copy"
 return false;
 }
 else {
-if(data17 < -9223372036854776000 || isNaN(data17)){
-validate1460.errors = [{instancePath:instancePath+"/dirty-sync-missed-zero-copy",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data17 < 0 || isNaN(data17)){
+validate1460.errors = [{instancePath:instancePath+"/dirty-sync-missed-zero-copy",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -51953,8 +51953,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1463.errors = [{instancePath:instancePath+"/transferred",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1463.errors = [{instancePath:instancePath+"/transferred",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52003,8 +52003,8 @@ validate1465.errors = [{instancePath:instancePath+"/cache-size",keyword:"maximum
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1465.errors = [{instancePath:instancePath+"/cache-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1465.errors = [{instancePath:instancePath+"/cache-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -52025,8 +52025,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1465.errors = [{instancePath:instancePath+"/bytes",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1465.errors = [{instancePath:instancePath+"/bytes",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52052,8 +52052,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1465.errors = [{instancePath:instancePath+"/pages",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1465.errors = [{instancePath:instancePath+"/pages",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52079,8 +52079,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1465.errors = [{instancePath:instancePath+"/cache-miss",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1465.errors = [{instancePath:instancePath+"/cache-miss",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52132,8 +52132,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1465.errors = [{instancePath:instancePath+"/overflow",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1465.errors = [{instancePath:instancePath+"/overflow",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52187,8 +52187,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1467.errors = [{instancePath:instancePath+"/pages",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1467.errors = [{instancePath:instancePath+"/pages",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52214,8 +52214,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1467.errors = [{instancePath:instancePath+"/busy",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1467.errors = [{instancePath:instancePath+"/busy",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52254,8 +52254,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1467.errors = [{instancePath:instancePath+"/compressed-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1467.errors = [{instancePath:instancePath+"/compressed-size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52368,13 +52368,13 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1470.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1470.errors = [{instancePath:instancePath+"/to",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1470.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1470.errors = [{instancePath:instancePath+"/to",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -52824,8 +52824,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1457.errors = [{instancePath:instancePath+"/total-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1457.errors = [{instancePath:instancePath+"/total-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52851,8 +52851,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1457.errors = [{instancePath:instancePath+"/expected-downtime",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1457.errors = [{instancePath:instancePath+"/expected-downtime",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52878,8 +52878,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1457.errors = [{instancePath:instancePath+"/downtime",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate1457.errors = [{instancePath:instancePath+"/downtime",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52905,8 +52905,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1457.errors = [{instancePath:instancePath+"/setup-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 9223372036854776000 || isNaN(data8)){
+validate1457.errors = [{instancePath:instancePath+"/setup-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -52932,8 +52932,8 @@ return false;
 }
 if(errors === _errs14){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1457.errors = [{instancePath:instancePath+"/cpu-throttle-percentage",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 9223372036854776000 || isNaN(data9)){
+validate1457.errors = [{instancePath:instancePath+"/cpu-throttle-percentage",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -53001,13 +53001,13 @@ return false;
 }
 if(errors === _errs22){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1457.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 4294967295 || isNaN(data13)){
+validate1457.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate1457.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate1457.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53035,13 +53035,13 @@ return false;
 }
 if(errors === _errs26){
 if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 18446744073709552000 || isNaN(data15)){
-validate1457.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data15 > 4294967295 || isNaN(data15)){
+validate1457.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate1457.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate1457.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53468,8 +53468,8 @@ validate1488.errors = [{instancePath:instancePath+"/announce-initial",keyword:"m
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1488.errors = [{instancePath:instancePath+"/announce-initial",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1488.errors = [{instancePath:instancePath+"/announce-initial",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53495,8 +53495,8 @@ validate1488.errors = [{instancePath:instancePath+"/announce-max",keyword:"maxim
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1488.errors = [{instancePath:instancePath+"/announce-max",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1488.errors = [{instancePath:instancePath+"/announce-max",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53522,8 +53522,8 @@ validate1488.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"ma
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1488.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1488.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53549,8 +53549,8 @@ validate1488.errors = [{instancePath:instancePath+"/announce-step",keyword:"maxi
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1488.errors = [{instancePath:instancePath+"/announce-step",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1488.errors = [{instancePath:instancePath+"/announce-step",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53571,13 +53571,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1488.errors = [{instancePath:instancePath+"/compress-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 255 || isNaN(data4)){
+validate1488.errors = [{instancePath:instancePath+"/compress-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1488.errors = [{instancePath:instancePath+"/compress-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1488.errors = [{instancePath:instancePath+"/compress-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53598,13 +53598,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1488.errors = [{instancePath:instancePath+"/compress-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 255 || isNaN(data5)){
+validate1488.errors = [{instancePath:instancePath+"/compress-threads",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1488.errors = [{instancePath:instancePath+"/compress-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1488.errors = [{instancePath:instancePath+"/compress-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53637,13 +53637,13 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1488.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 255 || isNaN(data7)){
+validate1488.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate1488.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate1488.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53664,13 +53664,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1488.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 255 || isNaN(data8)){
+validate1488.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1488.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1488.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53691,13 +53691,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 255 || isNaN(data9)){
+validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53718,13 +53718,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 255 || isNaN(data10)){
+validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53798,8 +53798,8 @@ validate1488.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"maxi
 return false;
 }
 else {
-if(data15 < -9223372036854776000 || isNaN(data15)){
-validate1488.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data15 < 0 || isNaN(data15)){
+validate1488.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53825,8 +53825,8 @@ validate1488.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"max
 return false;
 }
 else {
-if(data16 < -9223372036854776000 || isNaN(data16)){
-validate1488.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data16 < 0 || isNaN(data16)){
+validate1488.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53847,13 +53847,13 @@ return false;
 }
 if(errors === _errs35){
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 18446744073709552000 || isNaN(data17)){
-validate1488.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data17 > 4294967295 || isNaN(data17)){
+validate1488.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data17 < -9223372036854776000 || isNaN(data17)){
-validate1488.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data17 < 0 || isNaN(data17)){
+validate1488.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53886,13 +53886,13 @@ return false;
 }
 if(errors === _errs39){
 if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 18446744073709552000 || isNaN(data19)){
-validate1488.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data19 > 255 || isNaN(data19)){
+validate1488.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data19 < -9223372036854776000 || isNaN(data19)){
-validate1488.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data19 < 0 || isNaN(data19)){
+validate1488.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53918,8 +53918,8 @@ validate1488.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"
 return false;
 }
 else {
-if(data20 < -9223372036854776000 || isNaN(data20)){
-validate1488.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data20 < 0 || isNaN(data20)){
+validate1488.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53945,8 +53945,8 @@ validate1488.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyw
 return false;
 }
 else {
-if(data21 < -9223372036854776000 || isNaN(data21)){
-validate1488.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data21 < 0 || isNaN(data21)){
+validate1488.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -53967,13 +53967,13 @@ return false;
 }
 if(errors === _errs45){
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 18446744073709552000 || isNaN(data22)){
-validate1488.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data22 > 255 || isNaN(data22)){
+validate1488.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data22 < -9223372036854776000 || isNaN(data22)){
-validate1488.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data22 < 0 || isNaN(data22)){
+validate1488.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -54006,13 +54006,13 @@ return false;
 }
 if(errors === _errs48){
 if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 18446744073709552000 || isNaN(data24)){
-validate1488.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data24 > 255 || isNaN(data24)){
+validate1488.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data24 < -9223372036854776000 || isNaN(data24)){
-validate1488.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data24 < 0 || isNaN(data24)){
+validate1488.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -54033,13 +54033,13 @@ return false;
 }
 if(errors === _errs50){
 if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 18446744073709552000 || isNaN(data25)){
-validate1488.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data25 > 255 || isNaN(data25)){
+validate1488.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data25 < -9223372036854776000 || isNaN(data25)){
-validate1488.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data25 < 0 || isNaN(data25)){
+validate1488.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -54304,8 +54304,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1509.errors = [{instancePath:instancePath+"/class",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1509.errors = [{instancePath:instancePath+"/class",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54354,8 +54354,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1511.errors = [{instancePath:instancePath+"/device",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1511.errors = [{instancePath:instancePath+"/device",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54381,8 +54381,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1511.errors = [{instancePath:instancePath+"/vendor",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1511.errors = [{instancePath:instancePath+"/vendor",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54408,8 +54408,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1511.errors = [{instancePath:instancePath+"/subsystem",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1511.errors = [{instancePath:instancePath+"/subsystem",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54435,8 +54435,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1511.errors = [{instancePath:instancePath+"/subsystem-vendor",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1511.errors = [{instancePath:instancePath+"/subsystem-vendor",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54487,8 +54487,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1515.errors = [{instancePath:instancePath+"/base",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1515.errors = [{instancePath:instancePath+"/base",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54514,8 +54514,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1515.errors = [{instancePath:instancePath+"/limit",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1515.errors = [{instancePath:instancePath+"/limit",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54564,8 +54564,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1514.errors = [{instancePath:instancePath+"/number",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1514.errors = [{instancePath:instancePath+"/number",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54591,8 +54591,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1514.errors = [{instancePath:instancePath+"/secondary",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1514.errors = [{instancePath:instancePath+"/secondary",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54618,8 +54618,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1514.errors = [{instancePath:instancePath+"/subordinate",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1514.errors = [{instancePath:instancePath+"/subordinate",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54774,8 +54774,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1521.errors = [{instancePath:instancePath+"/bar",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1521.errors = [{instancePath:instancePath+"/bar",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54813,8 +54813,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1521.errors = [{instancePath:instancePath+"/address",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1521.errors = [{instancePath:instancePath+"/address",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54840,8 +54840,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1521.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1521.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54918,8 +54918,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1508.errors = [{instancePath:instancePath+"/bus",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1508.errors = [{instancePath:instancePath+"/bus",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54945,8 +54945,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1508.errors = [{instancePath:instancePath+"/slot",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1508.errors = [{instancePath:instancePath+"/slot",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -54972,8 +54972,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1508.errors = [{instancePath:instancePath+"/function",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1508.errors = [{instancePath:instancePath+"/function",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -55023,8 +55023,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1508.errors = [{instancePath:instancePath+"/irq",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1508.errors = [{instancePath:instancePath+"/irq",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -55050,8 +55050,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1508.errors = [{instancePath:instancePath+"/irq_pin",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1508.errors = [{instancePath:instancePath+"/irq_pin",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -55162,8 +55162,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1507.errors = [{instancePath:instancePath+"/bus",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1507.errors = [{instancePath:instancePath+"/bus",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56639,8 +56639,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1559.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1559.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -56760,8 +56760,8 @@ validate1565.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1565.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1565.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -56782,13 +56782,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1565.errors = [{instancePath:instancePath+"/ports",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1565.errors = [{instancePath:instancePath+"/ports",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1565.errors = [{instancePath:instancePath+"/ports",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1565.errors = [{instancePath:instancePath+"/ports",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -56867,13 +56867,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1567.errors = [{instancePath:instancePath+"/tbl-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate1567.errors = [{instancePath:instancePath+"/tbl-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1567.errors = [{instancePath:instancePath+"/tbl-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1567.errors = [{instancePath:instancePath+"/tbl-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -56919,13 +56919,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1570.errors = [{instancePath:instancePath+"/priority",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 4294967295 || isNaN(data0)){
+validate1570.errors = [{instancePath:instancePath+"/priority",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1570.errors = [{instancePath:instancePath+"/priority",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1570.errors = [{instancePath:instancePath+"/priority",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -56946,13 +56946,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1570.errors = [{instancePath:instancePath+"/tbl-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate1570.errors = [{instancePath:instancePath+"/tbl-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1570.errors = [{instancePath:instancePath+"/tbl-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1570.errors = [{instancePath:instancePath+"/tbl-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -56973,13 +56973,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1570.errors = [{instancePath:instancePath+"/in-pport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1570.errors = [{instancePath:instancePath+"/in-pport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1570.errors = [{instancePath:instancePath+"/in-pport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1570.errors = [{instancePath:instancePath+"/in-pport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57000,13 +57000,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1570.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1570.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1570.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1570.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57027,13 +57027,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1570.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1570.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1570.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1570.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57054,13 +57054,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1570.errors = [{instancePath:instancePath+"/eth-type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 65535 || isNaN(data5)){
+validate1570.errors = [{instancePath:instancePath+"/eth-type",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1570.errors = [{instancePath:instancePath+"/eth-type",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1570.errors = [{instancePath:instancePath+"/eth-type",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57105,13 +57105,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1570.errors = [{instancePath:instancePath+"/ip-proto",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 255 || isNaN(data8)){
+validate1570.errors = [{instancePath:instancePath+"/ip-proto",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1570.errors = [{instancePath:instancePath+"/ip-proto",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1570.errors = [{instancePath:instancePath+"/ip-proto",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57132,13 +57132,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate1570.errors = [{instancePath:instancePath+"/ip-tos",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 255 || isNaN(data9)){
+validate1570.errors = [{instancePath:instancePath+"/ip-tos",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate1570.errors = [{instancePath:instancePath+"/ip-tos",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate1570.errors = [{instancePath:instancePath+"/ip-tos",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57197,13 +57197,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1572.errors = [{instancePath:instancePath+"/in-pport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 4294967295 || isNaN(data0)){
+validate1572.errors = [{instancePath:instancePath+"/in-pport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1572.errors = [{instancePath:instancePath+"/in-pport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1572.errors = [{instancePath:instancePath+"/in-pport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57224,13 +57224,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1572.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate1572.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1572.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1572.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57251,13 +57251,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1572.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate1572.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1572.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1572.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57302,13 +57302,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1572.errors = [{instancePath:instancePath+"/ip-proto",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 255 || isNaN(data5)){
+validate1572.errors = [{instancePath:instancePath+"/ip-proto",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1572.errors = [{instancePath:instancePath+"/ip-proto",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1572.errors = [{instancePath:instancePath+"/ip-proto",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57329,13 +57329,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1572.errors = [{instancePath:instancePath+"/ip-tos",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 255 || isNaN(data6)){
+validate1572.errors = [{instancePath:instancePath+"/ip-tos",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1572.errors = [{instancePath:instancePath+"/ip-tos",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1572.errors = [{instancePath:instancePath+"/ip-tos",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57377,13 +57377,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1574.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 4294967295 || isNaN(data0)){
+validate1574.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1574.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1574.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57404,13 +57404,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1574.errors = [{instancePath:instancePath+"/group-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate1574.errors = [{instancePath:instancePath+"/group-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1574.errors = [{instancePath:instancePath+"/group-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1574.errors = [{instancePath:instancePath+"/group-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57431,13 +57431,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1574.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate1574.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1574.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1574.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57458,13 +57458,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1574.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 65535 || isNaN(data3)){
+validate1574.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1574.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1574.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57485,13 +57485,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1574.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 65535 || isNaN(data4)){
+validate1574.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1574.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1574.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57512,13 +57512,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1574.errors = [{instancePath:instancePath+"/out-pport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 4294967295 || isNaN(data5)){
+validate1574.errors = [{instancePath:instancePath+"/out-pport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1574.errors = [{instancePath:instancePath+"/out-pport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1574.errors = [{instancePath:instancePath+"/out-pport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57570,8 +57570,8 @@ validate1569.errors = [{instancePath:instancePath+"/cookie",keyword:"maximum",pa
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1569.errors = [{instancePath:instancePath+"/cookie",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1569.errors = [{instancePath:instancePath+"/cookie",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57597,8 +57597,8 @@ validate1569.errors = [{instancePath:instancePath+"/hits",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1569.errors = [{instancePath:instancePath+"/hits",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1569.errors = [{instancePath:instancePath+"/hits",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57732,13 +57732,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1577.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 255 || isNaN(data1)){
+validate1577.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1577.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1577.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57784,13 +57784,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1579.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 4294967295 || isNaN(data0)){
+validate1579.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1579.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1579.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57811,13 +57811,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1579.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 255 || isNaN(data1)){
+validate1579.errors = [{instancePath:instancePath+"/type",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1579.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1579.errors = [{instancePath:instancePath+"/type",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57838,13 +57838,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1579.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate1579.errors = [{instancePath:instancePath+"/vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1579.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1579.errors = [{instancePath:instancePath+"/vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57865,13 +57865,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1579.errors = [{instancePath:instancePath+"/pport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1579.errors = [{instancePath:instancePath+"/pport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1579.errors = [{instancePath:instancePath+"/pport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1579.errors = [{instancePath:instancePath+"/pport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57892,13 +57892,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1579.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1579.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1579.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1579.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57919,13 +57919,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1579.errors = [{instancePath:instancePath+"/out-pport",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 4294967295 || isNaN(data5)){
+validate1579.errors = [{instancePath:instancePath+"/out-pport",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1579.errors = [{instancePath:instancePath+"/out-pport",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1579.errors = [{instancePath:instancePath+"/out-pport",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57946,13 +57946,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1579.errors = [{instancePath:instancePath+"/group-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1579.errors = [{instancePath:instancePath+"/group-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1579.errors = [{instancePath:instancePath+"/group-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1579.errors = [{instancePath:instancePath+"/group-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -57973,13 +57973,13 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate1579.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 65535 || isNaN(data7)){
+validate1579.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate1579.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate1579.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -58000,13 +58000,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate1579.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 255 || isNaN(data8)){
+validate1579.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate1579.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate1579.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -58034,13 +58034,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1579.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 4294967295 || isNaN(data10)){
+validate1579.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate1579.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate1579.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -58096,13 +58096,13 @@ return false;
 }
 if(errors === _errs27){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 18446744073709552000 || isNaN(data13)){
-validate1579.errors = [{instancePath:instancePath+"/ttl-check",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data13 > 255 || isNaN(data13)){
+validate1579.errors = [{instancePath:instancePath+"/ttl-check",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data13 < -9223372036854776000 || isNaN(data13)){
-validate1579.errors = [{instancePath:instancePath+"/ttl-check",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data13 < 0 || isNaN(data13)){
+validate1579.errors = [{instancePath:instancePath+"/ttl-check",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -58287,13 +58287,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1583.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate1583.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1583.errors = [{instancePath:instancePath+"/speed",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1583.errors = [{instancePath:instancePath+"/speed",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -58555,8 +58555,8 @@ return false;
 }
 if(errors === _errs18){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate1591.errors = [{instancePath:instancePath+"/vlan-table/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 9223372036854776000 || isNaN(data10)){
+validate1591.errors = [{instancePath:instancePath+"/vlan-table/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -58762,13 +58762,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1599.errors = [{instancePath:instancePath+"/api-major",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 255 || isNaN(data1)){
+validate1599.errors = [{instancePath:instancePath+"/api-major",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1599.errors = [{instancePath:instancePath+"/api-major",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1599.errors = [{instancePath:instancePath+"/api-major",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -58789,13 +58789,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1599.errors = [{instancePath:instancePath+"/api-minor",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 255 || isNaN(data2)){
+validate1599.errors = [{instancePath:instancePath+"/api-minor",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1599.errors = [{instancePath:instancePath+"/api-minor",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1599.errors = [{instancePath:instancePath+"/api-minor",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -58816,13 +58816,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1599.errors = [{instancePath:instancePath+"/build-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 255 || isNaN(data3)){
+validate1599.errors = [{instancePath:instancePath+"/build-id",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1599.errors = [{instancePath:instancePath+"/build-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1599.errors = [{instancePath:instancePath+"/build-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -58843,13 +58843,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1599.errors = [{instancePath:instancePath+"/policy",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate1599.errors = [{instancePath:instancePath+"/policy",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1599.errors = [{instancePath:instancePath+"/policy",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1599.errors = [{instancePath:instancePath+"/policy",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -58882,13 +58882,13 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1599.errors = [{instancePath:instancePath+"/handle",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 4294967295 || isNaN(data6)){
+validate1599.errors = [{instancePath:instancePath+"/handle",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1599.errors = [{instancePath:instancePath+"/handle",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1599.errors = [{instancePath:instancePath+"/handle",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -59090,8 +59090,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1609.errors = [{instancePath:instancePath+"/cbitpos",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1609.errors = [{instancePath:instancePath+"/cbitpos",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59117,8 +59117,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1609.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1609.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59269,8 +59269,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1618.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1618.errors = [{instancePath:instancePath+"/node",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59301,8 +59301,8 @@ validate1618.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1618.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1618.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -59399,8 +59399,8 @@ validate1617.errors = [{instancePath:instancePath+"/section-size",keyword:"maxim
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1617.errors = [{instancePath:instancePath+"/section-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1617.errors = [{instancePath:instancePath+"/section-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -59608,8 +59608,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1629.errors = [{instancePath:instancePath+"/connection-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1629.errors = [{instancePath:instancePath+"/connection-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59635,8 +59635,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1629.errors = [{instancePath:instancePath+"/channel-type",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1629.errors = [{instancePath:instancePath+"/channel-type",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59662,8 +59662,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1629.errors = [{instancePath:instancePath+"/channel-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1629.errors = [{instancePath:instancePath+"/channel-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59765,8 +59765,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1626.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1626.errors = [{instancePath:instancePath+"/port",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -59792,8 +59792,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1626.errors = [{instancePath:instancePath+"/tls-port",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1626.errors = [{instancePath:instancePath+"/tls-port",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -60274,8 +60274,8 @@ vErrors.push(err1);
 errors++;
 }
 else {
-if(data < -9223372036854776000 || isNaN(data)){
-const err2 = {instancePath,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}};
+if(data < 0 || isNaN(data)){
+const err2 = {instancePath,keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -60335,8 +60335,8 @@ vErrors.push(err5);
 errors++;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-const err6 = {instancePath:instancePath+"/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}};
+if(data0 < 0 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -60677,13 +60677,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1662.errors = [{instancePath:instancePath+"/base",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 127 || isNaN(data3)){
+validate1662.errors = [{instancePath:instancePath+"/base",keyword:"maximum",params:{comparison: "<=", limit: 127}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1662.errors = [{instancePath:instancePath+"/base",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < -128 || isNaN(data3)){
+validate1662.errors = [{instancePath:instancePath+"/base",keyword:"minimum",params:{comparison: ">=", limit: -128}}];
 return false;
 }
 }
@@ -60704,13 +60704,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1662.errors = [{instancePath:instancePath+"/exponent",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 32767 || isNaN(data4)){
+validate1662.errors = [{instancePath:instancePath+"/exponent",keyword:"maximum",params:{comparison: "<=", limit: 32767}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1662.errors = [{instancePath:instancePath+"/exponent",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < -32768 || isNaN(data4)){
+validate1662.errors = [{instancePath:instancePath+"/exponent",keyword:"minimum",params:{comparison: ">=", limit: -32768}}];
 return false;
 }
 }
@@ -60731,13 +60731,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1662.errors = [{instancePath:instancePath+"/bucket-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 4294967295 || isNaN(data5)){
+validate1662.errors = [{instancePath:instancePath+"/bucket-size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1662.errors = [{instancePath:instancePath+"/bucket-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1662.errors = [{instancePath:instancePath+"/bucket-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -61670,8 +61670,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1710.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1710.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -61702,8 +61702,8 @@ validate1710.errors = [{instancePath:instancePath+"/limit-rate",keyword:"maximum
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1710.errors = [{instancePath:instancePath+"/limit-rate",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1710.errors = [{instancePath:instancePath+"/limit-rate",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -61729,8 +61729,8 @@ validate1710.errors = [{instancePath:instancePath+"/current-rate",keyword:"maxim
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1710.errors = [{instancePath:instancePath+"/current-rate",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1710.errors = [{instancePath:instancePath+"/current-rate",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -61827,8 +61827,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1715.errors = [{instancePath:instancePath+"/major",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1715.errors = [{instancePath:instancePath+"/major",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -61854,8 +61854,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1715.errors = [{instancePath:instancePath+"/minor",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1715.errors = [{instancePath:instancePath+"/minor",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -61881,8 +61881,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1715.errors = [{instancePath:instancePath+"/micro",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1715.errors = [{instancePath:instancePath+"/micro",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63031,8 +63031,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1760.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1760.errors = [{instancePath:instancePath+"/fdset-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63058,8 +63058,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1760.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1760.errors = [{instancePath:instancePath+"/fd",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63134,8 +63134,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1762.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1762.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63242,8 +63242,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1766.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1766.errors = [{instancePath:instancePath+"/icount",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63342,8 +63342,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1768.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1768.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63593,8 +63593,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1777.errors = [{instancePath:instancePath+"/head",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1777.errors = [{instancePath:instancePath+"/head",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63713,8 +63713,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1781.errors = [{instancePath:instancePath+"/hold-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1781.errors = [{instancePath:instancePath+"/hold-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -63961,13 +63961,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1796.errors = [{instancePath:instancePath+"/nodeid",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate1796.errors = [{instancePath:instancePath+"/nodeid",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1796.errors = [{instancePath:instancePath+"/nodeid",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1796.errors = [{instancePath:instancePath+"/nodeid",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -63995,13 +63995,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1796.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 65535 || isNaN(data3)){
+validate1796.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1796.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1796.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64038,8 +64038,8 @@ validate1796.errors = [{instancePath:instancePath+"/mem",keyword:"maximum",param
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate1796.errors = [{instancePath:instancePath+"/mem",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate1796.errors = [{instancePath:instancePath+"/mem",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64072,13 +64072,13 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1796.errors = [{instancePath:instancePath+"/initiator",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 65535 || isNaN(data6)){
+validate1796.errors = [{instancePath:instancePath+"/initiator",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1796.errors = [{instancePath:instancePath+"/initiator",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1796.errors = [{instancePath:instancePath+"/initiator",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64148,13 +64148,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1797.errors = [{instancePath:instancePath+"/src",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate1797.errors = [{instancePath:instancePath+"/src",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1797.errors = [{instancePath:instancePath+"/src",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1797.errors = [{instancePath:instancePath+"/src",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64175,13 +64175,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1797.errors = [{instancePath:instancePath+"/dst",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate1797.errors = [{instancePath:instancePath+"/dst",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1797.errors = [{instancePath:instancePath+"/dst",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1797.errors = [{instancePath:instancePath+"/dst",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64202,13 +64202,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1797.errors = [{instancePath:instancePath+"/val",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 255 || isNaN(data3)){
+validate1797.errors = [{instancePath:instancePath+"/val",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1797.errors = [{instancePath:instancePath+"/val",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1797.errors = [{instancePath:instancePath+"/val",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64276,8 +64276,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1798.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1798.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -64303,8 +64303,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1798.errors = [{instancePath:instancePath+"/socket-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate1798.errors = [{instancePath:instancePath+"/socket-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -64330,8 +64330,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1798.errors = [{instancePath:instancePath+"/die-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1798.errors = [{instancePath:instancePath+"/die-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -64357,8 +64357,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1798.errors = [{instancePath:instancePath+"/cluster-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1798.errors = [{instancePath:instancePath+"/cluster-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -64384,8 +64384,8 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1798.errors = [{instancePath:instancePath+"/core-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1798.errors = [{instancePath:instancePath+"/core-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -64411,8 +64411,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1798.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate1798.errors = [{instancePath:instancePath+"/thread-id",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -64522,13 +64522,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1799.errors = [{instancePath:instancePath+"/initiator",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate1799.errors = [{instancePath:instancePath+"/initiator",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1799.errors = [{instancePath:instancePath+"/initiator",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1799.errors = [{instancePath:instancePath+"/initiator",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64549,13 +64549,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate1799.errors = [{instancePath:instancePath+"/target",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate1799.errors = [{instancePath:instancePath+"/target",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1799.errors = [{instancePath:instancePath+"/target",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1799.errors = [{instancePath:instancePath+"/target",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64605,8 +64605,8 @@ validate1799.errors = [{instancePath:instancePath+"/latency",keyword:"maximum",p
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate1799.errors = [{instancePath:instancePath+"/latency",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate1799.errors = [{instancePath:instancePath+"/latency",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64632,8 +64632,8 @@ validate1799.errors = [{instancePath:instancePath+"/bandwidth",keyword:"maximum"
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1799.errors = [{instancePath:instancePath+"/bandwidth",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1799.errors = [{instancePath:instancePath+"/bandwidth",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64738,13 +64738,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1804.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate1804.errors = [{instancePath:instancePath+"/node-id",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1804.errors = [{instancePath:instancePath+"/node-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1804.errors = [{instancePath:instancePath+"/node-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64770,8 +64770,8 @@ validate1804.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1804.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1804.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64792,13 +64792,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1804.errors = [{instancePath:instancePath+"/level",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 255 || isNaN(data3)){
+validate1804.errors = [{instancePath:instancePath+"/level",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate1804.errors = [{instancePath:instancePath+"/level",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate1804.errors = [{instancePath:instancePath+"/level",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64843,13 +64843,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate1804.errors = [{instancePath:instancePath+"/line",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 65535 || isNaN(data6)){
+validate1804.errors = [{instancePath:instancePath+"/line",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate1804.errors = [{instancePath:instancePath+"/line",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate1804.errors = [{instancePath:instancePath+"/line",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -64993,8 +64993,8 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate1816.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate1816.errors = [{instancePath:instancePath+"/cpu-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -65025,8 +65025,8 @@ validate1816.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"maximum
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1816.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1816.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -65435,8 +65435,8 @@ validate1831.errors = [{instancePath:instancePath+"/gpa",keyword:"maximum",param
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate1831.errors = [{instancePath:instancePath+"/gpa",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate1831.errors = [{instancePath:instancePath+"/gpa",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -66005,8 +66005,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate1847.errors = [{instancePath:instancePath+"/vcpu",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate1847.errors = [{instancePath:instancePath+"/vcpu",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -66204,8 +66204,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate1853.errors = [{instancePath:instancePath+"/vcpu",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate1853.errors = [{instancePath:instancePath+"/vcpu",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -67346,8 +67346,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1905.errors = [{instancePath:instancePath+"/keyslot",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1905.errors = [{instancePath:instancePath+"/keyslot",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -67373,8 +67373,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1905.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1905.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -67498,8 +67498,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate1910.errors = [{instancePath:instancePath+"/keyslot",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate1910.errors = [{instancePath:instancePath+"/keyslot",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -67525,8 +67525,8 @@ return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate1910.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 9223372036854776000 || isNaN(data5)){
+validate1910.errors = [{instancePath:instancePath+"/iter-time",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -68450,8 +68450,8 @@ validate1976.errors = [{instancePath:instancePath+"/id",keyword:"maximum",params
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1976.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1976.errors = [{instancePath:instancePath+"/id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68537,8 +68537,8 @@ validate1980.errors = [{instancePath:instancePath+"/parent",keyword:"maximum",pa
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate1980.errors = [{instancePath:instancePath+"/parent",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate1980.errors = [{instancePath:instancePath+"/parent",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -68564,8 +68564,8 @@ validate1980.errors = [{instancePath:instancePath+"/child",keyword:"maximum",par
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate1980.errors = [{instancePath:instancePath+"/child",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate1980.errors = [{instancePath:instancePath+"/child",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69281,13 +69281,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2020.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2020.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2020.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2020.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69308,13 +69308,13 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2020.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate2020.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2020.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2020.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69366,8 +69366,8 @@ validate2023.errors = [{instancePath:instancePath+"/addr",keyword:"maximum",para
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate2023.errors = [{instancePath:instancePath+"/addr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate2023.errors = [{instancePath:instancePath+"/addr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69388,13 +69388,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2023.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate2023.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2023.errors = [{instancePath:instancePath+"/len",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2023.errors = [{instancePath:instancePath+"/len",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69469,13 +69469,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2025.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 65535 || isNaN(data0)){
+validate2025.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate2025.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate2025.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69496,13 +69496,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2025.errors = [{instancePath:instancePath+"/idx",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2025.errors = [{instancePath:instancePath+"/idx",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2025.errors = [{instancePath:instancePath+"/idx",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2025.errors = [{instancePath:instancePath+"/idx",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69523,13 +69523,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2025.errors = [{instancePath:instancePath+"/ring",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 65535 || isNaN(data2)){
+validate2025.errors = [{instancePath:instancePath+"/ring",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2025.errors = [{instancePath:instancePath+"/ring",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2025.errors = [{instancePath:instancePath+"/ring",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69574,13 +69574,13 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2027.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 65535 || isNaN(data0)){
+validate2027.errors = [{instancePath:instancePath+"/flags",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data0 < -9223372036854776000 || isNaN(data0)){
-validate2027.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data0 < 0 || isNaN(data0)){
+validate2027.errors = [{instancePath:instancePath+"/flags",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69601,13 +69601,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2027.errors = [{instancePath:instancePath+"/idx",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2027.errors = [{instancePath:instancePath+"/idx",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2027.errors = [{instancePath:instancePath+"/idx",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2027.errors = [{instancePath:instancePath+"/idx",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69663,13 +69663,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2022.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate2022.errors = [{instancePath:instancePath+"/index",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2022.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2022.errors = [{instancePath:instancePath+"/index",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69804,13 +69804,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2030.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2030.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2030.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2030.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69868,13 +69868,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2032.errors = [{instancePath:instancePath+"/queue-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2032.errors = [{instancePath:instancePath+"/queue-index",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2032.errors = [{instancePath:instancePath+"/queue-index",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2032.errors = [{instancePath:instancePath+"/queue-index",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69895,13 +69895,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2032.errors = [{instancePath:instancePath+"/inuse",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate2032.errors = [{instancePath:instancePath+"/inuse",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2032.errors = [{instancePath:instancePath+"/inuse",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2032.errors = [{instancePath:instancePath+"/inuse",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69922,13 +69922,13 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2032.errors = [{instancePath:instancePath+"/vring-num",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 4294967295 || isNaN(data3)){
+validate2032.errors = [{instancePath:instancePath+"/vring-num",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2032.errors = [{instancePath:instancePath+"/vring-num",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2032.errors = [{instancePath:instancePath+"/vring-num",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69949,13 +69949,13 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2032.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 4294967295 || isNaN(data4)){
+validate2032.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate2032.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate2032.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -69976,13 +69976,13 @@ return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 18446744073709552000 || isNaN(data5)){
-validate2032.errors = [{instancePath:instancePath+"/vring-align",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data5 > 4294967295 || isNaN(data5)){
+validate2032.errors = [{instancePath:instancePath+"/vring-align",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate2032.errors = [{instancePath:instancePath+"/vring-align",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate2032.errors = [{instancePath:instancePath+"/vring-align",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70008,8 +70008,8 @@ validate2032.errors = [{instancePath:instancePath+"/vring-desc",keyword:"maximum
 return false;
 }
 else {
-if(data6 < -9223372036854776000 || isNaN(data6)){
-validate2032.errors = [{instancePath:instancePath+"/vring-desc",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data6 < 0 || isNaN(data6)){
+validate2032.errors = [{instancePath:instancePath+"/vring-desc",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70035,8 +70035,8 @@ validate2032.errors = [{instancePath:instancePath+"/vring-avail",keyword:"maximu
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate2032.errors = [{instancePath:instancePath+"/vring-avail",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate2032.errors = [{instancePath:instancePath+"/vring-avail",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70062,8 +70062,8 @@ validate2032.errors = [{instancePath:instancePath+"/vring-used",keyword:"maximum
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate2032.errors = [{instancePath:instancePath+"/vring-used",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate2032.errors = [{instancePath:instancePath+"/vring-used",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70084,13 +70084,13 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate2032.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 65535 || isNaN(data9)){
+validate2032.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate2032.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate2032.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70111,13 +70111,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate2032.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 65535 || isNaN(data10)){
+validate2032.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate2032.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate2032.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70138,13 +70138,13 @@ return false;
 }
 if(errors === _errs23){
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 18446744073709552000 || isNaN(data11)){
-validate2032.errors = [{instancePath:instancePath+"/used-idx",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data11 > 65535 || isNaN(data11)){
+validate2032.errors = [{instancePath:instancePath+"/used-idx",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate2032.errors = [{instancePath:instancePath+"/used-idx",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate2032.errors = [{instancePath:instancePath+"/used-idx",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70165,13 +70165,13 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate2032.errors = [{instancePath:instancePath+"/signalled-used",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 65535 || isNaN(data12)){
+validate2032.errors = [{instancePath:instancePath+"/signalled-used",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate2032.errors = [{instancePath:instancePath+"/signalled-used",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate2032.errors = [{instancePath:instancePath+"/signalled-used",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70357,8 +70357,8 @@ validate2037.errors = [{instancePath:instancePath+"/unknown-dev-features",keywor
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate2037.errors = [{instancePath:instancePath+"/unknown-dev-features",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate2037.errors = [{instancePath:instancePath+"/unknown-dev-features",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70433,13 +70433,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2041.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 255 || isNaN(data2)){
+validate2041.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2041.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2041.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70518,8 +70518,8 @@ validate2047.errors = [{instancePath:instancePath+"/unknown-protocols",keyword:"
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2047.errors = [{instancePath:instancePath+"/unknown-protocols",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2047.errors = [{instancePath:instancePath+"/unknown-protocols",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70563,8 +70563,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2043.errors = [{instancePath:instancePath+"/n-mem-sections",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate2043.errors = [{instancePath:instancePath+"/n-mem-sections",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -70590,8 +70590,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2043.errors = [{instancePath:instancePath+"/n-tmp-sections",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate2043.errors = [{instancePath:instancePath+"/n-tmp-sections",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -70617,13 +70617,13 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2043.errors = [{instancePath:instancePath+"/nvqs",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 4294967295 || isNaN(data2)){
+validate2043.errors = [{instancePath:instancePath+"/nvqs",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2043.errors = [{instancePath:instancePath+"/nvqs",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2043.errors = [{instancePath:instancePath+"/nvqs",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70644,8 +70644,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2043.errors = [{instancePath:instancePath+"/vq-index",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2043.errors = [{instancePath:instancePath+"/vq-index",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -70724,8 +70724,8 @@ validate2043.errors = [{instancePath:instancePath+"/max-queues",keyword:"maximum
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate2043.errors = [{instancePath:instancePath+"/max-queues",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate2043.errors = [{instancePath:instancePath+"/max-queues",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70751,8 +70751,8 @@ validate2043.errors = [{instancePath:instancePath+"/backend-cap",keyword:"maximu
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate2043.errors = [{instancePath:instancePath+"/backend-cap",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate2043.errors = [{instancePath:instancePath+"/backend-cap",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70790,8 +70790,8 @@ validate2043.errors = [{instancePath:instancePath+"/log-size",keyword:"maximum",
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate2043.errors = [{instancePath:instancePath+"/log-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate2043.errors = [{instancePath:instancePath+"/log-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70857,13 +70857,13 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2036.errors = [{instancePath:instancePath+"/device-id",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2036.errors = [{instancePath:instancePath+"/device-id",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2036.errors = [{instancePath:instancePath+"/device-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2036.errors = [{instancePath:instancePath+"/device-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -70944,8 +70944,8 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 18446744073709552000 || isNaN(data7)){
-validate2036.errors = [{instancePath:instancePath+"/num-vqs",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data7 > 9223372036854776000 || isNaN(data7)){
+validate2036.errors = [{instancePath:instancePath+"/num-vqs",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -70983,13 +70983,13 @@ return false;
 }
 if(errors === _errs15){
 if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 18446744073709552000 || isNaN(data9)){
-validate2036.errors = [{instancePath:instancePath+"/isr",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data9 > 255 || isNaN(data9)){
+validate2036.errors = [{instancePath:instancePath+"/isr",keyword:"maximum",params:{comparison: "<=", limit: 255}}];
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate2036.errors = [{instancePath:instancePath+"/isr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate2036.errors = [{instancePath:instancePath+"/isr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -71010,13 +71010,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate2036.errors = [{instancePath:instancePath+"/queue-sel",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 65535 || isNaN(data10)){
+validate2036.errors = [{instancePath:instancePath+"/queue-sel",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate2036.errors = [{instancePath:instancePath+"/queue-sel",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate2036.errors = [{instancePath:instancePath+"/queue-sel",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -71233,13 +71233,13 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2051.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 65535 || isNaN(data1)){
+validate2051.errors = [{instancePath:instancePath+"/queue",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2051.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2051.errors = [{instancePath:instancePath+"/queue",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -71297,8 +71297,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2053.errors = [{instancePath:instancePath+"/kick",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate2053.errors = [{instancePath:instancePath+"/kick",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -71324,8 +71324,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2053.errors = [{instancePath:instancePath+"/call",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2053.errors = [{instancePath:instancePath+"/call",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -71356,8 +71356,8 @@ validate2053.errors = [{instancePath:instancePath+"/desc",keyword:"maximum",para
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2053.errors = [{instancePath:instancePath+"/desc",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2053.errors = [{instancePath:instancePath+"/desc",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -71383,8 +71383,8 @@ validate2053.errors = [{instancePath:instancePath+"/avail",keyword:"maximum",par
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate2053.errors = [{instancePath:instancePath+"/avail",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate2053.errors = [{instancePath:instancePath+"/avail",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -71410,8 +71410,8 @@ validate2053.errors = [{instancePath:instancePath+"/used",keyword:"maximum",para
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate2053.errors = [{instancePath:instancePath+"/used",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate2053.errors = [{instancePath:instancePath+"/used",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -71432,8 +71432,8 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 18446744073709552000 || isNaN(data6)){
-validate2053.errors = [{instancePath:instancePath+"/num",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data6 > 9223372036854776000 || isNaN(data6)){
+validate2053.errors = [{instancePath:instancePath+"/num",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -71464,8 +71464,8 @@ validate2053.errors = [{instancePath:instancePath+"/desc-phys",keyword:"maximum"
 return false;
 }
 else {
-if(data7 < -9223372036854776000 || isNaN(data7)){
-validate2053.errors = [{instancePath:instancePath+"/desc-phys",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data7 < 0 || isNaN(data7)){
+validate2053.errors = [{instancePath:instancePath+"/desc-phys",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -71486,13 +71486,13 @@ return false;
 }
 if(errors === _errs17){
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 18446744073709552000 || isNaN(data8)){
-validate2053.errors = [{instancePath:instancePath+"/desc-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data8 > 4294967295 || isNaN(data8)){
+validate2053.errors = [{instancePath:instancePath+"/desc-size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data8 < -9223372036854776000 || isNaN(data8)){
-validate2053.errors = [{instancePath:instancePath+"/desc-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data8 < 0 || isNaN(data8)){
+validate2053.errors = [{instancePath:instancePath+"/desc-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -71518,8 +71518,8 @@ validate2053.errors = [{instancePath:instancePath+"/avail-phys",keyword:"maximum
 return false;
 }
 else {
-if(data9 < -9223372036854776000 || isNaN(data9)){
-validate2053.errors = [{instancePath:instancePath+"/avail-phys",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data9 < 0 || isNaN(data9)){
+validate2053.errors = [{instancePath:instancePath+"/avail-phys",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -71540,13 +71540,13 @@ return false;
 }
 if(errors === _errs21){
 if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 18446744073709552000 || isNaN(data10)){
-validate2053.errors = [{instancePath:instancePath+"/avail-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data10 > 4294967295 || isNaN(data10)){
+validate2053.errors = [{instancePath:instancePath+"/avail-size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data10 < -9223372036854776000 || isNaN(data10)){
-validate2053.errors = [{instancePath:instancePath+"/avail-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data10 < 0 || isNaN(data10)){
+validate2053.errors = [{instancePath:instancePath+"/avail-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -71572,8 +71572,8 @@ validate2053.errors = [{instancePath:instancePath+"/used-phys",keyword:"maximum"
 return false;
 }
 else {
-if(data11 < -9223372036854776000 || isNaN(data11)){
-validate2053.errors = [{instancePath:instancePath+"/used-phys",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data11 < 0 || isNaN(data11)){
+validate2053.errors = [{instancePath:instancePath+"/used-phys",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -71594,13 +71594,13 @@ return false;
 }
 if(errors === _errs25){
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 18446744073709552000 || isNaN(data12)){
-validate2053.errors = [{instancePath:instancePath+"/used-size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data12 > 4294967295 || isNaN(data12)){
+validate2053.errors = [{instancePath:instancePath+"/used-size",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data12 < -9223372036854776000 || isNaN(data12)){
-validate2053.errors = [{instancePath:instancePath+"/used-size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data12 < 0 || isNaN(data12)){
+validate2053.errors = [{instancePath:instancePath+"/used-size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -72276,8 +72276,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2077.errors = [{instancePath:instancePath+"/actual",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate2077.errors = [{instancePath:instancePath+"/actual",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -72388,8 +72388,8 @@ return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2079.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2079.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -72415,8 +72415,8 @@ return false;
 }
 if(errors === _errs9){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2079.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2079.errors = [{instancePath:instancePath+"/size",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -72630,8 +72630,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2085.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2085.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -72657,8 +72657,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2085.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2085.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -72684,8 +72684,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2085.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2085.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -72762,8 +72762,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2087.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2087.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -72789,8 +72789,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2087.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2087.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -72816,8 +72816,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2087.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2087.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -73016,8 +73016,8 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2094.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2094.errors = [{instancePath:instancePath+"/len",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -73043,8 +73043,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2094.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2094.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -73070,8 +73070,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2094.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2094.errors = [{instancePath:instancePath+"/speed",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -73141,8 +73141,8 @@ validate2096.errors = [{instancePath:instancePath+"/amount-exceeded",keyword:"ma
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2096.errors = [{instancePath:instancePath+"/amount-exceeded",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2096.errors = [{instancePath:instancePath+"/amount-exceeded",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -73168,8 +73168,8 @@ validate2096.errors = [{instancePath:instancePath+"/write-threshold",keyword:"ma
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2096.errors = [{instancePath:instancePath+"/write-threshold",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2096.errors = [{instancePath:instancePath+"/write-threshold",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -73527,8 +73527,8 @@ validate2110.errors = [{instancePath:instancePath+"/arg1",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2110.errors = [{instancePath:instancePath+"/arg1",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2110.errors = [{instancePath:instancePath+"/arg1",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -73554,8 +73554,8 @@ validate2110.errors = [{instancePath:instancePath+"/arg2",keyword:"maximum",para
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2110.errors = [{instancePath:instancePath+"/arg2",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2110.errors = [{instancePath:instancePath+"/arg2",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -73581,8 +73581,8 @@ validate2110.errors = [{instancePath:instancePath+"/arg3",keyword:"maximum",para
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2110.errors = [{instancePath:instancePath+"/arg3",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2110.errors = [{instancePath:instancePath+"/arg3",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -73608,8 +73608,8 @@ validate2110.errors = [{instancePath:instancePath+"/arg4",keyword:"maximum",para
 return false;
 }
 else {
-if(data4 < -9223372036854776000 || isNaN(data4)){
-validate2110.errors = [{instancePath:instancePath+"/arg4",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data4 < 0 || isNaN(data4)){
+validate2110.errors = [{instancePath:instancePath+"/arg4",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -73635,8 +73635,8 @@ validate2110.errors = [{instancePath:instancePath+"/arg5",keyword:"maximum",para
 return false;
 }
 else {
-if(data5 < -9223372036854776000 || isNaN(data5)){
-validate2110.errors = [{instancePath:instancePath+"/arg5",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data5 < 0 || isNaN(data5)){
+validate2110.errors = [{instancePath:instancePath+"/arg5",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -73708,13 +73708,13 @@ return false;
 }
 if(errors === _errs2){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2111.errors = [{instancePath:instancePath+"/core",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 4294967295 || isNaN(data1)){
+validate2111.errors = [{instancePath:instancePath+"/core",keyword:"maximum",params:{comparison: "<=", limit: 4294967295}}];
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2111.errors = [{instancePath:instancePath+"/core",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2111.errors = [{instancePath:instancePath+"/core",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -73740,8 +73740,8 @@ validate2111.errors = [{instancePath:instancePath+"/psw-mask",keyword:"maximum",
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2111.errors = [{instancePath:instancePath+"/psw-mask",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2111.errors = [{instancePath:instancePath+"/psw-mask",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -73767,8 +73767,8 @@ validate2111.errors = [{instancePath:instancePath+"/psw-addr",keyword:"maximum",
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2111.errors = [{instancePath:instancePath+"/psw-addr",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2111.errors = [{instancePath:instancePath+"/psw-addr",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -74093,8 +74093,8 @@ validate2122.errors = [{instancePath:instancePath+"/size",keyword:"maximum",para
 return false;
 }
 else {
-if(data1 < -9223372036854776000 || isNaN(data1)){
-validate2122.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data1 < 0 || isNaN(data1)){
+validate2122.errors = [{instancePath:instancePath+"/size",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -74362,8 +74362,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2133.errors = [{instancePath:instancePath+"/pass",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate2133.errors = [{instancePath:instancePath+"/pass",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -74609,8 +74609,8 @@ return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 18446744073709552000 || isNaN(data1)){
-validate2140.errors = [{instancePath:instancePath+"/sector-num",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data1 > 9223372036854776000 || isNaN(data1)){
+validate2140.errors = [{instancePath:instancePath+"/sector-num",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -74636,8 +74636,8 @@ return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 18446744073709552000 || isNaN(data2)){
-validate2140.errors = [{instancePath:instancePath+"/sectors-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data2 > 9223372036854776000 || isNaN(data2)){
+validate2140.errors = [{instancePath:instancePath+"/sectors-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -74736,8 +74736,8 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 18446744073709552000 || isNaN(data3)){
-validate2141.errors = [{instancePath:instancePath+"/sector-num",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data3 > 9223372036854776000 || isNaN(data3)){
+validate2141.errors = [{instancePath:instancePath+"/sector-num",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -74763,8 +74763,8 @@ return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 18446744073709552000 || isNaN(data4)){
-validate2141.errors = [{instancePath:instancePath+"/sectors-count",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data4 > 9223372036854776000 || isNaN(data4)){
+validate2141.errors = [{instancePath:instancePath+"/sectors-count",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
@@ -74846,8 +74846,8 @@ validate2144.errors = [{instancePath:instancePath+"/subnet-prefix",keyword:"maxi
 return false;
 }
 else {
-if(data2 < -9223372036854776000 || isNaN(data2)){
-validate2144.errors = [{instancePath:instancePath+"/subnet-prefix",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data2 < 0 || isNaN(data2)){
+validate2144.errors = [{instancePath:instancePath+"/subnet-prefix",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -74873,8 +74873,8 @@ validate2144.errors = [{instancePath:instancePath+"/interface-id",keyword:"maxim
 return false;
 }
 else {
-if(data3 < -9223372036854776000 || isNaN(data3)){
-validate2144.errors = [{instancePath:instancePath+"/interface-id",keyword:"minimum",params:{comparison: ">=", limit: -9223372036854776000}}];
+if(data3 < 0 || isNaN(data3)){
+validate2144.errors = [{instancePath:instancePath+"/interface-id",keyword:"minimum",params:{comparison: ">=", limit: 0}}];
 return false;
 }
 }
@@ -74996,8 +74996,8 @@ return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 18446744073709552000 || isNaN(data0)){
-validate2149.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 18446744073709552000}}];
+if(data0 > 9223372036854776000 || isNaN(data0)){
+validate2149.errors = [{instancePath:instancePath+"/offset",keyword:"maximum",params:{comparison: "<=", limit: 9223372036854776000}}];
 return false;
 }
 else {
