@@ -9,7 +9,7 @@
  * no `qemu-ga` with the run's marker survives and that the temporary folder is empty).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,8 +88,12 @@ export async function startQemuGa(options: StartQemuGaOptions = {}): Promise<Run
   const blocked = [...defaultQgaBlocklist, ...(options.alsoBlock ?? [])];
   const dir = mkdtempSync(join(tmpdir(), `qmp-sdk-qga-${version}-`));
   const path = join(dir, 'qga.sock');
+  // An empty configuration file of our own: the host's /etc/qemu/qemu-ga.conf (read by default, or the file
+  // QGA_CONF names) could otherwise change the method, the paths or the RPC lists (qemu-ga.rst, --config).
+  const conf = join(dir, 'qga.conf');
+  writeFileSync(conf, '');
   const args = ['-m', 'unix-listen', '-p', path, '-t', dir, '-f', join(dir, 'qga.pid'), '-b', blocked.join(',')];
-  const child = spawn(ga.binary, args, { env: { ...process.env, ...ga.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(ga.binary, args, { env: { ...process.env, ...ga.env, QGA_CONF: conf }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
