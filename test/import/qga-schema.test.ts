@@ -337,3 +337,18 @@ describe('QAPI → JSON Schema for the agent (a small source exercising every co
     });
   });
 });
+
+describe('evaluateCondition (a Linux build)', () => {
+  it('symbols, all/any/not, and errors naming an unknown symbol or a malformed condition', async () => {
+    const { evaluateCondition } = await import('../../codegen/import/qga-conditions.js');
+    expect(evaluateCondition('CONFIG_LINUX')).toBe(true);
+    expect(evaluateCondition('CONFIG_WIN32')).toBe(false);
+    expect(evaluateCondition({ any: ['CONFIG_WIN32', 'CONFIG_FSFREEZE'] })).toBe(true);
+    expect(evaluateCondition({ all: ['CONFIG_POSIX', 'CONFIG_WIN32'] })).toBe(false);
+    expect(evaluateCondition({ not: { any: ['CONFIG_WIN32', 'CONFIG_BSD'] } })).toBe(true);
+    expect(() => evaluateCondition('CONFIG_MARS')).toThrow(/unknown condition symbol "CONFIG_MARS"/);
+    expect(() => evaluateCondition({ any: [] })).toThrow(/malformed condition/);
+    expect(() => evaluateCondition({ all: ['CONFIG_LINUX'], any: ['CONFIG_LINUX'] })).toThrow(/malformed condition/);
+    expect(() => evaluateCondition(['CONFIG_LINUX'])).toThrow(/malformed condition/);
+  });
+});

@@ -53,6 +53,15 @@ describe.each(qemuVersions)('qemu-ga %s on a unix socket, raw bytes', (version) 
     // a request id is echoed after the return value, still behind the 0xFF
     await c.write('{"execute":"guest-sync-delimited","arguments":{"id":5},"id":"x"}');
     expect(await c.lines(1)).toEqual(['\xff{"return": 5, "id": "x"}\n']);
+    // the id is an int64 (2^63-1 ok); a failing guest-sync-delimited answers an error WITHOUT the 0xFF
+    await c.write('{"execute":"guest-sync-delimited","arguments":{"id":9223372036854775807}}{"execute":"guest-sync-delimited","arguments":{"id":9223372036854775808}}');
+    await c.write('{"execute":"guest-sync-delimited","arguments":{"id":"x"},"id":1}{"execute":"guest-sync-delimited"}');
+    expect(await c.lines(4)).toEqual([
+      '\xff{"return": 9223372036854775807}\n',
+      `{"error": {"class": "GenericError", "desc": "Invalid parameter type for 'id', expected: integer"}}\n`,
+      `{"id": 1, "error": {"class": "GenericError", "desc": "Invalid parameter type for 'id', expected: integer"}}\n`,
+      `{"error": {"class": "GenericError", "desc": "Parameter 'id' is missing"}}\n`,
+    ]);
   });
 
   it('guest-sync: {"return": id} and a newline, no 0xFF; the id is an int64 (negative ok, a string or 2^64-1 refused)', async () => {
