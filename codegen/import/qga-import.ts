@@ -4,7 +4,7 @@
  * `query-qmp-schema`: the structure is built from the source (`qga-introspect.ts`), then named, documented,
  * validated and written atomically by the QMP importer (`import-target.ts`), plus the agent's own facts:
  * `x-qmp.successResponse: false` on commands that answer nothing on success, `x-qmp.if` with the `'if'`
- * condition (true for a Linux build) of commands, types, members and enum values, and `"protocol": "qga"`
+ * condition (true for a Linux build) of commands, types, members, enum values and union branches, and `"protocol": "qga"`
  * in `target.json`. Any error is an {@link ImportError} naming the file and entry; nothing is written then.
  */
 import { execFile } from 'node:child_process';
@@ -109,6 +109,16 @@ function annotateQga(documents: Readonly<Record<SchemaFile, JsonSchema>>, source
     definition: (s, def) => {
       setIf(s, def.expr.if);
       const data = def.expr.data;
+      // a union branch's condition, on the branch that narrows the tag to its value
+      if (def.kind === 'union' && data !== null && typeof data === 'object' && !Array.isArray(data) && Array.isArray(s.oneOf)) {
+        const tag = typeof def.expr.discriminator === 'string' ? def.expr.discriminator : '';
+        for (const b of s.oneOf as JsonSchema[]) {
+          const value = ((b.properties as Record<string, JsonSchema> | undefined)?.[tag] as JsonSchema | undefined)?.const;
+          const branch = typeof value === 'string' && Object.prototype.hasOwnProperty.call(data, value) ? data[value] : undefined;
+          if (branch !== null && typeof branch === 'object' && !Array.isArray(branch)) setIf(b, branch.if);
+        }
+        return;
+      }
       if (def.kind !== 'enum' || !Array.isArray(data) || !Array.isArray(s.enum)) return;
       const conds = new Map<string, QapiValue>();
       for (const v of data) if (typeof v === 'object' && !Array.isArray(v) && typeof v.name === 'string' && v.if !== undefined) conds.set(v.name, v.if);

@@ -263,7 +263,7 @@ describe('QAPI → JSON Schema for the agent (a small source exercising every co
 #
 # A union.
 ##
-{ 'union': 'U', 'base': 'Base', 'discriminator': 'kind', 'data': { 'a': 'BranchA' } }
+{ 'union': 'U', 'base': 'Base', 'discriminator': 'kind', 'data': { 'a': { 'type': 'BranchA', 'if': 'CONFIG_POSIX' }, 'w': { 'type': 'BranchA', 'if': 'CONFIG_WIN32' } } }
 
 ##
 # @Alt:
@@ -329,7 +329,7 @@ describe('QAPI → JSON Schema for the agent (a small source exercising every co
           lin: { type: 'integer', minimum: -128, maximum: 127, 'x-qmp': { int: 'int8', if: 'CONFIG_LINUX' } },
         },
         required: ['kind', 'sizes'],
-        'x-qmp': { variant: 'BranchA' },
+        'x-qmp': { variant: 'BranchA', if: 'CONFIG_POSIX' },
       });
       expect(Object.keys(u.oneOf[0]!.properties as object)).toEqual(['kind', 'n', 'sizes', 'lin']); // 'win' compiled out
       expect(u.oneOf[1]).toMatchObject({ properties: { kind: { const: 'b' } }, required: ['kind'], additionalProperties: false });
