@@ -9,8 +9,8 @@
  * await generateTarget({ schemaDir: 'schema/my-qemu', outDir: 'src/qmp' });
  * ```
  */
-export { importTarget, ImportError, isImportError, importerVersion } from './import/index.js';
-export type { ImportOptions, ImportResult, ImportSource, ImportSummary, TargetMeta } from './import/index.js';
+export { importTarget, importQga, ImportError, isImportError, importerVersion } from './import/index.js';
+export type { ImportOptions, ImportResult, ImportSource, ImportSummary, QgaImportOptions, TargetMeta } from './import/index.js';
 export { generateTarget, renderTarget } from './generator-on-demand.js';
 export type { RenderedTarget } from './generator-on-demand.js';
 export type { GenerateOptions, GenerateResult } from './generate/generate.js';

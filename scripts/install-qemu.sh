@@ -3,7 +3,9 @@
 #  - QEMU 7.2 from bookworm (qemu-system-x86, installed system-wide);
 #  - QEMU 10.0 from bookworm-backports, unpacked with dpkg -x into .cache/qemu-10.0
 #    (run it with QEMU_MODULE_DIR pointing at its own module folder: see runtime/qemu-install.ts);
-#  - the QAPI source (qapi/*.json) of exactly those two Debian versions, into .cache/qapi-<version>.
+#  - the QAPI source (qapi/*.json) of exactly those two Debian versions, into .cache/qapi-<version>;
+#  - the guest agent (qemu-ga) of the same two versions: 7.2 system-wide (qemu-guest-agent), 10.0 unpacked
+#    into .cache/qemu-ga-10.0; and its QAPI source (qga/*.json, docs/interop/qemu-ga.rst) into .cache/qga-src-<version>.
 # Idempotent: what is already there is not fetched again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -101,5 +103,44 @@ fetch_qapi "$v72" 7.2
 src100=$(apt-cache show "qemu-system-x86=$v100" | awk '/^Source:/ { if ($3) print $3; exit }' | tr -d '()')
 fetch_qapi "${src100:-$v100}" 10.0
 
+# The guest agent: 7.2 (bookworm) system-wide, 10.0 (bookworm-backports) unpacked into the project cache.
+if [ ! -x /usr/sbin/qemu-ga ] || ! /usr/sbin/qemu-ga --version | grep -q 'Agent 7\.2'; then
+  retry apt-get install -y -q --no-install-recommends -t bookworm qemu-guest-agent
+fi
+ga100=$(apt-cache madison qemu-guest-agent | awk -F'|' '/bookworm-backports/ {gsub(/ /,"",$2); print $2; exit}')
+[ -n "$ga100" ] || { echo "install-qemu.sh: no qemu-guest-agent in bookworm-backports" >&2; exit 1; }
+gadest="$cache/qemu-ga-10.0"
+if [ ! -f "$gadest/.version" ] || [ "$(cat "$gadest/.version")" != "$ga100" ]; then
+  rm -rf "$gadest" "$cache/debs-ga-10.0"; mkdir -p "$gadest" "$cache/debs-ga-10.0"
+  (cd "$cache/debs-ga-10.0" && chown _apt "$cache/debs-ga-10.0" 2>/dev/null; retry apt-get download -q "qemu-guest-agent=$ga100")
+  dpkg -x "$cache"/debs-ga-10.0/*.deb "$gadest"
+  echo "$ga100" > "$gadest/.version"
+  rm -rf "$cache/debs-ga-10.0"
+fi
+
+# The guest agent's QAPI source (qga/*.json) and its protocol doc (docs/interop/qemu-ga.rst), same versions.
+fetch_qga() { # debian-source-version short-name
+  local ver=$1 out="$cache/qga-src-$2" tmp orig n
+  [ -f "$out/.version" ] && [ "$(cat "$out/.version")" = "$ver" ] && return 0
+  tmp=$(mktemp -d); chown _apt "$tmp" 2>/dev/null || true
+  for n in 1 2 3; do
+    (cd "$tmp" && apt-get source --download-only -q "qemu=$ver" >/dev/null 2>&1) || true
+    orig=$(ls "$tmp"/*.orig.tar.* 2>/dev/null | head -1 || true)
+    [ -n "$orig" ] && break
+    [ "$n" = 3 ] || sleep $((n * 5))
+  done
+  [ -n "$orig" ] || { echo "install-qemu.sh: could not fetch the source of qemu=$ver" >&2; rm -rf "$tmp"; exit 1; }
+  rm -rf "$out.tmp"; mkdir -p "$out.tmp"
+  tar -xf "$orig" -C "$out.tmp" --wildcards --no-wildcards-match-slash --strip-components=2 '*/qga/*.json'
+  tar -xf "$orig" -C "$out.tmp" --wildcards --no-wildcards-match-slash --strip-components=3 '*/docs/interop/qemu-ga.rst'
+  echo "$ver" > "$out.tmp/.version"
+  rm -rf "$out"; mv "$out.tmp" "$out"; rm -rf "$tmp"
+}
+fetch_qga "$v72" 7.2
+gasrc100=$(apt-cache show "qemu-guest-agent=$ga100" | awk '/^Source:/ { if ($3) print $3; exit }' | tr -d '()')
+fetch_qga "${gasrc100:-$ga100}" 10.0
+
 echo "QEMU 7.2:  $(qemu-system-x86_64 --version | head -1)  [$v72]"
 echo "QEMU 10.0: $(QEMU_MODULE_DIR="$dest/usr/lib/x86_64-linux-gnu/qemu" "$dest/usr/bin/qemu-system-x86_64" --version | head -1)  [$v100]"
+echo "qemu-ga 7.2:  $(/usr/sbin/qemu-ga --version | head -1)  [$(dpkg-query -W -f='${Version}' qemu-guest-agent)]"
+echo "qemu-ga 10.0: $("$gadest/usr/sbin/qemu-ga" --version | head -1)  [$ga100]"

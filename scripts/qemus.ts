@@ -56,3 +56,33 @@ export function findQemu(version: QemuVersion): InstalledQemu {
 export function qapiSourceVersion(q: InstalledQemu): string {
   return readFileSync(join(q.qapiSource, '.version'), 'utf8').trim();
 }
+
+/** An installed guest agent (`qemu-ga`) of one of the project's QEMU versions. */
+export interface InstalledQemuGa {
+  version: QemuVersion;
+  /** Path of `qemu-ga`: 7.2 is Debian bookworm's `/usr/sbin/qemu-ga`, 10.0 the backport unpacked in `.cache/qemu-ga-10.0`. */
+  binary: string;
+  /** Environment to start it with (none is needed today; kept beside `binary` like {@link InstalledQemu.env}). */
+  env: Record<string, string>;
+  /** Folder holding the agent's QAPI source `qapi-schema.json` (qga/) and `qemu-ga.rst` of exactly this Debian version. */
+  qgaSource: string;
+  /** Target name of the committed schema folder (`schema/qga-<version>`). */
+  target: string;
+}
+
+/** Folder holding `qapi-schema.json` (QEMU's `qga/`) and `qemu-ga.rst` of the agent of this version (may not exist yet). */
+export function qgaSourceDir(version: QemuVersion): string {
+  return join(cache, `qga-src-${version}`);
+}
+
+/** Locates an installed guest agent and its QAPI source, or throws an Error that says how to install them. */
+export function findQemuGa(version: QemuVersion): InstalledQemuGa {
+  const hint = 'Install the guest agents with: sudo bash scripts/setup.sh (or scripts/install-qemu.sh; Debian bookworm)';
+  const binary = version === '7.2' ? '/usr/sbin/qemu-ga' : join(cache, 'qemu-ga-10.0/usr/sbin/qemu-ga');
+  if (!existsSync(binary)) throw new Error(`qemu-ga ${version} not found at ${binary}. ${hint}`);
+  const out = execFileSync(binary, ['--version'], { encoding: 'utf8' });
+  if (!out.includes(`Agent ${version}.`)) throw new Error(`${binary} is not qemu-ga ${version} (it says: ${out.trim().split('\n')[0]}). ${hint}`);
+  const qgaSource = qgaSourceDir(version);
+  if (!existsSync(join(qgaSource, 'qapi-schema.json'))) throw new Error(`QAPI source of qemu-ga ${version} not found in ${qgaSource}. ${hint}`);
+  return { version, binary, env: {}, qgaSource, target: `qga-${version}` };
+}

@@ -1,5 +1,5 @@
 /**
- * Run-wide hygiene for the test suite: every QEMU started by a test must be gone and every
+ * Run-wide hygiene for the test suite: every QEMU (and guest agent, qemu-ga) started by a test must be gone and every
  * temporary folder removed when the run ends.
  *
  * Tests inherit a marker environment variable (so every QEMU they start carries it in its
@@ -20,7 +20,7 @@ function processesWithMarker(): number[] {
     try {
       const env = readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0');
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'latin1');
-      if (env.includes(marker) && cmd.includes('qemu-system')) pids.push(Number(entry));
+      if (env.includes(marker) && (cmd.includes('qemu-system') || cmd.includes('qemu-ga'))) pids.push(Number(entry));
     } catch {
       // the process ended meanwhile, or is not ours to read
     }
@@ -45,7 +45,7 @@ export default function setup(): () => void {
     }
     rmSync(dir, { recursive: true, force: true });
     const problems: string[] = [];
-    if (alive.length > 0) problems.push(`QEMU processes left running by the tests (killed now): ${alive.join(', ')}`);
+    if (alive.length > 0) problems.push(`QEMU or qemu-ga processes left running by the tests (killed now): ${alive.join(', ')}`);
     if (leftovers.length > 0) problems.push(`temporary files left behind by the tests: ${leftovers.join(', ')}`);
     if (problems.length > 0) {
       console.error(`\nTest hygiene FAILED:\n${problems.join('\n')}`);

@@ -5,7 +5,7 @@ import { isImportError } from './errors.js';
 import { importTarget } from './import-target.js';
 import type { ImportResult, ImportSource } from './import-target.js';
 
-const importUsage = `usage: qmp-codegen import (--qemu <binary> | --socket <path> | --file <json>)
+const importUsage = `usage: qmp-codegen import (--qemu <binary> | --socket <path> | --file <json> | --qga-source <p>)
                           [--qapi-source <dir|qapi-schema.json|tarball>] [--out <dir>] [--target <name>] [--dry-run]
                           [--generate <dir> [--runtime-import <specifier>]]
   --qemu <binary>      start this QEMU (-machine none -nodefaults -display none -S) and ask it;
@@ -14,8 +14,11 @@ const importUsage = `usage: qmp-codegen import (--qemu <binary> | --socket <path
   --file <json>        read a saved query-qmp-schema reply (bare array, {"return": [...]},
                        or {greeting, schema, version, target})
   --qapi-source <p>    QAPI source of the same QEMU version: QAPI names and docs
+  --qga-source <p>     a guest agent target (qga-<major>.<minor>) from the agent's QAPI source:
+                       a folder holding qapi-schema.json or qga/qapi-schema.json, that file,
+                       or a QEMU source tarball
   --out <dir>          target folder to replace (default schema/<target>)
-  --target <name>      target name (default qemu-<major>.<minor>-<arch>)
+  --target <name>      target name (default qemu-<major>.<minor>-<arch>, or qga-<major>.<minor>)
   --dry-run            build and validate, write nothing
   --generate <dir>     then generate the typed SDK from the new schema into <dir> (as
                        'qmp-codegen generate' does): one command after a QEMU upgrade, and
@@ -37,6 +40,8 @@ export function printSummary(r: ImportResult, where: string | undefined, log: (s
     const reasons = Object.entries(s.qapi.reasons).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     for (const [reason, n] of reasons) log(`    ${String(n).padStart(5)}  ${reason}`);
   }
+  if (s.intWidths !== undefined) log(`  integer widths from the source: ${Object.entries(s.intWidths).map(([w, n]) => `${w} ${n}`).join(', ') || 'none'}`);
+
   if (s.warnings.length > 0) {
     log(`  warnings (${s.warnings.length}):`);
     for (const w of s.warnings) log(`    ${w}`);
@@ -59,6 +64,7 @@ export async function importCli(args: readonly string[]): Promise<number> {
         socket: { type: 'string' },
         file: { type: 'string' },
         'qapi-source': { type: 'string' },
+        'qga-source': { type: 'string' },
         out: { type: 'string' },
         target: { type: 'string' },
         'dry-run': { type: 'boolean' },
@@ -77,9 +83,13 @@ export async function importCli(args: readonly string[]): Promise<number> {
     console.log(importUsage);
     return 0;
   }
-  const given = (['qemu', 'socket', 'file'] as const).filter((k) => typeof values[k] === 'string');
+  const given = (['qemu', 'socket', 'file', 'qga-source'] as const).filter((k) => typeof values[k] === 'string');
   if (given.length !== 1) {
-    console.error(`qmp-codegen import: give exactly one of --qemu, --socket, --file\n${importUsage}`);
+    console.error(`qmp-codegen import: give exactly one of --qemu, --socket, --file, --qga-source\n${importUsage}`);
+    return 2;
+  }
+  if (given[0] === 'qga-source' && typeof values['qapi-source'] === 'string') {
+    console.error(`qmp-codegen import: --qga-source is the agent's QAPI source itself (no --qapi-source)\n${importUsage}`);
     return 2;
   }
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
@@ -95,13 +105,15 @@ export async function importCli(args: readonly string[]): Promise<number> {
     given[0] === 'qemu' ? { qemu: str('qemu') ?? '' } : given[0] === 'socket' ? { socket: str('socket') ?? '' } : { file: str('file') ?? '' };
   try {
     const dry = values['dry-run'] === true;
-    // The target name is known only after asking QEMU: build first, then write to the default folder.
-    const first = await importTarget({
-      source,
-      ...(str('qapi-source') !== undefined ? { qapiSource: str('qapi-source') } : {}),
+    const common = {
       ...(str('target') !== undefined ? { targetName: str('target') } : {}),
       ...(str('out') !== undefined && !dry ? { outDir: str('out') } : {}),
-    });
+    };
+    // The target name is known only after asking QEMU: build first, then write to the default folder.
+    const first =
+      given[0] === 'qga-source'
+        ? await (await import('./qga-import.js')).importQga({ qgaSource: str('qga-source') ?? '', ...common })
+        : await importTarget({ source, ...(str('qapi-source') !== undefined ? { qapiSource: str('qapi-source') } : {}), ...common });
     let where = dry ? undefined : (str('out') ?? join('schema', first.target));
     if (!dry && str('out') === undefined && where !== undefined) {
       const { replaceFolder } = await import('./write.js');

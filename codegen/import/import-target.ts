@@ -10,6 +10,7 @@ import { devicesDocument } from './devices.js';
 import { ImportError } from './errors.js';
 import { stringifyStable } from './json.js';
 import { nameTypes } from './naming.js';
+import { recordIntWidths, type IntWidthCounts } from './int-widths.js';
 import { loadQapi } from './qapi.js';
 import type { LoadedQapi } from './qapi.js';
 import { readIntrospectionFile } from './source-file.js';
@@ -17,7 +18,7 @@ import { fetchFromQemu, fetchFromSocket } from './source-live.js';
 import { compileTarget } from './validate.js';
 import { importerVersion } from './version.js';
 import { checkSchemaFolder, replaceFolder } from './write.js';
-import { schemaFileNames, targetFileName, devicesFileName } from '../schema-format/files.js';
+import { schemaFileNames, targetFileName, devicesFileName, type SchemaFileName } from '../schema-format/files.js';
 import type { JsonSchema } from '../schema-format/json-schema.js';
 import type { Fetched } from './fetched.js';
 import type { QapiNames } from '../qapi/types.js';
@@ -43,10 +44,12 @@ export interface ImportOptions {
 /** `target.json`: metadata of an imported target. */
 export interface TargetMeta {
   target: string;
+  /** `"qga"` for a guest agent target (`qga-import.ts`); absent for QMP. */
+  protocol?: 'qga';
   qemu: { major: number; minor: number; micro: number } | null;
   package: string | null;
   arch: string | null;
-  importer: { version: string; from: Fetched['from']; qapiSource: null | { version: string | null } };
+  importer: { version: string; from: Fetched['from'] | 'qapi-source'; qapiSource: null | { version: string | null } };
   counts: { commands: number; events: number; types: number; qapiNamed: number; pathNamed: number };
 }
 
@@ -60,6 +63,8 @@ export interface ImportSummary {
   devices?: { described: number; skipped: Array<[string, string]> };
   /** Only with a QAPI source: named types (in `types.json` or inline) with their QAPI name / a path-derived one. */
   qapi?: { named: number; pathNamed: number; reasons: Record<string, number> };
+  /** Only with a QAPI source: integer places narrowed to their QAPI width (`x-qmp.int`), per width. */
+  intWidths?: IntWidthCounts;
   warnings: string[];
 }
 
@@ -127,6 +132,8 @@ export async function buildTarget(
   fetched: Fetched,
   options: Pick<ImportOptions, 'outDir' | 'targetName' | 'qapiSource'>,
   qapi?: LoadedQapi,
+  /** Another dialect's additions (the guest agent's, `qga-import.ts`), applied before anything is written. */
+  dialect?: { annotate(documents: Record<SchemaFileName, JsonSchema>): void; meta(meta: TargetMeta): TargetMeta },
 ): Promise<ImportResult> {
   const intro = checkIntrospection(fetched.schema);
   const { qemu, package: pkg } = versionOf(fetched.version);
@@ -139,8 +146,10 @@ export async function buildTarget(
   const names = qapi === undefined ? undefined : qapi.recover(intro.entries, qapi.source);
   const naming = nameTypes(intro, names?.typeNames);
   const built = new SchemaBuilder(intro, naming, target, names, qapi?.source).build();
+  const intWidths = qapi === undefined ? undefined : recordIntWidths(built.documents, qapi.source);
+  dialect?.annotate(built.documents);
 
-  const meta: TargetMeta = {
+  let meta: TargetMeta = {
     target,
     qemu,
     package: pkg,
@@ -158,6 +167,7 @@ export async function buildTarget(
       pathNamed: built.pathNamed,
     },
   };
+  if (dialect !== undefined) meta = dialect.meta(meta);
   const files = new Map<string, string>();
   for (const f of schemaFileNames) files.set(f, stringifyStable(built.documents[f]));
   files.set(targetFileName, stringifyStable(meta));
@@ -181,6 +191,7 @@ export async function buildTarget(
     };
   }
   if (qapi !== undefined) summary.qapi = { named: built.qapiNamed, pathNamed: built.pathNamed, reasons: reasonCounts(names, pathNamed) };
+  if (intWidths !== undefined) summary.intWidths = intWidths;
   if (options.outDir !== undefined) await replaceFolder(options.outDir, files);
   return { target, meta, documents: { ...built.documents }, files, summary };
 }

@@ -21,4 +21,8 @@ export type { LosslessJson } from './lossless-json.js';
 export type { Fetched } from './fetched.js';
 export { importerVersion } from './version.js';
 export { importCli } from './cli.js';
+export { importQga, parseQemuVersion } from './qga-import.js';
+export type { QgaImportOptions } from './qga-import.js';
+export { qapiIntBounds, isQapiIntType } from './int-widths.js';
+export type { QapiIntType, IntWidthCounts } from './int-widths.js';
 export type * from '../qapi/introspection.js';

@@ -15,10 +15,10 @@ export const keyOrder: readonly string[] = [
   'type', 'const', 'enum', 'minimum', 'maximum', 'items', 'properties', 'required', 'additionalProperties',
   'discriminator', 'propertyName', 'oneOf', 'anyOf', 'definitions',
   // x-qmp members
-  'qapiName', 'variant', 'tagEnum', 'features', 'since', 'deprecation', 'allowOob', 'allowPreconfig', 'noArguments', 'noData',
+  'qapiName', 'variant', 'tagEnum', 'int', 'if', 'features', 'since', 'deprecation', 'allowOob', 'allowPreconfig', 'successResponse', 'noArguments', 'noData',
   'returnsDoc', 'errorsDoc', 'notes', 'examples', 'values', 'unreferenced',
   // target.json
-  'target', 'qemu', 'major', 'minor', 'micro', 'package', 'arch', 'importer', 'version', 'from', 'qapiSource',
+  'target', 'protocol', 'qemu', 'major', 'minor', 'micro', 'package', 'arch', 'importer', 'version', 'from', 'qapiSource',
   'counts', 'commands', 'events', 'types', 'qapiNamed', 'pathNamed',
   'x-qmp',
 ];

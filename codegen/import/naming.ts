@@ -271,7 +271,7 @@ function unreferencedRoots(intro: Introspection, reached: ReadonlyMap<string, nu
   for (const e of intro.byName.values()) {
     const meta = e['meta-type'];
     if ((meta !== 'object' && meta !== 'enum' && meta !== 'alternate') || reached.has(e.name)) continue;
-    if (isEmptyObject(e) && referencedAtRoot(intro, e.name)) continue;
+    if (isEmptyObject(e) && (referencedAtRoot(intro, e.name) || referencedAsVariant(intro, e.name))) continue;
     const sig = signature(e, intro.byName);
     const word = `Unreferenced${alternativeWords[meta] ?? ''}${sig.map(pascalCase).join('')}`;
     out.push([{ kind: 'unreferenced', word }, e.name]);
@@ -285,6 +285,11 @@ function unreferencedRoots(intro: Introspection, reached: ReadonlyMap<string, nu
   }
   const key = (x: [Step, string]) => `${inner.has(x[1]) ? 1 : 0}${stepKey(x[0])}`;
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** An empty object that is a union variant stands for "no members of its own" (see `realVariants`): not a type of its own. */
+function referencedAsVariant(intro: Introspection, name: string): boolean {
+  return intro.entries.some((e) => e['meta-type'] === 'object' && (e.variants ?? []).some((v) => v.type === name));
 }
 
 function referencedAtRoot(intro: Introspection, name: string): boolean {

@@ -23,8 +23,8 @@ if(_errs1 === errors){
 if(data["fdset-id"] !== undefined){
 let data0 = data["fdset-id"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate21.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate21.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -72,8 +72,8 @@ else {
 if(data["fdset-id"] !== undefined){
 let data0 = data["fdset-id"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate23.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate23.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -85,8 +85,8 @@ if(valid0){
 if(data.fd !== undefined){
 let data1 = data.fd;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate23.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate23.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -242,8 +242,8 @@ if(_errs1 === errors){
 if(data.initial !== undefined){
 let data0 = data.initial;
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate27.errors = [{instancePath:instancePath+"/initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate27.errors = [{instancePath:instancePath+"/initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -255,8 +255,8 @@ if(valid0){
 if(data.max !== undefined){
 let data1 = data.max;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate27.errors = [{instancePath:instancePath+"/max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate27.errors = [{instancePath:instancePath+"/max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -268,8 +268,8 @@ if(valid0){
 if(data.rounds !== undefined){
 let data2 = data.rounds;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate27.errors = [{instancePath:instancePath+"/rounds",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate27.errors = [{instancePath:instancePath+"/rounds",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -281,8 +281,8 @@ if(valid0){
 if(data.step !== undefined){
 let data3 = data.step;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate27.errors = [{instancePath:instancePath+"/step",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate27.errors = [{instancePath:instancePath+"/step",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -388,8 +388,8 @@ break;
 if(_errs1 === errors){
 if(data.value !== undefined){
 let data0 = data.value;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate29.errors = [{instancePath:instancePath+"/value",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate29.errors = [{instancePath:instancePath+"/value",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -421,7 +421,7 @@ return errors === 0;
 }
 
 const a4 = validate31;
-const schema15 = {"$id":"https://qmp-sdk.invalid/validators/exact/a4","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base-node":{"type":"string"},"base":{"type":"string"},"top-node":{"type":"string"},"top":{"type":"string"},"backing-file":{"type":"string"},"backing-mask-protocol":{"type":"boolean"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
+const schema15 = {"$id":"https://qmp-sdk.invalid/validators/exact/a4","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base-node":{"type":"string"},"base":{"type":"string"},"top-node":{"type":"string"},"top":{"type":"string"},"backing-file":{"type":"string"},"backing-mask-protocol":{"type":"boolean"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 const func2 = Object.prototype.hasOwnProperty;
 const schema16 = {"$id":"https://qmp-sdk.invalid/validators/exact/t105","type":"string","enum":["report","ignore","enospc","stop","auto"]};
 
@@ -560,8 +560,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data8 = data.speed;
 const _errs18 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate31.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate31.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -705,8 +705,8 @@ if(valid0){
 if(data.granularity !== undefined){
 let data2 = data.granularity;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -1328,8 +1328,8 @@ validate61.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-1","type":"object","properties":{"type":{"const":"vhost-user-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"allow-inactive":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"logical-block-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"num-queues":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["type","id","node-name","addr"],"additionalProperties":false};
-const schema39 = {"$id":"https://qmp-sdk.invalid/validators/exact/t512-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"x-int":["-9223372036854775808","18446744073709551615"]},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"],"additionalProperties":false};
+const schema37 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-1","type":"object","properties":{"type":{"const":"vhost-user-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"allow-inactive":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"logical-block-size":{"x-int":["0","18446744073709551615"]},"num-queues":{"x-int":["0","65535"]}},"required":["type","id","node-name","addr"],"additionalProperties":false};
+const schema39 = {"$id":"https://qmp-sdk.invalid/validators/exact/t512-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"x-int":["0","65535"]},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"],"additionalProperties":false};
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1402,8 +1402,8 @@ if(valid0){
 if(data.to !== undefined){
 let data4 = data.to;
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate65.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate65.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -1872,8 +1872,8 @@ if(valid0){
 if(data["logical-block-size"] !== undefined){
 let data9 = data["logical-block-size"];
 const _errs18 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate63.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 18446744073709551615n)){
+validate63.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -1885,8 +1885,8 @@ if(valid0){
 if(data["num-queues"] !== undefined){
 let data10 = data["num-queues"];
 const _errs19 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 65535 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 65535n)){
+validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -2108,7 +2108,7 @@ validate74.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-3","type":"object","properties":{"type":{"const":"vduse-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"allow-inactive":{"type":"boolean"},"name":{"type":"string"},"num-queues":{"x-int":["-9223372036854775808","18446744073709551615"]},"queue-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"logical-block-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"serial":{"type":"string"}},"required":["type","id","node-name","name"],"additionalProperties":false};
+const schema45 = {"$id":"https://qmp-sdk.invalid/validators/exact/t60-3","type":"object","properties":{"type":{"const":"vduse-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"allow-inactive":{"type":"boolean"},"name":{"type":"string"},"num-queues":{"x-int":["0","65535"]},"queue-size":{"x-int":["0","65535"]},"logical-block-size":{"x-int":["0","18446744073709551615"]},"serial":{"type":"string"}},"required":["type","id","node-name","name"],"additionalProperties":false};
 
 function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2241,8 +2241,8 @@ if(valid0){
 if(data["num-queues"] !== undefined){
 let data9 = data["num-queues"];
 const _errs19 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 65535 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 65535n)){
+validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -2254,8 +2254,8 @@ if(valid0){
 if(data["queue-size"] !== undefined){
 let data10 = data["queue-size"];
 const _errs20 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 65535 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 65535n)){
+validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -2267,8 +2267,8 @@ if(valid0){
 if(data["logical-block-size"] !== undefined){
 let data11 = data["logical-block-size"];
 const _errs21 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate77.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 18446744073709551615n)){
+validate77.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -3120,8 +3120,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data1 = data.speed;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate117.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate117.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -3201,8 +3201,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate119.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate119.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -3232,8 +3232,8 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 let data4 = data3[i1];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate119.errors = [{instancePath:instancePath+"/boundaries-read/" + i1,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate119.errors = [{instancePath:instancePath+"/boundaries-read/" + i1,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -3263,8 +3263,8 @@ const len2 = data5.length;
 for(let i2=0; i2<len2; i2++){
 let data6 = data5[i2];
 const _errs12 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate119.errors = [{instancePath:instancePath+"/boundaries-write/" + i2,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 18446744073709551615n)){
+validate119.errors = [{instancePath:instancePath+"/boundaries-write/" + i2,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid3 = _errs12 === errors;
@@ -3294,8 +3294,8 @@ const len3 = data7.length;
 for(let i3=0; i3<len3; i3++){
 let data8 = data7[i3];
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate119.errors = [{instancePath:instancePath+"/boundaries-zap/" + i3,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 18446744073709551615n)){
+validate119.errors = [{instancePath:instancePath+"/boundaries-zap/" + i3,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid4 = _errs15 === errors;
@@ -3325,8 +3325,8 @@ const len4 = data9.length;
 for(let i4=0; i4<len4; i4++){
 let data10 = data9[i4];
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate119.errors = [{instancePath:instancePath+"/boundaries-flush/" + i4,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 18446744073709551615n)){
+validate119.errors = [{instancePath:instancePath+"/boundaries-flush/" + i4,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid5 = _errs18 === errors;
@@ -3414,8 +3414,8 @@ if(valid0){
 if(data["write-threshold"] !== undefined){
 let data1 = data["write-threshold"];
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate121.errors = [{instancePath:instancePath+"/write-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate121.errors = [{instancePath:instancePath+"/write-threshold",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -3452,7 +3452,7 @@ return errors === 0;
 }
 
 const a23 = validate123;
-const schema74 = {"$id":"https://qmp-sdk.invalid/validators/exact/a23","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base":{"type":"string"},"base-node":{"type":"string"},"backing-file":{"type":"string"},"backing-mask-protocol":{"type":"boolean"},"bottom":{"type":"string"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
+const schema74 = {"$id":"https://qmp-sdk.invalid/validators/exact/a23","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base":{"type":"string"},"base-node":{"type":"string"},"backing-file":{"type":"string"},"backing-mask-protocol":{"type":"boolean"},"bottom":{"type":"string"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 
 function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3561,8 +3561,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data7 = data.speed;
 const _errs16 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate123.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate123.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -3705,8 +3705,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate126.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate126.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3744,7 +3744,7 @@ return errors === 0;
 }
 
 const a25 = validate128;
-const schema78 = {"$id":"https://qmp-sdk.invalid/validators/exact/a25","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"bps":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_rd":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_wr":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_rd":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_wr":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_rd_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_wr_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_rd_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_wr_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_rd_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_wr_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_rd_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_wr_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_size":{"x-int":["-9223372036854775808","18446744073709551615"]},"group":{"type":"string"}},"required":["bps","bps_rd","bps_wr","iops","iops_rd","iops_wr"],"additionalProperties":false};
+const schema78 = {"$id":"https://qmp-sdk.invalid/validators/exact/a25","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"bps":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_rd":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_wr":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_rd":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_wr":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_rd_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_wr_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_rd_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_wr_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_rd_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_wr_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_rd_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_wr_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_size":{"x-int":["-9223372036854775808","9223372036854775807"]},"group":{"type":"string"}},"required":["bps","bps_rd","bps_wr","iops","iops_rd","iops_wr"],"additionalProperties":false};
 
 function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3793,8 +3793,8 @@ if(valid0){
 if(data.bps !== undefined){
 let data2 = data.bps;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3806,8 +3806,8 @@ if(valid0){
 if(data.bps_rd !== undefined){
 let data3 = data.bps_rd;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/bps_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/bps_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -3819,8 +3819,8 @@ if(valid0){
 if(data.bps_wr !== undefined){
 let data4 = data.bps_wr;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/bps_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/bps_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -3832,8 +3832,8 @@ if(valid0){
 if(data.iops !== undefined){
 let data5 = data.iops;
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/iops",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/iops",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -3845,8 +3845,8 @@ if(valid0){
 if(data.iops_rd !== undefined){
 let data6 = data.iops_rd;
 const _errs10 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/iops_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/iops_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -3858,8 +3858,8 @@ if(valid0){
 if(data.iops_wr !== undefined){
 let data7 = data.iops_wr;
 const _errs11 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/iops_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/iops_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -3871,8 +3871,8 @@ if(valid0){
 if(data.bps_max !== undefined){
 let data8 = data.bps_max;
 const _errs12 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/bps_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/bps_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -3884,8 +3884,8 @@ if(valid0){
 if(data.bps_rd_max !== undefined){
 let data9 = data.bps_rd_max;
 const _errs13 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -3897,8 +3897,8 @@ if(valid0){
 if(data.bps_wr_max !== undefined){
 let data10 = data.bps_wr_max;
 const _errs14 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -3910,8 +3910,8 @@ if(valid0){
 if(data.iops_max !== undefined){
 let data11 = data.iops_max;
 const _errs15 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/iops_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/iops_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -3923,8 +3923,8 @@ if(valid0){
 if(data.iops_rd_max !== undefined){
 let data12 = data.iops_rd_max;
 const _errs16 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -3936,8 +3936,8 @@ if(valid0){
 if(data.iops_wr_max !== undefined){
 let data13 = data.iops_wr_max;
 const _errs17 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -3949,8 +3949,8 @@ if(valid0){
 if(data.bps_max_length !== undefined){
 let data14 = data.bps_max_length;
 const _errs18 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 9223372036854775000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -3962,8 +3962,8 @@ if(valid0){
 if(data.bps_rd_max_length !== undefined){
 let data15 = data.bps_rd_max_length;
 const _errs19 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -3975,8 +3975,8 @@ if(valid0){
 if(data.bps_wr_max_length !== undefined){
 let data16 = data.bps_wr_max_length;
 const _errs20 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -3988,8 +3988,8 @@ if(valid0){
 if(data.iops_max_length !== undefined){
 let data17 = data.iops_max_length;
 const _errs21 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -4001,8 +4001,8 @@ if(valid0){
 if(data.iops_rd_max_length !== undefined){
 let data18 = data.iops_rd_max_length;
 const _errs22 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -4014,8 +4014,8 @@ if(valid0){
 if(data.iops_wr_max_length !== undefined){
 let data19 = data.iops_wr_max_length;
 const _errs23 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 9223372036854775000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -4027,8 +4027,8 @@ if(valid0){
 if(data.iops_size !== undefined){
 let data20 = data.iops_size;
 const _errs24 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate128.errors = [{instancePath:instancePath+"/iops_size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 9223372036854775000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 9223372036854775807n)){
+validate128.errors = [{instancePath:instancePath+"/iops_size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -4097,7 +4097,7 @@ return errors === 0;
 }
 
 const a26 = validate130;
-const schema82 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-0","type":"object","properties":{"driver":{"const":"blkdebug"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"config":{"type":"string"},"align":{"x-int":["-9223372036854775808","18446744073709551615"]},"max-transfer":{"x-int":["-9223372036854775808","18446744073709551615"]},"opt-write-zero":{"x-int":["-9223372036854775808","18446744073709551615"]},"max-write-zero":{"x-int":["-9223372036854775808","18446744073709551615"]},"opt-discard":{"x-int":["-9223372036854775808","18446744073709551615"]},"max-discard":{"x-int":["-9223372036854775808","18446744073709551615"]},"inject-error":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t43"}},"set-state":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t44"}},"take-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t73"}},"unshare-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t73"}}},"required":["driver","image"],"additionalProperties":false};
+const schema82 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-0","type":"object","properties":{"driver":{"const":"blkdebug"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"config":{"type":"string"},"align":{"x-int":["-9223372036854775808","9223372036854775807"]},"max-transfer":{"x-int":["-2147483648","2147483647"]},"opt-write-zero":{"x-int":["-2147483648","2147483647"]},"max-write-zero":{"x-int":["-2147483648","2147483647"]},"opt-discard":{"x-int":["-2147483648","2147483647"]},"max-discard":{"x-int":["-2147483648","2147483647"]},"inject-error":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t43"}},"set-state":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t44"}},"take-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t73"}},"unshare-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t73"}}},"required":["driver","image"],"additionalProperties":false};
 const schema83 = {"$id":"https://qmp-sdk.invalid/validators/exact/t103","type":"string","enum":["ignore","unmap"]};
 
 function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -4308,8 +4308,8 @@ if(valid0){
 if(data.state !== undefined){
 let data1 = data.state;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate141.errors = [{instancePath:instancePath+"/state",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate141.errors = [{instancePath:instancePath+"/state",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4333,8 +4333,8 @@ if(valid0){
 if(data.errno !== undefined){
 let data3 = data.errno;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate141.errors = [{instancePath:instancePath+"/errno",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate141.errors = [{instancePath:instancePath+"/errno",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -4346,8 +4346,8 @@ if(valid0){
 if(data.sector !== undefined){
 let data4 = data.sector;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate141.errors = [{instancePath:instancePath+"/sector",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate141.errors = [{instancePath:instancePath+"/sector",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4433,8 +4433,8 @@ if(valid0){
 if(data.state !== undefined){
 let data1 = data.state;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate147.errors = [{instancePath:instancePath+"/state",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate147.errors = [{instancePath:instancePath+"/state",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4446,8 +4446,8 @@ if(valid0){
 if(data.new_state !== undefined){
 let data2 = data.new_state;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate147.errors = [{instancePath:instancePath+"/new_state",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate147.errors = [{instancePath:instancePath+"/new_state",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -4642,8 +4642,8 @@ if(valid0){
 if(data.align !== undefined){
 let data11 = data.align;
 const _errs19 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate132.errors = [{instancePath:instancePath+"/align",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate132.errors = [{instancePath:instancePath+"/align",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -4655,8 +4655,8 @@ if(valid0){
 if(data["max-transfer"] !== undefined){
 let data12 = data["max-transfer"];
 const _errs20 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate132.errors = [{instancePath:instancePath+"/max-transfer",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -2147483648 && data12 <= 2147483647 : typeof data12 == "bigint" && data12 >= -2147483648n && data12 <= 2147483647n)){
+validate132.errors = [{instancePath:instancePath+"/max-transfer",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -4668,8 +4668,8 @@ if(valid0){
 if(data["opt-write-zero"] !== undefined){
 let data13 = data["opt-write-zero"];
 const _errs21 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate132.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -2147483648 && data13 <= 2147483647 : typeof data13 == "bigint" && data13 >= -2147483648n && data13 <= 2147483647n)){
+validate132.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -4681,8 +4681,8 @@ if(valid0){
 if(data["max-write-zero"] !== undefined){
 let data14 = data["max-write-zero"];
 const _errs22 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate132.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -2147483648 && data14 <= 2147483647 : typeof data14 == "bigint" && data14 >= -2147483648n && data14 <= 2147483647n)){
+validate132.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -4694,8 +4694,8 @@ if(valid0){
 if(data["opt-discard"] !== undefined){
 let data15 = data["opt-discard"];
 const _errs23 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate132.errors = [{instancePath:instancePath+"/opt-discard",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -2147483648 && data15 <= 2147483647 : typeof data15 == "bigint" && data15 >= -2147483648n && data15 <= 2147483647n)){
+validate132.errors = [{instancePath:instancePath+"/opt-discard",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -4707,8 +4707,8 @@ if(valid0){
 if(data["max-discard"] !== undefined){
 let data16 = data["max-discard"];
 const _errs24 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate132.errors = [{instancePath:instancePath+"/max-discard",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -2147483648 && data16 <= 2147483647 : typeof data16 == "bigint" && data16 >= -2147483648n && data16 <= 2147483647n)){
+validate132.errors = [{instancePath:instancePath+"/max-discard",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -4868,7 +4868,7 @@ validate132.errors = vErrors;
 return errors === 0;
 }
 
-const schema92 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-1","type":"object","properties":{"driver":{"const":"blklogwrites"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"log-sector-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"log-append":{"type":"boolean"},"log-super-update-interval":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","file","log"],"additionalProperties":false};
+const schema92 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-1","type":"object","properties":{"driver":{"const":"blklogwrites"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"log-sector-size":{"x-int":["0","4294967295"]},"log-append":{"type":"boolean"},"log-super-update-interval":{"x-int":["0","18446744073709551615"]}},"required":["driver","file","log"],"additionalProperties":false};
 
 function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -5025,8 +5025,8 @@ if(valid0){
 if(data["log-sector-size"] !== undefined){
 let data11 = data["log-sector-size"];
 const _errs18 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate153.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 4294967295 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 4294967295n)){
+validate153.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -5050,8 +5050,8 @@ if(valid0){
 if(data["log-super-update-interval"] !== undefined){
 let data13 = data["log-super-update-interval"];
 const _errs21 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate153.errors = [{instancePath:instancePath+"/log-super-update-interval",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 18446744073709551615n)){
+validate153.errors = [{instancePath:instancePath+"/log-super-update-interval",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -5907,7 +5907,7 @@ validate180.errors = vErrors;
 return errors === 0;
 }
 
-const schema98 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-7","type":"object","properties":{"driver":{"const":"copy-before-write"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"target":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"bitmap":{"$ref":"https://qmp-sdk.invalid/validators/exact/t49"},"on-cbw-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t392"},"cbw-timeout":{"x-int":["-9223372036854775808","18446744073709551615"]},"min-cluster-size":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","file","target"],"additionalProperties":false};
+const schema98 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-7","type":"object","properties":{"driver":{"const":"copy-before-write"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"target":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"bitmap":{"$ref":"https://qmp-sdk.invalid/validators/exact/t49"},"on-cbw-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t392"},"cbw-timeout":{"x-int":["0","4294967295"]},"min-cluster-size":{"x-int":["0","18446744073709551615"]}},"required":["driver","file","target"],"additionalProperties":false};
 const schema99 = {"$id":"https://qmp-sdk.invalid/validators/exact/t392","type":"string","enum":["break-guest-write","break-snapshot"]};
 
 function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -6105,8 +6105,8 @@ if(valid0){
 if(data["cbw-timeout"] !== undefined){
 let data13 = data["cbw-timeout"];
 const _errs20 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate185.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 4294967295 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 4294967295n)){
+validate185.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -6118,8 +6118,8 @@ if(valid0){
 if(data["min-cluster-size"] !== undefined){
 let data14 = data["min-cluster-size"];
 const _errs21 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate185.errors = [{instancePath:instancePath+"/min-cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 18446744073709551615n)){
+validate185.errors = [{instancePath:instancePath+"/min-cluster-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -6490,7 +6490,7 @@ validate199.errors = vErrors;
 return errors === 0;
 }
 
-const schema102 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-10","type":"object","properties":{"driver":{"const":"file"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"x-int":["-9223372036854775808","18446744073709551615"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema102 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-10","type":"object","properties":{"driver":{"const":"file"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"x-int":["-9223372036854775808","9223372036854775807"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 const schema103 = {"$id":"https://qmp-sdk.invalid/validators/exact/t393","type":"string","enum":["auto","on","off"]};
 
 function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -6705,8 +6705,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data13 = data["aio-max-batch"];
 const _errs22 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate204.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate204.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -6765,7 +6765,7 @@ validate204.errors = vErrors;
 return errors === 0;
 }
 
-const schema105 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-11","type":"object","properties":{"driver":{"const":"ftp"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","18446744073709551615"]},"timeout":{"x-int":["-9223372036854775808","18446744073709551615"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema105 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-11","type":"object","properties":{"driver":{"const":"ftp"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","9223372036854775807"]},"timeout":{"x-int":["-9223372036854775808","9223372036854775807"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -6910,8 +6910,8 @@ if(valid0){
 if(data.readahead !== undefined){
 let data10 = data.readahead;
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate212.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate212.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -6923,8 +6923,8 @@ if(valid0){
 if(data.timeout !== undefined){
 let data11 = data.timeout;
 const _errs19 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate212.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate212.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -7007,7 +7007,7 @@ validate212.errors = vErrors;
 return errors === 0;
 }
 
-const schema106 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-12","type":"object","properties":{"driver":{"const":"ftps"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","18446744073709551615"]},"timeout":{"x-int":["-9223372036854775808","18446744073709551615"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"sslverify":{"type":"boolean"}},"required":["driver","url"],"additionalProperties":false};
+const schema106 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-12","type":"object","properties":{"driver":{"const":"ftps"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","9223372036854775807"]},"timeout":{"x-int":["-9223372036854775808","9223372036854775807"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"sslverify":{"type":"boolean"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7152,8 +7152,8 @@ if(valid0){
 if(data.readahead !== undefined){
 let data10 = data.readahead;
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate216.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate216.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -7165,8 +7165,8 @@ if(valid0){
 if(data.timeout !== undefined){
 let data11 = data.timeout;
 const _errs19 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate216.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate216.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -7262,7 +7262,7 @@ validate216.errors = vErrors;
 return errors === 0;
 }
 
-const schema107 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-13","type":"object","properties":{"driver":{"const":"gluster"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"}},"debug":{"x-int":["-9223372036854775808","18446744073709551615"]},"logfile":{"type":"string"}},"required":["driver","volume","path","server"],"additionalProperties":false};
+const schema107 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-13","type":"object","properties":{"driver":{"const":"gluster"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"}},"debug":{"x-int":["-9223372036854775808","9223372036854775807"]},"logfile":{"type":"string"}},"required":["driver","volume","path","server"],"additionalProperties":false};
 
 function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7449,8 +7449,8 @@ if(valid0){
 if(data.debug !== undefined){
 let data13 = data.debug;
 const _errs23 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate220.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate220.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -7495,7 +7495,7 @@ validate220.errors = vErrors;
 return errors === 0;
 }
 
-const schema108 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-14","type":"object","properties":{"driver":{"const":"host_cdrom"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"x-int":["-9223372036854775808","18446744073709551615"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema108 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-14","type":"object","properties":{"driver":{"const":"host_cdrom"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"x-int":["-9223372036854775808","9223372036854775807"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7676,8 +7676,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data13 = data["aio-max-batch"];
 const _errs22 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate225.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate225.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -7736,7 +7736,7 @@ validate225.errors = vErrors;
 return errors === 0;
 }
 
-const schema109 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-15","type":"object","properties":{"driver":{"const":"host_device"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"x-int":["-9223372036854775808","18446744073709551615"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema109 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-15","type":"object","properties":{"driver":{"const":"host_device"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t78"},"aio-max-batch":{"x-int":["-9223372036854775808","9223372036854775807"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7917,8 +7917,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data13 = data["aio-max-batch"];
 const _errs22 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate231.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate231.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -7977,7 +7977,7 @@ validate231.errors = vErrors;
 return errors === 0;
 }
 
-const schema110 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-16","type":"object","properties":{"driver":{"const":"http"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","18446744073709551615"]},"timeout":{"x-int":["-9223372036854775808","18446744073709551615"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema110 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-16","type":"object","properties":{"driver":{"const":"http"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","9223372036854775807"]},"timeout":{"x-int":["-9223372036854775808","9223372036854775807"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8122,8 +8122,8 @@ if(valid0){
 if(data.readahead !== undefined){
 let data10 = data.readahead;
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate237.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate237.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -8135,8 +8135,8 @@ if(valid0){
 if(data.timeout !== undefined){
 let data11 = data.timeout;
 const _errs19 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate237.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate237.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -8245,7 +8245,7 @@ validate237.errors = vErrors;
 return errors === 0;
 }
 
-const schema111 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-17","type":"object","properties":{"driver":{"const":"https"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","18446744073709551615"]},"timeout":{"x-int":["-9223372036854775808","18446744073709551615"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"sslverify":{"type":"boolean"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema111 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-17","type":"object","properties":{"driver":{"const":"https"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","9223372036854775807"]},"timeout":{"x-int":["-9223372036854775808","9223372036854775807"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"sslverify":{"type":"boolean"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8390,8 +8390,8 @@ if(valid0){
 if(data.readahead !== undefined){
 let data10 = data.readahead;
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate241.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate241.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -8403,8 +8403,8 @@ if(valid0){
 if(data.timeout !== undefined){
 let data11 = data.timeout;
 const _errs19 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate241.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate241.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -8526,7 +8526,7 @@ validate241.errors = vErrors;
 return errors === 0;
 }
 
-const schema112 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-18","type":"object","properties":{"driver":{"const":"iscsi"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"transport":{"$ref":"https://qmp-sdk.invalid/validators/exact/t319"},"portal":{"type":"string"},"target":{"type":"string"},"lun":{"x-int":["-9223372036854775808","18446744073709551615"]},"user":{"type":"string"},"password-secret":{"type":"string"},"initiator-name":{"type":"string"},"header-digest":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"},"timeout":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","transport","portal","target"],"additionalProperties":false};
+const schema112 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-18","type":"object","properties":{"driver":{"const":"iscsi"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"transport":{"$ref":"https://qmp-sdk.invalid/validators/exact/t319"},"portal":{"type":"string"},"target":{"type":"string"},"lun":{"x-int":["-9223372036854775808","9223372036854775807"]},"user":{"type":"string"},"password-secret":{"type":"string"},"initiator-name":{"type":"string"},"header-digest":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"},"timeout":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["driver","transport","portal","target"],"additionalProperties":false};
 const schema113 = {"$id":"https://qmp-sdk.invalid/validators/exact/t319","type":"string","enum":["tcp","iser"]};
 
 function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -8729,8 +8729,8 @@ if(valid0){
 if(data.lun !== undefined){
 let data12 = data.lun;
 const _errs21 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate245.errors = [{instancePath:instancePath+"/lun",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate245.errors = [{instancePath:instancePath+"/lun",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -8790,8 +8790,8 @@ if(valid0){
 if(data.timeout !== undefined){
 let data17 = data.timeout;
 const _errs29 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate245.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate245.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs29 === errors;
@@ -9016,7 +9016,7 @@ validate253.errors = vErrors;
 return errors === 0;
 }
 
-const schema116 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-20","type":"object","properties":{"driver":{"const":"nbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"export":{"type":"string"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"x-dirty-bitmap":{"type":"string"},"reconnect-delay":{"x-int":["-9223372036854775808","18446744073709551615"]},"open-timeout":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","server"],"additionalProperties":false};
+const schema116 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-20","type":"object","properties":{"driver":{"const":"nbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t512"},"export":{"type":"string"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"x-dirty-bitmap":{"type":"string"},"reconnect-delay":{"x-int":["0","4294967295"]},"open-timeout":{"x-int":["0","4294967295"]}},"required":["driver","server"],"additionalProperties":false};
 
 function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9209,8 +9209,8 @@ if(valid0){
 if(data["reconnect-delay"] !== undefined){
 let data14 = data["reconnect-delay"];
 const _errs25 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate259.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 4294967295 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 4294967295n)){
+validate259.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -9222,8 +9222,8 @@ if(valid0){
 if(data["open-timeout"] !== undefined){
 let data15 = data["open-timeout"];
 const _errs26 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate259.errors = [{instancePath:instancePath+"/open-timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 4294967295 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 4294967295n)){
+validate259.errors = [{instancePath:instancePath+"/open-timeout",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -9258,7 +9258,7 @@ validate259.errors = vErrors;
 return errors === 0;
 }
 
-const schema117 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-21","type":"object","properties":{"driver":{"const":"nfs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t358"},"path":{"type":"string"},"user":{"x-int":["-9223372036854775808","18446744073709551615"]},"group":{"x-int":["-9223372036854775808","18446744073709551615"]},"tcp-syn-count":{"x-int":["-9223372036854775808","18446744073709551615"]},"readahead-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"page-cache-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"debug":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","server","path"],"additionalProperties":false};
+const schema117 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-21","type":"object","properties":{"driver":{"const":"nfs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t358"},"path":{"type":"string"},"user":{"x-int":["-9223372036854775808","9223372036854775807"]},"group":{"x-int":["-9223372036854775808","9223372036854775807"]},"tcp-syn-count":{"x-int":["-9223372036854775808","9223372036854775807"]},"readahead-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"page-cache-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"debug":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["driver","server","path"],"additionalProperties":false};
 const schema119 = {"$id":"https://qmp-sdk.invalid/validators/exact/t359","type":"string","enum":["inet"]};
 
 function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -9489,8 +9489,8 @@ if(valid0){
 if(data.user !== undefined){
 let data11 = data.user;
 const _errs19 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate264.errors = [{instancePath:instancePath+"/user",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate264.errors = [{instancePath:instancePath+"/user",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -9502,8 +9502,8 @@ if(valid0){
 if(data.group !== undefined){
 let data12 = data.group;
 const _errs20 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate264.errors = [{instancePath:instancePath+"/group",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate264.errors = [{instancePath:instancePath+"/group",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -9515,8 +9515,8 @@ if(valid0){
 if(data["tcp-syn-count"] !== undefined){
 let data13 = data["tcp-syn-count"];
 const _errs21 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate264.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate264.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -9528,8 +9528,8 @@ if(valid0){
 if(data["readahead-size"] !== undefined){
 let data14 = data["readahead-size"];
 const _errs22 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate264.errors = [{instancePath:instancePath+"/readahead-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 9223372036854775000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 9223372036854775807n)){
+validate264.errors = [{instancePath:instancePath+"/readahead-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -9541,8 +9541,8 @@ if(valid0){
 if(data["page-cache-size"] !== undefined){
 let data15 = data["page-cache-size"];
 const _errs23 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate264.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate264.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -9554,8 +9554,8 @@ if(valid0){
 if(data.debug !== undefined){
 let data16 = data.debug;
 const _errs24 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate264.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate264.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -9591,7 +9591,7 @@ validate264.errors = vErrors;
 return errors === 0;
 }
 
-const schema120 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-22","type":"object","properties":{"driver":{"const":"null-aio"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"latency-ns":{"x-int":["-9223372036854775808","18446744073709551615"]},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
+const schema120 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-22","type":"object","properties":{"driver":{"const":"null-aio"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"size":{"x-int":["-9223372036854775808","9223372036854775807"]},"latency-ns":{"x-int":["0","18446744073709551615"]},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9724,8 +9724,8 @@ if(valid0){
 if(data.size !== undefined){
 let data9 = data.size;
 const _errs16 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate272.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate272.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -9737,8 +9737,8 @@ if(valid0){
 if(data["latency-ns"] !== undefined){
 let data10 = data["latency-ns"];
 const _errs17 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate272.errors = [{instancePath:instancePath+"/latency-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 18446744073709551615n)){
+validate272.errors = [{instancePath:instancePath+"/latency-ns",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -9781,7 +9781,7 @@ validate272.errors = vErrors;
 return errors === 0;
 }
 
-const schema121 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-23","type":"object","properties":{"driver":{"const":"null-co"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"latency-ns":{"x-int":["-9223372036854775808","18446744073709551615"]},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
+const schema121 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-23","type":"object","properties":{"driver":{"const":"null-co"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"size":{"x-int":["-9223372036854775808","9223372036854775807"]},"latency-ns":{"x-int":["0","18446744073709551615"]},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9914,8 +9914,8 @@ if(valid0){
 if(data.size !== undefined){
 let data9 = data.size;
 const _errs16 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate276.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate276.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -9927,8 +9927,8 @@ if(valid0){
 if(data["latency-ns"] !== undefined){
 let data10 = data["latency-ns"];
 const _errs17 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate276.errors = [{instancePath:instancePath+"/latency-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 18446744073709551615n)){
+validate276.errors = [{instancePath:instancePath+"/latency-ns",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -9971,7 +9971,7 @@ validate276.errors = vErrors;
 return errors === 0;
 }
 
-const schema122 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-24","type":"object","properties":{"driver":{"const":"nvme"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"device":{"type":"string"},"namespace":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","device","namespace"],"additionalProperties":false};
+const schema122 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-24","type":"object","properties":{"driver":{"const":"nvme"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"device":{"type":"string"},"namespace":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["driver","device","namespace"],"additionalProperties":false};
 
 function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10116,8 +10116,8 @@ if(valid0){
 if(data.namespace !== undefined){
 let data10 = data.namespace;
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate280.errors = [{instancePath:instancePath+"/namespace",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate280.errors = [{instancePath:instancePath+"/namespace",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -10309,7 +10309,7 @@ validate284.errors = vErrors;
 return errors === 0;
 }
 
-const schema124 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-26","type":"object","properties":{"driver":{"const":"preallocate"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"prealloc-align":{"x-int":["-9223372036854775808","18446744073709551615"]},"prealloc-size":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","file"],"additionalProperties":false};
+const schema124 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-26","type":"object","properties":{"driver":{"const":"preallocate"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"prealloc-align":{"x-int":["-9223372036854775808","9223372036854775807"]},"prealloc-size":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["driver","file"],"additionalProperties":false};
 
 function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10454,8 +10454,8 @@ if(valid0){
 if(data["prealloc-align"] !== undefined){
 let data10 = data["prealloc-align"];
 const _errs17 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate289.errors = [{instancePath:instancePath+"/prealloc-align",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate289.errors = [{instancePath:instancePath+"/prealloc-align",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -10467,8 +10467,8 @@ if(valid0){
 if(data["prealloc-size"] !== undefined){
 let data11 = data["prealloc-size"];
 const _errs18 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate289.errors = [{instancePath:instancePath+"/prealloc-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate289.errors = [{instancePath:instancePath+"/prealloc-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -10499,7 +10499,7 @@ validate289.errors = vErrors;
 return errors === 0;
 }
 
-const schema125 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-27","type":"object","properties":{"driver":{"const":"qcow2"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t143"},"lazy-refcounts":{"type":"boolean"},"pass-discard-request":{"type":"boolean"},"pass-discard-snapshot":{"type":"boolean"},"pass-discard-other":{"type":"boolean"},"discard-no-unref":{"type":"boolean"},"overlap-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t440"},"cache-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"l2-cache-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"l2-cache-entry-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"refcount-cache-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"cache-clean-interval":{"x-int":["-9223372036854775808","18446744073709551615"]},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t137"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
+const schema125 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-27","type":"object","properties":{"driver":{"const":"qcow2"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t143"},"lazy-refcounts":{"type":"boolean"},"pass-discard-request":{"type":"boolean"},"pass-discard-snapshot":{"type":"boolean"},"pass-discard-other":{"type":"boolean"},"discard-no-unref":{"type":"boolean"},"overlap-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t440"},"cache-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"l2-cache-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"l2-cache-entry-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"refcount-cache-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"cache-clean-interval":{"x-int":["-9223372036854775808","9223372036854775807"]},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t137"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -11172,8 +11172,8 @@ if(valid0){
 if(data["cache-size"] !== undefined){
 let data17 = data["cache-size"];
 const _errs29 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate294.errors = [{instancePath:instancePath+"/cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate294.errors = [{instancePath:instancePath+"/cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs29 === errors;
@@ -11185,8 +11185,8 @@ if(valid0){
 if(data["l2-cache-size"] !== undefined){
 let data18 = data["l2-cache-size"];
 const _errs30 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate294.errors = [{instancePath:instancePath+"/l2-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate294.errors = [{instancePath:instancePath+"/l2-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -11198,8 +11198,8 @@ if(valid0){
 if(data["l2-cache-entry-size"] !== undefined){
 let data19 = data["l2-cache-entry-size"];
 const _errs31 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate294.errors = [{instancePath:instancePath+"/l2-cache-entry-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 9223372036854775000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 9223372036854775807n)){
+validate294.errors = [{instancePath:instancePath+"/l2-cache-entry-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -11211,8 +11211,8 @@ if(valid0){
 if(data["refcount-cache-size"] !== undefined){
 let data20 = data["refcount-cache-size"];
 const _errs32 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate294.errors = [{instancePath:instancePath+"/refcount-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 9223372036854775000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 9223372036854775807n)){
+validate294.errors = [{instancePath:instancePath+"/refcount-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs32 === errors;
@@ -11224,8 +11224,8 @@ if(valid0){
 if(data["cache-clean-interval"] !== undefined){
 let data21 = data["cache-clean-interval"];
 const _errs33 = errors;
-if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 18446744073709551615n)){
-validate294.errors = [{instancePath:instancePath+"/cache-clean-interval",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 9223372036854775000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 9223372036854775807n)){
+validate294.errors = [{instancePath:instancePath+"/cache-clean-interval",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs33 === errors;
@@ -11745,7 +11745,7 @@ validate325.errors = vErrors;
 return errors === 0;
 }
 
-const schema137 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-30","type":"object","properties":{"driver":{"const":"quorum"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"blkverify":{"type":"boolean"},"children":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"vote-threshold":{"x-int":["-9223372036854775808","18446744073709551615"]},"rewrite-corrupted":{"type":"boolean"},"read-pattern":{"$ref":"https://qmp-sdk.invalid/validators/exact/t443"}},"required":["driver","children","vote-threshold"],"additionalProperties":false};
+const schema137 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-30","type":"object","properties":{"driver":{"const":"quorum"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"blkverify":{"type":"boolean"},"children":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"vote-threshold":{"x-int":["-9223372036854775808","9223372036854775807"]},"rewrite-corrupted":{"type":"boolean"},"read-pattern":{"$ref":"https://qmp-sdk.invalid/validators/exact/t443"}},"required":["driver","children","vote-threshold"],"additionalProperties":false};
 const schema138 = {"$id":"https://qmp-sdk.invalid/validators/exact/t443","type":"string","enum":["quorum","fifo"]};
 
 function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -11937,8 +11937,8 @@ if(valid0){
 if(data["vote-threshold"] !== undefined){
 let data12 = data["vote-threshold"];
 const _errs21 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate331.errors = [{instancePath:instancePath+"/vote-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate331.errors = [{instancePath:instancePath+"/vote-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -11995,7 +11995,7 @@ validate331.errors = vErrors;
 return errors === 0;
 }
 
-const schema139 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-31","type":"object","properties":{"driver":{"const":"raw"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"offset":{"x-int":["-9223372036854775808","18446744073709551615"]},"size":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","file"],"additionalProperties":false};
+const schema139 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-31","type":"object","properties":{"driver":{"const":"raw"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"offset":{"x-int":["-9223372036854775808","9223372036854775807"]},"size":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["driver","file"],"additionalProperties":false};
 
 function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -12140,8 +12140,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data10 = data.offset;
 const _errs17 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate338.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate338.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -12153,8 +12153,8 @@ if(valid0){
 if(data.size !== undefined){
 let data11 = data.size;
 const _errs18 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate338.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate338.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -13258,8 +13258,8 @@ if(valid0){
 if(data.to !== undefined){
 let data3 = data.to;
 const _errs8 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate375.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 65535 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 65535n)){
+validate375.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -14543,7 +14543,7 @@ validate407.errors = vErrors;
 return errors === 0;
 }
 
-const schema161 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-41","type":"object","properties":{"driver":{"const":"vvfat"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"dir":{"type":"string"},"fat-type":{"x-int":["-9223372036854775808","18446744073709551615"]},"floppy":{"type":"boolean"},"label":{"type":"string"},"rw":{"type":"boolean"}},"required":["driver","dir"],"additionalProperties":false};
+const schema161 = {"$id":"https://qmp-sdk.invalid/validators/exact/t106-41","type":"object","properties":{"driver":{"const":"vvfat"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t103"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t85"},"active":{"type":"boolean"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t102"},"dir":{"type":"string"},"fat-type":{"x-int":["-9223372036854775808","9223372036854775807"]},"floppy":{"type":"boolean"},"label":{"type":"string"},"rw":{"type":"boolean"}},"required":["driver","dir"],"additionalProperties":false};
 
 function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14688,8 +14688,8 @@ if(valid0){
 if(data["fat-type"] !== undefined){
 let data10 = data["fat-type"];
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate412.errors = [{instancePath:instancePath+"/fat-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate412.errors = [{instancePath:instancePath+"/fat-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -15065,7 +15065,7 @@ return errors === 0;
 }
 
 const a27 = validate460;
-const schema164 = {"$id":"https://qmp-sdk.invalid/validators/exact/t82","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"discard-source":{"type":"boolean"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t35"},"target":{"type":"string"}},"required":["device","sync","target"],"additionalProperties":false};
+const schema164 = {"$id":"https://qmp-sdk.invalid/validators/exact/t82","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"discard-source":{"type":"boolean"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t35"},"target":{"type":"string"}},"required":["device","sync","target"],"additionalProperties":false};
 const schema165 = {"$id":"https://qmp-sdk.invalid/validators/exact/t355","type":"string","enum":["top","full","none","incremental","bitmap"]};
 
 function validate462(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -15130,8 +15130,8 @@ if(valid0){
 if(data["max-workers"] !== undefined){
 let data1 = data["max-workers"];
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate468.errors = [{instancePath:instancePath+"/max-workers",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate468.errors = [{instancePath:instancePath+"/max-workers",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15143,8 +15143,8 @@ if(valid0){
 if(data["max-chunk"] !== undefined){
 let data2 = data["max-chunk"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate468.errors = [{instancePath:instancePath+"/max-chunk",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate468.errors = [{instancePath:instancePath+"/max-chunk",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -15156,8 +15156,8 @@ if(valid0){
 if(data["min-cluster-size"] !== undefined){
 let data3 = data["min-cluster-size"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate468.errors = [{instancePath:instancePath+"/min-cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate468.errors = [{instancePath:instancePath+"/min-cluster-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15239,8 +15239,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data3 = data.speed;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate461.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate461.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -15707,8 +15707,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate480.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate480.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -15744,8 +15744,8 @@ if(valid0){
 if(data["extent-size-hint"] !== undefined){
 let data5 = data["extent-size-hint"];
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate480.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate480.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -15848,8 +15848,8 @@ if(valid0){
 if(data.debug !== undefined){
 let data4 = data.debug;
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate484.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate484.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -15933,8 +15933,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate483.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate483.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15969,7 +15969,7 @@ validate483.errors = vErrors;
 return errors === 0;
 }
 
-const schema180 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-2","type":"object","properties":{"driver":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t421"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t422"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t424"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t423"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t423"},"iter-time":{"x-int":["-9223372036854775808","18446744073709551615"]},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"header":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t407"}},"required":["driver","size"],"additionalProperties":false};
+const schema180 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-2","type":"object","properties":{"driver":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t421"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t422"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t424"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t423"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t423"},"iter-time":{"x-int":["-9223372036854775808","9223372036854775807"]},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"header":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"x-int":["0","18446744073709551615"]},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t407"}},"required":["driver","size"],"additionalProperties":false};
 const schema181 = {"$id":"https://qmp-sdk.invalid/validators/exact/t421","type":"string","enum":["aes-128","aes-192","aes-256","des","3des","cast5-128","serpent-128","serpent-192","serpent-256","twofish-128","twofish-192","twofish-256","sm4"]};
 
 function validate489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -16146,8 +16146,8 @@ if(valid0){
 if(data["iter-time"] !== undefined){
 let data7 = data["iter-time"];
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate488.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate488.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -16183,8 +16183,8 @@ if(valid0){
 if(data.size !== undefined){
 let data10 = data.size;
 const _errs13 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate488.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 18446744073709551615n)){
+validate488.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -16275,8 +16275,8 @@ if(valid0){
 if(data.user !== undefined){
 let data2 = data.user;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate502.errors = [{instancePath:instancePath+"/user",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate502.errors = [{instancePath:instancePath+"/user",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -16288,8 +16288,8 @@ if(valid0){
 if(data.group !== undefined){
 let data3 = data.group;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate502.errors = [{instancePath:instancePath+"/group",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate502.errors = [{instancePath:instancePath+"/group",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -16301,8 +16301,8 @@ if(valid0){
 if(data["tcp-syn-count"] !== undefined){
 let data4 = data["tcp-syn-count"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate502.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate502.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -16314,8 +16314,8 @@ if(valid0){
 if(data["readahead-size"] !== undefined){
 let data5 = data["readahead-size"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate502.errors = [{instancePath:instancePath+"/readahead-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate502.errors = [{instancePath:instancePath+"/readahead-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -16327,8 +16327,8 @@ if(valid0){
 if(data["page-cache-size"] !== undefined){
 let data6 = data["page-cache-size"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate502.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate502.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -16340,8 +16340,8 @@ if(valid0){
 if(data.debug !== undefined){
 let data7 = data.debug;
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate502.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate502.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -16416,8 +16416,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate501.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate501.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -16487,8 +16487,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate505.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate505.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -16500,8 +16500,8 @@ if(valid0){
 if(data["cluster-size"] !== undefined){
 let data3 = data["cluster-size"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate505.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate505.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -16689,8 +16689,8 @@ if(valid0){
 if(data["iter-time"] !== undefined){
 let data7 = data["iter-time"];
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate511.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate511.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -16804,8 +16804,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate507.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate507.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -16853,7 +16853,7 @@ validate507.errors = vErrors;
 return errors === 0;
 }
 
-const schema192 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-6","type":"object","properties":{"driver":{"const":"qcow2"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"data-file-raw":{"type":"boolean"},"extended-l2":{"type":"boolean"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"version":{"$ref":"https://qmp-sdk.invalid/validators/exact/t139"},"backing-file":{"type":"string"},"backing-fmt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t104"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t413"},"cluster-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t407"},"lazy-refcounts":{"type":"boolean"},"refcount-bits":{"x-int":["-9223372036854775808","18446744073709551615"]},"compression-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t437"}},"required":["driver","file","size"],"additionalProperties":false};
+const schema192 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-6","type":"object","properties":{"driver":{"const":"qcow2"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"data-file-raw":{"type":"boolean"},"extended-l2":{"type":"boolean"},"size":{"x-int":["0","18446744073709551615"]},"version":{"$ref":"https://qmp-sdk.invalid/validators/exact/t139"},"backing-file":{"type":"string"},"backing-fmt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t104"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t413"},"cluster-size":{"x-int":["0","18446744073709551615"]},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t407"},"lazy-refcounts":{"type":"boolean"},"refcount-bits":{"x-int":["-9223372036854775808","9223372036854775807"]},"compression-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t437"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema193 = {"$id":"https://qmp-sdk.invalid/validators/exact/t139","type":"string","enum":["v2","v3"]};
 
 function validate523(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -16989,8 +16989,8 @@ if(valid0){
 if(data.size !== undefined){
 let data5 = data.size;
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate520.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate520.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -17050,8 +17050,8 @@ if(valid0){
 if(data["cluster-size"] !== undefined){
 let data10 = data["cluster-size"];
 const _errs15 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate520.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 18446744073709551615n)){
+validate520.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -17087,8 +17087,8 @@ if(valid0){
 if(data["refcount-bits"] !== undefined){
 let data13 = data["refcount-bits"];
 const _errs19 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate520.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate520.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -17182,8 +17182,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate531.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate531.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -17219,8 +17219,8 @@ if(valid0){
 if(data["cluster-size"] !== undefined){
 let data5 = data["cluster-size"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate531.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate531.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -17232,8 +17232,8 @@ if(valid0){
 if(data["table-size"] !== undefined){
 let data6 = data["table-size"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate531.errors = [{instancePath:instancePath+"/table-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate531.errors = [{instancePath:instancePath+"/table-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -17729,8 +17729,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate534.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate534.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -17742,8 +17742,8 @@ if(valid0){
 if(data["cluster-size"] !== undefined){
 let data3 = data["cluster-size"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate534.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate534.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -17910,8 +17910,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate550.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate550.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -17981,8 +17981,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate555.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate555.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -18082,8 +18082,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate558.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate558.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -18095,8 +18095,8 @@ if(valid0){
 if(data["log-size"] !== undefined){
 let data3 = data["log-size"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate558.errors = [{instancePath:instancePath+"/log-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate558.errors = [{instancePath:instancePath+"/log-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -18108,8 +18108,8 @@ if(valid0){
 if(data["block-size"] !== undefined){
 let data4 = data["block-size"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate558.errors = [{instancePath:instancePath+"/block-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate558.errors = [{instancePath:instancePath+"/block-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -18159,7 +18159,7 @@ validate558.errors = vErrors;
 return errors === 0;
 }
 
-const schema208 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-12","type":"object","properties":{"driver":{"const":"vmdk"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t152"},"backing-file":{"type":"string"},"adapter-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t151"},"hwversion":{"type":"string"},"toolsversion":{"type":"string"},"zeroed-grain":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
+const schema208 = {"$id":"https://qmp-sdk.invalid/validators/exact/t87-12","type":"object","properties":{"driver":{"const":"vmdk"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"},"size":{"x-int":["0","18446744073709551615"]},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t142"}},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t152"},"backing-file":{"type":"string"},"adapter-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t151"},"hwversion":{"type":"string"},"toolsversion":{"type":"string"},"zeroed-grain":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema209 = {"$id":"https://qmp-sdk.invalid/validators/exact/t152","type":"string","enum":["monolithicSparse","monolithicFlat","twoGbMaxExtentSparse","twoGbMaxExtentFlat","streamOptimized"]};
 
 function validate565(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -18242,8 +18242,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate562.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate562.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -18439,8 +18439,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate569.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate569.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -19009,7 +19009,7 @@ return errors === 0;
 }
 
 const a33 = validate622;
-const schema219 = {"$id":"https://qmp-sdk.invalid/validators/exact/a33","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"granularity":{"x-int":["-9223372036854775808","18446744073709551615"]},"buf-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t354"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
+const schema219 = {"$id":"https://qmp-sdk.invalid/validators/exact/a33","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"granularity":{"x-int":["0","4294967295"]},"buf-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"filter-node-name":{"type":"string"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t354"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
 
 function validate622(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -19094,8 +19094,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data5 = data.speed;
 const _errs11 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate622.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate622.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -19107,8 +19107,8 @@ if(valid0){
 if(data.granularity !== undefined){
 let data6 = data.granularity;
 const _errs12 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate622.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate622.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -19120,8 +19120,8 @@ if(valid0){
 if(data["buf-size"] !== undefined){
 let data7 = data["buf-size"];
 const _errs13 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate622.errors = [{instancePath:instancePath+"/buf-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate622.errors = [{instancePath:instancePath+"/buf-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -19718,8 +19718,8 @@ if(valid0){
 if(data["vm-state-size"] !== undefined){
 let data2 = data["vm-state-size"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate643.errors = [{instancePath:instancePath+"/vm-state-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate643.errors = [{instancePath:instancePath+"/vm-state-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -19731,8 +19731,8 @@ if(valid0){
 if(data["date-sec"] !== undefined){
 let data3 = data["date-sec"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate643.errors = [{instancePath:instancePath+"/date-sec",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate643.errors = [{instancePath:instancePath+"/date-sec",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -19744,8 +19744,8 @@ if(valid0){
 if(data["date-nsec"] !== undefined){
 let data4 = data["date-nsec"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate643.errors = [{instancePath:instancePath+"/date-nsec",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate643.errors = [{instancePath:instancePath+"/date-nsec",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -19757,8 +19757,8 @@ if(valid0){
 if(data["vm-clock-sec"] !== undefined){
 let data5 = data["vm-clock-sec"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate643.errors = [{instancePath:instancePath+"/vm-clock-sec",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate643.errors = [{instancePath:instancePath+"/vm-clock-sec",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -19770,8 +19770,8 @@ if(valid0){
 if(data["vm-clock-nsec"] !== undefined){
 let data6 = data["vm-clock-nsec"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate643.errors = [{instancePath:instancePath+"/vm-clock-nsec",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate643.errors = [{instancePath:instancePath+"/vm-clock-nsec",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -19783,8 +19783,8 @@ if(valid0){
 if(data.icount !== undefined){
 let data7 = data.icount;
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate643.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate643.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -20120,8 +20120,8 @@ if(_errs1 === errors){
 if(data["calc-time"] !== undefined){
 let data0 = data["calc-time"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate655.errors = [{instancePath:instancePath+"/calc-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate655.errors = [{instancePath:instancePath+"/calc-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -20145,8 +20145,8 @@ if(valid0){
 if(data["sample-pages"] !== undefined){
 let data2 = data["sample-pages"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate655.errors = [{instancePath:instancePath+"/sample-pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate655.errors = [{instancePath:instancePath+"/sample-pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -20214,8 +20214,8 @@ break;
 if(_errs1 === errors){
 if(data["cpu-index"] !== undefined){
 let data0 = data["cpu-index"];
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate661.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate661.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -20781,7 +20781,7 @@ validate677.errors = vErrors;
 return errors === 0;
 }
 
-const schema261 = {"$id":"https://qmp-sdk.invalid/validators/exact/t182","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t513"},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"server":{"type":"boolean"},"wait":{"type":"boolean"},"nodelay":{"type":"boolean"},"telnet":{"type":"boolean"},"tn3270":{"type":"boolean"},"websocket":{"type":"boolean"},"reconnect":{"x-int":["-9223372036854775808","18446744073709551615"]},"reconnect-ms":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["addr"],"additionalProperties":false};
+const schema261 = {"$id":"https://qmp-sdk.invalid/validators/exact/t182","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t513"},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"server":{"type":"boolean"},"wait":{"type":"boolean"},"nodelay":{"type":"boolean"},"telnet":{"type":"boolean"},"tn3270":{"type":"boolean"},"websocket":{"type":"boolean"},"reconnect":{"x-int":["-9223372036854775808","9223372036854775807"]},"reconnect-ms":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["addr"],"additionalProperties":false};
 
 function validate682(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -21383,8 +21383,8 @@ if(valid0){
 if(data.reconnect !== undefined){
 let data11 = data.reconnect;
 const _errs23 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate680.errors = [{instancePath:instancePath+"/reconnect",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate680.errors = [{instancePath:instancePath+"/reconnect",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -21396,8 +21396,8 @@ if(valid0){
 if(data["reconnect-ms"] !== undefined){
 let data12 = data["reconnect-ms"];
 const _errs24 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate680.errors = [{instancePath:instancePath+"/reconnect-ms",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate680.errors = [{instancePath:instancePath+"/reconnect-ms",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -23029,8 +23029,8 @@ if(valid0){
 if(data.width !== undefined){
 let data2 = data.width;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate740.errors = [{instancePath:instancePath+"/width",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate740.errors = [{instancePath:instancePath+"/width",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -23042,8 +23042,8 @@ if(valid0){
 if(data.height !== undefined){
 let data3 = data.height;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate740.errors = [{instancePath:instancePath+"/height",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate740.errors = [{instancePath:instancePath+"/height",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -23055,8 +23055,8 @@ if(valid0){
 if(data.cols !== undefined){
 let data4 = data.cols;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate740.errors = [{instancePath:instancePath+"/cols",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate740.errors = [{instancePath:instancePath+"/cols",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -23068,8 +23068,8 @@ if(valid0){
 if(data.rows !== undefined){
 let data5 = data.rows;
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate740.errors = [{instancePath:instancePath+"/rows",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate740.errors = [{instancePath:instancePath+"/rows",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -23192,8 +23192,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate743.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate743.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -23809,8 +23809,8 @@ if(valid0){
 if(data.port !== undefined){
 let data2 = data.port;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate781.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate781.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -23822,8 +23822,8 @@ if(valid0){
 if(data["tls-port"] !== undefined){
 let data3 = data["tls-port"];
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate781.errors = [{instancePath:instancePath+"/tls-port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate781.errors = [{instancePath:instancePath+"/tls-port",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -24008,8 +24008,8 @@ if(_errs1 === errors){
 if(data.offset !== undefined){
 let data0 = data.offset;
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate790.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate790.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -24021,8 +24021,8 @@ if(valid0){
 if(data.len !== undefined){
 let data1 = data.len;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate790.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate790.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -24079,8 +24079,8 @@ if(valid0){
 if(data["host-id"] !== undefined){
 let data1 = data["host-id"];
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate787.errors = [{instancePath:instancePath+"/host-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate787.errors = [{instancePath:instancePath+"/host-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -24104,8 +24104,8 @@ if(valid0){
 if(data.region !== undefined){
 let data3 = data.region;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate787.errors = [{instancePath:instancePath+"/region",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 255 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 255n)){
+validate787.errors = [{instancePath:instancePath+"/region",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -24278,7 +24278,7 @@ return errors === 0;
 }
 
 const a55 = validate797;
-const schema320 = {"$id":"https://qmp-sdk.invalid/validators/exact/a55","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"x-int":["-9223372036854775808","18446744073709551615"]},"dpa":{"x-int":["-9223372036854775808","18446744073709551615"]},"descriptor":{"x-int":["-9223372036854775808","18446744073709551615"]},"type":{"x-int":["-9223372036854775808","18446744073709551615"]},"transaction-type":{"x-int":["-9223372036854775808","18446744073709551615"]},"channel":{"x-int":["-9223372036854775808","18446744073709551615"]},"rank":{"x-int":["-9223372036854775808","18446744073709551615"]},"nibble-mask":{"x-int":["-9223372036854775808","18446744073709551615"]},"bank-group":{"x-int":["-9223372036854775808","18446744073709551615"]},"bank":{"x-int":["-9223372036854775808","18446744073709551615"]},"row":{"x-int":["-9223372036854775808","18446744073709551615"]},"column":{"x-int":["-9223372036854775808","18446744073709551615"]},"correction-mask":{"type":"array","items":{"x-int":["-9223372036854775808","18446744073709551615"]}}},"required":["path","log","flags","dpa","descriptor","type","transaction-type"],"additionalProperties":false};
+const schema320 = {"$id":"https://qmp-sdk.invalid/validators/exact/a55","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"x-int":["0","255"]},"dpa":{"x-int":["0","18446744073709551615"]},"descriptor":{"x-int":["0","255"]},"type":{"x-int":["0","255"]},"transaction-type":{"x-int":["0","255"]},"channel":{"x-int":["0","255"]},"rank":{"x-int":["0","255"]},"nibble-mask":{"x-int":["0","4294967295"]},"bank-group":{"x-int":["0","255"]},"bank":{"x-int":["0","255"]},"row":{"x-int":["0","4294967295"]},"column":{"x-int":["0","65535"]},"correction-mask":{"type":"array","items":{"x-int":["0","18446744073709551615"]}}},"required":["path","log","flags","dpa","descriptor","type","transaction-type"],"additionalProperties":false};
 const schema321 = {"$id":"https://qmp-sdk.invalid/validators/exact/t213","type":"string","enum":["informational","warning","failure","fatal"]};
 
 function validate798(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -24344,8 +24344,8 @@ if(valid0){
 if(data.flags !== undefined){
 let data2 = data.flags;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 255 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 255n)){
+validate797.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -24357,8 +24357,8 @@ if(valid0){
 if(data.dpa !== undefined){
 let data3 = data.dpa;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/dpa",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate797.errors = [{instancePath:instancePath+"/dpa",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -24370,8 +24370,8 @@ if(valid0){
 if(data.descriptor !== undefined){
 let data4 = data.descriptor;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/descriptor",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 255 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 255n)){
+validate797.errors = [{instancePath:instancePath+"/descriptor",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -24383,8 +24383,8 @@ if(valid0){
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 255 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 255n)){
+validate797.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -24396,8 +24396,8 @@ if(valid0){
 if(data["transaction-type"] !== undefined){
 let data6 = data["transaction-type"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/transaction-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 255 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 255n)){
+validate797.errors = [{instancePath:instancePath+"/transaction-type",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -24409,8 +24409,8 @@ if(valid0){
 if(data.channel !== undefined){
 let data7 = data.channel;
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/channel",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 255 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 255n)){
+validate797.errors = [{instancePath:instancePath+"/channel",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -24422,8 +24422,8 @@ if(valid0){
 if(data.rank !== undefined){
 let data8 = data.rank;
 const _errs11 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/rank",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 255 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 255n)){
+validate797.errors = [{instancePath:instancePath+"/rank",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -24435,8 +24435,8 @@ if(valid0){
 if(data["nibble-mask"] !== undefined){
 let data9 = data["nibble-mask"];
 const _errs12 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/nibble-mask",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 4294967295 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 4294967295n)){
+validate797.errors = [{instancePath:instancePath+"/nibble-mask",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -24448,8 +24448,8 @@ if(valid0){
 if(data["bank-group"] !== undefined){
 let data10 = data["bank-group"];
 const _errs13 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/bank-group",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 255 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 255n)){
+validate797.errors = [{instancePath:instancePath+"/bank-group",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -24461,8 +24461,8 @@ if(valid0){
 if(data.bank !== undefined){
 let data11 = data.bank;
 const _errs14 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/bank",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 255 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 255n)){
+validate797.errors = [{instancePath:instancePath+"/bank",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -24474,8 +24474,8 @@ if(valid0){
 if(data.row !== undefined){
 let data12 = data.row;
 const _errs15 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/row",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 4294967295 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 4294967295n)){
+validate797.errors = [{instancePath:instancePath+"/row",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -24487,8 +24487,8 @@ if(valid0){
 if(data.column !== undefined){
 let data13 = data.column;
 const _errs16 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/column",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 65535 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 65535n)){
+validate797.errors = [{instancePath:instancePath+"/column",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -24507,8 +24507,8 @@ const len0 = data14.length;
 for(let i0=0; i0<len0; i0++){
 let data15 = data14[i0];
 const _errs19 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/correction-mask/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 18446744073709551615n)){
+validate797.errors = [{instancePath:instancePath+"/correction-mask/" + i0,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid1 = _errs19 === errors;
@@ -24569,7 +24569,7 @@ return errors === 0;
 }
 
 const a56 = validate801;
-const schema323 = {"$id":"https://qmp-sdk.invalid/validators/exact/a56","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"x-int":["-9223372036854775808","18446744073709551615"]},"dpa":{"x-int":["-9223372036854775808","18446744073709551615"]},"descriptor":{"x-int":["-9223372036854775808","18446744073709551615"]},"type":{"x-int":["-9223372036854775808","18446744073709551615"]},"transaction-type":{"x-int":["-9223372036854775808","18446744073709551615"]},"channel":{"x-int":["-9223372036854775808","18446744073709551615"]},"rank":{"x-int":["-9223372036854775808","18446744073709551615"]},"device":{"x-int":["-9223372036854775808","18446744073709551615"]},"component-id":{"type":"string"}},"required":["path","log","flags","dpa","descriptor","type","transaction-type"],"additionalProperties":false};
+const schema323 = {"$id":"https://qmp-sdk.invalid/validators/exact/a56","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"x-int":["0","255"]},"dpa":{"x-int":["0","18446744073709551615"]},"descriptor":{"x-int":["0","255"]},"type":{"x-int":["0","255"]},"transaction-type":{"x-int":["0","255"]},"channel":{"x-int":["0","255"]},"rank":{"x-int":["0","255"]},"device":{"x-int":["0","4294967295"]},"component-id":{"type":"string"}},"required":["path","log","flags","dpa","descriptor","type","transaction-type"],"additionalProperties":false};
 
 function validate801(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -24618,8 +24618,8 @@ if(valid0){
 if(data.flags !== undefined){
 let data2 = data.flags;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate801.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 255 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 255n)){
+validate801.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -24631,8 +24631,8 @@ if(valid0){
 if(data.dpa !== undefined){
 let data3 = data.dpa;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate801.errors = [{instancePath:instancePath+"/dpa",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate801.errors = [{instancePath:instancePath+"/dpa",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -24644,8 +24644,8 @@ if(valid0){
 if(data.descriptor !== undefined){
 let data4 = data.descriptor;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate801.errors = [{instancePath:instancePath+"/descriptor",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 255 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 255n)){
+validate801.errors = [{instancePath:instancePath+"/descriptor",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -24657,8 +24657,8 @@ if(valid0){
 if(data.type !== undefined){
 let data5 = data.type;
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate801.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 255 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 255n)){
+validate801.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -24670,8 +24670,8 @@ if(valid0){
 if(data["transaction-type"] !== undefined){
 let data6 = data["transaction-type"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate801.errors = [{instancePath:instancePath+"/transaction-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 255 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 255n)){
+validate801.errors = [{instancePath:instancePath+"/transaction-type",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -24683,8 +24683,8 @@ if(valid0){
 if(data.channel !== undefined){
 let data7 = data.channel;
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate801.errors = [{instancePath:instancePath+"/channel",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 255 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 255n)){
+validate801.errors = [{instancePath:instancePath+"/channel",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -24696,8 +24696,8 @@ if(valid0){
 if(data.rank !== undefined){
 let data8 = data.rank;
 const _errs11 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate801.errors = [{instancePath:instancePath+"/rank",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 255 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 255n)){
+validate801.errors = [{instancePath:instancePath+"/rank",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -24709,8 +24709,8 @@ if(valid0){
 if(data.device !== undefined){
 let data9 = data.device;
 const _errs12 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate801.errors = [{instancePath:instancePath+"/device",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 4294967295 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 4294967295n)){
+validate801.errors = [{instancePath:instancePath+"/device",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -24768,7 +24768,7 @@ return errors === 0;
 }
 
 const a57 = validate804;
-const schema325 = {"$id":"https://qmp-sdk.invalid/validators/exact/a57","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"x-int":["-9223372036854775808","18446744073709551615"]},"type":{"x-int":["-9223372036854775808","18446744073709551615"]},"health-status":{"x-int":["-9223372036854775808","18446744073709551615"]},"media-status":{"x-int":["-9223372036854775808","18446744073709551615"]},"additional-status":{"x-int":["-9223372036854775808","18446744073709551615"]},"life-used":{"x-int":["-9223372036854775808","18446744073709551615"]},"temperature":{"x-int":["-9223372036854775808","18446744073709551615"]},"dirty-shutdown-count":{"x-int":["-9223372036854775808","18446744073709551615"]},"corrected-volatile-error-count":{"x-int":["-9223372036854775808","18446744073709551615"]},"corrected-persistent-error-count":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["path","log","flags","type","health-status","media-status","additional-status","life-used","temperature","dirty-shutdown-count","corrected-volatile-error-count","corrected-persistent-error-count"],"additionalProperties":false};
+const schema325 = {"$id":"https://qmp-sdk.invalid/validators/exact/a57","type":"object","properties":{"path":{"type":"string"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t213"},"flags":{"x-int":["0","255"]},"type":{"x-int":["0","255"]},"health-status":{"x-int":["0","255"]},"media-status":{"x-int":["0","255"]},"additional-status":{"x-int":["0","255"]},"life-used":{"x-int":["0","255"]},"temperature":{"x-int":["-32768","32767"]},"dirty-shutdown-count":{"x-int":["0","4294967295"]},"corrected-volatile-error-count":{"x-int":["0","4294967295"]},"corrected-persistent-error-count":{"x-int":["0","4294967295"]}},"required":["path","log","flags","type","health-status","media-status","additional-status","life-used","temperature","dirty-shutdown-count","corrected-volatile-error-count","corrected-persistent-error-count"],"additionalProperties":false};
 
 function validate804(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -24817,8 +24817,8 @@ if(valid0){
 if(data.flags !== undefined){
 let data2 = data.flags;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate804.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 255 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 255n)){
+validate804.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -24830,8 +24830,8 @@ if(valid0){
 if(data.type !== undefined){
 let data3 = data.type;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate804.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 255 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 255n)){
+validate804.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -24843,8 +24843,8 @@ if(valid0){
 if(data["health-status"] !== undefined){
 let data4 = data["health-status"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate804.errors = [{instancePath:instancePath+"/health-status",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 255 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 255n)){
+validate804.errors = [{instancePath:instancePath+"/health-status",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -24856,8 +24856,8 @@ if(valid0){
 if(data["media-status"] !== undefined){
 let data5 = data["media-status"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate804.errors = [{instancePath:instancePath+"/media-status",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 255 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 255n)){
+validate804.errors = [{instancePath:instancePath+"/media-status",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -24869,8 +24869,8 @@ if(valid0){
 if(data["additional-status"] !== undefined){
 let data6 = data["additional-status"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate804.errors = [{instancePath:instancePath+"/additional-status",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 255 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 255n)){
+validate804.errors = [{instancePath:instancePath+"/additional-status",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -24882,8 +24882,8 @@ if(valid0){
 if(data["life-used"] !== undefined){
 let data7 = data["life-used"];
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate804.errors = [{instancePath:instancePath+"/life-used",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 255 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 255n)){
+validate804.errors = [{instancePath:instancePath+"/life-used",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -24895,8 +24895,8 @@ if(valid0){
 if(data.temperature !== undefined){
 let data8 = data.temperature;
 const _errs11 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate804.errors = [{instancePath:instancePath+"/temperature",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -32768 && data8 <= 32767 : typeof data8 == "bigint" && data8 >= -32768n && data8 <= 32767n)){
+validate804.errors = [{instancePath:instancePath+"/temperature",keyword:"x-int",params:{min: "-32768", max: "32767"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -24908,8 +24908,8 @@ if(valid0){
 if(data["dirty-shutdown-count"] !== undefined){
 let data9 = data["dirty-shutdown-count"];
 const _errs12 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate804.errors = [{instancePath:instancePath+"/dirty-shutdown-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 4294967295 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 4294967295n)){
+validate804.errors = [{instancePath:instancePath+"/dirty-shutdown-count",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -24921,8 +24921,8 @@ if(valid0){
 if(data["corrected-volatile-error-count"] !== undefined){
 let data10 = data["corrected-volatile-error-count"];
 const _errs13 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate804.errors = [{instancePath:instancePath+"/corrected-volatile-error-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 4294967295 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 4294967295n)){
+validate804.errors = [{instancePath:instancePath+"/corrected-volatile-error-count",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -24934,8 +24934,8 @@ if(valid0){
 if(data["corrected-persistent-error-count"] !== undefined){
 let data11 = data["corrected-persistent-error-count"];
 const _errs14 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate804.errors = [{instancePath:instancePath+"/corrected-persistent-error-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 4294967295 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 4294967295n)){
+validate804.errors = [{instancePath:instancePath+"/corrected-persistent-error-count",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -25018,8 +25018,8 @@ if(valid0){
 if(data.start !== undefined){
 let data1 = data.start;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate807.errors = [{instancePath:instancePath+"/start",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate807.errors = [{instancePath:instancePath+"/start",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -25031,8 +25031,8 @@ if(valid0){
 if(data.length !== undefined){
 let data2 = data.length;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate807.errors = [{instancePath:instancePath+"/length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate807.errors = [{instancePath:instancePath+"/length",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -25130,8 +25130,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate810.errors = [{instancePath:instancePath+"/header/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate810.errors = [{instancePath:instancePath+"/header/" + i0,keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid1 = _errs5 === errors;
@@ -25307,8 +25307,8 @@ if(valid0){
 if(data["host-id"] !== undefined){
 let data1 = data["host-id"];
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate815.errors = [{instancePath:instancePath+"/host-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate815.errors = [{instancePath:instancePath+"/host-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -25356,8 +25356,8 @@ if(valid0){
 if(data.region !== undefined){
 let data5 = data.region;
 const _errs10 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate815.errors = [{instancePath:instancePath+"/region",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 255 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 255n)){
+validate815.errors = [{instancePath:instancePath+"/region",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -26012,7 +26012,7 @@ return errors === 0;
 }
 
 const a67 = validate843;
-const schema354 = {"$id":"https://qmp-sdk.invalid/validators/exact/t240","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"discard-source":{"type":"boolean"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t35"},"target":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t380"}},"required":["device","sync","target"],"additionalProperties":false};
+const schema354 = {"$id":"https://qmp-sdk.invalid/validators/exact/t240","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t40"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"discard-source":{"type":"boolean"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t35"},"target":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t380"}},"required":["device","sync","target"],"additionalProperties":false};
 
 function validate844(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -26073,8 +26073,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data3 = data.speed;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate844.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate844.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -26294,7 +26294,7 @@ return errors === 0;
 }
 
 const a68 = validate853;
-const schema356 = {"$id":"https://qmp-sdk.invalid/validators/exact/a68","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"format":{"type":"string"},"node-name":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t380"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"granularity":{"x-int":["-9223372036854775808","18446744073709551615"]},"buf-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"unmap":{"type":"boolean"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t354"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
+const schema356 = {"$id":"https://qmp-sdk.invalid/validators/exact/a68","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"format":{"type":"string"},"node-name":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t355"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t380"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"granularity":{"x-int":["0","4294967295"]},"buf-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t105"},"unmap":{"type":"boolean"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t354"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
 
 function validate853(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -26415,8 +26415,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data8 = data.speed;
 const _errs16 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate853.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate853.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -26428,8 +26428,8 @@ if(valid0){
 if(data.granularity !== undefined){
 let data9 = data.granularity;
 const _errs17 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate853.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 4294967295 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 4294967295n)){
+validate853.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -26441,8 +26441,8 @@ if(valid0){
 if(data["buf-size"] !== undefined){
 let data10 = data["buf-size"];
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate853.errors = [{instancePath:instancePath+"/buf-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate853.errors = [{instancePath:instancePath+"/buf-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -26643,8 +26643,8 @@ if(valid0){
 if(data.begin !== undefined){
 let data3 = data.begin;
 const _errs8 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate860.errors = [{instancePath:instancePath+"/begin",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate860.errors = [{instancePath:instancePath+"/begin",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -26656,8 +26656,8 @@ if(valid0){
 if(data.length !== undefined){
 let data4 = data.length;
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate860.errors = [{instancePath:instancePath+"/length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate860.errors = [{instancePath:instancePath+"/length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -27129,8 +27129,8 @@ if(valid0){
 if(data["cpu-index"] !== undefined){
 let data1 = data["cpu-index"];
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate878.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate878.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -27238,8 +27238,8 @@ if(valid0){
 if(data.data !== undefined){
 let data1 = data.data;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate887.errors = [{instancePath:instancePath+"/data",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate887.errors = [{instancePath:instancePath+"/data",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -27671,8 +27671,8 @@ if(valid0){
 if(data.value !== undefined){
 let data1 = data.value;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate901.errors = [{instancePath:instancePath+"/value",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate901.errors = [{instancePath:instancePath+"/value",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -27860,8 +27860,8 @@ if(valid0){
 if(data.slot !== undefined){
 let data1 = data.slot;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate908.errors = [{instancePath:instancePath+"/slot",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate908.errors = [{instancePath:instancePath+"/slot",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -27873,8 +27873,8 @@ if(valid0){
 if(data["tracking-id"] !== undefined){
 let data2 = data["tracking-id"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate908.errors = [{instancePath:instancePath+"/tracking-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate908.errors = [{instancePath:instancePath+"/tracking-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -27898,8 +27898,8 @@ if(valid0){
 if(data.value !== undefined){
 let data4 = data.value;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate908.errors = [{instancePath:instancePath+"/value",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate908.errors = [{instancePath:instancePath+"/value",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -28073,8 +28073,8 @@ if(valid0){
 if(data.head !== undefined){
 let data1 = data.head;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/head",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate882.errors = [{instancePath:instancePath+"/head",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -28496,8 +28496,8 @@ if(_errs1 === errors){
 if(data.val !== undefined){
 let data0 = data.val;
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate932.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate932.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -28509,8 +28509,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate932.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate932.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -28534,8 +28534,8 @@ if(valid0){
 if(data["cpu-index"] !== undefined){
 let data3 = data["cpu-index"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate932.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate932.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -28591,7 +28591,7 @@ validate936.errors = vErrors;
 return errors === 0;
 }
 
-const schema414 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-0","type":"object","properties":{"transport":{"const":"socket"},"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"x-int":["-9223372036854775808","18446744073709551615"]},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["transport","type","host","port"],"additionalProperties":false};
+const schema414 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-0","type":"object","properties":{"transport":{"const":"socket"},"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"x-int":["0","65535"]},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["transport","type","host","port"],"additionalProperties":false};
 
 function validate940(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -28676,8 +28676,8 @@ if(valid0){
 if(data.to !== undefined){
 let data5 = data.to;
 const _errs10 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate940.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 65535 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 65535n)){
+validate940.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -29149,7 +29149,7 @@ validate948.errors = vErrors;
 return errors === 0;
 }
 
-const schema419 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-6","type":"object","properties":{"transport":{"const":"rdma"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"x-int":["-9223372036854775808","18446744073709551615"]},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["transport","host","port"],"additionalProperties":false};
+const schema419 = {"$id":"https://qmp-sdk.invalid/validators/exact/t342-6","type":"object","properties":{"transport":{"const":"rdma"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"x-int":["0","65535"]},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["transport","host","port"],"additionalProperties":false};
 
 function validate949(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -29222,8 +29222,8 @@ if(valid0){
 if(data.to !== undefined){
 let data4 = data.to;
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate949.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate949.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -29347,8 +29347,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data2 = data.offset;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate950.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate950.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -29997,7 +29997,7 @@ return errors === 0;
 }
 
 const a90 = validate975;
-const schema435 = {"$id":"https://qmp-sdk.invalid/validators/exact/a90","type":"object","properties":{"announce-initial":{"x-int":["-9223372036854775808","18446744073709551615"]},"announce-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"announce-rounds":{"x-int":["-9223372036854775808","18446744073709551615"]},"announce-step":{"x-int":["-9223372036854775808","18446744073709551615"]},"throttle-trigger-threshold":{"x-int":["-9223372036854775808","18446744073709551615"]},"cpu-throttle-initial":{"x-int":["-9223372036854775808","18446744073709551615"]},"cpu-throttle-increment":{"x-int":["-9223372036854775808","18446744073709551615"]},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"tls-hostname":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"tls-authz":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"max-bandwidth":{"x-int":["-9223372036854775808","18446744073709551615"]},"avail-switchover-bandwidth":{"x-int":["-9223372036854775808","18446744073709551615"]},"downtime-limit":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-checkpoint-delay":{"x-int":["-9223372036854775808","18446744073709551615"]},"multifd-channels":{"x-int":["-9223372036854775808","18446744073709551615"]},"xbzrle-cache-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"max-postcopy-bandwidth":{"x-int":["-9223372036854775808","18446744073709551615"]},"max-cpu-throttle":{"x-int":["-9223372036854775808","18446744073709551615"]},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/exact/t357"},"multifd-zlib-level":{"x-int":["-9223372036854775808","18446744073709551615"]},"multifd-qatzip-level":{"x-int":["-9223372036854775808","18446744073709551615"]},"multifd-zstd-level":{"x-int":["-9223372036854775808","18446744073709551615"]},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t39"}},"x-vcpu-dirty-limit-period":{"x-int":["-9223372036854775808","18446744073709551615"]},"vcpu-dirty-limit":{"x-int":["-9223372036854775808","18446744073709551615"]},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t341"},"zero-page-detection":{"$ref":"https://qmp-sdk.invalid/validators/exact/t606"},"direct-io":{"type":"boolean"}},"additionalProperties":false};
+const schema435 = {"$id":"https://qmp-sdk.invalid/validators/exact/a90","type":"object","properties":{"announce-initial":{"x-int":["0","18446744073709551615"]},"announce-max":{"x-int":["0","18446744073709551615"]},"announce-rounds":{"x-int":["0","18446744073709551615"]},"announce-step":{"x-int":["0","18446744073709551615"]},"throttle-trigger-threshold":{"x-int":["0","255"]},"cpu-throttle-initial":{"x-int":["0","255"]},"cpu-throttle-increment":{"x-int":["0","255"]},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"tls-hostname":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"tls-authz":{"$ref":"https://qmp-sdk.invalid/validators/exact/t537"},"max-bandwidth":{"x-int":["0","18446744073709551615"]},"avail-switchover-bandwidth":{"x-int":["0","18446744073709551615"]},"downtime-limit":{"x-int":["0","18446744073709551615"]},"x-checkpoint-delay":{"x-int":["0","4294967295"]},"multifd-channels":{"x-int":["0","255"]},"xbzrle-cache-size":{"x-int":["0","18446744073709551615"]},"max-postcopy-bandwidth":{"x-int":["0","18446744073709551615"]},"max-cpu-throttle":{"x-int":["0","255"]},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/exact/t357"},"multifd-zlib-level":{"x-int":["0","255"]},"multifd-qatzip-level":{"x-int":["0","255"]},"multifd-zstd-level":{"x-int":["0","255"]},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t39"}},"x-vcpu-dirty-limit-period":{"x-int":["0","18446744073709551615"]},"vcpu-dirty-limit":{"x-int":["0","18446744073709551615"]},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t341"},"zero-page-detection":{"$ref":"https://qmp-sdk.invalid/validators/exact/t606"},"direct-io":{"type":"boolean"}},"additionalProperties":false};
 
 function validate976(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -30318,8 +30318,8 @@ if(_errs1 === errors){
 if(data["announce-initial"] !== undefined){
 let data0 = data["announce-initial"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/announce-initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate975.errors = [{instancePath:instancePath+"/announce-initial",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -30331,8 +30331,8 @@ if(valid0){
 if(data["announce-max"] !== undefined){
 let data1 = data["announce-max"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/announce-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate975.errors = [{instancePath:instancePath+"/announce-max",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -30344,8 +30344,8 @@ if(valid0){
 if(data["announce-rounds"] !== undefined){
 let data2 = data["announce-rounds"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate975.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -30357,8 +30357,8 @@ if(valid0){
 if(data["announce-step"] !== undefined){
 let data3 = data["announce-step"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/announce-step",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate975.errors = [{instancePath:instancePath+"/announce-step",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -30370,8 +30370,8 @@ if(valid0){
 if(data["throttle-trigger-threshold"] !== undefined){
 let data4 = data["throttle-trigger-threshold"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 255 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 255n)){
+validate975.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -30383,8 +30383,8 @@ if(valid0){
 if(data["cpu-throttle-initial"] !== undefined){
 let data5 = data["cpu-throttle-initial"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 255 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 255n)){
+validate975.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -30396,8 +30396,8 @@ if(valid0){
 if(data["cpu-throttle-increment"] !== undefined){
 let data6 = data["cpu-throttle-increment"];
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 255 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 255n)){
+validate975.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -30457,8 +30457,8 @@ if(valid0){
 if(data["max-bandwidth"] !== undefined){
 let data11 = data["max-bandwidth"];
 const _errs14 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 18446744073709551615n)){
+validate975.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -30470,8 +30470,8 @@ if(valid0){
 if(data["avail-switchover-bandwidth"] !== undefined){
 let data12 = data["avail-switchover-bandwidth"];
 const _errs15 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/avail-switchover-bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate975.errors = [{instancePath:instancePath+"/avail-switchover-bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -30483,8 +30483,8 @@ if(valid0){
 if(data["downtime-limit"] !== undefined){
 let data13 = data["downtime-limit"];
 const _errs16 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 18446744073709551615n)){
+validate975.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -30496,8 +30496,8 @@ if(valid0){
 if(data["x-checkpoint-delay"] !== undefined){
 let data14 = data["x-checkpoint-delay"];
 const _errs17 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 4294967295 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 4294967295n)){
+validate975.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -30509,8 +30509,8 @@ if(valid0){
 if(data["multifd-channels"] !== undefined){
 let data15 = data["multifd-channels"];
 const _errs18 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 255 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 255n)){
+validate975.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -30522,8 +30522,8 @@ if(valid0){
 if(data["xbzrle-cache-size"] !== undefined){
 let data16 = data["xbzrle-cache-size"];
 const _errs19 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= 0 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= 0n && data16 <= 18446744073709551615n)){
+validate975.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -30535,8 +30535,8 @@ if(valid0){
 if(data["max-postcopy-bandwidth"] !== undefined){
 let data17 = data["max-postcopy-bandwidth"];
 const _errs20 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= 0 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= 0n && data17 <= 18446744073709551615n)){
+validate975.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -30548,8 +30548,8 @@ if(valid0){
 if(data["max-cpu-throttle"] !== undefined){
 let data18 = data["max-cpu-throttle"];
 const _errs21 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= 0 && data18 <= 255 : typeof data18 == "bigint" && data18 >= 0n && data18 <= 255n)){
+validate975.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -30573,8 +30573,8 @@ if(valid0){
 if(data["multifd-zlib-level"] !== undefined){
 let data20 = data["multifd-zlib-level"];
 const _errs23 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= 0 && data20 <= 255 : typeof data20 == "bigint" && data20 >= 0n && data20 <= 255n)){
+validate975.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -30586,8 +30586,8 @@ if(valid0){
 if(data["multifd-qatzip-level"] !== undefined){
 let data21 = data["multifd-qatzip-level"];
 const _errs24 = errors;
-if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= 0 && data21 <= 255 : typeof data21 == "bigint" && data21 >= 0n && data21 <= 255n)){
+validate975.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -30599,8 +30599,8 @@ if(valid0){
 if(data["multifd-zstd-level"] !== undefined){
 let data22 = data["multifd-zstd-level"];
 const _errs25 = errors;
-if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 18446744073709550000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= 0 && data22 <= 255 : typeof data22 == "bigint" && data22 >= 0n && data22 <= 255n)){
+validate975.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -30642,8 +30642,8 @@ if(valid0){
 if(data["x-vcpu-dirty-limit-period"] !== undefined){
 let data25 = data["x-vcpu-dirty-limit-period"];
 const _errs29 = errors;
-if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= -9223372036854776000 && data25 <= 18446744073709550000 : typeof data25 == "bigint" && data25 >= -9223372036854775808n && data25 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/x-vcpu-dirty-limit-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= 0 && data25 <= 18446744073709550000 : typeof data25 == "bigint" && data25 >= 0n && data25 <= 18446744073709551615n)){
+validate975.errors = [{instancePath:instancePath+"/x-vcpu-dirty-limit-period",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs29 === errors;
@@ -30655,8 +30655,8 @@ if(valid0){
 if(data["vcpu-dirty-limit"] !== undefined){
 let data26 = data["vcpu-dirty-limit"];
 const _errs30 = errors;
-if(!(typeof data26 == "number" ? Number.isInteger(data26) && data26 >= -9223372036854776000 && data26 <= 18446744073709550000 : typeof data26 == "bigint" && data26 >= -9223372036854775808n && data26 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/vcpu-dirty-limit",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data26 == "number" ? Number.isInteger(data26) && data26 >= 0 && data26 <= 18446744073709550000 : typeof data26 == "bigint" && data26 >= 0n && data26 <= 18446744073709551615n)){
+validate975.errors = [{instancePath:instancePath+"/vcpu-dirty-limit",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -31038,8 +31038,8 @@ if(_errs1 === errors){
 if(data["handshake-max-seconds"] !== undefined){
 let data0 = data["handshake-max-seconds"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1002.errors = [{instancePath:instancePath+"/handshake-max-seconds",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 4294967295 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 4294967295n)){
+validate1002.errors = [{instancePath:instancePath+"/handshake-max-seconds",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -31075,8 +31075,8 @@ if(valid0){
 if(data["max-connections"] !== undefined){
 let data3 = data["max-connections"];
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1002.errors = [{instancePath:instancePath+"/max-connections",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1002.errors = [{instancePath:instancePath+"/max-connections",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -31261,8 +31261,8 @@ if(valid0){
 if(data.vectors !== undefined){
 let data6 = data.vectors;
 const _errs13 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1009.errors = [{instancePath:instancePath+"/vectors",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1009.errors = [{instancePath:instancePath+"/vectors",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -31288,7 +31288,7 @@ validate1009.errors = vErrors;
 return errors === 0;
 }
 
-const schema459 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-1","type":"object","properties":{"id":{"type":"string"},"type":{"const":"user"},"hostname":{"type":"string"},"restrict":{"type":"boolean"},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"ip":{"type":"string"},"net":{"type":"string"},"host":{"type":"string"},"tftp":{"type":"string"},"bootfile":{"type":"string"},"dhcpstart":{"type":"string"},"dns":{"type":"string"},"dnssearch":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"domainname":{"type":"string"},"ipv6-prefix":{"type":"string"},"ipv6-prefixlen":{"x-int":["-9223372036854775808","18446744073709551615"]},"ipv6-host":{"type":"string"},"ipv6-dns":{"type":"string"},"smb":{"type":"string"},"smbserver":{"type":"string"},"hostfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"guestfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"tftp-server-name":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
+const schema459 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-1","type":"object","properties":{"id":{"type":"string"},"type":{"const":"user"},"hostname":{"type":"string"},"restrict":{"type":"boolean"},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"ip":{"type":"string"},"net":{"type":"string"},"host":{"type":"string"},"tftp":{"type":"string"},"bootfile":{"type":"string"},"dhcpstart":{"type":"string"},"dns":{"type":"string"},"dnssearch":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"domainname":{"type":"string"},"ipv6-prefix":{"type":"string"},"ipv6-prefixlen":{"x-int":["-9223372036854775808","9223372036854775807"]},"ipv6-host":{"type":"string"},"ipv6-dns":{"type":"string"},"smb":{"type":"string"},"smbserver":{"type":"string"},"hostfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"guestfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t538"}},"tftp-server-name":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
 
 function validate1011(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -31562,8 +31562,8 @@ if(valid0){
 if(data["ipv6-prefixlen"] !== undefined){
 let data17 = data["ipv6-prefixlen"];
 const _errs34 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1010.errors = [{instancePath:instancePath+"/ipv6-prefixlen",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate1010.errors = [{instancePath:instancePath+"/ipv6-prefixlen",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs34 === errors;
@@ -31726,7 +31726,7 @@ validate1010.errors = vErrors;
 return errors === 0;
 }
 
-const schema461 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-2","type":"object","properties":{"id":{"type":"string"},"type":{"const":"tap"},"ifname":{"type":"string"},"fd":{"type":"string"},"fds":{"type":"string"},"script":{"type":"string"},"downscript":{"type":"string"},"br":{"type":"string"},"helper":{"type":"string"},"sndbuf":{"x-int":["-9223372036854775808","18446744073709551615"]},"vnet_hdr":{"type":"boolean"},"vhost":{"type":"boolean"},"vhostfd":{"type":"string"},"vhostfds":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"x-int":["-9223372036854775808","18446744073709551615"]},"poll-us":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["id","type"],"additionalProperties":false};
+const schema461 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-2","type":"object","properties":{"id":{"type":"string"},"type":{"const":"tap"},"ifname":{"type":"string"},"fd":{"type":"string"},"fds":{"type":"string"},"script":{"type":"string"},"downscript":{"type":"string"},"br":{"type":"string"},"helper":{"type":"string"},"sndbuf":{"x-int":["0","18446744073709551615"]},"vnet_hdr":{"type":"boolean"},"vhost":{"type":"boolean"},"vhostfd":{"type":"string"},"vhostfds":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"x-int":["0","4294967295"]},"poll-us":{"x-int":["0","4294967295"]}},"required":["id","type"],"additionalProperties":false};
 
 function validate1015(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -31859,8 +31859,8 @@ if(valid0){
 if(data.sndbuf !== undefined){
 let data9 = data.sndbuf;
 const _errs19 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1015.errors = [{instancePath:instancePath+"/sndbuf",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 18446744073709551615n)){
+validate1015.errors = [{instancePath:instancePath+"/sndbuf",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -31932,8 +31932,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data15 = data.queues;
 const _errs30 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1015.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 4294967295 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 4294967295n)){
+validate1015.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -31945,8 +31945,8 @@ if(valid0){
 if(data["poll-us"] !== undefined){
 let data16 = data["poll-us"];
 const _errs31 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1015.errors = [{instancePath:instancePath+"/poll-us",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= 0 && data16 <= 4294967295 : typeof data16 == "bigint" && data16 >= 0n && data16 <= 4294967295n)){
+validate1015.errors = [{instancePath:instancePath+"/poll-us",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -31982,7 +31982,7 @@ validate1015.errors = vErrors;
 return errors === 0;
 }
 
-const schema462 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-3","type":"object","properties":{"id":{"type":"string"},"type":{"const":"l2tpv3"},"src":{"type":"string"},"dst":{"type":"string"},"srcport":{"type":"string"},"dstport":{"type":"string"},"ipv6":{"type":"boolean"},"udp":{"type":"boolean"},"cookie64":{"type":"boolean"},"counter":{"type":"boolean"},"pincounter":{"type":"boolean"},"txcookie":{"x-int":["-9223372036854775808","18446744073709551615"]},"rxcookie":{"x-int":["-9223372036854775808","18446744073709551615"]},"txsession":{"x-int":["-9223372036854775808","18446744073709551615"]},"rxsession":{"x-int":["-9223372036854775808","18446744073709551615"]},"offset":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["id","type","src","dst","txsession"],"additionalProperties":false};
+const schema462 = {"$id":"https://qmp-sdk.invalid/validators/exact/t364-3","type":"object","properties":{"id":{"type":"string"},"type":{"const":"l2tpv3"},"src":{"type":"string"},"dst":{"type":"string"},"srcport":{"type":"string"},"dstport":{"type":"string"},"ipv6":{"type":"boolean"},"udp":{"type":"boolean"},"cookie64":{"type":"boolean"},"counter":{"type":"boolean"},"pincounter":{"type":"boolean"},"txcookie":{"x-int":["0","18446744073709551615"]},"rxcookie":{"x-int":["0","18446744073709551615"]},"txsession":{"x-int":["0","4294967295"]},"rxsession":{"x-int":["0","4294967295"]},"offset":{"x-int":["0","4294967295"]}},"required":["id","type","src","dst","txsession"],"additionalProperties":false};
 
 function validate1016(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -32139,8 +32139,8 @@ if(valid0){
 if(data.txcookie !== undefined){
 let data11 = data.txcookie;
 const _errs23 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1016.errors = [{instancePath:instancePath+"/txcookie",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 18446744073709551615n)){
+validate1016.errors = [{instancePath:instancePath+"/txcookie",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -32152,8 +32152,8 @@ if(valid0){
 if(data.rxcookie !== undefined){
 let data12 = data.rxcookie;
 const _errs24 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1016.errors = [{instancePath:instancePath+"/rxcookie",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate1016.errors = [{instancePath:instancePath+"/rxcookie",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -32165,8 +32165,8 @@ if(valid0){
 if(data.txsession !== undefined){
 let data13 = data.txsession;
 const _errs25 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1016.errors = [{instancePath:instancePath+"/txsession",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 4294967295 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 4294967295n)){
+validate1016.errors = [{instancePath:instancePath+"/txsession",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -32178,8 +32178,8 @@ if(valid0){
 if(data.rxsession !== undefined){
 let data14 = data.rxsession;
 const _errs26 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1016.errors = [{instancePath:instancePath+"/rxsession",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 4294967295 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 4294967295n)){
+validate1016.errors = [{instancePath:instancePath+"/rxsession",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -32191,8 +32191,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data15 = data.offset;
 const _errs27 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1016.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 4294967295 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 4294967295n)){
+validate1016.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -32434,8 +32434,8 @@ if(valid0){
 if(data.reconnect !== undefined){
 let data4 = data.reconnect;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/reconnect",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/reconnect",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -32447,8 +32447,8 @@ if(valid0){
 if(data["reconnect-ms"] !== undefined){
 let data5 = data["reconnect-ms"];
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/reconnect-ms",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/reconnect-ms",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -32616,8 +32616,8 @@ if(valid0){
 if(data.port !== undefined){
 let data3 = data.port;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1023.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 65535 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 65535n)){
+validate1023.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -32641,8 +32641,8 @@ if(valid0){
 if(data.mode !== undefined){
 let data5 = data.mode;
 const _errs10 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1023.errors = [{instancePath:instancePath+"/mode",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 65535 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 65535n)){
+validate1023.errors = [{instancePath:instancePath+"/mode",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -32798,8 +32798,8 @@ if(valid0){
 if(data.hubid !== undefined){
 let data2 = data.hubid;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1025.errors = [{instancePath:instancePath+"/hubid",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -2147483648 && data2 <= 2147483647 : typeof data2 == "bigint" && data2 >= -2147483648n && data2 <= 2147483647n)){
+validate1025.errors = [{instancePath:instancePath+"/hubid",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -32989,8 +32989,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data4 = data.queues;
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1027.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1027.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -33086,8 +33086,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data4 = data.queues;
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1028.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1028.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -33435,8 +33435,8 @@ if(valid0){
 if(data.node !== undefined){
 let data3 = data.node;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1050.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1050.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -33519,8 +33519,8 @@ if(valid0){
 if(data.node !== undefined){
 let data3 = data.node;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1051.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1051.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -34054,7 +34054,7 @@ validate1063.errors = vErrors;
 return errors === 0;
 }
 
-const schema488 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-7","type":"object","properties":{"qom-type":{"const":"colo-compare"},"id":{"type":"string"},"primary_in":{"type":"string"},"secondary_in":{"type":"string"},"outdev":{"type":"string"},"iothread":{"type":"string"},"notify_dev":{"type":"string"},"compare_timeout":{"x-int":["-9223372036854775808","18446744073709551615"]},"expired_scan_cycle":{"x-int":["-9223372036854775808","18446744073709551615"]},"max_queue_size":{"x-int":["-9223372036854775808","18446744073709551615"]},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","primary_in","secondary_in","outdev","iothread"],"additionalProperties":false};
+const schema488 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-7","type":"object","properties":{"qom-type":{"const":"colo-compare"},"id":{"type":"string"},"primary_in":{"type":"string"},"secondary_in":{"type":"string"},"outdev":{"type":"string"},"iothread":{"type":"string"},"notify_dev":{"type":"string"},"compare_timeout":{"x-int":["0","18446744073709551615"]},"expired_scan_cycle":{"x-int":["0","4294967295"]},"max_queue_size":{"x-int":["0","4294967295"]},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","primary_in","secondary_in","outdev","iothread"],"additionalProperties":false};
 
 function validate1064(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -34163,8 +34163,8 @@ if(valid0){
 if(data.compare_timeout !== undefined){
 let data7 = data.compare_timeout;
 const _errs15 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1064.errors = [{instancePath:instancePath+"/compare_timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 18446744073709551615n)){
+validate1064.errors = [{instancePath:instancePath+"/compare_timeout",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -34176,8 +34176,8 @@ if(valid0){
 if(data.expired_scan_cycle !== undefined){
 let data8 = data.expired_scan_cycle;
 const _errs16 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1064.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1064.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -34189,8 +34189,8 @@ if(valid0){
 if(data.max_queue_size !== undefined){
 let data9 = data.max_queue_size;
 const _errs17 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1064.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 4294967295 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 4294967295n)){
+validate1064.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -34280,8 +34280,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data2 = data.queues;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1065.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1065.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -34293,8 +34293,8 @@ if(valid0){
 if(data["throttle-bps"] !== undefined){
 let data3 = data["throttle-bps"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1065.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1065.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -34306,8 +34306,8 @@ if(valid0){
 if(data["throttle-ops"] !== undefined){
 let data4 = data["throttle-ops"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1065.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate1065.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -34379,8 +34379,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data2 = data.queues;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1066.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1066.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -34392,8 +34392,8 @@ if(valid0){
 if(data["throttle-bps"] !== undefined){
 let data3 = data["throttle-bps"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1066.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1066.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -34405,8 +34405,8 @@ if(valid0){
 if(data["throttle-ops"] !== undefined){
 let data4 = data["throttle-ops"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1066.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate1066.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -34478,8 +34478,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data2 = data.queues;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1067.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1067.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -34491,8 +34491,8 @@ if(valid0){
 if(data["throttle-bps"] !== undefined){
 let data3 = data["throttle-bps"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1067.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1067.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -34504,8 +34504,8 @@ if(valid0){
 if(data["throttle-ops"] !== undefined){
 let data4 = data["throttle-ops"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1067.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate1067.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -34577,8 +34577,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data2 = data.queues;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1068.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1068.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -34590,8 +34590,8 @@ if(valid0){
 if(data["throttle-bps"] !== undefined){
 let data3 = data["throttle-bps"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1068.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1068.errors = [{instancePath:instancePath+"/throttle-bps",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -34603,8 +34603,8 @@ if(valid0){
 if(data["throttle-ops"] !== undefined){
 let data4 = data["throttle-ops"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1068.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate1068.errors = [{instancePath:instancePath+"/throttle-ops",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -34866,8 +34866,8 @@ if(valid0){
 if(data.interval !== undefined){
 let data7 = data.interval;
 const _errs13 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1070.errors = [{instancePath:instancePath+"/interval",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 4294967295 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 4294967295n)){
+validate1070.errors = [{instancePath:instancePath+"/interval",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -34894,7 +34894,7 @@ validate1070.errors = vErrors;
 return errors === 0;
 }
 
-const schema497 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-14","type":"object","properties":{"qom-type":{"const":"filter-dump"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"},"file":{"type":"string"},"maxlen":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["qom-type","id","netdev","file"],"additionalProperties":false};
+const schema497 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-14","type":"object","properties":{"qom-type":{"const":"filter-dump"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t377"},"file":{"type":"string"},"maxlen":{"x-int":["0","4294967295"]}},"required":["qom-type","id","netdev","file"],"additionalProperties":false};
 
 function validate1075(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -35015,8 +35015,8 @@ if(valid0){
 if(data.maxlen !== undefined){
 let data8 = data.maxlen;
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1075.errors = [{instancePath:instancePath+"/maxlen",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1075.errors = [{instancePath:instancePath+"/maxlen",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -36005,8 +36005,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data2 = data["aio-max-batch"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1095.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1095.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -36018,8 +36018,8 @@ if(valid0){
 if(data["thread-pool-min"] !== undefined){
 let data3 = data["thread-pool-min"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1095.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1095.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -36031,8 +36031,8 @@ if(valid0){
 if(data["thread-pool-max"] !== undefined){
 let data4 = data["thread-pool-max"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1095.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1095.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -36044,8 +36044,8 @@ if(valid0){
 if(data["poll-max-ns"] !== undefined){
 let data5 = data["poll-max-ns"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1095.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1095.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -36057,8 +36057,8 @@ if(valid0){
 if(data["poll-grow"] !== undefined){
 let data6 = data["poll-grow"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1095.errors = [{instancePath:instancePath+"/poll-grow",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1095.errors = [{instancePath:instancePath+"/poll-grow",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -36070,8 +36070,8 @@ if(valid0){
 if(data["poll-shrink"] !== undefined){
 let data7 = data["poll-shrink"];
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1095.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1095.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -36146,8 +36146,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data2 = data["aio-max-batch"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1096.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1096.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -36159,8 +36159,8 @@ if(valid0){
 if(data["thread-pool-min"] !== undefined){
 let data3 = data["thread-pool-min"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1096.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1096.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -36172,8 +36172,8 @@ if(valid0){
 if(data["thread-pool-max"] !== undefined){
 let data4 = data["thread-pool-max"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1096.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1096.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -36197,7 +36197,7 @@ validate1096.errors = vErrors;
 return errors === 0;
 }
 
-const schema508 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-24","type":"object","properties":{"qom-type":{"const":"memory-backend-epc"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["-9223372036854775808","18446744073709551615"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["-9223372036854775808","18446744073709551615"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema508 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-24","type":"object","properties":{"qom-type":{"const":"memory-backend-epc"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["0","65535"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["0","4294967295"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["0","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 const schema509 = {"$id":"https://qmp-sdk.invalid/validators/exact/t274","type":"string","enum":["default","preferred","bind","interleave"]};
 
 function validate1098(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -36282,8 +36282,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1097.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1097.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -36342,8 +36342,8 @@ if(valid0){
 if(data["prealloc-threads"] !== undefined){
 let data8 = data["prealloc-threads"];
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1097.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1097.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -36391,8 +36391,8 @@ if(valid0){
 if(data.size !== undefined){
 let data12 = data.size;
 const _errs22 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1097.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate1097.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -36436,7 +36436,7 @@ validate1097.errors = vErrors;
 return errors === 0;
 }
 
-const schema510 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-25","type":"object","properties":{"qom-type":{"const":"memory-backend-file"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["-9223372036854775808","18446744073709551615"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["-9223372036854775808","18446744073709551615"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"align":{"x-int":["-9223372036854775808","18446744073709551615"]},"offset":{"x-int":["-9223372036854775808","18446744073709551615"]},"discard-data":{"type":"boolean"},"mem-path":{"type":"string"},"pmem":{"type":"boolean"},"readonly":{"type":"boolean"},"rom":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"}},"required":["qom-type","id","size","mem-path"],"additionalProperties":false};
+const schema510 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-25","type":"object","properties":{"qom-type":{"const":"memory-backend-file"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["0","65535"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["0","4294967295"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["0","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"align":{"x-int":["0","18446744073709551615"]},"offset":{"x-int":["0","18446744073709551615"]},"discard-data":{"type":"boolean"},"mem-path":{"type":"string"},"pmem":{"type":"boolean"},"readonly":{"type":"boolean"},"rom":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"}},"required":["qom-type","id","size","mem-path"],"additionalProperties":false};
 
 function validate1100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -36504,8 +36504,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1100.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1100.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -36564,8 +36564,8 @@ if(valid0){
 if(data["prealloc-threads"] !== undefined){
 let data8 = data["prealloc-threads"];
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1100.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1100.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -36613,8 +36613,8 @@ if(valid0){
 if(data.size !== undefined){
 let data12 = data.size;
 const _errs22 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1100.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate1100.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -36638,8 +36638,8 @@ if(valid0){
 if(data.align !== undefined){
 let data14 = data.align;
 const _errs25 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1100.errors = [{instancePath:instancePath+"/align",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 18446744073709551615n)){
+validate1100.errors = [{instancePath:instancePath+"/align",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -36651,8 +36651,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data15 = data.offset;
 const _errs26 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1100.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 18446744073709551615n)){
+validate1100.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -36751,7 +36751,7 @@ validate1100.errors = vErrors;
 return errors === 0;
 }
 
-const schema511 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-26","type":"object","properties":{"qom-type":{"const":"memory-backend-memfd"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["-9223372036854775808","18446744073709551615"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["-9223372036854775808","18446744073709551615"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"hugetlb":{"type":"boolean"},"hugetlbsize":{"x-int":["-9223372036854775808","18446744073709551615"]},"seal":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema511 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-26","type":"object","properties":{"qom-type":{"const":"memory-backend-memfd"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["0","65535"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["0","4294967295"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["0","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"hugetlb":{"type":"boolean"},"hugetlbsize":{"x-int":["0","18446744073709551615"]},"seal":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -36819,8 +36819,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1103.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1103.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -36879,8 +36879,8 @@ if(valid0){
 if(data["prealloc-threads"] !== undefined){
 let data8 = data["prealloc-threads"];
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1103.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1103.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -36928,8 +36928,8 @@ if(valid0){
 if(data.size !== undefined){
 let data12 = data.size;
 const _errs22 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1103.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate1103.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -36965,8 +36965,8 @@ if(valid0){
 if(data.hugetlbsize !== undefined){
 let data15 = data.hugetlbsize;
 const _errs27 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1103.errors = [{instancePath:instancePath+"/hugetlbsize",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 18446744073709551615n)){
+validate1103.errors = [{instancePath:instancePath+"/hugetlbsize",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -37013,7 +37013,7 @@ validate1103.errors = vErrors;
 return errors === 0;
 }
 
-const schema512 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-27","type":"object","properties":{"qom-type":{"const":"memory-backend-ram"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["-9223372036854775808","18446744073709551615"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["-9223372036854775808","18446744073709551615"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema512 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-27","type":"object","properties":{"qom-type":{"const":"memory-backend-ram"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["0","65535"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["0","4294967295"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["0","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -37081,8 +37081,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1105.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1105.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -37141,8 +37141,8 @@ if(valid0){
 if(data["prealloc-threads"] !== undefined){
 let data8 = data["prealloc-threads"];
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1105.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1105.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -37190,8 +37190,8 @@ if(valid0){
 if(data.size !== undefined){
 let data12 = data.size;
 const _errs22 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1105.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate1105.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -37235,7 +37235,7 @@ validate1105.errors = vErrors;
 return errors === 0;
 }
 
-const schema513 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-28","type":"object","properties":{"qom-type":{"const":"memory-backend-shm"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["-9223372036854775808","18446744073709551615"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["-9223372036854775808","18446744073709551615"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema513 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-28","type":"object","properties":{"qom-type":{"const":"memory-backend-shm"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["0","65535"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t274"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["0","4294967295"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["0","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -37303,8 +37303,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1107.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1107.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -37363,8 +37363,8 @@ if(valid0){
 if(data["prealloc-threads"] !== undefined){
 let data8 = data["prealloc-threads"];
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1107.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1107.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -37412,8 +37412,8 @@ if(valid0){
 if(data.size !== undefined){
 let data12 = data.size;
 const _errs22 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1107.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate1107.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -38069,8 +38069,8 @@ if(valid0){
 if(data.serial !== undefined){
 let data5 = data.serial;
 const _errs10 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1117.errors = [{instancePath:instancePath+"/serial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -2147483648 && data5 <= 2147483647 : typeof data5 == "bigint" && data5 >= -2147483648n && data5 <= 2147483647n)){
+validate1117.errors = [{instancePath:instancePath+"/serial",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -38095,7 +38095,7 @@ validate1117.errors = vErrors;
 return errors === 0;
 }
 
-const schema522 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-36","type":"object","properties":{"qom-type":{"const":"sev-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"cbitpos":{"x-int":["-9223372036854775808","18446744073709551615"]},"reduced-phys-bits":{"x-int":["-9223372036854775808","18446744073709551615"]},"kernel-hashes":{"type":"boolean"},"dh-cert-file":{"type":"string"},"session-file":{"type":"string"},"policy":{"x-int":["-9223372036854775808","18446744073709551615"]},"handle":{"x-int":["-9223372036854775808","18446744073709551615"]},"legacy-vm-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
+const schema522 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-36","type":"object","properties":{"qom-type":{"const":"sev-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"cbitpos":{"x-int":["0","4294967295"]},"reduced-phys-bits":{"x-int":["0","4294967295"]},"kernel-hashes":{"type":"boolean"},"dh-cert-file":{"type":"string"},"session-file":{"type":"string"},"policy":{"x-int":["0","4294967295"]},"handle":{"x-int":["0","4294967295"]},"legacy-vm-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t393"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
 
 function validate1119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -38156,8 +38156,8 @@ if(valid0){
 if(data.cbitpos !== undefined){
 let data3 = data.cbitpos;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1119.errors = [{instancePath:instancePath+"/cbitpos",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1119.errors = [{instancePath:instancePath+"/cbitpos",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -38169,8 +38169,8 @@ if(valid0){
 if(data["reduced-phys-bits"] !== undefined){
 let data4 = data["reduced-phys-bits"];
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1119.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1119.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -38218,8 +38218,8 @@ if(valid0){
 if(data.policy !== undefined){
 let data8 = data.policy;
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1119.errors = [{instancePath:instancePath+"/policy",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1119.errors = [{instancePath:instancePath+"/policy",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -38231,8 +38231,8 @@ if(valid0){
 if(data.handle !== undefined){
 let data9 = data.handle;
 const _errs16 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1119.errors = [{instancePath:instancePath+"/handle",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 4294967295 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 4294967295n)){
+validate1119.errors = [{instancePath:instancePath+"/handle",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -38274,7 +38274,7 @@ validate1119.errors = vErrors;
 return errors === 0;
 }
 
-const schema523 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-37","type":"object","properties":{"qom-type":{"const":"sev-snp-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"cbitpos":{"x-int":["-9223372036854775808","18446744073709551615"]},"reduced-phys-bits":{"x-int":["-9223372036854775808","18446744073709551615"]},"kernel-hashes":{"type":"boolean"},"policy":{"x-int":["-9223372036854775808","18446744073709551615"]},"guest-visible-workarounds":{"type":"string"},"id-block":{"type":"string"},"id-auth":{"type":"string"},"author-key-enabled":{"type":"boolean"},"host-data":{"type":"string"},"vcek-disabled":{"type":"boolean"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
+const schema523 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-37","type":"object","properties":{"qom-type":{"const":"sev-snp-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"cbitpos":{"x-int":["0","4294967295"]},"reduced-phys-bits":{"x-int":["0","4294967295"]},"kernel-hashes":{"type":"boolean"},"policy":{"x-int":["0","18446744073709551615"]},"guest-visible-workarounds":{"type":"string"},"id-block":{"type":"string"},"id-auth":{"type":"string"},"author-key-enabled":{"type":"boolean"},"host-data":{"type":"string"},"vcek-disabled":{"type":"boolean"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
 
 function validate1121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -38335,8 +38335,8 @@ if(valid0){
 if(data.cbitpos !== undefined){
 let data3 = data.cbitpos;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1121.errors = [{instancePath:instancePath+"/cbitpos",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1121.errors = [{instancePath:instancePath+"/cbitpos",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -38348,8 +38348,8 @@ if(valid0){
 if(data["reduced-phys-bits"] !== undefined){
 let data4 = data["reduced-phys-bits"];
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1121.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1121.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -38373,8 +38373,8 @@ if(valid0){
 if(data.policy !== undefined){
 let data6 = data.policy;
 const _errs11 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1121.errors = [{instancePath:instancePath+"/policy",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 18446744073709551615n)){
+validate1121.errors = [{instancePath:instancePath+"/policy",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -38533,8 +38533,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1122.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 65535 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 65535n)){
+validate1122.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -38564,8 +38564,8 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 const _errs10 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1122.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 65535 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 65535n)){
+validate1122.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -38599,8 +38599,8 @@ validate1122.errors = vErrors;
 return errors === 0;
 }
 
-const schema525 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-39","type":"object","properties":{"qom-type":{"const":"throttle-group"},"id":{"type":"string"},"limits":{"$ref":"https://qmp-sdk.invalid/validators/exact/t548"},"x-iops-total":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-total-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-total-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-read":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-read-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-read-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-write":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-write-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-write-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-total":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-total-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-total-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-read":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-read-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-read-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-write":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-write-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-write-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-size":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["qom-type","id"],"additionalProperties":false};
-const schema526 = {"$id":"https://qmp-sdk.invalid/validators/exact/t548","type":"object","properties":{"iops-total":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-total-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-total-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-read":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-read-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-read-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-write":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-write-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-write-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-total":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-total-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-total-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-read":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-read-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-read-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-write":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-write-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-write-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-size":{"x-int":["-9223372036854775808","18446744073709551615"]}},"additionalProperties":false};
+const schema525 = {"$id":"https://qmp-sdk.invalid/validators/exact/t388-39","type":"object","properties":{"qom-type":{"const":"throttle-group"},"id":{"type":"string"},"limits":{"$ref":"https://qmp-sdk.invalid/validators/exact/t548"},"x-iops-total":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-total-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-total-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-read":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-read-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-read-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-write":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-write-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-write-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-total":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-total-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-total-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-read":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-read-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-read-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-write":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-write-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-write-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-size":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["qom-type","id"],"additionalProperties":false};
+const schema526 = {"$id":"https://qmp-sdk.invalid/validators/exact/t548","type":"object","properties":{"iops-total":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-total-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-total-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-read":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-read-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-read-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-write":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-write-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-write-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-total":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-total-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-total-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-read":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-read-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-read-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-write":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-write-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-write-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-size":{"x-int":["-9223372036854775808","9223372036854775807"]}},"additionalProperties":false};
 
 function validate1124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -38619,8 +38619,8 @@ if(_errs1 === errors){
 if(data["iops-total"] !== undefined){
 let data0 = data["iops-total"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/iops-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/iops-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -38632,8 +38632,8 @@ if(valid0){
 if(data["iops-total-max"] !== undefined){
 let data1 = data["iops-total-max"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/iops-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/iops-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -38645,8 +38645,8 @@ if(valid0){
 if(data["iops-total-max-length"] !== undefined){
 let data2 = data["iops-total-max-length"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/iops-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/iops-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -38658,8 +38658,8 @@ if(valid0){
 if(data["iops-read"] !== undefined){
 let data3 = data["iops-read"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/iops-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/iops-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -38671,8 +38671,8 @@ if(valid0){
 if(data["iops-read-max"] !== undefined){
 let data4 = data["iops-read-max"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/iops-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/iops-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -38684,8 +38684,8 @@ if(valid0){
 if(data["iops-read-max-length"] !== undefined){
 let data5 = data["iops-read-max-length"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/iops-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/iops-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -38697,8 +38697,8 @@ if(valid0){
 if(data["iops-write"] !== undefined){
 let data6 = data["iops-write"];
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/iops-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/iops-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -38710,8 +38710,8 @@ if(valid0){
 if(data["iops-write-max"] !== undefined){
 let data7 = data["iops-write-max"];
 const _errs9 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/iops-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/iops-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -38723,8 +38723,8 @@ if(valid0){
 if(data["iops-write-max-length"] !== undefined){
 let data8 = data["iops-write-max-length"];
 const _errs10 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/iops-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/iops-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -38736,8 +38736,8 @@ if(valid0){
 if(data["bps-total"] !== undefined){
 let data9 = data["bps-total"];
 const _errs11 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/bps-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/bps-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -38749,8 +38749,8 @@ if(valid0){
 if(data["bps-total-max"] !== undefined){
 let data10 = data["bps-total-max"];
 const _errs12 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/bps-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/bps-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -38762,8 +38762,8 @@ if(valid0){
 if(data["bps-total-max-length"] !== undefined){
 let data11 = data["bps-total-max-length"];
 const _errs13 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/bps-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/bps-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -38775,8 +38775,8 @@ if(valid0){
 if(data["bps-read"] !== undefined){
 let data12 = data["bps-read"];
 const _errs14 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/bps-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/bps-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -38788,8 +38788,8 @@ if(valid0){
 if(data["bps-read-max"] !== undefined){
 let data13 = data["bps-read-max"];
 const _errs15 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/bps-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/bps-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -38801,8 +38801,8 @@ if(valid0){
 if(data["bps-read-max-length"] !== undefined){
 let data14 = data["bps-read-max-length"];
 const _errs16 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/bps-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 9223372036854775000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/bps-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -38814,8 +38814,8 @@ if(valid0){
 if(data["bps-write"] !== undefined){
 let data15 = data["bps-write"];
 const _errs17 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/bps-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/bps-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -38827,8 +38827,8 @@ if(valid0){
 if(data["bps-write-max"] !== undefined){
 let data16 = data["bps-write-max"];
 const _errs18 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/bps-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/bps-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -38840,8 +38840,8 @@ if(valid0){
 if(data["bps-write-max-length"] !== undefined){
 let data17 = data["bps-write-max-length"];
 const _errs19 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/bps-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/bps-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -38853,8 +38853,8 @@ if(valid0){
 if(data["iops-size"] !== undefined){
 let data18 = data["iops-size"];
 const _errs20 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate1124.errors = [{instancePath:instancePath+"/iops-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate1124.errors = [{instancePath:instancePath+"/iops-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -38951,8 +38951,8 @@ if(valid0){
 if(data["x-iops-total"] !== undefined){
 let data3 = data["x-iops-total"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -38964,8 +38964,8 @@ if(valid0){
 if(data["x-iops-total-max"] !== undefined){
 let data4 = data["x-iops-total-max"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -38977,8 +38977,8 @@ if(valid0){
 if(data["x-iops-total-max-length"] !== undefined){
 let data5 = data["x-iops-total-max-length"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -38990,8 +38990,8 @@ if(valid0){
 if(data["x-iops-read"] !== undefined){
 let data6 = data["x-iops-read"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -39003,8 +39003,8 @@ if(valid0){
 if(data["x-iops-read-max"] !== undefined){
 let data7 = data["x-iops-read-max"];
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -39016,8 +39016,8 @@ if(valid0){
 if(data["x-iops-read-max-length"] !== undefined){
 let data8 = data["x-iops-read-max-length"];
 const _errs11 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -39029,8 +39029,8 @@ if(valid0){
 if(data["x-iops-write"] !== undefined){
 let data9 = data["x-iops-write"];
 const _errs12 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -39042,8 +39042,8 @@ if(valid0){
 if(data["x-iops-write-max"] !== undefined){
 let data10 = data["x-iops-write-max"];
 const _errs13 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -39055,8 +39055,8 @@ if(valid0){
 if(data["x-iops-write-max-length"] !== undefined){
 let data11 = data["x-iops-write-max-length"];
 const _errs14 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -39068,8 +39068,8 @@ if(valid0){
 if(data["x-bps-total"] !== undefined){
 let data12 = data["x-bps-total"];
 const _errs15 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -39081,8 +39081,8 @@ if(valid0){
 if(data["x-bps-total-max"] !== undefined){
 let data13 = data["x-bps-total-max"];
 const _errs16 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -39094,8 +39094,8 @@ if(valid0){
 if(data["x-bps-total-max-length"] !== undefined){
 let data14 = data["x-bps-total-max-length"];
 const _errs17 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 9223372036854775000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -39107,8 +39107,8 @@ if(valid0){
 if(data["x-bps-read"] !== undefined){
 let data15 = data["x-bps-read"];
 const _errs18 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -39120,8 +39120,8 @@ if(valid0){
 if(data["x-bps-read-max"] !== undefined){
 let data16 = data["x-bps-read-max"];
 const _errs19 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -39133,8 +39133,8 @@ if(valid0){
 if(data["x-bps-read-max-length"] !== undefined){
 let data17 = data["x-bps-read-max-length"];
 const _errs20 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -39146,8 +39146,8 @@ if(valid0){
 if(data["x-bps-write"] !== undefined){
 let data18 = data["x-bps-write"];
 const _errs21 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -39159,8 +39159,8 @@ if(valid0){
 if(data["x-bps-write-max"] !== undefined){
 let data19 = data["x-bps-write-max"];
 const _errs22 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 9223372036854775000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -39172,8 +39172,8 @@ if(valid0){
 if(data["x-bps-write-max-length"] !== undefined){
 let data20 = data["x-bps-write-max-length"];
 const _errs23 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-bps-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 9223372036854775000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-bps-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -39185,8 +39185,8 @@ if(valid0){
 if(data["x-iops-size"] !== undefined){
 let data21 = data["x-iops-size"];
 const _errs24 = errors;
-if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/x-iops-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 9223372036854775000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/x-iops-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -40372,8 +40372,8 @@ if(_errs1 === errors){
 if(data.val !== undefined){
 let data0 = data.val;
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1192.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1192.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -40385,8 +40385,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1192.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1192.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -41024,8 +41024,8 @@ if(valid0){
 if(data.source !== undefined){
 let data3 = data.source;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1214.errors = [{instancePath:instancePath+"/source",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1214.errors = [{instancePath:instancePath+"/source",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -41037,8 +41037,8 @@ if(valid0){
 if(data.status !== undefined){
 let data4 = data.status;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1214.errors = [{instancePath:instancePath+"/status",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1214.errors = [{instancePath:instancePath+"/status",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -41158,8 +41158,8 @@ if(valid0){
 if(data.frequency !== undefined){
 let data2 = data.frequency;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1222.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1222.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -41171,8 +41171,8 @@ if(valid0){
 if(data.channels !== undefined){
 let data3 = data.channels;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1222.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1222.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -41184,8 +41184,8 @@ if(valid0){
 if(data.voices !== undefined){
 let data4 = data.voices;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1222.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1222.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -41209,8 +41209,8 @@ if(valid0){
 if(data["buffer-length"] !== undefined){
 let data6 = data["buffer-length"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1222.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1222.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -41273,8 +41273,8 @@ if(valid0){
 if(data["timer-period"] !== undefined){
 let data2 = data["timer-period"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1221.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1221.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -41354,8 +41354,8 @@ if(valid0){
 if(data.frequency !== undefined){
 let data2 = data.frequency;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1228.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1228.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -41367,8 +41367,8 @@ if(valid0){
 if(data.channels !== undefined){
 let data3 = data.channels;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1228.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1228.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -41380,8 +41380,8 @@ if(valid0){
 if(data.voices !== undefined){
 let data4 = data.voices;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1228.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1228.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -41405,8 +41405,8 @@ if(valid0){
 if(data["buffer-length"] !== undefined){
 let data6 = data["buffer-length"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1228.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1228.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -41430,8 +41430,8 @@ if(valid0){
 if(data["period-length"] !== undefined){
 let data8 = data["period-length"];
 const _errs12 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1228.errors = [{instancePath:instancePath+"/period-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1228.errors = [{instancePath:instancePath+"/period-length",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -41509,8 +41509,8 @@ if(valid0){
 if(data["timer-period"] !== undefined){
 let data2 = data["timer-period"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1227.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1227.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -41546,8 +41546,8 @@ if(valid0){
 if(data.threshold !== undefined){
 let data5 = data.threshold;
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1227.errors = [{instancePath:instancePath+"/threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 4294967295 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 4294967295n)){
+validate1227.errors = [{instancePath:instancePath+"/threshold",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -41610,8 +41610,8 @@ if(valid0){
 if(data["timer-period"] !== undefined){
 let data2 = data["timer-period"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1232.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1232.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -41647,8 +41647,8 @@ if(valid0){
 if(data.nsamples !== undefined){
 let data5 = data.nsamples;
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1232.errors = [{instancePath:instancePath+"/nsamples",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 4294967295 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 4294967295n)){
+validate1232.errors = [{instancePath:instancePath+"/nsamples",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -41705,8 +41705,8 @@ if(valid0){
 if(data.frequency !== undefined){
 let data2 = data.frequency;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1236.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1236.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -41718,8 +41718,8 @@ if(valid0){
 if(data.channels !== undefined){
 let data3 = data.channels;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1236.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1236.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -41731,8 +41731,8 @@ if(valid0){
 if(data.voices !== undefined){
 let data4 = data.voices;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1236.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1236.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -41756,8 +41756,8 @@ if(valid0){
 if(data["buffer-length"] !== undefined){
 let data6 = data["buffer-length"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1236.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1236.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -41885,8 +41885,8 @@ if(valid0){
 if(data["timer-period"] !== undefined){
 let data2 = data["timer-period"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1235.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1235.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -41966,8 +41966,8 @@ if(valid0){
 if(data.frequency !== undefined){
 let data2 = data.frequency;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1241.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1241.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -41979,8 +41979,8 @@ if(valid0){
 if(data.channels !== undefined){
 let data3 = data.channels;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1241.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1241.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -41992,8 +41992,8 @@ if(valid0){
 if(data.voices !== undefined){
 let data4 = data.voices;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1241.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1241.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -42017,8 +42017,8 @@ if(valid0){
 if(data["buffer-length"] !== undefined){
 let data6 = data["buffer-length"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1241.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1241.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -42042,8 +42042,8 @@ if(valid0){
 if(data["buffer-count"] !== undefined){
 let data8 = data["buffer-count"];
 const _errs12 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1241.errors = [{instancePath:instancePath+"/buffer-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1241.errors = [{instancePath:instancePath+"/buffer-count",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -42121,8 +42121,8 @@ if(valid0){
 if(data["timer-period"] !== undefined){
 let data2 = data["timer-period"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1240.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1240.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -42182,8 +42182,8 @@ if(valid0){
 if(data["dsp-policy"] !== undefined){
 let data7 = data["dsp-policy"];
 const _errs11 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1240.errors = [{instancePath:instancePath+"/dsp-policy",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 4294967295 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 4294967295n)){
+validate1240.errors = [{instancePath:instancePath+"/dsp-policy",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -42242,8 +42242,8 @@ if(valid0){
 if(data.frequency !== undefined){
 let data2 = data.frequency;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1246.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1246.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -42255,8 +42255,8 @@ if(valid0){
 if(data.channels !== undefined){
 let data3 = data.channels;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1246.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1246.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -42268,8 +42268,8 @@ if(valid0){
 if(data.voices !== undefined){
 let data4 = data.voices;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1246.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1246.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -42293,8 +42293,8 @@ if(valid0){
 if(data["buffer-length"] !== undefined){
 let data6 = data["buffer-length"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1246.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1246.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -42330,8 +42330,8 @@ if(valid0){
 if(data.latency !== undefined){
 let data9 = data.latency;
 const _errs14 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1246.errors = [{instancePath:instancePath+"/latency",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 4294967295 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 4294967295n)){
+validate1246.errors = [{instancePath:instancePath+"/latency",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -42397,8 +42397,8 @@ if(valid0){
 if(data["timer-period"] !== undefined){
 let data2 = data["timer-period"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1245.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1245.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -42491,8 +42491,8 @@ if(valid0){
 if(data.frequency !== undefined){
 let data2 = data.frequency;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1251.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1251.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -42504,8 +42504,8 @@ if(valid0){
 if(data.channels !== undefined){
 let data3 = data.channels;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1251.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1251.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -42517,8 +42517,8 @@ if(valid0){
 if(data.voices !== undefined){
 let data4 = data.voices;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1251.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1251.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -42542,8 +42542,8 @@ if(valid0){
 if(data["buffer-length"] !== undefined){
 let data6 = data["buffer-length"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1251.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1251.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -42579,8 +42579,8 @@ if(valid0){
 if(data.latency !== undefined){
 let data9 = data.latency;
 const _errs14 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1251.errors = [{instancePath:instancePath+"/latency",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 4294967295 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 4294967295n)){
+validate1251.errors = [{instancePath:instancePath+"/latency",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -42646,8 +42646,8 @@ if(valid0){
 if(data["timer-period"] !== undefined){
 let data2 = data["timer-period"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1250.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1250.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -42727,8 +42727,8 @@ if(valid0){
 if(data.frequency !== undefined){
 let data2 = data.frequency;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1256.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1256.errors = [{instancePath:instancePath+"/frequency",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -42740,8 +42740,8 @@ if(valid0){
 if(data.channels !== undefined){
 let data3 = data.channels;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1256.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1256.errors = [{instancePath:instancePath+"/channels",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -42753,8 +42753,8 @@ if(valid0){
 if(data.voices !== undefined){
 let data4 = data.voices;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1256.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1256.errors = [{instancePath:instancePath+"/voices",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -42778,8 +42778,8 @@ if(valid0){
 if(data["buffer-length"] !== undefined){
 let data6 = data["buffer-length"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1256.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1256.errors = [{instancePath:instancePath+"/buffer-length",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -42791,8 +42791,8 @@ if(valid0){
 if(data["buffer-count"] !== undefined){
 let data7 = data["buffer-count"];
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1256.errors = [{instancePath:instancePath+"/buffer-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 4294967295 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 4294967295n)){
+validate1256.errors = [{instancePath:instancePath+"/buffer-count",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -42856,8 +42856,8 @@ if(valid0){
 if(data["timer-period"] !== undefined){
 let data2 = data["timer-period"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1255.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1255.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -42943,8 +42943,8 @@ if(valid0){
 if(data["timer-period"] !== undefined){
 let data2 = data["timer-period"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1260.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1260.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -43030,8 +43030,8 @@ if(valid0){
 if(data["timer-period"] !== undefined){
 let data2 = data["timer-period"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1263.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1263.errors = [{instancePath:instancePath+"/timer-period",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -43310,8 +43310,8 @@ return false;
 else {
 if(data.actual !== undefined){
 let data0 = data.actual;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1279.errors = [{instancePath:instancePath+"/actual",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1279.errors = [{instancePath:instancePath+"/actual",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -43448,8 +43448,8 @@ if(valid0){
 if(data.iters !== undefined){
 let data1 = data.iters;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1303.errors = [{instancePath:instancePath+"/iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1303.errors = [{instancePath:instancePath+"/iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -43461,8 +43461,8 @@ if(valid0){
 if(data.stripes !== undefined){
 let data2 = data.stripes;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1303.errors = [{instancePath:instancePath+"/stripes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1303.errors = [{instancePath:instancePath+"/stripes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -43474,8 +43474,8 @@ if(valid0){
 if(data["key-offset"] !== undefined){
 let data3 = data["key-offset"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1303.errors = [{instancePath:instancePath+"/key-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1303.errors = [{instancePath:instancePath+"/key-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -43596,8 +43596,8 @@ if(valid0){
 if(data["payload-offset"] !== undefined){
 let data7 = data["payload-offset"];
 const _errs9 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1293.errors = [{instancePath:instancePath+"/payload-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1293.errors = [{instancePath:instancePath+"/payload-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -43609,8 +43609,8 @@ if(valid0){
 if(data["master-key-iters"] !== undefined){
 let data8 = data["master-key-iters"];
 const _errs10 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1293.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1293.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -43854,8 +43854,8 @@ if(valid0){
 if(data.granularity !== undefined){
 let data1 = data.granularity;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1309.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate1309.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -44005,8 +44005,8 @@ if(valid0){
 if(data["refcount-bits"] !== undefined){
 let data6 = data["refcount-bits"];
 const _errs13 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1291.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1291.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -44174,8 +44174,8 @@ if(valid0){
 if(data["virtual-size"] !== undefined){
 let data2 = data["virtual-size"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1318.errors = [{instancePath:instancePath+"/virtual-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1318.errors = [{instancePath:instancePath+"/virtual-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -44187,8 +44187,8 @@ if(valid0){
 if(data["cluster-size"] !== undefined){
 let data3 = data["cluster-size"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1318.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1318.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -44250,8 +44250,8 @@ if(valid0){
 if(data.cid !== undefined){
 let data1 = data.cid;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1317.errors = [{instancePath:instancePath+"/cid",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1317.errors = [{instancePath:instancePath+"/cid",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -44263,8 +44263,8 @@ if(valid0){
 if(data["parent-cid"] !== undefined){
 let data2 = data["parent-cid"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1317.errors = [{instancePath:instancePath+"/parent-cid",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1317.errors = [{instancePath:instancePath+"/parent-cid",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -44450,8 +44450,8 @@ if(valid0){
 if(data["payload-offset"] !== undefined){
 let data6 = data["payload-offset"];
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1322.errors = [{instancePath:instancePath+"/payload-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1322.errors = [{instancePath:instancePath+"/payload-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -44463,8 +44463,8 @@ if(valid0){
 if(data["master-key-iters"] !== undefined){
 let data7 = data["master-key-iters"];
 const _errs9 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1322.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1322.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -44670,8 +44670,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["extent-size-hint"] !== undefined){
 let data0 = data["extent-size-hint"];
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1336.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1336.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 }
@@ -44907,8 +44907,8 @@ if(valid0){
 if(data["actual-size"] !== undefined){
 let data3 = data["actual-size"];
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1287.errors = [{instancePath:instancePath+"/actual-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1287.errors = [{instancePath:instancePath+"/actual-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -44920,8 +44920,8 @@ if(valid0){
 if(data["virtual-size"] !== undefined){
 let data4 = data["virtual-size"];
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1287.errors = [{instancePath:instancePath+"/virtual-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1287.errors = [{instancePath:instancePath+"/virtual-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -44933,8 +44933,8 @@ if(valid0){
 if(data["cluster-size"] !== undefined){
 let data5 = data["cluster-size"];
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1287.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1287.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -45167,8 +45167,8 @@ if(valid0){
 if(data.count !== undefined){
 let data1 = data.count;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1347.errors = [{instancePath:instancePath+"/count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1347.errors = [{instancePath:instancePath+"/count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -45180,8 +45180,8 @@ if(valid0){
 if(data.granularity !== undefined){
 let data2 = data.granularity;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1347.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1347.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -45329,8 +45329,8 @@ if(valid0){
 if(data.backing_file_depth !== undefined){
 let data5 = data.backing_file_depth;
 const _errs11 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/backing_file_depth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/backing_file_depth",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -45378,8 +45378,8 @@ if(valid0){
 if(data.bps !== undefined){
 let data9 = data.bps;
 const _errs17 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -45391,8 +45391,8 @@ if(valid0){
 if(data.bps_rd !== undefined){
 let data10 = data.bps_rd;
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/bps_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/bps_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -45404,8 +45404,8 @@ if(valid0){
 if(data.bps_wr !== undefined){
 let data11 = data.bps_wr;
 const _errs19 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/bps_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/bps_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -45417,8 +45417,8 @@ if(valid0){
 if(data.iops !== undefined){
 let data12 = data.iops;
 const _errs20 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/iops",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/iops",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -45430,8 +45430,8 @@ if(valid0){
 if(data.iops_rd !== undefined){
 let data13 = data.iops_rd;
 const _errs21 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/iops_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/iops_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -45443,8 +45443,8 @@ if(valid0){
 if(data.iops_wr !== undefined){
 let data14 = data.iops_wr;
 const _errs22 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/iops_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 9223372036854775000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/iops_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -45468,8 +45468,8 @@ if(valid0){
 if(data.bps_max !== undefined){
 let data16 = data.bps_max;
 const _errs24 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/bps_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/bps_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -45481,8 +45481,8 @@ if(valid0){
 if(data.bps_rd_max !== undefined){
 let data17 = data.bps_rd_max;
 const _errs25 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -45494,8 +45494,8 @@ if(valid0){
 if(data.bps_wr_max !== undefined){
 let data18 = data.bps_wr_max;
 const _errs26 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -45507,8 +45507,8 @@ if(valid0){
 if(data.iops_max !== undefined){
 let data19 = data.iops_max;
 const _errs27 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/iops_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 9223372036854775000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/iops_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -45520,8 +45520,8 @@ if(valid0){
 if(data.iops_rd_max !== undefined){
 let data20 = data.iops_rd_max;
 const _errs28 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 9223372036854775000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -45533,8 +45533,8 @@ if(valid0){
 if(data.iops_wr_max !== undefined){
 let data21 = data.iops_wr_max;
 const _errs29 = errors;
-if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 9223372036854775000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs29 === errors;
@@ -45546,8 +45546,8 @@ if(valid0){
 if(data.bps_max_length !== undefined){
 let data22 = data.bps_max_length;
 const _errs30 = errors;
-if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 18446744073709550000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 9223372036854775000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -45559,8 +45559,8 @@ if(valid0){
 if(data.bps_rd_max_length !== undefined){
 let data23 = data.bps_rd_max_length;
 const _errs31 = errors;
-if(!(typeof data23 == "number" ? Number.isInteger(data23) && data23 >= -9223372036854776000 && data23 <= 18446744073709550000 : typeof data23 == "bigint" && data23 >= -9223372036854775808n && data23 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data23 == "number" ? Number.isInteger(data23) && data23 >= -9223372036854776000 && data23 <= 9223372036854775000 : typeof data23 == "bigint" && data23 >= -9223372036854775808n && data23 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -45572,8 +45572,8 @@ if(valid0){
 if(data.bps_wr_max_length !== undefined){
 let data24 = data.bps_wr_max_length;
 const _errs32 = errors;
-if(!(typeof data24 == "number" ? Number.isInteger(data24) && data24 >= -9223372036854776000 && data24 <= 18446744073709550000 : typeof data24 == "bigint" && data24 >= -9223372036854775808n && data24 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data24 == "number" ? Number.isInteger(data24) && data24 >= -9223372036854776000 && data24 <= 9223372036854775000 : typeof data24 == "bigint" && data24 >= -9223372036854775808n && data24 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs32 === errors;
@@ -45585,8 +45585,8 @@ if(valid0){
 if(data.iops_max_length !== undefined){
 let data25 = data.iops_max_length;
 const _errs33 = errors;
-if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= -9223372036854776000 && data25 <= 18446744073709550000 : typeof data25 == "bigint" && data25 >= -9223372036854775808n && data25 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= -9223372036854776000 && data25 <= 9223372036854775000 : typeof data25 == "bigint" && data25 >= -9223372036854775808n && data25 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs33 === errors;
@@ -45598,8 +45598,8 @@ if(valid0){
 if(data.iops_rd_max_length !== undefined){
 let data26 = data.iops_rd_max_length;
 const _errs34 = errors;
-if(!(typeof data26 == "number" ? Number.isInteger(data26) && data26 >= -9223372036854776000 && data26 <= 18446744073709550000 : typeof data26 == "bigint" && data26 >= -9223372036854775808n && data26 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data26 == "number" ? Number.isInteger(data26) && data26 >= -9223372036854776000 && data26 <= 9223372036854775000 : typeof data26 == "bigint" && data26 >= -9223372036854775808n && data26 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs34 === errors;
@@ -45611,8 +45611,8 @@ if(valid0){
 if(data.iops_wr_max_length !== undefined){
 let data27 = data.iops_wr_max_length;
 const _errs35 = errors;
-if(!(typeof data27 == "number" ? Number.isInteger(data27) && data27 >= -9223372036854776000 && data27 <= 18446744073709550000 : typeof data27 == "bigint" && data27 >= -9223372036854775808n && data27 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data27 == "number" ? Number.isInteger(data27) && data27 >= -9223372036854776000 && data27 <= 9223372036854775000 : typeof data27 == "bigint" && data27 >= -9223372036854775808n && data27 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs35 === errors;
@@ -45624,8 +45624,8 @@ if(valid0){
 if(data.iops_size !== undefined){
 let data28 = data.iops_size;
 const _errs36 = errors;
-if(!(typeof data28 == "number" ? Number.isInteger(data28) && data28 >= -9223372036854776000 && data28 <= 18446744073709550000 : typeof data28 == "bigint" && data28 >= -9223372036854775808n && data28 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/iops_size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data28 == "number" ? Number.isInteger(data28) && data28 >= -9223372036854776000 && data28 <= 9223372036854775000 : typeof data28 == "bigint" && data28 >= -9223372036854775808n && data28 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/iops_size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs36 === errors;
@@ -45661,8 +45661,8 @@ if(valid0){
 if(data.write_threshold !== undefined){
 let data31 = data.write_threshold;
 const _errs40 = errors;
-if(!(typeof data31 == "number" ? Number.isInteger(data31) && data31 >= -9223372036854776000 && data31 <= 18446744073709550000 : typeof data31 == "bigint" && data31 >= -9223372036854775808n && data31 <= 18446744073709551615n)){
-validate1284.errors = [{instancePath:instancePath+"/write_threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data31 == "number" ? Number.isInteger(data31) && data31 >= -9223372036854776000 && data31 <= 9223372036854775000 : typeof data31 == "bigint" && data31 >= -9223372036854775808n && data31 <= 9223372036854775807n)){
+validate1284.errors = [{instancePath:instancePath+"/write_threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs40 === errors;
@@ -46120,8 +46120,8 @@ if(valid0){
 if(data.len !== undefined){
 let data2 = data.len;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1362.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1362.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -46133,8 +46133,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data3 = data.offset;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1362.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1362.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -46170,8 +46170,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data6 = data.speed;
 const _errs10 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1362.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1362.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -46287,7 +46287,7 @@ validate1362.errors = vErrors;
 return errors === 0;
 }
 
-const schema624 = {"$id":"https://qmp-sdk.invalid/validators/compat/t70-1","type":"object","properties":{"type":{"enum":["commit","stream","backup","create","amend","snapshot-load","snapshot-save","snapshot-delete"]},"device":{"type":"string"},"len":{"x-int":["-9223372036854775808","18446744073709551615"]},"offset":{"x-int":["-9223372036854775808","18446744073709551615"]},"busy":{"type":"boolean"},"paused":{"type":"boolean"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"io-status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t46"},"ready":{"type":"boolean"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t322"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"error":{"type":"string"}},"required":["type","device","len","offset","busy","paused","speed","io-status","ready","status","auto-finalize","auto-dismiss"]};
+const schema624 = {"$id":"https://qmp-sdk.invalid/validators/compat/t70-1","type":"object","properties":{"type":{"enum":["commit","stream","backup","create","amend","snapshot-load","snapshot-save","snapshot-delete"]},"device":{"type":"string"},"len":{"x-int":["-9223372036854775808","9223372036854775807"]},"offset":{"x-int":["-9223372036854775808","9223372036854775807"]},"busy":{"type":"boolean"},"paused":{"type":"boolean"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"io-status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t46"},"ready":{"type":"boolean"},"status":{"$ref":"https://qmp-sdk.invalid/validators/compat/t322"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"error":{"type":"string"}},"required":["type","device","len","offset","busy","paused","speed","io-status","ready","status","auto-finalize","auto-dismiss"]};
 
 function validate1366(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -46328,8 +46328,8 @@ if(valid0){
 if(data.len !== undefined){
 let data2 = data.len;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1366.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1366.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -46341,8 +46341,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data3 = data.offset;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1366.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1366.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -46378,8 +46378,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data6 = data.speed;
 const _errs10 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1366.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1366.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -46707,8 +46707,8 @@ else {
 if(data.interval_length !== undefined){
 let data0 = data.interval_length;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/interval_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/interval_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -46720,8 +46720,8 @@ if(valid0){
 if(data.min_rd_latency_ns !== undefined){
 let data1 = data.min_rd_latency_ns;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/min_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/min_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -46733,8 +46733,8 @@ if(valid0){
 if(data.max_rd_latency_ns !== undefined){
 let data2 = data.max_rd_latency_ns;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/max_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/max_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -46746,8 +46746,8 @@ if(valid0){
 if(data.avg_rd_latency_ns !== undefined){
 let data3 = data.avg_rd_latency_ns;
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/avg_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/avg_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -46759,8 +46759,8 @@ if(valid0){
 if(data.min_wr_latency_ns !== undefined){
 let data4 = data.min_wr_latency_ns;
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/min_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/min_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -46772,8 +46772,8 @@ if(valid0){
 if(data.max_wr_latency_ns !== undefined){
 let data5 = data.max_wr_latency_ns;
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/max_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/max_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -46785,8 +46785,8 @@ if(valid0){
 if(data.avg_wr_latency_ns !== undefined){
 let data6 = data.avg_wr_latency_ns;
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/avg_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/avg_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -46798,8 +46798,8 @@ if(valid0){
 if(data.min_zone_append_latency_ns !== undefined){
 let data7 = data.min_zone_append_latency_ns;
 const _errs8 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/min_zone_append_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/min_zone_append_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -46811,8 +46811,8 @@ if(valid0){
 if(data.max_zone_append_latency_ns !== undefined){
 let data8 = data.max_zone_append_latency_ns;
 const _errs9 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/max_zone_append_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/max_zone_append_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -46824,8 +46824,8 @@ if(valid0){
 if(data.avg_zone_append_latency_ns !== undefined){
 let data9 = data.avg_zone_append_latency_ns;
 const _errs10 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/avg_zone_append_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/avg_zone_append_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -46837,8 +46837,8 @@ if(valid0){
 if(data.min_flush_latency_ns !== undefined){
 let data10 = data.min_flush_latency_ns;
 const _errs11 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/min_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/min_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -46850,8 +46850,8 @@ if(valid0){
 if(data.max_flush_latency_ns !== undefined){
 let data11 = data.max_flush_latency_ns;
 const _errs12 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/max_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/max_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -46863,8 +46863,8 @@ if(valid0){
 if(data.avg_flush_latency_ns !== undefined){
 let data12 = data.avg_flush_latency_ns;
 const _errs13 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1383.errors = [{instancePath:instancePath+"/avg_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate1383.errors = [{instancePath:instancePath+"/avg_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -46959,8 +46959,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1385.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1385.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -46990,8 +46990,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1385.errors = [{instancePath:instancePath+"/bins/" + i1,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1385.errors = [{instancePath:instancePath+"/bins/" + i1,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -47037,8 +47037,8 @@ else {
 if(data.rd_bytes !== undefined){
 let data0 = data.rd_bytes;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/rd_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/rd_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -47050,8 +47050,8 @@ if(valid0){
 if(data.wr_bytes !== undefined){
 let data1 = data.wr_bytes;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/wr_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/wr_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -47063,8 +47063,8 @@ if(valid0){
 if(data.zone_append_bytes !== undefined){
 let data2 = data.zone_append_bytes;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/zone_append_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/zone_append_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -47076,8 +47076,8 @@ if(valid0){
 if(data.unmap_bytes !== undefined){
 let data3 = data.unmap_bytes;
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/unmap_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/unmap_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -47089,8 +47089,8 @@ if(valid0){
 if(data.rd_operations !== undefined){
 let data4 = data.rd_operations;
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -47102,8 +47102,8 @@ if(valid0){
 if(data.wr_operations !== undefined){
 let data5 = data.wr_operations;
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -47115,8 +47115,8 @@ if(valid0){
 if(data.zone_append_operations !== undefined){
 let data6 = data.zone_append_operations;
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/zone_append_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/zone_append_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -47128,8 +47128,8 @@ if(valid0){
 if(data.flush_operations !== undefined){
 let data7 = data.flush_operations;
 const _errs8 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -47141,8 +47141,8 @@ if(valid0){
 if(data.unmap_operations !== undefined){
 let data8 = data.unmap_operations;
 const _errs9 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -47154,8 +47154,8 @@ if(valid0){
 if(data.rd_total_time_ns !== undefined){
 let data9 = data.rd_total_time_ns;
 const _errs10 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/rd_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/rd_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -47167,8 +47167,8 @@ if(valid0){
 if(data.wr_total_time_ns !== undefined){
 let data10 = data.wr_total_time_ns;
 const _errs11 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/wr_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/wr_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -47180,8 +47180,8 @@ if(valid0){
 if(data.zone_append_total_time_ns !== undefined){
 let data11 = data.zone_append_total_time_ns;
 const _errs12 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/zone_append_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/zone_append_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -47193,8 +47193,8 @@ if(valid0){
 if(data.flush_total_time_ns !== undefined){
 let data12 = data.flush_total_time_ns;
 const _errs13 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/flush_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/flush_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -47206,8 +47206,8 @@ if(valid0){
 if(data.unmap_total_time_ns !== undefined){
 let data13 = data.unmap_total_time_ns;
 const _errs14 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/unmap_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/unmap_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -47219,8 +47219,8 @@ if(valid0){
 if(data.wr_highest_offset !== undefined){
 let data14 = data.wr_highest_offset;
 const _errs15 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/wr_highest_offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 9223372036854775000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/wr_highest_offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -47232,8 +47232,8 @@ if(valid0){
 if(data.rd_merged !== undefined){
 let data15 = data.rd_merged;
 const _errs16 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/rd_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/rd_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -47245,8 +47245,8 @@ if(valid0){
 if(data.wr_merged !== undefined){
 let data16 = data.wr_merged;
 const _errs17 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/wr_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/wr_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -47258,8 +47258,8 @@ if(valid0){
 if(data.zone_append_merged !== undefined){
 let data17 = data.zone_append_merged;
 const _errs18 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/zone_append_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/zone_append_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -47271,8 +47271,8 @@ if(valid0){
 if(data.unmap_merged !== undefined){
 let data18 = data.unmap_merged;
 const _errs19 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/unmap_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/unmap_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -47284,8 +47284,8 @@ if(valid0){
 if(data.idle_time_ns !== undefined){
 let data19 = data.idle_time_ns;
 const _errs20 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/idle_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 9223372036854775000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/idle_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -47297,8 +47297,8 @@ if(valid0){
 if(data.failed_rd_operations !== undefined){
 let data20 = data.failed_rd_operations;
 const _errs21 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/failed_rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 9223372036854775000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/failed_rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -47310,8 +47310,8 @@ if(valid0){
 if(data.failed_wr_operations !== undefined){
 let data21 = data.failed_wr_operations;
 const _errs22 = errors;
-if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/failed_wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 9223372036854775000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/failed_wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -47323,8 +47323,8 @@ if(valid0){
 if(data.failed_zone_append_operations !== undefined){
 let data22 = data.failed_zone_append_operations;
 const _errs23 = errors;
-if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 18446744073709550000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/failed_zone_append_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 9223372036854775000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/failed_zone_append_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -47336,8 +47336,8 @@ if(valid0){
 if(data.failed_flush_operations !== undefined){
 let data23 = data.failed_flush_operations;
 const _errs24 = errors;
-if(!(typeof data23 == "number" ? Number.isInteger(data23) && data23 >= -9223372036854776000 && data23 <= 18446744073709550000 : typeof data23 == "bigint" && data23 >= -9223372036854775808n && data23 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/failed_flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data23 == "number" ? Number.isInteger(data23) && data23 >= -9223372036854776000 && data23 <= 9223372036854775000 : typeof data23 == "bigint" && data23 >= -9223372036854775808n && data23 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/failed_flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -47349,8 +47349,8 @@ if(valid0){
 if(data.failed_unmap_operations !== undefined){
 let data24 = data.failed_unmap_operations;
 const _errs25 = errors;
-if(!(typeof data24 == "number" ? Number.isInteger(data24) && data24 >= -9223372036854776000 && data24 <= 18446744073709550000 : typeof data24 == "bigint" && data24 >= -9223372036854775808n && data24 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/failed_unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data24 == "number" ? Number.isInteger(data24) && data24 >= -9223372036854776000 && data24 <= 9223372036854775000 : typeof data24 == "bigint" && data24 >= -9223372036854775808n && data24 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/failed_unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -47362,8 +47362,8 @@ if(valid0){
 if(data.invalid_rd_operations !== undefined){
 let data25 = data.invalid_rd_operations;
 const _errs26 = errors;
-if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= -9223372036854776000 && data25 <= 18446744073709550000 : typeof data25 == "bigint" && data25 >= -9223372036854775808n && data25 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/invalid_rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= -9223372036854776000 && data25 <= 9223372036854775000 : typeof data25 == "bigint" && data25 >= -9223372036854775808n && data25 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/invalid_rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -47375,8 +47375,8 @@ if(valid0){
 if(data.invalid_wr_operations !== undefined){
 let data26 = data.invalid_wr_operations;
 const _errs27 = errors;
-if(!(typeof data26 == "number" ? Number.isInteger(data26) && data26 >= -9223372036854776000 && data26 <= 18446744073709550000 : typeof data26 == "bigint" && data26 >= -9223372036854775808n && data26 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/invalid_wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data26 == "number" ? Number.isInteger(data26) && data26 >= -9223372036854776000 && data26 <= 9223372036854775000 : typeof data26 == "bigint" && data26 >= -9223372036854775808n && data26 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/invalid_wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -47388,8 +47388,8 @@ if(valid0){
 if(data.invalid_zone_append_operations !== undefined){
 let data27 = data.invalid_zone_append_operations;
 const _errs28 = errors;
-if(!(typeof data27 == "number" ? Number.isInteger(data27) && data27 >= -9223372036854776000 && data27 <= 18446744073709550000 : typeof data27 == "bigint" && data27 >= -9223372036854775808n && data27 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/invalid_zone_append_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data27 == "number" ? Number.isInteger(data27) && data27 >= -9223372036854776000 && data27 <= 9223372036854775000 : typeof data27 == "bigint" && data27 >= -9223372036854775808n && data27 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/invalid_zone_append_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -47401,8 +47401,8 @@ if(valid0){
 if(data.invalid_flush_operations !== undefined){
 let data28 = data.invalid_flush_operations;
 const _errs29 = errors;
-if(!(typeof data28 == "number" ? Number.isInteger(data28) && data28 >= -9223372036854776000 && data28 <= 18446744073709550000 : typeof data28 == "bigint" && data28 >= -9223372036854775808n && data28 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/invalid_flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data28 == "number" ? Number.isInteger(data28) && data28 >= -9223372036854776000 && data28 <= 9223372036854775000 : typeof data28 == "bigint" && data28 >= -9223372036854775808n && data28 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/invalid_flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs29 === errors;
@@ -47414,8 +47414,8 @@ if(valid0){
 if(data.invalid_unmap_operations !== undefined){
 let data29 = data.invalid_unmap_operations;
 const _errs30 = errors;
-if(!(typeof data29 == "number" ? Number.isInteger(data29) && data29 >= -9223372036854776000 && data29 <= 18446744073709550000 : typeof data29 == "bigint" && data29 >= -9223372036854775808n && data29 <= 18446744073709551615n)){
-validate1382.errors = [{instancePath:instancePath+"/invalid_unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data29 == "number" ? Number.isInteger(data29) && data29 >= -9223372036854776000 && data29 <= 9223372036854775000 : typeof data29 == "bigint" && data29 >= -9223372036854775808n && data29 <= 9223372036854775807n)){
+validate1382.errors = [{instancePath:instancePath+"/invalid_unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -47599,8 +47599,8 @@ if(valid0){
 if(data["discard-nb-ok"] !== undefined){
 let data1 = data["discard-nb-ok"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1392.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1392.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -47612,8 +47612,8 @@ if(valid0){
 if(data["discard-nb-failed"] !== undefined){
 let data2 = data["discard-nb-failed"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1392.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1392.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -47625,8 +47625,8 @@ if(valid0){
 if(data["discard-bytes-ok"] !== undefined){
 let data3 = data["discard-bytes-ok"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1392.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1392.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -47675,8 +47675,8 @@ if(valid0){
 if(data["discard-nb-ok"] !== undefined){
 let data1 = data["discard-nb-ok"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1393.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1393.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -47688,8 +47688,8 @@ if(valid0){
 if(data["discard-nb-failed"] !== undefined){
 let data2 = data["discard-nb-failed"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1393.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1393.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -47701,8 +47701,8 @@ if(valid0){
 if(data["discard-bytes-ok"] !== undefined){
 let data3 = data["discard-bytes-ok"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1393.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1393.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -47751,8 +47751,8 @@ if(valid0){
 if(data["completion-errors"] !== undefined){
 let data1 = data["completion-errors"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1394.errors = [{instancePath:instancePath+"/completion-errors",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1394.errors = [{instancePath:instancePath+"/completion-errors",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -47764,8 +47764,8 @@ if(valid0){
 if(data["aligned-accesses"] !== undefined){
 let data2 = data["aligned-accesses"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1394.errors = [{instancePath:instancePath+"/aligned-accesses",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1394.errors = [{instancePath:instancePath+"/aligned-accesses",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -47777,8 +47777,8 @@ if(valid0){
 if(data["unaligned-accesses"] !== undefined){
 let data3 = data["unaligned-accesses"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1394.errors = [{instancePath:instancePath+"/unaligned-accesses",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1394.errors = [{instancePath:instancePath+"/unaligned-accesses",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -49323,8 +49323,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["node-id"] !== undefined){
 let data0 = data["node-id"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1487.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1487.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -49336,8 +49336,8 @@ if(valid0){
 if(data["drawer-id"] !== undefined){
 let data1 = data["drawer-id"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1487.errors = [{instancePath:instancePath+"/drawer-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1487.errors = [{instancePath:instancePath+"/drawer-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -49349,8 +49349,8 @@ if(valid0){
 if(data["book-id"] !== undefined){
 let data2 = data["book-id"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1487.errors = [{instancePath:instancePath+"/book-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1487.errors = [{instancePath:instancePath+"/book-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -49362,8 +49362,8 @@ if(valid0){
 if(data["socket-id"] !== undefined){
 let data3 = data["socket-id"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1487.errors = [{instancePath:instancePath+"/socket-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1487.errors = [{instancePath:instancePath+"/socket-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -49375,8 +49375,8 @@ if(valid0){
 if(data["die-id"] !== undefined){
 let data4 = data["die-id"];
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1487.errors = [{instancePath:instancePath+"/die-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1487.errors = [{instancePath:instancePath+"/die-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -49388,8 +49388,8 @@ if(valid0){
 if(data["cluster-id"] !== undefined){
 let data5 = data["cluster-id"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1487.errors = [{instancePath:instancePath+"/cluster-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1487.errors = [{instancePath:instancePath+"/cluster-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -49401,8 +49401,8 @@ if(valid0){
 if(data["module-id"] !== undefined){
 let data6 = data["module-id"];
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1487.errors = [{instancePath:instancePath+"/module-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1487.errors = [{instancePath:instancePath+"/module-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -49414,8 +49414,8 @@ if(valid0){
 if(data["core-id"] !== undefined){
 let data7 = data["core-id"];
 const _errs8 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1487.errors = [{instancePath:instancePath+"/core-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1487.errors = [{instancePath:instancePath+"/core-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -49427,8 +49427,8 @@ if(valid0){
 if(data["thread-id"] !== undefined){
 let data8 = data["thread-id"];
 const _errs9 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1487.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1487.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -49493,8 +49493,8 @@ else {
 if(data["cpu-index"] !== undefined){
 let data0 = data["cpu-index"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1486.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1486.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -49518,8 +49518,8 @@ if(valid0){
 if(data["thread-id"] !== undefined){
 let data2 = data["thread-id"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1486.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1486.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -49605,7 +49605,7 @@ validate1486.errors = vErrors;
 return errors === 0;
 }
 
-const schema671 = {"$id":"https://qmp-sdk.invalid/validators/compat/t201-1","type":"object","properties":{"cpu-index":{"x-int":["-9223372036854775808","18446744073709551615"]},"qom-path":{"type":"string"},"thread-id":{"x-int":["-9223372036854775808","18446744073709551615"]},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t203"},"target":{"enum":["aarch64","alpha","arm","avr","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}},"required":["cpu-index","qom-path","thread-id","target"]};
+const schema671 = {"$id":"https://qmp-sdk.invalid/validators/compat/t201-1","type":"object","properties":{"cpu-index":{"x-int":["-9223372036854775808","9223372036854775807"]},"qom-path":{"type":"string"},"thread-id":{"x-int":["-9223372036854775808","9223372036854775807"]},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t203"},"target":{"enum":["aarch64","alpha","arm","avr","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}},"required":["cpu-index","qom-path","thread-id","target"]};
 
 function validate1493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -49621,8 +49621,8 @@ else {
 if(data["cpu-index"] !== undefined){
 let data0 = data["cpu-index"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1493.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1493.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -49646,8 +49646,8 @@ if(valid0){
 if(data["thread-id"] !== undefined){
 let data2 = data["thread-id"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1493.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1493.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -50053,8 +50053,8 @@ else {
 if(data.queue !== undefined){
 let data0 = data.queue;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1530.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 4294967295 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 4294967295n)){
+validate1530.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -50360,8 +50360,8 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1549.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1549.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -50373,8 +50373,8 @@ if(valid0){
 if(data["dirty-rate"] !== undefined){
 let data1 = data["dirty-rate"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1549.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1549.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -50409,8 +50409,8 @@ else {
 if(data["dirty-rate"] !== undefined){
 let data0 = data["dirty-rate"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1542.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1542.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -50434,8 +50434,8 @@ if(valid0){
 if(data["start-time"] !== undefined){
 let data2 = data["start-time"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1542.errors = [{instancePath:instancePath+"/start-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1542.errors = [{instancePath:instancePath+"/start-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -50447,8 +50447,8 @@ if(valid0){
 if(data["calc-time"] !== undefined){
 let data3 = data["calc-time"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1542.errors = [{instancePath:instancePath+"/calc-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1542.errors = [{instancePath:instancePath+"/calc-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -50472,8 +50472,8 @@ if(valid0){
 if(data["sample-pages"] !== undefined){
 let data5 = data["sample-pages"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1542.errors = [{instancePath:instancePath+"/sample-pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate1542.errors = [{instancePath:instancePath+"/sample-pages",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -51476,8 +51476,8 @@ if(valid0){
 if(data.completed !== undefined){
 let data1 = data.completed;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1581.errors = [{instancePath:instancePath+"/completed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1581.errors = [{instancePath:instancePath+"/completed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -51489,8 +51489,8 @@ if(valid0){
 if(data.total !== undefined){
 let data2 = data.total;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1581.errors = [{instancePath:instancePath+"/total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1581.errors = [{instancePath:instancePath+"/total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -51656,8 +51656,8 @@ else {
 if(data.fd !== undefined){
 let data0 = data.fd;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1594.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1594.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -51704,8 +51704,8 @@ else {
 if(data["fdset-id"] !== undefined){
 let data0 = data["fdset-id"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1593.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1593.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -51834,8 +51834,8 @@ if(valid0){
 if(data["vcpus-count"] !== undefined){
 let data1 = data["vcpus-count"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1599.errors = [{instancePath:instancePath+"/vcpus-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1599.errors = [{instancePath:instancePath+"/vcpus-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -51948,8 +51948,8 @@ else {
 if(data.committed !== undefined){
 let data0 = data.committed;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1604.errors = [{instancePath:instancePath+"/committed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1604.errors = [{instancePath:instancePath+"/committed",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -51961,8 +51961,8 @@ if(valid0){
 if(data.available !== undefined){
 let data1 = data.available;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1604.errors = [{instancePath:instancePath+"/available",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1604.errors = [{instancePath:instancePath+"/available",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -52044,8 +52044,8 @@ if(valid0){
 if(data["thread-id"] !== undefined){
 let data1 = data["thread-id"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1608.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1608.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -52057,8 +52057,8 @@ if(valid0){
 if(data["poll-max-ns"] !== undefined){
 let data2 = data["poll-max-ns"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1608.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1608.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -52070,8 +52070,8 @@ if(valid0){
 if(data["poll-grow"] !== undefined){
 let data3 = data["poll-grow"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1608.errors = [{instancePath:instancePath+"/poll-grow",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1608.errors = [{instancePath:instancePath+"/poll-grow",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -52083,8 +52083,8 @@ if(valid0){
 if(data["poll-shrink"] !== undefined){
 let data4 = data["poll-shrink"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1608.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1608.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -52096,8 +52096,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data5 = data["aio-max-batch"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1608.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1608.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -52236,8 +52236,8 @@ if(valid0){
 if(data["current-progress"] !== undefined){
 let data3 = data["current-progress"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1612.errors = [{instancePath:instancePath+"/current-progress",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1612.errors = [{instancePath:instancePath+"/current-progress",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -52249,8 +52249,8 @@ if(valid0){
 if(data["total-progress"] !== undefined){
 let data4 = data["total-progress"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1612.errors = [{instancePath:instancePath+"/total-progress",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1612.errors = [{instancePath:instancePath+"/total-progress",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -52542,8 +52542,8 @@ if(valid0){
 if(data["cpu-max"] !== undefined){
 let data3 = data["cpu-max"];
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1623.errors = [{instancePath:instancePath+"/cpu-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1623.errors = [{instancePath:instancePath+"/cpu-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -52765,8 +52765,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1629.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1629.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -52845,8 +52845,8 @@ const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 const _errs16 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1629.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 65535 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 65535n)){
+validate1629.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -52975,8 +52975,8 @@ if(valid0){
 if(data.addr !== undefined){
 let data1 = data.addr;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1637.errors = [{instancePath:instancePath+"/addr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1637.errors = [{instancePath:instancePath+"/addr",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -52988,8 +52988,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1637.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1637.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -53001,8 +53001,8 @@ if(valid0){
 if(data.slot !== undefined){
 let data3 = data.slot;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1637.errors = [{instancePath:instancePath+"/slot",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1637.errors = [{instancePath:instancePath+"/slot",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -53014,8 +53014,8 @@ if(valid0){
 if(data.node !== undefined){
 let data4 = data.node;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1637.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1637.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -53198,8 +53198,8 @@ if(valid0){
 if(data.memaddr !== undefined){
 let data1 = data.memaddr;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1642.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1642.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -53211,8 +53211,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1642.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1642.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -53320,8 +53320,8 @@ if(valid0){
 if(data.memaddr !== undefined){
 let data1 = data.memaddr;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1645.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1645.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -53333,8 +53333,8 @@ if(valid0){
 if(data["requested-size"] !== undefined){
 let data2 = data["requested-size"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1645.errors = [{instancePath:instancePath+"/requested-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1645.errors = [{instancePath:instancePath+"/requested-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -53346,8 +53346,8 @@ if(valid0){
 if(data.size !== undefined){
 let data3 = data.size;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1645.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1645.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -53359,8 +53359,8 @@ if(valid0){
 if(data["max-size"] !== undefined){
 let data4 = data["max-size"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1645.errors = [{instancePath:instancePath+"/max-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate1645.errors = [{instancePath:instancePath+"/max-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -53372,8 +53372,8 @@ if(valid0){
 if(data["block-size"] !== undefined){
 let data5 = data["block-size"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1645.errors = [{instancePath:instancePath+"/block-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate1645.errors = [{instancePath:instancePath+"/block-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -53385,8 +53385,8 @@ if(valid0){
 if(data.node !== undefined){
 let data6 = data.node;
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1645.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1645.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -53498,8 +53498,8 @@ if(valid0){
 if(data.memaddr !== undefined){
 let data1 = data.memaddr;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1648.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1648.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -53511,8 +53511,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1648.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1648.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -53524,8 +53524,8 @@ if(valid0){
 if(data.node !== undefined){
 let data3 = data.node;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1648.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1648.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -53634,8 +53634,8 @@ if(valid0){
 if(data.memaddr !== undefined){
 let data1 = data.memaddr;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1651.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1651.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -53647,8 +53647,8 @@ if(valid0){
 if(data["max-size"] !== undefined){
 let data2 = data["max-size"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1651.errors = [{instancePath:instancePath+"/max-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1651.errors = [{instancePath:instancePath+"/max-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -53925,8 +53925,8 @@ else {
 if(data["base-memory"] !== undefined){
 let data0 = data["base-memory"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1662.errors = [{instancePath:instancePath+"/base-memory",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1662.errors = [{instancePath:instancePath+"/base-memory",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -53938,8 +53938,8 @@ if(valid0){
 if(data["plugged-memory"] !== undefined){
 let data1 = data["plugged-memory"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1662.errors = [{instancePath:instancePath+"/plugged-memory",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1662.errors = [{instancePath:instancePath+"/plugged-memory",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -54021,8 +54021,8 @@ if(valid0){
 if(data.index !== undefined){
 let data1 = data.index;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1666.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1666.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -54147,8 +54147,8 @@ else {
 if(data.transferred !== undefined){
 let data0 = data.transferred;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/transferred",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1673.errors = [{instancePath:instancePath+"/transferred",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -54160,8 +54160,8 @@ if(valid0){
 if(data.remaining !== undefined){
 let data1 = data.remaining;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/remaining",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1673.errors = [{instancePath:instancePath+"/remaining",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -54173,8 +54173,8 @@ if(valid0){
 if(data.total !== undefined){
 let data2 = data.total;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1673.errors = [{instancePath:instancePath+"/total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -54186,8 +54186,8 @@ if(valid0){
 if(data.duplicate !== undefined){
 let data3 = data.duplicate;
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/duplicate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1673.errors = [{instancePath:instancePath+"/duplicate",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -54199,8 +54199,8 @@ if(valid0){
 if(data.normal !== undefined){
 let data4 = data.normal;
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/normal",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1673.errors = [{instancePath:instancePath+"/normal",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -54212,8 +54212,8 @@ if(valid0){
 if(data["normal-bytes"] !== undefined){
 let data5 = data["normal-bytes"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/normal-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1673.errors = [{instancePath:instancePath+"/normal-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -54225,8 +54225,8 @@ if(valid0){
 if(data["dirty-pages-rate"] !== undefined){
 let data6 = data["dirty-pages-rate"];
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/dirty-pages-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1673.errors = [{instancePath:instancePath+"/dirty-pages-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -54251,8 +54251,8 @@ if(valid0){
 if(data["dirty-sync-count"] !== undefined){
 let data8 = data["dirty-sync-count"];
 const _errs10 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/dirty-sync-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1673.errors = [{instancePath:instancePath+"/dirty-sync-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -54264,8 +54264,8 @@ if(valid0){
 if(data["postcopy-requests"] !== undefined){
 let data9 = data["postcopy-requests"];
 const _errs11 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/postcopy-requests",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1673.errors = [{instancePath:instancePath+"/postcopy-requests",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -54277,8 +54277,8 @@ if(valid0){
 if(data["page-size"] !== undefined){
 let data10 = data["page-size"];
 const _errs12 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/page-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1673.errors = [{instancePath:instancePath+"/page-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -54290,8 +54290,8 @@ if(valid0){
 if(data["multifd-bytes"] !== undefined){
 let data11 = data["multifd-bytes"];
 const _errs13 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/multifd-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 18446744073709551615n)){
+validate1673.errors = [{instancePath:instancePath+"/multifd-bytes",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -54303,8 +54303,8 @@ if(valid0){
 if(data["pages-per-second"] !== undefined){
 let data12 = data["pages-per-second"];
 const _errs14 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/pages-per-second",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate1673.errors = [{instancePath:instancePath+"/pages-per-second",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -54316,8 +54316,8 @@ if(valid0){
 if(data["precopy-bytes"] !== undefined){
 let data13 = data["precopy-bytes"];
 const _errs15 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/precopy-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 18446744073709551615n)){
+validate1673.errors = [{instancePath:instancePath+"/precopy-bytes",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -54329,8 +54329,8 @@ if(valid0){
 if(data["downtime-bytes"] !== undefined){
 let data14 = data["downtime-bytes"];
 const _errs16 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/downtime-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 18446744073709551615n)){
+validate1673.errors = [{instancePath:instancePath+"/downtime-bytes",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -54342,8 +54342,8 @@ if(valid0){
 if(data["postcopy-bytes"] !== undefined){
 let data15 = data["postcopy-bytes"];
 const _errs17 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/postcopy-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 18446744073709551615n)){
+validate1673.errors = [{instancePath:instancePath+"/postcopy-bytes",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -54355,8 +54355,8 @@ if(valid0){
 if(data["dirty-sync-missed-zero-copy"] !== undefined){
 let data16 = data["dirty-sync-missed-zero-copy"];
 const _errs18 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1673.errors = [{instancePath:instancePath+"/dirty-sync-missed-zero-copy",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= 0 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= 0n && data16 <= 18446744073709551615n)){
+validate1673.errors = [{instancePath:instancePath+"/dirty-sync-missed-zero-copy",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -54405,8 +54405,8 @@ return false;
 else {
 if(data.transferred !== undefined){
 let data0 = data.transferred;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1675.errors = [{instancePath:instancePath+"/transferred",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1675.errors = [{instancePath:instancePath+"/transferred",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -54436,8 +54436,8 @@ else {
 if(data["cache-size"] !== undefined){
 let data0 = data["cache-size"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1677.errors = [{instancePath:instancePath+"/cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1677.errors = [{instancePath:instancePath+"/cache-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -54449,8 +54449,8 @@ if(valid0){
 if(data.bytes !== undefined){
 let data1 = data.bytes;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1677.errors = [{instancePath:instancePath+"/bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1677.errors = [{instancePath:instancePath+"/bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -54462,8 +54462,8 @@ if(valid0){
 if(data.pages !== undefined){
 let data2 = data.pages;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1677.errors = [{instancePath:instancePath+"/pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1677.errors = [{instancePath:instancePath+"/pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -54475,8 +54475,8 @@ if(valid0){
 if(data["cache-miss"] !== undefined){
 let data3 = data["cache-miss"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1677.errors = [{instancePath:instancePath+"/cache-miss",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1677.errors = [{instancePath:instancePath+"/cache-miss",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -54514,8 +54514,8 @@ if(valid0){
 if(data.overflow !== undefined){
 let data6 = data.overflow;
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1677.errors = [{instancePath:instancePath+"/overflow",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1677.errors = [{instancePath:instancePath+"/overflow",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -54603,8 +54603,8 @@ if(valid0){
 if(data.to !== undefined){
 let data4 = data.to;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1680.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1680.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -55033,8 +55033,8 @@ if(valid0){
 if(data["total-time"] !== undefined){
 let data4 = data["total-time"];
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1670.errors = [{instancePath:instancePath+"/total-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1670.errors = [{instancePath:instancePath+"/total-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -55046,8 +55046,8 @@ if(valid0){
 if(data["expected-downtime"] !== undefined){
 let data5 = data["expected-downtime"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1670.errors = [{instancePath:instancePath+"/expected-downtime",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1670.errors = [{instancePath:instancePath+"/expected-downtime",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -55059,8 +55059,8 @@ if(valid0){
 if(data.downtime !== undefined){
 let data6 = data.downtime;
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1670.errors = [{instancePath:instancePath+"/downtime",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1670.errors = [{instancePath:instancePath+"/downtime",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -55072,8 +55072,8 @@ if(valid0){
 if(data["setup-time"] !== undefined){
 let data7 = data["setup-time"];
 const _errs8 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1670.errors = [{instancePath:instancePath+"/setup-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1670.errors = [{instancePath:instancePath+"/setup-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -55085,8 +55085,8 @@ if(valid0){
 if(data["cpu-throttle-percentage"] !== undefined){
 let data8 = data["cpu-throttle-percentage"];
 const _errs9 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1670.errors = [{instancePath:instancePath+"/cpu-throttle-percentage",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1670.errors = [{instancePath:instancePath+"/cpu-throttle-percentage",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -55140,8 +55140,8 @@ if(valid0){
 if(data["postcopy-blocktime"] !== undefined){
 let data12 = data["postcopy-blocktime"];
 const _errs16 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1670.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 4294967295 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 4294967295n)){
+validate1670.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -55160,8 +55160,8 @@ const len1 = data13.length;
 for(let i1=0; i1<len1; i1++){
 let data14 = data13[i1];
 const _errs19 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1670.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 4294967295 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 4294967295n)){
+validate1670.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid2 = _errs19 === errors;
@@ -55214,8 +55214,8 @@ if(valid0){
 if(data["dirty-limit-throttle-time-per-round"] !== undefined){
 let data17 = data["dirty-limit-throttle-time-per-round"];
 const _errs23 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1670.errors = [{instancePath:instancePath+"/dirty-limit-throttle-time-per-round",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= 0 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= 0n && data17 <= 18446744073709551615n)){
+validate1670.errors = [{instancePath:instancePath+"/dirty-limit-throttle-time-per-round",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -55227,8 +55227,8 @@ if(valid0){
 if(data["dirty-limit-ring-full-time"] !== undefined){
 let data18 = data["dirty-limit-ring-full-time"];
 const _errs24 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate1670.errors = [{instancePath:instancePath+"/dirty-limit-ring-full-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= 0 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= 0n && data18 <= 18446744073709551615n)){
+validate1670.errors = [{instancePath:instancePath+"/dirty-limit-ring-full-time",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -55612,8 +55612,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["announce-initial"] !== undefined){
 let data0 = data["announce-initial"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/announce-initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1698.errors = [{instancePath:instancePath+"/announce-initial",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -55625,8 +55625,8 @@ if(valid0){
 if(data["announce-max"] !== undefined){
 let data1 = data["announce-max"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/announce-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1698.errors = [{instancePath:instancePath+"/announce-max",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -55638,8 +55638,8 @@ if(valid0){
 if(data["announce-rounds"] !== undefined){
 let data2 = data["announce-rounds"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1698.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -55651,8 +55651,8 @@ if(valid0){
 if(data["announce-step"] !== undefined){
 let data3 = data["announce-step"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/announce-step",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1698.errors = [{instancePath:instancePath+"/announce-step",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -55664,8 +55664,8 @@ if(valid0){
 if(data["throttle-trigger-threshold"] !== undefined){
 let data4 = data["throttle-trigger-threshold"];
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 255 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 255n)){
+validate1698.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -55677,8 +55677,8 @@ if(valid0){
 if(data["cpu-throttle-initial"] !== undefined){
 let data5 = data["cpu-throttle-initial"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 255 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 255n)){
+validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -55690,8 +55690,8 @@ if(valid0){
 if(data["cpu-throttle-increment"] !== undefined){
 let data6 = data["cpu-throttle-increment"];
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 255 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 255n)){
+validate1698.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -55751,8 +55751,8 @@ if(valid0){
 if(data["max-bandwidth"] !== undefined){
 let data11 = data["max-bandwidth"];
 const _errs16 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 18446744073709551615n)){
+validate1698.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -55764,8 +55764,8 @@ if(valid0){
 if(data["avail-switchover-bandwidth"] !== undefined){
 let data12 = data["avail-switchover-bandwidth"];
 const _errs17 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/avail-switchover-bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate1698.errors = [{instancePath:instancePath+"/avail-switchover-bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -55777,8 +55777,8 @@ if(valid0){
 if(data["downtime-limit"] !== undefined){
 let data13 = data["downtime-limit"];
 const _errs18 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 18446744073709551615n)){
+validate1698.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -55790,8 +55790,8 @@ if(valid0){
 if(data["x-checkpoint-delay"] !== undefined){
 let data14 = data["x-checkpoint-delay"];
 const _errs19 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 4294967295 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 4294967295n)){
+validate1698.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -55803,8 +55803,8 @@ if(valid0){
 if(data["multifd-channels"] !== undefined){
 let data15 = data["multifd-channels"];
 const _errs20 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 255 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 255n)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -55816,8 +55816,8 @@ if(valid0){
 if(data["xbzrle-cache-size"] !== undefined){
 let data16 = data["xbzrle-cache-size"];
 const _errs21 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= 0 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= 0n && data16 <= 18446744073709551615n)){
+validate1698.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -55829,8 +55829,8 @@ if(valid0){
 if(data["max-postcopy-bandwidth"] !== undefined){
 let data17 = data["max-postcopy-bandwidth"];
 const _errs22 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= 0 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= 0n && data17 <= 18446744073709551615n)){
+validate1698.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -55842,8 +55842,8 @@ if(valid0){
 if(data["max-cpu-throttle"] !== undefined){
 let data18 = data["max-cpu-throttle"];
 const _errs23 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= 0 && data18 <= 255 : typeof data18 == "bigint" && data18 >= 0n && data18 <= 255n)){
+validate1698.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -55867,8 +55867,8 @@ if(valid0){
 if(data["multifd-zlib-level"] !== undefined){
 let data20 = data["multifd-zlib-level"];
 const _errs25 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= 0 && data20 <= 255 : typeof data20 == "bigint" && data20 >= 0n && data20 <= 255n)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -55880,8 +55880,8 @@ if(valid0){
 if(data["multifd-qatzip-level"] !== undefined){
 let data21 = data["multifd-qatzip-level"];
 const _errs26 = errors;
-if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= 0 && data21 <= 255 : typeof data21 == "bigint" && data21 >= 0n && data21 <= 255n)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-qatzip-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -55893,8 +55893,8 @@ if(valid0){
 if(data["multifd-zstd-level"] !== undefined){
 let data22 = data["multifd-zstd-level"];
 const _errs27 = errors;
-if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 18446744073709550000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= 0 && data22 <= 255 : typeof data22 == "bigint" && data22 >= 0n && data22 <= 255n)){
+validate1698.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -55936,8 +55936,8 @@ if(valid0){
 if(data["x-vcpu-dirty-limit-period"] !== undefined){
 let data25 = data["x-vcpu-dirty-limit-period"];
 const _errs31 = errors;
-if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= -9223372036854776000 && data25 <= 18446744073709550000 : typeof data25 == "bigint" && data25 >= -9223372036854775808n && data25 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/x-vcpu-dirty-limit-period",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= 0 && data25 <= 18446744073709550000 : typeof data25 == "bigint" && data25 >= 0n && data25 <= 18446744073709551615n)){
+validate1698.errors = [{instancePath:instancePath+"/x-vcpu-dirty-limit-period",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -55949,8 +55949,8 @@ if(valid0){
 if(data["vcpu-dirty-limit"] !== undefined){
 let data26 = data["vcpu-dirty-limit"];
 const _errs32 = errors;
-if(!(typeof data26 == "number" ? Number.isInteger(data26) && data26 >= -9223372036854776000 && data26 <= 18446744073709550000 : typeof data26 == "bigint" && data26 >= -9223372036854775808n && data26 <= 18446744073709551615n)){
-validate1698.errors = [{instancePath:instancePath+"/vcpu-dirty-limit",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data26 == "number" ? Number.isInteger(data26) && data26 >= 0 && data26 <= 18446744073709550000 : typeof data26 == "bigint" && data26 >= 0n && data26 <= 18446744073709551615n)){
+validate1698.errors = [{instancePath:instancePath+"/vcpu-dirty-limit",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs32 === errors;
@@ -56094,8 +56094,8 @@ if(valid0){
 if(data["thread-id"] !== undefined){
 let data1 = data["thread-id"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1714.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1714.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -56314,8 +56314,8 @@ if(valid0){
 if(data.class !== undefined){
 let data1 = data.class;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1727.errors = [{instancePath:instancePath+"/class",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1727.errors = [{instancePath:instancePath+"/class",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -56350,8 +56350,8 @@ else {
 if(data.device !== undefined){
 let data0 = data.device;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1729.errors = [{instancePath:instancePath+"/device",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1729.errors = [{instancePath:instancePath+"/device",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -56363,8 +56363,8 @@ if(valid0){
 if(data.vendor !== undefined){
 let data1 = data.vendor;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1729.errors = [{instancePath:instancePath+"/vendor",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1729.errors = [{instancePath:instancePath+"/vendor",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -56376,8 +56376,8 @@ if(valid0){
 if(data.subsystem !== undefined){
 let data2 = data.subsystem;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1729.errors = [{instancePath:instancePath+"/subsystem",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1729.errors = [{instancePath:instancePath+"/subsystem",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -56389,8 +56389,8 @@ if(valid0){
 if(data["subsystem-vendor"] !== undefined){
 let data3 = data["subsystem-vendor"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1729.errors = [{instancePath:instancePath+"/subsystem-vendor",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1729.errors = [{instancePath:instancePath+"/subsystem-vendor",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -56427,8 +56427,8 @@ else {
 if(data.base !== undefined){
 let data0 = data.base;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1733.errors = [{instancePath:instancePath+"/base",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1733.errors = [{instancePath:instancePath+"/base",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -56440,8 +56440,8 @@ if(valid0){
 if(data.limit !== undefined){
 let data1 = data.limit;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1733.errors = [{instancePath:instancePath+"/limit",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1733.errors = [{instancePath:instancePath+"/limit",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -56476,8 +56476,8 @@ else {
 if(data.number !== undefined){
 let data0 = data.number;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1732.errors = [{instancePath:instancePath+"/number",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1732.errors = [{instancePath:instancePath+"/number",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -56489,8 +56489,8 @@ if(valid0){
 if(data.secondary !== undefined){
 let data1 = data.secondary;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1732.errors = [{instancePath:instancePath+"/secondary",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1732.errors = [{instancePath:instancePath+"/secondary",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -56502,8 +56502,8 @@ if(valid0){
 if(data.subordinate !== undefined){
 let data2 = data.subordinate;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1732.errors = [{instancePath:instancePath+"/subordinate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1732.errors = [{instancePath:instancePath+"/subordinate",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -56644,8 +56644,8 @@ else {
 if(data.bar !== undefined){
 let data0 = data.bar;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1739.errors = [{instancePath:instancePath+"/bar",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1739.errors = [{instancePath:instancePath+"/bar",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -56669,8 +56669,8 @@ if(valid0){
 if(data.address !== undefined){
 let data2 = data.address;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1739.errors = [{instancePath:instancePath+"/address",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1739.errors = [{instancePath:instancePath+"/address",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -56682,8 +56682,8 @@ if(valid0){
 if(data.size !== undefined){
 let data3 = data.size;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1739.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1739.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -56746,8 +56746,8 @@ else {
 if(data.bus !== undefined){
 let data0 = data.bus;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1726.errors = [{instancePath:instancePath+"/bus",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1726.errors = [{instancePath:instancePath+"/bus",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -56759,8 +56759,8 @@ if(valid0){
 if(data.slot !== undefined){
 let data1 = data.slot;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1726.errors = [{instancePath:instancePath+"/slot",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1726.errors = [{instancePath:instancePath+"/slot",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -56772,8 +56772,8 @@ if(valid0){
 if(data.function !== undefined){
 let data2 = data.function;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1726.errors = [{instancePath:instancePath+"/function",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1726.errors = [{instancePath:instancePath+"/function",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -56809,8 +56809,8 @@ if(valid0){
 if(data.irq !== undefined){
 let data5 = data.irq;
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1726.errors = [{instancePath:instancePath+"/irq",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1726.errors = [{instancePath:instancePath+"/irq",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -56822,8 +56822,8 @@ if(valid0){
 if(data.irq_pin !== undefined){
 let data6 = data.irq_pin;
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1726.errors = [{instancePath:instancePath+"/irq_pin",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1726.errors = [{instancePath:instancePath+"/irq_pin",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -56920,8 +56920,8 @@ else {
 if(data.bus !== undefined){
 let data0 = data.bus;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1725.errors = [{instancePath:instancePath+"/bus",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1725.errors = [{instancePath:instancePath+"/bus",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -58383,8 +58383,8 @@ if(valid0){
 if(data.icount !== undefined){
 let data2 = data.icount;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1777.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1777.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -58485,8 +58485,8 @@ if(valid0){
 if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1783.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1783.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -58498,8 +58498,8 @@ if(valid0){
 if(data.ports !== undefined){
 let data2 = data.ports;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1783.errors = [{instancePath:instancePath+"/ports",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1783.errors = [{instancePath:instancePath+"/ports",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -58569,8 +58569,8 @@ if(valid0){
 if(data["tbl-id"] !== undefined){
 let data1 = data["tbl-id"];
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1785.errors = [{instancePath:instancePath+"/tbl-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate1785.errors = [{instancePath:instancePath+"/tbl-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -58607,8 +58607,8 @@ else {
 if(data.priority !== undefined){
 let data0 = data.priority;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1788.errors = [{instancePath:instancePath+"/priority",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 4294967295 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 4294967295n)){
+validate1788.errors = [{instancePath:instancePath+"/priority",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -58620,8 +58620,8 @@ if(valid0){
 if(data["tbl-id"] !== undefined){
 let data1 = data["tbl-id"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1788.errors = [{instancePath:instancePath+"/tbl-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate1788.errors = [{instancePath:instancePath+"/tbl-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -58633,8 +58633,8 @@ if(valid0){
 if(data["in-pport"] !== undefined){
 let data2 = data["in-pport"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1788.errors = [{instancePath:instancePath+"/in-pport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1788.errors = [{instancePath:instancePath+"/in-pport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -58646,8 +58646,8 @@ if(valid0){
 if(data["tunnel-id"] !== undefined){
 let data3 = data["tunnel-id"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1788.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1788.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -58659,8 +58659,8 @@ if(valid0){
 if(data["vlan-id"] !== undefined){
 let data4 = data["vlan-id"];
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1788.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1788.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -58672,8 +58672,8 @@ if(valid0){
 if(data["eth-type"] !== undefined){
 let data5 = data["eth-type"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1788.errors = [{instancePath:instancePath+"/eth-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 65535 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 65535n)){
+validate1788.errors = [{instancePath:instancePath+"/eth-type",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -58709,8 +58709,8 @@ if(valid0){
 if(data["ip-proto"] !== undefined){
 let data8 = data["ip-proto"];
 const _errs11 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1788.errors = [{instancePath:instancePath+"/ip-proto",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 255 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 255n)){
+validate1788.errors = [{instancePath:instancePath+"/ip-proto",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -58722,8 +58722,8 @@ if(valid0){
 if(data["ip-tos"] !== undefined){
 let data9 = data["ip-tos"];
 const _errs12 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1788.errors = [{instancePath:instancePath+"/ip-tos",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 255 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 255n)){
+validate1788.errors = [{instancePath:instancePath+"/ip-tos",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -58773,8 +58773,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["in-pport"] !== undefined){
 let data0 = data["in-pport"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1790.errors = [{instancePath:instancePath+"/in-pport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 4294967295 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 4294967295n)){
+validate1790.errors = [{instancePath:instancePath+"/in-pport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -58786,8 +58786,8 @@ if(valid0){
 if(data["tunnel-id"] !== undefined){
 let data1 = data["tunnel-id"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1790.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate1790.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -58799,8 +58799,8 @@ if(valid0){
 if(data["vlan-id"] !== undefined){
 let data2 = data["vlan-id"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1790.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate1790.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -58836,8 +58836,8 @@ if(valid0){
 if(data["ip-proto"] !== undefined){
 let data5 = data["ip-proto"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1790.errors = [{instancePath:instancePath+"/ip-proto",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 255 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 255n)){
+validate1790.errors = [{instancePath:instancePath+"/ip-proto",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -58849,8 +58849,8 @@ if(valid0){
 if(data["ip-tos"] !== undefined){
 let data6 = data["ip-tos"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1790.errors = [{instancePath:instancePath+"/ip-tos",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 255 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 255n)){
+validate1790.errors = [{instancePath:instancePath+"/ip-tos",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -58883,8 +58883,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["goto-tbl"] !== undefined){
 let data0 = data["goto-tbl"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1792.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 4294967295 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 4294967295n)){
+validate1792.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -58896,8 +58896,8 @@ if(valid0){
 if(data["group-id"] !== undefined){
 let data1 = data["group-id"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1792.errors = [{instancePath:instancePath+"/group-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate1792.errors = [{instancePath:instancePath+"/group-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -58909,8 +58909,8 @@ if(valid0){
 if(data["tunnel-lport"] !== undefined){
 let data2 = data["tunnel-lport"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1792.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1792.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -58922,8 +58922,8 @@ if(valid0){
 if(data["vlan-id"] !== undefined){
 let data3 = data["vlan-id"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1792.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 65535 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 65535n)){
+validate1792.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -58935,8 +58935,8 @@ if(valid0){
 if(data["new-vlan-id"] !== undefined){
 let data4 = data["new-vlan-id"];
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1792.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1792.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -58948,8 +58948,8 @@ if(valid0){
 if(data["out-pport"] !== undefined){
 let data5 = data["out-pport"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1792.errors = [{instancePath:instancePath+"/out-pport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 4294967295 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 4294967295n)){
+validate1792.errors = [{instancePath:instancePath+"/out-pport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -58987,8 +58987,8 @@ else {
 if(data.cookie !== undefined){
 let data0 = data.cookie;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1787.errors = [{instancePath:instancePath+"/cookie",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1787.errors = [{instancePath:instancePath+"/cookie",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -59000,8 +59000,8 @@ if(valid0){
 if(data.hits !== undefined){
 let data1 = data.hits;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1787.errors = [{instancePath:instancePath+"/hits",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1787.errors = [{instancePath:instancePath+"/hits",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -59126,8 +59126,8 @@ if(valid0){
 if(data.type !== undefined){
 let data1 = data.type;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1795.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 255 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 255n)){
+validate1795.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -59164,8 +59164,8 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 4294967295 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 4294967295n)){
+validate1797.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -59177,8 +59177,8 @@ if(valid0){
 if(data.type !== undefined){
 let data1 = data.type;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 255 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 255n)){
+validate1797.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -59190,8 +59190,8 @@ if(valid0){
 if(data["vlan-id"] !== undefined){
 let data2 = data["vlan-id"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate1797.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -59203,8 +59203,8 @@ if(valid0){
 if(data.pport !== undefined){
 let data3 = data.pport;
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/pport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1797.errors = [{instancePath:instancePath+"/pport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -59216,8 +59216,8 @@ if(valid0){
 if(data.index !== undefined){
 let data4 = data.index;
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1797.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -59229,8 +59229,8 @@ if(valid0){
 if(data["out-pport"] !== undefined){
 let data5 = data["out-pport"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/out-pport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 4294967295 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 4294967295n)){
+validate1797.errors = [{instancePath:instancePath+"/out-pport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -59242,8 +59242,8 @@ if(valid0){
 if(data["group-id"] !== undefined){
 let data6 = data["group-id"];
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/group-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1797.errors = [{instancePath:instancePath+"/group-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -59255,8 +59255,8 @@ if(valid0){
 if(data["set-vlan-id"] !== undefined){
 let data7 = data["set-vlan-id"];
 const _errs8 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 65535 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 65535n)){
+validate1797.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -59268,8 +59268,8 @@ if(valid0){
 if(data["pop-vlan"] !== undefined){
 let data8 = data["pop-vlan"];
 const _errs9 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 255 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 255n)){
+validate1797.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -59288,8 +59288,8 @@ const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 const _errs12 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 4294967295 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 4294967295n)){
+validate1797.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -59336,8 +59336,8 @@ if(valid0){
 if(data["ttl-check"] !== undefined){
 let data13 = data["ttl-check"];
 const _errs17 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/ttl-check",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 255 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 255n)){
+validate1797.errors = [{instancePath:instancePath+"/ttl-check",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -59513,8 +59513,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data3 = data.speed;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1801.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1801.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -59767,8 +59767,8 @@ const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1809.errors = [{instancePath:instancePath+"/vlan-table/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1809.errors = [{instancePath:instancePath+"/vlan-table/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -59960,8 +59960,8 @@ if(valid0){
 if(data["api-major"] !== undefined){
 let data1 = data["api-major"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1818.errors = [{instancePath:instancePath+"/api-major",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 255 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 255n)){
+validate1818.errors = [{instancePath:instancePath+"/api-major",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -59973,8 +59973,8 @@ if(valid0){
 if(data["api-minor"] !== undefined){
 let data2 = data["api-minor"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1818.errors = [{instancePath:instancePath+"/api-minor",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 255 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 255n)){
+validate1818.errors = [{instancePath:instancePath+"/api-minor",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -59986,8 +59986,8 @@ if(valid0){
 if(data["build-id"] !== undefined){
 let data3 = data["build-id"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1818.errors = [{instancePath:instancePath+"/build-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 255 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 255n)){
+validate1818.errors = [{instancePath:instancePath+"/build-id",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -60023,8 +60023,8 @@ if(valid0){
 if(data.policy !== undefined){
 let data6 = data.policy;
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1818.errors = [{instancePath:instancePath+"/policy",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1818.errors = [{instancePath:instancePath+"/policy",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -60036,8 +60036,8 @@ if(valid0){
 if(data.handle !== undefined){
 let data7 = data.handle;
 const _errs9 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1818.errors = [{instancePath:instancePath+"/handle",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 4294967295 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 4294967295n)){
+validate1818.errors = [{instancePath:instancePath+"/handle",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -60090,8 +60090,8 @@ if(valid0){
 if(data["api-major"] !== undefined){
 let data1 = data["api-major"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1821.errors = [{instancePath:instancePath+"/api-major",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 255 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 255n)){
+validate1821.errors = [{instancePath:instancePath+"/api-major",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -60103,8 +60103,8 @@ if(valid0){
 if(data["api-minor"] !== undefined){
 let data2 = data["api-minor"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1821.errors = [{instancePath:instancePath+"/api-minor",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 255 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 255n)){
+validate1821.errors = [{instancePath:instancePath+"/api-minor",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -60116,8 +60116,8 @@ if(valid0){
 if(data["build-id"] !== undefined){
 let data3 = data["build-id"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1821.errors = [{instancePath:instancePath+"/build-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 255 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 255n)){
+validate1821.errors = [{instancePath:instancePath+"/build-id",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -60153,8 +60153,8 @@ if(valid0){
 if(data["snp-policy"] !== undefined){
 let data6 = data["snp-policy"];
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1821.errors = [{instancePath:instancePath+"/snp-policy",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 18446744073709551615n)){
+validate1821.errors = [{instancePath:instancePath+"/snp-policy",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -60452,8 +60452,8 @@ if(valid0){
 if(data.cbitpos !== undefined){
 let data3 = data.cbitpos;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1832.errors = [{instancePath:instancePath+"/cbitpos",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1832.errors = [{instancePath:instancePath+"/cbitpos",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -60465,8 +60465,8 @@ if(valid0){
 if(data["reduced-phys-bits"] !== undefined){
 let data4 = data["reduced-phys-bits"];
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1832.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1832.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -60603,8 +60603,8 @@ else {
 if(data.node !== undefined){
 let data0 = data.node;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1841.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1841.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -60616,8 +60616,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1841.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1841.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -60886,8 +60886,8 @@ if(valid0){
 if(data["connection-id"] !== undefined){
 let data3 = data["connection-id"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1852.errors = [{instancePath:instancePath+"/connection-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1852.errors = [{instancePath:instancePath+"/connection-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -60899,8 +60899,8 @@ if(valid0){
 if(data["channel-type"] !== undefined){
 let data4 = data["channel-type"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1852.errors = [{instancePath:instancePath+"/channel-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1852.errors = [{instancePath:instancePath+"/channel-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -60912,8 +60912,8 @@ if(valid0){
 if(data["channel-id"] !== undefined){
 let data5 = data["channel-id"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1852.errors = [{instancePath:instancePath+"/channel-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1852.errors = [{instancePath:instancePath+"/channel-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -61001,8 +61001,8 @@ if(valid0){
 if(data.port !== undefined){
 let data3 = data.port;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1849.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1849.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -61014,8 +61014,8 @@ if(valid0){
 if(data["tls-port"] !== undefined){
 let data4 = data["tls-port"];
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1849.errors = [{instancePath:instancePath+"/tls-port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1849.errors = [{instancePath:instancePath+"/tls-port",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -61473,8 +61473,8 @@ let errors = 0;
 const _errs0 = errors;
 let valid0 = false;
 const _errs1 = errors;
-if(!(typeof data == "number" ? Number.isInteger(data) && data >= -9223372036854776000 && data <= 18446744073709550000 : typeof data == "bigint" && data >= -9223372036854775808n && data <= 18446744073709551615n)){
-const err0 = {instancePath,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}};
+if(!(typeof data == "number" ? Number.isInteger(data) && data >= 0 && data <= 18446744073709550000 : typeof data == "bigint" && data >= 0n && data <= 18446744073709551615n)){
+const err0 = {instancePath,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -61508,8 +61508,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs6 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-const err2 = {instancePath:instancePath+"/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}};
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+const err2 = {instancePath:instancePath+"/" + i0,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -61841,8 +61841,8 @@ if(valid0){
 if(data.base !== undefined){
 let data3 = data.base;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1886.errors = [{instancePath:instancePath+"/base",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -128 && data3 <= 127 : typeof data3 == "bigint" && data3 >= -128n && data3 <= 127n)){
+validate1886.errors = [{instancePath:instancePath+"/base",keyword:"x-int",params:{min: "-128", max: "127"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -61854,8 +61854,8 @@ if(valid0){
 if(data.exponent !== undefined){
 let data4 = data.exponent;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1886.errors = [{instancePath:instancePath+"/exponent",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -32768 && data4 <= 32767 : typeof data4 == "bigint" && data4 >= -32768n && data4 <= 32767n)){
+validate1886.errors = [{instancePath:instancePath+"/exponent",keyword:"x-int",params:{min: "-32768", max: "32767"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -61867,8 +61867,8 @@ if(valid0){
 if(data["bucket-size"] !== undefined){
 let data5 = data["bucket-size"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1886.errors = [{instancePath:instancePath+"/bucket-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 4294967295 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 4294967295n)){
+validate1886.errors = [{instancePath:instancePath+"/bucket-size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -62779,8 +62779,8 @@ else {
 if(data["cpu-index"] !== undefined){
 let data0 = data["cpu-index"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1934.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1934.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -62792,8 +62792,8 @@ if(valid0){
 if(data["limit-rate"] !== undefined){
 let data1 = data["limit-rate"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1934.errors = [{instancePath:instancePath+"/limit-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1934.errors = [{instancePath:instancePath+"/limit-rate",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -62805,8 +62805,8 @@ if(valid0){
 if(data["current-rate"] !== undefined){
 let data2 = data["current-rate"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1934.errors = [{instancePath:instancePath+"/current-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1934.errors = [{instancePath:instancePath+"/current-rate",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -62894,8 +62894,8 @@ else {
 if(data.major !== undefined){
 let data0 = data.major;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1939.errors = [{instancePath:instancePath+"/major",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1939.errors = [{instancePath:instancePath+"/major",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -62907,8 +62907,8 @@ if(valid0){
 if(data.minor !== undefined){
 let data1 = data.minor;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1939.errors = [{instancePath:instancePath+"/minor",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1939.errors = [{instancePath:instancePath+"/minor",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -62920,8 +62920,8 @@ if(valid0){
 if(data.micro !== undefined){
 let data2 = data.micro;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1939.errors = [{instancePath:instancePath+"/micro",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1939.errors = [{instancePath:instancePath+"/micro",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -64056,8 +64056,8 @@ if(_errs1 === errors){
 if(data["fdset-id"] !== undefined){
 let data0 = data["fdset-id"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1984.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1984.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -64069,8 +64069,8 @@ if(valid0){
 if(data.fd !== undefined){
 let data1 = data.fd;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1984.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1984.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -64130,8 +64130,8 @@ break;
 if(_errs1 === errors){
 if(data.icount !== undefined){
 let data0 = data.icount;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1986.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1986.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -64223,8 +64223,8 @@ break;
 if(_errs1 === errors){
 if(data.icount !== undefined){
 let data0 = data.icount;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1990.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1990.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -64408,8 +64408,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1998.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1998.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -64645,8 +64645,8 @@ if(valid0){
 if(data.head !== undefined){
 let data2 = data.head;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2007.errors = [{instancePath:instancePath+"/head",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2007.errors = [{instancePath:instancePath+"/head",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -64751,8 +64751,8 @@ if(valid0){
 if(data["hold-time"] !== undefined){
 let data2 = data["hold-time"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2011.errors = [{instancePath:instancePath+"/hold-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2011.errors = [{instancePath:instancePath+"/hold-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -64985,8 +64985,8 @@ if(valid0){
 if(data.nodeid !== undefined){
 let data1 = data.nodeid;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2026.errors = [{instancePath:instancePath+"/nodeid",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2026.errors = [{instancePath:instancePath+"/nodeid",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -65005,8 +65005,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2026.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 65535 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 65535n)){
+validate2026.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -65029,8 +65029,8 @@ if(valid0){
 if(data.mem !== undefined){
 let data4 = data.mem;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2026.errors = [{instancePath:instancePath+"/mem",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate2026.errors = [{instancePath:instancePath+"/mem",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -65054,8 +65054,8 @@ if(valid0){
 if(data.initiator !== undefined){
 let data6 = data.initiator;
 const _errs10 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate2026.errors = [{instancePath:instancePath+"/initiator",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 65535 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 65535n)){
+validate2026.errors = [{instancePath:instancePath+"/initiator",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -65116,8 +65116,8 @@ if(valid0){
 if(data.src !== undefined){
 let data1 = data.src;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2027.errors = [{instancePath:instancePath+"/src",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2027.errors = [{instancePath:instancePath+"/src",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -65129,8 +65129,8 @@ if(valid0){
 if(data.dst !== undefined){
 let data2 = data.dst;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2027.errors = [{instancePath:instancePath+"/dst",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate2027.errors = [{instancePath:instancePath+"/dst",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -65142,8 +65142,8 @@ if(valid0){
 if(data.val !== undefined){
 let data3 = data.val;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2027.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 255 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 255n)){
+validate2027.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -65166,7 +65166,7 @@ validate2027.errors = vErrors;
 return errors === 0;
 }
 
-const schema976 = {"$id":"https://qmp-sdk.invalid/validators/exact/t386-2","type":"object","properties":{"type":{"const":"cpu"},"node-id":{"x-int":["-9223372036854775808","18446744073709551615"]},"drawer-id":{"x-int":["-9223372036854775808","18446744073709551615"]},"book-id":{"x-int":["-9223372036854775808","18446744073709551615"]},"socket-id":{"x-int":["-9223372036854775808","18446744073709551615"]},"die-id":{"x-int":["-9223372036854775808","18446744073709551615"]},"cluster-id":{"x-int":["-9223372036854775808","18446744073709551615"]},"module-id":{"x-int":["-9223372036854775808","18446744073709551615"]},"core-id":{"x-int":["-9223372036854775808","18446744073709551615"]},"thread-id":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["type"],"additionalProperties":false};
+const schema976 = {"$id":"https://qmp-sdk.invalid/validators/exact/t386-2","type":"object","properties":{"type":{"const":"cpu"},"node-id":{"x-int":["-9223372036854775808","9223372036854775807"]},"drawer-id":{"x-int":["-9223372036854775808","9223372036854775807"]},"book-id":{"x-int":["-9223372036854775808","9223372036854775807"]},"socket-id":{"x-int":["-9223372036854775808","9223372036854775807"]},"die-id":{"x-int":["-9223372036854775808","9223372036854775807"]},"cluster-id":{"x-int":["-9223372036854775808","9223372036854775807"]},"module-id":{"x-int":["-9223372036854775808","9223372036854775807"]},"core-id":{"x-int":["-9223372036854775808","9223372036854775807"]},"thread-id":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["type"],"additionalProperties":false};
 
 function validate2028(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -65203,8 +65203,8 @@ if(valid0){
 if(data["node-id"] !== undefined){
 let data1 = data["node-id"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2028.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate2028.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -65216,8 +65216,8 @@ if(valid0){
 if(data["drawer-id"] !== undefined){
 let data2 = data["drawer-id"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2028.errors = [{instancePath:instancePath+"/drawer-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2028.errors = [{instancePath:instancePath+"/drawer-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -65229,8 +65229,8 @@ if(valid0){
 if(data["book-id"] !== undefined){
 let data3 = data["book-id"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2028.errors = [{instancePath:instancePath+"/book-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2028.errors = [{instancePath:instancePath+"/book-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -65242,8 +65242,8 @@ if(valid0){
 if(data["socket-id"] !== undefined){
 let data4 = data["socket-id"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2028.errors = [{instancePath:instancePath+"/socket-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2028.errors = [{instancePath:instancePath+"/socket-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -65255,8 +65255,8 @@ if(valid0){
 if(data["die-id"] !== undefined){
 let data5 = data["die-id"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate2028.errors = [{instancePath:instancePath+"/die-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate2028.errors = [{instancePath:instancePath+"/die-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -65268,8 +65268,8 @@ if(valid0){
 if(data["cluster-id"] !== undefined){
 let data6 = data["cluster-id"];
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate2028.errors = [{instancePath:instancePath+"/cluster-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate2028.errors = [{instancePath:instancePath+"/cluster-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -65281,8 +65281,8 @@ if(valid0){
 if(data["module-id"] !== undefined){
 let data7 = data["module-id"];
 const _errs9 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate2028.errors = [{instancePath:instancePath+"/module-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate2028.errors = [{instancePath:instancePath+"/module-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -65294,8 +65294,8 @@ if(valid0){
 if(data["core-id"] !== undefined){
 let data8 = data["core-id"];
 const _errs10 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate2028.errors = [{instancePath:instancePath+"/core-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate2028.errors = [{instancePath:instancePath+"/core-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -65307,8 +65307,8 @@ if(valid0){
 if(data["thread-id"] !== undefined){
 let data9 = data["thread-id"];
 const _errs11 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate2028.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate2028.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -65407,8 +65407,8 @@ if(valid0){
 if(data.initiator !== undefined){
 let data1 = data.initiator;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2029.errors = [{instancePath:instancePath+"/initiator",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2029.errors = [{instancePath:instancePath+"/initiator",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -65420,8 +65420,8 @@ if(valid0){
 if(data.target !== undefined){
 let data2 = data.target;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2029.errors = [{instancePath:instancePath+"/target",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate2029.errors = [{instancePath:instancePath+"/target",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -65457,8 +65457,8 @@ if(valid0){
 if(data.latency !== undefined){
 let data5 = data.latency;
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate2029.errors = [{instancePath:instancePath+"/latency",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate2029.errors = [{instancePath:instancePath+"/latency",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -65470,8 +65470,8 @@ if(valid0){
 if(data.bandwidth !== undefined){
 let data6 = data.bandwidth;
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate2029.errors = [{instancePath:instancePath+"/bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 18446744073709551615n)){
+validate2029.errors = [{instancePath:instancePath+"/bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -65567,8 +65567,8 @@ if(valid0){
 if(data["node-id"] !== undefined){
 let data1 = data["node-id"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2034.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate2034.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -65580,8 +65580,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2034.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate2034.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -65593,8 +65593,8 @@ if(valid0){
 if(data.level !== undefined){
 let data3 = data.level;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2034.errors = [{instancePath:instancePath+"/level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 255 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 255n)){
+validate2034.errors = [{instancePath:instancePath+"/level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -65630,8 +65630,8 @@ if(valid0){
 if(data.line !== undefined){
 let data6 = data.line;
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate2034.errors = [{instancePath:instancePath+"/line",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 65535 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 65535n)){
+validate2034.errors = [{instancePath:instancePath+"/line",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -65766,8 +65766,8 @@ if(_errs1 === errors){
 if(data["cpu-index"] !== undefined){
 let data0 = data["cpu-index"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2046.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate2046.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -65779,8 +65779,8 @@ if(valid0){
 if(data["dirty-rate"] !== undefined){
 let data1 = data["dirty-rate"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2046.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate2046.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -66175,8 +66175,8 @@ if(valid0){
 if(data.gpa !== undefined){
 let data2 = data.gpa;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2061.errors = [{instancePath:instancePath+"/gpa",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate2061.errors = [{instancePath:instancePath+"/gpa",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -68003,8 +68003,8 @@ if(valid0){
 if(data.keyslot !== undefined){
 let data4 = data.keyslot;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2135.errors = [{instancePath:instancePath+"/keyslot",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2135.errors = [{instancePath:instancePath+"/keyslot",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -68016,8 +68016,8 @@ if(valid0){
 if(data["iter-time"] !== undefined){
 let data5 = data["iter-time"];
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate2135.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate2135.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -68127,8 +68127,8 @@ if(valid0){
 if(data.keyslot !== undefined){
 let data4 = data.keyslot;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2140.errors = [{instancePath:instancePath+"/keyslot",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2140.errors = [{instancePath:instancePath+"/keyslot",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -68140,8 +68140,8 @@ if(valid0){
 if(data["iter-time"] !== undefined){
 let data5 = data["iter-time"];
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate2140.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate2140.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -69046,8 +69046,8 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2206.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate2206.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -69119,8 +69119,8 @@ else {
 if(data.parent !== undefined){
 let data0 = data.parent;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2210.errors = [{instancePath:instancePath+"/parent",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate2210.errors = [{instancePath:instancePath+"/parent",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -69132,8 +69132,8 @@ if(valid0){
 if(data.child !== undefined){
 let data1 = data.child;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2210.errors = [{instancePath:instancePath+"/child",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate2210.errors = [{instancePath:instancePath+"/child",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -69805,8 +69805,8 @@ if(valid0){
 if(data.queue !== undefined){
 let data1 = data.queue;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2247.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2247.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -69818,8 +69818,8 @@ if(valid0){
 if(data.index !== undefined){
 let data2 = data.index;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2247.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate2247.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -69857,8 +69857,8 @@ else {
 if(data.addr !== undefined){
 let data0 = data.addr;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2250.errors = [{instancePath:instancePath+"/addr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate2250.errors = [{instancePath:instancePath+"/addr",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -69870,8 +69870,8 @@ if(valid0){
 if(data.len !== undefined){
 let data1 = data.len;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2250.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate2250.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -69937,8 +69937,8 @@ else {
 if(data.flags !== undefined){
 let data0 = data.flags;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2252.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 65535 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 65535n)){
+validate2252.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -69950,8 +69950,8 @@ if(valid0){
 if(data.idx !== undefined){
 let data1 = data.idx;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2252.errors = [{instancePath:instancePath+"/idx",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2252.errors = [{instancePath:instancePath+"/idx",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -69963,8 +69963,8 @@ if(valid0){
 if(data.ring !== undefined){
 let data2 = data.ring;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2252.errors = [{instancePath:instancePath+"/ring",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate2252.errors = [{instancePath:instancePath+"/ring",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -70000,8 +70000,8 @@ else {
 if(data.flags !== undefined){
 let data0 = data.flags;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2254.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 65535 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 65535n)){
+validate2254.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -70013,8 +70013,8 @@ if(valid0){
 if(data.idx !== undefined){
 let data1 = data.idx;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2254.errors = [{instancePath:instancePath+"/idx",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2254.errors = [{instancePath:instancePath+"/idx",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -70061,8 +70061,8 @@ if(valid0){
 if(data.index !== undefined){
 let data1 = data.index;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2249.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate2249.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -70188,8 +70188,8 @@ if(valid0){
 if(data.queue !== undefined){
 let data1 = data.queue;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2257.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2257.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -70238,8 +70238,8 @@ if(valid0){
 if(data["queue-index"] !== undefined){
 let data1 = data["queue-index"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/queue-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2259.errors = [{instancePath:instancePath+"/queue-index",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -70251,8 +70251,8 @@ if(valid0){
 if(data.inuse !== undefined){
 let data2 = data.inuse;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/inuse",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate2259.errors = [{instancePath:instancePath+"/inuse",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -70264,8 +70264,8 @@ if(valid0){
 if(data["vring-num"] !== undefined){
 let data3 = data["vring-num"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/vring-num",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate2259.errors = [{instancePath:instancePath+"/vring-num",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -70277,8 +70277,8 @@ if(valid0){
 if(data["vring-num-default"] !== undefined){
 let data4 = data["vring-num-default"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate2259.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -70290,8 +70290,8 @@ if(valid0){
 if(data["vring-align"] !== undefined){
 let data5 = data["vring-align"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/vring-align",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 4294967295 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 4294967295n)){
+validate2259.errors = [{instancePath:instancePath+"/vring-align",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -70303,8 +70303,8 @@ if(valid0){
 if(data["vring-desc"] !== undefined){
 let data6 = data["vring-desc"];
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/vring-desc",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 18446744073709551615n)){
+validate2259.errors = [{instancePath:instancePath+"/vring-desc",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -70316,8 +70316,8 @@ if(valid0){
 if(data["vring-avail"] !== undefined){
 let data7 = data["vring-avail"];
 const _errs9 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/vring-avail",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 18446744073709551615n)){
+validate2259.errors = [{instancePath:instancePath+"/vring-avail",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -70329,8 +70329,8 @@ if(valid0){
 if(data["vring-used"] !== undefined){
 let data8 = data["vring-used"];
 const _errs10 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/vring-used",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 18446744073709551615n)){
+validate2259.errors = [{instancePath:instancePath+"/vring-used",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -70342,8 +70342,8 @@ if(valid0){
 if(data["last-avail-idx"] !== undefined){
 let data9 = data["last-avail-idx"];
 const _errs11 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 65535 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 65535n)){
+validate2259.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -70355,8 +70355,8 @@ if(valid0){
 if(data["shadow-avail-idx"] !== undefined){
 let data10 = data["shadow-avail-idx"];
 const _errs12 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 65535 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 65535n)){
+validate2259.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -70368,8 +70368,8 @@ if(valid0){
 if(data["used-idx"] !== undefined){
 let data11 = data["used-idx"];
 const _errs13 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/used-idx",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 65535 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 65535n)){
+validate2259.errors = [{instancePath:instancePath+"/used-idx",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -70381,8 +70381,8 @@ if(valid0){
 if(data["signalled-used"] !== undefined){
 let data12 = data["signalled-used"];
 const _errs14 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate2259.errors = [{instancePath:instancePath+"/signalled-used",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 65535 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 65535n)){
+validate2259.errors = [{instancePath:instancePath+"/signalled-used",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -70554,8 +70554,8 @@ if(valid0){
 if(data["unknown-dev-features"] !== undefined){
 let data4 = data["unknown-dev-features"];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2264.errors = [{instancePath:instancePath+"/unknown-dev-features",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate2264.errors = [{instancePath:instancePath+"/unknown-dev-features",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -70621,8 +70621,8 @@ if(valid0){
 if(data["unknown-statuses"] !== undefined){
 let data2 = data["unknown-statuses"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2268.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 255 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 255n)){
+validate2268.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -70687,8 +70687,8 @@ if(valid0){
 if(data["unknown-protocols"] !== undefined){
 let data2 = data["unknown-protocols"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2274.errors = [{instancePath:instancePath+"/unknown-protocols",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate2274.errors = [{instancePath:instancePath+"/unknown-protocols",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -70723,8 +70723,8 @@ else {
 if(data["n-mem-sections"] !== undefined){
 let data0 = data["n-mem-sections"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2270.errors = [{instancePath:instancePath+"/n-mem-sections",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate2270.errors = [{instancePath:instancePath+"/n-mem-sections",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -70736,8 +70736,8 @@ if(valid0){
 if(data["n-tmp-sections"] !== undefined){
 let data1 = data["n-tmp-sections"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2270.errors = [{instancePath:instancePath+"/n-tmp-sections",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate2270.errors = [{instancePath:instancePath+"/n-tmp-sections",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -70749,8 +70749,8 @@ if(valid0){
 if(data.nvqs !== undefined){
 let data2 = data.nvqs;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2270.errors = [{instancePath:instancePath+"/nvqs",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate2270.errors = [{instancePath:instancePath+"/nvqs",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -70762,8 +70762,8 @@ if(valid0){
 if(data["vq-index"] !== undefined){
 let data3 = data["vq-index"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2270.errors = [{instancePath:instancePath+"/vq-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2270.errors = [{instancePath:instancePath+"/vq-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -70823,8 +70823,8 @@ if(valid0){
 if(data["max-queues"] !== undefined){
 let data8 = data["max-queues"];
 const _errs9 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate2270.errors = [{instancePath:instancePath+"/max-queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 18446744073709551615n)){
+validate2270.errors = [{instancePath:instancePath+"/max-queues",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -70836,8 +70836,8 @@ if(valid0){
 if(data["backend-cap"] !== undefined){
 let data9 = data["backend-cap"];
 const _errs10 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate2270.errors = [{instancePath:instancePath+"/backend-cap",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 18446744073709551615n)){
+validate2270.errors = [{instancePath:instancePath+"/backend-cap",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -70861,8 +70861,8 @@ if(valid0){
 if(data["log-size"] !== undefined){
 let data11 = data["log-size"];
 const _errs13 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate2270.errors = [{instancePath:instancePath+"/log-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 18446744073709551615n)){
+validate2270.errors = [{instancePath:instancePath+"/log-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -70919,8 +70919,8 @@ if(valid0){
 if(data["device-id"] !== undefined){
 let data1 = data["device-id"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2263.errors = [{instancePath:instancePath+"/device-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2263.errors = [{instancePath:instancePath+"/device-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -70992,8 +70992,8 @@ if(valid0){
 if(data["num-vqs"] !== undefined){
 let data7 = data["num-vqs"];
 const _errs11 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate2263.errors = [{instancePath:instancePath+"/num-vqs",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate2263.errors = [{instancePath:instancePath+"/num-vqs",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -71017,8 +71017,8 @@ if(valid0){
 if(data.isr !== undefined){
 let data9 = data.isr;
 const _errs13 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate2263.errors = [{instancePath:instancePath+"/isr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 255 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 255n)){
+validate2263.errors = [{instancePath:instancePath+"/isr",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -71030,8 +71030,8 @@ if(valid0){
 if(data["queue-sel"] !== undefined){
 let data10 = data["queue-sel"];
 const _errs14 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate2263.errors = [{instancePath:instancePath+"/queue-sel",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 65535 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 65535n)){
+validate2263.errors = [{instancePath:instancePath+"/queue-sel",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -71239,8 +71239,8 @@ if(valid0){
 if(data.queue !== undefined){
 let data1 = data.queue;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2278.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2278.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -71289,8 +71289,8 @@ if(valid0){
 if(data.kick !== undefined){
 let data1 = data.kick;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/kick",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate2280.errors = [{instancePath:instancePath+"/kick",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -71302,8 +71302,8 @@ if(valid0){
 if(data.call !== undefined){
 let data2 = data.call;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/call",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2280.errors = [{instancePath:instancePath+"/call",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -71315,8 +71315,8 @@ if(valid0){
 if(data.desc !== undefined){
 let data3 = data.desc;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/desc",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate2280.errors = [{instancePath:instancePath+"/desc",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -71328,8 +71328,8 @@ if(valid0){
 if(data.avail !== undefined){
 let data4 = data.avail;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/avail",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate2280.errors = [{instancePath:instancePath+"/avail",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -71341,8 +71341,8 @@ if(valid0){
 if(data.used !== undefined){
 let data5 = data.used;
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/used",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate2280.errors = [{instancePath:instancePath+"/used",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -71354,8 +71354,8 @@ if(valid0){
 if(data.num !== undefined){
 let data6 = data.num;
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/num",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate2280.errors = [{instancePath:instancePath+"/num",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -71367,8 +71367,8 @@ if(valid0){
 if(data["desc-phys"] !== undefined){
 let data7 = data["desc-phys"];
 const _errs9 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/desc-phys",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 18446744073709551615n)){
+validate2280.errors = [{instancePath:instancePath+"/desc-phys",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -71380,8 +71380,8 @@ if(valid0){
 if(data["desc-size"] !== undefined){
 let data8 = data["desc-size"];
 const _errs10 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/desc-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate2280.errors = [{instancePath:instancePath+"/desc-size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -71393,8 +71393,8 @@ if(valid0){
 if(data["avail-phys"] !== undefined){
 let data9 = data["avail-phys"];
 const _errs11 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/avail-phys",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 18446744073709551615n)){
+validate2280.errors = [{instancePath:instancePath+"/avail-phys",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -71406,8 +71406,8 @@ if(valid0){
 if(data["avail-size"] !== undefined){
 let data10 = data["avail-size"];
 const _errs12 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/avail-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 4294967295 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 4294967295n)){
+validate2280.errors = [{instancePath:instancePath+"/avail-size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -71419,8 +71419,8 @@ if(valid0){
 if(data["used-phys"] !== undefined){
 let data11 = data["used-phys"];
 const _errs13 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/used-phys",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 18446744073709551615n)){
+validate2280.errors = [{instancePath:instancePath+"/used-phys",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -71432,8 +71432,8 @@ if(valid0){
 if(data["used-size"] !== undefined){
 let data12 = data["used-size"];
 const _errs14 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate2280.errors = [{instancePath:instancePath+"/used-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 4294967295 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 4294967295n)){
+validate2280.errors = [{instancePath:instancePath+"/used-size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -71537,8 +71537,8 @@ break;
 if(_errs1 === errors){
 if(data.port !== undefined){
 let data0 = data.port;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2284.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 4294967295 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 4294967295n)){
+validate2284.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 }
@@ -71619,8 +71619,8 @@ else {
 if(data.port !== undefined){
 let data0 = data.port;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2288.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 65535 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 65535n)){
+validate2288.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -71632,8 +71632,8 @@ if(valid0){
 if(data.vcpu !== undefined){
 let data1 = data.vcpu;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2288.errors = [{instancePath:instancePath+"/vcpu",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate2288.errors = [{instancePath:instancePath+"/vcpu",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -71669,8 +71669,8 @@ if(valid0){
 if(data.target !== undefined){
 let data4 = data.target;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2288.errors = [{instancePath:instancePath+"/target",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate2288.errors = [{instancePath:instancePath+"/target",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -72334,8 +72334,8 @@ return false;
 else {
 if(data.actual !== undefined){
 let data0 = data.actual;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2312.errors = [{instancePath:instancePath+"/actual",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate2312.errors = [{instancePath:instancePath+"/actual",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -72432,8 +72432,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data3 = data.offset;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2314.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2314.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -72445,8 +72445,8 @@ if(valid0){
 if(data.size !== undefined){
 let data4 = data.size;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2314.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2314.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -72659,8 +72659,8 @@ if(valid0){
 if(data.len !== undefined){
 let data2 = data.len;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2320.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2320.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -72672,8 +72672,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data3 = data.offset;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2320.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2320.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -72685,8 +72685,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data4 = data.speed;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2320.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2320.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -72749,8 +72749,8 @@ if(valid0){
 if(data.len !== undefined){
 let data2 = data.len;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2322.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2322.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -72762,8 +72762,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data3 = data.offset;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2322.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2322.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -72775,8 +72775,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data4 = data.speed;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2322.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2322.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -72961,8 +72961,8 @@ if(valid0){
 if(data.len !== undefined){
 let data2 = data.len;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2329.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2329.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -72974,8 +72974,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data3 = data.offset;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2329.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2329.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -72987,8 +72987,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data4 = data.speed;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2329.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2329.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -73039,8 +73039,8 @@ if(valid0){
 if(data["amount-exceeded"] !== undefined){
 let data1 = data["amount-exceeded"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2331.errors = [{instancePath:instancePath+"/amount-exceeded",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate2331.errors = [{instancePath:instancePath+"/amount-exceeded",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -73052,8 +73052,8 @@ if(valid0){
 if(data["write-threshold"] !== undefined){
 let data2 = data["write-threshold"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2331.errors = [{instancePath:instancePath+"/write-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate2331.errors = [{instancePath:instancePath+"/write-threshold",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -73397,8 +73397,8 @@ if(valid0){
 if(data.arg1 !== undefined){
 let data1 = data.arg1;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2345.errors = [{instancePath:instancePath+"/arg1",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate2345.errors = [{instancePath:instancePath+"/arg1",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -73410,8 +73410,8 @@ if(valid0){
 if(data.arg2 !== undefined){
 let data2 = data.arg2;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2345.errors = [{instancePath:instancePath+"/arg2",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate2345.errors = [{instancePath:instancePath+"/arg2",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -73423,8 +73423,8 @@ if(valid0){
 if(data.arg3 !== undefined){
 let data3 = data.arg3;
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2345.errors = [{instancePath:instancePath+"/arg3",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate2345.errors = [{instancePath:instancePath+"/arg3",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -73436,8 +73436,8 @@ if(valid0){
 if(data.arg4 !== undefined){
 let data4 = data.arg4;
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2345.errors = [{instancePath:instancePath+"/arg4",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate2345.errors = [{instancePath:instancePath+"/arg4",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -73449,8 +73449,8 @@ if(valid0){
 if(data.arg5 !== undefined){
 let data5 = data.arg5;
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate2345.errors = [{instancePath:instancePath+"/arg5",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate2345.errors = [{instancePath:instancePath+"/arg5",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -73513,8 +73513,8 @@ if(valid0){
 if(data.core !== undefined){
 let data1 = data.core;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2346.errors = [{instancePath:instancePath+"/core",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate2346.errors = [{instancePath:instancePath+"/core",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -73526,8 +73526,8 @@ if(valid0){
 if(data["psw-mask"] !== undefined){
 let data2 = data["psw-mask"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2346.errors = [{instancePath:instancePath+"/psw-mask",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate2346.errors = [{instancePath:instancePath+"/psw-mask",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -73539,8 +73539,8 @@ if(valid0){
 if(data["psw-addr"] !== undefined){
 let data3 = data["psw-addr"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2346.errors = [{instancePath:instancePath+"/psw-addr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate2346.errors = [{instancePath:instancePath+"/psw-addr",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -73879,8 +73879,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2360.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate2360.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -74090,8 +74090,8 @@ return false;
 else {
 if(data.pass !== undefined){
 let data0 = data.pass;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2370.errors = [{instancePath:instancePath+"/pass",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate2370.errors = [{instancePath:instancePath+"/pass",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -74401,8 +74401,8 @@ if(valid0){
 if(data["sector-num"] !== undefined){
 let data1 = data["sector-num"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2379.errors = [{instancePath:instancePath+"/sector-num",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate2379.errors = [{instancePath:instancePath+"/sector-num",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -74414,8 +74414,8 @@ if(valid0){
 if(data["sectors-count"] !== undefined){
 let data2 = data["sectors-count"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2379.errors = [{instancePath:instancePath+"/sectors-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2379.errors = [{instancePath:instancePath+"/sectors-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -74500,8 +74500,8 @@ if(valid0){
 if(data["sector-num"] !== undefined){
 let data3 = data["sector-num"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2380.errors = [{instancePath:instancePath+"/sector-num",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2380.errors = [{instancePath:instancePath+"/sector-num",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -74513,8 +74513,8 @@ if(valid0){
 if(data["sectors-count"] !== undefined){
 let data4 = data["sectors-count"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2380.errors = [{instancePath:instancePath+"/sectors-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2380.errors = [{instancePath:instancePath+"/sectors-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -74628,8 +74628,8 @@ else {
 if(data.offset !== undefined){
 let data0 = data.offset;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2387.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate2387.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;

@@ -23,8 +23,8 @@ if(_errs1 === errors){
 if(data["fdset-id"] !== undefined){
 let data0 = data["fdset-id"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate21.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate21.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -72,8 +72,8 @@ else {
 if(data["fdset-id"] !== undefined){
 let data0 = data["fdset-id"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate23.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate23.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -85,8 +85,8 @@ if(valid0){
 if(data.fd !== undefined){
 let data1 = data.fd;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate23.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate23.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -242,8 +242,8 @@ if(_errs1 === errors){
 if(data.initial !== undefined){
 let data0 = data.initial;
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate27.errors = [{instancePath:instancePath+"/initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate27.errors = [{instancePath:instancePath+"/initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -255,8 +255,8 @@ if(valid0){
 if(data.max !== undefined){
 let data1 = data.max;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate27.errors = [{instancePath:instancePath+"/max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate27.errors = [{instancePath:instancePath+"/max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -268,8 +268,8 @@ if(valid0){
 if(data.rounds !== undefined){
 let data2 = data.rounds;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate27.errors = [{instancePath:instancePath+"/rounds",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate27.errors = [{instancePath:instancePath+"/rounds",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -281,8 +281,8 @@ if(valid0){
 if(data.step !== undefined){
 let data3 = data.step;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate27.errors = [{instancePath:instancePath+"/step",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate27.errors = [{instancePath:instancePath+"/step",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -388,8 +388,8 @@ break;
 if(_errs1 === errors){
 if(data.value !== undefined){
 let data0 = data.value;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate29.errors = [{instancePath:instancePath+"/value",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate29.errors = [{instancePath:instancePath+"/value",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -421,7 +421,7 @@ return errors === 0;
 }
 
 const a4 = validate31;
-const schema15 = {"$id":"https://qmp-sdk.invalid/validators/exact/a4","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base-node":{"type":"string"},"base":{"type":"string"},"top-node":{"type":"string"},"top":{"type":"string"},"backing-file":{"type":"string"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
+const schema15 = {"$id":"https://qmp-sdk.invalid/validators/exact/a4","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base-node":{"type":"string"},"base":{"type":"string"},"top-node":{"type":"string"},"top":{"type":"string"},"backing-file":{"type":"string"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 const func2 = Object.prototype.hasOwnProperty;
 const schema16 = {"$id":"https://qmp-sdk.invalid/validators/exact/t77","type":"string","enum":["report","ignore","enospc","stop","auto"]};
 
@@ -548,8 +548,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data7 = data.speed;
 const _errs16 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate31.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate31.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -692,8 +692,8 @@ if(valid0){
 if(data.granularity !== undefined){
 let data2 = data.granularity;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate36.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -1302,8 +1302,8 @@ validate61.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-1","type":"object","properties":{"type":{"const":"vhost-user-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"logical-block-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"num-queues":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["type","id","node-name","addr"],"additionalProperties":false};
-const schema39 = {"$id":"https://qmp-sdk.invalid/validators/exact/t438-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"x-int":["-9223372036854775808","18446744073709551615"]},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"],"additionalProperties":false};
+const schema37 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-1","type":"object","properties":{"type":{"const":"vhost-user-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"logical-block-size":{"x-int":["0","18446744073709551615"]},"num-queues":{"x-int":["0","65535"]}},"required":["type","id","node-name","addr"],"additionalProperties":false};
+const schema39 = {"$id":"https://qmp-sdk.invalid/validators/exact/t438-0","type":"object","properties":{"type":{"const":"inet"},"host":{"type":"string"},"port":{"type":"string"},"numeric":{"type":"boolean"},"to":{"x-int":["0","65535"]},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"keep-alive":{"type":"boolean"},"mptcp":{"type":"boolean"}},"required":["type","host","port"],"additionalProperties":false};
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1376,8 +1376,8 @@ if(valid0){
 if(data.to !== undefined){
 let data4 = data.to;
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate65.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate65.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -1834,8 +1834,8 @@ if(valid0){
 if(data["logical-block-size"] !== undefined){
 let data8 = data["logical-block-size"];
 const _errs16 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate63.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 18446744073709551615n)){
+validate63.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -1847,8 +1847,8 @@ if(valid0){
 if(data["num-queues"] !== undefined){
 let data9 = data["num-queues"];
 const _errs17 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 65535 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 65535n)){
+validate63.errors = [{instancePath:instancePath+"/num-queues",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -2056,7 +2056,7 @@ validate74.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-3","type":"object","properties":{"type":{"const":"vduse-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"name":{"type":"string"},"num-queues":{"x-int":["-9223372036854775808","18446744073709551615"]},"queue-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"logical-block-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"serial":{"type":"string"}},"required":["type","id","node-name","name"],"additionalProperties":false};
+const schema45 = {"$id":"https://qmp-sdk.invalid/validators/exact/t35-3","type":"object","properties":{"type":{"const":"vduse-blk"},"id":{"type":"string"},"fixed-iothread":{"type":"boolean"},"iothread":{"type":"string"},"node-name":{"type":"string"},"writable":{"type":"boolean"},"writethrough":{"type":"boolean"},"name":{"type":"string"},"num-queues":{"x-int":["0","65535"]},"queue-size":{"x-int":["0","65535"]},"logical-block-size":{"x-int":["0","18446744073709551615"]},"serial":{"type":"string"}},"required":["type","id","node-name","name"],"additionalProperties":false};
 
 function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2177,8 +2177,8 @@ if(valid0){
 if(data["num-queues"] !== undefined){
 let data8 = data["num-queues"];
 const _errs17 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 65535 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 65535n)){
+validate77.errors = [{instancePath:instancePath+"/num-queues",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -2190,8 +2190,8 @@ if(valid0){
 if(data["queue-size"] !== undefined){
 let data9 = data["queue-size"];
 const _errs18 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 65535 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 65535n)){
+validate77.errors = [{instancePath:instancePath+"/queue-size",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -2203,8 +2203,8 @@ if(valid0){
 if(data["logical-block-size"] !== undefined){
 let data10 = data["logical-block-size"];
 const _errs19 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate77.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 18446744073709551615n)){
+validate77.errors = [{instancePath:instancePath+"/logical-block-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -2800,8 +2800,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data1 = data.speed;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate100.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate100.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2881,8 +2881,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate102.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate102.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -2912,8 +2912,8 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 let data4 = data3[i1];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate102.errors = [{instancePath:instancePath+"/boundaries-read/" + i1,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate102.errors = [{instancePath:instancePath+"/boundaries-read/" + i1,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -2943,8 +2943,8 @@ const len2 = data5.length;
 for(let i2=0; i2<len2; i2++){
 let data6 = data5[i2];
 const _errs12 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate102.errors = [{instancePath:instancePath+"/boundaries-write/" + i2,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 18446744073709551615n)){
+validate102.errors = [{instancePath:instancePath+"/boundaries-write/" + i2,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid3 = _errs12 === errors;
@@ -2974,8 +2974,8 @@ const len3 = data7.length;
 for(let i3=0; i3<len3; i3++){
 let data8 = data7[i3];
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate102.errors = [{instancePath:instancePath+"/boundaries-flush/" + i3,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 18446744073709551615n)){
+validate102.errors = [{instancePath:instancePath+"/boundaries-flush/" + i3,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid4 = _errs15 === errors;
@@ -3062,8 +3062,8 @@ if(valid0){
 if(data["write-threshold"] !== undefined){
 let data1 = data["write-threshold"];
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate104.errors = [{instancePath:instancePath+"/write-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate104.errors = [{instancePath:instancePath+"/write-threshold",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -3100,7 +3100,7 @@ return errors === 0;
 }
 
 const a22 = validate106;
-const schema68 = {"$id":"https://qmp-sdk.invalid/validators/exact/a22","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base":{"type":"string"},"base-node":{"type":"string"},"backing-file":{"type":"string"},"bottom":{"type":"string"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
+const schema68 = {"$id":"https://qmp-sdk.invalid/validators/exact/a22","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"base":{"type":"string"},"base-node":{"type":"string"},"backing-file":{"type":"string"},"bottom":{"type":"string"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"on-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device"],"additionalProperties":false};
 
 function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3197,8 +3197,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data6 = data.speed;
 const _errs14 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate106.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate106.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -3340,8 +3340,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate109.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate109.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3379,7 +3379,7 @@ return errors === 0;
 }
 
 const a24 = validate111;
-const schema72 = {"$id":"https://qmp-sdk.invalid/validators/exact/a24","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"bps":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_rd":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_wr":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_rd":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_wr":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_rd_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_wr_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_rd_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_wr_max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_rd_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps_wr_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_rd_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_wr_max_length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops_size":{"x-int":["-9223372036854775808","18446744073709551615"]},"group":{"type":"string"}},"required":["bps","bps_rd","bps_wr","iops","iops_rd","iops_wr"],"additionalProperties":false};
+const schema72 = {"$id":"https://qmp-sdk.invalid/validators/exact/a24","type":"object","properties":{"device":{"type":"string"},"id":{"type":"string"},"bps":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_rd":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_wr":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_rd":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_wr":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_rd_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_wr_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_rd_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_wr_max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_rd_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps_wr_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_rd_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_wr_max_length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops_size":{"x-int":["-9223372036854775808","9223372036854775807"]},"group":{"type":"string"}},"required":["bps","bps_rd","bps_wr","iops","iops_rd","iops_wr"],"additionalProperties":false};
 
 function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3428,8 +3428,8 @@ if(valid0){
 if(data.bps !== undefined){
 let data2 = data.bps;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3441,8 +3441,8 @@ if(valid0){
 if(data.bps_rd !== undefined){
 let data3 = data.bps_rd;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/bps_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/bps_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -3454,8 +3454,8 @@ if(valid0){
 if(data.bps_wr !== undefined){
 let data4 = data.bps_wr;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/bps_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/bps_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -3467,8 +3467,8 @@ if(valid0){
 if(data.iops !== undefined){
 let data5 = data.iops;
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/iops",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/iops",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -3480,8 +3480,8 @@ if(valid0){
 if(data.iops_rd !== undefined){
 let data6 = data.iops_rd;
 const _errs10 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/iops_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/iops_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -3493,8 +3493,8 @@ if(valid0){
 if(data.iops_wr !== undefined){
 let data7 = data.iops_wr;
 const _errs11 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/iops_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/iops_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -3506,8 +3506,8 @@ if(valid0){
 if(data.bps_max !== undefined){
 let data8 = data.bps_max;
 const _errs12 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/bps_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/bps_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -3519,8 +3519,8 @@ if(valid0){
 if(data.bps_rd_max !== undefined){
 let data9 = data.bps_rd_max;
 const _errs13 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -3532,8 +3532,8 @@ if(valid0){
 if(data.bps_wr_max !== undefined){
 let data10 = data.bps_wr_max;
 const _errs14 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -3545,8 +3545,8 @@ if(valid0){
 if(data.iops_max !== undefined){
 let data11 = data.iops_max;
 const _errs15 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/iops_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/iops_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -3558,8 +3558,8 @@ if(valid0){
 if(data.iops_rd_max !== undefined){
 let data12 = data.iops_rd_max;
 const _errs16 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -3571,8 +3571,8 @@ if(valid0){
 if(data.iops_wr_max !== undefined){
 let data13 = data.iops_wr_max;
 const _errs17 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -3584,8 +3584,8 @@ if(valid0){
 if(data.bps_max_length !== undefined){
 let data14 = data.bps_max_length;
 const _errs18 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 9223372036854775000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -3597,8 +3597,8 @@ if(valid0){
 if(data.bps_rd_max_length !== undefined){
 let data15 = data.bps_rd_max_length;
 const _errs19 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -3610,8 +3610,8 @@ if(valid0){
 if(data.bps_wr_max_length !== undefined){
 let data16 = data.bps_wr_max_length;
 const _errs20 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -3623,8 +3623,8 @@ if(valid0){
 if(data.iops_max_length !== undefined){
 let data17 = data.iops_max_length;
 const _errs21 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -3636,8 +3636,8 @@ if(valid0){
 if(data.iops_rd_max_length !== undefined){
 let data18 = data.iops_rd_max_length;
 const _errs22 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -3649,8 +3649,8 @@ if(valid0){
 if(data.iops_wr_max_length !== undefined){
 let data19 = data.iops_wr_max_length;
 const _errs23 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 9223372036854775000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -3662,8 +3662,8 @@ if(valid0){
 if(data.iops_size !== undefined){
 let data20 = data.iops_size;
 const _errs24 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate111.errors = [{instancePath:instancePath+"/iops_size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 9223372036854775000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 9223372036854775807n)){
+validate111.errors = [{instancePath:instancePath+"/iops_size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -3732,7 +3732,7 @@ return errors === 0;
 }
 
 const a25 = validate113;
-const schema76 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-0","type":"object","properties":{"driver":{"const":"blkdebug"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"config":{"type":"string"},"align":{"x-int":["-9223372036854775808","18446744073709551615"]},"max-transfer":{"x-int":["-9223372036854775808","18446744073709551615"]},"opt-write-zero":{"x-int":["-9223372036854775808","18446744073709551615"]},"max-write-zero":{"x-int":["-9223372036854775808","18446744073709551615"]},"opt-discard":{"x-int":["-9223372036854775808","18446744073709551615"]},"max-discard":{"x-int":["-9223372036854775808","18446744073709551615"]},"inject-error":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t18"}},"set-state":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t19"}},"take-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t45"}},"unshare-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t45"}}},"required":["driver","image"],"additionalProperties":false};
+const schema76 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-0","type":"object","properties":{"driver":{"const":"blkdebug"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"image":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"config":{"type":"string"},"align":{"x-int":["-9223372036854775808","9223372036854775807"]},"max-transfer":{"x-int":["-2147483648","2147483647"]},"opt-write-zero":{"x-int":["-2147483648","2147483647"]},"max-write-zero":{"x-int":["-2147483648","2147483647"]},"opt-discard":{"x-int":["-2147483648","2147483647"]},"max-discard":{"x-int":["-2147483648","2147483647"]},"inject-error":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t18"}},"set-state":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t19"}},"take-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t45"}},"unshare-child-perms":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t45"}}},"required":["driver","image"],"additionalProperties":false};
 const schema77 = {"$id":"https://qmp-sdk.invalid/validators/exact/t75","type":"string","enum":["ignore","unmap"]};
 
 function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -3943,8 +3943,8 @@ if(valid0){
 if(data.state !== undefined){
 let data1 = data.state;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate124.errors = [{instancePath:instancePath+"/state",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate124.errors = [{instancePath:instancePath+"/state",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3968,8 +3968,8 @@ if(valid0){
 if(data.errno !== undefined){
 let data3 = data.errno;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate124.errors = [{instancePath:instancePath+"/errno",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate124.errors = [{instancePath:instancePath+"/errno",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -3981,8 +3981,8 @@ if(valid0){
 if(data.sector !== undefined){
 let data4 = data.sector;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate124.errors = [{instancePath:instancePath+"/sector",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate124.errors = [{instancePath:instancePath+"/sector",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4068,8 +4068,8 @@ if(valid0){
 if(data.state !== undefined){
 let data1 = data.state;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate130.errors = [{instancePath:instancePath+"/state",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate130.errors = [{instancePath:instancePath+"/state",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4081,8 +4081,8 @@ if(valid0){
 if(data.new_state !== undefined){
 let data2 = data.new_state;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate130.errors = [{instancePath:instancePath+"/new_state",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate130.errors = [{instancePath:instancePath+"/new_state",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -4265,8 +4265,8 @@ if(valid0){
 if(data.align !== undefined){
 let data10 = data.align;
 const _errs17 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate115.errors = [{instancePath:instancePath+"/align",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate115.errors = [{instancePath:instancePath+"/align",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -4278,8 +4278,8 @@ if(valid0){
 if(data["max-transfer"] !== undefined){
 let data11 = data["max-transfer"];
 const _errs18 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate115.errors = [{instancePath:instancePath+"/max-transfer",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -2147483648 && data11 <= 2147483647 : typeof data11 == "bigint" && data11 >= -2147483648n && data11 <= 2147483647n)){
+validate115.errors = [{instancePath:instancePath+"/max-transfer",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -4291,8 +4291,8 @@ if(valid0){
 if(data["opt-write-zero"] !== undefined){
 let data12 = data["opt-write-zero"];
 const _errs19 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate115.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -2147483648 && data12 <= 2147483647 : typeof data12 == "bigint" && data12 >= -2147483648n && data12 <= 2147483647n)){
+validate115.errors = [{instancePath:instancePath+"/opt-write-zero",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -4304,8 +4304,8 @@ if(valid0){
 if(data["max-write-zero"] !== undefined){
 let data13 = data["max-write-zero"];
 const _errs20 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate115.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -2147483648 && data13 <= 2147483647 : typeof data13 == "bigint" && data13 >= -2147483648n && data13 <= 2147483647n)){
+validate115.errors = [{instancePath:instancePath+"/max-write-zero",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -4317,8 +4317,8 @@ if(valid0){
 if(data["opt-discard"] !== undefined){
 let data14 = data["opt-discard"];
 const _errs21 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate115.errors = [{instancePath:instancePath+"/opt-discard",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -2147483648 && data14 <= 2147483647 : typeof data14 == "bigint" && data14 >= -2147483648n && data14 <= 2147483647n)){
+validate115.errors = [{instancePath:instancePath+"/opt-discard",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -4330,8 +4330,8 @@ if(valid0){
 if(data["max-discard"] !== undefined){
 let data15 = data["max-discard"];
 const _errs22 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate115.errors = [{instancePath:instancePath+"/max-discard",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -2147483648 && data15 <= 2147483647 : typeof data15 == "bigint" && data15 >= -2147483648n && data15 <= 2147483647n)){
+validate115.errors = [{instancePath:instancePath+"/max-discard",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -4490,7 +4490,7 @@ validate115.errors = vErrors;
 return errors === 0;
 }
 
-const schema86 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-1","type":"object","properties":{"driver":{"const":"blklogwrites"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"log-sector-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"log-append":{"type":"boolean"},"log-super-update-interval":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","file","log"],"additionalProperties":false};
+const schema86 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-1","type":"object","properties":{"driver":{"const":"blklogwrites"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"log":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"log-sector-size":{"x-int":["0","4294967295"]},"log-append":{"type":"boolean"},"log-super-update-interval":{"x-int":["0","18446744073709551615"]}},"required":["driver","file","log"],"additionalProperties":false};
 
 function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4635,8 +4635,8 @@ if(valid0){
 if(data["log-sector-size"] !== undefined){
 let data10 = data["log-sector-size"];
 const _errs16 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate136.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 4294967295 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 4294967295n)){
+validate136.errors = [{instancePath:instancePath+"/log-sector-size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -4660,8 +4660,8 @@ if(valid0){
 if(data["log-super-update-interval"] !== undefined){
 let data12 = data["log-super-update-interval"];
 const _errs19 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate136.errors = [{instancePath:instancePath+"/log-super-update-interval",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate136.errors = [{instancePath:instancePath+"/log-super-update-interval",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -5451,7 +5451,7 @@ validate163.errors = vErrors;
 return errors === 0;
 }
 
-const schema92 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-7","type":"object","properties":{"driver":{"const":"copy-before-write"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"target":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"bitmap":{"$ref":"https://qmp-sdk.invalid/validators/exact/t24"},"on-cbw-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t330"},"cbw-timeout":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","file","target"],"additionalProperties":false};
+const schema92 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-7","type":"object","properties":{"driver":{"const":"copy-before-write"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"target":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"bitmap":{"$ref":"https://qmp-sdk.invalid/validators/exact/t24"},"on-cbw-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t330"},"cbw-timeout":{"x-int":["0","4294967295"]}},"required":["driver","file","target"],"additionalProperties":false};
 const schema93 = {"$id":"https://qmp-sdk.invalid/validators/exact/t330","type":"string","enum":["break-guest-write","break-snapshot"]};
 
 function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -5637,8 +5637,8 @@ if(valid0){
 if(data["cbw-timeout"] !== undefined){
 let data12 = data["cbw-timeout"];
 const _errs18 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate168.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 4294967295 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 4294967295n)){
+validate168.errors = [{instancePath:instancePath+"/cbw-timeout",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -5981,7 +5981,7 @@ validate182.errors = vErrors;
 return errors === 0;
 }
 
-const schema96 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-10","type":"object","properties":{"driver":{"const":"file"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"x-int":["-9223372036854775808","18446744073709551615"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema96 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-10","type":"object","properties":{"driver":{"const":"file"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"x-int":["-9223372036854775808","9223372036854775807"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 const schema97 = {"$id":"https://qmp-sdk.invalid/validators/exact/t331","type":"string","enum":["auto","on","off"]};
 
 function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -6184,8 +6184,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data12 = data["aio-max-batch"];
 const _errs20 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate187.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate187.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -6243,7 +6243,7 @@ validate187.errors = vErrors;
 return errors === 0;
 }
 
-const schema99 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-11","type":"object","properties":{"driver":{"const":"ftp"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","18446744073709551615"]},"timeout":{"x-int":["-9223372036854775808","18446744073709551615"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema99 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-11","type":"object","properties":{"driver":{"const":"ftp"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","9223372036854775807"]},"timeout":{"x-int":["-9223372036854775808","9223372036854775807"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -6376,8 +6376,8 @@ if(valid0){
 if(data.readahead !== undefined){
 let data9 = data.readahead;
 const _errs16 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate195.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate195.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -6389,8 +6389,8 @@ if(valid0){
 if(data.timeout !== undefined){
 let data10 = data.timeout;
 const _errs17 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate195.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate195.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -6472,7 +6472,7 @@ validate195.errors = vErrors;
 return errors === 0;
 }
 
-const schema100 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-12","type":"object","properties":{"driver":{"const":"ftps"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","18446744073709551615"]},"timeout":{"x-int":["-9223372036854775808","18446744073709551615"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"sslverify":{"type":"boolean"}},"required":["driver","url"],"additionalProperties":false};
+const schema100 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-12","type":"object","properties":{"driver":{"const":"ftps"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","9223372036854775807"]},"timeout":{"x-int":["-9223372036854775808","9223372036854775807"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"sslverify":{"type":"boolean"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -6605,8 +6605,8 @@ if(valid0){
 if(data.readahead !== undefined){
 let data9 = data.readahead;
 const _errs16 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate199.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate199.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -6618,8 +6618,8 @@ if(valid0){
 if(data.timeout !== undefined){
 let data10 = data.timeout;
 const _errs17 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate199.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate199.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -6714,7 +6714,7 @@ validate199.errors = vErrors;
 return errors === 0;
 }
 
-const schema101 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-13","type":"object","properties":{"driver":{"const":"gluster"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"}},"debug":{"x-int":["-9223372036854775808","18446744073709551615"]},"logfile":{"type":"string"}},"required":["driver","volume","path","server"],"additionalProperties":false};
+const schema101 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-13","type":"object","properties":{"driver":{"const":"gluster"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"volume":{"type":"string"},"path":{"type":"string"},"server":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"}},"debug":{"x-int":["-9223372036854775808","9223372036854775807"]},"logfile":{"type":"string"}},"required":["driver","volume","path","server"],"additionalProperties":false};
 
 function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -6889,8 +6889,8 @@ if(valid0){
 if(data.debug !== undefined){
 let data12 = data.debug;
 const _errs21 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate203.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate203.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -6934,7 +6934,7 @@ validate203.errors = vErrors;
 return errors === 0;
 }
 
-const schema102 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-14","type":"object","properties":{"driver":{"const":"host_cdrom"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"x-int":["-9223372036854775808","18446744073709551615"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema102 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-14","type":"object","properties":{"driver":{"const":"host_cdrom"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"x-int":["-9223372036854775808","9223372036854775807"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7103,8 +7103,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data12 = data["aio-max-batch"];
 const _errs20 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate208.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate208.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -7162,7 +7162,7 @@ validate208.errors = vErrors;
 return errors === 0;
 }
 
-const schema103 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-15","type":"object","properties":{"driver":{"const":"host_device"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"x-int":["-9223372036854775808","18446744073709551615"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
+const schema103 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-15","type":"object","properties":{"driver":{"const":"host_device"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"filename":{"type":"string"},"pr-manager":{"type":"string"},"locking":{"$ref":"https://qmp-sdk.invalid/validators/exact/t331"},"aio":{"$ref":"https://qmp-sdk.invalid/validators/exact/t50"},"aio-max-batch":{"x-int":["-9223372036854775808","9223372036854775807"]},"drop-cache":{"type":"boolean"},"x-check-cache-dropped":{"type":"boolean"}},"required":["driver","filename"],"additionalProperties":false};
 
 function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7331,8 +7331,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data12 = data["aio-max-batch"];
 const _errs20 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate214.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate214.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -7390,7 +7390,7 @@ validate214.errors = vErrors;
 return errors === 0;
 }
 
-const schema104 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-16","type":"object","properties":{"driver":{"const":"http"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","18446744073709551615"]},"timeout":{"x-int":["-9223372036854775808","18446744073709551615"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema104 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-16","type":"object","properties":{"driver":{"const":"http"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","9223372036854775807"]},"timeout":{"x-int":["-9223372036854775808","9223372036854775807"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7523,8 +7523,8 @@ if(valid0){
 if(data.readahead !== undefined){
 let data9 = data.readahead;
 const _errs16 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate220.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate220.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -7536,8 +7536,8 @@ if(valid0){
 if(data.timeout !== undefined){
 let data10 = data.timeout;
 const _errs17 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate220.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate220.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -7645,7 +7645,7 @@ validate220.errors = vErrors;
 return errors === 0;
 }
 
-const schema105 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-17","type":"object","properties":{"driver":{"const":"https"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","18446744073709551615"]},"timeout":{"x-int":["-9223372036854775808","18446744073709551615"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"sslverify":{"type":"boolean"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
+const schema105 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-17","type":"object","properties":{"driver":{"const":"https"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"url":{"type":"string"},"readahead":{"x-int":["-9223372036854775808","9223372036854775807"]},"timeout":{"x-int":["-9223372036854775808","9223372036854775807"]},"username":{"type":"string"},"password-secret":{"type":"string"},"proxy-username":{"type":"string"},"proxy-password-secret":{"type":"string"},"cookie":{"type":"string"},"sslverify":{"type":"boolean"},"cookie-secret":{"type":"string"}},"required":["driver","url"],"additionalProperties":false};
 
 function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7778,8 +7778,8 @@ if(valid0){
 if(data.readahead !== undefined){
 let data9 = data.readahead;
 const _errs16 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate224.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate224.errors = [{instancePath:instancePath+"/readahead",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -7791,8 +7791,8 @@ if(valid0){
 if(data.timeout !== undefined){
 let data10 = data.timeout;
 const _errs17 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate224.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate224.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -7913,7 +7913,7 @@ validate224.errors = vErrors;
 return errors === 0;
 }
 
-const schema106 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-18","type":"object","properties":{"driver":{"const":"iscsi"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"transport":{"$ref":"https://qmp-sdk.invalid/validators/exact/t265"},"portal":{"type":"string"},"target":{"type":"string"},"lun":{"x-int":["-9223372036854775808","18446744073709551615"]},"user":{"type":"string"},"password-secret":{"type":"string"},"initiator-name":{"type":"string"},"header-digest":{"$ref":"https://qmp-sdk.invalid/validators/exact/t264"},"timeout":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","transport","portal","target"],"additionalProperties":false};
+const schema106 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-18","type":"object","properties":{"driver":{"const":"iscsi"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"transport":{"$ref":"https://qmp-sdk.invalid/validators/exact/t265"},"portal":{"type":"string"},"target":{"type":"string"},"lun":{"x-int":["-9223372036854775808","9223372036854775807"]},"user":{"type":"string"},"password-secret":{"type":"string"},"initiator-name":{"type":"string"},"header-digest":{"$ref":"https://qmp-sdk.invalid/validators/exact/t264"},"timeout":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["driver","transport","portal","target"],"additionalProperties":false};
 const schema107 = {"$id":"https://qmp-sdk.invalid/validators/exact/t265","type":"string","enum":["tcp","iser"]};
 
 function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -8104,8 +8104,8 @@ if(valid0){
 if(data.lun !== undefined){
 let data11 = data.lun;
 const _errs19 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate228.errors = [{instancePath:instancePath+"/lun",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/lun",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -8165,8 +8165,8 @@ if(valid0){
 if(data.timeout !== undefined){
 let data16 = data.timeout;
 const _errs27 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate228.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -8364,7 +8364,7 @@ validate236.errors = vErrors;
 return errors === 0;
 }
 
-const schema110 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-20","type":"object","properties":{"driver":{"const":"nbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"export":{"type":"string"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"x-dirty-bitmap":{"type":"string"},"reconnect-delay":{"x-int":["-9223372036854775808","18446744073709551615"]},"open-timeout":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","server"],"additionalProperties":false};
+const schema110 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-20","type":"object","properties":{"driver":{"const":"nbd"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t438"},"export":{"type":"string"},"tls-creds":{"type":"string"},"tls-hostname":{"type":"string"},"x-dirty-bitmap":{"type":"string"},"reconnect-delay":{"x-int":["0","4294967295"]},"open-timeout":{"x-int":["0","4294967295"]}},"required":["driver","server"],"additionalProperties":false};
 
 function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8545,8 +8545,8 @@ if(valid0){
 if(data["reconnect-delay"] !== undefined){
 let data13 = data["reconnect-delay"];
 const _errs23 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate241.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 4294967295 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 4294967295n)){
+validate241.errors = [{instancePath:instancePath+"/reconnect-delay",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -8558,8 +8558,8 @@ if(valid0){
 if(data["open-timeout"] !== undefined){
 let data14 = data["open-timeout"];
 const _errs24 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate241.errors = [{instancePath:instancePath+"/open-timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 4294967295 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 4294967295n)){
+validate241.errors = [{instancePath:instancePath+"/open-timeout",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -8593,7 +8593,7 @@ validate241.errors = vErrors;
 return errors === 0;
 }
 
-const schema111 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-21","type":"object","properties":{"driver":{"const":"nfs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t296"},"path":{"type":"string"},"user":{"x-int":["-9223372036854775808","18446744073709551615"]},"group":{"x-int":["-9223372036854775808","18446744073709551615"]},"tcp-syn-count":{"x-int":["-9223372036854775808","18446744073709551615"]},"readahead-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"page-cache-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"debug":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","server","path"],"additionalProperties":false};
+const schema111 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-21","type":"object","properties":{"driver":{"const":"nfs"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"server":{"$ref":"https://qmp-sdk.invalid/validators/exact/t296"},"path":{"type":"string"},"user":{"x-int":["-9223372036854775808","9223372036854775807"]},"group":{"x-int":["-9223372036854775808","9223372036854775807"]},"tcp-syn-count":{"x-int":["-9223372036854775808","9223372036854775807"]},"readahead-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"page-cache-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"debug":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["driver","server","path"],"additionalProperties":false};
 const schema113 = {"$id":"https://qmp-sdk.invalid/validators/exact/t297","type":"string","enum":["inet"]};
 
 function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -8812,8 +8812,8 @@ if(valid0){
 if(data.user !== undefined){
 let data10 = data.user;
 const _errs17 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate246.errors = [{instancePath:instancePath+"/user",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate246.errors = [{instancePath:instancePath+"/user",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -8825,8 +8825,8 @@ if(valid0){
 if(data.group !== undefined){
 let data11 = data.group;
 const _errs18 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate246.errors = [{instancePath:instancePath+"/group",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate246.errors = [{instancePath:instancePath+"/group",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -8838,8 +8838,8 @@ if(valid0){
 if(data["tcp-syn-count"] !== undefined){
 let data12 = data["tcp-syn-count"];
 const _errs19 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate246.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate246.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -8851,8 +8851,8 @@ if(valid0){
 if(data["readahead-size"] !== undefined){
 let data13 = data["readahead-size"];
 const _errs20 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate246.errors = [{instancePath:instancePath+"/readahead-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate246.errors = [{instancePath:instancePath+"/readahead-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -8864,8 +8864,8 @@ if(valid0){
 if(data["page-cache-size"] !== undefined){
 let data14 = data["page-cache-size"];
 const _errs21 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate246.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 9223372036854775000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 9223372036854775807n)){
+validate246.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -8877,8 +8877,8 @@ if(valid0){
 if(data.debug !== undefined){
 let data15 = data.debug;
 const _errs22 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate246.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate246.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -8913,7 +8913,7 @@ validate246.errors = vErrors;
 return errors === 0;
 }
 
-const schema114 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-22","type":"object","properties":{"driver":{"const":"null-aio"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"latency-ns":{"x-int":["-9223372036854775808","18446744073709551615"]},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
+const schema114 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-22","type":"object","properties":{"driver":{"const":"null-aio"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"size":{"x-int":["-9223372036854775808","9223372036854775807"]},"latency-ns":{"x-int":["0","18446744073709551615"]},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9034,8 +9034,8 @@ if(valid0){
 if(data.size !== undefined){
 let data8 = data.size;
 const _errs14 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate254.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate254.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -9047,8 +9047,8 @@ if(valid0){
 if(data["latency-ns"] !== undefined){
 let data9 = data["latency-ns"];
 const _errs15 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate254.errors = [{instancePath:instancePath+"/latency-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 18446744073709551615n)){
+validate254.errors = [{instancePath:instancePath+"/latency-ns",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -9090,7 +9090,7 @@ validate254.errors = vErrors;
 return errors === 0;
 }
 
-const schema115 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-23","type":"object","properties":{"driver":{"const":"null-co"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"latency-ns":{"x-int":["-9223372036854775808","18446744073709551615"]},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
+const schema115 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-23","type":"object","properties":{"driver":{"const":"null-co"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"size":{"x-int":["-9223372036854775808","9223372036854775807"]},"latency-ns":{"x-int":["0","18446744073709551615"]},"read-zeroes":{"type":"boolean"}},"required":["driver"],"additionalProperties":false};
 
 function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9211,8 +9211,8 @@ if(valid0){
 if(data.size !== undefined){
 let data8 = data.size;
 const _errs14 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate258.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate258.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -9224,8 +9224,8 @@ if(valid0){
 if(data["latency-ns"] !== undefined){
 let data9 = data["latency-ns"];
 const _errs15 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate258.errors = [{instancePath:instancePath+"/latency-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 18446744073709551615n)){
+validate258.errors = [{instancePath:instancePath+"/latency-ns",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -9267,7 +9267,7 @@ validate258.errors = vErrors;
 return errors === 0;
 }
 
-const schema116 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-24","type":"object","properties":{"driver":{"const":"nvme"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"device":{"type":"string"},"namespace":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","device","namespace"],"additionalProperties":false};
+const schema116 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-24","type":"object","properties":{"driver":{"const":"nvme"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"device":{"type":"string"},"namespace":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["driver","device","namespace"],"additionalProperties":false};
 
 function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9400,8 +9400,8 @@ if(valid0){
 if(data.namespace !== undefined){
 let data9 = data.namespace;
 const _errs16 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate262.errors = [{instancePath:instancePath+"/namespace",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate262.errors = [{instancePath:instancePath+"/namespace",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -9579,7 +9579,7 @@ validate266.errors = vErrors;
 return errors === 0;
 }
 
-const schema118 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-26","type":"object","properties":{"driver":{"const":"preallocate"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"prealloc-align":{"x-int":["-9223372036854775808","18446744073709551615"]},"prealloc-size":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","file"],"additionalProperties":false};
+const schema118 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-26","type":"object","properties":{"driver":{"const":"preallocate"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"prealloc-align":{"x-int":["-9223372036854775808","9223372036854775807"]},"prealloc-size":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["driver","file"],"additionalProperties":false};
 
 function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9712,8 +9712,8 @@ if(valid0){
 if(data["prealloc-align"] !== undefined){
 let data9 = data["prealloc-align"];
 const _errs15 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate271.errors = [{instancePath:instancePath+"/prealloc-align",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate271.errors = [{instancePath:instancePath+"/prealloc-align",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -9725,8 +9725,8 @@ if(valid0){
 if(data["prealloc-size"] !== undefined){
 let data10 = data["prealloc-size"];
 const _errs16 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate271.errors = [{instancePath:instancePath+"/prealloc-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate271.errors = [{instancePath:instancePath+"/prealloc-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -9756,7 +9756,7 @@ validate271.errors = vErrors;
 return errors === 0;
 }
 
-const schema119 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-27","type":"object","properties":{"driver":{"const":"qcow2"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t115"},"lazy-refcounts":{"type":"boolean"},"pass-discard-request":{"type":"boolean"},"pass-discard-snapshot":{"type":"boolean"},"pass-discard-other":{"type":"boolean"},"overlap-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t373"},"cache-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"l2-cache-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"l2-cache-entry-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"refcount-cache-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"cache-clean-interval":{"x-int":["-9223372036854775808","18446744073709551615"]},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t109"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
+const schema119 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-27","type":"object","properties":{"driver":{"const":"qcow2"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"backing":{"$ref":"https://qmp-sdk.invalid/validators/exact/t115"},"lazy-refcounts":{"type":"boolean"},"pass-discard-request":{"type":"boolean"},"pass-discard-snapshot":{"type":"boolean"},"pass-discard-other":{"type":"boolean"},"overlap-check":{"$ref":"https://qmp-sdk.invalid/validators/exact/t373"},"cache-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"l2-cache-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"l2-cache-entry-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"refcount-cache-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"cache-clean-interval":{"x-int":["-9223372036854775808","9223372036854775807"]},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t109"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"required":["driver","file"],"additionalProperties":false};
 
 function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10405,8 +10405,8 @@ if(valid0){
 if(data["cache-size"] !== undefined){
 let data15 = data["cache-size"];
 const _errs25 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate276.errors = [{instancePath:instancePath+"/cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate276.errors = [{instancePath:instancePath+"/cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -10418,8 +10418,8 @@ if(valid0){
 if(data["l2-cache-size"] !== undefined){
 let data16 = data["l2-cache-size"];
 const _errs26 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate276.errors = [{instancePath:instancePath+"/l2-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate276.errors = [{instancePath:instancePath+"/l2-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -10431,8 +10431,8 @@ if(valid0){
 if(data["l2-cache-entry-size"] !== undefined){
 let data17 = data["l2-cache-entry-size"];
 const _errs27 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate276.errors = [{instancePath:instancePath+"/l2-cache-entry-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate276.errors = [{instancePath:instancePath+"/l2-cache-entry-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -10444,8 +10444,8 @@ if(valid0){
 if(data["refcount-cache-size"] !== undefined){
 let data18 = data["refcount-cache-size"];
 const _errs28 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate276.errors = [{instancePath:instancePath+"/refcount-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate276.errors = [{instancePath:instancePath+"/refcount-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -10457,8 +10457,8 @@ if(valid0){
 if(data["cache-clean-interval"] !== undefined){
 let data19 = data["cache-clean-interval"];
 const _errs29 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate276.errors = [{instancePath:instancePath+"/cache-clean-interval",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 9223372036854775000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 9223372036854775807n)){
+validate276.errors = [{instancePath:instancePath+"/cache-clean-interval",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs29 === errors;
@@ -10950,7 +10950,7 @@ validate307.errors = vErrors;
 return errors === 0;
 }
 
-const schema131 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-30","type":"object","properties":{"driver":{"const":"quorum"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"blkverify":{"type":"boolean"},"children":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"vote-threshold":{"x-int":["-9223372036854775808","18446744073709551615"]},"rewrite-corrupted":{"type":"boolean"},"read-pattern":{"$ref":"https://qmp-sdk.invalid/validators/exact/t376"}},"required":["driver","children","vote-threshold"],"additionalProperties":false};
+const schema131 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-30","type":"object","properties":{"driver":{"const":"quorum"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"blkverify":{"type":"boolean"},"children":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"vote-threshold":{"x-int":["-9223372036854775808","9223372036854775807"]},"rewrite-corrupted":{"type":"boolean"},"read-pattern":{"$ref":"https://qmp-sdk.invalid/validators/exact/t376"}},"required":["driver","children","vote-threshold"],"additionalProperties":false};
 const schema132 = {"$id":"https://qmp-sdk.invalid/validators/exact/t376","type":"string","enum":["quorum","fifo"]};
 
 function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -11130,8 +11130,8 @@ if(valid0){
 if(data["vote-threshold"] !== undefined){
 let data11 = data["vote-threshold"];
 const _errs19 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate313.errors = [{instancePath:instancePath+"/vote-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate313.errors = [{instancePath:instancePath+"/vote-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -11187,7 +11187,7 @@ validate313.errors = vErrors;
 return errors === 0;
 }
 
-const schema133 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-31","type":"object","properties":{"driver":{"const":"raw"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"offset":{"x-int":["-9223372036854775808","18446744073709551615"]},"size":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["driver","file"],"additionalProperties":false};
+const schema133 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-31","type":"object","properties":{"driver":{"const":"raw"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"offset":{"x-int":["-9223372036854775808","9223372036854775807"]},"size":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["driver","file"],"additionalProperties":false};
 
 function validate320(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -11320,8 +11320,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data9 = data.offset;
 const _errs15 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate320.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate320.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -11333,8 +11333,8 @@ if(valid0){
 if(data.size !== undefined){
 let data10 = data.size;
 const _errs16 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate320.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate320.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -12295,8 +12295,8 @@ if(valid0){
 if(data.to !== undefined){
 let data3 = data.to;
 const _errs8 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate355.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 65535 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 65535n)){
+validate355.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -13502,7 +13502,7 @@ validate387.errors = vErrors;
 return errors === 0;
 }
 
-const schema154 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-41","type":"object","properties":{"driver":{"const":"vvfat"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"dir":{"type":"string"},"fat-type":{"x-int":["-9223372036854775808","18446744073709551615"]},"floppy":{"type":"boolean"},"label":{"type":"string"},"rw":{"type":"boolean"}},"required":["driver","dir"],"additionalProperties":false};
+const schema154 = {"$id":"https://qmp-sdk.invalid/validators/exact/t78-41","type":"object","properties":{"driver":{"const":"vvfat"},"node-name":{"type":"string"},"discard":{"$ref":"https://qmp-sdk.invalid/validators/exact/t75"},"cache":{"$ref":"https://qmp-sdk.invalid/validators/exact/t57"},"read-only":{"type":"boolean"},"auto-read-only":{"type":"boolean"},"force-share":{"type":"boolean"},"detect-zeroes":{"$ref":"https://qmp-sdk.invalid/validators/exact/t74"},"dir":{"type":"string"},"fat-type":{"x-int":["-9223372036854775808","9223372036854775807"]},"floppy":{"type":"boolean"},"label":{"type":"string"},"rw":{"type":"boolean"}},"required":["driver","dir"],"additionalProperties":false};
 
 function validate392(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13635,8 +13635,8 @@ if(valid0){
 if(data["fat-type"] !== undefined){
 let data9 = data["fat-type"];
 const _errs16 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate392.errors = [{instancePath:instancePath+"/fat-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate392.errors = [{instancePath:instancePath+"/fat-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -14011,7 +14011,7 @@ return errors === 0;
 }
 
 const a26 = validate440;
-const schema157 = {"$id":"https://qmp-sdk.invalid/validators/exact/t54","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t15"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t10"},"target":{"type":"string"}},"required":["device","sync","target"],"additionalProperties":false};
+const schema157 = {"$id":"https://qmp-sdk.invalid/validators/exact/t54","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t15"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t10"},"target":{"type":"string"}},"required":["device","sync","target"],"additionalProperties":false};
 const schema158 = {"$id":"https://qmp-sdk.invalid/validators/exact/t293","type":"string","enum":["top","full","none","incremental","bitmap"]};
 
 function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -14076,8 +14076,8 @@ if(valid0){
 if(data["max-workers"] !== undefined){
 let data1 = data["max-workers"];
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate448.errors = [{instancePath:instancePath+"/max-workers",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate448.errors = [{instancePath:instancePath+"/max-workers",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -14089,8 +14089,8 @@ if(valid0){
 if(data["max-chunk"] !== undefined){
 let data2 = data["max-chunk"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate448.errors = [{instancePath:instancePath+"/max-chunk",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate448.errors = [{instancePath:instancePath+"/max-chunk",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -14171,8 +14171,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data3 = data.speed;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate441.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate441.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -14626,8 +14626,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate460.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate460.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -14663,8 +14663,8 @@ if(valid0){
 if(data["extent-size-hint"] !== undefined){
 let data5 = data["extent-size-hint"];
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate460.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate460.errors = [{instancePath:instancePath+"/extent-size-hint",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -14767,8 +14767,8 @@ if(valid0){
 if(data.debug !== undefined){
 let data4 = data.debug;
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate464.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate464.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -14852,8 +14852,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate463.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate463.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -14888,7 +14888,7 @@ validate463.errors = vErrors;
 return errors === 0;
 }
 
-const schema173 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-2","type":"object","properties":{"driver":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t359"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t360"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t361"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t361"},"iter-time":{"x-int":["-9223372036854775808","18446744073709551615"]},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"}},"required":["driver","file","size"],"additionalProperties":false};
+const schema173 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-2","type":"object","properties":{"driver":{"const":"luks"},"key-secret":{"type":"string"},"cipher-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t359"},"cipher-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t360"},"ivgen-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t362"},"ivgen-hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t361"},"hash-alg":{"$ref":"https://qmp-sdk.invalid/validators/exact/t361"},"iter-time":{"x-int":["-9223372036854775808","9223372036854775807"]},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"x-int":["0","18446744073709551615"]},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema174 = {"$id":"https://qmp-sdk.invalid/validators/exact/t359","type":"string","enum":["aes-128","aes-192","aes-256","des","3des","cast5-128","serpent-128","serpent-192","serpent-256","twofish-128","twofish-192","twofish-256"]};
 
 function validate469(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -15065,8 +15065,8 @@ if(valid0){
 if(data["iter-time"] !== undefined){
 let data7 = data["iter-time"];
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate468.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate468.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -15090,8 +15090,8 @@ if(valid0){
 if(data.size !== undefined){
 let data9 = data.size;
 const _errs12 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate468.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 18446744073709551615n)){
+validate468.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -15181,8 +15181,8 @@ if(valid0){
 if(data.user !== undefined){
 let data2 = data.user;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate481.errors = [{instancePath:instancePath+"/user",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate481.errors = [{instancePath:instancePath+"/user",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -15194,8 +15194,8 @@ if(valid0){
 if(data.group !== undefined){
 let data3 = data.group;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate481.errors = [{instancePath:instancePath+"/group",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate481.errors = [{instancePath:instancePath+"/group",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15207,8 +15207,8 @@ if(valid0){
 if(data["tcp-syn-count"] !== undefined){
 let data4 = data["tcp-syn-count"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate481.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate481.errors = [{instancePath:instancePath+"/tcp-syn-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -15220,8 +15220,8 @@ if(valid0){
 if(data["readahead-size"] !== undefined){
 let data5 = data["readahead-size"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate481.errors = [{instancePath:instancePath+"/readahead-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate481.errors = [{instancePath:instancePath+"/readahead-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -15233,8 +15233,8 @@ if(valid0){
 if(data["page-cache-size"] !== undefined){
 let data6 = data["page-cache-size"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate481.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate481.errors = [{instancePath:instancePath+"/page-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -15246,8 +15246,8 @@ if(valid0){
 if(data.debug !== undefined){
 let data7 = data.debug;
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate481.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate481.errors = [{instancePath:instancePath+"/debug",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -15322,8 +15322,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate480.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate480.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15393,8 +15393,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate484.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate484.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15406,8 +15406,8 @@ if(valid0){
 if(data["cluster-size"] !== undefined){
 let data3 = data["cluster-size"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate484.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate484.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -15595,8 +15595,8 @@ if(valid0){
 if(data["iter-time"] !== undefined){
 let data7 = data["iter-time"];
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate490.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate490.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -15710,8 +15710,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate486.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate486.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15759,7 +15759,7 @@ validate486.errors = vErrors;
 return errors === 0;
 }
 
-const schema185 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-6","type":"object","properties":{"driver":{"const":"qcow2"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"data-file-raw":{"type":"boolean"},"extended-l2":{"type":"boolean"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"version":{"$ref":"https://qmp-sdk.invalid/validators/exact/t111"},"backing-file":{"type":"string"},"backing-fmt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t76"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t351"},"cluster-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"},"lazy-refcounts":{"type":"boolean"},"refcount-bits":{"x-int":["-9223372036854775808","18446744073709551615"]},"compression-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t370"}},"required":["driver","file","size"],"additionalProperties":false};
+const schema185 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-6","type":"object","properties":{"driver":{"const":"qcow2"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"data-file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"data-file-raw":{"type":"boolean"},"extended-l2":{"type":"boolean"},"size":{"x-int":["0","18446744073709551615"]},"version":{"$ref":"https://qmp-sdk.invalid/validators/exact/t111"},"backing-file":{"type":"string"},"backing-fmt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t76"},"encrypt":{"$ref":"https://qmp-sdk.invalid/validators/exact/t351"},"cluster-size":{"x-int":["0","18446744073709551615"]},"preallocation":{"$ref":"https://qmp-sdk.invalid/validators/exact/t345"},"lazy-refcounts":{"type":"boolean"},"refcount-bits":{"x-int":["-9223372036854775808","9223372036854775807"]},"compression-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t370"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema186 = {"$id":"https://qmp-sdk.invalid/validators/exact/t111","type":"string","enum":["v2","v3"]};
 
 function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -15895,8 +15895,8 @@ if(valid0){
 if(data.size !== undefined){
 let data5 = data.size;
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate499.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate499.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -15956,8 +15956,8 @@ if(valid0){
 if(data["cluster-size"] !== undefined){
 let data10 = data["cluster-size"];
 const _errs15 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate499.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 18446744073709551615n)){
+validate499.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -15993,8 +15993,8 @@ if(valid0){
 if(data["refcount-bits"] !== undefined){
 let data13 = data["refcount-bits"];
 const _errs19 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate499.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate499.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -16088,8 +16088,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate510.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate510.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -16125,8 +16125,8 @@ if(valid0){
 if(data["cluster-size"] !== undefined){
 let data5 = data["cluster-size"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate510.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate510.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -16138,8 +16138,8 @@ if(valid0){
 if(data["table-size"] !== undefined){
 let data6 = data["table-size"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate510.errors = [{instancePath:instancePath+"/table-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate510.errors = [{instancePath:instancePath+"/table-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -16590,8 +16590,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate513.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate513.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -16603,8 +16603,8 @@ if(valid0){
 if(data["cluster-size"] !== undefined){
 let data3 = data["cluster-size"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate513.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate513.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -16771,8 +16771,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate527.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate527.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -16842,8 +16842,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate532.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate532.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -16943,8 +16943,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate535.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate535.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -16956,8 +16956,8 @@ if(valid0){
 if(data["log-size"] !== undefined){
 let data3 = data["log-size"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate535.errors = [{instancePath:instancePath+"/log-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate535.errors = [{instancePath:instancePath+"/log-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -16969,8 +16969,8 @@ if(valid0){
 if(data["block-size"] !== undefined){
 let data4 = data["block-size"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate535.errors = [{instancePath:instancePath+"/block-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate535.errors = [{instancePath:instancePath+"/block-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -17020,7 +17020,7 @@ validate535.errors = vErrors;
 return errors === 0;
 }
 
-const schema200 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-12","type":"object","properties":{"driver":{"const":"vmdk"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t124"},"backing-file":{"type":"string"},"adapter-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t123"},"hwversion":{"type":"string"},"toolsversion":{"type":"string"},"zeroed-grain":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
+const schema200 = {"$id":"https://qmp-sdk.invalid/validators/exact/t59-12","type":"object","properties":{"driver":{"const":"vmdk"},"file":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"},"size":{"x-int":["0","18446744073709551615"]},"extents":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t114"}},"subformat":{"$ref":"https://qmp-sdk.invalid/validators/exact/t124"},"backing-file":{"type":"string"},"adapter-type":{"$ref":"https://qmp-sdk.invalid/validators/exact/t123"},"hwversion":{"type":"string"},"toolsversion":{"type":"string"},"zeroed-grain":{"type":"boolean"}},"required":["driver","file","size"],"additionalProperties":false};
 const schema201 = {"$id":"https://qmp-sdk.invalid/validators/exact/t124","type":"string","enum":["monolithicSparse","monolithicFlat","twoGbMaxExtentSparse","twoGbMaxExtentFlat","streamOptimized"]};
 
 function validate542(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -17103,8 +17103,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate539.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate539.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -17300,8 +17300,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate546.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate546.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -17870,7 +17870,7 @@ return errors === 0;
 }
 
 const a32 = validate599;
-const schema211 = {"$id":"https://qmp-sdk.invalid/validators/exact/a32","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"granularity":{"x-int":["-9223372036854775808","18446744073709551615"]},"buf-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t292"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
+const schema211 = {"$id":"https://qmp-sdk.invalid/validators/exact/a32","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"granularity":{"x-int":["0","4294967295"]},"buf-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"filter-node-name":{"type":"string"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t292"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
 const schema212 = {"$id":"https://qmp-sdk.invalid/validators/exact/t292","type":"string","enum":["background","write-blocking"]};
 
 function validate603(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -17972,8 +17972,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data5 = data.speed;
 const _errs11 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate599.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate599.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -17985,8 +17985,8 @@ if(valid0){
 if(data.granularity !== undefined){
 let data6 = data.granularity;
 const _errs12 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate599.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate599.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -17998,8 +17998,8 @@ if(valid0){
 if(data["buf-size"] !== undefined){
 let data7 = data["buf-size"];
 const _errs13 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate599.errors = [{instancePath:instancePath+"/buf-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate599.errors = [{instancePath:instancePath+"/buf-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -18523,8 +18523,8 @@ if(valid0){
 if(data["vm-state-size"] !== undefined){
 let data2 = data["vm-state-size"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate619.errors = [{instancePath:instancePath+"/vm-state-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate619.errors = [{instancePath:instancePath+"/vm-state-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -18536,8 +18536,8 @@ if(valid0){
 if(data["date-sec"] !== undefined){
 let data3 = data["date-sec"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate619.errors = [{instancePath:instancePath+"/date-sec",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate619.errors = [{instancePath:instancePath+"/date-sec",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -18549,8 +18549,8 @@ if(valid0){
 if(data["date-nsec"] !== undefined){
 let data4 = data["date-nsec"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate619.errors = [{instancePath:instancePath+"/date-nsec",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate619.errors = [{instancePath:instancePath+"/date-nsec",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -18562,8 +18562,8 @@ if(valid0){
 if(data["vm-clock-sec"] !== undefined){
 let data5 = data["vm-clock-sec"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate619.errors = [{instancePath:instancePath+"/vm-clock-sec",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate619.errors = [{instancePath:instancePath+"/vm-clock-sec",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -18575,8 +18575,8 @@ if(valid0){
 if(data["vm-clock-nsec"] !== undefined){
 let data6 = data["vm-clock-nsec"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate619.errors = [{instancePath:instancePath+"/vm-clock-nsec",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate619.errors = [{instancePath:instancePath+"/vm-clock-nsec",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -18588,8 +18588,8 @@ if(valid0){
 if(data.icount !== undefined){
 let data7 = data.icount;
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate619.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate619.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -18908,8 +18908,8 @@ if(_errs1 === errors){
 if(data["calc-time"] !== undefined){
 let data0 = data["calc-time"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate631.errors = [{instancePath:instancePath+"/calc-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate631.errors = [{instancePath:instancePath+"/calc-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -18921,8 +18921,8 @@ if(valid0){
 if(data["sample-pages"] !== undefined){
 let data1 = data["sample-pages"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate631.errors = [{instancePath:instancePath+"/sample-pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate631.errors = [{instancePath:instancePath+"/sample-pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -18989,8 +18989,8 @@ break;
 if(_errs1 === errors){
 if(data["cpu-index"] !== undefined){
 let data0 = data["cpu-index"];
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate635.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate635.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -19556,7 +19556,7 @@ validate651.errors = vErrors;
 return errors === 0;
 }
 
-const schema251 = {"$id":"https://qmp-sdk.invalid/validators/exact/t149","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t439"},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"server":{"type":"boolean"},"wait":{"type":"boolean"},"nodelay":{"type":"boolean"},"telnet":{"type":"boolean"},"tn3270":{"type":"boolean"},"websocket":{"type":"boolean"},"reconnect":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["addr"],"additionalProperties":false};
+const schema251 = {"$id":"https://qmp-sdk.invalid/validators/exact/t149","type":"object","properties":{"logfile":{"type":"string"},"logappend":{"type":"boolean"},"addr":{"$ref":"https://qmp-sdk.invalid/validators/exact/t439"},"tls-creds":{"type":"string"},"tls-authz":{"type":"string"},"server":{"type":"boolean"},"wait":{"type":"boolean"},"nodelay":{"type":"boolean"},"telnet":{"type":"boolean"},"tn3270":{"type":"boolean"},"websocket":{"type":"boolean"},"reconnect":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["addr"],"additionalProperties":false};
 
 function validate656(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20158,8 +20158,8 @@ if(valid0){
 if(data.reconnect !== undefined){
 let data11 = data.reconnect;
 const _errs23 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate654.errors = [{instancePath:instancePath+"/reconnect",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate654.errors = [{instancePath:instancePath+"/reconnect",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -21639,8 +21639,8 @@ if(valid0){
 if(data.width !== undefined){
 let data2 = data.width;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate712.errors = [{instancePath:instancePath+"/width",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate712.errors = [{instancePath:instancePath+"/width",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -21652,8 +21652,8 @@ if(valid0){
 if(data.height !== undefined){
 let data3 = data.height;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate712.errors = [{instancePath:instancePath+"/height",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate712.errors = [{instancePath:instancePath+"/height",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -21665,8 +21665,8 @@ if(valid0){
 if(data.cols !== undefined){
 let data4 = data.cols;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate712.errors = [{instancePath:instancePath+"/cols",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate712.errors = [{instancePath:instancePath+"/cols",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -21678,8 +21678,8 @@ if(valid0){
 if(data.rows !== undefined){
 let data5 = data.rows;
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate712.errors = [{instancePath:instancePath+"/rows",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate712.errors = [{instancePath:instancePath+"/rows",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -21802,8 +21802,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate715.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate715.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -22419,8 +22419,8 @@ if(valid0){
 if(data.port !== undefined){
 let data2 = data.port;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate753.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate753.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -22432,8 +22432,8 @@ if(valid0){
 if(data["tls-port"] !== undefined){
 let data3 = data["tls-port"];
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate753.errors = [{instancePath:instancePath+"/tls-port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate753.errors = [{instancePath:instancePath+"/tls-port",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -23092,7 +23092,7 @@ return errors === 0;
 }
 
 const a56 = validate780;
-const schema317 = {"$id":"https://qmp-sdk.invalid/validators/exact/t202","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t15"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t10"},"target":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"}},"required":["device","sync","target"],"additionalProperties":false};
+const schema317 = {"$id":"https://qmp-sdk.invalid/validators/exact/t202","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"bitmap":{"type":"string"},"bitmap-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t15"},"compress":{"type":"boolean"},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"},"filter-node-name":{"type":"string"},"x-perf":{"$ref":"https://qmp-sdk.invalid/validators/exact/t10"},"target":{"type":"string"},"format":{"type":"string"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"}},"required":["device","sync","target"],"additionalProperties":false};
 
 function validate781(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -23153,8 +23153,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data3 = data.speed;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate781.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate781.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -23361,7 +23361,7 @@ return errors === 0;
 }
 
 const a57 = validate790;
-const schema319 = {"$id":"https://qmp-sdk.invalid/validators/exact/a57","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"format":{"type":"string"},"node-name":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"},"speed":{"x-int":["-9223372036854775808","18446744073709551615"]},"granularity":{"x-int":["-9223372036854775808","18446744073709551615"]},"buf-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"unmap":{"type":"boolean"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t292"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
+const schema319 = {"$id":"https://qmp-sdk.invalid/validators/exact/a57","type":"object","properties":{"job-id":{"type":"string"},"device":{"type":"string"},"target":{"type":"string"},"format":{"type":"string"},"node-name":{"type":"string"},"replaces":{"type":"string"},"sync":{"$ref":"https://qmp-sdk.invalid/validators/exact/t293"},"mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t318"},"speed":{"x-int":["-9223372036854775808","9223372036854775807"]},"granularity":{"x-int":["0","4294967295"]},"buf-size":{"x-int":["-9223372036854775808","9223372036854775807"]},"on-source-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"on-target-error":{"$ref":"https://qmp-sdk.invalid/validators/exact/t77"},"unmap":{"type":"boolean"},"copy-mode":{"$ref":"https://qmp-sdk.invalid/validators/exact/t292"},"auto-finalize":{"type":"boolean"},"auto-dismiss":{"type":"boolean"}},"required":["device","target","sync"],"additionalProperties":false};
 
 function validate790(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -23482,8 +23482,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data8 = data.speed;
 const _errs16 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate790.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate790.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -23495,8 +23495,8 @@ if(valid0){
 if(data.granularity !== undefined){
 let data9 = data.granularity;
 const _errs17 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate790.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 4294967295 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 4294967295n)){
+validate790.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -23508,8 +23508,8 @@ if(valid0){
 if(data["buf-size"] !== undefined){
 let data10 = data["buf-size"];
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate790.errors = [{instancePath:instancePath+"/buf-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate790.errors = [{instancePath:instancePath+"/buf-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -23710,8 +23710,8 @@ if(valid0){
 if(data.begin !== undefined){
 let data3 = data.begin;
 const _errs8 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/begin",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate797.errors = [{instancePath:instancePath+"/begin",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -23723,8 +23723,8 @@ if(valid0){
 if(data.length !== undefined){
 let data4 = data.length;
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate797.errors = [{instancePath:instancePath+"/length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate797.errors = [{instancePath:instancePath+"/length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -24196,8 +24196,8 @@ if(valid0){
 if(data["cpu-index"] !== undefined){
 let data1 = data["cpu-index"];
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate815.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate815.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -24305,8 +24305,8 @@ if(valid0){
 if(data.data !== undefined){
 let data1 = data.data;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate824.errors = [{instancePath:instancePath+"/data",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate824.errors = [{instancePath:instancePath+"/data",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -24738,8 +24738,8 @@ if(valid0){
 if(data.value !== undefined){
 let data1 = data.value;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate838.errors = [{instancePath:instancePath+"/value",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate838.errors = [{instancePath:instancePath+"/value",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -24961,8 +24961,8 @@ if(valid0){
 if(data.head !== undefined){
 let data1 = data.head;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate819.errors = [{instancePath:instancePath+"/head",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate819.errors = [{instancePath:instancePath+"/head",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -25384,8 +25384,8 @@ if(_errs1 === errors){
 if(data.val !== undefined){
 let data0 = data.val;
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate862.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate862.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -25397,8 +25397,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate862.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate862.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -25422,8 +25422,8 @@ if(valid0){
 if(data["cpu-index"] !== undefined){
 let data3 = data["cpu-index"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate862.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate862.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -25941,7 +25941,7 @@ return errors === 0;
 }
 
 const a79 = validate882;
-const schema384 = {"$id":"https://qmp-sdk.invalid/validators/exact/a79","type":"object","properties":{"announce-initial":{"x-int":["-9223372036854775808","18446744073709551615"]},"announce-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"announce-rounds":{"x-int":["-9223372036854775808","18446744073709551615"]},"announce-step":{"x-int":["-9223372036854775808","18446744073709551615"]},"compress-level":{"x-int":["-9223372036854775808","18446744073709551615"]},"compress-threads":{"x-int":["-9223372036854775808","18446744073709551615"]},"compress-wait-thread":{"type":"boolean"},"decompress-threads":{"x-int":["-9223372036854775808","18446744073709551615"]},"throttle-trigger-threshold":{"x-int":["-9223372036854775808","18446744073709551615"]},"cpu-throttle-initial":{"x-int":["-9223372036854775808","18446744073709551615"]},"cpu-throttle-increment":{"x-int":["-9223372036854775808","18446744073709551615"]},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"tls-hostname":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"tls-authz":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"max-bandwidth":{"x-int":["-9223372036854775808","18446744073709551615"]},"downtime-limit":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-checkpoint-delay":{"x-int":["-9223372036854775808","18446744073709551615"]},"block-incremental":{"type":"boolean"},"multifd-channels":{"x-int":["-9223372036854775808","18446744073709551615"]},"xbzrle-cache-size":{"x-int":["-9223372036854775808","18446744073709551615"]},"max-postcopy-bandwidth":{"x-int":["-9223372036854775808","18446744073709551615"]},"max-cpu-throttle":{"x-int":["-9223372036854775808","18446744073709551615"]},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/exact/t295"},"multifd-zlib-level":{"x-int":["-9223372036854775808","18446744073709551615"]},"multifd-zstd-level":{"x-int":["-9223372036854775808","18446744073709551615"]},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t14"}}},"additionalProperties":false};
+const schema384 = {"$id":"https://qmp-sdk.invalid/validators/exact/a79","type":"object","properties":{"announce-initial":{"x-int":["0","18446744073709551615"]},"announce-max":{"x-int":["0","18446744073709551615"]},"announce-rounds":{"x-int":["0","18446744073709551615"]},"announce-step":{"x-int":["0","18446744073709551615"]},"compress-level":{"x-int":["0","255"]},"compress-threads":{"x-int":["0","255"]},"compress-wait-thread":{"type":"boolean"},"decompress-threads":{"x-int":["0","255"]},"throttle-trigger-threshold":{"x-int":["0","255"]},"cpu-throttle-initial":{"x-int":["0","255"]},"cpu-throttle-increment":{"x-int":["0","255"]},"cpu-throttle-tailslow":{"type":"boolean"},"tls-creds":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"tls-hostname":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"tls-authz":{"$ref":"https://qmp-sdk.invalid/validators/exact/t463"},"max-bandwidth":{"x-int":["0","18446744073709551615"]},"downtime-limit":{"x-int":["0","18446744073709551615"]},"x-checkpoint-delay":{"x-int":["0","4294967295"]},"block-incremental":{"type":"boolean"},"multifd-channels":{"x-int":["0","255"]},"xbzrle-cache-size":{"x-int":["0","18446744073709551615"]},"max-postcopy-bandwidth":{"x-int":["0","18446744073709551615"]},"max-cpu-throttle":{"x-int":["0","255"]},"multifd-compression":{"$ref":"https://qmp-sdk.invalid/validators/exact/t295"},"multifd-zlib-level":{"x-int":["0","255"]},"multifd-zstd-level":{"x-int":["0","255"]},"block-bitmap-mapping":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t14"}}},"additionalProperties":false};
 
 function validate883(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -26228,8 +26228,8 @@ if(_errs1 === errors){
 if(data["announce-initial"] !== undefined){
 let data0 = data["announce-initial"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/announce-initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate882.errors = [{instancePath:instancePath+"/announce-initial",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -26241,8 +26241,8 @@ if(valid0){
 if(data["announce-max"] !== undefined){
 let data1 = data["announce-max"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/announce-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate882.errors = [{instancePath:instancePath+"/announce-max",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -26254,8 +26254,8 @@ if(valid0){
 if(data["announce-rounds"] !== undefined){
 let data2 = data["announce-rounds"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate882.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -26267,8 +26267,8 @@ if(valid0){
 if(data["announce-step"] !== undefined){
 let data3 = data["announce-step"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/announce-step",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate882.errors = [{instancePath:instancePath+"/announce-step",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -26280,8 +26280,8 @@ if(valid0){
 if(data["compress-level"] !== undefined){
 let data4 = data["compress-level"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/compress-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 255 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 255n)){
+validate882.errors = [{instancePath:instancePath+"/compress-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -26293,8 +26293,8 @@ if(valid0){
 if(data["compress-threads"] !== undefined){
 let data5 = data["compress-threads"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/compress-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 255 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 255n)){
+validate882.errors = [{instancePath:instancePath+"/compress-threads",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -26318,8 +26318,8 @@ if(valid0){
 if(data["decompress-threads"] !== undefined){
 let data7 = data["decompress-threads"];
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 255 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 255n)){
+validate882.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -26331,8 +26331,8 @@ if(valid0){
 if(data["throttle-trigger-threshold"] !== undefined){
 let data8 = data["throttle-trigger-threshold"];
 const _errs11 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 255 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 255n)){
+validate882.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -26344,8 +26344,8 @@ if(valid0){
 if(data["cpu-throttle-initial"] !== undefined){
 let data9 = data["cpu-throttle-initial"];
 const _errs12 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 255 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 255n)){
+validate882.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -26357,8 +26357,8 @@ if(valid0){
 if(data["cpu-throttle-increment"] !== undefined){
 let data10 = data["cpu-throttle-increment"];
 const _errs13 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 255 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 255n)){
+validate882.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -26418,8 +26418,8 @@ if(valid0){
 if(data["max-bandwidth"] !== undefined){
 let data15 = data["max-bandwidth"];
 const _errs19 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 18446744073709551615n)){
+validate882.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -26431,8 +26431,8 @@ if(valid0){
 if(data["downtime-limit"] !== undefined){
 let data16 = data["downtime-limit"];
 const _errs20 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= 0 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= 0n && data16 <= 18446744073709551615n)){
+validate882.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -26444,8 +26444,8 @@ if(valid0){
 if(data["x-checkpoint-delay"] !== undefined){
 let data17 = data["x-checkpoint-delay"];
 const _errs21 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= 0 && data17 <= 4294967295 : typeof data17 == "bigint" && data17 >= 0n && data17 <= 4294967295n)){
+validate882.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -26469,8 +26469,8 @@ if(valid0){
 if(data["multifd-channels"] !== undefined){
 let data19 = data["multifd-channels"];
 const _errs24 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= 0 && data19 <= 255 : typeof data19 == "bigint" && data19 >= 0n && data19 <= 255n)){
+validate882.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -26482,8 +26482,8 @@ if(valid0){
 if(data["xbzrle-cache-size"] !== undefined){
 let data20 = data["xbzrle-cache-size"];
 const _errs25 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= 0 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= 0n && data20 <= 18446744073709551615n)){
+validate882.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -26495,8 +26495,8 @@ if(valid0){
 if(data["max-postcopy-bandwidth"] !== undefined){
 let data21 = data["max-postcopy-bandwidth"];
 const _errs26 = errors;
-if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= 0 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= 0n && data21 <= 18446744073709551615n)){
+validate882.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -26508,8 +26508,8 @@ if(valid0){
 if(data["max-cpu-throttle"] !== undefined){
 let data22 = data["max-cpu-throttle"];
 const _errs27 = errors;
-if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 18446744073709550000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= 0 && data22 <= 255 : typeof data22 == "bigint" && data22 >= 0n && data22 <= 255n)){
+validate882.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -26533,8 +26533,8 @@ if(valid0){
 if(data["multifd-zlib-level"] !== undefined){
 let data24 = data["multifd-zlib-level"];
 const _errs29 = errors;
-if(!(typeof data24 == "number" ? Number.isInteger(data24) && data24 >= -9223372036854776000 && data24 <= 18446744073709550000 : typeof data24 == "bigint" && data24 >= -9223372036854775808n && data24 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data24 == "number" ? Number.isInteger(data24) && data24 >= 0 && data24 <= 255 : typeof data24 == "bigint" && data24 >= 0n && data24 <= 255n)){
+validate882.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs29 === errors;
@@ -26546,8 +26546,8 @@ if(valid0){
 if(data["multifd-zstd-level"] !== undefined){
 let data25 = data["multifd-zstd-level"];
 const _errs30 = errors;
-if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= -9223372036854776000 && data25 <= 18446744073709550000 : typeof data25 == "bigint" && data25 >= -9223372036854775808n && data25 <= 18446744073709551615n)){
-validate882.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= 0 && data25 <= 255 : typeof data25 == "bigint" && data25 >= 0n && data25 <= 255n)){
+validate882.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -26957,8 +26957,8 @@ if(valid0){
 if(data["max-connections"] !== undefined){
 let data3 = data["max-connections"];
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate905.errors = [{instancePath:instancePath+"/max-connections",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate905.errors = [{instancePath:instancePath+"/max-connections",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -27130,8 +27130,8 @@ if(valid0){
 if(data.vectors !== undefined){
 let data6 = data.vectors;
 const _errs13 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate912.errors = [{instancePath:instancePath+"/vectors",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate912.errors = [{instancePath:instancePath+"/vectors",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -27157,7 +27157,7 @@ validate912.errors = vErrors;
 return errors === 0;
 }
 
-const schema406 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-1","type":"object","properties":{"id":{"type":"string"},"type":{"const":"user"},"hostname":{"type":"string"},"restrict":{"type":"boolean"},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"ip":{"type":"string"},"net":{"type":"string"},"host":{"type":"string"},"tftp":{"type":"string"},"bootfile":{"type":"string"},"dhcpstart":{"type":"string"},"dns":{"type":"string"},"dnssearch":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"domainname":{"type":"string"},"ipv6-prefix":{"type":"string"},"ipv6-prefixlen":{"x-int":["-9223372036854775808","18446744073709551615"]},"ipv6-host":{"type":"string"},"ipv6-dns":{"type":"string"},"smb":{"type":"string"},"smbserver":{"type":"string"},"hostfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"guestfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"tftp-server-name":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
+const schema406 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-1","type":"object","properties":{"id":{"type":"string"},"type":{"const":"user"},"hostname":{"type":"string"},"restrict":{"type":"boolean"},"ipv4":{"type":"boolean"},"ipv6":{"type":"boolean"},"ip":{"type":"string"},"net":{"type":"string"},"host":{"type":"string"},"tftp":{"type":"string"},"bootfile":{"type":"string"},"dhcpstart":{"type":"string"},"dns":{"type":"string"},"dnssearch":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"domainname":{"type":"string"},"ipv6-prefix":{"type":"string"},"ipv6-prefixlen":{"x-int":["-9223372036854775808","9223372036854775807"]},"ipv6-host":{"type":"string"},"ipv6-dns":{"type":"string"},"smb":{"type":"string"},"smbserver":{"type":"string"},"hostfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"guestfwd":{"type":"array","items":{"$ref":"https://qmp-sdk.invalid/validators/exact/t464"}},"tftp-server-name":{"type":"string"}},"required":["id","type"],"additionalProperties":false};
 
 function validate913(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -27392,8 +27392,8 @@ if(valid0){
 if(data["ipv6-prefixlen"] !== undefined){
 let data17 = data["ipv6-prefixlen"];
 const _errs34 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate913.errors = [{instancePath:instancePath+"/ipv6-prefixlen",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate913.errors = [{instancePath:instancePath+"/ipv6-prefixlen",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs34 === errors;
@@ -27556,7 +27556,7 @@ validate913.errors = vErrors;
 return errors === 0;
 }
 
-const schema407 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-2","type":"object","properties":{"id":{"type":"string"},"type":{"const":"tap"},"ifname":{"type":"string"},"fd":{"type":"string"},"fds":{"type":"string"},"script":{"type":"string"},"downscript":{"type":"string"},"br":{"type":"string"},"helper":{"type":"string"},"sndbuf":{"x-int":["-9223372036854775808","18446744073709551615"]},"vnet_hdr":{"type":"boolean"},"vhost":{"type":"boolean"},"vhostfd":{"type":"string"},"vhostfds":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"x-int":["-9223372036854775808","18446744073709551615"]},"poll-us":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["id","type"],"additionalProperties":false};
+const schema407 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-2","type":"object","properties":{"id":{"type":"string"},"type":{"const":"tap"},"ifname":{"type":"string"},"fd":{"type":"string"},"fds":{"type":"string"},"script":{"type":"string"},"downscript":{"type":"string"},"br":{"type":"string"},"helper":{"type":"string"},"sndbuf":{"x-int":["0","18446744073709551615"]},"vnet_hdr":{"type":"boolean"},"vhost":{"type":"boolean"},"vhostfd":{"type":"string"},"vhostfds":{"type":"string"},"vhostforce":{"type":"boolean"},"queues":{"x-int":["0","4294967295"]},"poll-us":{"x-int":["0","4294967295"]}},"required":["id","type"],"additionalProperties":false};
 
 function validate917(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -27689,8 +27689,8 @@ if(valid0){
 if(data.sndbuf !== undefined){
 let data9 = data.sndbuf;
 const _errs19 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate917.errors = [{instancePath:instancePath+"/sndbuf",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 18446744073709551615n)){
+validate917.errors = [{instancePath:instancePath+"/sndbuf",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -27762,8 +27762,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data15 = data.queues;
 const _errs30 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate917.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 4294967295 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 4294967295n)){
+validate917.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -27775,8 +27775,8 @@ if(valid0){
 if(data["poll-us"] !== undefined){
 let data16 = data["poll-us"];
 const _errs31 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate917.errors = [{instancePath:instancePath+"/poll-us",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= 0 && data16 <= 4294967295 : typeof data16 == "bigint" && data16 >= 0n && data16 <= 4294967295n)){
+validate917.errors = [{instancePath:instancePath+"/poll-us",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -27812,7 +27812,7 @@ validate917.errors = vErrors;
 return errors === 0;
 }
 
-const schema408 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-3","type":"object","properties":{"id":{"type":"string"},"type":{"const":"l2tpv3"},"src":{"type":"string"},"dst":{"type":"string"},"srcport":{"type":"string"},"dstport":{"type":"string"},"ipv6":{"type":"boolean"},"udp":{"type":"boolean"},"cookie64":{"type":"boolean"},"counter":{"type":"boolean"},"pincounter":{"type":"boolean"},"txcookie":{"x-int":["-9223372036854775808","18446744073709551615"]},"rxcookie":{"x-int":["-9223372036854775808","18446744073709551615"]},"txsession":{"x-int":["-9223372036854775808","18446744073709551615"]},"rxsession":{"x-int":["-9223372036854775808","18446744073709551615"]},"offset":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["id","type","src","dst","txsession"],"additionalProperties":false};
+const schema408 = {"$id":"https://qmp-sdk.invalid/validators/exact/t302-3","type":"object","properties":{"id":{"type":"string"},"type":{"const":"l2tpv3"},"src":{"type":"string"},"dst":{"type":"string"},"srcport":{"type":"string"},"dstport":{"type":"string"},"ipv6":{"type":"boolean"},"udp":{"type":"boolean"},"cookie64":{"type":"boolean"},"counter":{"type":"boolean"},"pincounter":{"type":"boolean"},"txcookie":{"x-int":["0","18446744073709551615"]},"rxcookie":{"x-int":["0","18446744073709551615"]},"txsession":{"x-int":["0","4294967295"]},"rxsession":{"x-int":["0","4294967295"]},"offset":{"x-int":["0","4294967295"]}},"required":["id","type","src","dst","txsession"],"additionalProperties":false};
 
 function validate918(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -27969,8 +27969,8 @@ if(valid0){
 if(data.txcookie !== undefined){
 let data11 = data.txcookie;
 const _errs23 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate918.errors = [{instancePath:instancePath+"/txcookie",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 18446744073709551615n)){
+validate918.errors = [{instancePath:instancePath+"/txcookie",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -27982,8 +27982,8 @@ if(valid0){
 if(data.rxcookie !== undefined){
 let data12 = data.rxcookie;
 const _errs24 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate918.errors = [{instancePath:instancePath+"/rxcookie",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate918.errors = [{instancePath:instancePath+"/rxcookie",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -27995,8 +27995,8 @@ if(valid0){
 if(data.txsession !== undefined){
 let data13 = data.txsession;
 const _errs25 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate918.errors = [{instancePath:instancePath+"/txsession",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 4294967295 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 4294967295n)){
+validate918.errors = [{instancePath:instancePath+"/txsession",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -28008,8 +28008,8 @@ if(valid0){
 if(data.rxsession !== undefined){
 let data14 = data.rxsession;
 const _errs26 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate918.errors = [{instancePath:instancePath+"/rxsession",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 4294967295 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 4294967295n)){
+validate918.errors = [{instancePath:instancePath+"/rxsession",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -28021,8 +28021,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data15 = data.offset;
 const _errs27 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate918.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 4294967295 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 4294967295n)){
+validate918.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -28418,8 +28418,8 @@ if(valid0){
 if(data.port !== undefined){
 let data3 = data.port;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate925.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 65535 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 65535n)){
+validate925.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -28443,8 +28443,8 @@ if(valid0){
 if(data.mode !== undefined){
 let data5 = data.mode;
 const _errs10 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate925.errors = [{instancePath:instancePath+"/mode",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 65535 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 65535n)){
+validate925.errors = [{instancePath:instancePath+"/mode",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -28600,8 +28600,8 @@ if(valid0){
 if(data.hubid !== undefined){
 let data2 = data.hubid;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate927.errors = [{instancePath:instancePath+"/hubid",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -2147483648 && data2 <= 2147483647 : typeof data2 == "bigint" && data2 >= -2147483648n && data2 <= 2147483647n)){
+validate927.errors = [{instancePath:instancePath+"/hubid",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -28791,8 +28791,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data4 = data.queues;
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate929.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate929.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -28888,8 +28888,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data4 = data.queues;
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate930.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate930.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -29688,7 +29688,7 @@ validate963.errors = vErrors;
 return errors === 0;
 }
 
-const schema432 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-5","type":"object","properties":{"qom-type":{"const":"colo-compare"},"id":{"type":"string"},"primary_in":{"type":"string"},"secondary_in":{"type":"string"},"outdev":{"type":"string"},"iothread":{"type":"string"},"notify_dev":{"type":"string"},"compare_timeout":{"x-int":["-9223372036854775808","18446744073709551615"]},"expired_scan_cycle":{"x-int":["-9223372036854775808","18446744073709551615"]},"max_queue_size":{"x-int":["-9223372036854775808","18446744073709551615"]},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","primary_in","secondary_in","outdev","iothread"],"additionalProperties":false};
+const schema432 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-5","type":"object","properties":{"qom-type":{"const":"colo-compare"},"id":{"type":"string"},"primary_in":{"type":"string"},"secondary_in":{"type":"string"},"outdev":{"type":"string"},"iothread":{"type":"string"},"notify_dev":{"type":"string"},"compare_timeout":{"x-int":["0","18446744073709551615"]},"expired_scan_cycle":{"x-int":["0","4294967295"]},"max_queue_size":{"x-int":["0","4294967295"]},"vnet_hdr_support":{"type":"boolean"}},"required":["qom-type","id","primary_in","secondary_in","outdev","iothread"],"additionalProperties":false};
 
 function validate964(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -29797,8 +29797,8 @@ if(valid0){
 if(data.compare_timeout !== undefined){
 let data7 = data.compare_timeout;
 const _errs15 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate964.errors = [{instancePath:instancePath+"/compare_timeout",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 18446744073709551615n)){
+validate964.errors = [{instancePath:instancePath+"/compare_timeout",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -29810,8 +29810,8 @@ if(valid0){
 if(data.expired_scan_cycle !== undefined){
 let data8 = data.expired_scan_cycle;
 const _errs16 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate964.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate964.errors = [{instancePath:instancePath+"/expired_scan_cycle",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -29823,8 +29823,8 @@ if(valid0){
 if(data.max_queue_size !== undefined){
 let data9 = data.max_queue_size;
 const _errs17 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate964.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 4294967295 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 4294967295n)){
+validate964.errors = [{instancePath:instancePath+"/max_queue_size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -29914,8 +29914,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data2 = data.queues;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate965.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate965.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -29985,8 +29985,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data2 = data.queues;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate966.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate966.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -30056,8 +30056,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data2 = data.queues;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate967.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate967.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -30127,8 +30127,8 @@ if(valid0){
 if(data.queues !== undefined){
 let data2 = data.queues;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate968.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate968.errors = [{instancePath:instancePath+"/queues",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -30388,8 +30388,8 @@ if(valid0){
 if(data.interval !== undefined){
 let data7 = data.interval;
 const _errs13 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate970.errors = [{instancePath:instancePath+"/interval",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 4294967295 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 4294967295n)){
+validate970.errors = [{instancePath:instancePath+"/interval",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -30416,7 +30416,7 @@ validate970.errors = vErrors;
 return errors === 0;
 }
 
-const schema441 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-12","type":"object","properties":{"qom-type":{"const":"filter-dump"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t315"},"file":{"type":"string"},"maxlen":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["qom-type","id","netdev","file"],"additionalProperties":false};
+const schema441 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-12","type":"object","properties":{"qom-type":{"const":"filter-dump"},"id":{"type":"string"},"netdev":{"type":"string"},"queue":{"$ref":"https://qmp-sdk.invalid/validators/exact/t300"},"status":{"type":"string"},"position":{"type":"string"},"insert":{"$ref":"https://qmp-sdk.invalid/validators/exact/t315"},"file":{"type":"string"},"maxlen":{"x-int":["0","4294967295"]}},"required":["qom-type","id","netdev","file"],"additionalProperties":false};
 
 function validate975(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -30537,8 +30537,8 @@ if(valid0){
 if(data.maxlen !== undefined){
 let data8 = data.maxlen;
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate975.errors = [{instancePath:instancePath+"/maxlen",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate975.errors = [{instancePath:instancePath+"/maxlen",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -31457,8 +31457,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data2 = data["aio-max-batch"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate994.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate994.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -31470,8 +31470,8 @@ if(valid0){
 if(data["thread-pool-min"] !== undefined){
 let data3 = data["thread-pool-min"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate994.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate994.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -31483,8 +31483,8 @@ if(valid0){
 if(data["thread-pool-max"] !== undefined){
 let data4 = data["thread-pool-max"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate994.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate994.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -31496,8 +31496,8 @@ if(valid0){
 if(data["poll-max-ns"] !== undefined){
 let data5 = data["poll-max-ns"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate994.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate994.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -31509,8 +31509,8 @@ if(valid0){
 if(data["poll-grow"] !== undefined){
 let data6 = data["poll-grow"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate994.errors = [{instancePath:instancePath+"/poll-grow",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate994.errors = [{instancePath:instancePath+"/poll-grow",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -31522,8 +31522,8 @@ if(valid0){
 if(data["poll-shrink"] !== undefined){
 let data7 = data["poll-shrink"];
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate994.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate994.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -31598,8 +31598,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data2 = data["aio-max-batch"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate995.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate995.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -31611,8 +31611,8 @@ if(valid0){
 if(data["thread-pool-min"] !== undefined){
 let data3 = data["thread-pool-min"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate995.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate995.errors = [{instancePath:instancePath+"/thread-pool-min",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -31624,8 +31624,8 @@ if(valid0){
 if(data["thread-pool-max"] !== undefined){
 let data4 = data["thread-pool-max"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate995.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate995.errors = [{instancePath:instancePath+"/thread-pool-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -31649,7 +31649,7 @@ validate995.errors = vErrors;
 return errors === 0;
 }
 
-const schema451 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-21","type":"object","properties":{"qom-type":{"const":"memory-backend-epc"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["-9223372036854775808","18446744073709551615"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["-9223372036854775808","18446744073709551615"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema451 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-21","type":"object","properties":{"qom-type":{"const":"memory-backend-epc"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["0","65535"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["0","4294967295"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["0","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 const schema452 = {"$id":"https://qmp-sdk.invalid/validators/exact/t229","type":"string","enum":["default","preferred","bind","interleave"]};
 
 function validate997(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -31734,8 +31734,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate996.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate996.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -31794,8 +31794,8 @@ if(valid0){
 if(data["prealloc-threads"] !== undefined){
 let data8 = data["prealloc-threads"];
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate996.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate996.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -31843,8 +31843,8 @@ if(valid0){
 if(data.size !== undefined){
 let data12 = data.size;
 const _errs22 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate996.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate996.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -31888,7 +31888,7 @@ validate996.errors = vErrors;
 return errors === 0;
 }
 
-const schema453 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-22","type":"object","properties":{"qom-type":{"const":"memory-backend-file"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["-9223372036854775808","18446744073709551615"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["-9223372036854775808","18446744073709551615"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"align":{"x-int":["-9223372036854775808","18446744073709551615"]},"discard-data":{"type":"boolean"},"mem-path":{"type":"string"},"pmem":{"type":"boolean"},"readonly":{"type":"boolean"}},"required":["qom-type","id","size","mem-path"],"additionalProperties":false};
+const schema453 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-22","type":"object","properties":{"qom-type":{"const":"memory-backend-file"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["0","65535"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["0","4294967295"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["0","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"align":{"x-int":["0","18446744073709551615"]},"discard-data":{"type":"boolean"},"mem-path":{"type":"string"},"pmem":{"type":"boolean"},"readonly":{"type":"boolean"}},"required":["qom-type","id","size","mem-path"],"additionalProperties":false};
 
 function validate999(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -31956,8 +31956,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate999.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate999.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -32016,8 +32016,8 @@ if(valid0){
 if(data["prealloc-threads"] !== undefined){
 let data8 = data["prealloc-threads"];
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate999.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate999.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -32065,8 +32065,8 @@ if(valid0){
 if(data.size !== undefined){
 let data12 = data.size;
 const _errs22 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate999.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate999.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -32090,8 +32090,8 @@ if(valid0){
 if(data.align !== undefined){
 let data14 = data.align;
 const _errs25 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate999.errors = [{instancePath:instancePath+"/align",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 18446744073709551615n)){
+validate999.errors = [{instancePath:instancePath+"/align",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -32176,7 +32176,7 @@ validate999.errors = vErrors;
 return errors === 0;
 }
 
-const schema454 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-23","type":"object","properties":{"qom-type":{"const":"memory-backend-memfd"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["-9223372036854775808","18446744073709551615"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["-9223372036854775808","18446744073709551615"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"hugetlb":{"type":"boolean"},"hugetlbsize":{"x-int":["-9223372036854775808","18446744073709551615"]},"seal":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema454 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-23","type":"object","properties":{"qom-type":{"const":"memory-backend-memfd"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["0","65535"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["0","4294967295"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["0","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"},"hugetlb":{"type":"boolean"},"hugetlbsize":{"x-int":["0","18446744073709551615"]},"seal":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1001(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -32244,8 +32244,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1001.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1001.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -32304,8 +32304,8 @@ if(valid0){
 if(data["prealloc-threads"] !== undefined){
 let data8 = data["prealloc-threads"];
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1001.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1001.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -32353,8 +32353,8 @@ if(valid0){
 if(data.size !== undefined){
 let data12 = data.size;
 const _errs22 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1001.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate1001.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -32390,8 +32390,8 @@ if(valid0){
 if(data.hugetlbsize !== undefined){
 let data15 = data.hugetlbsize;
 const _errs27 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1001.errors = [{instancePath:instancePath+"/hugetlbsize",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 18446744073709551615n)){
+validate1001.errors = [{instancePath:instancePath+"/hugetlbsize",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -32438,7 +32438,7 @@ validate1001.errors = vErrors;
 return errors === 0;
 }
 
-const schema455 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-24","type":"object","properties":{"qom-type":{"const":"memory-backend-ram"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["-9223372036854775808","18446744073709551615"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["-9223372036854775808","18446744073709551615"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
+const schema455 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-24","type":"object","properties":{"qom-type":{"const":"memory-backend-ram"},"id":{"type":"string"},"dump":{"type":"boolean"},"host-nodes":{"type":"array","items":{"x-int":["0","65535"]}},"merge":{"type":"boolean"},"policy":{"$ref":"https://qmp-sdk.invalid/validators/exact/t229"},"prealloc":{"type":"boolean"},"prealloc-threads":{"x-int":["0","4294967295"]},"prealloc-context":{"type":"string"},"share":{"type":"boolean"},"reserve":{"type":"boolean"},"size":{"x-int":["0","18446744073709551615"]},"x-use-canonical-path-for-ramblock-id":{"type":"boolean"}},"required":["qom-type","id","size"],"additionalProperties":false};
 
 function validate1003(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -32506,8 +32506,8 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1003.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1003.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -32566,8 +32566,8 @@ if(valid0){
 if(data["prealloc-threads"] !== undefined){
 let data8 = data["prealloc-threads"];
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1003.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1003.errors = [{instancePath:instancePath+"/prealloc-threads",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -32615,8 +32615,8 @@ if(valid0){
 if(data.size !== undefined){
 let data12 = data.size;
 const _errs22 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1003.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate1003.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -33297,8 +33297,8 @@ if(valid0){
 if(data.serial !== undefined){
 let data6 = data.serial;
 const _errs12 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1013.errors = [{instancePath:instancePath+"/serial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -2147483648 && data6 <= 2147483647 : typeof data6 == "bigint" && data6 >= -2147483648n && data6 <= 2147483647n)){
+validate1013.errors = [{instancePath:instancePath+"/serial",keyword:"x-int",params:{min: "-2147483648", max: "2147483647"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -33324,7 +33324,7 @@ validate1013.errors = vErrors;
 return errors === 0;
 }
 
-const schema464 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-32","type":"object","properties":{"qom-type":{"const":"sev-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"dh-cert-file":{"type":"string"},"session-file":{"type":"string"},"policy":{"x-int":["-9223372036854775808","18446744073709551615"]},"handle":{"x-int":["-9223372036854775808","18446744073709551615"]},"cbitpos":{"x-int":["-9223372036854775808","18446744073709551615"]},"reduced-phys-bits":{"x-int":["-9223372036854775808","18446744073709551615"]},"kernel-hashes":{"type":"boolean"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
+const schema464 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-32","type":"object","properties":{"qom-type":{"const":"sev-guest"},"id":{"type":"string"},"sev-device":{"type":"string"},"dh-cert-file":{"type":"string"},"session-file":{"type":"string"},"policy":{"x-int":["0","4294967295"]},"handle":{"x-int":["0","4294967295"]},"cbitpos":{"x-int":["0","4294967295"]},"reduced-phys-bits":{"x-int":["0","4294967295"]},"kernel-hashes":{"type":"boolean"}},"required":["qom-type","id","reduced-phys-bits"],"additionalProperties":false};
 
 function validate1015(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -33409,8 +33409,8 @@ if(valid0){
 if(data.policy !== undefined){
 let data5 = data.policy;
 const _errs11 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1015.errors = [{instancePath:instancePath+"/policy",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 4294967295 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 4294967295n)){
+validate1015.errors = [{instancePath:instancePath+"/policy",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -33422,8 +33422,8 @@ if(valid0){
 if(data.handle !== undefined){
 let data6 = data.handle;
 const _errs12 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1015.errors = [{instancePath:instancePath+"/handle",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1015.errors = [{instancePath:instancePath+"/handle",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -33435,8 +33435,8 @@ if(valid0){
 if(data.cbitpos !== undefined){
 let data7 = data.cbitpos;
 const _errs13 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1015.errors = [{instancePath:instancePath+"/cbitpos",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 4294967295 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 4294967295n)){
+validate1015.errors = [{instancePath:instancePath+"/cbitpos",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -33448,8 +33448,8 @@ if(valid0){
 if(data["reduced-phys-bits"] !== undefined){
 let data8 = data["reduced-phys-bits"];
 const _errs14 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1015.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate1015.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -33545,8 +33545,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1016.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 65535 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 65535n)){
+validate1016.errors = [{instancePath:instancePath+"/cpu-affinity/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -33576,8 +33576,8 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 const _errs10 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1016.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 65535 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 65535n)){
+validate1016.errors = [{instancePath:instancePath+"/node-affinity/" + i1,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -33611,8 +33611,8 @@ validate1016.errors = vErrors;
 return errors === 0;
 }
 
-const schema466 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-34","type":"object","properties":{"qom-type":{"const":"throttle-group"},"id":{"type":"string"},"limits":{"$ref":"https://qmp-sdk.invalid/validators/exact/t475"},"x-iops-total":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-total-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-total-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-read":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-read-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-read-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-write":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-write-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-write-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-total":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-total-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-total-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-read":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-read-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-read-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-write":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-write-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-bps-write-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"x-iops-size":{"x-int":["-9223372036854775808","18446744073709551615"]}},"required":["qom-type","id"],"additionalProperties":false};
-const schema467 = {"$id":"https://qmp-sdk.invalid/validators/exact/t475","type":"object","properties":{"iops-total":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-total-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-total-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-read":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-read-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-read-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-write":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-write-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-write-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-total":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-total-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-total-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-read":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-read-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-read-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-write":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-write-max":{"x-int":["-9223372036854775808","18446744073709551615"]},"bps-write-max-length":{"x-int":["-9223372036854775808","18446744073709551615"]},"iops-size":{"x-int":["-9223372036854775808","18446744073709551615"]}},"additionalProperties":false};
+const schema466 = {"$id":"https://qmp-sdk.invalid/validators/exact/t326-34","type":"object","properties":{"qom-type":{"const":"throttle-group"},"id":{"type":"string"},"limits":{"$ref":"https://qmp-sdk.invalid/validators/exact/t475"},"x-iops-total":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-total-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-total-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-read":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-read-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-read-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-write":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-write-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-write-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-total":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-total-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-total-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-read":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-read-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-read-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-write":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-write-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-bps-write-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"x-iops-size":{"x-int":["-9223372036854775808","9223372036854775807"]}},"required":["qom-type","id"],"additionalProperties":false};
+const schema467 = {"$id":"https://qmp-sdk.invalid/validators/exact/t475","type":"object","properties":{"iops-total":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-total-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-total-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-read":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-read-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-read-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-write":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-write-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-write-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-total":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-total-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-total-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-read":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-read-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-read-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-write":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-write-max":{"x-int":["-9223372036854775808","9223372036854775807"]},"bps-write-max-length":{"x-int":["-9223372036854775808","9223372036854775807"]},"iops-size":{"x-int":["-9223372036854775808","9223372036854775807"]}},"additionalProperties":false};
 
 function validate1018(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -33631,8 +33631,8 @@ if(_errs1 === errors){
 if(data["iops-total"] !== undefined){
 let data0 = data["iops-total"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/iops-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/iops-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -33644,8 +33644,8 @@ if(valid0){
 if(data["iops-total-max"] !== undefined){
 let data1 = data["iops-total-max"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/iops-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/iops-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -33657,8 +33657,8 @@ if(valid0){
 if(data["iops-total-max-length"] !== undefined){
 let data2 = data["iops-total-max-length"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/iops-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/iops-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -33670,8 +33670,8 @@ if(valid0){
 if(data["iops-read"] !== undefined){
 let data3 = data["iops-read"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/iops-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/iops-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -33683,8 +33683,8 @@ if(valid0){
 if(data["iops-read-max"] !== undefined){
 let data4 = data["iops-read-max"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/iops-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/iops-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -33696,8 +33696,8 @@ if(valid0){
 if(data["iops-read-max-length"] !== undefined){
 let data5 = data["iops-read-max-length"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/iops-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/iops-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -33709,8 +33709,8 @@ if(valid0){
 if(data["iops-write"] !== undefined){
 let data6 = data["iops-write"];
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/iops-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/iops-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -33722,8 +33722,8 @@ if(valid0){
 if(data["iops-write-max"] !== undefined){
 let data7 = data["iops-write-max"];
 const _errs9 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/iops-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/iops-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -33735,8 +33735,8 @@ if(valid0){
 if(data["iops-write-max-length"] !== undefined){
 let data8 = data["iops-write-max-length"];
 const _errs10 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/iops-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/iops-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -33748,8 +33748,8 @@ if(valid0){
 if(data["bps-total"] !== undefined){
 let data9 = data["bps-total"];
 const _errs11 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/bps-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/bps-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -33761,8 +33761,8 @@ if(valid0){
 if(data["bps-total-max"] !== undefined){
 let data10 = data["bps-total-max"];
 const _errs12 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/bps-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/bps-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -33774,8 +33774,8 @@ if(valid0){
 if(data["bps-total-max-length"] !== undefined){
 let data11 = data["bps-total-max-length"];
 const _errs13 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/bps-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/bps-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -33787,8 +33787,8 @@ if(valid0){
 if(data["bps-read"] !== undefined){
 let data12 = data["bps-read"];
 const _errs14 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/bps-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/bps-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -33800,8 +33800,8 @@ if(valid0){
 if(data["bps-read-max"] !== undefined){
 let data13 = data["bps-read-max"];
 const _errs15 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/bps-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/bps-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -33813,8 +33813,8 @@ if(valid0){
 if(data["bps-read-max-length"] !== undefined){
 let data14 = data["bps-read-max-length"];
 const _errs16 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/bps-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 9223372036854775000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/bps-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -33826,8 +33826,8 @@ if(valid0){
 if(data["bps-write"] !== undefined){
 let data15 = data["bps-write"];
 const _errs17 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/bps-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/bps-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -33839,8 +33839,8 @@ if(valid0){
 if(data["bps-write-max"] !== undefined){
 let data16 = data["bps-write-max"];
 const _errs18 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/bps-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/bps-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -33852,8 +33852,8 @@ if(valid0){
 if(data["bps-write-max-length"] !== undefined){
 let data17 = data["bps-write-max-length"];
 const _errs19 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/bps-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/bps-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -33865,8 +33865,8 @@ if(valid0){
 if(data["iops-size"] !== undefined){
 let data18 = data["iops-size"];
 const _errs20 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate1018.errors = [{instancePath:instancePath+"/iops-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate1018.errors = [{instancePath:instancePath+"/iops-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -33963,8 +33963,8 @@ if(valid0){
 if(data["x-iops-total"] !== undefined){
 let data3 = data["x-iops-total"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -33976,8 +33976,8 @@ if(valid0){
 if(data["x-iops-total-max"] !== undefined){
 let data4 = data["x-iops-total-max"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -33989,8 +33989,8 @@ if(valid0){
 if(data["x-iops-total-max-length"] !== undefined){
 let data5 = data["x-iops-total-max-length"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -34002,8 +34002,8 @@ if(valid0){
 if(data["x-iops-read"] !== undefined){
 let data6 = data["x-iops-read"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -34015,8 +34015,8 @@ if(valid0){
 if(data["x-iops-read-max"] !== undefined){
 let data7 = data["x-iops-read-max"];
 const _errs10 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -34028,8 +34028,8 @@ if(valid0){
 if(data["x-iops-read-max-length"] !== undefined){
 let data8 = data["x-iops-read-max-length"];
 const _errs11 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -34041,8 +34041,8 @@ if(valid0){
 if(data["x-iops-write"] !== undefined){
 let data9 = data["x-iops-write"];
 const _errs12 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -34054,8 +34054,8 @@ if(valid0){
 if(data["x-iops-write-max"] !== undefined){
 let data10 = data["x-iops-write-max"];
 const _errs13 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -34067,8 +34067,8 @@ if(valid0){
 if(data["x-iops-write-max-length"] !== undefined){
 let data11 = data["x-iops-write-max-length"];
 const _errs14 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -34080,8 +34080,8 @@ if(valid0){
 if(data["x-bps-total"] !== undefined){
 let data12 = data["x-bps-total"];
 const _errs15 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -34093,8 +34093,8 @@ if(valid0){
 if(data["x-bps-total-max"] !== undefined){
 let data13 = data["x-bps-total-max"];
 const _errs16 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-total-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -34106,8 +34106,8 @@ if(valid0){
 if(data["x-bps-total-max-length"] !== undefined){
 let data14 = data["x-bps-total-max-length"];
 const _errs17 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 9223372036854775000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-total-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -34119,8 +34119,8 @@ if(valid0){
 if(data["x-bps-read"] !== undefined){
 let data15 = data["x-bps-read"];
 const _errs18 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-read",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -34132,8 +34132,8 @@ if(valid0){
 if(data["x-bps-read-max"] !== undefined){
 let data16 = data["x-bps-read-max"];
 const _errs19 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-read-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -34145,8 +34145,8 @@ if(valid0){
 if(data["x-bps-read-max-length"] !== undefined){
 let data17 = data["x-bps-read-max-length"];
 const _errs20 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-read-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -34158,8 +34158,8 @@ if(valid0){
 if(data["x-bps-write"] !== undefined){
 let data18 = data["x-bps-write"];
 const _errs21 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-write",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -34171,8 +34171,8 @@ if(valid0){
 if(data["x-bps-write-max"] !== undefined){
 let data19 = data["x-bps-write-max"];
 const _errs22 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 9223372036854775000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-write-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -34184,8 +34184,8 @@ if(valid0){
 if(data["x-bps-write-max-length"] !== undefined){
 let data20 = data["x-bps-write-max-length"];
 const _errs23 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-bps-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 9223372036854775000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-bps-write-max-length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -34197,8 +34197,8 @@ if(valid0){
 if(data["x-iops-size"] !== undefined){
 let data21 = data["x-iops-size"];
 const _errs24 = errors;
-if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 18446744073709551615n)){
-validate1017.errors = [{instancePath:instancePath+"/x-iops-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 9223372036854775000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 9223372036854775807n)){
+validate1017.errors = [{instancePath:instancePath+"/x-iops-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -35394,8 +35394,8 @@ if(_errs1 === errors){
 if(data.val !== undefined){
 let data0 = data.val;
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1081.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1081.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -35407,8 +35407,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1081.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1081.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -36046,8 +36046,8 @@ if(valid0){
 if(data.source !== undefined){
 let data3 = data.source;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1103.errors = [{instancePath:instancePath+"/source",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1103.errors = [{instancePath:instancePath+"/source",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -36059,8 +36059,8 @@ if(valid0){
 if(data.status !== undefined){
 let data4 = data.status;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1103.errors = [{instancePath:instancePath+"/status",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1103.errors = [{instancePath:instancePath+"/status",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -36149,8 +36149,8 @@ return false;
 else {
 if(data.actual !== undefined){
 let data0 = data.actual;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1109.errors = [{instancePath:instancePath+"/actual",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1109.errors = [{instancePath:instancePath+"/actual",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -36287,8 +36287,8 @@ if(valid0){
 if(data.iters !== undefined){
 let data1 = data.iters;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1133.errors = [{instancePath:instancePath+"/iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1133.errors = [{instancePath:instancePath+"/iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -36300,8 +36300,8 @@ if(valid0){
 if(data.stripes !== undefined){
 let data2 = data.stripes;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1133.errors = [{instancePath:instancePath+"/stripes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1133.errors = [{instancePath:instancePath+"/stripes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -36313,8 +36313,8 @@ if(valid0){
 if(data["key-offset"] !== undefined){
 let data3 = data["key-offset"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1133.errors = [{instancePath:instancePath+"/key-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1133.errors = [{instancePath:instancePath+"/key-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -36423,8 +36423,8 @@ if(valid0){
 if(data["payload-offset"] !== undefined){
 let data6 = data["payload-offset"];
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/payload-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/payload-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -36436,8 +36436,8 @@ if(valid0){
 if(data["master-key-iters"] !== undefined){
 let data7 = data["master-key-iters"];
 const _errs8 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1123.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1123.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -36680,8 +36680,8 @@ if(valid0){
 if(data.granularity !== undefined){
 let data1 = data.granularity;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1139.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate1139.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -36831,8 +36831,8 @@ if(valid0){
 if(data["refcount-bits"] !== undefined){
 let data6 = data["refcount-bits"];
 const _errs13 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1121.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1121.errors = [{instancePath:instancePath+"/refcount-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -36989,8 +36989,8 @@ if(valid0){
 if(data.cid !== undefined){
 let data1 = data.cid;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1147.errors = [{instancePath:instancePath+"/cid",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1147.errors = [{instancePath:instancePath+"/cid",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -37002,8 +37002,8 @@ if(valid0){
 if(data["parent-cid"] !== undefined){
 let data2 = data["parent-cid"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1147.errors = [{instancePath:instancePath+"/parent-cid",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1147.errors = [{instancePath:instancePath+"/parent-cid",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -37177,8 +37177,8 @@ if(valid0){
 if(data["payload-offset"] !== undefined){
 let data5 = data["payload-offset"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1150.errors = [{instancePath:instancePath+"/payload-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1150.errors = [{instancePath:instancePath+"/payload-offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -37190,8 +37190,8 @@ if(valid0){
 if(data["master-key-iters"] !== undefined){
 let data6 = data["master-key-iters"];
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1150.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1150.errors = [{instancePath:instancePath+"/master-key-iters",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -37556,8 +37556,8 @@ if(valid0){
 if(data["actual-size"] !== undefined){
 let data3 = data["actual-size"];
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1117.errors = [{instancePath:instancePath+"/actual-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1117.errors = [{instancePath:instancePath+"/actual-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -37569,8 +37569,8 @@ if(valid0){
 if(data["virtual-size"] !== undefined){
 let data4 = data["virtual-size"];
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1117.errors = [{instancePath:instancePath+"/virtual-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1117.errors = [{instancePath:instancePath+"/virtual-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -37582,8 +37582,8 @@ if(valid0){
 if(data["cluster-size"] !== undefined){
 let data5 = data["cluster-size"];
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1117.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1117.errors = [{instancePath:instancePath+"/cluster-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -37816,8 +37816,8 @@ if(valid0){
 if(data.count !== undefined){
 let data1 = data.count;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1171.errors = [{instancePath:instancePath+"/count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1171.errors = [{instancePath:instancePath+"/count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -37829,8 +37829,8 @@ if(valid0){
 if(data.granularity !== undefined){
 let data2 = data.granularity;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1171.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1171.errors = [{instancePath:instancePath+"/granularity",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -37978,8 +37978,8 @@ if(valid0){
 if(data.backing_file_depth !== undefined){
 let data5 = data.backing_file_depth;
 const _errs11 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/backing_file_depth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/backing_file_depth",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -38015,8 +38015,8 @@ if(valid0){
 if(data.bps !== undefined){
 let data8 = data.bps;
 const _errs15 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/bps",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -38028,8 +38028,8 @@ if(valid0){
 if(data.bps_rd !== undefined){
 let data9 = data.bps_rd;
 const _errs16 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/bps_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/bps_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -38041,8 +38041,8 @@ if(valid0){
 if(data.bps_wr !== undefined){
 let data10 = data.bps_wr;
 const _errs17 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/bps_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/bps_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -38054,8 +38054,8 @@ if(valid0){
 if(data.iops !== undefined){
 let data11 = data.iops;
 const _errs18 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/iops",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/iops",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -38067,8 +38067,8 @@ if(valid0){
 if(data.iops_rd !== undefined){
 let data12 = data.iops_rd;
 const _errs19 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/iops_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/iops_rd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -38080,8 +38080,8 @@ if(valid0){
 if(data.iops_wr !== undefined){
 let data13 = data.iops_wr;
 const _errs20 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/iops_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/iops_wr",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -38105,8 +38105,8 @@ if(valid0){
 if(data.bps_max !== undefined){
 let data15 = data.bps_max;
 const _errs22 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/bps_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/bps_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -38118,8 +38118,8 @@ if(valid0){
 if(data.bps_rd_max !== undefined){
 let data16 = data.bps_rd_max;
 const _errs23 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/bps_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -38131,8 +38131,8 @@ if(valid0){
 if(data.bps_wr_max !== undefined){
 let data17 = data.bps_wr_max;
 const _errs24 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/bps_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -38144,8 +38144,8 @@ if(valid0){
 if(data.iops_max !== undefined){
 let data18 = data.iops_max;
 const _errs25 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/iops_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/iops_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -38157,8 +38157,8 @@ if(valid0){
 if(data.iops_rd_max !== undefined){
 let data19 = data.iops_rd_max;
 const _errs26 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 9223372036854775000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/iops_rd_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -38170,8 +38170,8 @@ if(valid0){
 if(data.iops_wr_max !== undefined){
 let data20 = data.iops_wr_max;
 const _errs27 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 9223372036854775000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/iops_wr_max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -38183,8 +38183,8 @@ if(valid0){
 if(data.bps_max_length !== undefined){
 let data21 = data.bps_max_length;
 const _errs28 = errors;
-if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 9223372036854775000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/bps_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -38196,8 +38196,8 @@ if(valid0){
 if(data.bps_rd_max_length !== undefined){
 let data22 = data.bps_rd_max_length;
 const _errs29 = errors;
-if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 18446744073709550000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 9223372036854775000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/bps_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs29 === errors;
@@ -38209,8 +38209,8 @@ if(valid0){
 if(data.bps_wr_max_length !== undefined){
 let data23 = data.bps_wr_max_length;
 const _errs30 = errors;
-if(!(typeof data23 == "number" ? Number.isInteger(data23) && data23 >= -9223372036854776000 && data23 <= 18446744073709550000 : typeof data23 == "bigint" && data23 >= -9223372036854775808n && data23 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data23 == "number" ? Number.isInteger(data23) && data23 >= -9223372036854776000 && data23 <= 9223372036854775000 : typeof data23 == "bigint" && data23 >= -9223372036854775808n && data23 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/bps_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -38222,8 +38222,8 @@ if(valid0){
 if(data.iops_max_length !== undefined){
 let data24 = data.iops_max_length;
 const _errs31 = errors;
-if(!(typeof data24 == "number" ? Number.isInteger(data24) && data24 >= -9223372036854776000 && data24 <= 18446744073709550000 : typeof data24 == "bigint" && data24 >= -9223372036854775808n && data24 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data24 == "number" ? Number.isInteger(data24) && data24 >= -9223372036854776000 && data24 <= 9223372036854775000 : typeof data24 == "bigint" && data24 >= -9223372036854775808n && data24 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/iops_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -38235,8 +38235,8 @@ if(valid0){
 if(data.iops_rd_max_length !== undefined){
 let data25 = data.iops_rd_max_length;
 const _errs32 = errors;
-if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= -9223372036854776000 && data25 <= 18446744073709550000 : typeof data25 == "bigint" && data25 >= -9223372036854775808n && data25 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= -9223372036854776000 && data25 <= 9223372036854775000 : typeof data25 == "bigint" && data25 >= -9223372036854775808n && data25 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/iops_rd_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs32 === errors;
@@ -38248,8 +38248,8 @@ if(valid0){
 if(data.iops_wr_max_length !== undefined){
 let data26 = data.iops_wr_max_length;
 const _errs33 = errors;
-if(!(typeof data26 == "number" ? Number.isInteger(data26) && data26 >= -9223372036854776000 && data26 <= 18446744073709550000 : typeof data26 == "bigint" && data26 >= -9223372036854775808n && data26 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data26 == "number" ? Number.isInteger(data26) && data26 >= -9223372036854776000 && data26 <= 9223372036854775000 : typeof data26 == "bigint" && data26 >= -9223372036854775808n && data26 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/iops_wr_max_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs33 === errors;
@@ -38261,8 +38261,8 @@ if(valid0){
 if(data.iops_size !== undefined){
 let data27 = data.iops_size;
 const _errs34 = errors;
-if(!(typeof data27 == "number" ? Number.isInteger(data27) && data27 >= -9223372036854776000 && data27 <= 18446744073709550000 : typeof data27 == "bigint" && data27 >= -9223372036854775808n && data27 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/iops_size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data27 == "number" ? Number.isInteger(data27) && data27 >= -9223372036854776000 && data27 <= 9223372036854775000 : typeof data27 == "bigint" && data27 >= -9223372036854775808n && data27 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/iops_size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs34 === errors;
@@ -38298,8 +38298,8 @@ if(valid0){
 if(data.write_threshold !== undefined){
 let data30 = data.write_threshold;
 const _errs38 = errors;
-if(!(typeof data30 == "number" ? Number.isInteger(data30) && data30 >= -9223372036854776000 && data30 <= 18446744073709550000 : typeof data30 == "bigint" && data30 >= -9223372036854775808n && data30 <= 18446744073709551615n)){
-validate1114.errors = [{instancePath:instancePath+"/write_threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data30 == "number" ? Number.isInteger(data30) && data30 >= -9223372036854776000 && data30 <= 9223372036854775000 : typeof data30 == "bigint" && data30 >= -9223372036854775808n && data30 <= 9223372036854775807n)){
+validate1114.errors = [{instancePath:instancePath+"/write_threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs38 === errors;
@@ -38756,8 +38756,8 @@ if(valid0){
 if(data.len !== undefined){
 let data2 = data.len;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1185.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1185.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -38769,8 +38769,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data3 = data.offset;
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1185.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1185.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -38806,8 +38806,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data6 = data.speed;
 const _errs11 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1185.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1185.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -38988,8 +38988,8 @@ else {
 if(data.interval_length !== undefined){
 let data0 = data.interval_length;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1194.errors = [{instancePath:instancePath+"/interval_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1194.errors = [{instancePath:instancePath+"/interval_length",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -39001,8 +39001,8 @@ if(valid0){
 if(data.min_rd_latency_ns !== undefined){
 let data1 = data.min_rd_latency_ns;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1194.errors = [{instancePath:instancePath+"/min_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1194.errors = [{instancePath:instancePath+"/min_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -39014,8 +39014,8 @@ if(valid0){
 if(data.max_rd_latency_ns !== undefined){
 let data2 = data.max_rd_latency_ns;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1194.errors = [{instancePath:instancePath+"/max_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1194.errors = [{instancePath:instancePath+"/max_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -39027,8 +39027,8 @@ if(valid0){
 if(data.avg_rd_latency_ns !== undefined){
 let data3 = data.avg_rd_latency_ns;
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1194.errors = [{instancePath:instancePath+"/avg_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1194.errors = [{instancePath:instancePath+"/avg_rd_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -39040,8 +39040,8 @@ if(valid0){
 if(data.min_wr_latency_ns !== undefined){
 let data4 = data.min_wr_latency_ns;
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1194.errors = [{instancePath:instancePath+"/min_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1194.errors = [{instancePath:instancePath+"/min_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -39053,8 +39053,8 @@ if(valid0){
 if(data.max_wr_latency_ns !== undefined){
 let data5 = data.max_wr_latency_ns;
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1194.errors = [{instancePath:instancePath+"/max_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1194.errors = [{instancePath:instancePath+"/max_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -39066,8 +39066,8 @@ if(valid0){
 if(data.avg_wr_latency_ns !== undefined){
 let data6 = data.avg_wr_latency_ns;
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1194.errors = [{instancePath:instancePath+"/avg_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1194.errors = [{instancePath:instancePath+"/avg_wr_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -39079,8 +39079,8 @@ if(valid0){
 if(data.min_flush_latency_ns !== undefined){
 let data7 = data.min_flush_latency_ns;
 const _errs8 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1194.errors = [{instancePath:instancePath+"/min_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1194.errors = [{instancePath:instancePath+"/min_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -39092,8 +39092,8 @@ if(valid0){
 if(data.max_flush_latency_ns !== undefined){
 let data8 = data.max_flush_latency_ns;
 const _errs9 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1194.errors = [{instancePath:instancePath+"/max_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1194.errors = [{instancePath:instancePath+"/max_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -39105,8 +39105,8 @@ if(valid0){
 if(data.avg_flush_latency_ns !== undefined){
 let data9 = data.avg_flush_latency_ns;
 const _errs10 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1194.errors = [{instancePath:instancePath+"/avg_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1194.errors = [{instancePath:instancePath+"/avg_flush_latency_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -39184,8 +39184,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1196.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1196.errors = [{instancePath:instancePath+"/boundaries/" + i0,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -39215,8 +39215,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1196.errors = [{instancePath:instancePath+"/bins/" + i1,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1196.errors = [{instancePath:instancePath+"/bins/" + i1,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -39262,8 +39262,8 @@ else {
 if(data.rd_bytes !== undefined){
 let data0 = data.rd_bytes;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/rd_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/rd_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -39275,8 +39275,8 @@ if(valid0){
 if(data.wr_bytes !== undefined){
 let data1 = data.wr_bytes;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/wr_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/wr_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -39288,8 +39288,8 @@ if(valid0){
 if(data.unmap_bytes !== undefined){
 let data2 = data.unmap_bytes;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/unmap_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/unmap_bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -39301,8 +39301,8 @@ if(valid0){
 if(data.rd_operations !== undefined){
 let data3 = data.rd_operations;
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -39314,8 +39314,8 @@ if(valid0){
 if(data.wr_operations !== undefined){
 let data4 = data.wr_operations;
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -39327,8 +39327,8 @@ if(valid0){
 if(data.flush_operations !== undefined){
 let data5 = data.flush_operations;
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -39340,8 +39340,8 @@ if(valid0){
 if(data.unmap_operations !== undefined){
 let data6 = data.unmap_operations;
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -39353,8 +39353,8 @@ if(valid0){
 if(data.rd_total_time_ns !== undefined){
 let data7 = data.rd_total_time_ns;
 const _errs8 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/rd_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/rd_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -39366,8 +39366,8 @@ if(valid0){
 if(data.wr_total_time_ns !== undefined){
 let data8 = data.wr_total_time_ns;
 const _errs9 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/wr_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/wr_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -39379,8 +39379,8 @@ if(valid0){
 if(data.flush_total_time_ns !== undefined){
 let data9 = data.flush_total_time_ns;
 const _errs10 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/flush_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/flush_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -39392,8 +39392,8 @@ if(valid0){
 if(data.unmap_total_time_ns !== undefined){
 let data10 = data.unmap_total_time_ns;
 const _errs11 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/unmap_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/unmap_total_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -39405,8 +39405,8 @@ if(valid0){
 if(data.wr_highest_offset !== undefined){
 let data11 = data.wr_highest_offset;
 const _errs12 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/wr_highest_offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/wr_highest_offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -39418,8 +39418,8 @@ if(valid0){
 if(data.rd_merged !== undefined){
 let data12 = data.rd_merged;
 const _errs13 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/rd_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 9223372036854775000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/rd_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -39431,8 +39431,8 @@ if(valid0){
 if(data.wr_merged !== undefined){
 let data13 = data.wr_merged;
 const _errs14 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/wr_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 9223372036854775000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/wr_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -39444,8 +39444,8 @@ if(valid0){
 if(data.unmap_merged !== undefined){
 let data14 = data.unmap_merged;
 const _errs15 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/unmap_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 9223372036854775000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/unmap_merged",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -39457,8 +39457,8 @@ if(valid0){
 if(data.idle_time_ns !== undefined){
 let data15 = data.idle_time_ns;
 const _errs16 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/idle_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 9223372036854775000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/idle_time_ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -39470,8 +39470,8 @@ if(valid0){
 if(data.failed_rd_operations !== undefined){
 let data16 = data.failed_rd_operations;
 const _errs17 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/failed_rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 9223372036854775000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/failed_rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -39483,8 +39483,8 @@ if(valid0){
 if(data.failed_wr_operations !== undefined){
 let data17 = data.failed_wr_operations;
 const _errs18 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/failed_wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 9223372036854775000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/failed_wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -39496,8 +39496,8 @@ if(valid0){
 if(data.failed_flush_operations !== undefined){
 let data18 = data.failed_flush_operations;
 const _errs19 = errors;
-if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 18446744073709550000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/failed_flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data18 == "number" ? Number.isInteger(data18) && data18 >= -9223372036854776000 && data18 <= 9223372036854775000 : typeof data18 == "bigint" && data18 >= -9223372036854775808n && data18 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/failed_flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -39509,8 +39509,8 @@ if(valid0){
 if(data.failed_unmap_operations !== undefined){
 let data19 = data.failed_unmap_operations;
 const _errs20 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/failed_unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 9223372036854775000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/failed_unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -39522,8 +39522,8 @@ if(valid0){
 if(data.invalid_rd_operations !== undefined){
 let data20 = data.invalid_rd_operations;
 const _errs21 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/invalid_rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 9223372036854775000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/invalid_rd_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -39535,8 +39535,8 @@ if(valid0){
 if(data.invalid_wr_operations !== undefined){
 let data21 = data.invalid_wr_operations;
 const _errs22 = errors;
-if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/invalid_wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 9223372036854775000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/invalid_wr_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -39548,8 +39548,8 @@ if(valid0){
 if(data.invalid_flush_operations !== undefined){
 let data22 = data.invalid_flush_operations;
 const _errs23 = errors;
-if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 18446744073709550000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/invalid_flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 9223372036854775000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/invalid_flush_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -39561,8 +39561,8 @@ if(valid0){
 if(data.invalid_unmap_operations !== undefined){
 let data23 = data.invalid_unmap_operations;
 const _errs24 = errors;
-if(!(typeof data23 == "number" ? Number.isInteger(data23) && data23 >= -9223372036854776000 && data23 <= 18446744073709550000 : typeof data23 == "bigint" && data23 >= -9223372036854775808n && data23 <= 18446744073709551615n)){
-validate1193.errors = [{instancePath:instancePath+"/invalid_unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data23 == "number" ? Number.isInteger(data23) && data23 >= -9223372036854776000 && data23 <= 9223372036854775000 : typeof data23 == "bigint" && data23 >= -9223372036854775808n && data23 <= 9223372036854775807n)){
+validate1193.errors = [{instancePath:instancePath+"/invalid_unmap_operations",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -39727,8 +39727,8 @@ if(valid0){
 if(data["discard-nb-ok"] !== undefined){
 let data1 = data["discard-nb-ok"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1202.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1202.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -39740,8 +39740,8 @@ if(valid0){
 if(data["discard-nb-failed"] !== undefined){
 let data2 = data["discard-nb-failed"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1202.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1202.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -39753,8 +39753,8 @@ if(valid0){
 if(data["discard-bytes-ok"] !== undefined){
 let data3 = data["discard-bytes-ok"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1202.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1202.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -39803,8 +39803,8 @@ if(valid0){
 if(data["discard-nb-ok"] !== undefined){
 let data1 = data["discard-nb-ok"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1203.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1203.errors = [{instancePath:instancePath+"/discard-nb-ok",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -39816,8 +39816,8 @@ if(valid0){
 if(data["discard-nb-failed"] !== undefined){
 let data2 = data["discard-nb-failed"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1203.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1203.errors = [{instancePath:instancePath+"/discard-nb-failed",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -39829,8 +39829,8 @@ if(valid0){
 if(data["discard-bytes-ok"] !== undefined){
 let data3 = data["discard-bytes-ok"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1203.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1203.errors = [{instancePath:instancePath+"/discard-bytes-ok",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -39879,8 +39879,8 @@ if(valid0){
 if(data["completion-errors"] !== undefined){
 let data1 = data["completion-errors"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1204.errors = [{instancePath:instancePath+"/completion-errors",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1204.errors = [{instancePath:instancePath+"/completion-errors",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -39892,8 +39892,8 @@ if(valid0){
 if(data["aligned-accesses"] !== undefined){
 let data2 = data["aligned-accesses"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1204.errors = [{instancePath:instancePath+"/aligned-accesses",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1204.errors = [{instancePath:instancePath+"/aligned-accesses",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -39905,8 +39905,8 @@ if(valid0){
 if(data["unaligned-accesses"] !== undefined){
 let data3 = data["unaligned-accesses"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1204.errors = [{instancePath:instancePath+"/unaligned-accesses",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1204.errors = [{instancePath:instancePath+"/unaligned-accesses",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -41451,8 +41451,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["node-id"] !== undefined){
 let data0 = data["node-id"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1297.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1297.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -41464,8 +41464,8 @@ if(valid0){
 if(data["socket-id"] !== undefined){
 let data1 = data["socket-id"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1297.errors = [{instancePath:instancePath+"/socket-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1297.errors = [{instancePath:instancePath+"/socket-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -41477,8 +41477,8 @@ if(valid0){
 if(data["die-id"] !== undefined){
 let data2 = data["die-id"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1297.errors = [{instancePath:instancePath+"/die-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1297.errors = [{instancePath:instancePath+"/die-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -41490,8 +41490,8 @@ if(valid0){
 if(data["cluster-id"] !== undefined){
 let data3 = data["cluster-id"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1297.errors = [{instancePath:instancePath+"/cluster-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1297.errors = [{instancePath:instancePath+"/cluster-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -41503,8 +41503,8 @@ if(valid0){
 if(data["core-id"] !== undefined){
 let data4 = data["core-id"];
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1297.errors = [{instancePath:instancePath+"/core-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1297.errors = [{instancePath:instancePath+"/core-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -41516,8 +41516,8 @@ if(valid0){
 if(data["thread-id"] !== undefined){
 let data5 = data["thread-id"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1297.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1297.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -41567,8 +41567,8 @@ else {
 if(data["cpu-index"] !== undefined){
 let data0 = data["cpu-index"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1296.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1296.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -41592,8 +41592,8 @@ if(valid0){
 if(data["thread-id"] !== undefined){
 let data2 = data["thread-id"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1296.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1296.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -41653,7 +41653,7 @@ validate1296.errors = vErrors;
 return errors === 0;
 }
 
-const schema585 = {"$id":"https://qmp-sdk.invalid/validators/compat/t168-1","type":"object","properties":{"cpu-index":{"x-int":["-9223372036854775808","18446744073709551615"]},"qom-path":{"type":"string"},"thread-id":{"x-int":["-9223372036854775808","18446744073709551615"]},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t170"},"target":{"enum":["aarch64","alpha","arm","avr","cris","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","nios2","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}},"required":["cpu-index","qom-path","thread-id","target"]};
+const schema585 = {"$id":"https://qmp-sdk.invalid/validators/compat/t168-1","type":"object","properties":{"cpu-index":{"x-int":["-9223372036854775808","9223372036854775807"]},"qom-path":{"type":"string"},"thread-id":{"x-int":["-9223372036854775808","9223372036854775807"]},"props":{"$ref":"https://qmp-sdk.invalid/validators/compat/t170"},"target":{"enum":["aarch64","alpha","arm","avr","cris","hppa","i386","loongarch64","m68k","microblaze","microblazeel","mips","mips64","mips64el","mipsel","nios2","or1k","ppc","ppc64","riscv32","riscv64","rx","sh4","sh4eb","sparc","sparc64","tricore","x86_64","xtensa","xtensaeb"]}},"required":["cpu-index","qom-path","thread-id","target"]};
 
 function validate1301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -41669,8 +41669,8 @@ else {
 if(data["cpu-index"] !== undefined){
 let data0 = data["cpu-index"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1301.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1301.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -41694,8 +41694,8 @@ if(valid0){
 if(data["thread-id"] !== undefined){
 let data2 = data["thread-id"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1301.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1301.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -42177,8 +42177,8 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1346.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1346.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -42190,8 +42190,8 @@ if(valid0){
 if(data["dirty-rate"] !== undefined){
 let data1 = data["dirty-rate"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1346.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1346.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -42226,8 +42226,8 @@ else {
 if(data["dirty-rate"] !== undefined){
 let data0 = data["dirty-rate"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1341.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1341.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -42251,8 +42251,8 @@ if(valid0){
 if(data["start-time"] !== undefined){
 let data2 = data["start-time"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1341.errors = [{instancePath:instancePath+"/start-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1341.errors = [{instancePath:instancePath+"/start-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -42264,8 +42264,8 @@ if(valid0){
 if(data["calc-time"] !== undefined){
 let data3 = data["calc-time"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1341.errors = [{instancePath:instancePath+"/calc-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1341.errors = [{instancePath:instancePath+"/calc-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -42277,8 +42277,8 @@ if(valid0){
 if(data["sample-pages"] !== undefined){
 let data4 = data["sample-pages"];
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1341.errors = [{instancePath:instancePath+"/sample-pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate1341.errors = [{instancePath:instancePath+"/sample-pages",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -43280,8 +43280,8 @@ if(valid0){
 if(data.completed !== undefined){
 let data1 = data.completed;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1378.errors = [{instancePath:instancePath+"/completed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1378.errors = [{instancePath:instancePath+"/completed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -43293,8 +43293,8 @@ if(valid0){
 if(data.total !== undefined){
 let data2 = data.total;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1378.errors = [{instancePath:instancePath+"/total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1378.errors = [{instancePath:instancePath+"/total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -43460,8 +43460,8 @@ else {
 if(data.fd !== undefined){
 let data0 = data.fd;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1391.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1391.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -43508,8 +43508,8 @@ else {
 if(data["fdset-id"] !== undefined){
 let data0 = data["fdset-id"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1390.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1390.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -43638,8 +43638,8 @@ if(valid0){
 if(data["vcpus-count"] !== undefined){
 let data1 = data["vcpus-count"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1396.errors = [{instancePath:instancePath+"/vcpus-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1396.errors = [{instancePath:instancePath+"/vcpus-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -43764,8 +43764,8 @@ if(valid0){
 if(data["thread-id"] !== undefined){
 let data1 = data["thread-id"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1401.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1401.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -43777,8 +43777,8 @@ if(valid0){
 if(data["poll-max-ns"] !== undefined){
 let data2 = data["poll-max-ns"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1401.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1401.errors = [{instancePath:instancePath+"/poll-max-ns",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -43790,8 +43790,8 @@ if(valid0){
 if(data["poll-grow"] !== undefined){
 let data3 = data["poll-grow"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1401.errors = [{instancePath:instancePath+"/poll-grow",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1401.errors = [{instancePath:instancePath+"/poll-grow",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -43803,8 +43803,8 @@ if(valid0){
 if(data["poll-shrink"] !== undefined){
 let data4 = data["poll-shrink"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1401.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1401.errors = [{instancePath:instancePath+"/poll-shrink",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -43816,8 +43816,8 @@ if(valid0){
 if(data["aio-max-batch"] !== undefined){
 let data5 = data["aio-max-batch"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1401.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1401.errors = [{instancePath:instancePath+"/aio-max-batch",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -43956,8 +43956,8 @@ if(valid0){
 if(data["current-progress"] !== undefined){
 let data3 = data["current-progress"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1405.errors = [{instancePath:instancePath+"/current-progress",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1405.errors = [{instancePath:instancePath+"/current-progress",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -43969,8 +43969,8 @@ if(valid0){
 if(data["total-progress"] !== undefined){
 let data4 = data["total-progress"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1405.errors = [{instancePath:instancePath+"/total-progress",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1405.errors = [{instancePath:instancePath+"/total-progress",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -44191,8 +44191,8 @@ if(valid0){
 if(data["cpu-max"] !== undefined){
 let data3 = data["cpu-max"];
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1416.errors = [{instancePath:instancePath+"/cpu-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1416.errors = [{instancePath:instancePath+"/cpu-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -44370,8 +44370,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1420.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1420.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -44450,8 +44450,8 @@ const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 const _errs16 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1420.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 65535 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 65535n)){
+validate1420.errors = [{instancePath:instancePath+"/host-nodes/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -44580,8 +44580,8 @@ if(valid0){
 if(data.addr !== undefined){
 let data1 = data.addr;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1428.errors = [{instancePath:instancePath+"/addr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1428.errors = [{instancePath:instancePath+"/addr",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -44593,8 +44593,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1428.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1428.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -44606,8 +44606,8 @@ if(valid0){
 if(data.slot !== undefined){
 let data3 = data.slot;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1428.errors = [{instancePath:instancePath+"/slot",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1428.errors = [{instancePath:instancePath+"/slot",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -44619,8 +44619,8 @@ if(valid0){
 if(data.node !== undefined){
 let data4 = data.node;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1428.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1428.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -44803,8 +44803,8 @@ if(valid0){
 if(data.memaddr !== undefined){
 let data1 = data.memaddr;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1433.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1433.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -44816,8 +44816,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1433.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1433.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -44925,8 +44925,8 @@ if(valid0){
 if(data.memaddr !== undefined){
 let data1 = data.memaddr;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1436.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1436.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -44938,8 +44938,8 @@ if(valid0){
 if(data["requested-size"] !== undefined){
 let data2 = data["requested-size"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1436.errors = [{instancePath:instancePath+"/requested-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1436.errors = [{instancePath:instancePath+"/requested-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -44951,8 +44951,8 @@ if(valid0){
 if(data.size !== undefined){
 let data3 = data.size;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1436.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1436.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -44964,8 +44964,8 @@ if(valid0){
 if(data["max-size"] !== undefined){
 let data4 = data["max-size"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1436.errors = [{instancePath:instancePath+"/max-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate1436.errors = [{instancePath:instancePath+"/max-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -44977,8 +44977,8 @@ if(valid0){
 if(data["block-size"] !== undefined){
 let data5 = data["block-size"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1436.errors = [{instancePath:instancePath+"/block-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate1436.errors = [{instancePath:instancePath+"/block-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -44990,8 +44990,8 @@ if(valid0){
 if(data.node !== undefined){
 let data6 = data.node;
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1436.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1436.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -45103,8 +45103,8 @@ if(valid0){
 if(data.memaddr !== undefined){
 let data1 = data.memaddr;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1439.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1439.errors = [{instancePath:instancePath+"/memaddr",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -45116,8 +45116,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1439.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1439.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -45129,8 +45129,8 @@ if(valid0){
 if(data.node !== undefined){
 let data3 = data.node;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1439.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1439.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -45402,8 +45402,8 @@ else {
 if(data["base-memory"] !== undefined){
 let data0 = data["base-memory"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1449.errors = [{instancePath:instancePath+"/base-memory",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1449.errors = [{instancePath:instancePath+"/base-memory",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -45415,8 +45415,8 @@ if(valid0){
 if(data["plugged-memory"] !== undefined){
 let data1 = data["plugged-memory"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1449.errors = [{instancePath:instancePath+"/plugged-memory",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1449.errors = [{instancePath:instancePath+"/plugged-memory",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -45498,8 +45498,8 @@ if(valid0){
 if(data.index !== undefined){
 let data1 = data.index;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1453.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1453.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -45624,8 +45624,8 @@ else {
 if(data.transferred !== undefined){
 let data0 = data.transferred;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/transferred",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1460.errors = [{instancePath:instancePath+"/transferred",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -45637,8 +45637,8 @@ if(valid0){
 if(data.remaining !== undefined){
 let data1 = data.remaining;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/remaining",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1460.errors = [{instancePath:instancePath+"/remaining",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -45650,8 +45650,8 @@ if(valid0){
 if(data.total !== undefined){
 let data2 = data.total;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/total",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1460.errors = [{instancePath:instancePath+"/total",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -45663,8 +45663,8 @@ if(valid0){
 if(data.duplicate !== undefined){
 let data3 = data.duplicate;
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/duplicate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1460.errors = [{instancePath:instancePath+"/duplicate",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -45676,8 +45676,8 @@ if(valid0){
 if(data.skipped !== undefined){
 let data4 = data.skipped;
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/skipped",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1460.errors = [{instancePath:instancePath+"/skipped",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -45689,8 +45689,8 @@ if(valid0){
 if(data.normal !== undefined){
 let data5 = data.normal;
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/normal",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1460.errors = [{instancePath:instancePath+"/normal",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -45702,8 +45702,8 @@ if(valid0){
 if(data["normal-bytes"] !== undefined){
 let data6 = data["normal-bytes"];
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/normal-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1460.errors = [{instancePath:instancePath+"/normal-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -45715,8 +45715,8 @@ if(valid0){
 if(data["dirty-pages-rate"] !== undefined){
 let data7 = data["dirty-pages-rate"];
 const _errs8 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/dirty-pages-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1460.errors = [{instancePath:instancePath+"/dirty-pages-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -45741,8 +45741,8 @@ if(valid0){
 if(data["dirty-sync-count"] !== undefined){
 let data9 = data["dirty-sync-count"];
 const _errs11 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/dirty-sync-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1460.errors = [{instancePath:instancePath+"/dirty-sync-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -45754,8 +45754,8 @@ if(valid0){
 if(data["postcopy-requests"] !== undefined){
 let data10 = data["postcopy-requests"];
 const _errs12 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/postcopy-requests",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1460.errors = [{instancePath:instancePath+"/postcopy-requests",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -45767,8 +45767,8 @@ if(valid0){
 if(data["page-size"] !== undefined){
 let data11 = data["page-size"];
 const _errs13 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/page-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 9223372036854775000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 9223372036854775807n)){
+validate1460.errors = [{instancePath:instancePath+"/page-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -45780,8 +45780,8 @@ if(valid0){
 if(data["multifd-bytes"] !== undefined){
 let data12 = data["multifd-bytes"];
 const _errs14 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/multifd-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 18446744073709551615n)){
+validate1460.errors = [{instancePath:instancePath+"/multifd-bytes",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -45793,8 +45793,8 @@ if(valid0){
 if(data["pages-per-second"] !== undefined){
 let data13 = data["pages-per-second"];
 const _errs15 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/pages-per-second",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 18446744073709551615n)){
+validate1460.errors = [{instancePath:instancePath+"/pages-per-second",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -45806,8 +45806,8 @@ if(valid0){
 if(data["precopy-bytes"] !== undefined){
 let data14 = data["precopy-bytes"];
 const _errs16 = errors;
-if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= -9223372036854776000 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= -9223372036854775808n && data14 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/precopy-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data14 == "number" ? Number.isInteger(data14) && data14 >= 0 && data14 <= 18446744073709550000 : typeof data14 == "bigint" && data14 >= 0n && data14 <= 18446744073709551615n)){
+validate1460.errors = [{instancePath:instancePath+"/precopy-bytes",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -45819,8 +45819,8 @@ if(valid0){
 if(data["downtime-bytes"] !== undefined){
 let data15 = data["downtime-bytes"];
 const _errs17 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/downtime-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 18446744073709551615n)){
+validate1460.errors = [{instancePath:instancePath+"/downtime-bytes",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -45832,8 +45832,8 @@ if(valid0){
 if(data["postcopy-bytes"] !== undefined){
 let data16 = data["postcopy-bytes"];
 const _errs18 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/postcopy-bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= 0 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= 0n && data16 <= 18446744073709551615n)){
+validate1460.errors = [{instancePath:instancePath+"/postcopy-bytes",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -45845,8 +45845,8 @@ if(valid0){
 if(data["dirty-sync-missed-zero-copy"] !== undefined){
 let data17 = data["dirty-sync-missed-zero-copy"];
 const _errs19 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1460.errors = [{instancePath:instancePath+"/dirty-sync-missed-zero-copy",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= 0 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= 0n && data17 <= 18446744073709551615n)){
+validate1460.errors = [{instancePath:instancePath+"/dirty-sync-missed-zero-copy",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -45896,8 +45896,8 @@ return false;
 else {
 if(data.transferred !== undefined){
 let data0 = data.transferred;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1463.errors = [{instancePath:instancePath+"/transferred",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1463.errors = [{instancePath:instancePath+"/transferred",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -45927,8 +45927,8 @@ else {
 if(data["cache-size"] !== undefined){
 let data0 = data["cache-size"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1465.errors = [{instancePath:instancePath+"/cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1465.errors = [{instancePath:instancePath+"/cache-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -45940,8 +45940,8 @@ if(valid0){
 if(data.bytes !== undefined){
 let data1 = data.bytes;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1465.errors = [{instancePath:instancePath+"/bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1465.errors = [{instancePath:instancePath+"/bytes",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -45953,8 +45953,8 @@ if(valid0){
 if(data.pages !== undefined){
 let data2 = data.pages;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1465.errors = [{instancePath:instancePath+"/pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1465.errors = [{instancePath:instancePath+"/pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -45966,8 +45966,8 @@ if(valid0){
 if(data["cache-miss"] !== undefined){
 let data3 = data["cache-miss"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1465.errors = [{instancePath:instancePath+"/cache-miss",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1465.errors = [{instancePath:instancePath+"/cache-miss",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -46005,8 +46005,8 @@ if(valid0){
 if(data.overflow !== undefined){
 let data6 = data.overflow;
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1465.errors = [{instancePath:instancePath+"/overflow",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1465.errors = [{instancePath:instancePath+"/overflow",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -46046,8 +46046,8 @@ else {
 if(data.pages !== undefined){
 let data0 = data.pages;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1467.errors = [{instancePath:instancePath+"/pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1467.errors = [{instancePath:instancePath+"/pages",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -46059,8 +46059,8 @@ if(valid0){
 if(data.busy !== undefined){
 let data1 = data.busy;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1467.errors = [{instancePath:instancePath+"/busy",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1467.errors = [{instancePath:instancePath+"/busy",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -46085,8 +46085,8 @@ if(valid0){
 if(data["compressed-size"] !== undefined){
 let data3 = data["compressed-size"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1467.errors = [{instancePath:instancePath+"/compressed-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1467.errors = [{instancePath:instancePath+"/compressed-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -46185,8 +46185,8 @@ if(valid0){
 if(data.to !== undefined){
 let data4 = data.to;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1470.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1470.errors = [{instancePath:instancePath+"/to",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -46627,8 +46627,8 @@ if(valid0){
 if(data["total-time"] !== undefined){
 let data5 = data["total-time"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1457.errors = [{instancePath:instancePath+"/total-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1457.errors = [{instancePath:instancePath+"/total-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -46640,8 +46640,8 @@ if(valid0){
 if(data["expected-downtime"] !== undefined){
 let data6 = data["expected-downtime"];
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1457.errors = [{instancePath:instancePath+"/expected-downtime",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1457.errors = [{instancePath:instancePath+"/expected-downtime",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -46653,8 +46653,8 @@ if(valid0){
 if(data.downtime !== undefined){
 let data7 = data.downtime;
 const _errs8 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1457.errors = [{instancePath:instancePath+"/downtime",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate1457.errors = [{instancePath:instancePath+"/downtime",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -46666,8 +46666,8 @@ if(valid0){
 if(data["setup-time"] !== undefined){
 let data8 = data["setup-time"];
 const _errs9 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1457.errors = [{instancePath:instancePath+"/setup-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 9223372036854775000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 9223372036854775807n)){
+validate1457.errors = [{instancePath:instancePath+"/setup-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -46679,8 +46679,8 @@ if(valid0){
 if(data["cpu-throttle-percentage"] !== undefined){
 let data9 = data["cpu-throttle-percentage"];
 const _errs10 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1457.errors = [{instancePath:instancePath+"/cpu-throttle-percentage",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 9223372036854775000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 9223372036854775807n)){
+validate1457.errors = [{instancePath:instancePath+"/cpu-throttle-percentage",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -46734,8 +46734,8 @@ if(valid0){
 if(data["postcopy-blocktime"] !== undefined){
 let data13 = data["postcopy-blocktime"];
 const _errs17 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1457.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 4294967295 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 4294967295n)){
+validate1457.errors = [{instancePath:instancePath+"/postcopy-blocktime",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -46754,8 +46754,8 @@ const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 const _errs20 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1457.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 4294967295 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 4294967295n)){
+validate1457.errors = [{instancePath:instancePath+"/postcopy-vcpu-blocktime/" + i1,keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid2 = _errs20 === errors;
@@ -47168,8 +47168,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["announce-initial"] !== undefined){
 let data0 = data["announce-initial"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/announce-initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1488.errors = [{instancePath:instancePath+"/announce-initial",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -47181,8 +47181,8 @@ if(valid0){
 if(data["announce-max"] !== undefined){
 let data1 = data["announce-max"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/announce-max",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1488.errors = [{instancePath:instancePath+"/announce-max",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -47194,8 +47194,8 @@ if(valid0){
 if(data["announce-rounds"] !== undefined){
 let data2 = data["announce-rounds"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1488.errors = [{instancePath:instancePath+"/announce-rounds",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -47207,8 +47207,8 @@ if(valid0){
 if(data["announce-step"] !== undefined){
 let data3 = data["announce-step"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/announce-step",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate1488.errors = [{instancePath:instancePath+"/announce-step",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -47220,8 +47220,8 @@ if(valid0){
 if(data["compress-level"] !== undefined){
 let data4 = data["compress-level"];
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/compress-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 255 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 255n)){
+validate1488.errors = [{instancePath:instancePath+"/compress-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -47233,8 +47233,8 @@ if(valid0){
 if(data["compress-threads"] !== undefined){
 let data5 = data["compress-threads"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/compress-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 255 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 255n)){
+validate1488.errors = [{instancePath:instancePath+"/compress-threads",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -47258,8 +47258,8 @@ if(valid0){
 if(data["decompress-threads"] !== undefined){
 let data7 = data["decompress-threads"];
 const _errs9 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 255 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 255n)){
+validate1488.errors = [{instancePath:instancePath+"/decompress-threads",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -47271,8 +47271,8 @@ if(valid0){
 if(data["throttle-trigger-threshold"] !== undefined){
 let data8 = data["throttle-trigger-threshold"];
 const _errs10 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 255 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 255n)){
+validate1488.errors = [{instancePath:instancePath+"/throttle-trigger-threshold",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -47284,8 +47284,8 @@ if(valid0){
 if(data["cpu-throttle-initial"] !== undefined){
 let data9 = data["cpu-throttle-initial"];
 const _errs11 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 255 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 255n)){
+validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-initial",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -47297,8 +47297,8 @@ if(valid0){
 if(data["cpu-throttle-increment"] !== undefined){
 let data10 = data["cpu-throttle-increment"];
 const _errs12 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 255 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 255n)){
+validate1488.errors = [{instancePath:instancePath+"/cpu-throttle-increment",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -47358,8 +47358,8 @@ if(valid0){
 if(data["max-bandwidth"] !== undefined){
 let data15 = data["max-bandwidth"];
 const _errs21 = errors;
-if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= -9223372036854776000 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= -9223372036854775808n && data15 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data15 == "number" ? Number.isInteger(data15) && data15 >= 0 && data15 <= 18446744073709550000 : typeof data15 == "bigint" && data15 >= 0n && data15 <= 18446744073709551615n)){
+validate1488.errors = [{instancePath:instancePath+"/max-bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -47371,8 +47371,8 @@ if(valid0){
 if(data["downtime-limit"] !== undefined){
 let data16 = data["downtime-limit"];
 const _errs22 = errors;
-if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= -9223372036854776000 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= -9223372036854775808n && data16 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data16 == "number" ? Number.isInteger(data16) && data16 >= 0 && data16 <= 18446744073709550000 : typeof data16 == "bigint" && data16 >= 0n && data16 <= 18446744073709551615n)){
+validate1488.errors = [{instancePath:instancePath+"/downtime-limit",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -47384,8 +47384,8 @@ if(valid0){
 if(data["x-checkpoint-delay"] !== undefined){
 let data17 = data["x-checkpoint-delay"];
 const _errs23 = errors;
-if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= -9223372036854776000 && data17 <= 18446744073709550000 : typeof data17 == "bigint" && data17 >= -9223372036854775808n && data17 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data17 == "number" ? Number.isInteger(data17) && data17 >= 0 && data17 <= 4294967295 : typeof data17 == "bigint" && data17 >= 0n && data17 <= 4294967295n)){
+validate1488.errors = [{instancePath:instancePath+"/x-checkpoint-delay",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -47409,8 +47409,8 @@ if(valid0){
 if(data["multifd-channels"] !== undefined){
 let data19 = data["multifd-channels"];
 const _errs26 = errors;
-if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= -9223372036854776000 && data19 <= 18446744073709550000 : typeof data19 == "bigint" && data19 >= -9223372036854775808n && data19 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data19 == "number" ? Number.isInteger(data19) && data19 >= 0 && data19 <= 255 : typeof data19 == "bigint" && data19 >= 0n && data19 <= 255n)){
+validate1488.errors = [{instancePath:instancePath+"/multifd-channels",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -47422,8 +47422,8 @@ if(valid0){
 if(data["xbzrle-cache-size"] !== undefined){
 let data20 = data["xbzrle-cache-size"];
 const _errs27 = errors;
-if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= -9223372036854776000 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= -9223372036854775808n && data20 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data20 == "number" ? Number.isInteger(data20) && data20 >= 0 && data20 <= 18446744073709550000 : typeof data20 == "bigint" && data20 >= 0n && data20 <= 18446744073709551615n)){
+validate1488.errors = [{instancePath:instancePath+"/xbzrle-cache-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -47435,8 +47435,8 @@ if(valid0){
 if(data["max-postcopy-bandwidth"] !== undefined){
 let data21 = data["max-postcopy-bandwidth"];
 const _errs28 = errors;
-if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= -9223372036854776000 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= -9223372036854775808n && data21 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data21 == "number" ? Number.isInteger(data21) && data21 >= 0 && data21 <= 18446744073709550000 : typeof data21 == "bigint" && data21 >= 0n && data21 <= 18446744073709551615n)){
+validate1488.errors = [{instancePath:instancePath+"/max-postcopy-bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -47448,8 +47448,8 @@ if(valid0){
 if(data["max-cpu-throttle"] !== undefined){
 let data22 = data["max-cpu-throttle"];
 const _errs29 = errors;
-if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= -9223372036854776000 && data22 <= 18446744073709550000 : typeof data22 == "bigint" && data22 >= -9223372036854775808n && data22 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data22 == "number" ? Number.isInteger(data22) && data22 >= 0 && data22 <= 255 : typeof data22 == "bigint" && data22 >= 0n && data22 <= 255n)){
+validate1488.errors = [{instancePath:instancePath+"/max-cpu-throttle",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs29 === errors;
@@ -47473,8 +47473,8 @@ if(valid0){
 if(data["multifd-zlib-level"] !== undefined){
 let data24 = data["multifd-zlib-level"];
 const _errs31 = errors;
-if(!(typeof data24 == "number" ? Number.isInteger(data24) && data24 >= -9223372036854776000 && data24 <= 18446744073709550000 : typeof data24 == "bigint" && data24 >= -9223372036854775808n && data24 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data24 == "number" ? Number.isInteger(data24) && data24 >= 0 && data24 <= 255 : typeof data24 == "bigint" && data24 >= 0n && data24 <= 255n)){
+validate1488.errors = [{instancePath:instancePath+"/multifd-zlib-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -47486,8 +47486,8 @@ if(valid0){
 if(data["multifd-zstd-level"] !== undefined){
 let data25 = data["multifd-zstd-level"];
 const _errs32 = errors;
-if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= -9223372036854776000 && data25 <= 18446744073709550000 : typeof data25 == "bigint" && data25 >= -9223372036854775808n && data25 <= 18446744073709551615n)){
-validate1488.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data25 == "number" ? Number.isInteger(data25) && data25 >= 0 && data25 <= 255 : typeof data25 == "bigint" && data25 >= 0n && data25 <= 255n)){
+validate1488.errors = [{instancePath:instancePath+"/multifd-zstd-level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs32 === errors;
@@ -47743,8 +47743,8 @@ if(valid0){
 if(data.class !== undefined){
 let data1 = data.class;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1509.errors = [{instancePath:instancePath+"/class",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1509.errors = [{instancePath:instancePath+"/class",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -47779,8 +47779,8 @@ else {
 if(data.device !== undefined){
 let data0 = data.device;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1511.errors = [{instancePath:instancePath+"/device",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1511.errors = [{instancePath:instancePath+"/device",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -47792,8 +47792,8 @@ if(valid0){
 if(data.vendor !== undefined){
 let data1 = data.vendor;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1511.errors = [{instancePath:instancePath+"/vendor",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1511.errors = [{instancePath:instancePath+"/vendor",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -47805,8 +47805,8 @@ if(valid0){
 if(data.subsystem !== undefined){
 let data2 = data.subsystem;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1511.errors = [{instancePath:instancePath+"/subsystem",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1511.errors = [{instancePath:instancePath+"/subsystem",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -47818,8 +47818,8 @@ if(valid0){
 if(data["subsystem-vendor"] !== undefined){
 let data3 = data["subsystem-vendor"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1511.errors = [{instancePath:instancePath+"/subsystem-vendor",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1511.errors = [{instancePath:instancePath+"/subsystem-vendor",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -47856,8 +47856,8 @@ else {
 if(data.base !== undefined){
 let data0 = data.base;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1515.errors = [{instancePath:instancePath+"/base",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1515.errors = [{instancePath:instancePath+"/base",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -47869,8 +47869,8 @@ if(valid0){
 if(data.limit !== undefined){
 let data1 = data.limit;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1515.errors = [{instancePath:instancePath+"/limit",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1515.errors = [{instancePath:instancePath+"/limit",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -47905,8 +47905,8 @@ else {
 if(data.number !== undefined){
 let data0 = data.number;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1514.errors = [{instancePath:instancePath+"/number",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1514.errors = [{instancePath:instancePath+"/number",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -47918,8 +47918,8 @@ if(valid0){
 if(data.secondary !== undefined){
 let data1 = data.secondary;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1514.errors = [{instancePath:instancePath+"/secondary",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1514.errors = [{instancePath:instancePath+"/secondary",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -47931,8 +47931,8 @@ if(valid0){
 if(data.subordinate !== undefined){
 let data2 = data.subordinate;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1514.errors = [{instancePath:instancePath+"/subordinate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1514.errors = [{instancePath:instancePath+"/subordinate",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -48073,8 +48073,8 @@ else {
 if(data.bar !== undefined){
 let data0 = data.bar;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1521.errors = [{instancePath:instancePath+"/bar",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1521.errors = [{instancePath:instancePath+"/bar",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -48098,8 +48098,8 @@ if(valid0){
 if(data.address !== undefined){
 let data2 = data.address;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1521.errors = [{instancePath:instancePath+"/address",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1521.errors = [{instancePath:instancePath+"/address",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -48111,8 +48111,8 @@ if(valid0){
 if(data.size !== undefined){
 let data3 = data.size;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1521.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1521.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -48175,8 +48175,8 @@ else {
 if(data.bus !== undefined){
 let data0 = data.bus;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1508.errors = [{instancePath:instancePath+"/bus",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1508.errors = [{instancePath:instancePath+"/bus",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -48188,8 +48188,8 @@ if(valid0){
 if(data.slot !== undefined){
 let data1 = data.slot;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1508.errors = [{instancePath:instancePath+"/slot",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1508.errors = [{instancePath:instancePath+"/slot",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -48201,8 +48201,8 @@ if(valid0){
 if(data.function !== undefined){
 let data2 = data.function;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1508.errors = [{instancePath:instancePath+"/function",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1508.errors = [{instancePath:instancePath+"/function",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -48238,8 +48238,8 @@ if(valid0){
 if(data.irq !== undefined){
 let data5 = data.irq;
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1508.errors = [{instancePath:instancePath+"/irq",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1508.errors = [{instancePath:instancePath+"/irq",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -48251,8 +48251,8 @@ if(valid0){
 if(data.irq_pin !== undefined){
 let data6 = data.irq_pin;
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1508.errors = [{instancePath:instancePath+"/irq_pin",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1508.errors = [{instancePath:instancePath+"/irq_pin",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -48349,8 +48349,8 @@ else {
 if(data.bus !== undefined){
 let data0 = data.bus;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1507.errors = [{instancePath:instancePath+"/bus",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1507.errors = [{instancePath:instancePath+"/bus",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -49812,8 +49812,8 @@ if(valid0){
 if(data.icount !== undefined){
 let data2 = data.icount;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1559.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1559.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -49914,8 +49914,8 @@ if(valid0){
 if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1565.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1565.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -49927,8 +49927,8 @@ if(valid0){
 if(data.ports !== undefined){
 let data2 = data.ports;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1565.errors = [{instancePath:instancePath+"/ports",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1565.errors = [{instancePath:instancePath+"/ports",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -49998,8 +49998,8 @@ if(valid0){
 if(data["tbl-id"] !== undefined){
 let data1 = data["tbl-id"];
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1567.errors = [{instancePath:instancePath+"/tbl-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate1567.errors = [{instancePath:instancePath+"/tbl-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -50036,8 +50036,8 @@ else {
 if(data.priority !== undefined){
 let data0 = data.priority;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1570.errors = [{instancePath:instancePath+"/priority",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 4294967295 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 4294967295n)){
+validate1570.errors = [{instancePath:instancePath+"/priority",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -50049,8 +50049,8 @@ if(valid0){
 if(data["tbl-id"] !== undefined){
 let data1 = data["tbl-id"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1570.errors = [{instancePath:instancePath+"/tbl-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate1570.errors = [{instancePath:instancePath+"/tbl-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -50062,8 +50062,8 @@ if(valid0){
 if(data["in-pport"] !== undefined){
 let data2 = data["in-pport"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1570.errors = [{instancePath:instancePath+"/in-pport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1570.errors = [{instancePath:instancePath+"/in-pport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -50075,8 +50075,8 @@ if(valid0){
 if(data["tunnel-id"] !== undefined){
 let data3 = data["tunnel-id"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1570.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1570.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -50088,8 +50088,8 @@ if(valid0){
 if(data["vlan-id"] !== undefined){
 let data4 = data["vlan-id"];
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1570.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1570.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -50101,8 +50101,8 @@ if(valid0){
 if(data["eth-type"] !== undefined){
 let data5 = data["eth-type"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1570.errors = [{instancePath:instancePath+"/eth-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 65535 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 65535n)){
+validate1570.errors = [{instancePath:instancePath+"/eth-type",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -50138,8 +50138,8 @@ if(valid0){
 if(data["ip-proto"] !== undefined){
 let data8 = data["ip-proto"];
 const _errs11 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1570.errors = [{instancePath:instancePath+"/ip-proto",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 255 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 255n)){
+validate1570.errors = [{instancePath:instancePath+"/ip-proto",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -50151,8 +50151,8 @@ if(valid0){
 if(data["ip-tos"] !== undefined){
 let data9 = data["ip-tos"];
 const _errs12 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate1570.errors = [{instancePath:instancePath+"/ip-tos",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 255 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 255n)){
+validate1570.errors = [{instancePath:instancePath+"/ip-tos",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -50202,8 +50202,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["in-pport"] !== undefined){
 let data0 = data["in-pport"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1572.errors = [{instancePath:instancePath+"/in-pport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 4294967295 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 4294967295n)){
+validate1572.errors = [{instancePath:instancePath+"/in-pport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -50215,8 +50215,8 @@ if(valid0){
 if(data["tunnel-id"] !== undefined){
 let data1 = data["tunnel-id"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1572.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate1572.errors = [{instancePath:instancePath+"/tunnel-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -50228,8 +50228,8 @@ if(valid0){
 if(data["vlan-id"] !== undefined){
 let data2 = data["vlan-id"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1572.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate1572.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -50265,8 +50265,8 @@ if(valid0){
 if(data["ip-proto"] !== undefined){
 let data5 = data["ip-proto"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1572.errors = [{instancePath:instancePath+"/ip-proto",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 255 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 255n)){
+validate1572.errors = [{instancePath:instancePath+"/ip-proto",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -50278,8 +50278,8 @@ if(valid0){
 if(data["ip-tos"] !== undefined){
 let data6 = data["ip-tos"];
 const _errs9 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1572.errors = [{instancePath:instancePath+"/ip-tos",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 255 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 255n)){
+validate1572.errors = [{instancePath:instancePath+"/ip-tos",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -50312,8 +50312,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["goto-tbl"] !== undefined){
 let data0 = data["goto-tbl"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1574.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 4294967295 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 4294967295n)){
+validate1574.errors = [{instancePath:instancePath+"/goto-tbl",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -50325,8 +50325,8 @@ if(valid0){
 if(data["group-id"] !== undefined){
 let data1 = data["group-id"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1574.errors = [{instancePath:instancePath+"/group-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate1574.errors = [{instancePath:instancePath+"/group-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -50338,8 +50338,8 @@ if(valid0){
 if(data["tunnel-lport"] !== undefined){
 let data2 = data["tunnel-lport"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1574.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate1574.errors = [{instancePath:instancePath+"/tunnel-lport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -50351,8 +50351,8 @@ if(valid0){
 if(data["vlan-id"] !== undefined){
 let data3 = data["vlan-id"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1574.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 65535 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 65535n)){
+validate1574.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -50364,8 +50364,8 @@ if(valid0){
 if(data["new-vlan-id"] !== undefined){
 let data4 = data["new-vlan-id"];
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1574.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 65535 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 65535n)){
+validate1574.errors = [{instancePath:instancePath+"/new-vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -50377,8 +50377,8 @@ if(valid0){
 if(data["out-pport"] !== undefined){
 let data5 = data["out-pport"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1574.errors = [{instancePath:instancePath+"/out-pport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 4294967295 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 4294967295n)){
+validate1574.errors = [{instancePath:instancePath+"/out-pport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -50416,8 +50416,8 @@ else {
 if(data.cookie !== undefined){
 let data0 = data.cookie;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1569.errors = [{instancePath:instancePath+"/cookie",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1569.errors = [{instancePath:instancePath+"/cookie",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -50429,8 +50429,8 @@ if(valid0){
 if(data.hits !== undefined){
 let data1 = data.hits;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1569.errors = [{instancePath:instancePath+"/hits",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1569.errors = [{instancePath:instancePath+"/hits",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -50555,8 +50555,8 @@ if(valid0){
 if(data.type !== undefined){
 let data1 = data.type;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1577.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 255 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 255n)){
+validate1577.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -50593,8 +50593,8 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1579.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 4294967295 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 4294967295n)){
+validate1579.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -50606,8 +50606,8 @@ if(valid0){
 if(data.type !== undefined){
 let data1 = data.type;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1579.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 255 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 255n)){
+validate1579.errors = [{instancePath:instancePath+"/type",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -50619,8 +50619,8 @@ if(valid0){
 if(data["vlan-id"] !== undefined){
 let data2 = data["vlan-id"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1579.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate1579.errors = [{instancePath:instancePath+"/vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -50632,8 +50632,8 @@ if(valid0){
 if(data.pport !== undefined){
 let data3 = data.pport;
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1579.errors = [{instancePath:instancePath+"/pport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1579.errors = [{instancePath:instancePath+"/pport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -50645,8 +50645,8 @@ if(valid0){
 if(data.index !== undefined){
 let data4 = data.index;
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1579.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1579.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -50658,8 +50658,8 @@ if(valid0){
 if(data["out-pport"] !== undefined){
 let data5 = data["out-pport"];
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1579.errors = [{instancePath:instancePath+"/out-pport",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 4294967295 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 4294967295n)){
+validate1579.errors = [{instancePath:instancePath+"/out-pport",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -50671,8 +50671,8 @@ if(valid0){
 if(data["group-id"] !== undefined){
 let data6 = data["group-id"];
 const _errs7 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1579.errors = [{instancePath:instancePath+"/group-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1579.errors = [{instancePath:instancePath+"/group-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -50684,8 +50684,8 @@ if(valid0){
 if(data["set-vlan-id"] !== undefined){
 let data7 = data["set-vlan-id"];
 const _errs8 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate1579.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 65535 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 65535n)){
+validate1579.errors = [{instancePath:instancePath+"/set-vlan-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -50697,8 +50697,8 @@ if(valid0){
 if(data["pop-vlan"] !== undefined){
 let data8 = data["pop-vlan"];
 const _errs9 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate1579.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 255 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 255n)){
+validate1579.errors = [{instancePath:instancePath+"/pop-vlan",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -50717,8 +50717,8 @@ const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 const _errs12 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1579.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 4294967295 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 4294967295n)){
+validate1579.errors = [{instancePath:instancePath+"/group-ids/" + i0,keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -50765,8 +50765,8 @@ if(valid0){
 if(data["ttl-check"] !== undefined){
 let data13 = data["ttl-check"];
 const _errs17 = errors;
-if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= -9223372036854776000 && data13 <= 18446744073709550000 : typeof data13 == "bigint" && data13 >= -9223372036854775808n && data13 <= 18446744073709551615n)){
-validate1579.errors = [{instancePath:instancePath+"/ttl-check",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data13 == "number" ? Number.isInteger(data13) && data13 >= 0 && data13 <= 255 : typeof data13 == "bigint" && data13 >= 0n && data13 <= 255n)){
+validate1579.errors = [{instancePath:instancePath+"/ttl-check",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -50942,8 +50942,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data3 = data.speed;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1583.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate1583.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -51196,8 +51196,8 @@ const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 const _errs18 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate1591.errors = [{instancePath:instancePath+"/vlan-table/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 9223372036854775000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 9223372036854775807n)){
+validate1591.errors = [{instancePath:instancePath+"/vlan-table/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -51389,8 +51389,8 @@ if(valid0){
 if(data["api-major"] !== undefined){
 let data1 = data["api-major"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1599.errors = [{instancePath:instancePath+"/api-major",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 255 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 255n)){
+validate1599.errors = [{instancePath:instancePath+"/api-major",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -51402,8 +51402,8 @@ if(valid0){
 if(data["api-minor"] !== undefined){
 let data2 = data["api-minor"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1599.errors = [{instancePath:instancePath+"/api-minor",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 255 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 255n)){
+validate1599.errors = [{instancePath:instancePath+"/api-minor",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -51415,8 +51415,8 @@ if(valid0){
 if(data["build-id"] !== undefined){
 let data3 = data["build-id"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1599.errors = [{instancePath:instancePath+"/build-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 255 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 255n)){
+validate1599.errors = [{instancePath:instancePath+"/build-id",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -51428,8 +51428,8 @@ if(valid0){
 if(data.policy !== undefined){
 let data4 = data.policy;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1599.errors = [{instancePath:instancePath+"/policy",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate1599.errors = [{instancePath:instancePath+"/policy",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -51453,8 +51453,8 @@ if(valid0){
 if(data.handle !== undefined){
 let data6 = data.handle;
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1599.errors = [{instancePath:instancePath+"/handle",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 4294967295 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 4294967295n)){
+validate1599.errors = [{instancePath:instancePath+"/handle",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -51647,8 +51647,8 @@ if(valid0){
 if(data.cbitpos !== undefined){
 let data3 = data.cbitpos;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1609.errors = [{instancePath:instancePath+"/cbitpos",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1609.errors = [{instancePath:instancePath+"/cbitpos",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -51660,8 +51660,8 @@ if(valid0){
 if(data["reduced-phys-bits"] !== undefined){
 let data4 = data["reduced-phys-bits"];
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1609.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1609.errors = [{instancePath:instancePath+"/reduced-phys-bits",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -51798,8 +51798,8 @@ else {
 if(data.node !== undefined){
 let data0 = data.node;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1618.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1618.errors = [{instancePath:instancePath+"/node",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -51811,8 +51811,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1618.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1618.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -51895,8 +51895,8 @@ if(valid0){
 if(data["section-size"] !== undefined){
 let data4 = data["section-size"];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1617.errors = [{instancePath:instancePath+"/section-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate1617.errors = [{instancePath:instancePath+"/section-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -52095,8 +52095,8 @@ if(valid0){
 if(data["connection-id"] !== undefined){
 let data3 = data["connection-id"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1629.errors = [{instancePath:instancePath+"/connection-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1629.errors = [{instancePath:instancePath+"/connection-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -52108,8 +52108,8 @@ if(valid0){
 if(data["channel-type"] !== undefined){
 let data4 = data["channel-type"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1629.errors = [{instancePath:instancePath+"/channel-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1629.errors = [{instancePath:instancePath+"/channel-type",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -52121,8 +52121,8 @@ if(valid0){
 if(data["channel-id"] !== undefined){
 let data5 = data["channel-id"];
 const _errs8 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1629.errors = [{instancePath:instancePath+"/channel-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1629.errors = [{instancePath:instancePath+"/channel-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -52210,8 +52210,8 @@ if(valid0){
 if(data.port !== undefined){
 let data3 = data.port;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1626.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1626.errors = [{instancePath:instancePath+"/port",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -52223,8 +52223,8 @@ if(valid0){
 if(data["tls-port"] !== undefined){
 let data4 = data["tls-port"];
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1626.errors = [{instancePath:instancePath+"/tls-port",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1626.errors = [{instancePath:instancePath+"/tls-port",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -52674,8 +52674,8 @@ let errors = 0;
 const _errs0 = errors;
 let valid0 = false;
 const _errs1 = errors;
-if(!(typeof data == "number" ? Number.isInteger(data) && data >= -9223372036854776000 && data <= 18446744073709550000 : typeof data == "bigint" && data >= -9223372036854775808n && data <= 18446744073709551615n)){
-const err0 = {instancePath,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}};
+if(!(typeof data == "number" ? Number.isInteger(data) && data >= 0 && data <= 18446744073709550000 : typeof data == "bigint" && data >= 0n && data <= 18446744073709551615n)){
+const err0 = {instancePath,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -52709,8 +52709,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs6 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-const err2 = {instancePath:instancePath+"/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}};
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+const err2 = {instancePath:instancePath+"/" + i0,keyword:"x-int",params:{min: "0", max: "18446744073709551615"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -53042,8 +53042,8 @@ if(valid0){
 if(data.base !== undefined){
 let data3 = data.base;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1662.errors = [{instancePath:instancePath+"/base",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -128 && data3 <= 127 : typeof data3 == "bigint" && data3 >= -128n && data3 <= 127n)){
+validate1662.errors = [{instancePath:instancePath+"/base",keyword:"x-int",params:{min: "-128", max: "127"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -53055,8 +53055,8 @@ if(valid0){
 if(data.exponent !== undefined){
 let data4 = data.exponent;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1662.errors = [{instancePath:instancePath+"/exponent",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -32768 && data4 <= 32767 : typeof data4 == "bigint" && data4 >= -32768n && data4 <= 32767n)){
+validate1662.errors = [{instancePath:instancePath+"/exponent",keyword:"x-int",params:{min: "-32768", max: "32767"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -53068,8 +53068,8 @@ if(valid0){
 if(data["bucket-size"] !== undefined){
 let data5 = data["bucket-size"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1662.errors = [{instancePath:instancePath+"/bucket-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 4294967295 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 4294967295n)){
+validate1662.errors = [{instancePath:instancePath+"/bucket-size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -53993,8 +53993,8 @@ else {
 if(data["cpu-index"] !== undefined){
 let data0 = data["cpu-index"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1710.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1710.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -54006,8 +54006,8 @@ if(valid0){
 if(data["limit-rate"] !== undefined){
 let data1 = data["limit-rate"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1710.errors = [{instancePath:instancePath+"/limit-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1710.errors = [{instancePath:instancePath+"/limit-rate",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -54019,8 +54019,8 @@ if(valid0){
 if(data["current-rate"] !== undefined){
 let data2 = data["current-rate"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1710.errors = [{instancePath:instancePath+"/current-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1710.errors = [{instancePath:instancePath+"/current-rate",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -54108,8 +54108,8 @@ else {
 if(data.major !== undefined){
 let data0 = data.major;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1715.errors = [{instancePath:instancePath+"/major",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1715.errors = [{instancePath:instancePath+"/major",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -54121,8 +54121,8 @@ if(valid0){
 if(data.minor !== undefined){
 let data1 = data.minor;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1715.errors = [{instancePath:instancePath+"/minor",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1715.errors = [{instancePath:instancePath+"/minor",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -54134,8 +54134,8 @@ if(valid0){
 if(data.micro !== undefined){
 let data2 = data.micro;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1715.errors = [{instancePath:instancePath+"/micro",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1715.errors = [{instancePath:instancePath+"/micro",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -55270,8 +55270,8 @@ if(_errs1 === errors){
 if(data["fdset-id"] !== undefined){
 let data0 = data["fdset-id"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1760.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1760.errors = [{instancePath:instancePath+"/fdset-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -55283,8 +55283,8 @@ if(valid0){
 if(data.fd !== undefined){
 let data1 = data.fd;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1760.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1760.errors = [{instancePath:instancePath+"/fd",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -55344,8 +55344,8 @@ break;
 if(_errs1 === errors){
 if(data.icount !== undefined){
 let data0 = data.icount;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1762.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1762.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -55437,8 +55437,8 @@ break;
 if(_errs1 === errors){
 if(data.icount !== undefined){
 let data0 = data.icount;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1766.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1766.errors = [{instancePath:instancePath+"/icount",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -55523,8 +55523,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1768.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1768.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -55760,8 +55760,8 @@ if(valid0){
 if(data.head !== undefined){
 let data2 = data.head;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1777.errors = [{instancePath:instancePath+"/head",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1777.errors = [{instancePath:instancePath+"/head",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -55866,8 +55866,8 @@ if(valid0){
 if(data["hold-time"] !== undefined){
 let data2 = data["hold-time"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1781.errors = [{instancePath:instancePath+"/hold-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1781.errors = [{instancePath:instancePath+"/hold-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -56100,8 +56100,8 @@ if(valid0){
 if(data.nodeid !== undefined){
 let data1 = data.nodeid;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1796.errors = [{instancePath:instancePath+"/nodeid",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate1796.errors = [{instancePath:instancePath+"/nodeid",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -56120,8 +56120,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1796.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 65535 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 65535n)){
+validate1796.errors = [{instancePath:instancePath+"/cpus/" + i0,keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -56144,8 +56144,8 @@ if(valid0){
 if(data.mem !== undefined){
 let data4 = data.mem;
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1796.errors = [{instancePath:instancePath+"/mem",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate1796.errors = [{instancePath:instancePath+"/mem",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -56169,8 +56169,8 @@ if(valid0){
 if(data.initiator !== undefined){
 let data6 = data.initiator;
 const _errs10 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1796.errors = [{instancePath:instancePath+"/initiator",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 65535 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 65535n)){
+validate1796.errors = [{instancePath:instancePath+"/initiator",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -56231,8 +56231,8 @@ if(valid0){
 if(data.src !== undefined){
 let data1 = data.src;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/src",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate1797.errors = [{instancePath:instancePath+"/src",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -56244,8 +56244,8 @@ if(valid0){
 if(data.dst !== undefined){
 let data2 = data.dst;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/dst",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate1797.errors = [{instancePath:instancePath+"/dst",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -56257,8 +56257,8 @@ if(valid0){
 if(data.val !== undefined){
 let data3 = data.val;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1797.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 255 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 255n)){
+validate1797.errors = [{instancePath:instancePath+"/val",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -56317,8 +56317,8 @@ if(valid0){
 if(data["node-id"] !== undefined){
 let data1 = data["node-id"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1798.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1798.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -56330,8 +56330,8 @@ if(valid0){
 if(data["socket-id"] !== undefined){
 let data2 = data["socket-id"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1798.errors = [{instancePath:instancePath+"/socket-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate1798.errors = [{instancePath:instancePath+"/socket-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -56343,8 +56343,8 @@ if(valid0){
 if(data["die-id"] !== undefined){
 let data3 = data["die-id"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1798.errors = [{instancePath:instancePath+"/die-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1798.errors = [{instancePath:instancePath+"/die-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -56356,8 +56356,8 @@ if(valid0){
 if(data["cluster-id"] !== undefined){
 let data4 = data["cluster-id"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1798.errors = [{instancePath:instancePath+"/cluster-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1798.errors = [{instancePath:instancePath+"/cluster-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -56369,8 +56369,8 @@ if(valid0){
 if(data["core-id"] !== undefined){
 let data5 = data["core-id"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1798.errors = [{instancePath:instancePath+"/core-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1798.errors = [{instancePath:instancePath+"/core-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -56382,8 +56382,8 @@ if(valid0){
 if(data["thread-id"] !== undefined){
 let data6 = data["thread-id"];
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1798.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate1798.errors = [{instancePath:instancePath+"/thread-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -56479,8 +56479,8 @@ if(valid0){
 if(data.initiator !== undefined){
 let data1 = data.initiator;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1799.errors = [{instancePath:instancePath+"/initiator",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate1799.errors = [{instancePath:instancePath+"/initiator",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -56492,8 +56492,8 @@ if(valid0){
 if(data.target !== undefined){
 let data2 = data.target;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1799.errors = [{instancePath:instancePath+"/target",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate1799.errors = [{instancePath:instancePath+"/target",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -56529,8 +56529,8 @@ if(valid0){
 if(data.latency !== undefined){
 let data5 = data.latency;
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1799.errors = [{instancePath:instancePath+"/latency",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate1799.errors = [{instancePath:instancePath+"/latency",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -56542,8 +56542,8 @@ if(valid0){
 if(data.bandwidth !== undefined){
 let data6 = data.bandwidth;
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1799.errors = [{instancePath:instancePath+"/bandwidth",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 18446744073709551615n)){
+validate1799.errors = [{instancePath:instancePath+"/bandwidth",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -56639,8 +56639,8 @@ if(valid0){
 if(data["node-id"] !== undefined){
 let data1 = data["node-id"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1804.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate1804.errors = [{instancePath:instancePath+"/node-id",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -56652,8 +56652,8 @@ if(valid0){
 if(data.size !== undefined){
 let data2 = data.size;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1804.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1804.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -56665,8 +56665,8 @@ if(valid0){
 if(data.level !== undefined){
 let data3 = data.level;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1804.errors = [{instancePath:instancePath+"/level",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 255 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 255n)){
+validate1804.errors = [{instancePath:instancePath+"/level",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -56702,8 +56702,8 @@ if(valid0){
 if(data.line !== undefined){
 let data6 = data.line;
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate1804.errors = [{instancePath:instancePath+"/line",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 65535 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 65535n)){
+validate1804.errors = [{instancePath:instancePath+"/line",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -56838,8 +56838,8 @@ if(_errs1 === errors){
 if(data["cpu-index"] !== undefined){
 let data0 = data["cpu-index"];
 const _errs2 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1816.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate1816.errors = [{instancePath:instancePath+"/cpu-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -56851,8 +56851,8 @@ if(valid0){
 if(data["dirty-rate"] !== undefined){
 let data1 = data["dirty-rate"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1816.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1816.errors = [{instancePath:instancePath+"/dirty-rate",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -57247,8 +57247,8 @@ if(valid0){
 if(data.gpa !== undefined){
 let data2 = data.gpa;
 const _errs6 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate1831.errors = [{instancePath:instancePath+"/gpa",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate1831.errors = [{instancePath:instancePath+"/gpa",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -57808,8 +57808,8 @@ if(valid0){
 if(data.vcpu !== undefined){
 let data1 = data.vcpu;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1847.errors = [{instancePath:instancePath+"/vcpu",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate1847.errors = [{instancePath:instancePath+"/vcpu",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -57993,8 +57993,8 @@ if(valid0){
 if(data.vcpu !== undefined){
 let data3 = data.vcpu;
 const _errs8 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate1853.errors = [{instancePath:instancePath+"/vcpu",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate1853.errors = [{instancePath:instancePath+"/vcpu",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -59121,8 +59121,8 @@ if(valid0){
 if(data.keyslot !== undefined){
 let data4 = data.keyslot;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1905.errors = [{instancePath:instancePath+"/keyslot",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1905.errors = [{instancePath:instancePath+"/keyslot",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -59134,8 +59134,8 @@ if(valid0){
 if(data["iter-time"] !== undefined){
 let data5 = data["iter-time"];
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1905.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1905.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -59245,8 +59245,8 @@ if(valid0){
 if(data.keyslot !== undefined){
 let data4 = data.keyslot;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate1910.errors = [{instancePath:instancePath+"/keyslot",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate1910.errors = [{instancePath:instancePath+"/keyslot",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -59258,8 +59258,8 @@ if(valid0){
 if(data["iter-time"] !== undefined){
 let data5 = data["iter-time"];
 const _errs9 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate1910.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 9223372036854775000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 9223372036854775807n)){
+validate1910.errors = [{instancePath:instancePath+"/iter-time",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -60164,8 +60164,8 @@ else {
 if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1976.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1976.errors = [{instancePath:instancePath+"/id",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -60237,8 +60237,8 @@ else {
 if(data.parent !== undefined){
 let data0 = data.parent;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate1980.errors = [{instancePath:instancePath+"/parent",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate1980.errors = [{instancePath:instancePath+"/parent",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -60250,8 +60250,8 @@ if(valid0){
 if(data.child !== undefined){
 let data1 = data.child;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate1980.errors = [{instancePath:instancePath+"/child",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate1980.errors = [{instancePath:instancePath+"/child",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -60958,8 +60958,8 @@ if(valid0){
 if(data.queue !== undefined){
 let data1 = data.queue;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2020.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2020.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -60971,8 +60971,8 @@ if(valid0){
 if(data.index !== undefined){
 let data2 = data.index;
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2020.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate2020.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -61010,8 +61010,8 @@ else {
 if(data.addr !== undefined){
 let data0 = data.addr;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2023.errors = [{instancePath:instancePath+"/addr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 18446744073709551615n)){
+validate2023.errors = [{instancePath:instancePath+"/addr",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -61023,8 +61023,8 @@ if(valid0){
 if(data.len !== undefined){
 let data1 = data.len;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2023.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate2023.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -61090,8 +61090,8 @@ else {
 if(data.flags !== undefined){
 let data0 = data.flags;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2025.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 65535 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 65535n)){
+validate2025.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -61103,8 +61103,8 @@ if(valid0){
 if(data.idx !== undefined){
 let data1 = data.idx;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2025.errors = [{instancePath:instancePath+"/idx",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2025.errors = [{instancePath:instancePath+"/idx",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -61116,8 +61116,8 @@ if(valid0){
 if(data.ring !== undefined){
 let data2 = data.ring;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2025.errors = [{instancePath:instancePath+"/ring",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 65535 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 65535n)){
+validate2025.errors = [{instancePath:instancePath+"/ring",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -61153,8 +61153,8 @@ else {
 if(data.flags !== undefined){
 let data0 = data.flags;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2027.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= 0 && data0 <= 65535 : typeof data0 == "bigint" && data0 >= 0n && data0 <= 65535n)){
+validate2027.errors = [{instancePath:instancePath+"/flags",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -61166,8 +61166,8 @@ if(valid0){
 if(data.idx !== undefined){
 let data1 = data.idx;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2027.errors = [{instancePath:instancePath+"/idx",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2027.errors = [{instancePath:instancePath+"/idx",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -61214,8 +61214,8 @@ if(valid0){
 if(data.index !== undefined){
 let data1 = data.index;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2022.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate2022.errors = [{instancePath:instancePath+"/index",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -61341,8 +61341,8 @@ if(valid0){
 if(data.queue !== undefined){
 let data1 = data.queue;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2030.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2030.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -61391,8 +61391,8 @@ if(valid0){
 if(data["queue-index"] !== undefined){
 let data1 = data["queue-index"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/queue-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2032.errors = [{instancePath:instancePath+"/queue-index",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -61404,8 +61404,8 @@ if(valid0){
 if(data.inuse !== undefined){
 let data2 = data.inuse;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/inuse",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate2032.errors = [{instancePath:instancePath+"/inuse",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -61417,8 +61417,8 @@ if(valid0){
 if(data["vring-num"] !== undefined){
 let data3 = data["vring-num"];
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/vring-num",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 4294967295 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 4294967295n)){
+validate2032.errors = [{instancePath:instancePath+"/vring-num",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -61430,8 +61430,8 @@ if(valid0){
 if(data["vring-num-default"] !== undefined){
 let data4 = data["vring-num-default"];
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 4294967295 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 4294967295n)){
+validate2032.errors = [{instancePath:instancePath+"/vring-num-default",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -61443,8 +61443,8 @@ if(valid0){
 if(data["vring-align"] !== undefined){
 let data5 = data["vring-align"];
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/vring-align",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 4294967295 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 4294967295n)){
+validate2032.errors = [{instancePath:instancePath+"/vring-align",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -61456,8 +61456,8 @@ if(valid0){
 if(data["vring-desc"] !== undefined){
 let data6 = data["vring-desc"];
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/vring-desc",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= 0 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= 0n && data6 <= 18446744073709551615n)){
+validate2032.errors = [{instancePath:instancePath+"/vring-desc",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -61469,8 +61469,8 @@ if(valid0){
 if(data["vring-avail"] !== undefined){
 let data7 = data["vring-avail"];
 const _errs9 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/vring-avail",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 18446744073709551615n)){
+validate2032.errors = [{instancePath:instancePath+"/vring-avail",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -61482,8 +61482,8 @@ if(valid0){
 if(data["vring-used"] !== undefined){
 let data8 = data["vring-used"];
 const _errs10 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/vring-used",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 18446744073709551615n)){
+validate2032.errors = [{instancePath:instancePath+"/vring-used",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -61495,8 +61495,8 @@ if(valid0){
 if(data["last-avail-idx"] !== undefined){
 let data9 = data["last-avail-idx"];
 const _errs11 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 65535 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 65535n)){
+validate2032.errors = [{instancePath:instancePath+"/last-avail-idx",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -61508,8 +61508,8 @@ if(valid0){
 if(data["shadow-avail-idx"] !== undefined){
 let data10 = data["shadow-avail-idx"];
 const _errs12 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 65535 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 65535n)){
+validate2032.errors = [{instancePath:instancePath+"/shadow-avail-idx",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -61521,8 +61521,8 @@ if(valid0){
 if(data["used-idx"] !== undefined){
 let data11 = data["used-idx"];
 const _errs13 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/used-idx",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 65535 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 65535n)){
+validate2032.errors = [{instancePath:instancePath+"/used-idx",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -61534,8 +61534,8 @@ if(valid0){
 if(data["signalled-used"] !== undefined){
 let data12 = data["signalled-used"];
 const _errs14 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate2032.errors = [{instancePath:instancePath+"/signalled-used",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 65535 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 65535n)){
+validate2032.errors = [{instancePath:instancePath+"/signalled-used",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -61707,8 +61707,8 @@ if(valid0){
 if(data["unknown-dev-features"] !== undefined){
 let data4 = data["unknown-dev-features"];
 const _errs9 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2037.errors = [{instancePath:instancePath+"/unknown-dev-features",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate2037.errors = [{instancePath:instancePath+"/unknown-dev-features",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -61774,8 +61774,8 @@ if(valid0){
 if(data["unknown-statuses"] !== undefined){
 let data2 = data["unknown-statuses"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2041.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 255 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 255n)){
+validate2041.errors = [{instancePath:instancePath+"/unknown-statuses",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -61840,8 +61840,8 @@ if(valid0){
 if(data["unknown-protocols"] !== undefined){
 let data2 = data["unknown-protocols"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2047.errors = [{instancePath:instancePath+"/unknown-protocols",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate2047.errors = [{instancePath:instancePath+"/unknown-protocols",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -61876,8 +61876,8 @@ else {
 if(data["n-mem-sections"] !== undefined){
 let data0 = data["n-mem-sections"];
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2043.errors = [{instancePath:instancePath+"/n-mem-sections",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate2043.errors = [{instancePath:instancePath+"/n-mem-sections",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -61889,8 +61889,8 @@ if(valid0){
 if(data["n-tmp-sections"] !== undefined){
 let data1 = data["n-tmp-sections"];
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2043.errors = [{instancePath:instancePath+"/n-tmp-sections",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate2043.errors = [{instancePath:instancePath+"/n-tmp-sections",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -61902,8 +61902,8 @@ if(valid0){
 if(data.nvqs !== undefined){
 let data2 = data.nvqs;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2043.errors = [{instancePath:instancePath+"/nvqs",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 4294967295 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 4294967295n)){
+validate2043.errors = [{instancePath:instancePath+"/nvqs",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -61915,8 +61915,8 @@ if(valid0){
 if(data["vq-index"] !== undefined){
 let data3 = data["vq-index"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2043.errors = [{instancePath:instancePath+"/vq-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2043.errors = [{instancePath:instancePath+"/vq-index",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -61976,8 +61976,8 @@ if(valid0){
 if(data["max-queues"] !== undefined){
 let data8 = data["max-queues"];
 const _errs9 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate2043.errors = [{instancePath:instancePath+"/max-queues",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 18446744073709551615n)){
+validate2043.errors = [{instancePath:instancePath+"/max-queues",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -61989,8 +61989,8 @@ if(valid0){
 if(data["backend-cap"] !== undefined){
 let data9 = data["backend-cap"];
 const _errs10 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate2043.errors = [{instancePath:instancePath+"/backend-cap",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 18446744073709551615n)){
+validate2043.errors = [{instancePath:instancePath+"/backend-cap",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -62014,8 +62014,8 @@ if(valid0){
 if(data["log-size"] !== undefined){
 let data11 = data["log-size"];
 const _errs13 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate2043.errors = [{instancePath:instancePath+"/log-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 18446744073709551615n)){
+validate2043.errors = [{instancePath:instancePath+"/log-size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -62072,8 +62072,8 @@ if(valid0){
 if(data["device-id"] !== undefined){
 let data1 = data["device-id"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2036.errors = [{instancePath:instancePath+"/device-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2036.errors = [{instancePath:instancePath+"/device-id",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -62145,8 +62145,8 @@ if(valid0){
 if(data["num-vqs"] !== undefined){
 let data7 = data["num-vqs"];
 const _errs11 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate2036.errors = [{instancePath:instancePath+"/num-vqs",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 9223372036854775000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 9223372036854775807n)){
+validate2036.errors = [{instancePath:instancePath+"/num-vqs",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -62170,8 +62170,8 @@ if(valid0){
 if(data.isr !== undefined){
 let data9 = data.isr;
 const _errs13 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate2036.errors = [{instancePath:instancePath+"/isr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 255 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 255n)){
+validate2036.errors = [{instancePath:instancePath+"/isr",keyword:"x-int",params:{min: "0", max: "255"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -62183,8 +62183,8 @@ if(valid0){
 if(data["queue-sel"] !== undefined){
 let data10 = data["queue-sel"];
 const _errs14 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate2036.errors = [{instancePath:instancePath+"/queue-sel",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 65535 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 65535n)){
+validate2036.errors = [{instancePath:instancePath+"/queue-sel",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -62392,8 +62392,8 @@ if(valid0){
 if(data.queue !== undefined){
 let data1 = data.queue;
 const _errs4 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2051.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 65535 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 65535n)){
+validate2051.errors = [{instancePath:instancePath+"/queue",keyword:"x-int",params:{min: "0", max: "65535"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -62442,8 +62442,8 @@ if(valid0){
 if(data.kick !== undefined){
 let data1 = data.kick;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/kick",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate2053.errors = [{instancePath:instancePath+"/kick",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -62455,8 +62455,8 @@ if(valid0){
 if(data.call !== undefined){
 let data2 = data.call;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/call",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2053.errors = [{instancePath:instancePath+"/call",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -62468,8 +62468,8 @@ if(valid0){
 if(data.desc !== undefined){
 let data3 = data.desc;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/desc",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate2053.errors = [{instancePath:instancePath+"/desc",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -62481,8 +62481,8 @@ if(valid0){
 if(data.avail !== undefined){
 let data4 = data.avail;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/avail",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate2053.errors = [{instancePath:instancePath+"/avail",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -62494,8 +62494,8 @@ if(valid0){
 if(data.used !== undefined){
 let data5 = data.used;
 const _errs7 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/used",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate2053.errors = [{instancePath:instancePath+"/used",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -62507,8 +62507,8 @@ if(valid0){
 if(data.num !== undefined){
 let data6 = data.num;
 const _errs8 = errors;
-if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 18446744073709550000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/num",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data6 == "number" ? Number.isInteger(data6) && data6 >= -9223372036854776000 && data6 <= 9223372036854775000 : typeof data6 == "bigint" && data6 >= -9223372036854775808n && data6 <= 9223372036854775807n)){
+validate2053.errors = [{instancePath:instancePath+"/num",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -62520,8 +62520,8 @@ if(valid0){
 if(data["desc-phys"] !== undefined){
 let data7 = data["desc-phys"];
 const _errs9 = errors;
-if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= -9223372036854776000 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= -9223372036854775808n && data7 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/desc-phys",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data7 == "number" ? Number.isInteger(data7) && data7 >= 0 && data7 <= 18446744073709550000 : typeof data7 == "bigint" && data7 >= 0n && data7 <= 18446744073709551615n)){
+validate2053.errors = [{instancePath:instancePath+"/desc-phys",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -62533,8 +62533,8 @@ if(valid0){
 if(data["desc-size"] !== undefined){
 let data8 = data["desc-size"];
 const _errs10 = errors;
-if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= -9223372036854776000 && data8 <= 18446744073709550000 : typeof data8 == "bigint" && data8 >= -9223372036854775808n && data8 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/desc-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data8 == "number" ? Number.isInteger(data8) && data8 >= 0 && data8 <= 4294967295 : typeof data8 == "bigint" && data8 >= 0n && data8 <= 4294967295n)){
+validate2053.errors = [{instancePath:instancePath+"/desc-size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -62546,8 +62546,8 @@ if(valid0){
 if(data["avail-phys"] !== undefined){
 let data9 = data["avail-phys"];
 const _errs11 = errors;
-if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= -9223372036854776000 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= -9223372036854775808n && data9 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/avail-phys",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data9 == "number" ? Number.isInteger(data9) && data9 >= 0 && data9 <= 18446744073709550000 : typeof data9 == "bigint" && data9 >= 0n && data9 <= 18446744073709551615n)){
+validate2053.errors = [{instancePath:instancePath+"/avail-phys",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -62559,8 +62559,8 @@ if(valid0){
 if(data["avail-size"] !== undefined){
 let data10 = data["avail-size"];
 const _errs12 = errors;
-if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= -9223372036854776000 && data10 <= 18446744073709550000 : typeof data10 == "bigint" && data10 >= -9223372036854775808n && data10 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/avail-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data10 == "number" ? Number.isInteger(data10) && data10 >= 0 && data10 <= 4294967295 : typeof data10 == "bigint" && data10 >= 0n && data10 <= 4294967295n)){
+validate2053.errors = [{instancePath:instancePath+"/avail-size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -62572,8 +62572,8 @@ if(valid0){
 if(data["used-phys"] !== undefined){
 let data11 = data["used-phys"];
 const _errs13 = errors;
-if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= -9223372036854776000 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= -9223372036854775808n && data11 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/used-phys",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data11 == "number" ? Number.isInteger(data11) && data11 >= 0 && data11 <= 18446744073709550000 : typeof data11 == "bigint" && data11 >= 0n && data11 <= 18446744073709551615n)){
+validate2053.errors = [{instancePath:instancePath+"/used-phys",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -62585,8 +62585,8 @@ if(valid0){
 if(data["used-size"] !== undefined){
 let data12 = data["used-size"];
 const _errs14 = errors;
-if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= -9223372036854776000 && data12 <= 18446744073709550000 : typeof data12 == "bigint" && data12 >= -9223372036854775808n && data12 <= 18446744073709551615n)){
-validate2053.errors = [{instancePath:instancePath+"/used-size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data12 == "number" ? Number.isInteger(data12) && data12 >= 0 && data12 <= 4294967295 : typeof data12 == "bigint" && data12 >= 0n && data12 <= 4294967295n)){
+validate2053.errors = [{instancePath:instancePath+"/used-size",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -63252,8 +63252,8 @@ return false;
 else {
 if(data.actual !== undefined){
 let data0 = data.actual;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2077.errors = [{instancePath:instancePath+"/actual",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate2077.errors = [{instancePath:instancePath+"/actual",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -63350,8 +63350,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data3 = data.offset;
 const _errs7 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2079.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2079.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -63363,8 +63363,8 @@ if(valid0){
 if(data.size !== undefined){
 let data4 = data.size;
 const _errs8 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2079.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2079.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -63564,8 +63564,8 @@ if(valid0){
 if(data.len !== undefined){
 let data2 = data.len;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2085.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2085.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -63577,8 +63577,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data3 = data.offset;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2085.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2085.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -63590,8 +63590,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data4 = data.speed;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2085.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2085.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -63654,8 +63654,8 @@ if(valid0){
 if(data.len !== undefined){
 let data2 = data.len;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2087.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2087.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -63667,8 +63667,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data3 = data.offset;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2087.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2087.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -63680,8 +63680,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data4 = data.speed;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2087.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2087.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -63866,8 +63866,8 @@ if(valid0){
 if(data.len !== undefined){
 let data2 = data.len;
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2094.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2094.errors = [{instancePath:instancePath+"/len",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -63879,8 +63879,8 @@ if(valid0){
 if(data.offset !== undefined){
 let data3 = data.offset;
 const _errs5 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2094.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2094.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -63892,8 +63892,8 @@ if(valid0){
 if(data.speed !== undefined){
 let data4 = data.speed;
 const _errs6 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2094.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2094.errors = [{instancePath:instancePath+"/speed",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -63944,8 +63944,8 @@ if(valid0){
 if(data["amount-exceeded"] !== undefined){
 let data1 = data["amount-exceeded"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2096.errors = [{instancePath:instancePath+"/amount-exceeded",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate2096.errors = [{instancePath:instancePath+"/amount-exceeded",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -63957,8 +63957,8 @@ if(valid0){
 if(data["write-threshold"] !== undefined){
 let data2 = data["write-threshold"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2096.errors = [{instancePath:instancePath+"/write-threshold",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate2096.errors = [{instancePath:instancePath+"/write-threshold",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -64302,8 +64302,8 @@ if(valid0){
 if(data.arg1 !== undefined){
 let data1 = data.arg1;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2110.errors = [{instancePath:instancePath+"/arg1",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate2110.errors = [{instancePath:instancePath+"/arg1",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -64315,8 +64315,8 @@ if(valid0){
 if(data.arg2 !== undefined){
 let data2 = data.arg2;
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2110.errors = [{instancePath:instancePath+"/arg2",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate2110.errors = [{instancePath:instancePath+"/arg2",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -64328,8 +64328,8 @@ if(valid0){
 if(data.arg3 !== undefined){
 let data3 = data.arg3;
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2110.errors = [{instancePath:instancePath+"/arg3",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate2110.errors = [{instancePath:instancePath+"/arg3",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -64341,8 +64341,8 @@ if(valid0){
 if(data.arg4 !== undefined){
 let data4 = data.arg4;
 const _errs5 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2110.errors = [{instancePath:instancePath+"/arg4",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= 0 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= 0n && data4 <= 18446744073709551615n)){
+validate2110.errors = [{instancePath:instancePath+"/arg4",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -64354,8 +64354,8 @@ if(valid0){
 if(data.arg5 !== undefined){
 let data5 = data.arg5;
 const _errs6 = errors;
-if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= -9223372036854776000 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= -9223372036854775808n && data5 <= 18446744073709551615n)){
-validate2110.errors = [{instancePath:instancePath+"/arg5",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data5 == "number" ? Number.isInteger(data5) && data5 >= 0 && data5 <= 18446744073709550000 : typeof data5 == "bigint" && data5 >= 0n && data5 <= 18446744073709551615n)){
+validate2110.errors = [{instancePath:instancePath+"/arg5",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -64418,8 +64418,8 @@ if(valid0){
 if(data.core !== undefined){
 let data1 = data.core;
 const _errs2 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2111.errors = [{instancePath:instancePath+"/core",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 4294967295 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 4294967295n)){
+validate2111.errors = [{instancePath:instancePath+"/core",keyword:"x-int",params:{min: "0", max: "4294967295"}}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -64431,8 +64431,8 @@ if(valid0){
 if(data["psw-mask"] !== undefined){
 let data2 = data["psw-mask"];
 const _errs3 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2111.errors = [{instancePath:instancePath+"/psw-mask",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate2111.errors = [{instancePath:instancePath+"/psw-mask",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -64444,8 +64444,8 @@ if(valid0){
 if(data["psw-addr"] !== undefined){
 let data3 = data["psw-addr"];
 const _errs4 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2111.errors = [{instancePath:instancePath+"/psw-addr",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate2111.errors = [{instancePath:instancePath+"/psw-addr",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -64756,8 +64756,8 @@ if(valid0){
 if(data.size !== undefined){
 let data1 = data.size;
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2122.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= 0 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= 0n && data1 <= 18446744073709551615n)){
+validate2122.errors = [{instancePath:instancePath+"/size",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -65015,8 +65015,8 @@ return false;
 else {
 if(data.pass !== undefined){
 let data0 = data.pass;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2133.errors = [{instancePath:instancePath+"/pass",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate2133.errors = [{instancePath:instancePath+"/pass",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 }
@@ -65248,8 +65248,8 @@ if(valid0){
 if(data["sector-num"] !== undefined){
 let data1 = data["sector-num"];
 const _errs3 = errors;
-if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 18446744073709550000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 18446744073709551615n)){
-validate2140.errors = [{instancePath:instancePath+"/sector-num",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data1 == "number" ? Number.isInteger(data1) && data1 >= -9223372036854776000 && data1 <= 9223372036854775000 : typeof data1 == "bigint" && data1 >= -9223372036854775808n && data1 <= 9223372036854775807n)){
+validate2140.errors = [{instancePath:instancePath+"/sector-num",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -65261,8 +65261,8 @@ if(valid0){
 if(data["sectors-count"] !== undefined){
 let data2 = data["sectors-count"];
 const _errs4 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2140.errors = [{instancePath:instancePath+"/sectors-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 9223372036854775000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 9223372036854775807n)){
+validate2140.errors = [{instancePath:instancePath+"/sectors-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -65347,8 +65347,8 @@ if(valid0){
 if(data["sector-num"] !== undefined){
 let data3 = data["sector-num"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2141.errors = [{instancePath:instancePath+"/sector-num",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 9223372036854775000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 9223372036854775807n)){
+validate2141.errors = [{instancePath:instancePath+"/sector-num",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -65360,8 +65360,8 @@ if(valid0){
 if(data["sectors-count"] !== undefined){
 let data4 = data["sectors-count"];
 const _errs7 = errors;
-if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 18446744073709550000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 18446744073709551615n)){
-validate2141.errors = [{instancePath:instancePath+"/sectors-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data4 == "number" ? Number.isInteger(data4) && data4 >= -9223372036854776000 && data4 <= 9223372036854775000 : typeof data4 == "bigint" && data4 >= -9223372036854775808n && data4 <= 9223372036854775807n)){
+validate2141.errors = [{instancePath:instancePath+"/sectors-count",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -65424,8 +65424,8 @@ if(valid0){
 if(data["subnet-prefix"] !== undefined){
 let data2 = data["subnet-prefix"];
 const _errs5 = errors;
-if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= -9223372036854776000 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= -9223372036854775808n && data2 <= 18446744073709551615n)){
-validate2144.errors = [{instancePath:instancePath+"/subnet-prefix",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data2 == "number" ? Number.isInteger(data2) && data2 >= 0 && data2 <= 18446744073709550000 : typeof data2 == "bigint" && data2 >= 0n && data2 <= 18446744073709551615n)){
+validate2144.errors = [{instancePath:instancePath+"/subnet-prefix",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -65437,8 +65437,8 @@ if(valid0){
 if(data["interface-id"] !== undefined){
 let data3 = data["interface-id"];
 const _errs6 = errors;
-if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= -9223372036854776000 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= -9223372036854775808n && data3 <= 18446744073709551615n)){
-validate2144.errors = [{instancePath:instancePath+"/interface-id",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data3 == "number" ? Number.isInteger(data3) && data3 >= 0 && data3 <= 18446744073709550000 : typeof data3 == "bigint" && data3 >= 0n && data3 <= 18446744073709551615n)){
+validate2144.errors = [{instancePath:instancePath+"/interface-id",keyword:"x-int",params:{min: "0", max: "18446744073709551615"}}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -65551,8 +65551,8 @@ else {
 if(data.offset !== undefined){
 let data0 = data.offset;
 const _errs1 = errors;
-if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 18446744073709550000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 18446744073709551615n)){
-validate2149.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "18446744073709551615"}}];
+if(!(typeof data0 == "number" ? Number.isInteger(data0) && data0 >= -9223372036854776000 && data0 <= 9223372036854775000 : typeof data0 == "bigint" && data0 >= -9223372036854775808n && data0 <= 9223372036854775807n)){
+validate2149.errors = [{instancePath:instancePath+"/offset",keyword:"x-int",params:{min: "-9223372036854775808", max: "9223372036854775807"}}];
 return false;
 }
 var valid0 = _errs1 === errors;
