@@ -17,7 +17,10 @@ import { createQmpServer, createReplayServer, parseRecording, recordConversation
 const U64_MAX = 2n ** 64n - 1n;
 const I64_MAX = 2n ** 63n - 1n;
 const I64_MIN = -(2n ** 63n);
-const RANGE = 'must be an integer from -9223372036854775808 to 18446744073709551615';
+/** QAPI `int` (int64): `block_resize` `size`, `query-balloon` `actual` (qapi/block-core.json, qapi/machine.json). */
+const RANGE = 'must be an integer from -9223372036854775808 to 9223372036854775807';
+/** QAPI `size` (uint64): `MigrationParameters` `max-bandwidth` (qapi/migration.json). */
+const SIZE_RANGE = 'must be an integer from 0 to 18446744073709551615';
 
 describe('parseJson', () => {
   it('integers within ±(2^53 − 1) are numbers, any integer beyond is an exact bigint; fractions and exponents stay numbers', () => {
@@ -91,23 +94,31 @@ describe('the framer', () => {
 });
 
 describe('validators: exact bounds for numbers and bigints', () => {
-  it('accepts bigints and numbers within range, rejects beyond 2^64 − 1, below −2^63, fractions and strings, naming the path', () => {
+  it('accepts bigints and numbers within the QAPI width, rejects beyond it (int64; size up to 2^64 − 1), fractions and strings, naming the path', () => {
     const size = (v: unknown) => validateArguments('block_resize', { 'node-name': 'n', size: v } as never);
-    for (const ok of [U64_MAX, I64_MIN, 0n, 5, -1, 2 ** 60]) expect(size(ok).ok, String(ok)).toBe(true);
-    // 18446744073709551615 as a number IS 2^64 (rounded when the literal was read): out of range
-    for (const bad of [U64_MAX + 1n, I64_MIN - 1n, 18446744073709551615, 1.5, '5', Number.NaN]) {
+    for (const ok of [I64_MAX, I64_MIN, 0n, 5, -1, 2 ** 60]) expect(size(ok).ok, String(ok)).toBe(true);
+    // 9223372036854775807 as a number IS 2^63 (rounded when the literal was read): out of range
+    for (const bad of [I64_MAX + 1n, I64_MIN - 1n, 9223372036854775807, 1.5, '5', Number.NaN]) {
       expect(size(bad), String(bad)).toEqual({ ok: false, errors: [{ path: '/arguments/size', message: RANGE }] });
+    }
+    const bandwidth = (v: unknown) => validateArguments('migrate-set-parameters', { 'max-bandwidth': v } as never);
+    for (const ok of [U64_MAX, 0n, 0, 2 ** 60]) expect(bandwidth(ok).ok, String(ok)).toBe(true);
+    // 18446744073709551615 as a number IS 2^64: out of range
+    for (const bad of [U64_MAX + 1n, -1n, -1, 18446744073709551615, 1.5]) {
+      expect(bandwidth(bad), String(bad)).toEqual({ ok: false, errors: [{ path: '/arguments/max-bandwidth', message: SIZE_RANGE }] });
     }
   });
 
   it('a bigint where the schema says number is a type error; replies are checked exactly too', () => {
     const ramFields = ['transferred', 'remaining', 'total', 'duplicate', 'normal', 'normal-bytes', 'dirty-pages-rate', 'dirty-sync-count', 'postcopy-requests', 'page-size', 'multifd-bytes', 'pages-per-second', 'precopy-bytes', 'downtime-bytes', 'postcopy-bytes', 'dirty-sync-missed-zero-copy'];
-    const ram = (mbps: unknown) => ({ ...Object.fromEntries(ramFields.map((f) => [f, U64_MAX])), mbps });
+    const ram = (mbps: unknown) => ({ ...Object.fromEntries(ramFields.map((f) => [f, I64_MAX])), mbps });
     expect(validateReturn('query-migrate', { ram: ram(12.5) }).ok).toBe(true);
     expect(validateReturn('query-migrate', { ram: ram(12n) })).toEqual({ ok: false, errors: [{ path: '/return/ram/mbps', message: 'must be number' }] });
     expect(validateArguments('migrate-set-parameters', { 'throttle-trigger-threshold': 50, 'downtime-limit': 300n } as never).ok).toBe(true);
-    expect(validateReturn('query-balloon', { actual: U64_MAX }).ok).toBe(true);
-    expect(validateReturn('query-balloon', { actual: U64_MAX + 1n })).toEqual({ ok: false, errors: [{ path: '/return/actual', message: RANGE }] });
+    expect(validateReturn('query-balloon', { actual: I64_MAX }).ok).toBe(true);
+    expect(validateReturn('query-balloon', { actual: I64_MAX + 1n })).toEqual({ ok: false, errors: [{ path: '/return/actual', message: RANGE }] });
+    expect(validateReturn('query-migrate-parameters', { 'max-bandwidth': U64_MAX }).ok).toBe(true);
+    expect(validateReturn('query-migrate-parameters', { 'max-bandwidth': U64_MAX + 1n })).toEqual({ ok: false, errors: [{ path: '/return/max-bandwidth', message: SIZE_RANGE }] });
   });
 
   it('device_add: QOM integer bounds are exact (uint64 up to 2^64 − 1, not one more)', () => {
@@ -124,13 +135,14 @@ describe('validators: exact bounds for numbers and bigints', () => {
 
 describe('the test server and record/replay', () => {
   it('replies carrying 2^63 − 1, 2^64 − 1, −2^63 and 2^53 + 1 arrive exact; arguments go out exact; out of range is refused before sending', async () => {
-    const values = [I64_MAX, U64_MAX, I64_MIN, 9007199254740993n];
+    const values = [I64_MAX, I64_MIN, 9007199254740993n, -9007199254740993n];
     let next = 0;
     const server = createQmpServer({
       target,
       handlers: {
         'query-balloon': () => ({ actual: values[next++ % values.length] as never }),
         'qom-get': () => ({ big: U64_MAX, list: [I64_MIN, 1] }) as never,
+        'query-migrate-parameters': () => ({ 'max-bandwidth': U64_MAX }),
         block_resize: () => ({}),
       },
     });
@@ -141,9 +153,10 @@ describe('the test server and record/replay', () => {
       for (let i = 0; i < values.length; i++) got.push((await qmp.execute('query-balloon')).actual);
       expect(got).toEqual(values);
       expect(await qmp.execute('qom-get', { path: '/machine', property: 'x' })).toEqual({ big: U64_MAX, list: [I64_MIN, 1] });
+      expect((await qmp.execute('query-migrate-parameters'))['max-bandwidth']).toBe(U64_MAX);
       await qmp.execute('block_resize', { 'node-name': 'n', size: 2n ** 60n + 1n } as never);
       expect(server.received.at(-1)?.arguments).toEqual({ 'node-name': 'n', size: 2n ** 60n + 1n });
-      for (const bad of [2n ** 64n, I64_MIN - 1n, 1.5]) {
+      for (const bad of [2n ** 63n, I64_MIN - 1n, 1.5]) {
         const e = await qmp.execute('block_resize', { 'node-name': 'n', size: bad } as never).catch((x: unknown) => x);
         expect(e, String(bad)).toBeInstanceOf(QmpValidationError);
         expect((e as QmpValidationError).path).toBe('/arguments/size');
@@ -156,7 +169,8 @@ describe('the test server and record/replay', () => {
     }
     // the recording keeps them exact, as text and read back, and replays them exact
     const text = recorder.toJsonLines();
-    expect(text).toContain(`"actual":${U64_MAX}`);
+    expect(text).toContain(`"actual":${I64_MIN}`);
+    expect(text).toContain(`"max-bandwidth":${U64_MAX}`);
     expect(text).toContain('"size":1152921504606846977');
     const recording = parseRecording(text);
     expect(recording).toEqual(recorder.messages);
@@ -167,6 +181,7 @@ describe('the test server and record/replay', () => {
       for (let i = 0; i < values.length; i++) got.push((await again.execute('query-balloon')).actual);
       expect(got).toEqual(values);
       expect(await again.execute('qom-get', { path: '/machine', property: 'x' })).toEqual({ big: U64_MAX, list: [I64_MIN, 1] });
+      expect((await again.execute('query-migrate-parameters'))['max-bandwidth']).toBe(U64_MAX);
       await again.execute('block_resize', { 'node-name': 'n', size: 2n ** 60n + 1n } as never);
       replay.assertReplayComplete();
     } finally {
