@@ -12,7 +12,7 @@ import {
   isQmpTimeoutError,
   type QmpNegotiationError,
 } from '../../runtime/index.js';
-import { createQmpServer, nowTimestamp } from '../../runtime/testing/index.js';
+import { createQmpServer, nowTimestamp } from '../../testing/index.js';
 import { makeServer } from './helpers/peer.js';
 
 describe('negotiation', () => {

@@ -11,7 +11,7 @@
 import { duplexPair } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { QmpClient } from '../../runtime/index.js';
-import { rawPayloads } from '../../runtime/testing/index.js';
+import { rawPayloads } from '../../testing/index.js';
 import { makeServer } from './helpers/peer.js';
 
 /** Resolves true when `stream` ends or closes within a few macrotask turns. */

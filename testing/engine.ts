@@ -3,7 +3,7 @@
  * target's validators on arguments (a GenericError like QEMU's) and on handler returns (a loud
  * test failure naming the command and the path).
  */
-import type { CommandSpec } from '../target.js';
+import type { CommandSpec } from '../runtime/target.js';
 import { describeArgumentIssue, pickArgumentIssue } from './argument-errors.js';
 import { describeDeviceAddIssue } from './device-errors.js';
 import type { ConnectionEngine, QmpServerConnection, ReceivedCommand, ReplyBody } from './connection.js';
