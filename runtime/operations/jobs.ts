@@ -15,7 +15,8 @@
 import { QmpAbortError, QmpUsageError } from '../errors.js';
 import type { ExecuteOptions } from '../target.js';
 import { timerDelayProblem } from '../timers.js';
-import { isRecord, type OperationsHost } from './host.js';
+import { isRecord } from '../guards.js';
+import type { OperationsHost } from './host.js';
 import { JobTracker } from './job-tracker.js';
 
 /** Wire names of the commands of map `C` that start a job: those whose arguments have a `job-id`. */

@@ -20,7 +20,7 @@ import {
   type ReconnectNotification,
 } from '../../runtime/index.js';
 import { createQmpServer } from '../../testing/index.js';
-import { Reconnector } from '../../runtime/reconnect.js';
+import { Reconnector } from '../../runtime/qmp/reconnect.js';
 import { QmpClient as Qemu72Client } from '../../generated/qemu-7.2-x86_64/index.js';
 import { QmpClient as Qemu100Client } from '../../generated/qemu-10.0-x86_64/index.js';
 import { qemuVersions } from '../../scripts/qemus.js';

@@ -1,0 +1,31 @@
+/**
+ * The seam between a byte stream and messages: a {@link Connection} reads through a {@link Framer}
+ * it is given, never one it builds itself, so that a dialect can bring its own framing mode (the
+ * JSON-structure framer of `json-framer.ts` for QMP; the QEMU guest agent's "discard bytes up to
+ * the next 0xFF, then frame JSON" after a resynchronisation would be another `Framer`).
+ *
+ * {@link parseFrame} is the one place where the text of a framed message becomes a value.
+ */
+
+/** Called with every complete message, in order, with its size on the wire in bytes. */
+export type FrameSink = (message: unknown, bytes: number) => void;
+
+/** An incremental framer: bytes in, parsed messages out. */
+export interface Framer {
+  /**
+   * Scans `chunk` and calls `onMessage` for every complete message, in order. Throws a
+   * `QmpProtocolError` at the first bad message (messages before it were delivered); after that,
+   * every call throws the same error.
+   */
+  push(chunk: Buffer, onMessage: FrameSink): void;
+  /** The stream ended: throws a `QmpProtocolError` (`truncated`) when it ended inside a message. */
+  end(): void;
+}
+
+/**
+ * The text of one framed message as a value (`JSON.parse`, the only parse of received messages in
+ * the runtime). Throws `SyntaxError` on invalid JSON; the framer turns that into a protocol error.
+ */
+export function parseFrame(text: string): unknown {
+  return JSON.parse(text);
+}
