@@ -9,7 +9,7 @@
  * integers, any scalar for strings. Errors have the shape of Ajv's, so the usual paths and
  * messages result. Pure: imports nothing but types.
  */
-import type { AjvError, CompiledValidator } from './validation.js';
+import type { AjvError, CompiledValidator } from './validator-types.js';
 
 /** What one property accepts: `[kind, QOM type, …]` (bounds may be rounded beyond 2^53). */
 export type DeviceValueSpec =

@@ -4,23 +4,35 @@
  * the target's validator (`execute`, not `executeUntyped`). Returns the request for the core, or
  * the error the call rejects with (nothing sent).
  */
-import type { ExecuteOptions } from '../target.js';
+import type { ExecuteOptions, TargetBinding, TargetValidators } from '../target.js';
 import { QmpAbortError, QmpConnectionError, QmpUsageError, QmpValidationError } from '../errors.js';
 import { optionsProblem } from '../options.js';
 import { executeOptionsShape } from '../option-shapes.js';
 import { timerDelayProblem } from '../timers.js';
 import { wireArguments } from '../wire-arguments.js';
 import { preview } from '../preview.js';
-import type { RequestSpec } from '../core/request-core.js';
+import type { RequestCore, RequestSpec } from '../core/request-core.js';
 import { untypedHint } from './untyped.js';
-import type { QmpSession } from './session.js';
+import type { ClientOptions } from './client-types.js';
+
+/** What a command's checks read of its session (`QmpSession` is one). */
+export interface CommandContext {
+  readonly phase: string;
+  readonly closeReason: QmpConnectionError | undefined;
+  readonly options: ClientOptions;
+  readonly oobEnabled: boolean;
+  readonly offeredCapabilities: readonly string[];
+  readonly target: TargetBinding | undefined;
+  readonly validators: TargetValidators | undefined;
+  readonly core: RequestCore;
+}
 
 /**
  * The request for `name(args)` on `session`, or why not. May throw when reading the caller's
  * values throws (a getter, a Proxy); the session turns that into a `QmpUsageError`.
  */
 export function prepareCommand(
-  session: QmpSession,
+  session: CommandContext,
   name: string,
   args: unknown,
   options: ExecuteOptions | undefined,
