@@ -21,7 +21,8 @@ export class JsonInputSplitter {
   /** True while inside a top-level scalar (a keyword or number outside any bracket). */
   private inScalar = false;
 
-  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+  /** `maxBytes`: the server's `maxMessageBytes` (its default, 64 MiB, is written once, in `limits.ts`). */
+  constructor(private readonly maxBytes: number) {}
 
   push(chunk: Buffer): ClientInput[] {
     const out: ClientInput[] = [];

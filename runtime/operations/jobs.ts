@@ -41,7 +41,6 @@ export type JobArguments<C, K extends keyof C> = C[K] extends { args: infer A }
     : Omit<NonNullable<A>, 'job-id'> & { 'job-id'?: string }
   : never;
 
-export type { Job, JobOptions, JobProgress, JobResult } from './job-types.js';
 import type { Job, JobOptions, JobProgress, JobResult } from './job-types.js';
 
 
