@@ -191,6 +191,18 @@ export async function runRuntimeBench(): Promise<void> {
   else console.log(`\nlean raw client not found at ${leanClientPath}: typed-vs-lean rows skipped (set QMP_LEAN_CLIENT to its path)`);
 }
 
+/** Only the typed-vs-lean rows (`tsx bench/runtime.ts --lean`): a fresh instant peer, no QEMU. */
+export async function runLeanBench(): Promise<void> {
+  if (!hasLeanClient()) throw new Error(`lean raw client not found at ${leanClientPath} (set QMP_LEAN_CLIENT to its path)`);
+  const peer = await startInstantPeer();
+  try {
+    printLean(await measureLean(peer.path));
+  } finally {
+    await peer.close();
+  }
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runRuntimeBench();
+  if (process.argv.includes('--lean')) await runLeanBench();
+  else await runRuntimeBench();
 }

@@ -45,7 +45,7 @@ export class Connection {
    */
   send(message: unknown, text: string = JSON.stringify(message)): void {
     if (!this.isOpen) return;
-    this.outgoing.push(`${text}\n`);
+    this.outgoing.push(text);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(this.flush);
@@ -84,7 +84,8 @@ export class Connection {
   private readonly flush = (): void => {
     this.flushScheduled = false;
     if (this.outgoing.length === 0 || this.ended || this.stream.destroyed) return;
-    const data = this.outgoing.length === 1 ? this.outgoing[0]! : this.outgoing.join('');
+    // Each message ends with a newline (QMP accepts any whitespace between messages).
+    const data = this.outgoing.length === 1 ? `${this.outgoing[0]!}\n` : `${this.outgoing.join('\n')}\n`;
     this.outgoing = [];
     this.stream.write(data);
   };

@@ -8,7 +8,10 @@
 import { QmpAbortError, QmpTimeoutError } from '../errors.js';
 import { nextCommandId } from './ids.js';
 
-/** One request, from the session's call until it settles. */
+/**
+ * One request, from the session's call until it settles: made by the session (`new Request(…)`),
+ * given to {@link RequestCore.request}.
+ */
 export class Request {
   timer: NodeJS.Timeout | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
@@ -20,42 +23,25 @@ export class Request {
   reject!: (error: unknown) => void;
 
   constructor(
-    /** The id its reply carries. */
+    /** The id its reply carries (from {@link RequestCore.nextId}). */
     readonly id: number,
     /** Command name, for error messages. */
     readonly name: string,
-    /** The message as an object (for the trace hook). */
-    readonly message: unknown,
     /** The message serialised, exactly what is written. */
     readonly text: string,
+    /** The message as an object, for a trace hook (`undefined` when nothing traces: not built then). */
+    readonly message: unknown,
     /** Counts against the in-band limit (and takes an id-less error); false for out-of-band. */
-    readonly inBand: boolean,
+    readonly inBand: boolean = true,
     /** Whether the session wants to check the reply (its own flag; the core only carries it). */
-    readonly checkReply: boolean,
+    readonly checkReply: boolean = false,
     /** False: a request that is never answered; it settles (with `undefined`) once written. */
-    readonly awaitsReply: boolean,
-    readonly timeoutMs: number | undefined,
-    readonly signal: AbortSignal | undefined,
+    readonly awaitsReply: boolean = true,
+    /** Time limit in ms (rejects with `QmpTimeoutError`); none when undefined. */
+    readonly timeoutMs: number | undefined = undefined,
+    /** Aborts the request (rejects with `QmpAbortError`). */
+    readonly signal: AbortSignal | undefined = undefined,
   ) {}
-}
-
-/** What a session asks of the core for one request. */
-export interface RequestSpec {
-  /** From {@link RequestCore.nextId}. */
-  id: number;
-  name: string;
-  message: unknown;
-  text: string;
-  /** Default true. */
-  inBand?: boolean;
-  /** Default false. */
-  checkReply?: boolean;
-  /** Default true; false settles the request once written (commands that never answer on success). */
-  awaitsReply?: boolean;
-  /** Time limit in ms (rejects with `QmpTimeoutError`); none when undefined. */
-  timeoutMs?: number | undefined;
-  /** Aborts the request (rejects with `QmpAbortError`). */
-  signal?: AbortSignal | undefined;
 }
 
 /** The oldest unanswered in-band request, as taken by {@link RequestCore.takeOldestInBand}. */
@@ -106,25 +92,14 @@ export class RequestCore {
     this.#open = false;
   }
 
-  /** Makes a request: written now, or queued while the in-band limit is reached. */
-  request(spec: RequestSpec): Promise<unknown> {
-    const request = new Request(
-      spec.id,
-      spec.name,
-      spec.message,
-      spec.text,
-      spec.inBand ?? true,
-      spec.checkReply ?? false,
-      spec.awaitsReply ?? true,
-      spec.timeoutMs,
-      spec.signal,
-    );
+  /** Makes `request`: written now, or queued while the in-band limit is reached (or the core is not open). */
+  request(request: Request): Promise<unknown> {
     const promise = new Promise<unknown>((resolve, reject) => {
       request.resolve = resolve;
       request.reject = reject;
     });
-    if (spec.timeoutMs !== undefined) request.timer = setTimeout(this.#onTimeout, spec.timeoutMs, request);
-    const signal = spec.signal;
+    if (request.timeoutMs !== undefined) request.timer = setTimeout(this.#onTimeout, request.timeoutMs, request);
+    const signal = request.signal;
     if (signal) {
       request.onAbort = () => this.#giveUp(request, new QmpAbortError(request.name, signal.reason));
       signal.addEventListener('abort', request.onAbort, { once: true });

@@ -11,7 +11,7 @@ import { executeOptionsShape } from '../option-shapes.js';
 import { timerDelayProblem } from '../timers.js';
 import { wireArguments } from '../wire-arguments.js';
 import { preview } from '../preview.js';
-import type { RequestCore, RequestSpec } from '../core/request-core.js';
+import { Request, type RequestCore } from '../core/request-core.js';
 import { untypedHint } from './untyped.js';
 import type { ClientOptions } from './client-types.js';
 
@@ -37,7 +37,7 @@ export function prepareCommand(
   args: unknown,
   options: ExecuteOptions | undefined,
   typed: boolean,
-): RequestSpec | Error {
+): Request | Error {
   if (session.phase !== 'ready') {
     const reason = session.closeReason;
     return reason
@@ -95,12 +95,15 @@ export function prepareCommand(
   if (signal?.aborted) return new QmpAbortError(name, signal.reason);
 
   const id = session.core.nextId();
-  const message: Record<string, unknown> = oob ? { 'exec-oob': name } : { execute: name };
-  if (wire.text !== undefined) message['arguments'] = wire.value ?? args;
-  message['id'] = id;
+  let message: Record<string, unknown> | undefined;
+  if (clientOptions.trace !== undefined) {
+    message = oob ? { 'exec-oob': name } : { execute: name };
+    if (wire.text !== undefined) message['arguments'] = wire.value ?? args;
+    message['id'] = id;
+  }
   // The same bytes as JSON.stringify(message), with the arguments serialised once above.
   const text = `${oob ? '{"exec-oob":' : '{"execute":'}${JSON.stringify(name)}${wire.text === undefined ? '' : `,"arguments":${wire.text}`},"id":${id}}`;
   const checkReply =
     validators !== undefined && (clientOptions.validateReturns ?? false) && target !== undefined && Object.hasOwn(target.commands, name);
-  return { id, name, message, text, inBand: !oob, checkReply, timeoutMs, signal };
+  return new Request(id, name, text, message, !oob, checkReply, true, timeoutMs, signal);
 }
