@@ -37,7 +37,7 @@ export interface ClientOptions {
   maxInBandInFlight?: number;
   /** Called with every parsed message received (greeting and events included) and every message sent. */
   trace?: (direction: 'in' | 'out', message: unknown) => void;
-  /** Reconnect when the connection drops (off by default): see `runtime/reconnect.ts`. */
+  /** Reconnect when the connection drops (off by default): see `runtime/qmp/reconnect.ts`. */
   reconnect?: ReconnectOptions;
   /**
    * With a bound target: what to do when it was made for another QEMU (major.minor) than the

@@ -1,5 +1,5 @@
 /**
- * Opt-in reconnection (`connect({ reconnect })`, runtime/reconnect.ts) against real QEMU 7.2 and
+ * Opt-in reconnection (`connect({ reconnect })`, runtime/qmp/reconnect.ts) against real QEMU 7.2 and
  * 10.0 through a proxy that cuts the connection: the client reconnects, negotiates the same
  * capabilities again, keeps its event listeners, fails the call that was in flight and calls made
  * while it is down (typed), and gives up typed after its retries. Then the test server's
