@@ -26,7 +26,7 @@ export interface JobResult {
   readonly total: number;
 }
 
-/** Options of {@link Jobs.run} and {@link Jobs.start}. */
+/** Options of `Jobs.run` and `Jobs.start` (`qmp.jobs.run(…)`, `qmp.jobs.start(…)`). */
 export interface JobOptions {
   /**
    * Called with the job's progress, at most once per {@link progressIntervalMs} and only when
