@@ -27,6 +27,10 @@ export { JsonFramer, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_DEPTH, DEFAU
 export type { FramerOptions } from './core/json-framer.js';
 export { parseSchemaQuery, indexIntrospection, evaluateSchemaQuery, querySchema } from './schema-query.js';
 export type { IntrospectionEntry, IntrospectionIndex, SchemaQueryStep, SchemaQueryStepKind } from './schema-query.js';
+/**
+ * The errors (and their guards) are documented with the runtime, though `qmp-sdk` re-exports them.
+ * @primaryExport
+ */
 export {
   QmpError,
   QmpCommandError,
@@ -51,7 +55,12 @@ export {
   isQmpLaunchError,
   isQmpVersionMismatchError,
 } from './errors.js';
+/** @primaryExport */
 export type { KnownQmpErrorClass, QmpErrorCode, QmpConnectionReason, QmpProtocolViolation, QmpValidationSide } from './errors.js';
+/**
+ * The contract with generated targets, documented with the runtime, though `qmp-sdk` re-exports part of it.
+ * @primaryExport
+ */
 export type {
   ValidationIssue,
   ValidationResult,
