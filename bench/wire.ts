@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { JsonFramer, QmpClient, launchQemu, type QmpEvent } from '../runtime/index.js';
-import { EventHub } from '../runtime/events.js';
+import { EventHub } from '../runtime/qmp/events.js';
 import { findQemu } from '../scripts/qemus.js';
 
 setFlagsFromString('--expose-gc');

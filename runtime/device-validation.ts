@@ -9,7 +9,7 @@
  * integers, any scalar for strings. Errors have the shape of Ajv's, so the usual paths and
  * messages result. Pure: imports nothing but types.
  */
-import type { AjvError, CompiledValidator } from './validation.js';
+import type { AjvError, CompiledValidator } from './validator-types.js';
 
 /** What one property accepts: `[kind, QOM type, …]` (integer bounds exact: a bigint beyond 2^53 − 1). */
 export type DeviceValueSpec =

@@ -10,7 +10,7 @@ export const capabilityOptionsShape: OptionShape = {
   rules: { enable: r.stringArray, require: r.stringArray },
 };
 
-/** `reconnect` of `connect()`; ranges are checked by reconnectOptionsProblem() (runtime/reconnect.ts). */
+/** `reconnect` of `connect()`; ranges are checked by reconnectOptionsProblem() (runtime/qmp/reconnect.ts). */
 export const reconnectOptionsShape: OptionShape = {
   rules: { retries: r.number, minDelayMs: r.number, maxDelayMs: r.number, onNotification: r.function },
   hints: { retry: 'retries', attempts: 'retries', maxRetries: 'retries', delay: 'minDelayMs', delayMs: 'minDelayMs', minDelay: 'minDelayMs', maxDelay: 'maxDelayMs', onEvent: 'onNotification', notify: 'onNotification' },
@@ -32,7 +32,7 @@ export const clientOptionsShape: OptionShape = {
     maxInBandInFlight: r.number,
     trace: r.function,
     versionMismatch: r.oneOf(['warn', 'error', 'ignore']),
-    // Ranges checked by reconnectOptionsProblem() (runtime/reconnect.ts).
+    // Ranges checked by reconnectOptionsProblem() (runtime/qmp/reconnect.ts).
     reconnect: r.object('{ retries, minDelayMs?, maxDelayMs?, onNotification? }', reconnectOptionsShape),
   },
   hints: {

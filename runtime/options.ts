@@ -5,8 +5,9 @@
  * for `timeoutMs`, `enable` beside `capabilities`) or a value of the wrong shape (`capabilities:
  * ['oob']`) is named with the shape expected, so that a typo is never silently ignored.
  *
- * Pure (no imports): the test server uses it too.
+ * Imports only the guard helper (no socket code): the test server uses it too.
  */
+import { isRecord } from './guards.js';
 
 /** One option: what it must be (for the message) and the test. `undefined` always passes (absent). */
 export interface OptionRule {
@@ -29,10 +30,6 @@ function rule(expected: string, test: (v: unknown) => boolean, shape?: OptionSha
   return shape === undefined ? { expected, test } : { expected, test, shape };
 }
 
-/** A plain object or class instance (not an array, not null). */
-export function isObjectValue(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Rule builders for the common shapes. */
 export const optionRules = {
@@ -41,14 +38,14 @@ export const optionRules = {
   string: rule('a string', (v) => typeof v === 'string'),
   function: rule('a function', (v) => typeof v === 'function'),
   stringArray: rule('an array of strings', (v) => Array.isArray(v) && v.every((s) => typeof s === 'string')),
-  signal: rule('an AbortSignal', (v) => isObjectValue(v) && typeof v['aborted'] === 'boolean' && typeof v['addEventListener'] === 'function'),
+  signal: rule('an AbortSignal', (v) => isRecord(v) && typeof v['aborted'] === 'boolean' && typeof v['addEventListener'] === 'function'),
   /** A number; the range is checked by the entry point's own check (e.g. `timerDelayProblem`). */
   number: rule('a number', (v) => typeof v === 'number'),
   oneOf(values: readonly string[]): OptionRule {
     return rule(values.map((s) => `'${s}'`).join(' or '), (v) => typeof v === 'string' && values.includes(v));
   },
   object(expected: string, shape?: OptionShape): OptionRule {
-    return rule(expected, isObjectValue, shape);
+    return rule(expected, isRecord, shape);
   },
 } as const;
 
@@ -94,7 +91,7 @@ export function optionsProblem(options: unknown, shape: OptionShape, where = '',
 
 function problemOf(options: unknown, shape: OptionShape, where: string, optional: boolean): string | undefined {
   if (options === undefined && optional) return undefined;
-  if (!isObjectValue(options)) return `${where === '' ? 'the options' : where.slice(0, -1)} must be an object, got ${describeValue(options)}`;
+  if (!isRecord(options)) return `${where === '' ? 'the options' : where.slice(0, -1)} must be an object, got ${describeValue(options)}`;
   for (const key of Object.keys(options)) {
     const r = shape.rules[key];
     if (r === undefined || !Object.hasOwn(shape.rules, key)) {

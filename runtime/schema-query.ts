@@ -20,6 +20,7 @@
  * character, an empty step, an empty name after a modifier and an unknown `!` JSON type are malformed.
  * Malformed queries throw {@link QmpUsageError} naming the step, before any schema is read.
  */
+import { isRecord } from './guards.js';
 import { QmpProtocolError, QmpUsageError } from './errors.js';
 
 /** What one step of a query selects. */
@@ -134,9 +135,6 @@ export interface IntrospectionIndex {
   readonly source: string;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function bad(index: IntrospectionIndex, entry: string, why: string): QmpProtocolError {
   return new QmpProtocolError('unexpected-message', `${index.source}: entry ${JSON.stringify(entry)}: ${why}`);

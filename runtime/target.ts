@@ -85,8 +85,15 @@ export interface CommandSpec {
 /** A command map: wire name → {@link CommandSpec}. */
 export type CommandMapBase = { [name: string]: CommandSpec };
 
-/** An event map: event name → type of its `data` member (`undefined` for events without data). */
-export type EventMapBase = { [name: string]: unknown };
+/**
+ * Constraint of a command map: every member is a `CommandSpec`. Written as a mapped type (not
+ * `CommandMapBase`'s index signature) so that maps declared as `interface`s are accepted too.
+ * (The test server exports it as `CommandMapLike`.)
+ */
+export type CommandMapOf<C> = { [K in keyof C]: CommandSpec };
+
+/** Constraint of an event map (any object type, `interface`s included): event name → type of its `data`. */
+export type EventMapOf<E> = { [K in keyof E]: unknown };
 
 /** The map used when no target is bound: any name, loosely typed. */
 export interface LooseCommandMap {

@@ -7,19 +7,8 @@
  */
 import type { TargetValidators, ValidationIssue, ValidationResult } from './target.js';
 
-/** One error as Ajv's compiled validators report it (messages are off; `params` says the rule). */
-export interface AjvError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
-
-/** A compiled validator: `true` when valid; otherwise `errors` holds the problems found. */
-export interface CompiledValidator {
-  (data: unknown): boolean;
-  errors?: AjvError[] | null;
-}
+export type { AjvError, CompiledValidator } from './validator-types.js';
+import type { AjvError, CompiledValidator } from './validator-types.js';
 
 /** The compiled validators of one target, as the generator emits them. */
 export interface CompiledValidatorTables {

@@ -24,29 +24,75 @@ function offending(dir: string, allowed: (spec: string, file: string) => boolean
 }
 
 describe('layering', () => {
-  it('runtime/ (outside runtime/testing) imports only node:* and its own modules (operations/ only from client.ts and index.ts)', () => {
+  it('runtime/ top level: index.ts re-exports the layers; every other file (contract and shared helpers) imports only node:* and its top-level siblings', () => {
     expect(tsFiles('runtime', false)).toContain('runtime/index.ts');
-    const ownOrOperations = (s: string, f: string): boolean =>
-      /^\.\/[\w-]+\.js$/.test(s) || (s === './operations/index.js' && (f === 'runtime/client.ts' || f === 'runtime/index.ts'));
-    expect(offending('runtime', (s, f) => s.startsWith('node:') || ownOrOperations(s, f), false)).toEqual([]);
+    const sibling = (s: string): boolean => /^\.\/[\w-]+\.js$/.test(s);
+    const layer = (s: string): boolean => /^\.\/(core|qmp)\/[\w-]+\.js$/.test(s) || s === './operations/index.js';
+    expect(offending('runtime', (s, f) => s.startsWith('node:') || sibling(s) || (f === 'runtime/index.ts' && layer(s)), false)).toEqual([]);
   });
 
-  it('runtime/operations imports only node:*, its own files and the core\'s errors, target, timers and client types', () => {
-    const core = new Set(['../errors.js', '../target.js', '../timers.js', '../client.js']);
+  it('runtime/core (the request core) imports only node:*, its own files and the shared top-level modules, and knows no QMP name', () => {
+    expect(tsFiles('runtime/core')).toContain('runtime/core/request-core.ts');
+    const shared = (s: string): boolean => /^\.\.\/[\w-]+\.js$/.test(s) && s !== '../index.js';
+    expect(offending('runtime/core', (s) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || shared(s))).toEqual([]);
+    const qmpNames = /['"`](execute|exec-oob|qmp_capabilities|return|event|greeting|QMP|arguments|oob|capabilities)['"`]/g;
+    const leaks = tsFiles('runtime/core').flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(qmpNames)].map((m) => `${f}: ${m[0]}`));
+    expect(leaks).toEqual([]);
+  });
+
+  it('runtime/qmp (session, face, launcher) imports node:*, its own files, the core and the shared modules; operations only from the face; the session sits on the core, the face on the session', () => {
+    const allowed = (s: string, f: string): boolean =>
+      s.startsWith('node:') ||
+      /^\.\/[\w-]+\.js$/.test(s) ||
+      /^\.\.\/core\/[\w-]+\.js$/.test(s) ||
+      (/^\.\.\/[\w-]+\.js$/.test(s) && s !== '../index.js') ||
+      (s === '../operations/index.js' && f === 'runtime/qmp/client.ts');
+    expect(offending('runtime/qmp', allowed)).toEqual([]);
+    expect(specifiers('runtime/qmp/session.ts')).toContain('../core/request-core.js');
+    expect(specifiers('runtime/qmp/client.ts')).toContain('./session.js');
+    // The launcher reaches the client only through its seam (LaunchConnector), never the class.
+    expect(specifiers('runtime/qmp/launcher.ts').filter((s) => s === './client.js' || s === './session.js')).toEqual([]);
+  });
+
+  it('runtime/operations imports only node:*, its own files and the contract\'s errors, target, timers and guards', () => {
+    const contract = new Set(['../errors.js', '../target.js', '../timers.js', '../guards.js']);
     expect(tsFiles('runtime/operations')).toContain('runtime/operations/jobs.ts');
-    expect(offending('runtime/operations', (s) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || core.has(s))).toEqual([]);
-    // The client itself only as a type (no cycle at run time).
-    for (const f of tsFiles('runtime/operations')) {
-      const text = readFileSync(join(root, f), 'utf8');
-      expect(text.match(/^import (?!type ).*'\.\.\/client\.js';$/m), f).toBeNull();
-    }
+    expect(offending('runtime/operations', (s) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || contract.has(s))).toEqual([]);
+  });
+
+  it('no file in runtime/ is over 450 lines', () => {
+    const long = tsFiles('runtime')
+      .map((f) => ({ f, lines: readFileSync(join(root, f), 'utf8').split('\n').length - 1 }))
+      .filter(({ lines }) => lines > 450)
+      .map(({ f, lines }) => `${f}: ${lines} lines`);
+    expect(long).toEqual([]);
+  });
+
+  it('no import cycle in runtime/ or testing/ (types included: every relative import, static or dynamic)', () => {
+    const files = [...tsFiles('runtime'), ...tsFiles('testing')];
+    const edges = new Map(files.map((f) => [f, specifiers(f).filter((s) => s.startsWith('.')).map((s) => relative(root, join(root, f, '..', s.replace(/\.js$/, '.ts'))))]));
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (f: string, path: string[]): void => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...path.slice(path.indexOf(f)), f].join(' -> '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const next of edges.get(f) ?? []) visit(next, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of files) visit(f, []);
+    expect(cycles).toEqual([]);
   });
 
   it('no QMP name the operations use appears in the runtime core (they stay in runtime/operations)', () => {
     const quoted = (f: string): string[] => [...readFileSync(join(root, f), 'utf8').matchAll(/'([a-z]+(?:[-_][a-z]+)+|[A-Z]+(?:_[A-Z]+)+)'/g)].map((m) => m[1]!);
     const names = new Set(tsFiles('runtime/operations').flatMap(quoted));
     expect(names).toContain('JOB_STATUS_CHANGE');
-    const leaks = tsFiles('runtime', false).flatMap((f) => quoted(f).filter((n) => names.has(n)).map((n) => `${f}: '${n}'`));
+    const core = [...tsFiles('runtime', false), ...tsFiles('runtime/core'), ...tsFiles('runtime/qmp')];
+    const leaks = core.flatMap((f) => quoted(f).filter((n) => names.has(n)).map((n) => `${f}: '${n}'`));
     expect(leaks).toEqual([]);
   });
 
@@ -67,8 +113,10 @@ describe('layering', () => {
     expect([...text.matchAll(/^import\s+(?!type\s)/gm)]).toEqual([]);
   });
 
-  it('the test server (runtime/testing) imports only node:*, its own files, the runtime contract, the option checker and the lossless JSON parser/serialiser', () => {
-    expect(offending('runtime/testing', (s) => s.startsWith('node:') || s.startsWith('./') || s === '../target.js' || s === '../options.js' || s === '../json-parse.js' || s === '../json-stringify.js')).toEqual([]);
+  it('the test server (testing/, its own layer) imports only node:*, its own files, the runtime contract, the option checker and the lossless JSON parser/serialiser', () => {
+    expect(tsFiles('testing')).toContain('testing/server.ts');
+    const runtime = new Set(['../runtime/target.js', '../runtime/options.js', '../runtime/json-parse.js', '../runtime/json-stringify.js']);
+    expect(offending('testing', (s) => s.startsWith('node:') || s.startsWith('./') || runtime.has(s))).toEqual([]);
   });
 
   it('codegen/diff reads the importer\'s model and the runtime\'s socket-free query module, nothing else of the runtime', () => {
@@ -76,7 +124,7 @@ describe('layering', () => {
     const allowed = (s: string) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || shared(s) || s === '../../runtime/schema-query.js';
     expect(tsFiles('codegen/diff').length).toBeGreaterThan(0);
     expect(offending('codegen/diff', allowed)).toEqual([]);
-    expect(specifiers('runtime/schema-query.ts')).toEqual(['./errors.js']);
+    expect(specifiers('runtime/schema-query.ts').sort()).toEqual(['./errors.js', './guards.js']);
   });
 
   it('cli/ imports node:*, its own files, the runtime, the importer (codegen/import) and ajv; runtime/ and codegen/ never import cli/', () => {
@@ -134,7 +182,7 @@ describe('layering', () => {
   });
 
   it("typedoc/entries re-export only the package's public entry points (the API reference shows what users import)", () => {
-    const publicEntries = new Set(['../../runtime/index.js', '../../runtime/testing/index.js', '../../codegen/index.js', '../../generated/qemu-10.0-x86_64/index.js', '../../generated/qemu-10.0-x86_64/validators.js']);
+    const publicEntries = new Set(['../../runtime/index.js', '../../testing/index.js', '../../codegen/index.js', '../../generated/qemu-10.0-x86_64/index.js', '../../generated/qemu-10.0-x86_64/validators.js']);
     expect(offending('typedoc/entries', (s) => publicEntries.has(s))).toEqual([]);
   });
 });

@@ -26,7 +26,3 @@ export interface OperationsHost {
   onLost(listener: (error: QmpConnectionError) => void): () => void;
 }
 
-/** A plain object (not null, not an array). */
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -49,7 +49,8 @@ export class Operations {
   }
 }
 
-export type { Jobs, Job, JobArguments, JobCommand, JobOptions, JobProgress, JobResult } from './jobs.js';
+export type { Jobs, JobArguments, JobCommand } from './jobs.js';
+export type { Job, JobOptions, JobProgress, JobResult } from './job-types.js';
 export { QmpJobError, QmpMigrationError, QmpUnplugError, isQmpJobError, isQmpMigrationError, isQmpUnplugError } from './errors.js';
 export type { Devices, UnplugOptions, UnplugResult } from './unplug.js';
 export type { Migration, MigrationCapabilityName, MigrationChannels, MigrationOptions, MigrationProgress, MigrationResult } from './migration.js';

@@ -7,8 +7,9 @@
 import { QmpAbortError, QmpConnectionError, QmpUsageError } from '../errors.js';
 import type { QmpEvent } from '../target.js';
 import { QmpJobError } from './errors.js';
-import { isRecord, type OperationsHost } from './host.js';
-import type { Job, JobOptions, JobProgress, JobResult } from './jobs.js';
+import { isRecord } from '../guards.js';
+import type { OperationsHost } from './host.js';
+import type { Job, JobOptions, JobProgress, JobResult } from './job-types.js';
 import { ProgressFeed } from './progress-feed.js';
 
 const DEFAULT_PROGRESS_MS = 1000;

@@ -11,7 +11,8 @@ import { QmpAbortError, QmpConnectionError, QmpUsageError } from '../errors.js';
 import type { QmpEvent } from '../target.js';
 import { timerDelayProblem } from '../timers.js';
 import { QmpMigrationError } from './errors.js';
-import { isRecord, type OperationsHost } from './host.js';
+import { isRecord } from '../guards.js';
+import type { OperationsHost } from './host.js';
 import { ProgressFeed } from './progress-feed.js';
 
 /**

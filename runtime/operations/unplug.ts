@@ -10,7 +10,8 @@ import { QmpAbortError, QmpTimeoutError, QmpUsageError } from '../errors.js';
 import type { QmpEvent } from '../target.js';
 import { isTimerDelay } from '../timers.js';
 import { QmpUnplugError } from './errors.js';
-import { isRecord, type OperationsHost } from './host.js';
+import { isRecord } from '../guards.js';
+import type { OperationsHost } from './host.js';
 
 /** Options of {@link Devices.unplug}. */
 export interface UnplugOptions {

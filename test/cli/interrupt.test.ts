@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createQmpServer, type QmpTestServer } from '../../runtime/testing/index.js';
+import { createQmpServer, type QmpTestServer } from '../../testing/index.js';
 import { findQemu } from '../../scripts/qemus.js';
 import { qmpCommand } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { QmpClient, isQmpCommandError, isQmpProtocolError } from '../../runtime/index.js';
-import { QmpServerError, createQmpServer, type QmpTestServer } from '../../runtime/testing/index.js';
+import { QmpServerError, createQmpServer, type QmpTestServer } from '../../testing/index.js';
 
 let qmp: QmpClient | undefined;
 let server: QmpTestServer | undefined;

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 // In an application: from 'qmp-sdk/qemu-10.0-x86_64' and 'qmp-sdk/testing'.
 import { QmpClient, isQmpCommandError, target, type QmpCommandMap } from '../../generated/qemu-10.0-x86_64/index.js';
-import { QmpServerError, createQmpServer } from '../../runtime/testing/index.js';
+import { QmpServerError, createQmpServer } from '../../testing/index.js';
 
 // ---- the code under test ---------------------------------------------------------------------
 

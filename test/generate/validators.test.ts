@@ -133,6 +133,8 @@ describe('validator-only entry', () => {
       const base = join(tmp.dir, `${target}-lazy`);
       transpileFolder(join(root, 'runtime'), join(base, 'runtime'));
       transpileFolder(join(root, 'runtime/operations'), join(base, 'runtime/operations')); // the client's qmp.jobs/migration/devices
+      transpileFolder(join(root, 'runtime/core'), join(base, 'runtime/core')); // the request core under the client
+      transpileFolder(join(root, 'runtime/qmp'), join(base, 'runtime/qmp')); // the QMP session and the client
       transpileFolder(join(root, 'generated', target), join(base, 'generated', target));
       rmSync(join(base, 'generated', target, 'validators-code.js'));
       const script = `

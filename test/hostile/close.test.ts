@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { QmpClient, isQmpConnectionError, type QmpConnectionError } from '../../runtime/index.js';
-import type { QmpFaults } from '../../runtime/testing/index.js';
+import type { QmpFaults } from '../../testing/index.js';
 import { closePair, connectPair, makeServer } from './helpers/peer.js';
 
 async function connectFails(faults: QmpFaults, tcp = false): Promise<QmpConnectionError> {

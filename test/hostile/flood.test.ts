@@ -5,7 +5,7 @@
  * writes of a pre-encoded block so the test stays fast.
  */
 import { describe, expect, it } from 'vitest';
-import { createQmpServer } from '../../runtime/testing/index.js';
+import { createQmpServer } from '../../testing/index.js';
 import { miniTarget, type MiniCommandMap } from '../testing/helpers/mini-target.js';
 import { closePair, connectPair } from './helpers/peer.js';
 

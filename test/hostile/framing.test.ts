@@ -3,7 +3,7 @@
  * with no separator. Outcome required: nothing changes for the user — same results, same events.
  */
 import { describe, expect, it } from 'vitest';
-import { createQmpServer, nowTimestamp } from '../../runtime/testing/index.js';
+import { createQmpServer, nowTimestamp } from '../../testing/index.js';
 import { miniTarget, type MiniCommandMap } from '../testing/helpers/mini-target.js';
 import { closePair, connectPair, makeServer } from './helpers/peer.js';
 

@@ -12,7 +12,7 @@ import {
   isQmpTimeoutError,
   type QmpNegotiationError,
 } from '../../runtime/index.js';
-import { createQmpServer, nowTimestamp } from '../../runtime/testing/index.js';
+import { createQmpServer, nowTimestamp } from '../../testing/index.js';
 import { makeServer } from './helpers/peer.js';
 
 describe('negotiation', () => {
@@ -40,7 +40,7 @@ describe('negotiation', () => {
 
   it('a malformed greeting followed by a valid one in the same read: connect fails and nothing is sent', async () => {
     // Found with this test: the client went on with the second greeting and sent qmp_capabilities
-    // after it had failed the connection (fixed in runtime/client.ts: a failed negotiation ignores the rest).
+    // after it had failed the connection (fixed in runtime/qmp/session.ts: a failed negotiation ignores the rest).
     const server = makeServer({ injectBeforeGreeting: '{"QMP": {"version": "ten", "capabilities": []}}\r\n' });
     const err = await QmpClient.connect({ stream: server.connectStream(), connectTimeoutMs: 5000 }).catch((e: unknown) => e);
     expect(isQmpNegotiationError(err), String(err)).toBe(true);

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isQmpConnectionError, isQmpProtocolError, type QmpConnectionError, type QmpProtocolError } from '../../runtime/index.js';
-import { rawPayloads } from '../../runtime/testing/index.js';
+import { rawPayloads } from '../../testing/index.js';
 import { closePair, connectPair, makeServer, violations } from './helpers/peer.js';
 
 async function expectProtocolFailure(p: Awaited<ReturnType<typeof connectPair>>, pending: Promise<unknown>, violation: string) {

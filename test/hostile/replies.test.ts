@@ -11,7 +11,7 @@ import {
   type QmpConnectionError,
   type QmpProtocolError,
 } from '../../runtime/index.js';
-import { createQmpServer, QmpServerError } from '../../runtime/testing/index.js';
+import { createQmpServer, QmpServerError } from '../../testing/index.js';
 import { miniTarget, type MiniCommandMap } from '../testing/helpers/mini-target.js';
 import { closePair, connectPair, makeServer, violations } from './helpers/peer.js';
 

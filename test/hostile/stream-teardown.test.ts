@@ -5,13 +5,13 @@
  *
  * Found with these tests: when the client gave up on a connection (failed connect, protocol
  * error) it called `stream.destroy()` without `stream.end()`, so such a peer never saw the close
- * (a graceful `client.close()` did end the stream). Fixed in runtime/connection.ts `finish()`,
+ * (a graceful `client.close()` did end the stream). Fixed in runtime/core/connection.ts `finish()`,
  * which now ends the stream and destroys it once ended (or after 1 s if the peer never reads).
  */
 import { duplexPair } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { QmpClient } from '../../runtime/index.js';
-import { rawPayloads } from '../../runtime/testing/index.js';
+import { rawPayloads } from '../../testing/index.js';
 import { makeServer } from './helpers/peer.js';
 
 /** Resolves true when `stream` ends or closes within a few macrotask turns. */

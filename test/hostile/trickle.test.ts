@@ -5,7 +5,7 @@
  *
  * Found with this test: the framer kept every 1-byte chunk as its own Buffer (~130 bytes of memory
  * per buffered byte: a peer trickling a 64 MiB message would have cost ~8 GB before the size limit
- * applied). Fixed in runtime/framer.ts (`keep()`: small tails are copied into 16 KiB blocks).
+ * applied). Fixed in runtime/core/json-framer.ts (`keep()`: small tails are copied into 16 KiB blocks).
  */
 import { duplexPair } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';

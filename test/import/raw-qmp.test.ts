@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isImportError } from '../../codegen/import/errors.js';
 import { RawQmpSession } from '../../codegen/import/raw-qmp.js';
-import { createQmpServer, type QmpFaults, type QmpTestServer } from '../../runtime/testing/index.js';
+import { createQmpServer, type QmpFaults, type QmpTestServer } from '../../testing/index.js';
 
 let dir: string | undefined;
 let server: QmpTestServer | undefined;

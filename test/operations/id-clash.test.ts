@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { QmpClient, isQmpCommandError } from '../../runtime/index.js';
-import { QmpServerError, createQmpServer } from '../../runtime/testing/index.js';
+import { QmpServerError, createQmpServer } from '../../testing/index.js';
 
 describe('a job id already in use by a job that moves on meanwhile', () => {
   it("refused: rejects with QEMU's error; the other job is neither finalized, completed nor dismissed", async () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { QmpClient, isQmpConnectionError } from '../../runtime/index.js';
-import { createQmpServer } from '../../runtime/testing/index.js';
+import { createQmpServer } from '../../testing/index.js';
 
 describe('operations when the connection is lost', () => {
   it('dropped (reconnect on): the job, the migration and the unplug in progress reject with QmpConnectionError; the client comes back', async () => {

@@ -81,7 +81,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 describe('npm pack from a clean clone', () => {
   it('builds first (prepack) and ships the code, the schemas and the examples, not the repository scripts', () => {
-    for (const f of ['dist/runtime/index.js', 'dist/runtime/testing/index.d.ts', 'dist/generated/qemu-10.0-x86_64/validators.js', 'dist/codegen/cli.js', 'schema/protocol/greeting.json', 'examples/demo.ts', 'README.md', 'LICENSE', 'package.json']) {
+    for (const f of ['dist/runtime/index.js', 'dist/testing/index.d.ts', 'dist/generated/qemu-10.0-x86_64/validators.js', 'dist/codegen/cli.js', 'schema/protocol/greeting.json', 'examples/demo.ts', 'README.md', 'LICENSE', 'package.json']) {
       expect(packed.files, f).toContain(f);
     }
     expect(packed.files.filter((f) => /^(dist\/)?(scripts|test|bench)\//.test(f) || f.startsWith('src/') || f.startsWith('node_modules/'))).toEqual([]);

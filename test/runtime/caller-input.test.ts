@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QmpClient, isQmpUsageError, launchQemu } from '../../runtime/index.js';
-import { createQmpServer, type QmpTestServer } from '../../runtime/testing/index.js';
+import { createQmpServer, type QmpTestServer } from '../../testing/index.js';
 
 let server: QmpTestServer | undefined;
 let qmp: QmpClient | undefined;

@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QmpClient as LooseClient, isQmpTimeoutError, isQmpUsageError, isQmpValidationError, launchQemu } from '../../runtime/index.js';
-import { createQmpServer, createReplayServer, type QmpTestServer } from '../../runtime/testing/index.js';
+import { createQmpServer, createReplayServer, type QmpTestServer } from '../../testing/index.js';
 import { QmpClient, launchQemu as launchTyped, target } from '../../generated/qemu-10.0-x86_64/index.js';
 import { findQemu } from '../../scripts/qemus.js';
 

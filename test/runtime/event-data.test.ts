@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from '../../generated/qemu-10.0-x86_64/validators.js';
 import { QmpClient, target } from '../../generated/qemu-10.0-x86_64/index.js';
-import { createQmpServer } from '../../runtime/testing/index.js';
+import { createQmpServer } from '../../testing/index.js';
 import { launch } from './helpers/qemu.js';
 
 describe('events without data', () => {

@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { hasLongDigitRun, parseJson, parseJsonExact } from '../../runtime/json-parse.js';
 import { stringifyJson, stringifyPlainJson } from '../../runtime/json-stringify.js';
-import { JsonFramer } from '../../runtime/framer.js';
+import { JsonFramer } from '../../runtime/core/json-framer.js';
 import { wireArguments } from '../../runtime/wire-arguments.js';
 import { QmpValidationError } from '../../runtime/errors.js';
 import { validateArguments, validateReturn } from '../../generated/qemu-10.0-x86_64/validators.js';
 import { QmpClient, target } from '../../generated/qemu-10.0-x86_64/index.js';
-import { createQmpServer, createReplayServer, parseRecording, recordConversation } from '../../runtime/testing/index.js';
+import { createQmpServer, createReplayServer, parseRecording, recordConversation } from '../../testing/index.js';
 
 const U64_MAX = 2n ** 64n - 1n;
 const I64_MAX = 2n ** 63n - 1n;

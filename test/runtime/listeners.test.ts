@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isQmpAbortError, isQmpTimeoutError, type QmpEvent } from '../../runtime/index.js';
-import { EventHub } from '../../runtime/events.js';
-import { ListenerList } from '../../runtime/listeners.js';
+import { EventHub } from '../../runtime/qmp/events.js';
+import { ListenerList } from '../../runtime/qmp/listeners.js';
 
 const ev = (event: string, data?: unknown): QmpEvent => ({ event, data, timestamp: { seconds: 1, microseconds: 2 } }) as QmpEvent;
 

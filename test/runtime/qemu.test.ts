@@ -2,6 +2,7 @@
  * The runtime against real QEMU 7.2 and 10.0 (`-machine none -nodefaults -display none -S`),
  * started with the runtime's own launcher. Fails (never skips) when a QEMU is missing.
  */
+import { closeConnectionOnly } from '../../runtime/qmp/client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -305,8 +306,8 @@ describe.each(qemuVersions)('QEMU %s', (version) => {
 
 /** Closes the launched client's connection so another client can take the single QMP socket. */
 async function rawSocketFree(vm: LaunchedQemu<QmpClient>): Promise<string> {
-  // The launcher's client keeps the process; only its connection goes (an @internal helper).
-  await vm.qmp.shutdownConnection();
+  // The launcher's client keeps the process; only its connection goes (a runtime-internal helper).
+  await closeConnectionOnly(vm.qmp);
   return vm.socketPath;
 }
 

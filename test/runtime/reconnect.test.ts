@@ -1,5 +1,5 @@
 /**
- * Opt-in reconnection (`connect({ reconnect })`, runtime/reconnect.ts) against real QEMU 7.2 and
+ * Opt-in reconnection (`connect({ reconnect })`, runtime/qmp/reconnect.ts) against real QEMU 7.2 and
  * 10.0 through a proxy that cuts the connection: the client reconnects, negotiates the same
  * capabilities again, keeps its event listeners, fails the call that was in flight and calls made
  * while it is down (typed), and gives up typed after its retries. Then the test server's
@@ -19,8 +19,8 @@ import {
   type QmpEvent,
   type ReconnectNotification,
 } from '../../runtime/index.js';
-import { createQmpServer } from '../../runtime/testing/index.js';
-import { Reconnector } from '../../runtime/reconnect.js';
+import { createQmpServer } from '../../testing/index.js';
+import { Reconnector } from '../../runtime/qmp/reconnect.js';
 import { QmpClient as Qemu72Client } from '../../generated/qemu-7.2-x86_64/index.js';
 import { QmpClient as Qemu100Client } from '../../generated/qemu-10.0-x86_64/index.js';
 import { qemuVersions } from '../../scripts/qemus.js';

@@ -37,11 +37,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QmpClient, isQmpUsageError, isQmpValidationError, isQmpVersionMismatchError, launchQemu, type ReconnectNotification } from '../../runtime/index.js';
-import { QmpTestServerUsageError } from '../../runtime/testing/index.js';
+import { QmpTestServerUsageError } from '../../testing/index.js';
 import { QmpClient as Qemu100Client } from '../../generated/qemu-10.0-x86_64/index.js';
-import { MAX_MESSAGES_BEFORE_GREETING } from '../../runtime/negotiation.js';
-import { MAX_EVENT_BUFFER_BYTES } from '../../runtime/events.js';
-import { createQmpServer } from '../../runtime/testing/index.js';
+import { MAX_MESSAGES_BEFORE_GREETING } from '../../runtime/qmp/negotiation.js';
+import { MAX_EVENT_BUFFER_BYTES } from '../../runtime/qmp/events.js';
+import { createQmpServer } from '../../testing/index.js';
 import { qemuVersions } from '../../scripts/qemus.js';
 import { alive, launch, leftNothing } from './helpers/qemu.js';
 

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QmpClient, isQmpNegotiationError, isQmpProtocolError, type LaunchedQemu } from '../../runtime/index.js';
-import { MAX_MESSAGES_BEFORE_GREETING } from '../../runtime/negotiation.js';
+import { MAX_MESSAGES_BEFORE_GREETING } from '../../runtime/qmp/negotiation.js';
 import { launch } from './helpers/qemu.js';
 import { GREETING, scriptedPeer } from './helpers/peer.js';
 

@@ -20,8 +20,8 @@ import {
 } from '../../runtime/index.js';
 import { QmpClient as Qemu72Client, target as target72 } from '../../generated/qemu-7.2-x86_64/index.js';
 import { QmpClient as Qemu100Client, target as target100 } from '../../generated/qemu-10.0-x86_64/index.js';
-import { findVersionMismatch } from '../../runtime/version.js';
-import { checkGreeting } from '../../runtime/negotiation.js';
+import { findVersionMismatch } from '../../runtime/qmp/version.js';
+import { checkGreeting } from '../../runtime/qmp/negotiation.js';
 import { QEMU_ARGS, alive } from './helpers/qemu.js';
 
 /** The other QEMU's target on this QEMU. */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { target as target100 } from '../../generated/qemu-10.0-x86_64/target.js';
 import { target as target72 } from '../../generated/qemu-7.2-x86_64/target.js';
 import { launchQemu, type LaunchedQemu } from '../../runtime/index.js';
-import { createQmpServer } from '../../runtime/testing/index.js';
+import { createQmpServer } from '../../testing/index.js';
 import { findQemu, type QemuVersion } from '../../scripts/qemus.js';
 import { RawClient } from './helpers/raw-client.js';
 import { backendArgs, hotplugMachineArgs, makeImages } from '../support/hotplug-machine.js';

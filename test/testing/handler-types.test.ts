@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { target, type QmpCommandMap } from '../../generated/qemu-10.0-x86_64/index.js';
-import { createQmpServer } from '../../runtime/testing/index.js';
+import { createQmpServer } from '../../testing/index.js';
 
 describe('typed handlers', () => {
   it('compile against the command map', async () => {

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { QmpClient } from '../../runtime/index.js';
-import { QmpTestServerUsageError, createQmpServer } from '../../runtime/testing/index.js';
-import { defaultServerLimits } from '../../runtime/testing/limits.js';
+import { QmpTestServerUsageError, createQmpServer } from '../../testing/index.js';
+import { defaultServerLimits } from '../../testing/limits.js';
 
 const MiB = 1024 * 1024;
 

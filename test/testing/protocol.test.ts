@@ -3,7 +3,7 @@
  * real QEMU (see the report of issue 6); the raw client sends bytes, not SDK calls.
  */
 import { describe, expect, it } from 'vitest';
-import { createQmpServer, QmpServerError } from '../../runtime/testing/index.js';
+import { createQmpServer, QmpServerError } from '../../testing/index.js';
 import { miniTarget, type MiniCommandMap } from './helpers/mini-target.js';
 import { RawClient } from './helpers/raw-client.js';
 

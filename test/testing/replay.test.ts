@@ -16,7 +16,7 @@ import {
   loadRecording,
   recordConversation,
   type RecordedMessage,
-} from '../../runtime/testing/index.js';
+} from '../../testing/index.js';
 import { findQemu } from '../../scripts/qemus.js';
 
 /** "User code" under test: what it returns must be the same against QEMU and against the replay. */

@@ -11,7 +11,7 @@ import {
   QmpTestServerFailuresError,
   QmpTestServerUsageError,
   createQmpServer,
-} from '../../runtime/testing/index.js';
+} from '../../testing/index.js';
 import { miniTarget, type MiniCommandMap } from './helpers/mini-target.js';
 import { RawClient } from './helpers/raw-client.js';
 

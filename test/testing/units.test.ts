@@ -1,8 +1,8 @@
 /** Unit tables for the server's input splitter, envelope checks and QEMU-worded argument errors. */
 import { describe, expect, it } from 'vitest';
-import { describeArgumentIssue, parameterName, pickArgumentIssue } from '../../runtime/testing/argument-errors.js';
-import { JsonInputSplitter } from '../../runtime/testing/json-input.js';
-import { checkRequest } from '../../runtime/testing/request.js';
+import { describeArgumentIssue, parameterName, pickArgumentIssue } from '../../testing/argument-errors.js';
+import { JsonInputSplitter } from '../../testing/json-input.js';
+import { checkRequest } from '../../testing/request.js';
 
 function split(chunks: (string | number[])[]): unknown[] {
   const s = new JsonInputSplitter(1024);

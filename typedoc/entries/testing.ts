@@ -4,4 +4,4 @@
  *
  * @module qmp-sdk/testing
  */
-export * from '../../runtime/testing/index.js';
+export * from '../../testing/index.js';

@@ -3,7 +3,7 @@
  * is derived from their arguments) and a runtime client, over an in-memory stream or TCP.
  */
 import { QmpClient, type ClientOptions, type QmpProtocolError } from '../../../runtime/index.js';
-import { createQmpServer, type QmpFaults, type QmpTestServer } from '../../../runtime/testing/index.js';
+import { createQmpServer, type QmpFaults, type QmpTestServer } from '../../../testing/index.js';
 import { miniTarget, type MiniCommandMap } from '../../testing/helpers/mini-target.js';
 
 /** Handlers of the hostile suite: `human-monitor-command` echoes its argument, so a mismatched reply is visible. */

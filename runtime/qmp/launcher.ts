@@ -7,12 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { QmpClient, closeHook, type ClientClass, type ClientOptions } from './client.js';
-import { QmpLaunchError, QmpUsageError, isQmpConnectionError, isQmpProtocolError, isQmpTimeoutError } from './errors.js';
-import { timerDelayProblem } from './timers.js';
+import type { ClientClass, ClientOptions, ConnectOptions } from './client-types.js';
+import { QmpLaunchError, QmpUsageError, isQmpConnectionError, isQmpProtocolError, isQmpTimeoutError } from '../errors.js';
+import { timerDelayProblem } from '../timers.js';
 import { startWatched, type QemuExit } from './launcher-watcher.js';
-import { optionsProblem } from './options.js';
-import { launchOptionsShape } from './option-shapes.js';
+import { optionsProblem } from '../options.js';
+import { launchOptionsShape } from '../option-shapes.js';
 import { archOfBinary, serverArchHint } from './version.js';
 
 export type { QemuExit } from './launcher-watcher.js';
@@ -35,6 +35,26 @@ export interface LaunchOptions<T> {
   startTimeoutMs?: number;
   /** How long `close()` waits after `quit`, then after SIGTERM, before escalating (default 3000 ms). */
   closeGraceMs?: number;
+}
+
+/**
+ * The launcher's seam to the client layer, given by it (so that this module imports no client):
+ * connects an instance of `Client` (the launch's class, or the runtime's `QmpClient` when
+ * `undefined`) whose `close()` becomes `stop`, and returns it with the controls `close()` needs.
+ */
+export type LaunchConnector<T> = (Client: ClientClass<T>, options: ConnectOptions, stop: () => Promise<void>) => Promise<LaunchedClient<T>>;
+
+/** A client connected by a {@link LaunchConnector}, with what the launcher's `close()` needs of it. */
+export interface LaunchedClient<T> {
+  readonly client: T;
+  /** True while the connection is open. */
+  isOpen(): boolean;
+  /** The end of the connection that follows `quit` is the client's own close (no reconnection). */
+  expectClose(): void;
+  /** Sends `quit` (arguments not validated) with time limit `timeoutMs`. */
+  quit(timeoutMs: number): Promise<unknown>;
+  /** Closes only the connection. */
+  closeConnection(): Promise<void>;
 }
 
 /** A running QEMU and its negotiated client. */
@@ -136,11 +156,13 @@ function launchOptionsProblem(o: unknown): string | undefined {
  * it accepts on the socket (retrying while the socket is missing or refuses), negotiates, and
  * returns the process with its client. Rejects with a {@link QmpLaunchError} carrying QEMU's stderr
  * when it exits during start-up or does not accept in time; nothing is left behind then.
+ * `connect` is the client layer's seam ({@link LaunchConnector}); `DefaultClient` the class used
+ * when `options.client` is not set. The public entry is `launchQemu` (`launch.ts`).
  */
-export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>(options: LaunchOptions<T>): Promise<LaunchedQemu<T>> {
+export async function launchWith<T>(options: LaunchOptions<T>, connect: LaunchConnector<T>, DefaultClient?: ClientClass<T>): Promise<LaunchedQemu<T>> {
   const problem = launchOptionsProblem(options);
   if (problem !== undefined) throw new QmpUsageError(`launchQemu: ${problem}`);
-  const Client = (options.client ?? QmpClient) as unknown as ClientClass<T> & typeof QmpClient;
+  const Client = (options.client ?? DefaultClient) as ClientClass<T>;
   const startTimeoutMs = options.startTimeoutMs ?? 20_000;
   const grace = options.closeGraceMs ?? 3000;
   const tempDir = await mkdtemp(join(tmpdir(), 'qmp-sdk-'));
@@ -192,9 +214,10 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
   };
 
   const deadline = Date.now() + startTimeoutMs;
-  let qmp: T | undefined;
+  let launched: LaunchedClient<T> | undefined;
   let lastError: unknown;
-  while (!qmp) {
+  let close!: () => Promise<void>;
+  while (!launched) {
     if (exitInfo || spawnError) {
       await kill();
       const how = spawnError
@@ -214,7 +237,7 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
         connectTimeoutMs: Math.min(remaining, options.qmp?.connectTimeoutMs ?? remaining),
         [serverArchHint]: archOfBinary(options.binary), // free: the binary's name says it
       };
-      qmp = await Client.connect(connectOptions) as T;
+      launched = await connect(Client, connectOptions, () => close());
     } catch (e) {
       lastError = e;
       const refused = isQmpConnectionError(e) && e.reason === 'refused' && (e.syscallCode === 'ECONNREFUSED' || e.syscallCode === 'ENOENT');
@@ -237,14 +260,14 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
   }
 
   let closing: Promise<void> | undefined;
-  const client = qmp as unknown as QmpClient<any, any, any>;
-  const close = (): Promise<void> =>
+  const client = launched;
+  close = (): Promise<void> =>
     (closing ??= (async () => {
-      const polite = !exitInfo && client.isOpen;
+      const polite = !exitInfo && client.isOpen();
       if (polite) {
         client.expectClose(); // QEMU ends the connection after `quit`: that is this close, not a drop to reconnect from
         try {
-          await client.execute('quit', undefined, { timeoutMs: grace, validateArguments: false });
+          await client.quit(grace);
         } catch {
           // QEMU may close the socket before answering; the process is watched below.
         }
@@ -255,12 +278,11 @@ export async function launchQemu<T extends QmpClient<any, any, any> = QmpClient>
         if (signal === 'SIGKILL') await exited;
         else await Promise.race([exited, sleep(grace)]);
       }
-      await client.shutdownConnection();
+      await client.closeConnection();
       await removeDir();
     })());
-  client[closeHook] = close;
   return {
-    qmp,
+    qmp: client.client,
     pid: qemuPid!,
     watcher: child,
     kill: (signal: NodeJS.Signals = 'SIGTERM') => watched.signal(signal),

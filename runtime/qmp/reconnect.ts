@@ -15,8 +15,8 @@
  * This module knows no QMP name; the client gives it one function (`attempt`) and is told when to
  * give up.
  */
-import { QmpConnectionError } from './errors.js';
-import { isTimerDelay } from './timers.js';
+import { QmpConnectionError } from '../errors.js';
+import { isTimerDelay } from '../timers.js';
 
 /** What the client tells its user about reconnection. */
 export type ReconnectNotification =

@@ -2,7 +2,7 @@
  * The hint given when a command is not in the bound target: `execute` validates arguments against
  * the target and refuses a name it does not know; `executeUntyped` sends any command as is.
  */
-import type { TargetBinding, ValidationIssue } from './target.js';
+import type { TargetBinding, ValidationIssue } from '../target.js';
 
 /** The validator's issues for an unknown command, with the way out named: `executeUntyped()`. */
 export function untypedHint(issues: readonly ValidationIssue[], name: string, target: TargetBinding | undefined): ValidationIssue[] {

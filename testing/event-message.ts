@@ -1,5 +1,5 @@
 /** Builds event messages as QEMU sends them, with a `{seconds, microseconds}` timestamp. */
-import type { QmpTimestamp, TargetBinding, TargetValidators } from '../target.js';
+import type { QmpTimestamp, TargetBinding, TargetValidators } from '../runtime/target.js';
 import { QmpTestServerUsageError } from './errors.js';
 
 /** The current wall-clock time as a QMP timestamp (microsecond resolution). */

@@ -3,7 +3,7 @@
  * sent, its faults, and the ordered, fault-aware path of everything written to it.
  */
 import type { Duplex } from 'node:stream';
-import type { QmpTimestamp, TargetBinding, TargetValidators } from '../target.js';
+import type { QmpTimestamp, TargetBinding, TargetValidators } from '../runtime/target.js';
 import type { QmpTestFailure } from './errors.js';
 import { buildEvent } from './event-message.js';
 import { selects, type QmpFaults } from './faults.js';

@@ -5,7 +5,7 @@
 import type { Duplex } from 'node:stream';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { prng, shuffle, type QmpFaults } from './faults.js';
-import { stringifyJson } from '../json-stringify.js'; // lossless integers
+import { stringifyJson } from '../runtime/json-stringify.js'; // lossless integers
 
 /** Encodes one message as QEMU does: compact JSON followed by `\r\n`. */
 export function encodeMessage(message: unknown): Buffer {

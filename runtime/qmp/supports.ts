@@ -2,8 +2,8 @@
  * `client.supports(query)`: libvirt-style feature probing (see `schema-query.ts` for the grammar)
  * over the live `query-qmp-schema`, fetched once per connection and cached.
  */
-import { indexIntrospection, parseSchemaQuery, evaluateSchemaQuery } from './schema-query.js';
-import type { IntrospectionIndex } from './schema-query.js';
+import { indexIntrospection, parseSchemaQuery, evaluateSchemaQuery } from '../schema-query.js';
+import type { IntrospectionIndex } from '../schema-query.js';
 
 /** Indexed introspection per connection (the key is the client: one client is one connection). */
 const cache = new WeakMap<object, Promise<IntrospectionIndex>>();

@@ -4,7 +4,7 @@
  * QOM type. The wording differs by how that QEMU reads values (JSON types vs. QemuOpts strings),
  * which the message tells apart too. Other issues fall back to {@link describeArgumentIssue}.
  */
-import type { ValidationIssue } from '../target.js';
+import type { ValidationIssue } from '../runtime/target.js';
 import { describeArgumentIssue, parameterName } from './argument-errors.js';
 
 /** How QemuOpts turns a scalar into text (QEMU 7.2's `device_add`). */

@@ -4,8 +4,8 @@
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { QmpTestServerUsageError } from './errors.js';
-import { parseJson } from '../json-parse.js'; // lossless integers
-import { stringifyJson } from '../json-stringify.js'; // lossless integers
+import { parseJson } from '../runtime/json-parse.js'; // lossless integers
+import { stringifyJson } from '../runtime/json-stringify.js'; // lossless integers
 
 /** One recorded message, from the client's point of view. */
 export interface RecordedMessage {

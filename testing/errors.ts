@@ -3,7 +3,7 @@
  * server saw something wrong (a handler's bad return value, a departure from a recording), and
  * what a wrong use of the server itself throws.
  */
-import type { ValidationIssue } from '../target.js';
+import type { ValidationIssue } from '../runtime/target.js';
 
 /**
  * Thrown by a command handler to answer the command with an error reply

@@ -4,8 +4,9 @@
  * `qmp_capabilities` (with `arguments.enable` only when it enables something). Only then may
  * other commands be sent. This module holds the pure parts; the client drives the exchange.
  */
-import { QmpNegotiationError } from './errors.js';
-import { preview } from './preview.js';
+import { isRecord } from '../guards.js';
+import { QmpNegotiationError } from '../errors.js';
+import { preview } from '../preview.js';
 
 /** The server's greeting, as received (unknown members are kept). */
 export interface QmpGreeting {
@@ -48,9 +49,6 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `${typeof v} ${preview(v, 100)}`;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Checks a greeting structurally and returns it typed; throws a {@link QmpNegotiationError} naming
@@ -61,13 +59,13 @@ export function checkGreeting(message: unknown): QmpGreeting {
   const bad = (path: string, value: unknown, want: string): never => {
     throw new QmpNegotiationError(`invalid QMP greeting: ${path} is ${value === undefined ? 'missing' : describe(value)}, expected ${want}`);
   };
-  if (!isObject(message)) return bad('the greeting', message, 'an object');
+  if (!isRecord(message)) return bad('the greeting', message, 'an object');
   const qmp = message['QMP'];
-  if (!isObject(qmp)) return bad('QMP', qmp, 'an object');
+  if (!isRecord(qmp)) return bad('QMP', qmp, 'an object');
   const version = qmp['version'];
-  if (!isObject(version)) return bad('QMP.version', version, 'an object');
+  if (!isRecord(version)) return bad('QMP.version', version, 'an object');
   const qemu = version['qemu'];
-  if (!isObject(qemu)) return bad('QMP.version.qemu', qemu, 'an object');
+  if (!isRecord(qemu)) return bad('QMP.version.qemu', qemu, 'an object');
   for (const k of ['major', 'minor', 'micro'] as const) {
     const v = qemu[k];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) bad(`QMP.version.qemu.${k}`, v, 'a non-negative integer');

@@ -14,7 +14,7 @@ import { loadRecording, parseRecording, type RecordedMessage } from './recording
 import { checkRequest } from './request.js';
 import { QmpTestServer, type QmpServerCommonOptions } from './server.js';
 import { checkServerOptions, replayOptionsShape } from './option-shapes.js';
-import { stringifyJson } from '../json-stringify.js'; // lossless integers
+import { stringifyJson } from '../runtime/json-stringify.js'; // lossless integers
 
 /** Options of {@link createReplayServer}. */
 export interface QmpReplayOptions extends QmpServerCommonOptions {

@@ -6,14 +6,14 @@
  *
  * A handler that throws does not stop dispatch: the error goes to the client's error listeners.
  */
-import type { QmpEvent } from './target.js';
-import { QmpAbortError, QmpTimeoutError, QmpUsageError, type QmpConnectionError } from './errors.js';
-import { timerDelayProblem } from './timers.js';
+import type { QmpEvent } from '../target.js';
+import { QmpAbortError, QmpTimeoutError, QmpUsageError, type QmpConnectionError } from '../errors.js';
+import { timerDelayProblem } from '../timers.js';
 import { ListenerList, type Registration } from './listeners.js';
-import { preview } from './preview.js';
-import { optionsProblem } from './options.js';
-import { eventStreamOptionsShape, waitForEventOptionsShape } from './option-shapes.js';
-import { errorText } from './wire-arguments.js';
+import { preview } from '../preview.js';
+import { optionsProblem } from '../options.js';
+import { eventStreamOptionsShape, waitForEventOptionsShape } from '../option-shapes.js';
+import { errorText } from '../wire-arguments.js';
 
 /** A listener of events. */
 export type EventHandler<Ev = QmpEvent> = (event: Ev) => void;

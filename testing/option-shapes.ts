@@ -3,7 +3,7 @@
  * with the runtime's one option checker (runtime/options.ts): an unknown key or a value of the wrong
  * shape is a {@link QmpTestServerUsageError} naming the key and the shape expected.
  */
-import { optionsProblem, optionRules as r, type OptionShape } from '../options.js';
+import { optionsProblem, optionRules as r, type OptionShape } from '../runtime/options.js';
 import { QmpTestServerUsageError } from './errors.js';
 
 const selector = { expected: 'true, false or an array of command names', test: (v: unknown) => typeof v === 'boolean' || (Array.isArray(v) && v.every((s) => typeof s === 'string')) };
@@ -42,7 +42,7 @@ export const serverOptionsShape: OptionShape = {
     greeting: r.object('a whole greeting { QMP: … } or { qemu?: { major, minor, micro }, package? }'),
     capabilities: r.stringArray,
     handlers: r.object('an object of handlers keyed by command wire name'),
-    // Checked member by member by resolveLimits() (runtime/testing/limits.ts).
+    // Checked member by member by resolveLimits() (testing/limits.ts).
     limits: r.object('{ maxConnections?, maxMessageBytes?, maxBufferedBytes?, idleTimeoutMs?, receivedLog? }'),
   },
   hints: { commands: 'handlers', fault: 'faults', version: 'greeting: { qemu: { major, minor, micro } }', enable: 'capabilities' },

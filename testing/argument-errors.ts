@@ -4,7 +4,7 @@
  * "Invalid parameter type for 'x', expected: string", "Parameter 'x' does not accept value 'y'").
  * Issues it cannot recognise keep the validator's own words after the parameter's name.
  */
-import type { ValidationIssue } from '../target.js';
+import type { ValidationIssue } from '../runtime/target.js';
 
 /** `/arguments/file/filename` or `/file/filename` → `file.filename`; list items as `name[0]`. */
 export function parameterName(path: string): string {

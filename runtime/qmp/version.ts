@@ -9,9 +9,9 @@
  * name gives (`qemu-system-<arch>`). A caller who connects to a socket of unknown origin can ask
  * `query-target` itself.
  */
-import { QmpVersionMismatchError } from './errors.js';
+import { QmpVersionMismatchError } from '../errors.js';
 import type { QmpGreeting } from './negotiation.js';
-import type { TargetBinding } from './target.js';
+import type { TargetBinding } from '../target.js';
 
 /**
  * What `connect()` does when the bound target was made for another QEMU than the server's:

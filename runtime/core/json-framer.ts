@@ -25,9 +25,9 @@
  * All three are counted in the same single pass that finds the message boundary.
  */
 import { isUtf8 } from 'node:buffer';
-import { QmpProtocolError } from './errors.js';
-import { preview } from './preview.js';
-import { parseJson } from './json-parse.js';
+import { QmpProtocolError } from '../errors.js';
+import { preview } from '../preview.js';
+import { parseFrame, type Framer, type FrameSink } from './framing.js';
 
 /**
  * Default largest message: 16 MiB. The largest replies measured on real QEMU (7.2 and 10.0, x86_64)
@@ -84,14 +84,21 @@ export interface FramerOptions {
   maxMessageTokens?: number;
 }
 
-function limit(options: FramerOptions, key: keyof FramerOptions, fallback: number): number {
-  const v = options[key] ?? fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${key} must be a positive integer, got ${preview(v, 60)}`);
-  return v;
+/**
+ * Why one of the limits is unusable (each must be a positive integer), if one is: the one check of
+ * these options, used by `connect()` (a `QmpUsageError`) and by the {@link JsonFramer} constructor
+ * (a `RangeError`), with the same message.
+ */
+export function checkFramerLimits(options: FramerOptions): string | undefined {
+  for (const key of ['maxMessageBytes', 'maxMessageDepth', 'maxMessageTokens'] as const) {
+    const v = options[key];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) return `${key} must be a positive integer, got ${preview(v, 60)}`;
+  }
+  return undefined;
 }
 
 /** Incremental JSON message framer; feed it with {@link JsonFramer.push}. */
-export class JsonFramer {
+export class JsonFramer implements Framer {
   readonly maxMessageBytes: number;
   readonly maxMessageDepth: number;
   readonly maxMessageTokens: number;
@@ -110,9 +117,11 @@ export class JsonFramer {
   private failed: QmpProtocolError | undefined;
 
   constructor(options: FramerOptions = {}) {
-    this.maxMessageBytes = limit(options, 'maxMessageBytes', DEFAULT_MAX_MESSAGE_BYTES);
-    this.maxMessageDepth = limit(options, 'maxMessageDepth', DEFAULT_MAX_MESSAGE_DEPTH);
-    this.maxMessageTokens = limit(options, 'maxMessageTokens', DEFAULT_MAX_MESSAGE_TOKENS);
+    const problem = checkFramerLimits(options);
+    if (problem !== undefined) throw new RangeError(problem);
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.maxMessageDepth = options.maxMessageDepth ?? DEFAULT_MAX_MESSAGE_DEPTH;
+    this.maxMessageTokens = options.maxMessageTokens ?? DEFAULT_MAX_MESSAGE_TOKENS;
   }
 
   /** Bytes held for a message not finished yet (0 between messages). */
@@ -124,7 +133,7 @@ export class JsonFramer {
    * Scans `chunk` and calls `onMessage` for every complete message, in order. Throws a
    * {@link QmpProtocolError} at the first bad message (messages before it were delivered).
    */
-  push(chunk: Buffer, onMessage: (message: unknown, bytes: number) => void): void {
+  push(chunk: Buffer, onMessage: FrameSink): void {
     if (this.failed) throw this.failed;
     const n = chunk.length;
     let i = 0;
@@ -261,7 +270,7 @@ export class JsonFramer {
       text = bytes.toString('utf8');
     }
     try {
-      return parseJson(text); // lossless integers (runtime/json-parse.ts): JSON.parse unless a 16-digit run
+      return parseFrame(text);
     } catch (cause) {
       throw this.fail(
         new QmpProtocolError('invalid-json', `QMP peer sent invalid JSON: ${(cause as Error).message}`, {

@@ -5,7 +5,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { listenPrivate, type PrivateSocket } from './private-socket.js';
 import { duplexPair, type Duplex } from 'node:stream';
-import type { LooseCommandMap, QmpTimestamp, TargetBinding, TargetValidators } from '../target.js';
+import type { LooseCommandMap, QmpTimestamp, TargetBinding, TargetValidators } from '../runtime/target.js';
 import { QmpServerConnection, type ConnectionEngine, type ReceivedCommand, type ServerCore } from './connection.js';
 import { SchemaEngine, type CommandMapLike, type QmpHandlers } from './engine.js';
 import { QmpTestServerFailuresError, QmpTestServerUsageError, type QmpTestFailure } from './errors.js';

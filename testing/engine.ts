@@ -3,7 +3,7 @@
  * target's validators on arguments (a GenericError like QEMU's) and on handler returns (a loud
  * test failure naming the command and the path).
  */
-import type { CommandSpec } from '../target.js';
+import type { CommandMapOf, CommandSpec } from '../runtime/target.js';
 import { describeArgumentIssue, pickArgumentIssue } from './argument-errors.js';
 import { describeDeviceAddIssue } from './device-errors.js';
 import type { ConnectionEngine, QmpServerConnection, ReceivedCommand, ReplyBody } from './connection.js';
@@ -30,8 +30,8 @@ export type QmpCommandHandler<A = Record<string, unknown>, R = unknown> = (
   ctx: QmpHandlerContext,
 ) => R | void | Promise<R | void>;
 
-/** A command map (interface or type alias): wire name → `{ args, returns }`. */
-export type CommandMapLike<C> = { [K in keyof C]: CommandSpec };
+/** A command map (interface or type alias): wire name → `{ args, returns }` (the runtime's `CommandMapOf`). */
+export type CommandMapLike<C> = CommandMapOf<C>;
 
 /** Handlers keyed by command wire name, typed by a command map. */
 export type QmpHandlers<C extends CommandMapLike<C>> = {

@@ -4,8 +4,8 @@
  */
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { QmpAbortError, QmpConnectionError, QmpUsageError } from './errors.js';
-import { preview } from './preview.js';
+import { QmpAbortError, QmpConnectionError, QmpUsageError } from '../errors.js';
+import { preview } from '../preview.js';
 
 /** A unix domain socket, e.g. the one given to QEMU with `-qmp unix:/path,server=on,wait=off`. */
 export interface UnixTransport {

@@ -1,5 +1,5 @@
 /** The greeting the test server sends. */
-import type { TargetBinding } from '../target.js';
+import type { TargetBinding } from '../runtime/target.js';
 
 /** `{major, minor, micro}` of a QEMU version. */
 export interface QemuVersionTriple {

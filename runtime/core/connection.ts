@@ -1,11 +1,11 @@
 /**
- * One open byte stream carrying QMP: reads through the {@link JsonFramer}, writes messages
+ * One open byte stream carrying JSON messages: reads through the {@link Framer} it is given, writes messages
  * (batched per microtask, so a burst of commands becomes one write), and reports exactly once
  * why it ended. Knows no QMP semantics.
  */
 import type { Duplex } from 'node:stream';
-import { JsonFramer, type FramerOptions } from './framer.js';
-import { QmpConnectionError, isQmpProtocolError, type QmpProtocolError } from './errors.js';
+import type { Framer } from './framing.js';
+import { QmpConnectionError, isQmpProtocolError, type QmpProtocolError } from '../errors.js';
 
 /** Callbacks of a {@link Connection}. */
 export interface ConnectionHandlers {
@@ -17,7 +17,6 @@ export interface ConnectionHandlers {
 
 /** A framed message stream over a Duplex. */
 export class Connection {
-  private readonly framer: JsonFramer;
   private outgoing: string[] = [];
   private flushScheduled = false;
   private ended: QmpConnectionError | undefined;
@@ -25,10 +24,10 @@ export class Connection {
 
   constructor(
     private readonly stream: Duplex,
-    limits: FramerOptions,
+    /** Reads the stream's bytes into messages (given, so that a dialect chooses its framing mode). */
+    private readonly framer: Framer,
     private readonly handlers: ConnectionHandlers,
   ) {
-    this.framer = new JsonFramer(limits);
     stream.on('data', this.onData);
     stream.on('end', this.onEnd);
     stream.on('error', this.onError);
@@ -46,7 +45,7 @@ export class Connection {
    */
   send(message: unknown, text: string = JSON.stringify(message)): void {
     if (!this.isOpen) return;
-    this.outgoing.push(`${text}\n`);
+    this.outgoing.push(text);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(this.flush);
@@ -85,7 +84,8 @@ export class Connection {
   private readonly flush = (): void => {
     this.flushScheduled = false;
     if (this.outgoing.length === 0 || this.ended || this.stream.destroyed) return;
-    const data = this.outgoing.length === 1 ? this.outgoing[0]! : this.outgoing.join('');
+    // Each message ends with a newline (QMP accepts any whitespace between messages).
+    const data = this.outgoing.length === 1 ? `${this.outgoing[0]!}\n` : `${this.outgoing.join('\n')}\n`;
     this.outgoing = [];
     this.stream.write(data);
   };

@@ -3,7 +3,7 @@
  * depth (string- and escape-aware), with no need for newlines, and recovering after bad input
  * (a stray `]`, an unparsable text) instead of giving up on the connection.
  */
-import { parseJson } from '../json-parse.js'; // lossless integers
+import { parseJson } from '../runtime/json-parse.js'; // lossless integers
 
 /** One unit of client input: a parsed value, or the reason it could not be read. */
 export type ClientInput =
@@ -22,7 +22,8 @@ export class JsonInputSplitter {
   /** True while inside a top-level scalar (a keyword or number outside any bracket). */
   private inScalar = false;
 
-  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+  /** `maxBytes`: the server's `maxMessageBytes` (its default, 64 MiB, is written once, in `limits.ts`). */
+  constructor(private readonly maxBytes: number) {}
 
   push(chunk: Buffer): ClientInput[] {
     const out: ClientInput[] = [];
