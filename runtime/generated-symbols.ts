@@ -70,6 +70,9 @@ export const generatedSymbols: Readonly<Record<string, GeneratedSymbol>> = Objec
   OtherEventName: type('index.js', true),
   QemuVersion: type('index.js', true),
   VersionMismatchPolicy: type('index.js', true),
+  // 64-bit integers (issue 13): the default mode's type, the bigint entry's table
+  QapiInt: type('index.js', true),
+  BigintTable: type('index.js', false),
   // the validation module (validator-only entries load nothing else of the runtime)
   CompiledValidator: type('validation.js', false),
   createTargetValidators: value('validation.js', false),

@@ -25,6 +25,8 @@ export { checkGreeting, chooseCapabilities } from './qmp/negotiation.js';
 export type { EventHandler, EventStream, EventStreamOptions, EventOverflowPolicy, WaitForEventOptions } from './qmp/events.js';
 export { JsonFramer, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_DEPTH, DEFAULT_MAX_MESSAGE_TOKENS } from './core/json-framer.js';
 export type { FramerOptions } from './core/json-framer.js';
+export type { QapiInt } from './qapi-int.js';
+export type { BigintShape, BigintTable } from './bigint-table.js';
 export { parseSchemaQuery, indexIntrospection, evaluateSchemaQuery, querySchema } from './schema-query.js';
 export type { IntrospectionEntry, IntrospectionIndex, SchemaQueryStep, SchemaQueryStepKind } from './schema-query.js';
 /**

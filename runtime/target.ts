@@ -5,6 +5,7 @@
  * command map type, an event map type and a {@link TargetBinding} (validators plus the
  * camelCase method table). Generated code imports only these types from the runtime.
  */
+import type { BigintTable } from './bigint-table.js';
 
 /** One problem found by a validator: a JSON Pointer-like path (`/arguments/node-name`) and the rule broken. */
 export interface ValidationIssue {
@@ -71,6 +72,11 @@ export interface TargetBinding {
    * (the runtime awaits this once, e.g. during `connect()`).
    */
   loadValidators(): Promise<TargetValidators>;
+  /**
+   * Present on a target's bigint entry only (`qmp-sdk/bigint`): where its 64-bit integers sit; the
+   * session then delivers every such member of a reply or event as a `bigint` (runtime/bigint-table.ts).
+   */
+  readonly bigints?: BigintTable;
 }
 
 /**

@@ -3,8 +3,9 @@ import { docLines } from './doc.js';
 import type { GeneratedFile } from './generated-file.js';
 import { isEmptyObject, type CommandModel, type TargetModel } from './model.js';
 import { TypeRenderer } from './render.js';
-import { exported, f, keyword, objectKey, propName, str, ts, withDoc } from './syntax.js';
-import { safeLine, wireText } from './emit-types.js';
+import { exported, f, keyword, objectKey, propName, str, ts, union, withDoc } from './syntax.js';
+import { integerType, safeLine, wireText, type IntegerMode } from './emit-types.js';
+import type { WideIntegers } from './wide-integers.js';
 
 /** Type of a command's `args` in the map. */
 function argsType(r: TypeRenderer, model: TargetModel, c: CommandModel): ts.TypeNode {
@@ -26,15 +27,29 @@ function commandDoc(c: CommandModel): string[] {
   return docLines(c.args, { sections: true, extra });
 }
 
-/** Prints `commands.ts`. */
-export function emitCommands(file: GeneratedFile, model: TargetModel): void {
-  const r = new TypeRenderer(model, file.namespace('./types.js', 'T', true));
+/**
+ * Prints `commands.ts`, or in `mode` `bigint` `bigint-commands.ts`: the map and methods of the
+ * bigint entry, declaring only the commands whose arguments or return hold a 64-bit integer and
+ * taking every other one from `commands.ts` (`extends Pick<…>`, which keeps their docs); the
+ * `commandInfo` table is `commands.ts`'s.
+ */
+export function emitCommands(file: GeneratedFile, model: TargetModel, wide: WideIntegers, mode: IntegerMode = 'default'): void {
+  const big = mode === 'bigint';
+  const r = new TypeRenderer(model, file.namespace(big ? './bigint-types.js' : './types.js', 'T', true), { wideInt: integerType(file, mode) });
   const executeOptions = file.runtimeSymbol('ExecuteOptions');
   const commandInfo = file.runtimeSymbol('CommandInfo');
   const mapMembers: ts.TypeElement[] = [];
   const methods: ts.TypeElement[] = [];
   const infos: ts.PropertyAssignment[] = [];
+  const sharedWires: string[] = [];
+  const sharedMethods: string[] = [];
+  const display = model.schema.display;
   for (const c of model.commands) {
+    if (big && !wide.mentions(c.args, 'commands', `${display}/commands.json#/definitions/${c.wire}`) && !wide.mentions(c.returns, 'returns', `${display}/returns.json#/definitions/${c.wire}`)) {
+      sharedWires.push(c.wire);
+      sharedMethods.push(c.method);
+      continue;
+    }
     const args = argsType(r, model, c);
     const returns = returnsType(r, model, c);
     const doc = commandDoc(c);
@@ -67,14 +82,21 @@ export function emitCommands(file: GeneratedFile, model: TargetModel): void {
   }
   const nameParam = (): ts.TypeParameterDeclaration => f.createTypeParameterDeclaration(undefined, 'N', f.createTypeReferenceNode('QmpCommandName'));
   const indexed = (member: string): ts.TypeNode => f.createIndexedAccessTypeNode(f.createIndexedAccessTypeNode(f.createTypeReferenceNode('QmpCommandMap'), f.createTypeReferenceNode('N')), f.createLiteralTypeNode(str(member)));
+  const shared = (name: string, keys: readonly string[]): ts.HeritageClause[] | undefined => {
+    if (!big) return undefined;
+    const d = file.namespace('./commands.js', 'D', true);
+    const picked = keys.length === 0 ? keyword('never') : union(keys.map((k) => f.createLiteralTypeNode(str(k))));
+    return [f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [f.createExpressionWithTypeArguments(f.createIdentifier('Pick'), [f.createTypeReferenceNode(f.createQualifiedName(f.createIdentifier(d), name)), picked])])];
+  };
+  const bigNote = big ? ' 64-bit integers are `bigint` (the bigint entry).' : '';
   const statements = [
-    withDoc(f.createInterfaceDeclaration(exported(), 'QmpCommandMap', undefined, undefined, mapMembers), [
-      `Every command of ${safeLine(model.schema.name)}: wire name → arguments (\`undefined\` when it takes none) and return type.`,
+    withDoc(f.createInterfaceDeclaration(exported(), 'QmpCommandMap', undefined, shared('QmpCommandMap', sharedWires), mapMembers), [
+      `Every command of ${safeLine(model.schema.name)}: wire name → arguments (\`undefined\` when it takes none) and return type.${bigNote}`,
     ]),
     withDoc(f.createTypeAliasDeclaration(exported(), 'QmpCommandName', undefined, f.createIntersectionTypeNode([f.createTypeOperatorNode(ts.SyntaxKind.KeyOfKeyword, f.createTypeReferenceNode('QmpCommandMap')), keyword('string')])), ['Wire name of a command.']),
     withDoc(f.createTypeAliasDeclaration(exported(), 'CommandArguments', [nameParam()], indexed('args')), ['Arguments of command `N`.']),
     withDoc(f.createTypeAliasDeclaration(exported(), 'CommandReturn', [nameParam()], indexed('returns')), ['Return type of command `N`.']),
-    withDoc(f.createInterfaceDeclaration(exported(), 'QmpCommandMethods', undefined, undefined, methods), [
+    withDoc(f.createInterfaceDeclaration(exported(), 'QmpCommandMethods', undefined, shared('QmpCommandMethods', sharedMethods), methods), [
       'camelCase methods on `client.commands`; each delegates to `execute(<wire name>, args, options)`.',
     ]),
     withDoc(
@@ -90,6 +112,6 @@ export function emitCommands(file: GeneratedFile, model: TargetModel): void {
       ['Static facts of every command, by wire name (a prototype-less object, sorted by wire name).'],
     ),
   ];
-  for (const s of statements) file.print(s);
+  for (const s of big ? statements.slice(0, -1) : statements) file.print(s);
 }
 

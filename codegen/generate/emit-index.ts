@@ -3,23 +3,34 @@ import type { GeneratedFile } from './generated-file.js';
 import type { TargetModel } from './model.js';
 import { exported, f, str, ts, withDoc } from './syntax.js';
 
-/** The sibling files whose exports `index.ts` re-exports (all but the validators, which load on demand). */
+/**
+ * The sibling files whose exports `index.ts` re-exports (all but the validators, which load on
+ * demand); the bigint entry (`bigint.ts`) passes its own target, commands, events and types, and the
+ * default files whose remaining exports (`commandInfo`, `eventNames`) it shares in `also`.
+ */
 export interface IndexSiblings {
   readonly target: GeneratedFile;
   readonly commands: GeneratedFile;
   readonly events: GeneratedFile;
+  /** The types module (`./types.js`, or `./bigint-types.js`). */
+  readonly types?: string;
+  /** More siblings whose exports are re-exported when this entry does not declare them itself. */
+  readonly also?: readonly GeneratedFile[];
+  /** A sentence added to the client's doc. */
+  readonly note?: string;
 }
 
-/** Prints `index.ts`. */
+/** Prints `index.ts` (or the bigint entry `bigint.ts`). */
 export function emitIndex(file: GeneratedFile, model: TargetModel, siblings: IndexSiblings): void {
   const name = model.schema.name.replace(/[^A-Za-z0-9._-]/g, '_');
   const ref = (id: string, args?: ts.TypeNode[]): ts.TypeReferenceNode => f.createTypeReferenceNode(id, args);
-  const target = file.sibling('./target.js', 'target', false);
+  const js = (g: GeneratedFile): string => `./${g.name.replace(/\.ts$/, '.js')}`;
+  const target = file.sibling(js(siblings.target), 'target', false);
   const client = f.createClassDeclaration(exported(), 'QmpClient', undefined, [
     f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [f.createExpressionWithTypeArguments(f.createIdentifier(file.runtimeSymbol('QmpClient')), [
-      ref(file.sibling('./commands.js', 'QmpCommandMap', true)),
-      ref(file.sibling('./events.js', 'QmpEventMap', true)),
-      ref(file.sibling('./commands.js', 'QmpCommandMethods', true)),
+      ref(file.sibling(js(siblings.commands), 'QmpCommandMap', true)),
+      ref(file.sibling(js(siblings.events), 'QmpEventMap', true)),
+      ref(file.sibling(js(siblings.commands), 'QmpCommandMethods', true)),
     ])]),
   ], [
     f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.StaticKeyword), f.createModifier(ts.SyntaxKind.OverrideKeyword), f.createModifier(ts.SyntaxKind.ReadonlyKeyword)], 'target', undefined, undefined, f.createIdentifier(target)),
@@ -27,6 +38,7 @@ export function emitIndex(file: GeneratedFile, model: TargetModel, siblings: Ind
   file.print(withDoc(client, [
     `A QMP client typed for ${name}: \`execute\`, \`commands.*\`, \`on\`, \`waitForEvent\` and the`,
     'event iterator know every command and event of this target.',
+    ...(siblings.note === undefined ? [] : [siblings.note]),
     '',
     '@example',
     '```ts',
@@ -40,11 +52,15 @@ export function emitIndex(file: GeneratedFile, model: TargetModel, siblings: Ind
     f.createReturnStatement(f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('QmpClient'), 'launch'), undefined, [f.createIdentifier('options')])),
   ], true));
   file.print(withDoc(launch, ['Starts QEMU with a QMP socket and connects a {@link QmpClient} of this target to it (rejects, never throws).']));
+  const own = [siblings.target, siblings.commands, siblings.events];
+  const ownNames = new Set(own.flatMap((g) => [...g.exports.keys()]));
   file.print(
-    ...file.reExportAllOf(siblings.target),
-    ...file.reExportAllOf(siblings.commands),
-    ...file.reExportAllOf(siblings.events),
-    'export type * from "./types.js";',
+    ...own.flatMap((g) => file.reExportAllOf(g)),
+    ...(siblings.also ?? []).flatMap((g) => {
+      const values = [...g.exports].filter(([n, k]) => k === 'value' && !ownNames.has(n)).map(([n]) => n).sort();
+      return values.length === 0 ? [] : [file.reExportLine(js(g), values, false)];
+    }),
+    `export type * from "${siblings.types ?? './types.js'}";`,
   );
   const load = f.createFunctionDeclaration(exported(), undefined, 'loadValidators', undefined, [], ref('Promise', [ref(file.runtimeSymbol('TargetValidators'))]), f.createBlock([
     f.createReturnStatement(f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(target), 'loadValidators'), undefined, [])),

@@ -5,6 +5,7 @@ import type { GeneratedFile } from './generated-file.js';
 import { isStringEnum, unionTag, type Form, type TargetModel } from './model.js';
 import { TypeRenderer } from './render.js';
 import { exported, f, ts, withDoc } from './syntax.js';
+import type { WideIntegers } from './wide-integers.js';
 import type { JsonSchema } from '../schema-format/json-schema.js';
 import type { SchemaFile } from '../schema-format/files.js';
 
@@ -16,12 +17,22 @@ function declaration(r: TypeRenderer, name: string, node: JsonSchema, form: Form
   return withDoc(decl, doc);
 }
 
-/** Prints `types.ts`. */
-export function emitTypes(file: GeneratedFile, model: TargetModel): void {
-  const r = new TypeRenderer(model);
+/**
+ * Prints `types.ts` (`mode` `default`: 64-bit integers are `QapiInt`), or `bigint-types.ts` (`mode`
+ * `bigint`: only the declarations holding a 64-bit integer, as `bigint`; every other name comes from
+ * `types.ts` through `export type *`, which a local declaration of the same name overrides).
+ */
+export function emitTypes(file: GeneratedFile, model: TargetModel, wide: WideIntegers, mode: IntegerMode = 'default'): void {
+  const big = mode === 'bigint';
+  const r = new TypeRenderer(model, undefined, {
+    wideInt: integerType(file, mode),
+    ...(big ? { shared: { qualifier: file.namespace('./types.js', 'D', true), wideKeys: wide.typeKeys } } : {}),
+  });
   const out: ts.Statement[] = [];
   const display = model.schema.display;
+  if (big) file.print('export type * from "./types.js";');
   for (const t of model.types.values()) {
+    if (big && !wide.typeKeys.has(t.key)) continue;
     const where = `${display}/types.json#/definitions/${t.key}`;
     const base = docLines(t.schema);
     if (t.closedName !== undefined) {
@@ -34,21 +45,30 @@ export function emitTypes(file: GeneratedFile, model: TargetModel): void {
     }
   }
   for (const c of model.commands) {
+    const argsWide = wide.mentions(c.args, 'commands', `${display}/commands.json#/definitions/${c.wire}`);
     if (c.wire === 'device_add' && model.schema.devices !== undefined) {
-      out.push(...deviceStatements(r, model, c, [`Arguments of \`device_add\`.`]));
-    } else if (c.argsName !== undefined) {
+      if (!big) out.push(...deviceStatements(r, model, c, [`Arguments of \`device_add\`.`]));
+    } else if (c.argsName !== undefined && (!big || argsWide)) {
       out.push(declaration(r, c.argsName, c.args, 'closed', 'commands', `${display}/commands.json#/definitions/${c.wire}`, [`Arguments of \`${JSON.stringify(c.wire).slice(1, -1).replace(/`/g, "'")}\`.`].map(safeLine)));
     }
-    if (c.returnsName !== undefined) {
+    if (c.returnsName !== undefined && (!big || wide.mentions(c.returns, 'returns', `${display}/returns.json#/definitions/${c.wire}`))) {
       out.push(declaration(r, c.returnsName, c.returns, 'open', 'returns', `${display}/returns.json#/definitions/${c.wire}`, docLines(c.returns, { extra: [safeLine(`Return of \`${wireText(c.wire)}\`.`)] })));
     }
   }
   for (const e of model.events) {
-    if (e.dataName !== undefined) {
+    if (e.dataName !== undefined && (!big || wide.mentions(e.data, 'events', `${display}/events.json#/definitions/${e.wire}`))) {
       out.push(declaration(r, e.dataName, e.data, 'open', 'events', `${display}/events.json#/definitions/${e.wire}`, docLines(e.data, { extra: [safeLine(`Data of event \`${wireText(e.wire)}\`.`)] })));
     }
   }
   for (const s of out) file.print(s);
+}
+
+/** `default`: a 64-bit integer is `QapiInt` (`number | bigint`); `bigint`: it is `bigint` (the bigint entry). */
+export type IntegerMode = 'default' | 'bigint';
+
+/** The type printed for a 64-bit integer in `file` in this mode. */
+export function integerType(file: GeneratedFile, mode: IntegerMode): () => ts.TypeNode {
+  return mode === 'bigint' ? () => f.createKeywordTypeNode(ts.SyntaxKind.BigIntKeyword) : () => f.createTypeReferenceNode(file.runtimeSymbol('QapiInt'));
 }
 
 /** A wire name shown inside a code span in a comment. */

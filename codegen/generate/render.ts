@@ -9,30 +9,47 @@ import { isRecord } from '../guards.js';
 import type { JsonSchema } from '../schema-format/json-schema.js';
 import type { SchemaFile } from '../schema-format/files.js';
 import { resolveRef } from './schema.js';
+import { isWideInteger } from './wide-integers.js';
+
+/** How a renderer prints 64-bit integers and which named types it takes from elsewhere (issue 13). */
+export interface RenderOptions {
+  /** The type of a wide integer (`wide-integers.ts`): `QapiInt` (`number | bigint`) by default, `bigint` in the bigint entry. */
+  readonly wideInt: () => ts.TypeNode;
+  /** Named types without wide integers come from this namespace (`bigint-types.ts` takes them from `types.ts`). */
+  readonly shared?: { readonly qualifier: string; readonly wideKeys: ReadonlySet<string> };
+}
 
 /** Renders schema nodes of one target; `qualifier` prefixes named types (e.g. `T.` in commands.ts). */
 export class TypeRenderer {
   constructor(
     private readonly model: TargetModel,
-    private readonly qualifier?: string,
+    private readonly qualifier: string | undefined,
+    private readonly options: RenderOptions,
   ) {}
 
   /** A reference to a generated name (qualified when rendering outside types.ts). */
-  ref(name: string): ts.TypeNode {
-    const id = this.qualifier === undefined ? f.createIdentifier(name) : f.createQualifiedName(f.createIdentifier(this.qualifier), name);
+  ref(name: string, qualifier = this.qualifier): ts.TypeNode {
+    const id = qualifier === undefined ? f.createIdentifier(name) : f.createQualifiedName(f.createIdentifier(qualifier), name);
     return f.createTypeReferenceNode(id);
+  }
+
+  /** The namespace named type `key` is printed from (the shared one for a type without wide integers). */
+  private qualifierOf(key: string): string | undefined {
+    const shared = this.options.shared;
+    return shared !== undefined && !shared.wideKeys.has(key) ? shared.qualifier : this.qualifier;
   }
 
   /** The reference to named type `key` in the given form. */
   named(key: string, form: Form): ts.TypeNode {
     const t = this.model.types.get(key);
     if (t === undefined) throw new GenerateError(`types.json#/definitions/${key}`, 'is referenced but not defined');
+    const qualifier = this.qualifierOf(key);
     if (t.isEnum) {
-      const r = this.ref(t.closedName as string);
+      const r = this.ref(t.closedName as string, qualifier);
       return form === 'open' ? union([r, anyOtherString()]) : r;
     }
     const name = form === 'open' ? (t.openName ?? t.closedName) : (t.closedName ?? t.openName);
-    return this.ref(name as string);
+    return this.ref(name as string, qualifier);
   }
 
   /** The type of a schema node. */
@@ -64,6 +81,7 @@ export class TypeRenderer {
       case 'string':
         return keyword('string');
       case 'integer':
+        return isWideInteger(node) ? this.options.wideInt() : keyword('number');
       case 'number':
         return keyword('number');
       case 'boolean':
@@ -209,7 +227,7 @@ export class TypeRenderer {
       const outer = v['oneOf'];
       if (unionTag(v) !== unionTag(branch) || !Array.isArray(outer) || outer.length !== inner.length) return undefined;
       const same = inner.every((s, j) => JSON.stringify(stripMembers(s, skip)) === JSON.stringify(outer[j]));
-      return same ? this.ref(name) : undefined;
+      return same ? this.ref(name, this.qualifierOf(key)) : undefined;
     }
     if (!isClosedObject(v) || unionTag(v) !== undefined || v['oneOf'] !== undefined || v['anyOf'] !== undefined) return undefined;
     const vProps = v['properties'] as Record<string, unknown>;
@@ -221,7 +239,7 @@ export class TypeRenderer {
       if (!hasOwn(bProps, n) || JSON.stringify(bProps[n]) !== JSON.stringify(s) || vReq.has(n) !== bReq.has(n)) return undefined;
     }
     for (const n of ownMemberNames(branch, skip)) if (!hasOwn(vProps, n)) return undefined;
-    return this.ref(name);
+    return this.ref(name, this.qualifierOf(key));
   }
 
   /** An object type literal `{ … }`. */

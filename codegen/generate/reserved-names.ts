@@ -36,7 +36,7 @@ export function reservedTypeNames(targetFiles: TargetFiles = qmpTargetFiles): Re
     compiled: { code: '', args: [], returns: [], events: [], greeting: 'greeting', message: 'message' },
   });
   for (const file of files.values()) {
-    if (file.name === 'types.ts') continue;
+    if (file.name === 'types.ts' || file.name === 'bigint-types.ts') continue;
     for (const n of file.names) names.add(n);
   }
   derived.set(targetFiles, names);

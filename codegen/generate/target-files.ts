@@ -12,6 +12,8 @@ import { emitTypes } from './emit-types.js';
 import { emitValidators, emitValidatorsCode, validatorsCodePragma } from './emit-validators.js';
 import { GeneratedFile, type HeaderInfo, type RuntimeModules } from './generated-file.js';
 import type { TargetModel } from './model.js';
+import { emitBigintTarget } from './emit-bigint-target.js';
+import { WideIntegers } from './wide-integers.js';
 
 /** What the files of a target are printed from. */
 export interface TargetFilesInput {
@@ -28,12 +30,13 @@ export interface TargetFilesInput {
 export function qmpTargetFiles(input: TargetFilesInput): Map<string, GeneratedFile> {
   const { model, header, runtime } = input;
   const file = (name: string, pragma?: string): GeneratedFile => new GeneratedFile(name, header, runtime, pragma);
+  const wide = new WideIntegers(model);
   const types = file('types.ts');
-  emitTypes(types, model);
+  emitTypes(types, model, wide);
   const commands = file('commands.ts');
-  emitCommands(commands, model);
+  emitCommands(commands, model, wide);
   const events = file('events.ts');
-  emitEvents(events, model);
+  emitEvents(events, model, wide);
   const validatorsCode = file('validators-code.ts', validatorsCodePragma);
   emitValidatorsCode(validatorsCode, input.compiled, input.deviceTable);
   const validators = file('validators.ts');
@@ -42,5 +45,24 @@ export function qmpTargetFiles(input: TargetFilesInput): Map<string, GeneratedFi
   emitTarget(target, model);
   const index = file('index.ts');
   emitIndex(index, model, { target, commands, events });
-  return new Map([types, commands, events, validatorsCode, validators, target, index].map((f) => [f.name, f]));
+  // the bigint entry (issue 13): only what mentions a 64-bit integer is declared again
+  const bigTypes = file('bigint-types.ts');
+  emitTypes(bigTypes, model, wide, 'bigint');
+  const bigCommands = file('bigint-commands.ts');
+  emitCommands(bigCommands, model, wide, 'bigint');
+  const bigEvents = file('bigint-events.ts');
+  emitEvents(bigEvents, model, wide, 'bigint');
+  const bigTarget = file('bigint-target.ts');
+  emitBigintTarget(bigTarget, model, wide);
+  const bigIndex = file('bigint.ts');
+  emitIndex(bigIndex, model, {
+    target: bigTarget,
+    commands: bigCommands,
+    events: bigEvents,
+    types: './bigint-types.js',
+    also: [commands, events],
+    note: 'Bigint mode: every 64-bit integer (QAPI `int`, `int64`, `uint64`, `size`) is a `bigint` in replies, events and arguments, small values included.',
+  });
+  const all = [types, commands, events, validatorsCode, validators, target, index, bigTypes, bigCommands, bigEvents, bigTarget, bigIndex];
+  return new Map(all.map((f) => [f.name, f]));
 }

@@ -92,4 +92,5 @@ export type {
   OtherEventName,
   QemuVersion,
   VersionMismatchPolicy,
+  QapiInt,
 } from "../../runtime/index.js";

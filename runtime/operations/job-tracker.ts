@@ -11,6 +11,7 @@ import { isRecord } from '../guards.js';
 import type { OperationsHost } from './host.js';
 import type { Job, JobOptions, JobProgress, JobResult } from './job-types.js';
 import { ProgressFeed } from './progress-feed.js';
+import { progressNumber } from './progress-number.js';
 
 const DEFAULT_PROGRESS_MS = 1000;
 
@@ -304,10 +305,10 @@ export class JobTracker {
   }
 
   #report(info: Record<string, unknown>): void {
-    const current = info['current-progress'];
-    const total = info['total-progress'];
+    const current = progressNumber(info['current-progress']);
+    const total = progressNumber(info['total-progress']);
     const status = info['status'];
-    if (typeof current !== 'number' || typeof total !== 'number' || typeof status !== 'string') return;
+    if (current === undefined || total === undefined || typeof status !== 'string') return;
     const last = this.#last;
     if (last && last.current === current && last.total === total && last.status === status) return;
     this.#last = { id: this.id, status, current, total };

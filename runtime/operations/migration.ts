@@ -14,6 +14,7 @@ import { QmpMigrationError } from './errors.js';
 import { isRecord } from '../guards.js';
 import type { OperationsHost } from './host.js';
 import { ProgressFeed } from './progress-feed.js';
+import { progressNumber } from './progress-number.js';
 
 /**
  * The `channels` argument of `migrate` in command map `C` (QEMU 9.1 and later); `never` for a
@@ -106,7 +107,7 @@ const MIN_PROGRESS_MS = 10;
 const ENDED = new Set(['completed', 'failed', 'cancelled']);
 
 function num(v: unknown): number {
-  return typeof v === 'number' ? v : 0;
+  return progressNumber(v) ?? 0;
 }
 
 function optionsProblem(o: MigrationOptions): string | undefined {
@@ -185,7 +186,8 @@ class MigrationFollower {
     this.#offs.push(
       host.on('MIGRATION', (ev) => this.#onStatus(ev)),
       host.on('MIGRATION_PASS', (ev) => {
-        if (isRecord(ev.data) && typeof ev.data['pass'] === 'number') this.#passes = ev.data['pass'];
+        const pass = isRecord(ev.data) ? progressNumber(ev.data['pass']) : undefined;
+        if (pass !== undefined) this.#passes = pass;
       }),
     );
     const signal = options.signal;
@@ -243,8 +245,8 @@ class MigrationFollower {
         const down = info?.['downtime'];
         const result: MigrationResult = {
           progress: this.#last ?? this.#progress(status, undefined),
-          totalTimeMs: typeof total === 'number' ? total : undefined,
-          downtimeMs: typeof down === 'number' ? down : undefined,
+          totalTimeMs: progressNumber(total),
+          downtimeMs: progressNumber(down),
         };
         this.#finish(() => this.#resolve(result), undefined);
       } else {

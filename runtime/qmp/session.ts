@@ -4,6 +4,7 @@
  * intake and validation, problems reported, teardown and the reconnect hand-over. Connecting is in
  * `connect.ts`, the checks of one command in `command.ts`; the public face is `client.ts`.
  */
+import { toBigints, type BigintShape } from '../bigint-table.js';
 import type { ExecuteOptions, QmpEvent, TargetBinding, TargetValidators, ValidationResult } from '../target.js';
 import {
   QmpCommandError,
@@ -296,7 +297,8 @@ export class QmpSession {
         return;
       }
     }
-    call.resolve(value);
+    const big = this.target?.bigints;
+    call.resolve(big && Object.hasOwn(big.returns, call.name) ? toBigints(big, big.returns[call.name] as BigintShape, value) : value);
   }
 
   /**
@@ -340,6 +342,8 @@ export class QmpSession {
         return;
       }
     }
+    const big = this.target?.bigints;
+    if (big && Object.hasOwn(big.events, name)) message['data'] = toBigints(big, big.events[name] as BigintShape, message['data']);
     this.stats.events++;
     this.hub.emit(message as unknown as QmpEvent, bytes);
   }

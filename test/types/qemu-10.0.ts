@@ -55,7 +55,7 @@ export async function callSites(qmp: QmpClient): Promise<void> {
     void none;
   });
   const done = await qmp.waitForEvent('BLOCK_JOB_COMPLETED');
-  const len: number = done.data.len;
+  const len: number | bigint = done.data.len; // int64: a QapiInt
   void len;
   for await (const ev of qmp.events({ names: ['SHUTDOWN', 'STOP'] })) {
     if (ev.event === 'SHUTDOWN') {
@@ -71,7 +71,7 @@ export async function callSites(qmp: QmpClient): Promise<void> {
   for await (const ev of qmp.events()) {
     if (ev.event === 'BLOCK_JOB_COMPLETED') {
       const device: string = ev.data.device;
-      const offset: number = ev.data.offset;
+      const offset: number | bigint = ev.data.offset;
       void [device, offset];
     } else if (ev.event === 'STOP') {
       const none: undefined = ev.data;
@@ -85,7 +85,7 @@ export async function callSites(qmp: QmpClient): Promise<void> {
   qmp.onAny((ev) => {
     switch (ev.event) {
       case 'BLOCK_JOB_COMPLETED':
-        void ev.data.len.toFixed();
+        void ev.data.len.toString();
         break;
       case 'SHUTDOWN':
         void ev.data.reason;
@@ -141,7 +141,7 @@ export async function mustNotCompile(qmp: QmpClient): Promise<void> {
     void ev.data.reason;
   });
   for await (const ev of qmp.events()) {
-    // @ts-expect-error narrowed to BLOCK_JOB_COMPLETED, `len` is a number (the open branch is gone)
+    // @ts-expect-error narrowed to BLOCK_JOB_COMPLETED, `len` is a number or bigint (the open branch is gone)
     if (ev.event === 'BLOCK_JOB_COMPLETED') void ev.data.len.toUpperCase();
     // @ts-expect-error not narrowed: the data of an event not yet told apart is unknown
     void ev.data.device;
@@ -159,7 +159,7 @@ export async function mustNotCompile(qmp: QmpClient): Promise<void> {
 export async function launcher(binary: string): Promise<void> {
   const q = await launchQemu({ binary, args: ['-machine', 'none'] });
   const v = await q.qmp.commands.queryVersion();
-  const major: number = v.qemu.major;
+  const major: number | bigint = v.qemu.major; // QAPI int: 64-bit
   void major;
   await q.close();
   // validators: synchronously from the validators entry, or loaded on demand from the index

@@ -52,7 +52,7 @@ export async function callSites(qmp: QmpClient): Promise<void> {
     void none;
   });
   const done = await qmp.waitForEvent('BLOCK_JOB_COMPLETED');
-  const len: number = done.data.len;
+  const len: number | bigint = done.data.len; // int64: a QapiInt
   void len;
 
   // helper types
@@ -102,7 +102,7 @@ export async function mustNotCompile(qmp: QmpClient): Promise<void> {
 export async function launcher(binary: string): Promise<void> {
   const q = await launchQemu({ binary, args: ['-machine', 'none'] });
   const v = await q.qmp.commands.queryVersion();
-  const major: number = v.qemu.major;
+  const major: number | bigint = v.qemu.major; // QAPI int: 64-bit
   void major;
   await q.close();
   // validators: synchronously from the validators entry, or loaded on demand from the index
