@@ -35,7 +35,7 @@ describe('schema → type (per construct)', () => {
     ['const', { const: 'x' }, 'open', '"x"'],
     ['empty closed object', { type: 'object', properties: {}, additionalProperties: false }, 'closed', 'Record<string, never>'],
     ['free-form object', { type: 'object' }, 'closed', '{ [key: string]: unknown; }'],
-    ['object', { type: 'object', properties: { 'a-b': { type: 'string' }, c: { type: 'integer' } }, required: ['c'], additionalProperties: false }, 'closed', '{ "a-b"?: string; c: number; }'],
+    ['object', { type: 'object', properties: { 'a-b': { type: 'string' }, c: { type: 'integer' } }, required: ['c'], additionalProperties: false }, 'closed', '{ "a-b"?: string; c: QapiInt; }'],
     [
       'tagged union: tag stays literal in the open form',
       { type: 'object', discriminator: { propertyName: 't' }, oneOf: [
