@@ -13,7 +13,8 @@
  * - `["a", s]`: an array whose elements are `s`;
  * - `["o", { member: s, … }, rest?]`: an object; only members holding integers are listed; `rest`
  *   is the shape of members not listed (a map's values);
- * - `["u", tag, { tagValue: s, … }]`: a flat union: the branch chosen by the tag member's value;
+ * - `["u", tag, { tagValue: s, … }, base]`: a flat union: the branch chosen by the tag member's
+ *   value, else (a branch that holds nothing more, or a tag value a newer QEMU added) `base`;
  * - `["alt", int?, array?, object?]`: an alternate: `int` (`1` or `0`) for a JSON number, `array` /
  *   `object` (a shape or `0`) for a JSON array / object.
  */
@@ -22,7 +23,7 @@ export type BigintShape =
   | string
   | readonly ['a', BigintShape]
   | readonly ['o', { readonly [member: string]: BigintShape }, BigintShape?]
-  | readonly ['u', string, { readonly [tagValue: string]: BigintShape }]
+  | readonly ['u', string, { readonly [tagValue: string]: BigintShape }, BigintShape]
   | readonly ['alt', 0 | 1, BigintShape | 0, BigintShape | 0];
 
 /** The 64-bit integers of a whole target: named types, command returns and event data holding any. */
@@ -63,7 +64,7 @@ export function toBigints(table: BigintTable, shape: BigintShape, value: unknown
     case 'u': {
       if (Array.isArray(value)) return value;
       const tag = (value as Record<string, unknown>)[shape[1]];
-      return typeof tag === 'string' && own(shape[2], tag) ? toBigints(table, shape[2][tag] as BigintShape, value) : value;
+      return toBigints(table, typeof tag === 'string' && own(shape[2], tag) ? (shape[2][tag] as BigintShape) : shape[3], value);
     }
     case 'alt': {
       const s = Array.isArray(value) ? shape[2] : shape[3];

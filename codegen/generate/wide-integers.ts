@@ -72,18 +72,7 @@ export class WideIntegers {
     if (typeof node['$ref'] === 'string') return resolveRef(this.model.schema, node['$ref'], file, where).key;
     if (isWideInteger(node)) return 1;
     const tag = unionTag(node);
-    if (tag !== undefined) {
-      const cases: Record<string, BigintShape> = {};
-      (node['oneOf'] as unknown[]).forEach((b, i) => {
-        const at = `${where}/oneOf/${i}`;
-        if (!isRecord(b)) throw new GenerateError(at, 'is not a schema object');
-        const s = this.shape(b, file, at);
-        const t = isRecord(b['properties']) ? b['properties'][tag] : undefined;
-        const values = isRecord(t) ? ('const' in t ? [t['const']] : Array.isArray(t['enum']) ? t['enum'] : []) : [];
-        if (s !== undefined) for (const v of values) if (typeof v === 'string') cases[v] = s;
-      });
-      return ['u', tag, cases];
-    }
+    if (tag !== undefined) return this.union(node, tag, file, where);
     const alternatives = Array.isArray(node['anyOf']) ? node['anyOf'] : Array.isArray(node['oneOf']) ? node['oneOf'] : Array.isArray(node['type']) ? node['type'].map((t) => ({ ...node, type: t })) : undefined;
     if (alternatives !== undefined) return this.alternate(alternatives, file, where);
     if (node['type'] === 'array') {
@@ -98,6 +87,38 @@ export class WideIntegers {
     }
     const rest = this.shape(node['additionalProperties'], file, `${where}/additionalProperties`);
     return rest === undefined ? ['o', members] : ['o', members, rest];
+  }
+
+  /**
+   * A flat union's shape: the members every branch holds alike (the base) as the fallback, which
+   * also serves a tag value a newer QEMU adds; only the branches that differ from it are listed. A
+   * union whose branches all agree is just that object shape.
+   */
+  private union(node: JsonSchema, tag: string, file: SchemaFile, where: string): BigintShape {
+    const cases: [string, BigintShape | undefined][] = [];
+    (node['oneOf'] as unknown[]).forEach((b, i) => {
+      const at = `${where}/oneOf/${i}`;
+      if (!isRecord(b)) throw new GenerateError(at, 'is not a schema object');
+      const s = this.shape(b, file, at);
+      const t = isRecord(b['properties']) ? b['properties'][tag] : undefined;
+      const values = isRecord(t) ? ('const' in t ? [t['const']] : Array.isArray(t['enum']) ? t['enum'] : []) : [];
+      for (const v of values) if (typeof v === 'string') cases.push([v, s]);
+    });
+    const texts = cases.map(([, s]) => JSON.stringify(s ?? null));
+    if (cases.length > 0 && texts.every((t) => t === texts[0]) && cases[0]?.[1] !== undefined) return cases[0][1];
+    // the base: members with one shape in every branch that is an object shape
+    const objects = cases.map(([, s]) => (Array.isArray(s) && s[0] === 'o' ? (s[1] as Record<string, BigintShape>) : s === undefined ? {} : undefined));
+    const base: Record<string, BigintShape> = {};
+    if (objects.every((o) => o !== undefined)) {
+      const first = objects[0] ?? {};
+      for (const [m, ms] of Object.entries(first)) {
+        if (objects.every((o) => o !== undefined && Object.hasOwn(o, m) && JSON.stringify(o[m]) === JSON.stringify(ms))) base[m] = ms;
+      }
+    }
+    const fallback: BigintShape = ['o', base];
+    const listed: Record<string, BigintShape> = {};
+    for (const [v, s] of cases) if (JSON.stringify(s ?? ['o', {}]) !== JSON.stringify(fallback)) listed[v] = s ?? ['o', {}];
+    return ['u', tag, listed, fallback];
   }
 
   /** An alternate's shape: one alternative per JSON kind (QAPI alternates are told apart by it). */

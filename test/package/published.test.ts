@@ -172,6 +172,13 @@ try {
 import { validateArguments } from 'qmp-sdk/validators';
 import { createQmpServer } from 'qmp-sdk/testing';
 import type { QmpCommandMap } from 'qmp-sdk/qemu-7.2-x86_64';
+import { QmpClient as BigintClient, type QapiInt } from 'qmp-sdk/bigint';
+import type { BlockDeviceStats } from 'qmp-sdk/qemu-7.2-x86_64/bigint';
+import type { QmpEventMap } from 'qmp-sdk/qemu-10.0-x86_64/bigint';
+export const rd = (s: BlockDeviceStats): bigint => s.rd_bytes;
+export const offset = (d: QmpEventMap['RTC_CHANGE']): bigint => d.offset;
+export async function size(qmp: BigintClient): Promise<bigint | undefined> { return (await qmp.commands.queryNamedBlockNodes())[0]?.image['virtual-size']; }
+export const wide: QapiInt = 1n;
 export async function status(qmp: QmpClient): Promise<StatusInfo> { return qmp.commands.queryStatus(); }
 export const ok: boolean = validateArguments('blockdev-del', { 'node-name': 'n' }).ok;
 export type Q = QmpCommandMap['query-status']['returns'];
