@@ -32,7 +32,13 @@ describe('declarations for TypeScript 5', () => {
     expect(ts5.version).toMatch(/^5\./);
     const outDir = join(tmp.dir, 'dist');
     // the full 10.0 target (index pulls in everything) and the 7.2 validator-only entry
-    const entries = [join(root, 'generated/qemu-10.0-x86_64/index.ts'), join(root, 'generated/qemu-7.2-x86_64/validators.ts')];
+    const entries = [
+      join(root, 'generated/qemu-10.0-x86_64/index.ts'),
+      join(root, 'generated/qemu-7.2-x86_64/validators.ts'),
+      // the bigint entries (issue 13)
+      join(root, 'generated/qemu-10.0-x86_64/bigint.ts'),
+      join(root, 'generated/qemu-7.2-x86_64/bigint.ts'),
+    ];
     const program = ts.createProgram(entries, { ...projectOptions(), noEmit: false, declaration: true, emitDeclarationOnly: true, outDir, rootDir: root });
     const emitted = program.emit();
     expect(emitted.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
@@ -42,6 +48,16 @@ describe('declarations for TypeScript 5', () => {
       [
         `import { QmpClient, type StatusInfo } from ${JSON.stringify(join(outDir, 'generated/qemu-10.0-x86_64/index.js'))};`,
         `import { validateArguments } from ${JSON.stringify(join(outDir, 'generated/qemu-7.2-x86_64/validators.js'))};`,
+        `import { QmpClient as BigintClient } from ${JSON.stringify(join(outDir, 'generated/qemu-10.0-x86_64/bigint.js'))};`,
+        `import type { BlockDeviceStats } from ${JSON.stringify(join(outDir, 'generated/qemu-7.2-x86_64/bigint.js'))};`,
+        'export const rd = (s: BlockDeviceStats): bigint => s.rd_bytes;',
+        'export async function g(path: string): Promise<bigint | undefined> {',
+        '  const qmp = await BigintClient.connect({ path });',
+        "  await qmp.commands.blockResize({ 'node-name': 'n0', size: 2n ** 60n });",
+        '  const stats = await qmp.commands.queryBlockstats();',
+        '  await qmp.close();',
+        '  return stats[0]?.stats.rd_bytes;',
+        '}',
         'export async function f(path: string): Promise<boolean> {',
         '  const qmp = await QmpClient.connect({ path });',
         '  const s: StatusInfo = await qmp.commands.queryStatus();',
