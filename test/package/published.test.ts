@@ -192,6 +192,10 @@ export const bad = (qmp: QmpClient) => qmp.execute('no-such-command');
     const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(example).toContain("from 'qmp-sdk'");
     writeFileSync(join(dir, 'src/readme.ts'), `${example ?? ''}\nexport {};\n`);
+    // and the README's bigint-mode example (issue 13)
+    const bigintExample = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.includes("from 'qmp-sdk/bigint'"));
+    expect(bigintExample).toBeDefined();
+    writeFileSync(join(dir, 'src/readme-bigint.ts'), `${bigintExample ?? ''}\nexport {};\n`);
     expect(compile(dir)).toBe('');
   }, 120_000);
 
