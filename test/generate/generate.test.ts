@@ -12,7 +12,7 @@ describe('generate the fixture target', () => {
   it('writes every file with the header (version and input, no date)', async () => {
     const r = await generateTarget({ schemaDir: fixtureDir, outDir: out, runtimeImport: runtimeAbs });
     expect(r.counts).toEqual({ types: 11, commands: 10, events: 3 });
-    expect(readdirSync(out).sort()).toEqual(['commands.ts', 'events.ts', 'index.ts', 'target.ts', 'types.ts', 'validators-code.ts', 'validators.ts']);
+    expect(readdirSync(out).sort()).toEqual(['bigint-commands.ts', 'bigint-events.ts', 'bigint-target.ts', 'bigint-types.ts', 'bigint.ts', 'commands.ts', 'events.ts', 'index.ts', 'target.ts', 'types.ts', 'validators-code.ts', 'validators.ts']);
     for (const f of readdirSync(out)) {
       const text = readFileSync(join(out, f), 'utf8');
       expect(text.split('\n').slice(0, 2)).toEqual([
