@@ -182,7 +182,7 @@ describe('layering', () => {
   });
 
   it("typedoc/entries re-export only the package's public entry points (the API reference shows what users import)", () => {
-    const publicEntries = new Set(['../../runtime/index.js', '../../testing/index.js', '../../codegen/index.js', '../../generated/qemu-10.0-x86_64/index.js', '../../generated/qemu-10.0-x86_64/validators.js']);
+    const publicEntries = new Set(['../../runtime/index.js', '../../testing/index.js', '../../codegen/index.js', '../../generated/qemu-10.0-x86_64/index.js', '../../generated/qemu-10.0-x86_64/validators.js', '../../generated/qemu-10.0-x86_64/bigint.js']);
     expect(offending('typedoc/entries', (s) => publicEntries.has(s))).toEqual([]);
   });
 });
