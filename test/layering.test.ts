@@ -27,7 +27,7 @@ describe('layering', () => {
   it('runtime/ top level: index.ts re-exports the layers; every other file (contract and shared helpers) imports only node:* and its top-level siblings', () => {
     expect(tsFiles('runtime', false)).toContain('runtime/index.ts');
     const sibling = (s: string): boolean => /^\.\/[\w-]+\.js$/.test(s);
-    const layer = (s: string): boolean => /^\.\/(core|qmp)\/[\w-]+\.js$/.test(s) || s === './operations/index.js';
+    const layer = (s: string): boolean => /^\.\/(core|qmp|qga)\/[\w-]+\.js$/.test(s) || s === './operations/index.js';
     expect(offending('runtime', (s, f) => s.startsWith('node:') || sibling(s) || (f === 'runtime/index.ts' && layer(s)), false)).toEqual([]);
   });
 
@@ -52,6 +52,15 @@ describe('layering', () => {
     expect(specifiers('runtime/qmp/client.ts')).toContain('./session.js');
     // The launcher reaches the client only through its seam (LaunchConnector), never the class.
     expect(specifiers('runtime/qmp/launcher.ts').filter((s) => s === './client.js' || s === './session.js')).toEqual([]);
+  });
+
+  it('runtime/qga (the guest agent session and face) imports node:*, its own files, the core and the shared modules; never the QMP dialect', () => {
+    const allowed = (s: string): boolean =>
+      s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || /^\.\.\/core\/[\w-]+\.js$/.test(s) || (/^\.\.\/[\w-]+\.js$/.test(s) && s !== '../index.js');
+    expect(tsFiles('runtime/qga')).toContain('runtime/qga/session.ts');
+    expect(offending('runtime/qga', allowed)).toEqual([]);
+    expect(specifiers('runtime/qga/session.ts')).toContain('../core/request-core.js');
+    expect(specifiers('runtime/qga/client.ts')).toContain('./session.js');
   });
 
   it('runtime/operations imports only node:*, its own files and the contract\'s errors, target, timers and guards', () => {
@@ -115,7 +124,7 @@ describe('layering', () => {
 
   it('the test server (testing/, its own layer) imports only node:*, its own files, the runtime contract, the option checker and the lossless JSON parser/serialiser', () => {
     expect(tsFiles('testing')).toContain('testing/server.ts');
-    const runtime = new Set(['../runtime/target.js', '../runtime/options.js', '../runtime/json-parse.js', '../runtime/json-stringify.js']);
+    const runtime = new Set(['../runtime/target.js', '../runtime/options.js', '../runtime/json-parse.js', '../runtime/json-stringify.js', '../runtime/qga/types.js']);
     expect(offending('testing', (s) => s.startsWith('node:') || s.startsWith('./') || runtime.has(s))).toEqual([]);
   });
 
@@ -182,7 +191,7 @@ describe('layering', () => {
   });
 
   it("typedoc/entries re-export only the package's public entry points (the API reference shows what users import)", () => {
-    const publicEntries = new Set(['../../runtime/index.js', '../../testing/index.js', '../../codegen/index.js', '../../generated/qemu-10.0-x86_64/index.js', '../../generated/qemu-10.0-x86_64/validators.js', '../../generated/qemu-10.0-x86_64/bigint.js']);
+    const publicEntries = new Set(['../../runtime/index.js', '../../testing/index.js', '../../codegen/index.js', '../../generated/qemu-10.0-x86_64/index.js', '../../generated/qemu-10.0-x86_64/validators.js', '../../generated/qemu-10.0-x86_64/bigint.js', '../../generated/qga-10.0/index.js', '../../generated/qga-10.0/validators.js']);
     expect(offending('typedoc/entries', (s) => publicEntries.has(s))).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import type { TargetModel } from './model.js';
 import type { WideIntegers } from './wide-integers.js';
 
 /** Prints `bigint-target.ts`. */
-export function emitBigintTarget(file: GeneratedFile, model: TargetModel, wide: WideIntegers): void {
+export function emitBigintTarget(file: GeneratedFile, model: TargetModel, wide: WideIntegers, bindingType: 'TargetBinding' | 'QgaTargetBinding' = 'TargetBinding'): void {
   const table = wide.table();
   // one JSON text, one entry per line (JSON.parse: member names such as `__proto__` stay plain members)
   const parts: string[] = [];
@@ -20,7 +20,7 @@ export function emitBigintTarget(file: GeneratedFile, model: TargetModel, wide: 
   });
   parts.push('}}');
   const tableType = file.runtimeSymbol('BigintTable');
-  const bindingType = file.runtimeSymbol('TargetBinding');
+  const binding = file.runtimeSymbol(bindingType);
   const base = file.namespace('./target.js', 'base', false);
   const name = model.schema.name.replace(/[^A-Za-z0-9._-]/g, '_');
   file.print([
@@ -31,6 +31,6 @@ export function emitBigintTarget(file: GeneratedFile, model: TargetModel, wide: 
   ].join('\n'));
   file.print([
     `/** The binding of the bigint entry of ${name}: \`target.ts\`'s, plus the table by which replies and events deliver every 64-bit integer as a \`bigint\`. */`,
-    `export const target: ${bindingType} = Object.freeze({ ...${base}.target, bigints: bigintTable });`,
+    `export const target: ${binding} = Object.freeze({ ...${base}.target, bigints: bigintTable });`,
   ].join('\n'));
 }

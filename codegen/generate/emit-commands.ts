@@ -16,6 +16,7 @@ function argsType(r: TypeRenderer, model: TargetModel, c: CommandModel): ts.Type
 
 /** Type of a command's return in the map. */
 function returnsType(r: TypeRenderer, model: TargetModel, c: CommandModel): ts.TypeNode {
+  if (!c.successResponse) return keyword('undefined'); // answers nothing on success: the call resolves with undefined
   if (c.returnsName !== undefined) return r.ref(c.returnsName);
   if (isEmptyObject(c.returns)) return f.createTypeReferenceNode('Record', [keyword('string'), keyword('never')]);
   return r.type(c.returns, 'open', 'returns', `${model.schema.display}/returns.json#/definitions/${c.wire}`);
@@ -23,7 +24,8 @@ function returnsType(r: TypeRenderer, model: TargetModel, c: CommandModel): ts.T
 
 /** Doc lines of a command (description, sections, wire name). */
 function commandDoc(c: CommandModel): string[] {
-  const extra = [safeLine(`Wire name: \`${wireText(c.wire)}\`${c.allowOob ? ' (may be sent out-of-band)' : ''}.`)];
+  const note = c.allowOob ? ' (may be sent out-of-band)' : c.successResponse ? '' : ' (answers nothing on success: the call resolves with `undefined`)';
+  const extra = [safeLine(`Wire name: \`${wireText(c.wire)}\`${note}.`)];
   return docLines(c.args, { sections: true, extra });
 }
 
@@ -31,10 +33,14 @@ function commandDoc(c: CommandModel): string[] {
  * Prints `commands.ts`, or in `mode` `bigint` `bigint-commands.ts`: the map and methods of the
  * bigint entry, declaring only the commands whose arguments or return hold a 64-bit integer and
  * taking every other one from `commands.ts` (`extends Pick<…>`, which keeps their docs); the
- * `commandInfo` table is `commands.ts`'s.
+ * `commandInfo` table is `commands.ts`'s. `prefix` names the map and the methods (`Qmp` →
+ * `QmpCommandMap`, `QmpCommandName`, `QmpCommandMethods`; the guest agent's targets use `Qga`).
  */
-export function emitCommands(file: GeneratedFile, model: TargetModel, wide: WideIntegers, mode: IntegerMode = 'default'): void {
+export function emitCommands(file: GeneratedFile, model: TargetModel, wide: WideIntegers, mode: IntegerMode = 'default', prefix: 'Qmp' | 'Qga' = 'Qmp'): void {
   const big = mode === 'bigint';
+  const mapName = `${prefix}CommandMap`;
+  const nameName = `${prefix}CommandName`;
+  const methodsName = `${prefix}CommandMethods`;
   const r = new TypeRenderer(model, file.namespace(big ? './bigint-types.js' : './types.js', 'T', true), { wideInt: integerType(file, mode) });
   const executeOptions = file.runtimeSymbol('ExecuteOptions');
   const commandInfo = file.runtimeSymbol('CommandInfo');
@@ -80,8 +86,8 @@ export function emitCommands(file: GeneratedFile, model: TargetModel, wide: Wide
       ])),
     );
   }
-  const nameParam = (): ts.TypeParameterDeclaration => f.createTypeParameterDeclaration(undefined, 'N', f.createTypeReferenceNode('QmpCommandName'));
-  const indexed = (member: string): ts.TypeNode => f.createIndexedAccessTypeNode(f.createIndexedAccessTypeNode(f.createTypeReferenceNode('QmpCommandMap'), f.createTypeReferenceNode('N')), f.createLiteralTypeNode(str(member)));
+  const nameParam = (): ts.TypeParameterDeclaration => f.createTypeParameterDeclaration(undefined, 'N', f.createTypeReferenceNode(nameName));
+  const indexed = (member: string): ts.TypeNode => f.createIndexedAccessTypeNode(f.createIndexedAccessTypeNode(f.createTypeReferenceNode(mapName), f.createTypeReferenceNode('N')), f.createLiteralTypeNode(str(member)));
   const shared = (name: string, keys: readonly string[]): ts.HeritageClause[] | undefined => {
     if (!big) return undefined;
     const d = file.namespace('./commands.js', 'D', true);
@@ -90,13 +96,13 @@ export function emitCommands(file: GeneratedFile, model: TargetModel, wide: Wide
   };
   const bigNote = big ? ' 64-bit integers are `bigint` (the bigint entry).' : '';
   const statements = [
-    withDoc(f.createInterfaceDeclaration(exported(), 'QmpCommandMap', undefined, shared('QmpCommandMap', sharedWires), mapMembers), [
+    withDoc(f.createInterfaceDeclaration(exported(), mapName, undefined, shared(mapName, sharedWires), mapMembers), [
       `Every command of ${safeLine(model.schema.name)}: wire name → arguments (\`undefined\` when it takes none) and return type.${bigNote}`,
     ]),
-    withDoc(f.createTypeAliasDeclaration(exported(), 'QmpCommandName', undefined, f.createIntersectionTypeNode([f.createTypeOperatorNode(ts.SyntaxKind.KeyOfKeyword, f.createTypeReferenceNode('QmpCommandMap')), keyword('string')])), ['Wire name of a command.']),
+    withDoc(f.createTypeAliasDeclaration(exported(), nameName, undefined, f.createIntersectionTypeNode([f.createTypeOperatorNode(ts.SyntaxKind.KeyOfKeyword, f.createTypeReferenceNode(mapName)), keyword('string')])), ['Wire name of a command.']),
     withDoc(f.createTypeAliasDeclaration(exported(), 'CommandArguments', [nameParam()], indexed('args')), ['Arguments of command `N`.']),
     withDoc(f.createTypeAliasDeclaration(exported(), 'CommandReturn', [nameParam()], indexed('returns')), ['Return type of command `N`.']),
-    withDoc(f.createInterfaceDeclaration(exported(), 'QmpCommandMethods', undefined, shared('QmpCommandMethods', sharedMethods), methods), [
+    withDoc(f.createInterfaceDeclaration(exported(), methodsName, undefined, shared(methodsName, sharedMethods), methods), [
       'camelCase methods on `client.commands`; each delegates to `execute(<wire name>, args, options)`.',
     ]),
     withDoc(

@@ -27,7 +27,7 @@ afterAll(() => tmp.done());
 
 describe('declarations for TypeScript 5', () => {
   // Two whole-program compiles (TypeScript 6 emit, then 5.9): 20-50 s on a loaded 2-core machine.
-  it('emitted .d.ts (10.0 target, 7.2 validators, runtime) compile under TypeScript 5.9 strict', { timeout: 180_000 }, () => {
+  it('emitted .d.ts (10.0 target, 7.2 validators, the guest agent targets, runtime) compile under TypeScript 5.9 strict', { timeout: 180_000 }, () => {
     const ts5 = loadTs5();
     expect(ts5.version).toMatch(/^5\./);
     const outDir = join(tmp.dir, 'dist');
@@ -38,6 +38,10 @@ describe('declarations for TypeScript 5', () => {
       // the bigint entries (issue 13)
       join(root, 'generated/qemu-10.0-x86_64/bigint.ts'),
       join(root, 'generated/qemu-7.2-x86_64/bigint.ts'),
+      join(root, 'generated/qga-10.0/index.ts'),
+      join(root, 'generated/qga-7.2/index.ts'),
+      join(root, 'generated/qga-10.0/validators.ts'),
+      join(root, 'generated/qga-10.0/bigint.ts'),
     ];
     const program = ts.createProgram(entries, { ...projectOptions(), noEmit: false, declaration: true, emitDeclarationOnly: true, outDir, rootDir: root });
     const emitted = program.emit();
@@ -51,12 +55,26 @@ describe('declarations for TypeScript 5', () => {
         `import { QmpClient as BigintClient } from ${JSON.stringify(join(outDir, 'generated/qemu-10.0-x86_64/bigint.js'))};`,
         `import type { BlockDeviceStats } from ${JSON.stringify(join(outDir, 'generated/qemu-7.2-x86_64/bigint.js'))};`,
         'export const rd = (s: BlockDeviceStats): bigint => s.rd_bytes;',
-        'export async function g(path: string): Promise<bigint | undefined> {',
+        'export async function gBig(path: string): Promise<bigint | undefined> {',
         '  const qmp = await BigintClient.connect({ path });',
         "  await qmp.commands.blockResize({ 'node-name': 'n0', size: 2n ** 60n });",
         '  const stats = await qmp.commands.queryBlockstats();',
         '  await qmp.close();',
         '  return stats[0]?.stats.rd_bytes;',
+        '}',
+        `import { QgaClient, isQgaNoAgentError, type GuestOSInfo } from ${JSON.stringify(join(outDir, 'generated/qga-10.0/index.js'))};`,
+        `import { QgaClient as BigQga } from ${JSON.stringify(join(outDir, 'generated/qga-10.0/bigint.js'))};`,
+        'export const ns = async (q: BigQga): Promise<bigint> => q.commands.guestGetTime();',
+        `import { QgaClient as Qga72 } from ${JSON.stringify(join(outDir, 'generated/qga-7.2/index.js'))};`,
+        `import { validateArguments as validateQga } from ${JSON.stringify(join(outDir, 'generated/qga-10.0/validators.js'))};`,
+        'export async function g(path: string): Promise<GuestOSInfo | undefined> {',
+        '  const qga = await QgaClient.connect({ path, syncTimeoutMs: 1000 }).catch((e: unknown) => (isQgaNoAgentError(e) ? undefined : Promise.reject(e)));',
+        '  if (!qga) return undefined;',
+        '  const t: number | bigint = await qga.commands.guestGetTime();',
+        "  const none: Record<string, never> = await qga.execute('guest-ping');",
+        '  await (await Qga72.connect({ path })).close();',
+        "  void t, none, validateQga('guest-ping', undefined);",
+        '  return qga.commands.guestGetOsinfo();',
         '}',
         'export async function f(path: string): Promise<boolean> {',
         '  const qmp = await QmpClient.connect({ path });',

@@ -119,7 +119,10 @@ describe('package hygiene of the tarball', () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const { analysis } = JSON.parse(r.stdout) as { analysis: { entrypoints: Record<string, unknown>; problems: Array<{ kind: string; entrypoint: string; resolutionKind: string }> } };
     const entries = Object.keys(analysis.entrypoints).filter((e) => e !== './package.json');
-    expect(entries.length).toBe(10);
+    // every entry of the exports map (the bigint entries of issue 13 included)
+    const exportsMap = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports;
+    expect(entries.sort()).toEqual(Object.keys(exportsMap).filter((e) => e !== './package.json').sort());
+    expect(entries).toContain('./bigint');
     const problems = analysis.problems.map((p) => `${p.entrypoint} ${p.resolutionKind} ${p.kind}`).sort();
     const expected = entries.flatMap((e) => [`${e} node10 NoResolution`, `${e} node16-cjs CJSResolvesToESM`]).sort();
     expect(problems).toEqual(expected);
