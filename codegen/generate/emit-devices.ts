@@ -22,8 +22,12 @@ function valueType(r: TypeRenderer, v: DeviceValue, mode: DeviceArgumentMode): t
   switch (v.kind) {
     case 'bool':
       return mode === 'json' ? keyword('boolean') : union([keyword('boolean'), ...keyvalBoolStrings.map((s) => literalType(s))]);
-    case 'int':
-      return mode === 'json' ? keyword('number') : union([keyword('number'), v.size ? keyword('string') : numericString()]);
+    case 'int': {
+      // a 64-bit property (beyond ±(2^53 − 1)) also takes a bigint, sent digit for digit (issue 13)
+      const safe = BigInt(Number.MAX_SAFE_INTEGER);
+      const num = v.min < -safe || v.max > safe ? [keyword('number'), f.createKeywordTypeNode(ts.SyntaxKind.BigIntKeyword)] : [keyword('number')];
+      return mode === 'json' ? union(num) : union([...num, v.size ? keyword('string') : numericString()]);
+    }
     case 'str':
       return mode === 'json' ? keyword('string') : scalar();
     case 'devfn':

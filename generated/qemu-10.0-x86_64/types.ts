@@ -14359,7 +14359,7 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   f16c?: boolean;
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  family?: number;
+  family?: number | bigint;
   /** (QOM type `bool`) */
   "fb-clear"?: boolean;
   /** (QOM type `bool`) */
@@ -14577,9 +14577,9 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   lam?: boolean;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "lbr-fmt"?: number;
+  "lbr-fmt"?: number | bigint;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  lbr_fmt?: number;
+  lbr_fmt?: number | bigint;
   /** (QOM type `bool`) */
   lbrv?: boolean;
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
@@ -14621,7 +14621,7 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   mmxext?: boolean;
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  model?: number;
+  model?: number | bigint;
   /** (QOM type `string`) */
   "model-id"?: string;
   /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
@@ -14843,7 +14843,7 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   "start-powered-off"?: boolean;
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  stepping?: number;
+  stepping?: number | bigint;
   /** (QOM type `bool`) */
   stibp?: boolean;
   /** (QOM type `bool`) */
@@ -14883,7 +14883,7 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   "tsc-deadline"?: boolean;
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  "tsc-frequency"?: number;
+  "tsc-frequency"?: number | bigint;
   /** (QOM type `bool`) */
   "tsc-scale"?: boolean;
   /** (QOM type `bool`) */
@@ -14895,7 +14895,7 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   "tsx-ldtrk"?: boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "ucode-rev"?: number;
+  "ucode-rev"?: number | bigint;
   /** (QOM type `bool`) */
   umip?: boolean;
   /** (QOM type `strList`) */
@@ -15193,7 +15193,7 @@ export interface DevicePropsPciDevice extends DeviceAddCommon {
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   romsize?: number;
   /** Maximum buffer size allocated for bounce buffers used for mapped access to indirect DMA memory. (QOM type `size` 0..18446744073709551615, default `4096`) */
-  "x-max-bounce-buffer-size"?: number;
+  "x-max-bounce-buffer-size"?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "x-pcie-ari-nextfn-1"?: boolean;
   /** (QOM type `bool`, default `true`) */
@@ -15401,7 +15401,7 @@ export interface DevicePropsMaxX8664Cpu extends DevicePropsCpu {
 /** Properties every device model below the QOM type `vmbus-dev` has. */
 export interface DevicePropsVmbusDev extends DeviceAddCommon {
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  addr?: number;
+  addr?: number | bigint;
   /** UUID (aka GUID) or "auto" for random value (default). (QOM type `str`, default `"auto"`) */
   instanceid?: string;
   /** (QOM type `link<memory-backend>`) */
@@ -15451,19 +15451,19 @@ export interface DevicePropsIdeDevice extends DeviceAddCommon {
   /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number;
+  discard_granularity?: number | bigint;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number;
+  logical_block_size?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number;
+  min_io_size?: number | bigint;
   /** (QOM type `str`) */
   model?: string;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number;
+  opt_io_size?: number | bigint;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number;
+  physical_block_size?: number | bigint;
   /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
   /** (QOM type `str`) */
@@ -15481,19 +15481,19 @@ export interface DevicePropsIdeDevice extends DeviceAddCommon {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  wwn?: number;
+  wwn?: number | bigint;
 }
 
 /** Properties every device model below the QOM type `generic-sdhci` has. */
 export interface DevicePropsGenericSdhci extends DeviceAddCommon {
   /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
-  capareg?: number;
+  capareg?: number | bigint;
   /** (QOM type `link<memory-region>`) */
   dma?: string;
   /** (QOM type `uint8` 0..255, default `2`) */
   endianness?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  maxcurr?: number;
+  maxcurr?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "pending-insert-quirk"?: boolean;
   /** (QOM type `uint8` 0..255, default `2`) */
@@ -15569,7 +15569,7 @@ export interface DevicePropsMegasasBase extends DevicePropsPciDevice {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   msix?: OnOffAuto;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  sas_address?: number;
+  sas_address?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   use_jbod?: boolean;
 }
@@ -15595,13 +15595,13 @@ export interface DevicePropsPciXhci extends DevicePropsPciDevice {
 /** Properties every device model below the QOM type `pc-dimm` has. */
 export interface DevicePropsPcDimm extends DeviceAddCommon {
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  addr?: number;
+  addr?: number | bigint;
   /** (QOM type `link<memory-backend>`) */
   memdev?: string;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  size?: number;
+  size?: number | bigint;
   /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   slot?: number;
 }
@@ -15613,15 +15613,15 @@ export interface DevicePropsPciBridge extends DevicePropsBasePciBridge {
   /** (QOM type `uint8` 0..255, default `0`) */
   chassis_nr?: number;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "io-reserve"?: number;
+  "io-reserve"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "mem-reserve"?: number;
+  "mem-reserve"?: number | bigint;
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref32-reserve"?: number;
+  "pref32-reserve"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref64-reserve"?: number;
+  "pref64-reserve"?: number | bigint;
   /** (QOM type `bool`, default `true`) */
   shpc?: boolean;
 }
@@ -15675,7 +15675,7 @@ export interface DevicePropsPciQxl extends DevicePropsPciDevice {
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vram64_size_mb?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `67108864`) */
-  vram_size?: number;
+  vram_size?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vram_size_mb?: number;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -15703,7 +15703,7 @@ export interface DevicePropsScsiDevice extends DeviceAddCommon {
 /** Properties every device model below the QOM type `scsi-disk-base` has. */
 export interface DevicePropsScsiDiskBase extends DevicePropsScsiDevice {
   /** (QOM type `uint64` 0..18446744073709551615, default `2147483647`) */
-  max_io_size?: number;
+  max_io_size?: number | bigint;
   /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
   /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
@@ -15745,7 +15745,7 @@ export interface DevicePropsUefiVarsSysbus extends DeviceAddCommon {
   /** (QOM type `str`) */
   jsonfile?: string;
   /** (QOM type `size` 0..18446744073709551615, default `262144`) */
-  size?: number;
+  size?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "use-pio"?: boolean;
 }
@@ -16193,7 +16193,7 @@ export interface DevicePropsVhostVdpaDevicePciBase extends DevicePropsVirtioPci 
 /** Properties every device model below the QOM type `vhost-vsock-pci-base` has. */
 export interface DevicePropsVhostVsockPciBase extends DevicePropsVirtioPci {
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "guest-cid"?: number;
+  "guest-cid"?: number | bigint;
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   seqpacket?: OnOffAuto;
   /** (QOM type `uint32` 0..4294967295, default `3`) */
@@ -16235,7 +16235,7 @@ export interface DevicePropsVirtioBalloonPciBase extends DevicePropsVirtioPci {
   /** (QOM type `guest statistics`) */
   "guest-stats"?: unknown;
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  "guest-stats-polling-interval"?: number;
+  "guest-stats-polling-interval"?: number | bigint;
   /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
   /** (QOM type `link<iothread>`) */
@@ -16267,7 +16267,7 @@ export interface DevicePropsVirtioBlkPciBase extends DevicePropsVirtioPci {
   /** (QOM type `bool`, default `true`) */
   discard?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number;
+  discard_granularity?: number | bigint;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -16283,7 +16283,7 @@ export interface DevicePropsVirtioBlkPciBase extends DevicePropsVirtioPci {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number;
+  logical_block_size?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number;
   /** (QOM type `uint32` 0..4294967295, default `4194303`) */
@@ -16291,13 +16291,13 @@ export interface DevicePropsVirtioBlkPciBase extends DevicePropsVirtioPci {
   /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-write-zeroes-sectors"?: number;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number;
+  min_io_size?: number | bigint;
   /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number;
+  opt_io_size?: number | bigint;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number;
+  physical_block_size?: number | bigint;
   /** (QOM type `uint16` 0..65535, default `256`) */
   "queue-size"?: number;
   /** (QOM type `bool`, default `true`) */
@@ -16345,9 +16345,9 @@ export interface DevicePropsVirtioGpuPciBaseType extends DevicePropsVirtioGpuPci
   /** (QOM type `bool`, default `false`) */
   blob?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  hostmem?: number;
+  hostmem?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
-  max_hostmem?: number;
+  max_hostmem?: number | bigint;
   /** (QOM type `uint8` 0..255, default `2`) */
   "x-scanout-vmstate-version"?: number;
 }
@@ -16411,7 +16411,7 @@ export interface DevicePropsVirtioMdPci extends DevicePropsVirtioPci {
   /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  memaddr?: number;
+  memaddr?: number | bigint;
   /** (QOM type `link<memory-backend>`) */
   memdev?: string;
 }
@@ -16419,7 +16419,7 @@ export interface DevicePropsVirtioMdPci extends DevicePropsVirtioPci {
 /** Properties every device model below the QOM type `virtio-mem-pci-base` has. */
 export interface DevicePropsVirtioMemPciBase extends DevicePropsVirtioMdPci {
   /** (QOM type `size` 0..18446744073709551615) */
-  "block-size"?: number;
+  "block-size"?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "dynamic-memslots"?: boolean;
   /** (QOM type `bool`, default `true`) */
@@ -16429,9 +16429,9 @@ export interface DevicePropsVirtioMemPciBase extends DevicePropsVirtioMdPci {
   /** (QOM type `bool`, default `false`) */
   prealloc?: boolean;
   /** (QOM type `size` 0..18446744073709551615) */
-  "requested-size"?: number;
+  "requested-size"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615) */
-  size?: number;
+  size?: number | bigint;
   /** (QOM type `OnOffAuto`, default `"on"`) */
   "unplugged-inaccessible"?: OnOffAuto;
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
@@ -16543,7 +16543,7 @@ export interface DevicePropsVirtioRngPciBase extends DevicePropsVirtioPci {
   /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `9223372036854775807`) */
-  "max-bytes"?: number;
+  "max-bytes"?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `65536`) */
   period?: number;
   /** (QOM type `link<rng-backend>`) */
@@ -16623,9 +16623,9 @@ export interface DevicePropsVirtioVgaBaseType extends DevicePropsVirtioVgaBase {
   /** (QOM type `bool`, default `false`) */
   blob?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  hostmem?: number;
+  hostmem?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
-  max_hostmem?: number;
+  max_hostmem?: number | bigint;
   /** (QOM type `uint8` 0..255, default `2`) */
   "x-scanout-vmstate-version"?: number;
 }
@@ -16645,21 +16645,21 @@ export interface DevicePropsXenBlock extends DevicePropsXenDevice {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number;
+  discard_granularity?: number | bigint;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
   /** (QOM type `link<iothread>`) */
   iothread?: string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number;
+  logical_block_size?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `4`) */
   "max-ring-page-order"?: number;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number;
+  min_io_size?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number;
+  opt_io_size?: number | bigint;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number;
+  physical_block_size?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean;
   /** Virtual Disk specifier (d*p*\/xvd*\/hd*\/sd*). (QOM type `str`) */
@@ -17129,7 +17129,7 @@ export interface DeviceAddIch9Lpc extends DevicePropsPciDevice {
   /** (QOM type `bool`, default `true`) */
   "x-smi-cpu-hotunplug"?: boolean;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "x-smi-negotiated-features"?: number;
+  "x-smi-negotiated-features"?: number | bigint;
   /** (QOM type `bool`, default `true`) */
   "x-smi-periodic-timer"?: boolean;
   /** (QOM type `bool`, default `true`) */
@@ -17713,7 +17713,7 @@ export interface DeviceAddBochsDisplay extends DevicePropsPciDevice {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   refresh_rate?: number;
   /** (QOM type `size` 0..18446744073709551615, default `16777216`) */
-  vgamem?: number;
+  vgamem?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   xmax?: number;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -17775,7 +17775,7 @@ export interface DeviceAddCfiPflash01 extends DeviceAddCommon {
   /** (QOM type `bool`, default `false`) */
   "old-multiple-chip-handling"?: boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "sector-length"?: number;
+  "sector-length"?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   secure?: boolean;
   /** (QOM type `uint8` 0..255, default `0`) */
@@ -17859,13 +17859,13 @@ export interface DeviceAddCxlRp extends DevicePropsPcieRootPortBase {
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "io-reserve"?: number;
+  "io-reserve"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "mem-reserve"?: number;
+  "mem-reserve"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref32-reserve"?: number;
+  "pref32-reserve"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref64-reserve"?: number;
+  "pref64-reserve"?: number | bigint;
   /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"64"`) */
   "x-speed"?: unknown;
   /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"32"`) */
@@ -17895,7 +17895,7 @@ export interface DeviceAddCxlType3 extends DevicePropsPciDevice {
   /** (QOM type `link<memory-backend>`) */
   "persistent-memdev"?: string;
   /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
-  sn?: number;
+  sn?: number | bigint;
   /** (QOM type `link<memory-backend>`) */
   "volatile-dc-memdev"?: string;
   /** (QOM type `link<memory-backend>`) */
@@ -17913,7 +17913,7 @@ export interface DeviceAddCxlUpstream extends DevicePropsPciePort {
   /** (QOM type `str`) */
   cdat?: string;
   /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
-  sn?: number;
+  sn?: number | bigint;
   /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"32"`) */
   "x-speed"?: unknown;
   /** 1/2/4/8/12/16/32. (QOM type `PCIELinkWidth`, default `"16"`) */
@@ -17971,7 +17971,7 @@ export interface DeviceAddEdu extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "edu";
   /** (QOM type `uint64` 0..18446744073709551615) */
-  dma_mask?: number;
+  dma_mask?: number | bigint;
 }
 
 /** `device_add` arguments for the device model `emmc` (properties from `device-list-properties`). */
@@ -17981,7 +17981,7 @@ export interface DeviceAddEmmc extends DevicePropsSdmmcCommon {
   /** (QOM type `uint8` 0..255, default `0`) */
   "boot-config"?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "boot-partition-size"?: number;
+  "boot-partition-size"?: number | bigint;
 }
 
 /** `device_add` arguments for the device model `esp` (properties from `device-list-properties`). */
@@ -18001,19 +18001,19 @@ export interface DeviceAddFloppy extends DeviceAddCommon {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number;
+  discard_granularity?: number | bigint;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
   /** Floppy drive type (144/288/120/none/auto). (QOM type `FloppyDriveType`, default `"auto"`) */
   "drive-type"?: unknown;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number;
+  logical_block_size?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number;
+  min_io_size?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number;
+  opt_io_size?: number | bigint;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number;
+  physical_block_size?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean;
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
@@ -18041,13 +18041,13 @@ export interface DeviceAddGenericSdhci extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "generic-sdhci";
   /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
-  capareg?: number;
+  capareg?: number | bigint;
   /** (QOM type `link<memory-region>`) */
   dma?: string;
   /** (QOM type `uint8` 0..255, default `2`) */
   endianness?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  maxcurr?: number;
+  maxcurr?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "pending-insert-quirk"?: boolean;
   /** (QOM type `uint8` 0..255, default `2`) */
@@ -18069,21 +18069,21 @@ export interface DeviceAddGpexPcihost extends DevicePropsPciHostBridge {
   /** (QOM type `uint8` 0..255, default `4`) */
   "num-irqs"?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "x-above-4g-mmio-base"?: number;
+  "x-above-4g-mmio-base"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "x-above-4g-mmio-size"?: number;
+  "x-above-4g-mmio-size"?: number | bigint;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "x-below-4g-mmio-base"?: number;
+  "x-below-4g-mmio-base"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "x-below-4g-mmio-size"?: number;
+  "x-below-4g-mmio-size"?: number | bigint;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "x-ecam-base"?: number;
+  "x-ecam-base"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "x-ecam-size"?: number;
+  "x-ecam-size"?: number | bigint;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "x-pio-base"?: number;
+  "x-pio-base"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "x-pio-size"?: number;
+  "x-pio-size"?: number | bigint;
 }
 
 /** `device_add` arguments for the device model `gpex-root` (properties from `device-list-properties`). */
@@ -18105,7 +18105,7 @@ export interface DeviceAddGuestLoader extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "guest-loader";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  addr?: number;
+  addr?: number | bigint;
   /** (QOM type `str`) */
   bootargs?: string;
   /** (QOM type `str`) */
@@ -18231,9 +18231,9 @@ export interface DeviceAddI440FxPcihost extends DevicePropsPciHostBridge {
   /** The device model (QOM type). */
   driver: "i440FX-pcihost";
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "above-4g-mem-size"?: number;
+  "above-4g-mem-size"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "below-4g-mem-size"?: number;
+  "below-4g-mem-size"?: number | bigint;
   /** (QOM type `link<memory-region>`) */
   "io-mem"?: string;
   /** (QOM type `uint32` 0..4294967295) */
@@ -18241,11 +18241,11 @@ export interface DeviceAddI440FxPcihost extends DevicePropsPciHostBridge {
   /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-start"?: number;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "pci-hole64-end"?: number;
+  "pci-hole64-end"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `2147483648`) */
-  "pci-hole64-size"?: number;
+  "pci-hole64-size"?: number | bigint;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "pci-hole64-start"?: number;
+  "pci-hole64-start"?: number | bigint;
   /** (QOM type `link<memory-region>`) */
   "pci-mem"?: string;
   /** (QOM type `str`) */
@@ -18289,7 +18289,7 @@ export interface DeviceAddI8042Mmio extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "i8042-mmio";
   /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
-  mask?: number;
+  mask?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   size?: number;
   /** (QOM type `link<irq>`) */
@@ -19021,11 +19021,11 @@ export interface DeviceAddLoader extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "loader";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  addr?: number;
+  addr?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "cpu-num"?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  data?: number;
+  data?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "data-be"?: boolean;
   /** (QOM type `uint8` 0..255, default `0`) */
@@ -19103,21 +19103,21 @@ export interface DeviceAddMigration extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "migration";
   /** (QOM type `size` 0..18446744073709551615, default `50`) */
-  "announce-initial"?: number;
+  "announce-initial"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `550`) */
-  "announce-max"?: number;
+  "announce-max"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `5`) */
-  "announce-rounds"?: number;
+  "announce-rounds"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `100`) */
-  "announce-step"?: number;
+  "announce-step"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "avail-switchover-bandwidth"?: number;
+  "avail-switchover-bandwidth"?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "mapped-ram"?: boolean;
   /** (QOM type `uint8` 0..255, default `99`) */
   "max-cpu-throttle"?: number;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "max-postcopy-bandwidth"?: number;
+  "max-postcopy-bandwidth"?: number | bigint;
   /** Migration mode (normal/cpr-reboot). (QOM type `MigMode`, default `"normal"`) */
   mode?: MigMode;
   /** (QOM type `uint8` 0..255, default `2`) */
@@ -19149,7 +19149,7 @@ export interface DeviceAddMigration extends DeviceAddCommon {
   /** (QOM type `str`) */
   "tls-hostname"?: string;
   /** (QOM type `uint64` 0..18446744073709551615, default `1`) */
-  "vcpu-dirty-limit"?: number;
+  "vcpu-dirty-limit"?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "x-auto-converge"?: boolean;
   /** (QOM type `bool`, default `false`) */
@@ -19169,11 +19169,11 @@ export interface DeviceAddMigration extends DeviceAddCommon {
   /** (QOM type `bool`, default `false`) */
   "x-dirty-limit"?: boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `300`) */
-  "x-downtime-limit"?: number;
+  "x-downtime-limit"?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "x-events"?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `134217728`) */
-  "x-max-bandwidth"?: number;
+  "x-max-bandwidth"?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "x-multifd"?: boolean;
   /** (QOM type `bool`, default `false`) */
@@ -19193,7 +19193,7 @@ export interface DeviceAddMigration extends DeviceAddCommon {
   /** (QOM type `uint8` 0..255, default `50`) */
   "x-throttle-trigger-threshold"?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `1000`) */
-  "x-vcpu-dirty-limit-period"?: number;
+  "x-vcpu-dirty-limit-period"?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "x-xbzrle"?: boolean;
   /** (QOM type `bool`, default `false`) */
@@ -19201,7 +19201,7 @@ export interface DeviceAddMigration extends DeviceAddCommon {
   /** (QOM type `bool`, default `false`) */
   "x-zero-copy-send"?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `67108864`) */
-  "xbzrle-cache-size"?: number;
+  "xbzrle-cache-size"?: number | bigint;
   /** Zero page detection (none/legacy/multifd). (QOM type `ZeroPageDetection`, default `"multifd"`) */
   "zero-page-detection"?: ZeroPageDetection;
 }
@@ -19223,7 +19223,7 @@ export interface DeviceAddMptsas1068 extends DevicePropsPciDevice {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  sas_address?: number;
+  sas_address?: number | bigint;
 }
 
 /** `device_add` arguments for the device model `n270-v1-x86_64-cpu` (properties from `device-list-properties`). */
@@ -19281,7 +19281,7 @@ export interface DeviceAddNvdimm extends DevicePropsPcDimm {
   /** The device model (QOM type). */
   driver: "nvdimm";
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  "label-size"?: number;
+  "label-size"?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   unarmed?: boolean;
   /** (QOM type `QemuUUID`) */
@@ -19317,19 +19317,19 @@ export interface DeviceAddNvme extends DevicePropsPciDevice {
   /** (QOM type `bool`, default `true`) */
   dbcs?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number;
+  discard_granularity?: number | bigint;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
   /** (QOM type `bool`, default `false`) */
   ioeventfd?: boolean;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number;
+  logical_block_size?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `64`) */
   max_ioqpairs?: number;
   /** (QOM type `uint8` 0..255, default `7`) */
   mdts?: number;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number;
+  min_io_size?: number | bigint;
   /** (QOM type `uint16` 0..65535, default `2047`) */
   mqes?: number;
   /** (QOM type `bool`, default `false`) */
@@ -19341,9 +19341,9 @@ export interface DeviceAddNvme extends DevicePropsPciDevice {
   /** (QOM type `bool`, default `false`) */
   ocp?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number;
+  opt_io_size?: number | bigint;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number;
+  physical_block_size?: number | bigint;
   /** (QOM type `link<memory-backend>`) */
   pmrdev?: string;
   /** (QOM type `str`) */
@@ -19393,21 +19393,21 @@ export interface DeviceAddNvmeNs extends DeviceAddCommon {
   /** (QOM type `bool`, default `false`) */
   detached?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number;
+  discard_granularity?: number | bigint;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  eui64?: number;
+  eui64?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "eui64-default"?: boolean;
   /** (QOM type `str`) */
   "fdp.ruhs"?: string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number;
+  logical_block_size?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `128`) */
   mcl?: number;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number;
+  min_io_size?: number | bigint;
   /** (QOM type `uint16` 0..65535, default `0`) */
   ms?: number;
   /** (QOM type `uint8` 0..255, default `0`) */
@@ -19421,9 +19421,9 @@ export interface DeviceAddNvmeNs extends DeviceAddCommon {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   nsid?: number;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number;
+  opt_io_size?: number | bigint;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number;
+  physical_block_size?: number | bigint;
   /** (QOM type `uint8` 0..255, default `0`) */
   pi?: number;
   /** (QOM type `uint8` 0..255, default `0`) */
@@ -19451,13 +19451,13 @@ export interface DeviceAddNvmeNs extends DeviceAddCommon {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   "zoned.numzrwa"?: number;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "zoned.zone_capacity"?: number;
+  "zoned.zone_capacity"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `134217728`) */
-  "zoned.zone_size"?: number;
+  "zoned.zone_size"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "zoned.zrwafg"?: number;
+  "zoned.zrwafg"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "zoned.zrwas"?: number;
+  "zoned.zrwas"?: number | bigint;
 }
 
 /** `device_add` arguments for the device model `nvme-subsys` (properties from `device-list-properties`). */
@@ -19471,7 +19471,7 @@ export interface DeviceAddNvmeSubsys extends DeviceAddCommon {
   /** (QOM type `uint16` 0..65535, default `0`) */
   "fdp.nruh"?: number;
   /** (QOM type `size` 0..18446744073709551615, default `100663296`) */
-  "fdp.runs"?: number;
+  "fdp.runs"?: number | bigint;
   /** (QOM type `str`) */
   nqn?: string;
 }
@@ -19481,13 +19481,13 @@ export interface DeviceAddPcDimm extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "pc-dimm";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  addr?: number;
+  addr?: number | bigint;
   /** (QOM type `link<memory-backend>`) */
   memdev?: string;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  size?: number;
+  size?: number | bigint;
   /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   slot?: number;
 }
@@ -19507,15 +19507,15 @@ export interface DeviceAddPciBridge extends DevicePropsBasePciBridge {
   /** (QOM type `uint8` 0..255, default `0`) */
   chassis_nr?: number;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "io-reserve"?: number;
+  "io-reserve"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "mem-reserve"?: number;
+  "mem-reserve"?: number | bigint;
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref32-reserve"?: number;
+  "pref32-reserve"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref64-reserve"?: number;
+  "pref64-reserve"?: number | bigint;
   /** (QOM type `bool`, default `true`) */
   shpc?: boolean;
 }
@@ -19601,7 +19601,7 @@ export interface DeviceAddPciTestdev extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-testdev";
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  membar?: number;
+  membar?: number | bigint;
 }
 
 /** `device_add` arguments for the device model `pcie-pci-bridge` (properties from `device-list-properties`). */
@@ -19619,13 +19619,13 @@ export interface DeviceAddPcieRootPort extends DevicePropsPcieRootPortBase {
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "io-reserve"?: number;
+  "io-reserve"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "mem-reserve"?: number;
+  "mem-reserve"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref32-reserve"?: number;
+  "pref32-reserve"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref64-reserve"?: number;
+  "pref64-reserve"?: number | bigint;
   /** (QOM type `bool`, default `true`) */
   "x-migrate-msix"?: boolean;
   /** 2_5/5/8/16/32/64. (QOM type `PCIELinkSpeed`, default `"16"`) */
@@ -19827,25 +19827,25 @@ export interface DeviceAddQ35Pcihost extends DevicePropsPciHostBridge {
   /** The device model (QOM type). */
   driver: "q35-pcihost";
   /** (QOM type `uint64` 0..18446744073709551615, default `2952790016`) */
-  MCFG?: number;
+  MCFG?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "above-4g-mem-size"?: number;
+  "above-4g-mem-size"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "below-4g-mem-size"?: number;
+  "below-4g-mem-size"?: number | bigint;
   /** (QOM type `link<memory-region>`) */
   "io-mem"?: string;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  mcfg_size?: number;
+  mcfg_size?: number | bigint;
   /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-end"?: number;
   /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-start"?: number;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "pci-hole64-end"?: number;
+  "pci-hole64-end"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `34359738368`) */
-  "pci-hole64-size"?: number;
+  "pci-hole64-size"?: number | bigint;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "pci-hole64-start"?: number;
+  "pci-hole64-start"?: number | bigint;
   /** (QOM type `link<memory-region>`) */
   "pci-mem"?: string;
   /** (QOM type `link<memory-region>`) */
@@ -19925,7 +19925,7 @@ export interface DeviceAddRocker extends DevicePropsPciDevice {
   /** (QOM type `list`, default `[]`) */
   ports?: unknown[];
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  switch_id?: number;
+  switch_id?: number | bigint;
   /** (QOM type `str`) */
   world?: string;
 }
@@ -19973,7 +19973,7 @@ export interface DeviceAddScsiBlock extends DevicePropsScsiDiskBase {
   /** (QOM type `uint32` 0..4294967295, default `30`) */
   io_timeout?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `1073741824`) */
-  max_unmap_size?: number;
+  max_unmap_size?: number | bigint;
   /** (QOM type `uint16` 0..65535, default `0`) */
   rotation_rate?: number;
   /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
@@ -19993,21 +19993,21 @@ export interface DeviceAddScsiCd extends DevicePropsScsiDiskBase {
   /** (QOM type `str`) */
   device_id?: string;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number;
+  discard_granularity?: number | bigint;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number;
+  logical_block_size?: number | bigint;
   /** (QOM type `bool`, default `true`) */
   "migrate-emulated-scsi-request"?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number;
+  min_io_size?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number;
+  opt_io_size?: number | bigint;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number;
+  physical_block_size?: number | bigint;
   /** (QOM type `uint16` 0..65535, default `0`) */
   port_index?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  port_wwn?: number;
+  port_wwn?: number | bigint;
   /** (QOM type `str`) */
   product?: string;
   /** (QOM type `bool`, default `false`) */
@@ -20029,7 +20029,7 @@ export interface DeviceAddScsiCd extends DevicePropsScsiDiskBase {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  wwn?: number;
+  wwn?: number | bigint;
 }
 
 /** `device_add` arguments for the device model `scsi-generic` (properties from `device-list-properties`). */
@@ -20055,7 +20055,7 @@ export interface DeviceAddScsiHd extends DevicePropsScsiDiskBase {
   /** (QOM type `str`) */
   device_id?: string;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number;
+  discard_granularity?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   dpofua?: boolean;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -20065,23 +20065,23 @@ export interface DeviceAddScsiHd extends DevicePropsScsiDiskBase {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number;
+  logical_block_size?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `1073741824`) */
-  max_unmap_size?: number;
+  max_unmap_size?: number | bigint;
   /** (QOM type `bool`, default `true`) */
   "migrate-emulated-scsi-request"?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number;
+  min_io_size?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number;
+  opt_io_size?: number | bigint;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number;
+  physical_block_size?: number | bigint;
   /** (QOM type `uint16` 0..65535, default `0`) */
   port_index?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  port_wwn?: number;
+  port_wwn?: number | bigint;
   /** (QOM type `str`) */
   product?: string;
   /** (QOM type `bool`, default `false`) */
@@ -20103,7 +20103,7 @@ export interface DeviceAddScsiHd extends DevicePropsScsiDiskBase {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  wwn?: number;
+  wwn?: number | bigint;
 }
 
 /** `device_add` arguments for the device model `sd-card` (properties from `device-list-properties`). */
@@ -20125,11 +20125,11 @@ export interface DeviceAddSdhciPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "sdhci-pci";
   /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
-  capareg?: number;
+  capareg?: number | bigint;
   /** (QOM type `uint8` 0..255, default `2`) */
   endianness?: number;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  maxcurr?: number;
+  maxcurr?: number | bigint;
   /** (QOM type `uint8` 0..255, default `2`) */
   "sd-spec-version"?: number;
   /** (QOM type `uint8` 0..255, default `0`) */
@@ -20161,13 +20161,13 @@ export interface DeviceAddSgxEpc extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sgx-epc";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  addr?: number;
+  addr?: number | bigint;
   /** (QOM type `link<memory-backend-epc>`) */
   memdev?: string;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  size?: number;
+  size?: number | bigint;
 }
 
 /** `device_add` arguments for the device model `smbus-eeprom` (properties from `device-list-properties`). */
@@ -20267,7 +20267,7 @@ export interface DeviceAddUefiVarsSysbus extends DeviceAddCommon {
   /** (QOM type `str`) */
   jsonfile?: string;
   /** (QOM type `size` 0..18446744073709551615, default `262144`) */
-  size?: number;
+  size?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "use-pio"?: boolean;
 }
@@ -20467,17 +20467,17 @@ export interface DeviceAddUsbStorage extends DevicePropsUsbDevice {
   /** (QOM type `bool`, default `false`) */
   commandlog?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number;
+  discard_granularity?: number | bigint;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number;
+  logical_block_size?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number;
+  min_io_size?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number;
+  opt_io_size?: number | bigint;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number;
+  physical_block_size?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   removable?: boolean;
   /** Error handling policy (report/ignore/enospc/stop/auto). (QOM type `BlockdevOnError`, default `"auto"`) */
@@ -20909,7 +20909,7 @@ export interface DeviceAddVhostVsockDevice extends DevicePropsVhostVsockCommon {
   /** The device model (QOM type). */
   driver: "vhost-vsock-device";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "guest-cid"?: number;
+  "guest-cid"?: number | bigint;
   /** (QOM type `str`) */
   vhostfd?: string;
 }
@@ -20981,7 +20981,7 @@ export interface DeviceAddVirtioBalloonDevice extends DevicePropsVirtioDevice {
   /** (QOM type `guest statistics`) */
   "guest-stats"?: unknown;
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  "guest-stats-polling-interval"?: number;
+  "guest-stats-polling-interval"?: number | bigint;
   /** (QOM type `link<iothread>`) */
   iothread?: string;
   /** (QOM type `bool`, default `true`) */
@@ -21031,7 +21031,7 @@ export interface DeviceAddVirtioBlkDevice extends DevicePropsVirtioDevice {
   /** (QOM type `bool`, default `true`) */
   discard?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number;
+  discard_granularity?: number | bigint;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -21045,7 +21045,7 @@ export interface DeviceAddVirtioBlkDevice extends DevicePropsVirtioDevice {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number;
+  logical_block_size?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number;
   /** (QOM type `uint32` 0..4294967295, default `4194303`) */
@@ -21053,13 +21053,13 @@ export interface DeviceAddVirtioBlkDevice extends DevicePropsVirtioDevice {
   /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-write-zeroes-sectors"?: number;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number;
+  min_io_size?: number | bigint;
   /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number;
+  opt_io_size?: number | bigint;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number;
+  physical_block_size?: number | bigint;
   /** (QOM type `uint16` 0..65535, default `256`) */
   "queue-size"?: number;
   /** (QOM type `bool`, default `true`) */
@@ -21129,9 +21129,9 @@ export interface DeviceAddVirtioGpuDevice extends DevicePropsVirtioGpuBase {
   /** (QOM type `bool`, default `false`) */
   blob?: boolean;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  hostmem?: number;
+  hostmem?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
-  max_hostmem?: number;
+  max_hostmem?: number | bigint;
   /** (QOM type `uint8` 0..255, default `2`) */
   "x-scanout-vmstate-version"?: number;
 }
@@ -21193,11 +21193,11 @@ export interface DeviceAddVirtioMem extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-mem";
   /** (QOM type `size` 0..18446744073709551615) */
-  "block-size"?: number;
+  "block-size"?: number | bigint;
   /** (QOM type `bool`, default `false`) */
   "dynamic-memslots"?: boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  memaddr?: number;
+  memaddr?: number | bigint;
   /** (QOM type `link<memory-backend>`) */
   memdev?: string;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -21205,9 +21205,9 @@ export interface DeviceAddVirtioMem extends DevicePropsVirtioDevice {
   /** (QOM type `bool`, default `false`) */
   prealloc?: boolean;
   /** (QOM type `size` 0..18446744073709551615) */
-  "requested-size"?: number;
+  "requested-size"?: number | bigint;
   /** (QOM type `size` 0..18446744073709551615) */
-  size?: number;
+  size?: number | bigint;
   /** (QOM type `OnOffAuto`, default `"on"`) */
   "unplugged-inaccessible"?: OnOffAuto;
   /** (QOM type `bool`, default `true`) */
@@ -21375,7 +21375,7 @@ export interface DeviceAddVirtioPmem extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-pmem";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  memaddr?: number;
+  memaddr?: number | bigint;
   /** (QOM type `link<memory-backend>`) */
   memdev?: string;
 }
@@ -21391,7 +21391,7 @@ export interface DeviceAddVirtioRngDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-rng-device";
   /** (QOM type `uint64` 0..18446744073709551615, default `9223372036854775807`) */
-  "max-bytes"?: number;
+  "max-bytes"?: number | bigint;
   /** (QOM type `uint32` 0..4294967295, default `65536`) */
   period?: number;
   /** (QOM type `link<rng-backend>`) */

@@ -11949,7 +11949,7 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   f16c?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  family?: number | `${number}`;
+  family?: number | bigint | `${number}`;
   /** (QOM type `X86CPUFeatureWordInfo`) */
   "feature-words"?: string | number | boolean;
   /** (QOM type `bool`) */
@@ -12139,9 +12139,9 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   lahf_lm?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "lbr-fmt"?: number | `${number}`;
+  "lbr-fmt"?: number | bigint | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  lbr_fmt?: number | `${number}`;
+  lbr_fmt?: number | bigint | `${number}`;
   /** (QOM type `bool`) */
   lbrv?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
@@ -12177,7 +12177,7 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   mmxext?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  model?: number | `${number}`;
+  model?: number | bigint | `${number}`;
   /** (QOM type `string`) */
   "model-id"?: string | number | boolean;
   /** (QOM type `bool`) */
@@ -12359,7 +12359,7 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   "start-powered-off"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  stepping?: number | `${number}`;
+  stepping?: number | bigint | `${number}`;
   /** (QOM type `bool`) */
   stibp?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `bool`) */
@@ -12395,7 +12395,7 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   "tsc-deadline"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  "tsc-frequency"?: number | `${number}`;
+  "tsc-frequency"?: number | bigint | `${number}`;
   /** (QOM type `bool`) */
   "tsc-scale"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `bool`) */
@@ -12407,7 +12407,7 @@ export interface DevicePropsCpu extends DeviceAddCommon {
   /** (QOM type `bool`) */
   "tsx-ldtrk"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "ucode-rev"?: number | `${number}`;
+  "ucode-rev"?: number | bigint | `${number}`;
   /** (QOM type `bool`) */
   umip?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `strList`) */
@@ -12871,19 +12871,19 @@ export interface DevicePropsIdeDevice extends DeviceAddCommon {
   /** (QOM type `int32` -2147483648..2147483647) */
   bootindex?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number | string;
+  discard_granularity?: number | bigint | string;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number | string;
+  logical_block_size?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number | string;
+  min_io_size?: number | bigint | string;
   /** (QOM type `str`) */
   model?: string | number | boolean;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number | string;
+  opt_io_size?: number | bigint | string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number | string;
+  physical_block_size?: number | bigint | string;
   /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
   /** (QOM type `str`) */
@@ -12899,17 +12899,17 @@ export interface DevicePropsIdeDevice extends DeviceAddCommon {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  wwn?: number | `${number}`;
+  wwn?: number | bigint | `${number}`;
 }
 
 /** Properties every device model below the QOM type `generic-sdhci` has. */
 export interface DevicePropsGenericSdhci extends DeviceAddCommon {
   /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
-  capareg?: number | `${number}`;
+  capareg?: number | bigint | `${number}`;
   /** (QOM type `link<memory-region>`) */
   dma?: string | number | boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  maxcurr?: number | `${number}`;
+  maxcurr?: number | bigint | `${number}`;
   /** (QOM type `bool`, default `false`) */
   "pending-insert-quirk"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint8` 0..255, default `2`) */
@@ -12983,7 +12983,7 @@ export interface DevicePropsMegasasBase extends DevicePropsPciDevice {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   msix?: OnOffAuto | boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  sas_address?: number | `${number}`;
+  sas_address?: number | bigint | `${number}`;
   /** (QOM type `bool`, default `false`) */
   use_jbod?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
@@ -13003,13 +13003,13 @@ export interface DevicePropsPciXhci extends DevicePropsPciDevice {
 /** Properties every device model below the QOM type `pc-dimm` has. */
 export interface DevicePropsPcDimm extends DeviceAddCommon {
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  addr?: number | `${number}`;
+  addr?: number | bigint | `${number}`;
   /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  size?: number | `${number}`;
+  size?: number | bigint | `${number}`;
   /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   slot?: number | `${number}`;
 }
@@ -13021,15 +13021,15 @@ export interface DevicePropsPciBridge extends DevicePropsPciDevice {
   /** (QOM type `uint8` 0..255, default `0`) */
   chassis_nr?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "io-reserve"?: number | string;
+  "io-reserve"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "mem-reserve"?: number | string;
+  "mem-reserve"?: number | bigint | string;
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto | boolean;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref32-reserve"?: number | string;
+  "pref32-reserve"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref64-reserve"?: number | string;
+  "pref64-reserve"?: number | bigint | string;
   /** (QOM type `bool`, default `true`) */
   shpc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
@@ -13065,7 +13065,7 @@ export interface DevicePropsPciQxl extends DevicePropsPciDevice {
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vram64_size_mb?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615, default `67108864`) */
-  vram_size?: number | `${number}`;
+  vram_size?: number | bigint | `${number}`;
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   vram_size_mb?: number | `${number}`;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -13093,7 +13093,7 @@ export interface DevicePropsScsiDevice extends DeviceAddCommon {
 /** Properties every device model below the QOM type `scsi-disk-base` has. */
 export interface DevicePropsScsiDiskBase extends DevicePropsScsiDevice {
   /** (QOM type `uint64` 0..18446744073709551615, default `2147483647`) */
-  max_io_size?: number | `${number}`;
+  max_io_size?: number | bigint | `${number}`;
   /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
   rerror?: BlockdevOnError;
   /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
@@ -13507,7 +13507,7 @@ export interface DevicePropsVhostUserVsockPciBase extends DevicePropsVirtioPci {
 /** Properties every device model below the QOM type `vhost-vsock-pci-base` has. */
 export interface DevicePropsVhostVsockPciBase extends DevicePropsVirtioPci {
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "guest-cid"?: number | `${number}`;
+  "guest-cid"?: number | bigint | `${number}`;
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   seqpacket?: OnOffAuto | boolean;
   /** (QOM type `uint32` 0..4294967295, default `3`) */
@@ -13549,7 +13549,7 @@ export interface DevicePropsVirtioBalloonPciBase extends DevicePropsVirtioPci {
   /** (QOM type `guest statistics`) */
   "guest-stats"?: string | number | boolean;
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  "guest-stats-polling-interval"?: number | `${number}`;
+  "guest-stats-polling-interval"?: number | bigint | `${number}`;
   /** (QOM type `link<iothread>`) */
   iothread?: string | number | boolean;
   /** (QOM type `bool`, default `true`) */
@@ -13577,7 +13577,7 @@ export interface DevicePropsVirtioBlkPciBase extends DevicePropsVirtioPci {
   /** (QOM type `bool`, default `true`) */
   discard?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number | string;
+  discard_granularity?: number | bigint | string;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -13591,7 +13591,7 @@ export interface DevicePropsVirtioBlkPciBase extends DevicePropsVirtioPci {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number | `${number}`;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number | string;
+  logical_block_size?: number | bigint | string;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number | `${number}`;
   /** (QOM type `uint32` 0..4294967295, default `4194303`) */
@@ -13599,13 +13599,13 @@ export interface DevicePropsVirtioBlkPciBase extends DevicePropsVirtioPci {
   /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-write-zeroes-sectors"?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number | string;
+  min_io_size?: number | bigint | string;
   /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number | string;
+  opt_io_size?: number | bigint | string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number | string;
+  physical_block_size?: number | bigint | string;
   /** (QOM type `uint16` 0..65535, default `256`) */
   "queue-size"?: number | `${number}`;
   /** (QOM type `bool`, default `true`) */
@@ -13655,7 +13655,7 @@ export interface DevicePropsVirtioGpuPciBaseType extends DevicePropsVirtioGpuPci
   /** (QOM type `bool`, default `false`) */
   blob?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
-  max_hostmem?: number | string;
+  max_hostmem?: number | bigint | string;
 }
 
 /** Properties every device model below the QOM type `virtio-input-host-pci-base-type` has. */
@@ -13699,13 +13699,13 @@ export interface DevicePropsVirtioInputHidPci extends DevicePropsVirtioInputPci 
 /** Properties every device model below the QOM type `virtio-mem-pci-base` has. */
 export interface DevicePropsVirtioMemPciBase extends DevicePropsVirtioPci {
   /** (QOM type `size` 0..18446744073709551615) */
-  "block-size"?: number | string;
+  "block-size"?: number | bigint | string;
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   "disable-legacy"?: OnOffAuto | boolean;
   /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  memaddr?: number | `${number}`;
+  memaddr?: number | bigint | `${number}`;
   /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -13713,9 +13713,9 @@ export interface DevicePropsVirtioMemPciBase extends DevicePropsVirtioPci {
   /** (QOM type `bool`, default `false`) */
   prealloc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `size` 0..18446744073709551615) */
-  "requested-size"?: number | string;
+  "requested-size"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615) */
-  size?: number | string;
+  size?: number | bigint | string;
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   "unplugged-inaccessible"?: OnOffAuto | boolean;
 }
@@ -13817,7 +13817,7 @@ export interface DevicePropsVirtioPmemPciBase extends DevicePropsVirtioPci {
   /** (QOM type `bool`, default `false`) */
   "disable-modern"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  memaddr?: number | `${number}`;
+  memaddr?: number | bigint | `${number}`;
   /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
 }
@@ -13827,7 +13827,7 @@ export interface DevicePropsVirtioRngPciBase extends DevicePropsVirtioPci {
   /** (QOM type `bool`, default `true`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint64` 0..18446744073709551615, default `9223372036854775807`) */
-  "max-bytes"?: number | `${number}`;
+  "max-bytes"?: number | bigint | `${number}`;
   /** (QOM type `uint32` 0..4294967295, default `65536`) */
   period?: number | `${number}`;
   /** (QOM type `link<rng-backend>`) */
@@ -13885,7 +13885,7 @@ export interface DevicePropsVirtioVgaBaseType extends DevicePropsVirtioVgaBase {
   /** (QOM type `bool`, default `false`) */
   blob?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
-  max_hostmem?: number | string;
+  max_hostmem?: number | bigint | string;
 }
 
 /** `device_add` arguments for the device model `486-v1-x86_64-cpu` (properties from `device-list-properties`). */
@@ -14235,7 +14235,7 @@ export interface DeviceAddIch9Lpc extends DevicePropsPciDevice {
   /** (QOM type `bool`, default `true`) */
   "x-smi-cpu-hotunplug"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "x-smi-negotiated-features"?: number | `${number}`;
+  "x-smi-negotiated-features"?: number | bigint | `${number}`;
 }
 
 /** `device_add` arguments for the device model `ICH9-SMB` (properties from `device-list-properties`). */
@@ -14759,7 +14759,7 @@ export interface DeviceAddBochsDisplay extends DevicePropsPciDevice {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   refresh_rate?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `16777216`) */
-  vgamem?: number | string;
+  vgamem?: number | bigint | string;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   xmax?: number | `${number}`;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -14821,7 +14821,7 @@ export interface DeviceAddCfiPflash01 extends DeviceAddCommon {
   /** (QOM type `bool`, default `false`) */
   "old-multiple-chip-handling"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "sector-length"?: number | `${number}`;
+  "sector-length"?: number | bigint | `${number}`;
   /** (QOM type `bool`, default `false`) */
   secure?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint8` 0..255, default `0`) */
@@ -14909,13 +14909,13 @@ export interface DeviceAddCxlRp extends DevicePropsPcieRootPortBase {
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "io-reserve"?: number | string;
+  "io-reserve"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "mem-reserve"?: number | string;
+  "mem-reserve"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref32-reserve"?: number | string;
+  "pref32-reserve"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref64-reserve"?: number | string;
+  "pref64-reserve"?: number | bigint | string;
 }
 
 /** `device_add` arguments for the device model `cxl-type3` (properties from `device-list-properties`). */
@@ -14929,7 +14929,7 @@ export interface DeviceAddCxlType3 extends DevicePropsPciDevice {
   /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
-  sn?: number | `${number}`;
+  sn?: number | bigint | `${number}`;
 }
 
 /** `device_add` arguments for the device model `cxl-upstream` (properties from `device-list-properties`). */
@@ -14989,7 +14989,7 @@ export interface DeviceAddEdu extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "edu";
   /** (QOM type `uint64` 0..18446744073709551615) */
-  dma_mask?: number | `${number}`;
+  dma_mask?: number | bigint | `${number}`;
 }
 
 /** `device_add` arguments for the device model `esp` (properties from `device-list-properties`). */
@@ -15009,19 +15009,19 @@ export interface DeviceAddFloppy extends DeviceAddCommon {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   backend_defaults?: OnOffAuto | boolean;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number | string;
+  discard_granularity?: number | bigint | string;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
   /** FDC drive type, 144/288/120/none/auto. (QOM type `FdcDriveType`, default `"auto"`) */
   "drive-type"?: string | number | boolean;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number | string;
+  logical_block_size?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number | string;
+  min_io_size?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number | string;
+  opt_io_size?: number | bigint | string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number | string;
+  physical_block_size?: number | bigint | string;
   /** (QOM type `bool`, default `false`) */
   "share-rw"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
@@ -15049,11 +15049,11 @@ export interface DeviceAddGenericSdhci extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "generic-sdhci";
   /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
-  capareg?: number | `${number}`;
+  capareg?: number | bigint | `${number}`;
   /** (QOM type `link<memory-region>`) */
   dma?: string | number | boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  maxcurr?: number | `${number}`;
+  maxcurr?: number | bigint | `${number}`;
   /** (QOM type `bool`, default `false`) */
   "pending-insert-quirk"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint8` 0..255, default `2`) */
@@ -15091,7 +15091,7 @@ export interface DeviceAddGuestLoader extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "guest-loader";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  addr?: number | `${number}`;
+  addr?: number | bigint | `${number}`;
   /** (QOM type `str`) */
   bootargs?: string | number | boolean;
   /** (QOM type `str`) */
@@ -15209,11 +15209,11 @@ export interface DeviceAddI440FxPcihost extends DevicePropsPciHostBridge {
   /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-start"?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "pci-hole64-end"?: number | `${number}`;
+  "pci-hole64-end"?: number | bigint | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `2147483648`) */
-  "pci-hole64-size"?: number | string;
+  "pci-hole64-size"?: number | bigint | string;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "pci-hole64-start"?: number | `${number}`;
+  "pci-hole64-start"?: number | bigint | `${number}`;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   short_root_bus?: number | `${number}`;
   /** (QOM type `bool`, default `true`) */
@@ -15251,7 +15251,7 @@ export interface DeviceAddI8042Mmio extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "i8042-mmio";
   /** (QOM type `uint64` 0..18446744073709551615, default `18446744073709551615`) */
-  mask?: number | `${number}`;
+  mask?: number | bigint | `${number}`;
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   size?: number | `${number}`;
   /** (QOM type `link<irq>`) */
@@ -15925,11 +15925,11 @@ export interface DeviceAddLoader extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "loader";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  addr?: number | `${number}`;
+  addr?: number | bigint | `${number}`;
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "cpu-num"?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  data?: number | `${number}`;
+  data?: number | bigint | `${number}`;
   /** (QOM type `bool`, default `false`) */
   "data-be"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint8` 0..255, default `0`) */
@@ -16007,19 +16007,19 @@ export interface DeviceAddMigration extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "migration";
   /** (QOM type `size` 0..18446744073709551615, default `50`) */
-  "announce-initial"?: number | string;
+  "announce-initial"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `550`) */
-  "announce-max"?: number | string;
+  "announce-max"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `5`) */
-  "announce-rounds"?: number | string;
+  "announce-rounds"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `100`) */
-  "announce-step"?: number | string;
+  "announce-step"?: number | bigint | string;
   /** (QOM type `bool`, default `true`) */
   "decompress-error-check"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint8` 0..255, default `99`) */
   "max-cpu-throttle"?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "max-postcopy-bandwidth"?: number | string;
+  "max-postcopy-bandwidth"?: number | bigint | string;
   /** (QOM type `uint8` 0..255, default `2`) */
   "multifd-channels"?: number | `${number}`;
   /** multifd_compression values, none/zlib/zstd. (QOM type `MultiFDCompression`, default `"none"`) */
@@ -16069,11 +16069,11 @@ export interface DeviceAddMigration extends DeviceAddCommon {
   /** (QOM type `uint8` 0..255, default `2`) */
   "x-decompress-threads"?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615, default `300`) */
-  "x-downtime-limit"?: number | `${number}`;
+  "x-downtime-limit"?: number | bigint | `${number}`;
   /** (QOM type `bool`, default `false`) */
   "x-events"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `size` 0..18446744073709551615, default `134217728`) */
-  "x-max-bandwidth"?: number | string;
+  "x-max-bandwidth"?: number | bigint | string;
   /** (QOM type `bool`, default `false`) */
   "x-multifd"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `bool`, default `false`) */
@@ -16097,7 +16097,7 @@ export interface DeviceAddMigration extends DeviceAddCommon {
   /** (QOM type `bool`, default `false`) */
   "x-zero-copy-send"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `size` 0..18446744073709551615, default `67108864`) */
-  "xbzrle-cache-size"?: number | string;
+  "xbzrle-cache-size"?: number | bigint | string;
 }
 
 /** `device_add` arguments for the device model `mioe3680_pci` (properties from `device-list-properties`). */
@@ -16117,7 +16117,7 @@ export interface DeviceAddMptsas1068 extends DevicePropsPciDevice {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto | boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  sas_address?: number | `${number}`;
+  sas_address?: number | bigint | `${number}`;
 }
 
 /** `device_add` arguments for the device model `n270-v1-x86_64-cpu` (properties from `device-list-properties`). */
@@ -16183,7 +16183,7 @@ export interface DeviceAddNvdimm extends DevicePropsPcDimm {
   /** The device model (QOM type). */
   driver: "nvdimm";
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  "label-size"?: number | `${number}`;
+  "label-size"?: number | bigint | `${number}`;
   /** (QOM type `bool`, default `false`) */
   unarmed?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `QemuUUID`) */
@@ -16209,19 +16209,19 @@ export interface DeviceAddNvme extends DevicePropsPciDevice {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   cmb_size_mb?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number | string;
+  discard_granularity?: number | bigint | string;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
   /** (QOM type `bool`, default `false`) */
   ioeventfd?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number | string;
+  logical_block_size?: number | bigint | string;
   /** (QOM type `uint32` 0..4294967295, default `64`) */
   max_ioqpairs?: number | `${number}`;
   /** (QOM type `uint8` 0..255, default `7`) */
   mdts?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number | string;
+  min_io_size?: number | bigint | string;
   /** (QOM type `bool`, default `false`) */
   "msix-exclusive-bar"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint16` 0..65535, default `65`) */
@@ -16229,9 +16229,9 @@ export interface DeviceAddNvme extends DevicePropsPciDevice {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   num_queues?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number | string;
+  opt_io_size?: number | bigint | string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number | string;
+  physical_block_size?: number | bigint | string;
   /** (QOM type `link<memory-backend>`) */
   pmrdev?: string | number | boolean;
   /** (QOM type `str`) */
@@ -16279,19 +16279,19 @@ export interface DeviceAddNvmeNs extends DeviceAddCommon {
   /** (QOM type `bool`, default `false`) */
   detached?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number | string;
+  discard_granularity?: number | bigint | string;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  eui64?: number | `${number}`;
+  eui64?: number | bigint | `${number}`;
   /** (QOM type `bool`, default `false`) */
   "eui64-default"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number | string;
+  logical_block_size?: number | bigint | string;
   /** (QOM type `uint32` 0..4294967295, default `128`) */
   mcl?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number | string;
+  min_io_size?: number | bigint | string;
   /** (QOM type `uint16` 0..65535, default `0`) */
   ms?: number | `${number}`;
   /** (QOM type `uint8` 0..255, default `0`) */
@@ -16303,9 +16303,9 @@ export interface DeviceAddNvmeNs extends DeviceAddCommon {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   nsid?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number | string;
+  opt_io_size?: number | bigint | string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number | string;
+  physical_block_size?: number | bigint | string;
   /** (QOM type `uint8` 0..255, default `0`) */
   pi?: number | `${number}`;
   /** (QOM type `uint8` 0..255, default `0`) */
@@ -16333,13 +16333,13 @@ export interface DeviceAddNvmeNs extends DeviceAddCommon {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   "zoned.numzrwa"?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "zoned.zone_capacity"?: number | string;
+  "zoned.zone_capacity"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `134217728`) */
-  "zoned.zone_size"?: number | string;
+  "zoned.zone_size"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "zoned.zrwafg"?: number | string;
+  "zoned.zrwafg"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "zoned.zrwas"?: number | string;
+  "zoned.zrwas"?: number | bigint | string;
 }
 
 /** `device_add` arguments for the device model `nvme-subsys` (properties from `device-list-properties`). */
@@ -16355,13 +16355,13 @@ export interface DeviceAddPcDimm extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "pc-dimm";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  addr?: number | `${number}`;
+  addr?: number | bigint | `${number}`;
   /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  size?: number | `${number}`;
+  size?: number | bigint | `${number}`;
   /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
   slot?: number | `${number}`;
 }
@@ -16381,15 +16381,15 @@ export interface DeviceAddPciBridge extends DevicePropsPciDevice {
   /** (QOM type `uint8` 0..255, default `0`) */
   chassis_nr?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "io-reserve"?: number | string;
+  "io-reserve"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "mem-reserve"?: number | string;
+  "mem-reserve"?: number | bigint | string;
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   msi?: OnOffAuto | boolean;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref32-reserve"?: number | string;
+  "pref32-reserve"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref64-reserve"?: number | string;
+  "pref64-reserve"?: number | bigint | string;
   /** (QOM type `bool`, default `true`) */
   shpc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
 }
@@ -16475,7 +16475,7 @@ export interface DeviceAddPciTestdev extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "pci-testdev";
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  membar?: number | string;
+  membar?: number | bigint | string;
 }
 
 /** `device_add` arguments for the device model `pcie-pci-bridge` (properties from `device-list-properties`). */
@@ -16493,13 +16493,13 @@ export interface DeviceAddPcieRootPort extends DevicePropsPcieRootPortBase {
   /** (QOM type `uint32` 0..4294967295, default `4294967295`) */
   "bus-reserve"?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "io-reserve"?: number | string;
+  "io-reserve"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "mem-reserve"?: number | string;
+  "mem-reserve"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref32-reserve"?: number | string;
+  "pref32-reserve"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `18446744073709551615`) */
-  "pref64-reserve"?: number | string;
+  "pref64-reserve"?: number | bigint | string;
   /** (QOM type `bool`, default `true`) */
   "x-migrate-msix"?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** 2_5/5/8/16. (QOM type `PCIELinkSpeed`, default `"16"`) */
@@ -16651,7 +16651,7 @@ export interface DeviceAddPvrdma extends DevicePropsPciDevice {
   /** (QOM type `int32` -2147483648..2147483647, default `1024`) */
   "dev-caps-max-mr"?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615, default `134217728`) */
-  "dev-caps-max-mr-size"?: number | `${number}`;
+  "dev-caps-max-mr-size"?: number | bigint | `${number}`;
   /** (QOM type `int32` -2147483648..2147483647, default `1024`) */
   "dev-caps-max-pd"?: number | `${number}`;
   /** (QOM type `int32` -2147483648..2147483647, default `1024`) */
@@ -16737,25 +16737,25 @@ export interface DeviceAddQ35Pcihost extends DevicePropsPciHostBridge {
   /** The device model (QOM type). */
   driver: "q35-pcihost";
   /** (QOM type `uint64` 0..18446744073709551615, default `2952790016`) */
-  MCFG?: number | `${number}`;
+  MCFG?: number | bigint | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "above-4g-mem-size"?: number | string;
+  "above-4g-mem-size"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  "below-4g-mem-size"?: number | string;
+  "below-4g-mem-size"?: number | bigint | string;
   /** (QOM type `link<memory-region>`) */
   "io-mem"?: string | number | boolean;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  mcfg_size?: number | `${number}`;
+  mcfg_size?: number | bigint | `${number}`;
   /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-end"?: number | `${number}`;
   /** (QOM type `uint32` 0..4294967295) */
   "pci-hole-start"?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "pci-hole64-end"?: number | `${number}`;
+  "pci-hole64-end"?: number | bigint | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `34359738368`) */
-  "pci-hole64-size"?: number | string;
+  "pci-hole64-size"?: number | bigint | string;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  "pci-hole64-start"?: number | `${number}`;
+  "pci-hole64-start"?: number | bigint | `${number}`;
   /** (QOM type `link<memory-region>`) */
   "pci-mem"?: string | number | boolean;
   /** (QOM type `link<memory-region>`) */
@@ -16833,7 +16833,7 @@ export interface DeviceAddRocker extends DevicePropsPciDevice {
   /** (QOM type `str`) */
   name?: string | number | boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  switch_id?: number | `${number}`;
+  switch_id?: number | bigint | `${number}`;
   /** (QOM type `str`) */
   world?: string | number | boolean;
 }
@@ -16881,7 +16881,7 @@ export interface DeviceAddScsiBlock extends DevicePropsScsiDiskBase {
   /** (QOM type `uint32` 0..4294967295, default `30`) */
   io_timeout?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615, default `1073741824`) */
-  max_unmap_size?: number | `${number}`;
+  max_unmap_size?: number | bigint | `${number}`;
   /** (QOM type `uint16` 0..65535, default `0`) */
   rotation_rate?: number | `${number}`;
   /** (QOM type `int32` -2147483648..2147483647, default `-1`) */
@@ -16901,19 +16901,19 @@ export interface DeviceAddScsiCd extends DevicePropsScsiDiskBase {
   /** (QOM type `str`) */
   device_id?: string | number | boolean;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number | string;
+  discard_granularity?: number | bigint | string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number | string;
+  logical_block_size?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number | string;
+  min_io_size?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number | string;
+  opt_io_size?: number | bigint | string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number | string;
+  physical_block_size?: number | bigint | string;
   /** (QOM type `uint16` 0..65535, default `0`) */
   port_index?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  port_wwn?: number | `${number}`;
+  port_wwn?: number | bigint | `${number}`;
   /** (QOM type `str`) */
   product?: string | number | boolean;
   /** (QOM type `bool`, default `false`) */
@@ -16935,7 +16935,7 @@ export interface DeviceAddScsiCd extends DevicePropsScsiDiskBase {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  wwn?: number | `${number}`;
+  wwn?: number | bigint | `${number}`;
 }
 
 /** `device_add` arguments for the device model `scsi-generic` (properties from `device-list-properties`). */
@@ -16961,7 +16961,7 @@ export interface DeviceAddScsiHd extends DevicePropsScsiDiskBase {
   /** (QOM type `str`) */
   device_id?: string | number | boolean;
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number | string;
+  discard_granularity?: number | bigint | string;
   /** (QOM type `bool`, default `false`) */
   dpofua?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -16971,21 +16971,21 @@ export interface DeviceAddScsiHd extends DevicePropsScsiDiskBase {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number | `${number}`;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number | string;
+  logical_block_size?: number | bigint | string;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615, default `1073741824`) */
-  max_unmap_size?: number | `${number}`;
+  max_unmap_size?: number | bigint | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number | string;
+  min_io_size?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number | string;
+  opt_io_size?: number | bigint | string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number | string;
+  physical_block_size?: number | bigint | string;
   /** (QOM type `uint16` 0..65535, default `0`) */
   port_index?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  port_wwn?: number | `${number}`;
+  port_wwn?: number | bigint | `${number}`;
   /** (QOM type `str`) */
   product?: string | number | boolean;
   /** (QOM type `bool`, default `false`) */
@@ -17007,7 +17007,7 @@ export interface DeviceAddScsiHd extends DevicePropsScsiDiskBase {
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   "write-cache"?: OnOffAuto | boolean;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  wwn?: number | `${number}`;
+  wwn?: number | bigint | `${number}`;
 }
 
 /** `device_add` arguments for the device model `sd-card` (properties from `device-list-properties`). */
@@ -17027,9 +17027,9 @@ export interface DeviceAddSdhciPci extends DevicePropsPciDevice {
   /** The device model (QOM type). */
   driver: "sdhci-pci";
   /** (QOM type `uint64` 0..18446744073709551615, default `91763892`) */
-  capareg?: number | `${number}`;
+  capareg?: number | bigint | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  maxcurr?: number | `${number}`;
+  maxcurr?: number | bigint | `${number}`;
   /** (QOM type `uint8` 0..255, default `2`) */
   "sd-spec-version"?: number | `${number}`;
   /** (QOM type `uint8` 0..255, default `0`) */
@@ -17083,13 +17083,13 @@ export interface DeviceAddSgxEpc extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sgx-epc";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  addr?: number | `${number}`;
+  addr?: number | bigint | `${number}`;
   /** (QOM type `link<memory-backend-epc>`) */
   memdev?: string | number | boolean;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   node?: number | `${number}`;
   /** (QOM type `uint64` 0..18446744073709551615) */
-  size?: number | `${number}`;
+  size?: number | bigint | `${number}`;
 }
 
 /** `device_add` arguments for the device model `smbus-eeprom` (properties from `device-list-properties`). */
@@ -17127,7 +17127,7 @@ export interface DeviceAddSysbusOhci extends DeviceAddCommon {
   /** The device model (QOM type). */
   driver: "sysbus-ohci";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "dma-offset"?: number | `${number}`;
+  "dma-offset"?: number | bigint | `${number}`;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   firstport?: number | `${number}`;
   /** (QOM type `str`) */
@@ -17365,17 +17365,17 @@ export interface DeviceAddUsbStorage extends DevicePropsUsbDevice {
   /** (QOM type `bool`, default `false`) */
   commandlog?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number | string;
+  discard_granularity?: number | bigint | string;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number | string;
+  logical_block_size?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number | string;
+  min_io_size?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number | string;
+  opt_io_size?: number | bigint | string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number | string;
+  physical_block_size?: number | bigint | string;
   /** (QOM type `bool`, default `false`) */
   removable?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** Error handling policy, report/ignore/enospc/stop/auto. (QOM type `BlockdevOnError`, default `"auto"`) */
@@ -17725,7 +17725,7 @@ export interface DeviceAddVhostVsockDevice extends DevicePropsVhostVsockCommon {
   /** The device model (QOM type). */
   driver: "vhost-vsock-device";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  "guest-cid"?: number | `${number}`;
+  "guest-cid"?: number | bigint | `${number}`;
   /** (QOM type `str`) */
   vhostfd?: string | number | boolean;
 }
@@ -17797,7 +17797,7 @@ export interface DeviceAddVirtioBalloonDevice extends DevicePropsVirtioDevice {
   /** (QOM type `guest statistics`) */
   "guest-stats"?: string | number | boolean;
   /** (QOM type `int` -9223372036854775808..9223372036854775807) */
-  "guest-stats-polling-interval"?: number | `${number}`;
+  "guest-stats-polling-interval"?: number | bigint | `${number}`;
   /** (QOM type `link<iothread>`) */
   iothread?: string | number | boolean;
   /** (QOM type `bool`, default `true`) */
@@ -17847,7 +17847,7 @@ export interface DeviceAddVirtioBlkDevice extends DevicePropsVirtioDevice {
   /** (QOM type `bool`, default `true`) */
   discard?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `size` 0..18446744073709551615, default `4294967295`) */
-  discard_granularity?: number | string;
+  discard_granularity?: number | bigint | string;
   /** Node name or ID of a block device to use as a backend. (QOM type `str`) */
   drive?: string | number | boolean;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -17859,7 +17859,7 @@ export interface DeviceAddVirtioBlkDevice extends DevicePropsVirtioDevice {
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lheads?: number | `${number}`;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  logical_block_size?: number | string;
+  logical_block_size?: number | bigint | string;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
   lsecs?: number | `${number}`;
   /** (QOM type `uint32` 0..4294967295, default `4194303`) */
@@ -17867,13 +17867,13 @@ export interface DeviceAddVirtioBlkDevice extends DevicePropsVirtioDevice {
   /** (QOM type `uint32` 0..4294967295, default `4194303`) */
   "max-write-zeroes-sectors"?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  min_io_size?: number | string;
+  min_io_size?: number | bigint | string;
   /** (QOM type `uint16` 0..65535, default `65535`) */
   "num-queues"?: number | `${number}`;
   /** (QOM type `size` 0..18446744073709551615, default `0`) */
-  opt_io_size?: number | string;
+  opt_io_size?: number | bigint | string;
   /** A power of two between 512 B and 2 MiB. (QOM type `size` 0..18446744073709551615, default `0`) */
-  physical_block_size?: number | string;
+  physical_block_size?: number | bigint | string;
   /** (QOM type `uint16` 0..65535, default `256`) */
   "queue-size"?: number | `${number}`;
   /** (QOM type `bool`, default `true`) */
@@ -17945,7 +17945,7 @@ export interface DeviceAddVirtioGpuDevice extends DevicePropsVirtioGpuBase {
   /** (QOM type `bool`, default `false`) */
   blob?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `size` 0..18446744073709551615, default `268435456`) */
-  max_hostmem?: number | string;
+  max_hostmem?: number | bigint | string;
 }
 
 /** `device_add` arguments for the device model `virtio-gpu-pci` (properties from `device-list-properties`). */
@@ -18001,9 +18001,9 @@ export interface DeviceAddVirtioMem extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-mem";
   /** (QOM type `size` 0..18446744073709551615) */
-  "block-size"?: number | string;
+  "block-size"?: number | bigint | string;
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  memaddr?: number | `${number}`;
+  memaddr?: number | bigint | `${number}`;
   /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
   /** (QOM type `uint32` 0..4294967295, default `0`) */
@@ -18011,9 +18011,9 @@ export interface DeviceAddVirtioMem extends DevicePropsVirtioDevice {
   /** (QOM type `bool`, default `false`) */
   prealloc?: boolean | "on" | "off" | "yes" | "no" | "true" | "false" | "y" | "n";
   /** (QOM type `size` 0..18446744073709551615) */
-  "requested-size"?: number | string;
+  "requested-size"?: number | bigint | string;
   /** (QOM type `size` 0..18446744073709551615) */
-  size?: number | string;
+  size?: number | bigint | string;
   /** (QOM type `OnOffAuto`, default `"auto"`) */
   "unplugged-inaccessible"?: OnOffAuto | boolean;
 }
@@ -18159,7 +18159,7 @@ export interface DeviceAddVirtioPmem extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-pmem";
   /** (QOM type `uint64` 0..18446744073709551615, default `0`) */
-  memaddr?: number | `${number}`;
+  memaddr?: number | bigint | `${number}`;
   /** (QOM type `link<memory-backend>`) */
   memdev?: string | number | boolean;
 }
@@ -18175,7 +18175,7 @@ export interface DeviceAddVirtioRngDevice extends DevicePropsVirtioDevice {
   /** The device model (QOM type). */
   driver: "virtio-rng-device";
   /** (QOM type `uint64` 0..18446744073709551615, default `9223372036854775807`) */
-  "max-bytes"?: number | `${number}`;
+  "max-bytes"?: number | bigint | `${number}`;
   /** (QOM type `uint32` 0..4294967295, default `65536`) */
   period?: number | `${number}`;
   /** (QOM type `link<rng-backend>`) */

@@ -166,7 +166,7 @@ describe('generating from a devices.json', () => {
     try {
       const types = renderTarget({ schemaDir: t.dir }).files.get('types.ts') as string;
       expect(types).toMatch(/export interface DevicePropsDevice extends DeviceAddCommon \{\n  \/\*\* Slot and optional function number, example: 06\.0 or 06\. \(QOM type `str`, default `-1`\) \*\/\n  addr\?: number \| string;\n  \/\*\* Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56\. \(QOM type `str`\) \*\/\n  mac\?: string;\n\}/);
-      expect(types).toMatch(/export interface DeviceAddMyNic extends DevicePropsDevice \{\n  \/\*\* The device model \(QOM type\)\. \*\/\n  driver: "my-nic";\n  \/\*\* \(QOM type `size` 0\.\.18446744073709551615, default `18446744073709551615`\) \*\/\n  reserve\?: number;\n\}/);
+      expect(types).toMatch(/export interface DeviceAddMyNic extends DevicePropsDevice \{\n  \/\*\* The device model \(QOM type\)\. \*\/\n  driver: "my-nic";\n  \/\*\* \(QOM type `size` 0\.\.18446744073709551615, default `18446744073709551615`\) \*\/\n  reserve\?: number \| bigint;\n\}/);
       expect(types).toMatch(/driver: "my-nic2";\n  \/\*\* \(QOM type `bool`, default `false`\) \*\/\n  flag\?: boolean;\n  \/\*\* \(QOM type `OnOffAuto`\) \*\/\n  policy\?: OnOffAuto;\n\}/);
       // (the exact DeviceAddMyNic above also shows that its child<x> property `backend` is left out)
       expect(types).toMatch(/export type DeviceAddArguments = DeviceAddMyNic \| DeviceAddMyNic2;/);

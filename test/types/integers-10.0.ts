@@ -41,6 +41,10 @@ export async function defaultMode(qmp: QmpClient): Promise<void> {
   await qmp.execute('block_resize', { 'node-name': 'n0', size: 1024 });
   await qmp.execute('block_resize', { 'node-name': 'n0', size: 2n ** 60n });
   await qmp.commands.blockResize({ 'node-name': 'n0', size: 1n });
+  // device_add: a 64-bit QOM property takes a bigint too (both entries), a narrower one only a number
+  await qmp.commands.deviceAdd({ driver: 'pci-bridge', id: 'br0', chassis_nr: 1, 'mem-reserve': 2n ** 64n - 1n });
+  // @ts-expect-error TS2322: chassis_nr is a uint8 property
+  await qmp.commands.deviceAdd({ driver: 'pci-bridge', id: 'br1', chassis_nr: 1n });
   // a type without 64-bit integers is the same in both entries
   const s: StatusInfo = await qmp.commands.queryStatus();
   const same: BigintStatusInfo = s;
