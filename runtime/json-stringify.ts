@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * `JSON.stringify(value)`, except that a `bigint` anywhere in `value` is written as its decimal
- * digits. Pass `hasBigint: false` when the caller already knows there is none (runtime/plain-data.ts
+ * digits (also when the application has installed a `BigInt.prototype.toJSON`). Pass `hasBigint: false` when the caller already knows there is none (runtime/plain-data.ts
  * reports it): then this is `JSON.stringify` alone. Returns `undefined` where `JSON.stringify` does
  * (a top-level `undefined` or function); throws what `JSON.stringify` throws (a cycle, a throwing getter).
  */
@@ -20,10 +20,15 @@ export function stringifyJson(value: unknown, hasBigint = true): string | undefi
   marker ??= `\u0000qmp-bigint-${randomBytes(16).toString('hex')}:`;
   const m = marker;
   let found = false;
-  const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v !== 'bigint') return v;
+  // An application's `BigInt.prototype.toJSON` (a common work-around) runs before the replacer and
+  // would turn the bigint into whatever it returns (a quoted string QEMU rejects): then the holder's
+  // own data member still has the bigint (read without running a getter).
+  const bigintToJson = (BigInt.prototype as { toJSON?: unknown }).toJSON !== undefined;
+  const text = JSON.stringify(value, function (this: object, key: string, v: unknown) {
+    const b = typeof v === 'bigint' ? v : bigintToJson ? Object.getOwnPropertyDescriptor(this, key)?.value : undefined;
+    if (typeof b !== 'bigint') return v;
     found = true;
-    return m + v.toString();
+    return m + b.toString();
   });
   if (!found || text === undefined) return text;
   // JSON.stringify writes the marker's U+0000 as the six characters \u0000
