@@ -68,11 +68,3 @@ export function stringifyPlainJson(value: unknown): string {
       return JSON.stringify(value) as string;
   }
 }
-
-/** True when `value` holds a `bigint` anywhere in its own enumerable members (plain data walk, at most 64 levels). */
-export function containsBigint(value: unknown, depth = 0): boolean {
-  if (typeof value === 'bigint') return true;
-  if (typeof value !== 'object' || value === null || depth > 64) return false;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) if (containsBigint(v, depth + 1)) return true;
-  return false;
-}
