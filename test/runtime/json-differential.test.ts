@@ -270,6 +270,16 @@ describe('parseJson against JSON.parse (random texts)', () => {
     }
   });
 
+  it('nesting far beyond the framer limit (callers without it: recordings, CLI arguments, schema files) reads as JSON.parse reads it', () => {
+    for (const d of [20_000, 100_000]) {
+      const text = `${'['.repeat(d)}{"a":[12345678901234567]}${']'.repeat(d)}`;
+      let v = parseJson(text);
+      for (let i = 0; i < d; i++) v = (v as unknown[])[0];
+      expect(v, `depth ${d}`).toEqual({ a: [12345678901234567n] });
+      expect(() => parseJson(`${'['.repeat(d)}12345678901234567${']'.repeat(d - 1)}`)).toThrow(SyntaxError);
+    }
+  });
+
   it('nesting up to the framer depth limit (1024) parses on the exact path', () => {
     const d = 1024;
     const text = `${'['.repeat(d - 1)}{"a":12345678901234567}${']'.repeat(d - 1)}`;
