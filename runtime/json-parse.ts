@@ -76,7 +76,7 @@ export function parseJsonExact(text: string, nullPrototype = false): ExactJson {
 }
 
 function fail(what: string): never {
-  throw new SyntaxError(`${what} at position ${pos} of JSON text`);
+  throw new SyntaxError(`${what} at offset ${pos} of JSON text`);
 }
 
 function ws(): void {
