@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { hasLongDigitRun, parseJson, parseJsonExact } from '../../runtime/json-parse.js';
 import { stringifyJson } from '../../runtime/json-stringify.js';
 import { JsonFramer } from '../../runtime/core/json-framer.js';
+import { QmpProtocolError } from '../../runtime/errors.js';
 import { validateArguments } from '../../generated/qemu-10.0-x86_64/validators.js';
 
 /** mulberry32: a small seeded generator, so that a failing text can be made again. */
@@ -306,6 +307,27 @@ describe('the framer with random chunking', () => {
       framer.end();
       expect(got.length, `seed ${seed}`).toBe(texts.length);
       for (let i = 0; i < texts.length; i++) expect(difference(got[i], want[i]), `seed ${seed} message ${i}: ${texts[i]}`).toBeUndefined();
+    }
+  });
+});
+
+describe('the framer with invalid messages', () => {
+  it('an invalid number or escape, on either parse path, is a QmpProtocolError (invalid-json) after the messages before it', () => {
+    for (const bad of ['01', '1.', '-', '.5', '+1', '1e', '"\\x"', '[1,]']) {
+      for (const id of ['1', '12345678901234567']) {
+        const framer = new JsonFramer();
+        const got: unknown[] = [];
+        const bytes = Buffer.from(`{"return":{},"id":${id}}\r\n{"return":${bad},"id":${id}}\r\n`);
+        let error: unknown;
+        try {
+          for (let at = 0; at < bytes.length; at += 3) framer.push(bytes.subarray(at, at + 3), (m) => got.push(m));
+        } catch (e) {
+          error = e;
+        }
+        expect(error, `${bad} id ${id}`).toBeInstanceOf(QmpProtocolError);
+        expect((error as QmpProtocolError).violation).toBe('invalid-json');
+        expect(got).toEqual([{ return: {}, id: id.length > 15 ? BigInt(id) : Number(id) }]);
+      }
     }
   });
 });
