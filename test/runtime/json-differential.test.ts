@@ -13,18 +13,10 @@ import { stringifyJson } from '../../runtime/json-stringify.js';
 import { JsonFramer } from '../../runtime/core/json-framer.js';
 import { QmpProtocolError } from '../../runtime/errors.js';
 import { validateArguments } from '../../generated/qemu-10.0-x86_64/validators.js';
+import { prng } from '../../testing/faults.js';
 
-/** mulberry32: a small seeded generator, so that a failing text can be made again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (mulberry32), so that a failing text can be made again. */
+const random = prng;
 
 type Rand = () => number;
 const int = (r: Rand, n: number): number => Math.floor(r() * n);
