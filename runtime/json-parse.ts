@@ -8,7 +8,8 @@
  * 2^53 − 1 (9007199254740991 has 16 digits), so it goes to `JSON.parse` unchanged. Only a text with
  * such a run takes the exact parser below (measured in bench/integers.ts). Both throw a
  * `SyntaxError` on malformed text; both create at most one value per literal, so the framer's
- * limits (runtime/framer.ts: bytes, depth, structural tokens) bound them the same way.
+ * limits (runtime/core/json-framer.ts: bytes, depth, structural tokens) bound them the same way;
+ * neither recurses, so a caller without those limits can read any depth `JSON.parse` reads.
  *
  * Source: RFC 8259 §6 (an implementation may limit the range of numbers); QMP sends 64-bit integers
  * (QAPI `int`, `int64`, `uint64`, `size`), .cache/qapi-10.0/qmp-spec.rst "Wire format".
@@ -75,7 +76,7 @@ export function parseJsonExact(text: string, nullPrototype = false): ExactJson {
 }
 
 function fail(what: string): never {
-  throw new SyntaxError(`${what} at position ${pos} of JSON text`);
+  throw new SyntaxError(`${what} at offset ${pos} of JSON text`);
 }
 
 function ws(): void {
@@ -153,61 +154,90 @@ function set(o: Record<string, ExactJson>, key: string, v: ExactJson): void {
   else o[key] = v;
 }
 
+/**
+ * One JSON value, iteratively: the containers still open are on an explicit stack, so the depth a
+ * text may nest is bounded by memory, as with `JSON.parse`, not by the call stack (a recursive
+ * descent threw `RangeError` from about 10,000 levels where `JSON.parse` reads the text).
+ */
 function value(): ExactJson {
+  // the innermost open container (with the name of the member being read when it is an object);
+  // the ones around it are saved on `outer`/`outerNames`
+  let top: ExactJson[] | Record<string, ExactJson> | undefined;
+  let inArray = false;
+  let name = '';
+  const outer: (ExactJson[] | Record<string, ExactJson>)[] = [];
+  const outerNames: string[] = [];
+  for (;;) {
+    ws();
+    let v: ExactJson;
+    const c = src.charCodeAt(pos);
+    if (c === 0x7b) {
+      pos++;
+      const o: Record<string, ExactJson> = nullProto ? (Object.create(null) as Record<string, ExactJson>) : {};
+      ws();
+      if (src.charCodeAt(pos) !== 0x7d) {
+        if (top !== undefined) {
+          outer.push(top);
+          outerNames.push(name);
+        }
+        top = o;
+        inArray = false;
+        name = memberName();
+        continue;
+      }
+      pos++;
+      v = o;
+    } else if (c === 0x5b) {
+      pos++;
+      const a: ExactJson[] = [];
+      ws();
+      if (src.charCodeAt(pos) !== 0x5d) {
+        if (top !== undefined) {
+          outer.push(top);
+          outerNames.push(name);
+        }
+        top = a;
+        inArray = true;
+        continue;
+      }
+      pos++;
+      v = a;
+    } else v = scalar(c);
+    // `v` is complete: it joins the innermost open container; close every container that ends here
+    for (;;) {
+      if (top === undefined) return v;
+      if (inArray) (top as ExactJson[]).push(v);
+      else set(top as Record<string, ExactJson>, name, v);
+      ws();
+      const d = src.charCodeAt(pos);
+      if (d === 0x2c) {
+        pos++;
+        if (!inArray) name = memberName();
+        break;
+      }
+      if (d !== (inArray ? 0x5d : 0x7d)) fail(inArray ? "expected ',' or ']'" : "expected ',' or '}'");
+      pos++;
+      v = top;
+      top = outer.pop();
+      name = outerNames.pop() ?? '';
+      inArray = Array.isArray(top);
+    }
+  }
+}
+
+/** A member name and its colon (after `{` or `,`). */
+function memberName(): string {
   ws();
-  const c = src.charCodeAt(pos);
-  if (c === 0x7b) {
-    pos++;
-    const o: Record<string, ExactJson> = nullProto ? (Object.create(null) as Record<string, ExactJson>) : {};
-    ws();
-    if (src.charCodeAt(pos) === 0x7d) {
-      pos++;
-      return o;
-    }
-    for (;;) {
-      ws();
-      if (src.charCodeAt(pos) !== QUOTE) fail('expected a member name');
-      const key = string();
-      ws();
-      if (src.charCodeAt(pos) !== 0x3a) fail("expected ':'");
-      pos++;
-      set(o, key, value());
-      ws();
-      const d = src.charCodeAt(pos);
-      if (d === 0x2c) {
-        pos++;
-        continue;
-      }
-      if (d === 0x7d) {
-        pos++;
-        return o;
-      }
-      fail("expected ',' or '}'");
-    }
-  }
-  if (c === 0x5b) {
-    pos++;
-    const a: ExactJson[] = [];
-    ws();
-    if (src.charCodeAt(pos) === 0x5d) {
-      pos++;
-      return a;
-    }
-    for (;;) {
-      a.push(value());
-      ws();
-      const d = src.charCodeAt(pos);
-      if (d === 0x2c) {
-        pos++;
-        continue;
-      }
-      if (d === 0x5d) {
-        pos++;
-        return a;
-      }
-      fail("expected ',' or ']'");
-    }
-  }
+  if (src.charCodeAt(pos) !== QUOTE) fail('expected a member name');
+  const key = string();
+  ws();
+  if (src.charCodeAt(pos) !== 0x3a) fail("expected ':'");
+  pos++;
+  return key;
+}
+
+/** A string, `true`, `false`, `null` or a number, starting with the character `c`. */
+function scalar(c: number): ExactJson {
   if (c === QUOTE) return string();
   if (c === 0x74 && src.startsWith('true', pos)) {
     pos += 4;

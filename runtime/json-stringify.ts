@@ -4,12 +4,12 @@
  * members, `null` for unsendable array items. Source: RFC 8259 §6 (a number is any run of digits);
  * QMP carries 64-bit integers (.cache/qapi-10.0/qmp-spec.rst "Wire format").
  */
-import { randomBytes } from 'node:crypto';
 
 /**
  * `JSON.stringify(value)`, except that a `bigint` anywhere in `value` is written as its decimal
- * digits. Pass `hasBigint: false` when the caller already knows there is none (runtime/plain-data.ts
- * reports it): then this is `JSON.stringify` alone. Returns `undefined` where `JSON.stringify` does
+ * digits (also when the application has installed a `BigInt.prototype.toJSON`). Pass
+ * `hasBigint: false` when the caller already knows there is none (runtime/plain-data.ts reports
+ * it): then this is `JSON.stringify` alone. Returns `undefined` where `JSON.stringify` does
  * (a top-level `undefined` or function); throws what `JSON.stringify` throws (a cycle, a throwing getter).
  */
 export function stringifyJson(value: unknown, hasBigint = true): string | undefined {
@@ -17,13 +17,20 @@ export function stringifyJson(value: unknown, hasBigint = true): string | undefi
   // Each bigint becomes a string holding a marker, then the quoted marker is replaced by the
   // digits. A caller's own string cannot hold the marker: it has 128 random bits, drawn once per
   // process, and never appears in any output.
-  marker ??= `\u0000qmp-bigint-${randomBytes(16).toString('hex')}:`;
+  // (Web Crypto's global, read on first use: a static `node:crypto` import cost every process that
+  // loads the runtime about 2 ms at start-up, bigint or not)
+  marker ??= `\u0000qmp-bigint-${Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}:`;
   const m = marker;
   let found = false;
-  const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v !== 'bigint') return v;
+  // An application's `BigInt.prototype.toJSON` (a common work-around) runs before the replacer and
+  // would turn the bigint into whatever it returns (a quoted string QEMU rejects): then the holder's
+  // own data member still has the bigint (read without running a getter).
+  const bigintToJson = (BigInt.prototype as { toJSON?: unknown }).toJSON !== undefined;
+  const text = JSON.stringify(value, function (this: object, key: string, v: unknown) {
+    const b = typeof v === 'bigint' ? v : bigintToJson ? Object.getOwnPropertyDescriptor(this, key)?.value : undefined;
+    if (typeof b !== 'bigint') return v;
     found = true;
-    return m + v.toString();
+    return m + b.toString();
   });
   if (!found || text === undefined) return text;
   // JSON.stringify writes the marker's U+0000 as the six characters \u0000
@@ -62,12 +69,4 @@ export function stringifyPlainJson(value: unknown): string {
     default:
       return JSON.stringify(value) as string;
   }
-}
-
-/** True when `value` holds a `bigint` anywhere in its own enumerable members (plain data walk, at most 64 levels). */
-export function containsBigint(value: unknown, depth = 0): boolean {
-  if (typeof value === 'bigint') return true;
-  if (typeof value !== 'object' || value === null || depth > 64) return false;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) if (containsBigint(v, depth + 1)) return true;
-  return false;
 }

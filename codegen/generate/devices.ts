@@ -188,7 +188,7 @@ function factor(mode: DeviceArgumentMode, models: ReadonlyMap<string, RawModel>)
     for (let t: string | undefined = d; t !== undefined; t = parentOf(t)) {
       const c = common.get(t);
       if (c === undefined) {
-        common.set(t, new Map([...own].map(([n, p]) => [propKey(p), p])));
+        common.set(t, new Map([...own.values()].map((p) => [propKey(p), p])));
       } else {
         const keys = new Set([...own.values()].map(propKey));
         for (const k of [...c.keys()]) if (!keys.has(k)) c.delete(k);

@@ -300,7 +300,6 @@ function stripMembers(node: JsonSchema, skip: ReadonlySet<string>): JsonSchema {
 /** A branch reduced to its tag (without its doc, which the base carries) and its own members. */
 function pickMembers(node: JsonSchema, tag: string, skip: ReadonlySet<string>): JsonSchema {
   const props = node['properties'] as Record<string, unknown>;
-  const tagSchema = props[tag];
   const keep = new Set(ownMemberNames(node, skip));
   const properties = Object.fromEntries(
     Object.entries(props)

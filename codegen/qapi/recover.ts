@@ -113,7 +113,7 @@ class Walk {
     const key = `${b}\u0000${ref.name}`;
     if (this.visited.has(key)) return;
     this.visited.add(key);
-    const issues = this.compareNamed(b, info, ref.name, path);
+    const issues = this.compareNamed(info, ref.name, path);
     if (issues.length > 0) {
       this.mismatched.add(b);
       for (const issue of issues) this.warn(path, `'${ref.name}': ${issue}`);
@@ -121,7 +121,7 @@ class Walk {
   }
 
   /** Compares a masked type with the named source type; recurses; returns local disagreements. */
-  compareNamed(b: string, info: SchemaInfo, name: string, path: string): string[] {
+  compareNamed(info: SchemaInfo, name: string, path: string): string[] {
     if (name === 'QType') {
       if (info['meta-type'] !== 'enum') return [`the binary has ${describe(info)}, the source an enum`];
       return compareEnum(info.values, qtypeValues.map((v) => ({ name: v, conditional: false })));
@@ -418,7 +418,7 @@ function nameOrphans(w: Walk, schema: readonly SchemaInfo[]): void {
     try {
       for (const def of w.source.definitions) {
         if (def.kind === 'command' || def.kind === 'event' || metNames.has(def.name)) continue;
-        if (w.compareNamed(e.name, e, def.name, '').length === 0) local.push(def.name);
+        if (w.compareNamed(e, def.name, '').length === 0) local.push(def.name);
       }
     } finally {
       w.dry = false;

@@ -13,7 +13,6 @@
  * with it, so the helper starts block jobs with `"auto-dismiss": false` and dismisses them itself.
  */
 import { QmpAbortError, QmpUsageError } from '../errors.js';
-import type { ExecuteOptions } from '../target.js';
 import { timerDelayProblem } from '../timers.js';
 import { isRecord } from '../guards.js';
 import type { OperationsHost } from './host.js';
@@ -41,7 +40,7 @@ export type JobArguments<C, K extends keyof C> = C[K] extends { args: infer A }
     : Omit<NonNullable<A>, 'job-id'> & { 'job-id'?: string }
   : never;
 
-import type { Job, JobOptions, JobProgress, JobResult } from './job-types.js';
+import type { Job, JobOptions, JobResult } from './job-types.js';
 
 
 /** Commands whose jobs take `auto-finalize`/`auto-dismiss` (the BlockJob commands of `qapi/block-core.json`). */
