@@ -134,12 +134,22 @@ describe('QgaClient on the test server', () => {
   });
 
   it('close(): pending calls reject typed, no timer is left, the stream is destroyed', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const qga = await start({ handlers: { 'guest-get-time': () => noReply } });
-    const pending = qga.commands.guestGetTime();
+    const idle = timers();
+    const pending = qga.commands.guestGetTime(undefined, { timeoutMs: 60_000 });
+    await new Promise((r) => setImmediate(r));
+    server!.noAgent = true;
+    const resync = qga.resync(); // its own time limit runs now too
+    const waiting = qga.commands.guestPing(undefined, { timeoutMs: 60_000 });
+    expect(timers()).toBe(idle + 3);
     await qga.close();
-    const e = await pending.catch((x: unknown) => x);
-    expect(isQmpConnectionError(e)).toBe(true);
-    expect(e).toMatchObject({ reason: 'closed' });
+    for (const p of [pending, resync, waiting]) {
+      const e = await p.catch((x: unknown) => x);
+      expect(isQmpConnectionError(e)).toBe(true);
+      expect(e).toMatchObject({ reason: 'closed' });
+    }
+    expect(timers()).toBe(idle);
     expect((await qga.closed).reason).toBe('closed');
     expect(qga.isOpen).toBe(false);
     await expect.poll(() => server!.openConnections).toBe(0);
