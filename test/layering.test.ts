@@ -60,6 +60,12 @@ describe('layering', () => {
     expect(offending('runtime/operations', (s) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || contract.has(s))).toEqual([]);
   });
 
+  it('runtime/qga/helpers (exec, files, fsfreeze) imports only node:*, its own files and the shared top-level modules: it works over any executor, never the session', () => {
+    expect(tsFiles('runtime/qga/helpers')).toContain('runtime/qga/helpers/exec.ts');
+    const shared = (s: string): boolean => /^\.\.\/\.\.\/[\w-]+\.js$/.test(s) && s !== '../../index.js';
+    expect(offending('runtime/qga/helpers', (s) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || shared(s))).toEqual([]);
+  });
+
   it('no file in runtime/ is over 450 lines', () => {
     const long = tsFiles('runtime')
       .map((f) => ({ f, lines: readFileSync(join(root, f), 'utf8').split('\n').length - 1 }))
