@@ -30,10 +30,10 @@ async function openAgent(path: string): Promise<Agent> {
   const agent: Agent = {
     sent: [],
     direct: client,
-    executeUntyped(name, args, options) {
+    execute(name, args, options) {
       agent.sent.push({ name, args });
       agent.onSend?.(name, args);
-      return client.executeUntyped(name, args, options);
+      return client.execute(name, args, options);
     },
     close: () => client.close(),
   };
@@ -43,7 +43,7 @@ async function openAgent(path: string): Promise<Agent> {
 /** Asks `guest-exec-status` until the process exited (reaps it in the agent): no guest process outlives a test. */
 async function reap(agent: Agent, pid: unknown): Promise<void> {
   for (;;) {
-    const s = (await agent.direct.executeUntyped('guest-exec-status', { pid })) as { exited: boolean };
+    const s = (await agent.direct.execute('guest-exec-status', { pid })) as { exited: boolean };
     if (s.exited) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -210,7 +210,7 @@ describe.each(qemuVersions)('QGA helpers on the real qemu-ga %s', (version) => {
     /** The handle the helper used is closed: the agent no longer knows it. */
     async function expectClosed(a: Agent, handle: unknown): Promise<void> {
       expect(typeof handle).toBe('number');
-      const e = await a.direct.executeUntyped('guest-file-read', { handle }).catch((x: unknown) => x);
+      const e = await a.direct.execute('guest-file-read', { handle }).catch((x: unknown) => x);
       expect(isQmpCommandError(e)).toBe(true);
       expect((e as Error).message).toMatch(/handle '\d+' has not been found/);
     }

@@ -67,7 +67,7 @@ export class QgaLineExecutor implements QgaExecutor {
     return new QgaLineExecutor(socket);
   }
 
-  executeUntyped(name: string, args?: Record<string, unknown>, options?: QgaCallOptions): Promise<unknown> {
+  execute(name: string, args?: Record<string, unknown>, options?: QgaCallOptions): Promise<unknown> {
     this.sent.push({ name, args });
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(new QmpAbortError(name, signal.reason));

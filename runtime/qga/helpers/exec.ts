@@ -82,14 +82,14 @@ export async function exec(agent: QgaExecutor, path: string, args: readonly stri
     const request: Record<string, unknown> = { path, arg: [...args], 'capture-output': true };
     if (options?.env !== undefined) request['env'] = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
     if (options?.input !== undefined) request['input-data'] = Buffer.from(options.input).toString('base64');
-    const started = replyObject('guest-exec', await agent.executeUntyped('guest-exec', request, { signal: limit.signal }));
+    const started = replyObject('guest-exec', await agent.execute('guest-exec', request, { signal: limit.signal }));
     pid = replyInteger('guest-exec', started['pid'], 'pid');
     const maxPause = options?.pollIntervalMs ?? DEFAULT_MAX_PAUSE_MS;
     let wait = Math.min(FIRST_PAUSE_MS, maxPause);
     for (;;) {
       await pause(wait, limit.signal, 'guest-exec');
       wait = Math.min(wait * 2, maxPause);
-      const status = replyObject('guest-exec-status', await agent.executeUntyped('guest-exec-status', { pid }, { signal: limit.signal }));
+      const status = replyObject('guest-exec-status', await agent.execute('guest-exec-status', { pid }, { signal: limit.signal }));
       if (!replyBoolean('guest-exec-status', status['exited'], 'exited')) continue;
       return result(status);
     }

@@ -1,6 +1,8 @@
 /**
- * What the guest agent helpers need from a client: one untyped call. `QgaClient.executeUntyped` fits it, and so
- * does any object with the same method (the helpers never see the session, the socket or the generated types).
+ * What the guest agent helpers need from a client: one call by wire name. The `QgaClient` methods give them its
+ * validated `execute` (arguments and replies checked against the bound target when validation is on); any object
+ * with this method works too, e.g. `{ execute: (n, a, o) => qga.executeUntyped(n, a, o) }`. The helpers never see
+ * the session, the socket or the generated types.
  */
 
 /** Per-call options the helpers pass on: only an abort signal (the client's own time limit still applies). */
@@ -14,5 +16,5 @@ export interface QgaCallOptions {
  * `QmpAbortError` when `signal` aborts, `QmpTimeoutError`, `QmpConnectionError`, …).
  */
 export interface QgaExecutor {
-  executeUntyped(name: string, args?: Record<string, unknown>, options?: QgaCallOptions): Promise<unknown>;
+  execute(name: string, args?: Record<string, unknown>, options?: QgaCallOptions): Promise<unknown>;
 }

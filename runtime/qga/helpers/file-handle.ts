@@ -34,7 +34,7 @@ export async function withGuestFile<T>(
   const options = signal === undefined ? {} : { signal };
   let handle: number | bigint;
   try {
-    handle = replyInteger('guest-file-open', await agent.executeUntyped('guest-file-open', { path, mode }, options), 'return');
+    handle = replyInteger('guest-file-open', await agent.execute('guest-file-open', { path, mode }, options), 'return');
   } catch (e) {
     throw typed(path, 'open', e);
   }
@@ -43,7 +43,7 @@ export async function withGuestFile<T>(
     async run(step, command, args) {
       if (signal?.aborted) throw new QmpAbortError(command, signal.reason);
       try {
-        return await agent.executeUntyped(command, { handle, ...args }, options);
+        return await agent.execute(command, { handle, ...args }, options);
       } catch (e) {
         throw typed(path, step, e, handle);
       }
@@ -59,7 +59,7 @@ export async function withGuestFile<T>(
   } finally {
     // Closed without the caller's signal: an aborted transfer must still give its handle back.
     try {
-      await agent.executeUntyped('guest-file-close', { handle });
+      await agent.execute('guest-file-close', { handle });
     } catch (closeError) {
       if (failure === undefined) failure = { error: new QgaFileError({ path, step: 'close', cause: closeError, handle }) };
       else {

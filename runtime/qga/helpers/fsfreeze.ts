@@ -38,14 +38,14 @@ export async function fsfreeze<T>(agent: QgaExecutor, callback: (frozen: number)
   checkOptions('fsfreeze', options, fsfreezeOptionsShape);
   const callOptions = options?.signal === undefined ? {} : { signal: options.signal };
   const thaw = async (): Promise<void> => {
-    replyCount('guest-fsfreeze-thaw', await agent.executeUntyped('guest-fsfreeze-thaw'), 'return');
+    replyCount('guest-fsfreeze-thaw', await agent.execute('guest-fsfreeze-thaw'), 'return');
   };
   let frozen: number;
   try {
     const reply =
       options?.mountpoints === undefined
-        ? await agent.executeUntyped('guest-fsfreeze-freeze', undefined, callOptions)
-        : await agent.executeUntyped('guest-fsfreeze-freeze-list', { mountpoints: [...options.mountpoints] }, callOptions);
+        ? await agent.execute('guest-fsfreeze-freeze', undefined, callOptions)
+        : await agent.execute('guest-fsfreeze-freeze-list', { mountpoints: [...options.mountpoints] }, callOptions);
     frozen = replyCount('guest-fsfreeze-freeze', reply, 'return');
   } catch (e) {
     if (!isQmpCommandError(e)) {

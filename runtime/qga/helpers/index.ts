@@ -1,6 +1,6 @@
 /**
  * The guest agent helpers: `exec`, `readFile`/`writeFile`, `fsfreeze`, each a function of a {@link QgaExecutor}
- * (the `QgaClient`, or anything with its `executeUntyped`), also offered as methods of the client.
+ * (the `QgaClient`, or anything with an `execute(name, args, { signal })`), also offered as methods of the client.
  */
 export type { QgaCallOptions, QgaExecutor } from './executor.js';
 export { exec, type QgaExecOptions, type QgaExecResult } from './exec.js';
