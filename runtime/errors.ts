@@ -31,7 +31,9 @@ export type QmpErrorCode =
   | 'launch'
   /** A long-running operation failed in QEMU (`runtime/operations/`: a job, a migration). */
   | 'operation'
-  | 'version-mismatch';
+  | 'version-mismatch'
+  /** No QEMU guest agent answered on the channel (`runtime/qga/errors.ts`). */
+  | 'no-agent';
 
 /** Base class of every error the runtime throws or rejects with. */
 export class QmpError extends Error {
@@ -108,7 +110,9 @@ export type QmpProtocolViolation =
   | 'truncated'
   | 'unexpected-message'
   | 'unknown-id'
-  | 'error-without-id';
+  | 'error-without-id'
+  /** The reply can no longer come: the guest agent's channel was resynchronised after the request (`runtime/qga/`). */
+  | 'reply-lost';
 
 /** The peer sent something the protocol does not allow. */
 export class QmpProtocolError extends QmpError {
@@ -290,7 +294,7 @@ function has(e: unknown, name: string, code: QmpErrorCode): boolean {
   );
 }
 
-const codes = new Set<unknown>(['command', 'connection', 'protocol', 'negotiation', 'timeout', 'validation', 'abort', 'usage', 'launch', 'operation', 'version-mismatch']);
+const codes = new Set<unknown>(['command', 'connection', 'protocol', 'negotiation', 'timeout', 'validation', 'abort', 'usage', 'launch', 'operation', 'version-mismatch', 'no-agent']);
 
 /** True for any error of this runtime (checks `code` and that it is an Error-like object). */
 export function isQmpError(e: unknown): e is QmpError {

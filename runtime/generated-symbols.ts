@@ -16,22 +16,29 @@ export interface GeneratedSymbol {
   readonly kind: 'type' | 'value';
   /** `true` when every target's `index.ts` re-exports the name (part of the target's public API). */
   readonly reExport: boolean;
+  /** Re-exported only by targets of this kind (QMP or guest agent); absent: by every target. */
+  readonly only?: 'qmp' | 'qga';
 }
 
 const value = (module: GeneratedSymbolModule, reExport: boolean): GeneratedSymbol => ({ module, kind: 'value', reExport });
 const type = (module: GeneratedSymbolModule, reExport: boolean): GeneratedSymbol => ({ module, kind: 'type', reExport });
+const qmpValue: GeneratedSymbol = { module: 'index.js', kind: 'value', reExport: true, only: 'qmp' };
+const qmpType: GeneratedSymbol = { module: 'index.js', kind: 'type', reExport: true, only: 'qmp' };
+const qgaValue: GeneratedSymbol = { module: 'index.js', kind: 'value', reExport: true, only: 'qga' };
+const qgaType: GeneratedSymbol = { module: 'index.js', kind: 'type', reExport: true, only: 'qga' };
 
 /** Every runtime name generated code imports or re-exports, by name (order: the order of re-export lists). */
 export const generatedSymbols: Readonly<Record<string, GeneratedSymbol>> = Object.freeze({
   // the client class the typed client extends
   QmpClient: value('index.js', false),
+  QgaClient: value('index.js', false),
   // errors and their guards, re-exported by every target
   QmpAbortError: value('index.js', true),
   QmpCommandError: value('index.js', true),
   QmpConnectionError: value('index.js', true),
   QmpError: value('index.js', true),
-  QmpLaunchError: value('index.js', true),
-  QmpNegotiationError: value('index.js', true),
+  QmpLaunchError: qmpValue,
+  QmpNegotiationError: qmpValue,
   QmpProtocolError: value('index.js', true),
   QmpTimeoutError: value('index.js', true),
   QmpUsageError: value('index.js', true),
@@ -40,36 +47,43 @@ export const generatedSymbols: Readonly<Record<string, GeneratedSymbol>> = Objec
   isQmpCommandError: value('index.js', true),
   isQmpConnectionError: value('index.js', true),
   isQmpError: value('index.js', true),
-  isQmpLaunchError: value('index.js', true),
-  isQmpNegotiationError: value('index.js', true),
+  isQmpLaunchError: qmpValue,
+  isQmpNegotiationError: qmpValue,
   isQmpProtocolError: value('index.js', true),
   isQmpTimeoutError: value('index.js', true),
   isQmpUsageError: value('index.js', true),
   isQmpValidationError: value('index.js', true),
-  QmpVersionMismatchError: value('index.js', true),
-  isQmpVersionMismatchError: value('index.js', true),
+  QmpVersionMismatchError: qmpValue,
+  isQmpVersionMismatchError: qmpValue,
   // types, re-exported by every target
-  ClientOptions: type('index.js', true),
+  ClientOptions: qmpType,
   CommandInfo: type('index.js', true),
-  ConnectOptions: type('index.js', true),
+  ConnectOptions: qmpType,
   ExecuteOptions: type('index.js', true),
   KnownQmpErrorClass: type('index.js', true),
-  LaunchOptions: type('index.js', true),
-  LaunchedQemu: type('index.js', true),
-  QemuExit: type('index.js', true),
+  LaunchOptions: qmpType,
+  LaunchedQemu: qmpType,
+  QemuExit: qmpType,
   QmpErrorCode: type('index.js', true),
-  QmpEvent: type('index.js', true),
-  QmpTimestamp: type('index.js', true),
+  QmpEvent: qmpType,
+  QmpTimestamp: qmpType,
   QmpValidationSide: type('index.js', true),
   TargetBinding: type('index.js', true),
   TargetValidators: type('index.js', true),
   ValidationIssue: type('index.js', true),
   ValidationResult: type('index.js', true),
-  AnyEventOf: type('index.js', true),
-  OtherEvent: type('index.js', true),
-  OtherEventName: type('index.js', true),
+  AnyEventOf: qmpType,
+  OtherEvent: qmpType,
+  OtherEventName: qmpType,
   QemuVersion: type('index.js', true),
-  VersionMismatchPolicy: type('index.js', true),
+  VersionMismatchPolicy: qmpType,
+  // the guest agent's own names, re-exported by guest agent targets
+  QgaNoAgentError: qgaValue,
+  isQgaNoAgentError: qgaValue,
+  QgaClientOptions: qgaType,
+  QgaClientStats: qgaType,
+  QgaConnectOptions: qgaType,
+  QgaTargetBinding: qgaType,
   // the validation module (validator-only entries load nothing else of the runtime)
   CompiledValidator: type('validation.js', false),
   createTargetValidators: value('validation.js', false),

@@ -1,6 +1,6 @@
 /**
  * `npm run generate` (repository maintenance, not published): regenerates every committed target,
- * `schema/qemu-*` → `generated/qemu-*`, importing the runtime by relative path as the repository's
+ * `schema/qemu-*` → `generated/qemu-*` and `schema/qga-*` → `generated/qga-*`, importing the runtime by relative path as the repository's
  * own targets do. Exit code 0 ok, 1 a target failed, 2 usage error.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -14,10 +14,10 @@ async function generateAll(args: readonly string[]): Promise<number> {
     return 2;
   }
   const targets = readdirSync(join(root, 'schema'))
-    .filter((d) => /^qemu-/.test(d) && existsSync(join(root, 'schema', d, 'target.json')))
+    .filter((d) => /^(qemu|qga)-/.test(d) && existsSync(join(root, 'schema', d, 'target.json')))
     .sort();
   if (targets.length === 0) {
-    console.error(`generate: no schema/qemu-* target in ${root}`);
+    console.error(`generate: no schema/qemu-* or schema/qga-* target in ${root}`);
     return 1;
   }
   let failed = 0;

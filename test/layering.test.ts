@@ -27,7 +27,7 @@ describe('layering', () => {
   it('runtime/ top level: index.ts re-exports the layers; every other file (contract and shared helpers) imports only node:* and its top-level siblings', () => {
     expect(tsFiles('runtime', false)).toContain('runtime/index.ts');
     const sibling = (s: string): boolean => /^\.\/[\w-]+\.js$/.test(s);
-    const layer = (s: string): boolean => /^\.\/(core|qmp)\/[\w-]+\.js$/.test(s) || s === './operations/index.js';
+    const layer = (s: string): boolean => /^\.\/(core|qmp|qga)\/[\w-]+\.js$/.test(s) || s === './operations/index.js';
     expect(offending('runtime', (s, f) => s.startsWith('node:') || sibling(s) || (f === 'runtime/index.ts' && layer(s)), false)).toEqual([]);
   });
 
@@ -52,6 +52,15 @@ describe('layering', () => {
     expect(specifiers('runtime/qmp/client.ts')).toContain('./session.js');
     // The launcher reaches the client only through its seam (LaunchConnector), never the class.
     expect(specifiers('runtime/qmp/launcher.ts').filter((s) => s === './client.js' || s === './session.js')).toEqual([]);
+  });
+
+  it('runtime/qga (the guest agent session and face) imports node:*, its own files, the core and the shared modules; never the QMP dialect', () => {
+    const allowed = (s: string): boolean =>
+      s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || /^\.\.\/core\/[\w-]+\.js$/.test(s) || (/^\.\.\/[\w-]+\.js$/.test(s) && s !== '../index.js');
+    expect(tsFiles('runtime/qga')).toContain('runtime/qga/session.ts');
+    expect(offending('runtime/qga', allowed)).toEqual([]);
+    expect(specifiers('runtime/qga/session.ts')).toContain('../core/request-core.js');
+    expect(specifiers('runtime/qga/client.ts')).toContain('./session.js');
   });
 
   it('runtime/operations imports only node:*, its own files and the contract\'s errors, target, timers and guards', () => {

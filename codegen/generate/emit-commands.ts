@@ -22,12 +22,19 @@ function returnsType(r: TypeRenderer, model: TargetModel, c: CommandModel): ts.T
 
 /** Doc lines of a command (description, sections, wire name). */
 function commandDoc(c: CommandModel): string[] {
-  const extra = [safeLine(`Wire name: \`${wireText(c.wire)}\`${c.allowOob ? ' (may be sent out-of-band)' : ''}.`)];
+  const note = c.allowOob ? ' (may be sent out-of-band)' : c.successResponse ? '' : ' (answers nothing on success: the call resolves with `undefined`)';
+  const extra = [safeLine(`Wire name: \`${wireText(c.wire)}\`${note}.`)];
   return docLines(c.args, { sections: true, extra });
 }
 
-/** Prints `commands.ts`. */
-export function emitCommands(file: GeneratedFile, model: TargetModel): void {
+/**
+ * Prints `commands.ts`. `prefix` names the map and the methods (`Qmp` → `QmpCommandMap`,
+ * `QmpCommandName`, `QmpCommandMethods`; the guest agent's targets use `Qga`).
+ */
+export function emitCommands(file: GeneratedFile, model: TargetModel, prefix: 'Qmp' | 'Qga' = 'Qmp'): void {
+  const mapName = `${prefix}CommandMap`;
+  const nameName = `${prefix}CommandName`;
+  const methodsName = `${prefix}CommandMethods`;
   const r = new TypeRenderer(model, file.namespace('./types.js', 'T', true));
   const executeOptions = file.runtimeSymbol('ExecuteOptions');
   const commandInfo = file.runtimeSymbol('CommandInfo');
@@ -65,16 +72,16 @@ export function emitCommands(file: GeneratedFile, model: TargetModel): void {
       ])),
     );
   }
-  const nameParam = (): ts.TypeParameterDeclaration => f.createTypeParameterDeclaration(undefined, 'N', f.createTypeReferenceNode('QmpCommandName'));
-  const indexed = (member: string): ts.TypeNode => f.createIndexedAccessTypeNode(f.createIndexedAccessTypeNode(f.createTypeReferenceNode('QmpCommandMap'), f.createTypeReferenceNode('N')), f.createLiteralTypeNode(str(member)));
+  const nameParam = (): ts.TypeParameterDeclaration => f.createTypeParameterDeclaration(undefined, 'N', f.createTypeReferenceNode(nameName));
+  const indexed = (member: string): ts.TypeNode => f.createIndexedAccessTypeNode(f.createIndexedAccessTypeNode(f.createTypeReferenceNode(mapName), f.createTypeReferenceNode('N')), f.createLiteralTypeNode(str(member)));
   const statements = [
-    withDoc(f.createInterfaceDeclaration(exported(), 'QmpCommandMap', undefined, undefined, mapMembers), [
+    withDoc(f.createInterfaceDeclaration(exported(), mapName, undefined, undefined, mapMembers), [
       `Every command of ${safeLine(model.schema.name)}: wire name → arguments (\`undefined\` when it takes none) and return type.`,
     ]),
-    withDoc(f.createTypeAliasDeclaration(exported(), 'QmpCommandName', undefined, f.createIntersectionTypeNode([f.createTypeOperatorNode(ts.SyntaxKind.KeyOfKeyword, f.createTypeReferenceNode('QmpCommandMap')), keyword('string')])), ['Wire name of a command.']),
+    withDoc(f.createTypeAliasDeclaration(exported(), nameName, undefined, f.createIntersectionTypeNode([f.createTypeOperatorNode(ts.SyntaxKind.KeyOfKeyword, f.createTypeReferenceNode(mapName)), keyword('string')])), ['Wire name of a command.']),
     withDoc(f.createTypeAliasDeclaration(exported(), 'CommandArguments', [nameParam()], indexed('args')), ['Arguments of command `N`.']),
     withDoc(f.createTypeAliasDeclaration(exported(), 'CommandReturn', [nameParam()], indexed('returns')), ['Return type of command `N`.']),
-    withDoc(f.createInterfaceDeclaration(exported(), 'QmpCommandMethods', undefined, undefined, methods), [
+    withDoc(f.createInterfaceDeclaration(exported(), methodsName, undefined, undefined, methods), [
       'camelCase methods on `client.commands`; each delegates to `execute(<wire name>, args, options)`.',
     ]),
     withDoc(

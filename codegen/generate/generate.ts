@@ -12,7 +12,7 @@ import { deviceTableCode } from './device-table.js';
 import { buildModel, type TargetModel } from './model.js';
 import { reservedTypeNames } from './reserved-names.js';
 import { loadTargetSchema } from './schema.js';
-import { qmpTargetFiles } from './target-files.js';
+import { qgaTargetFiles, qmpTargetFiles } from './target-files.js';
 
 /** Options of {@link generateTarget}. */
 export interface GenerateOptions {
@@ -50,10 +50,11 @@ export function renderTarget(options: Omit<GenerateOptions, 'outDir'>): { target
   if (runtimeImport === '' || /[\u0000-\u001f\u2028\u2029]/.test(runtimeImport)) throw new GenerateError('--runtime-import', 'is not a module specifier');
   const validationImport = validationModuleOf(runtimeImport);
   const schema = loadTargetSchema(options.schemaDir, options.protocolDir);
-  const model = buildModel(schema, reservedTypeNames());
+  const targetFiles = schema.agent === 'qga' ? qgaTargetFiles : qmpTargetFiles;
+  const model = buildModel(schema, reservedTypeNames(targetFiles));
   const compiled = compileValidators(model);
   const deviceTable = deviceTableOf(model);
-  const printed = qmpTargetFiles({
+  const printed = targetFiles({
     model,
     header: { source: schema.display },
     runtime: { 'index.js': runtimeImport, 'validation.js': validationImport },

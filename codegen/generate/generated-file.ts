@@ -191,10 +191,10 @@ export class GeneratedFile {
   }
 
   /** `export { … } from <runtime>` of every runtime name the table marks re-exported, values or types. */
-  runtimeReExportLines(kind: 'value' | 'type'): string[] {
+  runtimeReExportLines(kind: 'value' | 'type', targetKind: 'qmp' | 'qga' = 'qmp'): string[] {
     const byModule = new Map<string, string[]>();
     for (const [name, sym] of Object.entries(generatedSymbols)) {
-      if (!sym.reExport || sym.kind !== kind) continue;
+      if (!sym.reExport || sym.kind !== kind || (sym.only !== undefined && sym.only !== targetKind)) continue;
       const from = this.runtime[sym.module];
       byModule.set(from, [...(byModule.get(from) ?? []), name]);
     }

@@ -49,6 +49,8 @@ export interface CommandModel {
   readonly returns: JsonSchema;
   readonly noArguments: boolean;
   readonly allowOob: boolean;
+  /** `false` for a guest agent command that answers nothing on success (`'success-response': false`). */
+  readonly successResponse: boolean;
   /** `true` when every argument is optional (or there are none). */
   readonly argsOptional: boolean;
   /** Name given to an inline argument object, if any. */
@@ -202,6 +204,7 @@ export function buildModel(target: TargetSchema, reserved: ReadonlySet<string>):
       returns,
       noArguments,
       allowOob: x['allowOob'] === true,
+      successResponse: x['successResponse'] !== false,
       argsOptional: noArguments || allOptional(target, args),
     };
     if (wire === 'device_add' && target.devices !== undefined) {

@@ -24,6 +24,8 @@ export interface TargetSchema {
   readonly qemu?: { readonly major: number; readonly minor: number; readonly micro: number };
   /** `target.json` `arch` (e.g. `x86_64`), when recorded. */
   readonly arch?: string;
+  /** `target.json` `protocol`: `"qga"` for a QEMU guest agent target; absent for QMP. */
+  readonly agent?: 'qga';
   readonly definitions: Readonly<Record<SchemaFile, ReadonlyMap<string, JsonSchema>>>;
   /** Protocol schemas by file base name. */
   readonly protocol: ReadonlyMap<string, JsonSchema>;
@@ -100,10 +102,19 @@ export function loadTargetSchema(schemaDir: string, protocolDir = defaultProtoco
     definitions,
     protocol,
     ...targetFacts(meta, `${display}/target.json`),
+    ...targetProtocol(meta, `${display}/target.json`),
     ...(devices !== undefined ? { devices } : {}),
   };
   checkRefs(schema);
   return schema;
+}
+
+/** `target.json` `protocol`: absent or `"qmp"` (a QMP target), `"qga"` (a guest agent target). */
+function targetProtocol(meta: Record<string, unknown>, where: string): Pick<TargetSchema, 'agent'> {
+  const p = meta['protocol'];
+  if (p === undefined || p === null || p === 'qmp') return {};
+  if (p === 'qga') return { agent: 'qga' };
+  throw new GenerateError(`${where}#/protocol`, 'must be "qmp" or "qga" when present');
 }
 
 /** The version and architecture of `target.json` (each may be absent or `null`, as an import `--file` writes them; a present one must be well formed). */

@@ -7,6 +7,8 @@ import type { CompiledValidators } from './compile-validators.js';
 import { emitCommands } from './emit-commands.js';
 import { emitEvents } from './emit-events.js';
 import { emitIndex } from './emit-index.js';
+import { emitQgaIndex } from './emit-qga-index.js';
+import { emitQgaTarget } from './emit-qga-target.js';
 import { emitTarget } from './emit-target.js';
 import { emitTypes } from './emit-types.js';
 import { emitValidators, emitValidatorsCode, validatorsCodePragma } from './emit-validators.js';
@@ -43,4 +45,26 @@ export function qmpTargetFiles(input: TargetFilesInput): Map<string, GeneratedFi
   const index = file('index.ts');
   emitIndex(index, model, { target, commands, events });
   return new Map([types, commands, events, validatorsCode, validators, target, index].map((f) => [f.name, f]));
+}
+
+/**
+ * Prints every file of a guest agent target (`target.json` `"protocol": "qga"`): no events, the
+ * `Qga` names, a binding that lists the commands without a success response.
+ */
+export function qgaTargetFiles(input: TargetFilesInput): Map<string, GeneratedFile> {
+  const { model, header, runtime } = input;
+  const file = (name: string, pragma?: string): GeneratedFile => new GeneratedFile(name, header, runtime, pragma);
+  const types = file('types.ts');
+  emitTypes(types, model);
+  const commands = file('commands.ts');
+  emitCommands(commands, model, 'Qga');
+  const validatorsCode = file('validators-code.ts', validatorsCodePragma);
+  emitValidatorsCode(validatorsCode, input.compiled);
+  const validators = file('validators.ts');
+  emitValidators(validators);
+  const target = file('target.ts');
+  emitQgaTarget(target, model);
+  const index = file('index.ts');
+  emitQgaIndex(index, model, { target, commands });
+  return new Map([types, commands, validatorsCode, validators, target, index].map((f) => [f.name, f]));
 }

@@ -53,6 +53,16 @@ export class Connection {
   }
 
   /**
+   * Writes `bytes` as they are, after every message queued before it (a dialect's delimiter byte:
+   * the guest agent's 0xFF, which resets its parser). Does nothing once the connection ended.
+   */
+  writeBytes(bytes: Uint8Array): void {
+    if (!this.isOpen || this.stream.destroyed) return;
+    this.flush();
+    this.stream.write(bytes);
+  }
+
+  /**
    * Flushes, ends the write side, waits (at most `graceMs`) until the written data is handed to the
    * system, then destroys the stream. Does not wait for the peer to close its side.
    */

@@ -59,10 +59,16 @@ export class RequestCore {
   #maxInBand = Infinity;
   #open = false;
   readonly #write: (request: Request) => void;
+  readonly #onTimeout: ((request: Request) => void) | undefined;
 
-  /** `write` puts one request's text on the wire (the session counts, traces and writes it). */
-  constructor(write: (request: Request) => void) {
+  /**
+   * `write` puts one request's text on the wire (the session counts, traces and writes it);
+   * `onTimeout`, if given, is told after a written request was rejected for its time limit (a
+   * dialect may resynchronise its channel then: the QEMU guest agent's session does).
+   */
+  constructor(write: (request: Request) => void, onTimeout?: (request: Request) => void) {
     this.#write = write;
+    this.#onTimeout = onTimeout;
   }
 
   /** A fresh id (unique in this process). */
@@ -98,7 +104,7 @@ export class RequestCore {
       request.resolve = resolve;
       request.reject = reject;
     });
-    if (request.timeoutMs !== undefined) request.timer = setTimeout(this.#onTimeout, request.timeoutMs, request);
+    if (request.timeoutMs !== undefined) request.timer = setTimeout(this.#timedOut, request.timeoutMs, request);
     const signal = request.signal;
     if (signal) {
       request.onAbort = () => this.#giveUp(request, new QmpAbortError(request.name, signal.reason));
@@ -161,6 +167,27 @@ export class RequestCore {
     }
   }
 
+  /**
+   * Rejects every written, unanswered request that `match` selects with `errorFor(request)` and
+   * forgets it (those whose caller gave up already are forgotten silently); queued ones stay. For a
+   * dialect that learns that some replies will never come (the guest agent answers in order: after
+   * a resynchronisation's reply, no request written before it will be answered).
+   */
+  failPending(match: (request: Request) => boolean, errorFor: (request: Request) => unknown): void {
+    const failed: Request[] = [];
+    for (const request of this.#pending.values()) {
+      if (!match(request)) continue;
+      this.#pending.delete(request.id);
+      if (request.inBand) this.#inBandInFlight--;
+      if (request.live) failed.push(request);
+    }
+    for (const request of failed) {
+      settle(request);
+      request.reject(errorFor(request));
+    }
+    this.#drain();
+  }
+
   #send(request: Request): void {
     request.queued = false;
     if (!request.awaitsReply) {
@@ -185,8 +212,10 @@ export class RequestCore {
     }
   }
 
-  readonly #onTimeout = (request: Request): void => {
+  readonly #timedOut = (request: Request): void => {
+    const written = !request.queued;
     this.#giveUp(request, new QmpTimeoutError(request.name, request.timeoutMs!));
+    if (written && this.#onTimeout) this.#onTimeout(request);
   };
 
   /** Time limit or abort: the request rejects now; a queued one is never sent, a sent one's reply will be dropped. */
