@@ -51,6 +51,10 @@ export {
   isQmpValidationError,
   QgaNoAgentError,
   isQgaNoAgentError,
+  QgaFileError,
+  QgaFsfreezeError,
+  isQgaFileError,
+  isQgaFsfreezeError,
 } from "../../runtime/index.js";
 export type {
   CommandInfo,
@@ -67,4 +71,10 @@ export type {
   QgaClientStats,
   QgaConnectOptions,
   QgaTargetBinding,
+  QgaExecOptions,
+  QgaExecResult,
+  QgaFileOptions,
+  QgaFileStep,
+  QgaFsfreezeOptions,
+  QgaFsfreezeStep,
 } from "../../runtime/index.js";
