@@ -14,6 +14,7 @@ const benches: Array<[string, string, string]> = [
   ['caller input: validating exactly what is sent (arguments serialised once, parsed back)', './caller-input.js', 'runCallerInputBench'],
   ['device_add: import with device models, consumer tsc, validator', './devices.js', 'runDevicesBench'],
   ['integers: lossless parse/serialise/validate vs JSON.parse/JSON.stringify (issue 13)', './integers.js', 'runIntegersBench'],
+  ['guest agent: QgaClient vs a raw socket (guest-ping, 1 and 64 in flight); readFile per chunk size; exec', './qga.js', 'runQgaBench'],
 ];
 
 let failed = 0;

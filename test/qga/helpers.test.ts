@@ -13,6 +13,7 @@ import type { QgaClient as RuntimeQgaClient, QgaConnectOptions } from '../../run
 import { isQmpAbortError, isQmpCommandError, isQmpTimeoutError, isQmpUsageError } from '../../runtime/errors.js';
 import { QgaClient as QgaClient10, isQgaFileError } from '../../generated/qga-10.0/index.js';
 import { QgaClient as QgaClient72 } from '../../generated/qga-7.2/index.js';
+import { MAX_CHUNK_BYTES } from '../../runtime/qga/helpers/index.js';
 import { qemuVersions } from '../../scripts/qemus.js';
 import { startQemuGa, type RunningQemuGa } from '../support/qemu-ga.js';
 
@@ -198,6 +199,17 @@ describe.each(qemuVersions)('QGA helpers on the real qemu-ga %s', (version) => {
       // every handle opened was closed
       expect(a.sent.filter((c) => c.name === 'guest-file-open')).toHaveLength(3);
       expect(a.sent.filter((c) => c.name === 'guest-file-close')).toHaveLength(3);
+    });
+
+    it('the largest chunk (8 MiB, a reply of about 10.7 MiB of base64) both ways', async () => {
+      const a = await fresh();
+      const file = join(dir, 'large.bin');
+      const data = randomBytes(9 * 1024 * 1024);
+      await a.qga.writeFile(file, data, { chunkBytes: MAX_CHUNK_BYTES });
+      expect(readFileSync(file).equals(data)).toBe(true);
+      expect((await a.qga.readFile(file, { chunkBytes: MAX_CHUNK_BYTES })).equals(data)).toBe(true);
+      expect(a.sent.filter((c) => c.name === 'guest-file-read').map((c) => c.args!['count'])).toEqual([MAX_CHUNK_BYTES, MAX_CHUNK_BYTES]);
+      rmSync(file);
     });
 
     it('strings are UTF-8; empty data makes an empty file; an existing file is truncated', async () => {
