@@ -153,7 +153,7 @@ export class QgaClient<C extends CommandMapOf<C> = LooseCommandMap, M extends ob
   }
 
   /**
-   * Reads the whole guest file `path` (`guest-file-open`/`-read` in chunks of 1 MiB by default/`-close`, the handle
+   * Reads the whole guest file `path` (`guest-file-open`/`-read` in chunks of 64 KiB by default/`-close`, the handle
    * closed on every path). Rejects with `QgaFileError` (path, step, the agent's error as `cause`) or `QmpAbortError`.
    */
   readFile(path: string, options?: QgaFileOptions): Promise<Buffer> {
@@ -161,7 +161,7 @@ export class QgaClient<C extends CommandMapOf<C> = LooseCommandMap, M extends ob
   }
 
   /**
-   * Writes `data` (a string as UTF-8) to the guest file `path`, created or truncated, in chunks (1 MiB by default);
+   * Writes `data` (a string as UTF-8) to the guest file `path`, created or truncated, in chunks (64 KiB by default);
    * the handle is closed on every path. Rejects with `QgaFileError` or `QmpAbortError`.
    */
   writeFile(path: string, data: Uint8Array | string, options?: QgaFileOptions): Promise<void> {

@@ -14,7 +14,7 @@ import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from './transfer-limits.js';
 export interface QgaFileOptions {
   /** Stop at the next chunk when aborted (the handle is still closed): rejects with `QmpAbortError`. */
   signal?: AbortSignal;
-  /** Bytes per `guest-file-read`/`guest-file-write`, from 1 to 8 MiB (default 1 MiB; see `transfer-limits.ts`). */
+  /** Bytes per `guest-file-read`/`guest-file-write`, from 1 to 8 MiB (default 64 KiB, measured; see `transfer-limits.ts`). */
   chunkBytes?: number;
   /** `readFile` only: refuse a file longer than this many bytes (default: no limit). */
   maxBytes?: number;
