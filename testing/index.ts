@@ -2,7 +2,8 @@
  * `qmp-sdk/testing`: a QMP server for tests. It follows the protocol as QEMU 7.2/10.0 do
  * (greeting, negotiation mode, QEMU's error classes and messages), checks arguments, handler
  * returns and events against a generated target's schema, records what clients sent, replays
- * recorded conversations with real QEMU, and injects faults on demand.
+ * recorded conversations with real QEMU, and injects faults on demand. `createQgaServer` plays a
+ * QEMU guest agent (its own dialect: `guest-sync-delimited`, stale bytes, no-response commands).
  */
 export { createQmpServer, QmpTestServer } from './server.js';
 export type {
@@ -27,3 +28,5 @@ export { createReplayServer, QmpReplayServer } from './replay.js';
 export type { QmpReplayOptions } from './replay.js';
 export { defaultServerLimits } from './limits.js';
 export type { QmpServerLimits } from './limits.js';
+export { createQgaServer, QgaTestServer, noReply } from './qga-server.js';
+export type { QgaCommandHandler, QgaHandlerContext, QgaReceivedCommand, QgaServerAddress, QgaServerOptions } from './qga-server.js';

@@ -27,7 +27,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 it('npm run docs builds without a warning: one module per public entry point, commands with their QAPI docs', () => {
   expect(build.output.trim()).toBe('');
   expect(build.status).toBe(0);
-  expect(readdirSync(join(out, 'modules')).sort()).toEqual(['qmp-sdk.html', 'qmp-sdk_codegen.html', 'qmp-sdk_runtime.html', 'qmp-sdk_testing.html', 'qmp-sdk_validators.html']);
+  expect(readdirSync(join(out, 'modules')).sort()).toEqual(['qmp-sdk.html', 'qmp-sdk_codegen.html', 'qmp-sdk_qga.html', 'qmp-sdk_qga_validators.html', 'qmp-sdk_runtime.html', 'qmp-sdk_testing.html', 'qmp-sdk_validators.html']);
   const commands = readFileSync(join(out, 'interfaces/qmp-sdk.QmpCommandMap.html'), 'utf8');
   expect(commands).toContain('Query the run status of the VM');
   const events = readFileSync(join(out, 'interfaces/qmp-sdk.QmpEventMap.html'), 'utf8');

@@ -92,9 +92,9 @@ describe('generate the fixture target', () => {
 });
 
 describe('committed targets', () => {
-  const targets = readdirSync(join(root, 'schema')).filter((d) => d.startsWith('qemu-')).sort();
-  it('exist for QEMU 7.2 and 10.0', () => {
-    expect(targets).toEqual(expect.arrayContaining(['qemu-7.2-x86_64', 'qemu-10.0-x86_64']));
+  const targets = readdirSync(join(root, 'schema')).filter((d) => d.startsWith('qemu-') || d.startsWith('qga-')).sort();
+  it('exist for QEMU 7.2 and 10.0, and for their guest agents', () => {
+    expect(targets).toEqual(expect.arrayContaining(['qemu-7.2-x86_64', 'qemu-10.0-x86_64', 'qga-7.2', 'qga-10.0']));
   });
   it.each(targets)('generated/%s is byte-identical to a fresh regenerate', (t) => {
     const fresh = renderTarget({ schemaDir: join(root, 'schema', t), runtimeImport: '../../runtime/index.js' }).files;

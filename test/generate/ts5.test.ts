@@ -27,12 +27,18 @@ afterAll(() => tmp.done());
 
 describe('declarations for TypeScript 5', () => {
   // Two whole-program compiles (TypeScript 6 emit, then 5.9): 20-50 s on a loaded 2-core machine.
-  it('emitted .d.ts (10.0 target, 7.2 validators, runtime) compile under TypeScript 5.9 strict', { timeout: 180_000 }, () => {
+  it('emitted .d.ts (10.0 target, 7.2 validators, the guest agent targets, runtime) compile under TypeScript 5.9 strict', { timeout: 180_000 }, () => {
     const ts5 = loadTs5();
     expect(ts5.version).toMatch(/^5\./);
     const outDir = join(tmp.dir, 'dist');
     // the full 10.0 target (index pulls in everything) and the 7.2 validator-only entry
-    const entries = [join(root, 'generated/qemu-10.0-x86_64/index.ts'), join(root, 'generated/qemu-7.2-x86_64/validators.ts')];
+    const entries = [
+      join(root, 'generated/qemu-10.0-x86_64/index.ts'),
+      join(root, 'generated/qemu-7.2-x86_64/validators.ts'),
+      join(root, 'generated/qga-10.0/index.ts'),
+      join(root, 'generated/qga-7.2/index.ts'),
+      join(root, 'generated/qga-10.0/validators.ts'),
+    ];
     const program = ts.createProgram(entries, { ...projectOptions(), noEmit: false, declaration: true, emitDeclarationOnly: true, outDir, rootDir: root });
     const emitted = program.emit();
     expect(emitted.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
@@ -42,6 +48,18 @@ describe('declarations for TypeScript 5', () => {
       [
         `import { QmpClient, type StatusInfo } from ${JSON.stringify(join(outDir, 'generated/qemu-10.0-x86_64/index.js'))};`,
         `import { validateArguments } from ${JSON.stringify(join(outDir, 'generated/qemu-7.2-x86_64/validators.js'))};`,
+        `import { QgaClient, isQgaNoAgentError, type GuestOSInfo } from ${JSON.stringify(join(outDir, 'generated/qga-10.0/index.js'))};`,
+        `import { QgaClient as Qga72 } from ${JSON.stringify(join(outDir, 'generated/qga-7.2/index.js'))};`,
+        `import { validateArguments as validateQga } from ${JSON.stringify(join(outDir, 'generated/qga-10.0/validators.js'))};`,
+        'export async function g(path: string): Promise<GuestOSInfo | undefined> {',
+        '  const qga = await QgaClient.connect({ path, syncTimeoutMs: 1000 }).catch((e: unknown) => (isQgaNoAgentError(e) ? undefined : Promise.reject(e)));',
+        '  if (!qga) return undefined;',
+        '  const t: number = await qga.commands.guestGetTime();',
+        "  const none: Record<string, never> = await qga.execute('guest-ping');",
+        '  await (await Qga72.connect({ path })).close();',
+        "  void t, none, validateQga('guest-ping', undefined);",
+        '  return qga.commands.guestGetOsinfo();',
+        '}',
         'export async function f(path: string): Promise<boolean> {',
         '  const qmp = await QmpClient.connect({ path });',
         '  const s: StatusInfo = await qmp.commands.queryStatus();',
