@@ -29,7 +29,7 @@ describe.each(qemuVersions)('qmp --qga, the real qemu-ga %s', (version) => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('one-shot: 0 with the reply, 1 for the agent\'s error, 3 for an argument the schema refuses (nothing sent)', async () => {
+  it('one-shot: 0 with the reply, 1 for the agent\'s error, 3 for an argument the schema refuses', async () => {
     const info = await runQmp(['--qga', ga.path, '--json', 'guest-info']);
     expect(info.code).toBe(0);
     expect(JSON.parse(info.stdout).version).toMatch(new RegExp(`^${version.replace('.', '\\.')}\\.`));
