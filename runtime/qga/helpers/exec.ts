@@ -10,7 +10,7 @@ import type { QgaExecutor } from './executor.js';
 import { checkIntegerOption, checkOptions, execOptionsShape } from './option-shapes.js';
 import { replyBase64, replyBoolean, replyInteger, replyObject } from './reply-shapes.js';
 
-/** Options of {@link exec}. */
+/** Options of `exec` (`QgaClient.exec`). */
 export interface QgaExecOptions {
   /** Bytes for the program's stdin (a string is sent as UTF-8); the agent closes stdin after them. Without it, stdin is empty. */
   input?: string | Uint8Array;

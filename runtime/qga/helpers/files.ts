@@ -10,7 +10,7 @@ import { checkIntegerOption, checkOptions, fileOptionsShape } from './option-sha
 import { replyBase64, replyBoolean, replyCount, replyObject } from './reply-shapes.js';
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from './transfer-limits.js';
 
-/** Options of {@link readFile} and {@link writeFile}. */
+/** Options of `readFile` and `writeFile` (`QgaClient.readFile`, `QgaClient.writeFile`). */
 export interface QgaFileOptions {
   /** Stop at the next chunk when aborted (the handle is still closed): rejects with `QmpAbortError`. */
   signal?: AbortSignal;

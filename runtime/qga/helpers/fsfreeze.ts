@@ -9,7 +9,7 @@ import type { QgaExecutor } from './executor.js';
 import { checkOptions, fsfreezeOptionsShape } from './option-shapes.js';
 import { replyCount } from './reply-shapes.js';
 
-/** Options of {@link fsfreeze}. */
+/** Options of `fsfreeze` (`QgaClient.fsfreeze`). */
 export interface QgaFsfreezeOptions {
   /** Freeze only these mount points (`guest-fsfreeze-freeze-list`; the agent ignores invalid ones). Default: every freezable file system. */
   mountpoints?: readonly string[];
