@@ -15,6 +15,7 @@ function argsType(r: TypeRenderer, model: TargetModel, c: CommandModel): ts.Type
 
 /** Type of a command's return in the map. */
 function returnsType(r: TypeRenderer, model: TargetModel, c: CommandModel): ts.TypeNode {
+  if (!c.successResponse) return keyword('undefined'); // answers nothing on success: the call resolves with undefined
   if (c.returnsName !== undefined) return r.ref(c.returnsName);
   if (isEmptyObject(c.returns)) return f.createTypeReferenceNode('Record', [keyword('string'), keyword('never')]);
   return r.type(c.returns, 'open', 'returns', `${model.schema.display}/returns.json#/definitions/${c.wire}`);

@@ -521,7 +521,7 @@ export interface QgaCommandMap {
    */
   "guest-shutdown": {
     args: T.GuestShutdownArguments;
-    returns: Record<string, never>;
+    returns: undefined;
   };
   /**
    * Append public keys to user .ssh/authorized_keys on Unix systems (not
@@ -591,7 +591,7 @@ export interface QgaCommandMap {
    */
   "guest-suspend-disk": {
     args: undefined;
-    returns: Record<string, never>;
+    returns: undefined;
   };
   /**
    * Save guest state to disk and suspend to ram.
@@ -629,7 +629,7 @@ export interface QgaCommandMap {
    */
   "guest-suspend-hybrid": {
     args: undefined;
-    returns: Record<string, never>;
+    returns: undefined;
   };
   /**
    * Suspend guest to ram.
@@ -668,7 +668,7 @@ export interface QgaCommandMap {
    */
   "guest-suspend-ram": {
     args: undefined;
-    returns: Record<string, never>;
+    returns: undefined;
   };
   /**
    * Echo back a unique integer value
@@ -1160,7 +1160,7 @@ export interface QgaCommandMethods {
    *
    * @since 0.15.0
    */
-  guestShutdown(args?: T.GuestShutdownArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  guestShutdown(args?: T.GuestShutdownArguments, options?: ExecuteOptions): Promise<undefined>;
   /**
    * Append public keys to user .ssh/authorized_keys on Unix systems (not
    * implemented for other systems).
@@ -1218,7 +1218,7 @@ export interface QgaCommandMethods {
    *
    * @since 1.1
    */
-  guestSuspendDisk(args?: undefined, options?: ExecuteOptions): Promise<Record<string, never>>;
+  guestSuspendDisk(args?: undefined, options?: ExecuteOptions): Promise<undefined>;
   /**
    * Save guest state to disk and suspend to ram.
    *
@@ -1253,7 +1253,7 @@ export interface QgaCommandMethods {
    *
    * @since 1.1
    */
-  guestSuspendHybrid(args?: undefined, options?: ExecuteOptions): Promise<Record<string, never>>;
+  guestSuspendHybrid(args?: undefined, options?: ExecuteOptions): Promise<undefined>;
   /**
    * Suspend guest to ram.
    *
@@ -1289,7 +1289,7 @@ export interface QgaCommandMethods {
    *
    * @since 1.1
    */
-  guestSuspendRam(args?: undefined, options?: ExecuteOptions): Promise<Record<string, never>>;
+  guestSuspendRam(args?: undefined, options?: ExecuteOptions): Promise<undefined>;
   /**
    * Echo back a unique integer value
    *

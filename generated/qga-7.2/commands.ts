@@ -528,7 +528,7 @@ export interface QgaCommandMap {
    */
   "guest-shutdown": {
     args: T.GuestShutdownArguments;
-    returns: Record<string, never>;
+    returns: undefined;
   };
   /**
    * Append public keys to user .ssh/authorized_keys on Unix systems (not
@@ -600,7 +600,7 @@ export interface QgaCommandMap {
    */
   "guest-suspend-disk": {
     args: undefined;
-    returns: Record<string, never>;
+    returns: undefined;
   };
   /**
    * Save guest state to disk and suspend to ram.
@@ -637,7 +637,7 @@ export interface QgaCommandMap {
    */
   "guest-suspend-hybrid": {
     args: undefined;
-    returns: Record<string, never>;
+    returns: undefined;
   };
   /**
    * Suspend guest to ram.
@@ -676,7 +676,7 @@ export interface QgaCommandMap {
    */
   "guest-suspend-ram": {
     args: undefined;
-    returns: Record<string, never>;
+    returns: undefined;
   };
   /**
    * Echo back a unique integer value
@@ -1180,7 +1180,7 @@ export interface QgaCommandMethods {
    *
    * @since 0.15.0
    */
-  guestShutdown(args?: T.GuestShutdownArguments, options?: ExecuteOptions): Promise<Record<string, never>>;
+  guestShutdown(args?: T.GuestShutdownArguments, options?: ExecuteOptions): Promise<undefined>;
   /**
    * Append public keys to user .ssh/authorized_keys on Unix systems (not
    * implemented for other systems).
@@ -1240,7 +1240,7 @@ export interface QgaCommandMethods {
    *
    * @since 1.1
    */
-  guestSuspendDisk(args?: undefined, options?: ExecuteOptions): Promise<Record<string, never>>;
+  guestSuspendDisk(args?: undefined, options?: ExecuteOptions): Promise<undefined>;
   /**
    * Save guest state to disk and suspend to ram.
    *
@@ -1274,7 +1274,7 @@ export interface QgaCommandMethods {
    *
    * @since 1.1
    */
-  guestSuspendHybrid(args?: undefined, options?: ExecuteOptions): Promise<Record<string, never>>;
+  guestSuspendHybrid(args?: undefined, options?: ExecuteOptions): Promise<undefined>;
   /**
    * Suspend guest to ram.
    *
@@ -1310,7 +1310,7 @@ export interface QgaCommandMethods {
    *
    * @since 1.1
    */
-  guestSuspendRam(args?: undefined, options?: ExecuteOptions): Promise<Record<string, never>>;
+  guestSuspendRam(args?: undefined, options?: ExecuteOptions): Promise<undefined>;
   /**
    * Echo back a unique integer value
    *

@@ -22,7 +22,10 @@ export const DELIMITER = 0xff;
 export class DelimitedFramer implements Framer {
   #inner: JsonFramer;
   #discarding = true;
-  /** Bytes dropped while discarding (statistics). */
+  /**
+   * Bytes dropped while discarding, plus the part of a chunk (up to its next 0xFF) in which a
+   * framing error was found (messages in it before the error were delivered nonetheless). Statistics.
+   */
   discardedBytes = 0;
   readonly #options: FramerOptions;
   readonly #onFramingError: (error: QmpProtocolError) => void;
@@ -69,6 +72,7 @@ export class DelimitedFramer implements Framer {
           this.#inner.push(start === 0 && end === length ? chunk : chunk.subarray(start, end), onMessage);
         } catch (e) {
           if (!isQmpProtocolError(e)) throw e;
+          this.discardedBytes += end - start;
           this.#discarding = true;
           this.#onFramingError(e);
           start = end;

@@ -4,7 +4,8 @@
  * `guest-sync-delimited`, within `syncTimeoutMs`: else {@link QgaNoAgentError}), loads the target's
  * validators, opens the request core. Abortable by `signal`. On failure nothing is left open.
  */
-import { QmpAbortError, QmpConnectionError, QmpError, QmpTimeoutError, QmpUsageError } from '../errors.js';
+import type { Duplex } from 'node:stream';
+import { QmpAbortError, QmpConnectionError, QmpError, QmpTimeoutError, QmpUsageError, isQmpConnectionError } from '../errors.js';
 import { optionsProblem as shapeProblem, optionRules as r, type OptionShape } from '../options.js';
 import { timerDelayProblem } from '../timers.js';
 import { preview } from '../preview.js';
@@ -15,6 +16,27 @@ import type { QgaConnectOptions } from './types.js';
 import type { QgaSession } from './session.js';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Opens the transport; a unix socket refused with `EAGAIN` (its listen queue is full) is tried again
+ * every 20 ms until `failed` settles: `qemu-ga -m unix-listen` serves one client at a time and
+ * accepts the next only when the current one is gone, so clients that just left still fill its
+ * short queue for a moment (measured: a connect right after two short-lived ones).
+ */
+async function openWithRetry(options: QgaConnectOptions, signal: AbortSignal | undefined, failed: Promise<never>, gaveUp: () => boolean): Promise<Duplex> {
+  for (;;) {
+    const opening = openTransport(options, signal);
+    opening.then((stream) => {
+      if (gaveUp()) stream.destroy(); // connect() failed meanwhile: do not leak the socket
+    }, () => {});
+    try {
+      return await Promise.race([opening, failed]);
+    } catch (e) {
+      if (!(isQmpConnectionError(e) && e.syscallCode === 'EAGAIN') || gaveUp()) throw e;
+    }
+    await Promise.race([new Promise((r) => setTimeout(r, 20)), failed]);
+  }
+}
 
 /** `QgaClient.connect()`'s options: a transport (checked by transport.ts) plus the client options. */
 export const qgaConnectOptionsShape: OptionShape = {
@@ -73,7 +95,7 @@ export async function startQgaSession(s: QgaSession, options: QgaConnectOptions)
     if (signal?.aborted) throw new QmpAbortError(`connect ${where}`, signal.reason);
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     timer = setTimeout(() => fail(new QmpTimeoutError('connect', connectTimeoutMs, `connect ${where}: the transport did not open within ${connectTimeoutMs} ms`)), connectTimeoutMs);
-    const streamPromise = openTransport(options, signal);
+    const streamPromise = openWithRetry(options, signal, failed, () => abandoned);
     streamPromise.then((stream) => {
       if (abandoned) stream.destroy();
     }, () => {});

@@ -42,9 +42,12 @@ export const DEFAULT_SYNC_TIMEOUT_MS = 5000;
 
 const DELIMITER_BYTE = Buffer.from([0xff]);
 
-/** A fresh random positive int64 (above 2^53 but for a chance of 1 in 1024): the value of one `guest-sync-delimited`. */
+/**
+ * The value of one `guest-sync-delimited`: a fresh random int64 in [2^62, 2^63) (62 random bits). Always
+ * beyond 2^53, so it is a `bigint` on both sides and every synchronisation exercises the exact-integer path.
+ */
 export function randomSyncId(): bigint {
-  return randomBytes(8).readBigUInt64BE() & 0x7fff_ffff_ffff_ffffn || 1n;
+  return (randomBytes(8).readBigUInt64BE() & 0x3fff_ffff_ffff_ffffn) | 0x4000_0000_0000_0000n;
 }
 
 /** The value of a `return` as a bigint when it is an integer (the parser gives a `number` up to 2^53 − 1). */

@@ -172,6 +172,8 @@ try {
 import { validateArguments } from 'qmp-sdk/validators';
 import { createQmpServer } from 'qmp-sdk/testing';
 import type { QmpCommandMap } from 'qmp-sdk/qemu-7.2-x86_64';
+import { QgaClient, type GuestOSInfo } from 'qmp-sdk/qga';
+export async function osinfo(qga: QgaClient): Promise<GuestOSInfo> { return qga.commands.guestGetOsinfo(); }
 export async function status(qmp: QmpClient): Promise<StatusInfo> { return qmp.commands.queryStatus(); }
 export const ok: boolean = validateArguments('blockdev-del', { 'node-name': 'n' }).ok;
 export type Q = QmpCommandMap['query-status']['returns'];
@@ -233,6 +235,32 @@ console.log(JSON.stringify({ status: status.status, err, received: server.receiv
       app,
     );
     expect(JSON.parse(out)).toEqual({ status: 'paused', err: 'DeviceNotFound', received: ['qmp_capabilities', 'query-status', 'device_del'] });
+  });
+
+  it('the guest agent: `qmp-sdk/qga` (and `qmp-sdk/qga-7.2`, `qmp-sdk/qga/validators`) talks to the test agent of `qmp-sdk/testing`', () => {
+    const out = node(
+      [
+        '--input-type=module',
+        '-e',
+        `import { QgaClient, target, isQgaNoAgentError } from 'qmp-sdk/qga';
+import { QgaClient as Qga72 } from 'qmp-sdk/qga-7.2';
+import { validateArguments } from 'qmp-sdk/qga/validators';
+import { createQgaServer } from 'qmp-sdk/testing';
+const agent = createQgaServer({ target, handlers: { 'guest-get-time': () => 1795979482353939000n } });
+await agent.whenReady();
+const qga = await QgaClient.connect({ stream: agent.connect(), validateReturns: true });
+const time = await qga.commands.guestGetTime();
+const down = await qga.commands.guestShutdown();
+await qga.close();
+const silent = createQgaServer({ noAgent: true });
+const none = await Qga72.connect({ stream: silent.connect(), syncTimeoutMs: 100 }).catch((e) => isQgaNoAgentError(e));
+await agent.close();
+await silent.close();
+console.log(JSON.stringify({ time: String(time), down: down === undefined, none, bad: validateArguments('guest-exec', {}).ok, v72: Qga72.target.name }));`,
+      ],
+      app,
+    );
+    expect(JSON.parse(out)).toEqual({ time: '1795979482353939000', down: true, none: true, bad: false, v72: 'qga-7.2' });
   });
 
   it('`qmp-sdk/codegen` without ts-morph: diffSchemas of the two shipped schema folders and schemaSupports work; generateTarget rejects with the one line to install', () => {

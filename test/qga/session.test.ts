@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { QgaClient, target } from '../../generated/qga-10.0/index.js';
 import { createQgaServer, noReply, QmpServerError, type QgaTestServer } from '../../testing/index.js';
-import { isQgaNoAgentError, isQmpCommandError, isQmpConnectionError, isQmpProtocolError, isQmpTimeoutError } from '../../runtime/index.js';
+import { QgaClient as UntypedQgaClient, isQgaNoAgentError, isQmpCommandError, isQmpConnectionError, isQmpProtocolError, isQmpTimeoutError, isQmpUsageError, isQmpValidationError } from '../../runtime/index.js';
 
 let server: QgaTestServer | undefined;
 let client: QgaClient | undefined;
@@ -134,14 +134,56 @@ describe('QgaClient on the test server', () => {
   });
 
   it('close(): pending calls reject typed, no timer is left, the stream is destroyed', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const qga = await start({ handlers: { 'guest-get-time': () => noReply } });
-    const pending = qga.commands.guestGetTime();
+    const idle = timers();
+    const pending = qga.commands.guestGetTime(undefined, { timeoutMs: 60_000 });
+    await new Promise((r) => setImmediate(r));
+    server!.noAgent = true;
+    const resync = qga.resync(); // its own time limit runs now too
+    const waiting = qga.commands.guestPing(undefined, { timeoutMs: 60_000 });
+    expect(timers()).toBe(idle + 3);
     await qga.close();
-    const e = await pending.catch((x: unknown) => x);
-    expect(isQmpConnectionError(e)).toBe(true);
-    expect(e).toMatchObject({ reason: 'closed' });
+    for (const p of [pending, resync, waiting]) {
+      const e = await p.catch((x: unknown) => x);
+      expect(isQmpConnectionError(e)).toBe(true);
+      expect(e).toMatchObject({ reason: 'closed' });
+    }
+    expect(timers()).toBe(idle);
     expect((await qga.closed).reason).toBe('closed');
     expect(qga.isOpen).toBe(false);
     await expect.poll(() => server!.openConnections).toBe(0);
+  });
+
+  it('bad options and arguments: typed errors, nothing sent; oob is refused (the agent has none)', async () => {
+    server = createQgaServer({ target });
+    await server.whenReady();
+    const e1 = await QgaClient.connect({ stream: server.connect(), timeout: 5 } as never).catch((x: unknown) => x);
+    expect(isQmpUsageError(e1)).toBe(true);
+    expect((e1 as Error).message).toMatch(/timeout/);
+    const qga = (client = await QgaClient.connect({ stream: server.connect() }));
+    const before = server.received.length;
+    expect(isQmpUsageError(await qga.commands.guestPing(undefined, { oob: true }).catch((x: unknown) => x))).toBe(true);
+    const invalid = await qga.execute('guest-exec', {} as never).catch((x: unknown) => x);
+    expect(isQmpValidationError(invalid)).toBe(true);
+    expect((invalid as Error).message).toMatch(/path/);
+    expect(server.received.length).toBe(before);
+  });
+
+  it('without a target (the runtime\'s own QgaClient): untyped calls, a trace of every message with the sync id exact', async () => {
+    server = createQgaServer({ handlers: { 'guest-get-time': () => 1795979482353939000n } });
+    const seen: [string, unknown][] = [];
+    const qga = await UntypedQgaClient.connect({ stream: server.connect(), trace: (d, m) => seen.push([d, m]) });
+    try {
+      expect(await qga.execute('guest-get-time')).toBe(1795979482353939000n);
+      const out = seen.filter(([d]) => d === 'out').map(([, m]) => m as { execute: string; arguments?: { id?: unknown } });
+      expect(out.map((m) => m.execute)).toEqual(['guest-sync-delimited', 'guest-get-time']);
+      const syncId = out[0]!.arguments!.id;
+      expect(typeof syncId).toBe('bigint');
+      expect(server.received[0]!.arguments!['id']).toBe(syncId);
+      expect(seen.filter(([d]) => d === 'in').map(([, m]) => m)).toContainEqual({ return: syncId });
+    } finally {
+      await qga.close();
+    }
   });
 });

@@ -9,7 +9,7 @@
  * no `qemu-ga` with the run's marker survives and that the temporary folder is empty).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,11 @@ export interface StartQemuGaOptions {
   alsoBlock?: readonly string[];
   /** How long to wait for the socket to accept, in ms (default 10000). */
   startTimeoutMs?: number;
+  /**
+   * Start in this folder (made if missing) instead of a fresh temporary one: an agent restarted on the same
+   * socket path as one that was killed and stopped. `stop()` removes it as usual.
+   */
+  dir?: string;
 }
 
 /** A running agent. */
@@ -86,8 +91,10 @@ export async function startQemuGa(options: StartQemuGaOptions = {}): Promise<Run
   const version = options.version ?? '10.0';
   const ga = findQemuGa(version);
   const blocked = [...defaultQgaBlocklist, ...(options.alsoBlock ?? [])];
-  const dir = mkdtempSync(join(tmpdir(), `qmp-sdk-qga-${version}-`));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), `qmp-sdk-qga-${version}-`));
+  if (options.dir !== undefined) mkdirSync(dir, { recursive: true });
   const path = join(dir, 'qga.sock');
+  rmSync(path, { force: true }); // a killed agent's socket file (only in a reused folder)
   // An empty configuration file of our own: the host's /etc/qemu/qemu-ga.conf (read by default, or the file
   // QGA_CONF names) could otherwise change the method, the paths or the RPC lists (qemu-ga.rst, --config).
   const conf = join(dir, 'qga.conf');
