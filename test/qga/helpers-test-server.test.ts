@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { QgaClient, target } from '../../generated/qga-10.0/index.js';
-import { isQgaFileError, isQgaFsfreezeError, isQmpAbortError, isQmpCommandError, isQmpProtocolError, isQmpUsageError } from '../../runtime/index.js';
+import { isQgaFileError, isQgaFsfreezeError, isQmpAbortError, isQmpCommandError, isQmpProtocolError, isQmpTimeoutError, isQmpUsageError } from '../../runtime/index.js';
+import { CLEANUP_AFTER_ABORT_MS } from '../../runtime/qga/helpers/index.js';
 import { createQgaServer, noReply, QmpServerError, type QgaCommandHandler, type QgaTestServer } from '../../testing/index.js';
 
 let server: QgaTestServer | undefined;
@@ -137,6 +138,19 @@ describe('fsfreeze on the test server', () => {
     expect(received()).toEqual(['guest-fsfreeze-freeze', 'guest-fsfreeze-thaw']);
   });
 
+  it('an aborted freeze on an agent that answers nothing more: the thaw is bounded, the call settles with both errors', async () => {
+    const ac = new AbortController();
+    const stuck = (): typeof noReply => noReply;
+    const qga = await start(freezable({ 'guest-fsfreeze-freeze': () => { queueMicrotask(() => ac.abort('too slow')); return noReply; }, 'guest-fsfreeze-thaw': stuck }).handlers);
+    const e = await qga.fsfreeze(() => 1, { signal: ac.signal }).catch((x: unknown) => x);
+    expect(isQgaFsfreezeError(e)).toBe(true);
+    if (!isQgaFsfreezeError(e)) return;
+    expect(e.step).toBe('thaw');
+    expect(isQmpTimeoutError(e.cause) && e.cause.timeoutMs === CLEANUP_AFTER_ABORT_MS).toBe(true);
+    expect(isQmpAbortError(e.freezeError)).toBe(true);
+    expect(e.message).toMatch(/thawing the guest file systems failed .*; it was sent after the freeze failed: guest-fsfreeze-freeze: aborted/);
+  });
+
   it('bad arguments: QmpUsageError, nothing sent', async () => {
     const qga = await start(freezable().handlers);
     expect(isQmpUsageError(await qga.fsfreeze('x' as never).catch((x: unknown) => x))).toBe(true);
@@ -192,6 +206,34 @@ describe('reply shapes a real agent does not send (validation off: the helpers c
     expect(isQmpCommandError(e.closeError)).toBe(true);
     expect(e.message).toBe('guest file "/y": write failed: the agent wrote 0 of 4 bytes at offset 0; closing handle 1001 failed too: guest-file-close: GenericError: failed to close handle');
     expect(received()).toEqual(['guest-file-open', 'guest-file-write', 'guest-file-close']);
+  });
+
+  it('readFile aborted while the agent is stuck: the close is still sent; answered, the abort comes back as it is', async () => {
+    const ac = new AbortController();
+    const qga = await start({
+      'guest-file-open': () => 1003,
+      'guest-file-read': () => { queueMicrotask(() => ac.abort('stop')); return noReply; },
+      'guest-file-close': () => ({}),
+    });
+    const e = await qga.readFile('/stuck', { signal: ac.signal }).catch((x: unknown) => x);
+    expect(isQmpAbortError(e) && (e as Error).cause === 'stop').toBe(true);
+    expect(received()).toEqual(['guest-file-open', 'guest-file-read', 'guest-file-close']);
+  });
+
+  it('readFile aborted and the close unanswered too: the close is bounded, the call settles with both errors', async () => {
+    const ac = new AbortController();
+    const qga = await start({
+      'guest-file-open': () => 1004,
+      'guest-file-read': () => { queueMicrotask(() => ac.abort('stop')); return noReply; },
+      'guest-file-close': () => noReply,
+    });
+    const e = await qga.readFile('/stuck', { signal: ac.signal }).catch((x: unknown) => x);
+    expect(isQgaFileError(e)).toBe(true);
+    if (!isQgaFileError(e)) return;
+    expect([e.step, e.handle]).toEqual(['read', 1004]);
+    expect(isQmpAbortError(e.cause)).toBe(true);
+    expect(isQmpTimeoutError(e.closeError)).toBe(true);
+    expect(e.message).toMatch(/^guest file "\/stuck": read failed: guest-file-read: aborted; closing handle 1004 failed too: /);
   });
 
   it('writeFile: a close that fails after every write succeeded is a QgaFileError at step close', async () => {

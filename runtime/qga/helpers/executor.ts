@@ -5,10 +5,19 @@
  * the session, the socket or the generated types.
  */
 
-/** Per-call options the helpers pass on: only an abort signal (the client's own time limit still applies). */
+/** Per-call options the helpers pass on (the client's `ExecuteOptions` has both). */
 export interface QgaCallOptions {
   signal?: AbortSignal;
+  /** Only for the clean-up after an abort (see {@link CLEANUP_AFTER_ABORT_MS}); otherwise the client's own limit applies. */
+  timeoutMs?: number;
 }
+
+/**
+ * Time limit of the clean-up a helper still sends after the caller aborted (`guest-file-close`, or the thaw
+ * after an unanswered freeze), in ms: the clean-up is sent, but an agent stuck in an earlier command (it
+ * serves one at a time) must not keep the aborted call from settling.
+ */
+export const CLEANUP_AFTER_ABORT_MS = 5000;
 
 /**
  * Runs one guest agent command by its wire name (`guest-exec`, `guest-file-read`, …) and resolves with the

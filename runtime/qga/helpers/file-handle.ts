@@ -6,7 +6,7 @@
  */
 import { isQmpAbortError, QmpAbortError } from '../../errors.js';
 import { isQgaFileError, QgaFileError, type QgaFileStep } from './errors.js';
-import type { QgaExecutor } from './executor.js';
+import { CLEANUP_AFTER_ABORT_MS, type QgaExecutor } from './executor.js';
 import { replyInteger } from './reply-shapes.js';
 
 /** What a transfer step may use: the handle, and `run(step, command, args)` that types its failures. */
@@ -57,9 +57,10 @@ export async function withGuestFile<T>(
   } catch (e) {
     failure = { error: typed(path, mode === 'r' ? 'read' : 'write', e, handle) };
   } finally {
-    // Closed without the caller's signal: an aborted transfer must still give its handle back.
+    // Closed without the caller's signal: an aborted transfer must still give its handle back; after an abort
+    // within a bounded time, so that an agent stuck in the aborted command cannot hold the call.
     try {
-      await agent.execute('guest-file-close', { handle });
+      await agent.execute('guest-file-close', { handle }, signal?.aborted === true ? { timeoutMs: CLEANUP_AFTER_ABORT_MS } : undefined);
     } catch (closeError) {
       if (failure === undefined) failure = { error: new QgaFileError({ path, step: 'close', cause: closeError, handle }) };
       else {

@@ -5,7 +5,7 @@
  */
 import { isQmpCommandError, QmpUsageError } from '../../errors.js';
 import { QgaFsfreezeError } from './errors.js';
-import type { QgaExecutor } from './executor.js';
+import { CLEANUP_AFTER_ABORT_MS, type QgaExecutor } from './executor.js';
 import { checkOptions, fsfreezeOptionsShape } from './option-shapes.js';
 import { replyCount } from './reply-shapes.js';
 
@@ -30,6 +30,9 @@ export interface QgaFsfreezeOptions {
  * - The thaw fails: rejects with `QgaFsfreezeError` (`step: 'thaw'`, `cause` the thaw's error); when the callback
  *   had thrown too, its error is `callbackError` and the message names both.
  *
+ * The thaw is sent without `signal` and waits as long as the client lets a command wait (its `commandTimeoutMs`,
+ * none by default), except after an aborted freeze: then at most 5 s (`CLEANUP_AFTER_ABORT_MS`).
+ *
  * On Windows guests VSS limits a freeze to about 10 s (qapi-schema.json); keep the callback short everywhere,
  * since writes in the guest block while frozen.
  */
@@ -37,8 +40,10 @@ export async function fsfreeze<T>(agent: QgaExecutor, callback: (frozen: number)
   if (typeof callback !== 'function') throw new QmpUsageError('fsfreeze: callback must be a function');
   checkOptions('fsfreeze', options, fsfreezeOptionsShape);
   const callOptions = options?.signal === undefined ? {} : { signal: options.signal };
+  // The thaw never takes the caller's signal; after an aborted freeze it is bounded (CLEANUP_AFTER_ABORT_MS).
   const thaw = async (): Promise<void> => {
-    replyCount('guest-fsfreeze-thaw', await agent.execute('guest-fsfreeze-thaw'), 'return');
+    const bounded = options?.signal?.aborted === true ? { timeoutMs: CLEANUP_AFTER_ABORT_MS } : undefined;
+    replyCount('guest-fsfreeze-thaw', await agent.execute('guest-fsfreeze-thaw', undefined, bounded), 'return');
   };
   let frozen: number;
   try {
