@@ -138,9 +138,11 @@ describe.each(qemuVersions)('QGA helpers on the real qemu-ga %s', (version) => {
 
     it('timeoutMs: rejects with QmpTimeoutError naming the pid, and stops polling', async () => {
       const a = await fresh();
-      const e = await a.qga.exec('/bin/sleep', ['1'], { timeoutMs: 30, pollIntervalMs: 5 }).catch((x: unknown) => x);
+      // 400 ms: far longer than guest-exec takes to answer even on a loaded machine (the pid must be known), far
+      // shorter than the program runs (2 s)
+      const e = await a.qga.exec('/bin/sleep', ['2'], { timeoutMs: 400, pollIntervalMs: 5 }).catch((x: unknown) => x);
       expect(isQmpTimeoutError(e)).toBe(true);
-      expect((e as Error).message).toMatch(/guest-exec: not finished within 30 ms; the guest process \(pid \d+\) keeps running/);
+      expect((e as Error).message).toMatch(/guest-exec: not finished within 400 ms; the guest process \(pid \d+\) keeps running/);
       const after = a.sent.length;
       // Wait until the guest process exited (a second later), through the test's own status polls: by then a helper
       // still polling every 5 ms would have sent many more commands.
