@@ -182,7 +182,10 @@ export class QgaSession {
    */
   synchronise(why: string, discard: boolean): Promise<void> {
     if (this.#sync) return this.#sync.promise;
-    if (!this.open && this.conn === undefined) return Promise.reject(this.closeReason ?? new QmpConnectionError('closed', 'the guest agent connection is not open'));
+    if (this.closeReason !== undefined || this.conn === undefined) {
+      const reason = this.closeReason;
+      return Promise.reject(reason ? new QmpConnectionError(reason.reason, `synchronising: ${reason.message}`, { cause: reason }) : new QmpConnectionError('closed', 'the guest agent connection is not open'));
+    }
     this.core.close();
     if (discard) this.framer.discardUntilDelimiter();
     let resolve!: () => void;

@@ -135,6 +135,7 @@ describe('validator-only entry', () => {
       transpileFolder(join(root, 'runtime/operations'), join(base, 'runtime/operations')); // the client's qmp.jobs/migration/devices
       transpileFolder(join(root, 'runtime/core'), join(base, 'runtime/core')); // the request core under the client
       transpileFolder(join(root, 'runtime/qmp'), join(base, 'runtime/qmp')); // the QMP session and the client
+      transpileFolder(join(root, 'runtime/qga'), join(base, 'runtime/qga')); // the guest agent client (the runtime entry exports it)
       transpileFolder(join(root, 'generated', target), join(base, 'generated', target));
       rmSync(join(base, 'generated', target, 'validators-code.js'));
       const script = `

@@ -150,6 +150,9 @@ describe('QgaClient on the test server', () => {
       expect(e).toMatchObject({ reason: 'closed' });
     }
     expect(timers()).toBe(idle);
+    const late = await qga.resync().catch((x: unknown) => x); // after close: rejects at once, starts no timer
+    expect(isQmpConnectionError(late)).toBe(true);
+    expect(timers()).toBe(idle);
     expect((await qga.closed).reason).toBe('closed');
     expect(qga.isOpen).toBe(false);
     await expect.poll(() => server!.openConnections).toBe(0);
