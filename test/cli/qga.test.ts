@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qemuVersions } from '../../scripts/qemus.js';
 import { startQemuGa, type RunningQemuGa } from '../support/qemu-ga.js';
+import { qgaTools } from '../../cli/qga-tools.js';
 import { qmpCommand, runQmp } from './helpers.js';
 import { TmuxSession } from './tmux.js';
 
@@ -85,5 +86,23 @@ describe.each(qemuVersions)('qmp --qga, the real qemu-ga %s', (version) => {
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
+  });
+});
+
+describe('qmp --qga: which committed agent schema an agent version gets', () => {
+  it('its own; else the newest not newer than it; else the oldest — with a note whenever it is not its own', () => {
+    const pick = (major: number, minor: number) => {
+      const r = qgaTools({ major, minor, micro: 0, text: `${major}.${minor}.0` });
+      return [r.tools.schema.target, r.note === undefined ? 'own' : 'note'];
+    };
+    expect(pick(10, 0)).toEqual(['qga-10.0', 'own']);
+    expect(pick(7, 2)).toEqual(['qga-7.2', 'own']);
+    expect(pick(9, 2)).toEqual(['qga-7.2', 'note']);
+    expect(pick(11, 1)).toEqual(['qga-10.0', 'note']);
+    expect(pick(6, 0)).toEqual(['qga-7.2', 'note']);
+    const t = qgaTools({ major: 10, minor: 0, micro: 2, text: '10.0.2' }).tools;
+    expect(t.schema.commands).toContain('guest-exec');
+    expect(t.validate('guest-file-read', { handle: 'x' }).ok).toBe(false);
+    expect(t.validate('guest-file-read', { handle: 1 }).ok).toBe(true);
   });
 });
