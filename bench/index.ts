@@ -15,6 +15,7 @@ const benches: Array<[string, string, string]> = [
   ['device_add: import with device models, consumer tsc, validator', './devices.js', 'runDevicesBench'],
   ['integers: lossless parse/serialise/validate vs JSON.parse/JSON.stringify (issue 13)', './integers.js', 'runIntegersBench'],
   ['bigint mode: the bigint entry vs the default entry (query-status, query-blockstats; issue 13)', './bigint.js', 'runBigintBench'],
+  ['guest agent: QgaClient vs a raw socket (guest-ping, 1 and 64 in flight); readFile per chunk size; exec', './qga.js', 'runQgaBench'],
 ];
 
 let failed = 0;

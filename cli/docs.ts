@@ -20,7 +20,7 @@ interface DocsFolder {
 }
 
 /** The package's `schema/` folder: the nearest one above this module (source or `dist/`). */
-function packageSchemaDir(): string | undefined {
+export function packageSchemaDir(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++, dir = dirname(dir)) if (existsSync(join(dir, 'schema', 'protocol'))) return join(dir, 'schema');
   return undefined;

@@ -18,7 +18,8 @@ export interface LiveSchema {
   readonly target: string;
   /** From `query-version`. */
   readonly version: { major: number; minor: number; micro: number };
-  readonly arch: string;
+  /** From `query-target`; `null` for a guest agent (its schemas have no architecture: `cli/qga-tools.ts`). */
+  readonly arch: string | null;
   /** The four documents by file name (`commands.json`, `types.json`, `returns.json`, `events.json`). */
   readonly documents: Readonly<Record<SchemaFileName, JsonSchema>>;
   /** Command wire names, sorted. */

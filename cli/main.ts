@@ -39,8 +39,16 @@ async function readStdin(): Promise<string> {
 }
 
 async function liveTools(s: Session): Promise<LiveTools> {
+  if (s.qga !== undefined) return (await qgaTools(s)).tools;
   const { loadLiveTools } = await import('./load-live.js');
   return loadLiveTools(s.qmp);
+}
+
+/** The guest agent's tools (its committed schema, by `guest-info`'s version) and the agent's version text. */
+async function qgaTools(s: Session): Promise<{ tools: LiveTools; note: string | undefined; version: string }> {
+  const { agentVersion, qgaTools: toolsFor } = await import('./qga-tools.js');
+  const v = await agentVersion(s.qga!);
+  return { ...toolsFor(v), version: v.text };
 }
 
 /** One command: arguments typed and validated by the live schema when there are any. */
@@ -122,6 +130,10 @@ async function run(inv: Invocation): Promise<ExitCode> {
       }
       case 'shell': {
         const { runShell } = await import('./shell.js');
+        if (s.qga !== undefined) {
+          const q = await qgaTools(s);
+          return await runShell(s.qmp, q.tools, { json: inv.json, history: inv.history, schema: inv.schema, agent: { version: q.version, note: q.note } });
+        }
         return await runShell(s.qmp, await liveTools(s), { json: inv.json, history: inv.history, schema: inv.schema });
       }
     }

@@ -11,7 +11,9 @@ import { CliError, exitCodes } from './exit-codes.js';
 export type Connection =
   | { kind: 'unix'; path: string }
   | { kind: 'tcp'; host: string; port: number }
-  | { kind: 'launch'; argv: string[] };
+  | { kind: 'launch'; argv: string[] }
+  /** A guest agent's unix socket (`qemu-ga -m unix-listen`, or the host end of a VM's `org.qemu.guest_agent.0`). */
+  | { kind: 'qga'; path: string };
 
 /** What to do once connected. */
 export type Action =
@@ -49,7 +51,8 @@ Connection (one of):
       --tcp HOST:PORT      QMP over TCP
       --launch -- QEMU...  start this QEMU command line (the QMP socket is added) and stop it at the end;
                            the command goes before --: qmp --launch query-status -- qemu-system-x86_64
-      --qga PATH           guest agent: not yet supported
+      --qga PATH           QEMU guest agent unix socket (commands, completion and help from the agent's QAPI
+                           schema of its version; no events, --hmp or --wait)
 
 Options:
       --json               one JSON document per line (results, events, errors)
@@ -123,11 +126,13 @@ export function parseInvocation(argv: readonly string[]): Invocation {
   };
   if (inv.help || inv.version) return inv;
 
-  if (v.qga !== undefined) throw usageError('--qga (the guest agent) is not yet supported');
-  const given = [v.socket !== undefined && '--socket', v.tcp !== undefined && '--tcp', v.launch === true && '--launch'].filter((x): x is string => x !== false);
+  const given = [v.socket !== undefined && '--socket', v.tcp !== undefined && '--tcp', v.launch === true && '--launch', v.qga !== undefined && '--qga'].filter((x): x is string => x !== false);
   if (given.length > 1) throw usageError(`give one connection, not ${given.join(' and ')}`);
-  if (given.length === 0) throw usageError('no connection: give -s/--socket PATH, --tcp HOST:PORT or --launch -- QEMU...');
-  if (v.socket !== undefined) {
+  if (given.length === 0) throw usageError('no connection: give -s/--socket PATH, --tcp HOST:PORT, --qga PATH or --launch -- QEMU...');
+  if (v.qga !== undefined) {
+    if (v.qga === '') throw usageError('--qga wants a path');
+    inv.connection = { kind: 'qga', path: v.qga };
+  } else if (v.socket !== undefined) {
     if (v.socket === '') throw usageError('--socket wants a path');
     inv.connection = { kind: 'unix', path: v.socket };
   } else if (v.tcp !== undefined) inv.connection = tcp(v.tcp);
@@ -153,5 +158,11 @@ export function parseInvocation(argv: readonly string[]): Invocation {
   if (inv.args !== undefined && inv.action.kind !== 'command') throw usageError('--args goes with a command');
   if (inv.wait && inv.action.kind !== 'command') throw usageError('--wait goes with a command');
   if (inv.history !== undefined && inv.action.kind !== 'shell') throw usageError('--history goes with shell');
+  if (inv.connection.kind === 'qga') {
+    // The guest agent has no human monitor, no events and no jobs (qga/qapi-schema.json).
+    if (inv.action.kind === 'hmp') throw usageError('--hmp needs QMP: the guest agent has no human monitor');
+    if (inv.action.kind === 'events') throw usageError('events needs QMP: the guest agent sends no events');
+    if (inv.wait) throw usageError('--wait needs QMP: the guest agent starts no jobs');
+  }
   return inv;
 }

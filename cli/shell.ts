@@ -29,9 +29,12 @@ export interface ShellOptions {
   schema: string | undefined;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WriteStream;
+  /** Set for a guest agent (`--qga`): its version and a note on the schema used; no `hmp` or `transaction` then. */
+  agent?: { version: string; note: string | undefined };
 }
 
-const builtins = ['help', 'hmp', 'transaction', 'exit'];
+const qmpBuiltins = ['help', 'hmp', 'transaction', 'exit'];
+const qgaBuiltins = ['help', 'exit'];
 
 /** Runs the shell until `exit`, Ctrl-D or the connection ends; resolves with the exit code. */
 export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): Promise<ExitCode> {
@@ -43,9 +46,11 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
   let busy = false;
   let quitSent = false;
   const { docs, note: docsNote } = findDocs(tools.schema, opts.schema);
+  const agent = opts.agent;
+  const builtins = agent === undefined ? qmpBuiltins : qgaBuiltins;
 
   const promptText = (): string =>
-    mode === 'hmp' ? paint('yellow', 'hmp> ') : mode === 'transaction' ? paint('magenta', `transaction[${actions.length}]> `) : paint('cyan', 'qmp> ');
+    mode === 'hmp' ? paint('yellow', 'hmp> ') : mode === 'transaction' ? paint('magenta', `transaction[${actions.length}]> `) : paint('cyan', agent === undefined ? 'qmp> ' : 'qga> ');
 
   const rl = createInterface({
     input: opts.input ?? process.stdin,
@@ -148,19 +153,20 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
     }
     switch (word) {
       case 'help':
-        if (rest === '') say(helpOverview(tools));
+        if (rest === '') say(helpOverview(tools, agent !== undefined));
         else {
           const [name, ...words] = splitWords(rest).words;
           say(helpText(name!, tools.schema, docs, paint, rawTree(words)));
         }
         return;
       case 'hmp':
+        if (agent !== undefined) break; // the guest agent has no human monitor: sent as a command name, it answers CommandNotFound
         if (rest === '') mode = 'hmp';
         else await runHmp(rest);
         return;
       case 'transaction':
         // `transaction` alone starts collecting; with arguments it is QMP's own command.
-        if (rest !== '') break;
+        if (rest !== '' || agent !== undefined) break;
         mode = 'transaction';
         actions = [];
         return;
@@ -217,19 +223,22 @@ export function runShell(qmp: QmpClient, tools: LiveTools, opts: ShellOptions): 
       }
       rl.close();
     });
-    say(paint('dim', `Connected to ${tools.schema.target} (QEMU ${tools.schema.version.major}.${tools.schema.version.minor}.${tools.schema.version.micro}). Tab completes, 'help' lists commands, 'exit' leaves.`));
+    if (agent === undefined) say(paint('dim', `Connected to ${tools.schema.target} (QEMU ${tools.schema.version.major}.${tools.schema.version.minor}.${tools.schema.version.micro}). Tab completes, 'help' lists commands, 'exit' leaves.`));
+    else say(paint('dim', `Connected to the guest agent ${agent.version} (schema ${tools.schema.target}). Tab completes, 'help' lists commands, 'exit' leaves.`));
+    if (agent?.note !== undefined) fail(agent.note);
     if (docsNote !== undefined) fail(docsNote);
     rl.setPrompt(promptText());
     rl.prompt();
   });
 }
 
-function helpOverview(tools: LiveTools): string {
+function helpOverview(tools: LiveTools, qga: boolean): string {
   return [
-    'COMMAND [key=value ...] | COMMAND {json}   run a QMP command (Tab completes names, members and values)',
-    'help COMMAND                               its arguments (and QAPI docs when this QEMU has them)',
-    'hmp [LINE]                                 a human monitor command, or HMP mode until "qmp"',
-    'transaction                                collect actions; "commit" sends them as one transaction, "abort" drops them',
+    `COMMAND [key=value ...] | COMMAND {json}   run a ${qga ? 'guest agent' : 'QMP'} command (Tab completes names, members and values)`,
+    `help COMMAND                               its arguments (and QAPI docs when ${qga ? 'the package has this agent\'s schema' : 'this QEMU has them'})`,
+    ...(qga
+      ? []
+      : ['hmp [LINE]                                 a human monitor command, or HMP mode until "qmp"', 'transaction                                collect actions; "commit" sends them as one transaction, "abort" drops them']),
     'exit (or Ctrl-D)                           leave',
     '',
     `${tools.schema.commands.length} commands: ${tools.schema.commands.join(' ')}`,

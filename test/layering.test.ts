@@ -27,7 +27,7 @@ describe('layering', () => {
   it('runtime/ top level: index.ts re-exports the layers; every other file (contract and shared helpers) imports only node:* and its top-level siblings', () => {
     expect(tsFiles('runtime', false)).toContain('runtime/index.ts');
     const sibling = (s: string): boolean => /^\.\/[\w-]+\.js$/.test(s);
-    const layer = (s: string): boolean => /^\.\/(core|qmp|qga)\/[\w-]+\.js$/.test(s) || s === './operations/index.js';
+    const layer = (s: string): boolean => /^\.\/(core|qmp|qga)\/[\w-]+\.js$/.test(s) || s === './operations/index.js' || s === './qga/helpers/index.js';
     expect(offending('runtime', (s, f) => s.startsWith('node:') || sibling(s) || (f === 'runtime/index.ts' && layer(s)), false)).toEqual([]);
   });
 
@@ -55,8 +55,10 @@ describe('layering', () => {
   });
 
   it('runtime/qga (the guest agent session and face) imports node:*, its own files, the core and the shared modules; never the QMP dialect', () => {
-    const allowed = (s: string): boolean =>
-      s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || /^\.\.\/core\/[\w-]+\.js$/.test(s) || (/^\.\.\/[\w-]+\.js$/.test(s) && s !== '../index.js');
+    const allowed = (s: string, f: string): boolean =>
+      f.startsWith('runtime/qga/helpers/') || // their own rule below
+      s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || /^\.\.\/core\/[\w-]+\.js$/.test(s) || (/^\.\.\/[\w-]+\.js$/.test(s) && s !== '../index.js') ||
+      (s === './helpers/index.js' && f === 'runtime/qga/client.ts');
     expect(tsFiles('runtime/qga')).toContain('runtime/qga/session.ts');
     expect(offending('runtime/qga', allowed)).toEqual([]);
     expect(specifiers('runtime/qga/session.ts')).toContain('../core/request-core.js');
@@ -67,6 +69,12 @@ describe('layering', () => {
     const contract = new Set(['../errors.js', '../target.js', '../timers.js', '../guards.js']);
     expect(tsFiles('runtime/operations')).toContain('runtime/operations/jobs.ts');
     expect(offending('runtime/operations', (s) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || contract.has(s))).toEqual([]);
+  });
+
+  it('runtime/qga/helpers (exec, files, fsfreeze) imports only node:*, its own files and the shared top-level modules: it works over any executor, never the session', () => {
+    expect(tsFiles('runtime/qga/helpers')).toContain('runtime/qga/helpers/exec.ts');
+    const shared = (s: string): boolean => /^\.\.\/\.\.\/[\w-]+\.js$/.test(s) && s !== '../../index.js';
+    expect(offending('runtime/qga/helpers', (s) => s.startsWith('node:') || /^\.\/[\w-]+\.js$/.test(s) || shared(s))).toEqual([]);
   });
 
   it('no file in runtime/ is over 450 lines', () => {

@@ -51,6 +51,10 @@ export {
   isQmpValidationError,
   QgaNoAgentError,
   isQgaNoAgentError,
+  QgaFileError,
+  QgaFsfreezeError,
+  isQgaFileError,
+  isQgaFsfreezeError,
 } from "../../runtime/index.js";
 export type {
   CommandInfo,
@@ -67,5 +71,11 @@ export type {
   QgaClientStats,
   QgaConnectOptions,
   QgaTargetBinding,
+  QgaExecOptions,
+  QgaExecResult,
+  QgaFileOptions,
+  QgaFileStep,
+  QgaFsfreezeOptions,
+  QgaFsfreezeStep,
   QapiInt,
 } from "../../runtime/index.js";

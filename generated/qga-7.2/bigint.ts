@@ -52,6 +52,10 @@ export {
   isQmpValidationError,
   QgaNoAgentError,
   isQgaNoAgentError,
+  QgaFileError,
+  QgaFsfreezeError,
+  isQgaFileError,
+  isQgaFsfreezeError,
 } from "../../runtime/index.js";
 export type {
   CommandInfo,
@@ -68,5 +72,11 @@ export type {
   QgaClientStats,
   QgaConnectOptions,
   QgaTargetBinding,
+  QgaExecOptions,
+  QgaExecResult,
+  QgaFileOptions,
+  QgaFileStep,
+  QgaFsfreezeOptions,
+  QgaFsfreezeStep,
   QapiInt,
 } from "../../runtime/index.js";

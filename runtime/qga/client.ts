@@ -15,6 +15,8 @@ import type { CommandMapOf, ExecuteArgs, ExecuteOptions, LooseCommandMap } from 
 import type { QmpConnectionError } from '../errors.js';
 import { QgaSession } from './session.js';
 import { startQgaSession } from './connect.js';
+import { exec, fsfreeze, readFile, writeFile } from './helpers/index.js';
+import type { QgaExecOptions, QgaExecResult, QgaExecutor, QgaFileOptions, QgaFsfreezeOptions } from './helpers/index.js';
 import type { QgaClientInit, QgaClientStats, QgaConnectOptions, QgaErrorListener, QgaTargetBinding } from './types.js';
 
 /** A guest agent client class (the runtime's or a generated subclass), as `connect()` needs it. */
@@ -132,6 +134,47 @@ export class QgaClient<C extends CommandMapOf<C> = LooseCommandMap, M extends ob
    */
   resync(): Promise<void> {
     return this.#session.resync('resync() was called', true);
+  }
+
+  /** What the helpers call: the validated `execute` by wire name (runtime/qga/helpers/executor.ts). */
+  get #helperExecutor(): QgaExecutor {
+    return { execute: (name, args, options) => this.#session.execute(name, args, options, true) };
+  }
+
+  /**
+   * Runs `path` with `args` in the guest and waits until it exits: `guest-exec` with captured output, then
+   * `guest-exec-status` polls (1 ms doubling up to `pollIntervalMs`, default 100). Resolves with `exitCode`
+   * (`null` when a signal ended it, `signal` then set), `stdout`/`stderr` Buffers and `truncated` when the agent
+   * cut an output at 16 MiB. A time limit or an abort stops the polling but not the guest process (the agent
+   * has no command to stop it). Errors and details: `runtime/qga/helpers/exec.ts`.
+   */
+  exec(path: string, args?: readonly string[], options?: QgaExecOptions): Promise<QgaExecResult> {
+    return exec(this.#helperExecutor, path, args, options);
+  }
+
+  /**
+   * Reads the whole guest file `path` (`guest-file-open`/`-read` in chunks of 64 KiB by default/`-close`, the handle
+   * closed on every path). Rejects with `QgaFileError` (path, step, the agent's error as `cause`) or `QmpAbortError`.
+   */
+  readFile(path: string, options?: QgaFileOptions): Promise<Buffer> {
+    return readFile(this.#helperExecutor, path, options);
+  }
+
+  /**
+   * Writes `data` (a string as UTF-8) to the guest file `path`, created or truncated, in chunks (64 KiB by default);
+   * the handle is closed on every path. Rejects with `QgaFileError` or `QmpAbortError`.
+   */
+  writeFile(path: string, data: Uint8Array | string, options?: QgaFileOptions): Promise<void> {
+    return writeFile(this.#helperExecutor, path, data, options);
+  }
+
+  /**
+   * Freezes the guest file systems (`guest-fsfreeze-freeze`, or `-freeze-list` with `mountpoints`), runs
+   * `callback(frozen)` and always thaws (`guest-fsfreeze-thaw`); resolves with the callback's value. A failing
+   * thaw is a `QgaFsfreezeError` naming the callback's error too when both failed (`runtime/qga/helpers/fsfreeze.ts`).
+   */
+  fsfreeze<T>(callback: (frozen: number) => Promise<T> | T, options?: QgaFsfreezeOptions): Promise<T> {
+    return fsfreeze(this.#helperExecutor, callback, options);
   }
 
   /** Adds a listener of problems that belong to no call (protocol problems, a throwing trace hook). Returns a remover. */

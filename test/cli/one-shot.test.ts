@@ -94,7 +94,10 @@ describe('qmp one-shot against QEMU 10.0', () => {
       [['--tcp', 'nohost', 'query-status'], /--tcp wants HOST:PORT/],
       [['-s', q.socket, 'blockdev-add', 'driver'], /driver: expected key=value/],
       [['-s', q.socket, 'blockdev-add', '--args', '{nope'], /--args is not valid JSON/],
-      [['--qga', '/tmp/x', 'guest-ping'], /--qga \(the guest agent\) is not yet supported/],
+      [['--qga', join(q.dir, 'nobody-qga.sock'), 'guest-ping'], /ENOENT/],
+      [['--qga', '/tmp/x', '-s', q.socket, 'guest-ping'], /give one connection, not --socket and --qga/],
+      [['--qga', '/tmp/x', '--hmp', 'info block'], /--hmp needs QMP: the guest agent has no human monitor/],
+      [['--qga', '/tmp/x', 'events'], /events needs QMP: the guest agent sends no events/],
       [['-s', join(q.dir, 'nobody.sock'), 'query-status'], /ENOENT/],
     ];
     for (const [args, message] of cases) {

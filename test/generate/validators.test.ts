@@ -136,6 +136,7 @@ describe('validator-only entry', () => {
       transpileFolder(join(root, 'runtime/core'), join(base, 'runtime/core')); // the request core under the client
       transpileFolder(join(root, 'runtime/qmp'), join(base, 'runtime/qmp')); // the QMP session and the client
       transpileFolder(join(root, 'runtime/qga'), join(base, 'runtime/qga')); // the guest agent client (the runtime entry exports it)
+      transpileFolder(join(root, 'runtime/qga/helpers'), join(base, 'runtime/qga/helpers')); // its exec/files/fsfreeze helpers
       transpileFolder(join(root, 'generated', target), join(base, 'generated', target));
       rmSync(join(base, 'generated', target, 'validators-code.js'));
       const script = `

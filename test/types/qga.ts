@@ -11,9 +11,9 @@ export async function callSites(path: string): Promise<void> {
   const qga = await QgaClient.connect({ path, syncTimeoutMs: 1000, validateReturns: true });
   const info: GuestAgentInfo = await qga.commands.guestInfo();
   const viaExecute: GuestAgentInfo = await qga.execute('guest-info');
-  const time: number = await qga.commands.guestGetTime(); // a bigint beyond 2^53 at run time (README)
+  const time: number | bigint = await qga.commands.guestGetTime(); // QapiInt: a bigint beyond 2^53 at run time (README)
   const exec = await qga.commands.guestExec({ path: '/bin/true', 'capture-output': true });
-  const pid: number = exec.pid;
+  const pid: number | bigint = exec.pid;
   // commands that answer nothing on success resolve with undefined
   const down: undefined = await qga.commands.guestShutdown({ mode: 'powerdown' });
   const name: QgaCommandName = 'guest-ping';
