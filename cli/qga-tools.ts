@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { QgaClient } from '../runtime/index.js';
+import type { QgaClient } from '../runtime/qga/index.js';
 import type { JsonSchema } from '../codegen/schema-format/json-schema.js';
 import type { SchemaFileName } from '../codegen/schema-format/files.js';
 import { packageSchemaDir } from './docs.js';

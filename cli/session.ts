@@ -1,5 +1,6 @@
 /** Opening the connection an {@link Invocation} names: a unix socket, TCP, a QEMU launched for the purpose, or a guest agent. */
-import { QgaClient, QmpClient, launchQemu } from '../runtime/index.js';
+import { QmpClient, launchQemu } from '../runtime/index.js';
+import { QgaClient } from '../runtime/qga/index.js';
 import type { ExecuteOptions } from '../runtime/index.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import type { Connection } from './options.js';

@@ -1,13 +1,13 @@
 /**
  * The runtime names generated code may use (data only; the generator reads it, nothing at run time
  * does). Each name says which runtime module exports it (`index.js`: the runtime entry,
- * `validation.js`: the socket-free validation module), whether it is a type or a value, and
+ * `validation.js`: the socket-free validation module, `qga/index.js`: the guest agent's entry), whether it is a type or a value, and
  * whether a target's `index.ts` re-exports it to users. `test/generate/generated-symbols.test.ts`
  * checks that every module really exports every name listed here, as a value or type as stated.
  */
 
 /** The runtime module a name comes from (relative to the runtime folder). */
-export type GeneratedSymbolModule = 'index.js' | 'validation.js';
+export type GeneratedSymbolModule = 'index.js' | 'validation.js' | 'qga/index.js';
 
 /** One runtime name generated code imports or re-exports. */
 export interface GeneratedSymbol {
@@ -24,14 +24,14 @@ const value = (module: GeneratedSymbolModule, reExport: boolean): GeneratedSymbo
 const type = (module: GeneratedSymbolModule, reExport: boolean): GeneratedSymbol => ({ module, kind: 'type', reExport });
 const qmpValue: GeneratedSymbol = { module: 'index.js', kind: 'value', reExport: true, only: 'qmp' };
 const qmpType: GeneratedSymbol = { module: 'index.js', kind: 'type', reExport: true, only: 'qmp' };
-const qgaValue: GeneratedSymbol = { module: 'index.js', kind: 'value', reExport: true, only: 'qga' };
-const qgaType: GeneratedSymbol = { module: 'index.js', kind: 'type', reExport: true, only: 'qga' };
+const qgaValue: GeneratedSymbol = { module: 'qga/index.js', kind: 'value', reExport: true, only: 'qga' };
+const qgaType: GeneratedSymbol = { module: 'qga/index.js', kind: 'type', reExport: true, only: 'qga' };
 
 /** Every runtime name generated code imports or re-exports, by name (order: the order of re-export lists). */
 export const generatedSymbols: Readonly<Record<string, GeneratedSymbol>> = Object.freeze({
   // the client class the typed client extends
   QmpClient: value('index.js', false),
-  QgaClient: value('index.js', false),
+  QgaClient: value('qga/index.js', false),
   // errors and their guards, re-exported by every target
   QmpAbortError: value('index.js', true),
   QmpCommandError: value('index.js', true),

@@ -18,11 +18,6 @@ export type {
 export type { ReconnectNotification, ReconnectOptions } from './qmp/reconnect.js';
 export type { VersionMismatchPolicy } from './qmp/version.js';
 export { launchQemu } from './qmp/launch.js';
-export { QgaClient, type QgaClientClass } from './qga/client.js';
-export { QgaNoAgentError, isQgaNoAgentError } from './qga/errors.js';
-export { QgaFileError, QgaFsfreezeError, isQgaFileError, isQgaFsfreezeError } from './qga/helpers/index.js';
-export type { QgaExecOptions, QgaExecResult, QgaFileOptions, QgaFileStep, QgaFsfreezeOptions, QgaFsfreezeStep } from './qga/helpers/index.js';
-export type { QgaClientInit, QgaClientOptions, QgaClientStats, QgaConnectOptions, QgaErrorListener, QgaTargetBinding } from './qga/types.js';
 export type { LaunchOptions, LaunchedQemu, QemuExit } from './qmp/launcher.js';
 export type { TransportOptions, UnixTransport, TcpTransport, StreamTransport } from './core/transport.js';
 export type { CapabilityOptions, QmpGreeting } from './qmp/negotiation.js';

@@ -44,6 +44,15 @@ export function validationModuleOf(runtimeImport: string): string {
   return `${runtimeImport}/validation`;
 }
 
+/**
+ * The guest agent's runtime entry beside the runtime entry: `qmp-sdk/runtime` → `qmp-sdk/runtime/qga`,
+ * `../../runtime/index.js` → `../../runtime/qga/index.js` (call after {@link validationModuleOf} checked it).
+ */
+export function qgaModuleOf(runtimeImport: string): string {
+  if (runtimeImport.endsWith('/index.js')) return `${runtimeImport.slice(0, -'index.js'.length)}qga/index.js`;
+  return `${runtimeImport}/qga`;
+}
+
 /** Renders every file of a target in memory (no file is written). */
 export function renderTarget(options: Omit<GenerateOptions, 'outDir'>): { target: string; files: Map<string, string>; counts: GenerateResult['counts'] } {
   const runtimeImport = options.runtimeImport ?? 'qmp-sdk/runtime';
@@ -57,7 +66,7 @@ export function renderTarget(options: Omit<GenerateOptions, 'outDir'>): { target
   const printed = targetFiles({
     model,
     header: { source: schema.display },
-    runtime: { 'index.js': runtimeImport, 'validation.js': validationImport },
+    runtime: { 'index.js': runtimeImport, 'validation.js': validationImport, 'qga/index.js': qgaModuleOf(runtimeImport) },
     compiled,
     ...(deviceTable === undefined ? {} : { deviceTable }),
   });

@@ -39,6 +39,8 @@ export interface RuntimeModules {
   readonly 'index.js': string;
   /** Its socket-free validation module, e.g. `qmp-sdk/runtime/validation`. */
   readonly 'validation.js': string;
+  /** The guest agent's runtime entry, e.g. `qmp-sdk/runtime/qga`. */
+  readonly 'qga/index.js': string;
 }
 
 /** A name of the runtime's table of symbols generated code may use. */

@@ -32,7 +32,7 @@ export function reservedTypeNames(targetFiles: TargetFiles = qmpTargetFiles): Re
   const files = targetFiles({
     model: buildModel(emptyTarget(), names),
     header: { source: 'schema/reserved-names' },
-    runtime: { 'index.js': 'qmp-sdk/runtime', 'validation.js': 'qmp-sdk/runtime/validation' },
+    runtime: { 'index.js': 'qmp-sdk/runtime', 'validation.js': 'qmp-sdk/runtime/validation', 'qga/index.js': 'qmp-sdk/runtime/qga' },
     compiled: { code: '', args: [], returns: [], events: [], greeting: 'greeting', message: 'message' },
   });
   for (const file of files.values()) {

@@ -13,7 +13,7 @@ import { exported, f, ts } from '../../codegen/generate/syntax.js';
 import { generatedSymbols } from '../../runtime/generated-symbols.js';
 import { runtimeAbs, tempDir, typecheck, writeSchema } from './helpers.js';
 
-const runtime = { 'index.js': 'rt', 'validation.js': 'rt/validation' };
+const runtime = { 'index.js': 'rt', 'validation.js': 'rt/validation', 'qga/index.js': 'rt/qga' };
 const typeAlias = (name: string, type: string): ts.Statement => f.createTypeAliasDeclaration(exported(), name, undefined, f.createTypeReferenceNode(type));
 
 describe('GeneratedFile', () => {

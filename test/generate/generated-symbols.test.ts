@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { generatedSymbols } from '../../runtime/generated-symbols.js';
 import { projectOptions, root } from './helpers.js';
 
-const modules = { 'index.js': join(root, 'runtime/index.ts'), 'validation.js': join(root, 'runtime/validation.ts') } as const;
+const modules = { 'index.js': join(root, 'runtime/index.ts'), 'validation.js': join(root, 'runtime/validation.ts'), 'qga/index.js': join(root, 'runtime/qga/index.ts') } as const;
 const program = ts.createProgram(Object.values(modules), projectOptions());
 const checker = program.getTypeChecker();
 
@@ -29,7 +29,7 @@ function exportsOf(file: string): Map<string, 'value' | 'type'> {
 }
 
 describe('runtime/generated-symbols.ts', () => {
-  const exported = { 'index.js': exportsOf(modules['index.js']), 'validation.js': exportsOf(modules['validation.js']) };
+  const exported = { 'index.js': exportsOf(modules['index.js']), 'validation.js': exportsOf(modules['validation.js']), 'qga/index.js': exportsOf(modules['qga/index.js']) };
 
   it('reads real exports (the checker sees the runtime entry and its validation module)', () => {
     expect(exported['index.js'].get('QmpClient')).toBe('value');

@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { QgaClient, target } from '../../generated/qga-10.0/index.js';
-import { isQgaFileError, isQgaFsfreezeError, isQmpAbortError, isQmpCommandError, isQmpProtocolError, isQmpTimeoutError, isQmpUsageError } from '../../runtime/index.js';
+import { isQmpAbortError, isQmpCommandError, isQmpProtocolError, isQmpTimeoutError, isQmpUsageError } from '../../runtime/index.js';
+import { isQgaFileError, isQgaFsfreezeError } from '../../runtime/qga/index.js';
 import { CLEANUP_AFTER_ABORT_MS } from '../../runtime/qga/helpers/index.js';
 import { createQgaServer, noReply, QmpServerError, type QgaCommandHandler, type QgaTestServer } from '../../testing/index.js';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { QgaClient as RuntimeQgaClient, QgaConnectOptions } from '../../runtime/index.js';
+import type { QgaClient as RuntimeQgaClient, QgaConnectOptions } from '../../runtime/qga/index.js';
 import { isQmpAbortError, isQmpCommandError, isQmpTimeoutError, isQmpUsageError } from '../../runtime/errors.js';
 import { QgaClient as QgaClient10, isQgaFileError } from '../../generated/qga-10.0/index.js';
 import { QgaClient as QgaClient72 } from '../../generated/qga-7.2/index.js';

@@ -11,7 +11,8 @@ import { findQemu, qemuVersions } from '../../scripts/qemus.js';
 import { startQemuGa } from '../support/qemu-ga.js';
 import { RawSocket } from '../support/raw-socket.js';
 import { QgaClient } from '../../generated/qga-10.0/index.js';
-import { isQgaNoAgentError, isQmpConnectionError, launchQemu } from '../../runtime/index.js';
+import { isQmpConnectionError, launchQemu } from '../../runtime/index.js';
+import { isQgaNoAgentError } from '../../runtime/qga/index.js';
 
 describe.each(qemuVersions)('qemu-ga %s, hostile', (version) => {
   it('stale bytes before connect: a raw client leaves half a request in the agent; the client still connects and works', async () => {

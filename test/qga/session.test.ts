@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { QgaClient, target } from '../../generated/qga-10.0/index.js';
 import { createQgaServer, noReply, QmpServerError, type QgaTestServer } from '../../testing/index.js';
-import { QgaClient as UntypedQgaClient, isQgaNoAgentError, isQmpCommandError, isQmpConnectionError, isQmpProtocolError, isQmpTimeoutError, isQmpUsageError, isQmpValidationError } from '../../runtime/index.js';
+import { isQmpCommandError, isQmpConnectionError, isQmpProtocolError, isQmpTimeoutError, isQmpUsageError, isQmpValidationError } from '../../runtime/index.js';
+import { QgaClient as UntypedQgaClient, isQgaNoAgentError } from '../../runtime/qga/index.js';
 
 let server: QgaTestServer | undefined;
 let client: QgaClient | undefined;
