@@ -165,6 +165,20 @@ try {
     expect(JSON.parse(out)).toEqual({ major: 10, status: 'prelaunch', errorClass: 'DeviceNotFound', invalid: 'QmpValidationError' });
   }, 60_000);
 
+  it('the bundled runtime entries share one class per error: an agent client error from `qmp-sdk/qga` is a `QmpError` of `qmp-sdk/runtime` and of `qmp-sdk`', () => {
+    writeFileSync(
+      join(app, 'classes.mjs'),
+      `import { QmpError, QmpConnectionError } from 'qmp-sdk/runtime';
+import { QmpError as TargetQmpError } from 'qmp-sdk';
+import { QgaClient } from 'qmp-sdk/qga';
+let e;
+try { await QgaClient.connect({ path: '/nonexistent/qmp-sdk-no-agent.sock', connectTimeoutMs: 2000 }); } catch (x) { e = x; }
+console.log(JSON.stringify({ name: e?.name, runtime: e instanceof QmpError, connection: e instanceof QmpConnectionError, target: e instanceof TargetQmpError }));
+`,
+    );
+    expect(JSON.parse(node(['classes.mjs'], app))).toEqual({ name: 'QmpConnectionError', runtime: true, connection: true, target: true });
+  });
+
   it('the types resolve through the exports map for a TypeScript user (NodeNext, strict)', () => {
     const dir = join(app, 'ts');
     mkdirSync(join(dir, 'src'), { recursive: true });
