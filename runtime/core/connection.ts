@@ -27,6 +27,8 @@ export class Connection {
     /** Reads the stream's bytes into messages (given, so that a dialect chooses its framing mode). */
     private readonly framer: Framer,
     private readonly handlers: ConnectionHandlers,
+    /** How errors name the connection and the peer: `QMP` by default, `guest agent` for the agent's. */
+    private readonly dialect: string = 'QMP',
   ) {
     stream.on('data', this.onData);
     stream.on('end', this.onEnd);
@@ -83,7 +85,7 @@ export class Connection {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([finished, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
-    this.finish(new QmpConnectionError('closed', 'the QMP connection was closed by the client'), undefined);
+    this.finish(new QmpConnectionError('closed', `the ${this.dialect} connection was closed by the client`), undefined);
   }
 
   /** Ends the connection at once with `error`. */
@@ -106,9 +108,9 @@ export class Connection {
       this.framer.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk, this.handlers.onMessage);
     } catch (e) {
       if (isQmpProtocolError(e)) {
-        this.finish(new QmpConnectionError('protocol', `QMP connection failed: ${e.message}`, { cause: e }), e);
+        this.finish(new QmpConnectionError('protocol', `${this.dialect} connection failed: ${e.message}`, { cause: e }), e);
       } else {
-        this.finish(new QmpConnectionError('lost', `QMP connection failed: ${(e as Error).message}`, { cause: e }), undefined);
+        this.finish(new QmpConnectionError('lost', `${this.dialect} connection failed: ${(e as Error).message}`, { cause: e }), undefined);
       }
     }
   };
@@ -120,26 +122,26 @@ export class Connection {
       this.framer.end();
     } catch (e) {
       if (isQmpProtocolError(e)) {
-        this.finish(new QmpConnectionError('peer-closed', `the QMP peer closed the connection in the middle of a message`, { cause: e }), e);
+        this.finish(new QmpConnectionError('peer-closed', `the ${this.dialect} peer closed the connection in the middle of a message`, { cause: e }), e);
         return;
       }
     }
-    this.finish(new QmpConnectionError('peer-closed', 'the QMP peer closed the connection'), undefined);
+    this.finish(new QmpConnectionError('peer-closed', `the ${this.dialect} peer closed the connection`), undefined);
   };
 
   private readonly onError = (err: Error): void => {
     if (this.ended) return;
     if (this.closing) {
-      this.finish(new QmpConnectionError('closed', 'the QMP connection was closed by the client'), undefined);
+      this.finish(new QmpConnectionError('closed', `the ${this.dialect} connection was closed by the client`), undefined);
       return;
     }
-    this.finish(new QmpConnectionError('lost', `QMP connection lost: ${err.message}`, { cause: err }), undefined);
+    this.finish(new QmpConnectionError('lost', `${this.dialect} connection lost: ${err.message}`, { cause: err }), undefined);
   };
 
   private readonly onStreamClose = (): void => {
     if (this.ended) return;
     if (this.closing) {
-      this.finish(new QmpConnectionError('closed', 'the QMP connection was closed by the client'), undefined);
+      this.finish(new QmpConnectionError('closed', `the ${this.dialect} connection was closed by the client`), undefined);
       return;
     }
     this.onEnd();

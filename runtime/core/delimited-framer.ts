@@ -37,7 +37,7 @@ export class DelimitedFramer implements Framer {
   constructor(options: FramerOptions, onFramingError: (error: QmpProtocolError) => void) {
     this.#options = options;
     this.#onFramingError = onFramingError;
-    this.#inner = new JsonFramer(options);
+    this.#inner = new JsonFramer(options, 'guest agent');
   }
 
   /** True while bytes are dropped up to the next 0xFF. */
@@ -62,7 +62,7 @@ export class DelimitedFramer implements Framer {
         }
         this.discardedBytes += ff - start;
         this.#discarding = false;
-        this.#inner = new JsonFramer(this.#options);
+        this.#inner = new JsonFramer(this.#options, 'guest agent');
         start = ff + 1;
         continue;
       }
@@ -81,7 +81,7 @@ export class DelimitedFramer implements Framer {
       }
       if (ff < 0) return;
       // A delimiter: whatever is unfinished is stale; start afresh after it.
-      this.#inner = new JsonFramer(this.#options);
+      this.#inner = new JsonFramer(this.#options, 'guest agent');
       start = ff + 1;
     }
   }

@@ -116,7 +116,11 @@ export class JsonFramer implements Framer {
   private highBytes = false;
   private failed: QmpProtocolError | undefined;
 
-  constructor(options: FramerOptions = {}) {
+  /**
+   * `options`: the limits of one message. `peer`: how errors name the sender (`'QMP peer'` by
+   * default; the guest agent's framer says `'guest agent'`).
+   */
+  constructor(options: FramerOptions = {}, private readonly peer: string = 'QMP peer') {
     const problem = checkFramerLimits(options);
     if (problem !== undefined) throw new RangeError(problem);
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -152,7 +156,7 @@ export class JsonFramer implements Framer {
         }
         if (b !== OPEN_BRACE && b !== OPEN_BRACKET) {
           throw this.fail(
-            new QmpProtocolError('garbage', `QMP peer sent bytes that cannot start a JSON message (0x${b.toString(16).padStart(2, '0')})`, {
+            new QmpProtocolError('garbage', `${this.peer} sent bytes that cannot start a JSON message (0x${b.toString(16).padStart(2, '0')})`, {
               excerpt: excerptOf(chunk.subarray(i)),
             }),
           );
@@ -204,21 +208,21 @@ export class JsonFramer implements Framer {
       const size = this.partsLength + (i - start);
       if (depth > maxDepth) {
         throw this.fail(
-          new QmpProtocolError('too-deep', `QMP message nested deeper than the limit of ${maxDepth} (maxMessageDepth)`, {
+          new QmpProtocolError('too-deep', `${this.peer} sent a message nested deeper than the limit of ${maxDepth} (maxMessageDepth)`, {
             excerpt: excerptOf(this.head(chunk.subarray(start))),
           }),
         );
       }
       if (tokens > maxTokens) {
         throw this.fail(
-          new QmpProtocolError('too-many-tokens', `QMP message with more than ${maxTokens} structural tokens ({ [ , :) (maxMessageTokens)`, {
+          new QmpProtocolError('too-many-tokens', `${this.peer} sent a message with more than ${maxTokens} structural tokens ({ [ , :) (maxMessageTokens)`, {
             excerpt: excerptOf(this.head(chunk.subarray(start))),
           }),
         );
       }
       if (size > max) {
         throw this.fail(
-          new QmpProtocolError('oversized', `QMP message larger than the limit of ${max} bytes (maxMessageBytes)`, {
+          new QmpProtocolError('oversized', `${this.peer} sent a message larger than the limit of ${max} bytes (maxMessageBytes)`, {
             excerpt: excerptOf(this.head(chunk.subarray(start))),
           }),
         );
@@ -249,7 +253,7 @@ export class JsonFramer implements Framer {
     if (this.depth > 0) {
       const bytes = Buffer.concat(this.parts);
       throw this.fail(
-        new QmpProtocolError('truncated', `QMP stream ended inside a message (${bytes.length} bytes received of it)`, {
+        new QmpProtocolError('truncated', `${this.peer}'s stream ended inside a message (${bytes.length} bytes received of it)`, {
           excerpt: excerptOf(bytes),
         }),
       );
@@ -262,7 +266,7 @@ export class JsonFramer implements Framer {
     else {
       if (!isUtf8(bytes)) {
         throw this.fail(
-          new QmpProtocolError('invalid-utf8', 'QMP peer sent a message that is not valid UTF-8', {
+          new QmpProtocolError('invalid-utf8', `${this.peer} sent a message that is not valid UTF-8`, {
             excerpt: excerptOf(bytes),
           }),
         );
@@ -273,7 +277,7 @@ export class JsonFramer implements Framer {
       return parseFrame(text);
     } catch (cause) {
       throw this.fail(
-        new QmpProtocolError('invalid-json', `QMP peer sent invalid JSON: ${(cause as Error).message}`, {
+        new QmpProtocolError('invalid-json', `${this.peer} sent invalid JSON: ${(cause as Error).message}`, {
           excerpt: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text,
           cause,
         }),

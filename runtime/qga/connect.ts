@@ -101,7 +101,7 @@ export async function startQgaSession(s: QgaSession, options: QgaConnectOptions)
     }, () => {});
     const stream = await Promise.race([streamPromise, failed]);
     clearTimeout(timer);
-    s.conn = new Connection(stream, s.framer, { onMessage: s.onMessage, onClose: s.onConnectionClose });
+    s.conn = new Connection(stream, s.framer, { onMessage: s.onMessage, onClose: s.onConnectionClose }, 'guest agent');
     await Promise.race([s.synchronise('connecting', true), failed]);
     if (validators) s.validators = await Promise.race([validators, failed]);
     s.open = true;

@@ -53,6 +53,8 @@ describe('DelimitedFramer', () => {
     const { messages } = frame(b(FF, `{"return": "${'a'.repeat(200)}"}\n`, FF, '{"return": 1}\n'), 4096, new DelimitedFramer({ maxMessageBytes: 100 }, (e) => errors.push(e)), errors);
     expect(messages).toEqual([{ return: 1 }]);
     expect(errors.map((e) => e.violation)).toEqual(['oversized']);
+    // named for the guest agent, not QMP
+    expect(errors[0]!.message).toBe('guest agent sent a message larger than the limit of 100 bytes (maxMessageBytes)');
   });
 
   it('discardUntilDelimiter() drops what follows up to the next 0xFF; end() inside a message throws truncated, while discarding it does not', () => {
