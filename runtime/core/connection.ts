@@ -27,8 +27,8 @@ export class Connection {
     /** Reads the stream's bytes into messages (given, so that a dialect chooses its framing mode). */
     private readonly framer: Framer,
     private readonly handlers: ConnectionHandlers,
-    /** How errors name the connection and the peer: `QMP` by default, `guest agent` for the agent's. */
-    private readonly dialect: string = 'QMP',
+    /** How errors name the connection and the peer: the dialect's name, given by its session. */
+    private readonly dialect: string,
   ) {
     stream.on('data', this.onData);
     stream.on('end', this.onEnd);

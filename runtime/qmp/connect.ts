@@ -81,7 +81,7 @@ export async function startSession(s: QmpSession, options: ConnectOptions, targe
     s.conn = new Connection(stream, new JsonFramer({ maxMessageBytes, maxMessageDepth, maxMessageTokens }), {
       onMessage: s.onMessage,
       onClose: s.onConnectionClose,
-    });
+    }, 'QMP');
     await Promise.race([negotiated, failed]);
     stillWanted();
     phaseName = 'loading the validators';

@@ -113,7 +113,7 @@ describe('request core hooks for the guest agent', () => {
 
   it('Connection.writeBytes writes raw bytes after the messages queued before it', async () => {
     const [ours, theirs] = duplexPair();
-    const conn = new Connection(ours, new DelimitedFramer({}, () => undefined), { onMessage: () => undefined, onClose: () => undefined });
+    const conn = new Connection(ours, new DelimitedFramer({}, () => undefined), { onMessage: () => undefined, onClose: () => undefined }, 'guest agent');
     const chunks: Buffer[] = [];
     let done!: () => void;
     const all = new Promise<void>((r) => (done = r));

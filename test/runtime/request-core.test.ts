@@ -138,7 +138,7 @@ describe('Connection with an injected framer', () => {
         if (got.push(m) === 2) twoReceived();
       },
       onClose: (e) => (closedWith = e),
-    });
+    }, 'test dialect');
     let seen = '';
     let bothWritten!: () => void;
     const written = new Promise<void>((r) => (bothWritten = r));
