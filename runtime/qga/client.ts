@@ -11,6 +11,7 @@
  * const qga = await QgaClient.connect({ path }); // typed as the subclass
  * ```
  */
+import { commandMethods } from '../command-methods.js';
 import type { CommandMapOf, ExecuteArgs, ExecuteOptions, LooseCommandMap } from '../target.js';
 import type { QmpConnectionError } from '../errors.js';
 import { QgaSession } from './session.js';
@@ -69,16 +70,7 @@ export class QgaClient<C extends CommandMapOf<C> = LooseCommandMap, M extends ob
     const { options } = init as unknown as { options: QgaConnectOptions };
     const target = (this.constructor as QgaClientClass<unknown>).target;
     this.#session = new QgaSession(options, target);
-    const commands: Record<string, unknown> = {};
-    if (target) {
-      for (const [wire, info] of Object.entries(target.commands)) {
-        Object.defineProperty(commands, info.method, {
-          value: (args?: unknown, opts?: ExecuteOptions) => this.#session.execute(wire, args, opts, true),
-          enumerable: true,
-        });
-      }
-    }
-    this.commands = commands as M;
+    this.commands = commandMethods(target, (wire, args, opts) => this.#session.execute(wire, args, opts, true)) as M;
   }
 
   /** The bound target, if any. */

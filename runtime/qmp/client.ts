@@ -12,6 +12,7 @@
  * const qmp = await QmpClient.connect({ path }); // typed as the subclass
  * ```
  */
+import { commandMethods } from '../command-methods.js';
 import type {
   AnyEventOf,
   CommandMapOf,
@@ -112,16 +113,7 @@ export class QmpClient<
     const target = (this.constructor as ClientClass<unknown>).target;
     this.#session = new QmpSession(options, target, { connectionLost: (error) => this.#operations?.connectionLost(error) });
     this.#close = close;
-    const commands: Record<string, unknown> = {};
-    if (target) {
-      for (const [wire, info] of Object.entries(target.commands)) {
-        Object.defineProperty(commands, info.method, {
-          value: (args?: unknown, opts?: ExecuteOptions) => this.#session.execute(wire, args, opts, true),
-          enumerable: true,
-        });
-      }
-    }
-    this.commands = commands as M;
+    this.commands = commandMethods(target, (wire, args, opts) => this.#session.execute(wire, args, opts, true)) as M;
   }
 
   /** The server's greeting, as received. */
