@@ -24,7 +24,6 @@
  *   is going down). In a VM the channel stays open when the guest goes away: give such a call a
  *   `timeoutMs` (it then rejects with `QmpTimeoutError`, which says nothing about the command's fate).
  */
-import { randomBytes } from 'node:crypto';
 import type { ExecuteOptions, TargetValidators, ValidationResult } from '../target.js';
 import { QmpCommandError, QmpConnectionError, QmpProtocolError, QmpUsageError, QmpValidationError } from '../errors.js';
 import { isRecord } from '../guards.js';
@@ -48,7 +47,7 @@ const DELIMITER_BYTE = Buffer.from([0xff]);
  * beyond 2^53, so it is a `bigint` on both sides and every synchronisation exercises the exact-integer path.
  */
 export function randomSyncId(): bigint {
-  return (randomBytes(8).readBigUInt64BE() & 0x3fff_ffff_ffff_ffffn) | 0x4000_0000_0000_0000n;
+  return (globalThis.crypto.getRandomValues(new BigUint64Array(1))[0]! & 0x3fff_ffff_ffff_ffffn) | 0x4000_0000_0000_0000n;
 }
 
 /** The value of a `return` as a bigint when it is an integer (the parser gives a `number` up to 2^53 − 1). */
