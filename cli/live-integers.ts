@@ -37,10 +37,15 @@ export function addLiveIntKeyword(ajv: ReturnType<typeof formatAjv>): void {
     keyword: 'x-int',
     schemaType: 'array',
     errors: true,
-    validate: function check(schema: [string, string], data: unknown): boolean {
-      const ok = (typeof data === 'number' && Number.isInteger(data)) || typeof data === 'bigint' ? data >= BigInt(schema[0]) && data <= BigInt(schema[1]) : false;
-      if (!ok) (check as { errors?: unknown[] }).errors = [{ keyword: 'x-int', params: { min: schema[0], max: schema[1] } }];
-      return ok;
+    // The bounds are read once per schema node, not at every validation.
+    compile(schema: [string, string]) {
+      const min = BigInt(schema[0]);
+      const max = BigInt(schema[1]);
+      return function check(data: unknown): boolean {
+        const ok = (typeof data === 'number' && Number.isInteger(data)) || typeof data === 'bigint' ? data >= min && data <= max : false;
+        if (!ok) (check as { errors?: unknown[] }).errors = [{ keyword: 'x-int', params: { min: schema[0], max: schema[1] } }];
+        return ok;
+      };
     },
   });
 }
